@@ -1,0 +1,55 @@
+/**
+ * The `dprog` command line: one file per command under commands/, each registering itself
+ * on the commander program. Errors become exit codes (0 ok, 1 program/data errors, 2 usage or I/O).
+ */
+import { Command, CommanderError } from 'commander';
+import { ExitCode } from './errors.js';
+import { printError, printJson } from './output.js';
+import { commands } from './commands/index.js';
+
+export async function runCli(argv: string[]): Promise<number> {
+    const program = new Command('dprog')
+        .description('Data programs: check, compile and run labeling plans.')
+        .version('0.1.0')
+        .exitOverride()
+        .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    let exitCode: number = ExitCode.ok;
+    for (const register of commands) {
+        register(program, (code) => {
+            exitCode = Math.max(exitCode, code);
+        });
+    }
+    const wantsJson = argv.includes('--json');
+    try {
+        await program.parseAsync(argv, { from: 'user' });
+        return exitCode;
+    } catch (error) {
+        if (error instanceof CommanderError) {
+            // --help and --version end through here too, with exit code 0.
+            return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+        }
+        const code = typeof (error as { exitCode?: unknown }).exitCode === 'number' ? (error as { exitCode: number }).exitCode : ExitCode.usage;
+        const message = error instanceof Error ? error.message : String(error);
+        if (wantsJson) {
+            printJson({ error: { message, exitCode: code } });
+        } else {
+            printError(message);
+        }
+        if (code === ExitCode.usage && !(typeof (error as { exitCode?: unknown }).exitCode === 'number') && process.env.DPROG_DEBUG) {
+            process.stderr.write(String((error as Error).stack) + '\n');
+        }
+        return code;
+    }
+}
+
+if (require.main === module) {
+    runCli(process.argv.slice(2)).then(
+        (code) => {
+            process.exitCode = code;
+        },
+        (error: unknown) => {
+            printError(String(error));
+            process.exitCode = ExitCode.usage;
+        },
+    );
+}

@@ -1,0 +1,69 @@
+// Builds every bundle of dprog: the extension and the language server (Node, CommonJS),
+// the CLI (Node, CommonJS) and the webview panels (browser, IIFE).
+// `node esbuild.mjs --watch` rebuilds on change; `--minify` for packaging.
+import * as esbuild from 'esbuild';
+import { copyFileSync, mkdirSync, existsSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const minify = process.argv.includes('--minify');
+
+/** Packages with native code or their own files on disk stay outside the bundles. */
+const nodeExternals = ['vscode', 'onnxruntime-node', 'better-sqlite3'];
+
+/** Entry points that do not exist yet are skipped, so a partial tree still builds. */
+const existing = (entries) => Object.fromEntries(Object.entries(entries).filter(([, file]) => existsSync(file)));
+
+const nodeBundles = {
+    entryPoints: existing({
+        'extension/main': 'extension/src/main.ts',
+        'language-server/main': 'language-server/src/main.ts',
+        'cli/main': 'cli/src/main.ts',
+    }),
+    outdir: 'out',
+    outExtension: { '.js': '.cjs' },
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    sourcemap: true,
+    minify,
+    external: nodeExternals,
+    logLevel: 'info',
+    // Langium and other ESM-only packages use import.meta.url; map it for CommonJS output.
+    define: { 'import.meta.url': 'importMetaUrl' },
+    banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+};
+
+const webviewEntries = {
+    'webview/annotate': 'webview/src/annotate/main.ts',
+    'webview/preview': 'webview/src/preview/main.ts',
+};
+
+const webviewBundles = {
+    entryPoints: existing(webviewEntries),
+    outdir: 'out',
+    bundle: true,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+    sourcemap: true,
+    minify,
+    loader: { '.css': 'text' },
+    logLevel: 'info',
+};
+
+function copyAssets() {
+    mkdirSync('out/wasm', { recursive: true });
+    copyFileSync('node_modules/sql.js/dist/sql-wasm.wasm', 'out/wasm/sql-wasm.wasm');
+}
+
+const configs = [nodeBundles, webviewBundles].filter((c) => Object.keys(c.entryPoints).length > 0);
+copyAssets();
+if (watch) {
+    for (const config of configs) {
+        const context = await esbuild.context(config);
+        await context.watch();
+    }
+} else {
+    await Promise.all(configs.map((config) => esbuild.build(config)));
+}

@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+    test: {
+        include: ['test/**/*.test.ts'],
+        // onnxruntime-node is unreliable inside worker threads; separate processes are safe.
+        pool: 'forks',
+        testTimeout: 120_000,
+        hookTimeout: 300_000,
+    },
+});
