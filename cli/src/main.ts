@@ -42,7 +42,8 @@ export async function runCli(argv: string[]): Promise<number> {
     }
 }
 
-if (require.main === module) {
+/** Runs the command line of this process and sets its exit code. */
+export function main(): void {
     runCli(process.argv.slice(2)).then(
         (code) => {
             process.exitCode = code;
@@ -52,4 +53,8 @@ if (require.main === module) {
             process.exitCode = ExitCode.usage;
         },
     );
+}
+
+if (require.main === module) {
+    main();
 }

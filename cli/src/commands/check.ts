@@ -1,0 +1,29 @@
+import type { RegisterCommand } from './index.js';
+import { ExitCode } from '../errors.js';
+import { printJson, printLine } from '../output.js';
+import { formatDiagnostic, hasErrors, loadProgram } from '../program.js';
+
+/** `dprog check FILE… [--json]`: parse, link and type-check. */
+export const registerCheck: RegisterCommand = (program, setExitCode) => {
+    program
+        .command('check')
+        .description('Parse, link and type-check data programs.')
+        .argument('<files...>', '.dprog files to check (their imports are checked too)')
+        .option('--json', 'print {"diagnostics":[…]} as JSON')
+        .action(async (files: string[], options: { json?: boolean }) => {
+            const { diagnostics } = await loadProgram(files);
+            if (options.json) {
+                printJson({
+                    diagnostics: diagnostics.map(({ file, line, column, severity, code, message }) => ({ file, line, column, severity, code, message })),
+                });
+            } else {
+                for (const d of diagnostics) {
+                    printLine(formatDiagnostic(d));
+                }
+                const errors = diagnostics.filter((d) => d.severity === 'error').length;
+                const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
+                printLine(errors + warnings === 0 ? `${files.length} file(s) checked: no problems.` : `${errors} error(s), ${warnings} warning(s).`);
+            }
+            setExitCode(hasErrors(diagnostics) ? ExitCode.programError : ExitCode.ok);
+        });
+};

@@ -1,0 +1,53 @@
+/** Dependency injection: the dprog language's services on top of Langium's defaults. */
+import { inject, type Module } from 'langium';
+import {
+    createDefaultModule, createDefaultSharedModule,
+    type DefaultSharedModuleContext, type LangiumServices, type LangiumSharedServices, type PartialLangiumServices,
+    type PartialLangiumSharedServices,
+} from 'langium/lsp';
+import { DprogGeneratedModule, DprogGeneratedSharedModule } from './generated/module.js';
+import { DprogValueConverter } from './parser/value-converter.js';
+import { DprogScopeProvider } from './scoping/scope-provider.js';
+import { DprogTypeComputer } from './types/type-computer.js';
+import { DprogWorkspaceManager } from './builtins/workspace-manager.js';
+import { registerValidationChecks } from './validation/dprog-validator.js';
+
+/** Services dprog adds to Langium's. */
+export type DprogAddedServices = {
+    types: {
+        TypeComputer: DprogTypeComputer;
+    };
+};
+
+export type DprogServices = LangiumServices & DprogAddedServices;
+
+export const DprogModule: Module<DprogServices, PartialLangiumServices & DprogAddedServices> = {
+    parser: {
+        ValueConverter: () => new DprogValueConverter(),
+    },
+    references: {
+        ScopeProvider: (services) => new DprogScopeProvider(services),
+    },
+    types: {
+        TypeComputer: (services) => new DprogTypeComputer(services),
+    },
+};
+
+export const DprogSharedModule: Module<LangiumSharedServices, PartialLangiumSharedServices> = {
+    workspace: {
+        WorkspaceManager: (services) => new DprogWorkspaceManager(services),
+    },
+};
+
+/** Creates the shared services and the dprog language services, registered with each other. */
+export function createDprogServices(context: DefaultSharedModuleContext): { shared: LangiumSharedServices; Dprog: DprogServices } {
+    const shared = inject(createDefaultSharedModule(context), DprogGeneratedSharedModule, DprogSharedModule);
+    const Dprog = inject(createDefaultModule({ shared }), DprogGeneratedModule, DprogModule);
+    shared.ServiceRegistry.register(Dprog);
+    registerValidationChecks(Dprog);
+    if (!context.connection) {
+        // Outside a language server (CLI, tests) nobody sends the configuration handshake.
+        shared.workspace.ConfigurationProvider.initialized({});
+    }
+    return { shared, Dprog };
+}

@@ -1,0 +1,111 @@
+/**
+ * Type inference: the type of every expression, parameter and declaration, cached per workspace
+ * state (the cache empties whenever a document changes).
+ */
+import { AstUtils, WorkspaceCache, type AstNode } from 'langium';
+import {
+    isBinaryExpression, isBoolLabelType, isBoolLiteral, isBuiltinFunction, isBuiltinMember, isCallExpression,
+    isClassLabelType, isDatasetTypeRef, isField, isFlow, isForStatement, isLabelMember, isLabelSet, isLetStatement,
+    isListLabelType, isLoopVariable, isMemberAccess, isNameExpression, isNotExpression, isNumberLabelType,
+    isNumberLiteral, isParameter, isStringLiteral, isTask, isTextLabelType, isValueTypeExpr,
+    type Expression, type LabelType, type Referable, type TypeExpr,
+} from '../generated/ast.js';
+import type { DprogServices } from '../dprog-module.js';
+import { builtinMemberType, builtinSignatures } from './builtin-types.js';
+import {
+    classType, errorType, listType, valueType, voidType,
+    type ClassKind, type DprogType, type ValueTypeName,
+} from './type-descriptions.js';
+
+export class DprogTypeComputer {
+    private readonly cache: WorkspaceCache<AstNode, DprogType>;
+
+    constructor(services: DprogServices) {
+        this.cache = new WorkspaceCache(services.shared);
+    }
+
+    /** The type of an expression, a declaration that has a value, or a written type. */
+    typeOf(node: Expression | Referable | TypeExpr | LabelType): DprogType {
+        return this.cache.get(node, () => this.compute(node));
+    }
+
+    private compute(node: AstNode): DprogType {
+        // Written types.
+        if (isValueTypeExpr(node)) {
+            return valueType(node.name as ValueTypeName);
+        }
+        if (isDatasetTypeRef(node)) {
+            const dataset = node.dataset.ref;
+            return dataset ? { kind: 'dataset', dataset } : errorType;
+        }
+        if (isClassLabelType(node)) {
+            return classType(node.kind as ClassKind, node.labelSet.ref, node.labelSet.$refText);
+        }
+        if (isTextLabelType(node)) {
+            return { kind: 'text' };
+        }
+        if (isNumberLabelType(node)) {
+            return { kind: 'number', min: node.min, max: node.max };
+        }
+        if (isBoolLabelType(node)) {
+            return { kind: 'bool' };
+        }
+        if (isListLabelType(node)) {
+            return node.element ? listType(this.typeOf(node.element)) : errorType;
+        }
+        // Declarations.
+        if (isParameter(node)) {
+            return node.type ? this.typeOf(node.type) : errorType;
+        }
+        if (isLetStatement(node)) {
+            return node.value ? this.typeOf(node.value) : errorType;
+        }
+        if (isLoopVariable(node)) {
+            const loop = AstUtils.getContainerOfType(node, isForStatement);
+            const iterable = loop?.iterable ? this.typeOf(loop.iterable) : errorType;
+            return iterable.kind === 'list' ? iterable.element : errorType;
+        }
+        if (isLabelMember(node)) {
+            const labelSet = AstUtils.getContainerOfType(node, isLabelSet);
+            return classType('choice', labelSet);
+        }
+        // Expressions.
+        if (isNameExpression(node)) {
+            const target = node.target.ref;
+            return target ? this.typeOf(target) : errorType;
+        }
+        if (isMemberAccess(node)) {
+            const member = node.member.ref;
+            if (isField(member)) {
+                return valueType(member.type as ValueTypeName);
+            }
+            if (isBuiltinMember(member)) {
+                return builtinMemberType(member.name, this.typeOf(node.receiver)) ?? errorType;
+            }
+            return errorType;
+        }
+        if (isCallExpression(node)) {
+            const callee = node.callee.ref;
+            if (isTask(callee)) {
+                return callee.output ? this.typeOf(callee.output) : errorType;
+            }
+            if (isFlow(callee)) {
+                return voidType;
+            }
+            if (isBuiltinFunction(callee)) {
+                return builtinSignatures[callee.name]?.returns ?? errorType;
+            }
+            return errorType;
+        }
+        if (isStringLiteral(node)) {
+            return valueType('String');
+        }
+        if (isNumberLiteral(node)) {
+            return valueType('Number');
+        }
+        if (isBoolLiteral(node) || isBinaryExpression(node) || isNotExpression(node)) {
+            return valueType('Bool');
+        }
+        return errorType;
+    }
+}
