@@ -1,0 +1,64 @@
+/**
+ * The dependency rules of architecture.md, checked on the sources: no `vscode` outside extension/,
+ * no Node module in webview/, the engine independent of the language server and the extension.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import * as path from 'node:path';
+import { describe, expect, test } from 'vitest';
+
+const root = path.resolve(__dirname, '..');
+
+function sourceFiles(dir: string): string[] {
+    const full = path.join(root, dir);
+    let entries: string[];
+    try {
+        entries = readdirSync(full);
+    } catch {
+        return [];
+    }
+    return entries.flatMap((entry) => {
+        const file = path.join(full, entry);
+        if (statSync(file).isDirectory()) {
+            return sourceFiles(path.join(dir, entry));
+        }
+        return /\.tsx?$/.test(entry) ? [file] : [];
+    });
+}
+
+function importsOf(file: string): string[] {
+    const text = readFileSync(file, 'utf8');
+    return [...text.matchAll(/(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)/g)]
+        .map((m) => m[1] ?? m[2] ?? m[3]);
+}
+
+function offenders(dirs: string[], forbidden: (specifier: string, file: string) => boolean): string[] {
+    return dirs.flatMap(sourceFiles).flatMap((file) =>
+        importsOf(file).filter((s) => forbidden(s, file)).map((s) => `${path.relative(root, file)} imports '${s}'`),
+    );
+}
+
+const nodeModules = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
+
+describe('architecture', () => {
+    test('only extension/ imports vscode', () => {
+        expect(offenders(['engine', 'language-server', 'cli', 'webview'], (s) => s === 'vscode')).toEqual([]);
+    });
+
+    test('webview/ imports no Node module', () => {
+        expect(offenders(['webview'], (s) => nodeModules.has(s) || s.startsWith('node:'))).toEqual([]);
+    });
+
+    test('engine/ depends on neither the language server, the extension nor the CLI', () => {
+        expect(offenders(['engine'], (s) => /(^|\/)(language-server|extension|cli)\//.test(s))).toEqual([]);
+    });
+
+    test('language-server/ uses only the engine's plan types and pure estimators', () => {
+        expect(offenders(['language-server'], (s) => /engine\/src\//.test(s) && !/engine\/src\/(plan|routing\/redundancy|learning\/onnx-signature)/.test(s))).toEqual([]);
+    });
+
+    test('the rules find real imports', () => {
+        // Guards the regular expression itself: this file imports node:fs.
+        expect(importsOf(__filename)).toContain('node:fs');
+    });
+});
