@@ -7,5 +7,6 @@ export default defineConfig({
         pool: 'forks',
         testTimeout: 120_000,
         hookTimeout: 300_000,
+        reporters: ['default', './test/support/summary-reporter.ts'],
     },
 });

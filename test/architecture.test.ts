@@ -53,7 +53,7 @@ describe('architecture', () => {
         expect(offenders(['engine'], (s) => /(^|\/)(language-server|extension|cli)\//.test(s))).toEqual([]);
     });
 
-    test('language-server/ uses only the engine's plan types and pure estimators', () => {
+    test('language-server/ uses only the engine plan types and pure estimators', () => {
         expect(offenders(['language-server'], (s) => /engine\/src\//.test(s) && !/engine\/src\/(plan|routing\/redundancy|learning\/onnx-signature)/.test(s))).toEqual([]);
     });
 
