@@ -1,0 +1,147 @@
+/**
+ * Reading a declared dataset (jsonl or csv) into typed items with stable keys and split buckets.
+ * Every problem names the file and, where there is one, the line: a missing key, a duplicate key,
+ * a field of the wrong type, text that is not UTF-8, or a file with no items at all.
+ */
+import { readFileSync } from 'node:fs';
+import { DataError } from './errors.js';
+import { readJsonl } from './jsonl.js';
+import { parseCsv } from './csv.js';
+import { assignBucket, type SplitBucket } from './split.js';
+
+export type FieldType = 'Text' | 'String' | 'Number' | 'Bool' | 'Image';
+
+export interface FieldSpec {
+    name: string;
+    type: FieldType;
+    key?: boolean;
+    /** The column / JSON key in the file when it differs from the field name. */
+    source?: string;
+}
+
+export interface DatasetSpec {
+    name: string;
+    format: 'jsonl' | 'csv' | 'images';
+    /** The data file (already resolved against the program's folder). */
+    path: string;
+    fields: FieldSpec[];
+    split?: { field: string; buckets: SplitBucket[] };
+}
+
+export interface DataItem {
+    key: string;
+    /** The split bucket, when the dataset declares a split. */
+    split?: string;
+    /** Declared fields, by field name, converted to their declared types. */
+    fields: Record<string, string | number | boolean>;
+    /** The whole source record, including undeclared columns (e.g. a gold answer). */
+    record: Record<string, unknown>;
+    /** 1-based line (jsonl) or record number (csv) in the file. */
+    line: number;
+}
+
+export interface Dataset {
+    spec: DatasetSpec;
+    items: DataItem[];
+}
+
+function convert(value: unknown, field: FieldSpec, where: string, file: string, line: number): string | number | boolean {
+    const column = field.source ?? field.name;
+    if (value === undefined || value === null) {
+        throw new DataError(`${where}: missing field '${column}' (declared as ${field.name}: ${field.type})`, file, line);
+    }
+    switch (field.type) {
+        case 'Number': {
+            const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+            if (!Number.isFinite(n)) throw new DataError(`${where}: field '${column}' should be a Number, found ${JSON.stringify(value)}`, file, line);
+            return n;
+        }
+        case 'Bool': {
+            if (typeof value === 'boolean') return value;
+            if (value === 'true' || value === 'false') return value === 'true';
+            throw new DataError(`${where}: field '${column}' should be a Bool (true/false), found ${JSON.stringify(value)}`, file, line);
+        }
+        default:
+            if (typeof value === 'string') return value;
+            if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+            throw new DataError(`${where}: field '${column}' should be ${field.type}, found ${Array.isArray(value) ? 'an array' : typeof value}`, file, line);
+    }
+}
+
+function* sourceRecords(spec: DatasetSpec): Generator<{ line: number; value: Record<string, unknown>; where: string }> {
+    if (spec.format === 'jsonl') {
+        for (const { line, value } of readJsonl(spec.path)) yield { line, value, where: `${spec.path}:${line}` };
+        return;
+    }
+    if (spec.format === 'csv') {
+        let bytes: Buffer;
+        try {
+            bytes = readFileSync(spec.path);
+        } catch (error) {
+            throw new DataError(`${spec.path}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`, spec.path);
+        }
+        let text: string;
+        try {
+            text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+        } catch {
+            const line = firstInvalidUtf8Line(bytes);
+            throw new DataError(`${spec.path}:${line}: the file is not valid UTF-8 text; convert it to UTF-8 (for example with iconv -t UTF-8)`, spec.path, line);
+        }
+        const table = parseCsv(text, spec.path);
+        let record = 0;
+        for (const row of table.rows) {
+            record++;
+            yield { line: record + 1, value: row, where: `${spec.path}: record ${record}` };
+        }
+        return;
+    }
+    throw new DataError(`${spec.path}: '${spec.format}' datasets are read by the image reader, not as records`, spec.path);
+}
+
+/** The 1-based line of the first byte sequence that is not UTF-8. */
+function firstInvalidUtf8Line(bytes: Buffer): number {
+    const decoder = new TextDecoder('utf-8', { fatal: true });
+    let line = 1;
+    let start = 0;
+    for (let i = 0; i <= bytes.length; i++) {
+        if (i === bytes.length || bytes[i] === 0x0a) {
+            try {
+                decoder.decode(bytes.subarray(start, i));
+            } catch {
+                return line;
+            }
+            line++;
+            start = i + 1;
+        }
+    }
+    return line;
+}
+
+/** Reads every item of a dataset. Throws DataError for malformed rows and for an empty dataset. */
+export function readDataset(spec: DatasetSpec): Dataset {
+    const keyField = spec.fields.find((f) => f.key);
+    const seen = new Map<string, number>();
+    const items: DataItem[] = [];
+    for (const { line, value, where } of sourceRecords(spec)) {
+        const fields: DataItem['fields'] = {};
+        for (const field of spec.fields) fields[field.name] = convert(value[field.source ?? field.name], field, where, spec.path, line);
+        const key = keyField ? String(fields[keyField.name]) : String(line);
+        const previous = seen.get(key);
+        if (previous !== undefined) {
+            throw new DataError(`${where}: duplicate key '${key}' (first seen at line ${previous}); keys must be unique`, spec.path, line);
+        }
+        seen.set(key, line);
+        let split: string | undefined;
+        if (spec.split) {
+            const splitField = spec.fields.find((f) => f.name === spec.split!.field);
+            const raw = splitField ? fields[splitField.name] : value[spec.split.field];
+            if (raw === undefined || raw === null) throw new DataError(`${where}: missing split field '${spec.split.field}'`, spec.path, line);
+            split = assignBucket(String(raw), spec.split.buckets);
+        }
+        items.push({ key, split, fields, record: value, line });
+    }
+    if (items.length === 0) {
+        throw new DataError(`${spec.path}: the dataset '${spec.name}' is empty; add at least one ${spec.format === 'csv' ? 'row below the header' : 'JSON object, one per line'}`, spec.path);
+    }
+    return { spec, items };
+}

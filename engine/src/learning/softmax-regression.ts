@@ -1,0 +1,159 @@
+/**
+ * Multinomial logistic regression (a softmax head) trained in TypeScript on sparse features:
+ * minimise  sum_i CE(softmax(x_i W + b), y_i) + (l2 / 2) ||W||^2  with L-BFGS, which converges in
+ * tens of iterations where plain gradient descent needs thousands. Cost per iteration is
+ * O(non-zeros × classes), so retraining on a thousand labeled e-mails takes milliseconds.
+ */
+import type { FeatureMatrix } from '../data/feature-matrix.js';
+import type { LinearHead } from './onnx-export.js';
+
+export interface TrainOptions {
+    /** L2 penalty on the weights (not the bias); 0.1 is like scikit-learn's C = 10. */
+    l2?: number;
+    maxIterations?: number;
+    /** Stop when the gradient's max-norm falls below this. */
+    tolerance?: number;
+}
+
+/** Loss and gradient of the regularised objective at theta = [W (dims × classes), b (classes)]. */
+function objective(x: FeatureMatrix, y: Int32Array, classes: number, l2: number, theta: Float64Array, grad: Float64Array): number {
+    const dims = x.dims;
+    const biasAt = dims * classes;
+    grad.fill(0);
+    let loss = 0;
+    const logits = new Float64Array(classes);
+    for (let r = 0; r < x.rows; r++) {
+        for (let c = 0; c < classes; c++) logits[c] = theta[biasAt + c];
+        for (let k = x.rowStart[r]; k < x.rowStart[r + 1]; k++) {
+            const base = x.indices[k] * classes;
+            const v = x.values[k];
+            for (let c = 0; c < classes; c++) logits[c] += v * theta[base + c];
+        }
+        let max = -Infinity;
+        for (let c = 0; c < classes; c++) max = Math.max(max, logits[c]);
+        let sum = 0;
+        for (let c = 0; c < classes; c++) sum += Math.exp(logits[c] - max);
+        const logSum = max + Math.log(sum);
+        loss += logSum - logits[y[r]];
+        for (let c = 0; c < classes; c++) {
+            const delta = Math.exp(logits[c] - logSum) - (c === y[r] ? 1 : 0);
+            grad[biasAt + c] += delta;
+            for (let k = x.rowStart[r]; k < x.rowStart[r + 1]; k++) grad[x.indices[k] * classes + c] += delta * x.values[k];
+        }
+    }
+    for (let i = 0; i < biasAt; i++) {
+        loss += 0.5 * l2 * theta[i] * theta[i];
+        grad[i] += l2 * theta[i];
+    }
+    return loss;
+}
+
+function dot(a: Float64Array, b: Float64Array): number {
+    let s = 0;
+    for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+    return s;
+}
+
+/** Trains a softmax head on labeled rows; `y[i]` is the index into `labels` of row i's label. */
+export function trainSoftmax(x: FeatureMatrix, y: Int32Array, labels: string[], options: TrainOptions = {}): LinearHead {
+    if (x.rows === 0) throw new Error('cannot train a model without labeled items');
+    if (y.length !== x.rows) throw new Error(`training: ${x.rows} rows but ${y.length} labels`);
+    const classes = labels.length;
+    const l2 = options.l2 ?? 0.1;
+    const maxIterations = options.maxIterations ?? 100;
+    const tolerance = options.tolerance ?? 1e-5;
+    const n = x.dims * classes + classes;
+    const memory = 10;
+    const theta = new Float64Array(n);
+    let grad = new Float64Array(n);
+    let loss = objective(x, y, classes, l2, theta, grad);
+    const s: Float64Array[] = [];
+    const yk: Float64Array[] = [];
+    const rho: number[] = [];
+    const direction = new Float64Array(n);
+    const nextTheta = new Float64Array(n);
+    let nextGrad = new Float64Array(n);
+    for (let iteration = 0; iteration < maxIterations; iteration++) {
+        let gmax = 0;
+        for (let i = 0; i < n; i++) gmax = Math.max(gmax, Math.abs(grad[i]));
+        if (gmax < tolerance) break;
+        // Two-loop recursion: direction = -H grad.
+        direction.set(grad);
+        const alpha: number[] = [];
+        for (let j = s.length - 1; j >= 0; j--) {
+            const a = rho[j] * dot(s[j], direction);
+            alpha[j] = a;
+            for (let i = 0; i < n; i++) direction[i] -= a * yk[j][i];
+        }
+        const gamma = s.length > 0 ? dot(s[s.length - 1], yk[yk.length - 1]) / dot(yk[yk.length - 1], yk[yk.length - 1]) : 1 / Math.max(1, Math.sqrt(dot(grad, grad)));
+        for (let i = 0; i < n; i++) direction[i] *= gamma;
+        for (let j = 0; j < s.length; j++) {
+            const b = rho[j] * dot(yk[j], direction);
+            for (let i = 0; i < n; i++) direction[i] += s[j][i] * (alpha[j] - b);
+        }
+        for (let i = 0; i < n; i++) direction[i] = -direction[i];
+        let slope = dot(grad, direction);
+        if (slope >= 0) {
+            // Not a descent direction (curvature information went stale): restart from steepest descent.
+            s.length = yk.length = rho.length = 0;
+            for (let i = 0; i < n; i++) direction[i] = -grad[i];
+            slope = -dot(grad, grad);
+        }
+        // Backtracking line search (Armijo).
+        let step = 1;
+        let nextLoss = Infinity;
+        for (let tries = 0; tries < 30; tries++) {
+            for (let i = 0; i < n; i++) nextTheta[i] = theta[i] + step * direction[i];
+            nextLoss = objective(x, y, classes, l2, nextTheta, nextGrad);
+            if (nextLoss <= loss + 1e-4 * step * slope) break;
+            step *= 0.5;
+        }
+        if (!(nextLoss < loss)) break;
+        const sNew = new Float64Array(n);
+        const yNew = new Float64Array(n);
+        for (let i = 0; i < n; i++) {
+            sNew[i] = nextTheta[i] - theta[i];
+            yNew[i] = nextGrad[i] - grad[i];
+        }
+        const sy = dot(sNew, yNew);
+        if (sy > 1e-12) {
+            s.push(sNew);
+            yk.push(yNew);
+            rho.push(1 / sy);
+            if (s.length > memory) {
+                s.shift();
+                yk.shift();
+                rho.shift();
+            }
+        }
+        const improvement = loss - nextLoss;
+        theta.set(nextTheta);
+        [grad, nextGrad] = [nextGrad, grad];
+        loss = nextLoss;
+        if (improvement < 1e-9 * Math.max(1, Math.abs(loss))) break;
+    }
+    return {
+        dims: x.dims,
+        labels: [...labels],
+        weights: Float32Array.from(theta.subarray(0, x.dims * classes)),
+        bias: Float32Array.from(theta.subarray(x.dims * classes)),
+    };
+}
+
+/** The head's probabilities for every row, computed in TypeScript (used to cross-check ONNX export). */
+export function predictSoftmax(head: LinearHead, x: FeatureMatrix): Float32Array {
+    const classes = head.labels.length;
+    const out = new Float32Array(x.rows * classes);
+    const logits = new Float64Array(classes);
+    for (let r = 0; r < x.rows; r++) {
+        for (let c = 0; c < classes; c++) logits[c] = head.bias[c];
+        for (let k = x.rowStart[r]; k < x.rowStart[r + 1]; k++) {
+            for (let c = 0; c < classes; c++) logits[c] += x.values[k] * head.weights[x.indices[k] * classes + c];
+        }
+        const max = Math.max(...logits);
+        let sum = 0;
+        for (let c = 0; c < classes; c++) sum += Math.exp(logits[c] - max);
+        for (let c = 0; c < classes; c++) out[r * classes + c] = Math.exp(logits[c] - max) / sum;
+    }
+    return out;
+}
