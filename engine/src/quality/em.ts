@@ -20,7 +20,7 @@ export interface EmOptions {
 export function softMajority(encoded: EncodedAnswers): Float64Array {
     const I = encoded.items.length;
     const K = encoded.classes.length;
-    const { itemOf, labelOf, gold } = encoded;
+    const { itemOf, labelOf } = encoded;
     const posterior = new Float64Array(I * K);
     const n = new Float64Array(I);
     for (let a = 0; a < itemOf.length; a++) {

@@ -1,0 +1,135 @@
+/**
+ * What we believe about each labeler (a person, a model, a rule set): a confusion matrix
+ * P(answers l | true class k) held as Dirichlet counts, so it starts at the declared accuracy prior
+ * and moves with evidence — gold answers (the true class is known) and agreement (the true class
+ * is the item's posterior). Updates are incremental: one call per answer as labels arrive.
+ */
+import type { EncodedAnswers } from './answers.js';
+
+export interface LabelerPrior {
+    /** Believed probability of a right answer before any evidence. */
+    accuracy: number;
+    /** How many answers' worth of evidence the prior is worth. Default 4. */
+    strength?: number;
+}
+
+export class LabelerEstimates {
+    /** Per labeler: K × K counts [true][answered], prior included. */
+    private readonly counts = new Map<string, Float64Array>();
+    private readonly observed = new Map<string, { gold: number; agreement: number }>();
+    /** Class frequencies, used to weight per-class accuracies. */
+    classPriors: Float64Array;
+
+    constructor(
+        readonly classes: readonly string[],
+        private readonly priorOf: (labeler: string) => LabelerPrior,
+    ) {
+        this.classPriors = new Float64Array(classes.length).fill(1 / classes.length);
+    }
+
+    private countsOf(labeler: string): Float64Array {
+        let counts = this.counts.get(labeler);
+        if (!counts) {
+            counts = this.priorCounts(labeler);
+            this.counts.set(labeler, counts);
+            this.observed.set(labeler, { gold: 0, agreement: 0 });
+        }
+        return counts;
+    }
+
+    private priorCounts(labeler: string): Float64Array {
+        const K = this.classes.length;
+        const { accuracy, strength = 4 } = this.priorOf(labeler);
+        const counts = new Float64Array(K * K);
+        for (let k = 0; k < K; k++) {
+            for (let l = 0; l < K; l++) counts[k * K + l] = strength * (k === l ? accuracy : (1 - accuracy) / Math.max(1, K - 1));
+        }
+        return counts;
+    }
+
+    /** A gold answer: the labeler said `answered` where the truth is `truth` (class ids). */
+    observeGold(labeler: string, truth: number, answered: number): void {
+        this.countsOf(labeler)[truth * this.classes.length + answered] += 1;
+        this.observed.get(labeler)!.gold++;
+    }
+
+    /** Agreement evidence: the labeler said `answered` on an item whose class posterior is `posterior`. */
+    observeAgreement(labeler: string, posterior: ArrayLike<number>, answered: number, weight = 1): void {
+        const K = this.classes.length;
+        const counts = this.countsOf(labeler);
+        for (let k = 0; k < K; k++) counts[k * K + answered] += weight * posterior[k];
+        this.observed.get(labeler)!.agreement += weight;
+    }
+
+    /**
+     * Replaces all agreement evidence by a batch estimate: prior + soft counts from the item
+     * posteriors of an aggregation run (gold items are one-hot there, so they count as gold).
+     */
+    rebuild(encoded: EncodedAnswers, posterior: Float64Array, classPriors?: ArrayLike<number>): void {
+        const K = this.classes.length;
+        this.counts.clear();
+        this.observed.clear();
+        const { itemOf, workerOf, labelOf, gold } = encoded;
+        for (let a = 0; a < itemOf.length; a++) {
+            const labeler = encoded.workers[workerOf[a]];
+            const i = itemOf[a];
+            if (gold[i] >= 0) this.observeGold(labeler, gold[i], labelOf[a]);
+            else this.observeAgreement(labeler, posterior.subarray(i * K, (i + 1) * K), labelOf[a]);
+        }
+        if (classPriors) this.classPriors = Float64Array.from(classPriors);
+    }
+
+    /** Row-normalised confusion matrix (the Dirichlet mean). */
+    confusion(labeler: string): Float64Array {
+        const K = this.classes.length;
+        const out = Float64Array.from(this.counts.get(labeler) ?? this.priorCounts(labeler));
+        for (let k = 0; k < K; k++) {
+            let sum = 0;
+            for (let l = 0; l < K; l++) sum += out[k * K + l];
+            for (let l = 0; l < K; l++) out[k * K + l] /= sum;
+        }
+        return out;
+    }
+
+    /** Expected probability of a right answer: Σ_k prior_k · confusion[k][k]. */
+    accuracy(labeler: string): number {
+        const K = this.classes.length;
+        const confusion = this.confusion(labeler);
+        let accuracy = 0;
+        for (let k = 0; k < K; k++) accuracy += this.classPriors[k] * confusion[k * K + k];
+        return accuracy;
+    }
+
+    /** How much evidence (gold answers, agreement weight) the estimate has beyond its prior. */
+    evidence(labeler: string): { gold: number; agreement: number } {
+        return { ...(this.observed.get(labeler) ?? { gold: 0, agreement: 0 }) };
+    }
+
+    labelers(): string[] {
+        return [...this.counts.keys()];
+    }
+
+    /**
+     * Class posterior of one item given answers [labeler, class id] under the current estimates:
+     * prior_k · Π confusion[k][answer], normalised. With `oneCoin`, each labeler's single accuracy is used.
+     */
+    itemPosterior(answers: readonly (readonly [string, number])[], oneCoin = false): Float64Array {
+        const K = this.classes.length;
+        const log = new Float64Array(K);
+        for (let k = 0; k < K; k++) log[k] = Math.log(this.classPriors[k]);
+        for (const [labeler, answered] of answers) {
+            if (oneCoin) {
+                const p = Math.min(Math.max(this.accuracy(labeler), 1e-6), 1 - 1e-6);
+                for (let k = 0; k < K; k++) log[k] += Math.log(k === answered ? p : (1 - p) / Math.max(1, K - 1));
+            } else {
+                const confusion = this.confusion(labeler);
+                for (let k = 0; k < K; k++) log[k] += Math.log(confusion[k * K + answered]);
+            }
+        }
+        const max = Math.max(...log);
+        let sum = 0;
+        for (let k = 0; k < K; k++) sum += log[k] = Math.exp(log[k] - max);
+        for (let k = 0; k < K; k++) log[k] /= sum;
+        return log;
+    }
+}

@@ -1,0 +1,51 @@
+/** How a task's items are routed to labelers and when an item is done (from the plan's `route` and `quality`). */
+import type { AggregationMethod } from '../quality/result.js';
+
+export type RoutingStrategy = 'cascade' | 'best';
+
+export interface RoutedLabeler {
+    name: string;
+    kind: 'human' | 'model' | 'rules';
+    /** Money per answer. */
+    cost: number;
+    /** Prior belief in the probability of a right answer, refined from gold and agreement. */
+    accuracy: number;
+    /** Interchangeable people behind a human labeler (informational: replay uses the recorded people). */
+    pool?: number;
+}
+
+export interface RoutingPolicy {
+    strategy: RoutingStrategy;
+    /** In route order (cascade asks in this order). */
+    labelers: RoutedLabeler[];
+    /** Each item's posterior must reach this, in (0, 1). */
+    target: number;
+    /** At most this many answers per item. */
+    maxLabels: number;
+    method: AggregationMethod;
+    /** Share of human work that is known-answer (gold) questions, in [0, 1). */
+    goldShare: number;
+}
+
+/** Defaults for what a plan may leave out (language.md: route and quality are optional). */
+export const defaultPolicy: Omit<RoutingPolicy, 'labelers'> = {
+    strategy: 'cascade',
+    target: 0.95,
+    maxLabels: 5,
+    method: 'dawid_skene',
+    goldShare: 0,
+};
+
+/** Checks a policy's numbers; returns the problems, empty when it is usable. */
+export function policyProblems(policy: RoutingPolicy): string[] {
+    const problems: string[] = [];
+    if (!(policy.target > 0 && policy.target < 1)) problems.push(`target ${policy.target} must be in (0, 1)`);
+    if (!(Number.isInteger(policy.maxLabels) && policy.maxLabels >= 1)) problems.push(`at most ${policy.maxLabels} labels: must be a whole number ≥ 1`);
+    if (!(policy.goldShare >= 0 && policy.goldShare < 1)) problems.push(`gold share ${policy.goldShare} must be in [0, 1)`);
+    if (policy.labelers.length === 0) problems.push('the route names no labeler');
+    for (const l of policy.labelers) {
+        if (!(l.accuracy > 0 && l.accuracy < 1)) problems.push(`labeler ${l.name}: accuracy ${l.accuracy} must be in (0, 1)`);
+        if (!(l.cost >= 0)) problems.push(`labeler ${l.name}: cost ${l.cost} must be ≥ 0`);
+    }
+    return problems;
+}
