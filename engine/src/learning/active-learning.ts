@@ -87,7 +87,7 @@ export class ActiveLearner {
         this.points = projectRows(pool.features, undefined, settings.seed);
         this.pointDims = Math.min(pool.features.dims, 64);
         this.modelPath = context.initialModel;
-        for (const v of context.versions.list(context.task)) this.versionNumber = Math.max(this.versionNumber, v.version);
+        for (const v of context.versions.list(context.labeler)) this.versionNumber = Math.max(this.versionNumber, v.version);
     }
 
     get labelsSpent(): number {
@@ -120,7 +120,7 @@ export class ActiveLearner {
             validationAccuracy: accuracy,
             createdAt: new Date().toISOString(),
         };
-        if (this.context.versions.list(this.context.task).length === 0) this.context.versions.add(version);
+        if (this.context.versions.list(this.context.labeler).length === 0) await this.context.versions.add(version);
         return version;
     }
 
@@ -181,7 +181,7 @@ export class ActiveLearner {
             validationAccuracy: accuracy,
             createdAt: new Date().toISOString(),
         };
-        this.context.versions.add(version);
+        await this.context.versions.add(version);
         return version;
     }
 

@@ -19,9 +19,9 @@ export interface ModelVersion {
 }
 
 export interface ModelVersionStore {
-    add(version: ModelVersion): void;
-    /** Versions of one task's model, oldest first. */
-    list(task: string): ModelVersion[];
+    add(version: ModelVersion): Promise<void> | void;
+    /** Versions of one model labeler, oldest first. */
+    list(labeler: string): ModelVersion[];
 }
 
 export class InMemoryModelVersions implements ModelVersionStore {
@@ -31,13 +31,13 @@ export class InMemoryModelVersions implements ModelVersionStore {
         this.versions.push({ ...version });
     }
 
-    list(task: string): ModelVersion[] {
-        return this.versions.filter((v) => v.task === task).map((v) => ({ ...v }));
+    list(labeler: string): ModelVersion[] {
+        return this.versions.filter((v) => v.labeler === labeler).map((v) => ({ ...v }));
     }
 }
 
-/** The newest version of a task's model, if any. */
-export function latestVersion(store: ModelVersionStore, task: string): ModelVersion | undefined {
-    const all = store.list(task);
+/** The newest version of a model labeler, if any. */
+export function latestVersion(store: ModelVersionStore, labeler: string): ModelVersion | undefined {
+    const all = store.list(labeler);
     return all.length > 0 ? all.reduce((a, b) => (b.version > a.version ? b : a)) : undefined;
 }
