@@ -1,10 +1,12 @@
 /** Every `dprog` command. Add a command by adding a file beside this one and a line here. */
 import type { Command } from 'commander';
 import { registerCheck } from './check.js';
+import { registerAggregate } from './aggregate.js';
 
 /** Registers one command; `setExitCode` raises the process's exit code (the highest wins). */
 export type RegisterCommand = (program: Command, setExitCode: (code: number) => void) => void;
 
 export const commands: RegisterCommand[] = [
     registerCheck,
+    registerAggregate,
 ];

@@ -30,7 +30,7 @@ export function majorityVote(encoded: EncodedAnswers): AggregationResult {
     const winShare = new Float64Array(I * K);
     for (let i = 0; i < I; i++) {
         let best = 0;
-        for (let k = 1; k < K; k++) best = Math.max(best, posterior[i * K + k]);
+        for (let k = 0; k < K; k++) best = Math.max(best, posterior[i * K + k]);
         let tied = 0;
         for (let k = 0; k < K; k++) if (posterior[i * K + k] === best) tied++;
         for (let k = 0; k < K; k++) if (posterior[i * K + k] === best) winShare[i * K + k] = 1 / tied;

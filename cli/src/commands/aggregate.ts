@@ -1,0 +1,113 @@
+import type { RegisterCommand } from './index.js';
+import { encodeAnswers } from '../../../engine/src/quality/answers.js';
+import { aggregate, aggregationMethods, isAggregationMethod } from '../../../engine/src/quality/aggregate.js';
+import { aggregateChoices } from '../../../engine/src/quality/choices.js';
+import { accuracyAgainst } from '../../../engine/src/quality/posterior.js';
+import type { AggregationMethod, ItemAggregate, WorkerEstimate } from '../../../engine/src/quality/result.js';
+import { ExitCode, ProgramError, UsageError } from '../errors.js';
+import { printJson, printLine } from '../output.js';
+import { formatTable } from '../table.js';
+import { CsvError } from '../../../engine/src/data/csv.js';
+import { AnswerDataError, readAnswersCsv, type AnswerColumns, type RecordedAnswers } from '../../../engine/src/quality/answers-csv.js';
+
+interface AggregateOptions {
+    item: string;
+    worker: string;
+    label: string;
+    gold?: string;
+    method: string;
+    fixGold?: boolean;
+    separator?: string;
+    limit: string;
+    json?: boolean;
+}
+
+/** Reads the answers CSV: file and column problems exit 2, data problems exit 1. */
+export function readAnswers(file: string, columns: AnswerColumns): RecordedAnswers {
+    try {
+        return readAnswersCsv(file, columns);
+    } catch (error) {
+        if (error instanceof CsvError) throw new UsageError(error.message);
+        if (error instanceof AnswerDataError) throw new ProgramError(error.message);
+        throw error;
+    }
+}
+
+/** `dprog aggregate CSV --item COL --worker COL --label COL [--gold COL] [--method M] [--json]`. */
+export const registerAggregate: RegisterCommand = (program, setExitCode) => {
+    program
+        .command('aggregate')
+        .description('Aggregate crowd answers (one row per answer) into one label per item, with confidences and worker accuracies.')
+        .argument('<csv>', 'answers, one row per answer, with a header row')
+        .requiredOption('--item <column>', 'column naming the item')
+        .requiredOption('--worker <column>', 'column naming who answered')
+        .requiredOption('--label <column>', 'column with the answer')
+        .option('--gold <column>', 'column with the known right answer: accuracy is measured against it')
+        .option('--method <method>', `${aggregationMethods.join(' | ')}`, 'dawid_skene')
+        .option('--fix-gold', 'treat the gold column as known answers fixed during aggregation (accuracy then covers the other items only)')
+        .option('--separator <sep>', 'labels are sets (choices<L>) joined by this separator; each member is aggregated as a yes/no question')
+        .option('--limit <n>', 'rows of each table in the text output', '20')
+        .option('--json', 'print the result as one JSON document')
+        .action((file: string, options: AggregateOptions) => {
+            if (!isAggregationMethod(options.method)) {
+                throw new UsageError(`--method ${options.method}: unknown method; use one of ${aggregationMethods.join(', ')} (box_consensus needs boxes, not a CSV of labels)`);
+            }
+            if (options.fixGold && !options.gold) throw new UsageError('--fix-gold needs --gold COLUMN');
+            const limit = Number(options.limit);
+            if (!(Number.isInteger(limit) && limit >= 0)) throw new UsageError(`--limit ${options.limit}: expected a whole number ≥ 0`);
+            const { answers, gold } = readAnswers(file, options);
+            const method: AggregationMethod = options.method;
+            const fixed = options.fixGold ? gold : undefined;
+            let labels: ItemAggregate[];
+            let workers: Pick<WorkerEstimate, 'worker' | 'accuracy' | 'answers'>[];
+            let extra: Record<string, unknown> = {};
+            if (options.separator) {
+                const split = (s: string) => s.split(options.separator!).map((m) => m.trim()).filter(Boolean);
+                const result = aggregateChoices(
+                    answers.map((a) => ({ item: a.item, worker: a.worker, labels: split(a.label) })),
+                    method,
+                    { gold: fixed && new Map([...fixed].map(([item, set]) => [item, split(set)])) },
+                );
+                labels = result.items.map((i) => ({ item: i.item, label: i.labels.join(options.separator), confidence: i.confidence, ...(i.tied ? { tie: i.tied } : {}) }));
+                workers = result.workers;
+                extra = { members: result.members };
+            } else {
+                let result;
+                try {
+                    result = aggregate(method, encodeAnswers(answers, { gold: fixed }));
+                } catch (error) {
+                    throw new ProgramError(`${file}: ${(error as Error).message}`);
+                }
+                labels = result.items;
+                workers = result.workers;
+                extra = { classes: result.classes, ...(result.iterations !== undefined ? { iterations: result.iterations, converged: result.converged } : {}) };
+            }
+            const scored = gold ? accuracyAgainst(fixed ? labels.filter((l) => !fixed.has(l.item)) : labels, gold) : undefined;
+            const accuracy = scored && scored.scored > 0 ? scored.accuracy : undefined;
+            const ties = labels.filter((l) => l.tie).length;
+            if (options.json) {
+                printJson({
+                    method,
+                    items: labels.length,
+                    ...(accuracy !== undefined ? { accuracy, scored: scored!.scored } : {}),
+                    answers: answers.length,
+                    ties,
+                    ...extra,
+                    labels: labels.map(({ item, label, confidence, tie }) => ({ item, label, confidence, ...(tie ? { tie } : {}) })),
+                    workers: workers.map(({ worker, accuracy: a, answers: n }) => ({ worker, accuracy: a, answers: n })),
+                });
+            } else {
+                printLine(`${method}: ${labels.length} items, ${answers.length} answers, ${workers.length} workers${ties ? `, ${ties} tie(s) left undecided` : ''}`);
+                if (accuracy !== undefined) printLine(`accuracy against gold: ${accuracy.toFixed(4)} (${scored!.scored} items${ties ? '; a tie counts 1/k' : ''})`);
+                printLine();
+                const shown = labels.slice(0, limit);
+                printLine(formatTable(['item', 'label', 'confidence'], shown.map((l) => [l.item, l.tie ? `tie: ${l.tie.join(' | ')}` : String(l.label), l.confidence.toFixed(3)])));
+                if (labels.length > shown.length) printLine(`… ${labels.length - shown.length} more items (--limit N, or --json for all)`);
+                printLine();
+                const ranked = [...workers].sort((a, b) => b.answers - a.answers).slice(0, limit);
+                printLine(formatTable(['worker', 'answers', 'accuracy'], ranked.map((w) => [w.worker, String(w.answers), w.accuracy.toFixed(3)])));
+                if (workers.length > ranked.length) printLine(`… ${workers.length - ranked.length} more workers`);
+            }
+            setExitCode(ExitCode.ok);
+        });
+};
