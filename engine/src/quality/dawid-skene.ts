@@ -4,7 +4,7 @@
  * matrices. Gold items are fixed to their known class, which anchors the matrices.
  */
 import type { EncodedAnswers } from './answers.js';
-import { classPriorsOf, expectationStep, fixGold, hasConverged, softMajority, type EmOptions } from './em.js';
+import { classPriorsOf, expectationStep, fixGold, goldAnchoredStart, hasConverged, softMajority, type EmOptions } from './em.js';
 import { labelsFromPosterior } from './posterior.js';
 import type { AggregationResult } from './result.js';
 
@@ -41,7 +41,7 @@ export function dawidSkene(encoded: EncodedAnswers, options: EmOptions = {}): Ag
     fixGold(encoded, posterior);
     const logConfusion = new Float64Array(encoded.workers.length * K * K);
     const logPriors = new Float64Array(K);
-    let model = estimateConfusions(encoded, posterior, smoothing);
+    let model = estimateConfusions(encoded, options.initialPosterior ? posterior : goldAnchoredStart(encoded, posterior), smoothing);
     let previous = -Infinity;
     let iterations = 0;
     let converged = false;

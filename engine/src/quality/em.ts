@@ -94,3 +94,18 @@ export function expectationStep(
 export function hasConverged(previous: number, current: number, tolerance: number): boolean {
     return Number.isFinite(previous) && Math.abs(current - previous) <= tolerance * Math.max(1, Math.abs(current));
 }
+
+/**
+ * Weights for the first M-step. With gold present, the worker models start from the gold items
+ * (non-gold items weigh 1%), so a wrong majority cannot set the direction EM climbs in; the
+ * majority still gives a shape to workers who answered no gold.
+ */
+export function goldAnchoredStart(encoded: EncodedAnswers, posterior: Float64Array): Float64Array {
+    const K = encoded.classes.length;
+    if (!encoded.gold.some((g) => g >= 0)) return posterior;
+    const weighted = Float64Array.from(posterior);
+    for (let i = 0; i < encoded.gold.length; i++) {
+        if (encoded.gold[i] < 0) for (let k = 0; k < K; k++) weighted[i * K + k] *= 0.01;
+    }
+    return weighted;
+}

@@ -4,7 +4,7 @@
  * few answers.
  */
 import type { EncodedAnswers } from './answers.js';
-import { classPriorsOf, expectationStep, fixGold, hasConverged, softMajority, type EmOptions } from './em.js';
+import { classPriorsOf, expectationStep, fixGold, goldAnchoredStart, hasConverged, softMajority, type EmOptions } from './em.js';
 import { labelsFromPosterior } from './posterior.js';
 import type { AggregationResult } from './result.js';
 
@@ -40,7 +40,7 @@ export function oneCoin(encoded: EncodedAnswers, options: EmOptions = {}): Aggre
     const K = encoded.classes.length;
     const posterior = options.initialPosterior ? Float64Array.from(options.initialPosterior) : softMajority(encoded);
     fixGold(encoded, posterior);
-    let accuracy = estimateAccuracies(encoded, posterior, smoothing);
+    let accuracy = estimateAccuracies(encoded, options.initialPosterior ? posterior : goldAnchoredStart(encoded, posterior), smoothing);
     let priors = classPriorsOf(posterior, K, smoothing);
     const logConfusion = new Float64Array(encoded.workers.length * K * K);
     const logPriors = new Float64Array(K);
