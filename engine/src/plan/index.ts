@@ -1,6 +1,9 @@
 /**
  * Labeling plans and migrations: the types the compiler produces and the engine, extension and
- * webview consume. Browser-safe (no Node imports); hashing lives in ./hash.ts (Node).
+ * webview consume, the `dprog.plan/v1` schema and (de)serialisation. Browser-safe (no Node
+ * imports); content hashing lives in ./hash.ts (Node).
  */
 export * from './types.js';
 export * from './migration.js';
+export * from './schema.js';
+export * from './serialize.js';

@@ -1,0 +1,63 @@
+/** Reading and writing plans as JSON text: stable formatting out, validated structure in. */
+import { labelingPlanSchema } from './schema.js';
+import { PLAN_SCHEMA, type LabelingPlan } from './types.js';
+
+/** A plan text that is not valid JSON or not a `dprog.plan/v1` plan. */
+export class PlanFormatError extends Error {
+    constructor(
+        message: string,
+        /** Where in the plan, e.g. `tasks[0].quality.target`; empty for the whole document. */
+        readonly at: string,
+    ) {
+        super(message);
+        this.name = 'PlanFormatError';
+    }
+}
+
+/** The plan as JSON text: two-space indent, trailing newline. Byte-identical for equal plans. */
+export function serializePlan(plan: LabelingPlan): string {
+    return JSON.stringify(plan, null, 2) + '\n';
+}
+
+/** Parses and validates plan text; throws {@link PlanFormatError} saying where and what is wrong. */
+export function parsePlan(text: string): LabelingPlan {
+    let value: unknown;
+    try {
+        value = JSON.parse(text);
+    } catch (error) {
+        throw new PlanFormatError(`not JSON: ${(error as Error).message}`, '');
+    }
+    return validatePlan(value);
+}
+
+/** Validates an already-parsed plan value. */
+export function validatePlan(value: unknown): LabelingPlan {
+    const schema = (value as { schema?: unknown } | null)?.schema;
+    if (typeof value === 'object' && value !== null && schema !== PLAN_SCHEMA) {
+        throw new PlanFormatError(`expected schema "${PLAN_SCHEMA}", found ${JSON.stringify(schema ?? null)}`, 'schema');
+    }
+    const result = labelingPlanSchema.safeParse(value);
+    if (!result.success) {
+        const issue = result.error.issues[0];
+        const at = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+        throw new PlanFormatError(`${at || 'plan'}: ${issue.message}`, at);
+    }
+    return result.data;
+}
+
+/**
+ * JSON with object keys sorted at every level: the input to content hashes, so a hash does not
+ * depend on the order fields were written in.
+ */
+export function canonicalJson(value: unknown): string {
+    if (value === null || typeof value !== 'object') {
+        return JSON.stringify(value) ?? 'null';
+    }
+    if (Array.isArray(value)) {
+        return `[${value.map(canonicalJson).join(',')}]`;
+    }
+    const entries = Object.entries(value as Record<string, unknown>)
+        .filter(([, v]) => v !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
