@@ -2,6 +2,8 @@
 import type { Command } from 'commander';
 import { registerCheck } from './check.js';
 import { registerAggregate } from './aggregate.js';
+import { registerSample } from './sample.js';
+import { registerLearn } from './learn.js';
 
 /** Registers one command; `setExitCode` raises the process's exit code (the highest wins). */
 export type RegisterCommand = (program: Command, setExitCode: (code: number) => void) => void;
@@ -9,4 +11,6 @@ export type RegisterCommand = (program: Command, setExitCode: (code: number) => 
 export const commands: RegisterCommand[] = [
     registerCheck,
     registerAggregate,
+    registerSample,
+    registerLearn,
 ];

@@ -51,6 +51,8 @@ export interface LearnerContext {
     modelDir: string;
     /** The model declared in the program, used until the first retrain (if it exists and fits). */
     initialModel?: string;
+    /** Labels already given (e.g. from the store), by row position → label index; never re-asked. */
+    known?: ReadonlyMap<number, number>;
     /** Gets labels for picked rows: human or aggregated answers only. Returns label names. */
     label(picks: BatchPick[]): Promise<string[]> | string[];
 }
@@ -87,6 +89,7 @@ export class ActiveLearner {
         this.points = projectRows(pool.features, undefined, settings.seed);
         this.pointDims = Math.min(pool.features.dims, 64);
         this.modelPath = context.initialModel;
+        for (const [position, label] of context.known ?? []) this.labeled.set(position, label);
         for (const v of context.versions.list(context.labeler)) this.versionNumber = Math.max(this.versionNumber, v.version);
     }
 

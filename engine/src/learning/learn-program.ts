@@ -1,0 +1,114 @@
+/**
+ * What the engine needs from a program to run `learn T using M` (and `dprog sample`): the task's
+ * dataset and classes, the model labeler's file and featurizer, the learn settings and the people
+ * who answer. The CLI fills it from the compiled program; the engine never sees the AST.
+ */
+import { existsSync } from 'node:fs';
+import type { DatasetSpec, DataItem } from '../data/dataset.js';
+import { readDataset } from '../data/dataset.js';
+import { FeatureMatrix } from '../data/feature-matrix.js';
+import { hashTexts } from '../data/hashed-featurizer.js';
+import { ModelError } from './errors.js';
+import { readOnnxSignature } from './onnx-signature.js';
+import { LABELS_METADATA_KEY } from './onnx-export.js';
+import { scoreMatrix } from './scoring.js';
+import type { SessionCache } from './session-cache.js';
+import type { SimulatedLabeler } from './simulated-people.js';
+import type { SamplingStrategy } from './uncertainty.js';
+
+export interface ModelSpec {
+    /** The labeler's name. */
+    name: string;
+    /** The ONNX file (resolved). */
+    path: string;
+    /** The item field fed to the model. */
+    inputField: string;
+    featurizer?: { kind: 'hashed'; dims: number };
+    /** A frozen ONNX encoder whose outputs are the head's inputs (`features from "enc.onnx"`). */
+    encoder?: string;
+}
+
+export interface LearnSpec {
+    strategy: SamplingStrategy;
+    diversity: number;
+    batch: number;
+    budget: number;
+    retrainEvery: number;
+    stopAccuracy?: number;
+    stopSplit: string;
+    seed: number;
+}
+
+export interface LearnProgram {
+    program: string;
+    /** The program's version (from its header) — evaluations on test are guarded per version. */
+    programVersion: string;
+    task: string;
+    labels: string[];
+    dataset: DatasetSpec;
+    model: ModelSpec;
+    learn: LearnSpec;
+    /** Human labelers of the task's route, in route order (simulated in dry runs). */
+    people: SimulatedLabeler[];
+    quality: { target: number; maxLabels: number };
+}
+
+export interface LearningData {
+    items: DataItem[];
+    features: FeatureMatrix;
+    splits: string[];
+}
+
+/** Reads the dataset and featurizes the model's input field (then the frozen encoder, if any). */
+export async function loadLearningData(program: LearnProgram, sessions: SessionCache): Promise<LearningData> {
+    const { items } = readDataset(program.dataset);
+    const field = program.model.inputField;
+    const featurizer = program.model.featurizer;
+    if (!featurizer) {
+        throw new ModelError(
+            `${program.model.path}: the labeler '${program.model.name}' declares no featurizer for '${field}'; add one (e.g. \`input ${field} as hashed 4096\`)`,
+            program.model.path,
+        );
+    }
+    const texts = items.map((item) => {
+        const value = item.fields[field] ?? item.record[field];
+        if (value === undefined) throw new ModelError(`${program.dataset.path}:${item.line}: no field '${field}' for the model '${program.model.name}'`, program.dataset.path);
+        return String(value);
+    });
+    let features = hashTexts(texts, featurizer.dims);
+    if (program.model.encoder) {
+        const session = await sessions.get(program.model.encoder);
+        const embeddings = await scoreMatrix(session, features, program.model.encoder);
+        features = FeatureMatrix.fromDense(embeddings.values, embeddings.classes);
+    }
+    return { items, features, splits: items.map((i) => i.split ?? 'train') };
+}
+
+/**
+ * The class order of a model file: its 'dprog.labels' metadata when it has one (dprog-trained
+ * heads), else the label set's order. Throws when the output width disagrees with the classes.
+ */
+export function modelClasses(path: string, labels: readonly string[]): string[] {
+    const signature = readOnnxSignature(path);
+    const output = signature.outputs[0];
+    const width = output?.shape[output.shape.length - 1];
+    if (typeof width === 'number' && width !== labels.length) {
+        throw new ModelError(`${path}: output '${output.name}' has ${width} columns but the label set has ${labels.length} members (${labels.join(', ')})`, path);
+    }
+    const declared = signature.metadata[LABELS_METADATA_KEY];
+    if (declared) {
+        const order = JSON.parse(declared) as string[];
+        if (order.length !== labels.length || !order.every((l) => labels.includes(l))) {
+            throw new ModelError(`${path}: the model was trained for the classes ${order.join(', ')}, not ${labels.join(', ')}; retrain it (dprog learn)`, path);
+        }
+        return order;
+    }
+    return [...labels];
+}
+
+/** The model file to use now: the newest retrained version if it still exists, else the declared file (if present). */
+export function currentModelPath(declared: string, versions: { path: string; version: number }[]): string | undefined {
+    const newest = [...versions].sort((a, b) => b.version - a.version).find((v) => existsSync(v.path));
+    if (newest) return newest.path;
+    return existsSync(declared) ? declared : undefined;
+}

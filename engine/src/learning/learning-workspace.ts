@@ -1,0 +1,60 @@
+/**
+ * Everything a learning command works on, assembled once: the featurized dataset, the labels
+ * people have already given (from the label store), the model versions so far and the model to
+ * score with now. `dprog sample`, `learn`, `retrain` and `evaluate` all start here.
+ */
+import { dirname, join } from 'node:path';
+import type { LabelStore } from '../store/index.js';
+import type { DataItem } from '../data/dataset.js';
+import type { FeatureMatrix } from '../data/feature-matrix.js';
+import { currentModelPath, loadLearningData, modelClasses, type LearnProgram } from './learn-program.js';
+import { InMemoryModelVersions, type ModelVersionStore } from './model-versions.js';
+import type { SessionCache } from './session-cache.js';
+import { StoreModelVersions } from './store-model-versions.js';
+
+export interface LearningWorkspace {
+    program: LearnProgram;
+    items: DataItem[];
+    features: FeatureMatrix;
+    splits: string[];
+    /** Row position of every key. */
+    positions: Map<string, number>;
+    /** Human or aggregated labels already in the store: row position → label index. */
+    known: Map<number, number>;
+    versions: ModelVersionStore;
+    /** The model to score with now (newest retrained version, else the declared file), if any. */
+    modelPath?: string;
+    /** Where retrained versions are written. */
+    modelDir: string;
+}
+
+/** Labels people gave for a task: the aggregate when there is one, else the newest human answer. */
+export function humanLabels(store: LabelStore, task: string): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const label of store.labels({ task, labelerKind: 'human' })) {
+        if (typeof label.value === 'string') out.set(label.item, label.value);
+    }
+    for (const aggregate of store.aggregates(task)) {
+        if (typeof aggregate.value === 'string') out.set(aggregate.item, aggregate.value);
+    }
+    return out;
+}
+
+export async function openLearningWorkspace(program: LearnProgram, sessions: SessionCache, store?: LabelStore, programFile?: string): Promise<LearningWorkspace> {
+    const data = await loadLearningData(program, sessions);
+    const positions = new Map(data.items.map((item, i) => [item.key, i]));
+    const known = new Map<number, number>();
+    if (store) {
+        for (const [key, value] of humanLabels(store, program.task)) {
+            const position = positions.get(key);
+            const label = program.labels.indexOf(value);
+            // Labels for items no longer in the data, or for members no longer in the label set, are kept in the store but not trained on.
+            if (position !== undefined && label >= 0 && data.splits[position] !== 'test') known.set(position, label);
+        }
+    }
+    const versions: ModelVersionStore = store ? new StoreModelVersions(store, program.task) : new InMemoryModelVersions();
+    const modelPath = currentModelPath(program.model.path, versions.list(program.model.name));
+    if (modelPath) modelClasses(modelPath, program.labels);
+    const base = store ? dirname(store.path) : join(dirname(programFile ?? program.dataset.path), '.dprog');
+    return { program, ...data, positions, known, versions, modelPath, modelDir: join(base, 'models') };
+}
