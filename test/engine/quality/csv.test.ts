@@ -1,0 +1,48 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CsvError, parseCsv, readCsvFile, requireColumns } from '../../../engine/src/data/csv.js';
+import { AnswerDataError, readAnswersCsv } from '../../../engine/src/quality/answers-csv.js';
+
+describe('CSV reading', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'dprog-csv-'));
+    const write = (name: string, text: string) => {
+        const file = path.join(dir, name);
+        writeFileSync(file, text);
+        return file;
+    };
+
+    it('parses quoted fields, embedded commas and newlines, and a BOM', () => {
+        const table = parseCsv('\uFEFFitem,text\nrte1,"a, ""quoted""\nline"\n');
+        expect(table.header).toEqual(['item', 'text']);
+        expect(table.rows).toEqual([{ item: 'rte1', text: 'a, "quoted"\nline' }]);
+    });
+
+    it('names the file and the line of a malformed record', () => {
+        expect(() => parseCsv('a,b\n1,2\n3\n', 'answers.csv')).toThrow(/answers\.csv:3: invalid CSV/);
+    });
+
+    it('names the file, the missing column and the columns there are', () => {
+        const table = readCsvFile(write('a.csv', 'item,worker,label\nx,w,yes\n'));
+        expect(() => requireColumns(table, { '--gold': 'gold' })).toThrow(CsvError);
+        expect(() => requireColumns(table, { '--gold': 'gold' })).toThrow(/a\.csv: no column 'gold' \(given as --gold\); the columns are: item, worker, label/);
+    });
+
+    it('reports an unreadable or empty file clearly', () => {
+        expect(() => readCsvFile(path.join(dir, 'missing.csv'))).toThrow(/missing\.csv: cannot read the file \(ENOENT\)/);
+        expect(() => readCsvFile(write('empty.csv', ''))).toThrow(/empty\.csv: the file is empty/);
+    });
+
+    it('reads answers, and rejects an empty cell or conflicting gold with file and line', () => {
+        const columns = { item: 'item', worker: 'worker', label: 'label', gold: 'gold' };
+        const ok = readAnswersCsv(write('ok.csv', 'item,worker,label,gold\nx,w1,yes,yes\nx,w2,no,yes\ny,w1,no,\n'), columns);
+        expect(ok.answers).toHaveLength(3);
+        expect([...ok.gold!]).toEqual([['x', 'yes']]);
+        expect(() => readAnswersCsv(write('blank.csv', 'item,worker,label\nx,w1,yes\nx,,no\n'), columns)).toThrow(/no column 'gold'/);
+        expect(() => readAnswersCsv(write('blank2.csv', 'item,worker,label\nx,w1,yes\nx,,no\n'), { ...columns, gold: undefined })).toThrow(
+            /blank2\.csv:3: column 'worker' is empty/,
+        );
+        expect(() => readAnswersCsv(write('conflict.csv', 'item,worker,label,gold\nx,w1,yes,yes\nx,w2,no,no\n'), columns)).toThrow(AnswerDataError);
+    });
+});

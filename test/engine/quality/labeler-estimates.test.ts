@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { LabelerEstimates } from '../../../engine/src/quality/labeler-estimates.js';
+
+describe('labeler estimates', () => {
+    const classes = ['no', 'yes'];
+
+    it('starts at the declared prior and moves with gold answers, incrementally', () => {
+        const estimates = new LabelerEstimates(classes, () => ({ accuracy: 0.7, strength: 4 }));
+        expect(estimates.accuracy('ann')).toBeCloseTo(0.7, 12);
+        for (let n = 0; n < 20; n++) estimates.observeGold('ann', n % 2, n % 2);
+        // Dirichlet mean per class: the prior is 4 answers per row (2.8 right, 1.2 wrong), plus 10 right.
+        expect(estimates.accuracy('ann')).toBeCloseTo((2.8 + 10) / 14, 12);
+        for (let n = 0; n < 20; n++) estimates.observeGold('bob', n % 2, 1 - (n % 2));
+        expect(estimates.accuracy('bob')).toBeLessThan(0.2);
+        expect(estimates.evidence('ann')).toEqual({ gold: 20, agreement: 0 });
+    });
+
+    it('keeps a full confusion matrix: a labeler who says "yes" to everything is right on yes and wrong on no', () => {
+        const estimates = new LabelerEstimates(classes, () => ({ accuracy: 0.7 }));
+        for (let n = 0; n < 50; n++) estimates.observeGold('yea', n % 2, 1);
+        const confusion = estimates.confusion('yea');
+        expect(confusion[0 * 2 + 1]).toBeGreaterThan(0.9); // true no → answered yes
+        expect(confusion[1 * 2 + 1]).toBeGreaterThan(0.9); // true yes → answered yes
+        // Its "yes" carries no information, so an item it calls yes stays near the prior.
+        expect(estimates.itemPosterior([['yea', 1]])[1]).toBeCloseTo(0.5, 1);
+    });
+
+    it('learns from agreement with soft posteriors', () => {
+        const estimates = new LabelerEstimates(classes, () => ({ accuracy: 0.6 }));
+        for (let n = 0; n < 30; n++) estimates.observeAgreement('cat', [0.1, 0.9], 1);
+        // Seen on "yes" items only: sure about its yes-row, only a little wiser about its no-row.
+        expect(estimates.confusion('cat')[1 * 2 + 1]).toBeCloseTo((2.4 + 27) / (4 + 27), 12);
+        expect(estimates.confusion('cat')[0 * 2 + 1]).toBeCloseTo((1.6 + 3) / (4 + 3), 12);
+        expect(estimates.accuracy('cat')).toBeGreaterThan(0.6);
+        expect(estimates.evidence('cat').agreement).toBe(30);
+    });
+
+    it('combines answers into an item posterior, more sure with more agreeing good labelers', () => {
+        const estimates = new LabelerEstimates(classes, (l) => ({ accuracy: l === 'expert' ? 0.95 : 0.6 }));
+        const one = estimates.itemPosterior([['novice', 1]])[1];
+        const two = estimates.itemPosterior([['novice', 1], ['expert', 1]])[1];
+        const split = estimates.itemPosterior([['novice', 0], ['expert', 1]])[1];
+        expect(one).toBeCloseTo(0.6, 12);
+        expect(two).toBeGreaterThan(0.95);
+        expect(split).toBeGreaterThan(0.5);
+        expect(split).toBeLessThan(two);
+    });
+});
