@@ -55,6 +55,7 @@ export function simulateReplay(policy: RoutingPolicy, answers: readonly Answer[]
     if (problems.length) throw new Error(`routing policy: ${problems.join('; ')}`);
     const { truth, reestimateEvery = 25, topUpPasses = 2 } = options;
     const classes = options.classes ? [...options.classes] : [...new Set(answers.map((a) => a.label))].sort();
+    if (classes.length < 2) throw new Error(`the answers use ${classes.length} label(s); give the task's label set (at least two classes)`);
     const classId = new Map(classes.map((c, i) => [c, i]));
     const labelerOf = answererMapping(policy);
     const oneCoin = policy.method !== 'dawid_skene';
@@ -155,12 +156,14 @@ export function simulateReplay(policy: RoutingPolicy, answers: readonly Answer[]
 }
 
 /**
- * Who is a recorded answerer? A worker named like a labeler of the route is that labeler (a model
- * or rule set); anyone else is a person of the route's first human labeler.
+ * Who is a recorded answerer? A worker named like a labeler of the route is that labeler (a model,
+ * a rule set, or a single person); anyone else is a person of the route's human pool — the human
+ * labeler with the largest declared pool, else the first human labeler.
  */
 function answererMapping(policy: RoutingPolicy): (member: string) => RoutedLabeler {
     const byName = new Map(policy.labelers.map((l) => [l.name, l]));
-    const pool = policy.labelers.find((l) => l.kind === 'human');
+    const humans = policy.labelers.filter((l) => l.kind === 'human');
+    const pool = [...humans].sort((a, b) => (b.pool ?? 0) - (a.pool ?? 0))[0];
     return (member) => {
         const labeler = byName.get(member) ?? pool;
         if (!labeler) {
