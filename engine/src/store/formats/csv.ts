@@ -1,0 +1,64 @@
+/**
+ * `csv`: one label per row. `value` holds the answer as JSON (a plain word such as `spam` is also
+ * read as that string, so hand-written files work); round-trips exactly.
+ */
+import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import type { Label } from '../types.js';
+import { FormatError, type LabelFormat } from './format.js';
+import { finish, labelRecord, recordToLabel } from './records.js';
+
+const COLUMNS = ['id', 'task', 'item', 'labeler', 'labelerKind', 'value', 'score', 'gold', 'programVersion', 'createdAt', 'supersededBy'] as const;
+
+function cell(value: unknown): string {
+    if (value === undefined) return '';
+    const text = typeof value === 'string' ? value : JSON.stringify(value);
+    return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+export const csvFormat: LabelFormat = {
+    name: 'csv',
+    directory: false,
+    export(labels) {
+        const rows = labels.map((label) => {
+            const record = labelRecord(label);
+            return COLUMNS.map((column) => (column === 'value' ? cell(JSON.stringify(record.value)) : cell(record[column]))).join(',');
+        });
+        return [{ path: '', text: [COLUMNS.join(','), ...rows].join('\n') + '\n' }];
+    },
+    import(source, options) {
+        let rows: string[][];
+        try {
+            rows = parse(readFileSync(source, 'utf8'), { bom: true, skip_empty_lines: true }) as string[][];
+        } catch (error) {
+            const e = error as { message?: string; lines?: number };
+            throw new FormatError(`invalid CSV: ${e.message}`, source, e.lines);
+        }
+        if (rows.length === 0) throw new FormatError('the file is empty; expected a header row (item,value,…)', source, 1);
+        const header = rows[0].map((name) => name.trim());
+        for (const required of ['item', 'value']) {
+            if (!header.includes(required)) throw new FormatError(`no '${required}' column; the header has ${header.join(', ')}`, source, 1);
+        }
+        const labels: Label[] = rows.slice(1).map((row, index) => {
+            const line = index + 2;
+            const record: Record<string, unknown> = {};
+            header.forEach((name, column) => {
+                const text = row[column] ?? '';
+                if (name === 'value') record.value = parseValue(text);
+                else if (name === 'score') record.score = text === '' ? undefined : Number(text);
+                else if (name === 'gold') record.gold = text === 'true' || text === '1';
+                else record[name] = text;
+            });
+            return recordToLabel(record, options, source, line);
+        });
+        return finish(labels);
+    },
+};
+
+function parseValue(text: string): unknown {
+    try {
+        return JSON.parse(text);
+    } catch {
+        return text;
+    }
+}
