@@ -208,11 +208,12 @@ export interface PlanEligibility {
 
 export interface PlanRoute {
     strategy: 'cascade' | 'best';
-    /** Whether the route was written (`route …`) or defaulted (every eligible human, cheapest first). */
+    /** Whether the route was written (`route …`) or defaulted (a cascade of every eligible labeler: rules, models, then people cheapest first). */
     declared: boolean;
     /**
-     * Concrete stages in the order labelers are asked: route order for `cascade`; for `best`, ranked
-     * by expected accuracy per unit cost (free labelers first, then by accuracy).
+     * Concrete stages in the order labelers are asked: route order for `cascade` (a trailing human
+     * pool keeps answering); for `best`, ranked by expected accuracy above chance per unit cost (free
+     * labelers first, then by accuracy).
      */
     stages: PlanRouteStage[];
     /** The stopping rule in words, e.g. `stop when the posterior reaches 98% or after 5 answers`. */
@@ -226,7 +227,7 @@ export interface PlanRouteStage {
     accuracy: number;
     /** Most answers this labeler gives per item (a human's pool; 1 for models and rules). */
     answers: number;
-    /** Expected accuracy per unit cost (`best`), null when the labeler is free. */
+    /** Expected accuracy above chance per unit cost, as `best` ranks labelers; null when the labeler is free. */
     accuracyPerCost: number | null;
 }
 

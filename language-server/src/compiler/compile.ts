@@ -1,0 +1,114 @@
+/**
+ * AST → LabelingPlan: a pure function of the program's declarations (and the item counts the
+ * caller measured), so the same program always yields the same plan, byte for byte.
+ */
+import {
+    isDataset, isFlow, isHumanLabeler, isLabelSet, isLearn, isModelLabeler, isMonitor, isRulesLabeler, isTask,
+    type Expression, type Parameter,
+} from '../generated/ast.js';
+import { withPlanHash } from '../../../engine/src/plan/hash.js';
+import { PLAN_SCHEMA, type LabelingPlan, type PlanFlow, type PlanTask, type PlanWarning } from '../../../engine/src/plan/types.js';
+import type { DprogType } from '../types/type-descriptions.js';
+import { planDataset, planLabelSet } from './datasets.js';
+import { round } from './estimates.js';
+import { compileFlow } from './flows.js';
+import { planLabeler } from './labelers.js';
+import { planLearn, planMonitor } from './learn-monitors.js';
+import type { ProgramSource } from './program-elements.js';
+import { compileTask, directDataset } from './tasks.js';
+
+export interface CompileOptions {
+    /** The program's name when the file has no `program` header (the file's base name). */
+    fallbackName: string;
+    /** Items per dataset, measured by the caller; a dataset missing here has an unknown count. */
+    itemCounts?: ReadonlyMap<string, number | null>;
+    /** The type computer (types of `show` expressions and parameters). */
+    typeOf: (node: Expression | Parameter) => DprogType;
+}
+
+export function compileProgram(source: ProgramSource, options: CompileOptions): LabelingPlan {
+    const { file, elements } = source;
+    const warnings: PlanWarning[] = [];
+    const itemCounts = options.itemCounts ?? new Map<string, number | null>();
+
+    const datasets = elements.filter(isDataset).map((d) => planDataset(d, itemCounts.get(d.name) ?? null));
+    const labelSets = elements.filter(isLabelSet).map(planLabelSet);
+    const labelers = elements
+        .filter((e) => isHumanLabeler(e) || isModelLabeler(e) || isRulesLabeler(e))
+        .map((e) => planLabeler(e as Parameters<typeof planLabeler>[0]));
+    const flows = elements.filter(isFlow).map(compileFlow);
+    const taskNodes = elements.filter(isTask);
+
+    const labelSetsByName = new Map(labelSets.map((l) => [l.name, l]));
+    const datasetItems = new Map(datasets.map((d) => [d.name, d.items]));
+    const tasks: PlanTask[] = taskNodes.map((task) => {
+        const reach = taskReach(task.name, directDataset(task), flows, datasetItems);
+        if (reach.dataset !== null && reach.items === null) {
+            warnings.push({
+                code: 'plan/unknown-items',
+                subject: task.name,
+                message: reach.conditional
+                    ? `task ${task.name}: how many items reach it depends on earlier labels; its total cost is unknown until they are in.`
+                    : `task ${task.name}: dataset ${reach.dataset} has no readable source yet; its total cost is unknown.`,
+            });
+        }
+        return compileTask(task, { labelers, labelSets: labelSetsByName, typeOf: options.typeOf, dataset: reach.dataset, items: reach.items }, warnings);
+    });
+
+    const routed = new Set(tasks.flatMap((t) => t.route.stages.map((s) => s.labeler)));
+    for (const l of labelers) {
+        if (l.accuracySource === 'default' && routed.has(l.name)) {
+            warnings.push({
+                code: 'plan/default-accuracy',
+                subject: l.name,
+                message: `labeler ${l.name} declares no accuracy; the plan assumes ${round(l.accuracy * 100)}% until gold answers and agreement measure it.`,
+            });
+        }
+    }
+
+    const totalsKnown = tasks.every((t) => t.cost.total !== null);
+    const plan = {
+        schema: PLAN_SCHEMA,
+        program: file.header?.name ?? options.fallbackName,
+        version: file.header?.version ?? 1,
+        description: file.header?.description ?? null,
+        datasets,
+        labelSets,
+        labelers,
+        tasks,
+        flows,
+        learn: elements.filter(isLearn).map(planLearn),
+        monitors: elements.filter(isMonitor).map(planMonitor),
+        totals: {
+            expectedCost: totalsKnown ? round(tasks.reduce((sum, t) => sum + (t.cost.total ?? 0), 0)) : null,
+            budget: round(tasks.reduce((sum, t) => sum + (t.cost.budget ?? 0), 0)),
+            expectedAccuracy: tasks.length > 0 ? round(tasks.reduce((sum, t) => sum + t.redundancy.expectedAccuracy, 0) / tasks.length) : null,
+        },
+        warnings,
+    } satisfies Omit<LabelingPlan, 'hash'>;
+    return withPlanHash(plan);
+}
+
+/**
+ * Which dataset's items reach a task, and how many. A task on a dataset parameter sees every item;
+ * a task reached through a flow sees every item of the flow's dataset when its stage is
+ * unconditional, and an unknown number (depending on earlier labels) otherwise.
+ */
+function taskReach(
+    task: string,
+    direct: string | null,
+    flows: PlanFlow[],
+    datasetItems: ReadonlyMap<string, number | null>,
+): { dataset: string | null; items: number | null; conditional: boolean } {
+    if (direct !== null) {
+        return { dataset: direct, items: datasetItems.get(direct) ?? null, conditional: false };
+    }
+    for (const flow of flows) {
+        const input = flow.input.find((p) => p.type.kind === 'dataset');
+        const stages = flow.stages.filter((s) => s.task === task);
+        if (!input || input.type.kind !== 'dataset' || stages.length === 0) continue;
+        const unconditional = stages.some((s) => s.conditions.length === 0 && s.forEach === null);
+        return { dataset: input.type.dataset, items: unconditional ? (datasetItems.get(input.type.dataset) ?? null) : null, conditional: !unconditional };
+    }
+    return { dataset: null, items: null, conditional: false };
+}

@@ -1,0 +1,30 @@
+/**
+ * How many items each dataset has right now: jsonl lines, csv rows (after the header), image glob
+ * matches. A source that does not exist (yet) or cannot be read has an unknown count (null): a
+ * program may be written before its data arrives.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { globSync } from 'tinyglobby';
+import type { Dataset } from '../generated/ast.js';
+
+export function countDatasetItems(dataset: Pick<Dataset, 'format' | 'path'>, programDir: string): number | null {
+    try {
+        if (dataset.format === 'images') {
+            return globSync(dataset.path, { cwd: programDir, onlyFiles: true }).length;
+        }
+        const file = path.resolve(programDir, dataset.path);
+        if (!existsSync(file)) {
+            return null;
+        }
+        const text = readFileSync(file, 'utf8');
+        if (dataset.format === 'jsonl') {
+            return text.split('\n').filter((line) => line.trim() !== '').length;
+        }
+        const rows = parse(text, { skip_empty_lines: true, relax_column_count: true, bom: true }) as unknown[];
+        return Math.max(0, rows.length - 1);
+    } catch {
+        return null;
+    }
+}
