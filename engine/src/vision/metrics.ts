@@ -1,0 +1,52 @@
+/**
+ * Measures for text detection and recognition against ground truth: box IoU, one-to-one matching
+ * of detections to truth (greedy by IoU, as COCO and ICDAR evaluations do) and character edit
+ * distance for the character error rate.
+ */
+import type { PixelBox } from '../data/image.js';
+
+/** Intersection over union of two boxes, in [0, 1]. */
+export function iou(a: PixelBox, b: PixelBox): number {
+    const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
+    const h = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
+    if (w <= 0 || h <= 0) return 0;
+    const inter = w * h;
+    return inter / (a.width * a.height + b.width * b.height - inter);
+}
+
+/** Pairs [truthIndex, detectionIndex] with IoU ≥ minIou, each used once, best pairs first. */
+export function matchBoxes(truth: readonly PixelBox[], detected: readonly PixelBox[], minIou = 0.5): Array<[number, number]> {
+    const pairs: Array<{ t: number; d: number; v: number }> = [];
+    truth.forEach((t, ti) =>
+        detected.forEach((d, di) => {
+            const v = iou(t, d);
+            if (v >= minIou) pairs.push({ t: ti, d: di, v });
+        }),
+    );
+    pairs.sort((a, b) => b.v - a.v);
+    const usedT = new Set<number>();
+    const usedD = new Set<number>();
+    const out: Array<[number, number]> = [];
+    for (const p of pairs) {
+        if (usedT.has(p.t) || usedD.has(p.d)) continue;
+        usedT.add(p.t);
+        usedD.add(p.d);
+        out.push([p.t, p.d]);
+    }
+    return out;
+}
+
+/** Levenshtein distance between two strings, by Unicode code point. */
+export function editDistance(a: string, b: string): number {
+    const s = [...a];
+    const t = [...b];
+    let previous = Array.from({ length: t.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= s.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= t.length; j++) {
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (s[i - 1] === t[j - 1] ? 0 : 1));
+        }
+        previous = current;
+    }
+    return previous[t.length];
+}
