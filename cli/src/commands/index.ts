@@ -4,6 +4,7 @@ import { registerCheck } from './check.js';
 import { registerAggregate } from './aggregate.js';
 import { registerSample } from './sample.js';
 import { registerLearn } from './learn.js';
+import { registerLabel } from './label.js';
 
 /** Registers one command; `setExitCode` raises the process's exit code (the highest wins). */
 export type RegisterCommand = (program: Command, setExitCode: (code: number) => void) => void;
@@ -13,4 +14,5 @@ export const commands: RegisterCommand[] = [
     registerAggregate,
     registerSample,
     registerLearn,
+    registerLabel,
 ];

@@ -41,6 +41,9 @@ const textLabels: NewLabel[] = [
     { id: 'c', task: 't', item: 'm3, "quoted"\nline', labeler: 'rules', labelerKind: 'rules', value: ['x', 'y'], createdAt: t0, gold: true },
     { id: 'd', task: 't', item: 'm4', labeler: 'alice', labelerKind: 'human', value: { start: 1, end: 4, label: 'name', text: 'Bob' }, createdAt: t0 },
     { id: 'e', task: 't', item: 'm5', labeler: 'alice', labelerKind: 'human', value: 3.5, createdAt: t0 },
+    { id: 'e2', task: 't', item: 'm6', labeler: 'alice', labelerKind: 'human', value: '3.5', createdAt: t0 },
+    { id: 'e3', task: 't', item: 'm7', labeler: 'alice', labelerKind: 'human', value: 'say "hi", then\nleave', createdAt: t0 },
+    { id: 'e4', task: 't', item: 'm8', labeler: 'alice', labelerKind: 'human', value: null, createdAt: t0 },
     { id: 'f', task: 't', item: 'm1', labeler: 'bob', labelerKind: 'human', value: 'ham', createdAt: t0, supersedes: 'a' },
     { id: 'g', task: 'other', item: 'm1', labeler: 'alice', labelerKind: 'human', value: 'nope', createdAt: t0 },
 ];
@@ -50,7 +53,7 @@ describe.each(['jsonl', 'csv'])('%s', (format) => {
         const store = await storeWith('a', textLabels);
         const { first, again, imported, twice } = await roundTrip(store, format, { history: true });
         expect(again.files).toEqual(first.files);
-        expect(first.labels).toBe(6);
+        expect(first.labels).toBe(9);
         expect(imported).toEqual(store.labels({ task: 't', includeSuperseded: true }));
         expect(imported.find((l) => l.id === 'a')?.supersededBy).toBe('f');
         expect(twice.added).toBe(0);
@@ -60,9 +63,9 @@ describe.each(['jsonl', 'csv'])('%s', (format) => {
     it('exports only current labels by default, and that round-trips too', async () => {
         const store = await storeWith('a', textLabels);
         const { first, again, imported } = await roundTrip(store, format);
-        expect(first.labels).toBe(5);
+        expect(first.labels).toBe(8);
         expect(again.files).toEqual(first.files);
-        expect(imported.map((l) => l.id)).toEqual(['b', 'c', 'd', 'e', 'f']);
+        expect(imported.map((l) => l.id)).toEqual(['b', 'c', 'd', 'e', 'e2', 'e3', 'e4', 'f']);
         await store.close();
     });
 });

@@ -1,6 +1,7 @@
 /**
- * `csv`: one label per row. `value` holds the answer as JSON (a plain word such as `spam` is also
- * read as that string, so hand-written files work); round-trips exactly.
+ * `csv`: one label per row. `value` holds the answer as JSON, except a string that is not JSON by
+ * itself (`spam`, `New York`), which is written as is — so files stay readable and hand-written
+ * ones work; round-trips exactly.
  */
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
@@ -22,7 +23,7 @@ export const csvFormat: LabelFormat = {
     export(labels) {
         const rows = labels.map((label) => {
             const record = labelRecord(label);
-            return COLUMNS.map((column) => (column === 'value' ? cell(JSON.stringify(record.value)) : cell(record[column]))).join(',');
+            return COLUMNS.map((column) => (column === 'value' ? cell(valueText(label.value)) : cell(record[column]))).join(',');
         });
         return [{ path: '', text: [COLUMNS.join(','), ...rows].join('\n') + '\n' }];
     },
@@ -54,6 +55,12 @@ export const csvFormat: LabelFormat = {
         return finish(labels);
     },
 };
+
+/** A string that is not itself JSON (`spam`) is written as is; anything else as JSON. `parseValue` undoes both. */
+function valueText(value: unknown): string {
+    if (typeof value === 'string' && parseValue(value) === value) return value;
+    return JSON.stringify(value);
+}
 
 function parseValue(text: string): unknown {
     try {

@@ -1,0 +1,134 @@
+/**
+ * `dprog label export|import`: move a task's labels out of and into the label store, in jsonl,
+ * csv, coco, yolo or labelstudio. Export reads the store read-only (it works while an editor
+ * holds the write lock); import takes the lock and adds labels idempotently (ids travel along).
+ */
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Command } from 'commander';
+import type { RegisterCommand } from './index.js';
+import { ExitCode, ProgramError, UsageError } from '../errors.js';
+import { printJson, printLine } from '../output.js';
+import { defaultStorePath, LabelStore, LABELER_KINDS, StoreCorruptError, StoreError, StoreInputError, StoreVersionError, type LabelerKind } from '../../../engine/src/store/index.js';
+import { exportLabels, FORMAT_NAMES, formatNamed, importLabels, writeExport } from '../../../engine/src/store/formats/index.js';
+
+interface CommonOptions {
+    store?: string;
+    task: string;
+    format: string;
+    labeler?: string;
+    images?: string;
+    json?: boolean;
+}
+
+const storePath = (store: string | undefined): string => (store ? path.resolve(store) : defaultStorePath(process.cwd()));
+
+/** Store and format errors as CLI errors: damaged data and bad records exit 1, locks and missing files exit 2. */
+function asCliError(error: unknown): unknown {
+    if (error instanceof StoreCorruptError || error instanceof StoreVersionError || error instanceof StoreInputError) return new ProgramError(error.message);
+    if (error instanceof StoreError) return new UsageError(error.message);
+    return error;
+}
+
+function checkFormat(name: string): void {
+    try {
+        formatNamed(name);
+    } catch (error) {
+        throw new UsageError(`--format ${name}: unknown format; use one of ${FORMAT_NAMES.join(', ')}`);
+    }
+}
+
+function checkImages(images: string | undefined): void {
+    if (images !== undefined && !existsSync(images)) throw new UsageError(`--images ${images}: no such folder`);
+}
+
+function addCommon(command: Command): Command {
+    return command
+        .option('--store <db>', 'label store (default: .dprog/labels.sqlite in the current folder)')
+        .requiredOption('--task <task>', 'the task whose labels move')
+        .requiredOption('--format <format>', FORMAT_NAMES.join(' | '))
+        .option('--images <dir>', 'folder holding the items\' images (yolo and Label Studio boxes need image sizes)')
+        .option('--json', 'print the result as one JSON document');
+}
+
+/** `dprog label export --store DB --task T --format F [--out FILE]` and `dprog label import --store DB --task T --format F FILE`. */
+export const registerLabel: RegisterCommand = (program, setExitCode) => {
+    const label = program.command('label').description('Move labels in and out of the label store (jsonl, csv, coco, yolo, labelstudio).');
+
+    addCommon(label.command('export').description('Write a task\'s labels in a format (current labels; --history for superseded ones too).'))
+        .option('--out <file>', 'file to write (a folder for yolo); default: standard output')
+        .option('--labeler <name>', 'only this labeler\'s labels')
+        .option('--history', 'include superseded labels (jsonl and csv keep the supersede links)')
+        .action(async (options: CommonOptions & { out?: string; history?: boolean }) => {
+            checkFormat(options.format);
+            checkImages(options.images);
+            if (formatNamed(options.format).directory && !options.out) throw new UsageError(`--format ${options.format} writes a folder: pass --out DIR`);
+            const file = storePath(options.store);
+            let store: LabelStore;
+            try {
+                store = await LabelStore.open(file, { readonly: true });
+            } catch (error) {
+                throw asCliError(error);
+            }
+            try {
+                const tasks = store.tasks();
+                if (!tasks.includes(options.task)) {
+                    throw new ProgramError(`${file}: no labels for task '${options.task}'; ${tasks.length ? `tasks with labels: ${tasks.join(', ')}` : 'the store has no labels yet'}`);
+                }
+                const { labels, files } = exportLabels(store, { task: options.task, format: options.format, labeler: options.labeler, history: options.history, images: options.images });
+                const written = options.out ? writeExport(files, options.out) : [];
+                if (options.json) {
+                    printJson({ task: options.task, format: options.format, store: file, labels, ...(options.out ? { files: written } : { content: files[0].text }) });
+                } else if (options.out) {
+                    printLine(`exported ${labels} label(s) of task ${options.task} as ${options.format} to ${options.out}${written.length > 1 ? ` (${written.length} files)` : ''}`);
+                } else {
+                    process.stdout.write(files[0].text);
+                }
+            } catch (error) {
+                throw asCliError(error);
+            } finally {
+                await store.close();
+            }
+            setExitCode(ExitCode.ok);
+        });
+
+    addCommon(label.command('import').description('Add labels from a file (a folder for yolo); labels already in the store are skipped.'))
+        .argument('<file>', 'the file (or yolo folder) to read')
+        .option('--labeler <name>', 'labeler for records that name none (default: import)')
+        .option('--labeler-kind <kind>', `${LABELER_KINDS.join(' | ')} for records that name none (default: human)`)
+        .action(async (source: string, options: CommonOptions & { labelerKind?: string }) => {
+            checkFormat(options.format);
+            checkImages(options.images);
+            if (!existsSync(source)) throw new UsageError(`${source}: no such file`);
+            if (options.labelerKind !== undefined && !LABELER_KINDS.includes(options.labelerKind as LabelerKind)) {
+                throw new UsageError(`--labeler-kind ${options.labelerKind}: use one of ${LABELER_KINDS.join(', ')}`);
+            }
+            const file = storePath(options.store);
+            let store: LabelStore;
+            try {
+                store = await LabelStore.open(file);
+            } catch (error) {
+                throw asCliError(error);
+            }
+            try {
+                const result = await importLabels(store, {
+                    task: options.task,
+                    format: options.format,
+                    source,
+                    labeler: options.labeler,
+                    labelerKind: options.labelerKind as LabelerKind | undefined,
+                    images: options.images,
+                });
+                if (options.json) {
+                    printJson({ task: options.task, format: options.format, store: file, file: source, ...result });
+                } else {
+                    printLine(`imported ${result.added} label(s) into task ${options.task} (${result.read} read, ${result.alreadyStored} already in the store)`);
+                }
+            } catch (error) {
+                throw asCliError(error);
+            } finally {
+                await store.close();
+            }
+            setExitCode(ExitCode.ok);
+        });
+};

@@ -1,0 +1,110 @@
+/**
+ * `dprog label export|import` as a user runs it: the CLI bundled with esbuild (sql-wasm.wasm copied
+ * beside it, as esbuild.mjs does) in a separate process, against real store files.
+ */
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import * as esbuild from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LabelStore } from '../../../engine/src/store/index.js';
+import { fileHash, startFixture, tempDir } from './helpers.js';
+
+const root = resolve(__dirname, '../../..');
+const bundleDir = join(root, 'out', 'test-label-cli');
+const cli = join(bundleDir, 'cli', 'main.cjs');
+const { dir, cleanup } = tempDir();
+
+beforeAll(async () => {
+    await esbuild.build({
+        entryPoints: [join(root, 'cli/src/main.ts')],
+        outfile: cli,
+        bundle: true,
+        platform: 'node',
+        target: 'node20',
+        format: 'cjs',
+        external: ['vscode', 'onnxruntime-node', 'better-sqlite3'],
+        define: { 'import.meta.url': 'importMetaUrl' },
+        banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+        logLevel: 'silent',
+    });
+    mkdirSync(join(bundleDir, 'wasm'), { recursive: true });
+    copyFileSync(createRequire(import.meta.url).resolve('sql.js/dist/sql-wasm.wasm'), join(bundleDir, 'wasm', 'sql-wasm.wasm'));
+}, 120_000);
+afterAll(cleanup);
+
+function dprog(...args: string[]): { code: number; stdout: string; stderr: string; json: () => Record<string, unknown> } {
+    const run = spawnSync(process.execPath, [cli, ...args], { cwd: dir, encoding: 'utf8' });
+    return { code: run.status ?? -1, stdout: run.stdout, stderr: run.stderr, json: () => JSON.parse(run.stdout) };
+}
+
+const jsonl =
+    [
+        { id: 'l1', task: 'spam', item: 'm1', labeler: 'alice', labelerKind: 'human', value: 'spam', gold: false, createdAt: '2026-01-01T00:00:00.000Z' },
+        { id: 'l2', task: 'spam', item: 'm2', labeler: 'clf', labelerKind: 'model', value: 'ham', score: 0.7, gold: false, createdAt: '2026-01-01T00:00:01.000Z' },
+    ]
+        .map((record) => JSON.stringify(record))
+        .join('\n') + '\n';
+
+describe('dprog label', () => {
+    it('imports, then exports byte for byte, to stdout and to a file', () => {
+        writeFileSync(join(dir, 'in.jsonl'), jsonl);
+        const imported = dprog('label', 'import', '--task', 'spam', '--format', 'jsonl', 'in.jsonl', '--json');
+        expect(imported.code, imported.stderr).toBe(0);
+        expect(imported.json()).toMatchObject({ task: 'spam', format: 'jsonl', read: 2, added: 2, alreadyStored: 0, store: join(dir, '.dprog', 'labels.sqlite') });
+        expect(dprog('label', 'import', '--task', 'spam', '--format', 'jsonl', 'in.jsonl', '--json').json()).toMatchObject({ added: 0, alreadyStored: 2 });
+
+        const out = dprog('label', 'export', '--task', 'spam', '--format', 'jsonl');
+        expect(out.code, out.stderr).toBe(0);
+        expect(out.stdout).toBe(jsonl);
+        const toFile = dprog('label', 'export', '--store', '.dprog/labels.sqlite', '--task', 'spam', '--format', 'csv', '--out', 'out.csv', '--json');
+        expect(toFile.json()).toMatchObject({ labels: 2, files: ['out.csv'] });
+        expect(readFileSync(join(dir, 'out.csv'), 'utf8').split('\n')[1]).toBe('l1,spam,m1,alice,human,spam,,false,,2026-01-01T00:00:00.000Z,');
+    });
+
+    it('exports while another process holds the write lock, but refuses a second writer (exit 2)', async () => {
+        const store = join(dir, 'held.sqlite');
+        const holder = startFixture('hold-lock.ts', [store]);
+        const pid = (await holder.waitFor('open ')).split(' ')[1];
+        try {
+            const read = dprog('label', 'export', '--store', store, '--task', 't', '--format', 'jsonl', '--json');
+            expect(read.code, read.stderr).toBe(0);
+            expect(JSON.parse(String(read.json().content)).id).toBe('held');
+            const write = dprog('label', 'import', '--store', store, '--task', 'spam', '--format', 'jsonl', 'in.jsonl', '--json');
+            expect(write.code).toBe(2);
+            expect(String((write.json().error as { message: string }).message)).toMatch(new RegExp(`locked by another writer \\(process ${pid}, lock file .*held\\.sqlite\\.lock\\)`));
+        } finally {
+            holder.child.kill('SIGKILL');
+            await holder.exited;
+        }
+    });
+
+    it('reports a damaged store (exit 1) and leaves it as it was', () => {
+        const store = join(dir, 'broken.sqlite');
+        writeFileSync(store, 'SQLite format 3\0' + 'garbage'.repeat(100));
+        const before = fileHash(store);
+        for (const args of [['export'], ['import', 'in.jsonl']]) {
+            const run = dprog('label', args[0], '--store', store, '--task', 'spam', '--format', 'jsonl', ...args.slice(1));
+            expect(run.code).toBe(1);
+            expect(run.stderr).toMatch(/broken\.sqlite: the label store is damaged: .* The file was not modified\. Restore it from a backup/);
+        }
+        expect(fileHash(store)).toBe(before);
+    });
+
+    it('explains bad usage and bad data', async () => {
+        expect(dprog('label', 'export', '--task', 'spam', '--format', 'xml').stderr).toMatch(/unknown format; use one of jsonl, csv, coco, yolo, labelstudio/);
+        expect(dprog('label', 'export', '--task', 'spam', '--format', 'xml').code).toBe(2);
+        const noTask = dprog('label', 'export', '--task', 'nope', '--format', 'csv');
+        expect([noTask.code, noTask.stderr]).toEqual([1, expect.stringMatching(/no labels for task 'nope'; tasks with labels: spam/)]);
+        expect(dprog('label', 'export', '--task', 'spam', '--format', 'yolo').stderr).toMatch(/writes a folder: pass --out DIR/);
+        expect(dprog('label', 'export', '--store', 'missing.sqlite', '--task', 'spam', '--format', 'csv').code).toBe(2);
+        writeFileSync(join(dir, 'bad.csv'), 'item,value\nm9,ok\nm10\n');
+        const bad = dprog('label', 'import', '--store', 'fresh.sqlite', '--task', 'spam', '--format', 'csv', 'bad.csv');
+        expect(bad.code).toBe(1);
+        expect(bad.stderr).toMatch(/bad\.csv/);
+        const fresh = await LabelStore.open(join(dir, 'fresh.sqlite'), { readonly: true });
+        expect(fresh.countLabels()).toBe(0);
+        await fresh.close();
+    });
+});
