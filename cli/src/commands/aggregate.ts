@@ -8,7 +8,7 @@ import { ExitCode, ProgramError, UsageError } from '../errors.js';
 import { printJson, printLine } from '../output.js';
 import { formatTable } from '../table.js';
 import { CsvError } from '../../../engine/src/data/csv.js';
-import { AnswerDataError, readAnswersCsv, type AnswerColumns, type RecordedAnswers } from '../../../engine/src/quality/answers-csv.js';
+import { AnswerDataError, readAnswersCsv, type AnswerColumns, type ReadAnswersOptions, type RecordedAnswers } from '../../../engine/src/quality/answers-csv.js';
 
 interface AggregateOptions {
     item: string;
@@ -23,9 +23,9 @@ interface AggregateOptions {
 }
 
 /** Reads the answers CSV: file and column problems exit 2, data problems exit 1. */
-export function readAnswers(file: string, columns: AnswerColumns): RecordedAnswers {
+export function readAnswers(file: string, columns: AnswerColumns, options: ReadAnswersOptions = {}): RecordedAnswers {
     try {
-        return readAnswersCsv(file, columns);
+        return readAnswersCsv(file, columns, options);
     } catch (error) {
         if (error instanceof CsvError) throw new UsageError(error.message);
         if (error instanceof AnswerDataError) throw new ProgramError(error.message);
@@ -55,7 +55,7 @@ export const registerAggregate: RegisterCommand = (program, setExitCode) => {
             if (options.fixGold && !options.gold) throw new UsageError('--fix-gold needs --gold COLUMN');
             const limit = Number(options.limit);
             if (!(Number.isInteger(limit) && limit >= 0)) throw new UsageError(`--limit ${options.limit}: expected a whole number ≥ 0`);
-            const { answers, gold } = readAnswers(file, options);
+            const { answers, gold } = readAnswers(file, options, { emptyLabelIsAnswer: options.separator !== undefined });
             const method: AggregationMethod = options.method;
             const fixed = options.fixGold ? gold : undefined;
             let labels: ItemAggregate[];

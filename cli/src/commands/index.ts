@@ -2,8 +2,10 @@
 import type { Command } from 'commander';
 import { registerCheck } from './check.js';
 import { registerAggregate } from './aggregate.js';
+import { registerSimulate } from './simulate.js';
 import { registerSample } from './sample.js';
 import { registerLearn } from './learn.js';
+import { registerLsp } from './lsp.js';
 import { registerLabel } from './label.js';
 
 /** Registers one command; `setExitCode` raises the process's exit code (the highest wins). */
@@ -12,7 +14,9 @@ export type RegisterCommand = (program: Command, setExitCode: (code: number) => 
 export const commands: RegisterCommand[] = [
     registerCheck,
     registerAggregate,
+    registerSimulate,
     registerSample,
     registerLearn,
+    registerLsp,
     registerLabel,
 ];

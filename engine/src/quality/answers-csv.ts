@@ -26,7 +26,12 @@ export interface RecordedAnswers {
     gold?: Map<string, string>;
 }
 
-export function readAnswersCsv(file: string, columns: AnswerColumns): RecordedAnswers {
+export interface ReadAnswersOptions {
+    /** An empty label cell is an answer (an empty set, for choices), not a data error. */
+    emptyLabelIsAnswer?: boolean;
+}
+
+export function readAnswersCsv(file: string, columns: AnswerColumns, options: ReadAnswersOptions = {}): RecordedAnswers {
     const table = readCsvFile(file);
     requireColumns(table, { '--item': columns.item, '--worker': columns.worker, '--label': columns.label, '--gold': columns.gold });
     const answers: Answer[] = [];
@@ -36,10 +41,11 @@ export function readAnswersCsv(file: string, columns: AnswerColumns): RecordedAn
         const item = row[columns.item]?.trim();
         const worker = row[columns.worker]?.trim();
         const label = row[columns.label]?.trim();
-        for (const [column, value] of [[columns.item, item], [columns.worker, worker], [columns.label, label]] as const) {
+        const required = options.emptyLabelIsAnswer ? [[columns.item, item], [columns.worker, worker]] : [[columns.item, item], [columns.worker, worker], [columns.label, label]];
+        for (const [column, value] of required) {
             if (!value) throw new AnswerDataError(`${file}:${line}: column '${column}' is empty; every answer needs an item, a worker and a label`);
         }
-        answers.push({ item, worker, label });
+        answers.push({ item, worker, label: label ?? '' });
         const known = gold && row[columns.gold!]?.trim();
         if (gold && known) {
             const previous = gold.get(item);

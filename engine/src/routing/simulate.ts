@@ -145,7 +145,7 @@ export function simulateReplay(policy: RoutingPolicy, answers: readonly Answer[]
         labelsAvailable: answers.length,
         cost: Math.round(cost * 1e6) / 1e6,
         reachedTarget: items.filter((s) => s.gold < 0 && reached(s)).length,
-        byLabeler,
+        byLabeler: Object.fromEntries(Object.entries(byLabeler).map(([name, { answers: n, cost: c }]) => [name, { answers: n, cost: Math.round(c * 1e6) / 1e6 }])),
         labels,
     };
     if (truth) {
