@@ -11,11 +11,18 @@ import { DprogScopeProvider } from './scoping/scope-provider.js';
 import { DprogTypeComputer } from './types/type-computer.js';
 import { DprogWorkspaceManager } from './builtins/workspace-manager.js';
 import { registerValidationChecks } from './validation/dprog-validator.js';
+import { DprogLinker } from './scoping/linker.js';
+import { DprogDocumentValidator } from './validation/linking-diagnostics.js';
+import { PreviousVersions } from './validation/previous-versions.js';
 
 /** Services dprog adds to Langium's. */
 export type DprogAddedServices = {
     types: {
         TypeComputer: DprogTypeComputer;
+    };
+    validation: {
+        /** Where `from` migrations learn the previous version of a label set (set by the compiler). */
+        PreviousVersions: PreviousVersions;
     };
 };
 
@@ -27,6 +34,11 @@ export const DprogModule: Module<DprogServices, PartialLangiumServices & DprogAd
     },
     references: {
         ScopeProvider: (services) => new DprogScopeProvider(services),
+        Linker: (services) => new DprogLinker(services),
+    },
+    validation: {
+        DocumentValidator: (services) => new DprogDocumentValidator(services),
+        PreviousVersions: () => new PreviousVersions(),
     },
     types: {
         TypeComputer: (services) => new DprogTypeComputer(services),

@@ -8,7 +8,7 @@ import {
     isClassLabelType, isDatasetTypeRef, isField, isFlow, isForStatement, isLabelMember, isLabelSet, isLetStatement,
     isListLabelType, isLoopVariable, isMemberAccess, isNameExpression, isNotExpression, isNumberLabelType,
     isNumberLiteral, isParameter, isStringLiteral, isTask, isTextLabelType, isValueTypeExpr,
-    type Expression, type LabelType, type Referable, type TypeExpr,
+    type Expression, type Field, type LabelType, type Referable, type TypeExpr,
 } from '../generated/ast.js';
 import type { DprogServices } from '../dprog-module.js';
 import { builtinMemberType, builtinSignatures } from './builtin-types.js';
@@ -25,7 +25,7 @@ export class DprogTypeComputer {
     }
 
     /** The type of an expression, a declaration that has a value, or a written type. */
-    typeOf(node: Expression | Referable | TypeExpr | LabelType): DprogType {
+    typeOf(node: Expression | Referable | TypeExpr | LabelType | Field): DprogType {
         return this.cache.get(node, () => this.compute(node));
     }
 
@@ -64,6 +64,9 @@ export class DprogTypeComputer {
             const loop = AstUtils.getContainerOfType(node, isForStatement);
             const iterable = loop?.iterable ? this.typeOf(loop.iterable) : errorType;
             return iterable.kind === 'list' ? iterable.element : errorType;
+        }
+        if (isField(node)) {
+            return valueType(node.type as ValueTypeName);
         }
         if (isLabelMember(node)) {
             const labelSet = AstUtils.getContainerOfType(node, isLabelSet);

@@ -1,13 +1,35 @@
 /**
  * Registers every check. Each concept has its own file in this folder exporting its checks and
- * issue codes ('<area>/<issue>'); this file only wires them to AST types.
+ * issue codes ('<area>/<issue>', all listed in issue-codes.ts); this file only wires them up.
  */
-import type { ValidationChecks } from 'langium';
-import type { DprogAstType } from '../generated/ast.js';
 import type { DprogServices } from '../dprog-module.js';
+import { datasetChecks } from './datasets.js';
+import { FlowChecks } from './flows.js';
+import { ImportChecks } from './imports.js';
+import { LabelSetChecks } from './label-sets.js';
+import { labelerChecks } from './labelers.js';
+import { LearnChecks } from './learn.js';
+import { ModelChecks } from './models.js';
+import { MonitorChecks } from './monitors.js';
+import { NameChecks } from './names.js';
+import { QualityChecks } from './quality.js';
+import { ruleChecks } from './rules.js';
+import { TaskChecks } from './tasks.js';
+import { UnusedChecks } from './unused.js';
 
 export function registerValidationChecks(services: DprogServices): void {
     const registry = services.validation.ValidationRegistry;
-    const checks: ValidationChecks<DprogAstType> = {};
-    registry.register(checks);
+    registry.register(new NameChecks(services).checks);
+    registry.register(new ImportChecks(services).checks);
+    registry.register(datasetChecks);
+    registry.register(new LabelSetChecks(services).checks);
+    registry.register(labelerChecks);
+    registry.register(new ModelChecks(services).checks);
+    registry.register(ruleChecks);
+    registry.register(new TaskChecks(services).checks);
+    registry.register(new QualityChecks(services).checks);
+    registry.register(new FlowChecks(services).checks);
+    registry.register(new LearnChecks(services).checks);
+    registry.register(new MonitorChecks(services).checks);
+    registry.register(new UnusedChecks(services).checks);
 }

@@ -1,0 +1,122 @@
+/**
+ * Imports: the file must exist, must not import itself (directly or through others), should not
+ * be imported twice, and two imported files must not declare the same name.
+ */
+import { existsSync } from 'node:fs';
+import { AstUtils, type IndexManager, type LangiumDocuments, type ValidationAcceptor, type ValidationChecks, type URI } from 'langium';
+import type { DprogAstType, DprogFile } from '../generated/ast.js';
+import type { DprogServices } from '../dprog-module.js';
+import { importedUris, resolveImportUri } from '../workspace/imports.js';
+
+export const ImportIssues = {
+    /** The imported file does not exist. */
+    missingFile: 'imports/missing-file',
+    /** The file exists but is not part of the workspace being checked, so its names are not visible. */
+    notLoaded: 'imports/not-loaded',
+    /** The import leads back to the importing file. */
+    cycle: 'imports/cycle',
+    /** The same file imported twice. */
+    duplicate: 'imports/duplicate',
+    /** Two imported files declare the same name. */
+    clash: 'imports/clash',
+} as const;
+
+function fileName(uri: URI): string {
+    return uri.path.split('/').pop() ?? uri.path;
+}
+
+export class ImportChecks {
+    private readonly documents: () => LangiumDocuments;
+    private readonly indexManager: () => IndexManager;
+
+    constructor(services: DprogServices) {
+        this.documents = () => services.shared.workspace.LangiumDocuments;
+        this.indexManager = () => services.shared.workspace.IndexManager;
+    }
+
+    readonly checks: ValidationChecks<DprogAstType> = {
+        DprogFile: (file, accept) => this.checkImports(file, accept),
+    };
+
+    private checkImports(file: DprogFile, accept: ValidationAcceptor): void {
+        if (file.imports.length === 0) {
+            return;
+        }
+        const document = AstUtils.getDocument(file);
+        const self = document.uri.toString();
+        const seen = new Set<string>();
+        const declaredBy = new Map<string, string>();
+        for (const node of file.imports) {
+            const uri = resolveImportUri(document, node);
+            if (!uri) {
+                continue;
+            }
+            const key = uri.toString();
+            if (seen.has(key)) {
+                accept('warning', `'${node.path}' is already imported above.`, {
+                    node, property: 'path', code: ImportIssues.duplicate, data: { code: ImportIssues.duplicate },
+                });
+                continue;
+            }
+            seen.add(key);
+            if (!this.documents().hasDocument(uri)) {
+                const onDisk = uri.scheme === 'file' && existsSync(uri.fsPath);
+                if (onDisk) {
+                    accept('warning', `'${node.path}' exists but is outside the workspace being checked; open its folder to use its names.`, {
+                        node, property: 'path', code: ImportIssues.notLoaded, data: { code: ImportIssues.notLoaded },
+                    });
+                } else {
+                    accept('error', `Cannot find the imported file '${node.path}' (looked for ${uri.scheme === 'file' ? uri.fsPath : uri.toString()}). Imports are relative to the importing file.`, {
+                        node, property: 'path', code: ImportIssues.missingFile, data: { code: ImportIssues.missingFile, path: node.path },
+                    });
+                }
+                continue;
+            }
+            const cycle = this.pathBack(uri, self);
+            if (cycle) {
+                const chain = [document.uri, ...cycle].map(fileName).join(' → ');
+                accept('error', `Import cycle: ${chain}. Move the shared declarations into a file both can import.`, {
+                    node, property: 'path', code: ImportIssues.cycle, data: { code: ImportIssues.cycle },
+                });
+                continue;
+            }
+            for (const description of this.indexManager().allElements(undefined, new Set([key]))) {
+                const other = declaredBy.get(description.name);
+                if (other !== undefined && other !== key) {
+                    accept('error', `'${description.name}' is declared both in '${other.split('/').pop()}' and in '${fileName(uri)}'; rename one of them.`, {
+                        node, property: 'path', code: ImportIssues.clash, data: { code: ImportIssues.clash, name: description.name },
+                    });
+                } else {
+                    declaredBy.set(description.name, key);
+                }
+            }
+        }
+    }
+
+    /** The import path from `start` back to `target` (ending in target), if there is one. */
+    private pathBack(start: URI, target: string): URI[] | undefined {
+        const visited = new Set<string>();
+        const search = (uri: URI): URI[] | undefined => {
+            const key = uri.toString();
+            if (key === target) {
+                return [uri];
+            }
+            if (visited.has(key)) {
+                return undefined;
+            }
+            visited.add(key);
+            const document = this.documents().getDocument(uri);
+            if (!document) {
+                return undefined;
+            }
+            for (const next of importedUris(document)) {
+                const rest = search(next);
+                if (rest) {
+                    return [uri, ...rest];
+                }
+            }
+            return undefined;
+        };
+        return search(start);
+    }
+}
