@@ -7,6 +7,8 @@ import { registerSample } from './sample.js';
 import { registerLearn } from './learn.js';
 import { registerLsp } from './lsp.js';
 import { registerLabel } from './label.js';
+import { registerCompile } from './compile.js';
+import { registerDiff } from './diff.js';
 
 /** Registers one command; `setExitCode` raises the process's exit code (the highest wins). */
 export type RegisterCommand = (program: Command, setExitCode: (code: number) => void) => void;
@@ -19,4 +21,6 @@ export const commands: RegisterCommand[] = [
     registerLearn,
     registerLsp,
     registerLabel,
+    registerCompile,
+    registerDiff,
 ];

@@ -43,6 +43,13 @@ export function compileTask(task: Task, context: TaskContext, warnings: PlanWarn
             message: `task ${task.name}: even ${estimate.redundancy.maxAnswers} agreeing answer(s) cannot reach the ${percent(quality.target)} target; add labelers, allow more labels or lower the target.`,
         });
     }
+    else if (route.stages.length > 0 && estimate.redundancy.reachProbability < 0.5) {
+        warnings.push({
+            code: 'plan/target-rarely-reached',
+            subject: task.name,
+            message: `task ${task.name}: only ${percent(round(estimate.redundancy.reachProbability))} of items are expected to reach the ${percent(quality.target)} target within ${estimate.redundancy.maxAnswers} answer(s); allow more labels, add a more accurate labeler or lower the target.`,
+        });
+    }
     const items = context.items;
     const total = items === null ? null : round(estimate.perItem * items);
     const budget = task.budget ?? null;

@@ -1,0 +1,103 @@
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { RegisterCommand } from './index.js';
+import { diffPlans } from '../../../language-server/src/compiler/migrate.js';
+import { serializePlan } from '../../../engine/src/plan/serialize.js';
+import type { Migration } from '../../../engine/src/plan/migration.js';
+import { ExitCode, UsageError } from '../errors.js';
+import { compileProgramFile } from '../compiled-program.js';
+import { printError, printJson, printLine } from '../output.js';
+import { migrationSummary, planSummary } from '../plan-summary.js';
+import { openStore, previousPlan, savePlan } from '../plan-store.js';
+import { formatDiagnostic } from '../program.js';
+
+interface CompileOptions {
+    out?: string;
+    store?: string;
+    json?: boolean;
+}
+
+/**
+ * `dprog compile FILE [--out PLAN] [--store DB] [--json]`: compile to a labeling plan. A program
+ * with errors prints its diagnostics and exits 1 without writing anything. With --store, the plan is
+ * recorded in the label store and the migration from the last recorded version is reported (with
+ * --json, as a `migration` key beside the plan's own keys).
+ */
+export const registerCompile: RegisterCommand = (program, setExitCode) => {
+    program
+        .command('compile')
+        .description('Compile a data program to a labeling plan (tasks, stages, expected cost and accuracy).')
+        .argument('<file>', 'the .dprog program')
+        .option('--out <plan>', 'write the plan (dprog.plan/v1 JSON) to this file')
+        .option('--store <db>', 'record the plan in this label store and report the migration from the last recorded version')
+        .option('--json', 'print the plan as JSON')
+        .action(async (file: string, options: CompileOptions) => {
+            const { plan, diagnostics } = await compileProgramFile(file);
+            if (!plan) {
+                const errors = diagnostics.filter((d) => d.severity === 'error');
+                if (options.json) {
+                    printJson({ diagnostics: errors.map(({ file: f, line, column, severity, code, message }) => ({ file: f, line, column, severity, code, message })) });
+                } else {
+                    for (const d of errors) printLine(formatDiagnostic(d));
+                    printLine(`${errors.length} error(s): no plan was written.`);
+                }
+                setExitCode(ExitCode.programError);
+                return;
+            }
+
+            // The store is opened before anything is written, so a bad store leaves everything as it was.
+            const store = options.store ? await openStore(options.store) : undefined;
+            let migration: Migration | undefined;
+            const notes: string[] = [];
+            try {
+                if (store) {
+                    const previous = previousPlan(store, plan.program);
+                    if (previous.problem) notes.push(previous.problem);
+                    if (previous.plan) {
+                        migration = diffPlans(previous.plan, plan);
+                        if (previous.plan.version === plan.version && previous.plan.hash !== plan.hash) {
+                            notes.push(`the program changed but its version is still ${plan.version}; the stored plan of version ${plan.version} is replaced (raise \`version\` to keep both).`);
+                        }
+                    }
+                    if (migration && migration.problems.length > 0) {
+                        // A `from` naming a member the previous version did not have: an error once that version is known.
+                        if (options.json) {
+                            printJson({ diagnostics: migration.problems.map((p) => ({ file, line: 1, column: 1, severity: 'error', code: p.code, message: p.message })) });
+                        } else {
+                            for (const p of migration.problems) printLine(`${file}: error ${p.code}: ${p.message}`);
+                            printLine(`${migration.problems.length} error(s) against the version in ${options.store}: no plan was written.`);
+                        }
+                        setExitCode(ExitCode.programError);
+                        return;
+                    }
+                }
+                if (options.out) writeAtomically(options.out, serializePlan(plan));
+                if (store) await savePlan(store, plan);
+            } finally {
+                await store?.close();
+            }
+
+            if (options.json) {
+                printJson(migration ? { ...plan, migration } : plan);
+            } else {
+                for (const line of planSummary(plan)) printLine(line);
+                if (migration) for (const line of migrationSummary(migration)) printLine(line);
+                if (options.out) printLine(`wrote ${options.out}`);
+                if (options.store) printLine(`recorded ${plan.program} version ${plan.version} in ${options.store}`);
+            }
+            for (const note of notes) printError(note);
+            setExitCode(ExitCode.ok);
+        });
+};
+
+/** Writes through a temporary file and a rename, so a plan file is never half-written. */
+function writeAtomically(file: string, text: string): void {
+    try {
+        mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+        const temp = `${file}.${process.pid}.tmp`;
+        writeFileSync(temp, text);
+        renameSync(temp, file);
+    } catch (error) {
+        throw new UsageError(`${file}: cannot write the plan: ${(error as Error).message}`);
+    }
+}
