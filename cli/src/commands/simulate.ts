@@ -70,6 +70,7 @@ export const registerSimulate: RegisterCommand = (program, setExitCode) => {
                     target: runs[0].target,
                     policy: { strategy: policy.strategy, labelers: policy.labelers.map((l) => l.name), maxLabels: policy.maxLabels, method: policy.method, goldShare: policy.goldShare },
                     goldItems: main.goldItems,
+                    goldShare: main.goldShare,
                     reachedTarget: main.reachedTarget,
                     byLabeler: main.byLabeler,
                     ...(runs.length > 1 ? { curve: runs.map(({ target, result }) => ({ target, ...summary(result) })) } : {}),

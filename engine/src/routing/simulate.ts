@@ -11,6 +11,7 @@ import { LabelerEstimates } from '../quality/labeler-estimates.js';
 import { accuracyAgainst } from '../quality/posterior.js';
 import type { ItemAggregate } from '../quality/result.js';
 import { policyProblems, type RoutedLabeler, type RoutingPolicy } from './policy.js';
+import { GoldMixer } from './gold-mixer.js';
 import { chooseNext, type Candidate } from './router.js';
 
 export interface ReplayOptions {
@@ -30,6 +31,8 @@ export interface SimulationResult {
     /** Items labeled (not counting gold questions). */
     items: number;
     goldItems: number;
+    /** Share of the human answers that went to gold questions. */
+    goldShare: number;
     labelsUsed: number;
     labelsAvailable: number;
     /** Against `truth`, over the non-gold items that have a true label (ties count 1/k). */
@@ -69,7 +72,7 @@ export function simulateReplay(policy: RoutingPolicy, answers: readonly Answer[]
         if (!s.recorded.has(a.worker)) s.recorded.set(a.worker, c); // a person answers an item once
     }
     const items = options.seed === undefined ? [...states.values()] : shuffled([...states.values()], options.seed);
-    markGoldQuestions(items, policy.goldShare, truth, classId);
+    const mixer = new GoldMixer(policy.goldShare);
 
     const estimates = new LabelerEstimates(classes, (member) => ({ accuracy: labelerOf(member).accuracy }));
     const byLabeler: SimulationResult['byLabeler'] = {};
@@ -111,18 +114,28 @@ export function simulateReplay(policy: RoutingPolicy, answers: readonly Answer[]
         return e.gold + e.agreement;
     };
 
-    /** Re-estimates everyone from all answers so far (EM, gold fixed), as the engine does between batches. */
-    const reestimate = () => {
+    /** All answers so far, encoded, with gold fixed; EM starts from the current online posteriors (so it cannot flip). */
+    const collectedSoFar = () => {
         const collected = items.flatMap((s) => s.asked.map(([worker, c]) => ({ item: s.item, worker, label: classes[c] })));
-        if (collected.length === 0) return;
         const gold = new Map(items.filter((s) => s.gold >= 0).map((s) => [s.item, classes[s.gold]]));
         const encoded = encodeAnswers(collected, { classes, gold });
-        const result = aggregate(oneCoin ? 'one_coin' : 'dawid_skene', encoded);
+        const start = new Float64Array(encoded.items.length * classes.length);
+        encoded.items.forEach((item, i) => start.set(posteriorOf(states.get(item)!), i * classes.length));
+        return { collected, gold, encoded, start };
+    };
+    /** Re-estimates everyone from all answers so far (EM, gold fixed), as the engine does between batches. */
+    const reestimate = () => {
+        const { collected, encoded, start } = collectedSoFar();
+        if (collected.length === 0) return;
+        const result = aggregate(oneCoin ? 'one_coin' : 'dawid_skene', encoded, { initialPosterior: start });
         estimates.rebuild(encoded, result.posterior, result.classPriors);
     };
 
     items.forEach((s, n) => {
+        const known = truth?.get(s.item);
+        if (known !== undefined && classId.has(known) && mixer.wantsGold()) s.gold = classId.get(known)!;
         work(s);
+        mixer.record(s.gold >= 0, s.asked.filter(([member]) => labelerOf(member).kind === 'human').length);
         s.done = true;
         if ((n + 1) % reestimateEvery === 0) reestimate();
     });
@@ -133,14 +146,14 @@ export function simulateReplay(policy: RoutingPolicy, answers: readonly Answer[]
         open.forEach(work);
     }
 
-    const collected = items.flatMap((s) => s.asked.map(([worker, c]) => ({ item: s.item, worker, label: classes[c] })));
-    const gold = new Map(items.filter((s) => s.gold >= 0).map((s) => [s.item, classes[s.gold]]));
-    const final = aggregate(policy.method, encodeAnswers(collected, { classes, gold }));
+    const { collected, gold, encoded, start } = collectedSoFar();
+    const final = aggregate(policy.method, encoded, { initialPosterior: start });
     const labels = final.items.filter((l) => !gold.has(l.item));
     reestimate();
     const result: SimulationResult = {
         items: labels.length,
         goldItems: gold.size,
+        goldShare: mixer.actualShare,
         labelsUsed: collected.length,
         labelsAvailable: answers.length,
         cost: Math.round(cost * 1e6) / 1e6,
@@ -171,15 +184,6 @@ function answererMapping(policy: RoutingPolicy): (member: string) => RoutedLabel
         }
         return labeler;
     };
-}
-
-/** Gold questions: a stable, hash-chosen share of the items whose true answer is known. */
-function markGoldQuestions(items: ItemState[], share: number, truth: ReadonlyMap<string, string> | undefined, classId: Map<string, number>): void {
-    if (!truth || share <= 0) return;
-    for (const s of items) {
-        const known = truth.get(s.item);
-        if (known !== undefined && classId.has(known) && stableFraction(s.item) < share) s.gold = classId.get(known)!;
-    }
 }
 
 /** A deterministic number in [0, 1) from a string (FNV-1a), so the same items are gold on every run. */

@@ -33,6 +33,9 @@ describe.each([
             expect(r.cost).toBeCloseTo(r.labelsUsed * 0.01, 6);
             expect(r.items + r.goldItems).toBe(new Set(answers.map((a) => a.item)).size);
             expect(r.goldItems).toBeGreaterThan(0);
+            // Gold questions are 2% of the human answers (one gold question of slack).
+            expect(r.goldShare).toBeGreaterThan(0.015);
+            expect(r.goldShare).toBeLessThan(0.02 + 10 / r.labelsUsed);
         }
     });
 
