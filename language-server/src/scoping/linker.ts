@@ -24,6 +24,8 @@ import { NameIssues } from '../validation/names.js';
 export interface DprogLinkingError extends LinkingError {
     code: string;
     data: { refText: string; suggestion?: string; labelSet?: string; [key: string]: unknown };
+    /** True when the reference fails only because something it depends on failed (reported there). */
+    cascade?: boolean;
 }
 
 export function isDprogLinkingError(error: LinkingError): error is DprogLinkingError {
@@ -63,9 +65,12 @@ export class DprogLinker extends DefaultLinker {
         }
     }
 
-    private describe(refInfo: ReferenceInfo): Pick<DprogLinkingError, 'message' | 'code' | 'data'> {
+    private describe(refInfo: ReferenceInfo): Pick<DprogLinkingError, 'message' | 'code' | 'data' | 'cascade'> {
         const name = refInfo.reference.$refText;
         const { container, property } = refInfo;
+        if (this.dependsOnUnresolved(refInfo)) {
+            return { message: `Unknown name '${name}'.`, code: NameIssues.unresolved, data: { refText: name }, cascade: true };
+        }
         const candidates = (): string[] => {
             const names: string[] = [];
             for (const element of this.scopeProvider.getScope(refInfo).getAllElements()) {
@@ -118,6 +123,37 @@ export class DprogLinker extends DefaultLinker {
             ? `'${name}' is ${actual}, not ${article(expected)} ${expected}.`
             : `Unknown ${expected} '${name}'.${didYouMean(suggestion)}`;
         return { message, code: NameIssues.unresolved, data: { refText: name, suggestion, expected } };
+    }
+
+    /**
+     * Whether the scope of this reference comes from something that did not resolve itself (the
+     * rules' label set or dataset, a monitor's model, the receiver of `x.m`, the left side of
+     * `==`): then the first failure is the one to report.
+     */
+    private dependsOnUnresolved(refInfo: ReferenceInfo): boolean {
+        const { container, property } = refInfo;
+        const rules = AstUtils.getContainerOfType(container, isRulesLabeler);
+        if (isRule(container) && property === 'member') {
+            return !labelSetOfWritten(rules?.output);
+        }
+        if (rules && property === 'field') {
+            return !rules.dataset.ref;
+        }
+        if (isRateBound(container) && property === 'member') {
+            return !labelSetOfWritten(container.$container.model.ref?.output);
+        }
+        if (isShiftMonitor(container) && property === 'field') {
+            return !container.source.ref;
+        }
+        if (isMemberAccess(container) && property === 'member') {
+            return this.typeComputer().typeOf(container.receiver).kind === 'error';
+        }
+        if (isNameExpression(container) && property === 'target') {
+            const comparison = container.$container;
+            return isBinaryExpression(comparison) && comparison.right === container && (comparison.operator === '==' || comparison.operator === '!=')
+                && this.typeComputer().typeOf(comparison.left).kind === 'error';
+        }
+        return false;
     }
 
     /** The label set whose members the reference must name, if it is such a reference. */

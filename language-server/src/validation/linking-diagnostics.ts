@@ -10,8 +10,8 @@ export class DprogDocumentValidator extends DefaultDocumentValidator {
     protected override processLinkingErrors(document: LangiumDocument, diagnostics: Diagnostic[]): void {
         for (const reference of document.references) {
             const error = reference.error;
-            if (!error) {
-                continue;
+            if (!error || (isDprogLinkingError(error) && error.cascade)) {
+                continue; // cascades are reported where they start
             }
             const code = isDprogLinkingError(error) ? error.code : 'names/unresolved';
             const extra = isDprogLinkingError(error) ? error.data : { refText: reference.$refText };
