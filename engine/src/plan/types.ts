@@ -363,7 +363,7 @@ export interface PlanTotals {
     expectedCost: number | null;
     /** Sum of the tasks' budgets (tasks without a budget count 0). */
     budget: number;
-    /** Expected accuracy averaged over tasks (unweighted). */
+    /** Expected accuracy averaged over the tasks that have an eligible labeler (unweighted); null when none has. */
     expectedAccuracy: number | null;
 }
 

@@ -67,6 +67,7 @@ export function compileProgram(source: ProgramSource, options: CompileOptions): 
     }
 
     const totalsKnown = tasks.every((t) => t.cost.total !== null);
+    const labeled = tasks.filter((t) => t.route.stages.length > 0);
     const plan = {
         schema: PLAN_SCHEMA,
         program: file.header?.name ?? options.fallbackName,
@@ -82,7 +83,7 @@ export function compileProgram(source: ProgramSource, options: CompileOptions): 
         totals: {
             expectedCost: totalsKnown ? round(tasks.reduce((sum, t) => sum + (t.cost.total ?? 0), 0)) : null,
             budget: round(tasks.reduce((sum, t) => sum + (t.cost.budget ?? 0), 0)),
-            expectedAccuracy: tasks.length > 0 ? round(tasks.reduce((sum, t) => sum + t.redundancy.expectedAccuracy, 0) / tasks.length) : null,
+            expectedAccuracy: labeled.length > 0 ? round(labeled.reduce((sum, t) => sum + t.redundancy.expectedAccuracy, 0) / labeled.length) : null,
         },
         warnings,
     } satisfies Omit<LabelingPlan, 'hash'>;

@@ -12,6 +12,13 @@ import type { Dataset } from '../generated/ast.js';
 export function countDatasetItems(dataset: Pick<Dataset, 'format' | 'path'>, programDir: string): number | null {
     try {
         if (dataset.format === 'images') {
+            // A folder that does not exist yet means "no data yet" (unknown), not "no items".
+            const parts = dataset.path.split('/');
+            const firstPattern = parts.findIndex((part) => /[*?[\]{}]/.test(part));
+            const folder = path.resolve(programDir, ...parts.slice(0, firstPattern < 0 ? parts.length - 1 : firstPattern));
+            if (!existsSync(folder)) {
+                return null;
+            }
             return globSync(dataset.path, { cwd: programDir, onlyFiles: true }).length;
         }
         const file = path.resolve(programDir, dataset.path);

@@ -42,8 +42,7 @@ export function compileTask(task: Task, context: TaskContext, warnings: PlanWarn
             subject: task.name,
             message: `task ${task.name}: even ${estimate.redundancy.maxAnswers} agreeing answer(s) cannot reach the ${percent(quality.target)} target; add labelers, allow more labels or lower the target.`,
         });
-    }
-    else if (route.stages.length > 0 && estimate.redundancy.reachProbability < 0.5) {
+    } else if (route.stages.length > 0 && estimate.redundancy.reachProbability < 0.5) {
         warnings.push({
             code: 'plan/target-rarely-reached',
             subject: task.name,
@@ -178,7 +177,8 @@ function compileRoute(
     }
     const order = stages.map((s) => (s.answers > 1 ? `${s.labeler} (up to ${s.answers})` : s.labeler)).join(' → ');
     const stop = `stop when an item's posterior reaches ${percent(quality.target)} or after ${quality.maxLabels} answer(s)`;
-    const stopping = strategy === 'cascade' ? `ask ${order} in turn; ${stop}` : `ask the best value first: ${order}; ${stop}`;
+    const stopping =
+        stages.length === 0 ? 'no eligible labeler: nothing is asked' : strategy === 'cascade' ? `ask ${order} in turn; ${stop}` : `ask the best value first: ${order}; ${stop}`;
     return { strategy, declared: task.route !== undefined, stages, stopping };
 }
 
