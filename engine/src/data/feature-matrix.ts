@@ -15,6 +15,8 @@ export class FeatureMatrix {
         readonly rowStart: Int32Array,
         readonly indices: Int32Array,
         readonly values: Float32Array,
+        /** The same rows as one dense row-major array, when they came dense (embeddings): batches are then zero-copy views. */
+        readonly dense?: Float32Array,
     ) {}
 
     get rows(): number {
@@ -46,7 +48,8 @@ export class FeatureMatrix {
             rowStart[r + 1] = (r + 1) * dims;
             for (let d = 0; d < dims; d++) indices[r * dims + d] = d;
         }
-        return new FeatureMatrix(dims, rowStart, indices, Float32Array.from(data));
+        const values = Float32Array.from(data);
+        return new FeatureMatrix(dims, rowStart, indices, values, values);
     }
 
     /** The rows at the given positions, in that order, as a new matrix. */
@@ -59,18 +62,53 @@ export class FeatureMatrix {
             indices.set(this.indices.subarray(this.rowStart[p], this.rowStart[p + 1]), rowStart[i]);
             values.set(this.values.subarray(this.rowStart[p], this.rowStart[p + 1]), rowStart[i]);
         });
-        return new FeatureMatrix(this.dims, rowStart, indices, values);
+        return new FeatureMatrix(this.dims, rowStart, indices, values, this.dense ? values : undefined);
     }
 
     /** Rows [start, end) as a dense row-major float32 tensor, ready for an ONNX model input. */
-    denseRows(start: number, end: number, out?: Float32Array): Float32Array {
-        const count = end - start;
-        const dense = out && out.length >= count * this.dims ? out.subarray(0, count * this.dims) : new Float32Array(count * this.dims);
-        dense.fill(0);
-        for (let r = start; r < end; r++) {
-            const base = (r - start) * this.dims;
-            for (let k = this.rowStart[r]; k < this.rowStart[r + 1]; k++) dense[base + this.indices[k]] = this.values[k];
-        }
+    denseRows(start: number, end: number): Float32Array {
+        const dense = new Float32Array((end - start) * this.dims);
+        this.scatter(start, end, dense, 1);
         return dense;
+    }
+
+    /** Writes rows [start, end) into `dense` (row-major, `dims` wide), or with scale 0 zeroes exactly those entries. */
+    scatter(start: number, end: number, dense: Float32Array, scale: 0 | 1): void {
+        const { rowStart, indices, values, dims } = this;
+        for (let r = start; r < end; r++) {
+            const base = (r - start) * dims;
+            const last = rowStart[r + 1];
+            if (scale === 0) {
+                for (let k = rowStart[r]; k < last; k++) dense[base + indices[k]] = 0;
+            } else {
+                for (let k = rowStart[r]; k < last; k++) dense[base + indices[k]] = values[k];
+            }
+        }
+    }
+}
+
+/**
+ * A reusable dense buffer for batches of sparse rows: filling a batch costs O(non-zeros), because
+ * only the entries the previous batch wrote are cleared (not the whole batch × dims buffer).
+ */
+export class DenseBatcher {
+    private readonly buffer: Float32Array;
+    private last: { start: number; end: number } | undefined;
+
+    constructor(
+        private readonly matrix: FeatureMatrix,
+        readonly batchSize: number,
+    ) {
+        this.buffer = new Float32Array(matrix.dense ? 0 : Math.max(1, Math.min(batchSize, matrix.rows)) * matrix.dims);
+    }
+
+    /** Rows [start, end) (at most batchSize) densified; valid until the next call. */
+    batch(start: number, end: number): Float32Array {
+        if (end - start > this.batchSize) throw new Error(`batch of ${end - start} rows exceeds ${this.batchSize}`);
+        if (this.matrix.dense) return this.matrix.dense.subarray(start * this.matrix.dims, end * this.matrix.dims);
+        if (this.last) this.matrix.scatter(this.last.start, this.last.end, this.buffer, 0);
+        this.matrix.scatter(start, end, this.buffer, 1);
+        this.last = { start, end };
+        return this.buffer.subarray(0, (end - start) * this.matrix.dims);
     }
 }

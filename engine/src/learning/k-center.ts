@@ -49,44 +49,67 @@ export function kCenterGreedy(points: Float32Array, dims: number, candidates: re
     const n = candidates.length;
     const picks: KCenterPick[] = [];
     if (n === 0 || k <= 0) return picks;
+    // The candidates' points, contiguous, so the scan below reads memory in order.
+    const own = new Float32Array(n * dims);
+    for (let i = 0; i < n; i++) own.set(points.subarray(candidates[i] * dims, (candidates[i] + 1) * dims), i * dims);
+    // Squared distance to the nearest center; −1 marks a candidate already picked.
     const minDistance = new Float64Array(n).fill(Infinity);
-    const cand = Int32Array.from(candidates);
-    const update = (center: number) => {
-        const ic = center * dims;
-        for (let i = 0; i < n; i++) {
-            if (minDistance[i] === 0) continue;
-            const ia = cand[i] * dims;
-            let sum = 0;
-            for (let d = 0; d < dims; d++) {
-                const diff = points[ia + d] - points[ic + d];
-                sum += diff * diff;
-            }
-            if (sum < minDistance[i]) minDistance[i] = sum;
-        }
-    };
-    for (const center of centers) update(center);
-    const taken = new Uint8Array(n);
-    if (centers.length === 0) {
-        const first = Math.floor(rng() * n);
-        picks.push({ position: cand[first], distance: Infinity });
-        taken[first] = 1;
-        minDistance[first] = 0;
-        update(cand[first]);
+    const center = new Float64Array(dims);
+    for (const c of centers) {
+        center.set(points.subarray(c * dims, (c + 1) * dims));
+        lowerDistances(own, dims, center, minDistance);
     }
+    const take = (i: number, distance: number) => {
+        picks.push({ position: candidates[i], distance });
+        minDistance[i] = -1;
+        center.set(own.subarray(i * dims, (i + 1) * dims));
+        lowerDistances(own, dims, center, minDistance);
+    };
+    if (centers.length === 0) take(Math.floor(rng() * n), Infinity);
     while (picks.length < Math.min(k, n)) {
         let best = -1;
         let bestDistance = -1;
         for (let i = 0; i < n; i++) {
-            if (!taken[i] && minDistance[i] > bestDistance) {
+            if (minDistance[i] > bestDistance) {
                 bestDistance = minDistance[i];
                 best = i;
             }
         }
         if (best < 0) break;
-        taken[best] = 1;
-        picks.push({ position: cand[best], distance: Math.sqrt(bestDistance) });
-        minDistance[best] = 0;
-        update(cand[best]);
+        take(best, Math.sqrt(bestDistance));
     }
     return picks;
+}
+
+/** minDistance[i] = min(minDistance[i], |own_i − center|²) for every candidate not yet picked. This loop is the whole cost. */
+function lowerDistances(own: Float32Array, dims: number, center: Float64Array, minDistance: Float64Array): void {
+    const n = minDistance.length;
+    const wide = dims - (dims % 4);
+    for (let i = 0; i < n; i++) {
+        const best = minDistance[i];
+        if (best <= 0) continue;
+        const base = i * dims;
+        // Four running sums let the CPU overlap the multiply-adds.
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        let d = 0;
+        for (; d < wide; d += 4) {
+            const x0 = own[base + d] - center[d];
+            const x1 = own[base + d + 1] - center[d + 1];
+            const x2 = own[base + d + 2] - center[d + 2];
+            const x3 = own[base + d + 3] - center[d + 3];
+            s0 += x0 * x0;
+            s1 += x1 * x1;
+            s2 += x2 * x2;
+            s3 += x3 * x3;
+        }
+        for (; d < dims; d++) {
+            const x = own[base + d] - center[d];
+            s0 += x * x;
+        }
+        const sum = s0 + s1 + s2 + s3;
+        if (sum < best) minDistance[i] = sum;
+    }
 }

@@ -4,7 +4,7 @@
  * that does not fit its featurizer fails with a message instead of an onnxruntime stack.
  */
 import * as ort from 'onnxruntime-node';
-import type { FeatureMatrix } from '../data/feature-matrix.js';
+import { DenseBatcher, type FeatureMatrix } from '../data/feature-matrix.js';
 import { ModelError } from './errors.js';
 
 export const DEFAULT_BATCH = 256;
@@ -36,25 +36,38 @@ export function checkModelInput(session: ort.InferenceSession, dims: number, fil
     return meta.name;
 }
 
-/** Runs the model over every row of `features` in batches of `batchSize`. */
+/**
+ * Runs the model over every row of `features` in batches of `batchSize`. Two batch buffers
+ * alternate so the next batch is densified while onnxruntime runs the current one (session.run
+ * works off the JavaScript thread), which hides the featurizing cost behind the model's.
+ */
 export async function scoreMatrix(session: ort.InferenceSession, features: FeatureMatrix, file: string, batchSize = DEFAULT_BATCH): Promise<Scores> {
     const inputName = checkModelInput(session, features.dims, file);
     const outputName = session.outputNames[0];
+    if (features.rows === 0) return { rows: 0, classes: 0, values: new Float32Array(0) };
+    const batchers = [new DenseBatcher(features, batchSize), new DenseBatcher(features, batchSize)];
+    const run = (index: number) => {
+        const start = index * batchSize;
+        const end = Math.min(features.rows, start + batchSize);
+        const input = new ort.Tensor('float32', batchers[index % 2].batch(start, end), [end - start, features.dims]);
+        return session.run({ [inputName]: input });
+    };
+    const batches = Math.ceil(features.rows / batchSize);
     let values: Float32Array | undefined;
     let classes = 0;
-    const buffer = new Float32Array(Math.min(batchSize, Math.max(features.rows, 1)) * features.dims);
-    for (let start = 0; start < features.rows; start += batchSize) {
-        const end = Math.min(features.rows, start + batchSize);
-        const input = new ort.Tensor('float32', features.denseRows(start, end, buffer), [end - start, features.dims]);
-        const output = (await session.run({ [inputName]: input }))[outputName];
+    let pending = run(0);
+    for (let index = 0; index < batches; index++) {
+        const next = index + 1 < batches ? run(index + 1) : undefined;
+        const output = (await pending)[outputName];
         const data = output.data as Float32Array;
+        const rows = Math.min(features.rows, (index + 1) * batchSize) - index * batchSize;
         if (!values) {
-            classes = data.length / (end - start);
+            classes = data.length / rows;
             values = new Float32Array(features.rows * classes);
         }
-        values.set(data, start * classes);
-        input.dispose();
+        values.set(data, index * batchSize * classes);
         output.dispose();
+        if (next) pending = next;
     }
-    return { rows: features.rows, classes, values: values ?? new Float32Array(0) };
+    return { rows: features.rows, classes, values: values! };
 }
