@@ -13,6 +13,15 @@ export interface LabelerPrior {
     strength?: number;
 }
 
+/** A labeler's estimate as stored: probabilities by class name, `n` answers of evidence. */
+export interface EstimateRecord {
+    labeler: string;
+    accuracy: number;
+    /** confusion[true class][answered class], rows sum to 1. */
+    confusion?: Record<string, Record<string, number>>;
+    n: number;
+}
+
 export class LabelerEstimates {
     /** Per labeler: K × K counts [true][answered], prior included. */
     private readonly counts = new Map<string, Float64Array>();
@@ -107,6 +116,41 @@ export class LabelerEstimates {
 
     labelers(): string[] {
         return [...this.counts.keys()];
+    }
+
+    /** Every estimate as plain records (the label store's shape): accuracy, confusion by class name, evidence. */
+    toRecords(): EstimateRecord[] {
+        return this.labelers().map((labeler) => {
+            const K = this.classes.length;
+            const matrix = this.confusion(labeler);
+            const confusion: Record<string, Record<string, number>> = {};
+            this.classes.forEach((truth, k) => {
+                confusion[truth] = Object.fromEntries(this.classes.map((given, l) => [given, matrix[k * K + l]]));
+            });
+            const { gold, agreement } = this.evidence(labeler);
+            return { labeler, accuracy: this.accuracy(labeler), confusion, n: gold + agreement };
+        });
+    }
+
+    /**
+     * Restores stored records, e.g. when labeling resumes: each confusion row becomes Dirichlet
+     * counts worth its share of the record's evidence, on top of the prior.
+     */
+    restore(records: readonly EstimateRecord[]): void {
+        const K = this.classes.length;
+        for (const { labeler, confusion, n } of records) {
+            const counts = this.priorCounts(labeler);
+            if (confusion) {
+                this.classes.forEach((truth, k) => {
+                    let sum = 0;
+                    for (let l = 0; l < K; l++) sum += counts[k * K + l];
+                    const weight = sum + n / K;
+                    this.classes.forEach((given, l) => (counts[k * K + l] = weight * (confusion[truth]?.[given] ?? 0)));
+                });
+            }
+            this.counts.set(labeler, counts);
+            this.observed.set(labeler, { gold: 0, agreement: n });
+        }
     }
 
     /**

@@ -46,3 +46,20 @@ describe('labeler estimates', () => {
         expect(split).toBeLessThan(two);
     });
 });
+
+describe('labeler estimates as records (for the label store)', () => {
+    it('round-trips: restored estimates give the same confusion and accuracy', () => {
+        const estimates = new LabelerEstimates(['no', 'yes'], () => ({ accuracy: 0.7 }));
+        for (let n = 0; n < 40; n++) estimates.observeGold('ann', n % 2, n % 5 === 0 ? 1 - (n % 2) : n % 2);
+        const records = estimates.toRecords();
+        expect(records).toEqual([{ labeler: 'ann', accuracy: expect.any(Number), confusion: { no: { no: expect.any(Number), yes: expect.any(Number) }, yes: expect.any(Object) }, n: 40 }]);
+        expect(records[0].confusion!.no.no + records[0].confusion!.no.yes).toBeCloseTo(1, 12);
+        const restored = new LabelerEstimates(['no', 'yes'], () => ({ accuracy: 0.7 }));
+        restored.restore(JSON.parse(JSON.stringify(records)));
+        expect(restored.accuracy('ann')).toBeCloseTo(estimates.accuracy('ann'), 2);
+        // Evidence carries over: one more wrong gold answer moves a restored estimate about as little.
+        estimates.observeGold('ann', 1, 0);
+        restored.observeGold('ann', 1, 0);
+        expect(restored.accuracy('ann')).toBeCloseTo(estimates.accuracy('ann'), 2);
+    });
+});

@@ -1,0 +1,164 @@
+/**
+ * Live routing of one task: which answerer to ask next for an item, when the item is done, and
+ * what we have learned about every answerer. The executor calls `next` with who is available,
+ * `record` with each answer as it arrives, and `finish` when an item is done; `reestimate` between
+ * batches refits every estimate by EM over all answers (gold fixed). Replay simulation drives this
+ * same class with recorded answers, so what it measures is what runs.
+ */
+import { encodeAnswers, type EncodedAnswers } from '../quality/answers.js';
+import { aggregate } from '../quality/aggregate.js';
+import { LabelerEstimates } from '../quality/labeler-estimates.js';
+import type { AggregationResult } from '../quality/result.js';
+import { policyProblems, type RoutedLabeler, type RoutingPolicy } from './policy.js';
+import { chooseNext, type Candidate } from './router.js';
+
+interface ItemAnswers {
+    /** [member, class id] in the order given. */
+    asked: [string, number][];
+    labelers: Set<string>;
+    /** Known class of a gold question, or -1. */
+    gold: number;
+}
+
+export class ItemRouter {
+    readonly estimates: LabelerEstimates;
+    private readonly items = new Map<string, ItemAnswers>();
+    private readonly classId: Map<string, number>;
+    private readonly labelerOf: (member: string) => RoutedLabeler;
+    private readonly oneCoin: boolean;
+
+    constructor(
+        readonly policy: RoutingPolicy,
+        readonly classes: readonly string[],
+    ) {
+        const problems = policyProblems(policy);
+        if (problems.length) throw new Error(`routing policy: ${problems.join('; ')}`);
+        if (classes.length < 2) throw new Error(`routing needs the task's label set (at least two classes), got ${classes.length}`);
+        this.classId = new Map(classes.map((c, i) => [c, i]));
+        this.labelerOf = answererMapping(policy);
+        this.oneCoin = policy.method !== 'dawid_skene';
+        this.estimates = new LabelerEstimates(classes, (member) => ({ accuracy: this.labelerOf(member).accuracy }));
+    }
+
+    /** The labeler of the route an answerer belongs to (a model or rule set by name, else a person of the human pool). */
+    labeler(member: string): RoutedLabeler {
+        return this.labelerOf(member);
+    }
+
+    private stateOf(item: string): ItemAnswers {
+        let state = this.items.get(item);
+        if (!state) this.items.set(item, (state = { asked: [], labelers: new Set(), gold: -1 }));
+        return state;
+    }
+
+    classOf(label: string): number {
+        const c = this.classId.get(label);
+        if (c === undefined) throw new Error(`label '${label}' is not one of ${this.classes.join(', ')}`);
+        return c;
+    }
+
+    /** Makes an item a gold question: its answers are scored against `label`. */
+    markGold(item: string, label: string): void {
+        this.stateOf(item).gold = this.classOf(label);
+    }
+
+    isGold(item: string): boolean {
+        return (this.items.get(item)?.gold ?? -1) >= 0;
+    }
+
+    /** Records an answer; on a gold question it updates the answerer's estimate at once. */
+    record(item: string, member: string, label: string): void {
+        const state = this.stateOf(item);
+        if (state.asked.some(([m]) => m === member)) throw new Error(`item '${item}': '${member}' has already answered`);
+        const c = this.classOf(label);
+        state.asked.push([member, c]);
+        state.labelers.add(this.labelerOf(member).name);
+        if (state.gold >= 0) this.estimates.observeGold(member, state.gold, c);
+    }
+
+    answers(item: string): readonly (readonly [string, number])[] {
+        return this.items.get(item)?.asked ?? [];
+    }
+
+    /** The item's class posterior under the current estimates. */
+    posterior(item: string): Float64Array {
+        return this.estimates.itemPosterior(this.answers(item), this.oneCoin);
+    }
+
+    /** Done when the posterior reaches the target or the label limit is hit (a gold question: at the label limit). */
+    isDone(item: string): boolean {
+        const state = this.items.get(item);
+        const asked = state?.asked.length ?? 0;
+        if (asked >= this.policy.maxLabels) return true;
+        if (state && state.gold >= 0) return false;
+        return Math.max(...this.posterior(item)) >= this.policy.target;
+    }
+
+    /**
+     * Whom to ask next among `available` answerers (who have not answered this item yet), or undefined
+     * when the item is done or nobody is left. Gold questions go to those we know least about.
+     */
+    next(item: string, available: readonly string[]): Candidate | undefined {
+        if (this.isDone(item)) return undefined;
+        const asked = new Set(this.answers(item).map(([m]) => m));
+        const candidates = available.filter((m) => !asked.has(m)).map((member) => ({ member, labeler: this.labelerOf(member) }));
+        if (this.isGold(item)) {
+            const evidence = (c: Candidate) => {
+                const e = this.estimates.evidence(c.member);
+                return e.gold + e.agreement;
+            };
+            return candidates.sort((a, b) => evidence(a) - evidence(b) || (a.member < b.member ? -1 : 1))[0];
+        }
+        return chooseNext(this.policy, candidates, this.stateOf(item).labelers, this.estimates);
+    }
+
+    /** An item is done: its answerers learn from agreement with its posterior (gold questions already taught). */
+    finish(item: string): void {
+        if (this.isGold(item)) return;
+        const posterior = this.posterior(item);
+        for (const [member, answered] of this.answers(item)) this.estimates.observeAgreement(member, posterior, answered);
+    }
+
+    /** Every answer so far, encoded with gold fixed, and the current posteriors as EM's start (so EM cannot flip). */
+    private encodedSoFar(): { encoded: EncodedAnswers; start: Float64Array } {
+        const answers = [...this.items].flatMap(([item, s]) => s.asked.map(([worker, c]) => ({ item, worker, label: this.classes[c] })));
+        const gold = new Map([...this.items].filter(([, s]) => s.gold >= 0).map(([item, s]) => [item, this.classes[s.gold]]));
+        const encoded = encodeAnswers(answers, { classes: this.classes, gold });
+        const K = this.classes.length;
+        const start = new Float64Array(encoded.items.length * K);
+        encoded.items.forEach((item, i) => start.set(this.posterior(item), i * K));
+        return { encoded, start };
+    }
+
+    /** Refits every answerer's estimate by EM over all answers so far, as the engine does between batches. */
+    reestimate(): void {
+        const { encoded, start } = this.encodedSoFar();
+        if (encoded.itemOf.length === 0) return;
+        const result = aggregate(this.oneCoin ? 'one_coin' : 'dawid_skene', encoded, { initialPosterior: start });
+        this.estimates.rebuild(encoded, result.posterior, result.classPriors);
+    }
+
+    /** The final labels of every item by the policy's aggregation method. */
+    aggregateAll(): AggregationResult {
+        const { encoded, start } = this.encodedSoFar();
+        return aggregate(this.policy.method, encoded, { initialPosterior: start });
+    }
+}
+
+/**
+ * Who is an answerer? One named like a labeler of the route is that labeler (a model, a rule set,
+ * or a single person); anyone else is a person of the route's human pool — the human labeler with
+ * the largest declared pool, else the first human labeler.
+ */
+function answererMapping(policy: RoutingPolicy): (member: string) => RoutedLabeler {
+    const byName = new Map(policy.labelers.map((l) => [l.name, l]));
+    const humans = policy.labelers.filter((l) => l.kind === 'human');
+    const pool = [...humans].sort((a, b) => (b.pool ?? 0) - (a.pool ?? 0))[0];
+    return (member) => {
+        const labeler = byName.get(member) ?? pool;
+        if (!labeler) {
+            throw new Error(`answerer '${member}' is not a labeler of the route (${[...byName.keys()].join(', ')}) and the route has no human labeler to count them in`);
+        }
+        return labeler;
+    };
+}

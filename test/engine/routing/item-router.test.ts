@@ -1,0 +1,82 @@
+/** The live router: what the executor calls as answers arrive. */
+import { describe, expect, it } from 'vitest';
+import type { RoutingPolicy } from '../../../engine/src/routing/policy.js';
+import { ItemRouter } from '../../../engine/src/routing/item-router.js';
+
+const policy: RoutingPolicy = {
+    strategy: 'best',
+    labelers: [
+        { name: 'keywords', kind: 'rules', cost: 0, accuracy: 0.7 },
+        { name: 'crowd', kind: 'human', cost: 0.01, accuracy: 0.7, pool: 50 },
+    ],
+    target: 0.95,
+    maxLabels: 4,
+    method: 'dawid_skene',
+    goldShare: 0.05,
+};
+
+describe('ItemRouter', () => {
+    it('asks the free rules first, then people, and stops at the target', () => {
+        const router = new ItemRouter(policy, ['ham', 'spam']);
+        expect(router.next('m1', ['alice', 'keywords', 'bob'])?.member).toBe('keywords');
+        router.record('m1', 'keywords', 'spam');
+        const person = router.next('m1', ['alice', 'keywords', 'bob'])!;
+        expect(person.labeler.name).toBe('crowd');
+        expect(person.member).not.toBe('keywords');
+        router.record('m1', person.member, 'spam');
+        expect(router.isDone('m1')).toBe(false); // 0.7 and 0.7 agreeing: 0.845 < 0.95
+        const third = router.next('m1', ['alice', 'keywords', 'bob'])!;
+        router.record('m1', third.member, 'spam');
+        expect(router.posterior('m1')[1]).toBeGreaterThan(0.92);
+        expect(router.answers('m1')).toHaveLength(3);
+    });
+
+    it('prefers the person it has learned to trust, and learns it from gold questions', () => {
+        const router = new ItemRouter(policy, ['ham', 'spam']);
+        for (let n = 0; n < 12; n++) {
+            const item = `gold${n}`;
+            router.markGold(item, n % 2 ? 'spam' : 'ham');
+            router.record(item, 'reliable', n % 2 ? 'spam' : 'ham');
+            router.record(item, 'careless', n % 3 ? 'ham' : 'spam');
+        }
+        expect(router.estimates.accuracy('reliable')).toBeGreaterThan(0.85);
+        expect(router.estimates.accuracy('careless')).toBeLessThan(0.6);
+        expect(router.next('new', ['careless', 'reliable'])?.member).toBe('reliable');
+        // A gold question goes to whoever we know least about.
+        router.markGold('probe', 'ham');
+        expect(router.next('probe', ['careless', 'reliable', 'stranger'])?.member).toBe('stranger');
+    });
+
+    it('stops at the label limit and when everyone available has answered', () => {
+        const router = new ItemRouter({ ...policy, target: 0.9999 }, ['ham', 'spam']);
+        for (const m of ['a', 'b', 'c', 'd']) router.record('x', m, m === 'a' ? 'ham' : 'spam');
+        expect(router.isDone('x')).toBe(true);
+        expect(router.next('x', ['e', 'f'])).toBeUndefined();
+        router.record('y', 'a', 'ham');
+        expect(router.next('y', ['a'])).toBeUndefined();
+    });
+
+    it('refuses a repeated answer and a label outside the set', () => {
+        const router = new ItemRouter(policy, ['ham', 'spam']);
+        router.record('x', 'a', 'ham');
+        expect(() => router.record('x', 'a', 'spam')).toThrow(/'a' has already answered/);
+        expect(() => router.record('x', 'b', 'eggs')).toThrow(/label 'eggs' is not one of ham, spam/);
+    });
+
+    it('re-estimates by EM without losing the direction of the labels, and aggregates every item', () => {
+        const router = new ItemRouter(policy, ['ham', 'spam']);
+        for (let i = 0; i < 30; i++) {
+            const truth = i % 3 ? 'spam' : 'ham';
+            router.record(`m${i}`, 'good1', truth);
+            router.record(`m${i}`, 'good2', truth);
+            router.record(`m${i}`, 'noisy', i % 2 ? 'spam' : 'ham');
+            router.finish(`m${i}`);
+        }
+        router.reestimate();
+        expect(router.estimates.accuracy('good1')).toBeGreaterThan(0.85);
+        expect(router.estimates.accuracy('noisy')).toBeLessThan(0.7);
+        const result = router.aggregateAll();
+        expect(result.items).toHaveLength(30);
+        expect(result.items.filter((l, i) => l.label === (i % 3 ? 'spam' : 'ham')).length).toBe(30);
+    });
+});
