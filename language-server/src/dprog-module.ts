@@ -11,6 +11,7 @@ import { DprogScopeProvider } from './scoping/scope-provider.js';
 import { DprogTypeComputer } from './types/type-computer.js';
 import { DprogWorkspaceManager } from './builtins/workspace-manager.js';
 import { registerValidationChecks } from './validation/dprog-validator.js';
+import { DprogLspModule, DprogSharedLspModule } from './lsp/lsp-module.js';
 import { DprogLinker } from './scoping/linker.js';
 import { DprogDocumentValidator } from './validation/linking-diagnostics.js';
 import { PreviousVersions } from './validation/previous-versions.js';
@@ -53,8 +54,8 @@ export const DprogSharedModule: Module<LangiumSharedServices, PartialLangiumShar
 
 /** Creates the shared services and the dprog language services, registered with each other. */
 export function createDprogServices(context: DefaultSharedModuleContext): { shared: LangiumSharedServices; Dprog: DprogServices } {
-    const shared = inject(createDefaultSharedModule(context), DprogGeneratedSharedModule, DprogSharedModule);
-    const Dprog = inject(createDefaultModule({ shared }), DprogGeneratedModule, DprogModule);
+    const shared = inject(createDefaultSharedModule(context), DprogGeneratedSharedModule, DprogSharedModule, DprogSharedLspModule);
+    const Dprog = inject(createDefaultModule({ shared }), DprogGeneratedModule, DprogModule, DprogLspModule);
     shared.ServiceRegistry.register(Dprog);
     registerValidationChecks(Dprog);
     if (!context.connection) {
