@@ -159,6 +159,7 @@ export class LabelStore {
             this.seq += 1;
             writeMeta(this.db, SNAPSHOT_SEQ, String(this.seq));
             writeSnapshot(this.path, this.db.export());
+            tune(this.db);
         }
         this.journal = JournalWriter.create(journalPath, this.seq);
         return this;
@@ -231,8 +232,14 @@ export class LabelStore {
 
     /** The label with this id (superseded or not). */
     getLabel(id: string): Label | undefined {
-        const rows = this.select(`SELECT * FROM labels WHERE id = ?`, [id]);
-        return rows.length === 0 ? undefined : toLabel(rows[0]);
+        // Cached: addLabels looks up every id it is given.
+        const statement = this.statements.get(`SELECT * FROM labels WHERE id = ?`);
+        try {
+            statement.bind([id]);
+            return statement.step() ? toLabel(statement.getAsObject()) : undefined;
+        } finally {
+            statement.reset();
+        }
     }
 
     /** Labels matching the query, in the order they were added. Superseded labels only with `includeSuperseded`. */
@@ -613,6 +620,7 @@ export class LabelStore {
         // export() frees prepared statements behind our back; free them first.
         this.statements.clear();
         writeSnapshot(this.path, this.db.export());
+        tune(this.db);
         this.journal!.reset(this.seq);
         this.dirty = false;
         this.lastSnapshotMs = performance.now() - started;
@@ -639,6 +647,17 @@ export class LabelStore {
 
 // -------------------------------------------------------------------- loading
 
+/**
+ * Connection settings for a database that lives in memory and is made durable by our journal:
+ * SQLite's own rollback journal stays in memory, and the lock is held once taken (otherwise every
+ * statement outside a transaction probes sql.js's virtual file system for a hot journal, which
+ * costs more than the statement). `db.export()` resets them, so they are applied again after it.
+ */
+function tune(db: Database): void {
+    db.run('PRAGMA journal_mode = MEMORY');
+    db.run('PRAGMA locking_mode = EXCLUSIVE');
+}
+
 function loadDatabase(SQL: SqlJsStatic, path: string, readonly: boolean): LoadedDatabase {
     const bytes = readSnapshot(path);
     if (!bytes && readonly) {
@@ -654,6 +673,7 @@ function loadDatabase(SQL: SqlJsStatic, path: string, readonly: boolean): Loaded
         if (bytes) {
             checkIntegrity(db, path);
         }
+        tune(db);
         const version = readSchemaVersion(db);
         if (version > SCHEMA_VERSION) {
             throw new StoreVersionError(path, version, SCHEMA_VERSION);

@@ -1,0 +1,155 @@
+/**
+ * The label store's speed, against better-sqlite3 v12 run side by side in the same process.
+ *
+ * 1. Bulk insert of N labels (default 1,000,000): better-sqlite3 (file, WAL, one transaction and a
+ *    prepared statement — performance.md's baseline, 3.2–3.9 s here), raw sql.js in memory (same
+ *    method, 3.7–4.3 s), and the store's durable path: `addLabels` (validated, journaled, fsynced,
+ *    in the database) followed by `close()` (the snapshot: export, temp file, fsync, rename).
+ *    Target: store durable ÷ better-sqlite3 ≤ 3 (issue 4); performance.md hopes for ≤ 1.5.
+ * 2. Single labels: 500 sequential `addLabel` calls on a store of 100,000 labels while debounced
+ *    snapshots run between them; each call resolves only once the label is fsynced. Target: p95
+ *    < 10 ms. Baseline: better-sqlite3 autocommit inserts (WAL, synchronous FULL), same machine.
+ *
+ *   npx tsx bench/store.bench.ts          (N=200000 for a quick look)
+ */
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { LabelStore, type NewLabel } from '../engine/src/store/index.js';
+import { MIGRATIONS } from '../engine/src/store/schema.js';
+import { loadSqlJs } from '../engine/src/store/sqljs.js';
+
+const N = Number(process.env.N ?? 1_000_000);
+const SINGLE = 500;
+const BULK_RATIO_TARGET = 3;
+const SINGLE_P95_TARGET_MS = 10;
+
+const dir = mkdtempSync(join(tmpdir(), 'dprog-store-bench-'));
+const labelsSchema = MIGRATIONS[0].sql;
+const now = new Date().toISOString();
+
+/** Realistic labels: 100 tasks' worth of items, 50 labelers, choice values, some scores. */
+function makeLabels(count: number, prefix: string): NewLabel[] {
+    return Array.from({ length: count }, (_, i) => ({
+        id: `${prefix}${i}`,
+        task: `task${i % 7}`,
+        item: `item${i % 200_000}`,
+        labeler: `worker${i % 50}`,
+        labelerKind: i % 10 === 0 ? ('model' as const) : ('human' as const),
+        value: `class${i % 5}`,
+        score: i % 10 === 0 ? (i % 100) / 100 : undefined,
+        programVersion: 'v1',
+        createdAt: now,
+    }));
+}
+
+const row = (l: NewLabel) => [l.id!, l.task, l.item, l.labeler, l.labelerKind, JSON.stringify(l.value), l.score ?? null, 0, l.programVersion ?? null, l.createdAt!, null];
+const INSERT = `INSERT INTO labels (id, task, item, labeler, labeler_kind, value, score, gold, program_version, created_at, superseded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+function seconds<T>(run: () => T): { s: number; value: T } {
+    const start = performance.now();
+    const value = run();
+    return { s: (performance.now() - start) / 1000, value };
+}
+
+async function secondsAsync<T>(run: () => Promise<T>): Promise<{ s: number; value: T }> {
+    const start = performance.now();
+    const value = await run();
+    return { s: (performance.now() - start) / 1000, value };
+}
+
+const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+
+try {
+    // ------------------------------------------------------------------ 1. bulk insert
+    console.log(`bulk insert of ${N.toLocaleString('en')} labels`);
+    const labels = makeLabels(N, 'b');
+
+    const better = seconds(() => {
+        const db = new Database(join(dir, 'better.sqlite'));
+        db.pragma('journal_mode = WAL');
+        db.exec(labelsSchema);
+        const insert = db.prepare(INSERT);
+        db.transaction(() => {
+            for (const l of labels) insert.run(row(l));
+        })();
+        db.close();
+    });
+    console.log(`  better-sqlite3 v12 (file, WAL, 1 transaction): ${better.s.toFixed(2)} s`);
+
+    const SQL = await loadSqlJs();
+    const raw = seconds(() => {
+        const db = new SQL.Database();
+        db.run(labelsSchema);
+        const insert = db.prepare(INSERT);
+        db.run('BEGIN');
+        for (const l of labels) insert.run(row(l));
+        db.run('COMMIT');
+        insert.free();
+        const bytes = db.export().length;
+        db.close();
+        return bytes;
+    });
+    console.log(`  sql.js raw (in memory, 1 transaction, + export): ${raw.s.toFixed(2)} s  (${(raw.value / 2 ** 20).toFixed(0)} MiB)`);
+
+    const storePath = join(dir, 'store.sqlite');
+    const store = await LabelStore.open(storePath);
+    const acked = await secondsAsync(() => store.addLabels(labels));
+    const closed = await secondsAsync(() => store.close());
+    const durable = acked.s + closed.s;
+    console.log(`  LabelStore.addLabels (validated, journaled, fsynced): ${acked.s.toFixed(2)} s; + close() snapshot ${closed.s.toFixed(2)} s = ${durable.toFixed(2)} s  (${(statSync(storePath).size / 2 ** 20).toFixed(0)} MiB)`);
+    const reopen = await secondsAsync(() => LabelStore.open(storePath, { readonly: true }));
+    const count = reopen.value.countLabels({ includeSuperseded: true });
+    await reopen.value.close();
+    console.log(`  reopen (read, check, quick_check): ${reopen.s.toFixed(2)} s; ${count.toLocaleString('en')} labels`);
+    if (count !== N) throw new Error(`expected ${N} labels after reopening, found ${count}`);
+    const bulkRatio = durable / better.s;
+    console.log(`  ratio store durable / better-sqlite3 = ${bulkRatio.toFixed(2)} (target ≤ ${BULK_RATIO_TARGET}); sql.js raw / better-sqlite3 = ${(raw.s / better.s).toFixed(2)}`);
+
+    // ------------------------------------------------------------------ 2. single acknowledged labels
+    console.log(`\n${SINGLE} sequential single labels, each acknowledged only when fsynced`);
+    const basePath = join(dir, 'single.sqlite');
+    const seed = await LabelStore.open(basePath);
+    await seed.addLabels(makeLabels(100_000, 's'));
+    await seed.close();
+    const live = await LabelStore.open(basePath, { snapshotDelayMs: 100 });
+    const singles = makeLabels(SINGLE, 'x');
+    const latencies: number[] = [];
+    let snapshots = 0;
+    const journalBytes = () => statSync(`${basePath}.journal`).size;
+    for (const label of singles) {
+        const before = journalBytes();
+        const start = performance.now();
+        await live.addLabel(label);
+        latencies.push(performance.now() - start);
+        if (journalBytes() < before) snapshots++;
+        // Give timers (debounced snapshots) a chance to run between labels, as in real use.
+        await new Promise((resolve) => setImmediate(resolve));
+        if (latencies.length % 50 === 0) await new Promise((resolve) => setTimeout(resolve, 110));
+    }
+    await live.close();
+
+    const bdb = new Database(join(dir, 'better-single.sqlite'));
+    bdb.pragma('journal_mode = WAL');
+    bdb.pragma('synchronous = FULL');
+    bdb.exec(labelsSchema);
+    const binsert = bdb.prepare(INSERT);
+    const betterLatencies = makeLabels(SINGLE, 'y').map((l) => {
+        const start = performance.now();
+        binsert.run(row(l));
+        return performance.now() - start;
+    });
+    bdb.close();
+
+    const p95 = percentile(latencies, 95);
+    console.log(`  LabelStore.addLabel: p50 ${percentile(latencies, 50).toFixed(2)} ms, p95 ${p95.toFixed(2)} ms, max ${Math.max(...latencies).toFixed(2)} ms (store of 100,000 labels; ${snapshots} debounced snapshots ran between them)`);
+    console.log(`  better-sqlite3 autocommit insert (WAL, synchronous FULL): p50 ${percentile(betterLatencies, 50).toFixed(2)} ms, p95 ${percentile(betterLatencies, 95).toFixed(2)} ms`);
+    console.log(`  ratio p95 store / better-sqlite3 = ${(p95 / percentile(betterLatencies, 95)).toFixed(2)}; target p95 < ${SINGLE_P95_TARGET_MS} ms`);
+
+    const ok = bulkRatio <= BULK_RATIO_TARGET && p95 < SINGLE_P95_TARGET_MS;
+    console.log(`\n${ok ? 'PASS' : 'FAIL'}: bulk ratio ${bulkRatio.toFixed(2)} ≤ ${BULK_RATIO_TARGET}, single p95 ${p95.toFixed(2)} ms < ${SINGLE_P95_TARGET_MS} ms`);
+    process.exitCode = ok ? 0 : 1;
+} finally {
+    rmSync(dir, { recursive: true, force: true });
+}
