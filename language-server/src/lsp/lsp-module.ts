@@ -1,0 +1,18 @@
+/** The editor services dprog adds to Langium's defaults (wired into dprog-module.ts). */
+import type { Module } from 'langium';
+import type { LangiumSharedServices, PartialLangiumServices, PartialLangiumSharedServices } from 'langium/lsp';
+import type { DprogServices } from '../dprog-module.js';
+import { DprogCompletionProvider } from './completion-provider.js';
+import { DprogNodeKindProvider } from './node-kind-provider.js';
+
+export const DprogLspModule: Module<DprogServices, PartialLangiumServices> = {
+    lsp: {
+        CompletionProvider: (services) => new DprogCompletionProvider(services),
+    },
+};
+
+export const DprogSharedLspModule: Module<LangiumSharedServices, PartialLangiumSharedServices> = {
+    lsp: {
+        NodeKindProvider: () => new DprogNodeKindProvider(),
+    },
+};

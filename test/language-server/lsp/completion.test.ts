@@ -1,0 +1,132 @@
+/** Completion proposes what fits where the cursor is, per ux.md "Writing a program". */
+import { expectCompletion } from 'langium/test';
+import { beforeAll, describe, expect, test } from 'vitest';
+import type { CompletionItem, CompletionList } from 'vscode-languageserver';
+import { createTestServices, type TestServices } from '../helpers.js';
+
+const PROGRAM = `
+dataset emails from jsonl "emails.jsonl" {
+    key id: String
+    subject: Text
+    body: Text
+}
+dataset frames from images "frames/*.png"
+
+labels Verdict {
+    spam "Unsolicited bulk email" key "s"
+    ham
+}
+labels Vehicle { car, truck, bus }
+labels TruckKind { pickup, semi }
+
+labeler crowd: human { cost $0.01 per item }
+labeler spam_model: model "spam.onnx" {
+    input body as hashed 4096
+    output choice<Verdict>
+}
+labeler detector: model "detector.onnx" {
+    input image resize 640 x 640
+    output list<box<Vehicle>>
+}
+rules keywords on emails -> choice<Verdict> {
+    unsub: body contains "unsubscribe" => spam
+}
+task vehicles(f: frames) -> list<box<Vehicle>> { route best detector, crowd }
+task truck_kind(img: Image) -> choice<TruckKind> { route best crowd }
+`;
+
+let t: TestServices;
+let complete: ReturnType<typeof expectCompletion>;
+
+beforeAll(async () => {
+    t = await createTestServices();
+    complete = expectCompletion(t.services);
+});
+
+/** The labels proposed at § in `text` (the shared program is prepended). */
+async function labelsAt(text: string): Promise<string[]> {
+    let labels: string[] = [];
+    await complete({
+        text: PROGRAM + text,
+        index: 0,
+        indexMarker: '§',
+        rangeStartMarker: '«',
+        rangeEndMarker: '»',
+        disposeAfterCheck: true,
+        assert: (list: CompletionList) => {
+            labels = list.items.map((item: CompletionItem) => item.label);
+        },
+    });
+    return labels;
+}
+
+describe('completion', () => {
+    test('route offers only labelers that can produce the task output', async () => {
+        const labels = await labelsAt('task classify(e: emails) -> choice<Verdict> {\n    route cascade §\n}\n');
+        expect(labels).toEqual(expect.arrayContaining(['keywords', 'spam_model', 'crowd']));
+        expect(labels).not.toContain('detector');
+        expect(labels).not.toContain('Verdict');
+    });
+
+    test('route leaves out labelers already listed', async () => {
+        const labels = await labelsAt('task classify(e: emails) -> choice<Verdict> {\n    route cascade keywords, §\n}\n');
+        expect(labels).toContain('spam_model');
+        expect(labels).not.toContain('keywords');
+    });
+
+    test('after == only members of the left side label set', async () => {
+        const labels = await labelsAt('flow road(f: frames) {\n    let boxes = vehicles(f)\n    for b in boxes where b.label == § {\n    }\n}\n');
+        expect(labels.sort()).toEqual(['bus', 'car', 'truck']);
+    });
+
+    test('after => in a rule the members of the rules output set', async () => {
+        const labels = await labelsAt('rules more on emails -> choice<Verdict> {\n    r: body contains "x" => §\n}\n');
+        expect(labels.sort()).toEqual(['ham', 'spam']);
+    });
+
+    test('in from the members of the label set', async () => {
+        const labels = await labelsAt('labels Verdict2 {\n    junk from §\n    ham\n    other\n}\n');
+        expect(labels.sort()).toEqual(['ham', 'other']);
+    });
+
+    test('after x. the fields of the receiver', async () => {
+        const labels = await labelsAt('task classify(e: emails) -> choice<Verdict> {\n    show e.§\n}\n');
+        expect(labels.sort()).toEqual(['body', 'id', 'subject']);
+    });
+
+    test('after b. the built-in members of a box', async () => {
+        const labels = await labelsAt('flow road(f: frames) {\n    let boxes = vehicles(f)\n    for b in boxes {\n        truck_kind(b.§)\n    }\n}\n');
+        expect(labels).toContain('label');
+        expect(labels).toContain('score');
+        expect(labels).not.toContain('text');
+    });
+
+    test('after -> the label types, after choice< the label sets', async () => {
+        const types = await labelsAt('task t(e: emails) -> §');
+        expect(types).toEqual(expect.arrayContaining(['choice', 'choices', 'box', 'list', 'text', 'bool', 'number']));
+        expect(types).not.toContain('emails');
+        const sets = await labelsAt('task t(e: emails) -> choice<§');
+        expect(sets.sort()).toEqual(['TruckKind', 'Vehicle', 'Verdict']);
+    });
+
+    test('top level offers declaration keywords and snippets, not name keywords', async () => {
+        let items: CompletionItem[] = [];
+        await complete({
+            text: PROGRAM + '\n§', index: 0, indexMarker: '§', disposeAfterCheck: true,
+            assert: (list: CompletionList) => {
+                items = list.items;
+            },
+        });
+        const labels = items.map((i) => i.label);
+        expect(labels).toEqual(expect.arrayContaining(['task', 'labels', 'dataset', 'flow', 'learn', 'monitor', 'labeler', 'rules']));
+        expect(labels).not.toContain('cascade');
+        const snippet = items.find((i) => i.label === 'task' && i.insertTextFormat === 2);
+        expect(snippet?.insertText).toContain('route cascade');
+    });
+
+    test('inside a task block the task clauses', async () => {
+        const labels = await labelsAt('task classify(e: emails) -> choice<Verdict> {\n    §\n}\n');
+        expect(labels).toEqual(expect.arrayContaining(['ask', 'show', 'route', 'requires', 'quality', 'budget']));
+        expect(labels).not.toContain('dataset');
+    });
+});
