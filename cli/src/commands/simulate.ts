@@ -96,6 +96,12 @@ export const registerSimulate: RegisterCommand = (program, setExitCode) => {
                         ]),
                     ),
                 );
+                const spent = Object.entries(main.byLabeler);
+                if (spent.length > 1) {
+                    printLine();
+                    printLine(`at target ${pct(runs[0].target)}, by labeler:`);
+                    printLine(formatTable(['labeler', 'answers', 'cost'], spent.map(([name, s]) => [name, String(s.answers), `$${s.cost.toFixed(2)}`])));
+                }
                 if (main.accuracy === undefined) printLine('\n(no --gold column: accuracy cannot be measured)');
             }
             setExitCode(ExitCode.ok);
