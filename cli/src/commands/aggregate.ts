@@ -99,6 +99,7 @@ export const registerAggregate: RegisterCommand = (program, setExitCode) => {
             } else {
                 printLine(`${method}: ${labels.length} items, ${answers.length} answers, ${workers.length} workers${ties ? `, ${ties} tie(s) left undecided` : ''}`);
                 if (accuracy !== undefined) printLine(`accuracy against gold: ${accuracy.toFixed(4)} (${scored!.scored} items${ties ? '; a tie counts 1/k' : ''})`);
+                else if (fixed) printLine(`every item with an answer has gold and was fixed: no item is left to measure accuracy on`);
                 printLine();
                 const shown = labels.slice(0, limit);
                 printLine(formatTable(['item', 'label', 'confidence'], shown.map((l) => [l.item, l.tie ? `tie: ${l.tie.join(' | ')}` : String(l.label), l.confidence.toFixed(3)])));
