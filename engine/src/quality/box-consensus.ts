@@ -62,7 +62,9 @@ export function boxConsensus(answers: readonly BoxAnswer[], options: BoxConsensu
     const byItem = new Map<string, BoxAnswer[]>();
     for (const a of answers) {
         if (!(a.boxes.every((b) => b.width > 0 && b.height > 0))) throw new Error(`item '${a.item}', worker '${a.worker}': a box has no area`);
-        byItem.set(a.item, [...(byItem.get(a.item) ?? []), a]);
+        const list = byItem.get(a.item);
+        if (list) list.push(a);
+        else byItem.set(a.item, [a]);
     }
     const workers = [...new Set(answers.map((a) => a.worker))];
     let reliability = new Map(workers.map((w) => [w, options.reliability ? clamp(options.reliability(w)) : 0.7]));
