@@ -24,9 +24,12 @@ export class StoreLockedError extends StoreError {
         readonly holderPid: number | undefined,
     ) {
         super(
-            `${path}: the label store is locked by another writer (process ${holderPid ?? 'unknown'}, lock file ${lockPath}). ` +
-                'Close the other dprog session (VS Code window or CLI) or open the store read-only; ' +
-                'if no such process exists, delete the lock file.',
+            holderPid === process.pid
+                ? `${path}: the label store is already open for writing in this process (lock file ${lockPath}). ` +
+                      'Use the open LabelStore, or close it before opening it again.'
+                : `${path}: the label store is locked by another writer (process ${holderPid ?? 'unknown'}, lock file ${lockPath}). ` +
+                      'Close the other dprog session (VS Code window or CLI) or open the store read-only; ' +
+                      'if no such process exists, delete the lock file.',
             path,
         );
     }

@@ -168,16 +168,38 @@ function writeHeaderAtomically(path: string, base: number): void {
     writeSync(fd, JSON.stringify(header) + '\n');
     fsyncSync(fd);
     closeSync(fd);
-    renameSync(temp, path);
+    replaceFile(temp, path);
     fsyncDirectory(dirname(path));
 }
 
-/** Makes a rename or create in `dir` durable. */
+/** Makes a rename or create in `dir` durable. Windows cannot open folders for fsync; NTFS journals renames itself. */
 export function fsyncDirectory(dir: string): void {
+    if (process.platform === 'win32') {
+        return;
+    }
     const fd = openSync(dir, 'r');
     try {
         fsyncSync(fd);
     } finally {
         closeSync(fd);
+    }
+}
+
+/**
+ * Renames `from` over `to`. On Windows the target may be open for a moment by a reader (or a
+ * virus scanner), which makes the rename fail with EPERM/EBUSY: retry briefly before giving up.
+ */
+export function replaceFile(from: string, to: string): void {
+    for (let attempt = 0; ; attempt++) {
+        try {
+            renameSync(from, to);
+            return;
+        } catch (error) {
+            const code = (error as NodeJS.ErrnoException).code;
+            if (process.platform !== 'win32' || (code !== 'EPERM' && code !== 'EBUSY' && code !== 'EACCES') || attempt >= 20) {
+                throw error;
+            }
+            Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 25);
+        }
     }
 }

@@ -112,10 +112,10 @@ export function readSchemaVersion(db: Database): number {
 }
 
 /** Brings the database up to SCHEMA_VERSION, each migration in its own transaction. Returns the versions applied. */
-export function migrate(db: Database): number[] {
+export function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS): number[] {
     db.run(`CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
     const applied: number[] = [];
-    for (const migration of MIGRATIONS) {
+    for (const migration of migrations) {
         if (migration.version <= readSchemaVersion(db)) {
             continue;
         }

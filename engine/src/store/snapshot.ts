@@ -3,10 +3,10 @@
  * and the directory fsynced — so the file on disk is always a complete database, old or new.
  * Reading checks the SQLite header and size before sql.js sees the bytes.
  */
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { StoreCorruptError } from './errors.js';
-import { fsyncDirectory } from './journal.js';
+import { fsyncDirectory, replaceFile } from './journal.js';
 
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 const HEADER_SIZE = 100;
@@ -61,6 +61,6 @@ export function writeSnapshot(path: string, bytes: Uint8Array): void {
         throw error;
     }
     closeSync(fd);
-    renameSync(temp, path);
+    replaceFile(temp, path);
     fsyncDirectory(dirname(path));
 }
