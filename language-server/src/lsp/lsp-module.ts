@@ -4,10 +4,12 @@ import type { LangiumSharedServices, PartialLangiumServices, PartialLangiumShare
 import type { DprogServices } from '../dprog-module.js';
 import { DprogCompletionProvider } from './completion-provider.js';
 import { DprogNodeKindProvider } from './node-kind-provider.js';
+import { DprogHoverProvider } from './hover-provider.js';
 
 export const DprogLspModule: Module<DprogServices, PartialLangiumServices> = {
     lsp: {
         CompletionProvider: (services) => new DprogCompletionProvider(services),
+        HoverProvider: (services) => new DprogHoverProvider(services),
     },
 };
 
