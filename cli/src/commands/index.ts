@@ -5,10 +5,13 @@ import { registerAggregate } from './aggregate.js';
 import { registerSimulate } from './simulate.js';
 import { registerSample } from './sample.js';
 import { registerLearn } from './learn.js';
+import { registerRetrain } from './retrain.js';
+import { registerEvaluate } from './evaluate.js';
 import { registerLsp } from './lsp.js';
 import { registerLabel } from './label.js';
 import { registerCompile } from './compile.js';
 import { registerDiff } from './diff.js';
+import { registerRun } from './run.js';
 
 /** Registers one command; `setExitCode` raises the process's exit code (the highest wins). */
 export type RegisterCommand = (program: Command, setExitCode: (code: number) => void) => void;
@@ -19,8 +22,11 @@ export const commands: RegisterCommand[] = [
     registerSimulate,
     registerSample,
     registerLearn,
+    registerRetrain,
+    registerEvaluate,
     registerLsp,
     registerLabel,
     registerCompile,
     registerDiff,
+    registerRun,
 ];

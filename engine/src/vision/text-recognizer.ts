@@ -12,7 +12,11 @@ export interface RecognizeOptions {
     /** Input height (PaddleOCR v3/v4: 48). */
     height?: number;
     normalization?: Normalization;
-    /** Crops per model run, grouped by similar aspect ratio (PaddleOCR: 6). */
+    /**
+     * Crops per model run, grouped by similar aspect ratio. Default 1: padding narrower crops to
+     * the widest of a batch (as PaddleOCR's batches of 6 do) costs PP-OCRv4 spaces between words on
+     * the sample's lines (CER 1.3% batched vs 0.7% one by one), and on 2 CPU cores batching gains no speed.
+     */
     batch?: number;
     /** Widest input; longer lines are squeezed to it. */
     maxWidth?: number;
@@ -29,7 +33,7 @@ export async function recognizeText(
     options: RecognizeOptions = {},
 ): Promise<Transcription[]> {
     const height = options.height ?? 48;
-    const batchSize = options.batch ?? 6;
+    const batchSize = options.batch ?? 1;
     const maxWidth = options.maxWidth ?? 48 * 40;
     const normalization = options.normalization ?? RECOGNIZER_NORMALIZATION;
     const order = crops.map((_, i) => i).sort((a, b) => crops[a].width / crops[a].height - crops[b].width / crops[b].height);

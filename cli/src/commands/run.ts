@@ -1,0 +1,108 @@
+import * as path from 'node:path';
+import { MultiBar, Presets, type SingleBar } from 'cli-progress';
+import type { RegisterCommand } from './index.js';
+import { diffPlans } from '../../../language-server/src/compiler/migrate.js';
+import { DataError } from '../../../engine/src/data/errors.js';
+import { runPlan, type RunSummary } from '../../../engine/src/executor/executor.js';
+import { SessionCache } from '../../../engine/src/learning/session-cache.js';
+import { ModelError } from '../../../engine/src/learning/errors.js';
+import type { Migration } from '../../../engine/src/plan/migration.js';
+import { ExitCode, ProgramError, UsageError } from '../errors.js';
+import { compileProgramFile } from '../compiled-program.js';
+import { printJson, printLine } from '../output.js';
+import { openStore, previousPlan, savePlan } from '../plan-store.js';
+import { formatDiagnostic } from '../program.js';
+import { storePathFor } from '../store-option.js';
+
+interface RunOptions {
+    store?: string;
+    limit?: string;
+    json?: boolean;
+}
+
+/**
+ * `dprog run FILE [--store DB] [--limit N] [--json]`: execute the plan — rules and models label
+ * what they can, finished outputs move down each flow, work for people is queued — recording every
+ * step in the label store, so an interrupted run resumes and a changed program redoes only what
+ * its migration says. Items that fail (an unreadable image, a model output of the wrong shape) are
+ * reported and the run goes on; the exit code is then 1.
+ */
+export const registerRun: RegisterCommand = (program, setExitCode) => {
+    program
+        .command('run')
+        .description('Execute the plan: run rule and model labelers, move finished outputs down each flow, queue what needs people.')
+        .argument('<file>', 'the .dprog program')
+        .option('--store <db>', 'label store (default: .dprog/labels.sqlite beside the program)')
+        .option('--limit <n>', 'at most N items of each flow\'s dataset')
+        .option('--json', 'print {"stages":[{"task","done","pending","waitingForPeople"}],"labels":{"<labeler>":count}}')
+        .action(async (file: string, options: RunOptions) => {
+            let limit: number | undefined;
+            if (options.limit !== undefined) {
+                limit = Number(options.limit);
+                if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a positive integer, got '${options.limit}'.`);
+            }
+            const { plan, diagnostics } = await compileProgramFile(file);
+            if (!plan) {
+                throw new ProgramError(`${file} has errors; fix them first:\n${diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic).join('\n')}`);
+            }
+            const storePath = storePathFor(file, options.store);
+            const store = await openStore(storePath);
+            const sessions = new SessionCache();
+            const bars = !options.json && process.stderr.isTTY ? new MultiBar({ format: '{flow} {bar} {value}/{total} items', hideCursor: true, clearOnComplete: false }, Presets.shades_classic) : undefined;
+            const flowBars = new Map<string, SingleBar>();
+            let summary: RunSummary;
+            let migration: Migration | undefined;
+            try {
+                const previous = previousPlan(store, plan.program).plan;
+                if (previous && previous.hash !== plan.hash) migration = diffPlans(previous, plan);
+                summary = await runPlan({
+                    plan,
+                    programDir: path.dirname(path.resolve(file)),
+                    store,
+                    sessions,
+                    limit,
+                    migration,
+                    derivedDir: path.join(path.dirname(storePath), 'derived', plan.program),
+                    onProgress: ({ flow, done, total }) => {
+                        if (!bars) return;
+                        let bar = flowBars.get(flow);
+                        if (!bar) {
+                            bar = bars.create(total, 0, { flow });
+                            flowBars.set(flow, bar);
+                        }
+                        bar.update(done, { flow });
+                    },
+                });
+                // Recorded once the run has gone through: the next run's migration starts from here.
+                await savePlan(store, plan);
+            } catch (error) {
+                if (error instanceof DataError || error instanceof ModelError) throw new ProgramError(error.message);
+                throw error;
+            } finally {
+                bars?.stop();
+                await sessions.releaseAll();
+                await store.close();
+            }
+            if (summary.failures.length > 0) setExitCode(ExitCode.programError);
+            if (options.json) {
+                printJson({
+                    stages: summary.stages,
+                    labels: summary.labels,
+                    failures: summary.failures,
+                    ...(migration ? { migration: migration.tasks.map((t) => ({ task: t.task, action: t.action })) } : {}),
+                });
+                return;
+            }
+            printLine(`${plan.program}: ${path.relative(process.cwd(), storePath) || storePath}`);
+            for (const s of summary.stages) {
+                printLine(
+                    `  ${s.flow} ${s.stage.padEnd(24)} done ${s.done}  waiting for people ${s.waitingForPeople}  pending ${s.pending}` +
+                        (s.failed ? `  failed ${s.failed}` : '') +
+                        (s.skipped ? `  skipped ${s.skipped}` : ''),
+                );
+            }
+            const labels = Object.entries(summary.labels);
+            printLine(`labels: ${labels.length === 0 ? 'none yet' : labels.map(([l, n]) => `${l} ${n}`).join(', ')}`);
+            for (const f of summary.failures) printLine(`failed: ${f.flow} ${f.stage} ${f.item}: ${f.message}`);
+        });
+};

@@ -1,0 +1,531 @@
+/**
+ * The plan executor (`dprog run`). For each flow, item by item and stage by stage in dependency
+ * order: an item (or, inside `for`, each element of a list label) enters a stage only when the
+ * labels it depends on are final and its `where`/`if` conditions hold; its inputs are derived
+ * (the item, a field, an image crop to a box); the task's route is followed — rules and models
+ * answer at once, and an answer whose confidence reaches the quality target is final; otherwise
+ * the next labeler is asked, and a person on the route means the item waits for people.
+ *
+ * Every transition is a stage state in the store (status and the final value), and every model
+ * or rules answer is a label with a deterministic id, so a run that is stopped anywhere resumes
+ * where it was without asking a model twice or duplicating a label. A state stays valid while its
+ * task's contract and its input are unchanged, or while the migration from the previous program
+ * version keeps (or maps) the task's labels; otherwise the stage is redone for that item.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { cropImage, encodePng, readImage, type PixelBox, type RgbImage } from '../data/image.js';
+import type { SessionCache } from '../learning/session-cache.js';
+import { contentHash } from '../plan/hash.js';
+import type { Migration } from '../plan/migration.js';
+import type { LabelingPlan, PlanFlow, PlanModelLabeler, PlanRulesLabeler, PlanStage, PlanTask } from '../plan/types.js';
+import type { LabelStore } from '../store/label-store.js';
+import type { JsonValue, Label, NewLabel, StageState } from '../store/types.js';
+import { evaluate, parseExpression, UNKNOWN, type Environment, type Expr } from './expression.js';
+import { readFlowItems, type FlowItem } from './flow-items.js';
+import { ModelRunner, type ModelAnswer, type ModelInputValue } from './model-runner.js';
+import { runRules } from './rules-runner.js';
+
+export type StageStatus = 'done' | 'pending' | 'waiting' | 'failed' | 'skipped';
+
+export interface RunOptions {
+    plan: LabelingPlan;
+    /** The program file's folder: dataset, model and vocabulary paths are relative to it. */
+    programDir: string;
+    store: LabelStore;
+    sessions: SessionCache;
+    /** At most this many items of each flow's dataset (the first ones in key order). */
+    limit?: number;
+    /** The migration from the plan the store last ran, when the program changed since. */
+    migration?: Migration;
+    /** Where derived inputs (image crops) are written for people to review; none when absent. */
+    derivedDir?: string;
+    onProgress?: (progress: { flow: string; done: number; total: number }) => void;
+}
+
+export interface StageSummary {
+    flow: string;
+    stage: string;
+    task: string;
+    done: number;
+    pending: number;
+    waitingForPeople: number;
+    failed: number;
+    skipped: number;
+}
+
+export interface RunFailure {
+    flow: string;
+    stage: string;
+    item: string;
+    message: string;
+}
+
+export interface RunSummary {
+    stages: StageSummary[];
+    /** Current (not superseded) labels of the plan's tasks, by labeler. */
+    labels: Record<string, number>;
+    /** Items that failed in this run, with why. */
+    failures: RunFailure[];
+}
+
+/** What the stage state's `detail` holds. */
+interface Detail {
+    contract: string;
+    input?: string;
+    value?: JsonValue;
+    labeler?: string;
+    score?: number;
+    waitingFor?: string;
+    error?: string;
+    derived?: string;
+    reason?: string;
+}
+
+interface Instance {
+    /** The stage item key: the flow item's key, then `#index` per enclosing loop. */
+    key: string;
+    /** The loop variable's element, when inside `for`. */
+    element?: JsonValue;
+}
+
+interface Crop {
+    kind: 'crop';
+    image: string;
+    box: PixelBox;
+}
+
+function isCrop(value: unknown): value is Crop {
+    return typeof value === 'object' && value !== null && (value as Crop).kind === 'crop';
+}
+
+/** Flows to run: the program's, plus one per task over a dataset that no flow calls. */
+export function flowsToRun(plan: LabelingPlan): PlanFlow[] {
+    const called = new Set(plan.flows.flatMap((f) => f.stages.map((s) => s.task)));
+    const implicit: PlanFlow[] = plan.tasks
+        .filter((t) => !called.has(t.name) && t.input.length === 1 && t.input[0].type.kind === 'dataset')
+        .map((t) => ({
+            name: t.name,
+            description: null,
+            input: t.input,
+            stages: [{ id: `1:${t.name}`, task: t.name, binds: null, dependsOn: [], conditions: [], inputs: [{ parameter: t.input[0].name, expression: t.input[0].name, derivation: 'item' }], forEach: null, via: [] }],
+        }));
+    return [...plan.flows, ...implicit];
+}
+
+export function runName(plan: LabelingPlan, flow: PlanFlow): string {
+    return `${plan.program}/${flow.name}`;
+}
+
+export class PlanExecutor {
+    private readonly models: ModelRunner;
+    private readonly tasks: Map<string, PlanTask>;
+    private readonly expressions = new Map<string, Expr>();
+    private readonly failures: RunFailure[] = [];
+
+    constructor(private readonly options: RunOptions) {
+        this.models = new ModelRunner(options.plan, options.programDir, options.sessions);
+        this.tasks = new Map(options.plan.tasks.map((t) => [t.name, t]));
+    }
+
+    async run(): Promise<RunSummary> {
+        const flows = flowsToRun(this.options.plan);
+        for (const flow of flows) await this.runFlow(flow);
+        return this.summary(flows);
+    }
+
+    summary(flows = flowsToRun(this.options.plan)): RunSummary {
+        const { store, plan } = this.options;
+        const stages: StageSummary[] = [];
+        for (const flow of flows) {
+            for (const stage of flow.stages) {
+                const counts = store.stageCounts(runName(plan, flow), stage.id);
+                stages.push({
+                    flow: flow.name,
+                    stage: stage.id,
+                    task: stage.task,
+                    done: counts.done ?? 0,
+                    pending: counts.pending ?? 0,
+                    waitingForPeople: counts.waiting ?? 0,
+                    failed: counts.failed ?? 0,
+                    skipped: counts.skipped ?? 0,
+                });
+            }
+        }
+        const labels: Record<string, number> = {};
+        for (const task of plan.tasks) {
+            store.forEachLabel({ task: task.name }, (label) => {
+                labels[label.labeler] = (labels[label.labeler] ?? 0) + 1;
+            });
+        }
+        return { stages, labels, failures: this.failures };
+    }
+
+    private expression(text: string): Expr {
+        let e = this.expressions.get(text);
+        if (!e) {
+            e = parseExpression(text);
+            this.expressions.set(text, e);
+        }
+        return e;
+    }
+
+    private async runFlow(flow: PlanFlow): Promise<void> {
+        const { plan, programDir, store, limit } = this.options;
+        const parameter = flow.input[0];
+        if (!parameter || parameter.type.kind !== 'dataset') return; // flows over values are only ever called by other flows
+        const datasetName = parameter.type.dataset;
+        const dataset = plan.datasets.find((d) => d.name === datasetName);
+        if (!dataset) throw new Error(`plan: flow '${flow.name}' reads dataset '${datasetName}', which the plan does not have`);
+        const run = runName(plan, flow);
+        const items = readFlowItems(dataset, programDir).slice(0, limit ?? Infinity);
+        const previous = new Map<string, Map<string, StageState>>();
+        for (const stage of flow.stages) previous.set(stage.id, new Map(store.stageStates({ run, stage: stage.id }).map((s) => [s.item, s])));
+        let done = 0;
+        this.options.onProgress?.({ flow: flow.name, done, total: items.length });
+        for (const item of items) {
+            await new ItemRun(this, flow, run, item, parameter.name, previous).run();
+            this.options.onProgress?.({ flow: flow.name, done: ++done, total: items.length });
+        }
+    }
+
+    // ---------------------------------------------------------------- used by ItemRun
+
+    /** @internal */
+    get opts(): RunOptions {
+        return this.options;
+    }
+
+    /** @internal */
+    task(name: string): PlanTask {
+        const task = this.tasks.get(name);
+        if (!task) throw new Error(`plan: stage task '${name}' is not among the plan's tasks`);
+        return task;
+    }
+
+    /** @internal */
+    parse(text: string): Expr {
+        return this.expression(text);
+    }
+
+    /** @internal */
+    fail(failure: RunFailure): void {
+        this.failures.push(failure);
+    }
+
+    /** @internal */
+    get modelRunner(): ModelRunner {
+        return this.models;
+    }
+
+    /**
+     * @internal Whether a stored state still holds for `task` with this input: same contract and
+     * input, or a migration that keeps or maps the task's labels. Returns the (mapped) value, or null.
+     */
+    validState(state: StageState | undefined, task: PlanTask, input: string): { status: StageStatus; detail: Detail } | null {
+        if (!state) return null;
+        const detail = state.detail as unknown as Detail | undefined;
+        if (!detail || detail.input !== input) return null;
+        if (detail.contract === task.contractHash) return { status: state.status as StageStatus, detail };
+        const migration = this.options.migration?.tasks.find((t) => t.task === task.name);
+        if (!migration || migration.action === 'invalidate') return null;
+        if (migration.action === 'keep') return { status: state.status as StageStatus, detail: { ...detail, contract: task.contractHash } };
+        // migrate: a choice value moves to its member's new name; split or removed members are redone.
+        if (typeof detail.value !== 'string') return null;
+        const member = migration.members.find((m) => m.old === detail.value);
+        if (!member || (member.action !== 'keep' && member.action !== 'map') || member.new.length !== 1) return null;
+        return { status: state.status as StageStatus, detail: { ...detail, contract: task.contractHash, value: member.new[0] } };
+    }
+}
+
+/** One flow item going through the flow's stages. */
+class ItemRun {
+    /** stage id -> instance key -> final value (only instances whose stage is done). */
+    private readonly results = new Map<string, Map<string, JsonValue>>();
+    private image: RgbImage | Error | undefined;
+    private imagePath: string | undefined;
+    private readonly states: StageState[] = [];
+
+    constructor(
+        private readonly executor: PlanExecutor,
+        private readonly flow: PlanFlow,
+        private readonly runId: string,
+        private readonly item: FlowItem,
+        private readonly parameter: string,
+        private readonly previous: Map<string, Map<string, StageState>>,
+    ) {}
+
+    async run(): Promise<void> {
+        for (const stage of this.flow.stages) {
+            this.results.set(stage.id, new Map());
+            await this.runStage(stage);
+            await this.executor.opts.store.setStageStates(this.states.splice(0));
+        }
+    }
+
+    private record(stage: PlanStage, key: string, status: StageStatus | 'expanded', detail: Detail): void {
+        this.states.push({ run: this.runId, stage: stage.id, item: key, status, detail: detail as unknown as JsonValue });
+        if (status === 'done' && detail.value !== undefined) this.results.get(stage.id)!.set(key, detail.value);
+    }
+
+    private environment(stage: PlanStage, instance: Instance): Environment {
+        return {
+            name: (name) => {
+                if (stage.forEach && name === stage.forEach.variable) return instance.element ?? UNKNOWN;
+                if (name === this.parameter) return { key: this.item.key, split: this.item.split, ...this.item.fields };
+                const bound = this.flow.stages.find((s) => s.binds === name);
+                if (bound) return this.resultOf(bound, instance.key);
+                return name; // a label-set member
+            },
+            call: (call, args) => {
+                if (call.callee === 'crop') {
+                    const [image, box] = args();
+                    if (image === UNKNOWN || box === UNKNOWN) return UNKNOWN;
+                    return { kind: 'crop', image: String(image), box: box as unknown as PixelBox } satisfies Crop;
+                }
+                if (call.callee === 'length') {
+                    const [value] = args();
+                    return value === UNKNOWN ? UNKNOWN : Array.isArray(value) ? value.length : String(value).length;
+                }
+                const candidates = this.flow.stages.filter((s) => s.task === call.callee);
+                const source = candidates.find((s) => stage.dependsOn.includes(s.id) || stage.conditions.some((c) => c.reads.includes(s.id))) ?? candidates[0];
+                if (!source) throw new TypeError(`flow ${this.flow.name}: '${call.text}' calls '${call.callee}', which no stage of the flow runs`);
+                return this.resultOf(source, instance.key);
+            },
+        };
+    }
+
+    /** The final value of `source` for this item (or the same loop element), or UNKNOWN. */
+    private resultOf(source: PlanStage, instanceKey: string): unknown {
+        const results = this.results.get(source.id);
+        if (!results) return UNKNOWN;
+        const key = source.forEach ? instanceKey : this.item.key;
+        return results.has(key) ? results.get(key) : UNKNOWN;
+    }
+
+    /** The stage's instances for this item: one, or one per element of the loop's list. */
+    private instances(stage: PlanStage): Instance[] | 'blocked' {
+        if (!stage.forEach) return [{ key: this.item.key }];
+        const list = evaluate(this.executor.parse(stage.forEach.over), this.environment(stage, { key: this.item.key }));
+        if (list === UNKNOWN) return 'blocked';
+        if (!Array.isArray(list)) throw new TypeError(`flow ${this.flow.name}: \`for ${stage.forEach.variable} in ${stage.forEach.over}\` is not over a list`);
+        return list.map((element, index) => ({ key: `${this.item.key}#${index}`, element: element as JsonValue }));
+    }
+
+    private async runStage(stage: PlanStage): Promise<void> {
+        const task = this.executor.task(stage.task);
+        const instances = this.instances(stage);
+        if (instances === 'blocked') {
+            this.record(stage, this.item.key, 'pending', { contract: task.contractHash, reason: `waiting for ${stage.forEach!.over}` });
+            return;
+        }
+        if (stage.forEach && this.previous.get(stage.id)?.get(this.item.key)?.status === 'pending') {
+            // The list is known now: the item's placeholder gives way to one state per element.
+            this.record(stage, this.item.key, 'expanded', { contract: task.contractHash });
+        }
+        const ready: Array<{ instance: Instance; input: unknown[]; inputHash: string }> = [];
+        for (const instance of instances) {
+            const env = this.environment(stage, instance);
+            const where = stage.conditions.map((c) => {
+                const value = evaluate(this.executor.parse(c.expression), env);
+                return value === UNKNOWN ? UNKNOWN : c.kind === 'else' ? !value : Boolean(value);
+            });
+            if (where.includes(false)) {
+                this.record(stage, instance.key, 'skipped', { contract: task.contractHash });
+                continue;
+            }
+            if (where.includes(UNKNOWN)) {
+                this.record(stage, instance.key, 'pending', { contract: task.contractHash, reason: 'waiting for the labels its conditions read' });
+                continue;
+            }
+            const input = stage.inputs.map((i) => evaluate(this.executor.parse(i.expression), env));
+            if (input.includes(UNKNOWN)) {
+                this.record(stage, instance.key, 'pending', { contract: task.contractHash, reason: 'waiting for the labels its inputs read' });
+                continue;
+            }
+            const inputHash = contentHash(input).slice(0, 16);
+            const kept = this.executor.validState(this.previous.get(stage.id)?.get(instance.key), task, inputHash);
+            if (kept && (kept.status === 'done' || kept.status === 'skipped')) {
+                this.record(stage, instance.key, kept.status, kept.detail);
+                continue;
+            }
+            ready.push({ instance, input, inputHash });
+        }
+        if (ready.length > 0) await this.label(stage, task, ready);
+    }
+
+    /** Reads this item's image once (a failure is remembered and reported per stage item). */
+    private readItemImage(file: string): RgbImage {
+        if (this.imagePath !== file) {
+            this.imagePath = file;
+            try {
+                this.image = readImage(path.resolve(this.executor.opts.programDir, file));
+            } catch (error) {
+                this.image = error as Error;
+            }
+        }
+        if (this.image instanceof Error) throw this.image;
+        return this.image!;
+    }
+
+    /** The model input for one stage item: the parameter's value (an image, a crop) or the model's input field of the item. */
+    private modelInput(labeler: PlanModelLabeler, value: unknown): ModelInputValue {
+        if (isCrop(value)) return cropImage(this.readItemImage(value.image), value.box);
+        if (typeof value === 'object' && value !== null) {
+            const field = labeler.input.field;
+            const fieldValue = field ? (value as Record<string, unknown>)[field] : undefined;
+            if (fieldValue === undefined) throw new TypeError(`model '${labeler.name}' reads field '${field}', which item '${this.item.key}' does not have`);
+            const fieldType = this.executor.opts.plan.datasets.find((d) => d.name === this.item.dataset)?.fields.find((f) => f.name === field)?.type;
+            return fieldType === 'Image' ? this.readItemImage(String(fieldValue)) : String(fieldValue);
+        }
+        return String(value);
+    }
+
+    private derive(task: PlanTask, key: string, value: unknown): string | undefined {
+        const dir = this.executor.opts.derivedDir;
+        if (!dir || !isCrop(value)) return undefined;
+        const file = path.join(dir, task.name, `${key.replace(/[^A-Za-z0-9._-]+/g, '_')}.png`);
+        mkdirSync(path.dirname(file), { recursive: true });
+        writeFileSync(file, encodePng(cropImage(this.readItemImage(value.image), value.box)));
+        return file;
+    }
+
+    /** Follows the task's route for the ready stage items, in batches per model. */
+    private async label(stage: PlanStage, task: PlanTask, ready: Array<{ instance: Instance; input: unknown[]; inputHash: string }>): Promise<void> {
+        const { store, plan } = this.executor.opts;
+        const target = task.quality.target;
+        type Open = (typeof ready)[number] & { best?: { value: JsonValue; score: number; labeler: string }; answers: number; derived?: string };
+        let open: Open[] = [];
+        for (const r of ready) {
+            try {
+                open.push({ ...r, answers: 0, derived: this.derive(task, r.instance.key, r.input[0]) });
+            } catch (error) {
+                this.failed(stage, task, r.instance.key, r.inputHash, error);
+            }
+        }
+        const finish = (o: Open, extra: Partial<Detail> = {}) =>
+            this.record(stage, o.instance.key, 'done', {
+                contract: task.contractHash,
+                input: o.inputHash,
+                value: o.best?.value,
+                labeler: o.best?.labeler,
+                score: o.best?.score,
+                derived: o.derived,
+                ...extra,
+            });
+        for (const routeStage of task.route.stages) {
+            if (open.length === 0) break;
+            const labeler = plan.labelers.find((l) => l.name === routeStage.labeler);
+            if (!labeler) continue;
+            const id = (o: Open) => `${task.name}/${o.instance.key}/${labeler.name}/${task.contractHash.slice(0, 12)}`;
+            const answered: Array<{ o: Open; value: JsonValue; score: number }> = [];
+            if (labeler.kind === 'human') {
+                for (const o of open) {
+                    const answer = latestHuman(store.labels({ task: task.name, item: o.instance.key, labelerKind: 'human' }));
+                    if (answer) {
+                        o.best = { value: answer.value, score: 1, labeler: answer.labeler };
+                        finish(o);
+                    } else {
+                        this.record(stage, o.instance.key, 'waiting', { contract: task.contractHash, input: o.inputHash, waitingFor: labeler.name, derived: o.derived, value: o.best?.value, score: o.best?.score, labeler: o.best?.labeler });
+                    }
+                }
+                open = [];
+                break; // people answer outside the run; the next route stages wait for them
+            }
+            const fresh: Open[] = [];
+            for (const o of open) {
+                const stored = store.getLabel(id(o));
+                if (stored && stored.supersededBy === undefined) answered.push({ o, value: stored.value, score: stored.score ?? 0 });
+                else fresh.push(o);
+            }
+            const newLabels: NewLabel[] = [];
+            if (labeler.kind === 'rules') {
+                for (const o of fresh) {
+                    try {
+                        const answer = runRules(labeler as PlanRulesLabeler, this.item);
+                        if (!answer) continue; // abstains
+                        newLabels.push({ id: id(o), task: task.name, item: o.instance.key, labeler: labeler.name, labelerKind: 'rules', value: answer.value, score: answer.score, programVersion: plan.hash });
+                        answered.push({ o, value: answer.value, score: answer.score });
+                    } catch (error) {
+                        this.failed(stage, task, o.instance.key, o.inputHash, error);
+                    }
+                }
+            } else if (fresh.length > 0) {
+                const batch: Array<{ o: Open; input: ModelInputValue }> = [];
+                for (const o of fresh) {
+                    try {
+                        batch.push({ o, input: this.modelInput(labeler, o.input[0]) });
+                    } catch (error) {
+                        this.failed(stage, task, o.instance.key, o.inputHash, error);
+                    }
+                }
+                for (const { o, answer } of await this.runModel(stage, task, labeler, batch)) {
+                    newLabels.push({ id: id(o), task: task.name, item: o.instance.key, labeler: labeler.name, labelerKind: 'model', value: answer.value, score: answer.score, programVersion: plan.hash });
+                    answered.push({ o, value: answer.value, score: answer.score });
+                }
+            }
+            if (newLabels.length > 0) await store.addLabels(newLabels);
+            const failedKeys = new Set(this.states.filter((s) => s.stage === stage.id && s.status === 'failed').map((s) => s.item));
+            for (const a of answered) {
+                a.o.answers++;
+                if (!a.o.best || a.score > a.o.best.score) a.o.best = { value: a.value, score: a.score, labeler: labeler.name };
+            }
+            const next: Open[] = [];
+            for (const o of open) {
+                if (failedKeys.has(o.instance.key)) continue;
+                if (o.best && (o.best.score >= target || o.answers >= task.quality.maxLabels)) finish(o);
+                else next.push(o);
+            }
+            open = next;
+        }
+        // Route exhausted without a person: the best answer stands, marked as below the target.
+        for (const o of open) {
+            if (o.best) finish(o, { reason: 'below the quality target; no person on the route' });
+            else this.record(stage, o.instance.key, 'waiting', { contract: task.contractHash, input: o.inputHash, reason: 'no labeler on the route could answer', derived: o.derived });
+        }
+    }
+
+    /** Runs a model on a batch; when the batch fails, item by item, so only the bad items fail. */
+    private async runModel<O extends { instance: Instance; inputHash: string }>(
+        stage: PlanStage,
+        task: PlanTask,
+        labeler: PlanModelLabeler,
+        batch: Array<{ o: O; input: ModelInputValue }>,
+    ): Promise<Array<{ o: O; answer: ModelAnswer }>> {
+        const runner = this.executor.modelRunner;
+        if (batch.length === 0) return [];
+        try {
+            const answers = await runner.run(labeler, batch.map((b) => b.input));
+            return batch.map((b, i) => ({ o: b.o, answer: answers[i] }));
+        } catch (error) {
+            if (batch.length === 1) {
+                this.failed(stage, task, batch[0].o.instance.key, batch[0].o.inputHash, error);
+                return [];
+            }
+        }
+        const out: Array<{ o: O; answer: ModelAnswer }> = [];
+        for (const b of batch) {
+            try {
+                out.push({ o: b.o, answer: (await runner.run(labeler, [b.input]))[0] });
+            } catch (error) {
+                this.failed(stage, task, b.o.instance.key, b.o.inputHash, error);
+            }
+        }
+        return out;
+    }
+
+    private failed(stage: PlanStage, task: PlanTask, key: string, inputHash: string, error: unknown): void {
+        const message = error instanceof Error ? error.message : String(error);
+        this.record(stage, key, 'failed', { contract: task.contractHash, input: inputHash, error: message });
+        this.executor.fail({ flow: this.flow.name, stage: stage.id, item: key, message });
+    }
+}
+
+function latestHuman(labels: readonly Label[]): Label | undefined {
+    return [...labels].sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1))[0];
+}
+
+/** Runs every flow of the plan; see PlanExecutor. */
+export async function runPlan(options: RunOptions): Promise<RunSummary> {
+    return new PlanExecutor(options).run();
+}
