@@ -1,0 +1,30 @@
+/** `dprog.compile`: compiles the program, writes its plan beside it and shows the plan's summary. */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { LabelingPlan } from '../../../engine/src/plan/types.js';
+import { pickProgram, requireTrust, showError, withProgress, type DprogServices } from '../services.js';
+
+export function planSummary(plan: LabelingPlan): string {
+    const money = (n: number | null) => (n === null ? 'unknown' : `$${n.toFixed(2)}`);
+    const pct = (n: number | null) => (n === null ? 'unknown' : `${(n * 100).toFixed(1)}%`);
+    const tasks = plan.tasks.map((t) => `${t.name} (${t.output.text}, ${t.cost.items ?? '?'} items, ${money(t.cost.total)})`).join('; ');
+    return `${plan.program} v${plan.version}: ${plan.tasks.length} task(s) — ${tasks}. Expected cost ${money(plan.totals.expectedCost)} of budget ${money(plan.totals.budget)}, expected accuracy ${pct(plan.totals.expectedAccuracy)}${plan.warnings.length ? `, ${plan.warnings.length} warning(s)` : ''}.`;
+}
+
+export function registerCompile(services: DprogServices): vscode.Disposable {
+    return vscode.commands.registerCommand('dprog.compile', async (argument?: unknown) => {
+        const program = await pickProgram(argument);
+        if (!program || !requireTrust('compiling (it writes the plan)')) return;
+        try {
+            const { plan, planPath } = await withProgress(`compiling ${path.basename(program)}`, (cancel) => services.engine.compile(program, cancel));
+            const summary = planSummary(plan);
+            services.log.info(`compiled: ${summary}`);
+            for (const warning of plan.warnings) services.log.warn(`plan ${warning.code}${warning.subject ? ` (${warning.subject})` : ''}: ${warning.message}`);
+            services.onDidChangeProgress.fire(program);
+            const choice = await vscode.window.showInformationMessage(`dprog: ${summary} Plan written to ${vscode.workspace.asRelativePath(planPath)}.`, 'Open Plan');
+            if (choice) await vscode.window.showTextDocument(vscode.Uri.file(planPath), { preview: true, viewColumn: vscode.ViewColumn.Beside });
+        } catch (error) {
+            showError(services, error);
+        }
+    });
+}

@@ -1,0 +1,24 @@
+/** Every `dprog.*` command; one file per command. */
+import type * as vscode from 'vscode';
+import type { DprogServices } from '../services.js';
+import { registerCompile } from './compile.js';
+import { registerExportLabels } from './export-labels.js';
+import { registerOpenLabelingPanel } from './open-labeling-panel.js';
+import { registerPreviewActiveLearning } from './preview-active-learning.js';
+import { registerRunPlan } from './run-plan.js';
+import { registerSampleNextBatch } from './sample-next-batch.js';
+import { registerShowMigration } from './show-migration.js';
+import { registerSimulate } from './simulate.js';
+
+export function registerCommands(services: DprogServices): vscode.Disposable[] {
+    return [
+        registerCompile,
+        registerSampleNextBatch,
+        registerOpenLabelingPanel,
+        registerPreviewActiveLearning,
+        registerShowMigration,
+        registerRunPlan,
+        registerExportLabels,
+        registerSimulate,
+    ].map((register) => register(services));
+}

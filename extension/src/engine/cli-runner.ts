@@ -1,0 +1,78 @@
+/**
+ * Runs the `dprog` CLI (out/cli/main.cjs, shipped in the extension) in a child process with
+ * `--json`. Long engine work (compiling, model runs) stays out of the extension host, so a crash
+ * or a slow model never freezes the editor, and cancelling is killing the child.
+ */
+import { spawn } from 'node:child_process';
+import { EngineError, NotAvailableError } from './engine.js';
+
+export interface CliResult {
+    code: number;
+    stdout: string;
+    stderr: string;
+}
+
+export type Log = (line: string) => void;
+
+export class CliRunner {
+    constructor(
+        /** Absolute path of out/cli/main.cjs. */
+        private readonly cliPath: string,
+        private readonly log: Log,
+    ) {}
+
+    /** Runs `dprog ARGS`; resolves with its output whatever the exit code (rejects only when it cannot start or is cancelled). */
+    async exec(args: string[], cwd: string, signal?: AbortSignal): Promise<CliResult> {
+        this.log(`$ dprog ${args.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ')}`);
+        signal?.throwIfAborted();
+        return new Promise<CliResult>((resolve, reject) => {
+            // In VS Code's Electron host process.execPath is Electron: ask it to behave as Node.
+            const child = spawn(process.execPath, [this.cliPath, ...args], {
+                cwd,
+                env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', FORCE_COLOR: '0' },
+                stdio: ['ignore', 'pipe', 'pipe'],
+            });
+            const out: Buffer[] = [];
+            const err: Buffer[] = [];
+            child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+            child.stderr.on('data', (chunk: Buffer) => {
+                err.push(chunk);
+                for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) this.log(line);
+            });
+            const onAbort = () => child.kill('SIGTERM');
+            signal?.addEventListener('abort', onAbort, { once: true });
+            child.on('error', (error) => {
+                signal?.removeEventListener('abort', onAbort);
+                reject(error);
+            });
+            child.on('close', (code) => {
+                signal?.removeEventListener('abort', onAbort);
+                if (signal?.aborted) {
+                    reject(new DOMException('cancelled', 'AbortError'));
+                    return;
+                }
+                resolve({ code: code ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+            });
+        });
+    }
+
+    /** Runs a `--json` command and parses its one JSON document; maps failures to EngineError / NotAvailableError. */
+    async json<T>(feature: string, args: string[], cwd: string, signal?: AbortSignal): Promise<T> {
+        const result = await this.exec([...args, '--json'], cwd, signal);
+        if (result.code === 2 && /unknown command|unknown option/i.test(result.stderr)) {
+            throw new NotAvailableError(feature, `this build's dprog CLI has no '${args[0]}${args[0] === 'label' ? ` ${args[1]}` : ''}' command yet`);
+        }
+        if (result.code !== 0) {
+            throw new EngineError(firstLines(result.stderr) || `dprog ${args[0]} failed with exit code ${result.code}`, result.code);
+        }
+        try {
+            return JSON.parse(result.stdout) as T;
+        } catch {
+            throw new EngineError(`dprog ${args[0]} printed output that is not JSON: ${firstLines(result.stdout)}`, result.code);
+        }
+    }
+}
+
+function firstLines(text: string, n = 12): string {
+    return text.trim().split('\n').slice(0, n).join('\n');
+}

@@ -1,0 +1,134 @@
+/**
+ * The annotation queue of one task, in the plan's order: the active-learning batch first (with its
+ * scores and reasons), then every other item of the task's dataset that no person has labeled yet.
+ * Model and rule answers already in the store come along as editable pre-labels.
+ */
+import { readdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { readDataset, type DataItem, type DatasetSpec } from '../../../engine/src/data/dataset.js';
+import { assignBucket } from '../../../engine/src/data/split.js';
+import type { LabelingPlan, PlanDataset, PlanTask } from '../../../engine/src/plan/types.js';
+import type { Label } from '../../../engine/src/store/types.js';
+import type { ClassView, PreLabelView, QueueItemView, TaskView } from '../../../webview/src/protocol.js';
+import type { SampleResult } from './engine.js';
+
+/** Items sent to the webview at once; the panel asks for the queue again when it runs out. */
+export const QUEUE_PAGE = 200;
+/** Longest field text sent to the webview (longer texts are cut, with a note). */
+const MAX_FIELD_CHARS = 20_000;
+
+export function taskView(plan: LabelingPlan, task: PlanTask, labeler: string): TaskView {
+    const setName = 'labelSet' in task.output ? task.output.labelSet : task.output.kind === 'list' && 'labelSet' in task.output.element ? task.output.element.labelSet : undefined;
+    const members = plan.labelSets.find((s) => s.name === setName)?.members ?? [];
+    const used = new Set(members.map((m) => m.hotkey?.toLowerCase()).filter((k): k is string => !!k));
+    let next = 1;
+    const classes: ClassView[] = members.map((m) => {
+        let hotkey = m.hotkey?.toLowerCase();
+        if (!hotkey) {
+            while (used.has(String(next)) && next < 10) next++;
+            hotkey = next <= 9 ? String(next++) : '';
+        }
+        return { name: m.name, description: m.description, hotkey };
+    });
+    const dataset = plan.datasets.find((d) => d.name === task.dataset);
+    const show = task.show.length > 0
+        ? task.show.map((s) => ({ name: s.field ?? s.expression, type: s.type }))
+        : (dataset?.fields ?? []).map((f) => ({ name: f.name, type: f.type }));
+    const person = plan.labelers.find((l) => l.name === labeler);
+    return { name: task.name, question: task.question, output: task.output, classes, show, costPerLabel: person?.cost ?? 0 };
+}
+
+/** Reads a dataset declared in a plan (paths relative to the program's folder). */
+export function readPlanDataset(programDir: string, dataset: PlanDataset): DataItem[] {
+    if (dataset.format === 'images') return readImageDataset(programDir, dataset);
+    const spec: DatasetSpec = {
+        name: dataset.name,
+        format: dataset.format,
+        path: path.resolve(programDir, dataset.path),
+        fields: dataset.fields.map((f) => ({ name: f.name, type: f.type, key: f.key, source: f.source ?? undefined })),
+        split: dataset.split ? { field: dataset.split.field, buckets: dataset.split.buckets } : undefined,
+    };
+    return readDataset(spec).items;
+}
+
+/** `images "dir/*.png"`: the files matching the last path segment's `*`/`?` pattern, keyed by their path. */
+function readImageDataset(programDir: string, dataset: PlanDataset): DataItem[] {
+    const pattern = dataset.path.replace(/\\/g, '/');
+    const dir = path.posix.dirname(pattern);
+    const base = path.posix.basename(pattern);
+    const regex = new RegExp(`^${base.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
+    const files = readdirSync(path.resolve(programDir, dir)).filter((f) => regex.test(f)).sort();
+    return files.map((file, index) => {
+        const key = dir === '.' ? file : `${dir}/${file}`;
+        const split = dataset.split ? assignBucket(key, dataset.split.buckets) : undefined;
+        return { key, split, fields: { path: key, image: key }, record: {}, line: index + 1 };
+    });
+}
+
+export interface QueueInput {
+    programDir: string;
+    plan: LabelingPlan;
+    task: PlanTask;
+    labels: readonly Label[];
+    /** The active-learning batch, when the task has a `learn` block and sampling ran. */
+    batch: SampleResult | undefined;
+    /** Maps an item's image (relative path) to something the webview can load. */
+    imageUri: (relativePath: string) => string;
+}
+
+export interface Queue {
+    items: QueueItemView[];
+    done: number;
+    planned: number | null;
+}
+
+export function buildQueue(input: QueueInput): Queue {
+    const { plan, task } = input;
+    const dataset = plan.datasets.find((d) => d.name === task.dataset);
+    if (!dataset) throw new Error(`task ${task.name} has no dataset to label (it takes ${task.input.map((p) => p.type.text).join(', ')})`);
+    const items = readPlanDataset(input.programDir, dataset);
+    const byKey = new Map(items.map((item) => [item.key, item]));
+    const labeledByPeople = new Set(input.labels.filter((l) => l.labelerKind === 'human').map((l) => l.item));
+    const preLabels = new Map<string, PreLabelView[]>();
+    for (const label of input.labels) {
+        if (label.labelerKind === 'human') continue;
+        const list = preLabels.get(label.item) ?? [];
+        list.push({ labeler: label.labeler, kind: label.labelerKind, value: label.value, score: label.score ?? null });
+        preLabels.set(label.item, list);
+    }
+    const imageField = dataset.fields.find((f) => f.type === 'Image');
+    const shown = new Set(task.show.map((s) => s.field).filter((f): f is string => !!f));
+    const view = (item: DataItem, reason: string | null, score: number | null): QueueItemView => {
+        const fields: QueueItemView['fields'] = {};
+        for (const [name, value] of Object.entries(item.fields)) {
+            if (shown.size > 0 && !shown.has(name)) continue;
+            fields[name] = typeof value === 'string' && value.length > MAX_FIELD_CHARS ? `${value.slice(0, MAX_FIELD_CHARS)}\n[… cut: ${value.length - MAX_FIELD_CHARS} more characters]` : value;
+        }
+        const image = imageField ? String(item.fields[imageField.name]) : null;
+        return {
+            key: item.key,
+            split: item.split ?? null,
+            fields,
+            imageUri: image ? input.imageUri(image) : null,
+            reason,
+            score,
+            preLabels: preLabels.get(item.key) ?? [],
+            existing: null,
+        };
+    };
+    const queue: QueueItemView[] = [];
+    const queued = new Set<string>();
+    for (const picked of input.batch?.items ?? []) {
+        const item = byKey.get(picked.key);
+        if (!item || labeledByPeople.has(item.key) || queued.has(item.key)) continue;
+        queue.push(view(item, picked.reason, picked.score));
+        queued.add(item.key);
+    }
+    for (const item of items) {
+        if (queue.length >= QUEUE_PAGE) break;
+        if (labeledByPeople.has(item.key) || queued.has(item.key)) continue;
+        queue.push(view(item, null, null));
+        queued.add(item.key);
+    }
+    return { items: queue, done: labeledByPeople.size, planned: task.cost.items ?? items.length };
+}

@@ -1,0 +1,186 @@
+/**
+ * The engine as the extension uses it: the CLI in a child process for compiling, sampling, running,
+ * diffing, simulating and exporting, and the label store in-process for what must be fast (a
+ * person's label is durable in a few milliseconds). The store is opened for writing on first use
+ * and released before any CLI command that writes to it (one writer at a time).
+ */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { LabelingPlan } from '../../../engine/src/plan/types.js';
+import { LabelStore } from '../../../engine/src/store/index.js';
+import type { Label, NewLabel } from '../../../engine/src/store/types.js';
+import { CliRunner, type Log } from './cli-runner.js';
+import type { Cancellation, CompileResult, DprogEngine, LearningCurvePoint, ProgramProgress, SampleResult } from './engine.js';
+
+export interface LocalEngineOptions {
+    /** Absolute path of out/cli/main.cjs. */
+    cliPath: string;
+    /** The label store of a program (the `dprog.storePath` setting, else `.dprog/labels.sqlite` beside it). */
+    storePathFor: (program: string) => string;
+    log: Log;
+}
+
+/** Where Compile writes a program's plan: `.dprog/plans/<file>.plan.json` beside the program. */
+export function planPathFor(program: string): string {
+    return path.join(path.dirname(program), '.dprog', 'plans', `${path.basename(program, '.dprog')}.plan.json`);
+}
+
+export class LocalEngine implements DprogEngine {
+    private readonly cli: CliRunner;
+    private readonly stores = new Map<string, Promise<LabelStore>>();
+    private readonly plans = new Map<string, LabelingPlan>();
+
+    constructor(private readonly options: LocalEngineOptions) {
+        this.cli = new CliRunner(options.cliPath, options.log);
+    }
+
+    async compile(program: string, cancel?: Cancellation): Promise<CompileResult> {
+        const planPath = planPathFor(program);
+        mkdirSync(path.dirname(planPath), { recursive: true });
+        const store = this.options.storePathFor(program);
+        const plan = await this.withoutStore(store, () =>
+            this.cli.json<LabelingPlan>('Compile', ['compile', program, '--out', planPath, '--store', store], path.dirname(program), cancel?.signal),
+        );
+        this.plans.set(program, plan);
+        return { plan, planPath };
+    }
+
+    cachedPlan(program: string): LabelingPlan | undefined {
+        const cached = this.plans.get(program);
+        if (cached) return cached;
+        try {
+            const plan = JSON.parse(readFileSync(planPathFor(program), 'utf8')) as LabelingPlan;
+            if (plan.schema === 'dprog.plan/v1') {
+                this.plans.set(program, plan);
+                return plan;
+            }
+        } catch {
+            // Not compiled yet.
+        }
+        return undefined;
+    }
+
+    async sample(program: string, task: string, n: number | undefined, cancel?: Cancellation): Promise<SampleResult> {
+        const args = ['sample', program, '--task', task, '--store', this.options.storePathFor(program)];
+        if (n !== undefined) args.push('--n', String(n));
+        // Sampling only reads the store: it may run while this process holds it for writing.
+        return this.cli.json<SampleResult>('Sampling', args, path.dirname(program), cancel?.signal);
+    }
+
+    async run(program: string, limit: number | undefined, cancel?: Cancellation): Promise<unknown> {
+        const store = this.options.storePathFor(program);
+        const args = ['run', program, '--store', store];
+        if (limit !== undefined) args.push('--limit', String(limit));
+        return this.withoutStore(store, () => this.cli.json('Run Plan', args, path.dirname(program), cancel?.signal));
+    }
+
+    async diff(oldProgram: string, newProgram: string, cancel?: Cancellation): Promise<unknown> {
+        return this.cli.json('Show Migration', ['diff', oldProgram, newProgram], path.dirname(newProgram), cancel?.signal);
+    }
+
+    async simulate(
+        program: string,
+        o: { replay: string; item: string; worker: string; label: string; gold?: string; task?: string },
+        cancel?: Cancellation,
+    ): Promise<unknown> {
+        const args = ['simulate', program, '--replay', o.replay, '--item', o.item, '--worker', o.worker, '--label', o.label];
+        if (o.gold) args.push('--gold', o.gold);
+        if (o.task) args.push('--task', o.task);
+        return this.cli.json('Simulate', args, path.dirname(program), cancel?.signal);
+    }
+
+    async exportLabels(program: string, task: string, format: string, out: string, cancel?: Cancellation): Promise<void> {
+        const store = this.options.storePathFor(program);
+        await this.withoutStore(store, () =>
+            this.cli.json('Export Labels', ['label', 'export', '--store', store, '--task', task, '--format', format, '--out', out], path.dirname(program), cancel?.signal),
+        );
+    }
+
+    async addLabel(program: string, label: NewLabel): Promise<Label> {
+        const store = await this.store(program);
+        return store.addLabel(label);
+    }
+
+    async labels(program: string, task: string): Promise<Label[]> {
+        return this.read(program, [], (store) => store.labels({ task }));
+    }
+
+    async learningCurve(program: string, model: string): Promise<LearningCurvePoint[]> {
+        const versions = await this.read(program, [], (store) => store.modelVersions(model));
+        return versions.map((v) => ({ version: v.version, labelsUsed: v.labelsUsed, accuracy: v.validationAccuracy ?? null }));
+    }
+
+    async testSetUses(program: string): Promise<Map<string, number>> {
+        const uses = new Map<string, number>();
+        for (const evaluation of await this.read(program, [], (store) => store.evaluations({ split: 'test' }))) {
+            const version = evaluation.programVersion ?? '(unknown version)';
+            uses.set(version, (uses.get(version) ?? 0) + 1);
+        }
+        return uses;
+    }
+
+    async progress(program: string, plan: LabelingPlan): Promise<ProgramProgress> {
+        const empty = { tasks: plan.tasks.map((t) => ({ task: t.name, done: 0, planned: t.cost.items })), cost: 0 };
+        return this.read(program, empty, (store) => progressOf(store, plan));
+    }
+
+    /**
+     * Reads with this process's writer when it has one, else with a short-lived reader (no lock, so
+     * the CLI in a terminal can still write); `empty` when the store does not exist yet.
+     */
+    private async read<T>(program: string, empty: T, query: (store: LabelStore) => T): Promise<T> {
+        const storePath = this.options.storePathFor(program);
+        const writer = this.stores.get(storePath);
+        if (writer) return query(await writer);
+        if (!existsSync(storePath)) return empty;
+        const reader = await LabelStore.open(storePath, { readonly: true });
+        try {
+            return query(reader);
+        } finally {
+            await reader.close();
+        }
+    }
+
+    async dispose(): Promise<void> {
+        const open = [...this.stores.values()];
+        this.stores.clear();
+        await Promise.allSettled(open.map(async (s) => (await s).close()));
+    }
+
+    /** The program's store, open for writing (opened on the first label, kept until released). */
+    private store(program: string): Promise<LabelStore> {
+        const storePath = this.options.storePathFor(program);
+        let store = this.stores.get(storePath);
+        if (!store) {
+            store = LabelStore.open(storePath);
+            this.stores.set(storePath, store);
+            store.catch(() => this.stores.delete(storePath));
+        }
+        return store;
+    }
+
+    /** Closes this process's writer on `storePath` while `work` (a CLI writer) runs. */
+    private async withoutStore<T>(storePath: string, work: () => Promise<T>): Promise<T> {
+        const open = this.stores.get(storePath);
+        if (open) {
+            this.stores.delete(storePath);
+            await (await open.catch(() => undefined))?.close();
+        }
+        return work();
+    }
+}
+
+/** People's labels per task, and money spent (each label priced at its labeler's cost in the plan). */
+function progressOf(store: LabelStore, plan: LabelingPlan): ProgramProgress {
+    const costOf = new Map(plan.labelers.map((l) => [l.name, l.cost]));
+    let cost = 0;
+    const tasks = plan.tasks.map((task) => {
+        const people = new Set<string>();
+        store.forEachLabel({ task: task.name }, (label) => {
+            cost += costOf.get(label.labeler) ?? 0;
+            if (label.labelerKind === 'human') people.add(label.item);
+        });
+        return { task: task.name, done: people.size, planned: task.cost.items };
+    });
+    return { tasks, cost };
+}

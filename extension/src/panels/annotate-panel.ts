@@ -1,0 +1,157 @@
+/**
+ * The annotation panel: one per (program, task). Builds the queue (active-learning batch first),
+ * hands messages to an AnnotateSession (validation, durable writes, acks), and comes back after a
+ * reload through its serializer.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { LabelingPlan, PlanTask } from '../../../engine/src/plan/types.js';
+import { annotatePanelState, type AnnotatePanelState, type HostToAnnotate } from '../../../webview/src/protocol.js';
+import { NotAvailableError, type SampleResult } from '../engine/engine.js';
+import { buildQueue, taskView } from '../engine/label-queue.js';
+import { isTrusted, planOf, settings, showError, type DprogServices } from '../services.js';
+import { AnnotateSession } from './annotate-session.js';
+import { resourceRoots, webviewHtml } from './webview-html.js';
+
+export const ANNOTATE_VIEW = 'dprog.annotate';
+
+export class AnnotatePanel {
+    private static readonly open = new Map<string, AnnotatePanel>();
+    private readonly disposables: vscode.Disposable[] = [];
+    private session: AnnotateSession | undefined;
+
+    static createOrShow(services: DprogServices, program: string, task: string): AnnotatePanel {
+        const id = `${program}#${task}`;
+        const existing = AnnotatePanel.open.get(id);
+        if (existing) {
+            existing.panel.reveal(vscode.ViewColumn.Beside);
+            return existing;
+        }
+        const panel = vscode.window.createWebviewPanel(ANNOTATE_VIEW, `Label: ${task}`, vscode.ViewColumn.Beside, AnnotatePanel.options(services, program));
+        return new AnnotatePanel(services, panel, { program, task });
+    }
+
+    /** Restores a panel after a window reload, from the state the webview saved. */
+    static revive(services: DprogServices, panel: vscode.WebviewPanel, state: unknown): void {
+        const parsed = annotatePanelState.safeParse(state);
+        if (!parsed.success) {
+            services.log.warn('annotation panel: no usable saved state; closing it');
+            panel.dispose();
+            return;
+        }
+        panel.webview.options = AnnotatePanel.options(services, parsed.data.program);
+        new AnnotatePanel(services, panel, parsed.data);
+    }
+
+    private static options(services: DprogServices, program: string): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+        const plan = services.engine.cachedPlan(program);
+        const dir = path.dirname(program);
+        // Only the folders the program's datasets live in (images are loaded from there).
+        const dataFolders = plan
+            ? [...new Set(plan.datasets.map((d) => path.resolve(dir, path.dirname(d.path.replace(/\*.*$/, 'x')))))].map((f) => vscode.Uri.file(f))
+            : [vscode.Uri.file(path.join(dir, 'data'))];
+        return { enableScripts: true, retainContextWhenHidden: true, localResourceRoots: resourceRoots(services.context.extensionUri, dataFolders) };
+    }
+
+    private constructor(
+        private readonly services: DprogServices,
+        readonly panel: vscode.WebviewPanel,
+        private readonly state: AnnotatePanelState,
+    ) {
+        AnnotatePanel.open.set(this.id, this);
+        panel.webview.html = webviewHtml(panel.webview, services.context.extensionUri, 'annotate', panel.title);
+        panel.onDidDispose(() => this.dispose(), null, this.disposables);
+        panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message), null, this.disposables);
+    }
+
+    private get id(): string {
+        return `${this.state.program}#${this.state.task}`;
+    }
+
+    private async receive(message: unknown): Promise<void> {
+        if (!this.session) {
+            try {
+                this.session = await this.createSession();
+            } catch (error) {
+                const text = error instanceof Error ? error.message : String(error);
+                this.post({ type: 'unavailable', message: text });
+                if (!(error instanceof NotAvailableError)) showError(this.services, error);
+                return;
+            }
+            if (!this.session) return;
+        }
+        await this.session.handle(message);
+    }
+
+    private async createSession(): Promise<AnnotateSession | undefined> {
+        const { program, task: taskName } = this.state;
+        const plan = await planOf(this.services, program);
+        if (!plan) {
+            this.post({ type: 'unavailable', message: 'This workspace is not trusted and the program has not been compiled: dprog compiles nothing and writes nothing here.' });
+            return undefined;
+        }
+        const task = plan.tasks.find((t) => t.name === taskName);
+        if (!task) throw new Error(`${path.basename(program)} has no task '${taskName}' (tasks: ${plan.tasks.map((t) => t.name).join(', ')})`);
+        const labeler = settings().labelerName;
+        const view = taskView(plan, task, labeler);
+        return new AnnotateSession({
+            task: view,
+            labeler,
+            programVersion: plan.hash,
+            writable: isTrusted(),
+            loadInit: () => this.loadInit(plan, task, labeler),
+            addLabel: (label) => this.services.engine.addLabel(program, label),
+            post: (m) => this.post(m),
+            log: (line) => this.services.log.info(line),
+            onLabeled: () => this.services.onDidChangeProgress.fire(program),
+        });
+    }
+
+    private async loadInit(plan: LabelingPlan, task: PlanTask, labeler: string): Promise<HostToAnnotate> {
+        const { program } = this.state;
+        const notes: string[] = [];
+        let batch: SampleResult | undefined;
+        if (plan.learn.some((l) => l.task === task.name)) {
+            if (!isTrusted()) {
+                notes.push('Untrusted workspace: no model runs, so items are in file order, not by active learning.');
+            } else {
+                try {
+                    batch = await this.services.engine.sample(program, task.name, settings().batchSize);
+                } catch (error) {
+                    notes.push(`Active learning is not available: ${(error as Error).message.split('\n')[0]}`);
+                    this.services.log.warn(`sampling for the labeling queue failed: ${String(error)}`);
+                }
+            }
+        }
+        if (!isTrusted()) notes.push('This workspace is not trusted: labels cannot be saved.');
+        const labels = await this.services.engine.labels(program, task.name);
+        const queue = buildQueue({
+            programDir: path.dirname(program),
+            plan,
+            task,
+            labels,
+            batch,
+            imageUri: (relative) => this.panel.webview.asWebviewUri(vscode.Uri.file(path.resolve(path.dirname(program), relative))).toString(),
+        });
+        return {
+            type: 'init',
+            program,
+            task: taskView(plan, task, labeler),
+            items: queue.items,
+            done: queue.done,
+            planned: queue.planned,
+            labeler,
+            writable: isTrusted(),
+            notice: notes.length > 0 ? notes.join(' ') : null,
+        };
+    }
+
+    private post(message: HostToAnnotate): void {
+        void this.panel.webview.postMessage(message);
+    }
+
+    private dispose(): void {
+        AnnotatePanel.open.delete(this.id);
+        for (const d of this.disposables.splice(0)) d.dispose();
+    }
+}

@@ -1,0 +1,140 @@
+/**
+ * The extension host's side of one annotation panel, without `vscode`: validates every message
+ * from the webview, writes accepted labels to the store through the engine, and answers. A message
+ * that does not match the protocol — or a label that does not fit the task's output type, names an
+ * item the panel was never shown, or arrives in an untrusted workspace — is logged and dropped,
+ * and nothing is written.
+ */
+import type { z } from 'zod';
+import type { NewLabel, Label } from '../../../engine/src/store/types.js';
+import { annotateInbound, labelValueSchema, type HostToAnnotate, type TaskView } from '../../../webview/src/protocol.js';
+
+export interface AnnotateSessionOptions {
+    task: TaskView;
+    /** The person labeling (setting `dprog.labelerName`). */
+    labeler: string;
+    /** The plan's hash: the program version labels are given under. */
+    programVersion: string | undefined;
+    /** false in an untrusted workspace. */
+    writable: boolean;
+    /** Builds the `init` message (reads the data and the store); called on every `ready`. */
+    loadInit: () => Promise<HostToAnnotate>;
+    addLabel: (label: NewLabel) => Promise<Label>;
+    post: (message: HostToAnnotate) => void;
+    log: (line: string) => void;
+    /** Called after each durable label (status bar, CodeLens counts). */
+    onLabeled?: (label: Label) => void;
+}
+
+export class AnnotateSession {
+    private readonly valueSchema: z.ZodType<unknown>;
+    /** Items this panel has been shown: only these may be labeled. */
+    private readonly knownItems = new Set<string>();
+    /** Label ids acknowledged in this session, by item: the only labels an answer may supersede. */
+    private readonly acknowledged = new Map<string, Set<string>>();
+    /** Submissions are written one after another, in the order they arrived. */
+    private queue: Promise<void> = Promise.resolve();
+    dropped = 0;
+
+    constructor(private readonly options: AnnotateSessionOptions) {
+        this.valueSchema = labelValueSchema(options.task.output, options.task.classes.map((c) => c.name));
+    }
+
+    /** Handles one raw message from the webview. Never throws. */
+    handle(raw: unknown): Promise<void> {
+        let parsed: ReturnType<typeof annotateInbound.safeParse>;
+        try {
+            parsed = annotateInbound.safeParse(raw);
+        } catch (error) {
+            // e.g. a structure nested deep enough to exhaust the stack
+            return Promise.resolve(this.drop(`unreadable message (${(error as Error).name})`));
+        }
+        if (!parsed.success) {
+            return Promise.resolve(this.drop(`invalid message: ${summarize(parsed.error)}`));
+        }
+        const message = parsed.data;
+        switch (message.type) {
+            case 'ready':
+                return this.enqueue(() => this.sendInit());
+            case 'skip':
+                if (!this.knownItems.has(message.item)) return Promise.resolve(this.drop(`skip of an item this panel was not shown: ${clip(message.item)}`));
+                this.options.log(`skipped ${message.item}`);
+                return Promise.resolve();
+            case 'submit':
+                return this.enqueue(() => this.submit(message));
+        }
+    }
+
+    /** Waits until every accepted submission so far is written (for tests and disposal). */
+    idle(): Promise<void> {
+        return this.queue;
+    }
+
+    private enqueue(work: () => Promise<void>): Promise<void> {
+        const next = this.queue.then(work).catch((error: unknown) => this.options.log(`annotation panel: ${String(error)}`));
+        this.queue = next;
+        return next;
+    }
+
+    private async sendInit(): Promise<void> {
+        const init = await this.options.loadInit();
+        if (init.type === 'init') for (const item of init.items) this.knownItems.add(item.key);
+        this.options.post(init);
+    }
+
+    private async submit(message: Extract<z.infer<typeof annotateInbound>, { type: 'submit' }>): Promise<void> {
+        const reject = (why: string) => {
+            this.drop(`label for ${clip(message.item)} not saved: ${why}`);
+            this.options.post({ type: 'rejected', requestId: message.requestId, item: message.item, message: why });
+        };
+        if (!this.options.writable) return reject('this workspace is not trusted, so dprog writes nothing; trust the workspace to save labels');
+        if (!this.knownItems.has(message.item)) return reject('this panel was not shown that item');
+        let value: unknown;
+        try {
+            const checked = this.valueSchema.safeParse(message.value);
+            if (!checked.success) return reject(`the answer does not fit ${this.options.task.output.text}: ${summarize(checked.error)}`);
+            value = checked.data;
+        } catch (error) {
+            return reject(`unreadable answer (${(error as Error).name})`);
+        }
+        if (message.supersedes !== undefined && !this.acknowledged.get(message.item)?.has(message.supersedes)) {
+            return reject('it replaces a label this panel did not give');
+        }
+        const started = performance.now();
+        let label: Label;
+        try {
+            label = await this.options.addLabel({
+                task: this.options.task.name,
+                item: message.item,
+                labeler: this.options.labeler,
+                labelerKind: 'human',
+                value: value as NewLabel['value'],
+                programVersion: this.options.programVersion,
+                supersedes: message.supersedes,
+            });
+        } catch (error) {
+            return reject(`the label store refused it: ${(error as Error).message}`);
+        }
+        const durableMs = performance.now() - started;
+        const ids = this.acknowledged.get(message.item) ?? new Set<string>();
+        ids.add(label.id);
+        this.acknowledged.set(message.item, ids);
+        this.options.log(`labeled ${message.item} = ${clip(JSON.stringify(value))} (${durableMs.toFixed(1)} ms to durable)`);
+        this.options.post({ type: 'ack', requestId: message.requestId, item: message.item, labelId: label.id, durableMs });
+        this.options.onLabeled?.(label);
+    }
+
+    private drop(why: string): void {
+        this.dropped++;
+        // Hostile input must not flood the log either: report the first ones and then every 1000th.
+        if (this.dropped <= 20 || this.dropped % 1000 === 0) this.options.log(`dropped (${this.dropped}): ${why}`);
+    }
+}
+
+function summarize(error: z.ZodError): string {
+    return clip(error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(message)'}: ${i.message}`).join('; '));
+}
+
+function clip(text: string, max = 200): string {
+    return text.length > max ? `${text.slice(0, max)}…` : text;
+}

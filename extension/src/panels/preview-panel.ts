@@ -1,0 +1,158 @@
+/**
+ * The active-learning preview: the next batch with scores and reasons, the score distribution over
+ * the unlabeled pool, the learning curve across model versions, and monitor alerts. Everything
+ * shown is computed by the engine; what it cannot compute yet is listed as "not available".
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { LabelingPlan, PlanLearn } from '../../../engine/src/plan/types.js';
+import { previewInbound, previewPanelState, type AlertView, type HostToPreview, type PreviewPanelState } from '../../../webview/src/protocol.js';
+import { isTrusted, planOf, showError, type DprogServices } from '../services.js';
+import { resourceRoots, webviewHtml } from './webview-html.js';
+
+export const PREVIEW_VIEW = 'dprog.preview';
+/** Most pool items scored for the histogram. */
+const POOL_LIMIT = 5_000;
+
+export class PreviewPanel {
+    private static readonly open = new Map<string, PreviewPanel>();
+    private readonly disposables: vscode.Disposable[] = [];
+    private loading: Promise<void> | undefined;
+
+    static createOrShow(services: DprogServices, program: string, task: string): PreviewPanel {
+        const id = `${program}#${task}`;
+        const existing = PreviewPanel.open.get(id);
+        if (existing) {
+            existing.panel.reveal(vscode.ViewColumn.Beside);
+            void existing.refresh();
+            return existing;
+        }
+        const panel = vscode.window.createWebviewPanel(PREVIEW_VIEW, `Preview: ${task}`, vscode.ViewColumn.Beside, PreviewPanel.options(services));
+        return new PreviewPanel(services, panel, { program, task });
+    }
+
+    static revive(services: DprogServices, panel: vscode.WebviewPanel, state: unknown): void {
+        const parsed = previewPanelState.safeParse(state);
+        if (!parsed.success) {
+            panel.dispose();
+            return;
+        }
+        panel.webview.options = PreviewPanel.options(services);
+        new PreviewPanel(services, panel, parsed.data);
+    }
+
+    private static options(services: DprogServices): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+        return { enableScripts: true, retainContextWhenHidden: true, localResourceRoots: resourceRoots(services.context.extensionUri) };
+    }
+
+    private constructor(
+        private readonly services: DprogServices,
+        readonly panel: vscode.WebviewPanel,
+        private readonly state: PreviewPanelState,
+    ) {
+        PreviewPanel.open.set(this.id, this);
+        panel.webview.html = webviewHtml(panel.webview, services.context.extensionUri, 'preview', panel.title);
+        panel.onDidDispose(() => this.dispose(), null, this.disposables);
+        panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message), null, this.disposables);
+    }
+
+    private get id(): string {
+        return `${this.state.program}#${this.state.task}`;
+    }
+
+    private receive(raw: unknown): void {
+        const parsed = previewInbound.safeParse(raw);
+        if (!parsed.success) {
+            this.services.log.warn(`preview panel: dropped an invalid message`);
+            return;
+        }
+        const message = parsed.data;
+        if (message.type === 'openLabeling') {
+            void vscode.commands.executeCommand('dprog.openLabelingPanel', this.state.program, message.task);
+            return;
+        }
+        void this.refresh();
+    }
+
+    /** Recomputes everything (one computation at a time). */
+    refresh(): Promise<void> {
+        this.loading ??= this.load().finally(() => (this.loading = undefined));
+        return this.loading;
+    }
+
+    private async load(): Promise<void> {
+        const { program, task } = this.state;
+        try {
+            const plan = await planOf(this.services, program);
+            if (!plan) {
+                this.post({ type: 'unavailable', message: 'This workspace is not trusted: dprog runs no model here, so there is no preview. Trust the workspace to see it.' });
+                return;
+            }
+            const learn = plan.learn.find((l) => l.task === task);
+            if (!learn) {
+                this.post({ type: 'unavailable', message: `Task ${task} has no \`learn ${task} using …\` block, so there is no active learning to preview.` });
+                return;
+            }
+            if (!isTrusted()) {
+                this.post({ type: 'unavailable', message: 'This workspace is not trusted: dprog runs no model here, so there is no preview. Trust the workspace to see it.' });
+                return;
+            }
+            this.post({ type: 'busy', message: `Scoring the pool of ${task} with ${learn.model}…` });
+            this.post(await this.compute(plan, learn));
+        } catch (error) {
+            this.post({ type: 'unavailable', message: (error as Error).message });
+            showError(this.services, error);
+        }
+    }
+
+    private async compute(plan: LabelingPlan, learn: PlanLearn): Promise<HostToPreview> {
+        const { program, task } = this.state;
+        const engine = this.services.engine;
+        const notes: string[] = [];
+        const [batch, pool] = await Promise.all([
+            engine.sample(program, task, undefined),
+            engine.sample(program, task, POOL_LIMIT).catch((error: unknown) => {
+                notes.push(`Pool scores: ${(error as Error).message.split('\n')[0]}`);
+                return undefined;
+            }),
+        ]);
+        const curve = await engine.learningCurve(program, learn.model);
+        const alerts: AlertView[] = [];
+        for (const [version, uses] of await engine.testSetUses(program)) {
+            if (uses > 1) alerts.push({ level: 'warning', monitor: 'test set', message: `The test set was evaluated ${uses} times under program version ${version}: use it once per version.` });
+        }
+        for (const monitor of plan.monitors) {
+            if (monitor.kind === 'predictions' && pool && !batch.coldStart) {
+                notes.push(`Monitor predictions of ${monitor.model}: bounds are checked by \`dprog run\`; not available in the preview yet.`);
+            } else if (monitor.kind === 'shift') {
+                notes.push(`Monitor shift of ${monitor.source}${monitor.field ? `.${monitor.field}` : ''} (${monitor.metric}): not available in the preview yet.`);
+            }
+        }
+        if (batch.coldStart) notes.push(`Cold start: ${learn.model} has no trained version yet, so the batch is chosen for coverage (k-center) and scores are coverage distances.`);
+        notes.push('Expected savings against random sampling: not available yet (no random-sampling baseline has been recorded in the store).');
+        return {
+            type: 'preview',
+            program,
+            task,
+            strategy: batch.strategy,
+            coldStart: batch.coldStart,
+            batch: batch.items.map((i) => ({ key: i.key, score: i.score, reason: i.reason, split: i.split })),
+            poolScores: pool ? pool.items.map((i) => i.score) : null,
+            labeled: batch.labeled,
+            candidates: batch.candidates,
+            learningCurve: curve,
+            expectedSavings: null,
+            alerts,
+            notes: notes.map((n) => n.replace(path.dirname(program) + path.sep, '')),
+        };
+    }
+
+    private post(message: HostToPreview): void {
+        void this.panel.webview.postMessage(message);
+    }
+
+    private dispose(): void {
+        PreviewPanel.open.delete(this.id);
+        for (const d of this.disposables.splice(0)) d.dispose();
+    }
+}

@@ -1,0 +1,133 @@
+/**
+ * What the commands and panels share: the engine, the log, settings, workspace trust, and helpers
+ * to pick a program and a task, run long work with a cancellable progress notification, and show
+ * errors the way VS Code users expect.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { LabelingPlan, PlanTask } from '../../engine/src/plan/types.js';
+import { EngineError, NotAvailableError, type Cancellation, type DprogEngine } from './engine/engine.js';
+import type { Metrics } from './metrics.js';
+
+export interface Settings {
+    /** Label store path; relative paths are resolved against the program's folder; empty: `.dprog/labels.sqlite` beside it. */
+    storePath: string;
+    labelerName: string;
+    batchSize: number | undefined;
+}
+
+export interface DprogServices {
+    readonly context: vscode.ExtensionContext;
+    readonly engine: DprogEngine;
+    readonly log: vscode.LogOutputChannel;
+    readonly metrics: Metrics;
+    /** Fired after a compile or a label, so the status bar and CodeLens refresh. */
+    readonly onDidChangeProgress: vscode.EventEmitter<string>;
+}
+
+export function settings(): Settings {
+    const config = vscode.workspace.getConfiguration('dprog');
+    const batch = config.get<number>('batchSize', 0);
+    return {
+        storePath: config.get<string>('storePath', ''),
+        labelerName: config.get<string>('labelerName', '') || 'me',
+        batchSize: batch > 0 ? batch : undefined,
+    };
+}
+
+export function storePathFor(program: string): string {
+    const configured = settings().storePath;
+    if (!configured) return path.join(path.dirname(program), '.dprog', 'labels.sqlite');
+    const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(program));
+    return path.resolve(folder?.uri.fsPath ?? path.dirname(program), configured);
+}
+
+export const isTrusted = (): boolean => vscode.workspace.isTrusted;
+
+/** Explains, once per call site, why nothing is run or written; returns whether work may go on. */
+export function requireTrust(what: string): boolean {
+    if (vscode.workspace.isTrusted) return true;
+    void vscode.window.showWarningMessage(`dprog: this workspace is not trusted, so ${what} is off (no model runs, nothing is written). Trust the workspace to enable it.`, 'Manage Workspace Trust').then((choice) => {
+        if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
+    });
+    return false;
+}
+
+/** The program a command is about: its argument, the active .dprog editor, or one picked from the workspace. */
+export async function pickProgram(argument?: unknown): Promise<string | undefined> {
+    if (argument instanceof vscode.Uri && argument.fsPath.endsWith('.dprog')) return argument.fsPath;
+    if (typeof argument === 'string' && argument.endsWith('.dprog')) return argument;
+    const active = vscode.window.activeTextEditor?.document;
+    if (active?.languageId === 'dprog' && active.uri.scheme === 'file') {
+        if (active.isDirty) await active.save();
+        return active.uri.fsPath;
+    }
+    const files = await vscode.workspace.findFiles('**/*.dprog', '**/node_modules/**', 200);
+    if (files.length === 0) {
+        void vscode.window.showInformationMessage('dprog: open a .dprog program first.');
+        return undefined;
+    }
+    if (files.length === 1) return files[0].fsPath;
+    const choice = await vscode.window.showQuickPick(
+        files.map((f) => ({ label: path.basename(f.fsPath), description: vscode.workspace.asRelativePath(f), uri: f })),
+        { placeHolder: 'Which program?' },
+    );
+    return choice?.uri.fsPath;
+}
+
+/** The task a command is about: its argument, the only one, or one picked. `filter` narrows the choices. */
+export async function pickTask(plan: LabelingPlan, argument?: unknown, filter: (task: PlanTask) => boolean = () => true): Promise<PlanTask | undefined> {
+    const tasks = plan.tasks.filter(filter);
+    if (typeof argument === 'string') {
+        const named = tasks.find((t) => t.name === argument);
+        if (named) return named;
+    }
+    if (tasks.length === 0) {
+        void vscode.window.showInformationMessage(`dprog: ${plan.program} has no task for this.`);
+        return undefined;
+    }
+    if (tasks.length === 1) return tasks[0];
+    const choice = await vscode.window.showQuickPick(
+        tasks.map((t) => ({ label: t.name, description: t.output.text, detail: t.question ?? undefined, task: t })),
+        { placeHolder: 'Which task?' },
+    );
+    return choice?.task;
+}
+
+/** Runs long work under a progress notification whose Cancel button aborts it. */
+export function withProgress<T>(title: string, work: (cancel: Cancellation) => Promise<T>): Thenable<T> {
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `dprog: ${title}`, cancellable: true }, (_progress, token) => {
+        const controller = new AbortController();
+        token.onCancellationRequested(() => controller.abort());
+        return work({ signal: controller.signal });
+    });
+}
+
+/** The plan of a program: the last one compiled, else compiled now. */
+export async function planOf(services: DprogServices, program: string): Promise<LabelingPlan | undefined> {
+    const cached = services.engine.cachedPlan(program);
+    if (cached) return cached;
+    if (!requireTrust('compiling')) return undefined;
+    const { plan } = await withProgress(`compiling ${path.basename(program)}`, (cancel) => services.engine.compile(program, cancel));
+    services.onDidChangeProgress.fire(program);
+    return plan;
+}
+
+/** Shows an error: "not available yet" as information, engine errors with their message, cancellations not at all. */
+export function showError(services: DprogServices, error: unknown): void {
+    if (error instanceof Error && error.name === 'AbortError') {
+        services.log.info('cancelled');
+        return;
+    }
+    if (error instanceof NotAvailableError) {
+        services.log.warn(error.message);
+        void vscode.window.showInformationMessage(`dprog: ${error.message}`);
+        return;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    services.log.error(message);
+    const prefix = error instanceof EngineError ? 'dprog' : 'dprog (unexpected)';
+    void vscode.window.showErrorMessage(`${prefix}: ${message.split('\n')[0]}`, 'Show Log').then((choice) => {
+        if (choice) services.log.show(true);
+    });
+}

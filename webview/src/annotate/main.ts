@@ -1,0 +1,273 @@
+/**
+ * The annotation panel: one item at a time, keyboard first. A label is submitted to the extension
+ * host, which makes it durable in the label store and acknowledges; only then does the next item
+ * show. Undo goes back to the previous item (a new answer supersedes the earlier label; nothing is
+ * deleted); redo moves forward again; skip moves on without a label.
+ */
+import type { AnnotatePanelState, AnnotateToHost, HostToAnnotate, QueueItemView, TaskView } from '../protocol.js';
+import { elementType, isImageType } from '../label-types.js';
+import { h, vscodeApi } from '../vscode-api.js';
+import { createTool } from './tool-factory.js';
+import { ImageTool } from './tools/image-tool.js';
+import type { Tool } from './tools/tool.js';
+
+const vscode = vscodeApi<AnnotateToHost, AnnotatePanelState>();
+const app = document.getElementById('app')!;
+
+interface Session {
+    program: string;
+    task: TaskView;
+    items: QueueItemView[];
+    index: number;
+    done: number;
+    planned: number | null;
+    writable: boolean;
+    notice: string | null;
+    /** The person's label per item in this session (for undo/redo). */
+    given: Map<string, { labelId: string; value: unknown }>;
+    labeledThisSession: number;
+}
+
+let session: Session | undefined;
+let tool: Tool | undefined;
+let pending: { requestId: number; item: string; sentAt: number } | undefined;
+let nextRequestId = 1;
+let message: string | null = null;
+/** Submit → durable → acknowledged, in ms (read by the end-to-end test). */
+const roundTrips: number[] = [];
+
+window.addEventListener('message', (event: MessageEvent<HostToAnnotate>) => receive(event.data));
+document.addEventListener('keydown', onKey);
+vscode.postMessage({ type: 'ready' });
+
+function receive(msg: HostToAnnotate): void {
+    switch (msg.type) {
+        case 'init':
+            session = {
+                program: msg.program,
+                task: msg.task,
+                items: msg.items,
+                index: 0,
+                done: msg.done,
+                planned: msg.planned,
+                writable: msg.writable,
+                notice: msg.notice,
+                given: new Map(),
+                labeledThisSession: 0,
+            };
+            vscode.setState({ program: msg.program, task: msg.task.name });
+            render();
+            return;
+        case 'unavailable':
+            app.replaceChildren(h('div', { class: 'unavailable', role: 'status' }, h('h2', {}, 'Not available'), h('p', {}, msg.message)));
+            return;
+        case 'ack': {
+            if (!session || !pending || pending.requestId !== msg.requestId) return;
+            roundTrips.push(performance.now() - pending.sentAt);
+            document.body.dataset.roundTrips = JSON.stringify(roundTrips.map((t) => Math.round(t * 100) / 100));
+            const item = session.items[session.index];
+            const wasNew = !session.given.has(msg.item);
+            session.given.set(msg.item, { labelId: msg.labelId, value: tool?.value() });
+            if (wasNew) {
+                session.done++;
+                session.labeledThisSession++;
+            }
+            pending = undefined;
+            message = null;
+            if (item?.key === msg.item) session.index++;
+            render();
+            return;
+        }
+        case 'rejected':
+            if (pending?.requestId === msg.requestId) pending = undefined;
+            message = `Not saved: ${msg.message}`;
+            render(false);
+            return;
+    }
+}
+
+function submit(): void {
+    if (!session || !tool || pending) return;
+    const item = session.items[session.index];
+    if (!item) return;
+    const value = tool.value();
+    if (value === undefined || (Array.isArray(value) && value.length === 0 && elementType(session.task.output).kind !== 'choices' && session.task.output.kind !== 'list')) {
+        message = 'Answer first: the label is not complete yet.';
+        renderMessage();
+        return;
+    }
+    if (!session.writable) {
+        message = 'This workspace is not trusted: labels cannot be saved.';
+        renderMessage();
+        return;
+    }
+    const requestId = nextRequestId++;
+    pending = { requestId, item: item.key, sentAt: performance.now() };
+    const earlier = session.given.get(item.key);
+    vscode.postMessage({ type: 'submit', requestId, item: item.key, value, supersedes: earlier?.labelId, acceptedPreLabel: undefined });
+    app.classList.add('saving');
+}
+
+function skip(): void {
+    if (!session || pending) return;
+    const item = session.items[session.index];
+    if (!item) return;
+    vscode.postMessage({ type: 'skip', item: item.key });
+    session.index++;
+    render();
+}
+
+function undo(): void {
+    if (!session || pending || session.index === 0) return;
+    session.index--;
+    message = 'Undo: back to the previous item. A new answer replaces its label (the old one is kept in the history).';
+    render();
+}
+
+function redo(): void {
+    if (!session || pending) return;
+    const item = session.items[session.index];
+    if (item && session.given.has(item.key)) {
+        session.index++;
+        render();
+    }
+}
+
+/** Accepts the most confident pre-label (Enter when the tool has no answer of its own). */
+function acceptPreLabel(): boolean {
+    const item = session?.items[session.index];
+    if (!item || item.preLabels.length === 0 || !tool) return false;
+    const best = [...item.preLabels].sort((a, b) => (b.score ?? 0) - (a.score ?? 0))[0];
+    tool.set(best.value);
+    submit();
+    return true;
+}
+
+function onKey(event: KeyboardEvent): void {
+    if (!session) return;
+    if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'z') {
+        event.preventDefault();
+        if (event.shiftKey) redo();
+        else undo();
+        return;
+    }
+    if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'y') {
+        event.preventDefault();
+        redo();
+        return;
+    }
+    const handled = tool?.key(event) ?? 'ignored';
+    if (handled === 'submit') {
+        event.preventDefault();
+        submit();
+        return;
+    }
+    if (handled === 'handled') {
+        event.preventDefault();
+        return;
+    }
+    const typing = event.target instanceof HTMLTextAreaElement || event.target instanceof HTMLInputElement;
+    if (event.key === 'ArrowRight' && !typing) {
+        event.preventDefault();
+        skip();
+    } else if (event.key === 'ArrowLeft' && !typing) {
+        event.preventDefault();
+        undo();
+    } else if (event.key === 'Enter' && !typing) {
+        event.preventDefault();
+        if (tool?.value() === undefined || (Array.isArray(tool.value()) && (tool.value() as unknown[]).length === 0)) {
+            if (!acceptPreLabel()) submit();
+        } else {
+            submit();
+        }
+    } else if (event.key === '?' && !typing) {
+        document.getElementById('keys')?.toggleAttribute('hidden');
+    }
+}
+
+function preLabelText(item: QueueItemView): string | null {
+    if (item.preLabels.length === 0) return null;
+    return item.preLabels
+        .map((p) => {
+            const v = typeof p.value === 'string' ? p.value : Array.isArray(p.value) ? `${p.value.length} answer(s)` : JSON.stringify(p.value);
+            return `${p.kind === 'model' ? 'model' : p.kind === 'rules' ? 'rules' : p.labeler} ${p.labeler === p.kind ? '' : `(${p.labeler}) `}: ${v}${p.score !== null ? ` ${p.score.toFixed(2)}` : ''}`;
+        })
+        .join(' · ');
+}
+
+function renderMessage(): void {
+    const el = document.getElementById('message');
+    if (el) el.textContent = message ?? '';
+}
+
+function render(focus = true): void {
+    app.classList.remove('saving');
+    if (tool instanceof ImageTool) tool.dispose();
+    tool = undefined;
+    if (!session) return;
+    const { task } = session;
+    const item = session.items[session.index];
+    const total = session.items.length;
+    const progress = session.planned ? Math.min(1, session.done / session.planned) : 0;
+    const cost = session.labeledThisSession * task.costPerLabel;
+    const header = h(
+        'header',
+        {},
+        h('h1', {}, task.name),
+        h('span', { class: 'position', 'data-testid': 'position' }, item ? `item ${session.index + 1} of ${total} in this queue` : `${total} of ${total} done`),
+        item?.reason ? h('span', { class: 'reason' }, `chosen: ${item.reason}${item.score !== null ? ` ${item.score.toFixed(3)}` : ''}`) : null,
+        h('span', { class: 'done', 'data-testid': 'done' }, `${session.done}${session.planned !== null ? ` / ${session.planned}` : ''} labeled`),
+        task.costPerLabel > 0 ? h('span', { class: 'cost' }, `$${cost.toFixed(2)} this session`) : null,
+    );
+    const bar = h('div', { class: 'progress', role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': Math.round(progress * 100), 'aria-label': 'Labeled' });
+    bar.append(h('div', { class: 'progress-fill' }));
+    (bar.firstElementChild as HTMLElement).style.width = `${(progress * 100).toFixed(1)}%`;
+    const parts: Array<HTMLElement | null> = [header, bar];
+    if (session.notice) parts.push(h('p', { class: 'notice', role: 'status' }, session.notice));
+    if (!item) {
+        parts.push(h('section', { class: 'finished' }, h('h2', {}, 'Queue done'), h('p', {}, `${session.labeledThisSession} labeled in this session. Run "Data Program: Sample Next Batch" or reopen the panel for more.`)));
+        app.replaceChildren(...parts.filter((p): p is HTMLElement => !!p));
+        return;
+    }
+    if (task.question) parts.push(h('p', { class: 'question' }, task.question));
+    const fields = h('section', { class: 'item', 'aria-label': `Item ${item.key}`, 'data-item': item.key });
+    const imageTask = isImageType(task.output);
+    const spanTask = elementType(task.output).kind === 'span';
+    for (const field of task.show) {
+        const value = item.fields[field.name];
+        if (value === undefined || (imageTask && field.type === 'Image')) continue;
+        if (spanTask && (field.type === 'Text' || field.type === 'String') && field === task.show.find((f) => f.type === 'Text' || f.type === 'String')) continue;
+        fields.append(h('div', { class: `field field-${field.type.toLowerCase()}` }, h('span', { class: 'field-name' }, field.name), field.type === 'Text' ? h('pre', { class: 'field-text' }, String(value)) : h('span', { class: 'field-value' }, String(value))));
+    }
+    parts.push(fields);
+    const created = createTool(task, item, submit);
+    const pre = preLabelText(item);
+    if (pre) parts.push(h('p', { class: 'prelabels' }, pre, ' · Enter accepts'));
+    if (typeof created === 'string') {
+        parts.push(h('p', { class: 'error' }, created));
+    } else {
+        tool = created;
+        const earlier = session.given.get(item.key);
+        if (earlier) tool.set(earlier.value);
+        else if (item.preLabels.length > 0 && tool instanceof ImageTool) tool.propose(item.preLabels[0].value);
+        parts.push(h('section', { class: 'tool', 'aria-label': 'Answer' }, tool.element));
+    }
+    const skipButton = h('button', { type: 'button', class: 'secondary', 'aria-keyshortcuts': 'ArrowRight' }, 'Skip (→)');
+    skipButton.addEventListener('click', skip);
+    const undoButton = h('button', { type: 'button', class: 'secondary', 'aria-keyshortcuts': 'Control+Z', disabled: session.index === 0 }, 'Undo (Ctrl+Z)');
+    undoButton.addEventListener('click', undo);
+    const submitButton = h('button', { type: 'button', id: 'submit', class: 'primary', 'aria-keyshortcuts': 'Enter', disabled: !session.writable }, 'Submit (Enter)');
+    submitButton.addEventListener('click', submit);
+    const keysButton = h('button', { type: 'button', class: 'secondary', 'aria-keyshortcuts': '?' }, '? keys');
+    keysButton.addEventListener('click', () => document.getElementById('keys')?.toggleAttribute('hidden'));
+    parts.push(h('footer', {}, submitButton, skipButton, undoButton, keysButton, h('span', { id: 'message', class: 'message', role: 'alert' }, message ?? '')));
+    parts.push(
+        h(
+            'aside',
+            { id: 'keys', hidden: true, 'aria-label': 'Keyboard shortcuts' },
+            h('ul', {}, ...[...task.classes.map((c) => `${c.hotkey.toUpperCase()}: ${c.name}${c.description ? ` — ${c.description}` : ''}`), 'Enter: submit / accept the pre-label', '→: skip', '←, Ctrl+Z: undo', 'Ctrl+Shift+Z, Ctrl+Y: redo', '?: this help'].map((t) => h('li', {}, t))),
+        ),
+    );
+    app.replaceChildren(...parts.filter((p): p is HTMLElement => !!p));
+    if (focus) tool?.focus();
+}

@@ -1,0 +1,223 @@
+/**
+ * The messages between the extension host and the dprog webviews (annotation and preview panels).
+ * Every message is a discriminated union on `type`; requests that expect a reply carry a
+ * `requestId` that the reply echoes. The host validates every inbound message with the schemas
+ * below before acting on it; the webview trusts the host (same extension) but still uses the types.
+ *
+ * Shared by both sides: no Node or `vscode` import here (zod runs in the browser too).
+ */
+import { z } from 'zod';
+import type { PlanLabelType } from '../../engine/src/plan/types.js';
+
+/** Bounds that keep a hostile or broken webview from making the host do unbounded work. */
+export const LIMITS = {
+    key: 1_000,
+    text: 100_000,
+    listLength: 1_000,
+    polygonPoints: 1_000,
+    coordinate: 1e7,
+    requestId: Number.MAX_SAFE_INTEGER,
+} as const;
+
+const requestId = z.number().int().nonnegative().max(LIMITS.requestId);
+const itemKey = z.string().min(1).max(LIMITS.key);
+
+// ---------------------------------------------------------------- shared view shapes
+
+export interface ClassView {
+    name: string;
+    description: string | null;
+    /** A single character, from the label set (`key "s"`) or 1–9 by position. */
+    hotkey: string;
+}
+
+export interface TaskView {
+    name: string;
+    question: string | null;
+    output: PlanLabelType;
+    /** The output's label set members (empty for text, number, bool). */
+    classes: ClassView[];
+    /** Field names shown to the labeler, in order. */
+    show: Array<{ name: string; type: string }>;
+    /** Cost of one answer by the person labeling (for the batch's cost so far). */
+    costPerLabel: number;
+}
+
+export interface PreLabelView {
+    labeler: string;
+    kind: 'human' | 'model' | 'rules';
+    value: unknown;
+    score: number | null;
+}
+
+export interface QueueItemView {
+    key: string;
+    split: string | null;
+    fields: Record<string, string | number | boolean>;
+    /** Webview URI of the item's image, for image tasks. */
+    imageUri: string | null;
+    /** Why the item is in the queue (active learning reason), or null. */
+    reason: string | null;
+    score: number | null;
+    preLabels: PreLabelView[];
+    /** The person's current label for this item (after undo), to be superseded by a new answer. */
+    existing: { id: string; value: unknown } | null;
+}
+
+export interface BatchItemView {
+    key: string;
+    score: number;
+    reason: string;
+    split: string;
+}
+
+export interface LearningPointView {
+    version: string;
+    labelsUsed: number;
+    accuracy: number | null;
+}
+
+export interface AlertView {
+    level: 'info' | 'warning' | 'error';
+    monitor: string;
+    message: string;
+}
+
+// ---------------------------------------------------------------- host -> webview
+
+export type HostToAnnotate =
+    | {
+          type: 'init';
+          /** The program file (kept in the webview state so a reload reopens this panel). */
+          program: string;
+          task: TaskView;
+          items: QueueItemView[];
+          /** Items of the task the person has labeled so far, and the number planned (null: unknown). */
+          done: number;
+          planned: number | null;
+          labeler: string;
+          /** false in an untrusted workspace: labels cannot be saved. */
+          writable: boolean;
+          notice: string | null;
+      }
+    | { type: 'unavailable'; message: string }
+    | { type: 'ack'; requestId: number; item: string; labelId: string; durableMs: number }
+    | { type: 'rejected'; requestId: number; item: string; message: string };
+
+export type HostToPreview =
+    | {
+          type: 'preview';
+          program: string;
+          task: string;
+          strategy: string;
+          coldStart: boolean;
+          batch: BatchItemView[];
+          /** Scores of every unlabeled train item (the pool), for the histogram; null when not computed. */
+          poolScores: number[] | null;
+          labeled: number;
+          candidates: number;
+          learningCurve: LearningPointView[];
+          /** Labels saved by active learning against random sampling at the same accuracy; null when unknown. */
+          expectedSavings: { labels: number; share: number } | null;
+          alerts: AlertView[];
+          /** What could not be computed, and why (shown as "not available" notes). */
+          notes: string[];
+      }
+    | { type: 'unavailable'; message: string }
+    | { type: 'busy'; message: string };
+
+// ---------------------------------------------------------------- webview -> host
+
+export const readyMessage = z.object({ type: z.literal('ready') }).strict();
+
+export const submitMessage = z
+    .object({
+        type: z.literal('submit'),
+        requestId,
+        item: itemKey,
+        /** Checked against the task's output type by `labelValueSchema` before anything is written. */
+        value: z.unknown(),
+        /** The id of the person's earlier label for this item (undo, then a new answer). */
+        supersedes: z.string().min(1).max(200).optional(),
+        /** Whether the answer is an accepted pre-label (for the log). */
+        acceptedPreLabel: z.boolean().optional(),
+    })
+    .strict();
+
+export const skipMessage = z.object({ type: z.literal('skip'), item: itemKey }).strict();
+
+export const annotateInbound = z.discriminatedUnion('type', [readyMessage, submitMessage, skipMessage]);
+export type AnnotateToHost = z.infer<typeof annotateInbound>;
+
+export const refreshMessage = z.object({ type: z.literal('refresh') }).strict();
+export const labelItemMessage = z.object({ type: z.literal('openLabeling'), task: z.string().min(1).max(LIMITS.key) }).strict();
+
+export const previewInbound = z.discriminatedUnion('type', [readyMessage, refreshMessage, labelItemMessage]);
+export type PreviewToHost = z.infer<typeof previewInbound>;
+
+/** State the webviews keep with `setState` so a reloaded panel reopens where it was. */
+export const annotatePanelState = z.object({ program: z.string().min(1).max(4096), task: z.string().min(1).max(LIMITS.key) }).strict();
+export type AnnotatePanelState = z.infer<typeof annotatePanelState>;
+export const previewPanelState = annotatePanelState;
+export type PreviewPanelState = AnnotatePanelState;
+
+// ---------------------------------------------------------------- label values
+
+const coordinate = z.number().finite().min(-LIMITS.coordinate).max(LIMITS.coordinate);
+const size = z.number().finite().positive().max(LIMITS.coordinate);
+
+function member(classes: readonly string[]): z.ZodType<string> {
+    const names = [...classes];
+    return z.string().refine((name) => names.includes(name), { message: `expected one of: ${names.join(', ')}` });
+}
+
+/**
+ * The schema of one label of `type` (language.md §5), as stored:
+ * choice `"spam"`; choices `["a","b"]`; box `{x,y,width,height,label}` (pixels, top-left origin);
+ * polygon `{points:[[x,y],…],label}`; point `{x,y,label}`; span `{start,end,text,label}`
+ * (character offsets, end exclusive); text a string; number a number in range; bool a boolean;
+ * list<T> an array of T.
+ */
+export function labelValueSchema(type: PlanLabelType, classes: readonly string[]): z.ZodType<unknown> {
+    switch (type.kind) {
+        case 'choice':
+            return member(classes);
+        case 'choices':
+            return z
+                .array(member(classes))
+                .max(classes.length)
+                .refine((names) => new Set(names).size === names.length, { message: 'a member appears twice' });
+        case 'box':
+            return z.object({ x: coordinate, y: coordinate, width: size, height: size, label: member(classes) }).strict();
+        case 'polygon':
+            return z
+                .object({ points: z.array(z.tuple([coordinate, coordinate])).min(3).max(LIMITS.polygonPoints), label: member(classes) })
+                .strict();
+        case 'point':
+            return z.object({ x: coordinate, y: coordinate, label: member(classes) }).strict();
+        case 'span':
+            return z
+                .object({
+                    start: z.number().int().nonnegative().max(LIMITS.text * 100),
+                    end: z.number().int().positive().max(LIMITS.text * 100),
+                    text: z.string().max(LIMITS.text),
+                    label: member(classes),
+                })
+                .strict()
+                .refine((span) => span.end > span.start, { message: 'a span must end after it starts' });
+        case 'text':
+            return z.string().max(LIMITS.text);
+        case 'number': {
+            let n = z.number().finite();
+            if (type.min !== null) n = n.min(type.min);
+            if (type.max !== null) n = n.max(type.max);
+            return n;
+        }
+        case 'bool':
+            return z.boolean();
+        case 'list':
+            return z.array(labelValueSchema(type.element, classes)).max(LIMITS.listLength);
+    }
+}
+
+export { elementType, isImageType } from './label-types.js';
