@@ -1,9 +1,4 @@
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import type { RegisterCommand } from './index.js';
-import { compileProgram } from '../../../language-server/src/compiler/compile.js';
-import { programSource } from '../../../language-server/src/compiler/program-elements.js';
-import { parsePlan, PlanFormatError } from '../../../engine/src/plan/serialize.js';
 import type { LabelingPlan, PlanTask } from '../../../engine/src/plan/types.js';
 import { policyFromPlanTask } from '../../../engine/src/routing/plan-policy.js';
 import type { RoutingPolicy } from '../../../engine/src/routing/policy.js';
@@ -11,7 +6,8 @@ import { simulateReplay, type SimulationResult } from '../../../engine/src/routi
 import { ExitCode, ProgramError, UsageError } from '../errors.js';
 import { printJson, printLine } from '../output.js';
 import { formatTable } from '../table.js';
-import { formatDiagnostic, hasErrors, loadProgram } from '../program.js';
+import { planOf } from '../compiled-program.js';
+import { formatDiagnostic } from '../program.js';
 import { readAnswers } from './aggregate.js';
 
 interface SimulateOptions {
@@ -129,22 +125,14 @@ function parseTarget(text: string): number {
     return value;
 }
 
+/** The plan of a .dprog file (checked and compiled) or of a plan .json; a program with errors stops here (exit 1). */
 async function loadPlan(file: string): Promise<LabelingPlan> {
-    if (file.endsWith('.json')) {
-        let text: string;
-        try {
-            text = readFileSync(file, 'utf8');
-        } catch (error) {
-            throw new UsageError(`${file}: cannot read the plan (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-        }
-        try {
-            return parsePlan(text);
-        } catch (error) {
-            if (error instanceof PlanFormatError) throw new UsageError(`${file}: ${error.message}`);
-            throw error;
-        }
+    const { plan, diagnostics } = await planOf(file);
+    if (!plan) {
+        const errors = diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
+        throw new ProgramError(`${file} has errors; fix them first:\n${errors.join('\n')}`);
     }
-    return compilePlanOf(file);
+    return plan;
 }
 
 function chooseTask(plan: LabelingPlan, name: string | undefined, file: string): PlanTask {
@@ -163,17 +151,3 @@ function chooseTask(plan: LabelingPlan, name: string | undefined, file: string):
     );
 }
 
-/** Checks and compiles a .dprog file to its plan; a program with errors stops here (exit 1). */
-async function compilePlanOf(file: string): Promise<LabelingPlan> {
-    const { services, documents, diagnostics } = await loadProgram([file]);
-    if (hasErrors(diagnostics)) {
-        const errors = diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
-        throw new ProgramError(`${file}: the program has errors; fix them first:\n${errors.join('\n')}`);
-    }
-    const documents_ = services.shared.workspace.LangiumDocuments;
-    const source = programSource(documents[0], (uri) => documents_.getDocument(uri));
-    return compileProgram(source, {
-        fallbackName: path.basename(file, '.dprog'),
-        typeOf: (node) => services.types.TypeComputer.typeOf(node),
-    });
-}

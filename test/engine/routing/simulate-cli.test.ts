@@ -21,6 +21,17 @@ describe('dprog simulate', () => {
         expect(result.cost).toBeCloseTo(result.labelsUsed * 0.01, 6);
     });
 
+    it('also takes a plan written by `dprog compile --out`, with the same result', async () => {
+        const dir = mkdtempSync(path.join(tmpdir(), 'dprog-sim-'));
+        const planFile = path.join(dir, 'rte.plan.json');
+        expect((await dprog('compile', program, '--out', planFile, '--json')).code).toBe(0);
+        const fromPlan = JSON.parse((await dprog('simulate', planFile, ...replay, '--gold', 'gold', '--json')).stdout);
+        const fromProgram = JSON.parse((await dprog('simulate', program, ...replay, '--gold', 'gold', '--json')).stdout);
+        expect(fromPlan).toEqual(fromProgram);
+        writeFileSync(planFile, '{"schema":"something else"}');
+        expect((await dprog('simulate', planFile, ...replay, '--json')).code).toBe(2);
+    });
+
     it('prints the accuracy/answers curve for several targets', async () => {
         const { code, stdout } = await dprog('simulate', program, ...replay, '--gold', 'gold', '--target', '0.8', '95%', '0.99');
         expect(code).toBe(0);
