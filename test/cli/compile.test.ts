@@ -1,0 +1,201 @@
+/**
+ * `dprog compile` and `dprog diff` as a user runs them: the bundled CLI in a separate process, with
+ * real files and a real (sql.js) label store.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { LabelStore } from '../../engine/src/store/index.js';
+import { parsePlan } from '../../engine/src/plan/serialize.js';
+import type { LabelingPlan } from '../../engine/src/plan/types.js';
+
+const root = path.resolve(__dirname, '../..');
+let dir: string;
+
+function dprog(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+    const result = spawnSync(process.execPath, [path.join(root, 'bin/dprog.cjs'), ...args], { cwd: dir, encoding: 'utf8' });
+    return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function program(version: number, labels: string): string {
+    return `program Triage version ${version}
+dataset emails from jsonl "data/emails.jsonl" {
+    key id: String
+    body: Text
+    split by id { train 80%, validation 10%, test 10% }
+}
+labels Verdict { ${labels} }
+labeler crowd: human { pool 5, cost $0.02 per item, accuracy 80% }
+task classify(e: emails) -> choice<Verdict> {
+    ask "Is this spam?"
+    show e.body
+    route cascade crowd
+    quality { target 95%, at most 5 labels }
+    budget $0.05
+}
+`;
+}
+
+const BROKEN = program(1, 'spam, ham').replace('route cascade crowd', 'route cascade crwod');
+
+beforeAll(() => {
+    execFileSync(process.execPath, ['esbuild.mjs'], { cwd: root, stdio: 'pipe' });
+    dir = mkdtempSync(path.join(tmpdir(), 'dprog-compile-'));
+    mkdirSync(path.join(dir, 'data'));
+    writeFileSync(path.join(dir, 'data/emails.jsonl'), ['{"id":"1","body":"a"}', '{"id":"2","body":"b"}', '{"id":"3","body":"c"}', ''].join('\n'));
+    writeFileSync(path.join(dir, 'v1.dprog'), program(1, 'spam, ham'));
+    writeFileSync(path.join(dir, 'v2.dprog'), program(2, 'junk from spam, ham, phishing'));
+    writeFileSync(path.join(dir, 'v2-bad-from.dprog'), program(2, 'junk from spamm, ham'));
+    writeFileSync(path.join(dir, 'broken.dprog'), BROKEN);
+}, 300_000);
+
+afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+});
+
+describe('dprog compile', () => {
+    test('--json prints one valid dprog.plan/v1 document with counted items, costs and a budget warning', () => {
+        const result = dprog('compile', 'v1.dprog', '--json');
+        expect(result.code).toBe(0);
+        const plan = parsePlan(result.stdout);
+        expect(plan).toMatchObject({ schema: 'dprog.plan/v1', program: 'Triage', version: 1 });
+        const task = plan.tasks[0];
+        expect(task).toMatchObject({ name: 'classify', input: [{ name: 'e' }], output: { text: 'choice<Verdict>' }, quality: { target: 0.95 } });
+        expect(task.route.stages.map((s) => s.labeler)).toEqual(['crowd']);
+        expect(task.cost.items).toBe(3);
+        expect(task.cost.total).toBeCloseTo(task.cost.perItem * 3, 6);
+        // About 2.5 answers at $0.02 for 3 items is more than the $0.05 budget.
+        expect(task.cost.withinBudget).toBe(false);
+        expect(plan.warnings.map((w) => w.code)).toContain('plan/over-budget');
+    });
+
+    test('--out writes the same plan, byte-identical on every compile; the summary names tasks, cost and warnings', () => {
+        const first = dprog('compile', 'v1.dprog', '--out', 'out/plan.json');
+        expect(first.code).toBe(0);
+        expect(first.stdout).toContain('task classify(e: emails) -> choice<Verdict>: 3 items');
+        expect(first.stdout).toMatch(/expected cost \$0\.\d\d/);
+        expect(first.stdout).toContain('warning plan/over-budget');
+        const bytes = readFileSync(path.join(dir, 'out/plan.json'), 'utf8');
+        expect(dprog('compile', 'v1.dprog', '--out', 'out/plan.json').code).toBe(0);
+        expect(readFileSync(path.join(dir, 'out/plan.json'), 'utf8')).toBe(bytes);
+        expect(JSON.parse(dprog('compile', 'v1.dprog', '--json').stdout)).toEqual(JSON.parse(bytes));
+    });
+
+    test('a program with errors prints the diagnostics, exits 1 and writes no plan', () => {
+        const result = dprog('compile', 'broken.dprog', '--out', 'broken-plan.json');
+        expect(result.code).toBe(1);
+        expect(result.stdout).toMatch(/broken\.dprog:12:19: error [\w/-]+: .*crwod/);
+        expect(existsSync(path.join(dir, 'broken-plan.json'))).toBe(false);
+        const json = dprog('compile', 'broken.dprog', '--json');
+        expect(json.code).toBe(1);
+        expect(JSON.parse(json.stdout).diagnostics[0]).toMatchObject({ file: 'broken.dprog', line: 12, column: 19, severity: 'error' });
+    });
+
+    test('--store records each version and reports the migration from the last one', async () => {
+        const first = dprog('compile', 'v1.dprog', '--store', 'store/labels.sqlite');
+        expect(first.code).toBe(0);
+        expect(first.stdout).toContain('recorded Triage version 1');
+        const second = dprog('compile', 'v2.dprog', '--store', 'store/labels.sqlite', '--json');
+        expect(second.code).toBe(0);
+        const output = JSON.parse(second.stdout) as LabelingPlan & { migration: { tasks: Array<{ task: string; action: string; members: unknown[] }> } };
+        expect(output.version).toBe(2);
+        expect(output.migration.tasks).toEqual([
+            expect.objectContaining({
+                task: 'classify',
+                action: 'migrate',
+                members: [
+                    { old: 'spam', new: ['junk'], action: 'map' },
+                    { old: 'ham', new: ['ham'], action: 'keep' },
+                    { old: null, new: ['phishing'], action: 'review' },
+                ],
+            }),
+        ]);
+        const store = await LabelStore.open(path.join(dir, 'store/labels.sqlite'), { readonly: true });
+        try {
+            expect(store.planVersions('Triage').map((p) => p.version)).toEqual(['1', '2']);
+            expect(parsePlan(JSON.stringify(store.getPlan('Triage')!.plan)).labelSets[0].members.map((m) => m.name)).toEqual(['junk', 'ham', 'phishing']);
+        } finally {
+            await store.close();
+        }
+    });
+
+    test('a from naming a member the stored version did not have is an error: exit 1, nothing recorded', async () => {
+        dprog('compile', 'v1.dprog', '--store', 'from-store.sqlite');
+        const result = dprog('compile', 'v2-bad-from.dprog', '--store', 'from-store.sqlite', '--out', 'bad-from-plan.json');
+        expect(result.code).toBe(1);
+        expect(result.stdout).toContain("error migration/unknown-from: Verdict.junk comes from 'spamm'");
+        expect(existsSync(path.join(dir, 'bad-from-plan.json'))).toBe(false);
+        const store = await LabelStore.open(path.join(dir, 'from-store.sqlite'), { readonly: true });
+        try {
+            expect(store.planVersions('Triage').map((p) => p.version)).toEqual(['1']);
+        } finally {
+            await store.close();
+        }
+    });
+
+    test('a corrupt store is reported clearly (exit 2) and left untouched, and no plan is written', () => {
+        const storePath = path.join(dir, 'corrupt.sqlite');
+        const garbage = Buffer.from('this is not a SQLite database, just some bytes'.repeat(40));
+        writeFileSync(storePath, garbage);
+        const result = dprog('compile', 'v1.dprog', '--store', 'corrupt.sqlite', '--out', 'corrupt-plan.json');
+        expect(result.code).toBe(2);
+        expect(result.stderr).toMatch(/corrupt\.sqlite.*damaged/);
+        expect(readFileSync(storePath).equals(garbage)).toBe(true);
+        expect(existsSync(path.join(dir, 'corrupt-plan.json'))).toBe(false);
+        const json = dprog('compile', 'v1.dprog', '--store', 'corrupt.sqlite', '--json');
+        expect(json.code).toBe(2);
+        expect(JSON.parse(json.stdout).error.message).toContain('damaged');
+    });
+
+    test('an unreadable store path (a folder) is reported, exit 2', () => {
+        mkdirSync(path.join(dir, 'folder.sqlite'), { recursive: true });
+        const result = dprog('compile', 'v1.dprog', '--store', 'folder.sqlite');
+        expect(result.code).toBe(2);
+        expect(result.stderr).toContain('folder.sqlite');
+    });
+});
+
+describe('dprog diff', () => {
+    test('--json prints exactly the contract keys', () => {
+        const result = dprog('diff', 'v1.dprog', 'v2.dprog', '--json');
+        expect(result.code).toBe(0);
+        expect(JSON.parse(result.stdout)).toEqual({
+            tasks: [
+                {
+                    task: 'classify',
+                    action: 'migrate',
+                    members: [
+                        { old: 'spam', new: ['junk'], action: 'map' },
+                        { old: 'ham', new: ['ham'], action: 'keep' },
+                        { old: null, new: ['phishing'], action: 'review' },
+                    ],
+                },
+            ],
+        });
+    });
+
+    test('the old version may be a plan written by compile --out; the summary says what happens', () => {
+        expect(dprog('compile', 'v1.dprog', '--out', 'v1.plan.json').code).toBe(0);
+        const result = dprog('diff', 'v1.plan.json', 'v2.dprog');
+        expect(result.code).toBe(0);
+        expect(result.stdout).toContain('task classify: migrate');
+        expect(result.stdout).toMatch(/map\s+spam → junk/);
+        expect(result.stdout).toMatch(/review\s+\+ phishing/);
+    });
+
+    test('a program with errors, or a from naming an unknown member: exit 1', () => {
+        expect(dprog('diff', 'v1.dprog', 'broken.dprog', '--json').code).toBe(1);
+        const unknown = dprog('diff', 'v1.dprog', 'v2-bad-from.dprog', '--json');
+        expect(unknown.code).toBe(1);
+        expect(unknown.stderr).toContain('migration/unknown-from');
+    });
+
+    test('a file that is not a plan is a usage error', () => {
+        writeFileSync(path.join(dir, 'not-a-plan.json'), '{"schema":"something/else"}');
+        const result = dprog('diff', 'not-a-plan.json', 'v2.dprog');
+        expect(result.code).toBe(2);
+        expect(result.stderr).toContain('not a dprog.plan/v1 plan');
+    });
+});
