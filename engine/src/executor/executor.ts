@@ -306,30 +306,65 @@ class ItemRun {
     /** The stage's instances for this item: one, or one per element of the loop's list. */
     private instances(stage: PlanStage): Instance[] | 'blocked' {
         if (!stage.forEach) return [{ key: this.item.key }];
-        const list = evaluate(this.executor.parse(stage.forEach.over), this.environment(stage, { key: this.item.key }));
+        const over = this.executor.parse(stage.forEach.over);
+        const list = evaluate(over, this.environment(stage, { key: this.item.key }));
         if (list === UNKNOWN) return 'blocked';
         if (!Array.isArray(list)) throw new TypeError(`flow ${this.flow.name}: \`for ${stage.forEach.variable} in ${stage.forEach.over}\` is not over a list`);
-        return list.map((element, index) => ({ key: `${this.item.key}#${index}`, element: element as JsonValue }));
+        const spanText = this.spanSource(over);
+        return list.map((element, index) => ({ key: `${this.item.key}#${index}`, element: withSpanText(element as JsonValue, spanText) }));
+    }
+
+    /** The text a list of spans was highlighted in: the first Text field its task shows. */
+    private spanSource(over: Expr): string | undefined {
+        const source =
+            over.kind === 'call' ? this.flow.stages.find((s) => s.task === over.callee) : over.kind === 'name' ? this.flow.stages.find((s) => s.binds === over.name) : undefined;
+        if (!source) return undefined;
+        const task = this.executor.task(source.task);
+        const field = task.show.find((s) => s.type === 'Text' && s.field)?.field ?? task.show.find((s) => s.field)?.field;
+        const value = field ? this.item.fields[field] : undefined;
+        return typeof value === 'string' ? value : undefined;
+    }
+
+    /** Whether a condition is decided per loop element (it reads the loop variable or a stage inside the loop). */
+    private perElement(stage: PlanStage, condition: PlanStage['conditions'][number]): boolean {
+        if (!stage.forEach) return false;
+        if (condition.kind === 'where') return true;
+        if (new RegExp(`\\b${stage.forEach.variable}\\b`).test(condition.expression)) return true;
+        return condition.reads.some((id) => this.flow.stages.find((s) => s.id === id)?.forEach);
+    }
+
+    /** true, false, or UNKNOWN when a label it reads is not final yet. */
+    private holds(condition: PlanStage['conditions'][number], env: Environment): boolean | typeof UNKNOWN {
+        const value = evaluate(this.executor.parse(condition.expression), env);
+        return value === UNKNOWN ? UNKNOWN : condition.kind === 'else' ? !value : Boolean(value);
     }
 
     private async runStage(stage: PlanStage): Promise<void> {
         const task = this.executor.task(stage.task);
+        // Conditions on the item as a whole (an `if` around a `for`) are decided before the loop's list is needed.
+        const outer = stage.conditions.filter((c) => !this.perElement(stage, c)).map((c) => this.holds(c, this.environment(stage, { key: this.item.key })));
+        if (stage.forEach && outer.includes(false)) {
+            this.record(stage, this.item.key, 'skipped', { contract: task.contractHash });
+            return;
+        }
+        if (stage.forEach && outer.includes(UNKNOWN)) {
+            this.record(stage, this.item.key, 'pending', { contract: task.contractHash, reason: 'waiting for the labels its conditions read' });
+            return;
+        }
         const instances = this.instances(stage);
         if (instances === 'blocked') {
             this.record(stage, this.item.key, 'pending', { contract: task.contractHash, reason: `waiting for ${stage.forEach!.over}` });
             return;
         }
-        if (stage.forEach && this.previous.get(stage.id)?.get(this.item.key)?.status === 'pending') {
+        const placeholder = this.previous.get(stage.id)?.get(this.item.key)?.status;
+        if (stage.forEach && (placeholder === 'pending' || placeholder === 'skipped')) {
             // The list is known now: the item's placeholder gives way to one state per element.
             this.record(stage, this.item.key, 'expanded', { contract: task.contractHash });
         }
         const ready: Array<{ instance: Instance; input: unknown[]; inputHash: string }> = [];
         for (const instance of instances) {
             const env = this.environment(stage, instance);
-            const where = stage.conditions.map((c) => {
-                const value = evaluate(this.executor.parse(c.expression), env);
-                return value === UNKNOWN ? UNKNOWN : c.kind === 'else' ? !value : Boolean(value);
-            });
+            const where = stage.conditions.map((c) => this.holds(c, env));
             if (where.includes(false)) {
                 this.record(stage, instance.key, 'skipped', { contract: task.contractHash });
                 continue;
@@ -519,6 +554,14 @@ class ItemRun {
         this.record(stage, key, 'failed', { contract: task.contractHash, input: inputHash, error: message });
         this.executor.fail({ flow: this.flow.name, stage: stage.id, item: key, message });
     }
+}
+
+/** A span label (`start`, `end`) gets its `text` from the text it was highlighted in, when it has none. */
+function withSpanText(element: JsonValue, text: string | undefined): JsonValue {
+    if (text === undefined || element === null || typeof element !== 'object' || Array.isArray(element)) return element;
+    const { start, end } = element as { start?: unknown; end?: unknown };
+    if (typeof start !== 'number' || typeof end !== 'number' || 'text' in element) return element;
+    return { ...element, text: text.slice(start, end) };
 }
 
 function latestHuman(labels: readonly Label[]): Label | undefined {
