@@ -59,7 +59,7 @@ export const registerAggregate: RegisterCommand = (program, setExitCode) => {
             const method: AggregationMethod = options.method;
             const fixed = options.fixGold ? gold : undefined;
             let labels: ItemAggregate[];
-            let workers: Pick<WorkerEstimate, 'worker' | 'accuracy' | 'answers'>[];
+            let workers: Pick<WorkerEstimate, 'worker' | 'accuracy' | 'answers' | 'confusion'>[];
             let extra: Record<string, unknown> = {};
             if (options.separator) {
                 const split = (s: string) => s.split(options.separator!).map((m) => m.trim()).filter(Boolean);
@@ -94,7 +94,7 @@ export const registerAggregate: RegisterCommand = (program, setExitCode) => {
                     ties,
                     ...extra,
                     labels: labels.map(({ item, label, confidence, tie }) => ({ item, label, confidence, ...(tie ? { tie } : {}) })),
-                    workers: workers.map(({ worker, accuracy: a, answers: n }) => ({ worker, accuracy: a, answers: n })),
+                    workers: workers.map(({ worker, accuracy: a, answers: n, confusion }) => ({ worker, accuracy: a, answers: n, ...(confusion ? { confusion } : {}) })),
                 });
             } else {
                 printLine(`${method}: ${labels.length} items, ${answers.length} answers, ${workers.length} workers${ties ? `, ${ties} tie(s) left undecided` : ''}`);

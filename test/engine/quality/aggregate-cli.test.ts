@@ -19,7 +19,10 @@ describe('dprog aggregate', () => {
         expect(result.labels).toHaveLength(800);
         expect(result.labels[0]).toEqual({ item: 'rte25', label: expect.stringMatching(/^(yes|no)$/), confidence: expect.any(Number) });
         expect(result.workers).toHaveLength(164);
-        expect(Object.keys(result.workers[0])).toEqual(['worker', 'accuracy', 'answers']);
+        expect(Object.keys(result.workers[0])).toEqual(['worker', 'accuracy', 'answers', 'confusion']);
+        // Dawid-Skene's confusion matrix, rows = true class in `classes` order, each row sums to 1.
+        expect(result.classes).toEqual(['no', 'yes']);
+        for (const row of result.workers[0].confusion) expect(row[0] + row[1]).toBeCloseTo(1, 9);
     });
 
     it('majority reports ties in JSON and counts them 1/k in accuracy', async () => {
