@@ -7,7 +7,7 @@
  * entries twice on the wrong base. A last line without its newline is a write torn by a crash:
  * it was never acknowledged and is ignored. Any other unreadable line is corruption.
  */
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { StoreCorruptError } from './errors.js';
 import type { Aggregate, Evaluation, Item, Label, LabelerEstimate, ModelVersion, StageState, StoredPlan } from './types.js';
@@ -93,11 +93,17 @@ export class JournalWriter {
     /** Bytes written since the last reset. */
     bytes = 0;
 
+    /** Size of the file: where the next entry starts. */
+    private length: number;
+    /** A failed append could not be cut back: appending more would bury a torn line. */
+    private broken = false;
+
     private constructor(
         readonly path: string,
         fd: number,
     ) {
         this.fd = fd;
+        this.length = fstatSync(fd).size;
     }
 
     /** Replaces the journal with an empty one for snapshot generation `base` (atomically), and opens it. */
@@ -106,30 +112,54 @@ export class JournalWriter {
         return new JournalWriter(path, openSync(path, 'a'));
     }
 
-    /** Appends entries and fsyncs: when this returns, they survive a crash. */
+    /**
+     * Appends entries and fsyncs: when this returns, they survive a crash. If writing fails (a full
+     * disk), the journal is cut back to where it was, so a half-written line never ends up in the
+     * middle of it.
+     */
     append(entries: JournalEntry[]): void {
-        let text = '';
-        for (const entry of entries) {
-            for (const piece of splitEntry(entry)) {
-                text += JSON.stringify(piece) + '\n';
-                if (text.length > 1 << 22) {
-                    this.write(text);
-                    text = '';
+        if (this.broken) {
+            throw new Error(`${this.path}: an earlier write to the journal failed and could not be undone; close the store and open it again`);
+        }
+        const start = this.length;
+        try {
+            let text = '';
+            for (const entry of entries) {
+                for (const piece of splitEntry(entry)) {
+                    text += JSON.stringify(piece) + '\n';
+                    if (text.length > 1 << 22) {
+                        this.write(text);
+                        text = '';
+                    }
                 }
             }
+            if (text.length > 0) {
+                this.write(text);
+            }
+            fsyncSync(this.fd);
+        } catch (error) {
+            try {
+                ftruncateSync(this.fd, start);
+                this.bytes -= this.length - start;
+                this.length = start;
+            } catch {
+                this.broken = true;
+            }
+            throw error;
         }
-        if (text.length > 0) {
-            this.write(text);
-        }
-        fsyncSync(this.fd);
     }
 
     /** Empties the journal after a snapshot of generation `base`. */
     reset(base: number): void {
         closeSync(this.fd);
-        writeHeaderAtomically(this.path, base);
-        this.fd = openSync(this.path, 'a');
-        this.bytes = 0;
+        try {
+            writeHeaderAtomically(this.path, base);
+            this.bytes = 0;
+        } finally {
+            // Whether or not the new journal made it, keep appending to the one on disk.
+            this.fd = openSync(this.path, 'a');
+            this.length = fstatSync(this.fd).size;
+        }
     }
 
     close(): void {
@@ -143,6 +173,7 @@ export class JournalWriter {
             offset += writeSync(this.fd, buffer, offset, buffer.length - offset);
         }
         this.bytes += buffer.length;
+        this.length += buffer.length;
     }
 }
 

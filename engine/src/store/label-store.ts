@@ -8,8 +8,8 @@
  * the journal on top of the snapshot. One writer at a time (a lock file); readers are free.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
 import { applyEntry, StatementCache } from './apply.js';
 import { StoreCorruptError, StoreInputError, StoreNotFoundError, StoreReadonlyError, StoreVersionError } from './errors.js';
@@ -114,6 +114,7 @@ export class LabelStore {
         const lock = acquireLock(storePath, lockPathOf(storePath));
         let loaded: LoadedDatabase | undefined;
         try {
+            removeStaleTempFiles(storePath);
             loaded = loadDatabase(SQL, storePath, false);
             const journal = readJournal(journalPath);
             if (journal && journal.base > loaded.seq) {
@@ -591,7 +592,12 @@ export class LabelStore {
 
     private scheduleSnapshot(): void {
         if (this.journal!.bytes > (this.options.journalLimitBytes ?? 64 * 1024 * 1024)) {
-            this.snapshotNow();
+            try {
+                this.snapshotNow();
+            } catch (error) {
+                // The write itself is durable in the journal; the snapshot is retried on the next write.
+                this.snapshotError = error;
+            }
             return;
         }
         if (this.snapshotTimer) {
@@ -619,8 +625,13 @@ export class LabelStore {
         writeMeta(this.db, SNAPSHOT_SEQ, String(this.seq));
         // export() frees prepared statements behind our back; free them first.
         this.statements.clear();
-        writeSnapshot(this.path, this.db.export());
-        tune(this.db);
+        let bytes: Uint8Array;
+        try {
+            bytes = this.db.export();
+        } finally {
+            tune(this.db);
+        }
+        writeSnapshot(this.path, bytes);
         this.journal!.reset(this.seq);
         this.dirty = false;
         this.lastSnapshotMs = performance.now() - started;
@@ -686,6 +697,17 @@ function loadDatabase(SQL: SqlJsStatic, path: string, readonly: boolean): Loaded
     } catch (error) {
         db.close();
         throw error;
+    }
+}
+
+/** Temporary files (`<store>.tmp-<pid>`, `<journal>.tmp-<pid>`) left by a writer that died mid-snapshot; we hold the lock, so they are nobody's. */
+function removeStaleTempFiles(storePath: string): void {
+    const folder = dirname(storePath);
+    const prefixes = [`${basename(storePath)}.tmp-`, `${basename(journalPathOf(storePath))}.tmp-`];
+    for (const name of readdirSync(folder)) {
+        if (prefixes.some((prefix) => name.startsWith(prefix) && /^\d+$/.test(name.slice(prefix.length)))) {
+            rmSync(join(folder, name), { force: true });
+        }
     }
 }
 

@@ -242,3 +242,17 @@ describe('one writer at a time', () => {
         expect(existsSync(lockPathOf(path))).toBe(false);
     });
 });
+
+describe('leftovers of a crash', () => {
+    it('removes temporary files a dead writer left mid-snapshot, and nothing else', async () => {
+        const path = join(dir, 'labels.sqlite');
+        const store = await LabelStore.open(path);
+        await store.close();
+        for (const name of ['labels.sqlite.tmp-4242', 'labels.sqlite.journal.tmp-4242', 'labels.sqlite.tmp-notes', 'other.tmp-4242']) {
+            writeFileSync(join(dir, name), 'x');
+        }
+        const again = await LabelStore.open(path);
+        await again.close();
+        expect(['labels.sqlite.tmp-4242', 'labels.sqlite.journal.tmp-4242', 'labels.sqlite.tmp-notes', 'other.tmp-4242'].map((n) => existsSync(join(dir, n)))).toEqual([false, false, true, true]);
+    });
+});

@@ -1,0 +1,60 @@
+/** The journal on its own: a failed append leaves no trace, entries split into lines read back whole. */
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { JournalWriter, readJournal, type JournalEntry } from '../../../engine/src/store/journal.js';
+import type { Label } from '../../../engine/src/store/types.js';
+import { tempDir } from './helpers.js';
+
+let dir: string;
+let cleanup: () => void;
+beforeEach(() => ({ dir, cleanup } = tempDir()));
+afterEach(() => cleanup());
+
+const label = (id: string, note = ''): Label => ({ id, task: 't', item: id, labeler: 'a', labelerKind: 'human', value: note, gold: false, createdAt: '2026-01-01T00:00:00Z' });
+
+describe('journal', () => {
+    it('reads back a large batch written on several lines, supersede marks with their replacements', () => {
+        const path = join(dir, 'j');
+        const writer = JournalWriter.create(path, 7);
+        const labels = Array.from({ length: 12_000 }, (_, i) => label(`l${i}`));
+        writer.append([{ op: 'labels', labels, supersede: [{ id: 'l0', by: 'l11999' }] }]);
+        writer.close();
+        const content = readJournal(path)!;
+        expect(content.base).toBe(7);
+        expect(content.tornTail).toBe(false);
+        expect(content.entries).toHaveLength(3);
+        expect(content.entries.flatMap((e) => (e.op === 'labels' ? e.labels : []))).toEqual(labels);
+        expect(content.entries.map((e) => (e.op === 'labels' ? e.supersede.length : -1))).toEqual([0, 0, 1]);
+    });
+
+    it('cuts a failed append back, so the journal stays readable and appends go on', () => {
+        const path = join(dir, 'j');
+        const writer = JournalWriter.create(path, 1);
+        writer.append([{ op: 'labels', labels: [label('kept')], supersede: [] }]);
+        const size = statSync(path).size;
+        // The first entry (over 4 MiB) is written before the second fails to serialise.
+        const big: JournalEntry = { op: 'labels', labels: Array.from({ length: 4000 }, (_, i) => label(`big${i}`, 'x'.repeat(1200))), supersede: [] };
+        const bad = { op: 'items', items: [{ dataset: 'd', key: 'k', split: 'train', addedAt: 'now', contentHash: 1n }] } as unknown as JournalEntry;
+        expect(() => writer.append([big, bad])).toThrow(/BigInt/);
+        expect(statSync(path).size).toBe(size);
+        writer.append([{ op: 'labels', labels: [label('after')], supersede: [] }]);
+        writer.close();
+        const ids = readJournal(path)!.entries.flatMap((e) => (e.op === 'labels' ? e.labels.map((l) => l.id) : []));
+        expect(ids).toEqual(['kept', 'after']);
+    });
+
+    it('treats an unterminated last line as torn and any other bad line as damage', () => {
+        const path = join(dir, 'j');
+        JournalWriter.create(path, 2).close();
+        const header = readFileSync(path, 'utf8');
+        writeFileSync(path, header + '{"op":"labels","labels":[],"supersede":[]}\n{"op":"lab');
+        expect(readJournal(path)).toMatchObject({ base: 2, tornTail: true, entries: [{ op: 'labels' }] });
+        writeFileSync(path, header + '{"op":"dance"}\n');
+        expect(() => readJournal(path)).toThrow(/line 2: not a journal entry/);
+        writeFileSync(path, 'hello\n');
+        expect(() => readJournal(path)).toThrow(/line 1 of the journal is not valid JSON/);
+        writeFileSync(path, '{"some":"json"}\n');
+        expect(() => readJournal(path)).toThrow(/line 1: not a dprog journal header/);
+    });
+});
