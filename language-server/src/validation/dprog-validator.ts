@@ -8,6 +8,7 @@ import { FlowChecks } from './flows.js';
 import { ImportChecks } from './imports.js';
 import { LabelSetChecks } from './label-sets.js';
 import { labelerChecks } from './labelers.js';
+import { labelTypeChecks } from './label-types.js';
 import { LearnChecks } from './learn.js';
 import { ModelChecks } from './models.js';
 import { MonitorChecks } from './monitors.js';
@@ -23,6 +24,7 @@ export function registerValidationChecks(services: DprogServices): void {
     registry.register(new ImportChecks(services).checks);
     registry.register(datasetChecks);
     registry.register(new LabelSetChecks(services).checks);
+    registry.register(labelTypeChecks);
     registry.register(labelerChecks);
     registry.register(new ModelChecks(services).checks);
     registry.register(ruleChecks);

@@ -6,6 +6,7 @@ export { NameIssues } from './names.js';
 export { ImportIssues } from './imports.js';
 export { DatasetIssues } from './datasets.js';
 export { LabelSetIssues } from './label-sets.js';
+export { LabelTypeIssues } from './label-types.js';
 export { LabelerIssues } from './labelers.js';
 export { ModelIssues } from './models.js';
 export { RuleIssues } from './rules.js';

@@ -127,15 +127,15 @@ export class ModelChecks {
         const featurizer = model.input?.featurizer;
         const tensor = inputs[0];
         if (isHashedFeaturizer(featurizer)) {
-            const expected = [null, featurizer.dims];
+            const expected: ExpectedShape = ['N', featurizer.dims];
             if (tensor.type !== 'float32' || !shapeFits(tensor.shape, expected)) {
                 return `'as hashed ${featurizer.dims}' gives float32 ${showShape(expected)}, but the model's input '${tensor.name}' is ${describeTensor(tensor)}`;
             }
         }
         if (isResizeFeaturizer(featurizer)) {
             const { width, height } = featurizer;
-            const channelsFirst = [null, null, height ?? null, width ?? null];
-            const channelsLast = [null, height ?? null, width ?? null, null];
+            const channelsFirst: ExpectedShape = ['N', 'C', height ?? 'H', width ?? 'W'];
+            const channelsLast: ExpectedShape = ['N', height ?? 'H', width ?? 'W', 'C'];
             const written = width !== undefined ? `resize ${width} x ${height}` : `resize height ${height}`;
             if (!['float32', 'uint8'].includes(tensor.type) || !(shapeFits(tensor.shape, channelsFirst) || shapeFits(tensor.shape, channelsLast))) {
                 return `'${written}' gives an image tensor ${showShape(channelsFirst)} (or channels last ${showShape(channelsLast)}), but the model's input '${tensor.name}' is ${describeTensor(tensor)}`;
@@ -146,26 +146,29 @@ export class ModelChecks {
 }
 
 /** The output shapes a declared output type needs from a model without a decoder. */
-function expectedOutputShapes(type: DprogType): { shapes: Array<Array<number | null>>; why: string } | undefined {
+function expectedOutputShapes(type: DprogType): { shapes: ExpectedShape[]; why: string } | undefined {
     if (type.kind === 'class' && (type.classKind === 'choice' || type.classKind === 'choices') && type.labelSet) {
         const n = type.labelSet.members.length;
-        return { shapes: [[null, n]], why: `one score per member of '${type.labelSet.name}', which has ${n}` };
+        return { shapes: [['N', n]], why: `one score per member of '${type.labelSet.name}', which has ${n}` };
     }
     if (type.kind === 'bool') {
-        return { shapes: [[null], [null, 1], [null, 2]], why: 'one probability per item' };
+        return { shapes: [['N'], ['N', 1], ['N', 2]], why: 'one probability per item' };
     }
     if (type.kind === 'number') {
-        return { shapes: [[null], [null, 1]], why: 'one number per item' };
+        return { shapes: [['N'], ['N', 1]], why: 'one number per item' };
     }
     return undefined; // boxes, spans, text: their layout depends on the decoder
 }
 
+/** An expected tensor shape: fixed sizes, and letters for any size (N batch, C channels, H/W image size). */
+type ExpectedShape = Array<number | 'N' | 'C' | 'H' | 'W'>;
+
 /** A tensor shape fits an expected one when ranks agree and each fixed size matches (symbolic sizes fit anything). */
-function shapeFits(actual: Array<number | string | null>, expected: Array<number | null>): boolean {
+function shapeFits(actual: Array<number | string | null>, expected: ExpectedShape): boolean {
     if (actual.length !== expected.length) {
         return false;
     }
-    return expected.every((size, i) => size === null || typeof actual[i] !== 'number' || actual[i] === size || actual[i] === -1);
+    return expected.every((size, i) => typeof size !== 'number' || typeof actual[i] !== 'number' || actual[i] === size || actual[i] === -1);
 }
 
 function isFloat(type: string): boolean {
@@ -173,7 +176,7 @@ function isFloat(type: string): boolean {
 }
 
 function showShape(shape: Array<number | string | null>): string {
-    return `[${shape.map((d) => (d === null ? 'N' : String(d))).join(', ')}]`;
+    return `[${shape.map((d) => (d === null ? '?' : String(d))).join(', ')}]`;
 }
 
 function describeTensor(tensor: TensorInfo): string {

@@ -4,7 +4,7 @@
  */
 import { AstUtils, type AstNode, type IndexManager, type ValidationAcceptor, type ValidationChecks } from 'langium';
 import {
-    isForStatement, isLetStatement,
+    isBuiltinFunction, isBuiltinMember, isForStatement, isLetStatement,
     type Dataset, type DprogAstType, type DprogFile, type Flow, type LabelSet, type NameExpression, type RulesLabeler, type Task,
 } from '../generated/ast.js';
 import type { DprogServices } from '../dprog-module.js';
@@ -27,6 +27,8 @@ export const NameIssues = {
     unknownLabelMember: 'labels/unknown-member',
     /** A `let` name used before (or in) its own definition. */
     usedBeforeDefined: 'names/used-before-defined',
+    /** `builtin function`/`builtin member` outside the built-in library. */
+    builtinOutsideLibrary: 'names/builtin-outside-library',
 } as const;
 
 interface Named {
@@ -75,6 +77,13 @@ export class NameChecks {
         const document = AstUtils.getDocument(file);
         if (document.uri.toString() === BUILTIN_LIBRARY_URI) {
             return;
+        }
+        for (const element of file.elements) {
+            if (isBuiltinFunction(element) || isBuiltinMember(element)) {
+                accept('error', `'builtin' declarations belong to the built-in library; declare a task, flow or field instead.`, {
+                    node: element, keyword: 'builtin', code: NameIssues.builtinOutsideLibrary, data: { code: NameIssues.builtinOutsideLibrary },
+                });
+            }
         }
         // Names visible from imports and the built-in library.
         const imported = new Map<string, { uri: string; builtin: boolean }>();
