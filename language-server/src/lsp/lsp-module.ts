@@ -5,11 +5,13 @@ import type { DprogServices } from '../dprog-module.js';
 import { DprogCompletionProvider } from './completion-provider.js';
 import { DprogNodeKindProvider } from './node-kind-provider.js';
 import { DprogHoverProvider } from './hover-provider.js';
+import { DprogFormatter } from './formatter.js';
 
 export const DprogLspModule: Module<DprogServices, PartialLangiumServices> = {
     lsp: {
         CompletionProvider: (services) => new DprogCompletionProvider(services),
         HoverProvider: (services) => new DprogHoverProvider(services),
+        Formatter: () => new DprogFormatter(),
     },
 };
 

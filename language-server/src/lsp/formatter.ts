@@ -1,0 +1,264 @@
+/**
+ * The formatter: 4-space indentation inside blocks, one clause per line, one space around `=>`,
+ * `==`, `->` and after commas, none inside `choice<…>`, `f(…)` and `[…]`.
+ *
+ * It decides the whitespace of every gap between two tokens from the tokens and the AST, keeping
+ * only three choices of the author: whether a `{ … }` block is written on one line, blank lines
+ * between clauses (at most one), and the spacing before a trailing comment. Everything else is
+ * derived, so formatting twice changes nothing. A document with syntax errors is left alone:
+ * rearranging text the parser did not understand could lose it.
+ */
+import { AstUtils, CstUtils, GrammarAST, type AstNode, type CstNode, type LangiumDocument } from 'langium';
+import type { Formatter } from 'langium/lsp';
+import type {
+    DocumentFormattingParams, DocumentOnTypeFormattingOptions, DocumentRangeFormattingParams, Range, TextEdit,
+} from 'vscode-languageserver';
+
+const INDENT = '    ';
+
+/** AST node types that are clauses of the block they are in (each starts its own line). */
+const CLAUSE_NODES = new Set([
+    'Field', 'Split', 'SplitBucket', 'LabelMember', 'Rule', 'Route', 'Quality', 'RateBound',
+    'LetStatement', 'ForStatement', 'IfStatement', 'ExpressionStatement',
+]);
+
+/** Keywords that start a clause inside the block of the given AST node type. */
+const CLAUSE_KEYWORDS: Record<string, ReadonlySet<string>> = {
+    Task: new Set(['ask', 'show', 'requires', 'budget']),
+    HumanLabeler: new Set(['skills', 'cost', 'accuracy', 'pool']),
+    ModelLabeler: new Set(['input', 'output', 'decode', 'cost', 'accuracy']),
+    Quality: new Set(['target', 'aggregate', 'gold', 'at']),
+    Learn: new Set(['strategy', 'diversity', 'batch', 'budget', 'retrain', 'stop', 'features', 'seed']),
+    ShiftMonitor: new Set(['metric', 'warn', 'alert']),
+    PredictionMonitor: new Set(['confidence']),
+};
+
+/** Tokens never followed by a space, and tokens never preceded by one. */
+const NO_SPACE_AFTER = new Set(['(', '[', '.']);
+const NO_SPACE_BEFORE = new Set([')', ']', ',', '.', ':']);
+/** Words after which `(` is a group, not a call: `not (a or b)`. */
+const SPACE_BEFORE_GROUP = new Set(['and', 'or', 'not', 'if', 'where', 'in']);
+
+interface Leaf {
+    readonly node: CstNode;
+    readonly text: string;
+    /** The grammar rule the token comes from when it is a keyword (`ClassLabelType`, `CompareOp`, `Name`, …). */
+    readonly rule?: string;
+    readonly comment: boolean;
+}
+
+export class DprogFormatter implements Formatter {
+    get formatOnTypeOptions(): DocumentOnTypeFormattingOptions | undefined {
+        return undefined;
+    }
+
+    formatDocument(document: LangiumDocument, _params: DocumentFormattingParams): TextEdit[] {
+        return this.format(document);
+    }
+
+    formatDocumentRange(document: LangiumDocument, params: DocumentRangeFormattingParams): TextEdit[] {
+        const range = params.range;
+        return this.format(document).filter((edit) => inside(edit.range, range));
+    }
+
+    formatDocumentOnType(): TextEdit[] {
+        return [];
+    }
+
+    /** The edits that format the whole document (none when it has syntax errors). */
+    format(document: LangiumDocument): TextEdit[] {
+        const { parseResult, textDocument } = document;
+        const root = parseResult.value.$cstNode;
+        if (!root || parseResult.lexerErrors.length > 0 || parseResult.parserErrors.length > 0) {
+            return [];
+        }
+        const text = textDocument.getText();
+        const leaves: Leaf[] = CstUtils.flattenCst(root).toArray()
+            .filter((node) => node.length > 0 && (!node.hidden || /^\/[/*]/.test(node.text)))
+            .map((node) => ({
+                node,
+                text: node.text,
+                rule: GrammarAST.isKeyword(node.grammarSource) ? AstUtils.getContainerOfType(node.grammarSource, GrammarAST.isParserRule)?.name : undefined,
+                comment: node.hidden,
+            }));
+        const clauseStarts = collectClauseStarts(leaves);
+        const multiLine = multiLineBlocks(leaves, text);
+        const removed = separatorCommas(leaves, clauseStarts, multiLine);
+
+        const edits: TextEdit[] = [];
+        const replace = (start: number, end: number, newText: string) => {
+            if (text.substring(start, end) !== newText) {
+                edits.push({ range: { start: textDocument.positionAt(start), end: textDocument.positionAt(end) }, newText });
+            }
+        };
+        // Blocks open at each point: true for multi-line ones.
+        const open: boolean[] = [];
+        let previous: Leaf | undefined;
+        let previousEnd = 0;
+        for (let i = 0; i < leaves.length; i++) {
+            const leaf = leaves[i];
+            if (removed.has(i)) {
+                continue; // the next gap's edit spans it
+            }
+            const isClose = leaf.text === '}' && !leaf.comment;
+            const depth = open.length - (isClose ? 1 : 0);
+            const original = text.substring(previousEnd, leaf.node.offset);
+            const newlines = (original.match(/\n/g) ?? []).length;
+            const indent = INDENT.repeat(Math.max(0, depth));
+            const lineBreak = (keepBlank: boolean) => (keepBlank && newlines >= 2 ? '\n\n' : '\n') + indent;
+            let gap: string;
+            if (!previous) {
+                gap = '';
+            } else if (previous.comment && previous.text.startsWith('//')) {
+                gap = lineBreak(!isClose);
+            } else if (leaf.comment) {
+                gap = newlines > 0 ? lineBreak(true) : (/^[ \t]+$/.test(original) ? original : ' ');
+            } else if (isClose) {
+                gap = open[open.length - 1] ? '\n' + indent : ' ';
+            } else if (previous.text === '{' && !previous.comment) {
+                gap = open[open.length - 1] ? lineBreak(false) : ' ';
+            } else if (clauseStarts.has(leaf.node) && (depth === 0 || open[open.length - 1])) {
+                gap = lineBreak(true);
+            } else if (clauseStarts.has(leaf.node) && previous.text !== ',' && previous.text !== '{') {
+                gap = ', '; // clauses on one line are separated by commas
+            } else if (depth === 0 && newlines > 0 && isDescription(leaf)) {
+                // A description on its own line under a declaration header: a continuation line.
+                gap = '\n' + INDENT;
+            } else if (previous.comment && newlines > 0) {
+                gap = '\n' + indent;
+            } else {
+                gap = spaceBetween(previous, leaf) ? ' ' : '';
+            }
+            if (leaf.text === '{' && !leaf.comment) {
+                open.push(multiLine.has(leaf.node));
+            } else if (isClose) {
+                open.pop();
+            }
+            replace(previousEnd, leaf.node.offset, gap);
+            previous = leaf;
+            previousEnd = leaf.node.end;
+        }
+        // Exactly one newline at the end of the file.
+        replace(previousEnd, text.length, previous ? '\n' : '');
+        return edits;
+    }
+}
+
+/** The first token of every clause: of each declaration, and of each clause inside a block. */
+function collectClauseStarts(leaves: Leaf[]): Set<CstNode> {
+    const starts = new Set<CstNode>();
+    const firstLeafOf = new Map<AstNode, CstNode>();
+    for (const leaf of leaves) {
+        if (leaf.comment) {
+            continue;
+        }
+        // The first token of each AST node (walking up while this token is also its parents' first).
+        let node: AstNode | undefined = leaf.node.astNode;
+        while (node && !firstLeafOf.has(node)) {
+            firstLeafOf.set(node, leaf.node);
+            const container: AstNode | undefined = node.$container;
+            if (container?.$type === 'DprogFile' || (container && CLAUSE_NODES.has(node.$type) && node.$containerProperty !== 'elseIf')) {
+                starts.add(leaf.node);
+            }
+            node = container;
+        }
+        // Clause keywords owned directly by a block node (`ask`, `cost`, `target`, …).
+        const owner = leaf.node.astNode;
+        if (leaf.rule !== 'Name' && CLAUSE_KEYWORDS[owner.$type]?.has(leaf.text) && isAfterOpenBrace(owner, leaf.node)) {
+            starts.add(leaf.node);
+        }
+    }
+    return starts;
+}
+
+/** True when `token` comes after the node's own `{` (it is in the node's block, not its header). */
+function isAfterOpenBrace(owner: AstNode, token: CstNode): boolean {
+    const brace = ownOpenBrace(owner);
+    return brace !== undefined && brace.offset < token.offset;
+}
+
+function ownOpenBrace(owner: AstNode): CstNode | undefined {
+    const cst = owner.$cstNode;
+    if (!cst) {
+        return undefined;
+    }
+    for (const leaf of CstUtils.flattenCst(cst)) {
+        if (leaf.text === '{' && leaf.astNode === owner && !leaf.hidden) {
+            return leaf;
+        }
+    }
+    return undefined;
+}
+
+/** The `{` tokens of blocks written over several lines (the rest stay on one line). */
+function multiLineBlocks(leaves: Leaf[], text: string): Set<CstNode> {
+    const result = new Set<CstNode>();
+    const stack: CstNode[] = [];
+    for (const leaf of leaves) {
+        if (leaf.comment) {
+            continue;
+        }
+        if (leaf.text === '{') {
+            stack.push(leaf.node);
+        } else if (leaf.text === '}') {
+            const open = stack.pop();
+            if (open && text.substring(open.end, leaf.node.offset).includes('\n')) {
+                result.add(open);
+            }
+        }
+    }
+    return result;
+}
+
+/** Commas that only separate clauses in multi-line blocks: redundant once each clause has its line. */
+function separatorCommas(leaves: Leaf[], clauseStarts: Set<CstNode>, multiLine: Set<CstNode>): Set<number> {
+    const removed = new Set<number>();
+    const stack: CstNode[] = [];
+    for (let i = 0; i < leaves.length; i++) {
+        const leaf = leaves[i];
+        if (leaf.comment) {
+            continue;
+        }
+        if (leaf.text === '{') {
+            stack.push(leaf.node);
+        } else if (leaf.text === '}') {
+            stack.pop();
+        } else if (leaf.text === ',' && stack.length > 0 && multiLine.has(stack[stack.length - 1])) {
+            const next = leaves.slice(i + 1).find((l) => !l.comment);
+            if (next && (clauseStarts.has(next.node) || next.text === '}')) {
+                removed.add(i);
+            }
+        }
+    }
+    return removed;
+}
+
+/** A `description` string (of a program, dataset, label set, labeler, task or flow). */
+function isDescription(leaf: Leaf): boolean {
+    const source: GrammarAST.AbstractElement | undefined = leaf.node.grammarSource as GrammarAST.AbstractElement | undefined;
+    const assignment = source ? AstUtils.getContainerOfType(source, GrammarAST.isAssignment) : undefined;
+    return leaf.text.startsWith('"') && assignment?.feature === 'description';
+}
+
+/** Whether one space separates two tokens on the same line. */
+function spaceBetween(previous: Leaf, next: Leaf): boolean {
+    const isTypeBracket = (leaf: Leaf) => (leaf.text === '<' || leaf.text === '>') && leaf.rule !== 'CompareOp';
+    if (NO_SPACE_AFTER.has(previous.text) || NO_SPACE_BEFORE.has(next.text)) {
+        return false;
+    }
+    if (isTypeBracket(next) || (previous.text === '<' && isTypeBracket(previous))) {
+        return false; // choice<Verdict>, list<box<Vehicle>>
+    }
+    if (previous.text === '-' && previous.rule === 'SignedNumber') {
+        return false;
+    }
+    if (next.text === '(' && /^[A-Za-z_]\w*$/.test(previous.text) && !SPACE_BEFORE_GROUP.has(previous.text)) {
+        return false; // calls and parameter lists: classify(e), length(body)
+    }
+    return true;
+}
+
+function inside(range: Range, outer: Range): boolean {
+    const before = (a: Range['start'], b: Range['start']) => a.line < b.line || (a.line === b.line && a.character <= b.character);
+    return before(outer.start, range.start) && before(range.end, outer.end);
+}
