@@ -6,12 +6,14 @@ import { DprogCompletionProvider } from './completion-provider.js';
 import { DprogNodeKindProvider } from './node-kind-provider.js';
 import { DprogHoverProvider } from './hover-provider.js';
 import { DprogFormatter } from './formatter.js';
+import { DprogCodeActionProvider } from './code-actions.js';
 
 export const DprogLspModule: Module<DprogServices, PartialLangiumServices> = {
     lsp: {
         CompletionProvider: (services) => new DprogCompletionProvider(services),
         HoverProvider: (services) => new DprogHoverProvider(services),
         Formatter: () => new DprogFormatter(),
+        CodeActionProvider: (services) => new DprogCodeActionProvider(services),
     },
 };
 
