@@ -78,7 +78,10 @@ interface Detail {
     score?: number;
     waitingFor?: string;
     error?: string;
+    /** The derived input's file (an image crop), for people to review. */
     derived?: string;
+    /** Inputs computed from other labels (`m.text`), by parameter, as people will be shown them. */
+    shown?: Record<string, JsonValue>;
     reason?: string;
 }
 
@@ -429,11 +432,15 @@ class ItemRun {
     private async label(stage: PlanStage, task: PlanTask, ready: Array<{ instance: Instance; input: unknown[]; inputHash: string }>): Promise<void> {
         const { store, plan } = this.executor.opts;
         const target = task.quality.target;
-        type Open = (typeof ready)[number] & { best?: { value: JsonValue; score: number; labeler: string }; answers: number; derived?: string };
+        type Open = (typeof ready)[number] & { best?: { value: JsonValue; score: number; labeler: string }; answers: number; seen: Pick<Detail, 'derived' | 'shown'> };
         let open: Open[] = [];
         for (const r of ready) {
             try {
-                open.push({ ...r, answers: 0, derived: this.derive(task, r.instance.key, r.input[0]) });
+                const shown = Object.fromEntries(
+                    stage.inputs.flatMap((input, i) => (input.derivation === 'value' && ['string', 'number', 'boolean'].includes(typeof r.input[i]) ? [[input.parameter, r.input[i] as JsonValue]] : [])),
+                );
+                const derived = this.derive(task, r.instance.key, r.input[0]);
+                open.push({ ...r, answers: 0, seen: { ...(derived ? { derived } : {}), ...(Object.keys(shown).length > 0 ? { shown } : {}) } });
             } catch (error) {
                 this.failed(stage, task, r.instance.key, r.inputHash, error);
             }
@@ -445,7 +452,7 @@ class ItemRun {
                 value: o.best?.value,
                 labeler: o.best?.labeler,
                 score: o.best?.score,
-                derived: o.derived,
+                ...o.seen,
                 ...extra,
             });
         for (const routeStage of task.route.stages) {
@@ -461,7 +468,7 @@ class ItemRun {
                         o.best = { value: answer.value, score: 1, labeler: answer.labeler };
                         finish(o);
                     } else {
-                        this.record(stage, o.instance.key, 'waiting', { contract: task.contractHash, input: o.inputHash, waitingFor: labeler.name, derived: o.derived, value: o.best?.value, score: o.best?.score, labeler: o.best?.labeler });
+                        this.record(stage, o.instance.key, 'waiting', { contract: task.contractHash, input: o.inputHash, waitingFor: labeler.name, ...o.seen, value: o.best?.value, score: o.best?.score, labeler: o.best?.labeler });
                     }
                 }
                 open = [];
@@ -516,7 +523,7 @@ class ItemRun {
         // Route exhausted without a person: the best answer stands, marked as below the target.
         for (const o of open) {
             if (o.best) finish(o, { reason: 'below the quality target; no person on the route' });
-            else this.record(stage, o.instance.key, 'waiting', { contract: task.contractHash, input: o.inputHash, reason: 'no labeler on the route could answer', derived: o.derived });
+            else this.record(stage, o.instance.key, 'waiting', { contract: task.contractHash, input: o.inputHash, reason: 'no labeler on the route could answer', ...o.seen });
         }
     }
 
