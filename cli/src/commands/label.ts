@@ -63,6 +63,9 @@ export const registerLabel: RegisterCommand = (program, setExitCode) => {
             checkFormat(options.format);
             checkImages(options.images);
             if (formatNamed(options.format).directory && !options.out) throw new UsageError(`--format ${options.format} writes a folder: pass --out DIR`);
+            if (options.history && options.format !== 'jsonl' && options.format !== 'csv') {
+                throw new UsageError(`--history: only jsonl and csv can say which labels were superseded; ${options.format} would import old answers as current ones`);
+            }
             const file = storePath(options.store);
             let store: LabelStore;
             try {
