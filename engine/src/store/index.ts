@@ -1,4 +1,22 @@
-/** The label store: the public surface other parts of dprog import. */
+/**
+ * The label store: the public surface other parts of dprog import.
+ *
+ * ```ts
+ * const store = await LabelStore.open(defaultStorePath(workspace));          // one writer: takes the lock
+ * const label = await store.addLabel({ task: 'spam', item: 'm1', labeler: 'me', labelerKind: 'human', value: 'spam' });
+ * // resolved = journaled and fsynced: survives a crash from here on
+ * await store.supersede(label.id, { labeler: 'me', labelerKind: 'human', value: 'ham' });  // old label kept
+ * store.labels({ task: 'spam' });                                            // current labels, in order added
+ * await store.close();                                                       // snapshot + release the lock
+ *
+ * const reader = await LabelStore.open(path, { readonly: true });           // no lock; sees the journal too
+ * ```
+ *
+ * Errors: StoreLockedError (another writer), StoreCorruptError (damaged file, left untouched),
+ * StoreNotFoundError (read-only and absent), StoreVersionError (newer schema), StoreInputError
+ * (a bad value), StoreReadonlyError (write on a reader or a closed store).
+ * Import/export formats live in `./formats/index.js`.
+ */
 export { LabelStore, defaultStorePath, journalPathOf, lockPathOf, type OpenOptions } from './label-store.js';
 export * from './errors.js';
 export * from './types.js';
