@@ -7,6 +7,7 @@ import { DprogNodeKindProvider } from './node-kind-provider.js';
 import { DprogHoverProvider } from './hover-provider.js';
 import { DprogFormatter } from './formatter.js';
 import { DprogCodeActionProvider } from './code-actions.js';
+import { DprogSemanticTokenProvider } from './semantic-tokens.js';
 
 export const DprogLspModule: Module<DprogServices, PartialLangiumServices> = {
     lsp: {
@@ -14,6 +15,7 @@ export const DprogLspModule: Module<DprogServices, PartialLangiumServices> = {
         HoverProvider: (services) => new DprogHoverProvider(services),
         Formatter: () => new DprogFormatter(),
         CodeActionProvider: (services) => new DprogCodeActionProvider(services),
+        SemanticTokenProvider: (services) => new DprogSemanticTokenProvider(services),
     },
 };
 
