@@ -81,6 +81,10 @@ describe('hand-written files', () => {
             ['m2', ['a', 'b'], 'bob', 'human'],
             ['m3', 7, 'carol', 'human'],
         ]);
+        // No ids in the file: ids come from the content, so importing it again adds nothing.
+        expect(await importLabels(store, { task: 't', format: 'csv', source: join(dir, 'in.csv') })).toEqual({ read: 3, added: 0, alreadyStored: 3 });
+        writeFileSync(join(dir, 'more.csv'), 'item,value,labeler\nm1,spam,alice\nm1,spam,alice\nm1,ham,alice\n');
+        expect(await importLabels(store, { task: 't', format: 'csv', source: join(dir, 'more.csv') })).toEqual({ read: 3, added: 1, alreadyStored: 2 });
         await store.close();
     });
 

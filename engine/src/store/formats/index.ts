@@ -2,10 +2,11 @@
  * Moving a task's labels in and out of the store: `exportLabels` writes a format's files,
  * `importLabels` reads them and adds the labels (idempotently: labels keep their ids).
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { LabelStore } from '../label-store.js';
-import type { Label, LabelerKind } from '../types.js';
+import type { Label, LabelerKind, NewLabel } from '../types.js';
 import { cocoFormat } from './coco.js';
 import { csvFormat } from './csv.js';
 import { FormatError, type FormatName, type ImageSizeOf, type LabelFormat } from './format.js';
@@ -72,7 +73,11 @@ export interface ImportRequest {
     images?: string;
 }
 
-/** Reads a file and adds its labels; returns how many were new and how many were already stored. */
+/**
+ * Reads a file and adds its labels; returns how many were new and how many were already stored.
+ * Labels keep their ids; records without one (files from other tools) get an id derived from their
+ * content, so re-importing a file is harmless.
+ */
 export async function importLabels(store: LabelStore, request: ImportRequest): Promise<{ read: number; added: number; alreadyStored: number }> {
     const format = formatNamed(request.format);
     const imageSize: ImageSizeOf | undefined = request.images ? imageSizesIn(request.images) : undefined;
@@ -82,9 +87,19 @@ export async function importLabels(store: LabelStore, request: ImportRequest): P
               return file ? relative(request.images!, file) : undefined;
           }
         : undefined;
-    const labels = format.import(request.source, { task: request.task, labeler: request.labeler, labelerKind: request.labelerKind, imageSize, resolveItem });
+    const read = format.import(request.source, { task: request.task, labeler: request.labeler, labelerKind: request.labelerKind, imageSize, resolveItem });
+    // Records without an id get one from their content, so importing the same file twice adds nothing.
+    const seen = new Set<string>();
+    const labels = read
+        .map((label) => (label.id === undefined ? { ...label, id: contentId(label) } : label))
+        .filter((label) => !seen.has(label.id!) && seen.add(label.id!));
     const before = store.countLabels({ task: request.task, includeSuperseded: true });
     await store.addLabels(labels);
     const added = store.countLabels({ task: request.task, includeSuperseded: true }) - before;
-    return { read: labels.length, added, alreadyStored: labels.length - added };
+    return { read: read.length, added, alreadyStored: read.length - added };
+}
+
+function contentId(label: NewLabel): string {
+    const content = JSON.stringify([label.task, label.item, label.labeler, label.labelerKind, label.value, label.createdAt ?? null, label.score ?? null, label.gold ?? false]);
+    return `import-${createHash('sha256').update(content).digest('hex').slice(0, 32)}`;
 }
