@@ -8,7 +8,7 @@ export function storePathFor(file: string, store?: string): string {
     return store ? path.resolve(store) : defaultStorePath(path.dirname(path.resolve(file)));
 }
 
-/** Opens the store; `readonly` stores that do not exist yet give undefined (nothing labeled so far). */
+/** Opens the store; a `readonly` store that does not exist yet gives undefined (nothing labeled so far). */
 export async function openStore(file: string, store: string | undefined, readonly: boolean): Promise<LabelStore | undefined> {
     const storePath = storePathFor(file, store);
     if (readonly && !existsSync(storePath)) {

@@ -3,8 +3,10 @@ import { SingleBar, Presets } from 'cli-progress';
 import type { RegisterCommand } from './index.js';
 import { ExitCode, ProgramError, UsageError } from '../errors.js';
 import { printJson, printLine } from '../output.js';
-import { loadLearnProgram } from '../learning-program.js';
-import { openStore } from '../store-option.js';
+import { loadLearnProgram, withDataErrors } from '../learning-program.js';
+import { openStore, storePathFor } from '../store-option.js';
+import { StoreModelVersions } from '../../../engine/src/learning/store-model-versions.js';
+import type { LabelStore } from '../../../engine/src/store/index.js';
 import { SessionCache } from '../../../engine/src/learning/session-cache.js';
 import { openLearningWorkspace } from '../../../engine/src/learning/learning-workspace.js';
 import { ActiveLearner, type StopReason } from '../../../engine/src/learning/active-learning.js';
@@ -41,137 +43,145 @@ export const registerLearn: RegisterCommand = (program, setExitCode) => {
         .option('--seed <seed>', 'seed of the simulated answers (default: the learn block\'s seed)')
         .option('--json', 'print the summary as JSON')
         .action(async (file: string, options: LearnOptions) => {
-            const maxRounds = options.rounds === undefined ? Infinity : Number(options.rounds);
-            if (!(maxRounds >= 1) || (Number.isFinite(maxRounds) && !Number.isInteger(maxRounds))) throw new UsageError(`--rounds must be a positive integer, got '${options.rounds}'.`);
-            if (!options.simulate) {
-                throw new UsageError(
-                    'dprog learn needs people to answer: label in the VS Code annotation panel (then `dprog retrain`), or pass --simulate to draw answers from a gold field.',
-                );
-            }
-            const learnProgram = await loadLearnProgram(file, options.task);
-            if (learnProgram.people.length === 0) {
-                throw new ProgramError(`${file}: task ${options.task} routes to no human labeler; --simulate needs people (e.g. \`labeler crowd: human { accuracy 80% }\` on the route).`);
-            }
-            const sessions = new SessionCache();
-            const store = await openStore(file, options.store, false);
-            const progress = !options.json && process.stderr.isTTY ? new SingleBar({ format: 'labels {bar} {value}/{total} | round {round} | accuracy {accuracy}', hideCursor: true }, Presets.shades_classic) : undefined;
-            try {
-                const ws = await openLearningWorkspace(learnProgram, sessions, store, file);
-                const { labels, learn } = learnProgram;
-                const gold = ws.items.map((item) => {
-                    const value = item.record[options.gold];
-                    if (typeof value !== 'string' || !labels.includes(value)) {
-                        throw new ProgramError(
-                            `${learnProgram.dataset.path}:${item.line}: --simulate needs field '${options.gold}' with one of ${labels.join(', ')} on every item; found ${JSON.stringify(value)}`,
-                        );
-                    }
-                    return labels.indexOf(value);
-                });
-                const stopSplit = learn.stopSplit;
-                const validationLabels = new Map(ws.splits.flatMap((s, i) => (s === stopSplit ? [[i, gold[i]] as [number, number]] : [])));
-                const rng = seededRng(options.seed === undefined ? learn.seed : Number(options.seed));
-                let cost = 0;
-                let answers = 0;
-                let correct = 0;
-                const learner = new ActiveLearner(
-                    { keys: ws.items.map((i) => i.key), features: ws.features, splits: ws.splits, labels, validationLabels },
-                    { ...learn, budget: learn.budget, seed: learn.seed },
-                    {
-                        task: learnProgram.task,
-                        labeler: learnProgram.model.name,
-                        sessions,
-                        versions: ws.versions,
-                        modelDir: ws.modelDir,
-                        initialModel: ws.modelPath,
-                        known: ws.known,
-                        label: async (picks) => {
-                            const results = picks.map((p) => askSimulated(labels[gold[p.position]], labels, learnProgram.people, learnProgram.quality, rng));
-                            await store!.addLabels(
-                                picks.flatMap((p, i) =>
-                                    results[i].answers.map((a) => ({
-                                        task: learnProgram.task,
-                                        item: ws.items[p.position].key,
-                                        labeler: a.labeler,
-                                        labelerKind: 'human' as const,
-                                        value: a.label,
-                                        programVersion: learnProgram.programVersion,
-                                    })),
-                                ),
-                            );
-                            await store!.setAggregates(
-                                picks.map((p, i) => ({
-                                    task: learnProgram.task,
-                                    item: ws.items[p.position].key,
-                                    value: results[i].label,
-                                    confidence: results[i].confidence,
-                                    method: 'one_coin',
-                                    answers: results[i].answers.length,
-                                })),
-                            );
-                            results.forEach((r, i) => {
-                                cost += r.cost;
-                                answers += r.answers.length;
-                                if (r.label === labels[gold[picks[i].position]]) correct++;
-                            });
-                            return results.map((r) => r.label);
-                        },
-                    },
-                );
-                const start = await learner.start();
-                const totalBudget = Number.isFinite(learn.budget) ? learn.budget : ws.splits.filter((s) => s === 'train').length;
-                if (!options.json) {
-                    printLine(`${learnProgram.program} v${learnProgram.programVersion}: learn ${learnProgram.task} using ${learnProgram.model.name} — ${learn.strategy}, diversity ${Math.round(learn.diversity * 100)}%, batch ${learn.batch}, budget ${totalBudget} labels`);
-                    printLine(`${ws.items.length} items (${ws.splits.filter((s) => s === 'train').length} train), ${ws.known.size} already labeled; people: ${learnProgram.people.map((p) => `${p.name} (${pct(p.accuracy).trim()})`).join(', ')}`);
-                    printLine(start ? `starting model ${path.relative(process.cwd(), start.path)}: ${pct(start.validationAccuracy).trim()} on ${stopSplit}` : 'no model yet: the first batch is chosen by k-center coverage (cold start)');
-                }
-                progress?.start(totalBudget, learner.labelsSpent, { round: 0, accuracy: pct(learner.accuracy) });
-                let rounds = 0;
-                let stop: StopReason | undefined = learner.stopReason();
-                while (!stop && rounds < maxRounds) {
-                    const report = await learner.round();
-                    rounds++;
-                    progress?.update(report.labelsSpent, { round: report.round, accuracy: pct(learner.accuracy) });
-                    if (report.retrained) {
-                        if (!options.json) {
-                            progress?.stop();
-                            printLine(`round ${report.round}: ${report.labelsSpent} labels → model v${report.retrained.version}, ${stopSplit} accuracy ${pct(report.retrained.validationAccuracy).trim()}`);
-                            progress?.start(totalBudget, report.labelsSpent, { round: report.round, accuracy: pct(learner.accuracy) });
-                        }
-                    }
-                    stop = learner.stopReason();
-                }
-                progress?.stop();
-                const summary = {
-                    task: learnProgram.task,
-                    model: learnProgram.model.name,
-                    strategy: learn.strategy,
-                    rounds,
-                    labelsSpent: learner.labelsSpent,
-                    answers,
-                    cost: Number(cost.toFixed(2)),
-                    labelAccuracy: answers > 0 ? correct / Math.max(1, learner.labelsSpent - ws.known.size) : undefined,
-                    accuracy: learner.accuracy,
-                    split: stopSplit,
-                    stopped: stop ?? 'rounds',
-                    curve: ws.versions.list(learnProgram.model.name).map((v) => ({ version: v.version, labels: v.trainingLabels, accuracy: v.validationAccuracy, path: v.path })),
-                };
-                if (options.json) {
-                    printJson(summary);
-                } else {
-                    printLine('');
-                    printLine(`labels   ${stopSplit} accuracy   model`);
-                    for (const v of ws.versions.list(learnProgram.model.name)) printLine(`${String(v.trainingLabels).padStart(6)}   ${pct(v.validationAccuracy).padStart(8)}            v${v.version} ${path.relative(process.cwd(), v.path)}`);
-                    const why = { accuracy: 'accuracy target reached', budget: 'label budget spent', exhausted: 'every train item is labeled', rounds: `${rounds} round(s) done` }[stop ?? 'rounds'];
-                    printLine(
-                        `\n${learner.labelsSpent} items labeled (${answers} answers from simulated people, $${cost.toFixed(2)}; aggregated labels ${pct(summary.labelAccuracy).trim()} correct); ` +
-                            `${stopSplit} accuracy ${pct(learner.accuracy).trim()} — ${why}.`,
+            await withDataErrors(async () => {
+                const maxRounds = options.rounds === undefined ? Infinity : Number(options.rounds);
+                if (!(maxRounds >= 1) || (Number.isFinite(maxRounds) && !Number.isInteger(maxRounds))) throw new UsageError(`--rounds must be a positive integer, got '${options.rounds}'.`);
+                if (!options.simulate) {
+                    throw new UsageError(
+                        'dprog learn needs people to answer: label in the VS Code annotation panel (then `dprog retrain`), or pass --simulate to draw answers from a gold field.',
                     );
                 }
-                setExitCode(ExitCode.ok);
-            } finally {
-                progress?.stop();
-                await sessions.releaseAll();
-                await store?.close();
-            }
+                const learnProgram = await loadLearnProgram(file, options.task);
+                if (learnProgram.people.length === 0) {
+                    throw new ProgramError(`${file}: task ${options.task} routes to no human labeler; --simulate needs people (e.g. \`labeler crowd: human { accuracy 80% }\` on the route).`);
+                }
+                const sessions = new SessionCache();
+                // Data, model and stored labels are read first (read-only): bad input fails before anything is written.
+                const reader = await openStore(file, options.store, true);
+                let store: LabelStore | undefined;
+                const progress = !options.json && process.stderr.isTTY ? new SingleBar({ format: 'labels {bar} {value}/{total} | round {round} | accuracy {accuracy}', hideCursor: true }, Presets.shades_classic) : undefined;
+                try {
+                    const ws = await openLearningWorkspace(learnProgram, sessions, storePathFor(file, options.store), reader);
+                    const { labels, learn } = learnProgram;
+                    const gold = ws.items.map((item) => {
+                        const value = item.record[options.gold];
+                        if (typeof value !== 'string' || !labels.includes(value)) {
+                            throw new ProgramError(
+                                `${learnProgram.dataset.path}:${item.line}: --simulate needs field '${options.gold}' with one of ${labels.join(', ')} on every item; found ${JSON.stringify(value)}`,
+                            );
+                        }
+                        return labels.indexOf(value);
+                    });
+                    await reader?.close();
+                    store = (await openStore(file, options.store, false))!;
+                    ws.versions = new StoreModelVersions(store, learnProgram.task);
+                    const stopSplit = learn.stopSplit;
+                    const validationLabels = new Map(ws.splits.flatMap((s, i) => (s === stopSplit ? [[i, gold[i]] as [number, number]] : [])));
+                    const rng = seededRng(options.seed === undefined ? learn.seed : Number(options.seed));
+                    let cost = 0;
+                    let answers = 0;
+                    let correct = 0;
+                    const learner = new ActiveLearner(
+                        { keys: ws.items.map((i) => i.key), features: ws.features, splits: ws.splits, labels, validationLabels },
+                        { ...learn, budget: learn.budget, seed: learn.seed },
+                        {
+                            task: learnProgram.task,
+                            labeler: learnProgram.model.name,
+                            sessions,
+                            versions: ws.versions,
+                            modelDir: ws.modelDir,
+                            initialModel: ws.modelPath,
+                            known: ws.known,
+                            label: async (picks) => {
+                                const results = picks.map((p) => askSimulated(labels[gold[p.position]], labels, learnProgram.people, learnProgram.quality, rng));
+                                await store!.addLabels(
+                                    picks.flatMap((p, i) =>
+                                        results[i].answers.map((a) => ({
+                                            task: learnProgram.task,
+                                            item: ws.items[p.position].key,
+                                            labeler: a.labeler,
+                                            labelerKind: 'human' as const,
+                                            value: a.label,
+                                            programVersion: learnProgram.programVersion,
+                                        })),
+                                    ),
+                                );
+                                await store!.setAggregates(
+                                    picks.map((p, i) => ({
+                                        task: learnProgram.task,
+                                        item: ws.items[p.position].key,
+                                        value: results[i].label,
+                                        confidence: results[i].confidence,
+                                        method: 'one_coin',
+                                        answers: results[i].answers.length,
+                                    })),
+                                );
+                                results.forEach((r, i) => {
+                                    cost += r.cost;
+                                    answers += r.answers.length;
+                                    if (r.label === labels[gold[picks[i].position]]) correct++;
+                                });
+                                return results.map((r) => r.label);
+                            },
+                        },
+                    );
+                    const start = await learner.start();
+                    const totalBudget = Number.isFinite(learn.budget) ? learn.budget : ws.splits.filter((s) => s === 'train').length;
+                    if (!options.json) {
+                        printLine(`${learnProgram.program} v${learnProgram.programVersion}: learn ${learnProgram.task} using ${learnProgram.model.name} — ${learn.strategy}, diversity ${Math.round(learn.diversity * 100)}%, batch ${learn.batch}, budget ${totalBudget} labels`);
+                        printLine(`${ws.items.length} items (${ws.splits.filter((s) => s === 'train').length} train), ${ws.known.size} already labeled; people: ${learnProgram.people.map((p) => `${p.name} (${pct(p.accuracy).trim()})`).join(', ')}`);
+                        printLine(start ? `starting model ${path.relative(process.cwd(), start.path)}: ${pct(start.validationAccuracy).trim()} on ${stopSplit}` : 'no model yet: the first batch is chosen by k-center coverage (cold start)');
+                    }
+                    progress?.start(totalBudget, learner.labelsSpent, { round: 0, accuracy: pct(learner.accuracy) });
+                    let rounds = 0;
+                    let stop: StopReason | undefined = learner.stopReason();
+                    while (!stop && rounds < maxRounds) {
+                        const report = await learner.round();
+                        rounds++;
+                        progress?.update(report.labelsSpent, { round: report.round, accuracy: pct(learner.accuracy) });
+                        if (report.retrained) {
+                            if (!options.json) {
+                                progress?.stop();
+                                printLine(`round ${report.round}: ${report.labelsSpent} labels → model v${report.retrained.version}, ${stopSplit} accuracy ${pct(report.retrained.validationAccuracy).trim()}`);
+                                progress?.start(totalBudget, report.labelsSpent, { round: report.round, accuracy: pct(learner.accuracy) });
+                            }
+                        }
+                        stop = learner.stopReason();
+                    }
+                    progress?.stop();
+                    const summary = {
+                        task: learnProgram.task,
+                        model: learnProgram.model.name,
+                        strategy: learn.strategy,
+                        rounds,
+                        labelsSpent: learner.labelsSpent,
+                        answers,
+                        cost: Number(cost.toFixed(2)),
+                        labelAccuracy: answers > 0 ? correct / Math.max(1, learner.labelsSpent - ws.known.size) : undefined,
+                        accuracy: learner.accuracy,
+                        split: stopSplit,
+                        stopped: stop ?? 'rounds',
+                        curve: ws.versions.list(learnProgram.model.name).map((v) => ({ version: v.version, labels: v.trainingLabels, accuracy: v.validationAccuracy, path: v.path })),
+                    };
+                    if (options.json) {
+                        printJson(summary);
+                    } else {
+                        printLine('');
+                        printLine(`labels   ${stopSplit} accuracy   model`);
+                        for (const v of ws.versions.list(learnProgram.model.name)) printLine(`${String(v.trainingLabels).padStart(6)}   ${pct(v.validationAccuracy).padStart(8)}            v${v.version} ${path.relative(process.cwd(), v.path)}`);
+                        const why = { accuracy: 'accuracy target reached', budget: 'label budget spent', exhausted: 'every train item is labeled', rounds: `${rounds} round(s) done` }[stop ?? 'rounds'];
+                        printLine(
+                            `\n${learner.labelsSpent} items labeled (${answers} answers from simulated people, $${cost.toFixed(2)}; aggregated labels ${pct(summary.labelAccuracy).trim()} correct); ` +
+                                `${stopSplit} accuracy ${pct(learner.accuracy).trim()} — ${why}.`,
+                        );
+                    }
+                    setExitCode(ExitCode.ok);
+                } finally {
+                    progress?.stop();
+                    await sessions.releaseAll();
+                    await reader?.close();
+                    await store?.close();
+                }
+            });
         });
 };

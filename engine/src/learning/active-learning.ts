@@ -7,8 +7,8 @@
  */
 import { join } from 'node:path';
 import type { FeatureMatrix } from '../data/feature-matrix.js';
-import { writeLinearHead } from './onnx-export.js';
-import { projectRows } from './k-center.js';
+import { writeLinearHead, type LinearHead } from './onnx-export.js';
+import { Coverage, projectRows } from './k-center.js';
 import type { ModelVersionStore, ModelVersion } from './model-versions.js';
 import { scoreMatrix } from './scoring.js';
 import { selectBatch, type BatchPick } from './select-batch.js';
@@ -72,6 +72,8 @@ export class ActiveLearner {
     private readonly labeled = new Map<number, number>();
     private readonly points: Float32Array;
     private readonly pointDims: number;
+    /** Distances of every row to the labeled rows, updated as labels arrive (k-center's starting point). */
+    private readonly coverage: Coverage;
     private readonly trainRows: number[];
     private modelPath: string | undefined;
     private probabilities: Float32Array | undefined;
@@ -79,6 +81,7 @@ export class ActiveLearner {
     private rounds = 0;
     private lastAccuracy: number | undefined;
     private versionNumber = 0;
+    private lastHead: LinearHead | undefined;
 
     constructor(
         private readonly pool: LearningPool,
@@ -88,8 +91,10 @@ export class ActiveLearner {
         this.trainRows = pool.splits.flatMap((s, i) => (s === 'train' ? [i] : []));
         this.points = projectRows(pool.features, undefined, settings.seed);
         this.pointDims = Math.min(pool.features.dims, 64);
+        this.coverage = new Coverage(this.points, this.pointDims);
         this.modelPath = context.initialModel;
         for (const [position, label] of context.known ?? []) this.labeled.set(position, label);
+        this.coverage.add(this.labeled.keys());
         for (const v of context.versions.list(context.labeler)) this.versionNumber = Math.max(this.versionNumber, v.version);
     }
 
@@ -144,6 +149,7 @@ export class ActiveLearner {
         const picked = selectBatch({
             candidates,
             labeled: [...this.labeled.keys()],
+            covered: this.labeled.size > 0 ? this.coverage.distances : undefined,
             points: this.points,
             pointDims: this.pointDims,
             probabilities: this.probabilities,
@@ -166,7 +172,8 @@ export class ActiveLearner {
     async retrain(): Promise<ModelVersion> {
         const rows = [...this.labeled.keys()];
         const y = Int32Array.from(rows, (r) => this.labeled.get(r)!);
-        const head = trainSoftmax(this.pool.features.select(rows), y, [...this.pool.labels], { l2: this.settings.l2 });
+        const head = trainSoftmax(this.pool.features.select(rows), y, [...this.pool.labels], { l2: this.settings.l2, initial: this.lastHead });
+        this.lastHead = head;
         this.versionNumber++;
         const path = join(this.context.modelDir, `${this.context.labeler}-v${this.versionNumber}.onnx`);
         writeLinearHead(path, head, { 'dprog.task': this.context.task, 'dprog.trainingLabels': String(rows.length) });
@@ -195,6 +202,7 @@ export class ActiveLearner {
             if (index < 0) throw new Error(`label '${answers[i]}' for ${this.pool.keys[pick.position]} is not one of ${this.pool.labels.join(', ')}`);
             this.labeled.set(pick.position, index);
         });
+        this.coverage.add(picks.map((p) => p.position));
         this.labelsSinceRetrain += picks.length;
     }
 

@@ -44,8 +44,18 @@ export interface KCenterPick {
 /**
  * Picks `k` of `candidates` (row positions in `points`) by farthest-first traversal, starting from
  * the `centers` already covered (e.g. labeled items). With no centers the first pick is random.
+ * `covered`, when given, holds every row's squared distance to centers handled earlier (see
+ * Coverage), so a loop does not re-measure against all labeled items every round.
  */
-export function kCenterGreedy(points: Float32Array, dims: number, candidates: readonly number[], centers: readonly number[], k: number, rng: Rng): KCenterPick[] {
+export function kCenterGreedy(
+    points: Float32Array,
+    dims: number,
+    candidates: readonly number[],
+    centers: readonly number[],
+    k: number,
+    rng: Rng,
+    covered?: Float64Array,
+): KCenterPick[] {
     const n = candidates.length;
     const picks: KCenterPick[] = [];
     if (n === 0 || k <= 0) return picks;
@@ -54,6 +64,7 @@ export function kCenterGreedy(points: Float32Array, dims: number, candidates: re
     for (let i = 0; i < n; i++) own.set(points.subarray(candidates[i] * dims, (candidates[i] + 1) * dims), i * dims);
     // Squared distance to the nearest center; −1 marks a candidate already picked.
     const minDistance = new Float64Array(n).fill(Infinity);
+    if (covered) for (let i = 0; i < n; i++) minDistance[i] = covered[candidates[i]];
     const center = new Float64Array(dims);
     for (const c of centers) {
         center.set(points.subarray(c * dims, (c + 1) * dims));
@@ -65,7 +76,7 @@ export function kCenterGreedy(points: Float32Array, dims: number, candidates: re
         center.set(own.subarray(i * dims, (i + 1) * dims));
         lowerDistances(own, dims, center, minDistance);
     };
-    if (centers.length === 0) take(Math.floor(rng() * n), Infinity);
+    if (centers.length === 0 && !minDistance.some(Number.isFinite)) take(Math.floor(rng() * n), Infinity);
     while (picks.length < Math.min(k, n)) {
         let best = -1;
         let bestDistance = -1;
@@ -111,5 +122,26 @@ function lowerDistances(own: Float32Array, dims: number, center: Float64Array, m
         }
         const sum = s0 + s1 + s2 + s3;
         if (sum < best) minDistance[i] = sum;
+    }
+}
+
+/** Every row's squared distance to the nearest of the centers added so far, kept up to date incrementally. */
+export class Coverage {
+    readonly distances: Float64Array;
+    private readonly center: Float64Array;
+
+    constructor(
+        private readonly points: Float32Array,
+        private readonly dims: number,
+    ) {
+        this.distances = new Float64Array(points.length / dims).fill(Infinity);
+        this.center = new Float64Array(dims);
+    }
+
+    add(rows: Iterable<number>): void {
+        for (const r of rows) {
+            this.center.set(this.points.subarray(r * this.dims, (r + 1) * this.dims));
+            lowerDistances(this.points, this.dims, this.center, this.distances);
+        }
     }
 }

@@ -85,11 +85,20 @@ export async function loadLearningData(program: LearnProgram, sessions: SessionC
 }
 
 /**
- * The class order of a model file: its 'dprog.labels' metadata when it has one (dprog-trained
- * heads), else the label set's order. Throws when the output width disagrees with the classes.
+ * Checks a model file against what it will be fed and asked for — input width `dims` (when given)
+ * and one output column per class — and returns its class order: its 'dprog.labels' metadata when
+ * it has one (dprog-trained heads), else the label set's order.
  */
-export function modelClasses(path: string, labels: readonly string[]): string[] {
+export function modelClasses(path: string, labels: readonly string[], dims?: number): string[] {
     const signature = readOnnxSignature(path);
+    const input = signature.inputs[0];
+    const inputWidth = input?.shape[input.shape.length - 1];
+    if (dims !== undefined && input && typeof inputWidth === 'number' && inputWidth !== dims) {
+        throw new ModelError(
+            `${path}: input '${input.name}' has shape [${input.shape.join(', ')}] but the featurizer produces [batch, ${dims}]; make the declared featurizer size match the model (or retrain it)`,
+            path,
+        );
+    }
     const output = signature.outputs[0];
     const width = output?.shape[output.shape.length - 1];
     if (typeof width === 'number' && width !== labels.length) {

@@ -19,8 +19,11 @@ export interface LearningWorkspace {
     splits: string[];
     /** Row position of every key. */
     positions: Map<string, number>;
-    /** Human or aggregated labels already in the store: row position → label index. */
+    /** Human or aggregated labels of train items already in the store: row position → label index (what training may use). */
     known: Map<number, number>;
+    /** Stored labels of items outside the train bucket, by row position: for measuring, never for training. */
+    heldOut: Map<number, number>;
+    /** Model versions so far; re-point at a writable store (StoreModelVersions) before retraining. */
     versions: ModelVersionStore;
     /** The model to score with now (newest retrained version, else the declared file), if any. */
     modelPath?: string;
@@ -40,21 +43,27 @@ export function humanLabels(store: LabelStore, task: string): Map<string, string
     return out;
 }
 
-export async function openLearningWorkspace(program: LearnProgram, sessions: SessionCache, store?: LabelStore, programFile?: string): Promise<LearningWorkspace> {
+/**
+ * Reads data, featurizes and collects stored labels and versions. `store` is only read (open it
+ * read-only, so bad data or a bad model fails before anything is written); `storePath` places
+ * retrained models in `models/` beside the store, even before the store exists.
+ */
+export async function openLearningWorkspace(program: LearnProgram, sessions: SessionCache, storePath: string, store?: LabelStore): Promise<LearningWorkspace> {
     const data = await loadLearningData(program, sessions);
     const positions = new Map(data.items.map((item, i) => [item.key, i]));
     const known = new Map<number, number>();
+    const heldOut = new Map<number, number>();
     if (store) {
         for (const [key, value] of humanLabels(store, program.task)) {
             const position = positions.get(key);
             const label = program.labels.indexOf(value);
-            // Labels for items no longer in the data, or for members no longer in the label set, are kept in the store but not trained on.
-            if (position !== undefined && label >= 0 && data.splits[position] !== 'test') known.set(position, label);
+            // Labels for items no longer in the data, or for members no longer in the label set, stay in the store unused.
+            if (position === undefined || label < 0) continue;
+            (data.splits[position] === 'train' ? known : heldOut).set(position, label);
         }
     }
     const versions: ModelVersionStore = store ? new StoreModelVersions(store, program.task) : new InMemoryModelVersions();
     const modelPath = currentModelPath(program.model.path, versions.list(program.model.name));
-    if (modelPath) modelClasses(modelPath, program.labels);
-    const base = store ? dirname(store.path) : join(dirname(programFile ?? program.dataset.path), '.dprog');
-    return { program, ...data, positions, known, versions, modelPath, modelDir: join(base, 'models') };
+    if (modelPath) modelClasses(modelPath, program.labels, data.features.dims);
+    return { program, ...data, positions, known, heldOut, versions, modelPath, modelDir: join(dirname(storePath), 'models') };
 }

@@ -13,6 +13,8 @@ export interface BatchRequest {
     candidates: readonly number[];
     /** Row positions already labeled: k-center treats them as covered. */
     labeled: readonly number[];
+    /** Optional: squared distances of every row to the labeled rows, kept by the caller (then `labeled` is not re-measured). */
+    covered?: Float64Array;
     /** Dense [rows, dims] points for k-center (see projectRows). */
     points: Float32Array;
     pointDims: number;
@@ -41,7 +43,9 @@ export function selectBatch(request: BatchRequest): BatchPick[] {
     const rng = seededRng(request.seed);
     if (size <= 0) return [];
     if (!probabilities || !request.classes) {
-        const picks = kCenterGreedy(request.points, request.pointDims, candidates, request.labeled, size, rng);
+        const picks = request.covered
+            ? kCenterGreedy(request.points, request.pointDims, candidates, [], size, rng, request.covered)
+            : kCenterGreedy(request.points, request.pointDims, candidates, request.labeled, size, rng);
         const maxFinite = Math.max(1e-12, ...picks.map((p) => p.distance).filter(Number.isFinite));
         return picks.map((p) => ({ position: p.position, score: Number.isFinite(p.distance) ? p.distance / maxFinite : 1, reason: 'cold_start' }));
     }
@@ -64,8 +68,8 @@ export function selectBatch(request: BatchRequest): BatchPick[] {
     if (diverse === 0) return first;
     const chosen = new Set(first.map((p) => p.position));
     const rest = candidates.filter((p) => !chosen.has(p));
-    const covered = [...request.labeled, ...chosen];
-    const second = kCenterGreedy(request.points, request.pointDims, rest, covered, diverse, rng).map((p) => ({
+    const centers = request.covered ? [...chosen] : [...request.labeled, ...chosen];
+    const second = kCenterGreedy(request.points, request.pointDims, rest, centers, diverse, rng, request.covered).map((p) => ({
         position: p.position,
         score: score(p.position),
         reason: 'diversity' as const,

@@ -13,6 +13,8 @@ export interface TrainOptions {
     maxIterations?: number;
     /** Stop when the gradient's max-norm falls below this. */
     tolerance?: number;
+    /** Start from this head (same dims and labels), e.g. the previous version: retraining on a few more labels then takes a few iterations. */
+    initial?: LinearHead;
 }
 
 /** Loss and gradient of the regularised objective at theta = [W (dims × classes), b (classes)]. */
@@ -65,6 +67,10 @@ export function trainSoftmax(x: FeatureMatrix, y: Int32Array, labels: string[], 
     const n = x.dims * classes + classes;
     const memory = 10;
     const theta = new Float64Array(n);
+    if (options.initial && options.initial.dims === x.dims && options.initial.labels.join('\n') === labels.join('\n')) {
+        theta.set(options.initial.weights);
+        theta.set(options.initial.bias, x.dims * classes);
+    }
     let grad = new Float64Array(n);
     let loss = objective(x, y, classes, l2, theta, grad);
     const s: Float64Array[] = [];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FeatureMatrix } from '../../../engine/src/data/feature-matrix.js';
 import { hashTexts } from '../../../engine/src/data/hashed-featurizer.js';
-import { kCenterGreedy, projectRows } from '../../../engine/src/learning/k-center.js';
+import { Coverage, kCenterGreedy, projectRows } from '../../../engine/src/learning/k-center.js';
 import { seededRng } from '../../../engine/src/learning/random.js';
 import { selectBatch } from '../../../engine/src/learning/select-batch.js';
 import { uncertainty, uncertainties } from '../../../engine/src/learning/uncertainty.js';
@@ -39,6 +39,19 @@ describe('k-center greedy', () => {
         const picks = kCenterGreedy(points, 1, [0, 1, 2, 3, 4, 5], [], 3, seededRng(7));
         const clusters = new Set(picks.map((p) => (xs[p.position] < 5 ? 'a' : xs[p.position] < 15 ? 'b' : 'c')));
         expect(clusters.size).toBe(3);
+    });
+
+    it('gives the same picks from incrementally kept coverage as from re-measuring every labeled item', () => {
+        const rng = seededRng(11);
+        const cloud = Float32Array.from({ length: 500 * 8 }, () => rng());
+        const labeled = [3, 50, 120, 300];
+        const candidates = Array.from({ length: 500 }, (_, i) => i).filter((i) => !labeled.includes(i));
+        const coverage = new Coverage(cloud, 8);
+        coverage.add(labeled.slice(0, 2));
+        coverage.add(labeled.slice(2));
+        const incremental = kCenterGreedy(cloud, 8, candidates, [], 10, seededRng(1), coverage.distances);
+        const full = kCenterGreedy(cloud, 8, candidates, labeled, 10, seededRng(1));
+        expect(incremental).toEqual(full);
     });
 
     it('projects wide sparse rows to 64 dense dimensions, roughly keeping distances', () => {
