@@ -152,15 +152,17 @@ export class DprogCompletionProvider extends DefaultCompletionProvider {
         const candidates = super.getReferenceCandidates(refInfo, context);
         if (refInfo.property === 'labelers' && (isRoute(refInfo.container) || refInfo.container.$type === 'Route')) {
             const task = AstUtils.getContainerOfType(context.node, isTask);
-            return task ? this.labelersFor(task, candidates) : candidates;
+            return task ? this.labelersFor(task, candidates, context.tokenOffset) : candidates;
         }
         return candidates;
     }
 
     /** Labelers that can produce the task's output type (humans always can), not yet in its route. */
-    private labelersFor(task: Task, candidates: Stream<AstNodeDescription>): Stream<AstNodeDescription> {
+    private labelersFor(task: Task, candidates: Stream<AstNodeDescription>, cursor: number): Stream<AstNodeDescription> {
         const wanted = task.output ? typeToString(this.typeComputer.typeOf(task.output)) : undefined;
-        const listed = new Set(task.route?.labelers.map((ref) => ref.$refText) ?? []);
+        const listed = new Set((task.route?.labelers ?? [])
+            .filter((ref) => !ref.$refNode || cursor < ref.$refNode.offset || cursor > ref.$refNode.end)
+            .map((ref) => ref.$refText));
         return candidates.filter((description) => {
             if (listed.has(description.name)) {
                 return false;
