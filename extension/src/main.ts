@@ -9,11 +9,8 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node.js';
 import { registerCommands } from './commands/index.js';
 import { LocalEngine } from './engine/local-engine.js';
-import { createLanguageClient } from './language/client.js';
 import { DprogCodeLensProvider } from './language/code-lens.js';
 import { Metrics } from './metrics.js';
-import { ANNOTATE_VIEW, AnnotatePanel } from './panels/annotate-panel.js';
-import { PREVIEW_VIEW, PreviewPanel } from './panels/preview-panel.js';
 import { storePathFor, type DprogServices } from './services.js';
 import { StatusBar } from './status/status-bar.js';
 
@@ -44,11 +41,12 @@ export function activate(context: vscode.ExtensionContext): void {
         vscode.languages.registerCodeLensProvider({ language: 'dprog' }, codeLens),
         onDidChangeProgress.event(() => codeLens.refresh()),
         new StatusBar(shared),
-        vscode.window.registerWebviewPanelSerializer(ANNOTATE_VIEW, {
-            deserializeWebviewPanel: async (panel, state: unknown) => AnnotatePanel.revive(shared, panel, state),
+        // Panel code loads on first use (here: when VS Code restores a panel after a reload).
+        vscode.window.registerWebviewPanelSerializer('dprog.annotate', {
+            deserializeWebviewPanel: async (panel, state: unknown) => (await import('./panels/annotate-panel.js')).AnnotatePanel.revive(shared, panel, state),
         }),
-        vscode.window.registerWebviewPanelSerializer(PREVIEW_VIEW, {
-            deserializeWebviewPanel: async (panel, state: unknown) => PreviewPanel.revive(shared, panel, state),
+        vscode.window.registerWebviewPanelSerializer('dprog.preview', {
+            deserializeWebviewPanel: async (panel, state: unknown) => (await import('./panels/preview-panel.js')).PreviewPanel.revive(shared, panel, state),
         }),
         { dispose: () => void engine.dispose() },
     );
@@ -56,9 +54,14 @@ export function activate(context: vscode.ExtensionContext): void {
         log.warn('Untrusted workspace: dprog checks programs but runs no model and writes nothing until the workspace is trusted.');
     }
 
-    client = createLanguageClient(context, log);
-    // Not awaited: the server starts in the background; activation is only the wiring above.
-    client.start().catch((error: unknown) => log.error(`the language server did not start: ${String(error)}`));
+    // The language client (and its protocol libraries) loads and starts right after activation
+    // returns, in the background: activation itself is only the wiring above.
+    void import('./language/client.js')
+        .then(({ createLanguageClient }) => {
+            client = createLanguageClient(context, log);
+            return client.start();
+        })
+        .catch((error: unknown) => log.error(`the language server did not start: ${String(error)}`));
 
     const now = performance.now();
     metrics.record('activation', now - loadStart);

@@ -1,6 +1,5 @@
 /** `dprog.openLabelingPanel`: the annotation panel for one task of a program. */
 import * as vscode from 'vscode';
-import { AnnotatePanel } from '../panels/annotate-panel.js';
 import { pickProgram, pickTask, planOf, showError, type DprogServices } from '../services.js';
 
 export function registerOpenLabelingPanel(services: DprogServices): vscode.Disposable {
@@ -11,7 +10,8 @@ export function registerOpenLabelingPanel(services: DprogServices): vscode.Dispo
             const plan = await planOf(services, program);
             if (!plan) return;
             const task = await pickTask(plan, taskArgument, (t) => t.dataset !== null);
-            if (task) AnnotatePanel.createOrShow(services, program, task.name);
+            // Loaded on first use: the panel code (zod schemas, dataset readers) stays out of activation.
+            if (task) (await import('../panels/annotate-panel.js')).AnnotatePanel.createOrShow(services, program, task.name);
         } catch (error) {
             showError(services, error);
         }

@@ -1,6 +1,5 @@
 /** `dprog.previewActiveLearning`: what the learner would ask next, and why. */
 import * as vscode from 'vscode';
-import { PreviewPanel } from '../panels/preview-panel.js';
 import { pickProgram, pickTask, planOf, showError, type DprogServices } from '../services.js';
 
 export function registerPreviewActiveLearning(services: DprogServices): vscode.Disposable {
@@ -11,7 +10,7 @@ export function registerPreviewActiveLearning(services: DprogServices): vscode.D
             const plan = await planOf(services, program);
             if (!plan) return;
             const task = await pickTask(plan, taskArgument, (t) => plan.learn.some((l) => l.task === t.name));
-            if (task) PreviewPanel.createOrShow(services, program, task.name);
+            if (task) (await import('../panels/preview-panel.js')).PreviewPanel.createOrShow(services, program, task.name);
         } catch (error) {
             showError(services, error);
         }

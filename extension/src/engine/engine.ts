@@ -65,6 +65,8 @@ export interface DprogEngine {
     diff(oldProgram: string, newProgram: string, cancel?: Cancellation): Promise<unknown>;
     simulate(program: string, options: { replay: string; item: string; worker: string; label: string; gold?: string; task?: string }, cancel?: Cancellation): Promise<unknown>;
     exportLabels(program: string, task: string, format: string, out: string, cancel?: Cancellation): Promise<void>;
+    /** Gets ready to take labels for the program (opens its store for writing). */
+    prepareToLabel(program: string): Promise<void>;
     /** Adds a person's label; resolves once it is durable. */
     addLabel(program: string, label: NewLabel): Promise<Label>;
     /** Current (not superseded) labels of one task. */

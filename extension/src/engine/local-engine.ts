@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { LabelingPlan } from '../../../engine/src/plan/types.js';
-import { LabelStore } from '../../../engine/src/store/index.js';
+import type { LabelStore } from '../../../engine/src/store/index.js';
 import type { Label, NewLabel } from '../../../engine/src/store/types.js';
 import { CliRunner, type Log } from './cli-runner.js';
 import type { Cancellation, CompileResult, DprogEngine, LearningCurvePoint, ProgramProgress, SampleResult } from './engine.js';
@@ -23,6 +23,11 @@ export interface LocalEngineOptions {
 /** Where Compile writes a program's plan: `.dprog/plans/<file>.plan.json` beside the program. */
 export function planPathFor(program: string): string {
     return path.join(path.dirname(program), '.dprog', 'plans', `${path.basename(program, '.dprog')}.plan.json`);
+}
+
+/** The store code (sql.js and its wasm) loads on first use, not at activation. */
+async function loadStore(): Promise<typeof LabelStore> {
+    return (await import('../../../engine/src/store/index.js')).LabelStore;
 }
 
 export class LocalEngine implements DprogEngine {
@@ -101,6 +106,11 @@ export class LocalEngine implements DprogEngine {
         return store.addLabel(label);
     }
 
+    /** Opens the program's store for writing now, so the first label does not wait for it. */
+    async prepareToLabel(program: string): Promise<void> {
+        await this.store(program);
+    }
+
     async labels(program: string, task: string): Promise<Label[]> {
         return this.read(program, [], (store) => store.labels({ task }));
     }
@@ -133,7 +143,7 @@ export class LocalEngine implements DprogEngine {
         const writer = this.stores.get(storePath);
         if (writer) return query(await writer);
         if (!existsSync(storePath)) return empty;
-        const reader = await LabelStore.open(storePath, { readonly: true });
+        const reader = await (await loadStore()).open(storePath, { readonly: true });
         try {
             return query(reader);
         } finally {
@@ -152,7 +162,7 @@ export class LocalEngine implements DprogEngine {
         const storePath = this.options.storePathFor(program);
         let store = this.stores.get(storePath);
         if (!store) {
-            store = LabelStore.open(storePath);
+            store = loadStore().then((LabelStore) => LabelStore.open(storePath));
             this.stores.set(storePath, store);
             store.catch(() => this.stores.delete(storePath));
         }

@@ -13,6 +13,7 @@ import { isTrusted, planOf, settings, showError, type DprogServices } from '../s
 import { AnnotateSession } from './annotate-session.js';
 import { resourceRoots, webviewHtml } from './webview-html.js';
 
+/** The panel's view type (also in package.json's activationEvents and main.ts's serializer). */
 export const ANNOTATE_VIEW = 'dprog.annotate';
 
 export class AnnotatePanel {
@@ -94,6 +95,7 @@ export class AnnotatePanel {
         if (!task) throw new Error(`${path.basename(program)} has no task '${taskName}' (tasks: ${plan.tasks.map((t) => t.name).join(', ')})`);
         const labeler = settings().labelerName;
         const view = taskView(plan, task, labeler);
+        if (isTrusted()) await this.services.engine.prepareToLabel(program);
         return new AnnotateSession({
             task: view,
             labeler,
@@ -103,7 +105,10 @@ export class AnnotatePanel {
             addLabel: (label) => this.services.engine.addLabel(program, label),
             post: (m) => this.post(m),
             log: (line) => this.services.log.info(line),
-            onLabeled: () => this.services.onDidChangeProgress.fire(program),
+            onLabeled: (_label, durableMs) => {
+                this.services.metrics.record('label durable', durableMs);
+                this.services.onDidChangeProgress.fire(program);
+            },
         });
     }
 

@@ -22,8 +22,8 @@ export interface AnnotateSessionOptions {
     addLabel: (label: NewLabel) => Promise<Label>;
     post: (message: HostToAnnotate) => void;
     log: (line: string) => void;
-    /** Called after each durable label (status bar, CodeLens counts). */
-    onLabeled?: (label: Label) => void;
+    /** Called after each durable label (status bar, CodeLens counts) with the time it took to be durable. */
+    onLabeled?: (label: Label, durableMs: number) => void;
 }
 
 export class AnnotateSession {
@@ -121,7 +121,7 @@ export class AnnotateSession {
         this.acknowledged.set(message.item, ids);
         this.options.log(`labeled ${message.item} = ${clip(JSON.stringify(value))} (${durableMs.toFixed(1)} ms to durable)`);
         this.options.post({ type: 'ack', requestId: message.requestId, item: message.item, labelId: label.id, durableMs });
-        this.options.onLabeled?.(label);
+        this.options.onLabeled?.(label, durableMs);
     }
 
     private drop(why: string): void {

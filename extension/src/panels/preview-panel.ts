@@ -10,6 +10,7 @@ import { previewInbound, previewPanelState, type AlertView, type HostToPreview, 
 import { isTrusted, planOf, showError, type DprogServices } from '../services.js';
 import { resourceRoots, webviewHtml } from './webview-html.js';
 
+/** The panel's view type (also in package.json's activationEvents and main.ts's serializer). */
 export const PREVIEW_VIEW = 'dprog.preview';
 /** Most pool items scored for the histogram. */
 const POOL_LIMIT = 5_000;

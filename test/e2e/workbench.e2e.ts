@@ -1,0 +1,222 @@
+/**
+ * dprog in a real VS Code: code-server + Playwright + Debian Chromium (design/e2e.md). What a
+ * person does, step by step: open the samples, see a broken program's errors in Problems, complete
+ * a label set's members, compile from the palette, label three items with hotkeys and draw a box,
+ * reload and find the labels in the store, and look at the next batch in the preview. Screenshots
+ * go to test-results/e2e/; activation time and label round trips are measured and printed.
+ */
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { LabelStore } from '../../engine/src/store/index.js';
+import {
+    artifacts, missingPrerequisites, openFile, percentile, pickQuickItem, readMetrics, root, runCommand, startWorkbench, waitFor, webviewFrame, type Workbench,
+} from './workbench.js';
+
+const missing = missingPrerequisites();
+const skip = !!missing && process.env.CI !== 'true';
+if (skip) console.warn(`\n[e2e] SKIPPED: the end-to-end suite needs ${missing}. Run .ci/e2e.sh to install them (under CI=true it never skips).\n`);
+
+/** Budgets from the issue: activation < 250 ms, label round trip p95 < 50 ms. */
+const ACTIVATION_BUDGET_MS = 250;
+const ROUND_TRIP_P95_BUDGET_MS = 50;
+/** Labels given after the first three, to measure the round trip on more than a handful. */
+const EXTRA_LABELS = 20;
+
+const BROKEN = `program Broken
+
+labels Verdict { spam, ham }
+
+task classify(e: emails) -> choice<Verdict> {
+    route cascade nobody
+}
+`;
+
+const COMPLETION = `program Completion
+
+dataset frames from images "data/frames/*.png" {
+    split by path { train 100% }
+}
+
+labels Hazard { construction, debris, clear }
+labels Vehicle { car, truck }
+
+labeler me: human
+
+task hazard(f: frames) -> choice<Hazard> { route cascade me }
+task vehicle(f: frames) -> choice<Vehicle> { route cascade me }
+
+flow road(f: frames) {
+    if hazard(f) == 
+}
+`;
+
+describe.skipIf(skip)('dprog in VS Code (code-server + Chromium)', () => {
+    let wb: Workbench;
+    const runDir = path.join(root, '.cache', 'e2e', 'run');
+    const roundTrips: number[] = [];
+    const shot = (name: string) => wb.page.screenshot({ path: path.join(artifacts, `${name}.png`) });
+
+    beforeAll(async () => {
+        if (missing) throw new Error(`CI=true and the end-to-end suite cannot run: missing ${missing}`);
+        mkdirSync(artifacts, { recursive: true });
+        mkdirSync(runDir, { recursive: true });
+        wb = await startWorkbench(runDir);
+        writeFileSync(path.join(wb.workspace, 'broken.dprog'), BROKEN);
+        writeFileSync(path.join(wb.workspace, 'completion.dprog'), COMPLETION);
+    });
+
+    afterAll(async () => {
+        if (wb) {
+            await shot('zz-final').catch(() => undefined);
+            writeFileSync(path.join(artifacts, 'code-server.log'), wb.serverLog());
+            await wb.close();
+        }
+    });
+
+    test('opening a .dprog file activates the extension within budget', async () => {
+        await openFile(wb.page, 'spam/spam.dprog');
+        const activation = await waitFor(() => readMetrics(wb.metricsFile).find((m) => m.name === 'activation'), 60_000, 'the extension to activate');
+        console.log(`[e2e] activation: ${activation.value.toFixed(1)} ms (budget ${ACTIVATION_BUDGET_MS} ms, ratio ${(activation.value / ACTIVATION_BUDGET_MS).toFixed(2)})`);
+        // Syntax highlighting from the TextMate grammar: keywords get their own token colour.
+        await wb.page.waitForSelector('.view-line span[class*="mtk"]');
+        await shot('01-spam-program');
+        expect(activation.value).toBeLessThan(ACTIVATION_BUDGET_MS);
+    });
+
+    test('a broken program shows its errors in the Problems panel', async () => {
+        await openFile(wb.page, 'broken.dprog');
+        await wb.page.keyboard.press('Control+Shift+M');
+        const rows = wb.page.locator('.markers-panel .monaco-list-row');
+        await waitFor(async () => (await rows.allInnerTexts()).some((t) => /emails|nobody/.test(t)), 60_000, 'errors of broken.dprog in Problems');
+        const texts = await rows.allInnerTexts();
+        console.log(`[e2e] problems: ${texts.map((t) => t.replace(/\s+/g, ' ')).join(' | ')}`);
+        await shot('02-problems');
+        expect(texts.some((t) => /emails/.test(t))).toBe(true);
+        expect(texts.some((t) => /nobody/.test(t))).toBe(true);
+        // Close the panel again (the same shortcut toggles it).
+        await wb.page.keyboard.press('Control+Shift+M');
+    });
+
+    test('completion after == offers the members of the right label set', async () => {
+        await openFile(wb.page, 'completion.dprog');
+        const line = wb.page.locator('.view-line', { hasText: 'if hazard(f) ==' });
+        await line.click();
+        await wb.page.keyboard.press('End');
+        await wb.page.keyboard.press('Control+Space');
+        const rows = wb.page.locator('.suggest-widget .monaco-list-row');
+        await waitFor(async () => (await rows.count()) > 0, 30_000, 'completion proposals');
+        await wb.page.waitForTimeout(500);
+        const labels = (await rows.allInnerTexts()).map((t) => t.split('\n')[0].trim());
+        console.log(`[e2e] completion after '==': ${labels.join(', ')}`);
+        await shot('03-completion');
+        await wb.page.keyboard.press('Escape');
+        expect(labels).toEqual(expect.arrayContaining(['construction', 'debris', 'clear']));
+        expect(labels).not.toContain('car');
+        expect(labels).not.toContain('truck');
+    });
+
+    test('Compile from the palette writes the plan', async () => {
+        await openFile(wb.page, 'spam/spam.dprog');
+        await runCommand(wb.page, 'Data Program: Compile');
+        const planPath = path.join(wb.workspace, 'spam', '.dprog', 'plans', 'spam.plan.json');
+        await waitFor(() => existsSync(planPath), 90_000, `the plan at ${planPath}`);
+        const plan = JSON.parse(readFileSync(planPath, 'utf8')) as { schema: string; program: string; tasks: Array<{ name: string }> };
+        expect(plan.schema).toBe('dprog.plan/v1');
+        expect(plan.program).toBe('SpamTriage');
+        expect(plan.tasks.map((t) => t.name)).toContain('classify');
+        await wb.page.waitForSelector('.notifications-toasts .notification-toast', { timeout: 30_000 });
+        await shot('04-compiled');
+    });
+
+    test('the labeling panel labels three items with hotkeys', async () => {
+        await runCommand(wb.page, 'Data Program: Open Labeling Panel');
+        const frame = await webviewFrame(wb.page, '.choices button[data-class="spam"]', 120_000);
+        await shot('05-labeling-panel');
+        const position = () => frame.locator('[data-testid="position"]').innerText();
+        for (const key of ['s', 'h', 's']) {
+            const before = await position();
+            await frame.locator('.choices').first().focus();
+            await frame.locator('body').press(key);
+            await waitFor(async () => (await position()) !== before, 10_000, `the panel to move on after '${key}'`);
+        }
+        expect(JSON.parse((await frame.locator('body').getAttribute('data-round-trips')) ?? '[]')).toHaveLength(3);
+        await shot('06-labeled-three');
+        // More labels, for a round-trip percentile worth the name.
+        for (let i = 0; i < EXTRA_LABELS; i++) {
+            const before = await position();
+            await frame.locator('body').press(i % 2 ? 'h' : 's');
+            await waitFor(async () => (await position()) !== before, 10_000, 'the panel to move on');
+        }
+        const trips = JSON.parse((await frame.locator('body').getAttribute('data-round-trips')) ?? '[]') as number[];
+        expect(trips).toHaveLength(3 + EXTRA_LABELS);
+        roundTrips.push(...trips);
+    });
+
+    test('a box is drawn on a document page and saved', async () => {
+        await openFile(wb.page, 'documents/documents.dprog');
+        await runCommand(wb.page, 'Data Program: Open Labeling Panel');
+        await pickQuickItem(wb.page, 'regions');
+        const frame = await webviewFrame(wb.page, '.image-tool .viewport img', 120_000);
+        await waitFor(() => frame.locator('.image-tool .viewport img').evaluate((img) => (img as HTMLImageElement).naturalWidth > 0), 30_000, 'the page image to load');
+        const box = await frame.locator('.image-tool .viewport').boundingBox();
+        if (!box) throw new Error('no viewport');
+        const start = { x: box.x + box.width * 0.3, y: box.y + box.height * 0.3 };
+        await wb.page.mouse.move(start.x, start.y);
+        await wb.page.mouse.down();
+        await wb.page.mouse.move(start.x + 120, start.y + 40, { steps: 8 });
+        await wb.page.mouse.up();
+        await waitFor(async () => (await frame.locator('.image-tool').getAttribute('data-shapes')) === '1', 10_000, 'the drawn box');
+        await shot('07-box-drawn');
+        const before = await frame.locator('[data-testid="position"]').innerText();
+        await frame.locator('.image-tool .viewport').press('Enter');
+        await waitFor(async () => (await frame.locator('[data-testid="position"]').innerText()) !== before, 10_000, 'the box to be saved');
+        const trips = JSON.parse((await frame.locator('body').getAttribute('data-round-trips')) ?? '[]') as number[];
+        roundTrips.push(...trips);
+    });
+
+    test('after a reload the labels are in the store', async () => {
+        await runCommand(wb.page, 'Developer: Reload Window');
+        await wb.page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+        await wb.page.waitForTimeout(3000);
+        const read = async (program: string, task: string) => {
+            const store = await LabelStore.open(path.join(wb.workspace, program, '.dprog', 'labels.sqlite'), { readonly: true });
+            try {
+                return store.labels({ task, labelerKind: 'human' });
+            } finally {
+                await store.close();
+            }
+        };
+        const spam = (await read('spam', 'classify')).sort((x, y) => x.createdAt.localeCompare(y.createdAt));
+        expect(spam).toHaveLength(3 + EXTRA_LABELS);
+        expect(spam.slice(0, 3).map((l) => l.value)).toEqual(['spam', 'ham', 'spam']);
+        expect(new Set(spam.map((l) => l.item)).size).toBe(spam.length);
+        const regions = await read('documents', 'regions');
+        expect(regions).toHaveLength(1);
+        expect(regions[0].value).toEqual([expect.objectContaining({ label: 'line', width: expect.any(Number), height: expect.any(Number) })]);
+        // The panels come back through their serializers.
+        await webviewFrame(wb.page, '[data-testid="position"]', 60_000);
+        await shot('08-after-reload');
+    });
+
+    test('the preview panel shows the next batch', async () => {
+        await openFile(wb.page, 'spam/spam.dprog');
+        await runCommand(wb.page, 'Data Program: Preview Active Learning');
+        const frame = await webviewFrame(wb.page, 'table[data-testid="batch"] tbody tr', 180_000);
+        const rows = await frame.locator('table[data-testid="batch"] tbody tr').count();
+        console.log(`[e2e] preview: next batch of ${rows} items`);
+        expect(rows).toBeGreaterThan(0);
+        await shot('09-preview');
+    });
+
+    test('label round trips are within budget', () => {
+        const hostDurable = readMetrics(wb.metricsFile).filter((m) => m.name === 'label durable');
+        expect(roundTrips.length).toBeGreaterThanOrEqual(4);
+        const p95 = percentile(roundTrips, 95);
+        console.log(
+            `[e2e] label round trip (submit → durable → acknowledged, in the webview): n=${roundTrips.length} p50=${percentile(roundTrips, 50).toFixed(1)} ms p95=${p95.toFixed(1)} ms (budget ${ROUND_TRIP_P95_BUDGET_MS} ms, ratio ${(p95 / ROUND_TRIP_P95_BUDGET_MS).toFixed(2)})` +
+                (hostDurable.length ? `; in the host, durable after p95=${percentile(hostDurable.map((m) => m.value), 95).toFixed(1)} ms` : ''),
+        );
+        expect(p95).toBeLessThan(ROUND_TRIP_P95_BUDGET_MS);
+    });
+});

@@ -1,0 +1,191 @@
+/**
+ * Driving a real VS Code workbench: code-server (VS Code's workbench in a browser, with a real
+ * Node extension host) and Debian's Chromium through playwright-core, as in design/e2e.md.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import * as path from 'node:path';
+import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+
+export const root = path.resolve(__dirname, '..', '..');
+export const codeServerBin = path.join(root, '.cache', 'code-server', 'node_modules', '.bin', 'code-server');
+export const chromiumBin = process.env.DPROG_E2E_CHROMIUM ?? '/usr/bin/chromium';
+export const vsix = path.join(root, 'dprog.vsix');
+export const artifacts = path.join(root, 'test-results', 'e2e');
+
+/** Why the end-to-end suite cannot run here, or undefined when it can. */
+export function missingPrerequisites(): string | undefined {
+    const missing = [
+        !existsSync(chromiumBin) && `Chromium (${chromiumBin}; apt-get install chromium)`,
+        !existsSync(codeServerBin) && `code-server (${path.relative(root, codeServerBin)}; see .ci/e2e.sh)`,
+        !existsSync(vsix) && 'dprog.vsix (npm run package)',
+    ].filter(Boolean);
+    return missing.length ? missing.join(', ') : undefined;
+}
+
+async function freePort(): Promise<number> {
+    return new Promise((resolve, reject) => {
+        const server = createServer();
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', () => {
+            const address = server.address();
+            server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+        });
+    });
+}
+
+export interface Workbench {
+    page: Page;
+    browser: Browser;
+    server: ChildProcess;
+    workspace: string;
+    metricsFile: string;
+    serverLog: () => string;
+    close: () => Promise<void>;
+}
+
+/** Copies samples/ (without stores or plans) into a fresh workspace folder, so runs start clean. */
+export function freshWorkspace(dir: string): string {
+    rmSync(dir, { recursive: true, force: true });
+    cpSync(path.join(root, 'samples'), dir, { recursive: true, filter: (source) => !/[\\/]\.dprog$/.test(source) });
+    // The documents sample points at OCR models in node_modules two folders up from the program.
+    const modelsLink = path.join(dir, '..', 'node_modules');
+    rmSync(modelsLink, { recursive: true, force: true });
+    symlinkSync(path.join(root, 'node_modules'), modelsLink, 'dir');
+    return dir;
+}
+
+export async function startWorkbench(runDir: string): Promise<Workbench> {
+    const extensions = path.join(runDir, 'extensions');
+    const userData = path.join(runDir, 'user');
+    const workspace = freshWorkspace(path.join(runDir, 'workspace', 'samples'));
+    mkdirSync(path.join(userData, 'User'), { recursive: true });
+    writeFileSync(
+        path.join(userData, 'User', 'settings.json'),
+        JSON.stringify({
+            'workbench.startupEditor': 'none',
+            'workbench.tips.enabled': false,
+            'workbench.enableExperiments': false,
+            'extensions.ignoreRecommendations': true,
+            'telemetry.telemetryLevel': 'off',
+            'security.workspace.trust.enabled': false,
+            'chat.disableAIFeatures': true,
+            'editor.quickSuggestions': { other: false, comments: false, strings: false },
+            'window.restoreWindows': 'all',
+        }),
+    );
+    const install = spawnSync(codeServerBin, ['--install-extension', vsix, '--force', '--extensions-dir', extensions, '--user-data-dir', userData], { encoding: 'utf8', timeout: 180_000 });
+    if (install.status !== 0) throw new Error(`installing dprog.vsix into code-server failed:\n${install.stdout}\n${install.stderr}`);
+    const port = await freePort();
+    const metricsFile = path.join(runDir, 'metrics.jsonl');
+    rmSync(metricsFile, { force: true });
+    let log = '';
+    const server = spawn(
+        codeServerBin,
+        ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--extensions-dir', extensions, '--user-data-dir', userData, workspace],
+        { env: { ...process.env, DPROG_METRICS_FILE: metricsFile }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    server.stdout!.on('data', (d: Buffer) => (log += d.toString()));
+    server.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+    await waitFor(async () => {
+        try {
+            return (await fetch(`http://127.0.0.1:${port}/healthz`)).ok;
+        } catch {
+            return false;
+        }
+    }, 60_000, 'code-server to listen');
+    const browser = await chromium.launch({
+        executablePath: chromiumBin,
+        args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+    });
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
+    await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+    return {
+        page,
+        browser,
+        server,
+        workspace,
+        metricsFile,
+        serverLog: () => log,
+        close: async () => {
+            await browser.close().catch(() => undefined);
+            if (server.exitCode === null) {
+                server.kill('SIGTERM');
+                await new Promise((resolve) => setTimeout(resolve, 500));
+                if (server.exitCode === null) server.kill('SIGKILL');
+            }
+        },
+    };
+}
+
+export async function waitFor<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs: number, what: string): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+        const value = await probe();
+        if (value) return value;
+        if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+}
+
+/** Opens a workspace file by Quick Open (Ctrl+P), as a person does. */
+export async function openFile(page: Page, relative: string): Promise<void> {
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(relative);
+    await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: 15_000 });
+    await page.waitForTimeout(300);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(`.tab[aria-label*="${path.basename(relative)}"]`, { timeout: 15_000 });
+}
+
+/** Runs a command from the palette (F1, its title, Enter). */
+export async function runCommand(page: Page, title: string): Promise<void> {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${title}`);
+    await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${title}"]`, { timeout: 15_000 });
+    await page.keyboard.press('Enter');
+}
+
+/** Picks an entry in an open quick pick. */
+export async function pickQuickItem(page: Page, label: string): Promise<void> {
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(label);
+    await page.waitForTimeout(300);
+    await page.keyboard.press('Enter');
+}
+
+/** The webview frame that contains `selector` (webviews live in nested iframes). */
+export async function webviewFrame(page: Page, selector: string, timeoutMs = 60_000): Promise<Frame> {
+    return waitFor(async () => {
+        for (const frame of page.frames()) {
+            try {
+                if (await frame.$(selector)) return frame;
+            } catch {
+                // detached frames
+            }
+        }
+        return undefined;
+    }, timeoutMs, `a webview with ${selector}`);
+}
+
+export interface MetricLine {
+    name: string;
+    value: number;
+}
+
+export function readMetrics(file: string): MetricLine[] {
+    if (!existsSync(file)) return [];
+    return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as MetricLine);
+}
+
+export function percentile(values: readonly number[], p: number): number {
+    const sorted = [...values].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
