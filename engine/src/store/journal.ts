@@ -97,6 +97,8 @@ export class JournalWriter {
     private length: number;
     /** A failed append could not be cut back: appending more would bury a torn line. */
     private broken = false;
+    /** A reset that failed after its snapshot was written; it must succeed before the next append. */
+    private pendingBase: number | undefined;
 
     private constructor(
         readonly path: string,
@@ -120,6 +122,11 @@ export class JournalWriter {
     append(entries: JournalEntry[]): void {
         if (this.broken) {
             throw new Error(`${this.path}: an earlier write to the journal failed and could not be undone; close the store and open it again`);
+        }
+        if (this.pendingBase !== undefined) {
+            // The last snapshot is on disk but the journal still names the one before: entries
+            // appended now would be skipped on replay. Finish the reset first (or fail this write).
+            this.reset(this.pendingBase);
         }
         const start = this.length;
         try {
@@ -152,9 +159,11 @@ export class JournalWriter {
     /** Empties the journal after a snapshot of generation `base`. */
     reset(base: number): void {
         closeSync(this.fd);
+        this.pendingBase = base;
         try {
             writeHeaderAtomically(this.path, base);
             this.bytes = 0;
+            this.pendingBase = undefined;
         } finally {
             // Whether or not the new journal made it, keep appending to the one on disk.
             this.fd = openSync(this.path, 'a');

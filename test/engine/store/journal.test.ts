@@ -1,5 +1,5 @@
 /** The journal on its own: a failed append leaves no trace, entries split into lines read back whole. */
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { JournalWriter, readJournal, type JournalEntry } from '../../../engine/src/store/journal.js';
@@ -56,5 +56,24 @@ describe('journal', () => {
         expect(() => readJournal(path)).toThrow(/line 1 of the journal is not valid JSON/);
         writeFileSync(path, '{"some":"json"}\n');
         expect(() => readJournal(path)).toThrow(/line 1: not a dprog journal header/);
+    });
+});
+
+describe('journal reset after a snapshot', () => {
+    it('finishes a failed reset before appending, so new entries are never filed under an old snapshot', () => {
+        const path = join(dir, 'j');
+        const writer = JournalWriter.create(path, 1);
+        writer.append([{ op: 'labels', labels: [label('before')], supersede: [] }]);
+        // The reset cannot write its temporary file (a folder is in the way): it fails.
+        mkdirSync(`${path}.tmp-${process.pid}`);
+        expect(() => writer.reset(2)).toThrow();
+        expect(readJournal(path)!.base).toBe(1);
+        expect(() => writer.append([{ op: 'labels', labels: [label('refused')], supersede: [] }])).toThrow();
+        rmSync(`${path}.tmp-${process.pid}`, { recursive: true });
+        writer.append([{ op: 'labels', labels: [label('after')], supersede: [] }]);
+        writer.close();
+        const content = readJournal(path)!;
+        expect(content.base).toBe(2);
+        expect(content.entries.flatMap((e) => (e.op === 'labels' ? e.labels.map((l) => l.id) : []))).toEqual(['after']);
     });
 });
