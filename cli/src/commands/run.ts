@@ -3,7 +3,8 @@ import { MultiBar, Presets, type SingleBar } from 'cli-progress';
 import type { RegisterCommand } from './index.js';
 import { diffPlans } from '../../../language-server/src/compiler/migrate.js';
 import { DataError } from '../../../engine/src/data/errors.js';
-import { runPlan, type RunSummary } from '../../../engine/src/executor/executor.js';
+import { flowsToRun, runPlan, type RunSummary } from '../../../engine/src/executor/executor.js';
+import { peopleQueue, type QueuedWork } from '../../../engine/src/executor/people-queue.js';
 import { SessionCache } from '../../../engine/src/learning/session-cache.js';
 import { ModelError } from '../../../engine/src/learning/errors.js';
 import type { Migration } from '../../../engine/src/plan/migration.js';
@@ -13,6 +14,9 @@ import { printJson, printLine } from '../output.js';
 import { openStore, previousPlan, savePlan } from '../plan-store.js';
 import { formatDiagnostic } from '../program.js';
 import { storePathFor } from '../store-option.js';
+
+/** How many queued items --json lists. */
+const QUEUE_SHOWN = 20;
 
 interface RunOptions {
     store?: string;
@@ -51,6 +55,7 @@ export const registerRun: RegisterCommand = (program, setExitCode) => {
             const bars = !options.json && process.stderr.isTTY ? new MultiBar({ format: '{flow} {bar} {value}/{total} items', hideCursor: true, clearOnComplete: false }, Presets.shades_classic) : undefined;
             const flowBars = new Map<string, SingleBar>();
             let summary: RunSummary;
+            let queue: QueuedWork[];
             let migration: Migration | undefined;
             try {
                 const previous = previousPlan(store, plan.program).plan;
@@ -73,6 +78,7 @@ export const registerRun: RegisterCommand = (program, setExitCode) => {
                         bar.update(done, { flow });
                     },
                 });
+                queue = peopleQueue(store, plan, flowsToRun(plan));
                 // Recorded once the run has gone through: the next run's migration starts from here.
                 await savePlan(store, plan);
             } catch (error) {
@@ -89,6 +95,8 @@ export const registerRun: RegisterCommand = (program, setExitCode) => {
                     stages: summary.stages,
                     labels: summary.labels,
                     failures: summary.failures,
+                    // The first work for people, least certain first (the store holds the whole queue).
+                    queue: queue.slice(0, QUEUE_SHOWN).map(({ task, item, waitingFor, score }) => ({ task, item, waitingFor, score })),
                     ...(migration ? { migration: migration.tasks.map((t) => ({ task: t.task, action: t.action })) } : {}),
                 });
                 return;
@@ -103,6 +111,10 @@ export const registerRun: RegisterCommand = (program, setExitCode) => {
             }
             const labels = Object.entries(summary.labels);
             printLine(`labels: ${labels.length === 0 ? 'none yet' : labels.map(([l, n]) => `${l} ${n}`).join(', ')}`);
+            if (queue.length > 0) {
+                printLine(`next for people (${queue.length} waiting, least certain first):`);
+                for (const q of queue.slice(0, 5)) printLine(`  ${q.task} ${q.item} → ${q.waitingFor}${q.score === null ? '' : ` (model ${(q.score * 100).toFixed(1)}% sure${typeof q.proposal === 'string' ? `: "${q.proposal}"` : ''})`}`);
+            }
             for (const f of summary.failures) printLine(`failed: ${f.flow} ${f.stage} ${f.item}: ${f.message}`);
         });
 };

@@ -20,7 +20,7 @@ import { contentHash } from '../plan/hash.js';
 import type { Migration } from '../plan/migration.js';
 import type { LabelingPlan, PlanFlow, PlanModelLabeler, PlanRulesLabeler, PlanStage, PlanTask } from '../plan/types.js';
 import type { LabelStore } from '../store/label-store.js';
-import type { JsonValue, Label, NewLabel, StageState } from '../store/types.js';
+import type { Aggregate, JsonValue, Label, NewLabel, StageState } from '../store/types.js';
 import { evaluate, parseExpression, UNKNOWN, type Environment, type Expr } from './expression.js';
 import { readFlowItems, type FlowItem } from './flow-items.js';
 import { ModelRunner, type ModelAnswer, type ModelInputValue } from './model-runner.js';
@@ -248,6 +248,7 @@ class ItemRun {
     private image: RgbImage | Error | undefined;
     private imagePath: string | undefined;
     private readonly states: StageState[] = [];
+    private readonly aggregates: Aggregate[] = [];
 
     constructor(
         private readonly executor: PlanExecutor,
@@ -262,6 +263,8 @@ class ItemRun {
         for (const stage of this.flow.stages) {
             this.results.set(stage.id, new Map());
             await this.runStage(stage);
+            // Final answers first: a state says `done` only once its aggregate is durable.
+            await this.executor.opts.store.setAggregates(this.aggregates.splice(0));
             await this.executor.opts.store.setStageStates(this.states.splice(0));
         }
     }
@@ -384,6 +387,12 @@ class ItemRun {
             const inputHash = contentHash(input).slice(0, 16);
             const kept = this.executor.validState(this.previous.get(stage.id)?.get(instance.key), task, inputHash);
             if (kept && (kept.status === 'done' || kept.status === 'skipped')) {
+                const stored = this.previous.get(stage.id)?.get(instance.key)?.detail as unknown as Detail;
+                if (kept.status === 'done' && stored.value !== kept.detail.value && kept.detail.value !== undefined) {
+                    // Carried over by a migration (a renamed member): the final answer follows.
+                    const previous = this.executor.opts.store.getAggregate(task.name, instance.key);
+                    if (previous) this.aggregates.push({ ...previous, value: kept.detail.value, updatedAt: undefined });
+                }
                 this.record(stage, instance.key, kept.status, kept.detail);
                 continue;
             }
@@ -445,7 +454,10 @@ class ItemRun {
                 this.failed(stage, task, r.instance.key, r.inputHash, error);
             }
         }
-        const finish = (o: Open, extra: Partial<Detail> = {}) =>
+        const finish = (o: Open, extra: Partial<Detail> = {}) => {
+            if (o.best) {
+                this.aggregates.push({ task: task.name, item: o.instance.key, value: o.best.value, confidence: o.best.score, method: `route ${task.route.strategy}`, answers: Math.max(1, o.answers) });
+            }
             this.record(stage, o.instance.key, 'done', {
                 contract: task.contractHash,
                 input: o.inputHash,
@@ -455,6 +467,7 @@ class ItemRun {
                 ...o.seen,
                 ...extra,
             });
+        };
         for (const routeStage of task.route.stages) {
             if (open.length === 0) break;
             const labeler = plan.labelers.find((l) => l.name === routeStage.labeler);

@@ -85,6 +85,21 @@ describe('tickets: if/else on rule labels, for … where over spans', () => {
         expect(incident.get('T-1005')?.status).toBe('waiting');
         expect(first.labels.topic_rules).toBeGreaterThan(0);
         expect(first.labels.agent).toBeUndefined();
+        // Final answers are the task's aggregates; the people's queue lists what waits, least certain first.
+        await withStore((s) => expect(s.getAggregate('topic', 'T-1001')).toMatchObject({ value: 'billing', method: 'route cascade' }));
+        const queue = (first as RunJson & { queue: Array<{ task: string; item: string; waitingFor: string; score: number | null }> }).queue;
+        expect(queue.find((q) => q.task === 'topic' && q.item === 'T-1004')).toMatchObject({ waitingFor: 'agent', score: null });
+        expect(queue.filter((q) => q.task === 'mentions').map((q) => q.item)).toEqual([...mentions].filter(([, s]) => s.status === 'waiting').map(([k]) => k).sort());
+    });
+
+    test('--limit N runs only the first N items', () => {
+        const result = spawnSync(process.execPath, [path.join(root, 'bin/dprog.cjs'), 'run', 'tickets.dprog', '--store', path.join(dir, 'limited.sqlite'), '--limit', '3', '--json'], { cwd: dir, encoding: 'utf8' });
+        expect(result.status).toBe(0);
+        const topic = (JSON.parse(result.stdout) as RunJson).stages.find((s) => s.task === 'topic')!;
+        expect(topic.done + topic.waitingForPeople + topic.pending).toBe(3);
+        const bad = spawnSync(process.execPath, [path.join(root, 'bin/dprog.cjs'), 'run', 'tickets.dprog', '--limit', 'two', '--json'], { cwd: dir, encoding: 'utf8' });
+        expect(bad.status).toBe(2);
+        expect(JSON.parse(bad.stdout).error.message).toMatch(/--limit must be a positive integer, got 'two'/);
     });
 
     test("people's answers move items on: spans feed the loop, `where` keeps products, `.text` is the highlighted text", async () => {
@@ -124,6 +139,7 @@ describe('tickets: if/else on rule labels, for … where over spans', () => {
         const after = run();
         expect(after.labels).toEqual(before.labels);
         expect((await states('1:topic')).get('T-1001')).toMatchObject({ status: 'done', detail: { value: 'payments' } });
+        await withStore((s) => expect(s.getAggregate('topic', 'T-1001')?.value).toBe('payments'));
         expect((await states('3:product_line')).get('T-1001#0')?.status).toBe('waiting');
 
         // Urgency's labels mean something else now: the urgency rules answer again, topic's do not.

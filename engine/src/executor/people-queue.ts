@@ -1,0 +1,41 @@
+/**
+ * The work waiting for people after a run, in the order to do it: per task, the items the models
+ * were least sure of first (an item no model could answer at all is the least sure), as
+ * uncertainty sampling would pick them, then by key so the order is stable. A task with a
+ * `learn` block samples only `train` items for its model; review work is not sampling, so every
+ * waiting item is listed.
+ */
+import type { LabelingPlan, PlanFlow } from '../plan/types.js';
+import type { LabelStore } from '../store/label-store.js';
+import type { JsonValue } from '../store/types.js';
+import { runName } from './executor.js';
+
+export interface QueuedWork {
+    flow: string;
+    stage: string;
+    task: string;
+    item: string;
+    /** The person (human labeler) the route asks next. */
+    waitingFor: string;
+    /** The best automatic answer so far and its confidence, when a model or rule answered. */
+    proposal: JsonValue | null;
+    score: number | null;
+    /** A derived input's file (an image crop) to show. */
+    derived: string | null;
+}
+
+export function peopleQueue(store: LabelStore, plan: LabelingPlan, flows: readonly PlanFlow[]): QueuedWork[] {
+    const queue: QueuedWork[] = [];
+    for (const flow of flows) {
+        for (const stage of flow.stages) {
+            const waiting = store.stageStates({ run: runName(plan, flow), stage: stage.id, status: 'waiting' }).flatMap((s) => {
+                const d = (s.detail ?? {}) as { waitingFor?: string; value?: JsonValue; score?: number; derived?: string };
+                if (!d.waitingFor) return [];
+                return [{ flow: flow.name, stage: stage.id, task: stage.task, item: s.item, waitingFor: d.waitingFor, proposal: d.value ?? null, score: d.score ?? null, derived: d.derived ?? null }];
+            });
+            waiting.sort((a, b) => (a.score ?? -1) - (b.score ?? -1) || (a.item < b.item ? -1 : a.item > b.item ? 1 : 0));
+            queue.push(...waiting);
+        }
+    }
+    return queue;
+}
