@@ -47,17 +47,29 @@ export function validatePlan(value: unknown): LabelingPlan {
 
 /**
  * JSON with object keys sorted at every level: the input to content hashes, so a hash does not
- * depend on the order fields were written in.
+ * depend on the order fields were written in. (Native JSON.stringify with a key-sorting replacer:
+ * several times faster than a hand-written walk on multi-megabyte plans.)
  */
 export function canonicalJson(value: unknown): string {
-    if (value === null || typeof value !== 'object') {
-        return JSON.stringify(value) ?? 'null';
+    return JSON.stringify(value, sortKeys) ?? 'null';
+}
+
+function sortKeys(_key: string, value: unknown): unknown {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        return value;
     }
-    if (Array.isArray(value)) {
-        return `[${value.map(canonicalJson).join(',')}]`;
+    const record = value as Record<string, unknown>;
+    const keys = Object.keys(record);
+    let sorted = true;
+    for (let i = 1; i < keys.length && sorted; i++) {
+        sorted = keys[i - 1] < keys[i];
     }
-    const entries = Object.entries(value as Record<string, unknown>)
-        .filter(([, v]) => v !== undefined)
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+    if (sorted) {
+        return value;
+    }
+    const copy: Record<string, unknown> = {};
+    for (const key of keys.sort()) {
+        copy[key] = record[key];
+    }
+    return copy;
 }

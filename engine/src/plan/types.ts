@@ -179,7 +179,11 @@ export interface PlanTask {
     show: PlanShown[];
     /** Skills a human labeler must have (`requires skills`). */
     skills: string[];
-    /** Every labeler of the program that could label this task, with whether and why not. Declaration order. */
+    /**
+     * The labelers that can label this task (humans with the required skills; models and rules with
+     * its output type, rules over its dataset), plus any labeler its route names that cannot, with
+     * why not. Declaration order.
+     */
     eligible: PlanEligibility[];
     route: PlanRoute;
     quality: PlanQuality;

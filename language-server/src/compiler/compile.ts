@@ -7,7 +7,7 @@ import {
     type Expression, type Parameter,
 } from '../generated/ast.js';
 import { withPlanHash } from '../../../engine/src/plan/hash.js';
-import { PLAN_SCHEMA, type LabelingPlan, type PlanFlow, type PlanTask, type PlanWarning } from '../../../engine/src/plan/types.js';
+import { PLAN_SCHEMA, type LabelingPlan, type PlanFlow, type PlanStage, type PlanTask, type PlanWarning } from '../../../engine/src/plan/types.js';
 import type { DprogType } from '../types/type-descriptions.js';
 import { planDataset, planLabelSet } from './datasets.js';
 import { round } from './estimates.js';
@@ -15,7 +15,7 @@ import { compileFlow } from './flows.js';
 import { planLabeler } from './labelers.js';
 import { planLearn, planMonitor } from './learn-monitors.js';
 import type { ProgramSource } from './program-elements.js';
-import { compileTask, directDataset } from './tasks.js';
+import { compileTask, directDataset, LabelerIndex } from './tasks.js';
 
 export interface CompileOptions {
     /** The program's name when the file has no `program` header (the file's base name). */
@@ -40,9 +40,12 @@ export function compileProgram(source: ProgramSource, options: CompileOptions): 
     const taskNodes = elements.filter(isTask);
 
     const labelSetsByName = new Map(labelSets.map((l) => [l.name, l]));
+    const labelerIndex = new LabelerIndex(labelers);
+    const estimates = new Map();
     const datasetItems = new Map(datasets.map((d) => [d.name, d.items]));
+    const flowStages = stagesByTask(flows);
     const tasks: PlanTask[] = taskNodes.map((task) => {
-        const reach = taskReach(task.name, directDataset(task), flows, datasetItems);
+        const reach = taskReach(directDataset(task), flowStages.get(task.name), datasetItems);
         if (reach.dataset !== null && reach.items === null) {
             warnings.push({
                 code: 'plan/unknown-items',
@@ -52,7 +55,7 @@ export function compileProgram(source: ProgramSource, options: CompileOptions): 
                     : `task ${task.name}: dataset ${reach.dataset} has no readable source yet; its total cost is unknown.`,
             });
         }
-        return compileTask(task, { labelers, labelSets: labelSetsByName, typeOf: options.typeOf, dataset: reach.dataset, items: reach.items }, warnings);
+        return compileTask(task, { labelers: labelerIndex, labelSets: labelSetsByName, typeOf: options.typeOf, dataset: reach.dataset, items: reach.items, estimates }, warnings);
     });
 
     const routed = new Set(tasks.flatMap((t) => t.route.stages.map((s) => s.labeler)));
@@ -90,26 +93,42 @@ export function compileProgram(source: ProgramSource, options: CompileOptions): 
     return withPlanHash(plan);
 }
 
+/** For each task, the first flow that runs it (declaration order) and its stages there. */
+function stagesByTask(flows: PlanFlow[]): Map<string, { flow: PlanFlow; stages: PlanStage[] }> {
+    const result = new Map<string, { flow: PlanFlow; stages: PlanStage[] }>();
+    for (const flow of flows) {
+        if (!flow.input.some((p) => p.type.kind === 'dataset')) continue;
+        const local = new Map<string, PlanStage[]>();
+        for (const stage of flow.stages) {
+            const list = local.get(stage.task) ?? [];
+            list.push(stage);
+            local.set(stage.task, list);
+        }
+        for (const [task, stages] of local) {
+            if (!result.has(task)) result.set(task, { flow, stages });
+        }
+    }
+    return result;
+}
+
 /**
  * Which dataset's items reach a task, and how many. A task on a dataset parameter sees every item;
  * a task reached through a flow sees every item of the flow's dataset when its stage is
  * unconditional, and an unknown number (depending on earlier labels) otherwise.
  */
 function taskReach(
-    task: string,
     direct: string | null,
-    flows: PlanFlow[],
+    viaFlow: { flow: PlanFlow; stages: PlanStage[] } | undefined,
     datasetItems: ReadonlyMap<string, number | null>,
 ): { dataset: string | null; items: number | null; conditional: boolean } {
     if (direct !== null) {
         return { dataset: direct, items: datasetItems.get(direct) ?? null, conditional: false };
     }
-    for (const flow of flows) {
-        const input = flow.input.find((p) => p.type.kind === 'dataset');
-        const stages = flow.stages.filter((s) => s.task === task);
-        if (!input || input.type.kind !== 'dataset' || stages.length === 0) continue;
-        const unconditional = stages.some((s) => s.conditions.length === 0 && s.forEach === null);
-        return { dataset: input.type.dataset, items: unconditional ? (datasetItems.get(input.type.dataset) ?? null) : null, conditional: !unconditional };
+    if (viaFlow) {
+        const input = viaFlow.flow.input.find((p) => p.type.kind === 'dataset')!;
+        const dataset = input.type.kind === 'dataset' ? input.type.dataset : null;
+        const unconditional = viaFlow.stages.some((s) => s.conditions.length === 0 && s.forEach === null);
+        return { dataset, items: unconditional && dataset !== null ? (datasetItems.get(dataset) ?? null) : null, conditional: !unconditional };
     }
     return { dataset: null, items: null, conditional: false };
 }

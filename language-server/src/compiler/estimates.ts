@@ -2,7 +2,7 @@
  * Redundancy and cost estimates for a task: the answers the router will ask for, in the order it
  * asks (mirroring engine/src/routing/router.ts), fed to the analytic estimator.
  */
-import { estimateRedundancy, type Answerer } from '../../../engine/src/routing/redundancy.js';
+import { estimateRedundancy, type Answerer, type RedundancyEstimate } from '../../../engine/src/routing/redundancy.js';
 import type { PlanQuality, PlanRedundancy, PlanRouteStage } from '../../../engine/src/plan/types.js';
 
 export interface TaskEstimate {
@@ -31,7 +31,14 @@ export function answerSequence(strategy: 'cascade' | 'best', stages: readonly Pl
     return sequence.slice(0, limit);
 }
 
-export function estimateTask(strategy: 'cascade' | 'best', stages: readonly PlanRouteStage[], quality: PlanQuality, classes: number): TaskEstimate {
+/** `cache`: estimates already computed in this compile (many tasks share people and targets). */
+export function estimateTask(
+    strategy: 'cascade' | 'best',
+    stages: readonly PlanRouteStage[],
+    quality: PlanQuality,
+    classes: number,
+    cache: EstimateCache = new Map(),
+): TaskEstimate {
     const sequence = answerSequence(strategy, stages, quality.gold, quality.maxLabels);
     if (sequence.length === 0) {
         return {
@@ -40,7 +47,7 @@ export function estimateTask(strategy: 'cascade' | 'best', stages: readonly Plan
             maxPerItem: 0,
         };
     }
-    const estimate = estimateRedundancy({ answerers: sequence, classes, target: quality.target, maxLabels: sequence.length });
+    const estimate = cachedEstimate(cache, sequence, classes, quality.target);
     return {
         redundancy: {
             classes,
@@ -53,6 +60,22 @@ export function estimateTask(strategy: 'cascade' | 'best', stages: readonly Plan
         perItem: round(estimate.meanCost),
         maxPerItem: round(sequence.reduce((sum, a) => sum + (a.cost ?? 0), 0)),
     };
+}
+
+/**
+ * The estimator is exact but not free (a few thousand states per task); programs route many tasks
+ * through the same people with the same targets, so equal inputs are computed once per compile.
+ */
+export type EstimateCache = Map<string, RedundancyEstimate>;
+
+function cachedEstimate(cache: EstimateCache, sequence: Answerer[], classes: number, target: number): RedundancyEstimate {
+    const key = `${classes}|${target}|${sequence.map((a) => `${a.accuracy}:${a.cost ?? 0}`).join(',')}`;
+    let estimate = cache.get(key);
+    if (!estimate) {
+        estimate = estimateRedundancy({ answerers: sequence, classes, target, maxLabels: sequence.length });
+        cache.set(key, estimate);
+    }
+    return estimate;
 }
 
 /** Rounds to 6 significant decimals so plans do not carry floating-point noise between platforms. */

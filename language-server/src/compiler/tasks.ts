@@ -5,21 +5,56 @@ import type {
 } from '../../../engine/src/plan/types.js';
 import { contentHash } from '../../../engine/src/plan/hash.js';
 import { typeToString, type DprogType } from '../types/type-descriptions.js';
-import { estimateTask, round } from './estimates.js';
+import { estimateTask, round, type EstimateCache } from './estimates.js';
 import { labelSetName, planLabelType, planParameters } from './label-types.js';
 import { sourceText } from './source-text.js';
 
 /** What the compiler assumes when `quality` leaves something out (the routing engine's defaults). */
 export const DEFAULT_QUALITY = { target: 0.95, gold: 0, maxLabels: 5 } as const;
 
+/** The program's labelers, indexed so each task looks only at the ones that could label it. */
+export class LabelerIndex {
+    readonly byName: ReadonlyMap<string, PlanLabeler>;
+    private readonly order: ReadonlyMap<string, number>;
+    private readonly humans: readonly PlanLabeler[];
+    private readonly byOutput: ReadonlyMap<string, PlanLabeler[]>;
+
+    constructor(readonly all: readonly PlanLabeler[]) {
+        this.byName = new Map(all.map((l) => [l.name, l]));
+        this.order = new Map(all.map((l, i) => [l.name, i]));
+        this.humans = all.filter((l) => l.kind === 'human');
+        const byOutput = new Map<string, PlanLabeler[]>();
+        for (const l of all) {
+            if (l.kind !== 'human' && l.output) {
+                const list = byOutput.get(l.output.text) ?? [];
+                list.push(l);
+                byOutput.set(l.output.text, list);
+            }
+        }
+        this.byOutput = byOutput;
+    }
+
+    /** Humans, labelers with this output type, and the named ones; in declaration order. */
+    candidates(output: PlanLabelType, named: readonly string[]): PlanLabeler[] {
+        const set = new Set<PlanLabeler>([...this.humans, ...(this.byOutput.get(output.text) ?? [])]);
+        for (const name of named) {
+            const labeler = this.byName.get(name);
+            if (labeler) set.add(labeler);
+        }
+        return [...set].sort((a, b) => this.order.get(a.name)! - this.order.get(b.name)!);
+    }
+}
+
 export interface TaskContext {
-    labelers: readonly PlanLabeler[];
+    labelers: LabelerIndex;
     labelSets: ReadonlyMap<string, PlanLabelSet>;
     typeOf: (node: Expression | Parameter) => DprogType;
     /** The dataset whose items the task labels (own parameter, else through a flow). */
     dataset: string | null;
     /** How many items will reach the task, or null when unknown. */
     items: number | null;
+    /** Redundancy estimates already computed in this compile. */
+    estimates: EstimateCache;
 }
 
 export function compileTask(task: Task, context: TaskContext, warnings: PlanWarning[]): PlanTask {
@@ -29,13 +64,17 @@ export function compileTask(task: Task, context: TaskContext, warnings: PlanWarn
     const question = task.question ?? null;
     const contractHash = contentHash({ input, output, members: classes, question });
     const skills = [...task.skills];
-    const eligible = context.labelers.map((l) => eligibility(l, output, skills, input));
+    // Every labeler that can label the task, plus the route's labelers that cannot (with why):
+    // listing every labeler of a large program for every task would make plans quadratic in size.
+    const routed = task.route?.labelers.map((r) => r.ref?.name ?? r.$refText) ?? [];
+    const candidates = context.labelers.candidates(output, routed);
+    const eligible = candidates.map((l) => eligibility(l, output, skills, input)).filter((e) => e.eligible || routed.includes(e.labeler));
     const quality = compileQuality(task, output);
     // One-coin answers over the label set for a single choice; a yes/no decision otherwise
     // (per member for choices, agreement for boxes, text and numbers).
     const modelClasses = output.kind === 'choice' ? Math.max(2, classes.length) : 2;
-    const route = compileRoute(task, context.labelers, eligible, quality, modelClasses, warnings);
-    const estimate = estimateTask(route.strategy, route.stages, quality, modelClasses);
+    const route = compileRoute(task, context.labelers.byName, candidates, eligible, quality, modelClasses, warnings);
+    const estimate = estimateTask(route.strategy, route.stages, quality, modelClasses, context.estimates);
     if (route.stages.length > 0 && estimate.redundancy.minAnswers === null) {
         warnings.push({
             code: 'plan/target-unreachable',
@@ -129,14 +168,15 @@ function defaultAggregate(output: PlanLabelType): PlanQuality['aggregate'] {
 
 function compileRoute(
     task: Task,
-    labelers: readonly PlanLabeler[],
+    byName: ReadonlyMap<string, PlanLabeler>,
+    candidates: readonly PlanLabeler[],
     eligible: PlanEligibility[],
     quality: PlanQuality,
     classes: number,
     warnings: PlanWarning[],
 ): PlanRoute {
-    const byName = new Map(labelers.map((l) => [l.name, l]));
     const isEligible = new Map(eligible.map((e) => [e.labeler, e]));
+    const eligibleOf = (l: PlanLabeler) => isEligible.get(l.name) ?? { eligible: false, reason: 'not eligible' };
     const strategy = (task.route?.strategy ?? 'cascade') as PlanRoute['strategy'];
     let chosen: PlanLabeler[];
     if (task.route) {
@@ -144,7 +184,7 @@ function compileRoute(
         for (const ref of task.route.labelers) {
             const labeler = byName.get(ref.ref?.name ?? ref.$refText);
             if (!labeler) continue;
-            const e = isEligible.get(labeler.name)!;
+            const e = eligibleOf(labeler);
             if (!e.eligible) {
                 warnings.push({ code: 'plan/ineligible-labeler', subject: task.name, message: `task ${task.name}: ${labeler.name} ${e.reason}; it is left out of the route.` });
                 continue;
@@ -153,8 +193,8 @@ function compileRoute(
         }
     } else {
         const kindOrder = { rules: 0, model: 1, human: 2 };
-        chosen = labelers
-            .filter((l) => isEligible.get(l.name)!.eligible)
+        chosen = candidates
+            .filter((l) => eligibleOf(l).eligible)
             .map((l, index) => ({ l, index }))
             .sort((a, b) => kindOrder[a.l.kind] - kindOrder[b.l.kind] || (a.l.kind === 'human' ? a.l.cost - b.l.cost : 0) || a.index - b.index)
             .map(({ l }) => l);
