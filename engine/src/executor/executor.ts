@@ -102,9 +102,13 @@ function isCrop(value: unknown): value is Crop {
     return typeof value === 'object' && value !== null && (value as Crop).kind === 'crop';
 }
 
-/** Flows to run: the program's, plus one per task over a dataset that no flow calls. */
+/**
+ * Flows to run: the program's top-level flows (a flow another flow calls runs as part of it, its
+ * stages inlined by the compiler), plus one per task over a dataset that no flow calls.
+ */
 export function flowsToRun(plan: LabelingPlan): PlanFlow[] {
     const called = new Set(plan.flows.flatMap((f) => f.stages.map((s) => s.task)));
+    const calledFlows = new Set(plan.flows.flatMap((f) => f.stages.flatMap((s) => s.via)));
     const implicit: PlanFlow[] = plan.tasks
         .filter((t) => !called.has(t.name) && t.input.length === 1 && t.input[0].type.kind === 'dataset')
         .map((t) => ({
@@ -113,7 +117,7 @@ export function flowsToRun(plan: LabelingPlan): PlanFlow[] {
             input: t.input,
             stages: [{ id: `1:${t.name}`, task: t.name, binds: null, dependsOn: [], conditions: [], inputs: [{ parameter: t.input[0].name, expression: t.input[0].name, derivation: 'item' }], forEach: null, via: [] }],
         }));
-    return [...plan.flows, ...implicit];
+    return [...plan.flows.filter((f) => !calledFlows.has(f.name)), ...implicit];
 }
 
 export function runName(plan: LabelingPlan, flow: PlanFlow): string {
@@ -278,7 +282,7 @@ class ItemRun {
         return {
             name: (name) => {
                 if (stage.forEach && name === stage.forEach.variable) return instance.element ?? UNKNOWN;
-                if (name === this.parameter) return { key: this.item.key, split: this.item.split, ...this.item.fields };
+                if (name === this.parameter || this.calleeParameters(stage).has(name)) return { key: this.item.key, split: this.item.split, ...this.item.fields };
                 const bound = this.flow.stages.find((s) => s.binds === name);
                 if (bound) return this.resultOf(bound, instance.key);
                 return name; // a label-set member
@@ -299,6 +303,16 @@ class ItemRun {
                 return this.resultOf(source, instance.key);
             },
         };
+    }
+
+    /** The item parameters of the flows a stage was inlined from (`via`): the same item under their names. */
+    private calleeParameters(stage: PlanStage): Set<string> {
+        const names = new Set<string>();
+        for (const flowName of stage.via) {
+            const input = this.executor.opts.plan.flows.find((f) => f.name === flowName)?.input[0];
+            if (input?.type.kind === 'dataset') names.add(input.name);
+        }
+        return names;
     }
 
     /** The final value of `source` for this item (or the same loop element), or UNKNOWN. */
