@@ -1,0 +1,195 @@
+/**
+ * `dprog sample`, `learn --simulate`, `retrain` and `evaluate` as a user runs them: the bundled CLI
+ * in a separate process, on a small generated program and data set, with the real store (sql.js)
+ * and onnxruntime-node. Bad input (corrupt or mismatched model, non-UTF-8 text, empty data) exits
+ * non-zero naming the file, and leaves the label store byte for byte as it was.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { syntheticMessages } from '../engine/learning/helpers.js';
+
+const root = path.resolve(__dirname, '../..');
+let dir: string;
+
+const PROGRAM = (dataFile: string, model: string, extra = '') => `program Triage version 1
+dataset emails from jsonl "${dataFile}" {
+    key id: String
+    body: Text
+    split by id { train 60%, validation 20%, test 20% }
+}
+labels Verdict { spam, ham }
+labeler crowd: human { cost $0.01 per item, accuracy 80% }
+labeler analysts: human { cost $0.10 per item, accuracy 95% }
+labeler spam_model: model "${model}" {
+    input body as hashed 512
+    output choice<Verdict>
+}
+task classify(e: emails) -> choice<Verdict> {
+    show e.body
+    route cascade spam_model, crowd, analysts
+    quality { target 90%, at most 3 labels }
+}
+learn classify using spam_model {
+    strategy entropy
+    diversity 20%
+    batch 10
+    budget 40 labels
+    retrain every 20 labels
+    ${extra}
+}
+`;
+
+/** Runs the CLI without blocking the test worker (a blocked worker misses vitest's heartbeats on a busy machine). */
+function dprog(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; json: any }> {
+    return new Promise((resolve) => {
+        execFile(process.execPath, [path.join(root, 'bin/dprog.cjs'), ...args], { cwd: dir, encoding: 'utf8' }, (error, stdout, stderr) => {
+            let json: unknown;
+            try {
+                json = JSON.parse(stdout);
+            } catch {
+                json = undefined;
+            }
+            const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+            resolve({ code, stdout, stderr, json });
+        });
+    });
+}
+
+function write(name: string, content: string | Buffer): string {
+    const file = path.join(dir, name);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, content);
+    return file;
+}
+
+beforeAll(() => {
+    execFileSync(process.execPath, ['esbuild.mjs'], { cwd: root, stdio: 'pipe' });
+    dir = mkdtempSync(path.join(tmpdir(), 'dprog-learn-cli-'));
+    write('data/emails.jsonl', syntheticMessages(240, 8).map((m) => JSON.stringify(m)).join('\n') + '\n');
+    write('triage.dprog', PROGRAM('data/emails.jsonl', 'models/spam.onnx'));
+}, 300_000);
+
+describe('dprog sample', () => {
+    it('cold start: no model yet → k-center picks, only train items, the contract JSON', async () => {
+        const { code, json } = await dprog('sample', 'triage.dprog', '--task', 'classify', '--n', '7', '--seed', '3', '--json');
+        expect(code).toBe(0);
+        expect(json.task).toBe('classify');
+        expect(json.strategy).toBe('entropy');
+        expect(json.coldStart).toBe(true);
+        expect(json.items).toHaveLength(7);
+        for (const item of json.items) {
+            expect(Object.keys(item)).toEqual(expect.arrayContaining(['key', 'score', 'split']));
+            expect(item.split).toBe('train');
+            expect(typeof item.score).toBe('number');
+        }
+        const again = await dprog('sample', 'triage.dprog', '--task', 'classify', '--n', '7', '--seed', '3', '--json');
+        expect(again.json.items).toEqual(json.items);
+    });
+
+    it('bad usage exits 2 with a message', async () => {
+        expect((await dprog('sample', 'triage.dprog', '--task', 'classify', '--n', '0', '--json')).code).toBe(2);
+        const unknown = await dprog('sample', 'triage.dprog', '--task', 'sort', '--json');
+        expect(unknown.code).toBe(2);
+        expect(unknown.json.error.message).toMatch(/no `learn sort using …` block; there is one for: classify/);
+    });
+});
+
+describe('dprog learn --simulate, retrain, evaluate', () => {
+    it('runs rounds answered by simulated people, retrains, and keeps the learning curve in the store', async () => {
+        const { code, json, stderr } = await dprog('learn', 'triage.dprog', '--task', 'classify', '--simulate', '--json');
+        expect(stderr).toBe('');
+        expect(code).toBe(0);
+        expect(json.labelsSpent).toBe(40);
+        expect(json.stopped).toBe('budget');
+        expect(json.answers).toBeGreaterThanOrEqual(80); // one 80% answer never reaches the 90% target
+        expect(json.curve.map((v: { labels: number }) => v.labels)).toEqual([10, 30, 40]); // the first model as soon as there are labels, then every 20, and at the end of the budget
+        for (const v of json.curve) expect(existsSync(v.path)).toBe(true);
+        expect(json.accuracy).toBeGreaterThan(0.7);
+        expect(existsSync(path.join(dir, '.dprog/labels.sqlite'))).toBe(true);
+    });
+
+    it('then sample uses the newest model and skips labeled items', async () => {
+        const { json } = await dprog('sample', 'triage.dprog', '--task', 'classify', '--n', '10', '--json');
+        expect(json.coldStart).toBe(false);
+        expect(json.model).toMatch(/spam_model-v3\.onnx$/);
+        expect(json.labeled).toBe(40);
+        expect(json.items.filter((i: { reason: string }) => i.reason === 'diversity')).toHaveLength(2);
+    });
+
+    it('a second learn resumes: the budget is spent, nothing more is asked', async () => {
+        const { json } = await dprog('learn', 'triage.dprog', '--task', 'classify', '--simulate', '--json');
+        expect(json.rounds).toBe(0);
+        expect(json.answers).toBe(0);
+        expect(json.curve).toHaveLength(3);
+    });
+
+    it('retrain makes the next version from the stored labels', async () => {
+        const { code, json } = await dprog('retrain', 'triage.dprog', '--task', 'classify', '--json');
+        expect(code).toBe(0);
+        expect(json.version).toBe(4);
+        expect(json.trainingLabels).toBe(40);
+    });
+
+    it('evaluate records every evaluation and warns on the second one on test', async () => {
+        const first = await dprog('evaluate', 'triage.dprog', '--task', 'classify', '--split', 'test', '--gold', 'gold', '--json');
+        expect(first.code).toBe(0);
+        expect(first.json.split).toBe('test');
+        expect(first.json.warning).toBeUndefined();
+        expect(first.json.accuracy).toBeGreaterThan(0.7);
+        const second = await dprog('evaluate', 'triage.dprog', '--task', 'classify', '--split', 'test', '--gold', 'gold');
+        expect(second.code).toBe(0);
+        expect(second.stderr).toMatch(/warning: the test set was already evaluated 1 time\(s\) for program version 1/);
+    });
+
+    it('learn without --simulate explains how people answer, and exits 2', async () => {
+        const { code, stderr } = await dprog('learn', 'triage.dprog', '--task', 'classify');
+        expect(code).toBe(2);
+        expect(stderr).toMatch(/--simulate/);
+    });
+});
+
+describe('bad input names the file and leaves the store as it was', () => {
+    const storeBytes = () => readFileSync(path.join(dir, '.dprog/labels.sqlite'));
+
+    async function expectFailure(program: string, pattern: RegExp, args: string[] = ['learn', program, '--task', 'classify', '--simulate', '--json']): Promise<void> {
+        const before = storeBytes();
+        const { code, json } = await dprog(...args);
+        expect(code).toBe(1);
+        expect(json.error.message).toMatch(pattern);
+        expect(storeBytes().equals(before)).toBe(true);
+    }
+
+    it('a corrupt model file', async () => {
+        const model = write('models/corrupt.onnx', Buffer.from('not an onnx model at all'));
+        write('corrupt.dprog', PROGRAM('data/emails.jsonl', 'models/corrupt.onnx'));
+        await expectFailure('corrupt.dprog', new RegExp(`${model}: not a valid ONNX model`));
+        await expectFailure('corrupt.dprog', new RegExp(`${model}: not a valid ONNX model`), ['sample', 'corrupt.dprog', '--task', 'classify', '--json']);
+    });
+
+    it('a model whose input does not match the featurizer', async () => {
+        // A version trained for 512 inputs, declared as hashed 256.
+        const model = path.join(dir, 'models/narrow.onnx');
+        copyFileSync(path.join(dir, '.dprog/models/spam_model-v1.onnx'), model);
+        write('narrow.dprog', PROGRAM('data/emails.jsonl', 'models/narrow.onnx').replace('hashed 512', 'hashed 256'));
+        // The checker catches it (the program does not compile), naming the program line and the model file.
+        expect(existsSync(model)).toBe(true);
+        await expectFailure('narrow.dprog', /narrow\.dprog:11:\d+: error .*models\/narrow\.onnx.*256.*512/, [
+            'evaluate', 'narrow.dprog', '--task', 'classify', '--gold', 'gold', '--store', '.dprog/labels.sqlite', '--json',
+        ]);
+    });
+
+    it('text that is not UTF-8', async () => {
+        const data = write('data/latin1.jsonl', Buffer.concat([Buffer.from('{"id":"a","body":"caf'), Buffer.from([0xe9]), Buffer.from('","gold":"ham"}\n')]));
+        write('latin1.dprog', PROGRAM('data/latin1.jsonl', 'models/spam.onnx'));
+        await expectFailure('latin1.dprog', new RegExp(`${data}:1: the line is not valid UTF-8`), ['learn', 'latin1.dprog', '--task', 'classify', '--simulate', '--store', '.dprog/labels.sqlite', '--json']);
+    });
+
+    it('an empty dataset', async () => {
+        const data = write('data/empty.jsonl', '');
+        write('empty.dprog', PROGRAM('data/empty.jsonl', 'models/spam.onnx'));
+        await expectFailure('empty.dprog', new RegExp(`${data}: the dataset 'emails' is empty`), ['learn', 'empty.dprog', '--task', 'classify', '--simulate', '--store', '.dprog/labels.sqlite', '--json']);
+    });
+});
