@@ -80,6 +80,8 @@ export const registerCompile: RegisterCommand = (program, setExitCode) => {
             if (options.json) {
                 printJson(migration ? { ...plan, migration } : plan);
             } else {
+                // The checker's warnings (missing data, unused declarations) first, as `dprog check` prints them.
+                for (const d of diagnostics.filter((d) => d.severity === 'warning')) printLine(formatDiagnostic(d));
                 for (const line of planSummary(plan)) printLine(line);
                 if (migration) for (const line of migrationSummary(migration)) printLine(line);
                 if (options.out) printLine(`wrote ${options.out}`);
