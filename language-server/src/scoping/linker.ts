@@ -137,13 +137,13 @@ export class DprogLinker extends DefaultLinker {
             return !labelSetOfWritten(rules?.output);
         }
         if (rules && property === 'field') {
-            return !rules.dataset.ref;
+            return !rules.dataset?.ref;
         }
         if (isRateBound(container) && property === 'member') {
-            return !labelSetOfWritten(container.$container.model.ref?.output);
+            return !labelSetOfWritten(container.$container.model?.ref?.output);
         }
         if (isShiftMonitor(container) && property === 'field') {
-            return !container.source.ref;
+            return !container.source?.ref;
         }
         if (isMemberAccess(container) && property === 'member') {
             return this.typeComputer().typeOf(container.receiver).kind === 'error';
@@ -163,7 +163,7 @@ export class DprogLinker extends DefaultLinker {
             return labelSetOfWritten(AstUtils.getContainerOfType(container, isRulesLabeler)?.output);
         }
         if (isRateBound(container) && property === 'member') {
-            return labelSetOfWritten(container.$container.model.ref?.output);
+            return labelSetOfWritten(container.$container.model?.ref?.output);
         }
         if (isNameExpression(container) && property === 'target') {
             const comparison = container.$container;
@@ -184,10 +184,10 @@ export class DprogLinker extends DefaultLinker {
             return AstUtils.getContainerOfType(container, isDataset)?.name;
         }
         if (isShiftMonitor(container)) {
-            return isDataset(container.source.ref) ? container.source.ref.name : undefined;
+            return isDataset(container.source?.ref) ? container.source?.ref.name : undefined;
         }
         const rules = AstUtils.getContainerOfType(container, isRulesLabeler);
-        return rules?.dataset.ref?.name;
+        return rules?.dataset?.ref?.name;
     }
 
     /** What a visible top-level declaration of this name is, when it exists but is the wrong kind. */

@@ -44,7 +44,7 @@ export class DprogScopeProvider extends DefaultScopeProvider {
             return dataset ? this.datasetMembers(dataset) : EMPTY_SCOPE;
         }
         if ((isContainsCondition(container) || isMatchesCondition(container) || isLengthCondition(container) || isCompareCondition(container)) && property === 'field') {
-            const dataset = AstUtils.getContainerOfType(container, isRulesLabeler)?.dataset.ref;
+            const dataset = AstUtils.getContainerOfType(container, isRulesLabeler)?.dataset?.ref;
             return dataset ? this.datasetMembers(dataset) : EMPTY_SCOPE;
         }
         if (isRule(container) && property === 'member') {
@@ -53,10 +53,10 @@ export class DprogScopeProvider extends DefaultScopeProvider {
         }
         if (isRateBound(container) && property === 'member') {
             const monitor = container.$container;
-            return this.labelSetMembers(labelSetOfWritten(monitor.model.ref?.output));
+            return this.labelSetMembers(labelSetOfWritten(monitor.model?.ref?.output));
         }
         if (isShiftMonitor(container) && property === 'field') {
-            const source = container.source.ref;
+            const source = container.source?.ref;
             return isDataset(source) ? this.datasetMembers(source) : EMPTY_SCOPE;
         }
         if (isNameExpression(container) && property === 'target') {
@@ -118,7 +118,7 @@ export class DprogScopeProvider extends DefaultScopeProvider {
 /** The label set of a written label type, looking through `list<…>`. */
 export function labelSetOfWritten(type: LabelType | undefined): LabelSet | undefined {
     if (isClassLabelType(type)) {
-        return type.labelSet.ref;
+        return type.labelSet?.ref;
     }
     if (isListLabelType(type)) {
         return labelSetOfWritten(type.element);

@@ -35,11 +35,11 @@ export class DprogTypeComputer {
             return valueType(node.name as ValueTypeName);
         }
         if (isDatasetTypeRef(node)) {
-            const dataset = node.dataset.ref;
+            const dataset = node.dataset?.ref;
             return dataset ? { kind: 'dataset', dataset } : errorType;
         }
         if (isClassLabelType(node)) {
-            return classType(node.kind as ClassKind, node.labelSet.ref, node.labelSet.$refText);
+            return classType(node.kind as ClassKind, node.labelSet?.ref, node.labelSet?.$refText);
         }
         if (isTextLabelType(node)) {
             return { kind: 'text' };
@@ -74,11 +74,11 @@ export class DprogTypeComputer {
         }
         // Expressions.
         if (isNameExpression(node)) {
-            const target = node.target.ref;
+            const target = node.target?.ref;
             return target ? this.typeOf(target) : errorType;
         }
         if (isMemberAccess(node)) {
-            const member = node.member.ref;
+            const member = node.member?.ref;
             if (isField(member)) {
                 return valueType(member.type as ValueTypeName);
             }
@@ -88,7 +88,7 @@ export class DprogTypeComputer {
             return errorType;
         }
         if (isCallExpression(node)) {
-            const callee = node.callee.ref;
+            const callee = node.callee?.ref;
             if (isTask(callee)) {
                 return callee.output ? this.typeOf(callee.output) : errorType;
             }

@@ -63,7 +63,7 @@ export class FlowChecks {
     }
 
     private checkArguments(call: CallExpression, accept: ValidationAcceptor): void {
-        const callee = call.callee.ref;
+        const callee = call.callee?.ref;
         if (!callee) {
             return;
         }
@@ -99,7 +99,7 @@ export class FlowChecks {
     }
 
     private checkCycle(call: CallExpression, accept: ValidationAcceptor): void {
-        const callee = call.callee.ref;
+        const callee = call.callee?.ref;
         const caller = AstUtils.getContainerOfType(call, isFlow);
         if (!isFlow(callee) || !caller) {
             return;
@@ -116,7 +116,7 @@ export class FlowChecks {
         const callees: Flow[] = [];
         for (const node of AstUtils.streamAllContents(flow)) {
             if (isCallExpression(node)) {
-                const callee = node.callee.ref;
+                const callee = node.callee?.ref;
                 if (isFlow(callee)) {
                     callees.push(callee);
                 }

@@ -37,8 +37,8 @@ export class LearnChecks {
     };
 
     private checkModel(learn: Learn, accept: ValidationAcceptor): void {
-        const task = learn.task.ref;
-        const model = learn.model.ref;
+        const task = learn.task?.ref;
+        const model = learn.model?.ref;
         if (!task) {
             return;
         }
@@ -85,7 +85,7 @@ export class LearnChecks {
         if (!learn.stopSplit) {
             return;
         }
-        const dataset = datasetOfTask(learn.task.ref);
+        const dataset = datasetOfTask(learn.task?.ref);
         const buckets = dataset?.splits[0]?.buckets.map((b) => b.name);
         if (dataset && buckets && !buckets.includes(learn.stopSplit)) {
             accept('error', `Dataset '${dataset.name}' has no split bucket '${learn.stopSplit}' (it has ${buckets.map((b) => `'${b}'`).join(', ')}).`, {

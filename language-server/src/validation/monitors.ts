@@ -40,7 +40,7 @@ export class MonitorChecks {
     };
 
     private checkPredictions(monitor: PredictionMonitor, accept: ValidationAcceptor): void {
-        const model = monitor.model.ref;
+        const model = monitor.model?.ref;
         if (!model?.output || monitor.rates.length === 0) {
             return;
         }
@@ -75,7 +75,7 @@ function checkShift(monitor: ShiftMonitor, accept: ValidationAcceptor): void {
             node: monitor, property: 'warn', code: MonitorIssues.warnAlert, data: { code: MonitorIssues.warnAlert },
         });
     }
-    const source = monitor.source.ref;
+    const source = monitor.source?.ref;
     if (isDataset(source) && !monitor.field) {
         const example = source.fields.find((f) => !f.key)?.name ?? 'field';
         accept('error', `Say which field of '${source.name}' to watch, e.g. 'monitor shift of ${source.name}.${example}'.`, {

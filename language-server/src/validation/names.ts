@@ -146,7 +146,7 @@ export class NameChecks {
     }
 
     private checkUsedBeforeDefined(expression: NameExpression, accept: ValidationAcceptor): void {
-        const target = expression.target.ref;
+        const target = expression.target?.ref;
         if (!isLetStatement(target) || !target.$cstNode || !expression.$cstNode) {
             return;
         }

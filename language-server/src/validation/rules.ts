@@ -56,10 +56,10 @@ function fieldType(member: Member | undefined): string | undefined {
 }
 
 function requireText(condition: ContainsCondition | LengthCondition | MatchesCondition, what: string, accept: ValidationAcceptor): void {
-    const type = fieldType(condition.field.ref);
+    const type = fieldType(condition.field?.ref);
     if (type && type !== 'Text' && type !== 'String') {
-        accept('error', `'${what}' needs a Text or String field, but '${condition.field.$refText}' is ${type}.`, {
-            node: condition, property: 'field', code: RuleIssues.fieldType, data: { code: RuleIssues.fieldType, field: condition.field.$refText, fieldType: type },
+        accept('error', `'${what}' needs a Text or String field, but '${condition.field?.$refText}' is ${type}.`, {
+            node: condition, property: 'field', code: RuleIssues.fieldType, data: { code: RuleIssues.fieldType, field: condition.field?.$refText, fieldType: type },
         });
     }
 }
@@ -77,12 +77,12 @@ function checkMatches(condition: MatchesCondition, accept: ValidationAcceptor): 
 }
 
 function checkCompare(condition: CompareCondition, accept: ValidationAcceptor): void {
-    const type = fieldType(condition.field.ref);
+    const type = fieldType(condition.field?.ref);
     const value = condition.value;
     if (!type || !value) {
         return;
     }
-    const field = condition.field.$refText;
+    const field = condition.field?.$refText;
     const equality = condition.op === '==' || condition.op === '!=';
     const report = (message: string): void => accept('error', message, {
         node: condition, property: 'field', code: RuleIssues.fieldType, data: { code: RuleIssues.fieldType, field, fieldType: type },

@@ -65,7 +65,7 @@ export class TaskChecks {
             while (isMemberAccess(root)) {
                 root = root.receiver;
             }
-            const ok = isNameExpression(root) && (isParameter(root.target.ref) || root.target.ref === undefined);
+            const ok = isNameExpression(root) && (isParameter(root.target?.ref) || root.target?.ref === undefined);
             if (!ok) {
                 accept('error', `'show' lists what the labeler sees: a parameter of '${task.name}' or one of its fields, e.g. '${task.params[0]?.name ?? 'e'}.body'.`, {
                     node: task, property: 'show', index, code: TaskIssues.showNotInput, data: { code: TaskIssues.showNotInput },
@@ -105,7 +105,7 @@ export class TaskChecks {
                 return;
             }
             if (isRulesLabeler(labeler)) {
-                const rulesDataset = labeler.dataset.ref;
+                const rulesDataset = labeler.dataset?.ref;
                 if (rulesDataset && rulesDataset !== dataset) {
                     const input = dataset ? `items of '${dataset.name}'` : `'${task.params.map((p) => p.type?.$cstNode?.text).join(', ')}' values`;
                     accept('error', `Rules '${labeler.name}' run on '${rulesDataset.name}', but task '${task.name}' labels ${input}.`, {

@@ -1,12 +1,12 @@
 /**
  * Unused declarations (warnings): labelers no route, learn or monitor names; label sets no label
  * type names; tasks that only run when called (their input is not a dataset) but nobody calls.
- * A task over a dataset is a job of its own and never unused. "Used" is counted over the whole
- * workspace, so a library's declarations are used by the programs that import it; a library
+ * A task over a dataset is a job of its own and never unused. "Used" counts references in the
+ * file and in the files that import it, so a library's declarations are used by its importers; a library
  * (a file without a `program` header) that no loaded file imports is not checked, since its
  * users are not known.
  */
-import { AstUtils, WorkspaceCache, type AstNode, type LangiumDocuments, type ValidationAcceptor, type ValidationChecks } from 'langium';
+import { AstUtils, WorkspaceCache, type AstNode, type LangiumDocuments, type URI, type ValidationAcceptor, type ValidationChecks } from 'langium';
 import {
     isHumanLabeler, isLabelSet, isModelLabeler, isRulesLabeler, isTask,
     type DprogAstType, type DprogFile,
@@ -22,41 +22,46 @@ export const UnusedIssues = {
     task: 'unused/task',
 } as const;
 
-interface Usage {
-    /** Every declaration some reference in the workspace resolves to. */
-    readonly referenced: Set<AstNode>;
-    /** URIs of documents some loaded document imports. */
-    readonly imported: Set<string>;
-}
-
 export class UnusedChecks {
     private readonly documents: () => LangiumDocuments;
-    private readonly usage: WorkspaceCache<'usage', Usage>;
+    /** For each document, the documents that import it; one pass over import lists per workspace state. */
+    private readonly importers: WorkspaceCache<'importers', Map<string, URI[]>>;
+    /** For each document, the declarations its references resolve to. */
+    private readonly targets: WorkspaceCache<string, Set<AstNode>>;
 
     constructor(services: DprogServices) {
         this.documents = () => services.shared.workspace.LangiumDocuments;
-        this.usage = new WorkspaceCache(services.shared);
+        this.importers = new WorkspaceCache(services.shared);
+        this.targets = new WorkspaceCache(services.shared);
     }
 
     readonly checks: ValidationChecks<DprogAstType> = {
         DprogFile: (file, accept) => this.check(file, accept),
     };
 
-    /** One pass over every reference of the workspace, shared by all documents until something changes. */
-    private computeUsage(): Usage {
-        const referenced = new Set<AstNode>();
-        const imported = new Set<string>();
-        for (const document of this.documents().all) {
-            for (const reference of document.references) {
-                if ('ref' in reference && reference.ref) {
-                    referenced.add(reference.ref);
+    private importersOf(uri: string): URI[] {
+        return this.importers.get('importers', () => {
+            const map = new Map<string, URI[]>();
+            for (const document of this.documents().all) {
+                for (const imported of importedUris(document)) {
+                    const key = imported.toString();
+                    map.set(key, [...(map.get(key) ?? []), document.uri]);
                 }
             }
-            for (const uri of importedUris(document)) {
-                imported.add(uri.toString());
+            return map;
+        }).get(uri) ?? [];
+    }
+
+    private targetsOf(uri: URI): Set<AstNode> {
+        return this.targets.get(uri.toString(), () => {
+            const targets = new Set<AstNode>();
+            for (const reference of this.documents().getDocument(uri)?.references ?? []) {
+                if ('ref' in reference && reference.ref) {
+                    targets.add(reference.ref);
+                }
             }
-        }
-        return { referenced, imported };
+            return targets;
+        });
     }
 
     private check(file: DprogFile, accept: ValidationAcceptor): void {
@@ -65,12 +70,13 @@ export class UnusedChecks {
         if (uri === BUILTIN_LIBRARY_URI) {
             return;
         }
-        const usage = this.usage.get('usage', () => this.computeUsage());
-        if (!file.header && !usage.imported.has(uri)) {
+        const importers = this.importersOf(uri);
+        if (!file.header && importers.length === 0) {
             return;
         }
+        const users = [document.uri, ...importers].map((u) => this.targetsOf(u));
         for (const element of file.elements) {
-            if (usage.referenced.has(element)) {
+            if (users.some((targets) => targets.has(element))) {
                 continue;
             }
             if (isHumanLabeler(element) || isModelLabeler(element) || isRulesLabeler(element)) {

@@ -28,8 +28,8 @@ export function resolveProgramPath(node: AstNode, written: string): string | und
 /** The dataset a task labels items of: its first parameter typed by a dataset. */
 export function datasetOfTask(task: Task | undefined): Dataset | undefined {
     for (const param of task?.params ?? []) {
-        if (isDatasetTypeRef(param.type) && param.type.dataset.ref) {
-            return param.type.dataset.ref;
+        if (isDatasetTypeRef(param.type) && param.type.dataset?.ref) {
+            return param.type.dataset?.ref;
         }
     }
     return undefined;
