@@ -455,7 +455,12 @@ class ItemRun {
     private async label(stage: PlanStage, task: PlanTask, ready: Array<{ instance: Instance; input: unknown[]; inputHash: string }>): Promise<void> {
         const { store, plan } = this.executor.opts;
         const target = task.quality.target;
-        type Open = (typeof ready)[number] & { best?: { value: JsonValue; score: number; labeler: string }; answers: number; seen: Pick<Detail, 'derived' | 'shown'> };
+        type Open = (typeof ready)[number] & {
+            best?: { value: JsonValue; score: number; labeler: string };
+            answers: number;
+            given: Array<{ value: JsonValue; score: number; labeler: string }>;
+            seen: Pick<Detail, 'derived' | 'shown'>;
+        };
         let open: Open[] = [];
         for (const r of ready) {
             try {
@@ -463,7 +468,7 @@ class ItemRun {
                     stage.inputs.flatMap((input, i) => (input.derivation === 'value' && ['string', 'number', 'boolean'].includes(typeof r.input[i]) ? [[input.parameter, r.input[i] as JsonValue]] : [])),
                 );
                 const derived = this.derive(task, r.instance.key, r.input[0]);
-                open.push({ ...r, answers: 0, seen: { ...(derived ? { derived } : {}), ...(Object.keys(shown).length > 0 ? { shown } : {}) } });
+                open.push({ ...r, answers: 0, given: [], seen: { ...(derived ? { derived } : {}), ...(Object.keys(shown).length > 0 ? { shown } : {}) } });
             } catch (error) {
                 this.failed(stage, task, r.instance.key, r.inputHash, error);
             }
@@ -537,12 +542,13 @@ class ItemRun {
             const failedKeys = new Set(this.states.filter((s) => s.stage === stage.id && s.status === 'failed').map((s) => s.item));
             for (const a of answered) {
                 a.o.answers++;
-                if (!a.o.best || a.score > a.o.best.score) a.o.best = { value: a.value, score: a.score, labeler: labeler.name };
+                a.o.given.push({ value: a.value, score: a.score, labeler: labeler.name });
+                a.o.best = combine(a.o.given, task.classes.length);
             }
             const next: Open[] = [];
             for (const o of open) {
                 if (failedKeys.has(o.instance.key)) continue;
-                if (o.best && (o.best.score >= target || o.answers >= task.quality.maxLabels)) finish(o);
+                if (o.best && (o.best.score >= target - 1e-9 || o.answers >= task.quality.maxLabels)) finish(o);
                 else next.push(o);
             }
             open = next;
@@ -588,6 +594,31 @@ class ItemRun {
         this.record(stage, key, 'failed', { contract: task.contractHash, input: inputHash, error: message });
         this.executor.fail({ flow: this.flow.name, stage: stage.id, item: key, message });
     }
+}
+
+/**
+ * The item's answer so far. For a choice among K classes, answers are combined as one-coin votes
+ * (each right with its confidence, wrong answers spread evenly over the other classes), so a rule
+ * and a model that agree are surer together than either alone; otherwise the surest answer stands.
+ */
+export function combine(given: ReadonlyArray<{ value: JsonValue; score: number; labeler: string }>, classes: number): { value: JsonValue; score: number; labeler: string } {
+    const surest = given.reduce((a, b) => (b.score > a.score ? b : a));
+    if (given.length === 1 || classes < 2 || given.some((g) => typeof g.value !== 'string' && typeof g.value !== 'boolean')) return surest;
+    const values = [...new Set(given.map((g) => String(g.value)))];
+    const logLikelihood = (candidate: string) =>
+        given.reduce((sum, g) => {
+            const p = Math.min(Math.max(g.score, 1e-6), 1 - 1e-6);
+            return sum + Math.log(String(g.value) === candidate ? p : (1 - p) / (classes - 1));
+        }, 0);
+    // Classes nobody answered share one likelihood; there are classes - values.length of them.
+    const unseen = classes - values.length;
+    const scores = values.map(logLikelihood);
+    const unseenScore = given.reduce((sum, g) => sum + Math.log((1 - Math.min(Math.max(g.score, 1e-6), 1 - 1e-6)) / (classes - 1)), 0);
+    const top = Math.max(...scores, unseen > 0 ? unseenScore : -Infinity);
+    const total = scores.reduce((s, x) => s + Math.exp(x - top), 0) + unseen * Math.exp(unseenScore - top);
+    const best = scores.indexOf(Math.max(...scores));
+    const winner = given.filter((g) => String(g.value) === values[best]).reduce((a, b) => (b.score > a.score ? b : a));
+    return { value: winner.value, score: Math.exp(scores[best] - top) / total, labeler: given.length > 1 ? given.map((g) => g.labeler).join('+') : winner.labeler };
 }
 
 /** A span label (`start`, `end`) gets its `text` from the text it was highlighted in, when it has none. */
