@@ -16,6 +16,8 @@ const existing = (entries) => Object.fromEntries(Object.entries(entries).filter(
 const nodeBundles = {
     entryPoints: existing({
         'extension/main': 'extension/src/main.ts',
+        // What the extension needs only after activation (panels, label store, language client), loaded on first use.
+        'extension/deferred': 'extension/src/deferred.ts',
         'language-server/main': 'language-server/src/main.ts',
         'cli/main': 'cli/src/main.ts',
     }),

@@ -8,11 +8,15 @@ import { loadStart } from './load-start.js';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node.js';
 import { registerCommands } from './commands/index.js';
+import { deferred } from './load-deferred.js';
 import { LocalEngine } from './engine/local-engine.js';
 import { DprogCodeLensProvider } from './language/code-lens.js';
 import { Metrics } from './metrics.js';
 import { storePathFor, type DprogServices } from './services.js';
 import { StatusBar } from './status/status-bar.js';
+
+/** When this module's top level (and every import it needs at activation) finished evaluating. */
+const moduleEvaluated = performance.now();
 
 let client: LanguageClient | undefined;
 let services: DprogServices | undefined;
@@ -27,26 +31,31 @@ export function activate(context: vscode.ExtensionContext): void {
         log: (line) => log.info(line),
     });
     const onDidChangeProgress = new vscode.EventEmitter<string>();
-    services = { context, engine, log, metrics, onDidChangeProgress };
+    services = { context, engine, log, metrics, onDidChangeProgress, progress: new Map() };
     const shared = services;
 
-    const codeLens = new DprogCodeLensProvider((program) => {
-        const plan = engine.cachedPlan(program);
-        return plan ? new Set(plan.learn.map((l) => l.task)) : undefined;
+    const codeLens = new DprogCodeLensProvider({
+        learnTasks: (program) => {
+            const plan = engine.cachedPlan(program);
+            return plan ? new Set(plan.learn.map((l) => l.task)) : undefined;
+        },
+        left: (program, task) => {
+            const t = shared.progress.get(program)?.tasks.find((p) => p.task === task);
+            return t && t.planned !== null ? Math.max(0, t.planned - t.done) : undefined;
+        },
     });
     context.subscriptions.push(
         log,
         onDidChangeProgress,
         ...registerCommands(shared),
         vscode.languages.registerCodeLensProvider({ language: 'dprog' }, codeLens),
-        onDidChangeProgress.event(() => codeLens.refresh()),
-        new StatusBar(shared),
+        new StatusBar(shared, () => codeLens.refresh()),
         // Panel code loads on first use (here: when VS Code restores a panel after a reload).
         vscode.window.registerWebviewPanelSerializer('dprog.annotate', {
-            deserializeWebviewPanel: async (panel, state: unknown) => (await import('./panels/annotate-panel.js')).AnnotatePanel.revive(shared, panel, state),
+            deserializeWebviewPanel: async (panel, state: unknown) => deferred().AnnotatePanel.revive(shared, panel, state),
         }),
         vscode.window.registerWebviewPanelSerializer('dprog.preview', {
-            deserializeWebviewPanel: async (panel, state: unknown) => (await import('./panels/preview-panel.js')).PreviewPanel.revive(shared, panel, state),
+            deserializeWebviewPanel: async (panel, state: unknown) => deferred().PreviewPanel.revive(shared, panel, state),
         }),
         { dispose: () => void engine.dispose() },
     );
@@ -56,16 +65,20 @@ export function activate(context: vscode.ExtensionContext): void {
 
     // The language client (and its protocol libraries) loads and starts right after activation
     // returns, in the background: activation itself is only the wiring above.
-    void import('./language/client.js')
-        .then(({ createLanguageClient }) => {
-            client = createLanguageClient(context, log);
+    void Promise.resolve()
+        .then(() => {
+            client = deferred().createLanguageClient(context, log);
             return client.start();
         })
         .catch((error: unknown) => log.error(`the language server did not start: ${String(error)}`));
 
+    // As VS Code counts it: evaluating the bundle's code plus the activate() call. The time VS Code
+    // spends between loading the module and calling activate() (preparing the extension context,
+    // activating other extensions) is not dprog's and is logged apart.
     const now = performance.now();
-    metrics.record('activation', now - loadStart);
-    log.info(`activated in ${(now - started).toFixed(1)} ms (${(now - loadStart).toFixed(1)} ms since the bundle loaded)`);
+    const load = moduleEvaluated - loadStart;
+    metrics.record('activation', load + (now - started));
+    log.info(`activation: ${load.toFixed(1)} ms loading the code + ${(now - started).toFixed(1)} ms in activate() (${(now - loadStart).toFixed(1)} ms wall clock since the code began to load)`);
 }
 
 export async function deactivate(): Promise<void> {

@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LabelingPlan, PlanTask } from '../../engine/src/plan/types.js';
-import { EngineError, NotAvailableError, type Cancellation, type DprogEngine } from './engine/engine.js';
+import { EngineError, NotAvailableError, type Cancellation, type DprogEngine, type ProgramProgress } from './engine/engine.js';
 import type { Metrics } from './metrics.js';
 
 export interface Settings {
@@ -23,6 +23,8 @@ export interface DprogServices {
     readonly metrics: Metrics;
     /** Fired after a compile or a label, so the status bar and CodeLens refresh. */
     readonly onDidChangeProgress: vscode.EventEmitter<string>;
+    /** The last progress read per program (by the status bar), for CodeLens counts. */
+    readonly progress: Map<string, ProgramProgress>;
 }
 
 export function settings(): Settings {

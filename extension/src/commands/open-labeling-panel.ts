@@ -1,5 +1,6 @@
 /** `dprog.openLabelingPanel`: the annotation panel for one task of a program. */
 import * as vscode from 'vscode';
+import { deferred } from '../load-deferred.js';
 import { pickProgram, pickTask, planOf, showError, type DprogServices } from '../services.js';
 
 export function registerOpenLabelingPanel(services: DprogServices): vscode.Disposable {
@@ -11,7 +12,7 @@ export function registerOpenLabelingPanel(services: DprogServices): vscode.Dispo
             if (!plan) return;
             const task = await pickTask(plan, taskArgument, (t) => t.dataset !== null);
             // Loaded on first use: the panel code (zod schemas, dataset readers) stays out of activation.
-            if (task) (await import('../panels/annotate-panel.js')).AnnotatePanel.createOrShow(services, program, task.name);
+            if (task) deferred().AnnotatePanel.createOrShow(services, program, task.name);
         } catch (error) {
             showError(services, error);
         }

@@ -1,5 +1,6 @@
 /** `dprog.previewActiveLearning`: what the learner would ask next, and why. */
 import * as vscode from 'vscode';
+import { deferred } from '../load-deferred.js';
 import { pickProgram, pickTask, planOf, showError, type DprogServices } from '../services.js';
 
 export function registerPreviewActiveLearning(services: DprogServices): vscode.Disposable {
@@ -10,7 +11,7 @@ export function registerPreviewActiveLearning(services: DprogServices): vscode.D
             const plan = await planOf(services, program);
             if (!plan) return;
             const task = await pickTask(plan, taskArgument, (t) => plan.learn.some((l) => l.task === t.name));
-            if (task) (await import('../panels/preview-panel.js')).PreviewPanel.createOrShow(services, program, task.name);
+            if (task) deferred().PreviewPanel.createOrShow(services, program, task.name);
         } catch (error) {
             showError(services, error);
         }

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import type { LabelingPlan } from '../../../engine/src/plan/types.js';
 import type { LabelStore } from '../../../engine/src/store/index.js';
 import type { Label, NewLabel } from '../../../engine/src/store/types.js';
+import { deferred } from '../load-deferred.js';
 import { CliRunner, type Log } from './cli-runner.js';
 import type { Cancellation, CompileResult, DprogEngine, LearningCurvePoint, ProgramProgress, SampleResult } from './engine.js';
 
@@ -27,7 +28,7 @@ export function planPathFor(program: string): string {
 
 /** The store code (sql.js and its wasm) loads on first use, not at activation. */
 async function loadStore(): Promise<typeof LabelStore> {
-    return (await import('../../../engine/src/store/index.js')).LabelStore;
+    return deferred().LabelStore;
 }
 
 export class LocalEngine implements DprogEngine {

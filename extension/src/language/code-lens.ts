@@ -12,7 +12,14 @@ export class DprogCodeLensProvider implements vscode.CodeLensProvider {
     private readonly changed = new vscode.EventEmitter<void>();
     readonly onDidChangeCodeLenses = this.changed.event;
 
-    constructor(private readonly learnTasks: (program: string) => Set<string> | undefined) {}
+    constructor(
+        private readonly known: {
+            /** Tasks with a `learn` block, once the program is compiled. */
+            learnTasks: (program: string) => Set<string> | undefined;
+            /** Items of a task left to label, when known. */
+            left: (program: string, task: string) => number | undefined;
+        },
+    ) {}
 
     refresh(): void {
         this.changed.fire();
@@ -21,14 +28,15 @@ export class DprogCodeLensProvider implements vscode.CodeLensProvider {
     provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
         const lenses: vscode.CodeLens[] = [];
         const program = document.uri.fsPath;
-        const learned = this.learnTasks(program);
+        const learned = this.known.learnTasks(program);
         for (let line = 0; line < document.lineCount; line++) {
             const text = document.lineAt(line).text;
             const range = new vscode.Range(line, 0, line, 0);
             const task = TASK.exec(text);
             if (task) {
                 const name = task[1];
-                lenses.push(new vscode.CodeLens(range, { title: 'Label', command: 'dprog.openLabelingPanel', arguments: [document.uri, name], tooltip: `Label the items of ${name}` }));
+                const left = this.known.left(program, name);
+                lenses.push(new vscode.CodeLens(range, { title: left === undefined ? 'Label' : `Label (${left.toLocaleString('en-US')} left)`, command: 'dprog.openLabelingPanel', arguments: [document.uri, name], tooltip: `Label the items of ${name}` }));
                 if (!learned || learned.has(name)) {
                     lenses.push(new vscode.CodeLens(range, { title: 'Sample', command: 'dprog.sampleNextBatch', arguments: [document.uri, name], tooltip: 'Choose the next items worth labeling' }));
                     lenses.push(new vscode.CodeLens(range, { title: 'Preview', command: 'dprog.previewActiveLearning', arguments: [document.uri, name], tooltip: 'What active learning would ask next, and why' }));

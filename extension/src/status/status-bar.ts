@@ -10,7 +10,11 @@ export class StatusBar implements vscode.Disposable {
     private readonly disposables: vscode.Disposable[] = [this.item];
     private timer: NodeJS.Timeout | undefined;
 
-    constructor(private readonly services: DprogServices) {
+    constructor(
+        private readonly services: DprogServices,
+        /** Called after progress was read (CodeLens shows the counts). */
+        private readonly onProgress: () => void = () => undefined,
+    ) {
         this.item.name = 'dprog';
         this.disposables.push(
             vscode.languages.onDidChangeDiagnostics(() => this.schedule()),
@@ -64,6 +68,8 @@ export class StatusBar implements vscode.Disposable {
         }
         try {
             const progress = await this.services.engine.progress(document.uri.fsPath, plan);
+            this.services.progress.set(document.uri.fsPath, progress);
+            this.onProgress();
             const done = progress.tasks.reduce((n, t) => n + t.done, 0);
             const planned = progress.tasks.every((t) => t.planned !== null) ? progress.tasks.reduce((n, t) => n + (t.planned ?? 0), 0) : null;
             const accuracy = plan.totals.expectedAccuracy;

@@ -1,0 +1,9 @@
+/**
+ * What the extension needs only after activation, bundled apart (out/extension/deferred.cjs) so
+ * activation loads and parses a small file: the language client and its protocol libraries, the
+ * webview panels (zod schemas, dataset readers) and the label store (sql.js).
+ */
+export { createLanguageClient } from './language/client.js';
+export { AnnotatePanel } from './panels/annotate-panel.js';
+export { PreviewPanel } from './panels/preview-panel.js';
+export { LabelStore } from '../../engine/src/store/index.js';
