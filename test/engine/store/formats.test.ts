@@ -225,3 +225,36 @@ describe('image formats', () => {
         await store.close();
     });
 });
+
+describe('labelstudio files from Label Studio itself', () => {
+    it('imports annotators, predictions, percent boxes and NER spans, skipping cancelled annotations', async () => {
+        writeFileSync(join(dir, 'ls.json'), JSON.stringify([
+            {
+                id: 11,
+                data: { image: '/data/upload/1/cat.jpg' },
+                annotations: [
+                    { id: 1, completed_by: { id: 3, email: 'ann@example.com' }, created_at: '2026-02-01T12:00:00.000000Z', result: [
+                        { id: 'r1', type: 'rectanglelabels', from_name: 'label', to_name: 'image', original_width: 200, original_height: 100, value: { x: 10, y: 20, width: 50, height: 40, rotation: 0, rectanglelabels: ['Cat'] } },
+                    ] },
+                    { id: 2, completed_by: 4, was_cancelled: true, result: [] },
+                ],
+                predictions: [{ model_version: 'yolo-v8', score: 0.55, result: [
+                    { type: 'rectanglelabels', from_name: 'label', to_name: 'image', original_width: 200, original_height: 100, value: { x: 11, y: 21, width: 49, height: 39, rectanglelabels: ['Cat'] }, score: 0.55 },
+                ] }],
+            },
+            { id: 12, data: { text: 'Ann lives in Oslo' }, annotations: [{ completed_by: 7, result: [
+                { type: 'labels', from_name: 'ner', to_name: 'text', value: { start: 0, end: 3, text: 'Ann', labels: ['PER'] } },
+                { type: 'labels', from_name: 'ner', to_name: 'text', value: { start: 13, end: 17, text: 'Oslo', labels: ['LOC'] } },
+            ] }] },
+        ]));
+        const store = await LabelStore.open(join(dir, 's.sqlite'));
+        const result = await importLabels(store, { task: 't', format: 'labelstudio', source: join(dir, 'ls.json') });
+        expect(result).toMatchObject({ read: 3, added: 3 });
+        expect(store.labels().map((l) => [l.item, l.labeler, l.labelerKind, l.score, l.value])).toEqual([
+            ['/data/upload/1/cat.jpg', 'ann@example.com', 'human', undefined, [{ x: 20, y: 20, width: 100, height: 40, label: 'Cat' }]],
+            ['/data/upload/1/cat.jpg', 'yolo-v8', 'model', 0.55, [{ x: 22, y: 21, width: 98, height: 39, label: 'Cat', score: 0.55 }]],
+            ['Ann lives in Oslo', '7', 'human', undefined, [{ start: 0, end: 3, label: 'PER', text: 'Ann' }, { start: 13, end: 17, label: 'LOC', text: 'Oslo' }]],
+        ]);
+        await store.close();
+    });
+});

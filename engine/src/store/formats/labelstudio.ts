@@ -147,6 +147,17 @@ function valueOf(results: Result[], item: string, imageSize: ImageSizeOf | undef
     }
 }
 
+/** Label Studio names the annotator by user id, or (in some versions) by a user object. */
+function personOf(completedBy: unknown): string | undefined {
+    if (typeof completedBy === 'string' || typeof completedBy === 'number') return String(completedBy);
+    if (typeof completedBy === 'object' && completedBy !== null) {
+        const user = completedBy as { email?: unknown; id?: unknown };
+        if (typeof user.email === 'string') return user.email;
+        if (typeof user.id === 'string' || typeof user.id === 'number') return String(user.id);
+    }
+    return undefined;
+}
+
 export const labelStudioFormat: LabelFormat = {
     name: 'labelstudio',
     directory: false,
@@ -191,7 +202,7 @@ export const labelStudioFormat: LabelFormat = {
                 const label: NewLabel = {
                     task: options.task,
                     item,
-                    labeler: meta?.labeler ?? (prediction ? annotation.model_version : annotation.completed_by !== undefined ? String(annotation.completed_by) : undefined) ?? options.labeler ?? 'import',
+                    labeler: meta?.labeler ?? (prediction ? annotation.model_version : personOf(annotation.completed_by)) ?? options.labeler ?? 'import',
                     labelerKind: meta?.labelerKind ?? (prediction ? 'model' : (options.labelerKind ?? 'human')),
                     value: valueOf(annotation.result ?? [], item, options.imageSize, source),
                 };
