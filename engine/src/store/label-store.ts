@@ -250,7 +250,10 @@ export class LabelStore {
         return result;
     }
 
-    /** Calls `visit` for each matching label in the order added, without building an array (for large exports). */
+    /**
+     * Calls `visit` for each matching label in the order added, without building an array (for
+     * large exports). `visit` must not write to the store (a snapshot would end the iteration).
+     */
     forEachLabel(query: LabelQuery, visit: (label: Label) => void): void {
         const { where, params } = labelWhere(query);
         const statement = this.db.prepare(`SELECT * FROM labels${where} ORDER BY rowid`, params);
