@@ -63,6 +63,9 @@ export const registerLabel: RegisterCommand = (program, setExitCode) => {
             checkFormat(options.format);
             checkImages(options.images);
             if (formatNamed(options.format).directory && !options.out) throw new UsageError(`--format ${options.format} writes a folder: pass --out DIR`);
+            if (options.history && options.labeler) {
+                throw new UsageError('--history with --labeler would cut supersede links (the replacement may be by another labeler); export the whole history, or current labels of one labeler');
+            }
             if (options.history && options.format !== 'jsonl' && options.format !== 'csv') {
                 throw new UsageError(`--history: only jsonl and csv can say which labels were superseded; ${options.format} would import old answers as current ones`);
             }

@@ -99,6 +99,7 @@ describe('dprog label', () => {
         expect([noTask.code, noTask.stderr]).toEqual([1, expect.stringMatching(/no labels for task 'nope'; tasks with labels: spam/)]);
         expect(dprog('label', 'export', '--task', 'spam', '--format', 'yolo').stderr).toMatch(/writes a folder: pass --out DIR/);
         expect(dprog('label', 'export', '--task', 'spam', '--format', 'coco', '--history').stderr).toMatch(/--history: only jsonl and csv/);
+        expect(dprog('label', 'export', '--task', 'spam', '--format', 'csv', '--history', '--labeler', 'alice').stderr).toMatch(/--history with --labeler would cut supersede links/);
         expect(dprog('label', 'export', '--store', 'missing.sqlite', '--task', 'spam', '--format', 'csv').code).toBe(2);
         writeFileSync(join(dir, 'bad.csv'), 'item,value\nm9,ok\nm10\n');
         const bad = dprog('label', 'import', '--store', 'fresh.sqlite', '--task', 'spam', '--format', 'csv', 'bad.csv');
