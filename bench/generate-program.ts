@@ -1,8 +1,9 @@
 /**
  * Generates large, realistic data programs for benchmarks: repeated "modules" of datasets, label
- * sets, labelers, rules, tasks, flows, learn blocks and monitors, cross-referencing each other and
- * a shared header (people labelers every task routes to). Every generated program parses, links
- * and type-checks cleanly, so a benchmark measures the normal path, not error recovery.
+ * sets, labelers, rules, tasks, flows, learn blocks and monitors, cross-referencing each other, the
+ * previous module and a shared header (people labelers every task routes to). Every generated
+ * program parses, links and type-checks without errors (its data and model files do not exist, which
+ * are warnings), so a benchmark measures the normal path, not error recovery.
  *
  * Run directly to print one: `npx tsx bench/generate-program.ts 5000 > big.dprog`.
  */
@@ -28,7 +29,14 @@ labeler analysts: human {
 
 /** One module (about 110 lines); `i` makes its names unique, and it calls into module `i - 1`. */
 function module(i: number): string {
-    const previous = i > 0 ? `\n        summarize_${i - 1}(m)` : '';
+    // Cross-module references: a flow over the previous module's data, tasks and label set.
+    const followUp = i === 0 ? '' : `
+flow follow_up_${i}(m: messages_${i - 1}) {
+    if classify_${i - 1}(m) == phishing {
+        summarize_${i - 1}(m)
+    }
+}
+`;
     return `
 // ---------------------------------------------------------------- module ${i}
 
@@ -123,7 +131,7 @@ task truck_kind_${i}(img: Image) -> choice<TruckKind_${i}> {
 flow triage_${i}(m: messages_${i}) {
     let verdict = classify_${i}(m)
     if verdict == ham {
-        topic_${i}(m)${previous}
+        topic_${i}(m)
     } else {
         summarize_${i}(m)
     }
@@ -135,7 +143,7 @@ flow road_${i}(f: frames_${i}) {
         truck_kind_${i}(crop(f.image, b))
     }
 }
-
+${followUp}
 learn classify_${i} using model_${i} {
     strategy margin
     diversity 30%

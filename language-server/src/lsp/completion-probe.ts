@@ -27,10 +27,11 @@ export class CompletionProbe {
 
     /**
      * Parses `document`'s text from `start` (a declaration boundary) to `end` with the placeholder
-     * inserted at `offset`, and returns the AST node of the placeholder, linked lazily against the
-     * real workspace. Undefined when the probe does not parse the placeholder as a name.
+     * in place of the token being completed (`tokenStart` to `tokenEnd`, empty when there is none),
+     * and returns the AST node of the placeholder, linked lazily against the real workspace.
+     * Undefined when the probe does not parse the placeholder as a name.
      */
-    async nodeAtCursor(document: LangiumDocument, start: number, end: number, offset: number): Promise<AstNode | undefined> {
+    async nodeAtCursor(document: LangiumDocument, start: number, end: number, tokenStart: number, tokenEnd: number): Promise<AstNode | undefined> {
         const text = document.textDocument.getText();
         const root = document.parseResult.value;
         // The probe imports the real file (its top-level names) and whatever the real file imports.
@@ -39,12 +40,12 @@ export class CompletionProbe {
             imports.push(...root.imports.filter((i) => i.path).map((i) => `import ${JSON.stringify(i.path)}`));
         }
         const prefix = imports.join('\n') + '\n';
-        const probeText = prefix + text.substring(start, offset) + PLACEHOLDER + text.substring(offset, end);
+        const probeText = prefix + text.substring(start, tokenStart) + PLACEHOLDER + text.substring(tokenEnd, end);
         const uri = UriUtils.joinPath(UriUtils.dirname(document.uri), `.${UriUtils.basename(document.uri)}.completion.dprog`);
         const probe = this.factory.fromString(probeText, uri);
         probe.localSymbols = await this.scopeComputation.collectLocalSymbols(probe);
         const cst = probe.parseResult.value.$cstNode;
-        const placeholderOffset = prefix.length + (offset - start);
+        const placeholderOffset = prefix.length + (tokenStart - start);
         const leaf = cst ? CstUtils.findLeafNodeAtOffset(cst, placeholderOffset + 1) : undefined;
         return leaf && leaf.text === PLACEHOLDER ? leaf.astNode : undefined;
     }

@@ -53,6 +53,8 @@ export class DprogCompletionProvider extends DefaultCompletionProvider {
     private readonly documents: LangiumDocuments;
     private readonly locator: AstNodeLocator;
     private readonly probe: CompletionProbe;
+    /** Recent probes by document version and position (a request asks once per feature). */
+    private readonly probes = new Map<string, Promise<AstNode | undefined>>();
 
     constructor(services: DprogServices) {
         super(services);
@@ -112,11 +114,16 @@ export class DprogCompletionProvider extends DefaultCompletionProvider {
                 return receiver ? this.dprogScopes.membersOfType(this.typeComputer.typeOf(receiver)).getAllElements() : undefined;
             });
         }
-        if (assignment?.feature === 'target' && rule === 'NameExpression' && COMPARISON.test(before)) {
+        if (COMPARISON.test(before)) {
+            // After `left ==`: the members of left's label set, and nothing else, when left is a label.
+            const isTarget = assignment?.feature === 'target' && rule === 'NameExpression';
             return this.completeFromProbe(context, acceptor, (node) => {
                 const left = node.$type === 'NameExpression' ? comparedExpression(node) : undefined;
                 const labelSet = left ? labelSetOf(this.typeComputer.typeOf(left)) : undefined;
-                return labelSet ? stream(labelSet.members).map((member) => this.descriptions.createDescription(member, member.name)) : undefined;
+                if (!labelSet) {
+                    return undefined;
+                }
+                return isTarget ? stream(labelSet.members).map((member) => this.descriptions.createDescription(member, member.name)) : stream([]);
             }, () => super.completionForCrossReference(context, next, acceptor));
         }
         return super.completionForCrossReference(context, next, acceptor);
@@ -131,8 +138,7 @@ export class DprogCompletionProvider extends DefaultCompletionProvider {
         candidates: (node: AstNode) => Stream<AstNodeDescription> | undefined, otherwise?: () => void | Promise<void>,
         detail?: string,
     ): Promise<void> {
-        const { start, end } = declarationBounds(context.document, context.tokenOffset);
-        const node = await this.probe.nodeAtCursor(context.document, start, end, context.tokenOffset);
+        const node = await this.probeAt(context);
         const found = node ? candidates(node) : undefined;
         if (!found) {
             return otherwise?.();
@@ -198,6 +204,22 @@ export class DprogCompletionProvider extends DefaultCompletionProvider {
         }
         const document = this.documents.getDocument(URI.parse(description.documentUri.toString()));
         return document ? this.locator.getAstNode(document.parseResult.value, description.path) : undefined;
+    }
+
+    /** The probe's placeholder node for this context; one probe per request position, shared by its features. */
+    private probeAt(context: CompletionContext): Promise<AstNode | undefined> {
+        const { start, end } = declarationBounds(context.document, context.tokenOffset);
+        const tokenEnd = Math.max(context.tokenOffset, Math.min(context.tokenEndOffset, end));
+        const key = `${context.document.uri.toString()}@${context.textDocument.version}:${context.tokenOffset}-${tokenEnd}`;
+        let probe = this.probes.get(key);
+        if (!probe) {
+            probe = this.probe.nodeAtCursor(context.document, start, end, context.tokenOffset, tokenEnd);
+            this.probes.set(key, probe);
+            if (this.probes.size > 8) {
+                this.probes.delete(this.probes.keys().next().value!);
+            }
+        }
+        return probe;
     }
 
     // ------------------------------------------------------------------ speed: parse only the declaration around the cursor
@@ -290,15 +312,22 @@ export class DprogCompletionProvider extends DefaultCompletionProvider {
  * declaration that begins a line before the cursor (a boundary the full parse agrees on; 0 when
  * the cursor is in the header or the imports) to the start of the next such declaration after it.
  */
+/** Declaration starts per parse result (a new parse makes a new root). */
+const declarationStarts = new WeakMap<AstNode, number[]>();
+
 export function declarationBounds(document: LangiumDocument, offset: number): { start: number; end: number } {
     const root = document.parseResult.value;
     const text = document.textDocument.getText();
     if (!isDprogFile(root)) {
         return { start: 0, end: text.length };
     }
-    const starts = root.elements
-        .map((element) => element.$cstNode?.offset)
-        .filter((start): start is number => start !== undefined && (start === 0 || text[start - 1] === '\n'));
+    let starts = declarationStarts.get(root);
+    if (!starts) {
+        starts = root.elements
+            .map((element) => element.$cstNode?.offset)
+            .filter((start): start is number => start !== undefined && (start === 0 || text[start - 1] === '\n'));
+        declarationStarts.set(root, starts);
+    }
     // Binary search: the index of the first start at or after the cursor.
     let low = 0;
     let high = starts.length;
