@@ -8,6 +8,7 @@ import {
 import { DprogGeneratedModule, DprogGeneratedSharedModule } from './generated/module.js';
 import { DprogValueConverter } from './parser/value-converter.js';
 import { DprogScopeProvider } from './scoping/scope-provider.js';
+import { DprogScopeComputation } from './scoping/scope-computation.js';
 import { DprogTypeComputer } from './types/type-computer.js';
 import { DprogWorkspaceManager } from './builtins/workspace-manager.js';
 import { registerValidationChecks } from './validation/dprog-validator.js';
@@ -35,6 +36,7 @@ export const DprogModule: Module<DprogServices, PartialLangiumServices & DprogAd
     },
     references: {
         ScopeProvider: (services) => new DprogScopeProvider(services),
+        ScopeComputation: (services) => new DprogScopeComputation(services),
         Linker: (services) => new DprogLinker(services),
     },
     validation: {
