@@ -3,7 +3,7 @@
  * beside it, as esbuild.mjs does) in a separate process, against real store files.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import * as esbuild from 'esbuild';
@@ -32,7 +32,11 @@ beforeAll(async () => {
     mkdirSync(join(bundleDir, 'wasm'), { recursive: true });
     copyFileSync(createRequire(import.meta.url).resolve('sql.js/dist/sql-wasm.wasm'), join(bundleDir, 'wasm', 'sql-wasm.wasm'));
 }, 120_000);
-afterAll(cleanup);
+afterAll(() => {
+    cleanup();
+    // Not part of the product: keep it out of packaging.
+    rmSync(bundleDir, { recursive: true, force: true });
+});
 
 function dprog(...args: string[]): { code: number; stdout: string; stderr: string; json: () => Record<string, unknown> } {
     const run = spawnSync(process.execPath, [cli, ...args], { cwd: dir, encoding: 'utf8' });
