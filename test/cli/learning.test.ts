@@ -9,6 +9,9 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFi
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { hashTexts } from '../../engine/src/data/hashed-featurizer.js';
+import { writeLinearHead } from '../../engine/src/learning/onnx-export.js';
+import { trainSoftmax } from '../../engine/src/learning/softmax-regression.js';
 import { syntheticMessages } from '../engine/learning/helpers.js';
 
 const root = path.resolve(__dirname, '../..');
@@ -148,6 +151,38 @@ describe('dprog learn --simulate, retrain, evaluate', () => {
         const { code, stderr } = await dprog('learn', 'triage.dprog', '--task', 'classify');
         expect(code).toBe(2);
         expect(stderr).toMatch(/--simulate/);
+    });
+});
+
+describe('dprog monitor', () => {
+    const MONITORS = `
+monitor shift of emails.body { metric psi, warn above 0.1, alert above 0.25 }
+monitor predictions of spam_model { confidence within [5%, 99%], rate of spam within [10%, 60%] }
+`;
+
+    it('is ok on the program\'s own held-out buckets and alerts (exit 1) on drifted data', async () => {
+        // A model trained on 60 of the messages, as `dprog learn` would make it.
+        const messages = syntheticMessages(240, 8).slice(0, 60);
+        const head = trainSoftmax(hashTexts(messages.map((m) => m.body), 512), Int32Array.from(messages, (m) => (m.gold === 'spam' ? 0 : 1)), ['spam', 'ham']);
+        writeLinearHead(path.join(dir, 'models/monitored.onnx'), head);
+        // PSI over n items carries a bias of about (bins − 1)(1/n₁ + 1/n₂): monitors need real sample sizes.
+        write('data/monitored.jsonl', syntheticMessages(2000, 12).map((m) => JSON.stringify(m)).join('\n') + '\n');
+        write('monitored.dprog', PROGRAM('data/monitored.jsonl', 'models/monitored.onnx') + MONITORS);
+        const ok = await dprog('monitor', 'monitored.dprog', '--json');
+        expect(ok.code).toBe(0);
+        expect(ok.json.monitors.map((m: { kind: string; level: string }) => `${m.kind}:${m.level}`)).toEqual(['shift:ok', 'predictions:ok']);
+        // New mail: only spam, and words the training mail never had.
+        const drifted = syntheticMessages(600, 9)
+            .filter((m) => m.gold === 'spam')
+            .map((m, i) => JSON.stringify({ ...m, id: `new${i}`, body: `${m.body} ${m.body} lottery bitcoin crypto urgent` }));
+        write('data/new.jsonl', drifted.join('\n') + '\n');
+        const alert = await dprog('monitor', 'monitored.dprog', '--data', path.join(dir, 'data/new.jsonl'), '--json');
+        expect(alert.code).toBe(1);
+        expect(alert.json.level).toBe('alert');
+        const [shift, predictions] = alert.json.monitors;
+        expect(shift.level).toBe('alert');
+        expect(shift.value).toBeGreaterThan(0.25);
+        expect(predictions.violations.map((v: { what: string }) => v.what)).toContain('rate of spam');
     });
 });
 

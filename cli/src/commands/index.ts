@@ -7,6 +7,7 @@ import { registerSample } from './sample.js';
 import { registerLearn } from './learn.js';
 import { registerRetrain } from './retrain.js';
 import { registerEvaluate } from './evaluate.js';
+import { registerMonitor } from './monitor.js';
 import { registerLsp } from './lsp.js';
 import { registerLabel } from './label.js';
 import { registerCompile } from './compile.js';
@@ -24,6 +25,7 @@ export const commands: RegisterCommand[] = [
     registerLearn,
     registerRetrain,
     registerEvaluate,
+    registerMonitor,
     registerLsp,
     registerLabel,
     registerCompile,
