@@ -3,12 +3,15 @@
  * moments; after every kill the store reopens, holds every label the child acknowledged (with its
  * supersede marks), and passes SQLite's integrity check.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import initSqlJs from 'sql.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LabelStore } from '../../../engine/src/store/index.js';
 import { startFixture, tempDir } from './helpers.js';
 
 const KILLS = 50;
+const SQL = await initSqlJs();
 
 describe('label store crash safety', () => {
     const { dir, cleanup } = tempDir();
@@ -39,6 +42,12 @@ describe('label store crash safety', () => {
                     acknowledged.add(id);
                     if (old) supersedes.set(old, id);
                 }
+            }
+            // The file on disk is always a whole database (snapshots are renamed into place).
+            if (existsSync(storePath)) {
+                const raw = new SQL.Database(readFileSync(storePath));
+                expect(raw.exec('PRAGMA integrity_check')[0].values, `run ${run}: the file itself`).toEqual([['ok']]);
+                raw.close();
             }
             // Alternate readers and writers: a reader must see the journal too, a writer replays it.
             const store = await LabelStore.open(storePath, { readonly: run % 3 === 2 });
