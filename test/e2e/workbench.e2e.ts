@@ -109,6 +109,9 @@ describe.skipIf(skip)('dprog in VS Code (code-server + Chromium)', () => {
         await shot('02-problems');
         expect(texts.some((t) => /emails/.test(t))).toBe(true);
         expect(texts.some((t) => /nobody/.test(t))).toBe(true);
+        // The status bar says the program has errors.
+        const status = wb.page.locator('.statusbar-item', { hasText: 'dprog:' }).first();
+        await waitFor(async () => /dprog: 2 errors/.test(await status.innerText().catch(() => '')), 15_000, 'the status bar to count the errors');
         await runCommand(wb.page, 'View: Hide Panel');
     });
 
@@ -140,6 +143,12 @@ describe.skipIf(skip)('dprog in VS Code (code-server + Chromium)', () => {
         expect(plan.program).toBe('SpamTriage');
         expect(plan.tasks.map((t) => t.name)).toContain('classify');
         await wb.page.waitForSelector('.notifications-toasts .notification-toast', { timeout: 30_000 });
+        // CodeLens above the task and the learn block, with the items left once the plan is known.
+        const lenses = wb.page.locator('.contentWidgets .codelens-decoration');
+        await waitFor(async () => (await lenses.allInnerTexts()).some((t) => /Label \(6,046 left\)/.test(t)), 30_000, 'CodeLens with the items left');
+        const lensTexts = (await lenses.allInnerTexts()).map((t) => t.replace(/\s+/g, ' '));
+        console.log(`[e2e] CodeLens: ${lensTexts.join(' | ')}`);
+        expect(lensTexts.some((t) => /Sample next batch/.test(t) && /Retrain/.test(t))).toBe(true);
         await shot('04-compiled');
     });
 
@@ -219,6 +228,11 @@ describe.skipIf(skip)('dprog in VS Code (code-server + Chromium)', () => {
         const frame = await webviewFrame(wb.page, 'table[data-testid="batch"] tbody tr', 180_000);
         const rows = await frame.locator('table[data-testid="batch"] tbody tr').count();
         console.log(`[e2e] preview: next batch of ${rows} items`);
+        // Back in the program, the status bar shows the labels done and planned.
+        await openFile(wb.page, 'spam/spam.dprog');
+        const status = wb.page.locator('.statusbar-item', { hasText: 'labeled' }).first();
+        await waitFor(async () => /23\/6,046 labeled/.test(await status.innerText().catch(() => '')), 15_000, 'the status bar to show progress');
+        console.log(`[e2e] status bar: ${await status.innerText()}`);
         expect(rows).toBeGreaterThan(0);
         await shot('09-preview');
     });

@@ -119,8 +119,9 @@ export class AnnotateSession {
         const ids = this.acknowledged.get(message.item) ?? new Set<string>();
         ids.add(label.id);
         this.acknowledged.set(message.item, ids);
-        this.options.log(`labeled ${message.item} = ${clip(JSON.stringify(value))} (${durableMs.toFixed(1)} ms to durable)`);
+        // Acknowledge first: the person is waiting for it; the log can follow.
         this.options.post({ type: 'ack', requestId: message.requestId, item: message.item, labelId: label.id, durableMs });
+        this.options.log(`labeled ${message.item} = ${clip(JSON.stringify(value))} (${durableMs.toFixed(1)} ms to durable)`);
         this.options.onLabeled?.(label, durableMs);
     }
 

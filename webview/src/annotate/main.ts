@@ -239,7 +239,7 @@ function render(focus = true): void {
         if (spanTask && (field.type === 'Text' || field.type === 'String') && field === task.show.find((f) => f.type === 'Text' || f.type === 'String')) continue;
         fields.append(h('div', { class: `field field-${field.type.toLowerCase()}` }, h('span', { class: 'field-name' }, field.name), field.type === 'Text' ? h('pre', { class: 'field-text' }, String(value)) : h('span', { class: 'field-value' }, String(value))));
     }
-    parts.push(fields);
+    if (fields.childElementCount > 0) parts.push(fields);
     const created = createTool(task, item, submit);
     const pre = preLabelText(item);
     if (pre) parts.push(h('p', { class: 'prelabels' }, pre, ' · Enter accepts'));
