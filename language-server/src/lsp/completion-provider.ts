@@ -19,6 +19,7 @@ import {
 import {
     DefaultCompletionProvider, findFirstFeatures, findNextFeatures,
     type CompletionAcceptor, type CompletionBacktrackingInformation, type CompletionContext, type CompletionProviderOptions,
+    type CompletionValueItem,
     type NextFeature,
 } from 'langium/lsp';
 import { stream } from 'langium';
@@ -144,14 +145,23 @@ export class DprogCompletionProvider extends DefaultCompletionProvider {
             return otherwise?.();
         }
         for (const description of found) {
-            acceptor(context, {
-                nodeDescription: description,
-                kind: this.nodeKindProvider.getCompletionItemKind(description),
-                detail: detail ?? description.type,
-                sortText: '0',
-                data: EXCLUSIVE,
-            });
+            acceptor(context, { ...this.createReferenceCompletionItem(description), detail: detail ?? description.type, data: EXCLUSIVE });
         }
+    }
+
+    /**
+     * dprog documents declarations with description strings, not comments: reading the string is
+     * cheap, where Langium's comment lookup walks the syntax tree for every proposal.
+     */
+    protected override createReferenceCompletionItem(description: AstNodeDescription): CompletionValueItem {
+        const node = description.node as (AstNode & { description?: unknown }) | undefined;
+        return {
+            nodeDescription: description,
+            kind: this.nodeKindProvider.getCompletionItemKind(description),
+            detail: description.type,
+            documentation: typeof node?.description === 'string' ? node.description : undefined,
+            sortText: '0',
+        };
     }
 
     protected override getReferenceCandidates(refInfo: ReferenceInfo, context: CompletionContext): Stream<AstNodeDescription> {
