@@ -243,7 +243,7 @@ export interface PlanQuality {
     gold: number;
     /** At most this many answers per item. */
     maxLabels: number;
-    /** Which of the above the program left out (the compiler's defaults were used). */
+    /** Which of the above the program left out or gave out of range (the compiler's defaults were used). */
     defaulted: Array<'target' | 'aggregate' | 'gold' | 'maxLabels'>;
 }
 

@@ -3,8 +3,8 @@
  * caller measured), so the same program always yields the same plan, byte for byte.
  */
 import {
-    isDataset, isFlow, isHumanLabeler, isLabelSet, isLearn, isModelLabeler, isMonitor, isRulesLabeler, isTask,
-    type Expression, type Parameter,
+    isDataset, isFlow, isHumanLabeler, isLabelSet, isLearn, isModelLabeler, isMonitor, isPredictionMonitor, isRulesLabeler, isShiftMonitor, isTask,
+    type Element, type Expression, type Parameter,
 } from '../generated/ast.js';
 import { withPlanHash } from '../../../engine/src/plan/hash.js';
 import { PLAN_SCHEMA, type LabelingPlan, type PlanFlow, type PlanStage, type PlanTask, type PlanWarning } from '../../../engine/src/plan/types.js';
@@ -16,6 +16,7 @@ import { planLabeler } from './labelers.js';
 import { planLearn, planMonitor } from './learn-monitors.js';
 import type { ProgramSource } from './program-elements.js';
 import { compileTask, directDataset, LabelerIndex } from './tasks.js';
+import { planLabelType } from './label-types.js';
 
 export interface CompileOptions {
     /** The program's name when the file has no `program` header (the file's base name). */
@@ -27,7 +28,9 @@ export interface CompileOptions {
 }
 
 export function compileProgram(source: ProgramSource, options: CompileOptions): LabelingPlan {
-    const { file, elements } = source;
+    const { file } = source;
+    // While a program is being typed, declarations can be incomplete: leave those out of the plan.
+    const elements = source.elements.filter(isComplete);
     const warnings: PlanWarning[] = [];
     const itemCounts = options.itemCounts ?? new Map<string, number | null>();
 
@@ -91,6 +94,21 @@ export function compileProgram(source: ProgramSource, options: CompileOptions): 
         warnings,
     } satisfies Omit<LabelingPlan, 'hash'>;
     return withPlanHash(plan);
+}
+
+/** Whether a declaration has the parts a plan entry needs (it may still have errors elsewhere). */
+function isComplete(element: Element): boolean {
+    if (isDataset(element)) return Boolean(element.name && element.format && element.path !== undefined);
+    if (isLabelSet(element)) return Boolean(element.name);
+    if (isHumanLabeler(element)) return Boolean(element.name);
+    if (isModelLabeler(element)) return Boolean(element.name && element.path !== undefined);
+    if (isRulesLabeler(element)) return Boolean(element.name && element.dataset && planLabelType(element.output));
+    if (isTask(element)) return Boolean(element.name && planLabelType(element.output) && element.params.every((p) => p.name && p.type));
+    if (isFlow(element)) return Boolean(element.name && element.params.every((p) => p.name && p.type));
+    if (isLearn(element)) return Boolean(element.task && element.model);
+    if (isShiftMonitor(element)) return Boolean(element.source);
+    if (isPredictionMonitor(element)) return Boolean(element.model);
+    return true;
 }
 
 /** For each task, the first flow that runs it (declaration order) and its stages there. */

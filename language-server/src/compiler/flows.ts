@@ -32,7 +32,7 @@ export function compileFlow(flow: Flow): PlanFlow {
     const visit = (expr: Expression | undefined, ctx: Context): string[] => {
         if (!expr) return [];
         if (isCallExpression(expr)) {
-            const callee = expr.callee.ref;
+            const callee = expr.callee?.ref;
             const argDeps = expr.args.map((arg) => visit(arg, ctx));
             if (isTask(callee)) {
                 const id = `${stages.length + 1}:${callee.name}`;
@@ -64,7 +64,7 @@ export function compileFlow(flow: Flow): PlanFlow {
             return union(...argDeps);
         }
         if (isNameExpression(expr)) {
-            const target = expr.target.ref;
+            const target = expr.target?.ref;
             return target ? (ctx.env.get(target) ?? []) : [];
         }
         if (isMemberAccess(expr)) return visit(expr.receiver, ctx);
@@ -87,7 +87,7 @@ export function compileFlow(flow: Flow): PlanFlow {
             if (isLetStatement(statement)) {
                 const before = stages.length;
                 const deps = visit(statement.value, ctx);
-                if (isCallExpression(statement.value) && isTask(statement.value.callee.ref) && stages.length > before) {
+                if (isCallExpression(statement.value) && isTask(statement.value.callee?.ref) && stages.length > before) {
                     stages[stages.length - 1] = { ...stages[stages.length - 1], binds: statement.name };
                 }
                 ctx.env.set(statement, deps);
@@ -116,8 +116,8 @@ export function compileFlow(flow: Flow): PlanFlow {
 
 /** How a stage's argument is derived from the flow's item. */
 function derivation(arg: Expression | undefined): PlanStageInput['derivation'] {
-    if (isNameExpression(arg) && isParameter(arg.target.ref) && isDatasetTypeRef(arg.target.ref.type)) return 'item';
-    if (isMemberAccess(arg) && isField(arg.member.ref)) return 'field';
-    if (isCallExpression(arg) && isBuiltinFunction(arg.callee.ref) && arg.callee.ref.name === 'crop') return 'crop';
+    if (isNameExpression(arg) && isParameter(arg.target?.ref) && isDatasetTypeRef(arg.target?.ref.type)) return 'item';
+    if (isMemberAccess(arg) && isField(arg.member?.ref)) return 'field';
+    if (isCallExpression(arg) && isBuiltinFunction(arg.callee?.ref) && arg.callee?.ref.name === 'crop') return 'crop';
     return 'value';
 }

@@ -4,11 +4,12 @@ import {
     type LabelType, type Parameter,
 } from '../generated/ast.js';
 import type { PlanLabelType, PlanParameter, PlanValueType } from '../../../engine/src/plan/types.js';
+import { refName } from './ref-name.js';
 
 /** A written label type as a plan type; `undefined` for an incomplete (unparsed) one. */
 export function planLabelType(node: LabelType | undefined): PlanLabelType | undefined {
     if (isClassLabelType(node)) {
-        const labelSet = node.labelSet.ref?.name ?? node.labelSet.$refText;
+        const labelSet = refName(node.labelSet);
         return { kind: node.kind as 'choice', labelSet, text: `${node.kind}<${labelSet}>` };
     }
     if (isTextLabelType(node)) {
@@ -44,7 +45,7 @@ export function planParameters(params: Parameter[]): PlanParameter[] {
     return params.map((param) => {
         const type = param.type;
         if (isDatasetTypeRef(type)) {
-            const dataset = type.dataset.ref?.name ?? type.dataset.$refText;
+            const dataset = refName(type.dataset);
             return { name: param.name, type: { kind: 'dataset', dataset, text: dataset } };
         }
         if (isValueTypeExpr(type)) {

@@ -3,6 +3,7 @@ import { isHashedFeaturizer, isResizeFeaturizer, type HumanLabeler, type ModelLa
 import type { PlanLabeler } from '../../../engine/src/plan/types.js';
 import { planLabelType } from './label-types.js';
 import { sourceText } from './source-text.js';
+import { refName } from './ref-name.js';
 
 /**
  * Accuracy priors when a labeler declares none: a careful person, an untested model, and keyword
@@ -57,9 +58,9 @@ export function planLabeler(labeler: HumanLabeler | ModelLabeler | RulesLabeler)
                 kind: 'rules',
                 name: labeler.name,
                 description,
-                dataset: labeler.dataset.ref?.name ?? labeler.dataset.$refText,
+                dataset: refName(labeler.dataset),
                 output: planLabelType(labeler.output)!,
-                rules: labeler.rules.map((r) => ({ name: r.name, condition: sourceText(r.condition), member: r.member.ref?.name ?? r.member.$refText })),
+                rules: labeler.rules.filter((r) => r.name && r.condition && r.member).map((r) => ({ name: r.name, condition: sourceText(r.condition), member: refName(r.member) })),
                 cost: 0,
                 ...accuracy('rules', undefined),
             };

@@ -1,14 +1,15 @@
 /** `learn` and `monitor` blocks as plan entries, with the defaults the program leaves out. */
 import { isShiftMonitor, type Learn, type Monitor } from '../generated/ast.js';
 import type { PlanLearn, PlanMonitor } from '../../../engine/src/plan/types.js';
+import { refName } from './ref-name.js';
 
 /** Defaults for an active-learning loop (language.md §9 leaves them to the tool). */
 export const DEFAULT_LEARN = { strategy: 'margin', diversity: 0, batch: 50, seed: 0 } as const;
 
 export function planLearn(learn: Learn): PlanLearn {
     return {
-        task: learn.task.ref?.name ?? learn.task.$refText,
-        model: learn.model.ref?.name ?? learn.model.$refText,
+        task: refName(learn.task),
+        model: refName(learn.model),
         strategy: (learn.strategy ?? DEFAULT_LEARN.strategy) as PlanLearn['strategy'],
         diversity: learn.diversity ?? DEFAULT_LEARN.diversity,
         batch: learn.batch ?? DEFAULT_LEARN.batch,
@@ -26,8 +27,8 @@ export function planMonitor(monitor: Monitor): PlanMonitor {
     if (isShiftMonitor(monitor)) {
         return {
             kind: 'shift',
-            source: monitor.source.ref?.name ?? monitor.source.$refText,
-            field: monitor.field ? (monitor.field.ref?.name ?? monitor.field.$refText) : null,
+            source: refName(monitor.source),
+            field: monitor.field ? (refName(monitor.field)) : null,
             metric: (monitor.metric ?? 'psi') as 'psi' | 'ks',
             warn: monitor.warn ?? null,
             alert: monitor.alert ?? null,
@@ -35,8 +36,10 @@ export function planMonitor(monitor: Monitor): PlanMonitor {
     }
     return {
         kind: 'predictions',
-        model: monitor.model.ref?.name ?? monitor.model.$refText,
-        confidence: monitor.confidence ? { min: monitor.confidence.min, max: monitor.confidence.max } : null,
-        rates: monitor.rates.map((r) => ({ member: r.member.ref?.name ?? r.member.$refText, min: r.bounds?.min ?? 0, max: r.bounds?.max ?? 1 })),
+        model: refName(monitor.model),
+        confidence: monitor.confidence && monitor.confidence.min !== undefined && monitor.confidence.max !== undefined
+            ? { min: monitor.confidence.min, max: monitor.confidence.max }
+            : null,
+        rates: monitor.rates.filter((r) => r.member).map((r) => ({ member: refName(r.member), min: r.bounds?.min ?? 0, max: r.bounds?.max ?? 1 })),
     };
 }

@@ -8,6 +8,7 @@ import { typeToString, type DprogType } from '../types/type-descriptions.js';
 import { estimateTask, round, type EstimateCache } from './estimates.js';
 import { labelSetName, planLabelType, planParameters } from './label-types.js';
 import { sourceText } from './source-text.js';
+import { refName } from './ref-name.js';
 
 /** What the compiler assumes when `quality` leaves something out (the routing engine's defaults). */
 export const DEFAULT_QUALITY = { target: 0.95, gold: 0, maxLabels: 5 } as const;
@@ -66,7 +67,7 @@ export function compileTask(task: Task, context: TaskContext, warnings: PlanWarn
     const skills = [...task.skills];
     // Every labeler that can label the task, plus the route's labelers that cannot (with why):
     // listing every labeler of a large program for every task would make plans quadratic in size.
-    const routed = task.route?.labelers.map((r) => r.ref?.name ?? r.$refText) ?? [];
+    const routed = task.route?.labelers.map((r) => refName(r)) ?? [];
     const candidates = context.labelers.candidates(output, routed);
     const eligible = candidates.map((l) => eligibility(l, output, skills, input)).filter((e) => e.eligible || routed.includes(e.labeler));
     const quality = compileQuality(task, output);
@@ -148,14 +149,18 @@ function eligibility(labeler: PlanLabeler, output: PlanLabelType, skills: string
 function compileQuality(task: Task, output: PlanLabelType): PlanQuality {
     const q = task.quality;
     const defaulted: PlanQuality['defaulted'] = [];
-    const pick = <T>(key: PlanQuality['defaulted'][number], value: T | undefined, fallback: T): T => {
-        if (value === undefined) defaulted.push(key);
-        return value ?? fallback;
+    // A value left out, or out of range (the checker reports it as an error), takes the default.
+    const pick = <T>(key: PlanQuality['defaulted'][number], value: T | undefined, fallback: T, valid: (v: T) => boolean = () => true): T => {
+        if (value === undefined || !valid(value)) {
+            defaulted.push(key);
+            return fallback;
+        }
+        return value;
     };
-    const target = pick('target', q?.target, DEFAULT_QUALITY.target);
+    const target = pick('target', q?.target, DEFAULT_QUALITY.target, (v) => v > 0 && v < 1);
     const aggregate = pick('aggregate', q?.aggregate as PlanQuality['aggregate'] | undefined, defaultAggregate(output));
-    const gold = pick('gold', q?.gold, DEFAULT_QUALITY.gold);
-    const maxLabels = pick('maxLabels', q?.maxLabels, DEFAULT_QUALITY.maxLabels);
+    const gold = pick('gold', q?.gold, DEFAULT_QUALITY.gold, (v) => v >= 0 && v < 1);
+    const maxLabels = pick('maxLabels', q?.maxLabels, DEFAULT_QUALITY.maxLabels, (v) => Number.isInteger(v) && v >= 1);
     return { target, aggregate, gold, maxLabels, defaulted };
 }
 
@@ -182,7 +187,7 @@ function compileRoute(
     if (task.route) {
         chosen = [];
         for (const ref of task.route.labelers) {
-            const labeler = byName.get(ref.ref?.name ?? ref.$refText);
+            const labeler = byName.get(refName(ref));
             if (!labeler) continue;
             const e = eligibleOf(labeler);
             if (!e.eligible) {
@@ -225,13 +230,13 @@ function compileRoute(
 function compileShow(task: Task, context: TaskContext): PlanShown[] {
     if (task.show.length > 0) {
         return task.show.map((expression) => {
-            const field = isMemberAccess(expression) && isField(expression.member.ref) ? expression.member.ref.name : null;
+            const field = isMemberAccess(expression) && isField(expression.member?.ref) ? expression.member.ref.name : null;
             return { expression: sourceText(expression), field, type: typeToString(context.typeOf(expression)) };
         });
     }
     // Default: every field of each dataset parameter, every other parameter whole.
     return task.params.flatMap((param): PlanShown[] => {
-        const dataset = isDatasetTypeRef(param.type) ? param.type.dataset.ref : undefined;
+        const dataset = isDatasetTypeRef(param.type) ? param.type.dataset?.ref : undefined;
         if (dataset) {
             const fields: PlanShown[] = dataset.fields.map((f) => ({ expression: `${param.name}.${f.name}`, field: f.name, type: f.type }));
             return dataset.format === 'images' && !fields.some((f) => f.field === 'image')
@@ -245,7 +250,7 @@ function compileShow(task: Task, context: TaskContext): PlanShown[] {
 /** The dataset a task labels directly: its first dataset parameter. */
 export function directDataset(task: Task): string | null {
     for (const p of task.params) {
-        if (isDatasetTypeRef(p.type)) return p.type.dataset.ref?.name ?? p.type.dataset.$refText;
+        if (isDatasetTypeRef(p.type)) return refName(p.type.dataset);
     }
     return null;
 }

@@ -158,3 +158,21 @@ describe('compilation properties', () => {
         expect(seen.inlined).toBeGreaterThan(0);
     });
 });
+
+describe('compiling incomplete programs (as the editor sees them while typing)', () => {
+    test('any prefix of a valid program compiles without throwing; without errors, to a plan the schema accepts', async () => {
+        const { readFileSync } = await import('node:fs');
+        const { validatePlan } = await import('../../../engine/src/plan/serialize.js');
+        const text = readFileSync(new URL('./programs/language-md.dprog', import.meta.url), 'utf8');
+        await fc.assert(
+            fc.asyncProperty(fc.integer({ min: 0, max: text.length }), async (cut) => {
+                const { plan, errors } = await compileFresh(text.slice(0, cut), false);
+                const json = JSON.parse(serializePlan(plan));
+                if (errors.length === 0) {
+                    expect(() => validatePlan(json)).not.toThrow();
+                }
+            }),
+            { numRuns: 60, seed: 11 },
+        );
+    });
+});
