@@ -1,12 +1,37 @@
 /**
- * Unresolved references as diagnostics with a stable issue code and the linker's suggestion in
- * their data ({ code, refText, suggestion?, … }), so quick fixes can offer the closest name.
+ * The document validator: unresolved references as diagnostics with a stable issue code and the
+ * linker's suggestion in their data ({ code, refText, suggestion?, … }), so quick fixes can offer
+ * the closest name; and a node walk that only pauses for cancellation every few hundred nodes.
  */
-import { DefaultDocumentValidator, type LangiumDocument } from 'langium';
+import {
+    AstUtils, Cancellation, DefaultDocumentValidator, interruptAndCheck,
+    type AstNode, type LangiumDocument, type ValidationAcceptor, type ValidationOptions,
+} from 'langium';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { isDprogLinkingError } from '../scoping/linker.js';
 
+/** Nodes validated between two checks for cancellation. */
+const INTERRUPT_EVERY = 500;
+
 export class DprogDocumentValidator extends DefaultDocumentValidator {
+    /**
+     * Langium's walk awaits a cancellation check on every node; on a 20,000-line program that
+     * costs more than the checks. Checking every few hundred nodes keeps typing responsive.
+     */
+    protected override async validateAstNodes(
+        rootNode: AstNode, options: ValidationOptions, acceptor: ValidationAcceptor, cancelToken: Cancellation.CancellationToken = Cancellation.CancellationToken.None,
+    ): Promise<void> {
+        let count = 0;
+        for (const node of AstUtils.streamAst(rootNode)) {
+            if (++count % INTERRUPT_EVERY === 0) {
+                await interruptAndCheck(cancelToken);
+            }
+            for (const check of this.validationRegistry.getChecks(node.$type, options.categories)) {
+                await check(node, acceptor, cancelToken);
+            }
+        }
+    }
+
     protected override processLinkingErrors(document: LangiumDocument, diagnostics: Diagnostic[]): void {
         for (const reference of document.references) {
             const error = reference.error;
