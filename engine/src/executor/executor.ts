@@ -19,6 +19,7 @@ import type { SessionCache } from '../learning/session-cache.js';
 import { contentHash } from '../plan/hash.js';
 import type { Migration } from '../plan/migration.js';
 import type { LabelingPlan, PlanFlow, PlanModelLabeler, PlanRulesLabeler, PlanStage, PlanTask } from '../plan/types.js';
+import { StoreError } from '../store/errors.js';
 import type { LabelStore } from '../store/label-store.js';
 import type { Aggregate, JsonValue, Label, NewLabel, StageState } from '../store/types.js';
 import { evaluate, parseExpression, UNKNOWN, type Environment, type Expr } from './expression.js';
@@ -266,7 +267,15 @@ class ItemRun {
     async run(): Promise<void> {
         for (const stage of this.flow.stages) {
             this.results.set(stage.id, new Map());
-            await this.runStage(stage);
+            try {
+                await this.runStage(stage);
+            } catch (error) {
+                if (error instanceof StoreError) throw error; // the store failing is the run failing
+                // A plan this executor cannot follow for this item (e.g. a condition over a value
+                // without that member) fails the item at this stage; later stages wait on it.
+                const task = this.executor.task(stage.task);
+                this.failed(stage, task, this.item.key, '', error);
+            }
             // Final answers first: a state says `done` only once its aggregate is durable.
             await this.executor.opts.store.setAggregates(this.aggregates.splice(0));
             await this.executor.opts.store.setStageStates(this.states.splice(0));
@@ -355,7 +364,12 @@ class ItemRun {
 
     /** true, false, or UNKNOWN when a label it reads is not final yet. */
     private holds(condition: PlanStage['conditions'][number], env: Environment): boolean | typeof UNKNOWN {
-        const value = evaluate(this.executor.parse(condition.expression), env);
+        let value: unknown;
+        try {
+            value = evaluate(this.executor.parse(condition.expression), env);
+        } catch (error) {
+            throw new TypeError(`\`${condition.kind === 'else' ? 'if' : condition.kind} ${condition.expression}\`: ${(error as Error).message}; correct the answer it reads`);
+        }
         return value === UNKNOWN ? UNKNOWN : condition.kind === 'else' ? !value : Boolean(value);
     }
 
@@ -384,7 +398,13 @@ class ItemRun {
         const ready: Array<{ instance: Instance; input: unknown[]; inputHash: string }> = [];
         for (const instance of instances) {
             const env = this.environment(stage, instance);
-            const where = stage.conditions.map((c) => this.holds(c, env));
+            let where: Array<boolean | typeof UNKNOWN>;
+            try {
+                where = stage.conditions.map((c) => this.holds(c, env));
+            } catch (error) {
+                this.failed(stage, task, instance.key, '', error);
+                continue;
+            }
             if (where.includes(false)) {
                 this.record(stage, instance.key, 'skipped', { contract: task.contractHash });
                 continue;

@@ -191,7 +191,7 @@ export const UNKNOWN = Symbol('unknown');
 function memberOf(value: unknown, member: string): unknown {
     if (value === UNKNOWN) return UNKNOWN;
     if (value !== null && typeof value === 'object' && member in value) return (value as Record<string, unknown>)[member];
-    throw new TypeError(`the value has no '.${member}'`);
+    throw new TypeError(`the value ${JSON.stringify(value)?.slice(0, 80)} has no '.${member}'`);
 }
 
 function compare(op: string, a: unknown, b: unknown): boolean {
