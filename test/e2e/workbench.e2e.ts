@@ -144,7 +144,7 @@ describe.skipIf(skip)('dprog in VS Code (code-server + Chromium)', () => {
         expect(plan.tasks.map((t) => t.name)).toContain('classify');
         await wb.page.waitForSelector('.notifications-toasts .notification-toast', { timeout: 30_000 });
         // CodeLens above the task and the learn block, with the items left once the plan is known.
-        const lenses = wb.page.locator('.contentWidgets .codelens-decoration');
+        const lenses = wb.page.locator('.codelens-decoration');
         await waitFor(async () => (await lenses.allInnerTexts()).some((t) => /Label \(6,046 left\)/.test(t)), 30_000, 'CodeLens with the items left');
         const lensTexts = (await lenses.allInnerTexts()).map((t) => t.replace(/\s+/g, ' '));
         console.log(`[e2e] CodeLens: ${lensTexts.join(' | ')}`);
@@ -217,8 +217,10 @@ describe.skipIf(skip)('dprog in VS Code (code-server + Chromium)', () => {
         const regions = await read('documents', 'regions');
         expect(regions).toHaveLength(1);
         expect(regions[0].value).toEqual([expect.objectContaining({ label: 'line', width: expect.any(Number), height: expect.any(Number) })]);
-        // The panels come back through their serializers.
-        await webviewFrame(wb.page, '[data-testid="position"]', 60_000);
+        // The panels come back through their serializers, images and all.
+        const restored = await webviewFrame(wb.page, '.image-tool .viewport img', 120_000);
+        await waitFor(() => restored.locator('.image-tool .viewport img').evaluate((img) => (img as HTMLImageElement).naturalWidth > 0), 30_000, 'the restored panel\'s image');
+        await webviewFrame(wb.page, '.choices button[data-class="spam"]', 60_000);
         await shot('08-after-reload');
     });
 

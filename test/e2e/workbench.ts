@@ -56,7 +56,9 @@ export function freshWorkspace(dir: string): string {
     return dir;
 }
 
-export async function startWorkbench(runDir: string): Promise<Workbench> {
+/** Starts code-server on a fresh copy of samples/; `trusted: false` opens it in Restricted Mode (workspace trust on, never granted). */
+export async function startWorkbench(runDir: string, options: { trusted?: boolean } = {}): Promise<Workbench> {
+    const trusted = options.trusted ?? true;
     const extensions = path.join(runDir, 'extensions');
     const userData = path.join(runDir, 'user');
     const workspace = freshWorkspace(path.join(runDir, 'workspace', 'samples'));
@@ -69,7 +71,9 @@ export async function startWorkbench(runDir: string): Promise<Workbench> {
             'workbench.enableExperiments': false,
             'extensions.ignoreRecommendations': true,
             'telemetry.telemetryLevel': 'off',
-            'security.workspace.trust.enabled': false,
+            'security.workspace.trust.enabled': !trusted,
+            'security.workspace.trust.startupPrompt': 'never',
+            'security.workspace.trust.emptyWindow': false,
             'chat.disableAIFeatures': true,
             'editor.quickSuggestions': { other: false, comments: false, strings: false },
             'window.restoreWindows': 'all',
@@ -83,7 +87,7 @@ export async function startWorkbench(runDir: string): Promise<Workbench> {
     let log = '';
     const server = spawn(
         codeServerBin,
-        ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--extensions-dir', extensions, '--user-data-dir', userData, workspace],
+        ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', ...(trusted ? ['--disable-workspace-trust'] : []), '--extensions-dir', extensions, '--user-data-dir', userData, workspace],
         { env: { ...process.env, DPROG_METRICS_FILE: metricsFile }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     server.stdout!.on('data', (d: Buffer) => (log += d.toString()));

@@ -1,0 +1,57 @@
+/**
+ * dprog in an untrusted workspace (VS Code's Restricted Mode) in a real VS Code: the program is
+ * still checked, but nothing runs and nothing is written — and the UI says so.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { artifacts, missingPrerequisites, openFile, root, runCommand, startWorkbench, waitFor, type Workbench } from './workbench.js';
+
+const missing = missingPrerequisites();
+const skip = !!missing && process.env.CI !== 'true';
+if (skip) console.warn(`\n[e2e] SKIPPED: the untrusted-workspace suite needs ${missing}. Run .ci/e2e.sh to install them.\n`);
+
+/** Every `.dprog` folder (plans, label stores) under a directory. */
+function dprogFolders(dir: string): string[] {
+    return readdirSync(dir, { withFileTypes: true, recursive: true })
+        .filter((entry) => entry.isDirectory() && entry.name === '.dprog')
+        .map((entry) => path.join(entry.parentPath, entry.name));
+}
+
+describe.skipIf(skip)('dprog in an untrusted workspace', () => {
+    let wb: Workbench;
+
+    beforeAll(async () => {
+        if (missing) throw new Error(`CI=true and the end-to-end suite cannot run: missing ${missing}`);
+        wb = await startWorkbench(path.join(root, '.cache', 'e2e', 'run-untrusted'), { trusted: false });
+    });
+
+    afterAll(async () => {
+        if (wb) {
+            await wb.page.screenshot({ path: path.join(artifacts, 'untrusted-final.png') }).catch(() => undefined);
+            await wb.close();
+        }
+    });
+
+    test('the status bar says dprog is restricted; labeling explains why it is off; nothing is written', async () => {
+        expect(dprogFolders(wb.workspace)).toEqual([]);
+        await openFile(wb.page, 'spam/spam.dprog');
+        const status = wb.page.locator('.statusbar-item', { hasText: 'dprog' }).first();
+        await waitFor(async () => /restricted/.test(await status.innerText().catch(() => '')), 60_000, 'the restricted status');
+        await runCommand(wb.page, 'Data Program: Open Labeling Panel');
+        const toast = wb.page.locator('.notifications-toasts .notification-toast', { hasText: 'not trusted' });
+        await toast.first().waitFor({ timeout: 30_000 });
+        console.log(`[e2e] untrusted: ${(await toast.first().innerText()).replace(/\s+/g, ' ')}`);
+        await wb.page.screenshot({ path: path.join(artifacts, 'untrusted-labeling-refused.png') });
+        // Compile is not offered in the palette at all.
+        await wb.page.keyboard.press('Escape');
+        await wb.page.keyboard.press('F1');
+        await wb.page.locator('.quick-input-widget input').fill('>Data Program: Compile');
+        await wb.page.waitForTimeout(1000);
+        expect(await wb.page.locator('.quick-input-list .monaco-list-row[aria-label*="Data Program: Compile"]').count()).toBe(0);
+        await wb.page.keyboard.press('Escape');
+        await wb.page.waitForTimeout(1000);
+        expect(dprogFolders(wb.workspace)).toEqual([]);
+        expect(existsSync(path.join(wb.workspace, 'spam', '.dprog'))).toBe(false);
+    });
+});
