@@ -1,7 +1,11 @@
 /** The versioned schema: migrations run in order, once each, and a failing one changes nothing. */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import initSqlJs from 'sql.js';
 import { describe, expect, it } from 'vitest';
+import { LabelStore } from '../../../engine/src/store/index.js';
 import { MIGRATIONS, migrate, readSchemaVersion, SCHEMA_VERSION, type Migration } from '../../../engine/src/store/schema.js';
+import { tempDir } from './helpers.js';
 
 const SQL = await initSqlJs();
 
@@ -35,5 +39,28 @@ describe('schema migrations', () => {
         expect(readSchemaVersion(db)).toBe(SCHEMA_VERSION);
         expect(db.exec(`SELECT name FROM sqlite_master WHERE name = 'extra'`)).toEqual([]);
         db.close();
+    });
+});
+
+describe('opening an older store', () => {
+    it('migrates a version-1 file to the current schema and keeps its labels', async () => {
+        const { dir, cleanup } = tempDir();
+        try {
+            const db = new SQL.Database();
+            migrate(db, MIGRATIONS.slice(0, 1));
+            db.run(`INSERT INTO labels (id, task, item, labeler, labeler_kind, value, created_at) VALUES ('old', 't', 'i', 'x', 'human', '"spam"', '2025-01-01')`);
+            const path = join(dir, 'v1.sqlite');
+            writeFileSync(path, db.export());
+            db.close();
+            const store = await LabelStore.open(path);
+            expect(store.schemaVersion).toBe(SCHEMA_VERSION);
+            expect(store.getLabel('old')?.value).toBe('spam');
+            await store.close();
+            const reader = await LabelStore.open(path, { readonly: true });
+            expect(reader.schemaVersion).toBe(SCHEMA_VERSION);
+            await reader.close();
+        } finally {
+            cleanup();
+        }
     });
 });
