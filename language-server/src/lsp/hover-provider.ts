@@ -3,25 +3,49 @@
  * output, route, quality target and budget; labelers their cost and accuracy; label sets and
  * members their descriptions and hotkeys; variables and member accesses their inferred types.
  */
-import { CstUtils, type AstNode, type LangiumDocument, type MaybePromise } from 'langium';
+import { AstUtils, CstUtils, type AstNode, type LangiumDocument, type MaybePromise } from 'langium';
 import { AstNodeHoverProvider } from 'langium/lsp';
 import type { Hover, HoverParams } from 'vscode-languageserver';
 import {
     isBuiltinFunction, isBuiltinMember, isDataset, isDatasetTypeRef, isField, isFlow, isHumanLabeler, isLabelMember, isLabelSet,
     isLetStatement, isLoopVariable, isMemberAccess, isModelLabeler, isParameter, isProgramHeader, isRulesLabeler, isTask,
     type Dataset, type Flow, type HumanLabeler, type LabelMember, type LabelSet, type LabelType, type ModelLabeler, type Parameter,
-    type RulesLabeler, type Task,
+    type RulesLabeler, type Task, type DprogFile,
 } from '../generated/ast.js';
 import type { DprogServices } from '../dprog-module.js';
+import { compileDocument } from '../compiler/compile-document.js';
+import type { LabelingPlan, PlanTask } from '../../../engine/src/plan/types.js';
 import type { DprogTypeComputer } from '../types/type-computer.js';
 import { typeToString } from '../types/type-descriptions.js';
 
 export class DprogHoverProvider extends AstNodeHoverProvider {
     private readonly types: DprogTypeComputer;
+    private readonly services: DprogServices;
+    /** The compiled plan per parse of a document, for expected cost and accuracy. */
+    private readonly plans = new WeakMap<AstNode, LabelingPlan | undefined>();
 
     constructor(services: DprogServices) {
         super(services);
         this.types = services.types.TypeComputer;
+        this.services = services;
+    }
+
+    /** The plan's view of a task, when its document compiles (no errors); undefined otherwise. */
+    private plannedTask(task: Task): PlanTask | undefined {
+        const document = AstUtils.getDocument(task) as LangiumDocument<DprogFile>;
+        const root = document.parseResult.value;
+        if (!this.plans.has(root)) {
+            let plan: LabelingPlan | undefined;
+            if (!(document.diagnostics ?? []).some((d) => d.severity === 1)) {
+                try {
+                    plan = compileDocument(this.services, document, { countItems: false });
+                } catch {
+                    plan = undefined; // hover still shows what the program says
+                }
+            }
+            this.plans.set(root, plan);
+        }
+        return this.plans.get(root)?.tasks.find((t) => t.name === task.name);
     }
 
     override async getHoverContent(document: LangiumDocument, params: HoverParams): Promise<Hover | undefined> {
@@ -117,8 +141,20 @@ export class DprogHoverProvider extends AstNodeHoverProvider {
                 ['Requires skills', task.skills.length > 0 ? task.skills.join(', ') : undefined],
                 ['Quality', qualityParts.length > 0 ? qualityParts.join(', ') : 'no target set'],
                 ['Budget', task.budget !== undefined ? money(task.budget) : undefined],
+                ['Expected', this.expectation(task)],
             ]),
         ]);
+    }
+
+    /** Expected cost and accuracy per item, from the compiled plan. */
+    private expectation(task: Task): string | undefined {
+        const planned = this.plannedTask(task);
+        if (!planned) {
+            return undefined;
+        }
+        const { cost, redundancy } = planned;
+        return `${money(cost.perItem)} per item (at most ${money(cost.maxPerItem)}), accuracy ${percent(redundancy.expectedAccuracy)}, `
+            + `${redundancy.expectedAnswers} answers per item; ${percent(redundancy.reachProbability)} of items reach the target (compiled plan)`;
     }
 
     private model(model: ModelLabeler): string {
@@ -288,5 +324,5 @@ function money(value: number): string {
         return `$${value}`;
     }
     const cents = value * 100;
-    return `$${Math.abs(cents - Math.round(cents)) < 1e-9 ? value.toFixed(2) : String(value)}`;
+    return `$${Math.abs(cents - Math.round(cents)) < 1e-9 ? value.toFixed(2) : String(Number(value.toPrecision(3)))}`;
 }

@@ -83,6 +83,10 @@ describe('hover', () => {
         await expectHoverAt(4, /task classify\(e: emails\) -> choice<Verdict>[\s\S]*one item of dataset `emails` \(jsonl\)[\s\S]*`choice<Verdict>` — spam, ham[\s\S]*cascade keywords → crowd → analysts[\s\S]*target 98%, aggregate dawid_skene, gold 2%, at most 5 labels[\s\S]*\*\*Budget\*\*: \$200/);
     });
 
+    test('a task in a program without errors shows the compiled plan expected cost and accuracy', async () => {
+        await expectHoverAt(4, /\*\*Expected\*\*: \$\d[\d.]* per item \(at most \$[\d.]+\), accuracy \d[\d.]*%, [\d.]+ answers per item; [\d.]+% of items reach the target/);
+    });
+
     test('a dataset reference shows its implicit fields and split', async () => {
         await expectHoverAt(5, /dataset frames from images[\s\S]*`image`[\s\S]*train 70%, validation 15%, test 15%/);
     });
