@@ -27,7 +27,8 @@ const BULK_RATIO_TARGET = 3;
 const SINGLE_P95_TARGET_MS = 10;
 
 const dir = mkdtempSync(join(tmpdir(), 'dprog-store-bench-'));
-const labelsSchema = MIGRATIONS[0].sql;
+// The baselines get exactly the store's schema: every migration in order.
+const labelsSchema = MIGRATIONS.map((migration) => migration.sql).join('\n');
 const now = new Date().toISOString();
 
 /** Realistic labels: 100 tasks' worth of items, 50 labelers, choice values, some scores. */
