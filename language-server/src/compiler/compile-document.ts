@@ -4,8 +4,11 @@
  */
 import * as path from 'node:path';
 import { AstUtils, type AstNode, type LangiumDocument } from 'langium';
+import { NodeFileSystem } from 'langium/node';
+import type { Diagnostic } from 'vscode-languageserver';
 import type { LabelingPlan } from '../../../engine/src/plan/types.js';
-import type { DprogServices } from '../dprog-module.js';
+import { createDprogServices, type DprogServices } from '../dprog-module.js';
+import { loadProgramFiles } from '../workspace/load.js';
 import { isDataset, type DprogFile } from '../generated/ast.js';
 import { compileProgram } from './compile.js';
 import { countDatasetItems } from './item-counts.js';
@@ -38,6 +41,25 @@ export function compileDocument(services: DprogServices, document: LangiumDocume
         itemCounts,
         typeOf: (node) => typeComputer.typeOf(node),
     });
+}
+
+export interface CompiledFile {
+    /** The plan, or undefined when the program (or a file it imports) has errors. */
+    plan: LabelingPlan | undefined;
+    /** Every diagnostic of the file and its imports, by file path. */
+    diagnostics: Array<{ file: string; diagnostic: Diagnostic }>;
+}
+
+/** Loads a .dprog file from disk with its imports, checks it, and compiles it when it has no errors. */
+export async function compileFile(file: string): Promise<CompiledFile> {
+    const { shared, Dprog } = createDprogServices(NodeFileSystem);
+    const [document] = (await loadProgramFiles(shared, [file])) as Array<LangiumDocument<DprogFile>>;
+    const diagnostics = shared.workspace.LangiumDocuments.all
+        .filter((doc) => doc.uri.scheme === 'file')
+        .flatMap((doc) => (doc.diagnostics ?? []).map((diagnostic) => ({ file: doc.uri.fsPath, diagnostic })))
+        .toArray();
+    const hasErrors = diagnostics.some((d) => d.diagnostic.severity === 1);
+    return { plan: hasErrors ? undefined : compileDocument(Dprog, document), diagnostics };
 }
 
 function documentsOf(elements: readonly AstNode[]): Array<LangiumDocument<DprogFile>> {

@@ -1,10 +1,5 @@
 /** Compiling programs in tests: from text (empty file system) or from files on disk (with item counts). */
-import type { LangiumDocument } from 'langium';
-import { NodeFileSystem } from 'langium/node';
-import { createDprogServices } from '../../../language-server/src/dprog-module.js';
-import { compileDocument } from '../../../language-server/src/compiler/compile-document.js';
-import type { DprogFile } from '../../../language-server/src/generated/ast.js';
-import { loadProgramFiles } from '../../../language-server/src/workspace/load.js';
+import { compileDocument, compileFile } from '../../../language-server/src/compiler/compile-document.js';
 import type { LabelingPlan } from '../../../engine/src/plan/types.js';
 import { createTestServices, diagnosticLines, type TestServices } from '../helpers.js';
 
@@ -23,8 +18,10 @@ export async function compileText(text: string, options: { allowErrors?: boolean
 
 /** Loads a program file from disk with its imports and compiles it (counting dataset items). */
 export async function compileFileFromDisk(file: string): Promise<{ plan: LabelingPlan; errors: string[] }> {
-    const { shared: sharedServices, Dprog } = createDprogServices(NodeFileSystem);
-    const [document] = (await loadProgramFiles(sharedServices, [file])) as Array<LangiumDocument<DprogFile>>;
-    const errors = diagnosticLines(document).filter((l) => l.startsWith('error'));
-    return { plan: compileDocument(Dprog, document), errors };
+    const { plan, diagnostics } = await compileFile(file);
+    const errors = diagnostics.filter((d) => d.diagnostic.severity === 1).map((d) => `${d.file}: ${d.diagnostic.message}`);
+    if (!plan) {
+        throw new Error(`${file} has errors:\n${errors.join('\n')}`);
+    }
+    return { plan, errors };
 }
