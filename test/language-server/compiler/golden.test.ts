@@ -49,3 +49,20 @@ describe('golden plans', () => {
         }
     });
 });
+
+describe('golden migration', () => {
+    test("language.md's program, version 2 → 3 (its §4 migration), matches the golden migration", async () => {
+        const { diffPlans } = await import('../../../language-server/src/compiler/migrate.js');
+        const { migrationToJson } = await import('../../../engine/src/plan/migration.js');
+        const v2 = await compileFileFromDisk(path.join(root, 'test/language-server/compiler/programs/language-md.dprog'));
+        const v3 = await compileFileFromDisk(path.join(root, 'test/language-server/compiler/programs/language-md-v3.dprog'));
+        const migration = diffPlans(v2.plan, v3.plan);
+        const text = JSON.stringify({ ...migrationToJson(migration), problems: migration.problems }, null, 2) + '\n';
+        const golden = path.join(__dirname, 'golden', 'language-md-v2-to-v3.migration.json');
+        if (process.env.UPDATE_GOLDEN || !existsSync(golden)) {
+            writeFileSync(golden, text);
+        }
+        expect(text).toBe(readFileSync(golden, 'utf8'));
+        expect(migration.problems.map((p) => p.member)).toEqual(['cycle']);
+    });
+});
