@@ -21,6 +21,7 @@ export function datasetSpec(dataset: PlanDataset, baseDir: string): DatasetSpec 
         path: path.resolve(baseDir, dataset.path),
         fields: dataset.fields.map((f) => ({ name: f.name, type: f.type, key: f.key, source: f.source ?? undefined })),
         split: dataset.split ?? undefined,
+        root: dataset.format === 'images' ? baseDir : undefined,
     };
 }
 
@@ -51,7 +52,12 @@ export function learnProgramOf(plan: LabelingPlan, task: string, baseDir: string
             name: model.name,
             path: path.resolve(baseDir, model.path),
             inputField: model.input.field ?? '',
-            featurizer: featurizer?.kind === 'hashed' ? { kind: 'hashed', dims: featurizer.dims } : undefined,
+            featurizer:
+                featurizer?.kind === 'hashed'
+                    ? { kind: 'hashed', dims: featurizer.dims }
+                    : featurizer?.kind === 'resize'
+                      ? { kind: 'resize', width: featurizer.width, height: featurizer.height, normalization: model.input.normalization ?? undefined }
+                      : undefined,
             encoder: learn.features ? path.resolve(baseDir, learn.features) : undefined,
         },
         learn: {

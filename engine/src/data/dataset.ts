@@ -4,6 +4,8 @@
  * a field of the wrong type, text that is not UTF-8, or a file with no items at all.
  */
 import { readFileSync } from 'node:fs';
+import * as nodePath from 'node:path';
+import { globSync } from 'tinyglobby';
 import { DataError } from './errors.js';
 import { readJsonl } from './jsonl.js';
 import { parseCsv } from './csv.js';
@@ -22,8 +24,10 @@ export interface FieldSpec {
 export interface DatasetSpec {
     name: string;
     format: 'jsonl' | 'csv' | 'images';
-    /** The data file (already resolved against the program's folder). */
+    /** The data file (already resolved against the program's folder); for `images`, a glob. */
     path: string;
+    /** For `images`: the folder keys and `path` fields are relative to (the program's folder). Default: the glob's folder. */
+    root?: string;
     fields: FieldSpec[];
     split?: { field: string; buckets: SplitBucket[] };
 }
@@ -95,8 +99,27 @@ function* sourceRecords(spec: DatasetSpec): Generator<{ line: number; value: Rec
         }
         return;
     }
-    throw new DataError(`${spec.path}: '${spec.format}' datasets are read by the image reader, not as records`, spec.path);
+    const root = spec.root ?? globBase(spec.path);
+    const files = globSync(nodePath.relative(root, spec.path).split(nodePath.sep).join('/'), { cwd: root, onlyFiles: true }).sort();
+    let line = 0;
+    for (const file of files) {
+        line++;
+        yield { line, value: { path: file, image: file }, where: nodePath.resolve(root, file) };
+    }
 }
+
+/** The folder part of a glob before its first wildcard. */
+function globBase(pattern: string): string {
+    const parts = pattern.split(/[\\/]/);
+    const wild = parts.findIndex((p) => /[*?[\]{}]/.test(p));
+    return wild < 0 ? nodePath.dirname(pattern) : parts.slice(0, wild).join('/') || '/';
+}
+
+/** The implicit fields of an `images` dataset (language.md §3). */
+const IMAGE_FIELDS: FieldSpec[] = [
+    { name: 'path', type: 'String', key: true },
+    { name: 'image', type: 'Image' },
+];
 
 /** The 1-based line of the first byte sequence that is not UTF-8. */
 function firstInvalidUtf8Line(bytes: Buffer): number {
@@ -118,7 +141,8 @@ function firstInvalidUtf8Line(bytes: Buffer): number {
 }
 
 /** Reads every item of a dataset. Throws DataError for malformed rows and for an empty dataset. */
-export function readDataset(spec: DatasetSpec): Dataset {
+export function readDataset(declared: DatasetSpec): Dataset {
+    const spec = declared.format === 'images' ? { ...declared, fields: [...IMAGE_FIELDS, ...declared.fields.filter((f) => !IMAGE_FIELDS.some((i) => i.name === f.name))] } : declared;
     const keyField = spec.fields.find((f) => f.key);
     const seen = new Map<string, number>();
     const items: DataItem[] = [];
@@ -141,7 +165,8 @@ export function readDataset(spec: DatasetSpec): Dataset {
         items.push({ key, split, fields, record: value, line });
     }
     if (items.length === 0) {
-        throw new DataError(`${spec.path}: the dataset '${spec.name}' is empty; add at least one ${spec.format === 'csv' ? 'row below the header' : 'JSON object, one per line'}`, spec.path);
+        const what = { csv: 'row below the header', jsonl: 'JSON object, one per line', images: 'image matching the glob' }[spec.format];
+        throw new DataError(`${spec.path}: the dataset '${spec.name}' is empty; add at least one ${what}`, spec.path);
     }
     return { spec, items };
 }

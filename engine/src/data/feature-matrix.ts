@@ -17,6 +17,8 @@ export class FeatureMatrix {
         readonly values: Float32Array,
         /** The same rows as one dense row-major array, when they came dense (embeddings): batches are then zero-copy views. */
         readonly dense?: Float32Array,
+        /** Each row's tensor shape when it is not flat, e.g. [3, H, W] for images (product = dims). */
+        readonly shape?: readonly number[],
     ) {}
 
     get rows(): number {
@@ -39,8 +41,8 @@ export class FeatureMatrix {
         return new FeatureMatrix(dims, rowStart, indices, values);
     }
 
-    /** Wraps a dense row-major [rows, dims] array (e.g. embeddings). */
-    static fromDense(data: Float32Array, dims: number): FeatureMatrix {
+    /** Wraps a dense row-major [rows, dims] array (e.g. embeddings; images with their per-row `shape`). */
+    static fromDense(data: Float32Array, dims: number, shape?: readonly number[]): FeatureMatrix {
         const rows = data.length / dims;
         const rowStart = new Int32Array(rows + 1);
         const indices = new Int32Array(data.length);
@@ -49,7 +51,7 @@ export class FeatureMatrix {
             for (let d = 0; d < dims; d++) indices[r * dims + d] = d;
         }
         const values = Float32Array.from(data);
-        return new FeatureMatrix(dims, rowStart, indices, values, values);
+        return new FeatureMatrix(dims, rowStart, indices, values, values, shape);
     }
 
     /** The rows at the given positions, in that order, as a new matrix. */
@@ -62,7 +64,7 @@ export class FeatureMatrix {
             indices.set(this.indices.subarray(this.rowStart[p], this.rowStart[p + 1]), rowStart[i]);
             values.set(this.values.subarray(this.rowStart[p], this.rowStart[p + 1]), rowStart[i]);
         });
-        return new FeatureMatrix(this.dims, rowStart, indices, values, this.dense ? values : undefined);
+        return new FeatureMatrix(this.dims, rowStart, indices, values, this.dense ? values : undefined, this.shape);
     }
 
     /** Rows [start, end) as a dense row-major float32 tensor, ready for an ONNX model input. */

@@ -4,10 +4,12 @@
  * who answer. The CLI fills it from the compiled program; the engine never sees the AST.
  */
 import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { DatasetSpec, DataItem } from '../data/dataset.js';
 import { readDataset } from '../data/dataset.js';
 import { FeatureMatrix } from '../data/feature-matrix.js';
 import { hashTexts } from '../data/hashed-featurizer.js';
+import { readImage, resizeImage, toChwFloat32, type Normalization } from '../data/image.js';
 import { ModelError } from './errors.js';
 import { readOnnxSignature } from './onnx-signature.js';
 import { LABELS_METADATA_KEY } from './onnx-export.js';
@@ -23,7 +25,7 @@ export interface ModelSpec {
     path: string;
     /** The item field fed to the model. */
     inputField: string;
-    featurizer?: { kind: 'hashed'; dims: number };
+    featurizer?: { kind: 'hashed'; dims: number } | { kind: 'resize'; width: number | null; height: number; normalization?: Normalization };
     /** A frozen ONNX encoder whose outputs are the head's inputs (`features from "enc.onnx"`). */
     encoder?: string;
 }
@@ -70,18 +72,31 @@ export async function loadLearningData(program: LearnProgram, sessions: SessionC
             program.model.path,
         );
     }
-    const texts = items.map((item) => {
+    const values = items.map((item) => {
         const value = item.fields[field] ?? item.record[field];
         if (value === undefined) throw new ModelError(`${program.dataset.path}:${item.line}: no field '${field}' for the model '${program.model.name}'`, program.dataset.path);
         return String(value);
     });
-    let features = hashTexts(texts, featurizer.dims);
+    let features = featurizer.kind === 'hashed' ? hashTexts(values, featurizer.dims) : imageFeatures(values, featurizer, program);
     if (program.model.encoder) {
         const session = await sessions.get(program.model.encoder);
         const embeddings = await scoreMatrix(session, features, program.model.encoder);
         features = FeatureMatrix.fromDense(embeddings.values, embeddings.classes);
     }
     return { items, features, splits: items.map((i) => i.split ?? 'train') };
+}
+
+/** `resize W x H`: every image decoded, resized and laid out as normalized float32 [3, H, W]. */
+function imageFeatures(files: string[], featurizer: { width: number | null; height: number; normalization?: Normalization }, program: LearnProgram): FeatureMatrix {
+    const { width, height } = featurizer;
+    if (width === null) {
+        throw new ModelError(`${program.model.path}: learning needs one input size; declare \`resize W x ${height}\` instead of \`resize height ${height}\``, program.model.path);
+    }
+    const root = program.dataset.root ?? dirname(program.dataset.path);
+    const dims = 3 * width * height;
+    const data = new Float32Array(files.length * dims);
+    files.forEach((file, i) => data.set(toChwFloat32(resizeImage(readImage(resolve(root, file)), width, height), featurizer.normalization), i * dims));
+    return FeatureMatrix.fromDense(data, dims, [3, height, width]);
 }
 
 /**
@@ -92,8 +107,9 @@ export async function loadLearningData(program: LearnProgram, sessions: SessionC
 export function modelClasses(path: string, labels: readonly string[], dims?: number): string[] {
     const signature = readOnnxSignature(path);
     const input = signature.inputs[0];
-    const inputWidth = input?.shape[input.shape.length - 1];
-    if (dims !== undefined && input && typeof inputWidth === 'number' && inputWidth !== dims) {
+    const rowDims = input?.shape.slice(1);
+    const inputWidth = rowDims && rowDims.every((d) => typeof d === 'number') ? (rowDims as number[]).reduce((a, b) => a * b, 1) : undefined;
+    if (dims !== undefined && input && inputWidth !== undefined && inputWidth !== dims) {
         throw new ModelError(
             `${path}: input '${input.name}' has shape [${input.shape.join(', ')}] but the featurizer produces [batch, ${dims}]; make the declared featurizer size match the model (or retrain it)`,
             path,

@@ -16,24 +16,28 @@ export interface Scores {
     values: Float32Array;
 }
 
-/** The model's single float input and its declared width, checked against `dims`. */
-export function checkModelInput(session: ort.InferenceSession, dims: number, file: string): string {
+/**
+ * The model's single float input and the per-row shape to feed it: flat [batch, dims] for a model
+ * with a 2-D input, or the rows' own shape (e.g. [batch, 3, H, W]) for a model that takes it.
+ * Anything else is a ModelError naming the file.
+ */
+export function checkModelInput(session: ort.InferenceSession, features: Pick<FeatureMatrix, 'dims' | 'shape'>, file: string): { name: string; rowShape: number[] } {
     if (session.inputNames.length !== 1) {
         throw new ModelError(`${file}: expected a model with one input, found ${session.inputNames.length} (${session.inputNames.join(', ')})`, file);
     }
     const meta = session.inputMetadata[0];
-    if (meta.isTensor) {
-        if (meta.type !== 'float32') throw new ModelError(`${file}: input '${meta.name}' is ${meta.type}; dprog feeds float32 features`, file);
-        const width = meta.shape[meta.shape.length - 1];
-        if (meta.shape.length !== 2 || (typeof width === 'number' && width !== dims)) {
-            throw new ModelError(
-                `${file}: input '${meta.name}' has shape [${meta.shape.join(', ')}] but the featurizer produces [batch, ${dims}]; ` +
-                    'make the declared featurizer size match the model (or retrain it)',
-                file,
-            );
-        }
-    }
-    return meta.name;
+    const flat = [features.dims];
+    if (!meta.isTensor) return { name: meta.name, rowShape: flat };
+    if (meta.type !== 'float32') throw new ModelError(`${file}: input '${meta.name}' is ${meta.type}; dprog feeds float32 features`, file);
+    const fits = (rowShape: readonly number[]) =>
+        meta.shape.length === rowShape.length + 1 && meta.shape.slice(1).every((d, i) => typeof d !== 'number' || d === rowShape[i]);
+    if (fits(flat)) return { name: meta.name, rowShape: flat };
+    if (features.shape && fits(features.shape)) return { name: meta.name, rowShape: [...features.shape] };
+    throw new ModelError(
+        `${file}: input '${meta.name}' has shape [${meta.shape.join(', ')}] but the featurizer produces [batch, ${(features.shape ?? flat).join(', ')}]; ` +
+            'make the declared featurizer match the model (or retrain it)',
+        file,
+    );
 }
 
 /**
@@ -42,14 +46,14 @@ export function checkModelInput(session: ort.InferenceSession, dims: number, fil
  * works off the JavaScript thread), which hides the featurizing cost behind the model's.
  */
 export async function scoreMatrix(session: ort.InferenceSession, features: FeatureMatrix, file: string, batchSize = DEFAULT_BATCH): Promise<Scores> {
-    const inputName = checkModelInput(session, features.dims, file);
+    const { name: inputName, rowShape } = checkModelInput(session, features, file);
     const outputName = session.outputNames[0];
     if (features.rows === 0) return { rows: 0, classes: 0, values: new Float32Array(0) };
     const batchers = [new DenseBatcher(features, batchSize), new DenseBatcher(features, batchSize)];
     const run = (index: number) => {
         const start = index * batchSize;
         const end = Math.min(features.rows, start + batchSize);
-        const input = new ort.Tensor('float32', batchers[index % 2].batch(start, end), [end - start, features.dims]);
+        const input = new ort.Tensor('float32', batchers[index % 2].batch(start, end), [end - start, ...rowShape]);
         return session.run({ [inputName]: input });
     };
     const batches = Math.ceil(features.rows / batchSize);

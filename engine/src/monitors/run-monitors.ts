@@ -60,6 +60,7 @@ export function datasetSpecOf(dataset: PlanDataset, baseDir: string, path = data
         path: resolve(baseDir, path),
         fields: dataset.fields.map((f) => ({ name: f.name, type: f.type, key: f.key, source: f.source ?? undefined })),
         split: dataset.split ?? undefined,
+        root: dataset.format === 'images' ? baseDir : undefined,
     };
 }
 
