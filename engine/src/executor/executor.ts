@@ -70,6 +70,20 @@ export interface RunSummary {
     failures: RunFailure[];
 }
 
+/** Work of finished items not yet written to the store. */
+interface Pending {
+    labels: NewLabel[];
+    aggregates: Aggregate[];
+    states: StageState[];
+}
+
+/**
+ * Buffered labels and states are written once about this many have gathered, or this long after
+ * the last write (so slow models lose little work to a kill), and at the end of each flow.
+ */
+const FLUSH_EVERY = 256;
+const FLUSH_AFTER_MS = 2000;
+
 /** What the stage state's `detail` holds. */
 interface Detail {
     contract: string;
@@ -130,6 +144,8 @@ export class PlanExecutor {
     private readonly tasks: Map<string, PlanTask>;
     private readonly expressions = new Map<string, Expr>();
     private readonly failures: RunFailure[] = [];
+    private pending: Pending = { labels: [], aggregates: [], states: [] };
+    private flushedAt = Date.now();
 
     constructor(private readonly options: RunOptions) {
         this.models = new ModelRunner(options.plan, options.programDir, options.sessions);
@@ -193,8 +209,34 @@ export class PlanExecutor {
         this.options.onProgress?.({ flow: flow.name, done, total: items.length });
         for (const item of items) {
             await new ItemRun(this, flow, run, item, parameter.name, previous).run();
+            if (this.pending.states.length + this.pending.labels.length >= FLUSH_EVERY || Date.now() - this.flushedAt >= FLUSH_AFTER_MS) await this.flush();
             this.options.onProgress?.({ flow: flow.name, done: ++done, total: items.length });
         }
+        await this.flush();
+    }
+
+    /** @internal Records an item's work, written with the next flush. */
+    buffer(work: Pending): void {
+        this.pending.labels.push(...work.labels);
+        this.pending.aggregates.push(...work.aggregates);
+        this.pending.states.push(...work.states);
+    }
+
+    /**
+     * Writes buffered work: labels, then final answers, then stage states, so a state never says
+     * `done` before what it stands for is durable. A run killed before a flush redoes those items;
+     * the labels' deterministic ids keep a model's answer from being stored twice.
+     */
+    private async flush(): Promise<void> {
+        const { labels, aggregates, states } = this.pending;
+        this.pending = { labels: [], aggregates: [], states: [] };
+        this.flushedAt = Date.now();
+        const { store } = this.options;
+        // The same task item reached twice in a flow (two branches) is one label.
+        const unique = [...new Map(labels.map((l) => [l.id, l])).values()];
+        if (unique.length > 0) await store.addLabels(unique);
+        if (aggregates.length > 0) await store.setAggregates(aggregates);
+        if (states.length > 0) await store.setStageStates(states);
     }
 
     // ---------------------------------------------------------------- used by ItemRun
@@ -254,6 +296,7 @@ class ItemRun {
     private imagePath: string | undefined;
     private readonly states: StageState[] = [];
     private readonly aggregates: Aggregate[] = [];
+    private readonly labels: NewLabel[] = [];
 
     constructor(
         private readonly executor: PlanExecutor,
@@ -276,10 +319,8 @@ class ItemRun {
                 const task = this.executor.task(stage.task);
                 this.failed(stage, task, this.item.key, '', error);
             }
-            // Final answers first: a state says `done` only once its aggregate is durable.
-            await this.executor.opts.store.setAggregates(this.aggregates.splice(0));
-            await this.executor.opts.store.setStageStates(this.states.splice(0));
         }
+        this.executor.buffer({ labels: this.labels, aggregates: this.aggregates, states: this.states });
     }
 
     private record(stage: PlanStage, key: string, status: StageStatus | 'expanded', detail: Detail): void {
@@ -558,7 +599,7 @@ class ItemRun {
                     answered.push({ o, value: answer.value, score: answer.score });
                 }
             }
-            if (newLabels.length > 0) await store.addLabels(newLabels);
+            this.labels.push(...newLabels);
             const failedKeys = new Set(this.states.filter((s) => s.stage === stage.id && s.status === 'failed').map((s) => s.item));
             for (const a of answered) {
                 a.o.answers++;
