@@ -140,10 +140,11 @@ export async function openFile(page: Page, relative: string): Promise<void> {
     const input = page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible' });
     await input.fill(relative);
-    await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: 15_000 });
-    await page.waitForTimeout(300);
+    // Wait until the file itself is the first result (the list updates as the search finishes).
+    const first = page.locator('.quick-input-list .monaco-list-row').first();
+    await waitFor(async () => ((await first.getAttribute('aria-label').catch(() => null)) ?? '').includes(path.basename(relative)), 30_000, `${relative} in Quick Open`);
     await page.keyboard.press('Enter');
-    await page.waitForSelector(`.tab[aria-label*="${path.basename(relative)}"]`, { timeout: 15_000 });
+    await page.waitForSelector(`.tab[aria-label*="${path.basename(relative)}"]`, { timeout: 30_000 });
 }
 
 /** Runs a command from the palette (F1, its title, Enter). */

@@ -225,7 +225,12 @@ function render(focus = true): void {
     const parts: Array<HTMLElement | null> = [header, bar];
     if (session.notice) parts.push(h('p', { class: 'notice', role: 'status' }, session.notice));
     if (!item) {
-        parts.push(h('section', { class: 'finished' }, h('h2', {}, 'Queue done'), h('p', {}, `${session.labeledThisSession} labeled in this session. Run "Data Program: Sample Next Batch" or reopen the panel for more.`)));
+        const more = h('button', { type: 'button', class: 'primary', id: 'next-batch' }, 'Next batch');
+        more.addEventListener('click', () => {
+            app.replaceChildren(h('p', { class: 'loading', role: 'status' }, 'Choosing the next batch…'));
+            vscode.postMessage({ type: 'ready' });
+        });
+        parts.push(h('section', { class: 'finished' }, h('h2', {}, 'Queue done'), h('p', {}, `${session.labeledThisSession} labeled in this session.`), more));
         app.replaceChildren(...parts.filter((p): p is HTMLElement => !!p));
         return;
     }
