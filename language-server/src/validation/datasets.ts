@@ -19,6 +19,8 @@ export const DatasetIssues = {
     missingKey: 'dataset/missing-key',
     /** More than one `key` field, or a `key` on an images dataset (whose key is `path`). */
     multipleKeys: 'dataset/multiple-keys',
+    /** A key that is not a String or Number field. */
+    keyType: 'dataset/key-type',
     /** The data file (or the folder of an images glob) does not exist yet. */
     missingDataFile: 'dataset/missing-data-file',
 } as const;
@@ -43,6 +45,13 @@ function checkKeys(dataset: Dataset, accept: ValidationAcceptor): void {
         accept('error', `Dataset '${dataset.name}' needs exactly one 'key' field (a unique, stable item identity), e.g. 'key id: String'; it has none.`, {
             node: dataset, property: 'name', code: DatasetIssues.missingKey, data: { code: DatasetIssues.missingKey },
         });
+    }
+    for (const key of keys) {
+        if (key.type !== 'String' && key.type !== 'Number') {
+            accept('error', `A key identifies an item, so it is a String or a Number; '${key.name}' is ${key.type}.`, {
+                node: key, property: 'type', code: DatasetIssues.keyType, data: { code: DatasetIssues.keyType },
+            });
+        }
     }
     for (const extra of keys.slice(1)) {
         accept('error', `Dataset '${dataset.name}' has more than one key: '${keys[0].name}' is already its key.`, {

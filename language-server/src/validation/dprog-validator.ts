@@ -3,6 +3,7 @@
  * issue codes ('<area>/<issue>', all listed in issue-codes.ts); this file only wires them up.
  */
 import type { DprogServices } from '../dprog-module.js';
+import { clauseChecks } from './clauses.js';
 import { datasetChecks } from './datasets.js';
 import { FlowChecks } from './flows.js';
 import { ImportChecks } from './imports.js';
@@ -22,6 +23,7 @@ export function registerValidationChecks(services: DprogServices): void {
     const registry = services.validation.ValidationRegistry;
     registry.register(new NameChecks(services).checks);
     registry.register(new ImportChecks(services).checks);
+    registry.register(clauseChecks);
     registry.register(datasetChecks);
     registry.register(new LabelSetChecks(services).checks);
     registry.register(labelTypeChecks);

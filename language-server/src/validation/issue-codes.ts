@@ -4,6 +4,7 @@
  */
 export { NameIssues } from './names.js';
 export { ImportIssues } from './imports.js';
+export { ClauseIssues } from './clauses.js';
 export { DatasetIssues } from './datasets.js';
 export { LabelSetIssues } from './label-sets.js';
 export { LabelTypeIssues } from './label-types.js';

@@ -4,13 +4,13 @@
  * `test` while learning spends the test set, which is for one final estimate).
  */
 import type { ValidationAcceptor, ValidationChecks } from 'langium';
-import type { DprogAstType, Learn } from '../generated/ast.js';
+import { isLearn, type DprogAstType, type DprogFile, type Learn, type Task } from '../generated/ast.js';
 import type { DprogServices } from '../dprog-module.js';
 import { typesEqual } from '../types/assignability.js';
 import type { DprogTypeComputer } from '../types/type-computer.js';
 import { typeToString } from '../types/type-descriptions.js';
 import { checkModelInputOn } from './models.js';
-import { datasetOfTask, percent } from './util.js';
+import { datasetOfTask, lineOf, percent } from './util.js';
 
 export const LearnIssues = {
     /** The model's output type differs from the task's (data: modelOutput, taskOutput). */
@@ -23,6 +23,8 @@ export const LearnIssues = {
     stopSplit: 'learn/stop-split',
     /** `stop … on test`: the test set would be evaluated repeatedly. */
     stopOnTest: 'learn/stop-on-test',
+    /** Two `learn` blocks for one task in one file. */
+    duplicate: 'learn/duplicate',
 } as const;
 
 export class LearnChecks {
@@ -34,7 +36,26 @@ export class LearnChecks {
 
     readonly checks: ValidationChecks<DprogAstType> = {
         Learn: [(learn, accept) => this.checkModel(learn, accept), (learn, accept) => this.checkSettings(learn, accept)],
+        DprogFile: (file, accept) => this.checkOnePerTask(file, accept),
     };
+
+    private checkOnePerTask(file: DprogFile, accept: ValidationAcceptor): void {
+        const first = new Map<Task, Learn>();
+        for (const learn of file.elements.filter(isLearn)) {
+            const task = learn.task?.ref;
+            if (!task) {
+                continue;
+            }
+            const previous = first.get(task);
+            if (previous) {
+                accept('error', `Task '${task.name}' already learns on line ${lineOf(previous)}; one learn block per task decides which items get labeled.`, {
+                    node: learn, property: 'task', code: LearnIssues.duplicate, data: { code: LearnIssues.duplicate },
+                });
+            } else {
+                first.set(task, learn);
+            }
+        }
+    }
 
     private checkModel(learn: Learn, accept: ValidationAcceptor): void {
         const task = learn.task?.ref;
