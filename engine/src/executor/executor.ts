@@ -491,8 +491,11 @@ class ItemRun {
     }
 
     /** The model input for one stage item: the parameter's value (an image, a crop) or the model's input field of the item. */
-    private modelInput(labeler: PlanModelLabeler, value: unknown): ModelInputValue {
+    private modelInput(labeler: PlanModelLabeler, task: PlanTask, value: unknown): ModelInputValue {
         if (isCrop(value)) return cropImage(this.readItemImage(value.image), value.box);
+        const parameter = task.input[0]?.type;
+        // An `Image` parameter given a field's value (`task(d.image)`) holds the image's path.
+        if (typeof value === 'string' && parameter?.kind === 'value' && parameter.type === 'Image') return this.readItemImage(value);
         if (typeof value === 'object' && value !== null) {
             const field = labeler.input.field;
             const fieldValue = field ? (value as Record<string, unknown>)[field] : undefined;
@@ -589,7 +592,7 @@ class ItemRun {
                 const batch: Array<{ o: Open; input: ModelInputValue }> = [];
                 for (const o of fresh) {
                     try {
-                        batch.push({ o, input: this.modelInput(labeler, o.input[0]) });
+                        batch.push({ o, input: this.modelInput(labeler, task, o.input[0]) });
                     } catch (error) {
                         this.failed(stage, task, o.instance.key, o.inputHash, error);
                     }
