@@ -65,6 +65,7 @@ export class DprogCompletionProvider extends DefaultCompletionProvider {
         this.documents = services.shared.workspace.LangiumDocuments;
         this.locator = services.workspace.AstNodeLocator;
         this.probe = new CompletionProbe(services);
+        skipErrorMessages(this.completionParser);
     }
 
     // ------------------------------------------------------------------ what to propose
@@ -350,6 +351,32 @@ export function declarationBounds(document: LangiumDocument, offset: number): { 
         }
     }
     return { start: low > 0 ? starts[low - 1] : 0, end: low < starts.length ? starts[low] : text.length };
+}
+
+/**
+ * The completion parser always stops at the cursor, usually inside a choice of alternatives, and
+ * Chevrotain then builds a "expected one of …" message by computing every lookahead path of that
+ * choice: tens of milliseconds where names may be any of 110 keywords (its source says "can be
+ * slow … consider caching"). Completion reads only the parser's position, never the message, so
+ * its parser throws the same exception without one.
+ */
+function skipErrorMessages(parser: unknown): void {
+    interface Recognizer {
+        raiseNoAltException(): never;
+        SAVE_ERROR(error: Error): Error;
+        LA(i: number): unknown;
+    }
+    const wrapper = (parser as { wrapper?: Recognizer }).wrapper;
+    if (!wrapper || typeof wrapper.raiseNoAltException !== 'function' || typeof wrapper.SAVE_ERROR !== 'function') {
+        return; // a different Langium: keep its behaviour
+    }
+    wrapper.raiseNoAltException = function (this: Recognizer): never {
+        // Without a stack trace either: nobody reads it, and capturing it is not free.
+        const error = Object.assign(Object.create(Error.prototype) as Error, {
+            name: 'NoViableAltException', message: '', token: this.LA(1), previousToken: this.LA(0), resyncedTokens: [],
+        });
+        throw this.SAVE_ERROR(error);
+    };
 }
 
 function ruleNameOf(element: GrammarAST.AbstractElement): string | undefined {
