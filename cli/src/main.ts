@@ -44,6 +44,13 @@ export async function runCli(argv: string[]): Promise<number> {
 
 /** Runs the command line of this process and sets its exit code. */
 export function main(): void {
+    // `dprog … | head` closes the pipe early: that ends the output, not the program with a crash.
+    process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.code === 'EPIPE') {
+            process.exit(process.exitCode ?? 0);
+        }
+        throw error;
+    });
     runCli(process.argv.slice(2)).then(
         (code) => {
             process.exitCode = code;
