@@ -3,7 +3,7 @@
  * output, route, quality target and budget; labelers their cost and accuracy; label sets and
  * members their descriptions and hotkeys; variables and member accesses their inferred types.
  */
-import { AstUtils, CstUtils, type AstNode, type LangiumDocument, type MaybePromise } from 'langium';
+import { AstUtils, CstUtils, GrammarAST, type AstNode, type LangiumDocument, type MaybePromise } from 'langium';
 import { AstNodeHoverProvider } from 'langium/lsp';
 import type { Hover, HoverParams } from 'vscode-languageserver';
 import {
@@ -17,6 +17,7 @@ import { compileDocument } from '../compiler/compile-document.js';
 import type { LabelingPlan, PlanTask } from '../../../engine/src/plan/types.js';
 import type { DprogTypeComputer } from '../types/type-computer.js';
 import { typeToString } from '../types/type-descriptions.js';
+import { KEYWORD_DOCS } from './keyword-docs.js';
 
 export class DprogHoverProvider extends AstNodeHoverProvider {
     private readonly types: DprogTypeComputer;
@@ -65,6 +66,12 @@ export class DprogHoverProvider extends AstNodeHoverProvider {
             }
         }
         return super.getHoverContent(document, params);
+    }
+
+    protected override getKeywordHoverContent(keyword: AstNode): MaybePromise<Hover | undefined> {
+        const value = GrammarAST.isKeyword(keyword) ? keyword.value : undefined;
+        const doc = value ? KEYWORD_DOCS[value] : undefined;
+        return doc ? markdown([doc]) : undefined;
     }
 
     protected getAstNodeHoverContent(node: AstNode): MaybePromise<string | undefined> {

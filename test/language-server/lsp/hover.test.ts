@@ -35,7 +35,7 @@ rules §keywords on emails -> choice<Verdict> {
 }
 task §classify(e: emails) -> choice<Verdict> {
     ask "Is this email unsolicited bulk mail?"
-    route cascade keywords, crowd, analysts
+    route §cascade keywords, crowd, analysts
     quality { target 98%, aggregate dawid_skene, gold 2%, at most 5 labels }
     budget $200
 }
@@ -88,26 +88,30 @@ describe('hover', () => {
     });
 
     test('a dataset reference shows its implicit fields and split', async () => {
-        await expectHoverAt(5, /dataset frames from images[\s\S]*`image`[\s\S]*train 70%, validation 15%, test 15%/);
+        await expectHoverAt(6, /dataset frames from images[\s\S]*`image`[\s\S]*train 70%, validation 15%, test 15%/);
     });
 
     test('a let shows its inferred type', async () => {
-        await expectHoverAt(6, /let boxes: list<box<Vehicle>>/);
+        await expectHoverAt(7, /let boxes: list<box<Vehicle>>/);
     });
 
     test('a loop variable shows its element type', async () => {
-        await expectHoverAt(7, /\(loop variable\) b: box<Vehicle>/);
+        await expectHoverAt(8, /\(loop variable\) b: box<Vehicle>/);
     });
 
     test('a member access shows the member type on its receiver', async () => {
-        await expectHoverAt(8, /\(member\) b\.label: choice<Vehicle>[\s\S]*class of a box/);
+        await expectHoverAt(9, /\(member\) b\.label: choice<Vehicle>[\s\S]*class of a box/);
     });
 
     test('a built-in function shows its signature', async () => {
-        await expectHoverAt(9, /crop\(image, region\)[\s\S]*crop\(image: Image, region: box<L>\) -> Image/);
+        await expectHoverAt(10, /crop\(image, region\)[\s\S]*crop\(image: Image, region: box<L>\) -> Image/);
+    });
+
+    test('a keyword explains itself', async () => {
+        await expectHoverAt(5, /route cascade A, B, …`: try labelers in order, stopping/);
     });
 
     test('a label set lists members with migrations', async () => {
-        await expectHoverAt(10, /labels Verdict2[\s\S]*`junk`/);
+        await expectHoverAt(11, /labels Verdict2[\s\S]*`junk`/);
     });
 });
