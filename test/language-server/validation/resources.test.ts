@@ -88,3 +88,17 @@ describe('validation resources', () => {
         expect(problems).toEqual([]);
     });
 });
+
+describe('every issue code has a case', () => {
+    test('each code of issue-codes.ts is expected by at least one resource (or a named test)', async () => {
+        const codes = Object.values(await import('../../../language-server/src/validation/issue-codes.js'))
+            .flatMap((group) => Object.values(group as Record<string, string>));
+        const testedElsewhere = new Set([
+            'labels/from-unknown-member', // needs a previous version: previous-versions.test.ts
+            'lexing-error', 'parsing-error', // Langium's own
+        ]);
+        const expected = new Set(cases.flatMap((c) => c.files).flatMap((file) =>
+            [...readFileSync(file, 'utf8').matchAll(/\$TEST\$\s+(?:error|warning|info|hint)\s+"([^"]+)"/g)].map((m) => m[1])));
+        expect(codes.filter((code) => !expected.has(code) && !testedElsewhere.has(code))).toEqual([]);
+    });
+});
