@@ -558,17 +558,15 @@ class ItemRun {
             const id = (o: Open) => `${task.name}/${o.instance.key}/${labeler.name}/${task.contractHash.slice(0, 12)}`;
             const answered: Array<{ o: Open; value: JsonValue; score: number }> = [];
             if (labeler.kind === 'human') {
+                const people = task.route.stages.slice(task.route.stages.indexOf(routeStage)).filter((r) => r.kind === 'human');
                 for (const o of open) {
-                    const answer = latestHuman(store.labels({ task: task.name, item: o.instance.key, labelerKind: 'human' }));
-                    if (answer) {
-                        o.best = { value: answer.value, score: 1, labeler: answer.labeler };
-                        finish(o);
-                    } else {
-                        this.record(stage, o.instance.key, 'waiting', { contract: task.contractHash, input: o.inputHash, waitingFor: labeler.name, ...o.seen, value: o.best?.value, score: o.best?.score, labeler: o.best?.labeler });
-                    }
+                    const answers = store.labels({ task: task.name, item: o.instance.key, labelerKind: 'human' });
+                    const next = this.afterPeople(task, o, answers, people, (best) => (o.best = best));
+                    if (next === null) finish(o);
+                    else this.record(stage, o.instance.key, 'waiting', { contract: task.contractHash, input: o.inputHash, waitingFor: next, ...o.seen, value: o.best?.value, score: o.best?.score, labeler: o.best?.labeler });
                 }
                 open = [];
-                break; // people answer outside the run; the next route stages wait for them
+                break; // people answer outside the run; the next run reads their answers
             }
             const fresh: Open[] = [];
             for (const o of open) {
@@ -622,6 +620,42 @@ class ItemRun {
             if (o.best) finish(o, { reason: 'below the quality target; no person on the route' });
             else this.record(stage, o.instance.key, 'waiting', { contract: task.contractHash, input: o.inputHash, reason: 'no labeler on the route could answer', ...o.seen });
         }
+    }
+
+    /**
+     * Folds people's answers into an item's answer. A choice combines them with the automatic
+     * answers as votes weighted by each person's declared accuracy, and is final once it reaches
+     * the target or `at most N labels`; otherwise more people are asked (the same labeler while its
+     * pool lasts, then the next person on the route). Any other answer (text, boxes) is a person's
+     * review of the proposal: the latest stands. Returns who to wait for, or null when final.
+     */
+    private afterPeople(
+        task: PlanTask,
+        o: { answers: number; given: Array<{ value: JsonValue; score: number; labeler: string }>; best?: { value: JsonValue; score: number; labeler: string } },
+        answers: readonly Label[],
+        people: PlanTask['route']['stages'],
+        setBest: (best: { value: JsonValue; score: number; labeler: string }) => void,
+    ): string | null {
+        if (answers.length === 0) return people[0].labeler;
+        const { plan } = this.executor.opts;
+        const accuracyOf = (name: string) => {
+            const declared = plan.labelers.find((l) => l.name === name);
+            return declared ? declared.accuracy : people[0].accuracy; // a person's own id: the route's prior
+        };
+        if (task.classes.length < 2) {
+            const latest = latestHuman(answers)!;
+            setBest({ value: latest.value, score: accuracyOf(latest.labeler), labeler: latest.labeler });
+            return null;
+        }
+        const given = [...o.given, ...answers.map((a) => ({ value: a.value, score: accuracyOf(a.labeler), labeler: a.labeler }))];
+        const best = combine(given, task.classes.length);
+        setBest(best);
+        if (best.score >= task.quality.target - 1e-9 || given.length >= task.quality.maxLabels) return null;
+        // Ask the first person on the route whose pool is not used up.
+        for (const person of people) {
+            if (answers.filter((a) => a.labeler === person.labeler || !plan.labelers.some((l) => l.name === a.labeler)).length < person.answers) return person.labeler;
+        }
+        return null; // every person has answered: the best answer stands below the target
     }
 
     /** Runs a model on a batch; when the batch fails, item by item, so only the bad items fail. */

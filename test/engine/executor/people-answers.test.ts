@@ -1,0 +1,85 @@
+/**
+ * People's answers at the end of a route: votes on a choice add up until the quality target, the
+ * same crowd is asked again while its pool lasts, then the next person on the route; a free-text
+ * answer is a person's review and stands as given.
+ */
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { LabelStore } from '../../../engine/src/store/index.js';
+import type { NewLabel, StageState } from '../../../engine/src/store/types.js';
+
+const root = path.resolve(__dirname, '../../..');
+const dir = mkdtempSync(path.join(tmpdir(), 'people-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+beforeAll(() => {
+    copyFileSync(path.join(root, 'samples/tickets/tickets.jsonl'), path.join(dir, 'tickets.jsonl'));
+    writeFileSync(
+        path.join(dir, 'people.dprog'),
+        `program People version 1
+dataset tickets from jsonl "tickets.jsonl" {
+    key id: String
+    subject: String
+    body: Text
+}
+labels Topic { billing, outage, other }
+labeler crowd: human { pool 3, cost $0.01 per item, accuracy 70% }
+labeler lead: human { cost $0.50 per item, accuracy 99% }
+task topic(t: tickets) -> choice<Topic> {
+    route cascade crowd, lead
+    quality { target 90%, at most 5 labels }
+}
+task summary(t: tickets) -> text {
+    route best crowd
+}
+flow triage(t: tickets) {
+    if topic(t) == outage { summary(t) }
+}
+`,
+    );
+});
+
+function run(): void {
+    const result = spawnSync(process.execPath, [path.join(root, 'bin/dprog.cjs'), 'run', 'people.dprog', '--store', 'labels.sqlite', '--json'], { cwd: dir, encoding: 'utf8' });
+    expect(result.status).toBe(0);
+}
+
+async function answer(labels: Array<Omit<NewLabel, 'labelerKind'>>): Promise<Map<string, StageState>> {
+    const store = await LabelStore.open(path.join(dir, 'labels.sqlite'));
+    await store.addLabels(labels.map((l) => ({ ...l, labelerKind: 'human' as const })));
+    await store.close();
+    run();
+    const reader = await LabelStore.open(path.join(dir, 'labels.sqlite'), { readonly: true });
+    const states = new Map([...reader.stageStates({ run: 'People/triage' })].map((s) => [`${s.stage} ${s.item}`, s]));
+    await reader.close();
+    return states;
+}
+
+test('crowd votes add up to the target; a disagreement goes on to the lead; a text answer stands', async () => {
+    run();
+    let states = await answer([{ task: 'topic', item: 'T-1002', labeler: 'crowd', value: 'outage' }]);
+    expect(states.get('1:topic T-1002')).toMatchObject({ status: 'waiting', detail: { waitingFor: 'crowd', value: 'outage', score: expect.closeTo(0.7) } });
+
+    states = await answer([{ task: 'topic', item: 'T-1002', labeler: 'crowd', value: 'outage' }]);
+    // Two agreeing 70% votes over 3 classes: 0.49 / (0.49 + 2 * 0.15²) ≈ 0.916 ≥ 90%.
+    expect(states.get('1:topic T-1002')).toMatchObject({ status: 'done', detail: { value: 'outage', score: expect.closeTo(0.49 / 0.535, 4) } });
+    expect(states.get('2:summary T-1002')).toMatchObject({ status: 'waiting', detail: { waitingFor: 'crowd' } });
+
+    // Three crowd answers that disagree use up the pool: the lead is asked next.
+    states = await answer([
+        { task: 'topic', item: 'T-1001', labeler: 'crowd', value: 'billing' },
+        { task: 'topic', item: 'T-1001', labeler: 'crowd', value: 'other' },
+        { task: 'topic', item: 'T-1001', labeler: 'crowd', value: 'outage' },
+    ]);
+    expect(states.get('1:topic T-1001')).toMatchObject({ status: 'waiting', detail: { waitingFor: 'lead' } });
+    states = await answer([
+        { task: 'topic', item: 'T-1001', labeler: 'lead', value: 'billing' },
+        { task: 'summary', item: 'T-1002', labeler: 'crowd', value: 'Dashboard down, error 503' },
+    ]);
+    expect(states.get('1:topic T-1001')).toMatchObject({ status: 'done', detail: { value: 'billing' } });
+    expect(states.get('2:summary T-1001')?.status).toBe('skipped');
+    expect(states.get('2:summary T-1002')).toMatchObject({ status: 'done', detail: { value: 'Dashboard down, error 503', labeler: 'crowd' } });
+});
