@@ -16,6 +16,8 @@ import { syntheticMessages } from '../engine/learning/helpers.js';
 
 const root = path.resolve(__dirname, '../..');
 let dir: string;
+/** Where `dprog learn --simulate` keeps simulated answers (apart from real labels). */
+const SIM = '.dprog/simulation/labels.sqlite';
 
 const PROGRAM = (dataFile: string, model: string, extra = '') => `program Triage version 1
 dataset emails from jsonl "${dataFile}" {
@@ -111,11 +113,12 @@ describe('dprog learn --simulate, retrain, evaluate', () => {
         expect(json.curve.map((v: { labels: number }) => v.labels)).toEqual([10, 30, 40]); // the first model as soon as there are labels, then every 20, and at the end of the budget
         for (const v of json.curve) expect(existsSync(v.path)).toBe(true);
         expect(json.accuracy).toBeGreaterThan(0.7);
-        expect(existsSync(path.join(dir, '.dprog/labels.sqlite'))).toBe(true);
+        expect(existsSync(path.join(dir, SIM))).toBe(true);
+        expect(existsSync(path.join(dir, '.dprog/labels.sqlite'))).toBe(false); // real labels are untouched
     });
 
     it('then sample uses the newest model and skips labeled items', async () => {
-        const { json } = await dprog('sample', 'triage.dprog', '--task', 'classify', '--n', '10', '--json');
+        const { json } = await dprog('sample', 'triage.dprog', '--task', 'classify', '--n', '10', '--store', SIM, '--json');
         expect(json.coldStart).toBe(false);
         expect(json.model).toMatch(/spam_model-v3\.onnx$/);
         expect(json.labeled).toBe(40);
@@ -129,20 +132,31 @@ describe('dprog learn --simulate, retrain, evaluate', () => {
         expect(json.curve).toHaveLength(3);
     });
 
+    it('--fresh starts the simulation over, and refuses to clear a store given with --store', async () => {
+        const refused = await dprog('learn', 'triage.dprog', '--task', 'classify', '--simulate', '--fresh', '--store', SIM, '--json');
+        expect(refused.code).toBe(2);
+        const { json } = await dprog('learn', 'triage.dprog', '--task', 'classify', '--simulate', '--fresh', '--rounds', '2', '--json');
+        expect(json.rounds).toBe(2);
+        expect(json.labelsSpent).toBe(20);
+        const again = await dprog('learn', 'triage.dprog', '--task', 'classify', '--simulate', '--json');
+        expect(again.json.labelsSpent).toBe(40);
+        expect(again.json.curve.map((v: { labels: number }) => v.labels)).toEqual([10, 30, 40]);
+    });
+
     it('retrain makes the next version from the stored labels', async () => {
-        const { code, json } = await dprog('retrain', 'triage.dprog', '--task', 'classify', '--json');
+        const { code, json } = await dprog('retrain', 'triage.dprog', '--task', 'classify', '--store', SIM, '--json');
         expect(code).toBe(0);
         expect(json.version).toBe(4);
         expect(json.trainingLabels).toBe(40);
     });
 
     it('evaluate records every evaluation and warns on the second one on test', async () => {
-        const first = await dprog('evaluate', 'triage.dprog', '--task', 'classify', '--split', 'test', '--gold', 'gold', '--json');
+        const first = await dprog('evaluate', 'triage.dprog', '--task', 'classify', '--split', 'test', '--gold', 'gold', '--store', SIM, '--json');
         expect(first.code).toBe(0);
         expect(first.json.split).toBe('test');
         expect(first.json.warning).toBeUndefined();
         expect(first.json.accuracy).toBeGreaterThan(0.7);
-        const second = await dprog('evaluate', 'triage.dprog', '--task', 'classify', '--split', 'test', '--gold', 'gold');
+        const second = await dprog('evaluate', 'triage.dprog', '--task', 'classify', '--split', 'test', '--gold', 'gold', '--store', SIM);
         expect(second.code).toBe(0);
         expect(second.stderr).toMatch(/warning: the test set was already evaluated 1 time\(s\) for program version 1/);
     });
@@ -187,7 +201,7 @@ monitor predictions of spam_model { confidence within [5%, 99%], rate of spam wi
 });
 
 describe('bad input names the file and leaves the store as it was', () => {
-    const storeBytes = () => readFileSync(path.join(dir, '.dprog/labels.sqlite'));
+    const storeBytes = () => readFileSync(path.join(dir, SIM));
 
     async function expectFailure(program: string, pattern: RegExp, args: string[] = ['learn', program, '--task', 'classify', '--simulate', '--json']): Promise<void> {
         const before = storeBytes();
@@ -207,24 +221,24 @@ describe('bad input names the file and leaves the store as it was', () => {
     it('a model whose input does not match the featurizer', async () => {
         // A version trained for 512 inputs, declared as hashed 256.
         const model = path.join(dir, 'models/narrow.onnx');
-        copyFileSync(path.join(dir, '.dprog/models/spam_model-v1.onnx'), model);
+        copyFileSync(path.join(dir, '.dprog/simulation/models/spam_model-v1.onnx'), model);
         write('narrow.dprog', PROGRAM('data/emails.jsonl', 'models/narrow.onnx').replace('hashed 512', 'hashed 256'));
         // The checker catches it (the program does not compile), naming the program line and the model file.
         expect(existsSync(model)).toBe(true);
         await expectFailure('narrow.dprog', /narrow\.dprog:11:\d+: error .*models\/narrow\.onnx.*256.*512/, [
-            'evaluate', 'narrow.dprog', '--task', 'classify', '--gold', 'gold', '--store', '.dprog/labels.sqlite', '--json',
+            'evaluate', 'narrow.dprog', '--task', 'classify', '--gold', 'gold', '--store', SIM, '--json',
         ]);
     });
 
     it('text that is not UTF-8', async () => {
         const data = write('data/latin1.jsonl', Buffer.concat([Buffer.from('{"id":"a","body":"caf'), Buffer.from([0xe9]), Buffer.from('","gold":"ham"}\n')]));
         write('latin1.dprog', PROGRAM('data/latin1.jsonl', 'models/spam.onnx'));
-        await expectFailure('latin1.dprog', new RegExp(`${data}:1: the line is not valid UTF-8`), ['learn', 'latin1.dprog', '--task', 'classify', '--simulate', '--store', '.dprog/labels.sqlite', '--json']);
+        await expectFailure('latin1.dprog', new RegExp(`${data}:1: the line is not valid UTF-8`), ['learn', 'latin1.dprog', '--task', 'classify', '--simulate', '--store', SIM, '--json']);
     });
 
     it('an empty dataset', async () => {
         const data = write('data/empty.jsonl', '');
         write('empty.dprog', PROGRAM('data/empty.jsonl', 'models/spam.onnx'));
-        await expectFailure('empty.dprog', new RegExp(`${data}: the dataset 'emails' is empty`), ['learn', 'empty.dprog', '--task', 'classify', '--simulate', '--store', '.dprog/labels.sqlite', '--json']);
+        await expectFailure('empty.dprog', new RegExp(`${data}: the dataset 'emails' is empty`), ['learn', 'empty.dprog', '--task', 'classify', '--simulate', '--store', SIM, '--json']);
     });
 });

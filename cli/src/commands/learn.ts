@@ -1,3 +1,4 @@
+import { existsSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
 import type { RegisterCommand } from './index.js';
@@ -19,6 +20,7 @@ interface LearnOptions {
     simulate?: boolean;
     gold: string;
     store?: string;
+    fresh?: boolean;
     seed?: string;
     json?: boolean;
 }
@@ -39,7 +41,8 @@ export const registerLearn: RegisterCommand = (program, setExitCode) => {
         .option('--rounds <n>', 'stop after this many rounds (default: until the stop condition or the budget)')
         .option('--simulate', 'answer with simulated people drawing from the gold field')
         .option('--gold <field>', 'the data field holding the known answer, for --simulate', 'gold')
-        .option('--store <db>', 'label store (default: .dprog/labels.sqlite beside the program)')
+        .option('--store <db>', 'label store (default with --simulate: .dprog/simulation/labels.sqlite beside the program, apart from real labels)')
+        .option('--fresh', 'start the simulation over (clears .dprog/simulation/; never a real store)')
         .option('--seed <seed>', 'seed of the simulated answers (default: the learn block\'s seed)')
         .option('--json', 'print the summary as JSON')
         .action(async (file: string, options: LearnOptions) => {
@@ -56,12 +59,16 @@ export const registerLearn: RegisterCommand = (program, setExitCode) => {
                     throw new ProgramError(`${file}: task ${options.task} routes to no human labeler; --simulate needs people (e.g. \`labeler crowd: human { accuracy 80% }\` on the route).`);
                 }
                 const sessions = new SessionCache();
+                // Simulated answers never mix with real labels: they go to a store of their own.
+                const simulationDir = path.join(path.dirname(path.resolve(file)), '.dprog', 'simulation');
+                const storeOption = options.store ?? path.join(simulationDir, 'labels.sqlite');
+                if (options.fresh && options.store) throw new UsageError('--fresh only starts the default simulation store over; it never clears a store given with --store.');
                 // Data, model and stored labels are read first (read-only): bad input fails before anything is written.
-                const reader = await openStore(file, options.store, true);
+                const reader = options.fresh || !existsSync(storePathFor(file, storeOption)) ? undefined : await openStore(file, storeOption, true);
                 let store: LabelStore | undefined;
                 const progress = !options.json && process.stderr.isTTY ? new SingleBar({ format: 'labels {bar} {value}/{total} | round {round} | accuracy {accuracy}', hideCursor: true }, Presets.shades_classic) : undefined;
                 try {
-                    const ws = await openLearningWorkspace(learnProgram, sessions, storePathFor(file, options.store), reader);
+                    const ws = await openLearningWorkspace(learnProgram, sessions, storePathFor(file, storeOption), reader);
                     const { labels, learn } = learnProgram;
                     const gold = ws.items.map((item) => {
                         const value = item.record[options.gold];
@@ -73,7 +80,8 @@ export const registerLearn: RegisterCommand = (program, setExitCode) => {
                         return labels.indexOf(value);
                     });
                     await reader?.close();
-                    store = (await openStore(file, options.store, false))!;
+                    if (options.fresh) rmSync(simulationDir, { recursive: true, force: true });
+                    store = (await openStore(file, storeOption, false))!;
                     ws.versions = new StoreModelVersions(store, learnProgram.task);
                     const stopSplit = learn.stopSplit;
                     const validationLabels = new Map(ws.splits.flatMap((s, i) => (s === stopSplit ? [[i, gold[i]] as [number, number]] : [])));

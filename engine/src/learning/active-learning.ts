@@ -95,7 +95,13 @@ export class ActiveLearner {
         this.modelPath = context.initialModel;
         for (const [position, label] of context.known ?? []) this.labeled.set(position, label);
         this.coverage.add(this.labeled.keys());
-        for (const v of context.versions.list(context.labeler)) this.versionNumber = Math.max(this.versionNumber, v.version);
+        let trainedOn = 0;
+        for (const v of context.versions.list(context.labeler)) {
+            if (v.version >= this.versionNumber) trainedOn = v.trainingLabels;
+            this.versionNumber = Math.max(this.versionNumber, v.version);
+        }
+        // Resuming: labels given since the newest version count towards the next retrain.
+        this.labelsSinceRetrain = Math.max(0, this.labeled.size - trainedOn);
     }
 
     get labelsSpent(): number {
