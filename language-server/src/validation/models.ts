@@ -11,6 +11,7 @@ import {
 import type { TensorInfo } from '../../../engine/src/learning/onnx-signature.js';
 import type { DprogServices } from '../dprog-module.js';
 import type { DprogTypeComputer } from '../types/type-computer.js';
+import { closestName } from '../types/closest-name.js';
 import { typeToString, type DprogType } from '../types/type-descriptions.js';
 import { IMAGE_DATASET_MEMBERS } from '../builtins/builtin-library.js';
 import { onnxSignatureOf } from './onnx-signatures.js';
@@ -204,8 +205,10 @@ export function checkModelInputOn(
         ? (input.field === 'image' ? 'Image' : 'String')
         : undefined);
     if (!type) {
-        accept('error', `Model '${model.name}' reads the field '${input.field}', but dataset '${dataset.name}' has no such field.`, {
-            ...at, code: ModelIssues.inputField, data: { code: ModelIssues.inputField, field: input.field, dataset: dataset.name },
+        const names = [...dataset.fields.map((f) => f.name), ...(dataset.format === 'images' ? IMAGE_DATASET_MEMBERS : [])];
+        const suggestion = closestName(input.field, names);
+        accept('error', `Model '${model.name}' reads the field '${input.field}', but dataset '${dataset.name}' has no such field.${suggestion ? ` Did you mean '${suggestion}'?` : ''}`, {
+            ...at, code: ModelIssues.inputField, data: { code: ModelIssues.inputField, field: input.field, dataset: dataset.name, suggestion },
         } as never);
         return;
     }
