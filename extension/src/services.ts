@@ -109,7 +109,7 @@ export function withProgress<T>(title: string, work: (cancel: Cancellation) => P
 export async function planOf(services: DprogServices, program: string): Promise<LabelingPlan | undefined> {
     const cached = services.engine.cachedPlan(program);
     if (cached) return cached;
-    if (!requireTrust('compiling')) return undefined;
+    if (!requireTrust('compiling the program (labeling and previews need its plan)')) return undefined;
     const { plan } = await withProgress(`compiling ${path.basename(program)}`, (cancel) => services.engine.compile(program, cancel));
     services.onDidChangeProgress.fire(program);
     return plan;

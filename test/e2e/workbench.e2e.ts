@@ -247,6 +247,22 @@ describe.skipIf(skip)('dprog in VS Code (code-server + Chromium)', () => {
         await shot('09-preview');
     });
 
+    test('a changed program shows its migration before anything is spent', async () => {
+        const file = path.join(wb.workspace, 'spam', 'spam.dprog');
+        // Rename a member (`legit from ham`): its labels are carried over, none re-asked.
+        const renamed = readFileSync(file, 'utf8').replace(/^(\s*)ham(\s+"Legitimate email")/m, '$1legit from ham$2').replace(/=>\s*ham\b/g, '=> legit');
+        writeFileSync(file, renamed);
+        await openFile(wb.page, 'spam/spam.dprog');
+        await wb.page.waitForTimeout(1500);
+        await runCommand(wb.page, 'Data Program: Compile');
+        const show = wb.page.locator('.notifications-toasts .notification-toast').getByRole('button', { name: 'Show Migration' });
+        await show.first().click({ timeout: 90_000 });
+        const table = wb.page.locator('.view-line', { hasText: /ham\W+legit\W+map/ });
+        await table.first().waitFor({ timeout: 30_000 });
+        await shot('10-migration');
+        expect(await table.count()).toBeGreaterThan(0);
+    });
+
     test('label round trips (measured)', () => {
         const hostDurable = readMetrics(wb.metricsFile).filter((m) => m.name === 'label durable');
         expect(roundTrips.length).toBeGreaterThanOrEqual(4);

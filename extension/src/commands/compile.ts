@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LabelingPlan } from '../../../engine/src/plan/types.js';
 import { pickProgram, requireTrust, showError, withProgress, type DprogServices } from '../services.js';
+import { migrationMarkdown, type MigrationJson } from './show-migration.js';
 
 export function planSummary(plan: LabelingPlan): string {
     const money = (n: number | null) => (n === null ? 'unknown' : `$${n.toFixed(2)}`);
@@ -21,8 +22,19 @@ export function registerCompile(services: DprogServices): vscode.Disposable {
             services.log.info(`compiled: ${summary}`);
             for (const warning of plan.warnings) services.log.warn(`plan ${warning.code}${warning.subject ? ` (${warning.subject})` : ''}: ${warning.message}`);
             services.onDidChangeProgress.fire(program);
-            const choice = await vscode.window.showInformationMessage(`dprog: ${summary} Plan written to ${vscode.workspace.asRelativePath(planPath)}.`, 'Open Plan');
-            if (choice) await vscode.window.showTextDocument(vscode.Uri.file(planPath), { preview: true, viewColumn: vscode.ViewColumn.Beside });
+            // With a store, the compiler also reports what changed since the last compiled version.
+            const migration = (plan as { migration?: MigrationJson }).migration;
+            const changed = migration?.tasks?.some((t) => t.action !== 'keep' || (t.members ?? []).some((m) => m.action !== 'keep')) ?? false;
+            const actions = changed ? ['Show Migration', 'Open Plan'] : ['Open Plan'];
+            const choice = await vscode.window.showInformationMessage(
+                `dprog: ${summary}${changed ? ' The program changed since the last compile: see what happens to the labels.' : ''} Plan written to ${vscode.workspace.asRelativePath(planPath)}.`,
+                ...actions,
+            );
+            if (choice === 'Open Plan') await vscode.window.showTextDocument(vscode.Uri.file(planPath), { preview: true, viewColumn: vscode.ViewColumn.Beside });
+            if (choice === 'Show Migration' && migration) {
+                const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: migrationMarkdown('the last compiled version', program, migration) });
+                await vscode.window.showTextDocument(document, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+            }
         } catch (error) {
             showError(services, error);
         }

@@ -7,8 +7,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { pickProgram, showError, withProgress, type DprogServices } from '../services.js';
 
-interface MigrationJson {
-    tasks?: Array<{ task: string; action: string; members?: Array<{ old: string; new: string[]; action: string }> }>;
+export interface MigrationJson {
+    tasks?: Array<{ task: string; action: string; members?: Array<{ old: string | null; new: string[]; action: string }> }>;
 }
 
 export function migrationMarkdown(oldFile: string, newFile: string, migration: MigrationJson): string {
@@ -17,7 +17,7 @@ export function migrationMarkdown(oldFile: string, newFile: string, migration: M
         lines.push(`## ${task.task}: ${task.action}`, '');
         if (task.members && task.members.length > 0) {
             lines.push('| old member | new | action |', '|---|---|---|');
-            for (const m of task.members) lines.push(`| ${m.old} | ${m.new.join(', ') || '—'} | ${m.action} |`);
+            for (const m of task.members) lines.push(`| ${m.old ?? '(new)'} | ${m.new.join(', ') || '—'} | ${m.action} |`);
             lines.push('');
         }
     }
