@@ -19,28 +19,35 @@ export interface TrainOptions {
 
 /** Loss and gradient of the regularised objective at theta = [W (dims × classes), b (classes)]. */
 function objective(x: FeatureMatrix, y: Int32Array, classes: number, l2: number, theta: Float64Array, grad: Float64Array): number {
-    const dims = x.dims;
+    const { rowStart, indices, values, dims, rows } = x;
     const biasAt = dims * classes;
     grad.fill(0);
     let loss = 0;
     const logits = new Float64Array(classes);
-    for (let r = 0; r < x.rows; r++) {
+    const delta = new Float64Array(classes);
+    for (let r = 0; r < rows; r++) {
+        const first = rowStart[r];
+        const last = rowStart[r + 1];
         for (let c = 0; c < classes; c++) logits[c] = theta[biasAt + c];
-        for (let k = x.rowStart[r]; k < x.rowStart[r + 1]; k++) {
-            const base = x.indices[k] * classes;
-            const v = x.values[k];
+        for (let k = first; k < last; k++) {
+            const base = indices[k] * classes;
+            const v = values[k];
             for (let c = 0; c < classes; c++) logits[c] += v * theta[base + c];
         }
         let max = -Infinity;
-        for (let c = 0; c < classes; c++) max = Math.max(max, logits[c]);
+        for (let c = 0; c < classes; c++) if (logits[c] > max) max = logits[c];
         let sum = 0;
         for (let c = 0; c < classes; c++) sum += Math.exp(logits[c] - max);
         const logSum = max + Math.log(sum);
         loss += logSum - logits[y[r]];
         for (let c = 0; c < classes; c++) {
-            const delta = Math.exp(logits[c] - logSum) - (c === y[r] ? 1 : 0);
-            grad[biasAt + c] += delta;
-            for (let k = x.rowStart[r]; k < x.rowStart[r + 1]; k++) grad[x.indices[k] * classes + c] += delta * x.values[k];
+            delta[c] = Math.exp(logits[c] - logSum) - (c === y[r] ? 1 : 0);
+            grad[biasAt + c] += delta[c];
+        }
+        for (let k = first; k < last; k++) {
+            const base = indices[k] * classes;
+            const v = values[k];
+            for (let c = 0; c < classes; c++) grad[base + c] += delta[c] * v;
         }
     }
     for (let i = 0; i < biasAt; i++) {
