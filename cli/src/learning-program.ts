@@ -41,6 +41,9 @@ export function learnProgramOf(plan: LabelingPlan, task: string, baseDir: string
     }
     const dataset = plan.datasets.find((d) => d.name === planTask.dataset);
     if (!dataset) throw new ProgramError(`${file}: task ${task} labels no dataset, so there is nothing to sample from.`);
+    if (learn.stop?.split === 'test') {
+        throw new ProgramError(`${file}: learn ${task}: \`stop when … on test\` would evaluate the test set every round; stop on validation (the test set is used once, at the end).`);
+    }
     const featurizer = model.input.featurizer;
     return {
         program: plan.program,
