@@ -1,0 +1,451 @@
+/**
+ * One flow item going through its flow's stages: expanding loops over list labels, deciding
+ * conditions, deriving inputs (crops, span texts), following each task's route, and collecting
+ * the labels, final answers and stage states the executor then writes.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { cropImage, encodePng, readImage, type PixelBox, type RgbImage } from '../data/image.js';
+import { contentHash } from '../plan/hash.js';
+import type { PlanFlow, PlanModelLabeler, PlanRulesLabeler, PlanStage, PlanTask } from '../plan/types.js';
+import { StoreError } from '../store/errors.js';
+import type { Aggregate, JsonValue, Label, NewLabel, StageState } from '../store/types.js';
+import { combine, latestHuman } from './answers.js';
+import type { PlanExecutor } from './executor.js';
+import { evaluate, UNKNOWN, type Environment, type Expr } from './expression.js';
+import type { FlowItem } from './flow-items.js';
+import type { ModelAnswer, ModelInputValue } from './model-runner.js';
+import { runRules } from './rules-runner.js';
+import type { StageDetail, StageStatus } from './stage-state.js';
+
+interface Instance {
+    /** The stage item key: the flow item's key, then `#index` per enclosing loop. */
+    key: string;
+    /** The loop variable's element, when inside `for`. */
+    element?: JsonValue;
+}
+
+/** A derived `crop(image, box)` input, cut out when a model or a person needs it. */
+interface Crop {
+    kind: 'crop';
+    image: string;
+    box: PixelBox;
+}
+
+function isCrop(value: unknown): value is Crop {
+    return typeof value === 'object' && value !== null && (value as Crop).kind === 'crop';
+}
+
+/** One flow item going through the flow's stages. */
+export class ItemRun {
+    /** stage id -> instance key -> final value (only instances whose stage is done). */
+    private readonly results = new Map<string, Map<string, JsonValue>>();
+    private image: RgbImage | Error | undefined;
+    private imagePath: string | undefined;
+    private readonly states: StageState[] = [];
+    private readonly aggregates: Aggregate[] = [];
+    private readonly labels: NewLabel[] = [];
+
+    constructor(
+        private readonly executor: PlanExecutor,
+        private readonly flow: PlanFlow,
+        private readonly runId: string,
+        private readonly item: FlowItem,
+        private readonly parameter: string,
+        private readonly previous: Map<string, Map<string, StageState>>,
+    ) {}
+
+    async run(): Promise<void> {
+        for (const stage of this.flow.stages) {
+            this.results.set(stage.id, new Map());
+            try {
+                await this.runStage(stage);
+            } catch (error) {
+                if (error instanceof StoreError) throw error; // the store failing is the run failing
+                // A plan this executor cannot follow for this item (e.g. a condition over a value
+                // without that member) fails the item at this stage; later stages wait on it.
+                const task = this.executor.task(stage.task);
+                this.failed(stage, task, this.item.key, '', error);
+            }
+        }
+        this.executor.buffer({ labels: this.labels, aggregates: this.aggregates, states: this.states });
+    }
+
+    private record(stage: PlanStage, key: string, status: StageStatus | 'expanded', detail: StageDetail): void {
+        this.states.push({ run: this.runId, stage: stage.id, item: key, status, detail: detail as unknown as JsonValue });
+        if (status === 'done' && detail.value !== undefined) this.results.get(stage.id)!.set(key, detail.value);
+    }
+
+    private environment(stage: PlanStage, instance: Instance): Environment {
+        return {
+            name: (name) => {
+                if (stage.forEach && name === stage.forEach.variable) return instance.element ?? UNKNOWN;
+                if (name === this.parameter || this.calleeParameters(stage).has(name)) return { key: this.item.key, split: this.item.split, ...this.item.fields };
+                const bound = this.flow.stages.find((s) => s.binds === name);
+                if (bound) return this.resultOf(bound, instance.key);
+                return name; // a label-set member
+            },
+            call: (call, args) => {
+                if (call.callee === 'crop') {
+                    const [image, box] = args();
+                    if (image === UNKNOWN || box === UNKNOWN) return UNKNOWN;
+                    return { kind: 'crop', image: String(image), box: box as unknown as PixelBox } satisfies Crop;
+                }
+                if (call.callee === 'length') {
+                    const [value] = args();
+                    return value === UNKNOWN ? UNKNOWN : Array.isArray(value) ? value.length : String(value).length;
+                }
+                const candidates = this.flow.stages.filter((s) => s.task === call.callee);
+                const source = candidates.find((s) => stage.dependsOn.includes(s.id) || stage.conditions.some((c) => c.reads.includes(s.id))) ?? candidates[0];
+                if (!source) throw new TypeError(`flow ${this.flow.name}: '${call.text}' calls '${call.callee}', which no stage of the flow runs`);
+                return this.resultOf(source, instance.key);
+            },
+        };
+    }
+
+    /** The item parameters of the flows a stage was inlined from (`via`): the same item under their names. */
+    private calleeParameters(stage: PlanStage): Set<string> {
+        const names = new Set<string>();
+        for (const flowName of stage.via) {
+            const input = this.executor.opts.plan.flows.find((f) => f.name === flowName)?.input[0];
+            if (input?.type.kind === 'dataset') names.add(input.name);
+        }
+        return names;
+    }
+
+    /** The final value of `source` for this item (or the same loop element), or UNKNOWN. */
+    private resultOf(source: PlanStage, instanceKey: string): unknown {
+        const results = this.results.get(source.id);
+        if (!results) return UNKNOWN;
+        const key = source.forEach ? instanceKey : this.item.key;
+        return results.has(key) ? results.get(key) : UNKNOWN;
+    }
+
+    /** The stage's instances for this item: one, or one per element of the loop's list. */
+    private instances(stage: PlanStage): Instance[] | 'blocked' {
+        if (!stage.forEach) return [{ key: this.item.key }];
+        const over = this.executor.parse(stage.forEach.over);
+        const list = evaluate(over, this.environment(stage, { key: this.item.key }));
+        if (list === UNKNOWN) return 'blocked';
+        if (!Array.isArray(list)) throw new TypeError(`flow ${this.flow.name}: \`for ${stage.forEach.variable} in ${stage.forEach.over}\` is not over a list`);
+        const spanText = this.spanSource(over);
+        return list.map((element, index) => ({ key: `${this.item.key}#${index}`, element: withSpanText(element as JsonValue, spanText) }));
+    }
+
+    /** The text a list of spans was highlighted in: the first Text field its task shows. */
+    private spanSource(over: Expr): string | undefined {
+        const source =
+            over.kind === 'call' ? this.flow.stages.find((s) => s.task === over.callee) : over.kind === 'name' ? this.flow.stages.find((s) => s.binds === over.name) : undefined;
+        if (!source) return undefined;
+        const task = this.executor.task(source.task);
+        const field = task.show.find((s) => s.type === 'Text' && s.field)?.field ?? task.show.find((s) => s.field)?.field;
+        const value = field ? this.item.fields[field] : undefined;
+        return typeof value === 'string' ? value : undefined;
+    }
+
+    /** Whether a condition is decided per loop element (it reads the loop variable or a stage inside the loop). */
+    private perElement(stage: PlanStage, condition: PlanStage['conditions'][number]): boolean {
+        if (!stage.forEach) return false;
+        if (condition.kind === 'where') return true;
+        if (new RegExp(`\\b${stage.forEach.variable}\\b`).test(condition.expression)) return true;
+        return condition.reads.some((id) => this.flow.stages.find((s) => s.id === id)?.forEach);
+    }
+
+    /** true, false, or UNKNOWN when a label it reads is not final yet. */
+    private holds(condition: PlanStage['conditions'][number], env: Environment): boolean | typeof UNKNOWN {
+        let value: unknown;
+        try {
+            value = evaluate(this.executor.parse(condition.expression), env);
+        } catch (error) {
+            throw new TypeError(`\`${condition.kind === 'else' ? 'if' : condition.kind} ${condition.expression}\`: ${(error as Error).message}; correct the answer it reads`);
+        }
+        return value === UNKNOWN ? UNKNOWN : condition.kind === 'else' ? !value : Boolean(value);
+    }
+
+    private async runStage(stage: PlanStage): Promise<void> {
+        const task = this.executor.task(stage.task);
+        // Conditions on the item as a whole (an `if` around a `for`) are decided before the loop's list is needed.
+        const outer = stage.conditions.filter((c) => !this.perElement(stage, c)).map((c) => this.holds(c, this.environment(stage, { key: this.item.key })));
+        if (stage.forEach && outer.includes(false)) {
+            this.record(stage, this.item.key, 'skipped', { contract: task.contractHash });
+            return;
+        }
+        if (stage.forEach && outer.includes(UNKNOWN)) {
+            this.record(stage, this.item.key, 'pending', { contract: task.contractHash, reason: 'waiting for the labels its conditions read' });
+            return;
+        }
+        const instances = this.instances(stage);
+        if (instances === 'blocked') {
+            this.record(stage, this.item.key, 'pending', { contract: task.contractHash, reason: `waiting for ${stage.forEach!.over}` });
+            return;
+        }
+        const placeholder = this.previous.get(stage.id)?.get(this.item.key)?.status;
+        if (stage.forEach && (placeholder === 'pending' || placeholder === 'skipped')) {
+            // The list is known now: the item's placeholder gives way to one state per element.
+            this.record(stage, this.item.key, 'expanded', { contract: task.contractHash });
+        }
+        const ready: Array<{ instance: Instance; input: unknown[]; inputHash: string }> = [];
+        for (const instance of instances) {
+            const env = this.environment(stage, instance);
+            let where: Array<boolean | typeof UNKNOWN>;
+            try {
+                where = stage.conditions.map((c) => this.holds(c, env));
+            } catch (error) {
+                this.failed(stage, task, instance.key, '', error);
+                continue;
+            }
+            if (where.includes(false)) {
+                this.record(stage, instance.key, 'skipped', { contract: task.contractHash });
+                continue;
+            }
+            if (where.includes(UNKNOWN)) {
+                this.record(stage, instance.key, 'pending', { contract: task.contractHash, reason: 'waiting for the labels its conditions read' });
+                continue;
+            }
+            const input = stage.inputs.map((i) => evaluate(this.executor.parse(i.expression), env));
+            if (input.includes(UNKNOWN)) {
+                this.record(stage, instance.key, 'pending', { contract: task.contractHash, reason: 'waiting for the labels its inputs read' });
+                continue;
+            }
+            const inputHash = contentHash(input).slice(0, 16);
+            const kept = this.executor.validState(this.previous.get(stage.id)?.get(instance.key), task, inputHash);
+            if (kept && (kept.status === 'done' || kept.status === 'skipped')) {
+                const stored = this.previous.get(stage.id)?.get(instance.key)?.detail as unknown as StageDetail;
+                if (kept.status === 'done' && stored.value !== kept.detail.value && kept.detail.value !== undefined) {
+                    // Carried over by a migration (a renamed member): the final answer follows.
+                    const previous = this.executor.opts.store.getAggregate(task.name, instance.key);
+                    if (previous) this.aggregates.push({ ...previous, value: kept.detail.value, updatedAt: undefined });
+                }
+                this.record(stage, instance.key, kept.status, kept.detail);
+                continue;
+            }
+            ready.push({ instance, input, inputHash });
+        }
+        if (ready.length > 0) await this.label(stage, task, ready);
+    }
+
+    /** Reads this item's image once (a failure is remembered and reported per stage item). */
+    private readItemImage(file: string): RgbImage {
+        if (this.imagePath !== file) {
+            this.imagePath = file;
+            try {
+                this.image = readImage(path.resolve(this.executor.opts.programDir, file));
+            } catch (error) {
+                this.image = error as Error;
+            }
+        }
+        if (this.image instanceof Error) throw this.image;
+        return this.image!;
+    }
+
+    /** The model input for one stage item: the parameter's value (an image, a crop) or the model's input field of the item. */
+    private modelInput(labeler: PlanModelLabeler, task: PlanTask, value: unknown): ModelInputValue {
+        if (isCrop(value)) return cropImage(this.readItemImage(value.image), value.box);
+        const parameter = task.input[0]?.type;
+        // An `Image` parameter given a field's value (`task(d.image)`) holds the image's path.
+        if (typeof value === 'string' && parameter?.kind === 'value' && parameter.type === 'Image') return this.readItemImage(value);
+        if (typeof value === 'object' && value !== null) {
+            const field = labeler.input.field;
+            const fieldValue = field ? (value as Record<string, unknown>)[field] : undefined;
+            if (fieldValue === undefined) throw new TypeError(`model '${labeler.name}' reads field '${field}', which item '${this.item.key}' does not have`);
+            const fieldType = this.executor.opts.plan.datasets.find((d) => d.name === this.item.dataset)?.fields.find((f) => f.name === field)?.type;
+            return fieldType === 'Image' ? this.readItemImage(String(fieldValue)) : String(fieldValue);
+        }
+        return String(value);
+    }
+
+    private derive(task: PlanTask, key: string, value: unknown): string | undefined {
+        const dir = this.executor.opts.derivedDir;
+        if (!dir || !isCrop(value)) return undefined;
+        const file = path.join(dir, task.name, `${key.replace(/[^A-Za-z0-9._-]+/g, '_')}.png`);
+        mkdirSync(path.dirname(file), { recursive: true });
+        writeFileSync(file, encodePng(cropImage(this.readItemImage(value.image), value.box)));
+        return file;
+    }
+
+    /** Follows the task's route for the ready stage items, in batches per model. */
+    private async label(stage: PlanStage, task: PlanTask, ready: Array<{ instance: Instance; input: unknown[]; inputHash: string }>): Promise<void> {
+        const { store, plan } = this.executor.opts;
+        const target = task.quality.target;
+        type Open = (typeof ready)[number] & {
+            best?: { value: JsonValue; score: number; labeler: string };
+            answers: number;
+            given: Array<{ value: JsonValue; score: number; labeler: string }>;
+            seen: Pick<StageDetail, 'derived' | 'shown'>;
+        };
+        let open: Open[] = [];
+        for (const r of ready) {
+            try {
+                const shown = Object.fromEntries(
+                    stage.inputs.flatMap((input, i) => (input.derivation === 'value' && ['string', 'number', 'boolean'].includes(typeof r.input[i]) ? [[input.parameter, r.input[i] as JsonValue]] : [])),
+                );
+                const derived = this.derive(task, r.instance.key, r.input[0]);
+                open.push({ ...r, answers: 0, given: [], seen: { ...(derived ? { derived } : {}), ...(Object.keys(shown).length > 0 ? { shown } : {}) } });
+            } catch (error) {
+                this.failed(stage, task, r.instance.key, r.inputHash, error);
+            }
+        }
+        const finish = (o: Open, extra: Partial<StageDetail> = {}) => {
+            if (o.best) {
+                this.aggregates.push({ task: task.name, item: o.instance.key, value: o.best.value, confidence: o.best.score, method: `route ${task.route.strategy}`, answers: Math.max(1, o.answers) });
+            }
+            this.record(stage, o.instance.key, 'done', {
+                contract: task.contractHash,
+                input: o.inputHash,
+                value: o.best?.value,
+                labeler: o.best?.labeler,
+                score: o.best?.score,
+                ...o.seen,
+                ...extra,
+            });
+        };
+        for (const routeStage of task.route.stages) {
+            if (open.length === 0) break;
+            const labeler = plan.labelers.find((l) => l.name === routeStage.labeler);
+            if (!labeler) continue;
+            const id = (o: Open) => `${task.name}/${o.instance.key}/${labeler.name}/${task.contractHash.slice(0, 12)}`;
+            const answered: Array<{ o: Open; value: JsonValue; score: number }> = [];
+            if (labeler.kind === 'human') {
+                const people = task.route.stages.slice(task.route.stages.indexOf(routeStage)).filter((r) => r.kind === 'human');
+                for (const o of open) {
+                    const answers = store.labels({ task: task.name, item: o.instance.key, labelerKind: 'human' });
+                    const next = this.afterPeople(task, o, answers, people, (best) => (o.best = best));
+                    if (next === null) finish(o);
+                    else this.record(stage, o.instance.key, 'waiting', { contract: task.contractHash, input: o.inputHash, waitingFor: next, ...o.seen, value: o.best?.value, score: o.best?.score, labeler: o.best?.labeler });
+                }
+                open = [];
+                break; // people answer outside the run; the next run reads their answers
+            }
+            const fresh: Open[] = [];
+            for (const o of open) {
+                const stored = store.getLabel(id(o));
+                if (stored && stored.supersededBy === undefined) answered.push({ o, value: stored.value, score: stored.score ?? 0 });
+                else fresh.push(o);
+            }
+            const newLabels: NewLabel[] = [];
+            if (labeler.kind === 'rules') {
+                for (const o of fresh) {
+                    try {
+                        const answer = runRules(labeler as PlanRulesLabeler, this.item);
+                        if (!answer) continue; // abstains
+                        newLabels.push({ id: id(o), task: task.name, item: o.instance.key, labeler: labeler.name, labelerKind: 'rules', value: answer.value, score: answer.score, programVersion: plan.hash });
+                        answered.push({ o, value: answer.value, score: answer.score });
+                    } catch (error) {
+                        this.failed(stage, task, o.instance.key, o.inputHash, error);
+                    }
+                }
+            } else if (fresh.length > 0) {
+                const batch: Array<{ o: Open; input: ModelInputValue }> = [];
+                for (const o of fresh) {
+                    try {
+                        batch.push({ o, input: this.modelInput(labeler, task, o.input[0]) });
+                    } catch (error) {
+                        this.failed(stage, task, o.instance.key, o.inputHash, error);
+                    }
+                }
+                for (const { o, answer } of await this.runModel(stage, task, labeler, batch)) {
+                    newLabels.push({ id: id(o), task: task.name, item: o.instance.key, labeler: labeler.name, labelerKind: 'model', value: answer.value, score: answer.score, programVersion: plan.hash });
+                    answered.push({ o, value: answer.value, score: answer.score });
+                }
+            }
+            this.labels.push(...newLabels);
+            const failedKeys = new Set(this.states.filter((s) => s.stage === stage.id && s.status === 'failed').map((s) => s.item));
+            for (const a of answered) {
+                a.o.answers++;
+                a.o.given.push({ value: a.value, score: a.score, labeler: labeler.name });
+                a.o.best = combine(a.o.given, task.classes.length);
+            }
+            const next: Open[] = [];
+            for (const o of open) {
+                if (failedKeys.has(o.instance.key)) continue;
+                if (o.best && (o.best.score >= target - 1e-9 || o.answers >= task.quality.maxLabels)) finish(o);
+                else next.push(o);
+            }
+            open = next;
+        }
+        // Route exhausted without a person: the best answer stands, marked as below the target.
+        for (const o of open) {
+            if (o.best) finish(o, { reason: 'below the quality target; no person on the route' });
+            else this.record(stage, o.instance.key, 'waiting', { contract: task.contractHash, input: o.inputHash, reason: 'no labeler on the route could answer', ...o.seen });
+        }
+    }
+
+    /**
+     * Folds people's answers into an item's answer. A choice combines them with the automatic
+     * answers as votes weighted by each person's declared accuracy, and is final once it reaches
+     * the target or `at most N labels`; otherwise more people are asked (the same labeler while its
+     * pool lasts, then the next person on the route). Any other answer (text, boxes) is a person's
+     * review of the proposal: the latest stands. Returns who to wait for, or null when final.
+     */
+    private afterPeople(
+        task: PlanTask,
+        o: { answers: number; given: Array<{ value: JsonValue; score: number; labeler: string }>; best?: { value: JsonValue; score: number; labeler: string } },
+        answers: readonly Label[],
+        people: PlanTask['route']['stages'],
+        setBest: (best: { value: JsonValue; score: number; labeler: string }) => void,
+    ): string | null {
+        if (answers.length === 0) return people[0].labeler;
+        const { plan } = this.executor.opts;
+        const accuracyOf = (name: string) => {
+            const declared = plan.labelers.find((l) => l.name === name);
+            return declared ? declared.accuracy : people[0].accuracy; // a person's own id: the route's prior
+        };
+        if (task.classes.length < 2) {
+            const latest = latestHuman(answers)!;
+            setBest({ value: latest.value, score: accuracyOf(latest.labeler), labeler: latest.labeler });
+            return null;
+        }
+        const given = [...o.given, ...answers.map((a) => ({ value: a.value, score: accuracyOf(a.labeler), labeler: a.labeler }))];
+        const best = combine(given, task.classes.length);
+        setBest(best);
+        if (best.score >= task.quality.target - 1e-9 || given.length >= task.quality.maxLabels) return null;
+        // Ask the first person on the route whose pool is not used up.
+        for (const person of people) {
+            if (answers.filter((a) => a.labeler === person.labeler || !plan.labelers.some((l) => l.name === a.labeler)).length < person.answers) return person.labeler;
+        }
+        return null; // every person has answered: the best answer stands below the target
+    }
+
+    /** Runs a model on a batch; when the batch fails, item by item, so only the bad items fail. */
+    private async runModel<O extends { instance: Instance; inputHash: string }>(
+        stage: PlanStage,
+        task: PlanTask,
+        labeler: PlanModelLabeler,
+        batch: Array<{ o: O; input: ModelInputValue }>,
+    ): Promise<Array<{ o: O; answer: ModelAnswer }>> {
+        const runner = this.executor.modelRunner;
+        if (batch.length === 0) return [];
+        try {
+            const answers = await runner.run(labeler, batch.map((b) => b.input));
+            return batch.map((b, i) => ({ o: b.o, answer: answers[i] }));
+        } catch (error) {
+            if (batch.length === 1) {
+                this.failed(stage, task, batch[0].o.instance.key, batch[0].o.inputHash, error);
+                return [];
+            }
+        }
+        const out: Array<{ o: O; answer: ModelAnswer }> = [];
+        for (const b of batch) {
+            try {
+                out.push({ o: b.o, answer: (await runner.run(labeler, [b.input]))[0] });
+            } catch (error) {
+                this.failed(stage, task, b.o.instance.key, b.o.inputHash, error);
+            }
+        }
+        return out;
+    }
+
+    private failed(stage: PlanStage, task: PlanTask, key: string, inputHash: string, error: unknown): void {
+        const message = error instanceof Error ? error.message : String(error);
+        this.record(stage, key, 'failed', { contract: task.contractHash, input: inputHash, error: message });
+        this.executor.fail({ flow: this.flow.name, stage: stage.id, item: key, message });
+    }
+}
+
+/** A span label (`start`, `end`) gets its `text` from the text it was highlighted in, when it has none. */
+function withSpanText(element: JsonValue, text: string | undefined): JsonValue {
+    if (text === undefined || element === null || typeof element !== 'object' || Array.isArray(element)) return element;
+    const { start, end } = element as { start?: unknown; end?: unknown };
+    if (typeof start !== 'number' || typeof end !== 'number' || 'text' in element) return element;
+    return { ...element, text: text.slice(start, end) };
+}
