@@ -3,9 +3,10 @@
  * `==`, `->` and after commas, none inside `choice<…>`, `f(…)` and `[…]`.
  *
  * It decides the whitespace of every gap between two tokens from the tokens and the AST, keeping
- * only three choices of the author: whether a `{ … }` block is written on one line, blank lines
- * between clauses (at most one), and the spacing before a trailing comment. Everything else is
- * derived, so formatting twice changes nothing. A document with syntax errors is left alone:
+ * only two choices of the author: whether a `{ … }` block is written on one line, and blank lines
+ * between clauses (at most one). Label member descriptions and hotkeys, the `=>` of rules and
+ * trailing comments are aligned in runs of consecutive lines. Everything is derived from the
+ * narrowest layout, so formatting twice changes nothing. A document with syntax errors is left alone:
  * rearranging text the parser did not understand could lose it.
  */
 import { AstUtils, CstUtils, GrammarAST, type AstNode, type CstNode, type LangiumDocument } from 'langium';
@@ -93,6 +94,7 @@ export class DprogFormatter implements Formatter {
         };
         // Blocks open at each point: true for multi-line ones.
         const open: boolean[] = [];
+        const gaps: Gap[] = [];
         let previous: Leaf | undefined;
         let previousEnd = 0;
         for (let i = 0; i < leaves.length; i++) {
@@ -112,7 +114,7 @@ export class DprogFormatter implements Formatter {
             } else if (previous.comment && previous.text.startsWith('//')) {
                 gap = lineBreak(!isClose);
             } else if (leaf.comment) {
-                gap = newlines > 0 ? lineBreak(true) : (/^[ \t]+$/.test(original) ? original : ' ');
+                gap = newlines > 0 ? lineBreak(true) : ' '; // a trailing comment: aligned below
             } else if (isClose) {
                 gap = open[open.length - 1] ? '\n' + indent : ' ';
             } else if (previous.text === '{' && !previous.comment) {
@@ -134,13 +136,101 @@ export class DprogFormatter implements Formatter {
             } else if (isClose) {
                 open.pop();
             }
-            replace(previousEnd, leaf.node.offset, gap);
+            gaps.push({ leaf, start: previousEnd, gap });
             previous = leaf;
             previousEnd = leaf.node.end;
+        }
+        alignColumns(gaps, clauseStarts);
+        for (const { leaf, start, gap } of gaps) {
+            replace(start, leaf.node.offset, gap);
         }
         // Exactly one newline at the end of the file.
         replace(previousEnd, text.length, previous ? '\n' : '');
         return edits;
+    }
+}
+
+/** The whitespace to put before a token (from the end of the token before it). */
+interface Gap {
+    readonly leaf: Leaf;
+    readonly start: number;
+    gap: string;
+}
+
+type AnchorKind = 'description' | 'key' | 'arrow' | 'comment';
+
+/**
+ * Aligns columns in runs of consecutive lines, as in language.md: label members' descriptions and
+ * hotkeys, the `=>` of rules, and trailing comments. Columns are computed from the narrowest
+ * layout, so formatting again gives the same result.
+ */
+function alignColumns(gaps: Gap[], clauseStarts: Set<CstNode>): void {
+    // Split into output lines: each starts at a gap with a newline (or at the first token).
+    const lines: Gap[][] = [];
+    for (const gap of gaps) {
+        if (lines.length === 0 || gap.gap.includes('\n')) {
+            lines.push([gap]);
+        } else {
+            lines[lines.length - 1].push(gap);
+        }
+    }
+    const anchorOf = (line: Gap[], index: number): AnchorKind | undefined => {
+        const { leaf, gap } = line[index];
+        if (index === 0) {
+            return undefined;
+        }
+        if (leaf.comment) {
+            return gap.includes('\n') ? undefined : 'comment';
+        }
+        // Only clauses that have their line to themselves: a rule, a label member.
+        const first = line[0].leaf;
+        const owner = leaf.node.astNode;
+        if (!clauseStarts.has(first.node) || owner.$cstNode?.offset !== first.node.offset) {
+            return undefined;
+        }
+        if (owner.$type === 'Rule' && leaf.text === '=>' && leaf.rule === 'Rule') {
+            return 'arrow';
+        }
+        if (owner.$type === 'LabelMember' && isDescription(leaf)) {
+            return 'description';
+        }
+        if (owner.$type === 'LabelMember' && leaf.text === 'key' && leaf.rule === 'LabelMember') {
+            return 'key';
+        }
+        return undefined;
+    };
+    const indentOf = (line: Gap[]) => line[0].gap.substring(line[0].gap.lastIndexOf('\n') + 1);
+    /** The line's width up to (not including) the token at `index`, with a single space before it. */
+    const widthBefore = (line: Gap[], index: number) => {
+        let width = indentOf(line).length;
+        for (let i = 0; i < index; i++) {
+            width += (i === 0 ? 0 : line[i].gap.length) + line[i].leaf.text.length;
+        }
+        return width + 1;
+    };
+    for (const kind of ['description', 'key', 'arrow', 'comment'] as const) {
+        let run: Array<{ line: Gap[]; index: number }> = [];
+        const flush = () => {
+            if (run.length > 1) {
+                const column = Math.max(...run.map(({ line, index }) => widthBefore(line, index)));
+                for (const { line, index } of run) {
+                    line[index].gap = ' '.repeat(column - widthBefore(line, index) + 1);
+                }
+            }
+            run = [];
+        };
+        for (const line of lines) {
+            const index = line.findIndex((_, i) => anchorOf(line, i) === kind);
+            const continues = run.length > 0 && (line[0].gap.match(/\n/g) ?? []).length === 1
+                && indentOf(line) === indentOf(run[run.length - 1].line);
+            if (index < 0 || !continues) {
+                flush();
+            }
+            if (index >= 0) {
+                run.push({ line, index });
+            }
+        }
+        flush();
     }
 }
 

@@ -87,7 +87,7 @@ describe('formatting', () => {
                 'task kind(i: Image) -> choice<Vehicle>',
                 'flow road(f: frames) {',
                 '    // boxes first',
-                '    let boxes = vehicles(f)   // a list',
+                '    let boxes = vehicles(f) // a list',
                 '    for b in boxes where b.label == truck {',
                 '        kind(crop(f.image, b))',
                 '    }',
@@ -101,6 +101,52 @@ describe('formatting', () => {
                 '',
             ].join('\n'),
         });
+    });
+
+    test('aligns descriptions, hotkeys, rule arrows and trailing comments in runs of lines', async () => {
+        await formats({
+            before: [
+                'dataset emails from jsonl "e.jsonl" { key id: String, subject: Text, body: Text }',
+                'labels Verdict {',
+                '    spam "Unsolicited bulk email" key "s" // the usual',
+                '    ham "Legitimate email" key "h"',
+                '    phishing "Steals credentials"    key "p" // rare',
+                '',
+                '    other',
+                '}',
+                'rules kw on emails -> choice<Verdict> {',
+                '    money: body matches /free money/i => spam',
+                '    reply: subject matches /^re:/i and length(body) > 20 => ham',
+                '}',
+                '',
+            ].join('\n'),
+            after: [
+                'dataset emails from jsonl "e.jsonl" { key id: String, subject: Text, body: Text }',
+                'labels Verdict {',
+                '    spam     "Unsolicited bulk email" key "s" // the usual',
+                '    ham      "Legitimate email"       key "h"',
+                '    phishing "Steals credentials"     key "p" // rare',
+                '',
+                '    other',
+                '}',
+                'rules kw on emails -> choice<Verdict> {',
+                '    money: body matches /free money/i                    => spam',
+                '    reply: subject matches /^re:/i and length(body) > 20 => ham',
+                '}',
+                '',
+            ].join('\n'),
+        });
+    });
+
+    test('keeps the sample program aligned', async () => {
+        const sample = readFileSync(path.resolve(__dirname, '../../../samples/spam/spam.dprog'), 'utf8');
+        const lines = (await format(sample)).split('\n');
+        const arrows = lines.filter((line) => /^    \w+: .*=> \w+$/.test(line)).map((line) => line.indexOf('=>'));
+        expect(arrows).toHaveLength(3);
+        expect(new Set(arrows).size).toBe(1);
+        const hotkeys = lines.filter((line) => /^    \w+ +".*" +key "\w"$/.test(line)).map((line) => line.indexOf(' key '));
+        expect(hotkeys).toHaveLength(2);
+        expect(new Set(hotkeys).size).toBe(1);
     });
 
     test('one-line blocks stay on one line, with commas between clauses', async () => {
