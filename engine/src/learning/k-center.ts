@@ -59,7 +59,7 @@ export function kCenterGreedy(
     const n = candidates.length;
     const picks: KCenterPick[] = [];
     if (n === 0 || k <= 0) return picks;
-    // The candidates' points, contiguous, so the scan below reads memory in order.
+    // The candidates' points, contiguous, so full scans read memory in order.
     const own = new Float32Array(n * dims);
     for (let i = 0; i < n; i++) own.set(points.subarray(candidates[i] * dims, (candidates[i] + 1) * dims), i * dims);
     // Squared distance to the nearest center; −1 marks a candidate already picked.
@@ -70,26 +70,100 @@ export function kCenterGreedy(
         center.set(points.subarray(c * dims, (c + 1) * dims));
         lowerDistances(own, dims, center, minDistance);
     }
-    const take = (i: number, distance: number) => {
-        picks.push({ position: candidates[i], distance });
-        minDistance[i] = -1;
-        center.set(own.subarray(i * dims, (i + 1) * dims));
+    if (centers.length === 0 && !minDistance.some(Number.isFinite)) {
+        const first = Math.floor(rng() * n);
+        picks.push({ position: candidates[first], distance: Infinity });
+        minDistance[first] = -1;
+        center.set(own.subarray(first * dims, (first + 1) * dims));
         lowerDistances(own, dims, center, minDistance);
-    };
-    if (centers.length === 0 && !minDistance.some(Number.isFinite)) take(Math.floor(rng() * n), Infinity);
-    while (picks.length < Math.min(k, n)) {
-        let best = -1;
-        let bestDistance = -1;
-        for (let i = 0; i < n; i++) {
-            if (minDistance[i] > bestDistance) {
-                bestDistance = minDistance[i];
-                best = i;
+    }
+    // Lazy farthest-first: distances only shrink as centers are added, so a stale distance is an
+    // upper bound. Keep candidates in a max-heap by (possibly stale) distance; bring the top up to
+    // date against the centers added since it was last measured; once the top is current it is the
+    // true farthest. Most candidates are far from each new center and never need re-measuring.
+    const heap = new LazyMaxHeap(minDistance);
+    const measured = new Int32Array(n); // how many of `added` each candidate has been measured against
+    const added: number[] = []; // picks made below, as candidate indices
+    while (picks.length < Math.min(k, n) && heap.size > 0) {
+        const top = heap.top();
+        if (measured[top] < added.length) {
+            let best = minDistance[top];
+            for (let a = measured[top]; a < added.length; a++) {
+                const d = squaredDistance(own, dims, top, added[a]);
+                if (d < best) best = d;
             }
+            measured[top] = added.length;
+            minDistance[top] = best;
+            heap.fixTop();
+            continue;
         }
-        if (best < 0) break;
-        take(best, Math.sqrt(bestDistance));
+        heap.pop();
+        picks.push({ position: candidates[top], distance: Math.sqrt(minDistance[top]) });
+        minDistance[top] = -1;
+        added.push(top);
     }
     return picks;
+}
+
+function squaredDistance(own: Float32Array, dims: number, a: number, b: number): number {
+    const ia = a * dims;
+    const ib = b * dims;
+    let sum = 0;
+    for (let d = 0; d < dims; d++) {
+        const x = own[ia + d] - own[ib + d];
+        sum += x * x;
+    }
+    return sum;
+}
+
+/** A binary max-heap of indices ordered by `keys[index]` (ties: lower index first), for keys that only decrease. */
+class LazyMaxHeap {
+    private readonly items: Int32Array;
+    size: number;
+
+    constructor(private readonly keys: Float64Array) {
+        const live: number[] = [];
+        for (let i = 0; i < keys.length; i++) if (keys[i] >= 0) live.push(i);
+        this.items = Int32Array.from(live);
+        this.size = live.length;
+        for (let i = (this.size >> 1) - 1; i >= 0; i--) this.siftDown(i);
+    }
+
+    top(): number {
+        return this.items[0];
+    }
+
+    pop(): number {
+        const top = this.items[0];
+        this.size--;
+        this.items[0] = this.items[this.size];
+        this.siftDown(0);
+        return top;
+    }
+
+    /** Restores order after the top's key decreased. */
+    fixTop(): void {
+        this.siftDown(0);
+    }
+
+    private before(a: number, b: number): boolean {
+        const ka = this.keys[a];
+        const kb = this.keys[b];
+        return ka > kb || (ka === kb && a < b);
+    }
+
+    private siftDown(i: number): void {
+        const items = this.items;
+        for (;;) {
+            const left = 2 * i + 1;
+            if (left >= this.size) return;
+            const right = left + 1;
+            const child = right < this.size && this.before(items[right], items[left]) ? right : left;
+            if (!this.before(items[child], items[i])) return;
+            [items[i], items[child]] = [items[child], items[i]];
+            i = child;
+        }
+    }
 }
 
 /** minDistance[i] = min(minDistance[i], |own_i − center|²) for every candidate not yet picked. This loop is the whole cost. */

@@ -41,6 +41,29 @@ describe('k-center greedy', () => {
         expect(clusters.size).toBe(3);
     });
 
+    it('picks exactly what a plain farthest-first scan picks (the lazy heap is only faster)', () => {
+        const rng = seededRng(21);
+        const dims = 6;
+        const cloud = Float32Array.from({ length: 800 * dims }, () => rng());
+        const candidates = Array.from({ length: 800 }, (_, i) => i).filter((i) => i % 7 !== 0);
+        const centers = [0, 7, 14];
+        // Reference: recompute every candidate's distance to every center, every step.
+        const chosen = [...centers];
+        const reference: number[] = [];
+        for (let step = 0; step < 25; step++) {
+            let best = -1;
+            let bestDistance = -1;
+            for (const c of candidates) {
+                if (reference.includes(c)) continue;
+                const d = Math.min(...chosen.map((o) => cloud.slice(c * dims, c * dims + dims).reduce((s, v, j) => s + (v - cloud[o * dims + j]) ** 2, 0)));
+                if (d > bestDistance) [best, bestDistance] = [c, d];
+            }
+            reference.push(best);
+            chosen.push(best);
+        }
+        expect(kCenterGreedy(cloud, dims, candidates, centers, 25, seededRng(1)).map((p) => p.position)).toEqual(reference);
+    });
+
     it('gives the same picks from incrementally kept coverage as from re-measuring every labeled item', () => {
         const rng = seededRng(11);
         const cloud = Float32Array.from({ length: 500 * 8 }, () => rng());
