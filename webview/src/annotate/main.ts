@@ -253,8 +253,11 @@ function render(focus = true): void {
     } else {
         tool = created;
         const earlier = session.given.get(item.key);
+        const best = [...item.preLabels].sort((x, y) => (y.score ?? 0) - (x.score ?? 0))[0];
         if (earlier) tool.set(earlier.value);
-        else if (item.preLabels.length > 0 && tool instanceof ImageTool) tool.propose(item.preLabels[0].value);
+        // Pre-labels are shown in the tool, editable: Enter accepts them, any other answer replaces them.
+        else if (best && tool instanceof ImageTool) tool.propose(best.value);
+        else if (best) tool.set(best.value);
         parts.push(h('section', { class: 'tool', 'aria-label': 'Answer' }, tool.element));
     }
     const skipButton = h('button', { type: 'button', class: 'secondary', 'aria-keyshortcuts': 'ArrowRight' }, 'Skip (→)');
