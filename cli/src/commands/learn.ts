@@ -91,7 +91,7 @@ export const registerLearn: RegisterCommand = (program, setExitCode) => {
                     let correct = 0;
                     const learner = new ActiveLearner(
                         { keys: ws.items.map((i) => i.key), features: ws.features, splits: ws.splits, labels, validationLabels },
-                        { ...learn, budget: learn.budget, seed: learn.seed },
+                        learn,
                         {
                             task: learnProgram.task,
                             labeler: learnProgram.model.name,

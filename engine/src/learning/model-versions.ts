@@ -35,9 +35,3 @@ export class InMemoryModelVersions implements ModelVersionStore {
         return this.versions.filter((v) => v.labeler === labeler).map((v) => ({ ...v }));
     }
 }
-
-/** The newest version of a model labeler, if any. */
-export function latestVersion(store: ModelVersionStore, labeler: string): ModelVersion | undefined {
-    const all = store.list(labeler);
-    return all.length > 0 ? all.reduce((a, b) => (b.version > a.version ? b : a)) : undefined;
-}
