@@ -16,6 +16,7 @@ import { DprogLspModule, DprogSharedLspModule } from './lsp/lsp-module.js';
 import { DprogLinker } from './scoping/linker.js';
 import { DprogDocumentValidator } from './validation/linking-diagnostics.js';
 import { PreviousVersions } from './validation/previous-versions.js';
+import { ImportAwareDocumentBuilder } from './validation/import-aware-builder.js';
 
 /** Services dprog adds to Langium's. */
 export type DprogAddedServices = {
@@ -51,6 +52,7 @@ export const DprogModule: Module<DprogServices, PartialLangiumServices & DprogAd
 export const DprogSharedModule: Module<LangiumSharedServices, PartialLangiumSharedServices> = {
     workspace: {
         WorkspaceManager: (services) => new DprogWorkspaceManager(services),
+        DocumentBuilder: (services) => new ImportAwareDocumentBuilder(services),
     },
 };
 

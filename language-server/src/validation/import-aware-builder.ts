@@ -1,0 +1,30 @@
+/**
+ * Rebuilds (relinks and revalidates) the files a changed file imports, not only the files that
+ * reference it: a library's "unused" warnings, import cycles and name clashes depend on its
+ * importers, which Langium's default rule (only files that reference the changed one) misses.
+ */
+import { DefaultDocumentBuilder, URI, type LangiumDocument, type LangiumDocuments, type LangiumSharedCoreServices } from 'langium';
+import { importedUris } from '../workspace/imports.js';
+
+export class ImportAwareDocumentBuilder extends DefaultDocumentBuilder {
+    private readonly documents: LangiumDocuments;
+
+    constructor(services: LangiumSharedCoreServices) {
+        super(services);
+        this.documents = services.workspace.LangiumDocuments;
+    }
+
+    protected override shouldRelink(document: LangiumDocument, changedUris: Set<string>): boolean {
+        if (super.shouldRelink(document, changedUris)) {
+            return true;
+        }
+        const uri = document.uri.toString();
+        for (const changed of changedUris) {
+            const importer = this.documents.getDocument(URI.parse(changed));
+            if (importer && importedUris(importer).some((imported) => imported.toString() === uri)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
