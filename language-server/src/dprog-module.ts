@@ -7,6 +7,7 @@ import {
 } from 'langium/lsp';
 import { DprogGeneratedModule, DprogGeneratedSharedModule } from './generated/module.js';
 import { DprogValueConverter } from './parser/value-converter.js';
+import { DprogParserErrorMessageProvider } from './parser/error-messages.js';
 import { DprogScopeProvider } from './scoping/scope-provider.js';
 import { DprogScopeComputation } from './scoping/scope-computation.js';
 import { DprogTypeComputer } from './types/type-computer.js';
@@ -34,6 +35,7 @@ export type DprogServices = LangiumServices & DprogAddedServices;
 export const DprogModule: Module<DprogServices, PartialLangiumServices & DprogAddedServices> = {
     parser: {
         ValueConverter: () => new DprogValueConverter(),
+        ParserErrorMessageProvider: () => new DprogParserErrorMessageProvider(),
     },
     references: {
         ScopeProvider: (services) => new DprogScopeProvider(services),
