@@ -69,13 +69,16 @@ export class StoreVersionError extends StoreError {
     }
 }
 
-/** A write was attempted on a store opened with `readonly: true`, or after `close()`. */
+/** A write was attempted on a store opened with `readonly: true`, after `close()`, or after an unsaved bulk write. */
 export class StoreReadonlyError extends StoreError {
-    constructor(path: string, reason: 'readonly' | 'closed') {
+    constructor(path: string, reason: 'readonly' | 'closed' | 'broken') {
         super(
             reason === 'readonly'
                 ? `${path}: the label store was opened read-only; open it without \`readonly\` to write.`
-                : `${path}: the label store is closed.`,
+                : reason === 'closed'
+                  ? `${path}: the label store is closed.`
+                  : `${path}: a large write could not be saved (snapshot and journal both failed; is the disk full?). ` +
+                    'It was not acknowledged; the store takes no more writes until it is opened again.',
             path,
         );
     }

@@ -64,6 +64,7 @@ export interface OpenOptions {
 }
 
 const SNAPSHOT_SEQ = 'snapshot_seq';
+const DEFAULT_JOURNAL_LIMIT = 64 * 1024 * 1024;
 /** Snapshots take at most about this share of the time (a large store snapshots less often). */
 const SNAPSHOT_TIME_SHARE = 0.05;
 
@@ -82,6 +83,8 @@ export class LabelStore {
     private closed = false;
     /** The last background snapshot failure; thrown by close() if snapshots keep failing. */
     private snapshotError: unknown;
+    /** A bulk write is in memory but could be made durable neither by snapshot nor by journal. */
+    private broken = false;
     /** Open for appending once the store is open for writing; undefined for readers. */
     private journal: JournalWriter | undefined;
 
@@ -580,6 +583,13 @@ export class LabelStore {
 
     /** Apply in a transaction, journal and fsync, then commit: a write is visible only once durable. */
     private write(entry: JournalEntry): void {
+        if (this.broken) {
+            throw new StoreReadonlyError(this.path, 'broken');
+        }
+        if (this.isBulk(entry)) {
+            this.writeBulk(entry);
+            return;
+        }
         this.db.run('BEGIN');
         try {
             applyEntry(this.statements, entry);
@@ -593,8 +603,47 @@ export class LabelStore {
         this.scheduleSnapshot();
     }
 
+    /** A batch whose journal lines alone would pass the journal limit (estimated from a sample). */
+    private isBulk(entry: JournalEntry): boolean {
+        if (entry.op !== 'labels' || entry.labels.length < 1000) {
+            return false;
+        }
+        const sample = entry.labels.slice(0, 100);
+        const bytesPerLabel = JSON.stringify(sample).length / sample.length;
+        return bytesPerLabel * entry.labels.length > (this.options.journalLimitBytes ?? DEFAULT_JOURNAL_LIMIT);
+    }
+
+    /**
+     * A bulk write is made durable by a snapshot instead of the journal: the snapshot would follow
+     * at once anyway, and writing the batch twice (journal, then file) is most of a bulk import's
+     * cost. Should the snapshot fail, the batch goes to the journal after all; should that fail
+     * too, memory holds labels the disk does not, so the store refuses further writes.
+     */
+    private writeBulk(entry: JournalEntry): void {
+        this.db.run('BEGIN');
+        try {
+            applyEntry(this.statements, entry);
+            this.db.run('COMMIT');
+        } catch (error) {
+            this.db.run('ROLLBACK');
+            throw error;
+        }
+        this.dirty = true;
+        try {
+            this.snapshotNow();
+        } catch (snapshotError) {
+            try {
+                this.journal!.append([entry]);
+            } catch {
+                this.broken = true;
+                throw snapshotError;
+            }
+            this.snapshotError = snapshotError;
+        }
+    }
+
     private scheduleSnapshot(): void {
-        if (this.journal!.bytes > (this.options.journalLimitBytes ?? 64 * 1024 * 1024)) {
+        if (this.journal!.bytes > (this.options.journalLimitBytes ?? DEFAULT_JOURNAL_LIMIT)) {
             try {
                 this.snapshotNow();
             } catch (error) {

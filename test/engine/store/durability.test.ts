@@ -87,6 +87,23 @@ describe('journal replay', () => {
         await reopened.close();
     });
 
+    it('makes a bulk batch durable by a snapshot instead of writing it to the journal too', async () => {
+        const path = join(dir, 'labels.sqlite');
+        const store = await LabelStore.open(path, { snapshotDelayMs: 60_000, journalLimitBytes: 50_000 });
+        await store.addLabel(label('small'));
+        const bulk = Array.from({ length: 2000 }, (_, i) => label(`bulk${i}`));
+        await store.addLabels(bulk);
+        // Acknowledged, and on disk as a snapshot: the journal holds only its header now.
+        expect(readFileSync(journalPathOf(path), 'utf8').trim().split('\n')).toHaveLength(1);
+        const image = crashImage(path, join(dir, 'image.sqlite'));
+        await store.addLabel(label('after'));
+        await store.close();
+        const recovered = await LabelStore.open(image, { readonly: true });
+        expect(recovered.countLabels()).toBe(2001);
+        expect(recovered.getLabel('small')).toBeDefined();
+        await recovered.close();
+    });
+
     it('snapshots on its own after the debounce, so the journal stays short', async () => {
         const path = join(dir, 'labels.sqlite');
         const store = await LabelStore.open(path, { snapshotDelayMs: 20 });
