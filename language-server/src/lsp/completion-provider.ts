@@ -101,7 +101,25 @@ export class DprogCompletionProvider extends DefaultCompletionProvider {
                 sortText: '0',
             });
         }
+        if (ruleNameOf(keyword) === 'AggregationMethod' && !this.aggregationFits(context, keyword.value)) {
+            return;
+        }
         return super.completionForKeyword(context, keyword, acceptor);
+    }
+
+    /** `box_consensus` only for box tasks; the voting methods only for choice, choices and bool (language.md §7). */
+    private aggregationFits(context: CompletionContext, method: string): boolean {
+        const task = AstUtils.getContainerOfType(context.node, isTask);
+        const output = task?.output ? this.typeComputer.typeOf(task.output) : undefined;
+        if (!output || output.kind === 'error') {
+            return true;
+        }
+        const element = output.kind === 'list' ? output.element : output;
+        const isBox = element.kind === 'class' && element.classKind === 'box';
+        if (method === 'box_consensus') {
+            return isBox;
+        }
+        return output.kind === 'bool' || (output.kind === 'class' && (output.classKind === 'choice' || output.classKind === 'choices'));
     }
 
     protected override completionForCrossReference(

@@ -124,6 +124,13 @@ describe('completion', () => {
         expect(snippet?.insertText).toContain('route cascade');
     });
 
+    test('aggregation methods that fit the task output type', async () => {
+        const choice = await labelsAt('task classify(e: emails) -> choice<Verdict> {\n    quality {\n        aggregate §\n    }\n}\n');
+        expect(choice.sort()).toEqual(['dawid_skene', 'majority', 'one_coin']);
+        const boxes = await labelsAt('task boxes(f: frames) -> list<box<Vehicle>> {\n    quality {\n        aggregate §\n    }\n}\n');
+        expect(boxes).toEqual(['box_consensus']);
+    });
+
     test('inside a task block the task clauses', async () => {
         const labels = await labelsAt('task classify(e: emails) -> choice<Verdict> {\n    §\n}\n');
         expect(labels).toEqual(expect.arrayContaining(['ask', 'show', 'route', 'requires', 'quality', 'budget']));
