@@ -8,6 +8,7 @@ import { DprogHoverProvider } from './hover-provider.js';
 import { DprogFormatter } from './formatter.js';
 import { DprogCodeActionProvider } from './code-actions.js';
 import { DprogSemanticTokenProvider } from './semantic-tokens.js';
+import { DprogRenameProvider } from './rename-provider.js';
 
 export const DprogLspModule: Module<DprogServices, PartialLangiumServices> = {
     lsp: {
@@ -16,6 +17,7 @@ export const DprogLspModule: Module<DprogServices, PartialLangiumServices> = {
         Formatter: () => new DprogFormatter(),
         CodeActionProvider: (services) => new DprogCodeActionProvider(services),
         SemanticTokenProvider: (services) => new DprogSemanticTokenProvider(services),
+        RenameProvider: (services) => new DprogRenameProvider(services),
     },
 };
 

@@ -119,4 +119,18 @@ describe('navigation across an import', () => {
         const programEdits = edit?.changes?.[program.uri.toString()] ?? [];
         expect(TextDocument.applyEdits(program.textDocument, programEdits).match(/route best workers/g)).toHaveLength(2);
     });
+
+    test('rename refuses names that are not identifiers, reserved words and built-ins', async () => {
+        const { program } = await loadBoth();
+        const rename = (needle: string, newName: string) => t.services.lsp.RenameProvider!.rename(program, {
+            textDocument: { uri: program.uri.toString() }, position: position(program, needle), newName,
+        });
+        await expect(rename('crowd', 'two words')).rejects.toThrow(/not a name/);
+        await expect(rename('crowd', 'and')).rejects.toThrow(/reserved/);
+        await expect(rename('crop', 'cut')).rejects.toThrow(/Built-ins cannot be renamed/);
+        const prepared = await t.services.lsp.RenameProvider!.prepareRename(program, {
+            textDocument: { uri: program.uri.toString() }, position: position(program, 'crop'),
+        });
+        expect(prepared).toBeUndefined();
+    });
 });
