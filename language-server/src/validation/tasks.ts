@@ -27,6 +27,8 @@ export const TaskIssues = {
     rulesDataset: 'route/rules-dataset',
     /** A labeler listed twice in a route. */
     duplicateLabeler: 'route/duplicate-labeler',
+    /** In a cascade, a model or rules labeler after a person: people would be paid first. */
+    cascadeOrder: 'route/cascade-order',
     /** `requires skills` that no human labeler has. */
     noEligibleLabeler: 'task/no-eligible-labeler',
     /** `requires skills` that no human in the route has (some labeler elsewhere has them). */
@@ -95,6 +97,14 @@ export class TaskChecks {
             seen.add(labeler);
             if (isHumanLabeler(labeler) || !labeler.output) {
                 return;
+            }
+            const person = route.strategy === 'cascade'
+                ? route.labelers.slice(0, index).map((r) => r.ref).find(isHumanLabeler)
+                : undefined;
+            if (person) {
+                accept('warning', `'${labeler.name}' comes after the person '${person.name}': a cascade asks in order and stops when the label is good enough, so put automatic labelers first.`, {
+                    ...at, code: TaskIssues.cascadeOrder, data: { code: TaskIssues.cascadeOrder, labeler: labeler.name, before: person.name },
+                });
             }
             const produced = this.typeComputer().typeOf(labeler.output);
             if (!isAssignable(produced, output)) {
