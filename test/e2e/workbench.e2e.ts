@@ -238,13 +238,14 @@ describe.skipIf(skip)('dprog in VS Code (code-server + Chromium)', () => {
         const frame = await webviewFrame(wb.page, 'table[data-testid="batch"] tbody tr', 180_000);
         const rows = await frame.locator('table[data-testid="batch"] tbody tr').count();
         console.log(`[e2e] preview: next batch of ${rows} items`);
+        await shot('09-preview');
         // Back in the program, the status bar shows the labels done and planned.
         await openFile(wb.page, 'spam/spam.dprog');
         const status = wb.page.locator('.statusbar-item', { hasText: 'labeled' }).first();
         await waitFor(async () => /23\/6,046 labeled/.test(await status.innerText().catch(() => '')), 15_000, 'the status bar to show progress');
         console.log(`[e2e] status bar: ${await status.innerText()}`);
         expect(rows).toBeGreaterThan(0);
-        await shot('09-preview');
+        await shot('09b-status-bar');
     });
 
     test('a changed program shows its migration before anything is spent', async () => {
