@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { LabelStore } from '../../engine/src/store/index.js';
 import { editDistance } from '../../engine/src/vision/metrics.js';
 import { prepareDocuments, type TruthPage } from '../../samples/documents/prepare.js';
 import { program, recorded, runJson, type Recorded, type RunJson } from './documents-helpers.js';
@@ -76,5 +77,27 @@ describe('dprog run samples/documents/documents.dprog', () => {
             chars += text.length;
         }
         expect(edits / chars).toBeLessThan(0.1);
+    });
+
+    test("the reviewer's answers make waiting lines final, and a correction of a confident line replaces the model's reading", async () => {
+        const file = path.join(dir, 'labels.sqlite');
+        const lines = store.states.get('2:transcribe')!;
+        const waiting = lines.find((s) => s.status === 'waiting')!;
+        const confident = lines.find((s) => s.status === 'done')!;
+        const writer = await LabelStore.open(file);
+        await writer.addLabels([
+            { task: 'transcribe', item: waiting.item, labeler: 'reviewer', labelerKind: 'human', value: 'checked by a person' },
+            { task: 'transcribe', item: confident.item, labeler: 'reviewer', labelerKind: 'human', value: 'corrected by a person' },
+        ]);
+        await writer.close();
+        const again = runJson(program, file);
+        const transcribe = again.stages.find((s) => s.task === 'transcribe')!;
+        const before = result.stages.find((s) => s.task === 'transcribe')!;
+        expect(transcribe.waitingForPeople).toBe(before.waitingForPeople - 1);
+        expect(again.labels.reader).toBe(result.labels.reader); // no model ran again
+        const after = await recorded(file);
+        const byItem = new Map(after.states.get('2:transcribe')!.map((s) => [s.item, s]));
+        expect(byItem.get(waiting.item)).toMatchObject({ status: 'done', detail: { value: 'checked by a person', labeler: 'reviewer' } });
+        expect(byItem.get(confident.item)).toMatchObject({ status: 'done', detail: { value: 'corrected by a person', labeler: 'reviewer' } });
     });
 });

@@ -209,6 +209,12 @@ export class ItemRun {
             }
             const inputHash = contentHash(input).slice(0, 16);
             const kept = this.executor.validState(this.previous.get(stage.id)?.get(instance.key), task, inputHash);
+            const state = this.previous.get(stage.id)?.get(instance.key);
+            if (kept?.status === 'done' && this.answeredSince(task, instance.key, state?.updatedAt)) {
+                // A person answered after the item was final (a review, a correction): decide again.
+                ready.push({ instance, input, inputHash });
+                continue;
+            }
             if (kept && (kept.status === 'done' || kept.status === 'skipped')) {
                 const stored = this.previous.get(stage.id)?.get(instance.key)?.detail as unknown as StageDetail;
                 if (kept.status === 'done' && stored.value !== kept.detail.value && kept.detail.value !== undefined) {
@@ -222,6 +228,12 @@ export class ItemRun {
             ready.push({ instance, input, inputHash });
         }
         if (ready.length > 0) await this.label(stage, task, ready);
+    }
+
+    /** Whether people answered this task item after `since` (an ISO time). */
+    private answeredSince(task: PlanTask, key: string, since: string | undefined): boolean {
+        if (!since) return false;
+        return this.executor.opts.store.labels({ task: task.name, item: key, labelerKind: 'human' }).some((l) => l.createdAt > since);
     }
 
     /** Reads this item's image once (a failure is remembered and reported per stage item). */
@@ -267,6 +279,7 @@ export class ItemRun {
     private async label(stage: PlanStage, task: PlanTask, ready: Array<{ instance: Instance; input: unknown[]; inputHash: string }>): Promise<void> {
         const { store, plan } = this.executor.opts;
         const target = task.quality.target;
+        const peopleAnswered = new Set(ready.filter((r) => store.countLabels({ task: task.name, item: r.instance.key, labelerKind: 'human' }) > 0).map((r) => r.instance.key));
         type Open = (typeof ready)[number] & {
             best?: { value: JsonValue; score: number; labeler: string };
             answers: number;
@@ -358,7 +371,9 @@ export class ItemRun {
             const next: Open[] = [];
             for (const o of open) {
                 if (failedKeys.has(o.instance.key)) continue;
-                if (o.best && (o.best.score >= target - 1e-9 || o.answers >= task.quality.maxLabels)) finish(o);
+                // People's answers, when there are any, are always heard before the item is final.
+                const heard = peopleAnswered.has(o.instance.key);
+                if (!heard && o.best && (o.best.score >= target - 1e-9 || o.answers >= task.quality.maxLabels)) finish(o);
                 else next.push(o);
             }
             open = next;

@@ -82,4 +82,9 @@ test('crowd votes add up to the target; a disagreement goes on to the lead; a te
     expect(states.get('1:topic T-1001')).toMatchObject({ status: 'done', detail: { value: 'billing' } });
     expect(states.get('2:summary T-1001')?.status).toBe('skipped');
     expect(states.get('2:summary T-1002')).toMatchObject({ status: 'done', detail: { value: 'Dashboard down, error 503', labeler: 'crowd' } });
+
+    // A correction after the item was final is heard at the next run.
+    await new Promise((r) => setTimeout(r, 20));
+    states = await answer([{ task: 'summary', item: 'T-1002', labeler: 'lead', value: 'Dashboard down since 9am (error 503)' }]);
+    expect(states.get('2:summary T-1002')).toMatchObject({ status: 'done', detail: { value: 'Dashboard down since 9am (error 503)', labeler: 'lead' } });
 });
