@@ -2,7 +2,7 @@
  * Robustness: the sample programs and the specification's snippets, mutated thousands of times
  * (tokens deleted, duplicated, swapped, the text truncated, random bytes inserted; seeded, so a
  * failure is reproducible), go through everything a language server does with a document while
- * it is typed: parse, link, validate, then completion, hover, definition, references, symbols,
+ * it is typed: parse, link, validate, then completion, hover, signature help, definition, references, symbols,
  * folding, semantic tokens, formatting and quick fixes at random places. Nothing may throw or
  * log an error, broken input must always get an error diagnostic, every diagnostic range must lie
  * in the document, and each document must finish in a generous time bound (timings proper belong
@@ -140,6 +140,7 @@ async function exercise(document: LangiumDocument, random: () => number): Promis
     const position = () => document.textDocument.positionAt(Math.floor(random() * (text.length + 1)));
     await lsp.CompletionProvider!.getCompletion(document, { textDocument, position: position() });
     await lsp.HoverProvider!.getHoverContent(document, { textDocument, position: position() });
+    await lsp.SignatureHelp!.provideSignatureHelp(document, { textDocument, position: position() });
     await lsp.DefinitionProvider!.getDefinition(document, { textDocument, position: position() });
     await lsp.ReferencesProvider!.findReferences(document, { textDocument, position: position(), context: { includeDeclaration: true } });
     await lsp.DocumentSymbolProvider!.getSymbols(document, { textDocument });

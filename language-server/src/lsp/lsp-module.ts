@@ -9,6 +9,7 @@ import { DprogFormatter } from './formatter.js';
 import { DprogCodeActionProvider } from './code-actions.js';
 import { DprogSemanticTokenProvider } from './semantic-tokens.js';
 import { DprogRenameProvider } from './rename-provider.js';
+import { DprogSignatureHelpProvider } from './signature-help.js';
 
 export const DprogLspModule: Module<DprogServices, PartialLangiumServices> = {
     lsp: {
@@ -18,6 +19,7 @@ export const DprogLspModule: Module<DprogServices, PartialLangiumServices> = {
         CodeActionProvider: (services) => new DprogCodeActionProvider(services),
         SemanticTokenProvider: (services) => new DprogSemanticTokenProvider(services),
         RenameProvider: (services) => new DprogRenameProvider(services),
+        SignatureHelp: (services) => new DprogSignatureHelpProvider(services),
     },
 };
 
