@@ -146,6 +146,7 @@ async function exercise(document: LangiumDocument, random: () => number): Promis
     await lsp.DocumentSymbolProvider!.getSymbols(document, { textDocument });
     await lsp.FoldingRangeProvider!.getFoldingRanges(document, { textDocument });
     await lsp.SemanticTokenProvider!.semanticHighlight(document, { textDocument });
+    await lsp.InlayHintProvider!.getInlayHints(document, { textDocument, range: { start: { line: 0, character: 0 }, end: document.textDocument.positionAt(text.length) } });
     await lsp.Formatter!.formatDocument(document, { textDocument, options: { tabSize: 4, insertSpaces: true } });
     const diagnostics = document.diagnostics ?? [];
     if (diagnostics.length > 0) {

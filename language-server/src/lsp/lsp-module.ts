@@ -10,6 +10,7 @@ import { DprogCodeActionProvider } from './code-actions.js';
 import { DprogSemanticTokenProvider } from './semantic-tokens.js';
 import { DprogRenameProvider } from './rename-provider.js';
 import { DprogSignatureHelpProvider } from './signature-help.js';
+import { DprogInlayHintProvider } from './inlay-hints.js';
 
 export const DprogLspModule: Module<DprogServices, PartialLangiumServices> = {
     lsp: {
@@ -20,6 +21,7 @@ export const DprogLspModule: Module<DprogServices, PartialLangiumServices> = {
         SemanticTokenProvider: (services) => new DprogSemanticTokenProvider(services),
         RenameProvider: (services) => new DprogRenameProvider(services),
         SignatureHelp: (services) => new DprogSignatureHelpProvider(services),
+        InlayHintProvider: (services) => new DprogInlayHintProvider(services),
     },
 };
 
