@@ -192,7 +192,7 @@ export class DprogCompletionProvider extends DefaultCompletionProvider {
         return candidates;
     }
 
-    /** Labelers that can produce the task's output type (humans always can), not yet in its route. */
+    /** Labelers that can produce the task's output type (people with the required skills), not yet in its route. */
     private labelersFor(task: Task, candidates: Stream<AstNodeDescription>, cursor: number): Stream<AstNodeDescription> {
         const wanted = task.output ? typeToString(this.typeComputer.typeOf(task.output)) : undefined;
         const listed = new Set((task.route?.labelers ?? [])
@@ -203,7 +203,11 @@ export class DprogCompletionProvider extends DefaultCompletionProvider {
                 return false;
             }
             const labeler = this.nodeOf(description);
-            if (!isLabelerDecl(labeler) || isHumanLabeler(labeler) || wanted === undefined) {
+            if (isHumanLabeler(labeler)) {
+                // People can give any label, if they have the skills the task requires.
+                return task.skills.every((skill) => labeler.skills.includes(skill));
+            }
+            if (!isLabelerDecl(labeler) || wanted === undefined) {
                 return true;
             }
             return producedType(labeler, this.typeComputer) === wanted;

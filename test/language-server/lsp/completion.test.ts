@@ -68,6 +68,12 @@ describe('completion', () => {
         expect(labels).not.toContain('Verdict');
     });
 
+    test('route offers only people with the skills the task requires', async () => {
+        const labels = await labelsAt('labeler experts: human { skills [vehicles] }\ntask kind(i: Image) -> choice<TruckKind> {\n    requires skills [vehicles]\n    route best §\n}\n');
+        expect(labels).toContain('experts');
+        expect(labels).not.toContain('crowd');
+    });
+
     test('route leaves out labelers already listed', async () => {
         const labels = await labelsAt('task classify(e: emails) -> choice<Verdict> {\n    route cascade keywords, §\n}\n');
         expect(labels).toContain('spam_model');
