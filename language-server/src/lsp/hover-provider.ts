@@ -56,9 +56,9 @@ export class DprogHoverProvider extends AstNodeHoverProvider {
             const offset = document.textDocument.offsetAt(params.position);
             const leaf = CstUtils.findDeclarationNodeAtOffset(root, offset, this.grammarConfig.nameRegexp);
             const access = leaf?.astNode;
-            const refNode = isMemberAccess(access) ? access.member.$refNode : undefined;
-            if (isMemberAccess(access) && leaf && refNode && refNode.offset <= leaf.offset && leaf.end <= refNode.end && access.member.ref) {
-                const member = access.member.ref;
+            const refNode = isMemberAccess(access) ? access.member?.$refNode : undefined;
+            if (isMemberAccess(access) && leaf && refNode && refNode.offset <= leaf.offset && leaf.end <= refNode.end && access.member?.ref) {
+                const member = access.member!.ref!;
                 const type = typeToString(this.types.typeOf(access));
                 const receiver = access.receiver?.$cstNode?.text ?? '';
                 const about = member.description ?? (isField(member) ? `A field of dataset '${member.$container.name}'.` : undefined);
@@ -180,10 +180,10 @@ export class DprogHoverProvider extends AstNodeHoverProvider {
 
     private rules(rules: RulesLabeler): string {
         return join([
-            code(`rules ${rules.name} on ${rules.dataset.$refText} -> ${this.written(rules.output)}`),
+            code(`rules ${rules.name} on ${rules.dataset?.$refText ?? '?'} -> ${this.written(rules.output)}`),
             rules.description,
             `Weak supervision: ${rules.rules.length} rule${rules.rules.length === 1 ? '' : 's'}, each votes for one member or abstains. Cost $0.`,
-            bullets(rules.rules.map((rule) => [rule.name, `→ \`${rule.member.$refText}\``])),
+            bullets(rules.rules.map((rule) => [rule.name, `→ \`${rule.member?.$refText ?? '?'}\``])),
         ]);
     }
 
@@ -205,7 +205,7 @@ export class DprogHoverProvider extends AstNodeHoverProvider {
 
     private describeParamType(parameter: Parameter): string {
         const type = parameter.type;
-        if (isDatasetTypeRef(type) && type.dataset.ref) {
+        if (isDatasetTypeRef(type) && type.dataset?.ref) {
             return `one item of dataset \`${type.dataset.ref.name}\` (${type.dataset.ref.format})`;
         }
         return `\`${type ? typeToString(this.types.typeOf(type)) : '?'}\``;
@@ -213,7 +213,7 @@ export class DprogHoverProvider extends AstNodeHoverProvider {
 
     private datasetNote(parameter: Parameter): string | undefined {
         const type = parameter.type;
-        return isDatasetTypeRef(type) && type.dataset.ref ? `One item of dataset \`${type.dataset.ref.name}\`.` : undefined;
+        return isDatasetTypeRef(type) && type.dataset?.ref ? `One item of dataset \`${type.dataset.ref.name}\`.` : undefined;
     }
 
     private written(type: LabelType | undefined): string {
@@ -263,7 +263,7 @@ function dataset(set: Dataset): string {
         code(`dataset ${set.name} from ${set.format} "${set.path}"`),
         set.description,
         bullets(fields),
-        split ? `Split by \`${split.field.$refText}\`: ${split.buckets.map((b) => `${b.name} ${percent(b.share)}`).join(', ')}.` : undefined,
+        split ? `Split by \`${split.field?.$refText ?? '?'}\`: ${split.buckets.map((b) => `${b.name} ${percent(b.share)}`).join(', ')}.` : undefined,
     ]);
 }
 
@@ -276,7 +276,7 @@ function labelSetIn(type: LabelType | undefined): LabelSet | undefined {
         return undefined;
     }
     if (type.$type === 'ClassLabelType') {
-        return type.labelSet.ref;
+        return type.labelSet?.ref;
     }
     return type.$type === 'ListLabelType' ? labelSetIn(type.element) : undefined;
 }
@@ -294,7 +294,10 @@ function* flowCalls(node: AstNode): Generator<string> {
         for (const child of children) {
             if (child && typeof child === 'object' && '$type' in child) {
                 if (child.$type === 'CallExpression') {
-                    yield (child as { callee: { $refText: string } }).callee.$refText;
+                    const callee = (child as { callee?: { $refText: string } }).callee;
+                    if (callee) {
+                        yield callee.$refText;
+                    }
                 }
                 yield* flowCalls(child as AstNode);
             }
