@@ -4,7 +4,7 @@
  * - only members of the left side's label set after `==` / `!=`;
  * - members of the label set in `from` (the previous version is unknown here: its current members);
  * - fields and built-in members of the receiver's type after `x.`;
- * - snippets for the main declarations;
+ * - snippets for the main declarations, and `.dprog` files in `import "…"`;
  * - no keyword proposals that only exist because names may be keywords.
  *
  * Speed: Langium re-tokenizes the whole document and re-parses everything before the cursor on
@@ -13,7 +13,7 @@
  */
 import {
     AstUtils, CstUtils, GrammarAST, GrammarUtils, URI,
-    type AstNode, type AstNodeDescription, type AstNodeDescriptionProvider, type AstNodeLocator,
+    type AstNode, type AstNodeDescription, type AstNodeDescriptionProvider, type AstNodeLocator, type FileSystemProvider,
     type LangiumDocument, type LangiumDocuments, type ReferenceInfo, type Stream,
 } from 'langium';
 import {
@@ -37,6 +37,7 @@ import { labelSetOf, typeToString } from '../types/type-descriptions.js';
 import type { DprogScopeProvider } from '../scoping/scope-provider.js';
 import { SNIPPETS } from './snippets.js';
 import { CompletionProbe, comparedExpression, receiverOf } from './completion-probe.js';
+import { importCompletions, importPathAt } from './import-completion.js';
 
 /** What the text just before the cursor looks like in the contexts completed specially. */
 const COMPARISON = /(==|!=)\s*$/;
@@ -54,6 +55,7 @@ export class DprogCompletionProvider extends DefaultCompletionProvider {
     private readonly documents: LangiumDocuments;
     private readonly locator: AstNodeLocator;
     private readonly probe: CompletionProbe;
+    private readonly fileSystem: FileSystemProvider;
     /** Recent probes by document version and position (a request asks once per feature). */
     private readonly probes = new Map<string, Promise<AstNode | undefined>>();
 
@@ -65,12 +67,17 @@ export class DprogCompletionProvider extends DefaultCompletionProvider {
         this.documents = services.shared.workspace.LangiumDocuments;
         this.locator = services.workspace.AstNodeLocator;
         this.probe = new CompletionProbe(services);
+        this.fileSystem = services.shared.workspace.FileSystemProvider;
         skipErrorMessages(this.completionParser);
     }
 
     // ------------------------------------------------------------------ what to propose
 
     override async getCompletion(document: LangiumDocument, params: CompletionParams, cancelToken?: CancellationToken): Promise<CompletionList | undefined> {
+        const importPath = importPathAt(document, params.position);
+        if (importPath !== undefined) {
+            return { isIncomplete: false, items: await importCompletions(this.fileSystem, document, importPath, params.position) };
+        }
         const list = await super.getCompletion(document, params, cancelToken);
         // Where the type on the left decides (`x.`, `==`, `from`), nothing else fits.
         const exclusive = list?.items.filter((item) => item.data === EXCLUSIVE);
