@@ -16,6 +16,7 @@ import { URI, type LangiumDocument } from 'langium';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import type { Diagnostic } from 'vscode-languageserver';
 import { createTestServices, type TestServices } from './helpers.js';
+import { seededRng } from '../../engine/src/learning/random.js';
 
 const RUNS = Number(process.env.DPROG_FUZZ_RUNS ?? 2000);
 const SEED = Number(process.env.DPROG_FUZZ_SEED ?? 20261127);
@@ -40,17 +41,6 @@ const corpus: Array<{ name: string; text: string }> = [
     ...[...spec.matchAll(/```dprog\n([\s\S]*?)```/g)].map((m, i) => ({ name: `language.md snippet ${i}`, text: m[1] })),
 ];
 
-/** mulberry32: a small, good-enough seeded PRNG. */
-function prng(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
 
 const RANDOM_BYTES = ['{', '}', '(', ')', '[', ']', '<', '>', '"', '/', '*', '\\', '.', ',', ':', '=>', '==', '$', '%', '-', '\n', '\t', '\0', 'é', '😀', '\u202e', 'x', '9'];
 
@@ -165,7 +155,7 @@ describe('fuzzing the language server with mutated programs', () => {
     const perEntry = Math.ceil(RUNS / Math.max(1, corpus.length));
     test.each(corpus.map((entry, index) => [entry.name, index] as const))('%s: %#', async (_name, index) => {
         const entry = corpus[index];
-        const random = prng(SEED + index);
+        const random = seededRng(SEED + index);
         const tokenize = (text: string) => t.services.parser.Lexer.tokenize(text).tokens
             .map((token) => ({ start: token.startOffset, end: token.startOffset + token.image.length }));
         const shared = t.services.shared;

@@ -11,18 +11,8 @@ import { chooseNext, type Candidate } from '../../../engine/src/routing/router.j
 import type { RoutedLabeler, RoutingPolicy } from '../../../engine/src/routing/policy.js';
 import type { PlanTask } from '../../../engine/src/plan/types.js';
 import { compileText } from './compile-helpers.js';
+import { seededRng } from '../../../engine/src/learning/random.js';
 
-/** mulberry32: a small seeded generator, so every run of the test sees the same answers. */
-function random(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
 
 interface Outcome {
     meanAnswers: number;
@@ -33,7 +23,7 @@ interface Outcome {
 }
 
 function simulate(task: PlanTask, items: number, seed: number): Outcome {
-    const rand = random(seed);
+    const rand = seededRng(seed);
     const K = task.classes.length;
     const labelers: RoutedLabeler[] = task.route.stages.map((s) => ({ name: s.labeler, kind: s.kind, cost: s.cost, accuracy: s.accuracy, pool: s.answers }));
     const policy: RoutingPolicy = {
