@@ -62,7 +62,7 @@ export function planLabeler(labeler: HumanLabeler | ModelLabeler | RulesLabeler)
                 output: planLabelType(labeler.output)!,
                 rules: labeler.rules.filter((r) => r.name && r.condition && r.member).map((r) => ({ name: r.name, condition: sourceText(r.condition), member: refName(r.member) })),
                 cost: 0,
-                ...accuracy('rules', undefined),
+                ...accuracy('rules', labeler.accuracy),
             };
     }
 }

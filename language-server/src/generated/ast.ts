@@ -1222,6 +1222,7 @@ export function isRule(item: unknown): item is Rule {
 export interface RulesLabeler extends langium.AstNode {
     readonly $container: DprogFile;
     readonly $type: 'RulesLabeler';
+    accuracy?: Ratio;
     dataset: langium.Reference<Dataset>;
     description?: string;
     name: Name;
@@ -1231,6 +1232,7 @@ export interface RulesLabeler extends langium.AstNode {
 
 export const RulesLabeler = {
     $type: 'RulesLabeler',
+    accuracy: 'accuracy',
     dataset: 'dataset',
     description: 'description',
     name: 'name',
@@ -2301,6 +2303,9 @@ export class DprogAstReflection extends langium.AbstractAstReflection {
         RulesLabeler: {
             name: RulesLabeler.$type,
             properties: {
+                accuracy: {
+                    name: RulesLabeler.accuracy
+                },
                 dataset: {
                     name: RulesLabeler.dataset,
                     referenceType: Dataset.$type

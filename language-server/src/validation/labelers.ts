@@ -1,6 +1,6 @@
-/** Human labelers: accuracy as a probability, a positive pool, skills listed once. */
+/** People and rules: accuracy as a probability (models: see models.ts), a positive pool, skills listed once. */
 import type { ValidationAcceptor, ValidationChecks } from 'langium';
-import type { DprogAstType, HumanLabeler } from '../generated/ast.js';
+import type { DprogAstType, HumanLabeler, RulesLabeler } from '../generated/ast.js';
 import { percent } from './util.js';
 
 export const LabelerIssues = {
@@ -14,14 +14,19 @@ export const LabelerIssues = {
 
 export const labelerChecks: ValidationChecks<DprogAstType> = {
     HumanLabeler: checkHuman,
+    RulesLabeler: checkAccuracy,
 };
 
-function checkHuman(labeler: HumanLabeler, accept: ValidationAcceptor): void {
+function checkAccuracy(labeler: HumanLabeler | RulesLabeler, accept: ValidationAcceptor): void {
     if (labeler.accuracy !== undefined && (labeler.accuracy <= 0 || labeler.accuracy > 1)) {
         accept('error', `Accuracy must be above 0% and at most 100%; found ${percent(labeler.accuracy)}.`, {
             node: labeler, property: 'accuracy', code: LabelerIssues.accuracyRange, data: { code: LabelerIssues.accuracyRange },
         });
     }
+}
+
+function checkHuman(labeler: HumanLabeler, accept: ValidationAcceptor): void {
+    checkAccuracy(labeler, accept);
     if (labeler.pool !== undefined && !(Number.isInteger(labeler.pool) && labeler.pool >= 1)) {
         accept('error', `A pool is a whole number of people (at least 1); found ${labeler.pool}.`, {
             node: labeler, property: 'pool', code: LabelerIssues.pool, data: { code: LabelerIssues.pool },
