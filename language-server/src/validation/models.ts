@@ -34,7 +34,18 @@ export const ModelIssues = {
     featurizerFieldType: 'model/featurizer-field-type',
     /** Accuracy, feature count or image size out of range. */
     valueRange: 'model/value-range',
+    /** A `decode` the engine does not know (data: suggestion). */
+    unknownDecoder: 'model/unknown-decoder',
+    /** A `decode` that cannot produce the declared output type. */
+    decoderOutput: 'model/decoder-output',
 } as const;
+
+/** The decoders the engine runs, and the output types each produces. */
+const DECODERS: Readonly<Record<string, { produces: string; fits: (type: DprogType) => boolean }>> = {
+    softmax: { produces: 'choice<L>, choices<L> or bool', fits: (t) => (t.kind === 'class' && (t.classKind === 'choice' || t.classKind === 'choices')) || t.kind === 'bool' },
+    db_boxes: { produces: 'list<box<L>>', fits: (t) => t.kind === 'list' && t.element.kind === 'class' && t.element.classKind === 'box' },
+    ctc: { produces: 'text', fits: (t) => t.kind === 'text' },
+};
 
 export class ModelChecks {
     private readonly typeComputer: () => DprogTypeComputer;
@@ -63,6 +74,7 @@ export class ModelChecks {
                 node: model, property: 'accuracy', code: ModelIssues.valueRange, data: { code: ModelIssues.valueRange },
             });
         }
+        this.checkDecoder(model, accept);
         const featurizer = model.input?.featurizer;
         if (isHashedFeaturizer(featurizer) && !(Number.isInteger(featurizer.dims) && featurizer.dims >= 1)) {
             accept('error', `'as hashed' needs a whole number of features (at least 1); found ${featurizer.dims}.`, {
@@ -77,6 +89,29 @@ export class ModelChecks {
                         node: featurizer, property, code: ModelIssues.valueRange, data: { code: ModelIssues.valueRange },
                     });
                 }
+            }
+        }
+    }
+
+    private checkDecoder(model: ModelLabeler, accept: ValidationAcceptor): void {
+        const decoder = model.decoder;
+        if (!decoder?.kind) {
+            return;
+        }
+        const known = DECODERS[decoder.kind];
+        if (!known) {
+            const suggestion = closestName(decoder.kind, Object.keys(DECODERS));
+            accept('error', `Unknown decoder '${decoder.kind}'; expected one of ${Object.keys(DECODERS).join(', ')}.${suggestion ? ` Did you mean '${suggestion}'?` : ''}`, {
+                node: decoder, property: 'kind', code: ModelIssues.unknownDecoder, data: { code: ModelIssues.unknownDecoder, suggestion },
+            });
+            return;
+        }
+        if (model.output) {
+            const output = this.typeComputer().typeOf(model.output);
+            if (output.kind !== 'error' && !known.fits(output)) {
+                accept('error', `'decode ${decoder.kind}' produces ${known.produces}, but the model declares 'output ${typeToString(output)}'.`, {
+                    node: decoder, property: 'kind', code: ModelIssues.decoderOutput, data: { code: ModelIssues.decoderOutput },
+                });
             }
         }
     }
