@@ -62,6 +62,35 @@ export interface QueueItemView {
     preLabels: PreLabelView[];
     /** The person's current label for this item (after undo), to be superseded by a new answer. */
     existing: { id: string; value: unknown } | null;
+    /** In review mode: the answers that disagree, and how contested the item is. */
+    review?: ReviewView;
+}
+
+/** What the panel is doing: labeling new items, or reviewing items whose labelers disagreed. */
+export const annotateMode = z.enum(['label', 'review']);
+export type AnnotateMode = z.infer<typeof annotateMode>;
+
+/** One stored (current) answer to a contested item. */
+export interface ReviewAnswerView {
+    labeler: string;
+    kind: 'human' | 'model' | 'rules';
+    value: unknown;
+    /** The labeler's own confidence, when it gave one. */
+    score: number | null;
+    /** ISO time the answer was given. */
+    at: string;
+}
+
+export interface ReviewView {
+    answers: ReviewAnswerView[];
+    /** Distinct answers among them. */
+    distinct: number;
+    /** 0 (settled) … 1 (fully contested): 1 − the most common answer's share, or 1 − the aggregate's confidence when that is higher. */
+    contention: number;
+    /** The stored aggregate, when `dprog run` has computed one. */
+    aggregate: { value: unknown; confidence: number; method: string } | null;
+    /** The task's quality target the aggregate is held to. */
+    target: number;
 }
 
 export interface BatchItemView {
@@ -90,6 +119,8 @@ export type HostToAnnotate =
           type: 'init';
           /** The program file (kept in the webview state so a reload reopens this panel). */
           program: string;
+          /** Labeling (the default when absent) or reviewing disagreements. */
+          mode?: AnnotateMode;
           task: TaskView;
           items: QueueItemView[];
           /** Items of the task the person has labeled so far, and the number planned (null: unknown). */
@@ -129,6 +160,8 @@ export type HostToPreview =
 // ---------------------------------------------------------------- webview -> host
 
 export const readyMessage = z.object({ type: z.literal('ready') }).strict();
+/** The annotation panel's `ready` may switch the mode (and so the queue); absent: keep the current one. */
+export const annotateReadyMessage = z.object({ type: z.literal('ready'), mode: annotateMode.optional() }).strict();
 
 export const submitMessage = z
     .object({
@@ -146,7 +179,7 @@ export const submitMessage = z
 
 export const skipMessage = z.object({ type: z.literal('skip'), item: itemKey }).strict();
 
-export const annotateInbound = z.discriminatedUnion('type', [readyMessage, submitMessage, skipMessage]);
+export const annotateInbound = z.discriminatedUnion('type', [annotateReadyMessage, submitMessage, skipMessage]);
 export type AnnotateToHost = z.infer<typeof annotateInbound>;
 
 export const refreshMessage = z.object({ type: z.literal('refresh') }).strict();
@@ -156,10 +189,10 @@ export const previewInbound = z.discriminatedUnion('type', [readyMessage, refres
 export type PreviewToHost = z.infer<typeof previewInbound>;
 
 /** State the webviews keep with `setState` so a reloaded panel reopens where it was. */
-export const annotatePanelState = z.object({ program: z.string().min(1).max(4096), task: z.string().min(1).max(LIMITS.key) }).strict();
+export const previewPanelState = z.object({ program: z.string().min(1).max(4096), task: z.string().min(1).max(LIMITS.key) }).strict();
+export type PreviewPanelState = z.infer<typeof previewPanelState>;
+export const annotatePanelState = previewPanelState.extend({ mode: annotateMode.optional() }).strict();
 export type AnnotatePanelState = z.infer<typeof annotatePanelState>;
-export const previewPanelState = annotatePanelState;
-export type PreviewPanelState = AnnotatePanelState;
 
 // ---------------------------------------------------------------- label values
 

@@ -5,6 +5,7 @@ import { registerCompile } from './compile.js';
 import { registerExportLabels } from './export-labels.js';
 import { registerOpenLabelingPanel } from './open-labeling-panel.js';
 import { registerPreviewActiveLearning } from './preview-active-learning.js';
+import { registerReviewDisagreements } from './review-disagreements.js';
 import { registerRunPlan } from './run-plan.js';
 import { registerSampleNextBatch } from './sample-next-batch.js';
 import { registerShowMigration } from './show-migration.js';
@@ -15,6 +16,7 @@ export function registerCommands(services: DprogServices): vscode.Disposable[] {
         registerCompile,
         registerSampleNextBatch,
         registerOpenLabelingPanel,
+        registerReviewDisagreements,
         registerPreviewActiveLearning,
         registerShowMigration,
         registerRunPlan,

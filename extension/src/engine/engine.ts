@@ -4,7 +4,7 @@
  * No `vscode` import: the message-handling tests use it with a real label store.
  */
 import type { LabelingPlan } from '../../../engine/src/plan/types.js';
-import type { Label, NewLabel } from '../../../engine/src/store/types.js';
+import type { Aggregate, Label, NewLabel } from '../../../engine/src/store/types.js';
 
 /** A feature of the engine that has not landed yet, or cannot run here; shown to the user as is. */
 export class NotAvailableError extends Error {
@@ -71,6 +71,8 @@ export interface DprogEngine {
     addLabel(program: string, label: NewLabel): Promise<Label>;
     /** Current (not superseded) labels of one task. */
     labels(program: string, task: string): Promise<Label[]>;
+    /** Stored aggregated answers of one task (written by `dprog run`). */
+    aggregates(program: string, task: string): Promise<Aggregate[]>;
     learningCurve(program: string, model: string): Promise<LearningCurvePoint[]>;
     /** How many evaluations on the test split each program version made (the test-set guard). */
     testSetUses(program: string): Promise<Map<string, number>>;

@@ -96,9 +96,33 @@ export function buildQueue(input: QueueInput): Queue {
         list.push({ labeler: label.labeler, kind: label.labelerKind, value: label.value, score: label.score ?? null });
         preLabels.set(label.item, list);
     }
+    const view = itemViewer(input, dataset, preLabels);
+    const queue: QueueItemView[] = [];
+    const queued = new Set<string>();
+    for (const picked of input.batch?.items ?? []) {
+        const item = byKey.get(picked.key);
+        if (!item || labeledByPeople.has(item.key) || queued.has(item.key)) continue;
+        queue.push(view(item, picked.reason, picked.score));
+        queued.add(item.key);
+    }
+    for (const item of items) {
+        if (queue.length >= QUEUE_PAGE) break;
+        if (labeledByPeople.has(item.key) || queued.has(item.key)) continue;
+        queue.push(view(item, null, null));
+        queued.add(item.key);
+    }
+    return { items: queue, done: labeledByPeople.size, planned: task.cost.items ?? items.length };
+}
+
+/** Builds the webview's view of one item: the fields the task shows (long texts cut) and its image. */
+export function itemViewer(
+    input: Pick<QueueInput, 'task' | 'imageUri'>,
+    dataset: PlanDataset,
+    preLabels: ReadonlyMap<string, PreLabelView[]>,
+): (item: DataItem, reason: string | null, score: number | null) => QueueItemView {
     const imageField = dataset.fields.find((f) => f.type === 'Image');
-    const shown = new Set(task.show.map((s) => s.field).filter((f): f is string => !!f));
-    const view = (item: DataItem, reason: string | null, score: number | null): QueueItemView => {
+    const shown = new Set(input.task.show.map((s) => s.field).filter((f): f is string => !!f));
+    return (item, reason, score) => {
         const fields: QueueItemView['fields'] = {};
         for (const [name, value] of Object.entries(item.fields)) {
             if (shown.size > 0 && !shown.has(name)) continue;
@@ -116,19 +140,4 @@ export function buildQueue(input: QueueInput): Queue {
             existing: null,
         };
     };
-    const queue: QueueItemView[] = [];
-    const queued = new Set<string>();
-    for (const picked of input.batch?.items ?? []) {
-        const item = byKey.get(picked.key);
-        if (!item || labeledByPeople.has(item.key) || queued.has(item.key)) continue;
-        queue.push(view(item, picked.reason, picked.score));
-        queued.add(item.key);
-    }
-    for (const item of items) {
-        if (queue.length >= QUEUE_PAGE) break;
-        if (labeledByPeople.has(item.key) || queued.has(item.key)) continue;
-        queue.push(view(item, null, null));
-        queued.add(item.key);
-    }
-    return { items: queue, done: labeledByPeople.size, planned: task.cost.items ?? items.length };
 }

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { LabelingPlan } from '../../../engine/src/plan/types.js';
 import type { LabelStore } from '../../../engine/src/store/index.js';
-import type { Label, NewLabel } from '../../../engine/src/store/types.js';
+import type { Aggregate, Label, NewLabel } from '../../../engine/src/store/types.js';
 import { deferred } from '../load-deferred.js';
 import { CliRunner, type Log } from './cli-runner.js';
 import type { Cancellation, CompileResult, DprogEngine, LearningCurvePoint, ProgramProgress, SampleResult } from './engine.js';
@@ -114,6 +114,10 @@ export class LocalEngine implements DprogEngine {
 
     async labels(program: string, task: string): Promise<Label[]> {
         return this.read(program, [], (store) => store.labels({ task }));
+    }
+
+    async aggregates(program: string, task: string): Promise<Aggregate[]> {
+        return this.read(program, [], (store) => store.aggregates(task));
     }
 
     async learningCurve(program: string, model: string): Promise<LearningCurvePoint[]> {

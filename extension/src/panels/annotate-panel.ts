@@ -1,14 +1,15 @@
 /**
  * The annotation panel: one per (program, task). Builds the queue (active-learning batch first),
  * hands messages to an AnnotateSession (validation, durable writes, acks), and comes back after a
- * reload through its serializer.
+ * reload through its serializer. In review mode the queue is the task's contested items instead.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LabelingPlan, PlanTask } from '../../../engine/src/plan/types.js';
-import { annotatePanelState, type AnnotatePanelState, type HostToAnnotate } from '../../../webview/src/protocol.js';
+import { annotatePanelState, type AnnotateMode, type AnnotatePanelState, type HostToAnnotate } from '../../../webview/src/protocol.js';
 import { NotAvailableError, type SampleResult } from '../engine/engine.js';
 import { buildQueue, taskView } from '../engine/label-queue.js';
+import { buildReviewQueue } from '../engine/review-queue.js';
 import { isTrusted, planOf, settings, showError, type DprogServices } from '../services.js';
 import { AnnotateSession } from './annotate-session.js';
 import { resourceRoots, webviewHtml } from './webview-html.js';
@@ -21,15 +22,21 @@ export class AnnotatePanel {
     private readonly disposables: vscode.Disposable[] = [];
     private session: AnnotateSession | undefined;
 
-    static createOrShow(services: DprogServices, program: string, task: string): AnnotatePanel {
+    /** Opens (or reveals) the panel of a task; `mode` switches an open panel to labeling or review. */
+    static createOrShow(services: DprogServices, program: string, task: string, mode?: AnnotateMode): AnnotatePanel {
         const id = `${program}#${task}`;
         const existing = AnnotatePanel.open.get(id);
         if (existing) {
             existing.panel.reveal(vscode.ViewColumn.Beside);
+            if (mode && mode !== (existing.session?.mode ?? existing.state.mode ?? 'label')) {
+                existing.state.mode = mode;
+                // As if the webview asked: the session validates it like any message and sends the new queue.
+                if (existing.session) void existing.receive({ type: 'ready', mode });
+            }
             return existing;
         }
         const panel = vscode.window.createWebviewPanel(ANNOTATE_VIEW, `Label: ${task}`, vscode.ViewColumn.Beside, AnnotatePanel.options(services, program));
-        return new AnnotatePanel(services, panel, { program, task });
+        return new AnnotatePanel(services, panel, { program, task, mode });
     }
 
     /** Restores a panel after a window reload, from the state the webview saved. */
@@ -101,7 +108,8 @@ export class AnnotatePanel {
             labeler,
             programVersion: plan.hash,
             writable: isTrusted(),
-            loadInit: () => this.loadInit(plan, task, labeler),
+            mode: this.state.mode,
+            loadInit: (mode) => (mode === 'review' ? this.loadReview(plan, task, labeler) : this.loadInit(plan, task, labeler)),
             addLabel: (label) => this.services.engine.addLabel(program, label),
             post: (m) => this.post(m),
             log: (line) => this.services.log.info(line),
@@ -141,6 +149,37 @@ export class AnnotatePanel {
         return {
             type: 'init',
             program,
+            mode: 'label',
+            task: taskView(plan, task, labeler),
+            items: queue.items,
+            done: queue.done,
+            planned: queue.planned,
+            labeler,
+            writable: isTrusted(),
+            notice: notes.length > 0 ? notes.join(' ') : null,
+        };
+    }
+
+    /** The review queue: the task's contested items, most contested first, with the answers given. */
+    private async loadReview(plan: LabelingPlan, task: PlanTask, labeler: string): Promise<HostToAnnotate> {
+        const { program } = this.state;
+        const [labels, aggregates] = await Promise.all([this.services.engine.labels(program, task.name), this.services.engine.aggregates(program, task.name)]);
+        const queue = buildReviewQueue({
+            programDir: path.dirname(program),
+            plan,
+            task,
+            labels,
+            aggregates,
+            reviewer: labeler,
+            imageUri: (relative) => this.panel.webview.asWebviewUri(vscode.Uri.file(path.resolve(path.dirname(program), relative))).toString(),
+        });
+        const notes: string[] = [];
+        if (queue.contested === 0) notes.push(queue.done > 0 ? `No disagreements left: you have reviewed all ${queue.done}.` : 'No disagreements: every labeled item has one answer so far.');
+        if (!isTrusted()) notes.push('This workspace is not trusted: answers cannot be saved.');
+        return {
+            type: 'init',
+            program,
+            mode: 'review',
             task: taskView(plan, task, labeler),
             items: queue.items,
             done: queue.done,

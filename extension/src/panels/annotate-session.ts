@@ -4,10 +4,14 @@
  * that does not match the protocol — or a label that does not fit the task's output type, names an
  * item the panel was never shown, or arrives in an untrusted workspace — is logged and dropped,
  * and nothing is written.
+ *
+ * The panel has two modes: labeling, and reviewing the items whose labelers disagreed. A `ready`
+ * may switch the mode; a review answer takes the same path as any label (validated, durable, then
+ * acknowledged), replacing the reviewer's own earlier label on the item if they had one.
  */
 import type { z } from 'zod';
 import type { NewLabel, Label } from '../../../engine/src/store/types.js';
-import { annotateInbound, labelValueSchema, type HostToAnnotate, type TaskView } from '../../../webview/src/protocol.js';
+import { annotateInbound, labelValueSchema, type AnnotateMode, type HostToAnnotate, type TaskView } from '../../../webview/src/protocol.js';
 
 export interface AnnotateSessionOptions {
     task: TaskView;
@@ -17,8 +21,10 @@ export interface AnnotateSessionOptions {
     programVersion: string | undefined;
     /** false in an untrusted workspace. */
     writable: boolean;
-    /** Builds the `init` message (reads the data and the store); called on every `ready`. */
-    loadInit: () => Promise<HostToAnnotate>;
+    /** Builds the `init` message of a mode (reads the data and the store); called on every `ready`. */
+    loadInit: (mode: AnnotateMode) => Promise<HostToAnnotate>;
+    /** The mode the panel opens in (default: labeling). */
+    mode?: AnnotateMode;
     addLabel: (label: NewLabel) => Promise<Label>;
     post: (message: HostToAnnotate) => void;
     log: (line: string) => void;
@@ -35,9 +41,11 @@ export class AnnotateSession {
     /** Submissions are written one after another, in the order they arrived. */
     private queue: Promise<void> = Promise.resolve();
     dropped = 0;
+    mode: AnnotateMode;
 
     constructor(private readonly options: AnnotateSessionOptions) {
         this.valueSchema = labelValueSchema(options.task.output, options.task.classes.map((c) => c.name));
+        this.mode = options.mode ?? 'label';
     }
 
     /** Handles one raw message from the webview. Never throws. */
@@ -55,7 +63,8 @@ export class AnnotateSession {
         const message = parsed.data;
         switch (message.type) {
             case 'ready':
-                return this.enqueue(() => this.sendInit());
+                if (message.mode) this.mode = message.mode;
+                return this.enqueue(() => this.sendInit(this.mode));
             case 'skip':
                 if (!this.knownItems.has(message.item)) return Promise.resolve(this.drop(`skip of an item this panel was not shown: ${clip(message.item)}`));
                 this.options.log(`skipped ${message.item}`);
@@ -76,9 +85,15 @@ export class AnnotateSession {
         return next;
     }
 
-    private async sendInit(): Promise<void> {
-        const init = await this.options.loadInit();
-        if (init.type === 'init') for (const item of init.items) this.knownItems.add(item.key);
+    private async sendInit(mode: AnnotateMode): Promise<void> {
+        const init = await this.options.loadInit(mode);
+        if (init.type === 'init') {
+            for (const item of init.items) {
+                this.knownItems.add(item.key);
+                // The person's own current label (from the store, not the webview) may be replaced.
+                if (item.existing) this.acknowledge(item.key, item.existing.id);
+            }
+        }
         this.options.post(init);
     }
 
@@ -116,13 +131,17 @@ export class AnnotateSession {
             return reject(`the label store refused it: ${(error as Error).message}`);
         }
         const durableMs = performance.now() - started;
-        const ids = this.acknowledged.get(message.item) ?? new Set<string>();
-        ids.add(label.id);
-        this.acknowledged.set(message.item, ids);
+        this.acknowledge(message.item, label.id);
         // Acknowledge first: the person is waiting for it; the log can follow.
         this.options.post({ type: 'ack', requestId: message.requestId, item: message.item, labelId: label.id, durableMs });
-        this.options.log(`labeled ${message.item} = ${clip(JSON.stringify(value))} (${durableMs.toFixed(1)} ms to durable)`);
+        this.options.log(`${this.mode === 'review' ? 'reviewed' : 'labeled'} ${message.item} = ${clip(JSON.stringify(value))} (${durableMs.toFixed(1)} ms to durable)`);
         this.options.onLabeled?.(label, durableMs);
+    }
+
+    private acknowledge(item: string, labelId: string): void {
+        const ids = this.acknowledged.get(item) ?? new Set<string>();
+        ids.add(labelId);
+        this.acknowledged.set(item, ids);
     }
 
     private drop(why: string): void {

@@ -2,9 +2,11 @@
  * The annotation panel: one item at a time, keyboard first. A label is submitted to the extension
  * host, which makes it durable in the label store and acknowledges; only then does the next item
  * show. Undo goes back to the previous item (a new answer supersedes the earlier label; nothing is
- * deleted); redo moves forward again; skip moves on without a label.
+ * deleted); redo moves forward again; skip moves on without a label. "Review disagreements"
+ * switches the queue to the items whose labelers disagreed, showing every answer given; the
+ * reviewer's answer is saved the same way.
  */
-import type { AnnotatePanelState, AnnotateToHost, HostToAnnotate, QueueItemView, TaskView } from '../protocol.js';
+import type { AnnotateMode, AnnotatePanelState, AnnotateToHost, HostToAnnotate, QueueItemView, ReviewView, TaskView } from '../protocol.js';
 import { elementType, isImageType } from '../label-types.js';
 import { h, vscodeApi } from '../vscode-api.js';
 import { createTool } from './tool-factory.js';
@@ -16,6 +18,7 @@ const app = document.getElementById('app')!;
 
 interface Session {
     program: string;
+    mode: AnnotateMode;
     task: TaskView;
     items: QueueItemView[];
     index: number;
@@ -45,6 +48,7 @@ function receive(msg: HostToAnnotate): void {
         case 'init':
             session = {
                 program: msg.program,
+                mode: msg.mode ?? 'label',
                 task: msg.task,
                 items: msg.items,
                 index: 0,
@@ -55,7 +59,7 @@ function receive(msg: HostToAnnotate): void {
                 given: new Map(),
                 labeledThisSession: 0,
             };
-            vscode.setState({ program: msg.program, task: msg.task.name });
+            vscode.setState({ program: msg.program, task: msg.task.name, mode: msg.mode ?? 'label' });
             render();
             return;
         case 'unavailable':
@@ -104,7 +108,9 @@ function submit(): void {
     const requestId = nextRequestId++;
     pending = { requestId, item: item.key, sentAt: performance.now() };
     const earlier = session.given.get(item.key);
-    vscode.postMessage({ type: 'submit', requestId, item: item.key, value, supersedes: earlier?.labelId, acceptedPreLabel: undefined });
+    // A new answer replaces the person's earlier one: given in this session, or stored before (review).
+    const supersedes = earlier?.labelId ?? item.existing?.id;
+    vscode.postMessage({ type: 'submit', requestId, item: item.key, value, supersedes, acceptedPreLabel: undefined });
     app.classList.add('saving');
 }
 
@@ -185,6 +191,44 @@ function onKey(event: KeyboardEvent): void {
     }
 }
 
+/** Asks the host for the other mode's queue (labeling ↔ reviewing disagreements). */
+function switchMode(mode: AnnotateMode): void {
+    if (pending) return;
+    message = null;
+    app.replaceChildren(h('p', { class: 'loading', role: 'status' }, mode === 'review' ? 'Finding the items labelers disagreed on…' : 'Loading the labeling queue…'));
+    vscode.postMessage({ type: 'ready', mode });
+}
+
+function valueText(value: unknown): string {
+    if (typeof value === 'string') return value;
+    if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value.join(', ');
+    return JSON.stringify(value);
+}
+
+/** Every answer given to a contested item (who, what, how sure), and the aggregate if there is one. */
+function reviewSection(review: ReviewView): HTMLElement {
+    const answers = review.answers.map((a) =>
+        h(
+            'li',
+            { class: `answer answer-${a.kind}` },
+            h('span', { class: 'answer-labeler' }, a.kind === 'human' ? a.labeler : `${a.labeler} (${a.kind})`),
+            ': ',
+            h('span', { class: 'answer-value' }, valueText(a.value)),
+            a.score !== null ? h('span', { class: 'answer-score' }, ` ${a.score.toFixed(2)}`) : null,
+        ),
+    );
+    const aggregate = review.aggregate
+        ? h('p', { class: 'aggregate' }, `aggregate (${review.aggregate.method}): ${valueText(review.aggregate.value)}, confidence ${review.aggregate.confidence.toFixed(2)} (target ${review.target.toFixed(2)})`)
+        : null;
+    return h(
+        'section',
+        { class: 'review', 'aria-label': 'Answers given', 'data-testid': 'review-answers' },
+        h('p', { class: 'review-summary' }, `${review.answers.length} answer${review.answers.length === 1 ? '' : 's'}, ${review.distinct} distinct · contention ${review.contention.toFixed(2)}`),
+        h('ul', {}, ...answers),
+        aggregate,
+    );
+}
+
 function preLabelText(item: QueueItemView): string | null {
     if (item.preLabels.length === 0) return null;
     return item.preLabels
@@ -210,14 +254,18 @@ function render(focus = true): void {
     const total = session.items.length;
     const progress = session.planned ? Math.min(1, session.done / session.planned) : 0;
     const cost = session.labeledThisSession * task.costPerLabel;
+    const reviewing = session.mode === 'review';
+    const toggle = h('button', { type: 'button', class: 'secondary', id: 'review-toggle', 'aria-pressed': reviewing ? 'true' : 'false' }, reviewing ? 'Back to labeling' : 'Review disagreements');
+    toggle.addEventListener('click', () => switchMode(reviewing ? 'label' : 'review'));
     const header = h(
         'header',
         {},
-        h('h1', {}, task.name),
+        h('h1', {}, reviewing ? `${task.name} · review` : task.name),
         h('span', { class: 'position', 'data-testid': 'position' }, item ? `item ${session.index + 1} of ${total} in this queue` : `${total} of ${total} done`),
         item?.reason ? h('span', { class: 'reason' }, `chosen: ${item.reason}${item.score !== null ? ` ${item.score.toFixed(3)}` : ''}`) : null,
-        h('span', { class: 'done', 'data-testid': 'done' }, `${session.done}${session.planned !== null ? ` / ${session.planned}` : ''} labeled`),
+        h('span', { class: 'done', 'data-testid': 'done' }, `${session.done}${session.planned !== null ? ` / ${session.planned}` : ''} ${reviewing ? 'reviewed' : 'labeled'}`),
         task.costPerLabel > 0 ? h('span', { class: 'cost' }, `$${cost.toFixed(2)} this session`) : null,
+        toggle,
     );
     const bar = h('div', { class: 'progress', role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': Math.round(progress * 100), 'aria-label': 'Labeled' });
     bar.append(h('div', { class: 'progress-fill' }));
@@ -225,12 +273,12 @@ function render(focus = true): void {
     const parts: Array<HTMLElement | null> = [header, bar];
     if (session.notice) parts.push(h('p', { class: 'notice', role: 'status' }, session.notice));
     if (!item) {
-        const more = h('button', { type: 'button', class: 'primary', id: 'next-batch' }, 'Next batch');
+        const more = h('button', { type: 'button', class: 'primary', id: 'next-batch' }, reviewing ? 'Look again' : 'Next batch');
         more.addEventListener('click', () => {
-            app.replaceChildren(h('p', { class: 'loading', role: 'status' }, 'Choosing the next batch…'));
+            app.replaceChildren(h('p', { class: 'loading', role: 'status' }, reviewing ? 'Finding the items labelers disagreed on…' : 'Choosing the next batch…'));
             vscode.postMessage({ type: 'ready' });
         });
-        parts.push(h('section', { class: 'finished' }, h('h2', {}, 'Queue done'), h('p', {}, `${session.labeledThisSession} labeled in this session.`), more));
+        parts.push(h('section', { class: 'finished' }, h('h2', {}, reviewing ? 'Review done' : 'Queue done'), h('p', {}, `${session.labeledThisSession} ${reviewing ? 'reviewed' : 'labeled'} in this session.`), more));
         app.replaceChildren(...parts.filter((p): p is HTMLElement => !!p));
         return;
     }
@@ -245,6 +293,7 @@ function render(focus = true): void {
         fields.append(h('div', { class: `field field-${field.type.toLowerCase()}` }, h('span', { class: 'field-name' }, field.name), field.type === 'Text' ? h('pre', { class: 'field-text' }, String(value)) : h('span', { class: 'field-value' }, String(value))));
     }
     if (fields.childElementCount > 0) parts.push(fields);
+    if (item.review) parts.push(reviewSection(item.review));
     const created = createTool(task, item, submit);
     const pre = preLabelText(item);
     if (pre) parts.push(h('p', { class: 'prelabels' }, pre, ' · Enter accepts'));
