@@ -12,7 +12,7 @@ export function planSummary(plan: LabelingPlan): string[] {
         lines.push(`flow ${flow.name}(${flow.input.map((p) => `${p.name}: ${p.type.text}`).join(', ')}): ${plural(flow.stages.length, 'stage')} in dependency order`);
         for (const stage of flow.stages) {
             const after = stage.dependsOn.length > 0 ? ` after ${stage.dependsOn.join(', ')}` : '';
-            const loop = stage.forEach ? ` for each ${stage.forEach.variable} in ${stage.forEach.over}` : '';
+            const loop = (stage.loops ?? (stage.forEach ? [stage.forEach] : [])).map((l) => ` for each ${l.variable} in ${l.over}`).join(',');
             const when = stage.conditions.map((c) => ` ${c.kind === 'else' ? `unless ${c.expression}` : `${c.kind} ${c.expression}`}`).join(',');
             const inputs = stage.inputs.filter((i) => i.derivation === 'crop').map((i) => ` (${i.parameter} = ${i.expression})`).join('');
             lines.push(`  ${stage.id}${after}${loop}${when}${inputs}`);

@@ -21,8 +21,13 @@ import type { StageDetail, StageStatus } from './stage-state.js';
 interface Instance {
     /** The stage item key: the flow item's key, then `#index` per enclosing loop. */
     key: string;
-    /** The loop variable's element, when inside `for`. */
-    element?: JsonValue;
+    /** The element of each enclosing loop bound so far, outermost first (fewer than the stage's loops while expanding). */
+    elements: JsonValue[];
+}
+
+/** A stage's enclosing loops, outermost first (plans list them all only when loops are nested). */
+function loopsOf(stage: PlanStage): Array<NonNullable<PlanStage['forEach']>> {
+    return stage.loops ?? (stage.forEach ? [stage.forEach] : []);
 }
 
 /** A derived `crop(image, box)` input, cut out when a model or a person needs it. */
@@ -79,10 +84,14 @@ export class ItemRun {
     private environment(stage: PlanStage, instance: Instance): Environment {
         return {
             name: (name) => {
-                if (stage.forEach && name === stage.forEach.variable) return instance.element ?? UNKNOWN;
+                const loops = loopsOf(stage);
+                // Innermost first, so an inner loop variable hides an outer one of the same name.
+                for (let depth = loops.length - 1; depth >= 0; depth--) {
+                    if (name === loops[depth].variable) return depth < instance.elements.length ? instance.elements[depth] : UNKNOWN;
+                }
                 if (name === this.parameter || this.calleeParameters(stage).has(name)) return { key: this.item.key, split: this.item.split, ...this.item.fields };
                 const bound = this.flow.stages.find((s) => s.binds === name);
-                if (bound) return this.resultOf(bound, instance.key);
+                if (bound) return this.resultOf(bound, instance);
                 return name; // a label-set member
             },
             call: (call, args) => {
@@ -98,7 +107,7 @@ export class ItemRun {
                 const candidates = this.flow.stages.filter((s) => s.task === call.callee);
                 const source = candidates.find((s) => stage.dependsOn.includes(s.id) || stage.conditions.some((c) => c.reads.includes(s.id))) ?? candidates[0];
                 if (!source) throw new TypeError(`flow ${this.flow.name}: '${call.text}' calls '${call.callee}', which no stage of the flow runs`);
-                return this.resultOf(source, instance.key);
+                return this.resultOf(source, instance);
             },
         };
     }
@@ -113,41 +122,92 @@ export class ItemRun {
         return names;
     }
 
-    /** The final value of `source` for this item (or the same loop element), or UNKNOWN. */
-    private resultOf(source: PlanStage, instanceKey: string): unknown {
+    /** The final value of `source` for this item (or the same elements of the loops it is in), or UNKNOWN. */
+    private resultOf(source: PlanStage, instance: Instance): unknown {
         const results = this.results.get(source.id);
         if (!results) return UNKNOWN;
-        const key = source.forEach ? instanceKey : this.item.key;
+        const depth = loopsOf(source).length;
+        if (depth > instance.elements.length) return UNKNOWN; // a deeper loop's element is not bound here
+        const key = this.item.key + instance.key.slice(this.item.key.length).split('#').slice(1, depth + 1).map((i) => `#${i}`).join('');
         return results.has(key) ? results.get(key) : UNKNOWN;
     }
 
-    /** The stage's instances for this item: one, or one per element of the loop's list. */
-    private instances(stage: PlanStage): Instance[] | 'blocked' {
-        if (!stage.forEach) return [{ key: this.item.key }];
-        const over = this.executor.parse(stage.forEach.over);
-        const list = evaluate(over, this.environment(stage, { key: this.item.key }));
-        if (list === UNKNOWN) return 'blocked';
-        if (!Array.isArray(list)) throw new TypeError(`flow ${this.flow.name}: \`for ${stage.forEach.variable} in ${stage.forEach.over}\` is not over a list`);
-        const spanText = this.spanSource(over);
-        return list.map((element, index) => ({ key: `${this.item.key}#${index}`, element: withSpanText(element as JsonValue, spanText) }));
+    /**
+     * The stage's instances for this item: one, or one per combination of its loops' elements, an
+     * inner list read once per outer element. An outer element its conditions already rule out is
+     * skipped as a whole, and one whose inner list is not known yet waits, both recorded here under
+     * the outer element's key. 'blocked' when the outermost list is not known yet.
+     */
+    private instances(stage: PlanStage, task: PlanTask): Instance[] | 'blocked' {
+        let level: Instance[] = [{ key: this.item.key, elements: [] }];
+        for (const [depth, loop] of loopsOf(stage).entries()) {
+            const over = this.executor.parse(loop.over);
+            const next: Instance[] = [];
+            for (const outer of level) {
+                if (depth > 0 && this.ruledOut(stage, outer)) {
+                    this.record(stage, outer.key, 'skipped', { contract: task.contractHash });
+                    continue;
+                }
+                const list = evaluate(over, this.environment(stage, outer));
+                if (list === UNKNOWN) {
+                    if (depth === 0) return 'blocked';
+                    this.record(stage, outer.key, 'pending', { contract: task.contractHash, reason: `waiting for ${loop.over}` });
+                    continue;
+                }
+                if (!Array.isArray(list)) throw new TypeError(`flow ${this.flow.name}: \`for ${loop.variable} in ${loop.over}\` is not over a list`);
+                const placeholder = this.previous.get(stage.id)?.get(outer.key)?.status;
+                if (depth > 0 && (placeholder === 'pending' || placeholder === 'skipped')) {
+                    // The inner list is known now: the outer element's placeholder gives way to one state per element.
+                    this.record(stage, outer.key, 'expanded', { contract: task.contractHash });
+                }
+                const spanText = this.spanSource(over, outer);
+                list.forEach((element, index) => next.push({ key: `${outer.key}#${index}`, elements: [...outer.elements, withSpanText(element as JsonValue, spanText)] }));
+            }
+            level = next;
+        }
+        return level;
     }
 
-    /** The text a list of spans was highlighted in: the first Text field its task shows. */
-    private spanSource(over: Expr): string | undefined {
+    /** Whether a condition is already false for these outer elements, whatever the inner ones are. */
+    private ruledOut(stage: PlanStage, partial: Instance): boolean {
+        const env = this.environment(stage, partial);
+        return stage.conditions.some((c) => {
+            try {
+                return this.holds(c, env) === false;
+            } catch {
+                return false; // decided (and reported) per element
+            }
+        });
+    }
+
+    /**
+     * The text a list of spans was highlighted in: the first Text field its task shows, or, for a
+     * task over a Text value (`mentions(p.text)` inside an outer loop), that value for these outer elements.
+     */
+    private spanSource(over: Expr, outer: Instance): string | undefined {
         const source =
             over.kind === 'call' ? this.flow.stages.find((s) => s.task === over.callee) : over.kind === 'name' ? this.flow.stages.find((s) => s.binds === over.name) : undefined;
         if (!source) return undefined;
         const task = this.executor.task(source.task);
         const field = task.show.find((s) => s.type === 'Text' && s.field)?.field ?? task.show.find((s) => s.field)?.field;
-        const value = field ? this.item.fields[field] : undefined;
+        let value: unknown = field ? this.item.fields[field] : undefined;
+        const parameter = task.input[0]?.type;
+        if (value === undefined && parameter?.kind === 'value' && parameter.type === 'Text' && source.inputs[0]) {
+            try {
+                value = evaluate(this.executor.parse(source.inputs[0].expression), this.environment(source, outer));
+            } catch {
+                value = undefined; // the span keeps only its offsets
+            }
+        }
         return typeof value === 'string' ? value : undefined;
     }
 
     /** Whether a condition is decided per loop element (it reads the loop variable or a stage inside the loop). */
     private perElement(stage: PlanStage, condition: PlanStage['conditions'][number]): boolean {
-        if (!stage.forEach) return false;
+        const loops = loopsOf(stage);
+        if (loops.length === 0) return false;
         if (condition.kind === 'where') return true;
-        if (new RegExp(`\\b${stage.forEach.variable}\\b`).test(condition.expression)) return true;
+        if (loops.some((loop) => new RegExp(`\\b${loop.variable}\\b`).test(condition.expression))) return true;
         return condition.reads.some((id) => this.flow.stages.find((s) => s.id === id)?.forEach);
     }
 
@@ -165,7 +225,7 @@ export class ItemRun {
     private async runStage(stage: PlanStage): Promise<void> {
         const task = this.executor.task(stage.task);
         // Conditions on the item as a whole (an `if` around a `for`) are decided before the loop's list is needed.
-        const outer = stage.conditions.filter((c) => !this.perElement(stage, c)).map((c) => this.holds(c, this.environment(stage, { key: this.item.key })));
+        const outer = stage.conditions.filter((c) => !this.perElement(stage, c)).map((c) => this.holds(c, this.environment(stage, { key: this.item.key, elements: [] })));
         if (stage.forEach && outer.includes(false)) {
             this.record(stage, this.item.key, 'skipped', { contract: task.contractHash });
             return;
@@ -174,7 +234,7 @@ export class ItemRun {
             this.record(stage, this.item.key, 'pending', { contract: task.contractHash, reason: 'waiting for the labels its conditions read' });
             return;
         }
-        const instances = this.instances(stage);
+        const instances = this.instances(stage, task);
         if (instances === 'blocked') {
             this.record(stage, this.item.key, 'pending', { contract: task.contractHash, reason: `waiting for ${stage.forEach!.over}` });
             return;

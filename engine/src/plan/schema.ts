@@ -142,6 +142,7 @@ const stageSchema = z.object({
     conditions: z.array(z.object({ kind: z.enum(['where', 'if', 'else']), expression: z.string(), reads: z.array(z.string()) })),
     inputs: z.array(z.object({ parameter: z.string(), expression: z.string(), derivation: z.enum(['item', 'field', 'crop', 'value']) })),
     forEach: z.object({ variable: z.string(), over: z.string() }).nullable(),
+    loops: z.array(z.object({ variable: z.string(), over: z.string() })).optional(),
     via: z.array(z.string()),
 });
 

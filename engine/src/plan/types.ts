@@ -303,6 +303,12 @@ export interface PlanStage {
     inputs: PlanStageInput[];
     /** When inside `for`, the loop: the stage runs once per element that passes `where`. */
     forEach: { variable: string; over: string } | null;
+    /**
+     * Inside nested `for` loops, every enclosing loop, outermost first (the last is `forEach`): the
+     * stage runs once per combination of elements, an inner list evaluated per outer element.
+     * Absent when there is at most one loop.
+     */
+    loops?: Array<{ variable: string; over: string }>;
     /** The chain of flow calls that led here (outermost first), empty for a stage of this flow itself. */
     via: string[];
 }

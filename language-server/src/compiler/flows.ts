@@ -16,7 +16,8 @@ import { sourceText } from './source-text.js';
 
 interface Context {
     conditions: PlanCondition[];
-    forEach: PlanStage['forEach'];
+    /** The enclosing `for` loops, outermost first. */
+    loops: Array<NonNullable<PlanStage['forEach']>>;
     via: string[];
     /** Variables (parameters, lets, loop variables) → the stages their values come from. */
     env: Map<AstNode, string[]>;
@@ -47,7 +48,9 @@ export function compileFlow(flow: Flow): PlanFlow {
                         expression: sourceText(expr.args[i]),
                         derivation: derivation(expr.args[i]),
                     })),
-                    forEach: ctx.forEach,
+                    forEach: ctx.loops.at(-1) ?? null,
+                    // Only nested loops list them all, so plans without nesting stay as they were.
+                    ...(ctx.loops.length > 1 ? { loops: ctx.loops } : {}),
                     via: ctx.via,
                 });
                 return [id];
@@ -94,13 +97,13 @@ export function compileFlow(flow: Flow): PlanFlow {
             } else if (isForStatement(statement)) {
                 const over = visit(statement.iterable, ctx);
                 ctx.env.set(statement.variable, over);
-                const forEach = { variable: statement.variable.name, over: sourceText(statement.iterable) };
+                const loops = [...ctx.loops, { variable: statement.variable.name, over: sourceText(statement.iterable) }];
                 let conditions = ctx.conditions;
                 if (statement.condition) {
-                    const reads = visit(statement.condition, { ...ctx, forEach });
+                    const reads = visit(statement.condition, { ...ctx, loops });
                     conditions = [...conditions, { kind: 'where', expression: sourceText(statement.condition), reads }];
                 }
-                walk(statement.body, { ...ctx, forEach, conditions });
+                walk(statement.body, { ...ctx, loops, conditions });
             } else if (isIfStatement(statement)) {
                 walkIf(statement, ctx);
             } else {
@@ -110,7 +113,7 @@ export function compileFlow(flow: Flow): PlanFlow {
     };
 
     const env = new Map<AstNode, string[]>();
-    walk(flow.body, { conditions: [], forEach: null, via: [], env });
+    walk(flow.body, { conditions: [], loops: [], via: [], env });
     return { name: flow.name, description: flow.description ?? null, input: planParameters(flow.params), stages };
 }
 
