@@ -96,7 +96,7 @@ export function buildReviewQueue(input: ReviewQueueInput): Queue & { contested: 
         // Labels of items no longer in the dataset cannot be shown; they are left out.
         if (!item) continue;
         items.push({
-            ...view(item, `contested: ${entry.review.distinct} answer${entry.review.distinct === 1 ? '' : 's'}`, entry.review.contention),
+            ...view(item, entry.review.distinct > 1 ? `contested: ${entry.review.distinct} different answers` : 'aggregate below the quality target', entry.review.contention),
             existing: entry.own ? { id: entry.own.id, value: entry.own.value } : null,
             review: entry.review,
         });
