@@ -84,6 +84,11 @@ export class ItemRun {
     private environment(stage: PlanStage, instance: Instance): Environment {
         return {
             name: (name) => {
+                // A called flow's parameter is its argument, evaluated where the call was (earlier bindings only).
+                const bindings = stage.bindings ?? [];
+                for (let i = bindings.length - 1; i >= 0; i--) {
+                    if (name === bindings[i].name) return evaluate(this.executor.parse(bindings[i].expression), this.environment({ ...stage, bindings: bindings.slice(0, i) }, instance));
+                }
                 const loops = loopsOf(stage);
                 // Innermost first, so an inner loop variable hides an outer one of the same name.
                 for (let depth = loops.length - 1; depth >= 0; depth--) {

@@ -143,6 +143,7 @@ const stageSchema = z.object({
     inputs: z.array(z.object({ parameter: z.string(), expression: z.string(), derivation: z.enum(['item', 'field', 'crop', 'value']) })),
     forEach: z.object({ variable: z.string(), over: z.string() }).nullable(),
     loops: z.array(z.object({ variable: z.string(), over: z.string() })).optional(),
+    bindings: z.array(z.object({ name: z.string(), expression: z.string() })).optional(),
     via: z.array(z.string()),
 });
 

@@ -309,6 +309,12 @@ export interface PlanStage {
      * Absent when there is at most one loop.
      */
     loops?: Array<{ variable: string; over: string }>;
+    /**
+     * For a stage of a called flow (`via`), its value and label parameters bound to the arguments
+     * of the call, outermost call first (each argument is in the terms of the flow that made the
+     * call, so it may name an earlier binding). Absent when there are none.
+     */
+    bindings?: Array<{ name: string; expression: string }>;
     /** The chain of flow calls that led here (outermost first), empty for a stage of this flow itself. */
     via: string[];
 }

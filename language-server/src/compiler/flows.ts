@@ -18,6 +18,8 @@ interface Context {
     conditions: PlanCondition[];
     /** The enclosing `for` loops, outermost first. */
     loops: Array<NonNullable<PlanStage['forEach']>>;
+    /** Value and label parameters of the inlined flows, bound to their arguments (outermost first). */
+    bindings: NonNullable<PlanStage['bindings']>;
     via: string[];
     /** Variables (parameters, lets, loop variables) → the stages their values come from. */
     env: Map<AstNode, string[]>;
@@ -51,6 +53,7 @@ export function compileFlow(flow: Flow): PlanFlow {
                     forEach: ctx.loops.at(-1) ?? null,
                     // Only nested loops list them all, so plans without nesting stay as they were.
                     ...(ctx.loops.length > 1 ? { loops: ctx.loops } : {}),
+                    ...(ctx.bindings.length > 0 ? { bindings: ctx.bindings } : {}),
                     via: ctx.via,
                 });
                 return [id];
@@ -60,7 +63,12 @@ export function compileFlow(flow: Flow): PlanFlow {
                 active.add(callee);
                 const env = new Map<AstNode, string[]>();
                 callee.params.forEach((param, i) => env.set(param, argDeps[i] ?? []));
-                walk(callee.body, { ...ctx, via: [...ctx.via, callee.name], env });
+                // The item parameter is the caller's item; any other is its argument, evaluated where the call is.
+                const bindings = callee.params
+                    .map((param, i) => ({ param, arg: expr.args[i] }))
+                    .filter(({ param, arg }) => arg && !isDatasetTypeRef(param.type))
+                    .map(({ param, arg }) => ({ name: param.name, expression: sourceText(arg) }));
+                walk(callee.body, { ...ctx, bindings: [...ctx.bindings, ...bindings], via: [...ctx.via, callee.name], env });
                 active.delete(callee);
                 return [];
             }
@@ -113,7 +121,7 @@ export function compileFlow(flow: Flow): PlanFlow {
     };
 
     const env = new Map<AstNode, string[]>();
-    walk(flow.body, { conditions: [], loops: [], via: [], env });
+    walk(flow.body, { conditions: [], loops: [], bindings: [], via: [], env });
     return { name: flow.name, description: flow.description ?? null, input: planParameters(flow.params), stages };
 }
 

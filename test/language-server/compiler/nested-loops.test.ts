@@ -45,3 +45,32 @@ test('a stage inside two loops lists both, outermost first, with the conditions 
     // The plan with `loops` round-trips through the schema.
     expect(labelingPlanSchema.parse(JSON.parse(JSON.stringify(plan))).flows[0].stages[2].loops).toEqual(spelled.loops);
 });
+
+test('a loop in a flow called from a loop nests under it, the callee’s parameter bound to the argument', async () => {
+    const called = program.replace(
+        /flow names[\s\S]*$/,
+        `flow spell(r: span<Part>) {
+    for m in mentions(r.text) where m.label == person {
+        spelled(m.text)
+    }
+}
+flow names(t: tickets) {
+    for p in parts(t) where p.label == request {
+        spell(p)
+    }
+}
+`,
+    );
+    const plan = await compileText(called);
+    const names = plan.flows.find((f) => f.name === 'names')!;
+    const spelled = names.stages.find((s) => s.task === 'spelled')!;
+    expect(spelled.via).toEqual(['spell']);
+    expect(spelled.loops).toEqual([
+        { variable: 'p', over: 'parts(t)' },
+        { variable: 'm', over: 'mentions(r.text)' },
+    ]);
+    expect(spelled.bindings).toEqual([{ name: 'r', expression: 'p' }]);
+    expect(spelled.conditions.map((c) => c.expression)).toEqual(['p.label == request', 'm.label == person']);
+    // Stages outside the call bind nothing.
+    expect(names.stages.find((s) => s.task === 'parts')!.bindings).toBeUndefined();
+});
