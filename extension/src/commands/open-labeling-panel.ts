@@ -1,10 +1,16 @@
 /** `dprog.openLabelingPanel`: the annotation panel for one task of a program. */
 import * as vscode from 'vscode';
+import type { AnnotateMode } from '../../../webview/src/protocol.js';
 import { deferred } from '../load-deferred.js';
 import { pickProgram, pickTask, planOf, showError, type DprogServices } from '../services.js';
 
 export function registerOpenLabelingPanel(services: DprogServices): vscode.Disposable {
-    return vscode.commands.registerCommand('dprog.openLabelingPanel', async (programArgument?: unknown, taskArgument?: unknown) => {
+    return registerAnnotatePanelCommand(services, 'dprog.openLabelingPanel', 'label');
+}
+
+/** A command that opens the annotation panel of a task the user picks (or is given), in one mode. */
+export function registerAnnotatePanelCommand(services: DprogServices, command: string, mode: AnnotateMode): vscode.Disposable {
+    return vscode.commands.registerCommand(command, async (programArgument?: unknown, taskArgument?: unknown) => {
         const program = await pickProgram(programArgument);
         if (!program) return;
         try {
@@ -12,7 +18,7 @@ export function registerOpenLabelingPanel(services: DprogServices): vscode.Dispo
             if (!plan) return;
             const task = await pickTask(plan, taskArgument, (t) => t.dataset !== null);
             // Loaded on first use: the panel code (zod schemas, dataset readers) stays out of activation.
-            if (task) deferred().AnnotatePanel.createOrShow(services, program, task.name);
+            if (task) deferred().AnnotatePanel.createOrShow(services, program, task.name, mode);
         } catch (error) {
             showError(services, error);
         }

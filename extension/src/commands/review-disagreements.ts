@@ -1,19 +1,8 @@
 /** `dprog.reviewDisagreements`: the annotation panel of one task, in review mode (items whose labelers disagreed). */
-import * as vscode from 'vscode';
-import { deferred } from '../load-deferred.js';
-import { pickProgram, pickTask, planOf, showError, type DprogServices } from '../services.js';
+import type * as vscode from 'vscode';
+import type { DprogServices } from '../services.js';
+import { registerAnnotatePanelCommand } from './open-labeling-panel.js';
 
 export function registerReviewDisagreements(services: DprogServices): vscode.Disposable {
-    return vscode.commands.registerCommand('dprog.reviewDisagreements', async (programArgument?: unknown, taskArgument?: unknown) => {
-        const program = await pickProgram(programArgument);
-        if (!program) return;
-        try {
-            const plan = await planOf(services, program);
-            if (!plan) return;
-            const task = await pickTask(plan, taskArgument, (t) => t.dataset !== null);
-            if (task) deferred().AnnotatePanel.createOrShow(services, program, task.name, 'review');
-        } catch (error) {
-            showError(services, error);
-        }
-    });
+    return registerAnnotatePanelCommand(services, 'dprog.reviewDisagreements', 'review');
 }
