@@ -5,6 +5,9 @@
  * confidence the posterior that the object exists (every labeler who saw the image votes: drew a
  * matching box, or did not) times the class's share. Agreement is reported per box.
  */
+import { iou } from '../data/box-geometry.js';
+
+export { iou };
 
 export interface Box {
     x: number;
@@ -43,14 +46,6 @@ export interface BoxConsensusOptions {
 export interface BoxConsensusResult {
     items: { item: string; boxes: FusedBox[]; rejected: FusedBox[] }[];
     workers: { worker: string; reliability: number }[];
-}
-
-export function iou(a: Box, b: Box): number {
-    const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
-    const h = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
-    if (w <= 0 || h <= 0) return 0;
-    const inter = w * h;
-    return inter / (a.width * a.height + b.width * b.height - inter);
 }
 
 /**

@@ -4,15 +4,9 @@
  * distance for the character error rate.
  */
 import type { PixelBox } from '../data/image.js';
+import { iou } from '../data/box-geometry.js';
 
-/** Intersection over union of two boxes, in [0, 1]. */
-export function iou(a: PixelBox, b: PixelBox): number {
-    const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
-    const h = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
-    if (w <= 0 || h <= 0) return 0;
-    const inter = w * h;
-    return inter / (a.width * a.height + b.width * b.height - inter);
-}
+export { iou };
 
 /** Pairs [truthIndex, detectionIndex] with IoU ≥ minIou, each used once, best pairs first. */
 export function matchBoxes(truth: readonly PixelBox[], detected: readonly PixelBox[], minIou = 0.5): Array<[number, number]> {
