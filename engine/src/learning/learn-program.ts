@@ -16,7 +16,7 @@ import { LABELS_METADATA_KEY } from './onnx-export.js';
 import { scoreMatrix } from './scoring.js';
 import type { SessionCache } from './session-cache.js';
 import type { SimulatedLabeler } from './simulated-people.js';
-import type { SamplingStrategy } from './uncertainty.js';
+import type { LearnSettings } from './active-learning.js';
 
 export interface ModelSpec {
     /** The labeler's name. */
@@ -30,15 +30,9 @@ export interface ModelSpec {
     encoder?: string;
 }
 
-export interface LearnSpec {
-    strategy: SamplingStrategy;
-    diversity: number;
-    batch: number;
-    budget: number;
-    retrainEvery: number;
-    stopAccuracy?: number;
+/** A `learn` block: the learner's settings plus the split its stop rule is measured on. */
+export interface LearnSpec extends LearnSettings {
     stopSplit: string;
-    seed: number;
 }
 
 export interface LearnProgram {
