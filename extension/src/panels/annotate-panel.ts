@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { LabelingPlan, PlanTask } from '../../../engine/src/plan/types.js';
 import { annotatePanelState, type AnnotateMode, type AnnotatePanelState, type HostToAnnotate } from '../../../webview/src/protocol.js';
 import { NotAvailableError, type SampleResult } from '../engine/engine.js';
-import { buildQueue, taskView } from '../engine/label-queue.js';
+import { buildQueue, taskView, type Queue } from '../engine/label-queue.js';
 import { buildReviewQueue } from '../engine/review-queue.js';
 import { isTrusted, planOf, settings, showError, type DprogServices } from '../services.js';
 import { AnnotateSession } from './annotate-session.js';
@@ -144,20 +144,9 @@ export class AnnotatePanel {
             task,
             labels,
             batch,
-            imageUri: (relative) => this.panel.webview.asWebviewUri(vscode.Uri.file(path.resolve(path.dirname(program), relative))).toString(),
+            imageUri: (relative) => this.imageUri(relative),
         });
-        return {
-            type: 'init',
-            program,
-            mode: 'label',
-            task: taskView(plan, task, labeler),
-            items: queue.items,
-            done: queue.done,
-            planned: queue.planned,
-            labeler,
-            writable: isTrusted(),
-            notice: notes.length > 0 ? notes.join(' ') : null,
-        };
+        return this.initMessage('label', plan, task, labeler, queue, notes);
     }
 
     /** The review queue: the task's contested items, most contested first, with the answers given. */
@@ -171,15 +160,23 @@ export class AnnotatePanel {
             labels,
             aggregates,
             reviewer: labeler,
-            imageUri: (relative) => this.panel.webview.asWebviewUri(vscode.Uri.file(path.resolve(path.dirname(program), relative))).toString(),
+            imageUri: (relative) => this.imageUri(relative),
         });
         const notes: string[] = [];
         if (queue.contested === 0) notes.push(queue.done > 0 ? `No disagreements left: you have reviewed all ${queue.done}.` : 'No disagreements: every labeled item has one answer so far.');
         if (!isTrusted()) notes.push('This workspace is not trusted: answers cannot be saved.');
+        return this.initMessage('review', plan, task, labeler, queue, notes);
+    }
+
+    /** The `init` message of either mode: the task, its queue, and what the person should know. */
+    private initMessage(
+        mode: AnnotateMode, plan: LabelingPlan, task: PlanTask, labeler: string,
+        queue: Queue, notes: string[],
+    ): HostToAnnotate {
         return {
             type: 'init',
-            program,
-            mode: 'review',
+            program: this.state.program,
+            mode,
             task: taskView(plan, task, labeler),
             items: queue.items,
             done: queue.done,
@@ -188,6 +185,12 @@ export class AnnotatePanel {
             writable: isTrusted(),
             notice: notes.length > 0 ? notes.join(' ') : null,
         };
+    }
+
+    /** A data file's address inside the webview (paths in the data are relative to the program). */
+    private imageUri(relative: string): string {
+        const file = path.resolve(path.dirname(this.state.program), relative);
+        return this.panel.webview.asWebviewUri(vscode.Uri.file(file)).toString();
     }
 
     private post(message: HostToAnnotate): void {
