@@ -28,14 +28,16 @@ export async function runCli(argv: string[]): Promise<number> {
             // --help and --version end through here too, with exit code 0.
             return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
         }
-        const code = typeof (error as { exitCode?: unknown }).exitCode === 'number' ? (error as { exitCode: number }).exitCode : ExitCode.usage;
+        // Errors the CLI raised on purpose carry their exit code; anything else is an unexpected failure.
+        const declared = (error as { exitCode?: unknown } | null | undefined)?.exitCode;
+        const code = typeof declared === 'number' ? declared : ExitCode.usage;
         const message = error instanceof Error ? error.message : String(error);
         if (wantsJson) {
             printJson({ error: { message, exitCode: code } });
         } else {
             printError(message);
         }
-        if (code === ExitCode.usage && !(typeof (error as { exitCode?: unknown }).exitCode === 'number') && process.env.DPROG_DEBUG) {
+        if (typeof declared !== 'number' && process.env.DPROG_DEBUG) {
             process.stderr.write(String((error as Error).stack) + '\n');
         }
         return code;
