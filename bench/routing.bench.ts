@@ -13,7 +13,7 @@ import { accuracyAgainst } from '../engine/src/quality/posterior.js';
 import type { RoutingPolicy } from '../engine/src/routing/policy.js';
 import { simulateReplay } from '../engine/src/routing/simulate.js';
 
-const dir = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../shared/datasets/crowd');
+const dir = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../samples/crowd');
 const targets = [0.8, 0.9, 0.95, 0.98, 0.99, 0.995];
 const seeds = [1, 2, 3, 4, 5];
 const goals = { rte: { target: 0.98, accuracy: 0.92, share: 0.5 }, temp: { target: 0.99, accuracy: 0.93, share: 0.4 } };

@@ -1,4 +1,4 @@
-/** Replay of real MTurk answers through the routing policy (the crowd data of ../shared/datasets/crowd). */
+/** Replay of real MTurk answers through the routing policy (the crowd data bundled in samples/crowd). */
 import { describe, expect, it } from 'vitest';
 import type { Answer } from '../../../engine/src/quality/answers.js';
 import type { RoutingPolicy } from '../../../engine/src/routing/policy.js';
