@@ -4,7 +4,7 @@
  * and left untouched.
  */
 import { LabelStore, StoreError } from '../../engine/src/store/index.js';
-import type { JsonValue } from '../../engine/src/store/types.js';
+import type { JsonValue, StoredPlan } from '../../engine/src/store/types.js';
 import { PlanFormatError, validatePlan } from '../../engine/src/plan/serialize.js';
 import type { LabelingPlan } from '../../engine/src/plan/types.js';
 import { UsageError } from './errors.js';
@@ -29,6 +29,28 @@ export function previousPlan(store: LabelStore, program: string): { plan?: Label
         const why = error instanceof PlanFormatError ? error.message : String(error);
         return { problem: `the stored plan of ${program} version ${stored.version} is not a dprog.plan/v1 plan (${why}); no migration is reported.` };
     }
+}
+
+/**
+ * The plan a new compile migrates from: the last recorded version other than `plan`'s own, so
+ * compiling a version again compares with the version before it (and finds its migration applied).
+ * `sameVersion` is the stored plan of `plan`'s own version, when there is one.
+ */
+export function migrationBase(store: LabelStore, plan: LabelingPlan): { plan?: LabelingPlan; sameVersion?: LabelingPlan; problem?: string } {
+    const versions = store.planVersions(plan.program);
+    const own = versions.filter((v) => v.version === String(plan.version)).at(-1);
+    const other = versions.filter((v) => v.version !== String(plan.version)).at(-1);
+    const read = (stored: StoredPlan | undefined): { plan?: LabelingPlan; problem?: string } => {
+        if (!stored) return {};
+        try {
+            return { plan: validatePlan(stored.plan) };
+        } catch (error) {
+            const why = error instanceof PlanFormatError ? error.message : String(error);
+            return { problem: `the stored plan of ${plan.program} version ${stored.version} is not a dprog.plan/v1 plan (${why}); no migration is reported.` };
+        }
+    };
+    const base = read(other);
+    return { plan: base.plan, problem: base.problem, sameVersion: read(own).plan };
 }
 
 export async function savePlan(store: LabelStore, plan: LabelingPlan): Promise<void> {

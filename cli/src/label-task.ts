@@ -1,0 +1,76 @@
+/**
+ * What `dprog label import|export` know about a task: its output type and label set (from
+ * `--program FILE`, else from the plan last recorded in the store), and with a program its
+ * dataset's items (Label Studio puts an item's fields in a task's `data`).
+ */
+import * as path from 'node:path';
+import { readDataset } from '../../engine/src/data/dataset.js';
+import { DataError } from '../../engine/src/data/errors.js';
+import { PlanFormatError, validatePlan } from '../../engine/src/plan/serialize.js';
+import type { LabelingPlan, PlanTask } from '../../engine/src/plan/types.js';
+import type { TaskType } from '../../engine/src/store/formats/index.js';
+import type { LabelStore } from '../../engine/src/store/index.js';
+import type { JsonValue } from '../../engine/src/store/types.js';
+import { compileProgramFile } from './compiled-program.js';
+import { ProgramError } from './errors.js';
+import { datasetSpec } from './learning-program.js';
+import { formatDiagnostic } from './program.js';
+
+export interface LabelTask {
+    type?: TaskType;
+    /** Where the type came from: the program file, or `plan <program> version <v> in the store`. */
+    typeFrom?: string;
+    plan?: LabelingPlan;
+    planTask?: PlanTask;
+    programFile?: string;
+}
+
+/** The task as the program declares it; errors when the program has errors or no such task. */
+async function fromProgram(file: string, task: string): Promise<LabelTask> {
+    const { plan, diagnostics } = await compileProgramFile(file);
+    if (!plan) throw new ProgramError(`${file} has errors:\n${diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic).join('\n')}`);
+    const planTask = plan.tasks.find((t) => t.name === task);
+    if (!planTask) throw new ProgramError(`${file}: no task '${task}'; its tasks: ${plan.tasks.map((t) => t.name).join(', ') || 'none'}`);
+    return { type: { output: planTask.output, classes: planTask.classes }, typeFrom: file, plan, planTask, programFile: file };
+}
+
+/** The most recently recorded plan that declares `task`, if any. */
+function fromStore(store: LabelStore, task: string): LabelTask {
+    const stored = store
+        .planPrograms()
+        .map((program) => store.getPlan(program)!)
+        .sort((a, b) => (a.compiledAt ?? '').localeCompare(b.compiledAt ?? ''))
+        .reverse();
+    for (const entry of stored) {
+        let plan: LabelingPlan;
+        try {
+            plan = validatePlan(entry.plan);
+        } catch (error) {
+            if (error instanceof PlanFormatError) continue;
+            throw error;
+        }
+        const planTask = plan.tasks.find((t) => t.name === task);
+        if (planTask) return { type: { output: planTask.output, classes: planTask.classes }, typeFrom: `plan ${plan.program} version ${plan.version} in the store`, plan, planTask };
+    }
+    return {};
+}
+
+export async function labelTask(store: LabelStore, task: string, program: string | undefined): Promise<LabelTask> {
+    return program ? fromProgram(program, task) : fromStore(store, task);
+}
+
+/** The fields of the task's items by key, read from the program's dataset (Image fields left out). */
+export function itemFields(context: LabelTask): ((item: string) => Record<string, JsonValue> | undefined) | undefined {
+    const dataset = context.plan?.datasets.find((d) => d.name === context.planTask?.dataset);
+    if (!dataset || !context.programFile) return undefined;
+    const spec = datasetSpec(dataset, path.dirname(path.resolve(context.programFile)));
+    let items: Map<string, Record<string, JsonValue>>;
+    try {
+        const images = new Set(spec.fields.filter((f) => f.type === 'Image').map((f) => f.name));
+        items = new Map(readDataset(spec).items.map((item) => [item.key, Object.fromEntries(Object.entries(item.fields).filter(([name]) => !images.has(name)))]));
+    } catch (error) {
+        if (error instanceof DataError) throw new ProgramError(error.message);
+        throw error;
+    }
+    return (item) => items.get(item);
+}

@@ -1,0 +1,143 @@
+/**
+ * `label import` under mutated input: valid exports of each format, changed by fast-check (a
+ * subtree replaced by any JSON value, a key removed, a number made 1e400, text spliced in). Whatever
+ * the file, the import either ends with a clear store error or stores only values that fit the
+ * task's type — never a crash, never an invalid label.
+ */
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { PNG } from 'pngjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { labelValueSchema, valueProblem } from '../../../engine/src/plan/label-values.js';
+import type { PlanLabelType } from '../../../engine/src/plan/types.js';
+import { shapeProblem } from '../../../engine/src/store/formats/check-labels.js';
+import { exportLabels, importLabels, writeExport, type TaskType } from '../../../engine/src/store/formats/index.js';
+import { LabelStore, StoreError, type NewLabel } from '../../../engine/src/store/index.js';
+import { tempDir } from './helpers.js';
+
+const { dir, cleanup } = tempDir();
+let store: LabelStore;
+const images = join(dir, 'images');
+const t0 = '2026-03-01T10:00:00.000Z';
+const choiceType: TaskType = { output: { kind: 'choice', labelSet: 'V', text: 'choice<V>' }, classes: ['spam', 'ham'] };
+const boxType: TaskType = { output: { kind: 'list', element: { kind: 'box', labelSet: 'T', text: 'box<T>' }, text: 'list<box<T>>' } as PlanLabelType, classes: ['car', 'bus'] };
+const textLabels: NewLabel[] = ['spam', 'ham', 'spam'].map((value, i) => ({ id: `c${i}`, task: 'valid', item: `m${i}`, labeler: i === 2 ? 'clf' : 'ann', labelerKind: i === 2 ? 'model' : 'human', score: i === 2 ? 0.7 : undefined, value, createdAt: t0 }));
+const boxLabels: NewLabel[] = ['a.png', 'b.png'].map((item, i) => ({ id: `b${i}`, task: 'valid', item, labeler: 'ann', labelerKind: 'human', createdAt: t0, value: [{ x: 1 + i, y: 2, width: 30, height: 20, label: i ? 'bus' : 'car' }, { x: 40, y: 10, width: 5, height: 5, label: 'car' }] }));
+
+beforeAll(async () => {
+    mkdirSync(images, { recursive: true });
+    for (const name of ['a.png', 'b.png']) writeFileSync(join(images, name), PNG.sync.write(new PNG({ width: 64, height: 48 })));
+    store = await LabelStore.open(join(dir, 'labels.sqlite'));
+    await store.addLabels([...textLabels, ...boxLabels.map((l) => ({ ...l, task: 'boxes' }))]);
+});
+afterAll(async () => {
+    await store.close();
+    cleanup();
+});
+
+interface Mutation {
+    kind: 'replace' | 'delete' | 'huge' | 'splice';
+    path: number[];
+    value: unknown;
+    at: number;
+    text: string;
+}
+
+const mutation: fc.Arbitrary<Mutation> = fc.record({
+    kind: fc.constantFrom('replace', 'delete', 'huge', 'splice'),
+    path: fc.array(fc.nat(), { maxLength: 7 }),
+    value: fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom('x', 'big', -5, 0, -0.5, 1e308, null, [], {}, [1, 2, 3, 4], '1e400')),
+    at: fc.nat(),
+    text: fc.string({ maxLength: 6 }),
+});
+
+/** Applies a structural mutation to a JSON value (in place) at the path (indices wrap around). */
+function mutateJson(root: unknown, m: Mutation): unknown {
+    if (m.path.length === 0 || typeof root !== 'object' || root === null) return m.kind === 'delete' ? null : m.value;
+    let node = root as Record<string, unknown>;
+    for (let depth = 0; depth < m.path.length; depth++) {
+        const keys = Object.keys(node);
+        if (keys.length === 0) return root;
+        const key = keys[m.path[depth] % keys.length];
+        const child = node[key];
+        if (depth === m.path.length - 1 || typeof child !== 'object' || child === null) {
+            if (m.kind === 'delete') delete node[key];
+            else node[key] = m.value;
+            return root;
+        }
+        node = child as Record<string, unknown>;
+    }
+    return root;
+}
+
+/** The mutated text: JSON mutations for JSON text, else a 1e400 number or a splice of text. */
+function mutateText(text: string, m: Mutation, json: boolean): string {
+    if (m.kind === 'huge') {
+        const numbers = [...text.matchAll(/-?\d+(\.\d+)?/g)];
+        if (numbers.length === 0) return text;
+        const hit = numbers[m.at % numbers.length];
+        return text.slice(0, hit.index) + '1e400' + text.slice(hit.index! + hit[0].length);
+    }
+    if (m.kind === 'splice' || !json) {
+        const at = m.at % (text.length + 1);
+        return text.slice(0, at) + m.text + text.slice(at + (m.at % 3));
+    }
+    const mutated = mutateJson(JSON.parse(text), m);
+    return mutated === undefined ? '' : JSON.stringify(mutated, null, 1);
+}
+
+/** Imports `source` into a fresh task; passes when it errs clearly or stores only fitting values. */
+async function importsSafely(task: string, format: string, source: string, type: TaskType): Promise<void> {
+    try {
+        await importLabels(store, { task, format, source, type, images: format === 'yolo' || format === 'labelstudio' ? images : undefined });
+    } catch (error) {
+        expect(error, String((error as Error).stack)).toBeInstanceOf(StoreError);
+        return;
+    }
+    const schema = labelValueSchema(type.output, type.classes);
+    for (const label of store.labels({ task, includeSuperseded: true })) {
+        expect(valueProblem(schema, label.value), JSON.stringify(label)).toBeUndefined();
+        expect(shapeProblem(label.value)).toBeUndefined();
+        if (label.score !== undefined) expect(Number.isFinite(label.score)).toBe(true);
+    }
+}
+
+let run = 0;
+const cases: Array<[string, string, TaskType]> = [
+    ['jsonl', 'valid', choiceType],
+    ['csv', 'valid', choiceType],
+    ['labelstudio', 'valid', choiceType],
+    ['labelstudio', 'boxes', boxType],
+    ['coco', 'boxes', boxType],
+];
+
+describe('label import fuzz', () => {
+    it.each(cases)('%s (%s): mutated files never crash the import nor store an invalid value', async (format, task, type) => {
+        const valid = exportLabels(store, { task, format, images, type }).files[0].text;
+        const source = join(dir, `fuzz.${format}`);
+        await fc.assert(
+            fc.asyncProperty(mutation, async (m) => {
+                writeFileSync(source, mutateText(valid, m, format === 'coco' || format === 'labelstudio'));
+                await importsSafely(`fuzz-${run++}`, format, source, type);
+            }),
+            { numRuns: 60, seed: 17 },
+        );
+    }, 120_000);
+
+    it('yolo: mutated label files and data.yaml never crash the import nor store an invalid value', async () => {
+        const valid = exportLabels(store, { task: 'boxes', format: 'yolo', images, type: boxType }).files;
+        const out = join(dir, 'fuzz-yolo');
+        await fc.assert(
+            fc.asyncProperty(mutation, fc.nat(), async (m, which) => {
+                rmSync(out, { recursive: true, force: true });
+                writeExport(valid, out);
+                const texts = valid.filter((f) => f.copyFrom === undefined);
+                const target = join(out, texts[which % texts.length].path);
+                writeFileSync(target, mutateText(readFileSync(target, 'utf8'), m, false));
+                await importsSafely(`fuzz-${run++}`, 'yolo', out, boxType);
+            }),
+            { numRuns: 60, seed: 17 },
+        );
+    }, 120_000);
+});
