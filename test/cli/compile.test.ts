@@ -128,7 +128,7 @@ describe('dprog compile', () => {
         await store.close();
         const second = dprog('compile', 'v2.dprog', '--store', 'applied.sqlite');
         expect(second.code, second.stderr).toBe(0);
-        expect(second.stdout).toContain('labels of classify: 2 mapped, 0 to re-ask, 0 invalidated, 1 queued for review, 1 kept');
+        expect(second.stdout).toContain('labels of classify: 2 mapped, 0 to re-ask, 0 invalidated, 3 queued for review, 1 kept');
         const labelsNow = async () => {
             const reader = await LabelStore.open(path.join(dir, 'applied.sqlite'), { readonly: true });
             try {
