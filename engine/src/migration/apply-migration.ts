@@ -6,7 +6,8 @@
  * (kept, marked `migration:<program>@<version>`), and split items are queued to be asked again
  * among the new members; an added member (`review`) queues the task's labeled items for review.
  * The queue and the record that the migration was applied are stage states of the run
- * `migration:<program>`, so applying the same migration again changes nothing.
+ * `migration:<program>`, so applying the same migration again changes nothing. Labels already
+ * given under the new version (their `programVersion` is its plan hash) are left alone.
  */
 import type { MemberMigration, Migration, TaskMigration } from '../plan/migration.js';
 import type { LabelStore } from '../store/label-store.js';
@@ -69,7 +70,8 @@ function fateOf(label: Label, byOld: Map<string, MemberMigration>): Fate {
 
 async function applyTask(store: LabelStore, migration: Migration, task: TaskMigration): Promise<TaskApplied> {
     const counts: TaskApplied = { task: task.task, kept: 0, mapped: 0, reasked: 0, invalidated: 0, review: 0 };
-    const current = store.labels({ task: task.task });
+    // Labels given under the new version (its plan hash: a run or the editor since) already speak its language.
+    const current = store.labels({ task: task.task }).filter((l) => l.programVersion !== migration.to.hash);
     const marker = `${migrationRun(migration.program)}@${migration.to.version}`;
     const stage = `${task.task}@${migration.to.version}`;
     const run = migrationRun(migration.program);
@@ -84,7 +86,7 @@ async function applyTask(store: LabelStore, migration: Migration, task: TaskMigr
         else if (fate.action === 'map') {
             counts.mapped++;
             const { id, supersededBy: _none, ...rest } = label;
-            replacements.push({ ...rest, id: `${id}~v${migration.to.version}`, value: fate.value, programVersion: String(migration.to.version), supersedes: id });
+            replacements.push({ ...rest, id: `${id}~v${migration.to.version}`, value: fate.value, programVersion: migration.to.hash, supersedes: id });
             renames.set(JSON.stringify(label.value), fate.value);
         } else {
             retired.push(label.id);

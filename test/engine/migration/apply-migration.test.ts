@@ -91,11 +91,13 @@ describe('applying a migration to stored labels', () => {
         expect(store.stageStates({ run: migrationRun('Vehicles'), stage: 'kind@2', status: 'review' }).map((s) => s.item)).toEqual(['b']);
     });
 
-    it('an output type change invalidates every label of the task, keeping them as history', async () => {
-        await store.addLabels([label('1', 'a', 'car'), label('2', 'b', 'bus')]);
-        const { applied } = await migrate('labels Vehicle { car, bus }', 'labels Vehicle { car, bus }', 'choice<Vehicle>', 'choices<Vehicle>');
+    it('an output type change invalidates every old label of the task, keeping them as history; labels of the new version stay', async () => {
+        const next = await compileText(program(2, 'labels Vehicle { car, bus }', 'choices<Vehicle>'));
+        await store.addLabels([label('1', 'a', 'car'), label('2', 'b', 'bus'), { ...label('3', 'b', ['bus']), programVersion: next.hash }]);
+        const migration = diffPlans(await compileText(program(1, 'labels Vehicle { car, bus }')), next);
+        const applied = await applyMigration(store, migration);
         expect(applied.tasks[0]).toMatchObject({ invalidated: 2 });
-        expect(store.countLabels({ task: 'kind' })).toBe(0);
-        expect(store.countLabels({ task: 'kind', includeSuperseded: true })).toBe(2);
+        expect(store.labels({ task: 'kind' }).map((l) => l.id)).toEqual(['3']);
+        expect(store.countLabels({ task: 'kind', includeSuperseded: true })).toBe(3);
     });
 });
