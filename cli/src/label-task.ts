@@ -59,6 +59,12 @@ export async function labelTask(store: LabelStore, task: string, program: string
     return program ? fromProgram(program, task) : fromStore(store, task);
 }
 
+/** The folder image item keys are relative to (the program's folder), when the task labels an images dataset of `--program`. */
+export function imagesFolder(context: LabelTask): string | undefined {
+    const dataset = context.plan?.datasets.find((d) => d.name === context.planTask?.dataset);
+    return dataset?.format === 'images' && context.programFile ? path.dirname(path.resolve(context.programFile)) : undefined;
+}
+
 /** The fields of the task's items by key, read from the program's dataset (Image fields left out). */
 export function itemFields(context: LabelTask): ((item: string) => Record<string, JsonValue> | undefined) | undefined {
     const dataset = context.plan?.datasets.find((d) => d.name === context.planTask?.dataset);

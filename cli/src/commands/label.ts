@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import type { RegisterCommand } from './index.js';
 import { ExitCode, ProgramError, UsageError } from '../errors.js';
 import { printError, printJson, printLine } from '../output.js';
-import { itemFields, labelTask } from '../label-task.js';
+import { imagesFolder, itemFields, labelTask } from '../label-task.js';
 import { defaultStorePath, LabelStore, LABELER_KINDS, StoreCorruptError, StoreError, StoreInputError, StoreVersionError, type LabelerKind } from '../../../engine/src/store/index.js';
 import { exportLabels, FORMAT_NAMES, formatNamed, importLabels, writeExport } from '../../../engine/src/store/formats/index.js';
 
@@ -49,7 +49,7 @@ function addCommon(command: Command): Command {
         .option('--store <db>', 'label store (default: .dprog/labels.sqlite in the current folder)')
         .requiredOption('--task <task>', 'the task whose labels move')
         .requiredOption('--format <format>', FORMAT_NAMES.join(' | '))
-        .option('--images <dir>', 'folder holding the items\' images (yolo and Label Studio boxes need image sizes)')
+        .option('--images <dir>', 'folder holding the items\' images (yolo, coco and Label Studio boxes need image sizes; default with --program: the program\'s folder for an images dataset)')
         .option('--program <file>', 'the .dprog program declaring the task (default: the plan last recorded in the store by `dprog compile --store`)')
         .option('--json', 'print the result as one JSON document');
 }
@@ -91,7 +91,7 @@ export const registerLabel: RegisterCommand = (program, setExitCode) => {
                     format: options.format,
                     labeler: options.labeler,
                     history: options.history,
-                    images: options.images,
+                    images: options.images ?? imagesFolder(context),
                     type: context.type,
                     itemData: options.format === 'labelstudio' ? itemFields(context) : undefined,
                     imageUrlPrefix: options.imageUrl,
@@ -139,7 +139,7 @@ export const registerLabel: RegisterCommand = (program, setExitCode) => {
                     source,
                     labeler: options.labeler,
                     labelerKind: options.labelerKind as LabelerKind | undefined,
-                    images: options.images,
+                    images: options.images ?? imagesFolder(context),
                     type: context.type,
                 });
                 const unchecked = context.type ? undefined : `values of task ${options.task} were not checked against its type: no --program and no plan in the store declares it (record one with \`dprog compile FILE --store DB\`)`;
