@@ -25,6 +25,9 @@ export function controlOf(type: PlanLabelType): { control: string; object: 'imag
     }
 }
 
+/** Label Studio's control tag for each shape a member labels. */
+const LABEL_TAGS = { box: 'RectangleLabels', polygon: 'PolygonLabels', point: 'KeyPointLabels', span: 'Labels' } as const;
+
 const escape = (text: string): string => text.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 
 /** The labeling config; `textField` is the data key the `<Text>` tag shows. */
@@ -50,17 +53,13 @@ export function labelingConfig(type: TaskType, question: string | undefined, tex
             controlTag = `  <TextArea ${to}/>`;
             break;
         case 'box':
-            controlTag = `  <RectangleLabels ${to}>\n${labels('Label')}\n  </RectangleLabels>`;
-            break;
         case 'polygon':
-            controlTag = `  <PolygonLabels ${to}>\n${labels('Label')}\n  </PolygonLabels>`;
-            break;
         case 'point':
-            controlTag = `  <KeyPointLabels ${to}>\n${labels('Label')}\n  </KeyPointLabels>`;
+        case 'span': {
+            const tag = LABEL_TAGS[element.kind];
+            controlTag = `  <${tag} ${to}>\n${labels('Label')}\n  </${tag}>`;
             break;
-        case 'span':
-            controlTag = `  <Labels ${to}>\n${labels('Label')}\n  </Labels>`;
-            break;
+        }
         default:
             controlTag = '';
     }
