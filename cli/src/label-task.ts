@@ -65,18 +65,17 @@ export function imagesFolder(context: LabelTask): string | undefined {
     return dataset?.format === 'images' && context.programFile ? path.dirname(path.resolve(context.programFile)) : undefined;
 }
 
-/** The fields of the task's items by key, read from the program's dataset (Image fields left out). */
-export function itemFields(context: LabelTask): ((item: string) => Record<string, JsonValue> | undefined) | undefined {
+/** The task's items by key (their fields, Image fields left out), read from the program's dataset; why not, when it cannot be read. */
+export function taskItems(context: LabelTask): { fieldsOf?: (item: string) => Record<string, JsonValue> | undefined; problem?: string } {
     const dataset = context.plan?.datasets.find((d) => d.name === context.planTask?.dataset);
-    if (!dataset || !context.programFile) return undefined;
+    if (!dataset || !context.programFile) return {};
     const spec = datasetSpec(dataset, path.dirname(path.resolve(context.programFile)));
-    let items: Map<string, Record<string, JsonValue>>;
     try {
         const images = new Set(spec.fields.filter((f) => f.type === 'Image').map((f) => f.name));
-        items = new Map(readDataset(spec).items.map((item) => [item.key, Object.fromEntries(Object.entries(item.fields).filter(([name]) => !images.has(name)))]));
+        const items = new Map(readDataset(spec).items.map((item) => [item.key, Object.fromEntries(Object.entries(item.fields).filter(([name]) => !images.has(name))) as Record<string, JsonValue>]));
+        return { fieldsOf: (item) => items.get(item) };
     } catch (error) {
-        if (error instanceof DataError) throw new ProgramError(error.message);
+        if (error instanceof DataError) return { problem: `the items of dataset ${dataset.name} could not be read (${error.message})` };
         throw error;
     }
-    return (item) => items.get(item);
 }

@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import type { RegisterCommand } from './index.js';
 import { ExitCode, ProgramError, UsageError } from '../errors.js';
 import { printError, printJson, printLine } from '../output.js';
-import { imagesFolder, itemFields, labelTask } from '../label-task.js';
+import { imagesFolder, labelTask, taskItems } from '../label-task.js';
 import { defaultStorePath, LabelStore, LABELER_KINDS, StoreCorruptError, StoreError, StoreInputError, StoreVersionError, type LabelerKind } from '../../../engine/src/store/index.js';
 import { exportLabels, FORMAT_NAMES, formatNamed, importLabels, writeExport } from '../../../engine/src/store/formats/index.js';
 
@@ -86,6 +86,8 @@ export const registerLabel: RegisterCommand = (program, setExitCode) => {
                     throw new ProgramError(`${file}: no labels for task '${options.task}'; ${tasks.length ? `tasks with labels: ${tasks.join(', ')}` : 'the store has no labels yet'}`);
                 }
                 const context = await labelTask(store, options.task, options.program);
+                const items = options.format === 'labelstudio' ? taskItems(context) : {};
+                if (items.problem) printError(`warning: ${items.problem}; Label Studio tasks get only the item key`);
                 const { labels, files } = exportLabels(store, {
                     task: options.task,
                     format: options.format,
@@ -93,7 +95,7 @@ export const registerLabel: RegisterCommand = (program, setExitCode) => {
                     history: options.history,
                     images: options.images ?? imagesFolder(context),
                     type: context.type,
-                    itemData: options.format === 'labelstudio' ? itemFields(context) : undefined,
+                    itemData: items.fieldsOf,
                     imageUrlPrefix: options.imageUrl,
                 });
                 const written = options.out ? writeExport(files, options.out) : [];
@@ -133,6 +135,8 @@ export const registerLabel: RegisterCommand = (program, setExitCode) => {
             }
             try {
                 const context = await labelTask(store, options.task, options.program);
+                const items = taskItems(context);
+                if (items.problem) printError(`warning: ${items.problem}; item keys are not checked`);
                 const result = await importLabels(store, {
                     task: options.task,
                     format: options.format,
@@ -141,6 +145,7 @@ export const registerLabel: RegisterCommand = (program, setExitCode) => {
                     labelerKind: options.labelerKind as LabelerKind | undefined,
                     images: options.images ?? imagesFolder(context),
                     type: context.type,
+                    isItem: items.fieldsOf ? (item) => items.fieldsOf!(item) !== undefined : undefined,
                 });
                 const unchecked = context.type ? undefined : `values of task ${options.task} were not checked against its type: no --program and no plan in the store declares it (record one with \`dprog compile FILE --store DB\`)`;
                 if (options.json) {

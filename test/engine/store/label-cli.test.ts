@@ -130,16 +130,24 @@ task answer(q: questions) -> choice<Answer> {
     route cascade crowd
 }
 `);
-        writeFileSync(join(dir, 'yn.jsonl'), '{"item":"a","value":"yes"}\n{"item":"b","value":"banana"}\n');
+        writeFileSync(join(dir, 'yn.jsonl'), '{"item":"a","value":"yes"}\n{"item":"b","value":"banana"}\n{"item":"17","value":"no"}\n');
         const typed = dprog('label', 'import', '--store', 'yn.sqlite', '--task', 'answer', '--format', 'jsonl', '--program', 'yn.dprog', 'yn.jsonl', '--json');
         expect(typed.code).toBe(1);
-        expect(typed.json()).toMatchObject({ added: 1, rejected: 1, typeFrom: 'yn.dprog', rejections: [{ file: 'yn.jsonl', line: 2, reason: expect.stringMatching(/value "banana" does not fit choice<Answer>/) }] });
+        expect(typed.json()).toMatchObject({
+            added: 1,
+            rejected: 2,
+            typeFrom: 'yn.dprog',
+            rejections: [
+                { file: 'yn.jsonl', line: 2, reason: expect.stringMatching(/value "banana" does not fit choice<Answer>/) },
+                { file: 'yn.jsonl', line: 3, reason: "item '17' is not an item of the task's dataset" },
+            ],
+        });
         const unchecked = dprog('label', 'import', '--store', 'yn2.sqlite', '--task', 'answer', '--format', 'jsonl', 'yn.jsonl');
         expect(unchecked.code).toBe(0);
         expect(unchecked.stderr).toMatch(/warning: values of task answer were not checked against its type/);
         expect(dprog('compile', 'yn.dprog', '--store', 'yn3.sqlite').code).toBe(0);
         const fromStore = dprog('label', 'import', '--store', 'yn3.sqlite', '--task', 'answer', '--format', 'jsonl', 'yn.jsonl', '--json');
-        expect(fromStore.json()).toMatchObject({ added: 1, rejected: 1, typeFrom: 'plan YesNo version 1 in the store' });
+        expect(fromStore.json()).toMatchObject({ added: 2, rejected: 1, typeFrom: 'plan YesNo version 1 in the store' });
         // With the program, Label Studio tasks carry the item's fields and a labeling config is written beside them.
         const ls = dprog('label', 'export', '--store', 'yn.sqlite', '--task', 'answer', '--format', 'labelstudio', '--program', 'yn.dprog', '--out', 'yn-ls.json', '--json');
         expect(ls.json()).toMatchObject({ files: ['yn-ls.json', 'yn-ls.label_config.xml'] });

@@ -1,6 +1,7 @@
 /**
  * The checks every imported label goes through before anything is stored: the store's own field
- * rules, finite numbers only, boxes with a positive size, the task's output type when it is known,
+ * rules, an item of the task's dataset (when it is known), finite numbers only, boxes with a
+ * positive size, the task's output type when it is known,
  * no id twice in one file, and no replacement of a label that was itself rejected. A label that
  * fails becomes a rejection naming its file, line and reason; the others go on.
  */
@@ -61,7 +62,7 @@ export function contentId(label: NewLabel): string {
 const at = (source: RecordSource): string => (source.line !== undefined ? `line ${source.line}` : (source.record ?? 'an earlier record'));
 
 /** Splits what a format read into labels to store (with ids) and rejections. */
-export function checkLabels(read: ReadResult, type: TaskType | undefined): { labels: NewLabel[]; rejected: Rejection[] } {
+export function checkLabels(read: ReadResult, type: TaskType | undefined, isItem?: (item: string) => boolean): { labels: NewLabel[]; rejected: Rejection[] } {
     const schema = type ? labelValueSchema(type.output, type.classes) : undefined;
     const rejected = [...read.rejected];
     const byId = new Map<string, ReadLabel>();
@@ -76,6 +77,7 @@ export function checkLabels(read: ReadResult, type: TaskType | undefined): { lab
         const first = byId.get(label.id!);
         const problem =
             storeProblem(label) ??
+            (isItem && !isItem(label.item) ? `item '${label.item}' is not an item of the task's dataset` : undefined) ??
             shapeProblem(label.value) ??
             (schema ? fitProblem(schema, label.value, type!) : undefined) ??
             (label.supersedes !== undefined && rejectedIds.has(label.supersedes) ? `it replaces label ${label.supersedes}, which was rejected` : undefined);

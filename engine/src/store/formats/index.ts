@@ -94,6 +94,8 @@ export interface ImportRequest {
     images?: string;
     /** The task's type: values that do not fit it are rejected. */
     type?: TaskType;
+    /** Whether a key is an item of the task's dataset, when the dataset is known: labels of other keys are rejected. */
+    isItem?: (item: string) => boolean;
 }
 
 export interface ImportResult {
@@ -122,7 +124,7 @@ export async function importLabels(store: LabelStore, request: ImportRequest): P
           }
         : undefined;
     const read = format.import(request.source, { task: request.task, labeler: request.labeler, labelerKind: request.labelerKind, imageSize, resolveItem, type: request.type });
-    const { labels, rejected } = checkLabels(read, request.type);
+    const { labels, rejected } = checkLabels(read, request.type, request.isItem);
     const before = store.countLabels({ task: request.task, includeSuperseded: true });
     await store.addLabels(labels);
     const added = store.countLabels({ task: request.task, includeSuperseded: true }) - before;
