@@ -7,6 +7,9 @@ import { LabelStore, StoreError } from '../../engine/src/store/index.js';
 import type { JsonValue, StoredPlan } from '../../engine/src/store/types.js';
 import { PlanFormatError, validatePlan } from '../../engine/src/plan/serialize.js';
 import type { LabelingPlan } from '../../engine/src/plan/types.js';
+import { AstUtils } from 'langium';
+import type { DprogFile } from '../../language-server/src/generated/ast.js';
+import type { PreviousMembersProvider } from '../../language-server/src/validation/previous-versions.js';
 import { UsageError } from './errors.js';
 
 /** Opens the store for writing, turning store errors into usage errors (exit 2) with their message. */
@@ -51,6 +54,25 @@ export function migrationBase(store: LabelStore, plan: LabelingPlan): { plan?: L
     };
     const base = read(other);
     return { plan: base.plan, problem: base.problem, sameVersion: read(own).plan };
+}
+
+/**
+ * The checker's view of the previous version (language.md §10): a label set's members in the plan
+ * a compile of this program would migrate from, so a `from` naming an unknown member is an error
+ * at its place in the file.
+ */
+export function previousMembers(store: LabelStore): PreviousMembersProvider {
+    return (labelSet) => {
+        const header = AstUtils.getDocument(labelSet).parseResult.value.$type === 'DprogFile' ? (AstUtils.getDocument(labelSet).parseResult.value as DprogFile).header : undefined;
+        if (!header || header.version === undefined) return undefined;
+        const base = store.planVersions(header.name).filter((p) => p.version !== String(header.version)).at(-1);
+        if (!base) return undefined;
+        try {
+            return validatePlan(base.plan).labelSets.find((l) => l.name === labelSet.name)?.members.map((m) => m.name);
+        } catch {
+            return undefined;
+        }
+    };
 }
 
 export async function savePlan(store: LabelStore, plan: LabelingPlan): Promise<void> {
