@@ -55,8 +55,18 @@ function fromStore(store: LabelStore, task: string): LabelTask {
     return {};
 }
 
-export async function labelTask(store: LabelStore, task: string, program: string | undefined): Promise<LabelTask> {
-    return program ? fromProgram(program, task) : fromStore(store, task);
+/**
+ * The task from `program`, else from the store. `lenient` (exports, where the type only adds to the
+ * files): a program with errors or without the task falls back to the store, saying why in `problem`.
+ */
+export async function labelTask(store: LabelStore, task: string, program: string | undefined, lenient = false): Promise<LabelTask & { problem?: string }> {
+    if (!program) return fromStore(store, task);
+    try {
+        return await fromProgram(program, task);
+    } catch (error) {
+        if (!lenient || !(error instanceof ProgramError)) throw error;
+        return { ...fromStore(store, task), problem: error.message.split('\n')[0] };
+    }
 }
 
 /** The folder image item keys are relative to (the program's folder), when the task labels an images dataset of `--program`. */

@@ -85,7 +85,8 @@ export const registerLabel: RegisterCommand = (program, setExitCode) => {
                 if (!tasks.includes(options.task)) {
                     throw new ProgramError(`${file}: no labels for task '${options.task}'; ${tasks.length ? `tasks with labels: ${tasks.join(', ')}` : 'the store has no labels yet'}`);
                 }
-                const context = await labelTask(store, options.task, options.program);
+                const context = await labelTask(store, options.task, options.program, true);
+                if (context.problem) printError(`warning: ${context.problem}; exporting with what the store knows`);
                 const items = options.format === 'labelstudio' ? taskItems(context) : {};
                 if (items.problem) printError(`warning: ${items.problem}; Label Studio tasks get only the item key`);
                 const { labels, files } = exportLabels(store, {
