@@ -91,6 +91,10 @@ describe('dprog sample', () => {
         }
         const again = await dprog('sample', 'triage.dprog', '--task', 'classify', '--n', '7', '--seed', '3', '--json');
         expect(again.json.items).toEqual(json.items);
+        // The program has one `learn` block: --task may be left out.
+        const implicit = await dprog('sample', 'triage.dprog', '--n', '7', '--seed', '3', '--json');
+        expect(implicit.json.task).toBe('classify');
+        expect(implicit.json.items).toEqual(json.items);
     });
 
     it('bad usage exits 2 with a message', async () => {
