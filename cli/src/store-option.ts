@@ -22,12 +22,12 @@ import {
 import { ProgramError, UsageError } from './errors.js';
 
 /** Where `--store` points; the default store beside `file` (or in the current folder without one). */
-export function storeLocationFor(file: string | undefined, store?: string): StoreLocation {
+export function storeLocationFor(file: string | undefined, store?: string, what = '--store'): StoreLocation {
     if (store === undefined) return { backend: 'sqljs', path: defaultStorePath(file ? path.dirname(path.resolve(file)) : process.cwd()) };
     try {
         return parseStoreLocation(store);
     } catch (error) {
-        if (error instanceof StoreLocationError) throw new UsageError(`--store ${error.message}`);
+        if (error instanceof StoreLocationError) throw new UsageError(`${what} ${error.message}`);
         throw error;
     }
 }

@@ -9,7 +9,7 @@ import { dumpCounts, dumpHash, type Store } from '../../../engine/src/store/inde
 import { openAnyStoreAt, storeLocationFor } from '../store-option.js';
 
 async function withStore<T>(where: string, readonly: boolean, work: (store: Store) => Promise<T>): Promise<T> {
-    const store = await openAnyStoreAt(storeLocationFor(undefined, where), readonly);
+    const store = await openAnyStoreAt(storeLocationFor(undefined, where, 'store'), readonly);
     try {
         return await work(store);
     } finally {

@@ -29,9 +29,10 @@ export function connectionError(location: string, error: unknown): Error {
         return new StoreConnectionError(`${location}: cannot reach the PostgreSQL server (${message}). Start it, or check the host and port in the store URL.`, location);
     }
     if (e.code === '28P01' || e.code === '28000' || /password/i.test(message)) {
+        const why = /client password must be/.test(message) ? 'the server asks for a password and none was given' : message;
         return new StoreConnectionError(
-            `${location}: the PostgreSQL server refused the login (${message}). Give the password in PGPASSWORD or ~/.pgpass ` +
-                '(or, in VS Code, with the command "dprog: Set Store Password"); never in a settings file.',
+            `${location}: the PostgreSQL server refused the login (${why}). Give the password in PGPASSWORD or ~/.pgpass ` +
+                '(or, in VS Code, with the command "Data Program: Set Store Password"); never in a settings file.',
             location,
         );
     }

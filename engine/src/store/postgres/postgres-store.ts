@@ -37,26 +37,22 @@ export class PostgresStore implements Store {
 
     /** Connects, creating or upgrading the schema unless read-only. */
     static async open(where: PostgresLocation, options: PostgresOpenOptions = {}): Promise<PostgresStore> {
-        const pool = new pg.Pool({ connectionString: where.url, password: options.password, max: options.maxConnections ?? 4 });
-        pool.on('error', () => undefined); // an idle connection dropped by the server: the next query reconnects
-        let client: pg.PoolClient;
+        const config = { connectionString: where.url, password: options.password };
+        // The schema is checked on a client of our own: a failed login leaves a pool's socket open
+        // (the process would wait for the server's authentication timeout), a client's end() closes it.
+        const client = new pg.Client(config);
+        let version: number;
         try {
-            client = await pool.connect();
+            await client.connect();
+            version = await ensurePgSchema(client, where.display, options.readonly === true);
         } catch (error) {
-            await pool.end().catch(() => undefined);
-            throw connectionError(where.display, error);
-        }
-        let store: PostgresStore;
-        try {
-            const version = await ensurePgSchema(client, where.display, options.readonly === true);
-            store = new PostgresStore(where.display, options.readonly === true, version, pool);
-        } catch (error) {
-            client.release();
-            await pool.end().catch(() => undefined);
             throw error instanceof StoreError ? error : connectionError(where.display, error);
+        } finally {
+            await client.end().catch(() => undefined);
         }
-        client.release();
-        return store;
+        const pool = new pg.Pool({ ...config, max: options.maxConnections ?? 4 });
+        pool.on('error', () => undefined); // an idle connection dropped by the server: the next query reconnects
+        return new PostgresStore(where.display, options.readonly === true, version, pool);
     }
 
     // ---------------------------------------------------------------- labels

@@ -4,7 +4,7 @@
  * of the embedded version 3, plus what many writers need (an insertion order and work leases).
  * To change it, append a migration that only adds — never drop or rewrite in an upgrade.
  */
-import type { PoolClient } from 'pg';
+import type { ClientBase } from 'pg';
 import { StoreVersionError } from '../errors.js';
 import type { Migration } from '../schema.js';
 
@@ -67,7 +67,7 @@ export const PG_SCHEMA_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1].version
  * Creates or upgrades the schema (under an advisory lock, so writers starting together do it once)
  * and returns its version. A database from a newer dprog is refused with StoreVersionError.
  */
-export async function ensurePgSchema(client: PoolClient, location: string, readonly: boolean): Promise<number> {
+export async function ensurePgSchema(client: ClientBase, location: string, readonly: boolean): Promise<number> {
     await client.query('BEGIN');
     try {
         await client.query(`SELECT pg_advisory_xact_lock(hashtext('dprog schema'))`);
