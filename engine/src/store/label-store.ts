@@ -13,6 +13,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
 import { applyEntry, StatementCache } from './apply.js';
 import type { StoreDump } from './dump.js';
+import { toAggregate, toEstimate, toEvaluation, toItem, toLabel, toModel, toPlan, toStageState } from './rows.js';
 import { StoreCorruptError, StoreInputError, type StoreLockedError, StoreNotFoundError, StoreReadonlyError, StoreVersionError } from './errors.js';
 import { JournalWriter, readJournal, type JournalEntry } from './journal.js';
 import { acquireLockWaiting, type LockTiming, type StoreLock } from './lock.js';
@@ -23,7 +24,6 @@ import type {
     Aggregate,
     Evaluation,
     Item,
-    JsonValue,
     Label,
     LabelerEstimate,
     LabelQuery,
@@ -879,11 +879,6 @@ function newerJournal(journalPath: string, base: number, seq: number): StoreCorr
 
 // -------------------------------------------------------------------- rows
 
-type Row = Record<string, SqlValue>;
-
-const parse = (text: SqlValue): JsonValue => JSON.parse(String(text)) as JsonValue;
-const maybe = <T>(value: SqlValue, convert: (v: SqlValue) => T): T | undefined => (value === null || value === undefined ? undefined : convert(value));
-
 function labelWhere(query: LabelQuery): { where: string; params: SqlValue[] } {
     const clauses: string[] = [];
     const params: SqlValue[] = [];
@@ -899,92 +894,4 @@ function labelWhere(query: LabelQuery): { where: string; params: SqlValue[] } {
     if (query.gold !== undefined) add('gold = ?', query.gold ? 1 : 0);
     if (!query.includeSuperseded) clauses.push('superseded_by IS NULL');
     return { where: clauses.length ? ` WHERE ${clauses.join(' AND ')}` : '', params };
-}
-
-function toLabel(row: Row): Label {
-    const label: Label = {
-        id: String(row.id),
-        task: String(row.task),
-        item: String(row.item),
-        labeler: String(row.labeler),
-        labelerKind: row.labeler_kind as Label['labelerKind'],
-        value: parse(row.value),
-        gold: row.gold === 1,
-        createdAt: String(row.created_at),
-    };
-    if (row.score !== null) label.score = Number(row.score);
-    if (row.program_version !== null) label.programVersion = String(row.program_version);
-    if (row.superseded_by !== null) label.supersededBy = String(row.superseded_by);
-    if (row.person !== null && row.person !== undefined) label.person = String(row.person);
-    return label;
-}
-
-function toItem(row: Row): Item {
-    return {
-        dataset: String(row.dataset),
-        key: String(row.key),
-        split: row.split as Split,
-        contentHash: maybe(row.content_hash, String),
-        addedAt: String(row.added_at),
-    };
-}
-
-function toAggregate(row: Row): Aggregate {
-    return {
-        task: String(row.task),
-        item: String(row.item),
-        value: parse(row.value),
-        confidence: Number(row.confidence),
-        method: String(row.method),
-        answers: Number(row.answers),
-        updatedAt: String(row.updated_at),
-    };
-}
-
-function toEstimate(row: Row): LabelerEstimate {
-    return {
-        labeler: String(row.labeler),
-        task: String(row.task),
-        accuracy: Number(row.accuracy),
-        confusion: maybe(row.confusion, (v) => parse(v) as LabelerEstimate['confusion']),
-        n: Number(row.n),
-        updatedAt: String(row.updated_at),
-    };
-}
-
-function toPlan(row: Row): StoredPlan {
-    return { program: String(row.program), version: String(row.version), plan: parse(row.plan), contentHash: String(row.content_hash), compiledAt: String(row.compiled_at) };
-}
-
-function toModel(row: Row): ModelVersion {
-    return {
-        labeler: String(row.labeler),
-        version: String(row.version),
-        onnxPath: String(row.onnx_path),
-        validationAccuracy: maybe(row.validation_accuracy, Number),
-        labelsUsed: Number(row.labels_used),
-        createdAt: String(row.created_at),
-    };
-}
-
-function toEvaluation(row: Row): Evaluation {
-    return {
-        id: String(row.id),
-        programVersion: maybe(row.program_version, String),
-        model: String(row.model),
-        split: row.split as Split,
-        accuracy: Number(row.accuracy),
-        at: String(row.at),
-    };
-}
-
-function toStageState(row: Row): StageState {
-    return {
-        run: String(row.run),
-        stage: String(row.stage),
-        item: String(row.item),
-        status: String(row.status),
-        detail: maybe(row.detail, parse),
-        updatedAt: String(row.updated_at),
-    };
 }
