@@ -37,8 +37,14 @@ export class StatementCache {
 const json = (value: unknown): string => JSON.stringify(value);
 const orNull = (value: SqlValue | undefined): SqlValue => (value === undefined ? null : value);
 
-/** Writes one entry's rows (the caller holds the transaction); for labels, `inserted[i]` says whether label i was new. */
-export function applyEntry(statements: StatementCache, entry: JournalEntry, inserted: boolean[] = []): void {
+/** Rows between two calls of `tick` in a large labels entry. */
+const TICK_ROWS = 10_000;
+
+/**
+ * Writes one entry's rows (the caller holds the transaction); for labels, `inserted[i]` says whether
+ * label i was new. `tick` runs every 10,000 labels (the writer keeps its lock's heartbeat going).
+ */
+export function applyEntry(statements: StatementCache, entry: JournalEntry, inserted: boolean[] = [], tick?: () => void): void {
     switch (entry.op) {
         case 'labels': {
             const insert = statements.get(
@@ -51,6 +57,7 @@ export function applyEntry(statements: StatementCache, entry: JournalEntry, inse
                     orNull(l.programVersion), l.createdAt, orNull(l.supersededBy), orNull(l.person),
                 ]);
                 inserted.push(statements.modified() > 0);
+                if (tick && inserted.length % TICK_ROWS === 0) tick();
             }
             const mark = statements.get(`UPDATE labels SET superseded_by = ? WHERE id = ? AND superseded_by IS NULL`);
             for (const { id, by } of entry.supersede) {

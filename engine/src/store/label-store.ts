@@ -92,6 +92,8 @@ export class LabelStore {
     private closed = false;
     /** The last background snapshot failure; thrown by close() if snapshots keep failing. */
     private snapshotError: unknown;
+    /** Keeps the lock's heartbeat going during a long write (the event loop, and its beat timer, wait meanwhile). */
+    private readonly beat = (): void => this.lock?.verify();
     /** A bulk write is in memory but could be made durable neither by snapshot nor by journal. */
     private broken = false;
     /** Open for appending once the store is open for writing; undefined for readers. */
@@ -652,7 +654,7 @@ export class LabelStore {
         const inserted: boolean[] = [];
         this.db.run('BEGIN');
         try {
-            applyEntry(this.statements, entry, inserted);
+            applyEntry(this.statements, entry, inserted, this.beat);
             this.lock!.verify();
             this.journal!.append([onlyInserted(entry, inserted)]);
             this.db.run('COMMIT');
@@ -685,7 +687,7 @@ export class LabelStore {
         const inserted: boolean[] = [];
         this.db.run('BEGIN');
         try {
-            applyEntry(this.statements, entry, inserted);
+            applyEntry(this.statements, entry, inserted, this.beat);
             this.db.run('COMMIT');
         } catch (error) {
             this.db.run('ROLLBACK');

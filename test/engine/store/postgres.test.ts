@@ -155,6 +155,11 @@ describe.skipIf(skip)('PostgreSQL schema and moving stores', () => {
         const error = await openStore(url).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(StoreVersionError);
         expect((error as Error).message).toMatch(/schema version 99 but this dprog supports up to \d+\. Upgrade dprog/);
+        const after = new pg.Client({ connectionString: url });
+        await after.connect();
+        const versions = (await after.query(`SELECT version FROM schema_version ORDER BY version`)).rows.map((r) => Number(r.version));
+        await after.end();
+        expect(versions).toEqual([3, 99]);
     });
 
     it('copies sql.js → PostgreSQL → sql.js with every row identical', async () => {
