@@ -69,16 +69,23 @@ export class PostgresStore implements Store {
             if (ids.has(label.id)) throw new StoreInputError(`label id ${label.id} appears twice in one batch`, this.location);
             ids.add(label.id);
         }
-        return this.transaction(async (client) => {
-            const inserted = new Set(await rows.writeRows(client, rows.LABELS, labels));
+        const write = async (client: rows.Queryable) => {
+            const inserted = new Set<string>();
+            for (let start = 0; start < labels.length; start += rows.LABELS_PER_STATEMENT) {
+                for (const id of await rows.insertLabelsEndingLeases(client, labels.slice(start, start + rows.LABELS_PER_STATEMENT))) inserted.add(id);
+            }
             for (const [i, input] of inputs.entries()) {
                 if (input.supersedes !== undefined && inserted.has(labels[i].id)) await this.markSuperseded(client, input.supersedes, labels[i].id);
             }
-            await this.endLeasesOf(client, labels.filter((l) => inserted.has(l.id)));
-            const stored = await this.storedLabels(client, labels.filter((l) => !inserted.has(l.id)).map((l) => l.id));
-            const result = labels.map((l) => (inserted.has(l.id) ? l : stored.get(l.id)!));
-            return { labels: this.withSupersedeMarks(result, inputs), added: inserted.size };
-        });
+            return inserted;
+        };
+        // A small batch without replacements is one statement: one round trip, atomic on its own.
+        const oneStatement = labels.length <= rows.LABELS_PER_STATEMENT && inputs.every((input) => input.supersedes === undefined);
+        const inserted = oneStatement ? await this.guarded(() => write(this.pool)) : await this.transaction(write);
+        const missing = labels.filter((l) => !inserted.has(l.id)).map((l) => l.id);
+        const stored = missing.length > 0 ? await this.storedLabels(missing) : new Map<string, Label>();
+        const result = labels.map((l) => (inserted.has(l.id) ? l : stored.get(l.id)!));
+        return { labels: this.withSupersedeMarks(result, inputs), added: inserted.size };
     }
 
     async addLabel(label: NewLabel): Promise<Label> {
@@ -243,18 +250,14 @@ export class PostgresStore implements Store {
         this.assertWritable();
         const wanted = request.candidates.map((_, i) => request.wanted?.[i] ?? 1);
         return this.transaction(async (client) => {
+            // A lease is not worth an fsync: one lost in a server crash just expires early.
+            await client.query(`SET LOCAL synchronous_commit = off`);
             await client.query(`SELECT pg_advisory_xact_lock(hashtext('dprog lease ' || $1))`, [request.task]);
-            const picked = await client.query(LEASE_PICK, [request.task, [...request.candidates], wanted, request.person, request.limit ?? 1]);
-            const items = picked.rows.map((row) => String(row.item));
-            const leased = await client.query(
-                `INSERT INTO leases (task, item, person, expires_at)
-                 SELECT $1, item, $2, now() + make_interval(secs => $4::float8 / 1000) FROM unnest($3::text[]) AS item
-                 ON CONFLICT (task, item, person) DO UPDATE SET expires_at = excluded.expires_at
-                 RETURNING item, expires_at`,
-                [request.task, request.person, items, request.leaseMs ?? DEFAULT_LEASE_MS],
-            );
-            const until = new Map(leased.rows.map((row) => [String(row.item), (row.expires_at as Date).toISOString()]));
-            return items.map((item) => ({ task: request.task, item, person: request.person, expiresAt: until.get(item)! }));
+            const leased = await client.query(LEASE, [request.task, [...request.candidates], wanted, request.person, request.limit ?? 1, request.leaseMs ?? DEFAULT_LEASE_MS]);
+            const order = new Map(request.candidates.map((item, i) => [item, i]));
+            return leased.rows
+                .map((row) => ({ task: request.task, item: String(row.item), person: request.person, expiresAt: (row.expires_at as Date).toISOString() }))
+                .sort((a, b) => order.get(a.item)! - order.get(b.item)!);
         });
     }
 
@@ -314,9 +317,14 @@ export class PostgresStore implements Store {
     }
 
     private async query(sql: string, params: unknown[] = []): Promise<pg.QueryResult> {
+        return this.guarded(() => this.pool.query(sql, params));
+    }
+
+    /** Runs `work` on the pool, its failures as store errors. */
+    private async guarded<T>(work: () => Promise<T>): Promise<T> {
         if (this.closed) throw new StoreReadonlyError(this.location, 'closed');
         try {
-            return await this.pool.query(sql, params);
+            return await work();
         } catch (error) {
             throw connectionError(this.location, error);
         }
@@ -347,7 +355,7 @@ export class PostgresStore implements Store {
     }
 
     /** Marks `oldId` replaced by `newId`; fails (and the transaction rolls back) if it is missing or was replaced meanwhile. */
-    private async markSuperseded(client: pg.PoolClient, oldId: string, newId: string): Promise<void> {
+    private async markSuperseded(client: rows.Queryable, oldId: string, newId: string): Promise<void> {
         const marked = await client.query(`UPDATE labels SET superseded_by = $1 WHERE id = $2 AND superseded_by IS NULL`, [newId, oldId]);
         if (marked.rowCount === 1) return;
         const old = await client.query(`SELECT superseded_by FROM labels WHERE id = $1`, [oldId]);
@@ -355,20 +363,8 @@ export class PostgresStore implements Store {
         throw new StoreInputError(`label ${oldId} is already superseded by ${String(old.rows[0].superseded_by)}; supersede the current label instead`, this.location);
     }
 
-    /** A person's answer ends their lease on the item. */
-    private async endLeasesOf(client: pg.PoolClient, labels: Label[]): Promise<void> {
-        const answered = labels.filter((l) => l.person !== undefined);
-        if (answered.length === 0) return;
-        await client.query(
-            `DELETE FROM leases l USING unnest($1::text[], $2::text[], $3::text[]) AS a(task, item, person)
-             WHERE l.task = a.task AND l.item = a.item AND l.person = a.person`,
-            [answered.map((l) => l.task), answered.map((l) => l.item), answered.map((l) => l.person!)],
-        );
-    }
-
-    private async storedLabels(client: pg.PoolClient, ids: string[]): Promise<Map<string, Label>> {
-        if (ids.length === 0) return new Map();
-        const result = await client.query(`SELECT * FROM labels WHERE id = ANY($1::text[])`, [ids]);
+    private async storedLabels(ids: string[]): Promise<Map<string, Label>> {
+        const result = await this.query(`SELECT * FROM labels WHERE id = ANY($1::text[])`, [ids]);
         return new Map(result.rows.map((row) => [String(row.id), rows.toLabel(row)]));
     }
 
@@ -383,11 +379,20 @@ export class PostgresStore implements Store {
     }
 }
 
-/** Candidates the person has not answered, whose other holders (unexpired) are fewer than the answers wanted — or that the person already holds. */
-const LEASE_PICK = `
-SELECT c.item FROM unnest($2::text[], $3::int[]) WITH ORDINALITY AS c(item, wanted, ord)
-WHERE NOT EXISTS (SELECT 1 FROM labels l WHERE l.task = $1 AND l.item = c.item AND l.person = $4)
-  AND (EXISTS (SELECT 1 FROM leases m WHERE m.task = $1 AND m.item = c.item AND m.person = $4 AND m.expires_at > now())
-       OR (SELECT COUNT(*) FROM leases o WHERE o.task = $1 AND o.item = c.item AND o.person <> $4 AND o.expires_at > now()) < c.wanted)
-ORDER BY c.ord
-LIMIT $5`;
+/**
+ * Leases (or renews) the first `$5` candidates the person has not answered and that fewer people
+ * than the answers wanted hold (unexpired) — or that the person holds already — in queue order.
+ */
+const LEASE = `
+WITH picked AS (
+    SELECT c.item, c.ord FROM unnest($2::text[], $3::int[]) WITH ORDINALITY AS c(item, wanted, ord)
+    WHERE NOT EXISTS (SELECT 1 FROM labels l WHERE l.task = $1 AND l.item = c.item AND l.person = $4)
+      AND (EXISTS (SELECT 1 FROM leases m WHERE m.task = $1 AND m.item = c.item AND m.person = $4 AND m.expires_at > now())
+           OR (SELECT COUNT(*) FROM leases o WHERE o.task = $1 AND o.item = c.item AND o.person <> $4 AND o.expires_at > now()) < c.wanted)
+    ORDER BY c.ord
+    LIMIT $5
+)
+INSERT INTO leases (task, item, person, expires_at)
+SELECT $1, item, $4, now() + make_interval(secs => $6::float8 / 1000) FROM picked ORDER BY ord
+ON CONFLICT (task, item, person) DO UPDATE SET expires_at = excluded.expires_at
+RETURNING item, expires_at`;

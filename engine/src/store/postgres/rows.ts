@@ -35,14 +35,8 @@ interface TableWrite<T> {
 const CHUNK = 5000;
 
 /** Writes rows with one `INSERT … SELECT FROM unnest(…)` per chunk; returns the keys (first key column) of rows inserted. */
-export async function writeRows<T>(client: PoolClient, spec: TableWrite<T>, rows: readonly T[]): Promise<string[]> {
-    const names = spec.columns.map(([name]) => name);
-    const unnest = spec.columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
-    const conflict =
-        spec.onConflict === 'keep'
-            ? 'DO NOTHING'
-            : `DO UPDATE SET ${names.filter((n) => !spec.key.includes(n)).map((n) => `${n} = excluded.${n}`).join(', ')}`;
-    const sql = `INSERT INTO ${spec.table} (${names.join(', ')}) SELECT * FROM unnest(${unnest}) ON CONFLICT (${spec.key.join(', ')}) ${conflict} RETURNING ${spec.key[0]}`;
+export async function writeRows<T>(client: Queryable, spec: TableWrite<T>, rows: readonly T[]): Promise<string[]> {
+    const sql = insertSql(spec);
     const inserted: string[] = [];
     for (let start = 0; start < rows.length; start += CHUNK) {
         const chunk = rows.slice(start, start + CHUNK);
@@ -52,6 +46,34 @@ export async function writeRows<T>(client: PoolClient, spec: TableWrite<T>, rows
     }
     return inserted;
 }
+
+/** A client or a pool: a lone statement on a pool is a transaction of its own. */
+export type Queryable = Pick<PoolClient, 'query'>;
+
+/** `INSERT … SELECT FROM unnest($1…$n) ON CONFLICT …` returning the first key column of each row written. */
+function insertSql<T>(spec: TableWrite<T>): string {
+    const names = spec.columns.map(([name]) => name);
+    const unnest = spec.columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
+    const conflict =
+        spec.onConflict === 'keep'
+            ? 'DO NOTHING'
+            : `DO UPDATE SET ${names.filter((n) => !spec.key.includes(n)).map((n) => `${n} = excluded.${n}`).join(', ')}`;
+    return `INSERT INTO ${spec.table} (${names.join(', ')}) SELECT * FROM unnest(${unnest}) ON CONFLICT (${spec.key.join(', ')}) ${conflict} RETURNING ${spec.key[0]}`;
+}
+
+/**
+ * Adds up to CHUNK labels in one statement (one round trip, its own transaction when sent on a
+ * pool): new labels are inserted, and the leases their people held on those items end.
+ */
+export async function insertLabelsEndingLeases(client: Queryable, labels: readonly Label[]): Promise<string[]> {
+    const sql = `WITH ins AS (${insertSql(LABELS).replace(/RETURNING id$/, 'RETURNING id, task, item, person')}),
+        ended AS (DELETE FROM leases l USING ins WHERE ins.person IS NOT NULL AND l.task = ins.task AND l.item = ins.item AND l.person = ins.person)
+        SELECT id FROM ins`;
+    const result = await client.query(sql, LABELS.columns.map(([, , value]) => labels.map(value)));
+    return (result.rows as Record<string, unknown>[]).map((row) => String(row.id));
+}
+
+export const LABELS_PER_STATEMENT = CHUNK;
 
 /** The last row of each key (an upsert may not touch one row twice in a statement). */
 export function lastPerKey<T>(rows: readonly T[], key: (row: T) => string): T[] {
