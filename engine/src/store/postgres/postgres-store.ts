@@ -249,16 +249,16 @@ export class PostgresStore implements Store {
     async lease(request: LeaseRequest): Promise<Lease[]> {
         this.assertWritable();
         const wanted = request.candidates.map((_, i) => request.wanted?.[i] ?? 1);
+        // One round trip to begin: a lease is not worth an fsync (one lost in a server crash just
+        // expires early), and the task's advisory lock makes concurrent requests take turns.
+        const begin = `BEGIN; SET LOCAL synchronous_commit = off; SELECT pg_advisory_xact_lock(hashtext(${pg.escapeLiteral(`dprog lease ${request.task}`)}))`;
         return this.transaction(async (client) => {
-            // A lease is not worth an fsync: one lost in a server crash just expires early.
-            await client.query(`SET LOCAL synchronous_commit = off`);
-            await client.query(`SELECT pg_advisory_xact_lock(hashtext('dprog lease ' || $1))`, [request.task]);
             const leased = await client.query(LEASE, [request.task, [...request.candidates], wanted, request.person, request.limit ?? 1, request.leaseMs ?? DEFAULT_LEASE_MS]);
             const order = new Map(request.candidates.map((item, i) => [item, i]));
             return leased.rows
                 .map((row) => ({ task: request.task, item: String(row.item), person: request.person, expiresAt: (row.expires_at as Date).toISOString() }))
                 .sort((a, b) => order.get(a.item)! - order.get(b.item)!);
-        });
+        }, begin);
     }
 
     async releaseLeases(task: string, person: string, items?: readonly string[]): Promise<void> {
@@ -330,7 +330,7 @@ export class PostgresStore implements Store {
         }
     }
 
-    private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
         let client: pg.PoolClient;
         try {
             client = await this.pool.connect();
@@ -338,7 +338,7 @@ export class PostgresStore implements Store {
             throw connectionError(this.location, error);
         }
         try {
-            await client.query('BEGIN');
+            await client.query(begin);
             const result = await work(client);
             await client.query('COMMIT');
             return result;
