@@ -37,7 +37,7 @@ export class PostgresStore implements Store {
 
     /** Connects, creating or upgrading the schema unless read-only. */
     static async open(where: PostgresLocation, options: PostgresOpenOptions = {}): Promise<PostgresStore> {
-        const config = { connectionString: where.url, password: options.password };
+        const config = { connectionString: withPassword(where.url, options.password) };
         // The schema is checked on a client of our own: a failed login leaves a pool's socket open
         // (the process would wait for the server's authentication timeout), a client's end() closes it.
         const client = new pg.Client(config);
@@ -377,6 +377,14 @@ export class PostgresStore implements Store {
         });
         return labels;
     }
+}
+
+/** The URL with `password` in it (pg lets the connection string win over a separate password option). */
+function withPassword(url: string, password: string | undefined): string {
+    if (password === undefined) return url;
+    const withIt = new URL(url);
+    withIt.password = password;
+    return withIt.toString();
 }
 
 /**
