@@ -66,6 +66,10 @@ describe.skipIf(skipWithoutPostgres())('two windows on a PostgreSQL store', () =
             expect([...mine, ...theirs].map((l) => l.item).sort()).toEqual(candidates);
             await ann.addLabel(program, { task: 't', item: mine[0].item, labeler: 'crowd', labelerKind: 'human', person: 'ann', value: 1 });
             expect((await bob.labels(program, 't')).map((l) => [l.item, l.person])).toEqual([[mine[0].item, 'ann']]);
+            // Closing bob's panel gives his items back: ann may have them now (not the one she answered).
+            await bob.releaseLeases(program, 't', 'bob');
+            const after = await ann.lease(program, { task: 't', person: 'ann', candidates, limit: 4 });
+            expect(after.map((l) => l.item).sort()).toEqual(candidates.filter((c) => c !== mine[0].item));
         } finally {
             await Promise.all([ann.dispose(), bob.dispose()]);
         }

@@ -75,6 +75,8 @@ export interface DprogEngine {
     waitForWriter(program: string, cancel?: Cancellation): Promise<void>;
     /** Hands items of the queue to a person for a while (see Store.lease). */
     lease(program: string, request: LeaseRequest): Promise<Lease[]>;
+    /** Gives a person's leased items of a task back to the queue. */
+    releaseLeases(program: string, task: string, person: string): Promise<void>;
     /** Adds a person's label; resolves once it is durable. */
     addLabel(program: string, label: NewLabel): Promise<Label>;
     /** Current (not superseded) labels of one task. */

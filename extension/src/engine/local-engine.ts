@@ -148,6 +148,11 @@ export class LocalEngine implements DprogEngine {
         return (await this.store(program)).lease(request);
     }
 
+    async releaseLeases(program: string, task: string, person: string): Promise<void> {
+        const open = this.stores.get(this.options.storePathFor(program));
+        if (open) await (await open).releaseLeases(task, person);
+    }
+
     async labels(program: string, task: string): Promise<Label[]> {
         return this.read(program, [], (store) => store.labels({ task }));
     }

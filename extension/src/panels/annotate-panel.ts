@@ -24,6 +24,8 @@ export class AnnotatePanel {
     private static readonly open = new Map<string, AnnotatePanel>();
     private readonly disposables: vscode.Disposable[] = [];
     private session: AnnotateSession | undefined;
+    /** This panel holds leases on a shared store (released when it closes). */
+    private leasing = false;
 
     /** Opens (or reveals) the panel of a task; `mode` switches an open panel to labeling or review. */
     static createOrShow(services: DprogServices, program: string, task: string, mode?: AnnotateMode): AnnotatePanel {
@@ -165,6 +167,7 @@ export class AnnotatePanel {
             limit: LEASED_AT_ONCE,
             leaseMs,
         });
+        this.leasing = true;
         const mine = new Set(leases.map((l) => l.item));
         return { ...queue, items: queue.items.filter((item) => mine.has(item.key)) };
     }
@@ -239,5 +242,7 @@ export class AnnotatePanel {
     private dispose(): void {
         AnnotatePanel.open.delete(this.id);
         for (const d of this.disposables.splice(0)) d.dispose();
+        // Items handed to this person go back to the team's queue (they would expire anyway).
+        if (this.leasing) void this.services.engine.releaseLeases(this.state.program, this.state.task, settings().person).catch(() => undefined);
     }
 }
