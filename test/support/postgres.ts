@@ -79,9 +79,18 @@ export async function startCluster(): Promise<PgCluster> {
         else execFileSync(command[0], command.slice(1), { stdio: 'pipe' });
     };
     run('initdb', ['-D', data, '-U', 'dprog', '--auth-local=trust', '--auth-host=scram-sha-256', `--pwfile=${pwfile}`, '-E', 'UTF8', '--no-sync']);
-    const port = await freePort();
+    let port = 0;
     const start = () => run('pg_ctl', ['-D', data, '-w', '-l', join(dir, 'log'), '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`, 'start']);
-    start();
+    // Another cluster (a test file running beside this one) may take the free port first: try another.
+    for (let attempt = 1; ; attempt++) {
+        port = await freePort();
+        try {
+            start();
+            break;
+        } catch (error) {
+            if (attempt >= 3) throw error;
+        }
+    }
     const env = { ...process.env, PGPASSWORD: PASSWORD };
     return {
         port,
