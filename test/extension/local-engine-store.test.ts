@@ -42,6 +42,20 @@ describe('a second window on a busy embedded store', () => {
             await engine.dispose();
         }
     });
+
+    it('lets the lock go once nobody labeled for a while (an orphaned window holds it no longer)', async () => {
+        const store = join(dir, 'idle.sqlite');
+        const engine = new LocalEngine({ cliPath: '/nonexistent', storePathFor: () => store, log: () => undefined, idleReleaseMs: 200 });
+        const other = engineFor(store);
+        try {
+            await engine.addLabel(program, { id: 'first', task: 't', item: 'i', labeler: 'crowd', labelerKind: 'human', value: 1 });
+            expect(await other.prepareToLabel(program)).toMatchObject({ writable: false });
+            await new Promise((resolve) => setTimeout(resolve, 1500));
+            expect(await other.prepareToLabel(program)).toEqual({ writable: true });
+        } finally {
+            await Promise.all([engine.dispose(), other.dispose()]);
+        }
+    });
 });
 
 describe.skipIf(skipWithoutPostgres())('two windows on a PostgreSQL store', () => {

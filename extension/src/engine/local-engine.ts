@@ -20,6 +20,8 @@ export interface LocalEngineOptions {
     storePathFor: (program: string) => string;
     /** The PostgreSQL password kept in VS Code's SecretStorage for a store URL, if any. */
     passwordFor?: (store: string) => Promise<string | undefined>;
+    /** An embedded store without a label for this long is closed, releasing its lock (ms). Default 5 minutes. */
+    idleReleaseMs?: number;
     log: Log;
 }
 
@@ -34,12 +36,15 @@ function storeModule(): Pick<ReturnType<typeof deferred>, 'openStore' | 'parseSt
     return deferred();
 }
 
+const IDLE_RELEASE_MS = 5 * 60 * 1000;
+
 const isUrl = (store: string): boolean => /^[A-Za-z][A-Za-z0-9+.-]+:\/\//.test(store);
 
 export class LocalEngine implements DprogEngine {
     private readonly cli: CliRunner;
     private readonly stores = new Map<string, Promise<Store>>();
     private readonly plans = new Map<string, LabelingPlan>();
+    private readonly idleTimers = new Map<string, NodeJS.Timeout>();
     /** The SecretStorage password of the last PostgreSQL store opened, handed to the CLI as PGPASSWORD. */
     private storePassword: string | undefined;
 
@@ -114,7 +119,24 @@ export class LocalEngine implements DprogEngine {
 
     async addLabel(program: string, label: NewLabel): Promise<Label> {
         const store = await this.store(program);
-        return store.addLabel(label);
+        const added = await store.addLabel(label);
+        this.releaseWhenIdle(this.options.storePathFor(program));
+        return added;
+    }
+
+    /**
+     * An embedded store nobody labeled in for a while is closed, so its lock goes to whoever needs
+     * it — also when this window's connection is gone but its extension host lives on.
+     */
+    private releaseWhenIdle(storePath: string): void {
+        if (isUrl(storePath)) return;
+        clearTimeout(this.idleTimers.get(storePath));
+        const timer = setTimeout(() => {
+            this.idleTimers.delete(storePath);
+            void this.withoutStore(storePath, async () => undefined);
+        }, this.options.idleReleaseMs ?? IDLE_RELEASE_MS);
+        timer.unref?.();
+        this.idleTimers.set(storePath, timer);
     }
 
     /**
@@ -124,6 +146,7 @@ export class LocalEngine implements DprogEngine {
     async prepareToLabel(program: string): Promise<WriteAccess> {
         try {
             await this.store(program);
+            this.releaseWhenIdle(this.options.storePathFor(program));
             return { writable: true };
         } catch (error) {
             if (!(error instanceof storeModule().StoreLockedError)) throw error;
@@ -208,6 +231,8 @@ export class LocalEngine implements DprogEngine {
     }
 
     async dispose(): Promise<void> {
+        for (const timer of this.idleTimers.values()) clearTimeout(timer);
+        this.idleTimers.clear();
         const open = [...this.stores.values()];
         this.stores.clear();
         await Promise.allSettled(open.map(async (s) => (await s).close()));
