@@ -9,7 +9,7 @@ import { DataError } from '../../engine/src/data/errors.js';
 import { PlanFormatError, validatePlan } from '../../engine/src/plan/serialize.js';
 import type { LabelingPlan, PlanTask } from '../../engine/src/plan/types.js';
 import type { TaskType } from '../../engine/src/store/formats/index.js';
-import type { LabelStore } from '../../engine/src/store/index.js';
+import { EmbeddedStore, type Store } from '../../engine/src/store/index.js';
 import type { JsonValue } from '../../engine/src/store/types.js';
 import { compileProgramFile } from './compiled-program.js';
 import { ProgramError } from './errors.js';
@@ -34,11 +34,13 @@ async function fromProgram(file: string, task: string): Promise<LabelTask> {
     return { type: { output: planTask.output, classes: planTask.classes }, typeFrom: file, plan, planTask, programFile: file };
 }
 
-/** The most recently recorded plan that declares `task`, if any. */
-function fromStore(store: LabelStore, task: string): LabelTask {
-    const stored = store
+/** The most recently recorded plan that declares `task`, if any (the embedded store lists its programs; on PostgreSQL pass --program). */
+function fromStore(store: Store, task: string): LabelTask {
+    if (!(store instanceof EmbeddedStore)) return {};
+    const inner = store.inner;
+    const stored = inner
         .planPrograms()
-        .map((program) => store.getPlan(program)!)
+        .map((program) => inner.getPlan(program)!)
         .sort((a, b) => (a.compiledAt ?? '').localeCompare(b.compiledAt ?? ''))
         .reverse();
     for (const entry of stored) {
@@ -59,7 +61,7 @@ function fromStore(store: LabelStore, task: string): LabelTask {
  * The task from `program`, else from the store. `lenient` (exports, where the type only adds to the
  * files): a program with errors or without the task falls back to the store, saying why in `problem`.
  */
-export async function labelTask(store: LabelStore, task: string, program: string | undefined, lenient = false): Promise<LabelTask & { problem?: string }> {
+export async function labelTask(store: Store, task: string, program: string | undefined, lenient = false): Promise<LabelTask & { problem?: string }> {
     if (!program) return fromStore(store, task);
     try {
         return await fromProgram(program, task);

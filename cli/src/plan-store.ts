@@ -3,28 +3,34 @@
  * cannot be opened (damaged, locked, from a newer dprog) is reported with the store's own message
  * and left untouched.
  */
-import { LabelStore, StoreError } from '../../engine/src/store/index.js';
+import { EmbeddedStore, type Store, type StoreLocation } from '../../engine/src/store/index.js';
 import type { JsonValue, StoredPlan } from '../../engine/src/store/types.js';
+import { applyMigration, migrationRun, type AppliedMigration } from '../../engine/src/migration/apply-migration.js';
+import type { Migration } from '../../engine/src/plan/migration.js';
 import { PlanFormatError, validatePlan } from '../../engine/src/plan/serialize.js';
 import type { LabelingPlan } from '../../engine/src/plan/types.js';
-import { AstUtils } from 'langium';
-import type { DprogFile } from '../../language-server/src/generated/ast.js';
-import type { PreviousMembersProvider } from '../../language-server/src/validation/previous-versions.js';
 import { UsageError } from './errors.js';
+import { openAnyStoreAt } from './store-option.js';
 
 /** Opens the store for writing, turning store errors into usage errors (exit 2) with their message. */
-export async function openStore(path: string): Promise<LabelStore> {
+export async function openStore(location: StoreLocation): Promise<Store> {
     try {
-        return await LabelStore.open(path);
+        return await openAnyStoreAt(location, false);
     } catch (error) {
-        if (error instanceof StoreError) throw new UsageError(error.message);
-        throw new UsageError(`${path}: cannot open the label store: ${(error as Error).message}`);
+        if (error instanceof UsageError || !(error instanceof Error)) throw error;
+        throw new UsageError(`${location.backend === 'sqljs' ? location.path : location.display}: cannot open the label store: ${error.message}`);
     }
 }
 
+/** The embedded store behind `store` (the plan executor reads it synchronously). */
+export function embedded(store: Store): EmbeddedStore {
+    if (store instanceof EmbeddedStore) return store;
+    throw new UsageError(`${store.location}: this command runs on the embedded store only for now.`);
+}
+
 /** The last compiled plan of a program in the store, or undefined (with why, when one is there but unusable). */
-export function previousPlan(store: LabelStore, program: string): { plan?: LabelingPlan; problem?: string } {
-    const stored = store.getPlan(program);
+export async function previousPlan(store: Store, program: string): Promise<{ plan?: LabelingPlan; problem?: string }> {
+    const stored = await store.getPlan(program);
     if (!stored) return {};
     try {
         return { plan: validatePlan(stored.plan) };
@@ -34,48 +40,50 @@ export function previousPlan(store: LabelStore, program: string): { plan?: Label
     }
 }
 
+function readPlan(stored: StoredPlan | undefined, program: string): { plan?: LabelingPlan; problem?: string } {
+    if (!stored) return {};
+    try {
+        return { plan: validatePlan(stored.plan) };
+    } catch (error) {
+        const why = error instanceof PlanFormatError ? error.message : String(error);
+        return { problem: `the stored plan of ${program} version ${stored.version} is not a dprog.plan/v1 plan (${why}); no migration is reported.` };
+    }
+}
+
+/** How far below a recompiled version to look for the version before it, when no applied migration names it. */
+const VERSIONS_BACK = 50;
+
 /**
  * The plan a new compile migrates from: the last recorded version other than `plan`'s own, so
- * compiling a version again compares with the version before it (and finds its migration applied).
+ * compiling a version again compares with the version before it (and finds its migration applied):
+ * the version its applied migration came from, else the nearest lower recorded version.
  * `sameVersion` is the stored plan of `plan`'s own version, when there is one.
  */
-export function migrationBase(store: LabelStore, plan: LabelingPlan): { plan?: LabelingPlan; sameVersion?: LabelingPlan; problem?: string } {
-    const versions = store.planVersions(plan.program);
-    const own = versions.filter((v) => v.version === String(plan.version)).at(-1);
-    const other = versions.filter((v) => v.version !== String(plan.version)).at(-1);
-    const read = (stored: StoredPlan | undefined): { plan?: LabelingPlan; problem?: string } => {
-        if (!stored) return {};
-        try {
-            return { plan: validatePlan(stored.plan) };
-        } catch (error) {
-            const why = error instanceof PlanFormatError ? error.message : String(error);
-            return { problem: `the stored plan of ${plan.program} version ${stored.version} is not a dprog.plan/v1 plan (${why}); no migration is reported.` };
+export async function migrationBase(store: Store, plan: LabelingPlan): Promise<{ plan?: LabelingPlan; sameVersion?: LabelingPlan; problem?: string }> {
+    const own = String(plan.version);
+    const latest = await store.getPlan(plan.program);
+    let base = latest && latest.version !== own ? latest : undefined;
+    if (!base && latest) {
+        const appliedFrom = (await store.stageStates({ run: migrationRun(plan.program), stage: 'applied' })).map((s) => s.item.split('->')).filter(([, to]) => to === own).map(([from]) => from);
+        const lower = Array.from({ length: Math.min(VERSIONS_BACK, Math.max(0, plan.version)) }, (_, i) => String(plan.version - 1 - i));
+        for (const version of [...appliedFrom.reverse(), ...lower]) {
+            base = await store.getPlan(plan.program, version);
+            if (base) break;
         }
-    };
-    const base = read(other);
-    return { plan: base.plan, problem: base.problem, sameVersion: read(own).plan };
+    }
+    const read = readPlan(base, plan.program);
+    return { ...read, sameVersion: readPlan(await store.getPlan(plan.program, own), plan.program).plan };
 }
 
-/**
- * The checker's view of the previous version (language.md §10): a label set's members in the plan
- * a compile of this program would migrate from, so a `from` naming an unknown member is an error
- * at its place in the file.
- */
-export function previousMembers(store: LabelStore): PreviousMembersProvider {
-    return (labelSet) => {
-        const header = AstUtils.getDocument(labelSet).parseResult.value.$type === 'DprogFile' ? (AstUtils.getDocument(labelSet).parseResult.value as DprogFile).header : undefined;
-        if (!header || header.version === undefined) return undefined;
-        const base = store.planVersions(header.name).filter((p) => p.version !== String(header.version)).at(-1);
-        if (!base) return undefined;
-        try {
-            return validatePlan(base.plan).labelSets.find((l) => l.name === labelSet.name)?.members.map((m) => m.name);
-        } catch {
-            return undefined;
-        }
-    };
+/** Applies a migration to the stored labels (once); the embedded store only for now, with a note otherwise. */
+export async function applyStoredMigration(store: Store, migration: Migration): Promise<{ applied?: AppliedMigration; note?: string }> {
+    if (!(store instanceof EmbeddedStore)) {
+        return { note: `${store.location}: the migration is recorded, but labels on ${store.backend} are not migrated by this version of dprog.` };
+    }
+    return { applied: await applyMigration(store.inner, migration) };
 }
 
-export async function savePlan(store: LabelStore, plan: LabelingPlan): Promise<void> {
+export async function savePlan(store: Store, plan: LabelingPlan): Promise<void> {
     await store.savePlan({
         program: plan.program,
         version: String(plan.version),

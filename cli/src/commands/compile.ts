@@ -8,10 +8,10 @@ import { ExitCode, UsageError } from '../errors.js';
 import { compileProgramFile } from '../compiled-program.js';
 import { printError, printJson, printLine } from '../output.js';
 import { appliedSummary, migrationSummary, planSummary } from '../plan-summary.js';
-import { migrationBase, openStore, previousMembers, savePlan } from '../plan-store.js';
-import { applyMigration, type AppliedMigration } from '../../../engine/src/migration/apply-migration.js';
-import { formatDiagnostic, type CliDiagnostic } from '../program.js';
-import type { LabelingPlan } from '../../../engine/src/plan/types.js';
+import { applyStoredMigration, migrationBase, openStore, savePlan } from '../plan-store.js';
+import type { AppliedMigration } from '../../../engine/src/migration/apply-migration.js';
+import { storeLocationFor } from '../store-option.js';
+import { formatDiagnostic } from '../program.js';
 
 interface CompileOptions {
     out?: string;
@@ -34,29 +34,27 @@ export const registerCompile: RegisterCommand = (program, setExitCode) => {
         .option('--store <db>', 'record the plan in this label store and report the migration from the last recorded version')
         .option('--json', 'print the plan as JSON')
         .action(async (file: string, options: CompileOptions) => {
-            // The store is opened before anything is written, so a bad store leaves everything as it was;
-            // the checker reads the previous version from it (a `from` naming an unknown member is an error in place).
-            const store = options.store ? await openStore(options.store) : undefined;
+            const { plan, diagnostics } = await compileProgramFile(file);
+            if (!plan) {
+                const errors = diagnostics.filter((d) => d.severity === 'error');
+                if (options.json) {
+                    printJson({ diagnostics: errors.map(({ file: f, line, column, severity, code, message }) => ({ file: f, line, column, severity, code, message })) });
+                } else {
+                    for (const d of errors) printLine(formatDiagnostic(d));
+                    printLine(`${errors.length} error(s): no plan was written.`);
+                }
+                setExitCode(ExitCode.programError);
+                return;
+            }
+
+            // The store is opened before anything is written, so a bad store leaves everything as it was.
+            const store = options.store ? await openStore(storeLocationFor(undefined, options.store)) : undefined;
             let migration: Migration | undefined;
             let applied: AppliedMigration | undefined;
             const notes: string[] = [];
-            let plan: LabelingPlan | undefined;
-            let diagnostics: CliDiagnostic[];
             try {
-                ({ plan, diagnostics } = await compileProgramFile(file, store ? previousMembers(store) : undefined));
-                if (!plan) {
-                    const errors = diagnostics.filter((d) => d.severity === 'error');
-                    if (options.json) {
-                        printJson({ diagnostics: errors.map(({ file: f, line, column, severity, code, message }) => ({ file: f, line, column, severity, code, message })) });
-                    } else {
-                        for (const d of errors) printLine(formatDiagnostic(d));
-                        printLine(`${errors.length} error(s): no plan was written.`);
-                    }
-                    setExitCode(ExitCode.programError);
-                    return;
-                }
                 if (store) {
-                    const previous = migrationBase(store, plan);
+                    const previous = await migrationBase(store, plan);
                     if (previous.problem) notes.push(previous.problem);
                     if (previous.plan) migration = diffPlans(previous.plan, plan);
                     if (previous.sameVersion && previous.sameVersion.hash !== plan.hash) {
@@ -78,7 +76,11 @@ export const registerCompile: RegisterCommand = (program, setExitCode) => {
                 if (store) {
                     await savePlan(store, plan);
                     // The stored labels follow the migration, once (a recompile finds it applied).
-                    if (migration) applied = await applyMigration(store, migration);
+                    if (migration) {
+                        const result = await applyStoredMigration(store, migration);
+                        applied = result.applied;
+                        if (result.note) notes.push(result.note);
+                    }
                 }
             } finally {
                 await store?.close();

@@ -4,8 +4,8 @@
  */
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join, relative } from 'node:path';
-import type { LabelStore } from '../label-store.js';
-import type { JsonValue, Label, LabelerKind } from '../types.js';
+import type { Store } from '../store.js';
+import type { JsonValue, Label, LabelerKind, LabelQuery } from '../types.js';
 import { checkLabels } from './check-labels.js';
 import { cocoFormat } from './coco.js';
 import { csvFormat } from './csv.js';
@@ -52,7 +52,7 @@ export interface ExportRequest {
 }
 
 /** The files of an export (not yet written). */
-export function exportLabels(store: LabelStore, request: ExportRequest): { labels: number; files: ExportedFile[] } {
+export function exportLabels(store: { labels(query: LabelQuery): Label[] }, request: ExportRequest): { labels: number; files: ExportedFile[] } {
     const format = formatNamed(request.format);
     const labels: Label[] = store.labels({ task: request.task, labeler: request.labeler, includeSuperseded: request.history === true });
     const images = request.images;
@@ -114,7 +114,7 @@ export interface ImportResult {
  * their ids; records without one (files from other tools) get an id derived from their content, so
  * re-importing a file is harmless.
  */
-export async function importLabels(store: LabelStore, request: ImportRequest): Promise<ImportResult> {
+export async function importLabels(store: Pick<Store, 'addLabelsCounted'>, request: ImportRequest): Promise<ImportResult> {
     const format = formatNamed(request.format);
     const imageSize: ImageSizeOf | undefined = request.images ? imageSizesIn(request.images) : undefined;
     const resolveItem = request.images
@@ -125,8 +125,7 @@ export async function importLabels(store: LabelStore, request: ImportRequest): P
         : undefined;
     const read = format.import(request.source, { task: request.task, labeler: request.labeler, labelerKind: request.labelerKind, imageSize, resolveItem, type: request.type });
     const { labels, rejected } = checkLabels(read, request.type, request.isItem);
-    const before = store.countLabels({ task: request.task, includeSuperseded: true });
-    await store.addLabels(labels);
-    const added = store.countLabels({ task: request.task, includeSuperseded: true }) - before;
+    // Counted by the store itself: other writers may add to the task meanwhile.
+    const { added } = await store.addLabelsCounted(labels);
     return { read: read.labels.length + read.rejected.length, added, alreadyStored: labels.length - added, rejected, typeChecked: request.type !== undefined };
 }
