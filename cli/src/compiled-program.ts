@@ -3,15 +3,14 @@ import { readFileSync } from 'node:fs';
 import { PlanFormatError, parsePlan } from '../../engine/src/plan/serialize.js';
 import type { LabelingPlan } from '../../engine/src/plan/types.js';
 import { compileDocument } from '../../language-server/src/compiler/compile-document.js';
-import type { PreviousMembersProvider } from '../../language-server/src/validation/previous-versions.js';
 import { UsageError } from './errors.js';
 import { hasErrors, loadProgram, type CliDiagnostic } from './program.js';
 
 export type CompileOutcome = { plan: LabelingPlan; diagnostics: CliDiagnostic[] } | { plan?: undefined; diagnostics: CliDiagnostic[] };
 
 /** Loads, checks and compiles a .dprog file; no plan when the program has errors. */
-export async function compileProgramFile(file: string, previous?: PreviousMembersProvider): Promise<CompileOutcome> {
-    const { services, documents, diagnostics } = await loadProgram([file], previous);
+export async function compileProgramFile(file: string): Promise<CompileOutcome> {
+    const { services, documents, diagnostics } = await loadProgram([file]);
     if (hasErrors(diagnostics)) {
         return { diagnostics };
     }

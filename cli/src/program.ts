@@ -4,7 +4,6 @@ import * as path from 'node:path';
 import type { LangiumDocument } from 'langium';
 import { NodeFileSystem } from 'langium/node';
 import { createDprogServices, type DprogServices } from '../../language-server/src/dprog-module.js';
-import type { PreviousMembersProvider } from '../../language-server/src/validation/previous-versions.js';
 import type { DprogFile } from '../../language-server/src/generated/ast.js';
 import { loadProgramFiles } from '../../language-server/src/workspace/load.js';
 import { UsageError } from './errors.js';
@@ -33,8 +32,7 @@ export interface LoadedProgram {
 
 const SEVERITIES: Severity[] = ['error', 'error', 'warning', 'info', 'hint'];
 
-/** Loads and checks program files; `previous` tells the checker a label set's members in the previous version (`from`). */
-export async function loadProgram(files: string[], previous?: PreviousMembersProvider): Promise<LoadedProgram> {
+export async function loadProgram(files: string[]): Promise<LoadedProgram> {
     for (const file of files) {
         if (!existsSync(file)) {
             throw new UsageError(`${file}: no such file.`);
@@ -44,7 +42,6 @@ export async function loadProgram(files: string[], previous?: PreviousMembersPro
         }
     }
     const { shared, Dprog } = createDprogServices(NodeFileSystem);
-    if (previous) Dprog.validation.PreviousVersions.setProvider(previous);
     const documents = (await loadProgramFiles(shared, files)) as Array<LangiumDocument<DprogFile>>;
     const diagnostics: CliDiagnostic[] = [];
     for (const document of shared.workspace.LangiumDocuments.all) {
