@@ -44,10 +44,10 @@ export function activate(context: vscode.ExtensionContext): void {
             return t && t.planned !== null ? Math.max(0, t.planned - t.done) : undefined;
         },
     });
+    for (const command of registerCommands(shared)) context.subscriptions.push(command);
     context.subscriptions.push(
         log,
         onDidChangeProgress,
-        ...registerCommands(shared),
         vscode.languages.registerCodeLensProvider({ language: 'dprog' }, codeLens),
         new StatusBar(shared, () => codeLens.refresh()),
         // Panel code loads on first use (here: when VS Code restores a panel after a reload).

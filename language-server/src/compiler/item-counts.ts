@@ -15,7 +15,7 @@ export function countDatasetItems(dataset: Pick<Dataset, 'format' | 'path'>, pro
             // A folder that does not exist yet means "no data yet" (unknown), not "no items".
             const parts = dataset.path.split('/');
             const firstPattern = parts.findIndex((part) => /[*?[\]{}]/.test(part));
-            const folder = path.resolve(programDir, ...parts.slice(0, firstPattern < 0 ? parts.length - 1 : firstPattern));
+            const folder = path.resolve(programDir, parts.slice(0, firstPattern < 0 ? parts.length - 1 : firstPattern).join('/'));
             if (!existsSync(folder)) {
                 return null;
             }

@@ -50,7 +50,7 @@ export async function loadProgramFiles(shared: LangiumSharedServices, files: str
             document = await documents.getOrCreateDocument(uri);
         }
         all.push(document);
-        queue.push(...importedUris(document));
+        for (const uri of importedUris(document)) queue.push(uri);
     }
     await shared.workspace.DocumentBuilder.build(all, { validation: true });
     return requested.map((uri) => documents.getDocument(uri)!);

@@ -95,14 +95,17 @@ export const cocoFormat: LabelFormat = {
             if (!Array.isArray(a.bbox) || a.bbox.length !== 4 || !a.bbox.every(Number.isFinite)) throw new FormatError(`annotation ${a.id ?? index + 1}: bbox must be [x, y, width, height]`, source);
             const [x, y, width, height] = a.bbox;
             const box: BoxValue & { labelId?: string } = { x, y, width, height, label: name, ...(typeof a.score === 'number' ? { score: a.score } : {}), labelId: a.dprog_label };
-            boxesByImage.set(a.image_id, [...(boxesByImage.get(a.image_id) ?? []), box]);
+            const boxes = boxesByImage.get(a.image_id);
+            if (boxes) boxes.push(box);
+            else boxesByImage.set(a.image_id, [box]);
         });
         const labels: NewLabel[] = [];
         for (const image of document.images) {
             const boxes = boxesByImage.get(image.id) ?? [];
             const owners = image.dprog_labels ?? [{ id: '', labeler: options.labeler ?? 'import', labeler_kind: options.labelerKind ?? 'human', created_at: '' }];
+            const byOwner = image.dprog_labels === undefined ? undefined : groupByLabel(boxes);
             for (const owner of owners) {
-                const mine = boxes.filter((box) => image.dprog_labels === undefined || box.labelId === owner.id).map(({ labelId: _id, ...box }) => boxValue(box));
+                const mine = (byOwner ? (byOwner.get(owner.id) ?? []) : boxes).map(({ labelId: _id, ...box }) => boxValue(box));
                 const value: JsonValue = owner.single && mine.length === 1 ? mine[0] : mine;
                 const label: NewLabel = { task: options.task, item: image.file_name, labeler: owner.labeler, labelerKind: owner.labeler_kind, value };
                 if (owner.id) label.id = owner.id;
@@ -116,3 +119,14 @@ export const cocoFormat: LabelFormat = {
         return labels;
     },
 };
+
+/** An image's boxes by the dprog label they belong to, in one pass. */
+function groupByLabel<B extends { labelId?: string }>(boxes: readonly B[]): Map<string | undefined, B[]> {
+    const groups = new Map<string | undefined, B[]>();
+    for (const box of boxes) {
+        const group = groups.get(box.labelId);
+        if (group) group.push(box);
+        else groups.set(box.labelId, [box]);
+    }
+    return groups;
+}
