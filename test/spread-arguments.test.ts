@@ -60,8 +60,8 @@ export function unboundedSpreads(file: string, text: string): string[] {
     const report = (node: ts.Node) => found.push(`${file}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}: ${node.getText().split('\n')[0].slice(0, 100)}`);
     const visit = (node: ts.Node): void => {
         if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
-            const spreads = (node.arguments ?? []).filter(ts.isSpreadElement);
-            if (spreads.some((s) => !allowedSpread(s)) || (ts.isCallExpression(node) && isUnboundedApply(node))) report(node);
+            const unbounded = (node.arguments ?? []).some((a) => ts.isSpreadElement(a) && !allowedSpread(a));
+            if (unbounded || (ts.isCallExpression(node) && isUnboundedApply(node))) report(node);
         }
         ts.forEachChild(node, visit);
     };
