@@ -27,7 +27,11 @@ export function regularFileProblem(path: string, what = 'file'): string | undefi
     } catch (error) {
         return `${path}: cannot read the ${what} (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
     }
-    return stats.isFile() ? undefined : `${path} is ${describeFileKind(stats)}, not a regular file; a ${what} must be a regular file`;
+    return stats.isFile() ? undefined : notRegular(path, stats, what);
+}
+
+function notRegular(path: string, stats: Stats, what: string): string {
+    return `${path} is ${describeFileKind(stats)}, not a regular file; the ${what} must be a regular file`;
 }
 
 /** Opens a regular file for reading; anything else is a DataError naming the path. */
@@ -41,7 +45,7 @@ export function openRegularFile(path: string, what = 'file'): number {
     const stats = fstatSync(fd);
     if (!stats.isFile()) {
         closeSync(fd);
-        throw new DataError(`${path} is ${describeFileKind(stats)}, not a regular file; a ${what} must be a regular file`, path);
+        throw new DataError(notRegular(path, stats, what), path);
     }
     return fd;
 }

@@ -4,6 +4,7 @@
  * program may be written before its data arrives.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { regularFileProblem } from '../../../engine/src/data/regular-file.js';
 import * as path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { globSync } from 'tinyglobby';
@@ -22,7 +23,8 @@ export function countDatasetItems(dataset: Pick<Dataset, 'format' | 'path'>, pro
             return globSync(dataset.path, { cwd: programDir, onlyFiles: true }).length;
         }
         const file = path.resolve(programDir, dataset.path);
-        if (!existsSync(file)) {
+        // Unknown unless a regular file: a FIFO or device (/dev/zero) would hang or never end.
+        if (regularFileProblem(file) !== undefined) {
             return null;
         }
         const text = readFileSync(file, 'utf8');
