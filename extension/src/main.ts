@@ -29,6 +29,8 @@ export function activate(context: vscode.ExtensionContext): void {
         cliPath: vscode.Uri.joinPath(context.extensionUri, 'out', 'cli', 'main.cjs').fsPath,
         storePathFor,
         log: (line) => log.info(line),
+        // Every CLI spawn is gated by workspace trust, whichever command asks.
+        mayRun: () => vscode.workspace.isTrusted,
     });
     const onDidChangeProgress = new vscode.EventEmitter<string>();
     services = { context, engine, log, metrics, onDidChangeProgress, progress: new Map() };
@@ -36,7 +38,8 @@ export function activate(context: vscode.ExtensionContext): void {
 
     const codeLens = new DprogCodeLensProvider({
         learnTasks: (program) => {
-            const plan = engine.cachedPlan(program);
+            // No plan file is read in an untrusted workspace.
+            const plan = vscode.workspace.isTrusted ? engine.cachedPlan(program) : undefined;
             return plan ? new Set(plan.learn.map((l) => l.task)) : undefined;
         },
         left: (program, task) => {

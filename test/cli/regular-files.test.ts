@@ -81,6 +81,17 @@ describe('datasets', () => {
         expect(csv.json.error!.message).toMatch(/bad\.csv:\d+: invalid CSV/);
     });
 
+    test('an error never quotes the file: /etc/passwd as a JSONL dataset', () => {
+        writeFileSync(path.join(dir, 'secret.jsonl'), 'root:x:0:0:root:/root:/bin/bash\n');
+        writeFileSync(path.join(dir, 'secret.dprog'), program('secret.jsonl'));
+        const { code, json } = dprog('run', 'secret.dprog', '--store', 'secret.sqlite');
+        expect(code).toBe(1);
+        expect(json.error!.message).toBe(`${path.join(dir, 'secret.jsonl')}:1: invalid JSON; each line must be one JSON object`);
+        writeFileSync(path.join(dir, 'number.jsonl'), '"root:x:0:0"\n');
+        writeFileSync(path.join(dir, 'number.dprog'), program('number.jsonl'));
+        expect(dprog('run', 'number.dprog', '--store', 'number.sqlite').json.error!.message).toBe(`${path.join(dir, 'number.jsonl')}:1: expected a JSON object on each line, found a string`);
+    });
+
     test('an empty key names the file and the line', () => {
         writeFileSync(path.join(dir, 'keys.jsonl'), '{"id": "k1", "text": "fine"}\n{"id": "", "text": "no key"}\n');
         writeFileSync(path.join(dir, 'keys.dprog'), program('keys.jsonl'));

@@ -61,7 +61,8 @@ export function decodeUtf8(bytes: Buffer, file: string, line: number): string {
     try {
         return utf8.decode(bytes);
     } catch (error) {
-        if (error instanceof RangeError) {
+        // Node's decoder reports a result too long for a string like bad bytes; the length tells them apart.
+        if (error instanceof RangeError || bytes.length > constants.MAX_STRING_LENGTH) {
             throw new DataError(
                 `${file}:${line}: the line is ${(bytes.length / 2 ** 20).toFixed(0)} MB, longer than the longest text Node.js can hold (${(constants.MAX_STRING_LENGTH / 2 ** 20).toFixed(0)} MB); write one record per line`,
                 file,
@@ -85,11 +86,21 @@ export function* readJsonl(file: string): Generator<JsonlRecord> {
         try {
             value = JSON.parse(text);
         } catch (error) {
-            throw new DataError(`${file}:${line}: invalid JSON (${(error as Error).message}); each line must be one JSON object`, file, line);
+            throw new DataError(`${file}:${line}: invalid JSON${jsonErrorColumn(error)}; each line must be one JSON object`, file, line);
         }
         if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-            throw new DataError(`${file}:${line}: expected a JSON object on each line, found ${Array.isArray(value) ? 'an array' : JSON.stringify(value)}`, file, line);
+            throw new DataError(`${file}:${line}: expected a JSON object on each line, found ${Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`}`, file, line);
         }
         yield { line, value: value as Record<string, unknown> };
     }
+}
+
+/**
+ * Where JSON.parse failed, as " at column N" (or nothing). Its own message quotes the text
+ * ("Unexpected token 'r', \"root:x:0:0:\"... is not valid JSON"), and an error must never show a
+ * file's contents: the path in a program may name a file nobody meant to share.
+ */
+function jsonErrorColumn(error: unknown): string {
+    const position = /at position (\d+)/.exec((error as Error).message ?? '');
+    return position ? ` at column ${Number(position[1]) + 1}` : '';
 }

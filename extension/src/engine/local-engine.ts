@@ -19,6 +19,8 @@ export interface LocalEngineOptions {
     /** The label store of a program (the `dprog.storePath` setting, else `.dprog/labels.sqlite` beside it). */
     storePathFor: (program: string) => string;
     log: Log;
+    /** Whether the CLI may be spawned (false in an untrusted workspace); default: always. */
+    mayRun?: () => boolean;
 }
 
 /** Where Compile writes a program's plan: `.dprog/plans/<file>.plan.json` beside the program. */
@@ -37,7 +39,7 @@ export class LocalEngine implements DprogEngine {
     private readonly plans = new Map<string, LabelingPlan>();
 
     constructor(private readonly options: LocalEngineOptions) {
-        this.cli = new CliRunner(options.cliPath, options.log);
+        this.cli = new CliRunner(options.cliPath, options.log, options.mayRun);
     }
 
     async compile(program: string, cancel?: Cancellation): Promise<CompileResult> {
