@@ -18,6 +18,7 @@ import { DprogLinker } from './scoping/linker.js';
 import { DprogDocumentValidator } from './validation/linking-diagnostics.js';
 import { PreviousVersions } from './validation/previous-versions.js';
 import { ImportAwareDocumentBuilder } from './validation/import-aware-builder.js';
+import { DprogClientCapabilities } from './lsp/client-capabilities.js';
 
 /** Services dprog adds to Langium's. */
 export type DprogAddedServices = {
@@ -28,11 +29,15 @@ export type DprogAddedServices = {
         /** Where `from` migrations learn the previous version of a label set (set by the compiler). */
         PreviousVersions: PreviousVersions;
     };
+    lsp: {
+        /** What the connected editor can do (snippets, watched files). */
+        ClientCapabilities: DprogClientCapabilities;
+    };
 };
 
 export type DprogServices = LangiumServices & DprogAddedServices;
 
-export const DprogModule: Module<DprogServices, PartialLangiumServices & DprogAddedServices> = {
+export const DprogModule: Module<DprogServices, PartialLangiumServices & Omit<DprogAddedServices, 'lsp'>> = {
     parser: {
         ValueConverter: () => new DprogValueConverter(),
         ParserErrorMessageProvider: () => new DprogParserErrorMessageProvider(),

@@ -14,6 +14,7 @@ import type { Formatter } from 'langium/lsp';
 import type {
     DocumentFormattingParams, DocumentOnTypeFormattingOptions, DocumentRangeFormattingParams, Range, TextEdit,
 } from 'vscode-languageserver';
+import { isNameRule } from '../parser/name-rules.js';
 
 const INDENT = '    ';
 
@@ -254,7 +255,7 @@ function collectClauseStarts(leaves: Leaf[]): Set<CstNode> {
         }
         // Clause keywords owned directly by a block node (`ask`, `cost`, `target`, …).
         const owner = leaf.node.astNode;
-        if (leaf.rule !== 'Name' && CLAUSE_KEYWORDS[owner.$type]?.has(leaf.text) && isAfterOpenBrace(owner, leaf.node)) {
+        if (!isNameRule(leaf.rule) && CLAUSE_KEYWORDS[owner.$type]?.has(leaf.text) && isAfterOpenBrace(owner, leaf.node)) {
             starts.add(leaf.node);
         }
     }

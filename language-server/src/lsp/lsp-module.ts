@@ -11,9 +11,11 @@ import { DprogSemanticTokenProvider } from './semantic-tokens.js';
 import { DprogRenameProvider } from './rename-provider.js';
 import { DprogSignatureHelpProvider } from './signature-help.js';
 import { DprogInlayHintProvider } from './inlay-hints.js';
+import { DprogClientCapabilities } from './client-capabilities.js';
 
-export const DprogLspModule: Module<DprogServices, PartialLangiumServices> = {
+export const DprogLspModule: Module<DprogServices, PartialLangiumServices & Pick<DprogServices, 'lsp'>> = {
     lsp: {
+        ClientCapabilities: (services) => new DprogClientCapabilities(services.shared),
         CompletionProvider: (services) => new DprogCompletionProvider(services),
         HoverProvider: (services) => new DprogHoverProvider(services),
         Formatter: () => new DprogFormatter(),
