@@ -12,6 +12,7 @@ import { DprogRenameProvider } from './rename-provider.js';
 import { DprogSignatureHelpProvider } from './signature-help.js';
 import { DprogInlayHintProvider } from './inlay-hints.js';
 import { DprogClientCapabilities } from './client-capabilities.js';
+import { DprogDocumentSymbolProvider } from './document-symbols.js';
 
 export const DprogLspModule: Module<DprogServices, PartialLangiumServices & Pick<DprogServices, 'lsp'>> = {
     lsp: {
@@ -24,6 +25,7 @@ export const DprogLspModule: Module<DprogServices, PartialLangiumServices & Pick
         RenameProvider: (services) => new DprogRenameProvider(services),
         SignatureHelp: (services) => new DprogSignatureHelpProvider(services),
         InlayHintProvider: (services) => new DprogInlayHintProvider(services),
+        DocumentSymbolProvider: (services) => new DprogDocumentSymbolProvider(services),
     },
 };
 
