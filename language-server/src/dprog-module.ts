@@ -8,6 +8,7 @@ import {
 import { DprogGeneratedModule, DprogGeneratedSharedModule } from './generated/module.js';
 import { DprogValueConverter } from './parser/value-converter.js';
 import { DprogParserErrorMessageProvider } from './parser/error-messages.js';
+import { lazyLangiumParser, lazyLexer } from './parser/lazy-parsers.js';
 import { DprogScopeProvider } from './scoping/scope-provider.js';
 import { DprogScopeComputation } from './scoping/scope-computation.js';
 import { DprogTypeComputer } from './types/type-computer.js';
@@ -19,6 +20,7 @@ import { DprogDocumentValidator } from './validation/linking-diagnostics.js';
 import { PreviousVersions } from './validation/previous-versions.js';
 import { ImportAwareDocumentBuilder } from './validation/import-aware-builder.js';
 import { DprogClientCapabilities } from './lsp/client-capabilities.js';
+import { DprogDocumentUpdateHandler } from './workspace/file-watching.js';
 
 /** Services dprog adds to Langium's. */
 export type DprogAddedServices = {
@@ -39,6 +41,8 @@ export type DprogServices = LangiumServices & DprogAddedServices;
 
 export const DprogModule: Module<DprogServices, PartialLangiumServices & Omit<DprogAddedServices, 'lsp'>> = {
     parser: {
+        LangiumParser: (services) => lazyLangiumParser(services),
+        Lexer: (services) => lazyLexer(services),
         ValueConverter: () => new DprogValueConverter(),
         ParserErrorMessageProvider: () => new DprogParserErrorMessageProvider(),
     },
@@ -57,6 +61,9 @@ export const DprogModule: Module<DprogServices, PartialLangiumServices & Omit<Dp
 };
 
 export const DprogSharedModule: Module<LangiumSharedServices, PartialLangiumSharedServices> = {
+    lsp: {
+        DocumentUpdateHandler: (services) => new DprogDocumentUpdateHandler(services),
+    },
     workspace: {
         WorkspaceManager: (services) => new DprogWorkspaceManager(services),
         DocumentBuilder: (services) => new ImportAwareDocumentBuilder(services),

@@ -78,7 +78,6 @@ export class DprogCompletionProvider extends DefaultCompletionProvider {
         this.client = services.lsp.ClientCapabilities;
         const route = this.grammar.rules.find((rule) => rule.name === 'Route');
         this.routeLabeler = route ? AstUtils.streamAllContents(route).find(GrammarAST.isCrossReference) : undefined;
-        skipErrorMessages(this.completionParser);
     }
 
     // ------------------------------------------------------------------ what to propose
@@ -411,7 +410,7 @@ export function declarationBounds(document: LangiumDocument, offset: number): { 
  * slow … consider caching"). Completion reads only the parser's position, never the message, so
  * its parser throws the same exception without one.
  */
-function skipErrorMessages(parser: unknown): void {
+export function skipErrorMessages(parser: unknown): void {
     interface Recognizer {
         raiseNoAltException(): never;
         SAVE_ERROR(error: Error): Error;

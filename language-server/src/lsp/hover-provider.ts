@@ -13,7 +13,7 @@ import {
     type RulesLabeler, type Task, type DprogFile,
 } from '../generated/ast.js';
 import type { DprogServices } from '../dprog-module.js';
-import { compileDocument } from '../compiler/compile-document.js';
+import type { compileDocument } from '../compiler/compile-document.js';
 import type { LabelingPlan, PlanTask } from '../../../engine/src/plan/types.js';
 import type { DprogTypeComputer } from '../types/type-computer.js';
 import { typeToString } from '../types/type-descriptions.js';
@@ -24,6 +24,8 @@ export class DprogHoverProvider extends AstNodeHoverProvider {
     private readonly services: DprogServices;
     /** The compiled plan per parse of a document, for expected cost and accuracy. */
     private readonly plans = new WeakMap<AstNode, LabelingPlan | undefined>();
+    /** The compiler, loaded on the first hover (the server starts without it). */
+    private compile: typeof compileDocument | undefined;
 
     constructor(services: DprogServices) {
         super(services);
@@ -37,9 +39,9 @@ export class DprogHoverProvider extends AstNodeHoverProvider {
         const root = document.parseResult.value;
         if (!this.plans.has(root)) {
             let plan: LabelingPlan | undefined;
-            if (!(document.diagnostics ?? []).some((d) => d.severity === 1)) {
+            if (this.compile && !(document.diagnostics ?? []).some((d) => d.severity === 1)) {
                 try {
-                    plan = compileDocument(this.services, document, { countItems: false });
+                    plan = this.compile(this.services, document, { countItems: false });
                 } catch {
                     plan = undefined; // hover still shows what the program says
                 }
@@ -50,6 +52,7 @@ export class DprogHoverProvider extends AstNodeHoverProvider {
     }
 
     override async getHoverContent(document: LangiumDocument, params: HoverParams): Promise<Hover | undefined> {
+        this.compile ??= (await import('../compiler/compile-document.js')).compileDocument;
         const root = document.parseResult.value.$cstNode;
         if (root) {
             // `b.label`: the member's type on this receiver, not only the member's declaration.

@@ -2,7 +2,8 @@
 import type { Module } from 'langium';
 import type { LangiumSharedServices, PartialLangiumServices, PartialLangiumSharedServices } from 'langium/lsp';
 import type { DprogServices } from '../dprog-module.js';
-import { DprogCompletionProvider } from './completion-provider.js';
+import { DprogCompletionProvider, skipErrorMessages } from './completion-provider.js';
+import { lazyCompletionParser } from '../parser/lazy-parsers.js';
 import { DprogNodeKindProvider } from './node-kind-provider.js';
 import { DprogHoverProvider } from './hover-provider.js';
 import { DprogFormatter } from './formatter.js';
@@ -15,6 +16,10 @@ import { DprogClientCapabilities } from './client-capabilities.js';
 import { DprogDocumentSymbolProvider } from './document-symbols.js';
 
 export const DprogLspModule: Module<DprogServices, PartialLangiumServices & Pick<DprogServices, 'lsp'>> = {
+    parser: {
+        // Completion's own parser, built on the first completion request (see lazy-parsers.ts).
+        CompletionParser: (services) => lazyCompletionParser(services, skipErrorMessages),
+    },
     lsp: {
         ClientCapabilities: (services) => new DprogClientCapabilities(services.shared),
         CompletionProvider: (services) => new DprogCompletionProvider(services),

@@ -116,7 +116,7 @@ export class ModelChecks {
         }
     }
 
-    private checkFile(model: ModelLabeler, accept: ValidationAcceptor): void {
+    private async checkFile(model: ModelLabeler, accept: ValidationAcceptor): Promise<void> {
         if (!model.path) {
             return;
         }
@@ -124,7 +124,7 @@ export class ModelChecks {
         if (!file) {
             return;
         }
-        const result = onnxSignatureOf(file);
+        const result = await onnxSignatureOf(file);
         if (result.kind === 'missing') {
             accept('warning', `Model file '${model.path}' does not exist (yet); its signature is not checked.`, {
                 node: model, property: 'path', code: ModelIssues.missingFile, data: { code: ModelIssues.missingFile, path: file },
