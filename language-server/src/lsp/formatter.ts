@@ -97,6 +97,8 @@ export class DprogFormatter implements Formatter {
         const open: boolean[] = [];
         const gaps: Gap[] = [];
         let previous: Leaf | undefined;
+        /** The last token that is not a comment (a comma before a comment still separates). */
+        let previousCode: Leaf | undefined;
         let previousEnd = 0;
         for (let i = 0; i < leaves.length; i++) {
             const leaf = leaves[i];
@@ -122,7 +124,7 @@ export class DprogFormatter implements Formatter {
                 gap = open[open.length - 1] ? lineBreak(false) : ' ';
             } else if (clauseStarts.has(leaf.node) && (depth === 0 || open[open.length - 1])) {
                 gap = lineBreak(true);
-            } else if (clauseStarts.has(leaf.node) && previous.text !== ',' && previous.text !== '{') {
+            } else if (clauseStarts.has(leaf.node) && previousCode?.text !== ',' && previousCode?.text !== '{') {
                 gap = ', '; // clauses on one line are separated by commas
             } else if (depth === 0 && newlines > 0 && isDescription(leaf)) {
                 // A description on its own line under a declaration header: a continuation line.
@@ -139,6 +141,7 @@ export class DprogFormatter implements Formatter {
             }
             gaps.push({ leaf, start: previousEnd, gap });
             previous = leaf;
+            previousCode = leaf.comment ? previousCode : leaf;
             previousEnd = leaf.node.end;
         }
         alignColumns(gaps, clauseStarts);
