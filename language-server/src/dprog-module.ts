@@ -7,7 +7,7 @@ import {
 } from 'langium/lsp';
 import { DprogGeneratedModule, DprogGeneratedSharedModule } from './generated/module.js';
 import { DprogValueConverter } from './parser/value-converter.js';
-import { DprogParserErrorMessageProvider } from './parser/error-messages.js';
+import { DprogLexerErrorMessageProvider, DprogParserErrorMessageProvider } from './parser/error-messages.js';
 import { lazyLangiumParser, lazyLexer } from './parser/lazy-parsers.js';
 import { DprogScopeProvider } from './scoping/scope-provider.js';
 import { DprogScopeComputation } from './scoping/scope-computation.js';
@@ -45,6 +45,7 @@ export const DprogModule: Module<DprogServices, PartialLangiumServices & Omit<Dp
         Lexer: (services) => lazyLexer(services),
         ValueConverter: () => new DprogValueConverter(),
         ParserErrorMessageProvider: () => new DprogParserErrorMessageProvider(),
+        LexerErrorMessageProvider: () => new DprogLexerErrorMessageProvider(),
     },
     references: {
         ScopeProvider: (services) => new DprogScopeProvider(services),

@@ -15,6 +15,7 @@ import { ModelChecks } from './models.js';
 import { MonitorChecks } from './monitors.js';
 import { NameChecks } from './names.js';
 import { QualityChecks } from './quality.js';
+import { programHeaderChecks } from './program-header.js';
 import { ruleChecks } from './rules.js';
 import { TaskChecks } from './tasks.js';
 import { UnusedChecks } from './unused.js';
@@ -23,6 +24,7 @@ export function registerValidationChecks(services: DprogServices): void {
     const registry = services.validation.ValidationRegistry;
     registry.register(new NameChecks(services).checks);
     registry.register(new ImportChecks(services).checks);
+    registry.register(programHeaderChecks);
     registry.register(clauseChecks);
     registry.register(datasetChecks);
     registry.register(new LabelSetChecks(services).checks);

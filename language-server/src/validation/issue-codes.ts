@@ -2,6 +2,7 @@
  * Every issue code the checker reports, in one place, for quick fixes and tests to switch on.
  * Codes are stable strings '<area>/<issue>'; each is defined next to its check.
  */
+export { ProgramIssues } from './program-header.js';
 export { NameIssues } from './names.js';
 export { ImportIssues } from './imports.js';
 export { ClauseIssues } from './clauses.js';

@@ -10,7 +10,7 @@ import { typesEqual } from '../types/assignability.js';
 import type { DprogTypeComputer } from '../types/type-computer.js';
 import { typeToString } from '../types/type-descriptions.js';
 import { checkModelInputOn } from './models.js';
-import { datasetOfTask, lineOf, percent } from './util.js';
+import { datasetOfTask, lineOf, foundShare } from './util.js';
 
 export const LearnIssues = {
     /** The model's output type differs from the task's (data: modelOutput, taskOutput). */
@@ -89,7 +89,7 @@ export class LearnChecks {
     private checkSettings(learn: Learn, accept: ValidationAcceptor): void {
         const range = (property: 'diversity' | 'stopAccuracy', value: number | undefined, ok: boolean, wanted: string): void => {
             if (value !== undefined && !ok) {
-                accept('error', `${wanted}; found ${percent(value)}.`, { node: learn, property, code: LearnIssues.valueRange, data: { code: LearnIssues.valueRange } });
+                accept('error', `${wanted}; found ${foundShare(learn, property, value)}`, { node: learn, property, code: LearnIssues.valueRange, data: { code: LearnIssues.valueRange } });
             }
         };
         range('diversity', learn.diversity, learn.diversity !== undefined && learn.diversity >= 0 && learn.diversity <= 1, 'Diversity is a share between 0% and 100%');

@@ -15,7 +15,7 @@ import { closestName } from '../types/closest-name.js';
 import { typeToString, type DprogType } from '../types/type-descriptions.js';
 import { IMAGE_DATASET_MEMBERS } from '../builtins/builtin-library.js';
 import { onnxSignatureOf } from './onnx-signatures.js';
-import { percent, resolveProgramPath } from './util.js';
+import { resolveProgramPath, foundShare } from './util.js';
 
 export const ModelIssues = {
     missingInput: 'model/missing-input',
@@ -70,7 +70,7 @@ export class ModelChecks {
             });
         }
         if (model.accuracy !== undefined && (model.accuracy <= 0 || model.accuracy > 1)) {
-            accept('error', `Accuracy must be above 0% and at most 100%; found ${percent(model.accuracy)}.`, {
+            accept('error', `Accuracy must be above 0% and at most 100%; found ${foundShare(model, 'accuracy', model.accuracy)}`, {
                 node: model, property: 'accuracy', code: ModelIssues.valueRange, data: { code: ModelIssues.valueRange },
             });
         }

@@ -8,7 +8,7 @@ import type { DprogServices } from '../dprog-module.js';
 import { isBoxes, isCategorical } from '../types/assignability.js';
 import type { DprogTypeComputer } from '../types/type-computer.js';
 import { typeToString } from '../types/type-descriptions.js';
-import { percent } from './util.js';
+import { foundShare } from './util.js';
 
 export const QualityIssues = {
     targetRange: 'quality/target-range',
@@ -31,12 +31,12 @@ export class QualityChecks {
 
     private check(quality: Quality, accept: ValidationAcceptor): void {
         if (quality.target !== undefined && !(quality.target > 0 && quality.target < 1)) {
-            accept('error', `The quality target is a share strictly between 0% and 100%; found ${percent(quality.target)}.`, {
+            accept('error', `The quality target is a share strictly between 0% and 100%; found ${foundShare(quality, 'target', quality.target)}`, {
                 node: quality, property: 'target', code: QualityIssues.targetRange, data: { code: QualityIssues.targetRange },
             });
         }
         if (quality.gold !== undefined && !(quality.gold >= 0 && quality.gold < 1)) {
-            accept('error', `The gold share is at least 0% and below 100%; found ${percent(quality.gold)}.`, {
+            accept('error', `The gold share is at least 0% and below 100%; found ${foundShare(quality, 'gold', quality.gold)}`, {
                 node: quality, property: 'gold', code: QualityIssues.goldRange, data: { code: QualityIssues.goldRange },
             });
         }
