@@ -39,6 +39,7 @@ import { SNIPPETS } from './snippets.js';
 import { CompletionProbe, comparedExpression, receiverOf } from './completion-probe.js';
 import { importCompletions, importPathAt } from './import-completion.js';
 import { isNameRule } from '../parser/name-rules.js';
+import { aggregationFits } from '../validation/quality.js';
 import type { DprogClientCapabilities } from './client-capabilities.js';
 
 /** What the text just before the cursor looks like in the contexts completed specially. */
@@ -135,19 +136,14 @@ export class DprogCompletionProvider extends DefaultCompletionProvider {
         return ROUTE_LIST_CONTINUES.test(before) && isRoute(context.node);
     }
 
-    /** `box_consensus` only for box tasks; the voting methods only for choice, choices and bool (language.md §7). */
+    /** The methods the checker accepts for the task's output type (validation/quality.ts). */
     private aggregationFits(context: CompletionContext, method: string): boolean {
         const task = AstUtils.getContainerOfType(context.node, isTask);
         const output = task?.output ? this.typeComputer.typeOf(task.output) : undefined;
         if (!output || output.kind === 'error') {
             return true;
         }
-        const element = output.kind === 'list' ? output.element : output;
-        const isBox = element.kind === 'class' && element.classKind === 'box';
-        if (method === 'box_consensus') {
-            return isBox;
-        }
-        return output.kind === 'bool' || (output.kind === 'class' && (output.classKind === 'choice' || output.classKind === 'choices'));
+        return aggregationFits(method, output);
     }
 
     protected override completionForCrossReference(

@@ -130,11 +130,13 @@ export class DprogHoverProvider extends AstNodeHoverProvider {
 
     private task(task: Task): string {
         const signature = `task ${task.name}(${task.params.map((p) => this.param(p)).join(', ')}) -> ${this.written(task.output)}`;
+        const planned = this.plannedTask(task);
+        const defaultStages = planned?.route.stages.map((stage) => stage.labeler).join(' → ');
         const route = task.route
             ? `${task.route.strategy} ${task.route.labelers.map((l) => l.$refText).join(task.route.strategy === 'cascade' ? ' → ' : ', ')}`
-            : 'none (add `route cascade …` or `route best …`)';
+            : `not written, so the default: a cascade of every eligible labeler (rules, models, then people, cheapest first)${defaultStages !== undefined ? `: ${defaultStages || 'none is eligible'}` : ''}`;
         const quality = task.quality;
-        const qualityParts = quality ? [
+        const qualityParts = planned ? plannedQuality(planned) : quality ? [
             quality.target !== undefined ? `target ${percent(quality.target)}` : undefined,
             quality.aggregate ? `aggregate ${quality.aggregate}` : undefined,
             quality.gold !== undefined ? `gold ${percent(quality.gold)}` : undefined,
@@ -338,4 +340,14 @@ function money(value: number): string {
     }
     const cents = value * 100;
     return `$${Math.abs(cents - Math.round(cents)) < 1e-9 ? value.toFixed(2) : String(Number(value.toPrecision(3)))}`;
+}
+
+/** The quality the plan applies, each value left out marked as the default. */
+function plannedQuality(planned: PlanTask): string[] {
+    const { target, aggregate, gold, maxLabels, defaulted } = planned.quality;
+    const mark = (key: PlanTask['quality']['defaulted'][number], text: string) => (defaulted.includes(key) ? `${text} (default)` : text);
+    return [
+        mark('target', `target ${percent(target)}`), mark('aggregate', `aggregate ${aggregate}`),
+        mark('gold', `gold ${percent(gold)}`), mark('maxLabels', `at most ${maxLabels} labels`),
+    ];
 }
