@@ -81,3 +81,16 @@ describe('rename', () => {
         expect(Object.values(edit?.changes ?? {}).flat().map((e) => e.newText)).toEqual(['classify']);
     });
 });
+
+describe('explicit defaults', () => {
+    test('hover on a task without route shows the default route and the defaulted quality', async () => {
+        const text = `program P\n${HEADER}labeler q: human { cost $0.05 per item }\ntask t(x: d) -> span<L> {\n    ask "Mark it"\n}\n`;
+        const document = await t.parse(text, { documentUri: 'file:///defaults/spans.dprog' });
+        const position = document.textDocument.positionAt(text.indexOf('task t(') + 5);
+        const hover = await t.services.lsp.HoverProvider!.getHoverContent(document, { textDocument: { uri: document.uri.toString() }, position });
+        const markdown = (hover?.contents as { value: string }).value;
+        expect(markdown).toContain('not written, so the default: a cascade of every eligible labeler (rules, models, then people, cheapest first): p → q');
+        expect(markdown).toContain('aggregate majority (default)');
+        expect(diagnosticLines(document).filter((line) => line.includes('unused/labeler'))).toEqual([]);
+    });
+});
