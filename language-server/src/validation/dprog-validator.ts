@@ -17,6 +17,7 @@ import { NameChecks } from './names.js';
 import { QualityChecks } from './quality.js';
 import { programHeaderChecks } from './program-header.js';
 import { ruleChecks } from './rules.js';
+import { ScoreChecks } from './scores.js';
 import { TaskChecks } from './tasks.js';
 import { UnusedChecks } from './unused.js';
 
@@ -35,6 +36,7 @@ export function registerValidationChecks(services: DprogServices): void {
     registry.register(new TaskChecks(services).checks);
     registry.register(new QualityChecks(services).checks);
     registry.register(new FlowChecks(services).checks);
+    registry.register(new ScoreChecks().checks);
     registry.register(new LearnChecks(services).checks);
     registry.register(new MonitorChecks(services).checks);
     registry.register(new UnusedChecks(services).checks);

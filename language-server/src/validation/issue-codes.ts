@@ -15,6 +15,7 @@ export { RuleIssues } from './rules.js';
 export { TaskIssues } from './tasks.js';
 export { QualityIssues } from './quality.js';
 export { FlowIssues } from './flows.js';
+export { ScoreIssues } from './scores.js';
 export { LearnIssues } from './learn.js';
 export { MonitorIssues } from './monitors.js';
 export { UnusedIssues } from './unused.js';
