@@ -4,7 +4,7 @@
  * `test` while learning spends the test set, which is for one final estimate).
  */
 import type { ValidationAcceptor, ValidationChecks } from 'langium';
-import { isLearn, type DprogAstType, type DprogFile, type Learn, type Task } from '../generated/ast.js';
+import { isLearn, isValueTypeExpr, type DprogAstType, type DprogFile, type Learn, type Task } from '../generated/ast.js';
 import type { DprogServices } from '../dprog-module.js';
 import { typesEqual } from '../types/assignability.js';
 import type { DprogTypeComputer } from '../types/type-computer.js';
@@ -64,7 +64,13 @@ export class LearnChecks {
             return;
         }
         const dataset = datasetOfTask(task);
-        if (!dataset) {
+        const takesImage = task.params.some((param) => isValueTypeExpr(param.type) && param.type.name === 'Image');
+        if (!dataset && takesImage) {
+            // A rule of dprog (docs/language-rules.md): crops exist only once a flow's boxes are final.
+            accept('error', `Task '${task.name}' reads an image (such as a crop a flow cuts from boxes), not a dataset's items: active learning chooses among a dataset's items before they are labeled, and crops exist only once their boxes are final. Learn the task over the dataset the flow reads, or declare the crops as an 'images' dataset.`, {
+                node: learn, property: 'task', code: LearnIssues.taskInput, data: { code: LearnIssues.taskInput },
+            });
+        } else if (!dataset) {
             accept('error', `Task '${task.name}' has no dataset input, so there are no items to choose from; learn needs a task like 'classify(e: emails)'.`, {
                 node: learn, property: 'task', code: LearnIssues.taskInput, data: { code: LearnIssues.taskInput },
             });
