@@ -12,7 +12,7 @@ import { deferred } from './load-deferred.js';
 import { LocalEngine } from './engine/local-engine.js';
 import { DprogCodeLensProvider } from './language/code-lens.js';
 import { Metrics } from './metrics.js';
-import { storePathFor, type DprogServices } from './services.js';
+import { passwordKey, storePathFor, type DprogServices } from './services.js';
 import { StatusBar } from './status/status-bar.js';
 
 /** When this module's top level (and every import it needs at activation) finished evaluating. */
@@ -28,6 +28,7 @@ export function activate(context: vscode.ExtensionContext): void {
     const engine = new LocalEngine({
         cliPath: vscode.Uri.joinPath(context.extensionUri, 'out', 'cli', 'main.cjs').fsPath,
         storePathFor,
+        passwordFor: async (store) => context.secrets.get(passwordKey(store)),
         log: (line) => log.info(line),
     });
     const onDidChangeProgress = new vscode.EventEmitter<string>();

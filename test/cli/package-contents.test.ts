@@ -5,12 +5,10 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { expect, test } from 'vitest';
-import { ensureBundles } from '../language-server/stdio-client.js';
 
 const root = path.resolve(__dirname, '../..');
 
 test('the npm package holds the command and its bundles only', () => {
-    ensureBundles();
     const pack = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' });
     expect(pack.status, pack.stderr).toBe(0);
     const files: string[] = (JSON.parse(pack.stdout) as Array<{ files: Array<{ path: string }> }>)[0].files.map((f) => f.path);

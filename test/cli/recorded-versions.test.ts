@@ -8,13 +8,11 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { ensureBundles } from '../language-server/stdio-client.js';
 
 const root = path.resolve(__dirname, '../..');
 let dir: string;
 
 beforeAll(() => {
-    ensureBundles();
     dir = mkdtempSync(path.join(tmpdir(), 'dprog-versions-'));
 });
 

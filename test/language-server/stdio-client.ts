@@ -1,13 +1,11 @@
 /**
  * A language client over stdio for tests: starts the bundled server as an editor does
- * (`node bin/dprog.cjs lsp --stdio`), declares the given client capabilities, and collects what the
- * server publishes and registers.
+ * (`node bin/dprog.cjs lsp --stdio`; the global set-up keeps out/ fresh), declares the given
+ * client capabilities, and collects what the server publishes and registers.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { expect } from 'vitest';
 import {
     createProtocolConnection, ExitNotification, InitializedNotification, InitializeRequest, PublishDiagnosticsNotification,
     RegistrationRequest, ShutdownRequest, StreamMessageReader, StreamMessageWriter,
@@ -15,26 +13,6 @@ import {
 } from 'vscode-languageserver/node.js';
 
 const root = path.resolve(__dirname, '../..');
-
-/** The newest modification time of the sources the bundles are built from. */
-function newestSource(dir: string): number {
-    return readdirSync(dir).reduce((newest, entry) => {
-        const file = path.join(dir, entry);
-        const stat = statSync(file);
-        return Math.max(newest, stat.isDirectory() ? newestSource(file) : stat.mtimeMs);
-    }, 0);
-}
-
-/** Builds the bundles unless they are newer than every source (`npm test` has just built them). */
-export function ensureBundles(): void {
-    const bundles = ['out/cli/main.cjs', 'out/language-server/main.cjs', 'out/language-server/server.mjs'].map((f) => path.join(root, f));
-    const sources = Math.max(newestSource(path.join(root, 'language-server/src')), newestSource(path.join(root, 'cli/src')));
-    if (bundles.every((b) => existsSync(b) && statSync(b).mtimeMs > sources)) {
-        return;
-    }
-    const build = spawnSync('node', ['esbuild.mjs'], { cwd: root, encoding: 'utf8' });
-    expect(build.status, build.stderr).toBe(0);
-}
 
 export class StdioClient {
     readonly connection: ProtocolConnection;
@@ -57,7 +35,6 @@ export class StdioClient {
 
     /** Starts the server in `workspace` and completes the initialize handshake. */
     static async start(workspace: string, capabilities: ClientCapabilities): Promise<{ client: StdioClient; result: InitializeResult }> {
-        ensureBundles();
         const server = spawn('node', [path.join(root, 'bin/dprog.cjs'), 'lsp', '--stdio'], { cwd: workspace, stdio: ['pipe', 'pipe', 'inherit'] });
         const client = new StdioClient(server);
         const folder = pathToFileURL(workspace).toString();
