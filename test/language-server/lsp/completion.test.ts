@@ -168,3 +168,24 @@ describe('completion', () => {
         expect(labels).not.toContain('dataset');
     });
 });
+
+describe('snippets', () => {
+    /** A snippet with each placeholder replaced by its default text (the first choice for `${1|a,b|}`). */
+    function expand(body: string): string {
+        return body
+            .replace(/\\\$/g, '\u0000') // an escaped, literal `$`
+            .replace(/\$\{\d+\|([^,|]+)[^}]*\}/g, '$1')
+            .replace(/\$\{\d+:([^}]*)\}/g, '$1')
+            .replace(/\$\d+/g, '')
+            .replace(/\u0000/g, '$');
+    }
+
+    test('each expands, with its default texts, to a declaration that parses', async () => {
+        const { SNIPPETS } = await import('../../../language-server/src/lsp/snippets.js');
+        for (const [keyword, snippet] of Object.entries(SNIPPETS)) {
+            const document = await t.parse(expand(snippet.body) + '\n');
+            const { lexerErrors, parserErrors } = document.parseResult;
+            expect([...lexerErrors, ...parserErrors].map((e) => e.message), keyword).toEqual([]);
+        }
+    });
+});
