@@ -150,6 +150,16 @@ describe('completion', () => {
         expect(items.filter((i) => i.insertTextFormat === 2 || /\$\{?\d/.test(i.insertText ?? i.textEdit?.newText ?? ''))).toEqual([]);
     });
 
+    test('inside a route only labelers, also for a client with snippet support', async () => {
+        t.services.lsp.ClientCapabilities.update({ textDocument: { completion: { completionItem: { snippetSupport: true } } } });
+        try {
+            const labels = await labelsAt('task classify(e: emails) -> choice<Verdict> {\n    route cascade §\n}\n');
+            expect(labels.sort()).toEqual(['crowd', 'keywords', 'spam_model']);
+        } finally {
+            t.services.lsp.ClientCapabilities.update({});
+        }
+    });
+
     test('after a comma in a route only labelers, also when the route ends with a comma', async () => {
         const labels = await labelsAt('task classify(e: emails) -> choice<Verdict> {\n    route cascade keywords, §\n    budget $5\n}\n');
         expect(labels.sort()).toEqual(['crowd', 'spam_model']);
