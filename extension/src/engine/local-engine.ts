@@ -113,7 +113,7 @@ export class LocalEngine implements DprogEngine {
     async exportLabels(program: string, task: string, format: string, out: string, cancel?: Cancellation): Promise<void> {
         const store = this.options.storePathFor(program);
         await this.withoutStore(store, () =>
-            this.cli.json('Export Labels', ['label', 'export', '--store', store, '--task', task, '--format', format, '--out', out], path.dirname(program), cancel?.signal),
+            this.cli.json('Export Labels', ['label', 'export', '--store', store, '--program', program, '--task', task, '--format', format, '--out', out], path.dirname(program), cancel?.signal),
         );
     }
 
