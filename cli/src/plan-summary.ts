@@ -8,7 +8,7 @@ const usd = (value: number) => (value !== 0 && value < 0.01 ? `$${value.toFixed(
 
 export function planSummary(plan: LabelingPlan): string[] {
     const lines = [`${plan.program} version ${plan.version}: ${plural(plan.tasks.length, 'task')}, ${plural(plan.flows.length, 'flow')} (plan ${plan.hash.slice(0, 12)})`];
-    for (const task of plan.tasks) lines.push(...taskSummary(task));
+    for (const task of plan.tasks) for (const line of taskSummary(task)) lines.push(line);
     for (const flow of plan.flows) {
         lines.push(`flow ${flow.name}(${flow.input.map((p) => `${p.name}: ${p.type.text}`).join(', ')}): ${plural(flow.stages.length, 'stage')} in dependency order`);
         for (const stage of flow.stages) {

@@ -8,7 +8,8 @@ import {
 import { DprogGeneratedModule, DprogGeneratedSharedModule } from './generated/module.js';
 import { DprogValueConverter } from './parser/value-converter.js';
 import { DprogLexerErrorMessageProvider, DprogParserErrorMessageProvider } from './parser/error-messages.js';
-import { lazyLangiumParser, lazyLexer } from './parser/lazy-parsers.js';
+import { lazily, lazyLangiumParser } from './parser/lazy-parsers.js';
+import { DprogLexer } from './parser/lexer.js';
 import { DprogScopeProvider } from './scoping/scope-provider.js';
 import { DprogScopeComputation } from './scoping/scope-computation.js';
 import { DprogTypeComputer } from './types/type-computer.js';
@@ -42,7 +43,8 @@ export type DprogServices = LangiumServices & DprogAddedServices;
 export const DprogModule: Module<DprogServices, PartialLangiumServices & Omit<DprogAddedServices, 'lsp'>> = {
     parser: {
         LangiumParser: (services) => lazyLangiumParser(services),
-        Lexer: (services) => lazyLexer(services),
+        // dprog's lexer (with the nesting limit), built on first use like the parsers.
+        Lexer: (services) => lazily(() => new DprogLexer(services)),
         ValueConverter: () => new DprogValueConverter(),
         ParserErrorMessageProvider: () => new DprogParserErrorMessageProvider(),
         LexerErrorMessageProvider: () => new DprogLexerErrorMessageProvider(),

@@ -5,9 +5,7 @@
  * behind these proxies that work happens when the first document is parsed or the first
  * completion is asked for, after the server has answered.
  */
-import {
-    createCompletionParser, createLangiumParser, DefaultLexer, type LangiumCoreServices, type LangiumParser, type Lexer,
-} from 'langium';
+import { createCompletionParser, createLangiumParser, type LangiumCoreServices, type LangiumParser } from 'langium';
 
 /** A stand-in for `create()`'s result that creates it on first access to any property. */
 export function lazily<T extends object>(create: () => T): T {
@@ -41,8 +39,4 @@ export function lazyCompletionParser(services: LangiumCoreServices, adapt: (pars
         adapt(parser);
         return parser;
     });
-}
-
-export function lazyLexer(services: LangiumCoreServices): Lexer {
-    return lazily(() => new DefaultLexer(services));
 }

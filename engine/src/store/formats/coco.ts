@@ -103,11 +103,12 @@ function imageLabels(image: Record<string, unknown>, grouped: Grouped, options: 
         ? image.dprog_labels
         : [{ id: '', labeler: options.labeler ?? 'import', labeler_kind: options.labelerKind ?? 'human', created_at: '' }];
     const boxes = grouped.boxes.get(image.id) ?? [];
+    const byOwner = Array.isArray(image.dprog_labels) ? groupByLabel(boxes) : undefined;
     return owners.map((o) => {
         if (!isObject(o)) throw new RecordError(`dprog_labels entries must be objects, found ${JSON.stringify(o)}`);
         const why = grouped.broken.get(o.id === '' ? image.id : o.id) ?? (o.id !== '' ? grouped.broken.get(image.id) : undefined);
         if (why) throw new RecordError(`its ${why}`);
-        const mine = boxes.filter((b) => !Array.isArray(image.dprog_labels) || b.labelId === o.id).map((b) => boxValue(b.box));
+        const mine = (byOwner ? (byOwner.get(o.id) ?? []) : boxes).map((b) => boxValue(b.box));
         const value: JsonValue = o.single && mine.length === 1 ? mine[0] : mine;
         const label: NewLabel = { task: options.task, item: image.file_name as string, labeler: o.labeler, labelerKind: o.labeler_kind, value };
         if (o.id) label.id = o.id;
@@ -176,3 +177,14 @@ export const cocoFormat: LabelFormat = {
         return read;
     },
 };
+
+/** An image's boxes by the dprog label they belong to, in one pass. */
+function groupByLabel<B extends { labelId?: unknown }>(boxes: readonly B[]): Map<unknown, B[]> {
+    const groups = new Map<unknown, B[]>();
+    for (const box of boxes) {
+        const group = groups.get(box.labelId);
+        if (group) group.push(box);
+        else groups.set(box.labelId, [box]);
+    }
+    return groups;
+}
