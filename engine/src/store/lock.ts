@@ -12,7 +12,7 @@
  * longer its own (removed by hand, or taken over after a long stall).
  */
 import { randomUUID } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, rmdirSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, linkSync, mkdirSync, openSync, readFileSync, rmdirSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { StoreLockedError, StoreLockLostError, type LockHolder } from './errors.js';
 
@@ -55,9 +55,9 @@ export function processIsAlive(pid: number): boolean {
     }
 }
 
-function readLock(lockPath: string): LockContent | undefined {
+function parseLock(text: string): LockContent | undefined {
     try {
-        const parsed = JSON.parse(readFileSync(lockPath, 'utf8')) as Partial<LockContent>;
+        const parsed = JSON.parse(text) as Partial<LockContent>;
         if (typeof parsed.pid !== 'number' || typeof parsed.token !== 'string') return undefined;
         return { pid: parsed.pid, host: String(parsed.host ?? ''), token: parsed.token, since: String(parsed.since ?? '') };
     } catch {
@@ -65,16 +65,32 @@ function readLock(lockPath: string): LockContent | undefined {
     }
 }
 
-/** The lock file's identity for a takeover: its token, or its inode when it cannot be read. */
-function identityOf(lockPath: string): { id: string; holder?: LockContent; ageMs: number } | undefined {
-    let stat;
+function readLock(lockPath: string): LockContent | undefined {
     try {
-        stat = statSync(lockPath);
+        return parseLock(readFileSync(lockPath, 'utf8'));
     } catch {
         return undefined;
     }
-    const holder = readLock(lockPath);
-    return { id: holder?.token ?? `inode-${stat.ino}-${stat.mtimeMs}`, holder, ageMs: Date.now() - stat.mtimeMs };
+}
+
+/**
+ * The lock file's identity for a takeover — its token, or its inode when it cannot be read — with
+ * its age, both from one open file: a name read twice may name two different locks in between.
+ */
+function identityOf(lockPath: string): { id: string; holder?: LockContent; ageMs: number } | undefined {
+    let fd: number;
+    try {
+        fd = openSync(lockPath, 'r');
+    } catch {
+        return undefined;
+    }
+    try {
+        const stat = fstatSync(fd);
+        const holder = parseLock(readFileSync(fd, 'utf8'));
+        return { id: holder?.token ?? `inode-${stat.ino}-${stat.mtimeMs}`, holder, ageMs: Date.now() - stat.mtimeMs };
+    } finally {
+        closeSync(fd);
+    }
 }
 
 function isStale(found: { holder?: LockContent; ageMs: number }, staleMs: number): boolean {
@@ -103,7 +119,7 @@ function createExclusive(lockPath: string, content: LockContent): boolean {
  * Removes the stale lock whose identity is `id`, unless someone else is already taking it over or
  * it has changed meanwhile. Only the contender holding the claim directory for `id` may remove it.
  */
-function takeOver(lockPath: string, id: string): void {
+function takeOver(lockPath: string, id: string, staleMs: number): void {
     for (let n = 1; n <= 5; n++) {
         const claim = `${lockPath}.takeover-${id}-${n}`;
         try {
@@ -115,7 +131,9 @@ function takeOver(lockPath: string, id: string): void {
             continue; // that contender died mid-takeover: claim the next generation
         }
         try {
-            if (identityOf(lockPath)?.id === id) unlinkSync(lockPath);
+            // Still the very lock judged stale, and still stale (it may have beaten meanwhile).
+            const now = identityOf(lockPath);
+            if (now?.id === id && isStale(now, staleMs)) unlinkSync(lockPath);
         } finally {
             rmdirSync(claim);
         }
@@ -142,7 +160,7 @@ export function acquireLock(storePath: string, lockPath: string, timing: LockTim
         if (found && !isStale(found, staleMs)) {
             throw new StoreLockedError(storePath, lockPath, holderOf(found));
         }
-        if (found) takeOver(lockPath, found.id);
+        if (found) takeOver(lockPath, found.id, staleMs);
     }
     throw new StoreLockedError(storePath, lockPath, holderOf(identityOf(lockPath)));
 }
