@@ -10,6 +10,7 @@ import { parseStoreLocation } from '../../engine/src/store/location.js';
 import type { LabelingPlan, PlanTask } from '../../engine/src/plan/types.js';
 import { EngineError, NotAvailableError, type Cancellation, type DprogEngine, type ProgramProgress } from './engine/engine.js';
 import type { Metrics } from './metrics.js';
+import { checkPlanPaths } from './workspace-paths.js';
 
 export interface Settings {
     /** `dprog.store` (or its older name `dprog.storePath`): a path or a postgres:// URL; empty: `.dprog/labels.sqlite` beside the program. */
@@ -133,13 +134,19 @@ export function withProgress<T>(title: string, work: (cancel: Cancellation) => P
     });
 }
 
-/** The plan of a program: the last one compiled, else compiled now. */
+/**
+ * The plan of a program: the last one compiled, else compiled now. Undefined in an untrusted
+ * workspace, where no plan file is read (its paths could point anywhere). Its data and model paths
+ * must lie inside the workspace folder (see workspace-paths.ts).
+ */
 export async function planOf(services: DprogServices, program: string): Promise<LabelingPlan | undefined> {
-    const cached = services.engine.cachedPlan(program);
-    if (cached) return cached;
-    if (!requireTrust('compiling the program (labeling and previews need its plan)')) return undefined;
-    const { plan } = await withProgress(`compiling ${path.basename(program)}`, (cancel) => services.engine.compile(program, cancel));
-    services.onDidChangeProgress.fire(program);
+    if (!requireTrust('labeling (it reads the program\'s plan, data and models)')) return undefined;
+    let plan = services.engine.cachedPlan(program);
+    if (!plan) {
+        plan = (await withProgress(`compiling ${path.basename(program)}`, (cancel) => services.engine.compile(program, cancel))).plan;
+        services.onDidChangeProgress.fire(program);
+    }
+    checkPlanPaths(program, plan);
     return plan;
 }
 

@@ -74,8 +74,10 @@ function readLock(lockPath: string): LockContent | undefined {
 }
 
 /**
- * The lock file's identity for a takeover — its token, or its inode when it cannot be read — with
- * its age, both from one open file: a name read twice may name two different locks in between.
+ * The lock file's identity for a takeover: its token (or its inode when it cannot be read), its
+ * holder and how long ago it last beat. Content and age are read through one file descriptor, so
+ * they describe the same file: read by path, a lock that another contender has just replaced
+ * would lend the stale file's age to the new holder's token, and a fresh lock would be taken over.
  */
 function identityOf(lockPath: string): { id: string; holder?: LockContent; ageMs: number } | undefined {
     let fd: number;
