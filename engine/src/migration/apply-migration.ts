@@ -102,7 +102,8 @@ async function applyTask(store: LabelStore, migration: Migration, task: TaskMigr
         const gone = new Set(retired);
         const items = [...new Set(current.filter((l) => !gone.has(l.id)).map((l) => l.item))];
         counts.review = items.length;
-        queue.push(...items.map((item): StageState => ({ run, stage, item, status: 'review', detail: { added } })));
+        // One push per item: a spread of every labeled item overflows the call stack on large stores.
+        for (const item of items) queue.push({ run, stage, item, status: 'review', detail: { added } });
     }
     await store.addLabels(replacements);
     await store.retireLabels(retired, marker);
