@@ -114,6 +114,6 @@ describe('dprog check on a file not ending in .dprog', () => {
         const result = check('triage.before');
         expect(result.code).toBe(2);
         const message = (JSON.parse(result.stdout) as { error: { message: string } }).error.message;
-        expect(message).toBe('triage.before: not a data program; dprog reads files ending in .dprog (rename it, e.g. to triage.dprog).');
+        expect(message).toBe('triage.before: not a dprog program; name a .dprog file.');
     });
 });
