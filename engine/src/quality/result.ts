@@ -1,4 +1,5 @@
 /** What every aggregation method returns. */
+import type { Calibration } from './calibration.js';
 
 export type AggregationMethod = 'majority' | 'dawid_skene' | 'one_coin';
 
@@ -36,4 +37,6 @@ export interface AggregationResult {
     /** EM iterations run (iterative methods only). */
     iterations?: number;
     converged?: boolean;
+    /** How the confidences were calibrated (every method but majority, whose confidence is the vote share). */
+    calibration?: Calibration;
 }

@@ -1,0 +1,126 @@
+/**
+ * Calibrated item posteriors on top of any method's fit: a Bayesian Dawid-Skene pass.
+ *
+ * 1. Each labeler's confusion matrix has a Dirichlet prior (rows worth `priorStrength` answers at
+ *    `priorAccuracy`) and is updated with the method's soft labels, so a labeler seen 5 times is not
+ *    trusted like one seen 500 times.
+ * 2. An item is judged by matrices that leave out its own answers (otherwise its answers vouch for
+ *    themselves through the matrices they shaped — the main source of 0.9999s).
+ * 3. The evidence is tempered and the result floored (calibration.ts): the temperature from held-out
+ *    answers, the floor from the planted gold questions (the items `encoded.gold` fixes).
+ */
+import type { EncodedAnswers } from './answers.js';
+import { calibratedRow, fitFloor, type Calibration } from './calibration.js';
+
+export interface CalibrationOptions {
+    /** Prior probability of a right answer for every labeler. Default 0.7. */
+    priorAccuracy?: number;
+    /** Answers' worth of that prior per confusion row. Default 4. */
+    priorStrength?: number;
+}
+
+export interface CalibratedFit {
+    /** items × classes, calibrated; gold items one-hot. */
+    posterior: Float64Array;
+    calibration: Calibration;
+}
+
+/** Largest number of answers the temperature is fit on (a deterministic stride through all of them). */
+const TEMPERATURE_SAMPLE = 50_000;
+
+interface LeaveOneOut {
+    logPrior: Float64Array;
+    /** items × classes: Σ over the item's answers of log P(answer | class), item left out of the matrices. */
+    evidence: Float64Array;
+    counts: Float64Array;
+    rows: Float64Array;
+}
+
+export function calibratePosterior(encoded: EncodedAnswers, soft: Float64Array, options: CalibrationOptions = {}): CalibratedFit {
+    const K = encoded.classes.length;
+    const fit = leaveOneOutEvidence(encoded, soft, options);
+    const temperature = fitTemperature(encoded, soft, fit);
+    const cases: { row: Float64Array; truth: number }[] = [];
+    const { gold } = encoded;
+    for (let i = 0; i < gold.length; i++) {
+        if (gold[i] >= 0) cases.push({ row: calibratedRow(fit.logPrior, fit.evidence.subarray(i * K, (i + 1) * K), { temperature } as Calibration, 0), truth: gold[i] });
+    }
+    const calibration = fitFloor(cases, K, temperature);
+    const posterior = new Float64Array(encoded.items.length * K);
+    for (let i = 0; i < encoded.items.length; i++) {
+        if (gold[i] >= 0) posterior[i * K + gold[i]] = 1;
+        else posterior.set(calibratedRow(fit.logPrior, fit.evidence.subarray(i * K, (i + 1) * K), calibration), i * K);
+    }
+    return { posterior, calibration };
+}
+
+function leaveOneOutEvidence(encoded: EncodedAnswers, soft: Float64Array, options: CalibrationOptions): LeaveOneOut {
+    const { priorAccuracy = 0.7, priorStrength = 4 } = options;
+    const K = encoded.classes.length;
+    const KK = K * K;
+    const W = encoded.workers.length;
+    const I = encoded.items.length;
+    const { itemOf, workerOf, labelOf } = encoded;
+    const counts = new Float64Array(W * KK);
+    const right = priorStrength * priorAccuracy;
+    const wrong = (priorStrength * (1 - priorAccuracy)) / Math.max(1, K - 1);
+    for (let w = 0; w < W; w++) for (let k = 0; k < K; k++) for (let l = 0; l < K; l++) counts[w * KK + k * K + l] = k === l ? right : wrong;
+    const rows = new Float64Array(W * K).fill(priorStrength);
+    for (let a = 0; a < itemOf.length; a++) {
+        const s = itemOf[a] * K;
+        const base = workerOf[a] * KK + labelOf[a];
+        for (let k = 0; k < K; k++) {
+            counts[base + k * K] += soft[s + k];
+            rows[workerOf[a] * K + k] += soft[s + k];
+        }
+    }
+    const logPrior = new Float64Array(K);
+    for (let i = 0; i < I; i++) for (let k = 0; k < K; k++) logPrior[k] += soft[i * K + k];
+    for (let k = 0; k < K; k++) logPrior[k] = Math.log((logPrior[k] + 1) / (I + K));
+    const evidence = new Float64Array(I * K);
+    for (let a = 0; a < itemOf.length; a++) {
+        const s = itemOf[a] * K;
+        const base = workerOf[a] * KK + labelOf[a];
+        const row = workerOf[a] * K;
+        for (let k = 0; k < K; k++) evidence[s + k] += Math.log((counts[base + k * K] - soft[s + k]) / (rows[row + k] - soft[s + k]));
+    }
+    return { logPrior, evidence, counts, rows };
+}
+
+/**
+ * The temperature that best predicts each answer from the item's other answers (log-likelihood of
+ * held-out answers over a grid in (0, 1]); 1 when answers behave as independent as the model assumes.
+ */
+function fitTemperature(encoded: EncodedAnswers, soft: Float64Array, fit: LeaveOneOut): number {
+    const K = encoded.classes.length;
+    const KK = K * K;
+    const { itemOf, workerOf, labelOf } = encoded;
+    const stride = Math.max(1, Math.ceil(itemOf.length / TEMPERATURE_SAMPLE));
+    const grid = Array.from({ length: 20 }, (_, g) => 1 - g * 0.05);
+    const logLikelihood = new Float64Array(grid.length);
+    const theta = new Float64Array(K);
+    const cavity = new Float64Array(K);
+    for (let a = 0; a < itemOf.length; a += stride) {
+        const s = itemOf[a] * K;
+        const base = workerOf[a] * KK + labelOf[a];
+        for (let k = 0; k < K; k++) {
+            theta[k] = (fit.counts[base + k * K] - soft[s + k]) / (fit.rows[workerOf[a] * K + k] - soft[s + k]);
+            cavity[k] = fit.evidence[s + k] - Math.log(theta[k]);
+        }
+        grid.forEach((t, g) => {
+            let max = -Infinity;
+            for (let k = 0; k < K; k++) max = Math.max(max, fit.logPrior[k] + t * cavity[k]);
+            let sum = 0;
+            let predicted = 0;
+            for (let k = 0; k < K; k++) {
+                const p = Math.exp(fit.logPrior[k] + t * cavity[k] - max);
+                sum += p;
+                predicted += p * theta[k];
+            }
+            logLikelihood[g] += Math.log(predicted / sum);
+        });
+    }
+    let best = 0;
+    for (let g = 1; g < grid.length; g++) if (logLikelihood[g] > logLikelihood[best]) best = g;
+    return grid[best];
+}
