@@ -9,8 +9,13 @@ import { encodeAnswers, type EncodedAnswers } from '../quality/answers.js';
 import { aggregate } from '../quality/aggregate.js';
 import { LabelerEstimates } from '../quality/labeler-estimates.js';
 import type { AggregationResult } from '../quality/result.js';
-import { policyProblems, type RoutedLabeler, type RoutingPolicy } from './policy.js';
+import { confidenceCeiling } from '../quality/calibration.js';
+import type { EstimateRecord } from '../quality/labeler-estimates.js';
+import { GOLD_ANSWER_CAP, MAX_PRIOR_ACCURACY, policyProblems, type RoutedLabeler, type RoutingPolicy } from './policy.js';
 import { chooseNext, type Candidate } from './router.js';
+
+/** How far under the confidence ceiling an item counts as having reached it. */
+const CEILING_MARGIN = 0.005;
 
 interface ItemAnswers {
     /** [member, class id] in the order given. */
@@ -37,7 +42,7 @@ export class ItemRouter {
         this.classId = new Map(classes.map((c, i) => [c, i]));
         this.labelerOf = answererMapping(policy);
         this.oneCoin = policy.method !== 'dawid_skene';
-        this.estimates = new LabelerEstimates(classes, (member) => ({ accuracy: this.labelerOf(member).accuracy }));
+        this.estimates = new LabelerEstimates(classes, (member) => ({ accuracy: Math.min(this.labelerOf(member).accuracy, MAX_PRIOR_ACCURACY) }));
     }
 
     /** The labeler of the route an answerer belongs to (a model or rule set by name, else a person of the human pool). */
@@ -82,16 +87,39 @@ export class ItemRouter {
 
     /** The item's class posterior under the current estimates. */
     posterior(item: string): Float64Array {
-        return this.estimates.itemPosterior(this.answers(item), this.oneCoin);
+        return this.estimates.itemPosterior(this.answers(item), this.oneCoin, item);
     }
 
-    /** Done when the posterior reaches the target or the label limit is hit (a gold question: at the label limit). */
+    /** The item's aggregate so far: the leading class and its posterior (what a person's or model's answer updates at once). */
+    current(item: string): { label: string; confidence: number; answers: number } | undefined {
+        const answers = this.answers(item).length;
+        if (answers === 0) return undefined;
+        const row = this.posterior(item);
+        let best = 0;
+        for (let k = 1; k < row.length; k++) if (row[k] > row[best]) best = k;
+        return { label: this.classes[best], confidence: row[best], answers };
+    }
+
+    /**
+     * Done when the label limit is hit, or the posterior reaches the target. An item nobody has
+     * answered is never done: the class prior alone labels nothing. A gold question is done at
+     * `GOLD_ANSWER_CAP` answers (it is there to score people, not to be labeled).
+     */
     isDone(item: string): boolean {
         const state = this.items.get(item);
         const asked = state?.asked.length ?? 0;
         if (asked >= this.policy.maxLabels) return true;
-        if (state && state.gold >= 0) return false;
-        return Math.max(...this.posterior(item)) >= this.policy.target;
+        if (asked === 0) return false;
+        if (state!.gold >= 0) return asked >= GOLD_ANSWER_CAP;
+        return Math.max(...this.posterior(item)) >= this.reachableTarget();
+    }
+
+    /**
+     * The target, or just under the highest confidence any item can reach when the target is above
+     * it (the share of items the whole crowd gets wrong caps every posterior; more answers cannot pass it).
+     */
+    reachableTarget(): number {
+        return Math.min(this.policy.target, confidenceCeiling(this.estimates.calibration) - CEILING_MARGIN);
     }
 
     /**
@@ -136,6 +164,16 @@ export class ItemRouter {
         if (encoded.itemOf.length === 0) return;
         const result = aggregate(this.oneCoin ? 'one_coin' : 'dawid_skene', encoded, { initialPosterior: start });
         this.estimates.rebuild(encoded, result.posterior, result.classPriors);
+    }
+
+    /** Restores stored estimates (labeling resumes where it stopped). */
+    restore(records: readonly EstimateRecord[]): void {
+        this.estimates.restore(records);
+    }
+
+    /** The items that have answers, in the order they were first answered. */
+    itemsAnswered(): string[] {
+        return [...this.items].filter(([, s]) => s.asked.length > 0).map(([item]) => item);
     }
 
     /** The final labels of every item by the policy's aggregation method. */

@@ -1,0 +1,108 @@
+/**
+ * One task's routing run, item by item: plants gold questions at the planned share, asks whom the
+ * ItemRouter chooses until it says the item is done (or nobody is left, or a person must be waited
+ * for), updates the item's aggregate with every answer as it arrives, refits every labeler's
+ * estimate between batches, and at the end aggregates every item with the declared method.
+ *
+ * `dprog simulate` (recorded answers), `dprog run` (models, rules, and people live or replayed)
+ * and the editor's queue all drive this class, so the policy measured is the policy that runs.
+ */
+import type { ItemAggregate } from '../quality/result.js';
+import { GoldMixer } from './gold-mixer.js';
+import { ItemRouter } from './item-router.js';
+import type { RoutingPolicy } from './policy.js';
+import type { Candidate } from './router.js';
+
+/** Re-estimate every labeler from all answers so far after this many items. */
+export const REESTIMATE_EVERY = 25;
+
+/**
+ * The answer of `candidate` for `item`: a class name; null when it abstains or cannot answer (a
+ * rule that does not fire, a model that failed); 'wait' when the answer must come from a person
+ * who is not here yet.
+ */
+export type Ask = (item: string, candidate: Candidate) => string | null | 'wait';
+
+export interface ItemOutcome {
+    status: 'done' | 'waiting' | 'exhausted';
+    /** The labeler a waiting item waits for. */
+    waitingFor?: Candidate;
+    /** Answers this call bought (not counting answers recorded before). */
+    bought: Candidate[];
+}
+
+export interface RunTotals {
+    cost: number;
+    answers: number;
+    byLabeler: Record<string, { answers: number; cost: number }>;
+}
+
+export class PolicyRun {
+    readonly router: ItemRouter;
+    private readonly mixer: GoldMixer;
+    private finished = 0;
+    readonly totals: RunTotals = { cost: 0, answers: 0, byLabeler: {} };
+    /** Items routed in this run, in order. */
+    readonly routed = new Set<string>();
+
+    constructor(
+        readonly policy: RoutingPolicy,
+        readonly classes: readonly string[],
+        private readonly reestimateEvery = REESTIMATE_EVERY,
+    ) {
+        this.router = new ItemRouter(policy, classes);
+        this.mixer = new GoldMixer(policy.goldShare);
+    }
+
+    /**
+     * Routes one item: `available` are the answerers who could answer it (a person of a pool, a
+     * model or rules labeler by name), `known` its true label when one is known (it may become a
+     * gold question). Asks until done, exhausted, or a person must be waited for.
+     */
+    route(item: string, available: readonly string[], ask: Ask, known?: string): ItemOutcome {
+        this.routed.add(item);
+        const plantable = known !== undefined && this.classes.includes(known) && this.router.answers(item).length === 0;
+        if (plantable && this.mixer.wantsGold()) this.router.markGold(item, known);
+        const left = [...available];
+        const bought: Candidate[] = [];
+        for (let next = this.router.next(item, left); next; next = this.router.next(item, left)) {
+            const answer = ask(item, next);
+            if (answer === 'wait') return { status: 'waiting', waitingFor: next, bought };
+            left.splice(left.indexOf(next.member), 1);
+            if (answer === null) continue;
+            this.router.record(item, next.member, answer);
+            this.charge(next);
+            bought.push(next);
+        }
+        const humans = bought.filter((c) => c.labeler.kind === 'human').length;
+        this.mixer.record(this.router.isGold(item), humans);
+        this.router.finish(item);
+        if (++this.finished % this.reestimateEvery === 0) this.router.reestimate();
+        return { status: this.router.isDone(item) ? 'done' : 'exhausted', bought };
+    }
+
+    private charge(candidate: Candidate): void {
+        const { name, cost } = candidate.labeler;
+        const spent = (this.totals.byLabeler[name] ??= { answers: 0, cost: 0 });
+        spent.answers++;
+        spent.cost = round(spent.cost + cost);
+        this.totals.answers++;
+        this.totals.cost = round(this.totals.cost + cost);
+    }
+
+    /** Share of people's answers that went to gold questions. */
+    get goldShare(): number {
+        return this.mixer.actualShare;
+    }
+
+    /** Final labels of the non-gold items with answers, by the declared method over all answers (estimates refit first). */
+    finalLabels(): ItemAggregate[] {
+        const final = this.router.aggregateAll();
+        this.router.reestimate();
+        return final.items.filter((l) => !this.router.isGold(l.item));
+    }
+}
+
+function round(money: number): number {
+    return Math.round(money * 1e6) / 1e6;
+}
