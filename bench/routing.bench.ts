@@ -6,7 +6,7 @@
  * Targets (issue 4): ≥ 0.92 on RTE with ≤ 50% of the answers, ≥ 0.93 on TEMP with ≤ 40%.
  */
 import * as path from 'node:path';
-import { readAnswersCsv } from '../engine/src/quality/answers-csv.js';
+import { readAnswersCsv } from '../engine/src/data/answers-csv.js';
 import { encodeAnswers, type Answer } from '../engine/src/quality/answers.js';
 import { aggregate } from '../engine/src/quality/aggregate.js';
 import { accuracyAgainst } from '../engine/src/quality/posterior.js';

@@ -26,7 +26,7 @@ export interface CalibratedFit {
 }
 
 /** Largest number of answers the temperature is fit on (a deterministic stride through all of them). */
-const TEMPERATURE_SAMPLE = 50_000;
+const TEMPERATURE_SAMPLE = 20_000;
 
 interface LeaveOneOut {
     logPrior: Float64Array;
@@ -78,13 +78,39 @@ function leaveOneOutEvidence(encoded: EncodedAnswers, soft: Float64Array, option
     for (let i = 0; i < I; i++) for (let k = 0; k < K; k++) logPrior[k] += soft[i * K + k];
     for (let k = 0; k < K; k++) logPrior[k] = Math.log((logPrior[k] + 1) / (I + K));
     const evidence = new Float64Array(I * K);
+    addLeftOutEvidence(encoded, soft, counts, rows, evidence);
+    return { logPrior, evidence, counts, rows };
+}
+
+/** Counts above this are large enough for the first-order form of leaving one item out (error < 2e-4 per answer). */
+const LARGE_COUNT = 50;
+
+/**
+ * evidence[i][k] += log((C[w][k][l] − s_ik) / (R[w][k] − s_ik)) for every answer (worker w said l on
+ * item i, whose soft label is s_i). For large counts, log C − log R − s·(1/C − 1/R) (precomputed per
+ * cell), which is what makes a million answers cheap.
+ */
+function addLeftOutEvidence(encoded: EncodedAnswers, soft: Float64Array, counts: Float64Array, rows: Float64Array, evidence: Float64Array): void {
+    const K = encoded.classes.length;
+    const KK = K * K;
+    const logTheta = new Float64Array(counts.length);
+    const slope = new Float64Array(counts.length);
+    for (let j = 0; j < counts.length; j++) {
+        const total = rows[Math.floor(j / KK) * K + Math.floor((j % KK) / K)];
+        logTheta[j] = Math.log(counts[j] / total);
+        slope[j] = counts[j] >= LARGE_COUNT && total >= LARGE_COUNT ? 1 / counts[j] - 1 / total : NaN;
+    }
+    const { itemOf, workerOf, labelOf } = encoded;
     for (let a = 0; a < itemOf.length; a++) {
         const s = itemOf[a] * K;
         const base = workerOf[a] * KK + labelOf[a];
-        const row = workerOf[a] * K;
-        for (let k = 0; k < K; k++) evidence[s + k] += Math.log((counts[base + k * K] - soft[s + k]) / (rows[row + k] - soft[s + k]));
+        for (let k = 0; k < K; k++) {
+            const cell = base + k * K;
+            const self = soft[s + k];
+            evidence[s + k] +=
+                slope[cell] === slope[cell] ? logTheta[cell] - self * slope[cell] : Math.log((counts[cell] - self) / (rows[workerOf[a] * K + k] - self));
+        }
     }
-    return { logPrior, evidence, counts, rows };
 }
 
 /**

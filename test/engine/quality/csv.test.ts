@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CsvError, parseCsv, readCsvFile, requireColumns } from '../../../engine/src/data/csv.js';
-import { AnswerDataError, readAnswersCsv } from '../../../engine/src/quality/answers-csv.js';
+import { AnswerDataError, readAnswersCsv } from '../../../engine/src/data/answers-csv.js';
 
 describe('CSV reading', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'dprog-csv-'));
