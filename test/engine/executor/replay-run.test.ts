@@ -1,0 +1,59 @@
+/**
+ * `dprog run --replay` runs the same policy as `dprog simulate`: with the same seed, the same final
+ * labels, the same number of answers and the same cost, on the real crowd answers (RTE and TEMP).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { LabelStore } from '../../../engine/src/store/index.js';
+import { dprog } from '../quality/cli-run.js';
+import { crowdDir } from '../quality/crowd-data.js';
+
+const fixtures = path.resolve(__dirname, '../routing/fixtures');
+const dir = mkdtempSync(path.join(tmpdir(), 'dprog-replay-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe.each([
+    { name: 'rte', task: 'entails', seed: '7' },
+    { name: 'temp', task: 'order', seed: '3' },
+])('run --replay on $name', ({ name, task, seed }) => {
+    const replay = ['--replay', path.join(crowdDir, `${name}-answers.csv`), '--item', 'item', '--worker', 'worker', '--label', 'label', '--gold', 'gold', '--seed', seed];
+    const program = path.join(fixtures, `${name}.dprog`);
+    const store = path.join(dir, `${name}.sqlite`);
+
+    it('gives the final labels, answer count and cost that simulate gives with the same seed', async () => {
+        const simulated = await dprog('simulate', program, ...replay, '--json');
+        const ran = await dprog('run', program, '--store', store, ...replay, '--json');
+        expect(simulated.code).toBe(0);
+        expect(ran.code).toBe(0);
+        const sim = JSON.parse(simulated.stdout);
+        const run = JSON.parse(ran.stdout);
+        expect(run.labelsUsed).toBe(sim.labelsUsed);
+        expect(run.cost).toBe(sim.cost);
+        expect(run.unasked).toBe(0);
+        expect(run.goldItems).toBe(sim.goldItems);
+        expect(run.final).toEqual(sim.labels);
+        expect(run.estimatedAccuracy).toBe(sim.estimatedAccuracy);
+        expect(run.stages[0]).toMatchObject({ task, done: sim.items + sim.goldItems, waitingForPeople: 0 });
+    });
+
+    it('keeps every bought answer, every final label with its method, and the refit estimates in the store', async () => {
+        const reader = await LabelStore.open(store, { readonly: true });
+        try {
+            const sim = JSON.parse((await dprog('simulate', program, ...replay, '--json')).stdout);
+            expect(reader.countLabels({ task, labelerKind: 'human' })).toBe(sim.labelsUsed);
+            const aggregates = reader.aggregates(task);
+            const final = new Map(sim.labels.map((l: { item: string; label: string }) => [l.item, l.label]));
+            for (const a of aggregates.filter((x) => final.has(x.item))) {
+                expect(a.value).toBe(final.get(a.item));
+                expect(a.method).toBe('dawid_skene');
+                expect(a.answers).toBe(reader.countLabels({ task, item: a.item }));
+            }
+            expect(aggregates.filter((x) => final.has(x.item))).toHaveLength(final.size);
+            expect(reader.labelerEstimates(task).length).toBeGreaterThan(10);
+        } finally {
+            await reader.close();
+        }
+    });
+});
