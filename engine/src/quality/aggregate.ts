@@ -3,12 +3,14 @@ import type { EncodedAnswers } from './answers.js';
 import { calibratePosterior, type CalibrationOptions } from './calibrated-posterior.js';
 import { dawidSkene } from './dawid-skene.js';
 import type { EmOptions } from './em.js';
+import { mace } from './mace.js';
 import { majorityVote } from './majority.js';
 import { oneCoin } from './one-coin.js';
 import { labelsFromPosterior } from './posterior.js';
 import type { AggregationMethod, AggregationResult } from './result.js';
+import { wawa } from './wawa.js';
 
-export const aggregationMethods: readonly AggregationMethod[] = ['majority', 'dawid_skene', 'one_coin'];
+export const aggregationMethods: readonly AggregationMethod[] = ['majority', 'dawid_skene', 'one_coin', 'wawa', 'mace'];
 
 export function isAggregationMethod(name: string): name is AggregationMethod {
     return (aggregationMethods as readonly string[]).includes(name);
@@ -48,5 +50,9 @@ function fit(method: AggregationMethod, encoded: EncodedAnswers, options: EmOpti
             return dawidSkene(encoded, options);
         case 'one_coin':
             return oneCoin(encoded, options);
+        case 'wawa':
+            return wawa(encoded);
+        case 'mace':
+            return mace(encoded, { maxIterations: options.maxIterations, tolerance: options.tolerance });
     }
 }

@@ -1,7 +1,7 @@
 /** What every aggregation method returns. */
 import type { Calibration } from './calibration.js';
 
-export type AggregationMethod = 'majority' | 'dawid_skene' | 'one_coin';
+export type AggregationMethod = 'majority' | 'dawid_skene' | 'one_coin' | 'wawa' | 'mace';
 
 export interface ItemAggregate {
     item: string;
