@@ -8,7 +8,7 @@ import { classPriorsOf, expectationStep, fixGold, goldAnchoredStart, hasConverge
 import { labelsFromPosterior } from './posterior.js';
 import type { AggregationResult } from './result.js';
 
-/** M-step: each worker's expected share of right answers, smoothed. */
+/** M-step: each worker's expected share of right answers (items weighted by their posterior mass), smoothed. */
 export function estimateAccuracies(encoded: EncodedAnswers, posterior: Float64Array, smoothing: number): Float64Array {
     const K = encoded.classes.length;
     const W = encoded.workers.length;
@@ -16,8 +16,10 @@ export function estimateAccuracies(encoded: EncodedAnswers, posterior: Float64Ar
     const total = new Float64Array(W).fill(2 * smoothing);
     const { itemOf, workerOf, labelOf } = encoded;
     for (let a = 0; a < itemOf.length; a++) {
-        right[workerOf[a]] += posterior[itemOf[a] * K + labelOf[a]];
-        total[workerOf[a]]++;
+        const row = itemOf[a] * K;
+        right[workerOf[a]] += posterior[row + labelOf[a]];
+        // An item's weight is its row's mass: 1 normally, less where the first step discounts non-gold items.
+        for (let k = 0; k < K; k++) total[workerOf[a]] += posterior[row + k];
     }
     for (let w = 0; w < W; w++) right[w] /= total[w];
     return right;

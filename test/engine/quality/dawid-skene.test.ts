@@ -68,3 +68,14 @@ describe('Dawid-Skene', () => {
         expect(warm.items.map((i) => i.label)).toEqual(cold.items.map((i) => i.label));
     });
 });
+
+describe('one-coin', () => {
+    it('does not flip to the mirrored solution when a few gold items anchor the start (2% gold)', () => {
+        const crowd = syntheticCrowd({ items: 1000, workers: 40, classes: 2, perItem: 3, seed: 21, accuracyOf: () => 0.8 });
+        const gold = Int32Array.from(crowd.truth, (t, i) => (i % 50 === 0 ? t : -1));
+        const encoded = { ...crowd.encoded, gold };
+        const result = oneCoin(encoded);
+        expect(accuracyOfScores(result.posterior, crowd.truth, 2)).toBeGreaterThan(0.85);
+        for (const w of result.workers) expect(w.accuracy).toBeGreaterThan(0.5);
+    });
+});
