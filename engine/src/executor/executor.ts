@@ -209,7 +209,8 @@ export class PlanExecutor {
     routing(task: PlanTask): TaskRouting {
         let routing = this.routings.get(task.name);
         if (!routing) {
-            routing = new TaskRouting(task, this.options.store, this.options.replay);
+            const migration = this.options.migration?.tasks.find((t) => t.task === task.name);
+            routing = new TaskRouting(task, this.options.store, this.options.replay, migration);
             this.routings.set(task.name, routing);
         }
         return routing;

@@ -493,7 +493,7 @@ export class ItemRun {
             }
             const aggregate = routing.aggregateOf(key);
             if (aggregate) this.aggregates.push(aggregate);
-            const best = aggregate ? { value: aggregate.value, score: aggregate.confidence, labeler: `${task.quality.aggregate} of ${aggregate.answers}` } : {};
+            const best = aggregate ? { value: aggregate.value, score: aggregate.confidence, labeler: routing.answeredBy(key) } : {};
             const base = { contract: task.contractHash, input: o.inputHash, ...o.seen, ...best };
             if (outcome.status === 'waiting') this.record(stage, key, 'waiting', { ...base, waitingFor: outcome.waitingFor!.labeler.name });
             else if (!aggregate) this.record(stage, key, 'waiting', { ...base, reason: 'nobody on the route could answer' });

@@ -10,6 +10,7 @@ import { policyFromPlanTask } from '../routing/plan-policy.js';
 import { PolicyRun, reportOf, type ItemOutcome, type RunReport } from '../routing/policy-run.js';
 import type { RoutedLabeler } from '../routing/policy.js';
 import type { Candidate } from '../routing/router.js';
+import type { Migration } from '../plan/migration.js';
 import type { PlanTask } from '../plan/types.js';
 import type { LabelStore } from '../store/label-store.js';
 import type { Aggregate, JsonValue, Label, LabelerEstimate, NewLabel } from '../store/types.js';
@@ -19,6 +20,8 @@ export interface ReplayAnswers {
     answers: ReadonlyMap<string, ReadonlyMap<string, string>>;
     truth?: ReadonlyMap<string, string>;
 }
+
+type TaskMigration = Migration['tasks'][number];
 
 /** Whether a task is routed by the policy: a single choice among its classes (choice or bool). */
 export function routedByPolicy(task: PlanTask): boolean {
@@ -34,20 +37,31 @@ export class TaskRouting {
         readonly task: PlanTask,
         store: LabelStore,
         private readonly replay?: ReplayAnswers,
+        /** The task's migration from the previous program version: answers given under a renamed member count under its new name. */
+        private readonly migration?: TaskMigration,
     ) {
         this.run = new PolicyRun(policyFromPlanTask(task), task.classes);
-        this.run.router.restore(store.labelerEstimates(task.name).map((e) => ({ labeler: e.labeler, accuracy: e.accuracy, confusion: e.confusion, n: e.n })));
+        // Estimates over another label set (the task's members changed since) mean nothing now.
+        const current = store.labelerEstimates(task.name).filter((e) => !e.confusion || task.classes.every((c) => e.confusion![c] !== undefined));
+        this.run.router.restore(current.map((e) => ({ labeler: e.labeler, accuracy: e.accuracy, confusion: e.confusion, n: e.n })));
         const labels = store.labels({ task: task.name }).sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
         for (const label of labels) this.recordStored(label);
     }
 
     /** A stored answer joins the item's answers (a value outside the classes, or a repeat, is left out). */
     private recordStored(label: Label): void {
-        const value = String(label.value);
+        const value = this.migrated(String(label.value));
         if (!this.task.classes.includes(value)) return;
         const member = this.memberOf(label);
         if (this.run.router.answers(label.item).some(([m]) => m === member)) return;
         this.run.router.record(label.item, member, value);
+    }
+
+    /** An answer's class under the current program: as given, or its member's new name after a rename. */
+    private migrated(value: string): string {
+        if (this.task.classes.includes(value) || this.migration?.action !== 'migrate') return value;
+        const member = this.migration.members.find((m) => m.old === value);
+        return member && (member.action === 'keep' || member.action === 'map') && member.new.length === 1 ? member.new[0] : value;
     }
 
     /** `crowd`, `crowd#2`, … when people answer under the labeler's name; a person's own name otherwise. */
@@ -95,6 +109,11 @@ export class TaskRouting {
         const current = this.run.router.current(item);
         if (!current) return undefined;
         return { task: this.task.name, item, value: this.valueOf(current.label), confidence: current.confidence, method: this.task.quality.aggregate, answers: current.answers };
+    }
+
+    /** Who the item's answers came from, by labeler (`topic_rules+agent`). */
+    answeredBy(item: string): string {
+        return [...new Set(this.run.router.answers(item).map(([member]) => this.run.router.labeler(member).name))].join('+');
     }
 
     /** A class name as the task's value (`true`/`false` for yes/no tasks). */
