@@ -11,6 +11,7 @@ import { ExitCode, ProgramError, UsageError } from '../errors.js';
 import { printJson, printLine } from '../output.js';
 import { defaultStorePath, LabelStore, LABELER_KINDS, StoreCorruptError, StoreError, StoreInputError, StoreVersionError, type LabelerKind } from '../../../engine/src/store/index.js';
 import { exportLabels, FORMAT_NAMES, formatNamed, importLabels, writeExport } from '../../../engine/src/store/formats/index.js';
+import { exportFinal } from '../../../engine/src/store/formats/final.js';
 
 interface CommonOptions {
     store?: string;
@@ -59,13 +60,15 @@ export const registerLabel: RegisterCommand = (program, setExitCode) => {
         .option('--out <file>', 'file to write (a folder for yolo); default: standard output')
         .option('--labeler <name>', 'only this labeler\'s labels')
         .option('--history', 'include superseded labels (jsonl and csv keep the supersede links)')
-        .action(async (options: CommonOptions & { out?: string; history?: boolean }) => {
+        .option('--final', 'one row per item: the final value, its confidence, the aggregation method and the number of answers')
+        .action(async (options: CommonOptions & { out?: string; history?: boolean; final?: boolean }) => {
             checkFormat(options.format);
             checkImages(options.images);
             if (formatNamed(options.format).directory && !options.out) throw new UsageError(`--format ${options.format} writes a folder: pass --out DIR`);
             if (options.history && options.labeler) {
                 throw new UsageError('--history with --labeler would cut supersede links (the replacement may be by another labeler); export the whole history, or current labels of one labeler');
             }
+            if (options.final && (options.history || options.labeler)) throw new UsageError('--final writes one final value per item; it does not combine with --history or --labeler');
             if (options.history && options.format !== 'jsonl' && options.format !== 'csv') {
                 throw new UsageError(`--history: only jsonl and csv can say which labels were superseded; ${options.format} would import old answers as current ones`);
             }
@@ -81,7 +84,11 @@ export const registerLabel: RegisterCommand = (program, setExitCode) => {
                 if (!tasks.includes(options.task)) {
                     throw new ProgramError(`${file}: no labels for task '${options.task}'; ${tasks.length ? `tasks with labels: ${tasks.join(', ')}` : 'the store has no labels yet'}`);
                 }
-                const { labels, files } = exportLabels(store, { task: options.task, format: options.format, labeler: options.labeler, history: options.history, images: options.images });
+                if (options.final && store.aggregates(options.task).length === 0) {
+                    throw new ProgramError(`${file}: task '${options.task}' has labels but no final values yet; run \`dprog run\` to aggregate them`);
+                }
+                const request = { task: options.task, format: options.format, labeler: options.labeler, history: options.history, images: options.images };
+                const { labels, files } = options.final ? exportFinal(store, request) : exportLabels(store, request);
                 const written = options.out ? writeExport(files, options.out) : [];
                 if (options.json) {
                     printJson({ task: options.task, format: options.format, store: file, labels, ...(options.out ? { files: written } : { content: files[0].text }) });

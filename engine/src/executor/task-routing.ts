@@ -133,6 +133,10 @@ export class TaskRouting {
             method: this.task.quality.aggregate,
             answers: router.answers(l.item).length,
         }));
+        for (const item of this.run.routed) {
+            const known = router.goldOf(item);
+            if (known !== undefined) aggregates.push({ task: this.task.name, item, value: this.valueOf(known), confidence: 1, method: 'gold', answers: router.answers(item).length });
+        }
         if (aggregates.length > 0) await store.setAggregates(aggregates);
         const estimates: LabelerEstimate[] = router.estimates.toRecords().map((r) => ({ ...r, task: this.task.name }));
         if (estimates.length > 0) await store.setLabelerEstimates(estimates);

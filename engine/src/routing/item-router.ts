@@ -71,6 +71,12 @@ export class ItemRouter {
         return (this.items.get(item)?.gold ?? -1) >= 0;
     }
 
+    /** The known label of a gold question. */
+    goldOf(item: string): string | undefined {
+        const gold = this.items.get(item)?.gold ?? -1;
+        return gold >= 0 ? this.classes[gold] : undefined;
+    }
+
     /** Records an answer; on a gold question it updates the answerer's estimate at once. */
     record(item: string, member: string, label: string): void {
         const state = this.stateOf(item);
@@ -185,7 +191,7 @@ export class ItemRouter {
 
 /**
  * Who is an answerer? One named like a labeler of the route is that labeler (a model, a rule set,
- * or a single person); anyone else is a person of the route's human pool — the human labeler with
+ * or a single person; `crowd#2` is the second answer given under the labeler's name); anyone else is a person of the route's human pool — the human labeler with
  * the largest declared pool, else the first human labeler.
  */
 function answererMapping(policy: RoutingPolicy): (member: string) => RoutedLabeler {
@@ -193,7 +199,7 @@ function answererMapping(policy: RoutingPolicy): (member: string) => RoutedLabel
     const humans = policy.labelers.filter((l) => l.kind === 'human');
     const pool = [...humans].sort((a, b) => (b.pool ?? 0) - (a.pool ?? 0))[0];
     return (member) => {
-        const labeler = byName.get(member) ?? pool;
+        const labeler = byName.get(member) ?? byName.get(member.replace(/#\d+$/, '')) ?? pool;
         if (!labeler) {
             throw new Error(`answerer '${member}' is not a labeler of the route (${[...byName.keys()].join(', ')}) and the route has no human labeler to count them in`);
         }

@@ -56,4 +56,22 @@ describe.each([
             await reader.close();
         }
     });
+
+    it('exports the final labels, one row per item with value, confidence, method and answers (jsonl and csv)', async () => {
+        const jsonl = await dprog('label', 'export', '--store', store, '--task', task, '--format', 'jsonl', '--final');
+        expect(jsonl.code).toBe(0);
+        const rows = jsonl.stdout.trim().split('\n').map((line) => JSON.parse(line));
+        expect(new Set(rows.map((r) => r.item)).size).toBe(rows.length);
+        const sim = JSON.parse((await dprog('simulate', program, ...replay, '--json')).stdout);
+        expect(rows).toHaveLength(sim.items + sim.goldItems);
+        expect(rows.filter((r) => r.method === 'gold')).toHaveLength(sim.goldItems);
+        const byItem = new Map(rows.map((r) => [r.item, r]));
+        const first = sim.labels[0];
+        expect(byItem.get(first.item)).toEqual({ item: first.item, value: first.label, confidence: first.confidence, method: 'dawid_skene', answers: expect.any(Number) });
+        const csv = await dprog('label', 'export', '--store', store, '--task', task, '--format', 'csv', '--final');
+        const lines = csv.stdout.trim().split('\n');
+        expect(lines[0]).toBe('item,value,confidence,method,answers');
+        expect(lines).toHaveLength(rows.length + 1);
+        expect(lines.find((l) => l.startsWith(`${first.item},`))).toBe(`${first.item},${first.label},${first.confidence},dawid_skene,${byItem.get(first.item).answers}`);
+    });
 });
