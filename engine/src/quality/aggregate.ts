@@ -6,7 +6,6 @@ import type { EmOptions } from './em.js';
 import { mace } from './mace.js';
 import { majorityVote } from './majority.js';
 import { oneCoin } from './one-coin.js';
-import { labelsFromPosterior } from './posterior.js';
 import type { AggregationMethod, AggregationResult } from './result.js';
 import { wawa } from './wawa.js';
 
@@ -22,16 +21,15 @@ export interface AggregateOptions extends EmOptions, CalibrationOptions {
 }
 
 /**
- * Aggregates with the named method and reports calibrated confidences (calibrated-posterior.ts);
- * the items `encoded.gold` fixes are the planted gold questions the calibration learns its floor
- * from. Majority vote keeps its labels and explicit ties; its confidence becomes the calibrated
- * probability of its label (of a tie: the tied classes' mean).
+ * Aggregates with the named method: its labels (majority's ties stay ties), with calibrated
+ * confidences — the probability of that label under the calibrated posterior
+ * (calibrated-posterior.ts; of a tie: the tied classes' mean). The items `encoded.gold` fixes are
+ * the planted gold questions the calibration learns its floor from.
  */
 export function aggregate(method: AggregationMethod, encoded: EncodedAnswers, options: AggregateOptions = {}): AggregationResult {
     const fitted = fit(method, encoded, options);
     if (options.uncalibrated) return fitted;
     const { posterior, calibration } = calibratePosterior(encoded, fitted.posterior, options);
-    if (method !== 'majority') return { ...fitted, posterior, items: labelsFromPosterior(encoded, posterior), calibration };
     const K = encoded.classes.length;
     const classId = new Map(encoded.classes.map((c, k) => [c, k]));
     const items = fitted.items.map((item, i) => {

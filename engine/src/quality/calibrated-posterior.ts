@@ -1,22 +1,25 @@
 /**
  * Calibrated item posteriors on top of any method's fit: a Bayesian Dawid-Skene pass.
  *
- * 1. Each labeler's confusion matrix has a Dirichlet prior (rows worth `priorStrength` answers at
- *    `priorAccuracy`) and is updated with the method's soft labels, so a labeler seen 5 times is not
- *    trusted like one seen 500 times.
+ * 1. Each labeler's confusion matrix has a Dirichlet prior — the crowd's pooled confusion, rows
+ *    worth `priorStrength` answers — and is updated with the method's soft labels, so a labeler seen
+ *    5 times is not trusted like one seen 500 times. Two Bayesian EM steps from the method's soft
+ *    labels sharpen soft starts (majority shares, Wawa's weighted shares).
  * 2. An item is judged by matrices that leave out its own answers (otherwise its answers vouch for
  *    themselves through the matrices they shaped — the main source of 0.9999s).
  * 3. The evidence is tempered and the result floored (calibration.ts): the temperature from held-out
  *    answers, the floor from the planted gold questions (the items `encoded.gold` fixes).
  */
 import type { EncodedAnswers } from './answers.js';
-import { calibratedRow, fitFloor, type Calibration } from './calibration.js';
+import { calibratedRow, fitFloor, noCalibration, type Calibration } from './calibration.js';
 
 export interface CalibrationOptions {
     /** Prior probability of a right answer for every labeler. Default 0.7. */
     priorAccuracy?: number;
     /** Answers' worth of that prior per confusion row. Default 4. */
     priorStrength?: number;
+    /** Bayesian EM steps from the method's soft labels before calibrating (sharpens soft starts such as Wawa's shares). Default 2. */
+    refinements?: number;
 }
 
 export interface CalibratedFit {
@@ -36,8 +39,11 @@ interface LeaveOneOut {
     rows: Float64Array;
 }
 
-export function calibratePosterior(encoded: EncodedAnswers, soft: Float64Array, options: CalibrationOptions = {}): CalibratedFit {
+export function calibratePosterior(encoded: EncodedAnswers, start: Float64Array, options: CalibrationOptions = {}): CalibratedFit {
     const K = encoded.classes.length;
+    const { refinements = 2 } = options;
+    let soft = start;
+    for (let step = 0; step < refinements; step++) soft = rawPosterior(encoded, leaveOneOutEvidence(encoded, soft, options));
     const fit = leaveOneOutEvidence(encoded, soft, options);
     const temperature = fitTemperature(encoded, soft, fit);
     const cases: { row: Float64Array; truth: number }[] = [];
@@ -54,6 +60,36 @@ export function calibratePosterior(encoded: EncodedAnswers, soft: Float64Array, 
     return { posterior, calibration };
 }
 
+/** The untempered, unfloored posterior of every item (gold items one-hot): one Bayesian E-step. */
+function rawPosterior(encoded: EncodedAnswers, fit: LeaveOneOut): Float64Array {
+    const K = encoded.classes.length;
+    const posterior = new Float64Array(encoded.items.length * K);
+    for (let i = 0; i < encoded.items.length; i++) {
+        if (encoded.gold[i] >= 0) posterior[i * K + encoded.gold[i]] = 1;
+        else posterior.set(calibratedRow(fit.logPrior, fit.evidence.subarray(i * K, (i + 1) * K), noCalibration), i * K);
+    }
+    return posterior;
+}
+
+/**
+ * Every labeler's prior confusion matrix: the crowd's as a whole (soft counts pooled over everyone,
+ * smoothed by `priorAccuracy`), worth `priorStrength` answers per row — a labeler seen a few times
+ * is taken to be like the crowd, biases included, until their own answers say otherwise.
+ */
+function crowdPrior(encoded: EncodedAnswers, soft: Float64Array, priorAccuracy: number, priorStrength: number): Float64Array {
+    const K = encoded.classes.length;
+    const pooled = new Float64Array(K * K);
+    for (let k = 0; k < K; k++) for (let l = 0; l < K; l++) pooled[k * K + l] = k === l ? priorAccuracy : (1 - priorAccuracy) / Math.max(1, K - 1);
+    const { itemOf, labelOf } = encoded;
+    for (let a = 0; a < itemOf.length; a++) for (let k = 0; k < K; k++) pooled[k * K + labelOf[a]] += soft[itemOf[a] * K + k];
+    for (let k = 0; k < K; k++) {
+        let sum = 0;
+        for (let l = 0; l < K; l++) sum += pooled[k * K + l];
+        for (let l = 0; l < K; l++) pooled[k * K + l] *= priorStrength / sum;
+    }
+    return pooled;
+}
+
 function leaveOneOutEvidence(encoded: EncodedAnswers, soft: Float64Array, options: CalibrationOptions): LeaveOneOut {
     const { priorAccuracy = 0.7, priorStrength = 4 } = options;
     const K = encoded.classes.length;
@@ -61,10 +97,9 @@ function leaveOneOutEvidence(encoded: EncodedAnswers, soft: Float64Array, option
     const W = encoded.workers.length;
     const I = encoded.items.length;
     const { itemOf, workerOf, labelOf } = encoded;
+    const prior = crowdPrior(encoded, soft, priorAccuracy, priorStrength);
     const counts = new Float64Array(W * KK);
-    const right = priorStrength * priorAccuracy;
-    const wrong = (priorStrength * (1 - priorAccuracy)) / Math.max(1, K - 1);
-    for (let w = 0; w < W; w++) for (let k = 0; k < K; k++) for (let l = 0; l < K; l++) counts[w * KK + k * K + l] = k === l ? right : wrong;
+    for (let w = 0; w < W; w++) counts.set(prior, w * KK);
     const rows = new Float64Array(W * K).fill(priorStrength);
     for (let a = 0; a < itemOf.length; a++) {
         const s = itemOf[a] * K;
