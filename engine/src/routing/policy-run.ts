@@ -7,6 +7,7 @@
  * `dprog simulate` (recorded answers), `dprog run` (models, rules, and people live or replayed)
  * and the editor's queue all drive this class, so the policy measured is the policy that runs.
  */
+import { estimateAccuracy, targetReached } from '../quality/accuracy-estimate.js';
 import type { ItemAggregate } from '../quality/result.js';
 import { GoldMixer } from './gold-mixer.js';
 import { ItemRouter } from './item-router.js';
@@ -101,6 +102,35 @@ export class PolicyRun {
         this.router.reestimate();
         return final.items.filter((l) => !this.router.isGold(l.item));
     }
+}
+
+/** What a run produced: final labels, items nobody answered, and how good the labels are believed to be (no gold column read). */
+export interface RunReport {
+    labels: ItemAggregate[];
+    /** Items (not gold questions) routed in this run that got no answer at all. */
+    unasked: number;
+    goldItems: number;
+    estimatedAccuracy: number;
+    /** 90% interval of the share of right labels. */
+    accuracyInterval: [number, number];
+    /** Whether the interval's lower end reaches the target. */
+    targetReached: boolean;
+}
+
+/** The final labels of a run and the accuracy they are believed to have. */
+export function reportOf(run: PolicyRun): RunReport {
+    const labels = run.finalLabels();
+    const router = run.router;
+    const routed = [...run.routed];
+    const estimate = estimateAccuracy(labels.map((l) => l.confidence), router.estimates.calibration, run.classes.length);
+    return {
+        labels,
+        unasked: routed.filter((item) => !router.isGold(item) && router.answers(item).length === 0).length,
+        goldItems: routed.filter((item) => router.isGold(item)).length,
+        estimatedAccuracy: estimate.estimatedAccuracy,
+        accuracyInterval: estimate.accuracyInterval,
+        targetReached: targetReached(estimate, run.policy.target),
+    };
 }
 
 function round(money: number): number {

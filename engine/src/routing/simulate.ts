@@ -8,7 +8,7 @@ import type { Answer } from '../quality/answers.js';
 import { accuracyAgainst } from '../quality/posterior.js';
 import type { ItemAggregate } from '../quality/result.js';
 import { arrivalOrder } from './arrival-order.js';
-import { PolicyRun, REESTIMATE_EVERY } from './policy-run.js';
+import { PolicyRun, REESTIMATE_EVERY, reportOf } from './policy-run.js';
 import type { RoutingPolicy } from './policy.js';
 
 export interface ReplayOptions {
@@ -39,6 +39,10 @@ export interface SimulationResult {
     unasked: number;
     byLabeler: Record<string, { answers: number; cost: number }>;
     labels: ItemAggregate[];
+    /** Believed accuracy of `labels` and its 90% interval, from the answers and planted gold questions only. */
+    estimatedAccuracy: number;
+    accuracyInterval: [number, number];
+    targetReached: boolean;
 }
 
 export function simulateReplay(policy: RoutingPolicy, answers: readonly Answer[], options: ReplayOptions = {}): SimulationResult {
@@ -50,20 +54,24 @@ export function simulateReplay(policy: RoutingPolicy, answers: readonly Answer[]
     const items = arrivalOrder([...recorded.keys()], options.seed);
     const ask = (item: string, c: { member: string }) => recorded.get(item)!.get(c.member) ?? null;
     for (const item of items) run.route(item, [...recorded.get(item)!.keys()], ask, truth?.get(item));
-    const labels = run.finalLabels();
+    const report = reportOf(run);
+    const { labels } = report;
     const router = run.router;
     const scored = items.filter((item) => !router.isGold(item));
     const result: SimulationResult = {
         items: scored.length,
-        goldItems: items.length - scored.length,
+        goldItems: report.goldItems,
         goldShare: run.goldShare,
         labelsUsed: run.totals.answers,
         labelsAvailable: answers.length,
         cost: run.totals.cost,
         reachedTarget: scored.filter((item) => router.answers(item).length > 0 && Math.max(...router.posterior(item)) >= policy.target).length,
-        unasked: scored.filter((item) => router.answers(item).length === 0).length,
+        unasked: report.unasked,
         byLabeler: run.totals.byLabeler,
         labels,
+        estimatedAccuracy: report.estimatedAccuracy,
+        accuracyInterval: report.accuracyInterval,
+        targetReached: report.targetReached,
     };
     if (truth) {
         const { accuracy, scored: n } = accuracyAgainst(labels, truth);
