@@ -210,7 +210,7 @@ export class PlanExecutor {
         let routing = this.routings.get(task.name);
         if (!routing) {
             const migration = this.options.migration?.tasks.find((t) => t.task === task.name);
-            routing = new TaskRouting(task, this.options.store, this.options.replay, migration);
+            routing = TaskRouting.fromStore(task, this.options.store, this.options.replay, migration);
             this.routings.set(task.name, routing);
         }
         return routing;

@@ -35,23 +35,31 @@ export class TaskRouting {
 
     constructor(
         readonly task: PlanTask,
-        store: LabelStore,
+        /** The task's current answers (people's, models', rules'), and the labelers' stored estimates. */
+        stored: { labels: readonly Label[]; estimates: readonly LabelerEstimate[] },
         private readonly replay?: ReplayAnswers,
         /** The task's migration from the previous program version: answers given under a renamed member count under its new name. */
         private readonly migration?: TaskMigration,
     ) {
         this.run = new PolicyRun(policyFromPlanTask(task), task.classes);
         // Estimates over another label set (the task's members changed since) mean nothing now.
-        const current = store.labelerEstimates(task.name).filter((e) => !e.confusion || task.classes.every((c) => e.confusion![c] !== undefined));
+        const current = stored.estimates.filter((e) => !e.confusion || task.classes.every((c) => e.confusion![c] !== undefined));
         this.run.router.restore(current.map((e) => ({ labeler: e.labeler, accuracy: e.accuracy, confusion: e.confusion, n: e.n })));
-        const labels = store.labels({ task: task.name }).sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+        const labels = [...stored.labels].sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
         for (const label of labels) this.recordStored(label);
+    }
+
+    /** The task's routing from what the store holds. */
+    static fromStore(task: PlanTask, store: LabelStore, replay?: ReplayAnswers, migration?: TaskMigration): TaskRouting {
+        return new TaskRouting(task, { labels: store.labels({ task: task.name }), estimates: store.labelerEstimates(task.name) }, replay, migration);
     }
 
     /** A stored answer joins the item's answers (a value outside the classes, or a repeat, is left out). */
     private recordStored(label: Label): void {
         const value = this.migrated(String(label.value));
         if (!this.task.classes.includes(value)) return;
+        // A model or rule off the route (an old route, a pre-label) is not one of this policy's answerers.
+        if (label.labelerKind !== 'human' && !this.task.route.stages.some((s) => s.labeler === label.labeler)) return;
         const member = this.memberOf(label);
         if (this.run.router.answers(label.item).some(([m]) => m === member)) return;
         this.run.router.record(label.item, member, value);
@@ -89,6 +97,19 @@ export class TaskRouting {
         };
         const outcome = this.run.route(item, available, ask, this.replay?.truth?.get(item));
         return { ...outcome, newLabels };
+    }
+
+    /**
+     * What the policy wants of `person` (a person at the editor) for this item, given the answers
+     * so far (models and rules answer in `dprog run`, not here): null when the item is done, the
+     * person has answered it, or the policy would not ask them (someone no better than chance);
+     * otherwise how much the item still needs (1 − its confidence; 1 when nobody has answered).
+     */
+    needFromPerson(item: string, person: string): number | null {
+        const router = this.run.router;
+        if (router.isDone(item) || router.answers(item).some(([m]) => m === person)) return null;
+        if (router.next(item, [person])?.member !== person) return null;
+        return 1 - (router.current(item)?.confidence ?? 0);
     }
 
     /** Who could answer next among people: the recorded people (replay), or the next place of each human labeler's pool (live). */

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { LabelingPlan } from '../../../engine/src/plan/types.js';
 import type { LabelStore } from '../../../engine/src/store/index.js';
-import type { Aggregate, Label, NewLabel } from '../../../engine/src/store/types.js';
+import type { Aggregate, Label, LabelerEstimate, NewLabel } from '../../../engine/src/store/types.js';
 import { deferred } from '../load-deferred.js';
 import { CliRunner, type Log } from './cli-runner.js';
 import type { Cancellation, CompileResult, DprogEngine, LearningCurvePoint, ProgramProgress, SampleResult } from './engine.js';
@@ -35,6 +35,7 @@ export class LocalEngine implements DprogEngine {
     private readonly cli: CliRunner;
     private readonly stores = new Map<string, Promise<LabelStore>>();
     private readonly plans = new Map<string, LabelingPlan>();
+    private readonly aggregation = new Map<string, Promise<void>>();
 
     constructor(private readonly options: LocalEngineOptions) {
         this.cli = new CliRunner(options.cliPath, options.log);
@@ -104,7 +105,33 @@ export class LocalEngine implements DprogEngine {
 
     async addLabel(program: string, label: NewLabel): Promise<Label> {
         const store = await this.store(program);
-        return store.addLabel(label);
+        const added = await store.addLabel(label);
+        this.aggregateAfter(program, store, label.task);
+        return added;
+    }
+
+    /**
+     * A person's label updates its task's aggregates with the task's routing policy (the declared
+     * method over every answer) and refits the labelers' estimates — after the label is durable, one
+     * task at a time per program, so labels given at once are all counted.
+     */
+    private aggregateAfter(program: string, store: LabelStore, taskName: string): void {
+        const task = this.cachedPlan(program)?.tasks.find((t) => t.name === taskName);
+        if (!task) return;
+        const previous = this.aggregation.get(program) ?? Promise.resolve();
+        const next = previous.then(async () => {
+            const { routedByPolicy, TaskRouting } = deferred();
+            if (routedByPolicy(task)) await TaskRouting.fromStore(task, store).finish(store);
+        });
+        this.aggregation.set(program, next.catch((error: unknown) => this.options.log(`aggregating ${taskName} after a label failed: ${String(error)}`)));
+    }
+
+    async aggregated(program: string): Promise<void> {
+        await this.aggregation.get(program);
+    }
+
+    async labelerEstimates(program: string, task: string): Promise<LabelerEstimate[]> {
+        return this.read(program, [], (store) => store.labelerEstimates(task));
     }
 
     /** Opens the program's store for writing now, so the first label does not wait for it. */
@@ -157,6 +184,7 @@ export class LocalEngine implements DprogEngine {
     }
 
     async dispose(): Promise<void> {
+        await Promise.allSettled([...this.aggregation.values()]);
         const open = [...this.stores.values()];
         this.stores.clear();
         await Promise.allSettled(open.map(async (s) => (await s).close()));
