@@ -430,14 +430,7 @@ export class ItemRun {
                     }
                 }
             } else if (fresh.length > 0) {
-                const batch: Array<{ o: Open; input: ModelInputValue }> = [];
-                for (const o of fresh) {
-                    try {
-                        batch.push({ o, input: this.modelInput(labeler, task, o.input[0]) });
-                    } catch (error) {
-                        this.failed(stage, task, o.instance.key, o.inputHash, error);
-                    }
-                }
+                const batch = this.modelBatch(stage, task, labeler, fresh);
                 for (const { o, answer } of await this.runModel(stage, task, labeler, batch)) {
                     newLabels.push({ id: id(o), task: task.name, item: o.instance.key, labeler: labeler.name, labelerKind: 'model', value: answer.value, score: answer.score, programVersion: plan.hash });
                     answered.push({ o, value: answer.value, score: answer.score });
@@ -525,14 +518,7 @@ export class ItemRun {
                 }
                 continue;
             }
-            const batch: Array<{ o: Open; input: ModelInputValue }> = [];
-            for (const o of fresh) {
-                try {
-                    batch.push({ o, input: this.modelInput(labeler, task, o.input[0]) });
-                } catch (error) {
-                    this.failed(stage, task, o.instance.key, o.inputHash, error);
-                }
-            }
+            const batch = this.modelBatch(stage, task, labeler, fresh);
             for (const { o, answer } of await this.runModel(stage, task, labeler, batch)) put(o.instance.key, labeler.name, answer.value, answer.score);
         }
         return out;
@@ -572,6 +558,19 @@ export class ItemRun {
             if (answers.filter((a) => a.labeler === person.labeler || !plan.labelers.some((l) => l.name === a.labeler)).length < person.answers) return person.labeler;
         }
         return null; // every person has answered: the best answer stands below the target
+    }
+
+    /** The model inputs of the stage items (an item whose input cannot be read fails here). */
+    private modelBatch(stage: PlanStage, task: PlanTask, labeler: PlanModelLabeler, items: Open[]): Array<{ o: Open; input: ModelInputValue }> {
+        const batch: Array<{ o: Open; input: ModelInputValue }> = [];
+        for (const o of items) {
+            try {
+                batch.push({ o, input: this.modelInput(labeler, task, o.input[0]) });
+            } catch (error) {
+                this.failed(stage, task, o.instance.key, o.inputHash, error);
+            }
+        }
+        return batch;
     }
 
     /** Runs a model on a batch; when the batch fails, item by item, so only the bad items fail. */

@@ -6,7 +6,7 @@
  */
 import { seededRng, type Rng } from '../learning/random.js';
 import { PolicyRun } from './policy-run.js';
-import type { RoutingPolicy } from './policy.js';
+import { policyMembers, type RoutingPolicy } from './policy.js';
 
 export interface PolicyEstimate {
     /** Fewest answers that finish an item when all agree; null when even that cannot reach the target. */
@@ -28,18 +28,11 @@ export interface EstimateOptions {
     seed?: number;
 }
 
-/** The answerers a policy can ask for one item: each model and rules labeler, and every person of each human pool. */
-function answerers(policy: RoutingPolicy): Array<{ member: string; accuracy: number }> {
-    return policy.labelers.flatMap((l) =>
-        l.kind === 'human' ? Array.from({ length: Math.max(1, l.pool ?? 1) }, (_, k) => ({ member: k === 0 ? l.name : `${l.name}#${k + 1}`, accuracy: l.accuracy })) : [{ member: l.name, accuracy: l.accuracy }],
-    );
-}
-
 export function estimatePolicy(policy: RoutingPolicy, classes: readonly string[], options: EstimateOptions = {}): PolicyEstimate {
     const { items = 300, seed = 1 } = options;
     const K = classes.length;
     const rng = seededRng(seed);
-    const people = answerers(policy);
+    const people = policyMembers(policy);
     const accuracy = new Map(people.map((p) => [p.member, p.accuracy]));
     const run = new PolicyRun({ ...policy, goldShare: 0 }, classes, Number.POSITIVE_INFINITY);
     let right = 0;

@@ -55,3 +55,13 @@ export function policyProblems(policy: RoutingPolicy): string[] {
     }
     return problems;
 }
+
+/**
+ * Everyone a policy can ask about one item: each model and rules labeler by name, and each person
+ * of a human labeler's pool (`crowd`, `crowd#2`, …), with the labeler's declared accuracy.
+ */
+export function policyMembers(policy: RoutingPolicy): Array<{ member: string; accuracy: number }> {
+    return policy.labelers.flatMap((l) =>
+        l.kind === 'human' ? Array.from({ length: Math.max(1, l.pool ?? 1) }, (_, k) => ({ member: k === 0 ? l.name : `${l.name}#${k + 1}`, accuracy: l.accuracy })) : [{ member: l.name, accuracy: l.accuracy }],
+    );
+}

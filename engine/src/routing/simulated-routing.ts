@@ -7,7 +7,7 @@
  */
 import type { Rng } from '../learning/random.js';
 import { PolicyRun } from './policy-run.js';
-import type { RoutingPolicy } from './policy.js';
+import { policyMembers, type RoutingPolicy } from './policy.js';
 
 export interface SimulatedItem {
     /** The item's label so far; null when it got no answer (the budget ran out first). */
@@ -30,9 +30,7 @@ export class SimulatedRouting {
         private readonly rng: Rng,
     ) {
         this.run = new PolicyRun({ ...policy, goldShare: 0 }, classes);
-        this.members = policy.labelers.flatMap((l) =>
-            l.kind === 'human' ? Array.from({ length: Math.max(1, l.pool ?? 1) }, (_, k) => ({ member: k === 0 ? l.name : `${l.name}#${k + 1}`, accuracy: l.accuracy })) : [{ member: l.name, accuracy: l.accuracy }],
-        );
+        this.members = policyMembers(policy);
     }
 
     get spent(): number {
