@@ -62,8 +62,8 @@ describe('Dawid-Skene', () => {
 
     it('continues from a previous posterior as answers arrive (warm start) to the same answer', () => {
         const crowd = syntheticCrowd({ items: 800, workers: 40, classes: 2, perItem: 5, seed: 9 });
-        const cold = dawidSkene(crowd.encoded);
-        const warm = dawidSkene(crowd.encoded, { initialPosterior: cold.posterior });
+        const cold = dawidSkene(crowd.encoded, { tolerance: 1e-9 });
+        const warm = dawidSkene(crowd.encoded, { initialPosterior: cold.posterior, tolerance: 1e-9 });
         expect(warm.iterations!).toBeLessThan(cold.iterations!);
         expect(warm.items.map((i) => i.label)).toEqual(cold.items.map((i) => i.label));
     });
