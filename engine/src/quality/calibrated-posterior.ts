@@ -29,7 +29,7 @@ export interface CalibratedFit {
 }
 
 /** Largest number of answers the temperature is fit on (a deterministic stride through all of them). */
-const TEMPERATURE_SAMPLE = 20_000;
+const TEMPERATURE_SAMPLE = 5_000;
 
 interface LeaveOneOut {
     logPrior: Float64Array;

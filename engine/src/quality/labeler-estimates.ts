@@ -100,7 +100,8 @@ export class LabelerEstimates {
             this.contributions.set(item, own);
         }
         if (classPriors) this.classPriors = Float64Array.from(classPriors);
-        if (itemOf.length > 0) this.calibration = calibratePosterior(encoded, posterior).calibration;
+        // `posterior` is an EM fit: no refinement steps needed for the temperature and the floor.
+        if (itemOf.length > 0) this.calibration = calibratePosterior(encoded, posterior, { refinements: 0 }).calibration;
     }
 
     /** Row-normalised confusion matrix (the Dirichlet mean). */
