@@ -10,11 +10,11 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readAnswersCsv } from '../engine/src/data/answers-csv.js';
 import { estimateAccuracy } from '../engine/src/quality/accuracy-estimate.js';
-import { encodeAnswers, type Answer } from '../engine/src/quality/answers.js';
+import { encodeAnswers } from '../engine/src/quality/answers.js';
 import { aggregate } from '../engine/src/quality/aggregate.js';
 import { accuracyAgainst } from '../engine/src/quality/posterior.js';
 import type { ItemAggregate } from '../engine/src/quality/result.js';
-import { seededRandom } from '../test/engine/quality/synthetic.js';
+import { seededRandom, subsampleAnswers } from '../test/engine/quality/synthetic.js';
 
 const crowdDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../samples/crowd');
 function crowdAnswers(name: 'rte' | 'temp') {
@@ -26,12 +26,6 @@ const LEVELS = [0.8, 0.9, 0.95, 0.99];
 const BINS = [0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1.0001];
 const SEEDS = [1, 2, 3];
 
-function subsample(answers: readonly Answer[], per: number, seed: number): Answer[] {
-    const random = seededRandom(seed);
-    const byItem = new Map<string, Answer[]>();
-    for (const a of answers) byItem.set(a.item, [...(byItem.get(a.item) ?? []), a]);
-    return [...byItem.values()].flatMap((list) => list.map((a) => ({ a, r: random() })).sort((x, y) => x.r - y.r).slice(0, per).map(({ a }) => a));
-}
 
 /** Per level: items at ≥ c and the share right; the worst gap c − share over levels with ≥ 20 items. */
 function levels(labels: readonly ItemAggregate[], truth: ReadonlyMap<string, string>) {
@@ -69,7 +63,7 @@ for (const name of ['rte', 'temp'] as const) {
         const pooled: { calibrated: ItemAggregate[]; raw: ItemAggregate[] } = { calibrated: [], raw: [] };
         const truthPooled = new Map<string, string>();
         for (const seed of SEEDS) {
-            const chosen = per === 'all' ? answers : subsample(answers, per, seed);
+            const chosen = per === 'all' ? answers : subsampleAnswers(answers, per, seed);
             const random = seededRandom(seed * 7);
             const planted = new Map([...truth].filter(() => random() < 0.02));
             const encoded = encodeAnswers(chosen, { gold: planted });

@@ -6,23 +6,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { estimateAccuracy, targetReached } from '../../../engine/src/quality/accuracy-estimate.js';
-import { encodeAnswers, type Answer } from '../../../engine/src/quality/answers.js';
+import { encodeAnswers } from '../../../engine/src/quality/answers.js';
 import { aggregate } from '../../../engine/src/quality/aggregate.js';
 import { fitFloor, FLOOR_PRIOR, priorCalibration } from '../../../engine/src/quality/calibration.js';
 import { accuracyAgainst } from '../../../engine/src/quality/posterior.js';
 import type { AggregationMethod, ItemAggregate } from '../../../engine/src/quality/result.js';
 import { crowdAnswers } from './crowd-data.js';
-import { seededRandom } from './synthetic.js';
+import { seededRandom, subsampleAnswers } from './synthetic.js';
 
 const LEVELS = [0.8, 0.9, 0.95, 0.99];
-
-/** `per` answers of each item, chosen at random (routing sees few answers per item). */
-function subsample(answers: readonly Answer[], per: number, seed: number): Answer[] {
-    const random = seededRandom(seed);
-    const byItem = new Map<string, Answer[]>();
-    for (const a of answers) byItem.set(a.item, [...(byItem.get(a.item) ?? []), a]);
-    return [...byItem.values()].flatMap((list) => list.map((a) => ({ a, r: random() })).sort((x, y) => x.r - y.r).slice(0, per).map(({ a }) => a));
-}
 
 /** Share right among the items at confidence ≥ c, for each c (undefined below 20 items: too few to judge). */
 function calibrationTable(labels: readonly ItemAggregate[], truth: ReadonlyMap<string, string>) {
@@ -34,7 +26,7 @@ function calibrationTable(labels: readonly ItemAggregate[], truth: ReadonlyMap<s
 
 function run(name: 'rte' | 'temp', per: number | 'all', seed: number, method: AggregationMethod) {
     const { answers, truth } = crowdAnswers(name);
-    const chosen = per === 'all' ? answers : subsample(answers, per, seed);
+    const chosen = per === 'all' ? answers : subsampleAnswers(answers, per, seed);
     const random = seededRandom(seed * 7);
     const planted = new Map([...truth].filter(() => random() < 0.02));
     const encoded = encodeAnswers(chosen, { gold: planted });
