@@ -71,14 +71,22 @@ function mostExpensive(policy: RoutingPolicy): number {
 export type EstimateCache = Map<string, PolicyEstimate>;
 
 function cachedEstimate(cache: EstimateCache, policy: RoutingPolicy, classes: number): PolicyEstimate {
-    const key = JSON.stringify([classes, policy]);
-    let estimate = cache.get(key);
+    // Names do not change an estimate: tasks routed through labelers alike share one.
+    const anonymous = { ...policy, labelers: policy.labelers.map((l, i) => ({ ...l, name: `labeler${i}` })) };
+    const key = JSON.stringify([classes, anonymous]);
+    let estimate = cache.get(key) ?? recent.get(key);
     if (!estimate) {
-        estimate = estimatePolicy(policy, Array.from({ length: classes }, (_, k) => `c${k}`));
-        cache.set(key, estimate);
+        estimate = estimatePolicy(anonymous, Array.from({ length: classes }, (_, k) => `c${k}`));
+        if (recent.size >= RECENT_LIMIT) recent.delete(recent.keys().next().value!);
+        recent.set(key, estimate);
     }
+    cache.set(key, estimate);
     return estimate;
 }
+
+/** Estimates are pure functions of the policy: the language server recompiles on every edit, so recent ones are kept across compiles. */
+const recent = new Map<string, PolicyEstimate>();
+const RECENT_LIMIT = 500;
 
 /** Rounds to 6 significant decimals so plans do not carry floating-point noise between platforms. */
 export function round(value: number): number {

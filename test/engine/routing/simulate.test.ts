@@ -50,6 +50,20 @@ describe.each(['rte', 'temp'] as const)('routing on %s at target 95%', (name) =>
     });
 });
 
+describe('a data set with three answers per item', () => {
+    it('asks about every item: none is finished by the class prior alone', () => {
+        const { answers, truth } = crowdAnswers('temp');
+        const seen = new Map<string, number>();
+        const three = answers.filter((a) => (seen.set(a.item, (seen.get(a.item) ?? 0) + 1).get(a.item) ?? 0) <= 3);
+        const result = simulateReplay(crowdPolicy(0.95), three, { truth, seed: 1 });
+        expect(result.unasked).toBe(0);
+        expect(result.labels).toHaveLength(result.items);
+        expect(result.reachedTarget).toBeLessThanOrEqual(result.items);
+        expect(result.labelsUsed).toBeLessThanOrEqual(three.length);
+        expect(result.labelsUsed).toBeGreaterThanOrEqual(result.items + result.goldItems);
+    });
+});
+
 describe('replay rules', () => {
     /** Two items; workers named after what they do. */
     const answers: Answer[] = [
