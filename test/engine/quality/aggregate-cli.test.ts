@@ -25,6 +25,19 @@ describe('dprog aggregate', () => {
         for (const row of result.workers[0].confusion) expect(row[0] + row[1]).toBeCloseTo(1, 9);
     });
 
+    it.each(['wawa', 'mace'])('--method %s, with the accuracy estimated without gold and its 90%% interval holding the measured one', async (method) => {
+        const { code, stdout } = await dprog('aggregate', rte, ...columns, '--gold', 'gold', '--method', method, '--json');
+        expect(code).toBe(0);
+        const result = JSON.parse(stdout);
+        expect(result.method).toBe(method);
+        expect(result.accuracy).toBeGreaterThan(0.92);
+        const [lo, hi] = result.accuracyInterval;
+        expect(lo).toBeLessThanOrEqual(result.accuracy);
+        expect(hi).toBeGreaterThanOrEqual(result.accuracy);
+        expect(result.estimatedAccuracy).toBeGreaterThan(lo);
+        expect(result.estimatedAccuracy).toBeLessThan(hi);
+    });
+
     it('majority reports ties in JSON and counts them 1/k in accuracy', async () => {
         const { stdout } = await dprog('aggregate', rte, ...columns, '--gold', 'gold', '--method', 'majority', '--json');
         const result = JSON.parse(stdout);
