@@ -104,7 +104,7 @@ export const registerSimulate: RegisterCommand = (program, setExitCode) => {
                     printLine(formatTable(['labeler', 'answers', 'cost'], spent.map(([name, s]) => [name, String(s.answers), `$${s.cost.toFixed(2)}`])));
                 }
                 const [lo, hi] = main.accuracyInterval;
-                printLine(`\nestimated accuracy without the gold column: ${pct(main.estimatedAccuracy)} (90%: ${pct(lo)}–${pct(hi)})${main.targetReached ? ', target reached' : ''}`);
+                printLine(`\nat target ${pct(runs[0].target)}, estimated accuracy without the gold column: ${pct(main.estimatedAccuracy)} (90%: ${pct(lo)}–${pct(hi)}); ${main.targetReached ? 'target reached' : 'target not shown to be reached'}`);
                 if (main.accuracy === undefined) printLine('(no --gold column: accuracy cannot be measured)');
             }
             setExitCode(ExitCode.ok);
