@@ -75,3 +75,18 @@ describe.each([
         expect(lines.find((l) => l.startsWith(`${first.item},`))).toBe(`${first.item},${first.label},${first.confidence},dawid_skene,${byItem.get(first.item).answers}`);
     });
 });
+
+describe('run --replay usage', () => {
+    const program = path.join(fixtures, 'temp.dprog');
+    it('names what is missing, and refuses answers outside the label sets', async () => {
+        const stray = await dprog('run', program, '--store', path.join(dir, 'usage.sqlite'), '--item', 'item', '--json');
+        expect(stray.code).toBe(2);
+        expect(JSON.parse(stray.stdout).error.message).toMatch(/--item only mean something with --replay CSV/);
+        const partial = await dprog('run', program, '--store', path.join(dir, 'usage.sqlite'), '--replay', path.join(crowdDir, 'temp-answers.csv'), '--item', 'item', '--json');
+        expect(partial.code).toBe(2);
+        expect(JSON.parse(partial.stdout).error.message).toMatch(/--replay needs --worker, --label/);
+        const wrong = await dprog('run', program, '--store', path.join(dir, 'usage.sqlite'), '--replay', path.join(crowdDir, 'rte-answers.csv'), '--item', 'item', '--worker', 'worker', '--label', 'label', '--json');
+        expect(wrong.code).toBe(1);
+        expect(JSON.parse(wrong.stdout).error.message).toMatch(/label 'no' is not a member of any task's label set \(after, before\)/);
+    });
+});
