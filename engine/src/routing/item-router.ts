@@ -168,7 +168,8 @@ export class ItemRouter {
     reestimate(): void {
         const { encoded, start } = this.encodedSoFar();
         if (encoded.itemOf.length === 0) return;
-        const result = aggregate(this.oneCoin ? 'one_coin' : 'dawid_skene', encoded, { initialPosterior: start });
+        // The fit only (rebuild calibrates once from it): calibrated, floored posteriors would attenuate every estimate.
+        const result = aggregate(this.oneCoin ? 'one_coin' : 'dawid_skene', encoded, { initialPosterior: start, uncalibrated: true });
         this.estimates.rebuild(encoded, result.posterior, result.classPriors);
     }
 

@@ -14,8 +14,14 @@ import { ItemRouter } from './item-router.js';
 import type { RoutingPolicy } from './policy.js';
 import type { Candidate } from './router.js';
 
-/** Re-estimate every labeler from all answers so far after this many items. */
+/**
+ * Refit every labeler from all answers so far once this many items have passed since the last refit
+ * and the answers since then are at least REFIT_SHARE of all answers: often at first, when each new
+ * answer changes much, then on a geometric schedule (a refit is over all answers, so refitting every
+ * few items would make a run quadratic in its size).
+ */
 export const REESTIMATE_EVERY = 25;
+export const REFIT_SHARE = 0.1;
 
 /**
  * The answer of `candidate` for `item`: a class name; null when it abstains or cannot answer (a
@@ -42,6 +48,8 @@ export class PolicyRun {
     readonly router: ItemRouter;
     private readonly mixer: GoldMixer;
     private finished = 0;
+    /** Items finished and answers bought at the last refit. */
+    private refitAt = { items: 0, answers: 0 };
     readonly totals: RunTotals = { cost: 0, answers: 0, byLabeler: {} };
     /** Items routed in this run, in order. */
     readonly routed = new Set<string>();
@@ -78,7 +86,10 @@ export class PolicyRun {
         const humans = bought.filter((c) => c.labeler.kind === 'human').length;
         this.mixer.record(this.router.isGold(item), humans);
         this.router.finish(item);
-        if (++this.finished % this.reestimateEvery === 0) this.router.reestimate();
+        if (++this.finished - this.refitAt.items >= this.reestimateEvery && this.totals.answers - this.refitAt.answers >= REFIT_SHARE * this.totals.answers) {
+            this.router.reestimate();
+            this.refitAt = { items: this.finished, answers: this.totals.answers };
+        }
         return { status: this.router.isDone(item) ? 'done' : 'exhausted', bought };
     }
 
