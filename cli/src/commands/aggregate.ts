@@ -66,7 +66,7 @@ export const registerAggregate: RegisterCommand = (program, setExitCode) => {
         .requiredOption('--label <column>', 'column with the answer')
         .option('--gold <column>', 'column with the known right answer: accuracy is measured against it')
         .option('--method <method>', `${aggregationMethods.join(' | ')}`, 'dawid_skene')
-        .option('--fix-gold', 'treat the gold column as known answers fixed during aggregation (accuracy then covers the other items only)')
+        .option('--fix-gold', 'treat the gold column as planted gold questions: fixed during aggregation and used to calibrate confidences (accuracy then covers the other items only)')
         .option('--separator <sep>', 'labels are sets (choices<L>) joined by this separator; each member is aggregated as a yes/no question')
         .option('--limit <n>', 'rows of each table in the text output', '20')
         .option('--json', 'print the result as one JSON document')
