@@ -238,6 +238,7 @@ export class PlanExecutor {
         if (unique.length > 0) await store.addLabels(unique);
         if (aggregates.length > 0) await store.setAggregates(aggregates);
         if (states.length > 0) await store.setStageStates(states);
+        for (const routing of this.routings.values()) await routing.saveEstimates(store);
     }
 
     // ---------------------------------------------------------------- used by ItemRun

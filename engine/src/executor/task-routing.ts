@@ -159,9 +159,14 @@ export class TaskRouting {
             if (known !== undefined) aggregates.push({ task: this.task.name, item, value: this.valueOf(known), confidence: 1, method: 'gold', answers: router.answers(item).length });
         }
         if (aggregates.length > 0) await store.setAggregates(aggregates);
-        const estimates: LabelerEstimate[] = router.estimates.toRecords().map((r) => ({ ...r, task: this.task.name }));
-        if (estimates.length > 0) await store.setLabelerEstimates(estimates);
+        await this.saveEstimates(store);
         return report;
+    }
+
+    /** Writes every labeler's current estimate (the run does between batches, so the editor's queue sees them). */
+    async saveEstimates(store: LabelStore): Promise<void> {
+        const estimates: LabelerEstimate[] = this.run.router.estimates.toRecords().map((r) => ({ ...r, task: this.task.name }));
+        if (estimates.length > 0) await store.setLabelerEstimates(estimates);
     }
 }
 
