@@ -525,10 +525,10 @@ export class ItemRun {
     }
 
     /**
-     * Folds people's answers into an item's answer. A choice combines them with the automatic
-     * answers as votes weighted by each person's declared accuracy, and is final once it reaches
-     * the target or `at most N labels`; otherwise more people are asked (the same labeler while its
-     * pool lasts, then the next person on the route). Any other answer (text, boxes) is a person's
+     * Folds people's answers into the answer of an item the routing policy does not route (a single
+     * choice goes through `labelByPolicy`). Several choices are combined with the automatic answers
+     * (the surest stands) until the target or `at most N labels`, asking the same labeler while its
+     * pool lasts, then the next person on the route. Any other answer (text, boxes) is a person's
      * review of the proposal: the latest stands. Returns who to wait for, or null when final.
      */
     private afterPeople(
