@@ -206,11 +206,11 @@ export class PlanExecutor {
     }
 
     /** @internal The routing policy of a choice task in this run (one per task, shared by its flows). */
-    routing(task: PlanTask): TaskRouting {
+    async routing(task: PlanTask): Promise<TaskRouting> {
         let routing = this.routings.get(task.name);
         if (!routing) {
             const migration = this.options.migration?.tasks.find((t) => t.task === task.name);
-            routing = TaskRouting.fromStore(task, this.options.store, this.options.replay, migration);
+            routing = await TaskRouting.fromStore(task, this.options.store, this.options.replay, migration);
             this.routings.set(task.name, routing);
         }
         return routing;

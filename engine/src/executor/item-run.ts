@@ -468,7 +468,7 @@ export class ItemRun {
      */
     private async labelByPolicy(stage: PlanStage, task: PlanTask, open: Open[]): Promise<void> {
         const { plan } = this.executor.opts;
-        const routing = this.executor.routing(task);
+        const routing = await this.executor.routing(task);
         const automatic = await this.automaticAnswers(stage, task, open, routing);
         const failedKeys = new Set(this.states.filter((s) => s.stage === stage.id && s.status === 'failed').map((s) => s.item));
         for (const o of open) {

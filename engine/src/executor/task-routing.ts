@@ -12,7 +12,6 @@ import type { RoutedLabeler } from '../routing/policy.js';
 import type { Candidate } from '../routing/router.js';
 import type { Migration } from '../plan/migration.js';
 import type { PlanTask } from '../plan/types.js';
-import type { LabelStore } from '../store/label-store.js';
 import type { Aggregate, JsonValue, Label, LabelerEstimate, NewLabel } from '../store/types.js';
 
 /** People's recorded answers, by item then person, and the known labels gold questions are drawn from. */
@@ -22,6 +21,14 @@ export interface ReplayAnswers {
 }
 
 type TaskMigration = Migration['tasks'][number];
+
+/** What the routing reads from and writes to a label store (the embedded store and the Store interface both fit). */
+export interface RoutingStore {
+    labels(query: { task: string }): Label[] | Promise<Label[]>;
+    labelerEstimates(task: string): LabelerEstimate[] | Promise<LabelerEstimate[]>;
+    setAggregates(aggregates: readonly Aggregate[]): Promise<void>;
+    setLabelerEstimates(estimates: readonly LabelerEstimate[]): Promise<void>;
+}
 
 /** Whether a task is routed by the policy: a single choice among its classes (choice or bool). */
 export function routedByPolicy(task: PlanTask): boolean {
@@ -49,9 +56,10 @@ export class TaskRouting {
         for (const label of labels) this.recordStored(label);
     }
 
-    /** The task's routing from what the store holds. */
-    static fromStore(task: PlanTask, store: LabelStore, replay?: ReplayAnswers, migration?: TaskMigration): TaskRouting {
-        return new TaskRouting(task, { labels: store.labels({ task: task.name }), estimates: store.labelerEstimates(task.name) }, replay, migration);
+    /** The task's routing from what the store holds (any store: reads may be synchronous or not). */
+    static async fromStore(task: PlanTask, store: RoutingStore, replay?: ReplayAnswers, migration?: TaskMigration): Promise<TaskRouting> {
+        const [labels, estimates] = await Promise.all([store.labels({ task: task.name }), store.labelerEstimates(task.name)]);
+        return new TaskRouting(task, { labels, estimates }, replay, migration);
     }
 
     /** A stored answer joins the item's answers (a value outside the classes, or a repeat, is left out). */
@@ -143,7 +151,7 @@ export class TaskRouting {
     }
 
     /** Final labels by the declared method over every answer, refit estimates; written to the store. */
-    async finish(store: LabelStore): Promise<RunReport> {
+    async finish(store: RoutingStore): Promise<RunReport> {
         const report = reportOf(this.run);
         const router = this.run.router;
         const aggregates: Aggregate[] = report.labels.map((l) => ({
@@ -164,7 +172,7 @@ export class TaskRouting {
     }
 
     /** Writes every labeler's current estimate (the run does between batches, so the editor's queue sees them). */
-    async saveEstimates(store: LabelStore): Promise<void> {
+    async saveEstimates(store: RoutingStore): Promise<void> {
         const estimates: LabelerEstimate[] = this.run.router.estimates.toRecords().map((r) => ({ ...r, task: this.task.name }));
         if (estimates.length > 0) await store.setLabelerEstimates(estimates);
     }

@@ -121,7 +121,7 @@ export class LocalEngine implements DprogEngine {
         const previous = this.aggregation.get(program) ?? Promise.resolve();
         const next = previous.then(async () => {
             const { routedByPolicy, TaskRouting } = deferred();
-            if (routedByPolicy(task)) await TaskRouting.fromStore(task, store).finish(store);
+            if (routedByPolicy(task)) await (await TaskRouting.fromStore(task, store)).finish(store);
         });
         this.aggregation.set(program, next.catch((error: unknown) => this.options.log(`aggregating ${taskName} after a label failed: ${String(error)}`)));
     }

@@ -40,7 +40,7 @@ describe.each(['dawid_skene', 'one_coin', 'majority'])('answers arriving with ag
     it('each answer moves the item\'s aggregate at once, tagged with the method', async () => {
         const t = await task(method);
         const store = await LabelStore.open(path.join(dir, `${method}-online.sqlite`));
-        const routing = TaskRouting.fromStore(t, store);
+        const routing = await TaskRouting.fromStore(t, store);
         // The rule answers, then a person is waited for.
         const first = routing.route('m1', new Map([['keywords', 'spam']]));
         expect(first).toMatchObject({ status: 'waiting' });
@@ -53,7 +53,7 @@ describe.each(['dawid_skene', 'one_coin', 'majority'])('answers arriving with ag
             { id: 'rule', task: 'classify', item: 'm1', labeler: 'keywords', labelerKind: 'rules', value: 'spam' },
             { task: 'classify', item: 'm1', labeler: 'ann', labelerKind: 'human', value: 'ham' },
         ]);
-        const next = TaskRouting.fromStore(t, again).aggregateOf('m1')!;
+        const next = (await TaskRouting.fromStore(t, again)).aggregateOf('m1')!;
         expect(next.answers).toBe(2);
         expect(next.confidence).toBeLessThan(afterRule.confidence);
         await again.close();
@@ -74,7 +74,7 @@ describe.each(['dawid_skene', 'one_coin', 'majority'])('answers arriving with ag
         await Promise.all(
             answers.map(async (answer) => {
                 await store.addLabel(answer);
-                chain = chain.then(async () => void (await TaskRouting.fromStore(t, store).finish(store)));
+                chain = chain.then(async () => void (await (await TaskRouting.fromStore(t, store)).finish(store)));
                 await chain;
             }),
         );
