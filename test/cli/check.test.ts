@@ -3,7 +3,7 @@
  * 0 (no errors, warnings allowed), 1 (errors) or 2 (bad usage / missing file), and exactly one
  * JSON document with 1-based positions, severity, stable code and message (architecture.md).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -48,7 +48,6 @@ dataset later from jsonl "data/later.jsonl" { key id: String }
 `;
 
 beforeAll(() => {
-    execFileSync(process.execPath, ['esbuild.mjs'], { cwd: root, stdio: 'pipe' });
     dir = mkdtempSync(path.join(tmpdir(), 'dprog-check-'));
     mkdirSync(path.join(dir, 'data'));
     writeFileSync(path.join(dir, 'data/emails.jsonl'), '{"id":"1","body":"hello"}\n');
@@ -106,5 +105,15 @@ describe('dprog check --json', () => {
 
     test('no file at all: exit 2', () => {
         expect(check().code).toBe(2);
+    });
+});
+
+describe('dprog check on a file not ending in .dprog', () => {
+    test('is a usage error that says how to name the file', () => {
+        writeFileSync(path.join(dir, 'triage.before'), GOOD);
+        const result = check('triage.before');
+        expect(result.code).toBe(2);
+        const message = (JSON.parse(result.stdout) as { error: { message: string } }).error.message;
+        expect(message).toBe('triage.before: not a data program; dprog reads files ending in .dprog (rename it, e.g. to triage.dprog).');
     });
 });

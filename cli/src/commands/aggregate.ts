@@ -6,7 +6,7 @@ import type { AggregationMethod, AggregationResult, ItemAggregate, WorkerEstimat
 import { ExitCode, ProgramError, UsageError } from '../errors.js';
 import { printJson, printLine } from '../output.js';
 import { formatTable } from '../table.js';
-import { CsvError } from '../../../engine/src/data/csv.js';
+import { CsvDataError, CsvError } from '../../../engine/src/data/csv.js';
 import { AnswerDataError, readAnswersCsv, readEncodedAnswersCsv, type AnswerColumns, type ReadAnswersOptions, type RecordedAnswers } from '../../../engine/src/data/answers-csv.js';
 import type { EncodedAnswers } from '../../../engine/src/quality/answers.js';
 import { estimateAccuracy, type AccuracyEstimate } from '../../../engine/src/quality/accuracy-estimate.js';
@@ -23,7 +23,7 @@ interface AggregateOptions {
     json?: boolean;
 }
 
-/** Reads the answers CSV: file and column problems exit 2, data problems exit 1. */
+/** Reads the answers CSV: file and column problems exit 2, data problems (not CSV, not UTF-8, an empty cell) exit 1. */
 export function readAnswers(file: string, columns: AnswerColumns, options: ReadAnswersOptions = {}): RecordedAnswers {
     return asCliErrors(() => readAnswersCsv(file, columns, options));
 }
@@ -32,6 +32,7 @@ function asCliErrors<T>(read: () => T): T {
     try {
         return read();
     } catch (error) {
+        if (error instanceof CsvDataError) throw new ProgramError(error.message);
         if (error instanceof CsvError) throw new UsageError(error.message);
         if (error instanceof AnswerDataError) throw new ProgramError(error.message);
         throw error;

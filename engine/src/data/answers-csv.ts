@@ -6,10 +6,11 @@
  * A missing column or an unreadable file is a CsvError (the caller's usage problem); an empty cell
  * or conflicting gold is an AnswerDataError naming the file and line (the data's problem).
  */
-import { readFileSync } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
 import type { Answer, EncodedAnswers } from '../quality/answers.js';
 import { ByteInterner, grow } from './byte-interner.js';
-import { CsvError, parseCsv, requireColumns } from './csv.js';
+import { CsvError, decodeUtf8Text, parseCsv, requireColumns } from './csv.js';
+import { readRegularFile } from './regular-file.js';
 
 export class AnswerDataError extends Error {
     constructor(message: string) {
@@ -113,10 +114,11 @@ class TableBuilder {
 export function readAnswerTable(file: string, columns: AnswerColumns, options: ReadAnswersOptions = {}): AnswerTable {
     let bytes: Buffer;
     try {
-        bytes = readFileSync(file);
+        bytes = readRegularFile(file);
     } catch (error) {
-        throw new CsvError(`${file}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`, file);
+        throw new CsvError((error as Error).message, file);
     }
+    if (!isUtf8(bytes)) decodeUtf8Text(bytes, file); // throws a CsvDataError naming the first line that is not UTF-8
     const general = bytes.includes(0x22) || bytes.length === 0;
     return general ? parsedTable(bytes.toString('utf8'), file, columns, options) : scannedTable(bytes, file, columns, options);
 }

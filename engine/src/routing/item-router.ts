@@ -117,7 +117,7 @@ export class ItemRouter {
         if (asked >= this.policy.maxLabels) return true;
         if (asked === 0) return false;
         if (state!.gold >= 0) return asked >= GOLD_ANSWER_CAP;
-        return Math.max(...this.posterior(item)) >= this.reachableTarget();
+        return this.posterior(item).reduce((a, b) => Math.max(a, b), 0) >= this.reachableTarget();
     }
 
     /**

@@ -68,6 +68,6 @@ function answer(rng: Rng, truth: number, accuracy: number, K: number): number {
 function unanimousAnswers(policy: RoutingPolicy, classes: readonly string[], people: Array<{ member: string }>): number | null {
     const run = new PolicyRun({ ...policy, goldShare: 0 }, classes, Number.POSITIVE_INFINITY);
     run.route('x', people.map((p) => p.member), () => classes[0]);
-    const posterior = Math.max(...run.router.posterior('x'));
+    const posterior = run.router.posterior('x').reduce((a, b) => Math.max(a, b), 0);
     return posterior >= run.router.reachableTarget() ? run.router.answers('x').length : null;
 }

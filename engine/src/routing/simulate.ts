@@ -65,7 +65,7 @@ export function simulateReplay(policy: RoutingPolicy, answers: readonly Answer[]
         labelsUsed: run.totals.answers,
         labelsAvailable: answers.length,
         cost: run.totals.cost,
-        reachedTarget: scored.filter((item) => router.answers(item).length > 0 && Math.max(...router.posterior(item)) >= policy.target).length,
+        reachedTarget: scored.filter((item) => router.answers(item).length > 0 && router.posterior(item).reduce((a, b) => Math.max(a, b), 0) >= policy.target).length,
         unasked: report.unasked,
         byLabeler: run.totals.byLabeler,
         labels,

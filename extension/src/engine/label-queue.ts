@@ -131,7 +131,7 @@ export function buildQueue(input: QueueInput): Queue {
 function policyQueue(input: QueueInput, person: string, items: readonly DataItem[]): Array<{ item: DataItem; reason: string | null; score: number | null }> {
     const routing = new TaskRouting(input.task, { labels: input.labels, estimates: input.estimates ?? [] });
     const picked = new Map((input.batch?.items ?? []).map((p) => [p.key, p]));
-    const floor = picked.size > 0 ? Math.min(...[...picked.values()].map((p) => p.score)) : 1;
+    const floor = picked.size > 0 ? [...picked.values()].reduce((low, p) => Math.min(low, p.score), Infinity) : 1;
     const wanted = items.flatMap((item, order) => {
         const need = routing.needFromPerson(item.key, person);
         if (need === null) return [];
