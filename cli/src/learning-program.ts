@@ -9,7 +9,9 @@ import type { DatasetSpec } from '../../engine/src/data/dataset.js';
 import { DataError } from '../../engine/src/data/errors.js';
 import { ModelError } from '../../engine/src/learning/errors.js';
 import type { LearnProgram } from '../../engine/src/learning/learn-program.js';
-import type { LabelingPlan, PlanDataset } from '../../engine/src/plan/types.js';
+import type { LabelingPlan, PlanDataset, PlanTask } from '../../engine/src/plan/types.js';
+import { policyFromPlanTask } from '../../engine/src/routing/plan-policy.js';
+import type { RoutingPolicy } from '../../engine/src/routing/policy.js';
 import { planOf } from './compiled-program.js';
 import { ProgramError, UsageError } from './errors.js';
 import { formatDiagnostic } from './program.js';
@@ -85,7 +87,16 @@ export function learnProgramOf(plan: LabelingPlan, requested: string | undefined
         },
         people: planTask.route.stages.filter((s) => s.kind === 'human').map((s) => ({ name: s.labeler, accuracy: s.accuracy, cost: s.cost })),
         quality: { target: planTask.quality.target, maxLabels: planTask.quality.maxLabels },
+        policy: learningPolicy(planTask, model.name),
+        moneyBudget: planTask.cost.budget,
     };
+}
+
+/** The task's routing policy without the model being trained (it cannot label its own training data). */
+function learningPolicy(task: PlanTask, model: string): RoutingPolicy | undefined {
+    const policy = policyFromPlanTask(task);
+    const labelers = policy.labelers.filter((l) => l.name !== model);
+    return labelers.length > 0 ? { ...policy, labelers } : undefined;
 }
 
 /** Compiles FILE (or reads a plan .json), refuses a program with errors, and returns the set-up of `task` (default: the only learned one). */

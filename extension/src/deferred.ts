@@ -7,3 +7,4 @@ export { createLanguageClient } from './language/client.js';
 export { AnnotatePanel } from './panels/annotate-panel.js';
 export { PreviewPanel } from './panels/preview-panel.js';
 export { LabelStore, openStore, parseStoreLocation, StoreLockedError } from '../../engine/src/store/index.js';
+export { routedByPolicy, TaskRouting } from '../../engine/src/executor/task-routing.js';

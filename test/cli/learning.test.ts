@@ -13,6 +13,7 @@ import { hashTexts } from '../../engine/src/data/hashed-featurizer.js';
 import { writeLinearHead } from '../../engine/src/learning/onnx-export.js';
 import { trainSoftmax } from '../../engine/src/learning/softmax-regression.js';
 import { syntheticMessages } from '../engine/learning/helpers.js';
+import { LabelStore } from '../../engine/src/store/index.js';
 
 const root = path.resolve(__dirname, '../..');
 let dir: string;
@@ -118,6 +119,30 @@ describe('dprog learn --simulate, retrain, evaluate', () => {
         expect(json.accuracy).toBeGreaterThan(0.7);
         expect(existsSync(path.join(dir, SIM))).toBe(true);
         expect(existsSync(path.join(dir, '.dprog/labels.sqlite'))).toBe(false); // real labels are untouched
+    });
+
+    it("follows the route's order (the model in training left out) and stops for the task's money budget, saying so", async () => {
+        write('budget.dprog', PROGRAM('data/emails.jsonl', 'models/spam.onnx').replace('quality { target 90%, at most 3 labels }', 'quality { target 90%, at most 3 labels }\n    budget $0.50'));
+        const { code, json } = await dprog('learn', 'budget.dprog', '--task', 'classify', '--simulate', '--store', 'budget.sqlite', '--json');
+        expect(code).toBe(0);
+        expect(json.stopped).toBe('money');
+        expect(json.budget).toBe(0.5);
+        expect(json.cost).toBeLessThanOrEqual(0.5);
+        expect(json.cost).toBeGreaterThan(0.4);
+        const store = await LabelStore.open(path.join(dir, 'budget.sqlite'), { readonly: true });
+        try {
+            const byItem = new Map<string, string[]>();
+            for (const l of store.labels({ task: 'classify' }).sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1))) byItem.set(l.item, [...(byItem.get(l.item) ?? []), l.labeler]);
+            // cascade crowd, analysts: the crowd first, the analysts second, never the model being trained.
+            for (const asked of byItem.values()) {
+                expect(asked[0]).toBe('crowd');
+                if (asked.length > 1) expect(asked[1]).toBe('analysts');
+            }
+        } finally {
+            await store.close();
+        }
+        const text = await dprog('learn', 'budget.dprog', '--task', 'classify', '--simulate', '--store', 'budget2.sqlite');
+        expect(text.stdout).toMatch(/stopped for the budget: \$0\.\d\d of \$0\.50 spent, and the next answer would cost \$0\.\d\d/);
     });
 
     it('then sample uses the newest model and skips labeled items', async () => {

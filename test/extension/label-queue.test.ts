@@ -66,6 +66,7 @@ describe('label queue', () => {
             labels: store.labels({ task: 'classify' }),
             batch: { task: 'classify', strategy: 'margin', coldStart: false, labeled: 1, candidates: 4, items: [{ key: 'e', score: 0.9, split: 'train', reason: 'uncertainty' }, { key: 'b', score: 0.8, split: 'train', reason: 'uncertainty' }] },
             imageUri: (p) => `uri:${p}`,
+            person: 'me',
         });
         await store.close();
         expect(queue.items.map((i) => i.key)).toEqual(['e', 'a', 'c', 'd']);
@@ -77,6 +78,44 @@ describe('label queue', () => {
         const view = taskView(plan, task, 'me');
         expect(view.classes.map((c) => [c.name, c.hotkey])).toEqual([['spam', 's'], ['ham', '1'], ['unsure', '2']]);
         expect(view.question).toBe('Spam?');
+    });
+
+    test("serves what the routing policy wants from this person, most valuable first (active-learning score × need); done items leave", async () => {
+        writeFileSync(join(dir, 'emails.jsonl'), ['a', 'b', 'c', 'd', 'e', 'f'].map((id) => JSON.stringify({ id, subject: `subject ${id}`, body: `body ${id}` })).join('\n') + '\n');
+        const plan = await compile(`program Mail
+dataset emails from jsonl "emails.jsonl" {
+    key id: String
+    subject: Text
+    body: Text
+    split by id { train 100% }
+}
+labels Verdict { spam, ham }
+labeler crowd: human { pool 5, cost $0.01 per item, accuracy 90% }
+task classify(e: emails) -> choice<Verdict> {
+    route best crowd
+    quality { target 95%, at most 4 labels }
+}
+`);
+        const store = await LabelStore.open(join(dir, 'labels.sqlite'));
+        const say = (item: string, labeler: string, value: string) => store.addLabel({ task: 'classify', item, labeler, labelerKind: 'human', value });
+        await say('a', 'bob', 'spam'); // a: two people agree at 90% each — done
+        await say('a', 'carol', 'spam');
+        await say('b', 'bob', 'ham'); // b: one answer, needs a little more
+        await say('d', 'alice', 'spam'); // d: alice has answered it already
+        await say('e', 'bob', 'ham'); // e: two people disagree, needs the most of the answered ones
+        await say('e', 'carol', 'spam');
+        const queue = buildQueue({ programDir: dir, plan, task: plan.tasks[0], labels: store.labels({ task: 'classify' }), batch: undefined, imageUri: (p) => p, person: 'alice' });
+        // c and f: nobody has answered (need 1, in dataset order); then e (disagreement), then b (one answer).
+        expect(queue.items.map((i) => i.key)).toEqual(['c', 'f', 'e', 'b']);
+        // An active-learning score scales the need: f, picked with a high score, comes first; items outside the batch count as its lowest score.
+        const batch = { task: 'classify', strategy: 'margin', coldStart: false, labeled: 4, candidates: 6, items: [{ key: 'f', score: 0.9, split: 'train', reason: 'uncertainty' }, { key: 'c', score: 0.2, split: 'train', reason: 'uncertainty' }] };
+        const ranked = buildQueue({ programDir: dir, plan, task: plan.tasks[0], labels: store.labels({ task: 'classify' }), batch, imageUri: (p) => p, person: 'alice' });
+        expect(ranked.items.map((i) => i.key)).toEqual(['f', 'c', 'e', 'b']);
+        // bob's answer on b finishes it: it leaves alice's queue.
+        await say('b', 'dave', 'ham');
+        const after = buildQueue({ programDir: dir, plan, task: plan.tasks[0], labels: store.labels({ task: 'classify' }), batch: undefined, imageUri: (p) => p, person: 'alice' });
+        expect(after.items.map((i) => i.key)).not.toContain('b');
+        await store.close();
     });
 
     test('an images dataset is read from its glob, keyed by path, with image URIs for the webview', async () => {

@@ -1,14 +1,15 @@
 import type { RegisterCommand } from './index.js';
-import { encodeAnswers } from '../../../engine/src/quality/answers.js';
 import { aggregate, aggregationMethods, isAggregationMethod } from '../../../engine/src/quality/aggregate.js';
 import { aggregateChoices } from '../../../engine/src/quality/choices.js';
 import { accuracyAgainst } from '../../../engine/src/quality/posterior.js';
-import type { AggregationMethod, ItemAggregate, WorkerEstimate } from '../../../engine/src/quality/result.js';
+import type { AggregationMethod, AggregationResult, ItemAggregate, WorkerEstimate } from '../../../engine/src/quality/result.js';
 import { ExitCode, ProgramError, UsageError } from '../errors.js';
 import { printJson, printLine } from '../output.js';
 import { formatTable } from '../table.js';
 import { CsvDataError, CsvError } from '../../../engine/src/data/csv.js';
-import { AnswerDataError, readAnswersCsv, type AnswerColumns, type ReadAnswersOptions, type RecordedAnswers } from '../../../engine/src/quality/answers-csv.js';
+import { AnswerDataError, readAnswersCsv, readEncodedAnswersCsv, type AnswerColumns, type ReadAnswersOptions, type RecordedAnswers } from '../../../engine/src/data/answers-csv.js';
+import type { EncodedAnswers } from '../../../engine/src/quality/answers.js';
+import { estimateAccuracy, type AccuracyEstimate } from '../../../engine/src/quality/accuracy-estimate.js';
 
 interface AggregateOptions {
     item: string;
@@ -24,14 +25,35 @@ interface AggregateOptions {
 
 /** Reads the answers CSV: file and column problems exit 2, data problems (not CSV, not UTF-8, an empty cell) exit 1. */
 export function readAnswers(file: string, columns: AnswerColumns, options: ReadAnswersOptions = {}): RecordedAnswers {
+    return asCliErrors(() => readAnswersCsv(file, columns, options));
+}
+
+function asCliErrors<T>(read: () => T): T {
     try {
-        return readAnswersCsv(file, columns, options);
+        return read();
     } catch (error) {
         if (error instanceof CsvDataError) throw new ProgramError(error.message);
         if (error instanceof CsvError) throw new UsageError(error.message);
         if (error instanceof AnswerDataError) throw new ProgramError(error.message);
         throw error;
     }
+}
+
+/** Single labels: read straight into ids (no string per answer), aggregate, and estimate accuracy without gold. */
+function aggregateLabels(file: string, method: AggregationMethod, options: AggregateOptions) {
+    const { encoded, gold } = asCliErrors(() => readEncodedAnswersCsv(file, options, { fixGold: options.fixGold }));
+    let result;
+    try {
+        result = aggregate(method, encoded);
+    } catch (error) {
+        throw new ProgramError(`${file}: ${(error as Error).message}`);
+    }
+    return { encoded, gold, result, estimate: estimateOf(encoded, result.items, result.calibration) };
+}
+
+function estimateOf(encoded: EncodedAnswers, labels: readonly ItemAggregate[], calibration: AggregationResult['calibration']): AccuracyEstimate | undefined {
+    if (!calibration) return undefined;
+    return estimateAccuracy(labels.filter((l) => !l.gold).map((l) => l.confidence), calibration, encoded.classes.length);
 }
 
 /** `dprog aggregate CSV --item COL --worker COL --label COL [--gold COL] [--method M] [--json]`. */
@@ -45,7 +67,7 @@ export const registerAggregate: RegisterCommand = (program, setExitCode) => {
         .requiredOption('--label <column>', 'column with the answer')
         .option('--gold <column>', 'column with the known right answer: accuracy is measured against it')
         .option('--method <method>', `${aggregationMethods.join(' | ')}`, 'dawid_skene')
-        .option('--fix-gold', 'treat the gold column as known answers fixed during aggregation (accuracy then covers the other items only)')
+        .option('--fix-gold', 'treat the gold column as planted gold questions: fixed during aggregation and used to calibrate confidences (accuracy then covers the other items only)')
         .option('--separator <sep>', 'labels are sets (choices<L>) joined by this separator; each member is aggregated as a yes/no question')
         .option('--limit <n>', 'rows of each table in the text output', '20')
         .option('--json', 'print the result as one JSON document')
@@ -56,33 +78,38 @@ export const registerAggregate: RegisterCommand = (program, setExitCode) => {
             if (options.fixGold && !options.gold) throw new UsageError('--fix-gold needs --gold COLUMN');
             const limit = Number(options.limit);
             if (!(Number.isInteger(limit) && limit >= 0)) throw new UsageError(`--limit ${options.limit}: expected a whole number ≥ 0`);
-            const { answers, gold } = readAnswers(file, options, { emptyLabelIsAnswer: options.separator !== undefined });
             const method: AggregationMethod = options.method;
-            const fixed = options.fixGold ? gold : undefined;
             let labels: ItemAggregate[];
             let workers: Pick<WorkerEstimate, 'worker' | 'accuracy' | 'answers' | 'confusion'>[];
             let extra: Record<string, unknown> = {};
+            let gold: ReadonlyMap<string, string> | undefined;
+            let answerCount: number;
+            let estimate: AccuracyEstimate | undefined;
             if (options.separator) {
+                const recorded = readAnswers(file, options, { emptyLabelIsAnswer: true });
+                gold = recorded.gold;
+                answerCount = recorded.answers.length;
                 const split = (s: string) => s.split(options.separator!).map((m) => m.trim()).filter(Boolean);
+                const fixedSets = options.fixGold && gold ? new Map([...gold].map(([item, set]) => [item, split(set)])) : undefined;
                 const result = aggregateChoices(
-                    answers.map((a) => ({ item: a.item, worker: a.worker, labels: split(a.label) })),
+                    recorded.answers.map((a) => ({ item: a.item, worker: a.worker, labels: split(a.label) })),
                     method,
-                    { gold: fixed && new Map([...fixed].map(([item, set]) => [item, split(set)])) },
+                    { gold: fixedSets },
                 );
                 labels = result.items.map((i) => ({ item: i.item, label: i.labels.join(options.separator), confidence: i.confidence, ...(i.tied ? { tie: i.tied } : {}) }));
                 workers = result.workers;
                 extra = { members: result.members };
             } else {
-                let result;
-                try {
-                    result = aggregate(method, encodeAnswers(answers, { gold: fixed }));
-                } catch (error) {
-                    throw new ProgramError(`${file}: ${(error as Error).message}`);
-                }
-                labels = result.items;
-                workers = result.workers;
-                extra = { classes: result.classes, ...(result.iterations !== undefined ? { iterations: result.iterations, converged: result.converged } : {}) };
+                const run = aggregateLabels(file, method, options);
+                gold = run.gold;
+                answerCount = run.encoded.itemOf.length;
+                labels = run.result.items;
+                workers = run.result.workers;
+                estimate = run.estimate;
+                const { iterations, converged } = run.result;
+                extra = { classes: run.result.classes, ...(iterations !== undefined ? { iterations, converged } : {}) };
             }
+            const fixed = options.fixGold ? gold : undefined;
             const scored = gold ? accuracyAgainst(fixed ? labels.filter((l) => !fixed.has(l.item)) : labels, gold) : undefined;
             const accuracy = scored && scored.scored > 0 ? scored.accuracy : undefined;
             const ties = labels.filter((l) => l.tie).length;
@@ -91,14 +118,19 @@ export const registerAggregate: RegisterCommand = (program, setExitCode) => {
                     method,
                     items: labels.length,
                     ...(accuracy !== undefined ? { accuracy, scored: scored!.scored } : {}),
-                    answers: answers.length,
+                    answers: answerCount,
                     ties,
+                    ...(estimate ? { estimatedAccuracy: estimate.estimatedAccuracy, accuracyInterval: estimate.accuracyInterval } : {}),
                     ...extra,
                     labels: labels.map(({ item, label, confidence, tie }) => ({ item, label, confidence, ...(tie ? { tie } : {}) })),
                     workers: workers.map(({ worker, accuracy: a, answers: n, confusion }) => ({ worker, accuracy: a, answers: n, ...(confusion ? { confusion } : {}) })),
                 });
             } else {
-                printLine(`${method}: ${labels.length} items, ${answers.length} answers, ${workers.length} workers${ties ? `, ${ties} tie(s) left undecided` : ''}`);
+                printLine(`${method}: ${labels.length} items, ${answerCount} answers, ${workers.length} workers${ties ? `, ${ties} tie(s) left undecided` : ''}`);
+                if (estimate) {
+                    const [lo, hi] = estimate.accuracyInterval;
+                    printLine(`estimated accuracy (without gold): ${estimate.estimatedAccuracy.toFixed(4)}, 90% interval [${lo.toFixed(4)}, ${hi.toFixed(4)}]`);
+                }
                 if (accuracy !== undefined) printLine(`accuracy against gold: ${accuracy.toFixed(4)} (${scored!.scored} items${ties ? '; a tie counts 1/k' : ''})`);
                 else if (fixed) printLine(`every item with an answer has gold and was fixed: no item is left to measure accuracy on`);
                 printLine();

@@ -12,6 +12,7 @@ import { imagesFolder, labelTask, taskItems } from '../label-task.js';
 import { LABELER_KINDS, type LabelerKind, type NewLabel, type Store } from '../../../engine/src/store/index.js';
 import { asCliError, openAnyStoreAt, storeLocationFor } from '../store-option.js';
 import { exportLabels, FORMAT_NAMES, formatNamed, importLabels, writeExport } from '../../../engine/src/store/formats/index.js';
+import { exportFinal, finalAsLabel } from '../../../engine/src/store/formats/final.js';
 
 interface CommonOptions {
     store?: string;
@@ -53,14 +54,16 @@ export const registerLabel: RegisterCommand = (program, setExitCode) => {
         .option('--out <file>', 'file to write (a folder for yolo); default: standard output')
         .option('--labeler <name>', 'only this labeler\'s labels')
         .option('--history', 'include superseded labels (jsonl and csv keep the supersede links)')
+        .option('--final', 'one row per item: the final value, its confidence, the aggregation method and the number of answers')
         .option('--image-url <prefix>', 'labelstudio: prefix turning an image item key into a URL Label Studio can load (default /data/local-files/?d=)')
-        .action(async (options: CommonOptions & { out?: string; history?: boolean; imageUrl?: string }) => {
+        .action(async (options: CommonOptions & { out?: string; history?: boolean; imageUrl?: string; final?: boolean }) => {
             checkFormat(options.format);
             checkImages(options.images);
             if (formatNamed(options.format).directory && !options.out) throw new UsageError(`--format ${options.format} writes a folder: pass --out DIR`);
             if (options.history && options.labeler) {
                 throw new UsageError('--history with --labeler would cut supersede links (the replacement may be by another labeler); export the whole history, or current labels of one labeler');
             }
+            if (options.final && (options.history || options.labeler)) throw new UsageError('--final writes one final value per item; it does not combine with --history or --labeler');
             if (options.history && options.format !== 'jsonl' && options.format !== 'csv') {
                 throw new UsageError(`--history: only jsonl and csv can say which labels were superseded; ${options.format} would import old answers as current ones`);
             }
@@ -71,24 +74,26 @@ export const registerLabel: RegisterCommand = (program, setExitCode) => {
                 if (!tasks.includes(options.task)) {
                     throw new ProgramError(`${file}: no labels for task '${options.task}'; ${tasks.length ? `tasks with labels: ${tasks.join(', ')}` : 'the store has no labels yet'}`);
                 }
-                const selected = await store.labels({ task: options.task, labeler: options.labeler, includeSuperseded: options.history === true });
+                const aggregates = options.final ? await store.aggregates(options.task) : [];
+                if (options.final && aggregates.length === 0) {
+                    throw new ProgramError(`${file}: task '${options.task}' has labels but no final values yet; run \`dprog run\` to aggregate them`);
+                }
+                const selected = options.final ? aggregates.map(finalAsLabel) : await store.labels({ task: options.task, labeler: options.labeler, includeSuperseded: options.history === true });
                 const context = await labelTask(store, options.task, options.program, true);
                 if (context.problem) printError(`warning: ${context.problem}; exporting with what the store knows`);
                 const items = options.format === 'labelstudio' ? taskItems(context) : {};
                 if (items.problem) printError(`warning: ${items.problem}; Label Studio tasks get only the item key`);
-                const { labels, files } = exportLabels(
-                    { labels: () => selected },
-                    {
-                        task: options.task,
-                        format: options.format,
-                        labeler: options.labeler,
-                        history: options.history,
-                        images: options.images ?? imagesFolder(context),
-                        type: context.type,
-                        itemData: items.fieldsOf,
-                        imageUrlPrefix: options.imageUrl,
-                    },
-                );
+                const request = {
+                    task: options.task,
+                    format: options.format,
+                    labeler: options.labeler,
+                    history: options.history,
+                    images: options.images ?? imagesFolder(context),
+                    type: context.type,
+                    itemData: items.fieldsOf,
+                    imageUrlPrefix: options.imageUrl,
+                };
+                const { labels, files } = options.final && (options.format === 'jsonl' || options.format === 'csv') ? exportFinal(aggregates, options.format) : exportLabels({ labels: () => selected }, request);
                 const written = options.out ? writeExport(files, options.out) : [];
                 if (options.json) {
                     const beside = Object.fromEntries(files.filter((f) => f.suffix !== undefined).map((f) => [f.suffix!, f.text]));

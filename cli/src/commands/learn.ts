@@ -11,7 +11,7 @@ import type { LabelStore } from '../../../engine/src/store/index.js';
 import { SessionCache } from '../../../engine/src/learning/session-cache.js';
 import { openLearningWorkspace } from '../../../engine/src/learning/learning-workspace.js';
 import { ActiveLearner, type StopReason } from '../../../engine/src/learning/active-learning.js';
-import { askSimulated } from '../../../engine/src/learning/simulated-people.js';
+import { SimulatedRouting } from '../../../engine/src/routing/simulated-routing.js';
 import { seededRng } from '../../../engine/src/learning/random.js';
 
 interface LearnOptions {
@@ -86,7 +86,8 @@ export const registerLearn: RegisterCommand = (program, setExitCode) => {
                     const stopSplit = learn.stopSplit;
                     const validationLabels = new Map(ws.splits.flatMap((s, i) => (s === stopSplit ? [[i, gold[i]] as [number, number]] : [])));
                     const rng = seededRng(options.seed === undefined ? learn.seed : Number(options.seed));
-                    let cost = 0;
+                    if (!learnProgram.policy) throw new ProgramError(`${file}: task ${options.task} routes to nobody but the model being trained; --simulate needs people or rules on the route.`);
+                    const routing = new SimulatedRouting(learnProgram.policy, labels, learnProgram.moneyBudget ?? Number.POSITIVE_INFINITY, rng);
                     let answers = 0;
                     let correct = 0;
                     const learner = new ActiveLearner(
@@ -101,31 +102,24 @@ export const registerLearn: RegisterCommand = (program, setExitCode) => {
                             initialModel: ws.modelPath,
                             known: ws.known,
                             label: async (picks) => {
-                                const results = picks.map((p) => askSimulated(labels[gold[p.position]], labels, learnProgram.people, learnProgram.quality, rng));
+                                const results = picks.map((p) => routing.label(ws.items[p.position].key, labels[gold[p.position]]));
                                 await store!.addLabels(
                                     picks.flatMap((p, i) =>
                                         results[i].answers.map((a) => ({
                                             task: learnProgram.task,
                                             item: ws.items[p.position].key,
-                                            labeler: a.labeler,
-                                            labelerKind: 'human' as const,
+                                            labeler: a.member,
+                                            labelerKind: a.kind,
                                             value: a.label,
                                             programVersion: learnProgram.programVersion,
                                         })),
                                     ),
                                 );
+                                const labeled = picks.flatMap((p, i) => (results[i].label === null ? [] : [{ p, r: results[i] }]));
                                 await store!.setAggregates(
-                                    picks.map((p, i) => ({
-                                        task: learnProgram.task,
-                                        item: ws.items[p.position].key,
-                                        value: results[i].label,
-                                        confidence: results[i].confidence,
-                                        method: 'one_coin',
-                                        answers: results[i].answers.length,
-                                    })),
+                                    labeled.map(({ p, r }) => ({ task: learnProgram.task, item: ws.items[p.position].key, value: r.label, confidence: r.confidence, method: routing.policy.method, answers: r.answers.length })),
                                 );
                                 results.forEach((r, i) => {
-                                    cost += r.cost;
                                     answers += r.answers.length;
                                     if (r.label === labels[gold[picks[i].position]]) correct++;
                                 });
@@ -143,7 +137,7 @@ export const registerLearn: RegisterCommand = (program, setExitCode) => {
                     progress?.start(totalBudget, learner.labelsSpent, { round: 0, accuracy: pct(learner.accuracy) });
                     let rounds = 0;
                     let stop: StopReason | undefined = learner.stopReason();
-                    while (!stop && rounds < maxRounds) {
+                    while (!stop && rounds < maxRounds && !routing.budgetStop) {
                         const report = await learner.round();
                         rounds++;
                         progress?.update(report.labelsSpent, { round: report.round, accuracy: pct(learner.accuracy) });
@@ -164,11 +158,12 @@ export const registerLearn: RegisterCommand = (program, setExitCode) => {
                         rounds,
                         labelsSpent: learner.labelsSpent,
                         answers,
-                        cost: Number(cost.toFixed(2)),
+                        cost: Number(routing.spent.toFixed(2)),
+                        ...(learnProgram.moneyBudget != null ? { budget: learnProgram.moneyBudget } : {}),
                         labelAccuracy: answers > 0 ? correct / Math.max(1, learner.labelsSpent - ws.known.size) : undefined,
                         accuracy: learner.accuracy,
                         split: stopSplit,
-                        stopped: stop ?? 'rounds',
+                        stopped: routing.budgetStop ? 'money' : (stop ?? 'rounds'),
                         curve: ws.versions.list(learnProgram.model.name).map((v) => ({ version: v.version, labels: v.trainingLabels, accuracy: v.validationAccuracy, path: v.path })),
                     };
                     if (options.json) {
@@ -177,9 +172,12 @@ export const registerLearn: RegisterCommand = (program, setExitCode) => {
                         printLine('');
                         printLine(`labels   ${stopSplit} accuracy   model`);
                         for (const v of ws.versions.list(learnProgram.model.name)) printLine(`${String(v.trainingLabels).padStart(6)}   ${pct(v.validationAccuracy).padStart(8)}            v${v.version} ${path.relative(process.cwd(), v.path)}`);
-                        const why = { accuracy: 'accuracy target reached', budget: 'label budget spent', exhausted: 'every train item is labeled', rounds: `${rounds} round(s) done` }[stop ?? 'rounds'];
+                        const money = routing.budgetStop
+                            ? `stopped for the budget: $${routing.budgetStop.spent.toFixed(2)} of $${learnProgram.moneyBudget!.toFixed(2)} spent, and the next answer would cost $${routing.budgetStop.next.toFixed(2)}`
+                            : undefined;
+                        const why = money ?? { accuracy: 'accuracy target reached', budget: 'label budget spent', exhausted: 'every train item is labeled', rounds: `${rounds} round(s) done` }[stop ?? 'rounds'];
                         printLine(
-                            `\n${learner.labelsSpent} items labeled (${answers} answers from simulated people, $${cost.toFixed(2)}; aggregated labels ${pct(summary.labelAccuracy).trim()} correct); ` +
+                            `\n${learner.labelsSpent} items labeled (${answers} answers from simulated labelers in the route's order, $${routing.spent.toFixed(2)}; aggregated labels ${pct(summary.labelAccuracy).trim()} correct); ` +
                                 `${stopSplit} accuracy ${pct(learner.accuracy).trim()} — ${why}.`,
                         );
                     }

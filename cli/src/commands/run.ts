@@ -3,7 +3,11 @@ import { MultiBar, Presets, type SingleBar } from 'cli-progress';
 import type { RegisterCommand } from './index.js';
 import { diffPlans } from '../../../language-server/src/compiler/migrate.js';
 import { DataError } from '../../../engine/src/data/errors.js';
-import { flowsToRun, runPlan, type RunSummary } from '../../../engine/src/executor/executor.js';
+import { flowsToRun, runPlan, type RunOptions as RunPlanOptions, type RunSummary, type TaskRoutingSummary } from '../../../engine/src/executor/executor.js';
+import type { LabelingPlan } from '../../../engine/src/plan/types.js';
+import { arrivalOrder } from '../../../engine/src/routing/arrival-order.js';
+import { recordedAnswers } from '../../../engine/src/routing/simulate.js';
+import { readAnswers } from './aggregate.js';
 import { peopleQueue, type QueuedWork } from '../../../engine/src/executor/people-queue.js';
 import { SessionCache } from '../../../engine/src/learning/session-cache.js';
 import { ModelError } from '../../../engine/src/learning/errors.js';
@@ -22,6 +26,12 @@ interface RunOptions {
     store?: string;
     limit?: string;
     json?: boolean;
+    replay?: string;
+    item?: string;
+    worker?: string;
+    label?: string;
+    gold?: string;
+    seed?: string;
 }
 
 /**
@@ -38,7 +48,13 @@ export const registerRun: RegisterCommand = (program, setExitCode) => {
         .argument('<file>', 'the .dprog program')
         .option('--store <db>', 'label store (default: .dprog/labels.sqlite beside the program)')
         .option('--limit <n>', 'at most N items of each flow\'s dataset')
-        .option('--json', 'print {"stages":[{"task","done","pending","waitingForPeople"}],"labels":{"<labeler>":count}}')
+        .option('--replay <csv>', "people answer from recorded answers (one row per answer, with a header row) instead of later")
+        .option('--item <column>', 'with --replay: the column naming the item')
+        .option('--worker <column>', 'with --replay: the column naming who answered')
+        .option('--label <column>', 'with --replay: the column with the answer')
+        .option('--gold <column>', 'with --replay: the column with the known answer, from which gold questions are drawn at the planned share')
+        .option('--seed <n>', 'with --replay: shuffle the order items arrive in (the same order as `dprog simulate --seed N`)')
+        .option('--json', 'print {"stages":[{"task","done","pending","waitingForPeople"}],"labels":{"<labeler>":count},"queue":[…], …}')
         .action(async (file: string, options: RunOptions) => {
             let limit: number | undefined;
             if (options.limit !== undefined) {
@@ -49,6 +65,7 @@ export const registerRun: RegisterCommand = (program, setExitCode) => {
             if (!plan) {
                 throw new ProgramError(`${file} has errors; fix them first:\n${diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic).join('\n')}`);
             }
+            const replay = replayOf(plan, options);
             const storePath = storePathFor(file, options.store, 'dprog run');
             const opened = await openStore({ backend: 'sqljs', path: storePath });
             const store = embedded(opened).inner;
@@ -68,6 +85,7 @@ export const registerRun: RegisterCommand = (program, setExitCode) => {
                     sessions,
                     limit,
                     migration,
+                    replay,
                     derivedDir: path.join(path.dirname(storePath), 'derived', plan.program),
                     onProgress: ({ flow, done, total }) => {
                         if (!bars) return;
@@ -98,6 +116,7 @@ export const registerRun: RegisterCommand = (program, setExitCode) => {
                     failures: summary.failures,
                     // The first work for people, least certain first (the store holds the whole queue).
                     queue: queue.slice(0, QUEUE_SHOWN).map(({ task, item, waitingFor, score }) => ({ task, item, waitingFor, score })),
+                    ...routingJson(summary.routing),
                     ...(migration ? { migration: migration.tasks.map((t) => ({ task: t.task, action: t.action })) } : {}),
                 });
                 return;
@@ -116,6 +135,54 @@ export const registerRun: RegisterCommand = (program, setExitCode) => {
                 printLine(`next for people (${queue.length} waiting, least certain first):`);
                 for (const q of queue.slice(0, 5)) printLine(`  ${q.task} ${q.item} → ${q.waitingFor}${q.score === null ? '' : ` (model ${(q.score * 100).toFixed(1)}% sure${typeof q.proposal === 'string' ? `: "${q.proposal}"` : ''})`}`);
             }
+            for (const r of summary.routing) printLine(routingLine(r));
             for (const f of summary.failures) printLine(`failed: ${f.flow} ${f.stage} ${f.item}: ${f.message}`);
         });
 };
+
+/** `--replay CSV --item C --worker C --label C [--gold C] [--seed N]`: the recorded answers, in the order simulate replays them. */
+function replayOf(plan: LabelingPlan, options: RunOptions): RunPlanOptions['replay'] {
+    const columns = ['item', 'worker', 'label'] as const;
+    if (options.replay === undefined) {
+        const stray = [...columns, 'gold', 'seed'].filter((c) => options[c as keyof RunOptions] !== undefined);
+        if (stray.length > 0) throw new UsageError(`--${stray.join(', --')} only mean something with --replay CSV.`);
+        return undefined;
+    }
+    const missing = columns.filter((c) => options[c] === undefined);
+    if (missing.length > 0) throw new UsageError(`--replay needs --${missing.join(', --')} (the CSV's columns).`);
+    const seed = options.seed === undefined ? undefined : Number(options.seed);
+    if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError(`--seed ${options.seed}: expected a whole number`);
+    const { answers, gold } = readAnswers(options.replay, { item: options.item!, worker: options.worker!, label: options.label!, gold: options.gold });
+    const classes = [...new Set(plan.tasks.flatMap((t) => t.classes))];
+    const unknown = answers.find((a) => !classes.includes(a.label));
+    if (unknown) throw new ProgramError(`${options.replay}: item '${unknown.item}', worker '${unknown.worker}': label '${unknown.label}' is not a member of any task's label set (${classes.join(', ')})`);
+    const recorded = recordedAnswers(answers, classes);
+    return { answers: recorded, truth: gold, order: arrivalOrder([...recorded.keys()], seed) };
+}
+
+/** The routing outcome for --json: per task, and the single routed task's numbers at the top (the contract's fields). */
+function routingJson(routing: readonly TaskRoutingSummary[]) {
+    const json = routing.map((r) => ({
+        task: r.task,
+        labelsUsed: r.labelsUsed,
+        cost: r.cost,
+        unasked: r.unasked,
+        goldItems: r.goldItems,
+        estimatedAccuracy: r.estimatedAccuracy,
+        accuracyInterval: r.accuracyInterval,
+        targetReached: r.targetReached,
+        labels: r.labels.map(({ item, label, confidence }) => ({ item, label, confidence })),
+    }));
+    if (json.length !== 1) return json.length === 0 ? {} : { routing: json };
+    const { labels: final, task: _task, ...only } = json[0];
+    return { ...only, final, routing: json };
+}
+
+function routingLine(r: TaskRoutingSummary): string {
+    const interval = r.accuracyInterval.map((x) => `${(x * 100).toFixed(1)}%`).join('–');
+    return (
+        `${r.task}: ${r.labels.length} items labeled, ${r.labelsUsed} answers bought this run ($${r.cost.toFixed(2)})` +
+        (r.unasked ? `, ${r.unasked} never asked` : '') +
+        `; estimated accuracy ${(r.estimatedAccuracy * 100).toFixed(1)}% (90%: ${interval})${r.targetReached ? ', target reached' : ''}`
+    );
+}

@@ -68,7 +68,12 @@ export const registerSimulate: RegisterCommand = (program, setExitCode) => {
                     goldItems: main.goldItems,
                     goldShare: main.goldShare,
                     reachedTarget: main.reachedTarget,
+                    unasked: main.unasked,
+                    estimatedAccuracy: main.estimatedAccuracy,
+                    accuracyInterval: main.accuracyInterval,
+                    targetReached: main.targetReached,
                     byLabeler: main.byLabeler,
+                    labels: main.labels.map(({ item, label, confidence }) => ({ item, label, confidence })),
                     ...(runs.length > 1 ? { curve: runs.map(({ target, result }) => ({ target, ...summary(result) })) } : {}),
                 });
             } else {
@@ -76,7 +81,7 @@ export const registerSimulate: RegisterCommand = (program, setExitCode) => {
                     `simulate ${task.name}: route ${policy.strategy} ${policy.labelers.map((l) => l.name).join(', ')}; ` +
                         `${policy.method}, at most ${policy.maxLabels} labels, gold ${pct(policy.goldShare)}`,
                 );
-                printLine(`replaying ${answers.length} recorded answers of ${main.items + main.goldItems} items (${main.goldItems} used as gold questions)`);
+                printLine(`replaying ${answers.length} recorded answers of ${main.items + main.goldItems} items (${main.goldItems} used as gold questions${main.unasked ? `; ${main.unasked} never asked` : ''})`);
                 printLine();
                 printLine(
                     formatTable(
@@ -98,7 +103,9 @@ export const registerSimulate: RegisterCommand = (program, setExitCode) => {
                     printLine(`at target ${pct(runs[0].target)}, by labeler:`);
                     printLine(formatTable(['labeler', 'answers', 'cost'], spent.map(([name, s]) => [name, String(s.answers), `$${s.cost.toFixed(2)}`])));
                 }
-                if (main.accuracy === undefined) printLine('\n(no --gold column: accuracy cannot be measured)');
+                const [lo, hi] = main.accuracyInterval;
+                printLine(`\nat target ${pct(runs[0].target)}, estimated accuracy without the gold column: ${pct(main.estimatedAccuracy)} (90%: ${pct(lo)}–${pct(hi)}); ${main.targetReached ? 'target reached' : 'target not shown to be reached'}`);
+                if (main.accuracy === undefined) printLine('(no --gold column: accuracy cannot be measured)');
             }
             setExitCode(ExitCode.ok);
         });

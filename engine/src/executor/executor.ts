@@ -18,7 +18,9 @@ import type { LabelingPlan, PlanFlow, PlanTask } from '../plan/types.js';
 import type { LabelStore } from '../store/label-store.js';
 import type { StageState } from '../store/types.js';
 import { parseExpression, type Expr } from './expression.js';
-import { readFlowItems } from './flow-items.js';
+import { readFlowItems, type FlowItem } from './flow-items.js';
+import type { RunReport } from '../routing/policy-run.js';
+import { TaskRouting, type ReplayAnswers } from './task-routing.js';
 import { ItemRun } from './item-run.js';
 import { ModelRunner } from './model-runner.js';
 import type { PendingWork, StageDetail, StageStatus } from './stage-state.js';
@@ -39,6 +41,11 @@ export interface RunOptions {
     /** Where derived inputs (image crops) are written for people to review; none when absent. */
     derivedDir?: string;
     onProgress?: (progress: { flow: string; done: number; total: number }) => void;
+    /**
+     * People answer from recorded answers instead of later (`dprog run --replay`): items arrive in
+     * the order of `order` (the recorded items, already shuffled by the seed), the rest after them.
+     */
+    replay?: ReplayAnswers & { order: readonly string[] };
 }
 
 export interface StageSummary {
@@ -59,8 +66,19 @@ export interface RunFailure {
     message: string;
 }
 
+/** What the routing policy did for one choice task in this run. */
+export interface TaskRoutingSummary extends RunReport {
+    task: string;
+    /** Answers bought in this run, and what they cost. */
+    labelsUsed: number;
+    cost: number;
+    byLabeler: Record<string, { answers: number; cost: number }>;
+}
+
 export interface RunSummary {
     stages: StageSummary[];
+    /** Per choice task routed by the policy in this run. */
+    routing: TaskRoutingSummary[];
     /** Current (not superseded) labels of the plan's tasks, by labeler. */
     labels: Record<string, number>;
     /** Items that failed in this run, with why. */
@@ -102,6 +120,7 @@ export class PlanExecutor {
     private readonly failures: RunFailure[] = [];
     private pending: PendingWork = { labels: [], aggregates: [], states: [] };
     private flushedAt = Date.now();
+    private readonly routings = new Map<string, TaskRouting>();
 
     constructor(private readonly options: RunOptions) {
         this.models = new ModelRunner(options.plan, options.programDir, options.sessions);
@@ -111,10 +130,15 @@ export class PlanExecutor {
     async run(): Promise<RunSummary> {
         const flows = flowsToRun(this.options.plan);
         for (const flow of flows) await this.runFlow(flow);
-        return this.summary(flows);
+        const routing: TaskRoutingSummary[] = [];
+        for (const [name, r] of this.routings) {
+            const { cost, answers, byLabeler } = r.run.totals;
+            routing.push({ task: name, ...(await r.finish(this.options.store)), labelsUsed: answers, cost, byLabeler });
+        }
+        return { ...this.summary(flows), routing };
     }
 
-    summary(flows = flowsToRun(this.options.plan)): RunSummary {
+    summary(flows = flowsToRun(this.options.plan)): Omit<RunSummary, 'routing'> {
         const { store, plan } = this.options;
         const stages: StageSummary[] = [];
         for (const flow of flows) {
@@ -158,7 +182,7 @@ export class PlanExecutor {
         const dataset = plan.datasets.find((d) => d.name === datasetName);
         if (!dataset) throw new Error(`plan: flow '${flow.name}' reads dataset '${datasetName}', which the plan does not have`);
         const run = runName(plan, flow);
-        const items = readFlowItems(dataset, programDir).slice(0, limit ?? Infinity);
+        const items = this.arrivalOrder(readFlowItems(dataset, programDir).slice(0, limit ?? Infinity));
         const previous = new Map<string, Map<string, StageState>>();
         for (const stage of flow.stages) previous.set(stage.id, new Map(store.stageStates({ run, stage: stage.id }).map((s) => [s.item, s])));
         let done = 0;
@@ -169,6 +193,27 @@ export class PlanExecutor {
             this.options.onProgress?.({ flow: flow.name, done: ++done, total: items.length });
         }
         await this.flush();
+    }
+
+    /** Replaying: the recorded items first, in the replay's order, then the others as read. */
+    private arrivalOrder(items: FlowItem[]): FlowItem[] {
+        const order = this.options.replay?.order;
+        if (!order) return items;
+        const byKey = new Map(items.map((item) => [item.key, item]));
+        const first = order.flatMap((key) => byKey.get(key) ?? []);
+        const recorded = new Set(order);
+        return [...first, ...items.filter((item) => !recorded.has(item.key))];
+    }
+
+    /** @internal The routing policy of a choice task in this run (one per task, shared by its flows). */
+    async routing(task: PlanTask): Promise<TaskRouting> {
+        let routing = this.routings.get(task.name);
+        if (!routing) {
+            const migration = this.options.migration?.tasks.find((t) => t.task === task.name);
+            routing = await TaskRouting.fromStore(task, this.options.store, this.options.replay, migration);
+            this.routings.set(task.name, routing);
+        }
+        return routing;
     }
 
     /** @internal Records an item's work, written with the next flush. */
@@ -194,6 +239,7 @@ export class PlanExecutor {
         if (unique.length > 0) await store.addLabels(unique);
         if (aggregates.length > 0) await store.setAggregates(aggregates);
         if (states.length > 0) await store.setStageStates(states);
+        for (const routing of this.routings.values()) await routing.saveEstimates(store);
     }
 
     // ---------------------------------------------------------------- used by ItemRun

@@ -16,6 +16,7 @@ import { evaluate, UNKNOWN, type Environment, type Expr } from './expression.js'
 import type { FlowItem } from './flow-items.js';
 import type { ModelAnswer, ModelInputValue } from './model-runner.js';
 import { runRules } from './rules-runner.js';
+import { replayedLabel, routedByPolicy, type TaskRouting } from './task-routing.js';
 import type { StageDetail, StageStatus } from './stage-state.js';
 
 interface Instance {
@@ -24,6 +25,21 @@ interface Instance {
     /** The element of each enclosing loop bound so far, outermost first (fewer than the stage's loops while expanding). */
     elements: JsonValue[];
 }
+
+/** A stage item ready to be labeled: its instance, input values and their hash. */
+interface Ready {
+    instance: Instance;
+    input: unknown[];
+    inputHash: string;
+}
+
+/** A ready stage item being labeled, with the answers it has so far. */
+type Open = Ready & {
+    best?: { value: JsonValue; score: number; labeler: string };
+    answers: number;
+    given: Array<{ value: JsonValue; score: number; labeler: string }>;
+    seen: Pick<StageDetail, 'derived' | 'shown'>;
+};
 
 /** A stage's enclosing loops, outermost first (plans list them all only when loops are nested). */
 function loopsOf(stage: PlanStage): Array<NonNullable<PlanStage['forEach']>> {
@@ -249,7 +265,7 @@ export class ItemRun {
             // The list is known now: the item's placeholder gives way to one state per element.
             this.record(stage, this.item.key, 'expanded', { contract: task.contractHash });
         }
-        const ready: Array<{ instance: Instance; input: unknown[]; inputHash: string }> = [];
+        const ready: Ready[] = [];
         for (const instance of instances) {
             const env = this.environment(stage, instance);
             let where: Array<boolean | typeof UNKNOWN>;
@@ -340,18 +356,9 @@ export class ItemRun {
         return file;
     }
 
-    /** Follows the task's route for the ready stage items, in batches per model. */
-    private async label(stage: PlanStage, task: PlanTask, ready: Array<{ instance: Instance; input: unknown[]; inputHash: string }>): Promise<void> {
-        const { store, plan } = this.executor.opts;
-        const target = task.quality.target;
-        const peopleAnswered = new Set(ready.filter((r) => store.countLabels({ task: task.name, item: r.instance.key, labelerKind: 'human' }) > 0).map((r) => r.instance.key));
-        type Open = (typeof ready)[number] & {
-            best?: { value: JsonValue; score: number; labeler: string };
-            answers: number;
-            given: Array<{ value: JsonValue; score: number; labeler: string }>;
-            seen: Pick<StageDetail, 'derived' | 'shown'>;
-        };
-        let open: Open[] = [];
+    /** The ready stage items with what people will be shown (derived crops, computed inputs). */
+    private prepare(stage: PlanStage, task: PlanTask, ready: Ready[]): Open[] {
+        const open: Open[] = [];
         for (const r of ready) {
             try {
                 const shown = Object.fromEntries(
@@ -363,6 +370,16 @@ export class ItemRun {
                 this.failed(stage, task, r.instance.key, r.inputHash, error);
             }
         }
+        return open;
+    }
+
+    /** Follows the task's route for the ready stage items: a choice by the routing policy, anything else along the route in order. */
+    private async label(stage: PlanStage, task: PlanTask, ready: Ready[]): Promise<void> {
+        if (routedByPolicy(task)) return this.labelByPolicy(stage, task, this.prepare(stage, task, ready));
+        const { store, plan } = this.executor.opts;
+        const target = task.quality.target;
+        const peopleAnswered = new Set(ready.filter((r) => store.countLabels({ task: task.name, item: r.instance.key, labelerKind: 'human' }) > 0).map((r) => r.instance.key));
+        let open = this.prepare(stage, task, ready);
         const finish = (o: Open, extra: Partial<StageDetail> = {}) => {
             if (o.best) {
                 this.aggregates.push({ task: task.name, item: o.instance.key, value: o.best.value, confidence: o.best.score, method: `route ${task.route.strategy}`, answers: Math.max(1, o.answers) });
@@ -381,7 +398,7 @@ export class ItemRun {
             if (open.length === 0) break;
             const labeler = plan.labelers.find((l) => l.name === routeStage.labeler);
             if (!labeler) continue;
-            const id = (o: Open) => `${task.name}/${o.instance.key}/${labeler.name}/${task.contractHash.slice(0, 12)}`;
+            const id = (o: Open) => automaticLabelId(task, o.instance.key, labeler.name);
             const answered: Array<{ o: Open; value: JsonValue; score: number }> = [];
             if (labeler.kind === 'human') {
                 const people = task.route.stages.slice(task.route.stages.indexOf(routeStage)).filter((r) => r.kind === 'human');
@@ -413,14 +430,7 @@ export class ItemRun {
                     }
                 }
             } else if (fresh.length > 0) {
-                const batch: Array<{ o: Open; input: ModelInputValue }> = [];
-                for (const o of fresh) {
-                    try {
-                        batch.push({ o, input: this.modelInput(labeler, task, o.input[0]) });
-                    } catch (error) {
-                        this.failed(stage, task, o.instance.key, o.inputHash, error);
-                    }
-                }
+                const batch = this.modelBatch(stage, task, labeler, fresh);
                 for (const { o, answer } of await this.runModel(stage, task, labeler, batch)) {
                     newLabels.push({ id: id(o), task: task.name, item: o.instance.key, labeler: labeler.name, labelerKind: 'model', value: answer.value, score: answer.score, programVersion: plan.hash });
                     answered.push({ o, value: answer.value, score: answer.score });
@@ -451,10 +461,74 @@ export class ItemRun {
     }
 
     /**
-     * Folds people's answers into an item's answer. A choice combines them with the automatic
-     * answers as votes weighted by each person's declared accuracy, and is final once it reaches
-     * the target or `at most N labels`; otherwise more people are asked (the same labeler while its
-     * pool lasts, then the next person on the route). Any other answer (text, boxes) is a person's
+     * The routing policy labels a choice: the route's models and rules give their answers (each run
+     * once per item, kept in the store), then the task's PolicyRun asks whom it chooses until the
+     * item is done — a person it asks means the item waits for people (or, replaying, the recorded
+     * answer is taken). Every answer updates the item's aggregate at once.
+     */
+    private async labelByPolicy(stage: PlanStage, task: PlanTask, open: Open[]): Promise<void> {
+        const { plan } = this.executor.opts;
+        const routing = await this.executor.routing(task);
+        const automatic = await this.automaticAnswers(stage, task, open, routing);
+        const failedKeys = new Set(this.states.filter((s) => s.stage === stage.id && s.status === 'failed').map((s) => s.item));
+        for (const o of open) {
+            const key = o.instance.key;
+            if (failedKeys.has(key)) continue;
+            const given = automatic.get(key) ?? new Map<string, { value: JsonValue; score: number }>();
+            const outcome = routing.route(key, new Map([...given].map(([labeler, a]) => [labeler, String(a.value)])));
+            for (const answer of outcome.newLabels) {
+                if (answer.labeler.kind === 'human') {
+                    this.labels.push(replayedLabel(task, key, answer.member, routing.valueOf(answer.value), plan.hash));
+                } else {
+                    const { value, score } = given.get(answer.member)!;
+                    this.labels.push({ id: automaticLabelId(task, key, answer.member), task: task.name, item: key, labeler: answer.member, labelerKind: answer.labeler.kind, value, score, programVersion: plan.hash });
+                }
+            }
+            const aggregate = routing.aggregateOf(key);
+            if (aggregate) this.aggregates.push(aggregate);
+            const best = aggregate ? { value: aggregate.value, score: aggregate.confidence, labeler: routing.answeredBy(key) } : {};
+            const base = { contract: task.contractHash, input: o.inputHash, ...o.seen, ...best };
+            if (outcome.status === 'waiting') this.record(stage, key, 'waiting', { ...base, waitingFor: outcome.waitingFor!.labeler.name });
+            else if (!aggregate) this.record(stage, key, 'waiting', { ...base, reason: 'nobody on the route could answer' });
+            else if (outcome.status === 'exhausted') this.record(stage, key, 'done', { ...base, reason: 'below the quality target; nobody left to ask' });
+            else this.record(stage, key, 'done', base);
+        }
+    }
+
+    /** The answers of the route's models and rules that the item has not had yet, by item then labeler. */
+    private async automaticAnswers(stage: PlanStage, task: PlanTask, open: Open[], routing: TaskRouting): Promise<Map<string, Map<string, { value: JsonValue; score: number }>>> {
+        const { plan } = this.executor.opts;
+        const out = new Map<string, Map<string, { value: JsonValue; score: number }>>();
+        const put = (key: string, labeler: string, value: JsonValue, score: number) => {
+            if (!out.has(key)) out.set(key, new Map());
+            out.get(key)!.set(labeler, { value, score });
+        };
+        for (const routeStage of task.route.stages) {
+            const labeler = plan.labelers.find((l) => l.name === routeStage.labeler);
+            if (!labeler || labeler.kind === 'human') continue;
+            const fresh = open.filter((o) => !routing.run.router.answers(o.instance.key).some(([m]) => m === labeler.name));
+            if (labeler.kind === 'rules') {
+                for (const o of fresh) {
+                    try {
+                        const answer = runRules(labeler as PlanRulesLabeler, this.item);
+                        if (answer) put(o.instance.key, labeler.name, answer.value, answer.score);
+                    } catch (error) {
+                        this.failed(stage, task, o.instance.key, o.inputHash, error);
+                    }
+                }
+                continue;
+            }
+            const batch = this.modelBatch(stage, task, labeler, fresh);
+            for (const { o, answer } of await this.runModel(stage, task, labeler, batch)) put(o.instance.key, labeler.name, answer.value, answer.score);
+        }
+        return out;
+    }
+
+    /**
+     * Folds people's answers into the answer of an item the routing policy does not route (a single
+     * choice goes through `labelByPolicy`). Several choices are combined with the automatic answers
+     * (the surest stands) until the target or `at most N labels`, asking the same labeler while its
+     * pool lasts, then the next person on the route. Any other answer (text, boxes) is a person's
      * review of the proposal: the latest stands. Returns who to wait for, or null when final.
      */
     private afterPeople(
@@ -484,6 +558,19 @@ export class ItemRun {
             if (answers.filter((a) => a.labeler === person.labeler || !plan.labelers.some((l) => l.name === a.labeler)).length < person.answers) return person.labeler;
         }
         return null; // every person has answered: the best answer stands below the target
+    }
+
+    /** The model inputs of the stage items (an item whose input cannot be read fails here). */
+    private modelBatch(stage: PlanStage, task: PlanTask, labeler: PlanModelLabeler, items: Open[]): Array<{ o: Open; input: ModelInputValue }> {
+        const batch: Array<{ o: Open; input: ModelInputValue }> = [];
+        for (const o of items) {
+            try {
+                batch.push({ o, input: this.modelInput(labeler, task, o.input[0]) });
+            } catch (error) {
+                this.failed(stage, task, o.instance.key, o.inputHash, error);
+            }
+        }
+        return batch;
     }
 
     /** Runs a model on a batch; when the batch fails, item by item, so only the bad items fail. */
@@ -520,6 +607,11 @@ export class ItemRun {
         this.record(stage, key, 'failed', { contract: task.contractHash, input: inputHash, error: message });
         this.executor.fail({ flow: this.flow.name, stage: stage.id, item: key, message });
     }
+}
+
+/** The id of a model's or rules' answer: one per task item and labeler, so a resumed run does not ask twice. */
+function automaticLabelId(task: PlanTask, key: string, labeler: string): string {
+    return `${task.name}/${key}/${labeler}/${task.contractHash.slice(0, 12)}`;
 }
 
 /** A span label (`start`, `end`) gets its `text` from the text it was highlighted in, when it has none. */

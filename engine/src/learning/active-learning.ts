@@ -53,8 +53,8 @@ export interface LearnerContext {
     initialModel?: string;
     /** Labels already given (e.g. from the store), by row position → label index; never re-asked. */
     known?: ReadonlyMap<number, number>;
-    /** Gets labels for picked rows: human or aggregated answers only. Returns label names. */
-    label(picks: BatchPick[]): Promise<string[]> | string[];
+    /** Gets labels for picked rows: human or aggregated answers only. Returns label names (null: not labeled, e.g. the money ran out). */
+    label(picks: BatchPick[]): Promise<Array<string | null>> | Array<string | null>;
 }
 
 export interface RoundReport {
@@ -203,9 +203,11 @@ export class ActiveLearner {
 
     private async record(picks: BatchPick[]): Promise<void> {
         const answers = await this.context.label(picks);
+        const given = answers.filter((a): a is string => a !== null);
+        picks = picks.filter((_, i) => answers[i] !== null);
         picks.forEach((pick, i) => {
-            const index = this.pool.labels.indexOf(answers[i]);
-            if (index < 0) throw new Error(`label '${answers[i]}' for ${this.pool.keys[pick.position]} is not one of ${this.pool.labels.join(', ')}`);
+            const index = this.pool.labels.indexOf(given[i]);
+            if (index < 0) throw new Error(`label '${given[i]}' for ${this.pool.keys[pick.position]} is not one of ${this.pool.labels.join(', ')}`);
             this.labeled.set(pick.position, index);
         });
         this.coverage.add(picks.map((p) => p.position));

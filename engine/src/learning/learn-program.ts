@@ -17,6 +17,7 @@ import { scoreMatrix } from './scoring.js';
 import type { SessionCache } from './session-cache.js';
 import type { SimulatedLabeler } from './simulated-people.js';
 import type { LearnSettings } from './active-learning.js';
+import type { RoutingPolicy } from '../routing/policy.js';
 
 export interface ModelSpec {
     /** The labeler's name. */
@@ -47,6 +48,9 @@ export interface LearnProgram {
     /** Human labelers of the task's route, in route order (simulated in dry runs). */
     people: SimulatedLabeler[];
     quality: { target: number; maxLabels: number };
+    /** The task's routing policy without the model being trained (dry runs follow it), and its money budget. */
+    policy?: RoutingPolicy;
+    moneyBudget?: number | null;
 }
 
 export interface LearningData {

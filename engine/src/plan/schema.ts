@@ -110,7 +110,7 @@ const taskSchema = z.object({
     }),
     quality: z.object({
         target: share,
-        aggregate: z.enum(['majority', 'dawid_skene', 'one_coin', 'box_consensus']),
+        aggregate: z.enum(['majority', 'dawid_skene', 'one_coin', 'wawa', 'mace', 'box_consensus']),
         gold: share,
         maxLabels: z.number().int().min(1),
         defaulted: z.array(z.enum(['target', 'aggregate', 'gold', 'maxLabels'])),

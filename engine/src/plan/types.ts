@@ -238,7 +238,7 @@ export interface PlanRouteStage {
 export interface PlanQuality {
     /** Each item's posterior must reach this. */
     target: number;
-    aggregate: 'majority' | 'dawid_skene' | 'one_coin' | 'box_consensus';
+    aggregate: 'majority' | 'dawid_skene' | 'one_coin' | 'wawa' | 'mace' | 'box_consensus';
     /** Share of human work that is gold (known-answer) questions. */
     gold: number;
     /** At most this many answers per item. */

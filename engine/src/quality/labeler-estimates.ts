@@ -5,6 +5,8 @@
  * is the item's posterior). Updates are incremental: one call per answer as labels arrive.
  */
 import type { EncodedAnswers } from './answers.js';
+import { calibratePosterior } from './calibrated-posterior.js';
+import { calibratedRow, priorCalibration, type Calibration } from './calibration.js';
 
 export interface LabelerPrior {
     /** Believed probability of a right answer before any evidence. */
@@ -26,8 +28,12 @@ export class LabelerEstimates {
     /** Per labeler: K × K counts [true][answered], prior included. */
     private readonly counts = new Map<string, Float64Array>();
     private readonly observed = new Map<string, { gold: number; agreement: number }>();
+    /** Per item in the last rebuild: its posterior row and who answered it (their counts include it). */
+    private readonly contributions = new Map<string, { row: Float64Array; labelers: Set<string> }>();
     /** Class frequencies, used to weight per-class accuracies. */
     classPriors: Float64Array;
+    /** How item posteriors are tempered and floored; refit by `rebuild`, the prior floor until then. */
+    calibration: Calibration = priorCalibration;
 
     constructor(
         readonly classes: readonly string[],
@@ -72,20 +78,30 @@ export class LabelerEstimates {
 
     /**
      * Replaces all agreement evidence by a batch estimate: prior + soft counts from the item
-     * posteriors of an aggregation run (gold items are one-hot there, so they count as gold).
+     * posteriors of an aggregation run (gold items are one-hot there, so they count as gold), and
+     * refits the calibration: the temperature from held-out answers, the floor from the gold
+     * questions (`encoded.gold`).
      */
     rebuild(encoded: EncodedAnswers, posterior: Float64Array, classPriors?: ArrayLike<number>): void {
         const K = this.classes.length;
         this.counts.clear();
         this.observed.clear();
+        this.contributions.clear();
         const { itemOf, workerOf, labelOf, gold } = encoded;
         for (let a = 0; a < itemOf.length; a++) {
             const labeler = encoded.workers[workerOf[a]];
             const i = itemOf[a];
+            const row = posterior.subarray(i * K, (i + 1) * K);
             if (gold[i] >= 0) this.observeGold(labeler, gold[i], labelOf[a]);
-            else this.observeAgreement(labeler, posterior.subarray(i * K, (i + 1) * K), labelOf[a]);
+            else this.observeAgreement(labeler, row, labelOf[a]);
+            const item = encoded.items[i];
+            const own = this.contributions.get(item) ?? { row: Float64Array.from(row), labelers: new Set<string>() };
+            own.labelers.add(labeler);
+            this.contributions.set(item, own);
         }
         if (classPriors) this.classPriors = Float64Array.from(classPriors);
+        // `posterior` is an EM fit: no refinement steps needed for the temperature and the floor.
+        if (itemOf.length > 0) this.calibration = calibratePosterior(encoded, posterior, { refinements: 0 }).calibration;
     }
 
     /** Row-normalised confusion matrix (the Dirichlet mean). */
@@ -154,26 +170,32 @@ export class LabelerEstimates {
     }
 
     /**
-     * Class posterior of one item given answers [labeler, class id] under the current estimates:
-     * prior_k · Π confusion[k][answer], normalised. With `oneCoin`, each labeler's single accuracy is used.
+     * Calibrated class posterior of one item given answers [labeler, class id]: prior_k · Π
+     * confusion[k][answer], the evidence tempered and the result floored (`calibration`). With
+     * `item`, that item's own share of the last rebuild is left out of its answerers' matrices (its
+     * answers must not vouch for themselves). With `oneCoin`, each labeler's single accuracy is used.
      */
-    itemPosterior(answers: readonly (readonly [string, number])[], oneCoin = false): Float64Array {
+    itemPosterior(answers: readonly (readonly [string, number])[], oneCoin = false, item?: string): Float64Array {
         const K = this.classes.length;
-        const log = new Float64Array(K);
-        for (let k = 0; k < K; k++) log[k] = Math.log(this.classPriors[k]);
+        const logPrior = new Float64Array(K);
+        for (let k = 0; k < K; k++) logPrior[k] = Math.log(this.classPriors[k]);
+        const evidence = new Float64Array(K);
+        const own = item === undefined ? undefined : this.contributions.get(item);
         for (const [labeler, answered] of answers) {
             if (oneCoin) {
                 const p = Math.min(Math.max(this.accuracy(labeler), 1e-6), 1 - 1e-6);
-                for (let k = 0; k < K; k++) log[k] += Math.log(k === answered ? p : (1 - p) / Math.max(1, K - 1));
-            } else {
-                const confusion = this.confusion(labeler);
-                for (let k = 0; k < K; k++) log[k] += Math.log(confusion[k * K + answered]);
+                for (let k = 0; k < K; k++) evidence[k] += Math.log(k === answered ? p : (1 - p) / Math.max(1, K - 1));
+                continue;
+            }
+            const counts = this.counts.get(labeler) ?? this.priorCounts(labeler);
+            const self = own?.labelers.has(labeler) ? own.row : undefined;
+            for (let k = 0; k < K; k++) {
+                let total = 0;
+                for (let l = 0; l < K; l++) total += counts[k * K + l];
+                const leftOut = self ? self[k] : 0;
+                evidence[k] += Math.log(Math.max(counts[k * K + answered] - leftOut, 1e-9) / Math.max(total - leftOut, 1e-9));
             }
         }
-        const max = log.reduce((a, b) => Math.max(a, b), -Infinity);
-        let sum = 0;
-        for (let k = 0; k < K; k++) sum += log[k] = Math.exp(log[k] - max);
-        for (let k = 0; k < K; k++) log[k] /= sum;
-        return log;
+        return calibratedRow(logPrior, evidence, this.calibration);
     }
 }

@@ -1,14 +1,14 @@
 /**
  * One-coin Dawid-Skene: every worker has a single accuracy p; a wrong answer is equally likely
  * to be any other class. Fewer parameters than full confusions, so steadier for workers with
- * few answers.
+ * few answers. The class frequencies are not re-estimated (see below).
  */
 import type { EncodedAnswers } from './answers.js';
 import { classPriorsOf, expectationStep, fixGold, goldAnchoredStart, hasConverged, softMajority, type EmOptions } from './em.js';
 import { labelsFromPosterior } from './posterior.js';
 import type { AggregationResult } from './result.js';
 
-/** M-step: each worker's expected share of right answers, smoothed. */
+/** M-step: each worker's expected share of right answers (items weighted by their posterior mass), smoothed. */
 export function estimateAccuracies(encoded: EncodedAnswers, posterior: Float64Array, smoothing: number): Float64Array {
     const K = encoded.classes.length;
     const W = encoded.workers.length;
@@ -16,8 +16,10 @@ export function estimateAccuracies(encoded: EncodedAnswers, posterior: Float64Ar
     const total = new Float64Array(W).fill(2 * smoothing);
     const { itemOf, workerOf, labelOf } = encoded;
     for (let a = 0; a < itemOf.length; a++) {
-        right[workerOf[a]] += posterior[itemOf[a] * K + labelOf[a]];
-        total[workerOf[a]]++;
+        const row = itemOf[a] * K;
+        right[workerOf[a]] += posterior[row + labelOf[a]];
+        // An item's weight is its row's mass: 1 normally, less where the first step discounts non-gold items.
+        for (let k = 0; k < K; k++) total[workerOf[a]] += posterior[row + k];
     }
     for (let w = 0; w < W; w++) right[w] /= total[w];
     return right;
@@ -41,7 +43,9 @@ export function oneCoin(encoded: EncodedAnswers, options: EmOptions = {}): Aggre
     const posterior = options.initialPosterior ? Float64Array.from(options.initialPosterior) : softMajority(encoded);
     fixGold(encoded, posterior);
     let accuracy = estimateAccuracies(encoded, options.initialPosterior ? posterior : goldAnchoredStart(encoded, posterior), smoothing);
-    let priors = classPriorsOf(posterior, K, smoothing);
+    // Class frequencies stay those of the start (majority vote, gold fixed): one coin cannot model a
+    // biased crowd, and re-estimating them lets that bias pull every item into one class (TEMP, 3 answers).
+    const priors = classPriorsOf(posterior, K, smoothing);
     const logConfusion = new Float64Array(encoded.workers.length * K * K);
     const logPriors = new Float64Array(K);
     let previous = -Infinity;
@@ -53,7 +57,6 @@ export function oneCoin(encoded: EncodedAnswers, options: EmOptions = {}): Aggre
         for (let k = 0; k < K; k++) logPriors[k] = Math.log(priors[k]);
         const logLikelihood = expectationStep(encoded, logPriors, logConfusion, posterior);
         accuracy = estimateAccuracies(encoded, posterior, smoothing);
-        priors = classPriorsOf(posterior, K, smoothing);
         if (hasConverged(previous, logLikelihood, tolerance)) {
             converged = true;
             break;

@@ -1,6 +1,7 @@
 /** What every aggregation method returns. */
+import type { Calibration } from './calibration.js';
 
-export type AggregationMethod = 'majority' | 'dawid_skene' | 'one_coin';
+export type AggregationMethod = 'majority' | 'dawid_skene' | 'one_coin' | 'wawa' | 'mace';
 
 export interface ItemAggregate {
     item: string;
@@ -36,4 +37,6 @@ export interface AggregationResult {
     /** EM iterations run (iterative methods only). */
     iterations?: number;
     converged?: boolean;
+    /** How the confidences were calibrated (every method but majority, whose confidence is the vote share). */
+    calibration?: Calibration;
 }

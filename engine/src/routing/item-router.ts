@@ -9,8 +9,13 @@ import { encodeAnswers, type EncodedAnswers } from '../quality/answers.js';
 import { aggregate } from '../quality/aggregate.js';
 import { LabelerEstimates } from '../quality/labeler-estimates.js';
 import type { AggregationResult } from '../quality/result.js';
-import { policyProblems, type RoutedLabeler, type RoutingPolicy } from './policy.js';
+import { confidenceCeiling } from '../quality/calibration.js';
+import type { EstimateRecord } from '../quality/labeler-estimates.js';
+import { GOLD_ANSWER_CAP, MAX_PRIOR_ACCURACY, policyProblems, type RoutedLabeler, type RoutingPolicy } from './policy.js';
 import { chooseNext, type Candidate } from './router.js';
+
+/** How far under the confidence ceiling an item counts as having reached it. */
+const CEILING_MARGIN = 0.005;
 
 interface ItemAnswers {
     /** [member, class id] in the order given. */
@@ -37,7 +42,7 @@ export class ItemRouter {
         this.classId = new Map(classes.map((c, i) => [c, i]));
         this.labelerOf = answererMapping(policy);
         this.oneCoin = policy.method !== 'dawid_skene';
-        this.estimates = new LabelerEstimates(classes, (member) => ({ accuracy: this.labelerOf(member).accuracy }));
+        this.estimates = new LabelerEstimates(classes, (member) => ({ accuracy: Math.min(this.labelerOf(member).accuracy, MAX_PRIOR_ACCURACY) }));
     }
 
     /** The labeler of the route an answerer belongs to (a model or rule set by name, else a person of the human pool). */
@@ -66,6 +71,12 @@ export class ItemRouter {
         return (this.items.get(item)?.gold ?? -1) >= 0;
     }
 
+    /** The known label of a gold question. */
+    goldOf(item: string): string | undefined {
+        const gold = this.items.get(item)?.gold ?? -1;
+        return gold >= 0 ? this.classes[gold] : undefined;
+    }
+
     /** Records an answer; on a gold question it updates the answerer's estimate at once. */
     record(item: string, member: string, label: string): void {
         const state = this.stateOf(item);
@@ -82,16 +93,39 @@ export class ItemRouter {
 
     /** The item's class posterior under the current estimates. */
     posterior(item: string): Float64Array {
-        return this.estimates.itemPosterior(this.answers(item), this.oneCoin);
+        return this.estimates.itemPosterior(this.answers(item), this.oneCoin, item);
     }
 
-    /** Done when the posterior reaches the target or the label limit is hit (a gold question: at the label limit). */
+    /** The item's aggregate so far: the leading class and its posterior (what a person's or model's answer updates at once). */
+    current(item: string): { label: string; confidence: number; answers: number } | undefined {
+        const answers = this.answers(item).length;
+        if (answers === 0) return undefined;
+        const row = this.posterior(item);
+        let best = 0;
+        for (let k = 1; k < row.length; k++) if (row[k] > row[best]) best = k;
+        return { label: this.classes[best], confidence: row[best], answers };
+    }
+
+    /**
+     * Done when the label limit is hit, or the posterior reaches the target. An item nobody has
+     * answered is never done: the class prior alone labels nothing. A gold question is done at
+     * `GOLD_ANSWER_CAP` answers (it is there to score people, not to be labeled).
+     */
     isDone(item: string): boolean {
         const state = this.items.get(item);
         const asked = state?.asked.length ?? 0;
         if (asked >= this.policy.maxLabels) return true;
-        if (state && state.gold >= 0) return false;
-        return this.posterior(item).reduce((a, b) => Math.max(a, b), -Infinity) >= this.policy.target;
+        if (asked === 0) return false;
+        if (state!.gold >= 0) return asked >= GOLD_ANSWER_CAP;
+        return this.posterior(item).reduce((a, b) => Math.max(a, b), 0) >= this.reachableTarget();
+    }
+
+    /**
+     * The target, or just under the highest confidence any item can reach when the target is above
+     * it (the share of items the whole crowd gets wrong caps every posterior; more answers cannot pass it).
+     */
+    reachableTarget(): number {
+        return Math.min(this.policy.target, confidenceCeiling(this.estimates.calibration) - CEILING_MARGIN);
     }
 
     /**
@@ -134,8 +168,19 @@ export class ItemRouter {
     reestimate(): void {
         const { encoded, start } = this.encodedSoFar();
         if (encoded.itemOf.length === 0) return;
-        const result = aggregate(this.oneCoin ? 'one_coin' : 'dawid_skene', encoded, { initialPosterior: start });
+        // The fit only (rebuild calibrates once from it): calibrated, floored posteriors would attenuate every estimate.
+        const result = aggregate(this.oneCoin ? 'one_coin' : 'dawid_skene', encoded, { initialPosterior: start, uncalibrated: true });
         this.estimates.rebuild(encoded, result.posterior, result.classPriors);
+    }
+
+    /** Restores stored estimates (labeling resumes where it stopped). */
+    restore(records: readonly EstimateRecord[]): void {
+        this.estimates.restore(records);
+    }
+
+    /** The items that have answers, in the order they were first answered. */
+    itemsAnswered(): string[] {
+        return [...this.items].filter(([, s]) => s.asked.length > 0).map(([item]) => item);
     }
 
     /** The final labels of every item by the policy's aggregation method. */
@@ -147,7 +192,7 @@ export class ItemRouter {
 
 /**
  * Who is an answerer? One named like a labeler of the route is that labeler (a model, a rule set,
- * or a single person); anyone else is a person of the route's human pool — the human labeler with
+ * or a single person; `crowd#2` is the second answer given under the labeler's name); anyone else is a person of the route's human pool — the human labeler with
  * the largest declared pool, else the first human labeler.
  */
 function answererMapping(policy: RoutingPolicy): (member: string) => RoutedLabeler {
@@ -155,7 +200,7 @@ function answererMapping(policy: RoutingPolicy): (member: string) => RoutedLabel
     const humans = policy.labelers.filter((l) => l.kind === 'human');
     const pool = [...humans].sort((a, b) => (b.pool ?? 0) - (a.pool ?? 0))[0];
     return (member) => {
-        const labeler = byName.get(member) ?? pool;
+        const labeler = byName.get(member) ?? byName.get(member.replace(/#\d+$/, '')) ?? pool;
         if (!labeler) {
             throw new Error(`answerer '${member}' is not a labeler of the route (${[...byName.keys()].join(', ')}) and the route has no human labeler to count them in`);
         }

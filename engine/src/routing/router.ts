@@ -15,11 +15,17 @@ export interface Candidate {
 const FREE = 1e-9;
 
 /**
- * `best`: the candidate with the highest expected accuracy above chance per unit cost (above chance,
+ * Which labeler is asked:
+ * `best`: the labeler with the highest expected accuracy above chance per unit cost (above chance,
  * because a coin flip that costs little is still worth nothing).
  * `cascade`: the first labeler in route order not yet asked for this item; when every labeler has
  * answered once, the last labeler in the route that still has someone left (so a trailing human
- * pool keeps answering until the target or the label limit). Within a labeler, its most reliable member.
+ * pool keeps answering until the target or the label limit).
+ *
+ * Which person of a pool: the first available one, in the order they came (live: whoever is
+ * there; replay: the recorded order), skipping people estimated at or below chance. The router
+ * does not pick the person with the best estimate: estimates from a few answers are inflated by
+ * luck, and concentrating work on a few people makes their errors the item's errors.
  */
 export function chooseNext(
     policy: RoutingPolicy,
@@ -27,16 +33,16 @@ export function chooseNext(
     askedLabelers: ReadonlySet<string>,
     estimates: LabelerEstimates,
 ): Candidate | undefined {
-    if (candidates.length === 0) return undefined;
     const chance = 1 / Math.max(2, estimates.classes.length);
-    const accuracy = new Map(candidates.map((c) => [c.member, estimates.accuracy(c.member)]));
-    const byReliability = (a: Candidate, b: Candidate) => accuracy.get(b.member)! - accuracy.get(a.member)! || (a.member < b.member ? -1 : 1);
+    const useful = candidates.filter((c) => c.labeler.kind !== 'human' || estimates.accuracy(c.member) > chance);
+    if (useful.length === 0) return undefined;
+    const labelers = policy.labelers.filter((l) => useful.some((c) => c.labeler.name === l.name));
+    const firstOf = (name: string) => useful.find((c) => c.labeler.name === name)!;
     if (policy.strategy === 'best') {
-        const value = (c: Candidate) => (accuracy.get(c.member)! - chance) / Math.max(c.labeler.cost, FREE);
-        return [...candidates].sort((a, b) => value(b) - value(a) || byReliability(a, b))[0];
+        const value = (l: RoutedLabeler) => (estimates.accuracy(firstOf(l.name).member) - chance) / Math.max(l.cost, FREE);
+        const ranked = labelers.map((l) => ({ l, v: value(l) })).sort((a, b) => b.v - a.v);
+        return firstOf(ranked[0].l.name);
     }
-    const route = policy.labelers.map((l) => l.name);
-    const fresh = route.find((name) => !askedLabelers.has(name) && candidates.some((c) => c.labeler.name === name));
-    const chosen = fresh ?? [...route].reverse().find((name) => candidates.some((c) => c.labeler.name === name));
-    return candidates.filter((c) => c.labeler.name === chosen).sort(byReliability)[0];
+    const fresh = labelers.find((l) => !askedLabelers.has(l.name));
+    return firstOf((fresh ?? labelers[labelers.length - 1]).name);
 }

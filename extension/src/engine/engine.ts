@@ -4,7 +4,7 @@
  * No `vscode` import: the message-handling tests use it with a real label store.
  */
 import type { LabelingPlan } from '../../../engine/src/plan/types.js';
-import type { Aggregate, Label, NewLabel } from '../../../engine/src/store/types.js';
+import type { Aggregate, Label, LabelerEstimate, NewLabel } from '../../../engine/src/store/types.js';
 import type { Lease, LeaseRequest, StoreLockedError } from '../../../engine/src/store/index.js';
 
 /** Whether this window may write labels, and why not. */
@@ -77,11 +77,15 @@ export interface DprogEngine {
     lease(program: string, request: LeaseRequest): Promise<Lease[]>;
     /** Gives a person's leased items of a task back to the queue. */
     releaseLeases(program: string, task: string, person: string): Promise<void>;
-    /** Adds a person's label; resolves once it is durable. */
+    /** Adds a person's label; resolves once it is durable. The task's aggregates follow (see `aggregated`). */
     addLabel(program: string, label: NewLabel): Promise<Label>;
+    /** Resolves once every label added so far has updated its task's aggregates. */
+    aggregated(program: string): Promise<void>;
+    /** The task's stored labeler estimates (refit whenever answers are aggregated). */
+    labelerEstimates(program: string, task: string): Promise<LabelerEstimate[]>;
     /** Current (not superseded) labels of one task. */
     labels(program: string, task: string): Promise<Label[]>;
-    /** Stored aggregated answers of one task (written by `dprog run`). */
+    /** Stored aggregated answers of one task (written by `dprog run` and after each person's label). */
     aggregates(program: string, task: string): Promise<Aggregate[]>;
     learningCurve(program: string, model: string): Promise<LearningCurvePoint[]>;
     /** How many evaluations on the test split each program version made (the test-set guard). */

@@ -1,14 +1,17 @@
 /**
- * The annotation queue of one task, in the plan's order: the active-learning batch first (with its
- * scores and reasons), then every other item of the task's dataset that no person has labeled yet.
- * Model and rule answers already in the store come along as editable pre-labels.
+ * The annotation queue of one task. A choice task's queue is what the routing policy wants from
+ * this person: items that are not done and that the policy would ask them about, most valuable
+ * first — the active-learning score times the item's need (1 − its confidence). Other tasks: the
+ * active-learning batch first, then every other item no person has labeled yet. Model and rule
+ * answers already in the store come along as editable pre-labels.
  */
 import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { readDataset, type DataItem, type DatasetSpec } from '../../../engine/src/data/dataset.js';
 import { assignBucket } from '../../../engine/src/data/split.js';
 import type { LabelingPlan, PlanDataset, PlanTask } from '../../../engine/src/plan/types.js';
-import type { Label } from '../../../engine/src/store/types.js';
+import { routedByPolicy, TaskRouting } from '../../../engine/src/executor/task-routing.js';
+import type { Label, LabelerEstimate } from '../../../engine/src/store/types.js';
 import type { ClassView, PreLabelView, QueueItemView, TaskView } from '../../../webview/src/protocol.js';
 import type { SampleResult } from './engine.js';
 
@@ -74,6 +77,10 @@ export interface QueueInput {
     batch: SampleResult | undefined;
     /** Maps an item's image (relative path) to something the webview can load. */
     imageUri: (relativePath: string) => string;
+    /** The person at the editor (their labels are recorded under this name). */
+    person?: string;
+    /** The task's stored labeler estimates (the policy starts from them). */
+    estimates?: readonly LabelerEstimate[];
 }
 
 export interface Queue {
@@ -97,6 +104,9 @@ export function buildQueue(input: QueueInput): Queue {
         preLabels.set(label.item, list);
     }
     const view = itemViewer(input, dataset, preLabels);
+    if (input.person !== undefined && routedByPolicy(task)) {
+        return { items: policyQueue(input, input.person, items).map(({ item, reason, score }) => view(item, reason, score)), done: labeledByPeople.size, planned: task.cost.items ?? items.length };
+    }
     const queue: QueueItemView[] = [];
     const queued = new Set<string>();
     for (const picked of input.batch?.items ?? []) {
@@ -112,6 +122,24 @@ export function buildQueue(input: QueueInput): Queue {
         queued.add(item.key);
     }
     return { items: queue, done: labeledByPeople.size, planned: task.cost.items ?? items.length };
+}
+
+/**
+ * The items the routing policy wants from `person`, most valuable first: active-learning score
+ * (items outside the batch count as the batch's lowest score) times need; ties in dataset order.
+ */
+function policyQueue(input: QueueInput, person: string, items: readonly DataItem[]): Array<{ item: DataItem; reason: string | null; score: number | null }> {
+    const routing = new TaskRouting(input.task, { labels: input.labels, estimates: input.estimates ?? [] });
+    const picked = new Map((input.batch?.items ?? []).map((p) => [p.key, p]));
+    const floor = picked.size > 0 ? [...picked.values()].reduce((low, p) => Math.min(low, p.score), Infinity) : 1;
+    const wanted = items.flatMap((item, order) => {
+        const need = routing.needFromPerson(item.key, person);
+        if (need === null) return [];
+        const pick = picked.get(item.key);
+        return [{ item, order, value: (pick?.score ?? floor) * need, reason: pick?.reason ?? null, score: pick?.score ?? null }];
+    });
+    wanted.sort((a, b) => b.value - a.value || a.order - b.order);
+    return wanted.slice(0, QUEUE_PAGE);
 }
 
 /** Builds the webview's view of one item: the fields the task shows (long texts cut) and its image. */

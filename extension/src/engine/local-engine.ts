@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { LabelingPlan } from '../../../engine/src/plan/types.js';
 import type { Lease, LeaseRequest, Store } from '../../../engine/src/store/index.js';
-import type { Aggregate, Label, NewLabel } from '../../../engine/src/store/types.js';
+import type { Aggregate, Label, LabelerEstimate, NewLabel } from '../../../engine/src/store/types.js';
 import { deferred } from '../load-deferred.js';
 import { CliRunner, type Log } from './cli-runner.js';
 import type { Cancellation, CompileResult, DprogEngine, LearningCurvePoint, ProgramProgress, SampleResult, WriteAccess } from './engine.js';
@@ -46,6 +46,7 @@ export class LocalEngine implements DprogEngine {
     private readonly cli: CliRunner;
     private readonly stores = new Map<string, Promise<Store>>();
     private readonly plans = new Map<string, LabelingPlan>();
+    private readonly aggregation = new Map<string, Promise<void>>();
     private readonly idleTimers = new Map<string, NodeJS.Timeout>();
     /** The SecretStorage password of the last PostgreSQL store opened, handed to the CLI as PGPASSWORD. */
     private storePassword: string | undefined;
@@ -127,8 +128,32 @@ export class LocalEngine implements DprogEngine {
     async addLabel(program: string, label: NewLabel): Promise<Label> {
         const store = await this.store(program);
         const added = await store.addLabel(label);
+        this.aggregateAfter(program, store, label.task);
         this.releaseWhenIdle(this.options.storePathFor(program));
         return added;
+    }
+    /**
+     * A person's label updates its task's aggregates with the task's routing policy (the declared
+     * method over every answer) and refits the labelers' estimates — after the label is durable, one
+     * task at a time per program, so labels given at once are all counted.
+     */
+    private aggregateAfter(program: string, store: Store, taskName: string): void {
+        const task = this.cachedPlan(program)?.tasks.find((t) => t.name === taskName);
+        if (!task) return;
+        const previous = this.aggregation.get(program) ?? Promise.resolve();
+        const next = previous.then(async () => {
+            const { routedByPolicy, TaskRouting } = deferred();
+            if (routedByPolicy(task)) await (await TaskRouting.fromStore(task, store)).finish(store);
+        });
+        this.aggregation.set(program, next.catch((error: unknown) => this.options.log(`aggregating ${taskName} after a label failed: ${String(error)}`)));
+    }
+
+    async aggregated(program: string): Promise<void> {
+        await this.aggregation.get(program);
+    }
+
+    async labelerEstimates(program: string, task: string): Promise<LabelerEstimate[]> {
+        return this.read(program, [], (store) => store.labelerEstimates(task));
     }
 
     /**
@@ -238,6 +263,7 @@ export class LocalEngine implements DprogEngine {
     }
 
     async dispose(): Promise<void> {
+        await Promise.allSettled([...this.aggregation.values()]);
         for (const timer of this.idleTimers.values()) clearTimeout(timer);
         this.idleTimers.clear();
         const open = [...this.stores.values()];

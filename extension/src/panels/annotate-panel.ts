@@ -146,13 +146,16 @@ export class AnnotatePanel {
             }
         }
         if (!isTrusted()) notes.push('This workspace is not trusted: labels cannot be saved.');
-        const labels = await this.services.engine.labels(program, task.name);
+        await this.services.engine.aggregated(program);
+        const [labels, estimates] = await Promise.all([this.services.engine.labels(program, task.name), this.services.engine.labelerEstimates(program, task.name)]);
         const queue = buildQueue({
             programDir: path.dirname(program),
             plan,
             task,
             labels,
             batch,
+            person: labeler,
+            estimates,
             imageUri: (relative) => this.imageUri(relative),
         });
         return this.initMessage('label', plan, task, labeler, await this.leased(queue), notes);

@@ -13,7 +13,7 @@ export const DEFAULT_ACCURACY = { human: 0.8, model: 0.8, rules: 0.7 } as const;
 
 export function planLabeler(labeler: HumanLabeler | ModelLabeler | RulesLabeler): PlanLabeler {
     const accuracy = (kind: keyof typeof DEFAULT_ACCURACY, declared: number | undefined) =>
-        declared !== undefined && declared > 0 && declared < 1
+        declared !== undefined && declared > 0 && declared <= 1
             ? { accuracy: declared, accuracySource: 'declared' as const }
             : { accuracy: DEFAULT_ACCURACY[kind], accuracySource: 'default' as const };
     const description = labeler.description ?? null;

@@ -99,6 +99,7 @@ export type DprogKeywordNames =
     | "length"
     | "let"
     | "list"
+    | "mace"
     | "majority"
     | "margin"
     | "matches"
@@ -148,6 +149,7 @@ export type DprogKeywordNames =
     | "using"
     | "version"
     | "warn"
+    | "wawa"
     | "when"
     | "where"
     | "within"
@@ -157,10 +159,10 @@ export type DprogKeywordNames =
 
 export type DprogTokenNames = DprogTerminalNames | DprogKeywordNames;
 
-export type AggregationMethod = 'box_consensus' | 'dawid_skene' | 'majority' | 'one_coin';
+export type AggregationMethod = 'box_consensus' | 'dawid_skene' | 'mace' | 'majority' | 'one_coin' | 'wawa';
 
 export function isAggregationMethod(item: unknown): item is AggregationMethod {
-    return item === 'majority' || item === 'dawid_skene' || item === 'one_coin' || item === 'box_consensus';
+    return item === 'majority' || item === 'dawid_skene' || item === 'one_coin' || item === 'wawa' || item === 'mace' || item === 'box_consensus';
 }
 
 export interface AndCondition extends langium.AstNode {
@@ -490,10 +492,10 @@ export function isExpression(item: unknown): item is Expression {
 }
 
 /** A name in an expression: any name except the words that start or continue a statement (`if`, `else`, `let`, `for`), so a statement's first word decides what it is. */
-export type ExpressionName = 'Bool' | 'Image' | 'Number' | 'String' | 'Text' | 'above' | 'accuracy' | 'aggregate' | 'alert' | 'as' | 'ask' | 'at' | 'batch' | 'best' | 'bool' | 'box' | 'box_consensus' | 'budget' | 'builtin' | 'by' | 'cascade' | 'choice' | 'choices' | 'confidence' | 'contains' | 'cost' | 'csv' | 'dataset' | 'dawid_skene' | 'decode' | 'diversity' | 'entropy' | 'every' | 'features' | 'flow' | 'from' | 'function' | 'gold' | 'hashed' | 'height' | 'human' | 'images' | 'import' | 'in' | 'input' | 'item' | 'jsonl' | 'key' | 'ks' | 'labeler' | 'labels' | 'learn' | 'least_confidence' | 'length' | 'list' | 'majority' | 'margin' | 'matches' | 'mean' | 'member' | 'metric' | 'model' | 'monitor' | 'most' | 'normalize' | 'number' | 'of' | 'on' | 'one_coin' | 'output' | 'per' | 'point' | 'polygon' | 'pool' | 'predictions' | 'program' | 'psi' | 'quality' | 'random' | 'rate' | 'requires' | 'resize' | 'retrain' | 'route' | 'rules' | 'seed' | 'shift' | 'show' | 'skills' | 'span' | 'split' | 'std' | 'stop' | 'strategy' | 'target' | 'task' | 'text' | 'threshold' | 'using' | 'version' | 'warn' | 'when' | 'where' | 'within' | 'x' | string;
+export type ExpressionName = 'Bool' | 'Image' | 'Number' | 'String' | 'Text' | 'above' | 'accuracy' | 'aggregate' | 'alert' | 'as' | 'ask' | 'at' | 'batch' | 'best' | 'bool' | 'box' | 'box_consensus' | 'budget' | 'builtin' | 'by' | 'cascade' | 'choice' | 'choices' | 'confidence' | 'contains' | 'cost' | 'csv' | 'dataset' | 'dawid_skene' | 'decode' | 'diversity' | 'entropy' | 'every' | 'features' | 'flow' | 'from' | 'function' | 'gold' | 'hashed' | 'height' | 'human' | 'images' | 'import' | 'in' | 'input' | 'item' | 'jsonl' | 'key' | 'ks' | 'labeler' | 'labels' | 'learn' | 'least_confidence' | 'length' | 'list' | 'mace' | 'majority' | 'margin' | 'matches' | 'mean' | 'member' | 'metric' | 'model' | 'monitor' | 'most' | 'normalize' | 'number' | 'of' | 'on' | 'one_coin' | 'output' | 'per' | 'point' | 'polygon' | 'pool' | 'predictions' | 'program' | 'psi' | 'quality' | 'random' | 'rate' | 'requires' | 'resize' | 'retrain' | 'route' | 'rules' | 'seed' | 'shift' | 'show' | 'skills' | 'span' | 'split' | 'std' | 'stop' | 'strategy' | 'target' | 'task' | 'text' | 'threshold' | 'using' | 'version' | 'warn' | 'wawa' | 'when' | 'where' | 'within' | 'x' | string;
 
 export function isExpressionName(item: unknown): item is ExpressionName {
-    return item === 'program' || item === 'version' || item === 'import' || item === 'dataset' || item === 'from' || item === 'jsonl' || item === 'csv' || item === 'images' || item === 'key' || item === 'split' || item === 'by' || item === 'Text' || item === 'String' || item === 'Number' || item === 'Bool' || item === 'Image' || item === 'labels' || item === 'choice' || item === 'choices' || item === 'box' || item === 'polygon' || item === 'point' || item === 'span' || item === 'text' || item === 'number' || item === 'in' || item === 'bool' || item === 'list' || item === 'labeler' || item === 'human' || item === 'model' || item === 'skills' || item === 'cost' || item === 'per' || item === 'item' || item === 'accuracy' || item === 'pool' || item === 'input' || item === 'output' || item === 'decode' || item === 'as' || item === 'hashed' || item === 'resize' || item === 'x' || item === 'height' || item === 'normalize' || item === 'mean' || item === 'std' || item === 'threshold' || item === 'rules' || item === 'on' || item === 'contains' || item === 'matches' || item === 'length' || item === 'task' || item === 'ask' || item === 'show' || item === 'requires' || item === 'route' || item === 'cascade' || item === 'best' || item === 'budget' || item === 'quality' || item === 'target' || item === 'aggregate' || item === 'gold' || item === 'at' || item === 'most' || item === 'majority' || item === 'dawid_skene' || item === 'one_coin' || item === 'box_consensus' || item === 'flow' || item === 'where' || item === 'learn' || item === 'using' || item === 'strategy' || item === 'diversity' || item === 'batch' || item === 'retrain' || item === 'every' || item === 'stop' || item === 'when' || item === 'features' || item === 'seed' || item === 'least_confidence' || item === 'margin' || item === 'entropy' || item === 'random' || item === 'monitor' || item === 'shift' || item === 'of' || item === 'metric' || item === 'warn' || item === 'above' || item === 'alert' || item === 'psi' || item === 'ks' || item === 'predictions' || item === 'confidence' || item === 'within' || item === 'rate' || item === 'builtin' || item === 'function' || item === 'member' || (typeof item === 'string' && (/[_a-zA-Z][\w]*/.test(item)));
+    return item === 'program' || item === 'version' || item === 'import' || item === 'dataset' || item === 'from' || item === 'jsonl' || item === 'csv' || item === 'images' || item === 'key' || item === 'split' || item === 'by' || item === 'Text' || item === 'String' || item === 'Number' || item === 'Bool' || item === 'Image' || item === 'labels' || item === 'choice' || item === 'choices' || item === 'box' || item === 'polygon' || item === 'point' || item === 'span' || item === 'text' || item === 'number' || item === 'in' || item === 'bool' || item === 'list' || item === 'labeler' || item === 'human' || item === 'model' || item === 'skills' || item === 'cost' || item === 'per' || item === 'item' || item === 'accuracy' || item === 'pool' || item === 'input' || item === 'output' || item === 'decode' || item === 'as' || item === 'hashed' || item === 'resize' || item === 'x' || item === 'height' || item === 'normalize' || item === 'mean' || item === 'std' || item === 'threshold' || item === 'rules' || item === 'on' || item === 'contains' || item === 'matches' || item === 'length' || item === 'task' || item === 'ask' || item === 'show' || item === 'requires' || item === 'route' || item === 'cascade' || item === 'best' || item === 'budget' || item === 'quality' || item === 'target' || item === 'aggregate' || item === 'gold' || item === 'at' || item === 'most' || item === 'majority' || item === 'dawid_skene' || item === 'one_coin' || item === 'wawa' || item === 'mace' || item === 'box_consensus' || item === 'flow' || item === 'where' || item === 'learn' || item === 'using' || item === 'strategy' || item === 'diversity' || item === 'batch' || item === 'retrain' || item === 'every' || item === 'stop' || item === 'when' || item === 'features' || item === 'seed' || item === 'least_confidence' || item === 'margin' || item === 'entropy' || item === 'random' || item === 'monitor' || item === 'shift' || item === 'of' || item === 'metric' || item === 'warn' || item === 'above' || item === 'alert' || item === 'psi' || item === 'ks' || item === 'predictions' || item === 'confidence' || item === 'within' || item === 'rate' || item === 'builtin' || item === 'function' || item === 'member' || (typeof item === 'string' && (/[_a-zA-Z][\w]*/.test(item)));
 }
 
 export interface ExpressionStatement extends langium.AstNode {

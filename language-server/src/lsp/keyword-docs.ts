@@ -2,9 +2,11 @@
 export const KEYWORD_DOCS: Readonly<Record<string, string>> = {
     cascade: '`route cascade A, B, …`: try labelers in order, stopping for an item as soon as its aggregated posterior reaches the quality target.',
     best: '`route best A, B, …`: for each item, pick the eligible labeler with the best expected accuracy per unit cost.',
-    majority: 'Majority vote of the answers (ties go to the alphabetically first label). For `choice`, `choices` and `bool`.',
+    majority: 'Majority vote of the answers; a tie stays a tie (no label, the tied classes listed), it is never broken silently. For `choice`, `choices` and `bool`.',
     dawid_skene: 'Dawid-Skene: EM over a confusion matrix per labeler; weighs each answer by how reliable its labeler has been. For `choice`, `choices` and `bool`.',
     one_coin: 'One-coin Dawid-Skene: one accuracy per labeler instead of a full confusion matrix. For `choice`, `choices` and `bool`.',
+    wawa: 'Wawa (worker agreement with aggregate): majority vote, then a vote weighted by each labeler\'s agreement with it. For `choice`, `choices` and `bool`.',
+    mace: 'MACE (multi-annotator competence estimation): each labeler either knows the answer or guesses by a habit of their own; finds spammers. For `choice`, `choices` and `bool`.',
     box_consensus: 'Box consensus: matches boxes across labelers by overlap and averages them. Only for `box<L>` and `list<box<L>>`.',
     least_confidence: 'Active learning: label the items whose most likely class has the lowest probability.',
     margin: 'Active learning: label the items with the smallest gap between the two most likely classes.',

@@ -59,7 +59,7 @@ export class QualityChecks {
         if (!fits) {
             const wants = quality.aggregate === 'box_consensus' ? "'box<L>' or 'list<box<L>>'"
                 : quality.aggregate === 'majority' ? 'every label type but boxes' : "'choice<L>', 'choices<L>' or 'bool'";
-            const instead = isBoxes(output) ? " Use 'box_consensus'." : isCategorical(output) ? " Use 'dawid_skene', 'one_coin' or 'majority'." : '';
+            const instead = isBoxes(output) ? " Use 'box_consensus'." : isCategorical(output) ? " Use 'dawid_skene', 'one_coin', 'wawa', 'mace' or 'majority'." : '';
             accept('error', `'${quality.aggregate}' aggregates ${wants}, but task '${task.name}' outputs '${typeToString(output)}'.${instead}`, {
                 node: quality, property: 'aggregate', code: QualityIssues.aggregateMismatch,
                 data: { code: QualityIssues.aggregateMismatch, aggregate: quality.aggregate, outputType: typeToString(output) },

@@ -58,17 +58,19 @@ async function answer(labels: Array<Omit<NewLabel, 'labelerKind'>>): Promise<Map
     return states;
 }
 
-test('crowd votes add up to the target; a disagreement goes on to the lead; a text answer stands', async () => {
+test('people are asked as the policy says: cascade asks the next labeler in route order; votes add up to the target; a text answer stands', async () => {
     run();
     let states = await answer([{ task: 'topic', item: 'T-1002', labeler: 'crowd', value: 'outage' }]);
-    expect(states.get('1:topic T-1002')).toMatchObject({ status: 'waiting', detail: { waitingFor: 'crowd', value: 'outage', score: expect.closeTo(0.7) } });
+    // One 70% vote is short of 90%: the cascade asks the next labeler on the route, the lead.
+    expect(states.get('1:topic T-1002')).toMatchObject({ status: 'waiting', detail: { waitingFor: 'lead', value: 'outage', score: expect.any(Number) } });
+    expect((states.get('1:topic T-1002')!.detail as { score: number }).score).toBeLessThanOrEqual(0.7);
 
-    states = await answer([{ task: 'topic', item: 'T-1002', labeler: 'crowd', value: 'outage' }]);
-    // Two agreeing 70% votes over 3 classes: 0.49 / (0.49 + 2 * 0.15²) ≈ 0.916 ≥ 90%.
-    expect(states.get('1:topic T-1002')).toMatchObject({ status: 'done', detail: { value: 'outage', score: expect.closeTo(0.49 / 0.535, 4) } });
+    states = await answer([{ task: 'topic', item: 'T-1002', labeler: 'lead', value: 'outage' }]);
+    // The lead (99%) agrees: done.
+    expect(states.get('1:topic T-1002')).toMatchObject({ status: 'done', detail: { value: 'outage', labeler: 'crowd+lead' } });
     expect(states.get('2:summary T-1002')).toMatchObject({ status: 'waiting', detail: { waitingFor: 'crowd' } });
 
-    // Three crowd answers that disagree use up the pool: the lead is asked next.
+    // Three crowd answers that disagree: the lead, not asked yet, is asked next.
     states = await answer([
         { task: 'topic', item: 'T-1001', labeler: 'crowd', value: 'billing' },
         { task: 'topic', item: 'T-1001', labeler: 'crowd', value: 'other' },

@@ -86,7 +86,7 @@ describe('tickets: if/else on rule labels, for … where over spans', () => {
         expect(first.labels.topic_rules).toBeGreaterThan(0);
         expect(first.labels.agent).toBeUndefined();
         // Final answers are the task's aggregates; the people's queue lists what waits, least certain first.
-        await withStore((s) => expect(s.getAggregate('topic', 'T-1001')).toMatchObject({ value: 'billing', method: 'route cascade' }));
+        await withStore((s) => expect(s.getAggregate('topic', 'T-1001')).toMatchObject({ value: 'billing', method: 'dawid_skene' }));
         const queue = (first as RunJson & { queue: Array<{ task: string; item: string; waitingFor: string; score: number | null }> }).queue;
         expect(queue.find((q) => q.task === 'topic' && q.item === 'T-1004')).toMatchObject({ waitingFor: 'agent', score: null });
         expect(queue.filter((q) => q.task === 'mentions').map((q) => q.item)).toEqual([...mentions].filter(([, s]) => s.status === 'waiting').map(([k]) => k).sort());
@@ -122,9 +122,10 @@ describe('tickets: if/else on rule labels, for … where over spans', () => {
         expect(urgency.get('T-1004')).toMatchObject({ status: 'done', detail: { value: 'normal' } });
         expect(second.stages.find((s) => s.task === 'product_line')).toMatchObject({ waitingForPeople: 2, skipped: expect.any(Number) });
 
-        // Running again changes nothing and adds no label.
+        // Running again changes nothing and adds no label (the refit estimates may move confidences a little).
         const third = run();
-        expect(third).toEqual(second);
+        const labelsOf = (r: RunJson) => (r as RunJson & { routing: Array<{ task: string; labels: Array<{ item: string; label: string }> }> }).routing.map((t) => [t.task, t.labels.map((l) => [l.item, l.label])]);
+        expect({ ...third, routing: labelsOf(third) }).toEqual({ ...second, routing: labelsOf(second) });
     });
 
     test('a renamed member is carried over without relabeling; an incompatible change redoes that task only', async () => {

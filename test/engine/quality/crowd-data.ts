@@ -1,6 +1,6 @@
 /** The real MTurk answers bundled in samples/crowd (RTE and TEMP), read once per test file. */
 import * as path from 'node:path';
-import { readAnswersCsv } from '../../../engine/src/quality/answers-csv.js';
+import { readAnswersCsv } from '../../../engine/src/data/answers-csv.js';
 import type { Answer } from '../../../engine/src/quality/answers.js';
 
 export const crowdDir = path.resolve(__dirname, '../../../samples/crowd');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CsvError, parseCsv, readCsvFile, requireColumns } from '../../../engine/src/data/csv.js';
-import { AnswerDataError, readAnswersCsv } from '../../../engine/src/quality/answers-csv.js';
+import { AnswerDataError, readAnswersCsv, readEncodedAnswersCsv } from '../../../engine/src/data/answers-csv.js';
 
 describe('CSV reading', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'dprog-csv-'));
@@ -44,5 +44,25 @@ describe('CSV reading', () => {
             /blank2\.csv:3: column 'worker' is empty/,
         );
         expect(() => readAnswersCsv(write('conflict.csv', 'item,worker,label,gold\nx,w1,yes,yes\nx,w2,no,no\n'), columns)).toThrow(AnswerDataError);
+    });
+
+    it('reads a plain file byte by byte exactly as csv-parse reads it quoted (BOM, CRLF, blank lines, spaces, extra columns)', () => {
+        const columns = { item: 'item', worker: 'worker', label: 'label', gold: 'gold' };
+        const plain = readAnswersCsv(write('plain.csv', '\uFEFFitem,worker,label,gold,note\r\nx, w1 ,yes,yes,a\r\n\r\nx,w2,no,yes,b\r\ny,w1,no,,c\r\n'), columns);
+        const quoted = readAnswersCsv(write('quoted.csv', 'item,worker,label,gold,note\nx, w1 ,yes,yes,"a"\nx,w2,no,yes,b\ny,w1,no,,"c, d"\n'), columns);
+        expect(plain.answers).toEqual([{ item: 'x', worker: 'w1', label: 'yes' }, { item: 'x', worker: 'w2', label: 'no' }, { item: 'y', worker: 'w1', label: 'no' }]);
+        expect(quoted.answers).toEqual(plain.answers);
+        expect([...plain.gold!]).toEqual([...quoted.gold!]);
+    });
+
+    it('encodes answers straight to ids; a record with the wrong number of fields names its line', () => {
+        const { encoded, gold } = readEncodedAnswersCsv(write('ids.csv', 'item,worker,label,gold\nx,w1,yes,yes\nx,w2,no,yes\ny,w1,no,no\n'), { item: 'item', worker: 'worker', label: 'label', gold: 'gold' }, { fixGold: true });
+        expect(encoded.items).toEqual(['x', 'y']);
+        expect(encoded.workers).toEqual(['w1', 'w2']);
+        expect(encoded.classes).toEqual(['no', 'yes']);
+        expect([...encoded.labelOf]).toEqual([1, 0, 0]);
+        expect([...encoded.gold]).toEqual([1, 0]);
+        expect(gold).toEqual(new Map([['x', 'yes'], ['y', 'no']]));
+        expect(() => readAnswersCsv(write('short.csv', 'item,worker,label\nx,w1,yes\nx,w2\n'), { item: 'item', worker: 'worker', label: 'label' })).toThrow(/short\.csv:3: invalid CSV/);
     });
 });

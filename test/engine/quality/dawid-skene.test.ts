@@ -62,9 +62,20 @@ describe('Dawid-Skene', () => {
 
     it('continues from a previous posterior as answers arrive (warm start) to the same answer', () => {
         const crowd = syntheticCrowd({ items: 800, workers: 40, classes: 2, perItem: 5, seed: 9 });
-        const cold = dawidSkene(crowd.encoded);
-        const warm = dawidSkene(crowd.encoded, { initialPosterior: cold.posterior });
+        const cold = dawidSkene(crowd.encoded, { tolerance: 1e-9 });
+        const warm = dawidSkene(crowd.encoded, { initialPosterior: cold.posterior, tolerance: 1e-9 });
         expect(warm.iterations!).toBeLessThan(cold.iterations!);
         expect(warm.items.map((i) => i.label)).toEqual(cold.items.map((i) => i.label));
+    });
+});
+
+describe('one-coin', () => {
+    it('does not flip to the mirrored solution when a few gold items anchor the start (2% gold)', () => {
+        const crowd = syntheticCrowd({ items: 1000, workers: 40, classes: 2, perItem: 3, seed: 21, accuracyOf: () => 0.8 });
+        const gold = Int32Array.from(crowd.truth, (t, i) => (i % 50 === 0 ? t : -1));
+        const encoded = { ...crowd.encoded, gold };
+        const result = oneCoin(encoded);
+        expect(accuracyOfScores(result.posterior, crowd.truth, 2)).toBeGreaterThan(0.85);
+        for (const w of result.workers) expect(w.accuracy).toBeGreaterThan(0.5);
     });
 });

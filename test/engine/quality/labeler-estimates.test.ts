@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { floorConfidence, noCalibration, priorCalibration } from '../../../engine/src/quality/calibration.js';
 import { LabelerEstimates } from '../../../engine/src/quality/labeler-estimates.js';
 
 describe('labeler estimates', () => {
@@ -40,10 +41,26 @@ describe('labeler estimates', () => {
         const one = estimates.itemPosterior([['novice', 1]])[1];
         const two = estimates.itemPosterior([['novice', 1], ['expert', 1]])[1];
         const split = estimates.itemPosterior([['novice', 0], ['expert', 1]])[1];
-        expect(one).toBeCloseTo(0.6, 12);
-        expect(two).toBeGreaterThan(0.95);
+        // Before any gold is seen, the prior floor (the crowd can be misled) applies.
+        expect(estimates.calibration).toBe(priorCalibration);
+        expect(one).toBeCloseTo(floorConfidence(0.6, priorCalibration.floor, 2), 12);
+        expect(two).toBeGreaterThan(0.9);
         expect(split).toBeGreaterThan(0.5);
         expect(split).toBeLessThan(two);
+        estimates.calibration = noCalibration;
+        expect(estimates.itemPosterior([['novice', 1]])[1]).toBeCloseTo(0.6, 12);
+    });
+
+    it("leaves an item's own answers out of the matrices that judge it after a rebuild", () => {
+        const estimates = new LabelerEstimates(classes, () => ({ accuracy: 0.7, strength: 4 }));
+        // One labeler, one item answered "yes" (posterior 0.9 yes): the rebuild counts it.
+        const encoded = { items: ['x'], workers: ['ann'], classes, itemOf: Int32Array.of(0), workerOf: Int32Array.of(0), labelOf: Int32Array.of(1), gold: Int32Array.of(-1) };
+        estimates.rebuild(encoded, Float64Array.of(0.1, 0.9), [0.5, 0.5]);
+        estimates.calibration = noCalibration;
+        const withOwn = estimates.itemPosterior([['ann', 1]])[1];
+        const leftOut = estimates.itemPosterior([['ann', 1]], false, 'x')[1];
+        expect(leftOut).toBeCloseTo(0.7, 12); // back to the prior alone
+        expect(withOwn).toBeGreaterThan(leftOut);
     });
 });
 

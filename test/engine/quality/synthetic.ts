@@ -3,7 +3,7 @@
  * matrices, each item answered by `perItem` distinct workers. Seeded, so every run is the same.
  * Emits integer ids directly (no strings), so the million-answer benchmark measures aggregation.
  */
-import { encodedFromIds, type EncodedAnswers } from '../../../engine/src/quality/answers.js';
+import { encodedFromIds, type Answer, type EncodedAnswers } from '../../../engine/src/quality/answers.js';
 
 export function seededRandom(seed: number): () => number {
     let state = seed >>> 0;
@@ -101,4 +101,12 @@ export function accuracyOfScores(scores: Float64Array, truth: Int32Array, K: num
         if (scores[i * K + truth[i]] === best) right += 1 / tied;
     }
     return right / truth.length;
+}
+
+/** `per` answers of each item, chosen at random (what routing sees: a few answers per item). */
+export function subsampleAnswers(answers: readonly Answer[], per: number, seed: number): Answer[] {
+    const random = seededRandom(seed);
+    const byItem = new Map<string, Answer[]>();
+    for (const a of answers) byItem.set(a.item, [...(byItem.get(a.item) ?? []), a]);
+    return [...byItem.values()].flatMap((list) => list.map((a) => ({ a, r: random() })).sort((x, y) => x.r - y.r).slice(0, per).map(({ a }) => a));
 }

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RoutingPolicy } from '../../../engine/src/routing/policy.js';
 import { ItemRouter } from '../../../engine/src/routing/item-router.js';
+import { GOLD_ANSWER_CAP } from '../../../engine/src/routing/policy.js';
 
 const policy: RoutingPolicy = {
     strategy: 'best',
@@ -25,23 +26,55 @@ describe('ItemRouter', () => {
         expect(person.member).not.toBe('keywords');
         router.record('m1', person.member, 'spam');
         expect(router.isDone('m1')).toBe(false); // 0.7 and 0.7 agreeing: 0.845 < 0.95
+        const before = router.posterior('m1')[1];
         const third = router.next('m1', ['alice', 'keywords', 'bob'])!;
         router.record('m1', third.member, 'spam');
-        expect(router.posterior('m1')[1]).toBeGreaterThan(0.92);
+        expect(router.posterior('m1')[1]).toBeGreaterThan(before);
+        expect(router.current('m1')).toMatchObject({ label: 'spam', answers: 3 });
         expect(router.answers('m1')).toHaveLength(3);
     });
 
-    it('prefers the person it has learned to trust, and learns it from gold questions', () => {
+    it('never calls an item nobody answered done, however lopsided the class prior', () => {
+        const router = new ItemRouter({ ...policy, target: 0.6 }, ['ham', 'spam']);
+        router.estimates.classPriors = Float64Array.from([0.02, 0.98]);
+        expect(router.posterior('fresh')[1]).toBeGreaterThan(0.6); // the prior alone would pass the target
+        expect(router.isDone('fresh')).toBe(false);
+        expect(router.next('fresh', ['c'])?.member).toBe('c');
+        expect(router.current('fresh')).toBeUndefined();
+    });
+
+    it('caps the answers a gold question gets', () => {
+        const router = new ItemRouter({ ...policy, maxLabels: 10 }, ['ham', 'spam']);
+        router.markGold('g', 'ham');
+        const people = ['p1', 'p2', 'p3', 'p4', 'p5'];
+        for (let next = router.next('g', people); next; next = router.next('g', people)) router.record('g', next.member, 'ham');
+        expect(router.answers('g')).toHaveLength(GOLD_ANSWER_CAP);
+    });
+
+    it('accepts a declared accuracy of 100% as a strong prior that evidence can still lower', () => {
+        const sure: RoutingPolicy = { ...policy, labelers: [{ name: 'oracle', kind: 'model', cost: 0, accuracy: 1 }, policy.labelers[1]] };
+        const router = new ItemRouter(sure, ['ham', 'spam']);
+        expect(router.estimates.accuracy('oracle')).toBeGreaterThan(0.99);
+        for (let n = 0; n < 20; n++) {
+            router.markGold(`g${n}`, 'ham');
+            router.record(`g${n}`, 'oracle', n % 2 ? 'ham' : 'spam');
+        }
+        expect(router.estimates.accuracy('oracle')).toBeLessThan(0.8);
+    });
+
+    it('learns people from gold questions, skips those no better than chance, and asks the rest in the order they come', () => {
         const router = new ItemRouter(policy, ['ham', 'spam']);
         for (let n = 0; n < 12; n++) {
             const item = `gold${n}`;
             router.markGold(item, n % 2 ? 'spam' : 'ham');
             router.record(item, 'reliable', n % 2 ? 'spam' : 'ham');
-            router.record(item, 'careless', n % 3 ? 'ham' : 'spam');
+            router.record(item, 'careless', n % 2 ? 'ham' : 'spam');
+            router.record(item, 'decent', n % 4 ? (n % 2 ? 'spam' : 'ham') : n % 2 ? 'ham' : 'spam');
         }
         expect(router.estimates.accuracy('reliable')).toBeGreaterThan(0.85);
-        expect(router.estimates.accuracy('careless')).toBeLessThan(0.6);
+        expect(router.estimates.accuracy('careless')).toBeLessThan(0.5);
         expect(router.next('new', ['careless', 'reliable'])?.member).toBe('reliable');
+        expect(router.next('new', ['decent', 'reliable'])?.member).toBe('decent');
         // A gold question goes to whoever we know least about.
         router.markGold('probe', 'ham');
         expect(router.next('probe', ['careless', 'reliable', 'stranger'])?.member).toBe('stranger');

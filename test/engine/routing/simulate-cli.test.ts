@@ -13,12 +13,18 @@ describe('dprog simulate', () => {
         const { code, stdout } = await dprog('simulate', program, ...replay, '--gold', 'gold', '--json');
         expect(code).toBe(0);
         const result = JSON.parse(stdout);
-        expect(result).toMatchObject({ task: 'entails', labelsAvailable: 8000, target: 0.98 });
+        expect(result).toMatchObject({ task: 'entails', labelsAvailable: 8000, target: 0.95, unasked: 0 });
         expect(result.policy).toEqual({ strategy: 'best', labelers: ['crowd'], maxLabels: 10, method: 'dawid_skene', goldShare: 0.02 });
         expect(result.items + result.goldItems).toBe(800);
         expect(result.labelsUsed).toBeLessThanOrEqual(4000);
         expect(result.accuracy).toBeGreaterThan(0.91);
         expect(result.cost).toBeCloseTo(result.labelsUsed * 0.01, 6);
+        expect(result.labels).toHaveLength(result.items);
+        expect(result.labels[0]).toEqual({ item: expect.any(String), label: expect.stringMatching(/^(yes|no)$/), confidence: expect.any(Number) });
+        const [lo, hi] = result.accuracyInterval;
+        expect(lo).toBeLessThanOrEqual(result.estimatedAccuracy);
+        expect(hi).toBeGreaterThanOrEqual(result.estimatedAccuracy);
+        expect(typeof result.targetReached).toBe('boolean');
     });
 
     it('also takes a plan written by `dprog compile --out`, with the same result', async () => {

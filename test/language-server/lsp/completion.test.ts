@@ -167,7 +167,7 @@ describe('completion', () => {
 
     test('aggregation methods that fit the task output type', async () => {
         const choice = await labelsAt('task classify(e: emails) -> choice<Verdict> {\n    quality {\n        aggregate §\n    }\n}\n');
-        expect(choice.sort()).toEqual(['dawid_skene', 'majority', 'one_coin']);
+        expect(choice.sort()).toEqual(['dawid_skene', 'mace', 'majority', 'one_coin', 'wawa']);
         const boxes = await labelsAt('task boxes(f: frames) -> list<box<Vehicle>> {\n    quality {\n        aggregate §\n    }\n}\n');
         expect(boxes).toEqual(['box_consensus']);
     });

@@ -11,7 +11,7 @@ import { finish, labelRecord, recordToLabel } from './records.js';
 
 const COLUMNS = ['id', 'task', 'item', 'labeler', 'labelerKind', 'value', 'score', 'gold', 'programVersion', 'createdAt', 'supersededBy'] as const;
 
-function cell(value: unknown): string {
+export function cell(value: unknown): string {
     if (value === undefined) return '';
     const text = typeof value === 'string' ? value : JSON.stringify(value);
     return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
@@ -69,7 +69,7 @@ export const csvFormat: LabelFormat = {
 };
 
 /** A string that is not itself JSON (`spam`) is written as is; anything else as JSON. `parseValue` undoes both. */
-function valueText(value: unknown): string {
+export function valueText(value: unknown): string {
     if (typeof value === 'string' && parseValue(value) === value) return value;
     return JSON.stringify(value);
 }
