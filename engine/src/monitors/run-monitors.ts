@@ -12,7 +12,7 @@ import type { LabelingPlan, PlanDataset, PlanModelLabeler } from '../plan/types.
 import { ModelError } from '../learning/errors.js';
 import { currentModelPath, modelClasses } from '../learning/learn-program.js';
 import type { ModelVersionStore } from '../learning/model-versions.js';
-import { scoreMatrix } from '../learning/scoring.js';
+import { scoreModel } from '../learning/scoring.js';
 import type { SessionCache } from '../learning/session-cache.js';
 import { checkPredictions, type BoundViolation } from './predictions.js';
 import { shiftOfValues, shiftOfVectors, type MonitorLevel, type ShiftMetric } from './shift.js';
@@ -141,7 +141,7 @@ export async function runMonitors(plan: LabelingPlan, options: MonitorOptions): 
             const labelSet = model.output && 'labelSet' in model.output ? plan.labelSets.find((s) => s.name === (model.output as { labelSet: string }).labelSet) : undefined;
             const labels = modelClasses(path, labelSet?.members.map((m) => m.name) ?? [], featurizer.dims);
             const sides = sidesOf(dataset, options);
-            const scores = await scoreMatrix(await options.sessions.get(path), featurize(sides.current, model.input.field, featurizer.dims), path);
+            const scores = await scoreModel(options.sessions, path, featurize(sides.current, model.input.field, featurizer.dims));
             const report = checkPredictions(scores.values, labels, {
                 confidence: monitor.confidence ?? undefined,
                 rates: monitor.rates.map((r) => ({ label: r.member, bounds: { min: r.min, max: r.max } })),
