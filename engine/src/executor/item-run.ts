@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { cropImage, encodePng, readImage, type PixelBox, type RgbImage } from '../data/image.js';
+import { joinFields } from '../data/hashed-featurizer.js';
 import { contentHash } from '../plan/hash.js';
 import type { PlanFlow, PlanModelLabeler, PlanRulesLabeler, PlanStage, PlanTask } from '../plan/types.js';
 import { StoreError } from '../store/errors.js';
@@ -321,6 +322,12 @@ export class ItemRun {
         const parameter = task.input[0]?.type;
         // An `Image` parameter given a field's value (`task(d.image)`) holds the image's path.
         if (typeof value === 'string' && parameter?.kind === 'value' && parameter.type === 'Image') return this.readItemImage(value);
+        if (typeof value === 'object' && value !== null && labeler.input.fields) {
+            const record = value as Record<string, unknown>;
+            const missing = labeler.input.fields.find((f) => record[f] === undefined);
+            if (missing) throw new TypeError(`model '${labeler.name}' reads field '${missing}', which item '${this.item.key}' does not have`);
+            return joinFields(labeler.input.fields.map((f) => record[f]));
+        }
         if (typeof value === 'object' && value !== null) {
             const field = labeler.input.field;
             const fieldValue = field ? (value as Record<string, unknown>)[field] : undefined;

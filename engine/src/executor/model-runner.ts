@@ -126,7 +126,7 @@ export class ModelRunner {
             let tensor: ort.Tensor;
             if (typeof input === 'string') {
                 if (featurizer?.kind !== 'hashed') throw new ModelError(`${file}: '${labeler.name}' reads text: declare a featurizer, e.g. \`input body as hashed 4096\``, file);
-                const row = hashText(input, featurizer.dims);
+                const row = hashText(input, featurizer.dims, { unsigned: featurizer.unsigned });
                 const dense = new Float32Array(featurizer.dims);
                 row.indices.forEach((index, k) => (dense[index] = row.values[k]));
                 tensor = new ort.Tensor('float32', dense, [1, featurizer.dims]);
