@@ -78,9 +78,11 @@ export class ModelRunner {
                         y: round(b.box.y),
                         width: round(b.box.width),
                         height: round(b.box.height),
+                        ...(Math.abs(b.box.rotation ?? 0) >= 0.5 ? { rotation: round(b.box.rotation ?? 0, 2) } : {}),
                         score: round(b.score, 4),
                     }));
                     // An empty page is as certain as the detector's threshold allows: nothing scored above it.
+                    // Regions under the box threshold are kept with their low scores, so the page goes to a person.
                     answers.push({ value, score: boxes.length === 0 ? 1 : Math.min(...boxes.map((b) => b.score)) });
                 }
                 return answers;
