@@ -6,7 +6,8 @@
  * dprog: PaddleOCR's PP-OCRv4 detector with dprog's DB post-processing (rotated boxes; regions under
  * the box threshold are kept for review, so they count; boxes fitted to the ink), each region warped
  * upright with a reading margin and read by the PP-OCRv4 recognizer with word gaps recovered. Baseline side by side: Tesseract 5 (Debian's
- * `tesseract-ocr`, `tesseract PAGE stdout tsv`, its line boxes and words). A truth line is found when
+ * `tesseract-ocr`, `tesseract PAGE stdout tsv`: its words by line, a line split where words are more
+ * than twice its height apart, since Tesseract reads a row across two columns as one line). A truth line is found when
  * a detected line's box overlaps it at IoU ≥ 0.5 (the two boxes' upright extents, so Tesseract's
  * upright boxes and dprog's rotated ones are judged alike). CER counts spaces and counts every
  * character of a missed line as an error (also printed: CER on matched lines only).
@@ -70,19 +71,44 @@ function tesseractAvailable(): boolean {
     }
 }
 
-/** Tesseract's lines: the level-4 boxes of its TSV output, each with its words joined by spaces. */
+interface Word {
+    x: number;
+    y: number;
+    width: number;
+    height: number;
+    text: string;
+}
+
+/** A line's words as one or more lines: split where two words are further apart than twice the line's height (a row across two columns). */
+function splitAtGutters(words: Word[]): ReadLine[] {
+    const height = Math.max(...words.map((w) => w.height));
+    const parts: Word[][] = [[words[0]]];
+    for (const word of words.slice(1)) {
+        const last = parts[parts.length - 1].at(-1)!;
+        if (word.x - (last.x + last.width) > 2 * height) parts.push([word]);
+        else parts[parts.length - 1].push(word);
+    }
+    return parts.map((part) => {
+        const x = Math.min(...part.map((w) => w.x));
+        const y = Math.min(...part.map((w) => w.y));
+        const right = Math.max(...part.map((w) => w.x + w.width));
+        const bottom = Math.max(...part.map((w) => w.y + w.height));
+        return { box: { x, y, width: right - x, height: bottom - y }, text: part.map((w) => w.text).join(' ') };
+    });
+}
+
+/** Tesseract's lines from its TSV output (level-5 words grouped by their line), split at column gutters. */
 function tesseractRead(file: string): ReadLine[] {
     const tsv = execFileSync('tesseract', [file, 'stdout', '-l', 'eng', 'tsv'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    const lines = new Map<string, ReadLine & { words: string[] }>();
+    const lines = new Map<string, Word[]>();
     for (const row of tsv.split('\n').slice(1)) {
         const f = row.split('\t');
-        if (f.length < 12) continue;
+        if (f.length < 12 || f[0] !== '5' || f[11].trim() === '') continue;
         const key = f.slice(1, 5).join('.');
         const [x, y, width, height] = f.slice(6, 10).map(Number);
-        if (f[0] === '4') lines.set(key, { box: { x, y, width, height }, text: '', words: [] });
-        if (f[0] === '5' && f[11].trim() !== '') lines.get(key)?.words.push(f[11].trim());
+        lines.set(key, [...(lines.get(key) ?? []), { x, y, width, height, text: f[11].trim() }]);
     }
-    return [...lines.values()].filter((l) => l.words.length > 0).map((l) => ({ box: l.box, text: l.words.join(' ') }));
+    return [...lines.values()].flatMap(splitAtGutters);
 }
 
 function score(pages: readonly TruthPage[], read: ReadLine[][]): Score {
