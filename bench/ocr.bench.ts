@@ -12,7 +12,10 @@
  * upright boxes and dprog's rotated ones are judged alike). CER counts spaces and counts every
  * character of a missed line as an error (also printed: CER on matched lines only).
  * Targets on the varied pages: recall ≥ 0.99 and equal to Tesseract's (dprog ≥ Tesseract), CER ≤ 1%
- * and at most 0.5 points above Tesseract's.
+ * and at most 0.5 points above Tesseract's; the transcription gate (documents.dprog: target 97%)
+ * with the calibrated line confidence (reader.calibration.json, fitted on other pages by
+ * samples/documents/calibrate.ts) accepts only lines that are right at ≥ 97%, shown beside the
+ * uncalibrated mean character probability.
  *   npx tsx bench/ocr.bench.ts           (the Tesseract columns are skipped, with a message, when it is absent)
  */
 import { execFileSync } from 'node:child_process';
@@ -20,24 +23,24 @@ import { join } from 'node:path';
 import { readImage, type RgbImage } from '../engine/src/data/image.js';
 import { boundingBox, type RotatedBox } from '../engine/src/data/rotated-box.js';
 import { SessionCache } from '../engine/src/learning/session-cache.js';
-import { loadCtcClasses } from '../engine/src/vision/ctc.js';
+import type { Transcription } from '../engine/src/vision/ctc.js';
+import { calibratedConfidence, readLineCalibration } from '../engine/src/vision/line-confidence.js';
 import { editDistance, matchBoxes } from '../engine/src/vision/metrics.js';
-import { readingCrop } from '../engine/src/vision/rectify.js';
-import { detectText } from '../engine/src/vision/text-detector.js';
-import { recognizeText } from '../engine/src/vision/text-recognizer.js';
+import { readPage } from '../engine/src/vision/read-page.js';
+import { CALIBRATION, sampleReader } from '../samples/documents/calibrate.js';
 import { DATA_DIR, prepareDocuments, type TruthPage } from '../samples/documents/prepare.js';
 
-const MODELS = join(import.meta.dirname, '..', 'node_modules', '@gutenye', 'ocr-models', 'assets');
-const DETECTOR = join(MODELS, 'ch_PP-OCRv4_det_infer.onnx');
-const RECOGNIZER = join(MODELS, 'ch_PP-OCRv4_rec_infer.onnx');
 const VARIED_DIR = join(DATA_DIR, 'varied');
 const TARGET_RECALL = 0.99;
 const TARGET_CER = 0.01;
 const CER_MARGIN = 0.005;
+/** documents.dprog's transcribe task: `target 97%`. */
+const TRANSCRIPTION_TARGET = 0.97;
 
 interface ReadLine {
     box: RotatedBox;
     text: string;
+    transcription?: Transcription;
 }
 
 interface Score {
@@ -49,17 +52,16 @@ interface Score {
     chars: number;
     matchedChars: number;
     mistakes: string[];
+    /** dprog's matched lines: the transcription and whether it is exactly right. */
+    outcomes: Array<{ transcription: Transcription; right: boolean }>;
 }
 
 const sessions = new SessionCache();
-const detector = await sessions.get(DETECTOR);
-const recognizer = await sessions.get(RECOGNIZER);
-const classes = loadCtcClasses(join(MODELS, 'ppocr_keys_v1.txt'));
+const reader = await sampleReader(sessions);
+const calibration = readLineCalibration(CALIBRATION);
 
 async function dprogRead(image: RgbImage): Promise<ReadLine[]> {
-    const regions = await detectText(detector, image, DETECTOR);
-    const texts = await recognizeText(recognizer, regions.map((r) => readingCrop(image, r.box)), classes, RECOGNIZER);
-    return regions.map((r, i) => ({ box: r.box, text: texts[i].text }));
+    return (await readPage(reader, image)).map((r) => ({ box: r.box, text: r.transcription.text, transcription: r.transcription }));
 }
 
 function tesseractAvailable(): boolean {
@@ -112,7 +114,7 @@ function tesseractRead(file: string): ReadLine[] {
 }
 
 function score(pages: readonly TruthPage[], read: ReadLine[][]): Score {
-    const s: Score = { truthLines: 0, found: 0, detections: 0, edits: 0, matchedEdits: 0, chars: 0, matchedChars: 0, mistakes: [] };
+    const s: Score = { truthLines: 0, found: 0, detections: 0, edits: 0, matchedEdits: 0, chars: 0, matchedChars: 0, mistakes: [], outcomes: [] };
     pages.forEach((page, p) => {
         const lines = read[p];
         const pairs = matchBoxes(
@@ -129,6 +131,8 @@ function score(pages: readonly TruthPage[], read: ReadLine[][]): Score {
             const e = matched.has(t) ? editDistance(got, want) : [...want].length;
             s.edits += e;
             s.chars += [...want].length;
+            const transcription = matched.has(t) ? lines[matched.get(t)!].transcription : undefined;
+            if (transcription) s.outcomes.push({ transcription, right: e === 0 });
             if (matched.has(t)) {
                 s.matchedEdits += e;
                 s.matchedChars += [...want].length;
@@ -178,11 +182,26 @@ await measure('documents sample', prepareDocuments(), DATA_DIR, tesseract);
 const varied = await measure('varied pages (never tuned on)', prepareDocuments({ dir: VARIED_DIR, kind: 'varied', pages: 8, seed: 2026 }), VARIED_DIR, tesseract);
 await sessions.releaseAll();
 
+/** The transcription gate at the sample's target: lines accepted without review, and how many are right. */
+function gate(name: string, outcomes: Score['outcomes'], confidence: (t: Transcription) => number): boolean {
+    const accepted = outcomes.filter((o) => confidence(o.transcription) >= TRANSCRIPTION_TARGET);
+    const right = accepted.filter((o) => o.right).length;
+    const accuracy = accepted.length === 0 ? 1 : right / accepted.length;
+    console.log(`  ${name}: accepts ${accepted.length}/${outcomes.length} lines without review, ${right} right (${(accuracy * 100).toFixed(1)}%; target ${TRANSCRIPTION_TARGET * 100}%)`);
+    return accuracy >= TRANSCRIPTION_TARGET;
+}
+console.log(`\ntranscription gate at ${TRANSCRIPTION_TARGET * 100}% on the varied pages:`);
+gate('mean character probability (uncalibrated)', varied.dprog.outcomes, (t) => t.score);
+const calibratedOk = calibration
+    ? gate(`calibrated (${CALIBRATION.split('/').pop()}: ${calibration.fittedOn.lines} lines, ${calibration.fittedOn.wrong} wrong)`, varied.dprog.outcomes, (t) => calibratedConfidence(t, calibration))
+    : (console.log('  no calibration file: run npx tsx samples/documents/calibrate.ts'), false);
+
 const recall = varied.dprog.found / varied.dprog.truthLines;
 const cer = varied.dprog.edits / varied.dprog.chars;
 const checks = [
     { ok: recall >= TARGET_RECALL, text: `recall ${recall.toFixed(3)} ≥ ${TARGET_RECALL}` },
     { ok: cer <= TARGET_CER, text: `CER ${(cer * 100).toFixed(2)}% ≤ ${TARGET_CER * 100}%` },
+    { ok: calibratedOk, text: `calibrated gate's accepted lines right at ≥ ${TRANSCRIPTION_TARGET * 100}%` },
 ];
 if (varied.tesseract) {
     const tRecall = varied.tesseract.found / varied.tesseract.truthLines;

@@ -13,6 +13,7 @@ import { ModelError } from '../learning/errors.js';
 import type { SessionCache } from '../learning/session-cache.js';
 import type { LabelingPlan, PlanLabelType, PlanModelLabeler } from '../plan/types.js';
 import { loadCtcClasses } from '../vision/ctc.js';
+import { calibratedConfidence, readLineCalibration } from '../vision/line-confidence.js';
 import { detectText } from '../vision/text-detector.js';
 import { recognizeText } from '../vision/text-recognizer.js';
 import type { JsonValue } from '../store/types.js';
@@ -22,7 +23,7 @@ export type ModelInputValue = RgbImage | string;
 
 export interface ModelAnswer {
     value: JsonValue;
-    /** Confidence in [0, 1]: a box list's least box score, a transcription's mean character probability, a choice's probability. */
+    /** Confidence in [0, 1]: a box list's least box score, a transcription's calibrated P(right) (else its mean character probability), a choice's probability. */
     score: number;
 }
 
@@ -97,7 +98,9 @@ export class ModelRunner {
                     height: featurizer?.kind === 'resize' ? featurizer.height : 48,
                     normalization: labeler.input.normalization ?? undefined,
                 });
-                return transcriptions.map((t) => ({ value: t.text, score: t.score }));
+                // A calibration next to the program (`<labeler>.calibration.json`, line-confidence.ts) makes the score P(line right).
+                const calibration = readLineCalibration(path.resolve(this.programDir, `${labeler.name}.calibration.json`));
+                return transcriptions.map((t) => ({ value: t.text, score: calibration ? calibratedConfidence(t, calibration) : t.score }));
             }
             case 'softmax':
                 return this.classify(labeler, session, file, inputs);
