@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { JsonValue, Label, NewLabel } from '../types.js';
-import { boxesOf, boxValue, classesOf, type BoxValue } from './boxes.js';
+import { boxCorners, boxesOf, boxValue, classesOf, type BoxValue } from './boxes.js';
 import { FormatError, type LabelFormat } from './format.js';
 
 interface CocoImage {
@@ -26,6 +26,9 @@ interface CocoAnnotation {
     iscrowd: 0;
     score?: number;
     dprog_label?: string;
+    /** A rotated box: its corners as COCO's polygon, and dprog's exact box (bbox is then the upright extent). */
+    segmentation?: number[][];
+    dprog_box?: { x: number; y: number; width: number; height: number; rotation: number };
 }
 
 export const cocoFormat: LabelFormat = {
@@ -57,11 +60,19 @@ export const cocoFormat: LabelFormat = {
                 ...(!Array.isArray(label.value) ? { single: true } : {}),
             });
             for (const box of boxLists[index]) {
+                const points = box.rotation ? boxCorners(box) : undefined;
+                const xs = points?.map((p) => p.x) ?? [];
+                const ys = points?.map((p) => p.y) ?? [];
                 annotations.push({
                     id: annotations.length + 1,
                     image_id: image.id,
                     category_id: classes.indexOf(box.label) + 1,
-                    bbox: [box.x, box.y, box.width, box.height],
+                    bbox: points
+                        ? [Math.min(...xs), Math.min(...ys), Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys)]
+                        : [box.x, box.y, box.width, box.height],
+                    ...(points
+                        ? { segmentation: [points.flatMap((p) => [p.x, p.y])], dprog_box: { x: box.x, y: box.y, width: box.width, height: box.height, rotation: box.rotation! } }
+                        : {}),
                     area: box.width * box.height,
                     iscrowd: 0,
                     ...(box.score !== undefined ? { score: box.score } : {}),
@@ -94,7 +105,8 @@ export const cocoFormat: LabelFormat = {
             if (name === undefined) throw new FormatError(`annotation ${a.id ?? index + 1} has category_id ${a.category_id}, which is not in "categories"`, source);
             if (!Array.isArray(a.bbox) || a.bbox.length !== 4 || !a.bbox.every(Number.isFinite)) throw new FormatError(`annotation ${a.id ?? index + 1}: bbox must be [x, y, width, height]`, source);
             const [x, y, width, height] = a.bbox;
-            const box: BoxValue & { labelId?: string } = { x, y, width, height, label: name, ...(typeof a.score === 'number' ? { score: a.score } : {}), labelId: a.dprog_label };
+            const exact = a.dprog_box ?? { x, y, width, height, rotation: 0 };
+            const box: BoxValue & { labelId?: string } = { ...exact, label: name, ...(typeof a.score === 'number' ? { score: a.score } : {}), labelId: a.dprog_label };
             boxesByImage.set(a.image_id, [...(boxesByImage.get(a.image_id) ?? []), box]);
         });
         const labels: NewLabel[] = [];

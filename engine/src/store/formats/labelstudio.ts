@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { JsonValue, Label, LabelerKind, NewLabel } from '../types.js';
-import { boxesOf, boxValue } from './boxes.js';
+import { boxesOf, boxValue, fromCornerRotation, toCornerRotation } from './boxes.js';
 import { FormatError, type ExportOptions, type ImageSizeOf, type LabelFormat } from './format.js';
 
 interface Result {
@@ -85,15 +85,25 @@ function resultsOf(label: Label, options: ExportOptions): Result[] {
     if (boxes && !(Array.isArray(value) && value.length === 0)) {
         const size = options.imageSize?.(label.item);
         if (!size) throw new FormatError(`no image size for item '${label.item}': Label Studio boxes are in percent of the image; pass --images DIR`, options.task);
-        return boxes.map((box) => ({
-            type: 'rectanglelabels',
-            from_name: single ? 'box' : 'boxes',
-            to_name: 'image',
-            original_width: size.width,
-            original_height: size.height,
-            value: { x: (box.x / size.width) * 100, y: (box.y / size.height) * 100, width: (box.width / size.width) * 100, height: (box.height / size.height) * 100, rotation: 0, rectanglelabels: [box.label] },
-            ...(box.score !== undefined ? { score: box.score } : {}),
-        }));
+        return boxes.map((box) => {
+            const corner = toCornerRotation(box);
+            return {
+                type: 'rectanglelabels',
+                from_name: single ? 'box' : 'boxes',
+                to_name: 'image',
+                original_width: size.width,
+                original_height: size.height,
+                value: {
+                    x: (corner.x / size.width) * 100,
+                    y: (corner.y / size.height) * 100,
+                    width: (box.width / size.width) * 100,
+                    height: (box.height / size.height) * 100,
+                    rotation: corner.rotation,
+                    rectanglelabels: [box.label],
+                },
+                ...(box.score !== undefined ? { score: box.score } : {}),
+            };
+        });
     }
     const spans = spansOf(value);
     if (spans) {
@@ -123,12 +133,16 @@ function valueOf(results: Result[], item: string, imageSize: ImageSizeOf | undef
             const boxes = results.map((r) => {
                 const size = r.original_width && r.original_height ? { width: r.original_width, height: r.original_height } : imageSize?.(item);
                 if (!size) throw new FormatError(`a box on '${item}' has no original_width/original_height; pass --images DIR`, where);
-                const v = r.value as { x: number; y: number; width: number; height: number; rectanglelabels: string[] };
+                const v = r.value as { x: number; y: number; width: number; height: number; rotation?: number; rectanglelabels: string[] };
+                const width = (v.width * size.width) / 100;
+                const height = (v.height * size.height) / 100;
+                const turned = fromCornerRotation((v.x * size.width) / 100, (v.y * size.height) / 100, width, height, v.rotation ?? 0);
                 return boxValue({
-                    x: round((v.x * size.width) / 100),
-                    y: round((v.y * size.height) / 100),
-                    width: round((v.width * size.width) / 100),
-                    height: round((v.height * size.height) / 100),
+                    x: round(turned.x),
+                    y: round(turned.y),
+                    width: round(width),
+                    height: round(height),
+                    ...(turned.rotation ? { rotation: round(turned.rotation) } : {}),
                     label: v.rectanglelabels[0],
                     ...(typeof r.score === 'number' ? { score: r.score } : {}),
                 });

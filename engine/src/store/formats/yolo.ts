@@ -1,13 +1,14 @@
 /**
  * `yolo`: a folder with `classes.txt` (one class name per line; the line number is the class id)
- * and `labels/<item>.txt` per image, one box per line: `class cx cy w h [score]`, relative to the
+ * and `labels/<item>.txt` per image, one box per line: `class cx cy w h [score]` (a rotated box:
+ * YOLO-OBB's `class x1 y1 x2 y2 x3 y3 x4 y4 [score]`, its corners), relative to the
  * image size (so the image sizes are needed both ways). One label per image: choose a labeler
  * when several labeled the same image.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
 import type { NewLabel } from '../types.js';
-import { boxesOf, boxValue, classesOf, type BoxValue } from './boxes.js';
+import { boxCorners, boxesOf, boxFromCorners, boxValue, classesOf, type BoxValue } from './boxes.js';
 import { FormatError, type LabelFormat } from './format.js';
 
 const stripExtension = (item: string): string => (extname(item) ? item.slice(0, -extname(item).length) : item);
@@ -45,7 +46,10 @@ export const yoloFormat: LabelFormat = {
             const size = options.imageSize?.(label.item);
             if (!size) throw new FormatError(`no image size for item '${label.item}': yolo coordinates are relative to the image; pass --images DIR (the folder holding the images)`, options.task);
             const lines = boxLists[index].map((box) => {
-                const fields = [classes.indexOf(box.label), (box.x + box.width / 2) / size.width, (box.y + box.height / 2) / size.height, box.width / size.width, box.height / size.height];
+                // A rotated box is a YOLO-OBB line: class x1 y1 … x4 y4 (its corners, relative to the image).
+                const fields = box.rotation
+                    ? [classes.indexOf(box.label), ...boxCorners(box).flatMap((p) => [p.x / size.width, p.y / size.height])]
+                    : [classes.indexOf(box.label), (box.x + box.width / 2) / size.width, (box.y + box.height / 2) / size.height, box.width / size.width, box.height / size.height];
                 const text = [String(fields[0]), ...fields.slice(1).map(number)];
                 if (box.score !== undefined) text.push(number(box.score));
                 return text.join(' ') + '\n';
@@ -73,8 +77,17 @@ export const yoloFormat: LabelFormat = {
                 .forEach((line, index) => {
                     if (line.trim() === '') return;
                     const fields = line.trim().split(/\s+/).map(Number);
-                    if ((fields.length !== 5 && fields.length !== 6) || !fields.every(Number.isFinite)) {
-                        throw new FormatError('expected "class cx cy w h [score]" with numbers', file, index + 1);
+                    if (![5, 6, 9, 10].includes(fields.length) || !fields.every(Number.isFinite)) {
+                        throw new FormatError('expected "class cx cy w h [score]" or, for a rotated box (YOLO-OBB), "class x1 y1 x2 y2 x3 y3 x4 y4 [score]" with numbers', file, index + 1);
+                    }
+                    if (fields.length >= 9) {
+                        const cls = fields[0];
+                        if (!Number.isInteger(cls) || classes[cls] === undefined) throw new FormatError(`class ${cls} is not in classes.txt (${classes.length} classes)`, file, index + 1);
+                        const points = [0, 1, 2, 3].map((k) => ({ x: fields[1 + 2 * k] * size.width, y: fields[2 + 2 * k] * size.height }));
+                        const box = boxFromCorners(points, classes[cls]);
+                        if (fields.length === 10) box.score = fields[9];
+                        boxes.push(box);
+                        return;
                     }
                     const [cls, cx, cy, w, h, score] = fields;
                     if (!Number.isInteger(cls) || classes[cls] === undefined) throw new FormatError(`class ${cls} is not in classes.txt (${classes.length} classes)`, file, index + 1);
