@@ -206,7 +206,8 @@ function member(classes: readonly string[]): z.ZodType<string> {
 
 /**
  * The schema of one label of `type` (language.md §5), as stored:
- * choice `"spam"`; choices `["a","b"]`; box `{x,y,width,height,label}` (pixels, top-left origin);
+ * choice `"spam"`; choices `["a","b"]`; box `{x,y,width,height,label}` (pixels, top-left origin;
+ * optionally `rotation`, degrees clockwise about the centre, in [-180, 180]);
  * polygon `{points:[[x,y],…],label}`; point `{x,y,label}`; span `{start,end,text,label}`
  * (character offsets, end exclusive); text a string; number a number in range; bool a boolean;
  * list<T> an array of T.
@@ -221,7 +222,7 @@ export function labelValueSchema(type: PlanLabelType, classes: readonly string[]
                 .max(classes.length)
                 .refine((names) => new Set(names).size === names.length, { message: 'a member appears twice' });
         case 'box':
-            return z.object({ x: coordinate, y: coordinate, width: size, height: size, label: member(classes) }).strict();
+            return z.object({ x: coordinate, y: coordinate, width: size, height: size, rotation: z.number().min(-180).max(180).optional(), label: member(classes) }).strict();
         case 'polygon':
             return z
                 .object({ points: z.array(z.tuple([coordinate, coordinate])).min(3).max(LIMITS.polygonPoints), label: member(classes) })
