@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import onnxProto from 'onnx-proto';
 import type { FeatureMatrix } from '../data/feature-matrix.js';
+import { valueInfo } from './onnx-export.js';
 
 const { onnx } = onnxProto;
 type Graph = onnxProto.onnx.IGraphProto;
@@ -49,13 +50,6 @@ export function findLinearHead(bytes: Uint8Array): HeadWeights | undefined {
     const dims = weights?.dims?.map(Number) ?? [];
     if (!weights || !bias || dims.length !== 2 || (bias.dims?.map(Number) ?? []).reduce((a, b) => a * b, 1) !== dims[1]) return undefined;
     return { dims: dims[0], classes: dims[1], weights, bias, output: graph.output[0].name ?? 'probabilities' };
-}
-
-function valueInfo(name: string, elemType: number, dims: (number | string)[]): onnxProto.onnx.IValueInfoProto {
-    return {
-        name,
-        type: { tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } },
-    };
 }
 
 const INT = onnx.AttributeProto.AttributeType.INT;
@@ -108,11 +102,11 @@ export function encodeSparseHead(head: HeadWeights): Uint8Array {
                 { opType: 'Softmax', input: ['logits'], output: [head.output], attribute: [{ name: 'axis', type: INT, i: 1 }] },
             ],
             input: [
-                valueInfo(SPARSE_INDICES, INT32, ['nonzeros']),
-                valueInfo(SPARSE_VALUES, FLOAT, ['nonzeros']),
-                valueInfo(SPARSE_OFFSETS, INT32, ['batch_plus_one']),
+                valueInfo(SPARSE_INDICES, ['nonzeros'], INT32),
+                valueInfo(SPARSE_VALUES, ['nonzeros'], FLOAT),
+                valueInfo(SPARSE_OFFSETS, ['batch_plus_one'], INT32),
             ],
-            output: [valueInfo(head.output, FLOAT, ['batch', head.classes])],
+            output: [valueInfo(head.output, ['batch', head.classes], FLOAT)],
         },
     };
     return onnx.ModelProto.encode(onnx.ModelProto.create(model)).finish();

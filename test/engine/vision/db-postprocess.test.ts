@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { corners, minAreaRect, rotatedIou } from '../../../engine/src/data/rotated-box.js';
 import { dbBoxes } from '../../../engine/src/vision/db-postprocess.js';
+import { insideRotated } from './rotated-fixtures.js';
 
 /** A width x height map with the given rectangles filled with probability p. */
 function map(width: number, height: number, rects: Array<{ x: number; y: number; w: number; h: number; p: number }>): Float32Array {
@@ -12,16 +13,7 @@ function map(width: number, height: number, rects: Array<{ x: number; y: number;
 /** A map with a bar of probability p along a rotated rectangle (pixel centres inside it). */
 function rotatedBar(width: number, height: number, box: { x: number; y: number; width: number; height: number; rotation: number }, p: number): Float32Array {
     const m = new Float32Array(width * height);
-    const t = (box.rotation * Math.PI) / 180;
-    const cx = box.x + box.width / 2;
-    const cy = box.y + box.height / 2;
-    for (let y = 0; y < height; y++) {
-        for (let x = 0; x < width; x++) {
-            const dx = x + 0.5 - cx;
-            const dy = y + 0.5 - cy;
-            if (Math.abs(dx * Math.cos(t) + dy * Math.sin(t)) <= box.width / 2 && Math.abs(-dx * Math.sin(t) + dy * Math.cos(t)) <= box.height / 2) m[y * width + x] = p;
-        }
-    }
+    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) if (insideRotated(box, x, y)) m[y * width + x] = p;
     return m;
 }
 

@@ -2,22 +2,12 @@ import { describe, expect, test } from 'vitest';
 import type { RgbImage } from '../../../engine/src/data/image.js';
 import { corners } from '../../../engine/src/data/rotated-box.js';
 import { fitToInk, homography, rectifiedCrop } from '../../../engine/src/vision/rectify.js';
+import { insideRotated } from './rotated-fixtures.js';
 
 /** A white image with a dark (value `ink`) rectangle turned `rotation` degrees about its centre. */
 function page(width: number, height: number, box: { x: number; y: number; width: number; height: number; rotation: number }, ink = 20): RgbImage {
     const data = new Uint8Array(width * height * 3).fill(255);
-    const t = (box.rotation * Math.PI) / 180;
-    const cx = box.x + box.width / 2;
-    const cy = box.y + box.height / 2;
-    for (let y = 0; y < height; y++) {
-        for (let x = 0; x < width; x++) {
-            const dx = x + 0.5 - cx;
-            const dy = y + 0.5 - cy;
-            if (Math.abs(dx * Math.cos(t) + dy * Math.sin(t)) <= box.width / 2 && Math.abs(-dx * Math.sin(t) + dy * Math.cos(t)) <= box.height / 2) {
-                data.fill(ink, (y * width + x) * 3, (y * width + x) * 3 + 3);
-            }
-        }
-    }
+    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) if (insideRotated(box, x, y)) data.fill(ink, (y * width + x) * 3, (y * width + x) * 3 + 3);
     return { width, height, data };
 }
 
