@@ -45,11 +45,19 @@ export function checkModelInput(session: ort.InferenceSession, features: Pick<Fe
 type Feeds = Record<string, ort.Tensor>;
 
 /**
- * Runs `session` over rows [0, rows) in batches, `feeds(start, end)` making each batch's inputs.
- * The next batch's inputs are made while onnxruntime runs the current one (session.run works off
- * the JavaScript thread), which hides the featurizing cost behind the model's.
+ * Runs `session` over rows [0, rows) in batches, `feeds(start, end, slot)` making each batch's
+ * inputs. With `overlap`, the next batch's inputs are made and submitted while onnxruntime runs the
+ * current one (session.run works off the JavaScript thread), which hides a costly featurizing step
+ * (densifying) behind the model; without it, batches run one after another, which is faster when
+ * the inputs cost nothing to make (sparse rows) since two runs would share the same cores.
  */
-async function runBatches(session: ort.InferenceSession, rows: number, batchSize: number, feeds: (start: number, end: number, slot: number) => Feeds): Promise<Scores> {
+async function runBatches(
+    session: ort.InferenceSession,
+    rows: number,
+    batchSize: number,
+    feeds: (start: number, end: number, slot: number) => Feeds,
+    overlap: boolean,
+): Promise<Scores> {
     const outputName = session.outputNames[0];
     if (rows === 0) return { rows: 0, classes: 0, values: new Float32Array(0) };
     const run = (index: number) => session.run(feeds(index * batchSize, Math.min(rows, (index + 1) * batchSize), index % 2));
@@ -58,16 +66,17 @@ async function runBatches(session: ort.InferenceSession, rows: number, batchSize
     let classes = 0;
     let pending = run(0);
     for (let index = 0; index < batches; index++) {
-        const next = index + 1 < batches ? run(index + 1) : undefined;
+        const next = overlap && index + 1 < batches ? run(index + 1) : undefined;
         const output = (await pending)[outputName];
         const data = output.data as Float32Array;
         if (!values) {
-            classes = data.length / (Math.min(rows, batchSize));
+            classes = data.length / Math.min(rows, batchSize);
             values = new Float32Array(rows * classes);
         }
         values.set(data, index * batchSize * classes);
         output.dispose();
         if (next) pending = next;
+        else if (index + 1 < batches) pending = run(index + 1);
     }
     return { rows, classes, values: values! };
 }
@@ -78,7 +87,7 @@ export async function scoreMatrix(session: ort.InferenceSession, features: Featu
     const batchers = [new DenseBatcher(features, batchSize), new DenseBatcher(features, batchSize)];
     return runBatches(session, features.rows, batchSize, (start, end, slot) => ({
         [inputName]: new ort.Tensor('float32', batchers[slot].batch(start, end), [end - start, ...rowShape]),
-    }));
+    }), true);
 }
 
 /** Scores sparse rows with a head's embedding-bag companion (sparse-head.ts): no dense rows are built. */
@@ -90,7 +99,7 @@ export async function scoreSparse(sparse: ort.InferenceSession, features: Featur
             [SPARSE_VALUES]: new ort.Tensor('float32', values, [values.length]),
             [SPARSE_OFFSETS]: new ort.Tensor('int32', offsets, [offsets.length]),
         };
-    });
+    }, false);
 }
 
 /**
