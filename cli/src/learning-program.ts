@@ -25,8 +25,18 @@ export function datasetSpec(dataset: PlanDataset, baseDir: string): DatasetSpec 
     };
 }
 
-/** The learning set-up of `task` in a compiled plan. */
-export function learnProgramOf(plan: LabelingPlan, task: string, baseDir: string, file: string): LearnProgram {
+/** The task `--task` names or, without it, the task of the program's only `learn` block. */
+function learnedTask(plan: LabelingPlan, task: string | undefined, file: string): string {
+    if (task !== undefined) return task;
+    const known = plan.learn.map((l) => l.task);
+    if (known.length === 1) return known[0];
+    if (known.length === 0) throw new UsageError(`${file}: the program has no \`learn … using …\` block, so there is nothing to learn.`);
+    throw new UsageError(`${file} has several \`learn\` blocks; choose one with --task (${known.join(', ')}).`);
+}
+
+/** The learning set-up of `task` (default: the only learned task) in a compiled plan. */
+export function learnProgramOf(plan: LabelingPlan, requested: string | undefined, baseDir: string, file: string): LearnProgram {
+    const task = learnedTask(plan, requested, file);
     const learn = plan.learn.find((l) => l.task === task);
     if (!learn) {
         const known = plan.learn.map((l) => l.task);
@@ -79,8 +89,8 @@ export function learnProgramOf(plan: LabelingPlan, task: string, baseDir: string
     };
 }
 
-/** Compiles FILE (or reads a plan .json), refuses a program with errors, and returns the set-up of `task`. */
-export async function loadLearnProgram(file: string, task: string): Promise<LearnProgram> {
+/** Compiles FILE (or reads a plan .json), refuses a program with errors, and returns the set-up of `task` (default: the only learned one). */
+export async function loadLearnProgram(file: string, task: string | undefined): Promise<LearnProgram> {
     const { plan, diagnostics } = await planOf(file);
     if (!plan) {
         const errors = diagnostics.filter((d) => d.severity === 'error');

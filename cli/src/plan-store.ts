@@ -3,25 +3,34 @@
  * cannot be opened (damaged, locked, from a newer dprog) is reported with the store's own message
  * and left untouched.
  */
-import { LabelStore, StoreError } from '../../engine/src/store/index.js';
-import type { JsonValue } from '../../engine/src/store/types.js';
+import { EmbeddedStore, type Store, type StoreLocation } from '../../engine/src/store/index.js';
+import type { JsonValue, StoredPlan } from '../../engine/src/store/types.js';
+import { applyMigration, migrationRun, type AppliedMigration } from '../../engine/src/migration/apply-migration.js';
+import type { Migration } from '../../engine/src/plan/migration.js';
 import { PlanFormatError, validatePlan } from '../../engine/src/plan/serialize.js';
 import type { LabelingPlan } from '../../engine/src/plan/types.js';
 import { UsageError } from './errors.js';
+import { openAnyStoreAt } from './store-option.js';
 
 /** Opens the store for writing, turning store errors into usage errors (exit 2) with their message. */
-export async function openStore(path: string): Promise<LabelStore> {
+export async function openStore(location: StoreLocation): Promise<Store> {
     try {
-        return await LabelStore.open(path);
+        return await openAnyStoreAt(location, false);
     } catch (error) {
-        if (error instanceof StoreError) throw new UsageError(error.message);
-        throw new UsageError(`${path}: cannot open the label store: ${(error as Error).message}`);
+        if (error instanceof UsageError || !(error instanceof Error)) throw error;
+        throw new UsageError(`${location.backend === 'sqljs' ? location.path : location.display}: cannot open the label store: ${error.message}`);
     }
 }
 
+/** The embedded store behind `store` (the plan executor reads it synchronously). */
+export function embedded(store: Store): EmbeddedStore {
+    if (store instanceof EmbeddedStore) return store;
+    throw new UsageError(`${store.location}: this command runs on the embedded store only for now.`);
+}
+
 /** The last compiled plan of a program in the store, or undefined (with why, when one is there but unusable). */
-export function previousPlan(store: LabelStore, program: string): { plan?: LabelingPlan; problem?: string } {
-    const stored = store.getPlan(program);
+export async function previousPlan(store: Store, program: string): Promise<{ plan?: LabelingPlan; problem?: string }> {
+    const stored = await store.getPlan(program);
     if (!stored) return {};
     try {
         return { plan: validatePlan(stored.plan) };
@@ -31,7 +40,50 @@ export function previousPlan(store: LabelStore, program: string): { plan?: Label
     }
 }
 
-export async function savePlan(store: LabelStore, plan: LabelingPlan): Promise<void> {
+function readPlan(stored: StoredPlan | undefined, program: string): { plan?: LabelingPlan; problem?: string } {
+    if (!stored) return {};
+    try {
+        return { plan: validatePlan(stored.plan) };
+    } catch (error) {
+        const why = error instanceof PlanFormatError ? error.message : String(error);
+        return { problem: `the stored plan of ${program} version ${stored.version} is not a dprog.plan/v1 plan (${why}); no migration is reported.` };
+    }
+}
+
+/** How far below a recompiled version to look for the version before it, when no applied migration names it. */
+const VERSIONS_BACK = 50;
+
+/**
+ * The plan a new compile migrates from: the last recorded version other than `plan`'s own, so
+ * compiling a version again compares with the version before it (and finds its migration applied):
+ * the version its applied migration came from, else the nearest lower recorded version.
+ * `sameVersion` is the stored plan of `plan`'s own version, when there is one.
+ */
+export async function migrationBase(store: Store, plan: LabelingPlan): Promise<{ plan?: LabelingPlan; sameVersion?: LabelingPlan; problem?: string }> {
+    const own = String(plan.version);
+    const latest = await store.getPlan(plan.program);
+    let base = latest && latest.version !== own ? latest : undefined;
+    if (!base && latest) {
+        const appliedFrom = (await store.stageStates({ run: migrationRun(plan.program), stage: 'applied' })).map((s) => s.item.split('->')).filter(([, to]) => to === own).map(([from]) => from);
+        const lower = Array.from({ length: Math.min(VERSIONS_BACK, Math.max(0, plan.version)) }, (_, i) => String(plan.version - 1 - i));
+        for (const version of [...appliedFrom.reverse(), ...lower]) {
+            base = await store.getPlan(plan.program, version);
+            if (base) break;
+        }
+    }
+    const read = readPlan(base, plan.program);
+    return { ...read, sameVersion: readPlan(await store.getPlan(plan.program, own), plan.program).plan };
+}
+
+/** Applies a migration to the stored labels (once); the embedded store only for now, with a note otherwise. */
+export async function applyStoredMigration(store: Store, migration: Migration): Promise<{ applied?: AppliedMigration; note?: string }> {
+    if (!(store instanceof EmbeddedStore)) {
+        return { note: `${store.location}: the migration is recorded, but labels on ${store.backend} are not migrated by this version of dprog.` };
+    }
+    return { applied: await applyMigration(store.inner, migration) };
+}
+
+export async function savePlan(store: Store, plan: LabelingPlan): Promise<void> {
     await store.savePlan({
         program: plan.program,
         version: String(plan.version),

@@ -40,6 +40,9 @@ export async function loadProgram(files: string[]): Promise<LoadedProgram> {
         if (!statSync(file).isFile()) {
             throw new UsageError(`${file}: not a file.`);
         }
+        if (!file.endsWith('.dprog')) {
+            throw new UsageError(`${file}: not a dprog program; name a .dprog file.`);
+        }
     }
     const { shared, Dprog } = createDprogServices(NodeFileSystem);
     const documents = (await loadProgramFiles(shared, files)) as Array<LangiumDocument<DprogFile>>;

@@ -6,4 +6,4 @@
 export { createLanguageClient } from './language/client.js';
 export { AnnotatePanel } from './panels/annotate-panel.js';
 export { PreviewPanel } from './panels/preview-panel.js';
-export { LabelStore } from '../../engine/src/store/index.js';
+export { LabelStore, openStore, parseStoreLocation, StoreLockedError } from '../../engine/src/store/index.js';

@@ -12,7 +12,7 @@ import { deferred } from './load-deferred.js';
 import { LocalEngine } from './engine/local-engine.js';
 import { DprogCodeLensProvider } from './language/code-lens.js';
 import { Metrics } from './metrics.js';
-import { storePathFor, type DprogServices } from './services.js';
+import { passwordKey, storePathFor, type DprogServices } from './services.js';
 import { StatusBar } from './status/status-bar.js';
 
 /** When this module's top level (and every import it needs at activation) finished evaluating. */
@@ -28,7 +28,10 @@ export function activate(context: vscode.ExtensionContext): void {
     const engine = new LocalEngine({
         cliPath: vscode.Uri.joinPath(context.extensionUri, 'out', 'cli', 'main.cjs').fsPath,
         storePathFor,
+        passwordFor: async (store) => context.secrets.get(passwordKey(store)),
         log: (line) => log.info(line),
+        // Every CLI spawn is gated by workspace trust, whichever command asks.
+        mayRun: () => vscode.workspace.isTrusted,
     });
     const onDidChangeProgress = new vscode.EventEmitter<string>();
     services = { context, engine, log, metrics, onDidChangeProgress, progress: new Map() };
@@ -36,7 +39,8 @@ export function activate(context: vscode.ExtensionContext): void {
 
     const codeLens = new DprogCodeLensProvider({
         learnTasks: (program) => {
-            const plan = engine.cachedPlan(program);
+            // No plan file is read in an untrusted workspace.
+            const plan = vscode.workspace.isTrusted ? engine.cachedPlan(program) : undefined;
             return plan ? new Set(plan.learn.map((l) => l.task)) : undefined;
         },
         left: (program, task) => {
@@ -44,10 +48,10 @@ export function activate(context: vscode.ExtensionContext): void {
             return t && t.planned !== null ? Math.max(0, t.planned - t.done) : undefined;
         },
     });
+    for (const command of registerCommands(shared)) context.subscriptions.push(command);
     context.subscriptions.push(
         log,
         onDidChangeProgress,
-        ...registerCommands(shared),
         vscode.languages.registerCodeLensProvider({ language: 'dprog' }, codeLens),
         new StatusBar(shared, () => codeLens.refresh()),
         // Panel code loads on first use (here: when VS Code restores a panel after a reload).

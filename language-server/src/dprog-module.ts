@@ -8,6 +8,7 @@ import {
 import { DprogGeneratedModule, DprogGeneratedSharedModule } from './generated/module.js';
 import { DprogValueConverter } from './parser/value-converter.js';
 import { DprogParserErrorMessageProvider } from './parser/error-messages.js';
+import { DprogLexer } from './parser/lexer.js';
 import { DprogScopeProvider } from './scoping/scope-provider.js';
 import { DprogScopeComputation } from './scoping/scope-computation.js';
 import { DprogTypeComputer } from './types/type-computer.js';
@@ -36,6 +37,7 @@ export const DprogModule: Module<DprogServices, PartialLangiumServices & DprogAd
     parser: {
         ValueConverter: () => new DprogValueConverter(),
         ParserErrorMessageProvider: () => new DprogParserErrorMessageProvider(),
+        Lexer: (services) => new DprogLexer(services),
     },
     references: {
         ScopeProvider: (services) => new DprogScopeProvider(services),

@@ -2,7 +2,7 @@
  * `dprog compile` and `dprog diff` as a user runs them: the bundled CLI in a separate process, with
  * real files and a real (sql.js) label store.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -41,7 +41,6 @@ task classify(e: emails) -> choice<Verdict> {
 const BROKEN = program(1, 'spam, ham').replace('route cascade crowd', 'route cascade crwod');
 
 beforeAll(() => {
-    execFileSync(process.execPath, ['esbuild.mjs'], { cwd: root, stdio: 'pipe' });
     dir = mkdtempSync(path.join(tmpdir(), 'dprog-compile-'));
     mkdirSync(path.join(dir, 'data'));
     writeFileSync(path.join(dir, 'data/emails.jsonl'), ['{"id":"1","body":"a"}', '{"id":"2","body":"b"}', '{"id":"3","body":"c"}', ''].join('\n'));
@@ -119,6 +118,37 @@ describe('dprog compile', () => {
         } finally {
             await store.close();
         }
+    });
+
+    test('--store applies the migration to the stored labels once; compiling the same version again is a no-op', async () => {
+        expect(dprog('compile', 'v1.dprog', '--store', 'applied.sqlite').code).toBe(0);
+        let store = await LabelStore.open(path.join(dir, 'applied.sqlite'));
+        await store.addLabels(['1', '2', '3'].map((item, i) => ({ id: `l${item}`, task: 'classify', item, labeler: 'ann', labelerKind: 'human' as const, value: i === 1 ? 'ham' : 'spam' })));
+        await store.close();
+        const second = dprog('compile', 'v2.dprog', '--store', 'applied.sqlite');
+        expect(second.code, second.stderr).toBe(0);
+        expect(second.stdout).toContain('labels of classify: 2 mapped, 0 to re-ask, 0 invalidated, 3 queued for review, 1 kept');
+        const labelsNow = async () => {
+            const reader = await LabelStore.open(path.join(dir, 'applied.sqlite'), { readonly: true });
+            try {
+                return { current: reader.labels({ task: 'classify' }).map((l) => [l.item, l.value]).sort(), all: reader.countLabels({ includeSuperseded: true }) };
+            } finally {
+                await reader.close();
+            }
+        };
+        const after = await labelsNow();
+        expect(after.current).toEqual([['1', 'junk'], ['2', 'ham'], ['3', 'junk']]);
+        expect(after.all).toBe(5);
+        for (const args of [[], ['--json']]) {
+            const again = dprog('compile', 'v2.dprog', '--store', 'applied.sqlite', ...args);
+            expect(again.code, again.stdout + again.stderr).toBe(0);
+            if (args.length) expect(JSON.parse(again.stdout).migration.applied).toMatchObject({ from: 1, to: 2, alreadyApplied: true });
+            else expect(again.stdout).toMatch(/the migration 1 → 2 was applied on .*; nothing to do/);
+        }
+        expect(await labelsNow()).toEqual(after);
+        store = await LabelStore.open(path.join(dir, 'applied.sqlite'), { readonly: true });
+        expect(store.planVersions('Triage').map((p) => p.version)).toEqual(['1', '2']);
+        await store.close();
     });
 
     test('a from naming a member the stored version did not have is an error: exit 1, nothing recorded', async () => {

@@ -4,7 +4,7 @@
  * and onnxruntime-node. Bad input (corrupt or mismatched model, non-UTF-8 text, empty data) exits
  * non-zero naming the file, and leaves the label store byte for byte as it was.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -71,7 +71,6 @@ function write(name: string, content: string | Buffer): string {
 }
 
 beforeAll(() => {
-    execFileSync(process.execPath, ['esbuild.mjs'], { cwd: root, stdio: 'pipe' });
     dir = mkdtempSync(path.join(tmpdir(), 'dprog-learn-cli-'));
     write('data/emails.jsonl', syntheticMessages(240, 8).map((m) => JSON.stringify(m)).join('\n') + '\n');
     write('triage.dprog', PROGRAM('data/emails.jsonl', 'models/spam.onnx'));
@@ -92,6 +91,10 @@ describe('dprog sample', () => {
         }
         const again = await dprog('sample', 'triage.dprog', '--task', 'classify', '--n', '7', '--seed', '3', '--json');
         expect(again.json.items).toEqual(json.items);
+        // The program has one `learn` block: --task may be left out.
+        const implicit = await dprog('sample', 'triage.dprog', '--n', '7', '--seed', '3', '--json');
+        expect(implicit.json.task).toBe('classify');
+        expect(implicit.json.items).toEqual(json.items);
     });
 
     it('bad usage exits 2 with a message', async () => {
@@ -150,15 +153,24 @@ describe('dprog learn --simulate, retrain, evaluate', () => {
         expect(json.trainingLabels).toBe(40);
     });
 
-    it('evaluate records every evaluation and warns on the second one on test', async () => {
+    it('evaluate records every evaluation and refuses a second use of test unless --reuse-test records why', async () => {
         const first = await dprog('evaluate', 'triage.dprog', '--task', 'classify', '--split', 'test', '--gold', 'gold', '--store', SIM, '--json');
         expect(first.code).toBe(0);
         expect(first.json.split).toBe('test');
         expect(first.json.warning).toBeUndefined();
         expect(first.json.accuracy).toBeGreaterThan(0.7);
         const second = await dprog('evaluate', 'triage.dprog', '--task', 'classify', '--split', 'test', '--gold', 'gold', '--store', SIM);
-        expect(second.code).toBe(0);
-        expect(second.stderr).toMatch(/warning: the test set was already evaluated 1 time\(s\) for program version 1/);
+        expect(second.code).toBe(2);
+        expect(second.stderr).toMatch(/the test set was already evaluated 1 time\(s\) for program version 1.*--reuse-test/);
+        const refusedJson = await dprog('evaluate', 'triage.dprog', '--task', 'classify', '--split', 'test', '--gold', 'gold', '--store', SIM, '--json');
+        expect(refusedJson.code).toBe(2);
+        expect(refusedJson.json.error.message).toMatch(/already evaluated 1 time/);
+        const reused = await dprog('evaluate', 'triage.dprog', '--task', 'classify', '--split', 'test', '--gold', 'gold', '--store', SIM, '--reuse-test', 'final report after relabeling', '--json');
+        expect(reused.code).toBe(0);
+        expect(reused.json).toMatchObject({ testEvaluations: 2, reuseReason: 'final report after relabeling' });
+        const third = await dprog('evaluate', 'triage.dprog', '--task', 'classify', '--split', 'test', '--gold', 'gold', '--store', SIM);
+        expect(third.code).toBe(2);
+        expect(third.stderr).toMatch(/already evaluated 2 time\(s\)/);
     });
 
     it('learn without --simulate explains how people answer, and exits 2', async () => {

@@ -7,8 +7,10 @@ import type { Migration } from '../../../engine/src/plan/migration.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { compileProgramFile } from '../compiled-program.js';
 import { printError, printJson, printLine } from '../output.js';
-import { migrationSummary, planSummary } from '../plan-summary.js';
-import { openStore, previousPlan, savePlan } from '../plan-store.js';
+import { appliedSummary, migrationSummary, planSummary } from '../plan-summary.js';
+import { applyStoredMigration, migrationBase, openStore, savePlan } from '../plan-store.js';
+import type { AppliedMigration } from '../../../engine/src/migration/apply-migration.js';
+import { storeLocationFor } from '../store-option.js';
 import { formatDiagnostic } from '../program.js';
 
 interface CompileOptions {
@@ -46,18 +48,17 @@ export const registerCompile: RegisterCommand = (program, setExitCode) => {
             }
 
             // The store is opened before anything is written, so a bad store leaves everything as it was.
-            const store = options.store ? await openStore(options.store) : undefined;
+            const store = options.store ? await openStore(storeLocationFor(undefined, options.store)) : undefined;
             let migration: Migration | undefined;
+            let applied: AppliedMigration | undefined;
             const notes: string[] = [];
             try {
                 if (store) {
-                    const previous = previousPlan(store, plan.program);
+                    const previous = await migrationBase(store, plan);
                     if (previous.problem) notes.push(previous.problem);
-                    if (previous.plan) {
-                        migration = diffPlans(previous.plan, plan);
-                        if (previous.plan.version === plan.version && previous.plan.hash !== plan.hash) {
-                            notes.push(`the program changed but its version is still ${plan.version}; the stored plan of version ${plan.version} is replaced (raise \`version\` to keep both).`);
-                        }
+                    if (previous.plan) migration = diffPlans(previous.plan, plan);
+                    if (previous.sameVersion && previous.sameVersion.hash !== plan.hash) {
+                        notes.push(`the program changed but its version is still ${plan.version}; the stored plan of version ${plan.version} is replaced (raise \`version\` to keep both).`);
                     }
                     if (migration && migration.problems.length > 0) {
                         // A `from` naming a member the previous version did not have: an error once that version is known.
@@ -72,18 +73,27 @@ export const registerCompile: RegisterCommand = (program, setExitCode) => {
                     }
                 }
                 if (options.out) writeAtomically(options.out, serializePlan(plan));
-                if (store) await savePlan(store, plan);
+                if (store) {
+                    await savePlan(store, plan);
+                    // The stored labels follow the migration, once (a recompile finds it applied).
+                    if (migration) {
+                        const result = await applyStoredMigration(store, migration);
+                        applied = result.applied;
+                        if (result.note) notes.push(result.note);
+                    }
+                }
             } finally {
                 await store?.close();
             }
 
             if (options.json) {
-                printJson(migration ? { ...plan, migration } : plan);
+                printJson(migration ? { ...plan, migration: { ...migration, applied } } : plan);
             } else {
                 // The checker's warnings (missing data, unused declarations) first, as `dprog check` prints them.
                 for (const d of diagnostics.filter((d) => d.severity === 'warning')) printLine(formatDiagnostic(d));
                 for (const line of planSummary(plan)) printLine(line);
                 if (migration) for (const line of migrationSummary(migration)) printLine(line);
+                if (applied) for (const line of appliedSummary(applied)) printLine(line);
                 if (options.out) printLine(`wrote ${options.out}`);
                 if (options.store) printLine(`recorded ${plan.program} version ${plan.version} in ${options.store}`);
             }

@@ -4,30 +4,23 @@
  * holds the write lock); import takes the lock and adds labels idempotently (ids travel along).
  */
 import { existsSync } from 'node:fs';
-import * as path from 'node:path';
 import type { Command } from 'commander';
 import type { RegisterCommand } from './index.js';
 import { ExitCode, ProgramError, UsageError } from '../errors.js';
-import { printJson, printLine } from '../output.js';
-import { defaultStorePath, LabelStore, LABELER_KINDS, StoreCorruptError, StoreError, StoreInputError, StoreVersionError, type LabelerKind } from '../../../engine/src/store/index.js';
+import { printError, printJson, printLine } from '../output.js';
+import { imagesFolder, labelTask, taskItems } from '../label-task.js';
+import { LABELER_KINDS, type LabelerKind, type NewLabel, type Store } from '../../../engine/src/store/index.js';
+import { asCliError, openAnyStoreAt, storeLocationFor } from '../store-option.js';
 import { exportLabels, FORMAT_NAMES, formatNamed, importLabels, writeExport } from '../../../engine/src/store/formats/index.js';
 
 interface CommonOptions {
     store?: string;
+    program?: string;
     task: string;
     format: string;
     labeler?: string;
     images?: string;
     json?: boolean;
-}
-
-const storePath = (store: string | undefined): string => (store ? path.resolve(store) : defaultStorePath(process.cwd()));
-
-/** Store and format errors as CLI errors: damaged data and bad records exit 1, locks and missing files exit 2. */
-function asCliError(error: unknown): unknown {
-    if (error instanceof StoreCorruptError || error instanceof StoreVersionError || error instanceof StoreInputError) return new ProgramError(error.message);
-    if (error instanceof StoreError) return new UsageError(error.message);
-    return error;
 }
 
 function checkFormat(name: string): void {
@@ -44,10 +37,11 @@ function checkImages(images: string | undefined): void {
 
 function addCommon(command: Command): Command {
     return command
-        .option('--store <db>', 'label store (default: .dprog/labels.sqlite in the current folder)')
+        .option('--store <store>', 'label store: a file or postgres://user@host:port/db (default: .dprog/labels.sqlite in the current folder)')
         .requiredOption('--task <task>', 'the task whose labels move')
         .requiredOption('--format <format>', FORMAT_NAMES.join(' | '))
-        .option('--images <dir>', 'folder holding the items\' images (yolo and Label Studio boxes need image sizes)')
+        .option('--images <dir>', 'folder holding the items\' images (yolo, coco and Label Studio boxes need image sizes; default with --program: the program\'s folder for an images dataset)')
+        .option('--program <file>', 'the .dprog program declaring the task (default: the plan last recorded in the store by `dprog compile --store`)')
         .option('--json', 'print the result as one JSON document');
 }
 
@@ -59,7 +53,8 @@ export const registerLabel: RegisterCommand = (program, setExitCode) => {
         .option('--out <file>', 'file to write (a folder for yolo); default: standard output')
         .option('--labeler <name>', 'only this labeler\'s labels')
         .option('--history', 'include superseded labels (jsonl and csv keep the supersede links)')
-        .action(async (options: CommonOptions & { out?: string; history?: boolean }) => {
+        .option('--image-url <prefix>', 'labelstudio: prefix turning an image item key into a URL Label Studio can load (default /data/local-files/?d=)')
+        .action(async (options: CommonOptions & { out?: string; history?: boolean; imageUrl?: string }) => {
             checkFormat(options.format);
             checkImages(options.images);
             if (formatNamed(options.format).directory && !options.out) throw new UsageError(`--format ${options.format} writes a folder: pass --out DIR`);
@@ -69,22 +64,35 @@ export const registerLabel: RegisterCommand = (program, setExitCode) => {
             if (options.history && options.format !== 'jsonl' && options.format !== 'csv') {
                 throw new UsageError(`--history: only jsonl and csv can say which labels were superseded; ${options.format} would import old answers as current ones`);
             }
-            const file = storePath(options.store);
-            let store: LabelStore;
+            const store = await openAnyStoreAt(storeLocationFor(undefined, options.store), true);
+            const file = store.location;
             try {
-                store = await LabelStore.open(file, { readonly: true });
-            } catch (error) {
-                throw asCliError(error);
-            }
-            try {
-                const tasks = store.tasks();
+                const tasks = await store.tasks();
                 if (!tasks.includes(options.task)) {
                     throw new ProgramError(`${file}: no labels for task '${options.task}'; ${tasks.length ? `tasks with labels: ${tasks.join(', ')}` : 'the store has no labels yet'}`);
                 }
-                const { labels, files } = exportLabels(store, { task: options.task, format: options.format, labeler: options.labeler, history: options.history, images: options.images });
+                const selected = await store.labels({ task: options.task, labeler: options.labeler, includeSuperseded: options.history === true });
+                const context = await labelTask(store, options.task, options.program, true);
+                if (context.problem) printError(`warning: ${context.problem}; exporting with what the store knows`);
+                const items = options.format === 'labelstudio' ? taskItems(context) : {};
+                if (items.problem) printError(`warning: ${items.problem}; Label Studio tasks get only the item key`);
+                const { labels, files } = exportLabels(
+                    { labels: () => selected },
+                    {
+                        task: options.task,
+                        format: options.format,
+                        labeler: options.labeler,
+                        history: options.history,
+                        images: options.images ?? imagesFolder(context),
+                        type: context.type,
+                        itemData: items.fieldsOf,
+                        imageUrlPrefix: options.imageUrl,
+                    },
+                );
                 const written = options.out ? writeExport(files, options.out) : [];
                 if (options.json) {
-                    printJson({ task: options.task, format: options.format, store: file, labels, ...(options.out ? { files: written } : { content: files[0].text }) });
+                    const beside = Object.fromEntries(files.filter((f) => f.suffix !== undefined).map((f) => [f.suffix!, f.text]));
+                    printJson({ task: options.task, format: options.format, store: file, labels, ...(options.out ? { files: written } : { content: files[0].text, ...(Object.keys(beside).length > 0 ? { beside } : {}) }) });
                 } else if (options.out) {
                     printLine(`exported ${labels} label(s) of task ${options.task} as ${options.format} to ${options.out}${written.length > 1 ? ` (${written.length} files)` : ''}`);
                 } else {
@@ -102,39 +110,51 @@ export const registerLabel: RegisterCommand = (program, setExitCode) => {
         .argument('<file>', 'the file (or yolo folder) to read')
         .option('--labeler <name>', 'labeler for records that name none (default: import)')
         .option('--labeler-kind <kind>', `${LABELER_KINDS.join(' | ')} for records that name none (default: human)`)
-        .action(async (source: string, options: CommonOptions & { labelerKind?: string }) => {
+        .option('--as <name>', 'the person who gave the human labels that name nobody (recorded with each label)')
+        .action(async (source: string, options: CommonOptions & { labelerKind?: string; as?: string }) => {
             checkFormat(options.format);
             checkImages(options.images);
             if (!existsSync(source)) throw new UsageError(`${source}: no such file`);
             if (options.labelerKind !== undefined && !LABELER_KINDS.includes(options.labelerKind as LabelerKind)) {
                 throw new UsageError(`--labeler-kind ${options.labelerKind}: use one of ${LABELER_KINDS.join(', ')}`);
             }
-            const file = storePath(options.store);
-            let store: LabelStore;
+            if (options.as !== undefined && options.as.trim() === '') throw new UsageError('--as needs a name');
+            const store = await openAnyStoreAt(storeLocationFor(undefined, options.store), false);
+            const file = store.location;
             try {
-                store = await LabelStore.open(file);
-            } catch (error) {
-                throw asCliError(error);
-            }
-            try {
-                const result = await importLabels(store, {
+                const context = await labelTask(store, options.task, options.program);
+                const items = taskItems(context);
+                if (items.problem) printError(`warning: ${items.problem}; item keys are not checked`);
+                const result = await importLabels(asPerson(store, options.as), {
                     task: options.task,
                     format: options.format,
                     source,
                     labeler: options.labeler,
                     labelerKind: options.labelerKind as LabelerKind | undefined,
-                    images: options.images,
+                    images: options.images ?? imagesFolder(context),
+                    type: context.type,
+                    isItem: items.fieldsOf ? (item) => items.fieldsOf!(item) !== undefined : undefined,
                 });
+                const unchecked = context.type ? undefined : `values of task ${options.task} were not checked against its type: no --program and no plan in the store declares it (record one with \`dprog compile FILE --store DB\`)`;
                 if (options.json) {
-                    printJson({ task: options.task, format: options.format, store: file, file: source, ...result });
+                    printJson({ task: options.task, format: options.format, store: file, file: source, ...result, rejected: result.rejected.length, rejections: result.rejected, ...(unchecked ? { warning: unchecked } : { typeFrom: context.typeFrom }) });
                 } else {
-                    printLine(`imported ${result.added} label(s) into task ${options.task} (${result.read} read, ${result.alreadyStored} already in the store)`);
+                    for (const r of result.rejected) printError(`${r.file}${r.line !== undefined ? `:${r.line}` : ''}: ${r.record ? `${r.record}: ` : ''}rejected: ${r.reason}`);
+                    printLine(`imported ${result.added} label(s) into task ${options.task} (${result.read} read, ${result.alreadyStored} already in the store, ${result.rejected.length} rejected)`);
+                    if (unchecked) printError(`warning: ${unchecked}`);
                 }
+                setExitCode(result.rejected.length > 0 ? ExitCode.programError : ExitCode.ok);
             } catch (error) {
                 throw asCliError(error);
             } finally {
                 await store.close();
             }
-            setExitCode(ExitCode.ok);
         });
 };
+
+/** The store, with `person` filled in on human labels that name nobody (`--as NAME`). */
+function asPerson(store: Store, person: string | undefined): Pick<Store, 'addLabelsCounted'> {
+    if (person === undefined) return store;
+    const withPerson = (label: NewLabel): NewLabel => (label.labelerKind === 'human' && label.person === undefined ? { ...label, person } : label);
+    return { addLabelsCounted: (labels) => store.addLabelsCounted(labels.map(withPerson)) };
+}

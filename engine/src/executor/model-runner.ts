@@ -84,7 +84,7 @@ export class ModelRunner {
                     }));
                     // An empty page is as certain as the detector's threshold allows: nothing scored above it.
                     // Regions under the box threshold are kept with their low scores, so the page goes to a person.
-                    answers.push({ value, score: boxes.length === 0 ? 1 : Math.min(...boxes.map((b) => b.score)) });
+                    answers.push({ value, score: boxes.length === 0 ? 1 : boxes.reduce((low, b) => Math.min(low, b.score), Infinity) });
                 }
                 return answers;
             }

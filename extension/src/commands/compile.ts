@@ -25,10 +25,9 @@ export function registerCompile(services: DprogServices): vscode.Disposable {
             // With a store, the compiler also reports what changed since the last compiled version.
             const migration = (plan as { migration?: MigrationJson }).migration;
             const changed = migration?.tasks?.some((t) => t.action !== 'keep' || (t.members ?? []).some((m) => m.action !== 'keep')) ?? false;
-            const actions = changed ? ['Show Migration', 'Open Plan'] : ['Open Plan'];
             const choice = await vscode.window.showInformationMessage(
                 `dprog: ${summary}${changed ? ' The program changed since the last compile: see what happens to the labels.' : ''} Plan written to ${vscode.workspace.asRelativePath(planPath)}.`,
-                ...actions,
+                ...(changed ? ['Show Migration', 'Open Plan'] : ['Open Plan']),
             );
             if (choice === 'Open Plan') await vscode.window.showTextDocument(vscode.Uri.file(planPath), { preview: true, viewColumn: vscode.ViewColumn.Beside });
             if (choice === 'Show Migration' && migration) {

@@ -10,17 +10,27 @@ import { annotatePanelState, type AnnotateMode, type AnnotatePanelState, type Ho
 import { NotAvailableError, type SampleResult } from '../engine/engine.js';
 import { buildQueue, taskView, type Queue } from '../engine/label-queue.js';
 import { buildReviewQueue } from '../engine/review-queue.js';
-import { isTrusted, planOf, settings, showError, type DprogServices } from '../services.js';
+import { isTrusted, planOf, settings, showError, storePathFor, type DprogServices } from '../services.js';
 import { AnnotateSession } from './annotate-session.js';
 import { resourceRoots, webviewHtml } from './webview-html.js';
+import { dataResourceRoots } from '../workspace-paths.js';
+
+/** What a panel says in an untrusted workspace (with a Manage Workspace Trust notification beside it). */
+export const UNTRUSTED_PANEL =
+    'This workspace is not trusted, so dprog reads no plan, data or model file here and runs nothing. Trust the workspace (Manage Workspace Trust) to label.';
 
 /** The panel's view type (also in package.json's activationEvents and main.ts's serializer). */
 export const ANNOTATE_VIEW = 'dprog.annotate';
+
+/** Items handed to one person at a time on a shared store (the rest stay free for others). */
+const LEASED_AT_ONCE = 20;
 
 export class AnnotatePanel {
     private static readonly open = new Map<string, AnnotatePanel>();
     private readonly disposables: vscode.Disposable[] = [];
     private session: AnnotateSession | undefined;
+    /** This panel holds leases on a shared store (released when it closes). */
+    private leasing = false;
 
     /** Opens (or reveals) the panel of a task; `mode` switches an open panel to labeling or review. */
     static createOrShow(services: DprogServices, program: string, task: string, mode?: AnnotateMode): AnnotatePanel {
@@ -52,12 +62,9 @@ export class AnnotatePanel {
     }
 
     private static options(services: DprogServices, program: string): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-        const plan = services.engine.cachedPlan(program);
-        const dir = path.dirname(program);
-        // Only the folders the program's datasets live in (images are loaded from there).
-        const dataFolders = plan
-            ? [...new Set(plan.datasets.map((d) => path.resolve(dir, path.dirname(d.path.replace(/\*.*$/, 'x')))))].map((f) => vscode.Uri.file(f))
-            : [vscode.Uri.file(path.join(dir, 'data'))];
+        // Only the folders the program's datasets live in (images are loaded from there), inside the
+        // workspace folder; in an untrusted workspace none, and no plan file is read to find them.
+        const dataFolders = isTrusted() ? dataResourceRoots(program, services.engine.cachedPlan(program)) : [];
         return { enableScripts: true, retainContextWhenHidden: true, localResourceRoots: resourceRoots(services.context.extensionUri, dataFolders) };
     }
 
@@ -95,22 +102,24 @@ export class AnnotatePanel {
         const { program, task: taskName } = this.state;
         const plan = await planOf(this.services, program);
         if (!plan) {
-            this.post({ type: 'unavailable', message: 'This workspace is not trusted and the program has not been compiled: dprog compiles nothing and writes nothing here.' });
+            this.post({ type: 'unavailable', message: UNTRUSTED_PANEL });
             return undefined;
         }
         const task = plan.tasks.find((t) => t.name === taskName);
         if (!task) throw new Error(`${path.basename(program)} has no task '${taskName}' (tasks: ${plan.tasks.map((t) => t.name).join(', ')})`);
-        const labeler = settings().labelerName;
+        const { labelerName: labeler, person } = settings();
         const view = taskView(plan, task, labeler);
-        if (isTrusted()) await this.services.engine.prepareToLabel(program);
+        const access = isTrusted() ? await this.services.engine.prepareToLabel(program) : undefined;
+        if (access && !access.writable) this.offerToWait(program, access.reason);
         return new AnnotateSession({
             task: view,
             labeler,
             programVersion: plan.hash,
-            writable: isTrusted(),
+            writable: access?.writable === true,
+            readonlyReason: access && !access.writable ? `${access.reason}; use "Wait for the Writer" to label here` : undefined,
             mode: this.state.mode,
             loadInit: (mode) => (mode === 'review' ? this.loadReview(plan, task, labeler) : this.loadInit(plan, task, labeler)),
-            addLabel: (label) => this.services.engine.addLabel(program, label),
+            addLabel: (label) => this.services.engine.addLabel(program, { ...label, person: label.labelerKind === 'human' ? (label.person ?? person) : label.person }),
             post: (m) => this.post(m),
             log: (line) => this.services.log.info(line),
             onLabeled: (_label, durableMs) => {
@@ -146,7 +155,42 @@ export class AnnotatePanel {
             batch,
             imageUri: (relative) => this.imageUri(relative),
         });
-        return this.initMessage('label', plan, task, labeler, queue, notes);
+        return this.initMessage('label', plan, task, labeler, await this.leased(queue), notes);
+    }
+
+    /** On a shared (PostgreSQL) store, only the items handed to this person for now; see Store.lease. */
+    private async leased(queue: Queue): Promise<Queue> {
+        if (!/^postgres(ql)?:\/\//i.test(storePathFor(this.state.program)) || !isTrusted()) return queue;
+        const { person, leaseMs } = settings();
+        const leases = await this.services.engine.lease(this.state.program, {
+            task: this.state.task,
+            person,
+            candidates: queue.items.map((item) => item.key),
+            limit: LEASED_AT_ONCE,
+            leaseMs,
+        });
+        this.leasing = true;
+        const mine = new Set(leases.map((l) => l.item));
+        return { ...queue, items: queue.items.filter((item) => mine.has(item.key)) };
+    }
+
+    /** A second window on a busy embedded store: say so, and offer to wait for the writer. */
+    private offerToWait(program: string, reason: string): void {
+        void vscode.window.showWarningMessage(`dprog: ${reason}. You can browse labels; to label here, wait for the other writer to finish.`, 'Wait for the Writer').then(async (choice) => {
+            if (!choice) return;
+            await vscode.window.withProgress(
+                { location: vscode.ProgressLocation.Notification, title: 'dprog: waiting for the other writer of the label store…', cancellable: true },
+                async (_progress, token) => {
+                    const abort = new AbortController();
+                    token.onCancellationRequested(() => abort.abort());
+                    await this.services.engine.waitForWriter(program, { signal: abort.signal });
+                },
+            );
+            if (this.session) {
+                this.session = undefined;
+                await this.receive({ type: 'ready', mode: this.state.mode ?? 'label' });
+            }
+        });
     }
 
     /** The review queue: the task's contested items, most contested first, with the answers given. */
@@ -200,5 +244,7 @@ export class AnnotatePanel {
     private dispose(): void {
         AnnotatePanel.open.delete(this.id);
         for (const d of this.disposables.splice(0)) d.dispose();
+        // Items handed to this person go back to the team's queue (they would expire anyway).
+        if (this.leasing) void this.services.engine.releaseLeases(this.state.program, this.state.task, settings().person).catch(() => undefined);
     }
 }

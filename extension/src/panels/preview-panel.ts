@@ -86,7 +86,7 @@ export class PreviewPanel {
         try {
             const plan = await planOf(this.services, program);
             if (!plan) {
-                this.post({ type: 'unavailable', message: 'This workspace is not trusted: dprog runs no model here, so there is no preview. Trust the workspace to see it.' });
+                this.post({ type: 'unavailable', message: 'This workspace is not trusted, so dprog reads no plan, data or model file here and runs no model: there is no preview. Trust the workspace (Manage Workspace Trust) to see it.' });
                 return;
             }
             const learn = plan.learn.find((l) => l.task === task);
@@ -95,7 +95,7 @@ export class PreviewPanel {
                 return;
             }
             if (!isTrusted()) {
-                this.post({ type: 'unavailable', message: 'This workspace is not trusted: dprog runs no model here, so there is no preview. Trust the workspace to see it.' });
+                this.post({ type: 'unavailable', message: 'This workspace is not trusted, so dprog reads no plan, data or model file here and runs no model: there is no preview. Trust the workspace (Manage Workspace Trust) to see it.' });
                 return;
             }
             this.post({ type: 'busy', message: `Scoring the pool of ${task} with ${learn.model}…` });

@@ -212,7 +212,7 @@ function alignColumns(gaps: Gap[], clauseStarts: Set<CstNode>): void {
         let run: Array<{ line: Gap[]; index: number }> = [];
         const flush = () => {
             if (run.length > 1) {
-                const column = Math.max(...run.map(({ line, index }) => widthBefore(line, index)));
+                const column = run.reduce((max, { line, index }) => Math.max(max, widthBefore(line, index)), 0);
                 for (const { line, index } of run) {
                     line[index].gap = ' '.repeat(column - widthBefore(line, index) + 1);
                 }

@@ -257,7 +257,7 @@ function dataset(set: Dataset): string {
     const fields = set.format === 'images'
         ? [['`path`', 'String (key, implicit)'], ['`image`', 'Image (implicit)']] as Array<[string, string]>
         : [];
-    fields.push(...set.fields.map((f): [string, string] => [`\`${f.name}\``, `${f.type}${f.key ? ' (key)' : ''}${f.description ? ` — ${f.description}` : ''}`]));
+    for (const f of set.fields) fields.push([`\`${f.name}\``, `${f.type}${f.key ? ' (key)' : ''}${f.description ? ` — ${f.description}` : ''}`]);
     const split = set.splits[0];
     return join([
         code(`dataset ${set.name} from ${set.format} "${set.path}"`),

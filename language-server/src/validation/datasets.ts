@@ -3,6 +3,7 @@
  * file that exists (a warning: a program may be written before its data arrives).
  */
 import { existsSync, readdirSync } from 'node:fs';
+import { regularFileProblem } from '../../../engine/src/data/regular-file.js';
 import * as path from 'node:path';
 import type { ValidationAcceptor, ValidationChecks } from 'langium';
 import type { Dataset, DprogAstType } from '../generated/ast.js';
@@ -97,12 +98,19 @@ function checkDataFile(dataset: Dataset, accept: ValidationAcceptor): void {
     if (!resolved) {
         return;
     }
-    const problem = dataset.format === 'images' ? globProblem(resolved) : existsSync(resolved) ? undefined : `'${dataset.path}' does not exist (yet)`;
+    const problem = dataset.format === 'images' ? globProblem(resolved) : dataFileProblem(resolved, dataset.path);
     if (problem) {
         accept('warning', `Data of dataset '${dataset.name}': ${problem}. The program is checked without it.`, {
             node: dataset, property: 'path', code: DatasetIssues.missingDataFile, data: { code: DatasetIssues.missingDataFile, path: resolved },
         });
     }
+}
+
+/** Why a jsonl or csv data file cannot be read: missing, or not a regular file (a folder, a device, a FIFO). */
+function dataFileProblem(resolved: string, written: string): string | undefined {
+    if (!existsSync(resolved)) return `'${written}' does not exist (yet)`;
+    const problem = regularFileProblem(resolved, 'data file');
+    return problem && `'${written}' ${problem.slice(problem.indexOf(' is ') + 1)}`;
 }
 
 /** Why an images glob matches nothing: its folder is missing, or (for `folder/*.ext`) no file matches. */

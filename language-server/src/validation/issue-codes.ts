@@ -22,4 +22,8 @@ export { UnusedIssues } from './unused.js';
 export const SyntaxIssues = {
     lexing: 'lexing-error',
     parsing: 'parsing-error',
+    /** Nesting beyond the limit (parser/nesting-limit.ts), found before the parser recurses. */
+    tooDeep: 'syntax/too-deep',
+    /** The note after the first diagnostics of a file, saying how many more there are. */
+    tooMany: 'syntax/too-many-problems',
 } as const;
