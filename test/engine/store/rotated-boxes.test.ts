@@ -73,7 +73,8 @@ describe('rotated boxes', () => {
             expect(annotation.segmentation[0]).toHaveLength(8);
             expect(annotation.bbox[3]).toBeGreaterThan(tilted.height + 30);
         }
-        if (format === 'yolo') expect(exported.files.find((f) => f.path.endsWith('page.txt'))!.text.split('\n')[0].split(' ')).toHaveLength(10);
+        // YOLO-OBB: the class and four corners (scores go to the side file).
+        if (format === 'yolo') expect(exported.files.find((f) => f.path.startsWith('labels') && f.path.endsWith('page.txt'))!.text.split('\n')[0].split(' ')).toHaveLength(9);
         await from.close();
         await to.close();
     });
