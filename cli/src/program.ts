@@ -41,7 +41,7 @@ export async function loadProgram(files: string[]): Promise<LoadedProgram> {
             throw new UsageError(`${file}: not a file.`);
         }
         if (!file.endsWith('.dprog')) {
-            throw new UsageError(`${file}: not a dprog program; name a .dprog file.`);
+            throw new UsageError(`${file}: not a data program; dprog reads files ending in .dprog (rename it, e.g. to ${path.basename(file).replace(/\.[^.]*$/, '')}.dprog).`);
         }
     }
     const { shared, Dprog } = createDprogServices(NodeFileSystem);

@@ -4,6 +4,8 @@ import type { RegisterCommand } from './index.js';
 import { diffPlans } from '../../../language-server/src/compiler/migrate.js';
 import { serializePlan } from '../../../engine/src/plan/serialize.js';
 import type { Migration } from '../../../engine/src/plan/migration.js';
+import type { LabelingPlan } from '../../../engine/src/plan/types.js';
+import { recordVersion } from '../../../language-server/src/workspace/recorded-versions.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { compileProgramFile } from '../compiled-program.js';
 import { printError, printJson, printLine } from '../output.js';
@@ -23,7 +25,8 @@ interface CompileOptions {
  * `dprog compile FILE [--out PLAN] [--store DB] [--json]`: compile to a labeling plan. A program
  * with errors prints its diagnostics and exits 1 without writing anything. With --store, the plan is
  * recorded in the label store and the migration from the last recorded version is reported (with
- * --json, as a `migration` key beside the plan's own keys).
+ * --json, as a `migration` key beside the plan's own keys). Every successful compile also records
+ * the version's label sets in .dprog/versions/ beside the program, for the checker's `from` rule.
  */
 export const registerCompile: RegisterCommand = (program, setExitCode) => {
     program
@@ -82,6 +85,7 @@ export const registerCompile: RegisterCommand = (program, setExitCode) => {
                         if (result.note) notes.push(result.note);
                     }
                 }
+                recordLabelSets(file, plan);
             } finally {
                 await store?.close();
             }
@@ -101,6 +105,22 @@ export const registerCompile: RegisterCommand = (program, setExitCode) => {
             setExitCode(ExitCode.ok);
         });
 };
+
+/**
+ * Records this version's label sets beside the program (.dprog/versions/), so the checker can hold
+ * the next version's `from` clauses against it (language.md §10). Not being able to write it only
+ * leaves those checks as warnings: the compile itself succeeded.
+ */
+function recordLabelSets(file: string, plan: LabelingPlan): void {
+    try {
+        recordVersion(path.resolve(file), {
+            program: plan.program, version: plan.version, hash: plan.hash,
+            labelSets: Object.fromEntries(plan.labelSets.map((set) => [set.name, set.members.map((member) => member.name)])),
+        });
+    } catch (error) {
+        printError(`could not record version ${plan.version} beside ${file} (${(error as Error).message}); \`from\` clauses of the next version are checked as warnings only.`);
+    }
+}
 
 /** Writes through a temporary file and a rename, so a plan file is never half-written. */
 function writeAtomically(file: string, text: string): void {
