@@ -67,9 +67,10 @@ export function learnProgramOf(plan: LabelingPlan, requested: string | undefined
             name: model.name,
             path: path.resolve(baseDir, model.path),
             inputField: model.input.field ?? '',
+            ...(model.input.fields ? { inputFields: model.input.fields } : {}),
             featurizer:
                 featurizer?.kind === 'hashed'
-                    ? { kind: 'hashed', dims: featurizer.dims }
+                    ? { kind: 'hashed', dims: featurizer.dims, unsigned: featurizer.unsigned }
                     : featurizer?.kind === 'resize'
                       ? { kind: 'resize', width: featurizer.width, height: featurizer.height, normalization: model.input.normalization ?? undefined }
                       : undefined,

@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCanvas, GlobalFonts } from '@napi-rs/canvas';
 import { seededRng, type Rng } from '../../engine/src/learning/random.js';
+import { renderVariedPage, VARIED_VERSION } from './varied-pages.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const DATA_DIR = join(here, 'data');
@@ -20,7 +21,7 @@ export const DATA_DIR = join(here, 'data');
 /** Bump when the rendering changes, so existing data is regenerated. */
 const GENERATOR_VERSION = 1;
 const FONT_DIR = '/usr/share/fonts/truetype/dejavu';
-const FONTS = [
+export const FONTS = [
     { family: 'DejaVu Sans', file: 'DejaVuSans.ttf' },
     { family: 'DejaVu Serif', file: 'DejaVuSerif.ttf' },
     { family: 'DejaVu Sans Mono', file: 'DejaVuSansMono.ttf' },
@@ -36,8 +37,8 @@ const WORDS = (
 
 export interface TruthLine {
     text: string;
-    /** The rendered ink's bounding box in pixels. */
-    box: { x: number; y: number; width: number; height: number };
+    /** The rendered ink's box in pixels; `rotation` (degrees clockwise about its centre) on tilted lines. */
+    box: { x: number; y: number; width: number; height: number; rotation?: number };
     font: string;
     size: number;
 }
@@ -56,9 +57,15 @@ export interface PrepareOptions {
     pages?: number;
     seed?: number;
     force?: boolean;
+    /**
+     * `sample` (default): the sample's pages. `varied`: pages of other kinds, for measuring OCR on
+     * pages it was never tuned on — sizes 14–40 px, a line tilted 3–8°, prices and figures, two
+     * columns, low-contrast grey text (see varied-pages.ts).
+     */
+    kind?: 'sample' | 'varied';
 }
 
-function registerFonts(): void {
+export function registerFonts(): void {
     for (const font of FONTS) {
         const path = join(FONT_DIR, font.file);
         if (!existsSync(path)) {
@@ -68,11 +75,11 @@ function registerFonts(): void {
     }
 }
 
-function pick<T>(items: readonly T[], rng: Rng): T {
+export function pick<T>(items: readonly T[], rng: Rng): T {
     return items[Math.floor(rng() * items.length)];
 }
 
-function lineText(rng: Rng): string {
+export function lineText(rng: Rng): string {
     const words: string[] = [];
     const count = 2 + Math.floor(rng() * 4);
     for (let i = 0; i < count; i++) {
@@ -131,7 +138,8 @@ export function prepareDocuments(options: PrepareOptions = {}): TruthPage[] {
     const dir = options.dir ?? DATA_DIR;
     const pages = options.pages ?? 12;
     const seed = options.seed ?? 7;
-    const stamp = JSON.stringify({ generator: GENERATOR_VERSION, pages, seed });
+    const kind = options.kind ?? 'sample';
+    const stamp = JSON.stringify({ generator: GENERATOR_VERSION, pages, seed, ...(kind === 'varied' ? { kind, varied: VARIED_VERSION } : {}) });
     const stampPath = join(dir, 'stamp.json');
     const truthPath = join(dir, 'truth.jsonl');
     if (!options.force && existsSync(stampPath) && readFileSync(stampPath, 'utf8') === stamp && existsSync(truthPath)) {
@@ -143,7 +151,7 @@ export function prepareDocuments(options: PrepareOptions = {}): TruthPage[] {
     const rng = seededRng(seed);
     const truth: TruthPage[] = [];
     for (let i = 0; i < pages; i++) {
-        const { png, page } = renderPage(i, rng);
+        const { png, page } = kind === 'varied' ? renderVariedPage(i, rng) : renderPage(i, rng);
         writeAtomically(join(dir, page.path), png);
         truth.push(page);
     }

@@ -7,7 +7,7 @@ import { openStore, storePathFor } from '../store-option.js';
 import type { LabelStore } from '../../../engine/src/store/index.js';
 import { SessionCache } from '../../../engine/src/learning/session-cache.js';
 import { openLearningWorkspace } from '../../../engine/src/learning/learning-workspace.js';
-import { scoreMatrix } from '../../../engine/src/learning/scoring.js';
+import { scoreModel } from '../../../engine/src/learning/scoring.js';
 import { accuracyOf } from '../../../engine/src/learning/active-learning.js';
 import { checkTestUse, recordEvaluation, StoreEvaluationLog, TestSetReuseError } from '../../../engine/src/monitors/test-set-guard.js';
 import { SPLITS, type Split } from '../../../engine/src/store/index.js';
@@ -69,7 +69,7 @@ export const registerEvaluate: RegisterCommand = (program, setExitCode) => {
                         throw new ProgramError(`no labeled ${split} items for task ${learnProgram.task}${options.gold ? '' : ' in the store (label some, or pass --gold FIELD)'}.`);
                     }
                     const rows = [...truth.keys()];
-                    const scores = await scoreMatrix(await sessions.get(ws.modelPath), ws.features.select(rows), ws.modelPath);
+                    const scores = await scoreModel(sessions, ws.modelPath, ws.features.select(rows));
                     const accuracy = accuracyOf(scores.values, scores.classes, rows.map((r) => truth.get(r)!));
                     const model = path.basename(ws.modelPath);
                     // Only a finished measurement is written: the store is opened for writing at the end.

@@ -5,7 +5,7 @@ import { loadLearnProgram, withDataErrors } from '../learning-program.js';
 import { openStore, storePathFor } from '../store-option.js';
 import { SessionCache } from '../../../engine/src/learning/session-cache.js';
 import { openLearningWorkspace } from '../../../engine/src/learning/learning-workspace.js';
-import { scoreMatrix } from '../../../engine/src/learning/scoring.js';
+import { scoreModel } from '../../../engine/src/learning/scoring.js';
 import { projectRows } from '../../../engine/src/learning/k-center.js';
 import { selectBatch } from '../../../engine/src/learning/select-batch.js';
 
@@ -41,7 +41,7 @@ export const registerSample: RegisterCommand = (program, setExitCode) => {
                     let probabilities: Float32Array | undefined;
                     if (ws.modelPath) {
                         const rows = candidates;
-                        const scores = await scoreMatrix(await sessions.get(ws.modelPath), ws.features.select(rows), ws.modelPath);
+                        const scores = await scoreModel(sessions, ws.modelPath, ws.features.select(rows));
                         // Scatter the candidates' probabilities back to row positions.
                         probabilities = new Float32Array(ws.items.length * scores.classes);
                         rows.forEach((r, i) => probabilities!.set(scores.values.subarray(i * scores.classes, (i + 1) * scores.classes), r * scores.classes));

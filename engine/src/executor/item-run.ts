@@ -5,7 +5,10 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { cropImage, encodePng, readImage, type PixelBox, type RgbImage } from '../data/image.js';
+import { encodePng, readImage, type RgbImage } from '../data/image.js';
+import type { RotatedBox } from '../data/rotated-box.js';
+import { readingCrop } from '../vision/rectify.js';
+import { joinFields } from '../data/hashed-featurizer.js';
 import { contentHash } from '../plan/hash.js';
 import type { PlanFlow, PlanModelLabeler, PlanRulesLabeler, PlanStage, PlanTask } from '../plan/types.js';
 import { StoreError } from '../store/errors.js';
@@ -46,11 +49,11 @@ function loopsOf(stage: PlanStage): Array<NonNullable<PlanStage['forEach']>> {
     return stage.loops ?? (stage.forEach ? [stage.forEach] : []);
 }
 
-/** A derived `crop(image, box)` input, cut out when a model or a person needs it. */
+/** A derived `crop(image, box)` input, cut out when a model or a person needs it (upright, with a reading margin: vision/rectify.ts). */
 interface Crop {
     kind: 'crop';
     image: string;
-    box: PixelBox;
+    box: RotatedBox;
 }
 
 function isCrop(value: unknown): value is Crop {
@@ -119,7 +122,7 @@ export class ItemRun {
                 if (call.callee === 'crop') {
                     const [image, box] = args();
                     if (image === UNKNOWN || box === UNKNOWN) return UNKNOWN;
-                    return { kind: 'crop', image: String(image), box: box as unknown as PixelBox } satisfies Crop;
+                    return { kind: 'crop', image: String(image), box: box as unknown as RotatedBox } satisfies Crop;
                 }
                 if (call.callee === 'length') {
                     const [value] = args();
@@ -333,10 +336,16 @@ export class ItemRun {
 
     /** The model input for one stage item: the parameter's value (an image, a crop) or the model's input field of the item. */
     private modelInput(labeler: PlanModelLabeler, task: PlanTask, value: unknown): ModelInputValue {
-        if (isCrop(value)) return cropImage(this.readItemImage(value.image), value.box);
+        if (isCrop(value)) return readingCrop(this.readItemImage(value.image), value.box);
         const parameter = task.input[0]?.type;
         // An `Image` parameter given a field's value (`task(d.image)`) holds the image's path.
         if (typeof value === 'string' && parameter?.kind === 'value' && parameter.type === 'Image') return this.readItemImage(value);
+        if (typeof value === 'object' && value !== null && labeler.input.fields) {
+            const record = value as Record<string, unknown>;
+            const missing = labeler.input.fields.find((f) => record[f] === undefined);
+            if (missing) throw new TypeError(`model '${labeler.name}' reads field '${missing}', which item '${this.item.key}' does not have`);
+            return joinFields(labeler.input.fields.map((f) => record[f]));
+        }
         if (typeof value === 'object' && value !== null) {
             const field = labeler.input.field;
             const fieldValue = field ? (value as Record<string, unknown>)[field] : undefined;
@@ -352,7 +361,7 @@ export class ItemRun {
         if (!dir || !isCrop(value)) return undefined;
         const file = path.join(dir, task.name, `${key.replace(/[^A-Za-z0-9._-]+/g, '_')}.png`);
         mkdirSync(path.dirname(file), { recursive: true });
-        writeFileSync(file, encodePng(cropImage(this.readItemImage(value.image), value.box)));
+        writeFileSync(file, encodePng(readingCrop(this.readItemImage(value.image), value.box)));
         return file;
     }
 

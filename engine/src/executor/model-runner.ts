@@ -13,6 +13,7 @@ import { ModelError } from '../learning/errors.js';
 import type { SessionCache } from '../learning/session-cache.js';
 import type { LabelingPlan, PlanLabelType, PlanModelLabeler } from '../plan/types.js';
 import { loadCtcClasses } from '../vision/ctc.js';
+import { calibratedConfidence, readLineCalibration } from '../vision/line-confidence.js';
 import { detectText } from '../vision/text-detector.js';
 import { recognizeText } from '../vision/text-recognizer.js';
 import type { JsonValue } from '../store/types.js';
@@ -22,7 +23,7 @@ export type ModelInputValue = RgbImage | string;
 
 export interface ModelAnswer {
     value: JsonValue;
-    /** Confidence in [0, 1]: a box list's least box score, a transcription's mean character probability, a choice's probability. */
+    /** Confidence in [0, 1]: a box list's least box score, a transcription's calibrated P(right) (else its mean character probability), a choice's probability. */
     score: number;
 }
 
@@ -78,9 +79,11 @@ export class ModelRunner {
                         y: round(b.box.y),
                         width: round(b.box.width),
                         height: round(b.box.height),
+                        ...(Math.abs(b.box.rotation ?? 0) >= 0.5 ? { rotation: round(b.box.rotation ?? 0, 2) } : {}),
                         score: round(b.score, 4),
                     }));
                     // An empty page is as certain as the detector's threshold allows: nothing scored above it.
+                    // Regions under the box threshold are kept with their low scores, so the page goes to a person.
                     answers.push({ value, score: boxes.length === 0 ? 1 : boxes.reduce((low, b) => Math.min(low, b.score), Infinity) });
                 }
                 return answers;
@@ -95,7 +98,9 @@ export class ModelRunner {
                     height: featurizer?.kind === 'resize' ? featurizer.height : 48,
                     normalization: labeler.input.normalization ?? undefined,
                 });
-                return transcriptions.map((t) => ({ value: t.text, score: t.score }));
+                // A calibration next to the program (`<labeler>.calibration.json`, line-confidence.ts) makes the score P(line right).
+                const calibration = readLineCalibration(path.resolve(this.programDir, `${labeler.name}.calibration.json`));
+                return transcriptions.map((t) => ({ value: t.text, score: calibration ? calibratedConfidence(t, calibration) : t.score }));
             }
             case 'softmax':
                 return this.classify(labeler, session, file, inputs);
@@ -126,7 +131,7 @@ export class ModelRunner {
             let tensor: ort.Tensor;
             if (typeof input === 'string') {
                 if (featurizer?.kind !== 'hashed') throw new ModelError(`${file}: '${labeler.name}' reads text: declare a featurizer, e.g. \`input body as hashed 4096\``, file);
-                const row = hashText(input, featurizer.dims);
+                const row = hashText(input, featurizer.dims, { unsigned: featurizer.unsigned });
                 const dense = new Float32Array(featurizer.dims);
                 row.indices.forEach((index, k) => (dense[index] = row.values[k]));
                 tensor = new ort.Tensor('float32', dense, [1, featurizer.dims]);

@@ -10,7 +10,7 @@ import type { FeatureMatrix } from '../data/feature-matrix.js';
 import { writeLinearHead, type LinearHead } from './onnx-export.js';
 import { Coverage, projectRows } from './k-center.js';
 import type { ModelVersionStore, ModelVersion } from './model-versions.js';
-import { scoreMatrix } from './scoring.js';
+import { scoreModel } from './scoring.js';
 import { selectBatch, type BatchPick } from './select-batch.js';
 import type { SessionCache } from './session-cache.js';
 import { trainSoftmax } from './softmax-regression.js';
@@ -215,15 +215,13 @@ export class ActiveLearner {
     }
 
     private async score(path: string) {
-        const session = await this.context.sessions.get(path);
-        return scoreMatrix(session, this.pool.features, path);
+        return scoreModel(this.context.sessions, path, this.pool.features);
     }
 
     private async validationAccuracy(path: string): Promise<number | undefined> {
         const rows = [...this.pool.validationLabels.keys()];
         if (rows.length === 0) return undefined;
-        const session = await this.context.sessions.get(path);
-        const scores = await scoreMatrix(session, this.pool.features.select(rows), path);
+        const scores = await scoreModel(this.context.sessions, path, this.pool.features.select(rows));
         return accuracyOf(scores.values, scores.classes, rows.map((r) => this.pool.validationLabels.get(r)!));
     }
 }

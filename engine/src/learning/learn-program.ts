@@ -8,7 +8,7 @@ import { dirname, resolve } from 'node:path';
 import type { DatasetSpec, DataItem } from '../data/dataset.js';
 import { readDataset } from '../data/dataset.js';
 import { FeatureMatrix } from '../data/feature-matrix.js';
-import { hashTexts } from '../data/hashed-featurizer.js';
+import { hashTexts, joinFields } from '../data/hashed-featurizer.js';
 import { readImage, resizeImage, toChwFloat32, type Normalization } from '../data/image.js';
 import { ModelError } from './errors.js';
 import { readOnnxSignature } from './onnx-signature.js';
@@ -26,7 +26,9 @@ export interface ModelSpec {
     path: string;
     /** The item field fed to the model. */
     inputField: string;
-    featurizer?: { kind: 'hashed'; dims: number } | { kind: 'resize'; width: number | null; height: number; normalization?: Normalization };
+    /** Every field fed, when several are hashed together (`input subject, body as hashed N`). */
+    inputFields?: string[];
+    featurizer?: { kind: 'hashed'; dims: number; unsigned?: boolean } | { kind: 'resize'; width: number | null; height: number; normalization?: Normalization };
     /** A frozen ONNX encoder whose outputs are the head's inputs (`features from "enc.onnx"`). */
     encoder?: string;
 }
@@ -70,12 +72,17 @@ export async function loadLearningData(program: LearnProgram, sessions: SessionC
             program.model.path,
         );
     }
-    const values = items.map((item) => {
-        const value = item.fields[field] ?? item.record[field];
-        if (value === undefined) throw new ModelError(`${program.dataset.path}:${item.line}: no field '${field}' for the model '${program.model.name}'`, program.dataset.path);
-        return String(value);
-    });
-    let features = featurizer.kind === 'hashed' ? hashTexts(values, featurizer.dims) : imageFeatures(values, featurizer, program);
+    const fields = program.model.inputFields ?? [field];
+    const values = items.map((item) =>
+        joinFields(
+            fields.map((name) => {
+                const value = item.fields[name] ?? item.record[name];
+                if (value === undefined) throw new ModelError(`${program.dataset.path}:${item.line}: no field '${name}' for the model '${program.model.name}'`, program.dataset.path);
+                return value;
+            }),
+        ),
+    );
+    let features = featurizer.kind === 'hashed' ? hashTexts(values, featurizer.dims, { unsigned: featurizer.unsigned }) : imageFeatures(values, featurizer, program);
     if (program.model.encoder) {
         const session = await sessions.get(program.model.encoder);
         const embeddings = await scoreMatrix(session, features, program.model.encoder);

@@ -22,12 +22,13 @@ export const HEAD_INPUT = 'features';
 export const HEAD_OUTPUT = 'probabilities';
 export const LABELS_METADATA_KEY = 'dprog.labels';
 
-function valueInfo(name: string, dims: (number | string)[]): onnxProto.onnx.IValueInfoProto {
+/** A graph input or output: a tensor of `elemType` (default float32) with fixed and named dimensions. */
+export function valueInfo(name: string, dims: (number | string)[], elemType: number = onnx.TensorProto.DataType.FLOAT): onnxProto.onnx.IValueInfoProto {
     return {
         name,
         type: {
             tensorType: {
-                elemType: onnx.TensorProto.DataType.FLOAT,
+                elemType,
                 shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
             },
         },

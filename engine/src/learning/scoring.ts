@@ -1,11 +1,13 @@
 /**
- * Batched inference of a classifier over a feature matrix: densify a batch, run it, copy the
- * probabilities out. The input width is checked against the model once, up front, so a model
+ * Batched inference of a classifier over a feature matrix: prepare a batch (dense rows, or padded
+ * indices and values for a linear head's sparse companion), run it, copy the probabilities out. The input width is checked against the model once, up front, so a model
  * that does not fit its featurizer fails with a message instead of an onnxruntime stack.
  */
 import * as ort from 'onnxruntime-node';
 import { DenseBatcher, type FeatureMatrix } from '../data/feature-matrix.js';
 import { ModelError } from './errors.js';
+import type { SessionCache } from './session-cache.js';
+import { batchInputs, SPARSE_INDICES, SPARSE_OFFSETS, SPARSE_VALUES } from './sparse-head.js';
 
 export const DEFAULT_BATCH = 256;
 
@@ -40,38 +42,76 @@ export function checkModelInput(session: ort.InferenceSession, features: Pick<Fe
     );
 }
 
+type Feeds = Record<string, ort.Tensor>;
+
 /**
- * Runs the model over every row of `features` in batches of `batchSize`. Two batch buffers
- * alternate so the next batch is densified while onnxruntime runs the current one (session.run
- * works off the JavaScript thread), which hides the featurizing cost behind the model's.
+ * Runs `session` over rows [0, rows) in batches, `feeds(start, end, slot)` making each batch's
+ * inputs. With `overlap`, the next batch's inputs are made and submitted while onnxruntime runs the
+ * current one (session.run works off the JavaScript thread), which hides a costly featurizing step
+ * (densifying) behind the model; without it, batches run one after another, which is faster when
+ * the inputs cost nothing to make (sparse rows) since two runs would share the same cores.
  */
-export async function scoreMatrix(session: ort.InferenceSession, features: FeatureMatrix, file: string, batchSize = DEFAULT_BATCH): Promise<Scores> {
-    const { name: inputName, rowShape } = checkModelInput(session, features, file);
+async function runBatches(
+    session: ort.InferenceSession,
+    rows: number,
+    batchSize: number,
+    feeds: (start: number, end: number, slot: number) => Feeds,
+    overlap: boolean,
+): Promise<Scores> {
     const outputName = session.outputNames[0];
-    if (features.rows === 0) return { rows: 0, classes: 0, values: new Float32Array(0) };
-    const batchers = [new DenseBatcher(features, batchSize), new DenseBatcher(features, batchSize)];
-    const run = (index: number) => {
-        const start = index * batchSize;
-        const end = Math.min(features.rows, start + batchSize);
-        const input = new ort.Tensor('float32', batchers[index % 2].batch(start, end), [end - start, ...rowShape]);
-        return session.run({ [inputName]: input });
-    };
-    const batches = Math.ceil(features.rows / batchSize);
+    if (rows === 0) return { rows: 0, classes: 0, values: new Float32Array(0) };
+    const run = (index: number) => session.run(feeds(index * batchSize, Math.min(rows, (index + 1) * batchSize), index % 2));
+    const batches = Math.ceil(rows / batchSize);
     let values: Float32Array | undefined;
     let classes = 0;
     let pending = run(0);
     for (let index = 0; index < batches; index++) {
-        const next = index + 1 < batches ? run(index + 1) : undefined;
+        const next = overlap && index + 1 < batches ? run(index + 1) : undefined;
         const output = (await pending)[outputName];
         const data = output.data as Float32Array;
-        const rows = Math.min(features.rows, (index + 1) * batchSize) - index * batchSize;
         if (!values) {
-            classes = data.length / rows;
-            values = new Float32Array(features.rows * classes);
+            classes = data.length / Math.min(rows, batchSize);
+            values = new Float32Array(rows * classes);
         }
         values.set(data, index * batchSize * classes);
         output.dispose();
         if (next) pending = next;
+        else if (index + 1 < batches) pending = run(index + 1);
     }
-    return { rows: features.rows, classes, values: values! };
+    return { rows, classes, values: values! };
+}
+
+/** Runs the model over every row of `features` in batches of `batchSize`, densifying each batch. */
+export async function scoreMatrix(session: ort.InferenceSession, features: FeatureMatrix, file: string, batchSize = DEFAULT_BATCH): Promise<Scores> {
+    const { name: inputName, rowShape } = checkModelInput(session, features, file);
+    const batchers = [new DenseBatcher(features, batchSize), new DenseBatcher(features, batchSize)];
+    return runBatches(session, features.rows, batchSize, (start, end, slot) => ({
+        [inputName]: new ort.Tensor('float32', batchers[slot].batch(start, end), [end - start, ...rowShape]),
+    }), true);
+}
+
+/** Scores sparse rows with a head's embedding-bag companion (sparse-head.ts): no dense rows are built. */
+export async function scoreSparse(sparse: ort.InferenceSession, features: FeatureMatrix, batchSize = DEFAULT_BATCH): Promise<Scores> {
+    return runBatches(sparse, features.rows, batchSize, (start, end) => {
+        const { indices, values, offsets } = batchInputs(features, start, end);
+        return {
+            [SPARSE_INDICES]: new ort.Tensor('int32', indices, [indices.length]),
+            [SPARSE_VALUES]: new ort.Tensor('float32', values, [values.length]),
+            [SPARSE_OFFSETS]: new ort.Tensor('int32', offsets, [offsets.length]),
+        };
+    }, false);
+}
+
+/**
+ * Scores `features` with the model at `path`: sparse rows through a linear head's sparse companion
+ * when the model is one (same probabilities, without densifying), everything else densified.
+ */
+export async function scoreModel(sessions: SessionCache, path: string, features: FeatureMatrix, batchSize = DEFAULT_BATCH): Promise<Scores> {
+    const session = await sessions.get(path);
+    if (!features.dense && !features.shape) {
+        checkModelInput(session, features, path);
+        const sparse = await sessions.sparse(path);
+        if (sparse) return scoreSparse(sparse, features, batchSize);
+    }
+    return scoreMatrix(session, features, path, batchSize);
 }

@@ -9,6 +9,7 @@ import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import { regularFileProblem } from '../data/regular-file.js';
 import { ModelError } from './errors.js';
+import { sparseCompanion } from './sparse-head.js';
 
 /** Session options for a 2-core machine shared with an editor: few threads, none spinning. */
 export function sessionOptions(threads = Math.min(2, availableParallelism())): ort.InferenceSession.SessionOptions {
@@ -42,6 +43,8 @@ interface Entry {
     /** The file's mtime and size when loaded: a changed file gets a fresh session. */
     stamp: string;
     session: Promise<ort.InferenceSession>;
+    /** The sparse companion of a linear head (sparse-head.ts), made on first use; null when the model is not one. */
+    sparse?: Promise<ort.InferenceSession | null>;
 }
 
 /** One session per model path, reloaded only when the file changes. */
@@ -67,6 +70,20 @@ export class SessionCache {
         return session;
     }
 
+    /**
+     * The embedding-bag companion session of a linear softmax head (scores sparse rows without
+     * densifying them), or null when the file is some other model. Shares the file's cache entry.
+     */
+    async sparse(path: string): Promise<ort.InferenceSession | null> {
+        await this.get(path);
+        const entry = this.entries.get(path)!;
+        entry.sparse ??= (async () => {
+            const bytes = sparseCompanion(path);
+            return bytes ? await ort.InferenceSession.create(bytes, this.options) : null;
+        })();
+        return entry.sparse;
+    }
+
     get size(): number {
         return this.entries.size;
     }
@@ -75,6 +92,7 @@ export class SessionCache {
         const entry = this.entries.get(path);
         this.entries.delete(path);
         if (entry) await (await entry.session.catch(() => undefined))?.release();
+        if (entry?.sparse) await (await entry.sparse.catch(() => null))?.release();
     }
 
     async releaseAll(): Promise<void> {

@@ -7,12 +7,12 @@
 import { resolve } from 'node:path';
 import { readDataset, type DataItem, type DatasetSpec } from '../data/dataset.js';
 import { FeatureMatrix } from '../data/feature-matrix.js';
-import { hashTexts } from '../data/hashed-featurizer.js';
+import { hashTexts, joinFields } from '../data/hashed-featurizer.js';
 import type { LabelingPlan, PlanDataset, PlanModelLabeler } from '../plan/types.js';
 import { ModelError } from '../learning/errors.js';
 import { currentModelPath, modelClasses } from '../learning/learn-program.js';
 import type { ModelVersionStore } from '../learning/model-versions.js';
-import { scoreMatrix } from '../learning/scoring.js';
+import { scoreModel } from '../learning/scoring.js';
 import type { SessionCache } from '../learning/session-cache.js';
 import { checkPredictions, type BoundViolation } from './predictions.js';
 import { shiftOfValues, shiftOfVectors, type MonitorLevel, type ShiftMetric } from './shift.js';
@@ -90,8 +90,8 @@ function modelOf(plan: LabelingPlan, name: string): PlanModelLabeler {
     return model;
 }
 
-function featurize(items: DataItem[], field: string, dims: number): FeatureMatrix {
-    return hashTexts(items.map((i) => String(i.fields[field] ?? i.record[field] ?? '')), dims);
+function featurize(items: DataItem[], fields: readonly string[], dims: number, unsigned?: boolean): FeatureMatrix {
+    return hashTexts(items.map((i) => joinFields(fields.map((field) => i.fields[field] ?? i.record[field]))), dims, { unsigned });
 }
 
 export async function runMonitors(plan: LabelingPlan, options: MonitorOptions): Promise<MonitorResult[]> {
@@ -116,7 +116,7 @@ export async function runMonitors(plan: LabelingPlan, options: MonitorOptions): 
                 const reader = model ?? plan.labelers.find((l): l is PlanModelLabeler => l.kind === 'model' && l.input.field === field);
                 const featurizer = reader?.input.featurizer;
                 const dims = featurizer?.kind === 'hashed' ? featurizer.dims : DEFAULT_HASHED_DIMS;
-                result = shiftOfVectors(monitor.metric, featurize(sides.reference, field, dims), featurize(sides.current, field, dims), thresholds);
+                result = shiftOfVectors(monitor.metric, featurize(sides.reference, [field], dims), featurize(sides.current, [field], dims), thresholds);
             }
             results.push({
                 kind: 'shift',
@@ -141,7 +141,7 @@ export async function runMonitors(plan: LabelingPlan, options: MonitorOptions): 
             const labelSet = model.output && 'labelSet' in model.output ? plan.labelSets.find((s) => s.name === (model.output as { labelSet: string }).labelSet) : undefined;
             const labels = modelClasses(path, labelSet?.members.map((m) => m.name) ?? [], featurizer.dims);
             const sides = sidesOf(dataset, options);
-            const scores = await scoreMatrix(await options.sessions.get(path), featurize(sides.current, model.input.field, featurizer.dims), path);
+            const scores = await scoreModel(options.sessions, path, featurize(sides.current, model.input.fields ?? [model.input.field], featurizer.dims, featurizer.unsigned));
             const report = checkPredictions(scores.values, labels, {
                 confidence: monitor.confidence ?? undefined,
                 rates: monitor.rates.map((r) => ({ label: r.member, bounds: { min: r.min, max: r.max } })),

@@ -1,7 +1,7 @@
 /**
  * What one stored label of a task's output type looks like (language.md §5), as a zod schema:
  * choice `"spam"`; choices `["a","b"]`; box `{x,y,width,height,label}` (pixels, top-left origin,
- * positive size); polygon `{points:[[x,y],…],label}`; point `{x,y,label}`; span
+ * positive size; optionally `rotation`, degrees clockwise about the centre, in [-180, 180]); polygon `{points:[[x,y],…],label}`; point `{x,y,label}`; span
  * `{start,end,text,label}` (character offsets, end exclusive); text a string; number a finite
  * number in range; bool a boolean; list<T> an array of T. Model outputs may carry a `score` in
  * [0, 1] on boxes, polygons, points and spans. Used wherever a value enters the store: the
@@ -38,7 +38,7 @@ export function labelValueSchema(type: PlanLabelType, classes: readonly string[]
                 .max(classes.length)
                 .refine((names) => new Set(names).size === names.length, { message: 'a member appears twice' });
         case 'box':
-            return z.object({ x: coordinate, y: coordinate, width: size, height: size, label: member(classes), score }).strict();
+            return z.object({ x: coordinate, y: coordinate, width: size, height: size, rotation: z.number().min(-180).max(180).optional(), label: member(classes), score }).strict();
         case 'polygon':
             return z
                 .object({ points: z.array(z.tuple([coordinate, coordinate])).min(3).max(VALUE_LIMITS.polygonPoints), label: member(classes), score })

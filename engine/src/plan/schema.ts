@@ -60,9 +60,10 @@ const labelerSchema = z.discriminatedUnion('kind', [
         path: z.string(),
         input: z.object({
             field: nullableString,
+            fields: z.array(z.string()).optional(),
             featurizer: z
                 .discriminatedUnion('kind', [
-                    z.object({ kind: z.literal('hashed'), dims: z.number().int().min(1) }),
+                    z.object({ kind: z.literal('hashed'), dims: z.number().int().min(1), unsigned: z.boolean().optional() }),
                     z.object({ kind: z.literal('resize'), width: z.number().int().min(1).nullable(), height: z.number().int().min(1) }),
                 ])
                 .nullable(),

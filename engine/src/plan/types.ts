@@ -145,7 +145,10 @@ export interface PlanModelLabeler {
 export interface PlanModelInput {
     /** The item field fed to the model, or null when not declared. */
     field: string | null;
-    featurizer: { kind: 'hashed'; dims: number } | { kind: 'resize'; width: number | null; height: number } | null;
+    /** Every field fed, in order, when there are several (`input subject, body as hashed N`); absent for one. */
+    fields?: string[];
+    /** `hashed`: scikit-learn's HashingVectorizer; `unsigned` counts every token +1 (alternate_sign=False). */
+    featurizer: { kind: 'hashed'; dims: number; unsigned?: boolean } | { kind: 'resize'; width: number | null; height: number } | null;
     normalization: { mean: number[]; std: number[] } | null;
 }
 

@@ -1,12 +1,17 @@
 /**
- * DB (Differentiable Binarization) post-processing: from a text-probability map to text boxes.
- * As PaddleOCR's DBPostProcess: binarize the map at `threshold`, take each connected region of text
- * pixels, score it by the mean probability inside its box (dropping those under `boxThreshold`),
- * and grow it back by the distance the model was trained to shrink text by (`unclipRatio`).
- * Boxes are axis-aligned, as dprog's `box<L>` is: for the upright text of scanned and rendered
- * documents the minimum-area rectangle and the bounding box coincide.
+ * DB (Differentiable Binarization) post-processing: from a text-probability map to text boxes, as
+ * PaddleOCR's DBPostProcess (box_type "quad", score_mode "fast") does it: binarize the map at
+ * `threshold`; for each connected region of text pixels take its minimum-area rectangle (rotating
+ * calipers over the convex hull, so tilted lines get tilted boxes); score it by the mean
+ * probability inside that rectangle; grow it back by the distance the model was trained to shrink
+ * text by (`unclipRatio`: area × ratio ÷ perimeter on every side — Clipper's offset of a rectangle,
+ * whose minimum-area rectangle is the rectangle grown by that distance).
+ *
+ * Unlike PaddleOCR, regions scoring under `boxThreshold` are not dropped: they come back marked
+ * `belowThreshold`, so whoever uses the boxes can send them to a person (the executor does: the
+ * page's confidence is its least box score). Only specks (shorter side under `minSize`) are noise.
  */
-import type { PixelBox } from '../data/image.js';
+import { minAreaRect, growBox, type Point, type RotatedBox } from '../data/rotated-box.js';
 
 export interface DbOptions {
     /** Probability above which a pixel counts as text (PaddleOCR: 0.3). */
@@ -24,20 +29,21 @@ export interface DbOptions {
 export const DB_DEFAULTS: DbOptions = { threshold: 0.3, boxThreshold: 0.6, unclipRatio: 1.5, minSize: 3, maxCandidates: 1000 };
 
 export interface ScoredBox {
-    box: PixelBox;
-    /** Mean text probability inside the region's box, in [0, 1]. */
+    /** The region's rectangle in map pixels, turned by `rotation` degrees clockwise about its centre. */
+    box: RotatedBox;
+    /** Mean text probability inside the region's (unexpanded) rectangle, in [0, 1]. */
     score: number;
+    /** Scored under the box threshold: a person should check it (PaddleOCR would drop it). */
+    belowThreshold: boolean;
 }
 
 interface Component {
-    x0: number;
-    y0: number;
-    x1: number;
-    y1: number;
+    /** Each pixel's centre: the leftmost and rightmost of every row (enough for the convex hull). */
+    points: Point[];
     pixels: number;
 }
 
-/** 8-connected components of the pixels above `threshold`, each as its bounding box. */
+/** 8-connected components of the pixels above `threshold`. */
 function components(prob: Float32Array, width: number, height: number, threshold: number): Component[] {
     const label = new Int32Array(width * height).fill(-1);
     const stack: number[] = [];
@@ -45,18 +51,19 @@ function components(prob: Float32Array, width: number, height: number, threshold
     for (let start = 0; start < prob.length; start++) {
         if (label[start] !== -1 || !(prob[start] > threshold)) continue;
         const id = found.length;
-        const c: Component = { x0: width, y0: height, x1: -1, y1: -1, pixels: 0 };
+        const rows = new Map<number, [number, number]>();
+        let pixels = 0;
         label[start] = id;
         stack.push(start);
         while (stack.length > 0) {
             const p = stack.pop()!;
             const x = p % width;
             const y = (p - x) / width;
-            c.pixels++;
-            if (x < c.x0) c.x0 = x;
-            if (x > c.x1) c.x1 = x;
-            if (y < c.y0) c.y0 = y;
-            if (y > c.y1) c.y1 = y;
+            pixels++;
+            const row = rows.get(y);
+            if (!row) rows.set(y, [x, x]);
+            else if (x < row[0]) row[0] = x;
+            else if (x > row[1]) row[1] = x;
             for (let dy = -1; dy <= 1; dy++) {
                 const ny = y + dy;
                 if (ny < 0 || ny >= height) continue;
@@ -71,21 +78,39 @@ function components(prob: Float32Array, width: number, height: number, threshold
                 }
             }
         }
-        found.push(c);
+        const points: Point[] = [];
+        for (const [y, [x0, x1]] of rows) points.push({ x: x0 + 0.5, y: y + 0.5 }, { x: x1 + 0.5, y: y + 0.5 });
+        found.push({ points, pixels });
     }
     return found;
 }
 
-function meanInside(prob: Float32Array, width: number, c: Component): number {
+/** Mean probability over the pixels whose centres lie in the rectangle (its edges widened by half a pixel, as a filled polygon's are). */
+function meanInside(prob: Float32Array, width: number, height: number, box: RotatedBox): number {
+    const t = ((box.rotation ?? 0) * Math.PI) / 180;
+    const ux = Math.cos(t);
+    const uy = Math.sin(t);
+    const cx = box.x + box.width / 2;
+    const cy = box.y + box.height / 2;
+    const halfU = box.width / 2 + 0.5;
+    const halfV = box.height / 2 + 0.5;
+    const reach = Math.hypot(halfU, halfV);
     let sum = 0;
-    for (let y = c.y0; y <= c.y1; y++) {
-        for (let x = c.x0; x <= c.x1; x++) sum += prob[y * width + x];
+    let count = 0;
+    for (let y = Math.max(0, Math.floor(cy - reach)); y <= Math.min(height - 1, Math.ceil(cy + reach)); y++) {
+        for (let x = Math.max(0, Math.floor(cx - reach)); x <= Math.min(width - 1, Math.ceil(cx + reach)); x++) {
+            const dx = x + 0.5 - cx;
+            const dy = y + 0.5 - cy;
+            if (Math.abs(dx * ux + dy * uy) > halfU || Math.abs(-dx * uy + dy * ux) > halfV) continue;
+            sum += prob[y * width + x];
+            count++;
+        }
     }
-    return sum / ((c.x1 - c.x0 + 1) * (c.y1 - c.y0 + 1));
+    return count === 0 ? 0 : sum / count;
 }
 
 /**
- * Text boxes in the map's own pixel coordinates, top to bottom then left to right.
+ * Text boxes in the map's own pixel coordinates (pixel i spans [i, i + 1]), in reading order.
  * `prob` is the row-major [height, width] probability map.
  */
 export function dbBoxes(prob: Float32Array, width: number, height: number, options: Partial<DbOptions> = {}): ScoredBox[] {
@@ -98,24 +123,22 @@ export function dbBoxes(prob: Float32Array, width: number, height: number, optio
         .slice(0, o.maxCandidates);
     const boxes: ScoredBox[] = [];
     for (const c of candidates) {
-        const w = c.x1 - c.x0 + 1;
-        const h = c.y1 - c.y0 + 1;
-        if (Math.min(w, h) < o.minSize) continue;
-        const score = meanInside(prob, width, c);
-        if (score < o.boxThreshold) continue;
-        const grow = (w * h * o.unclipRatio) / (2 * (w + h));
-        const x0 = Math.max(0, c.x0 - grow);
-        const y0 = Math.max(0, c.y0 - grow);
-        const x1 = Math.min(width, c.x1 + 1 + grow);
-        const y1 = Math.min(height, c.y1 + 1 + grow);
-        if (Math.min(x1 - x0, y1 - y0) < o.minSize + 2) continue;
-        boxes.push({ box: { x: x0, y: y0, width: x1 - x0, height: y1 - y0 }, score });
+        const rect = minAreaRect(c.points);
+        // The rectangle runs centre to centre of the outermost pixels; its pixel extent is one more.
+        const sides = Math.min(rect.width, rect.height) + 1;
+        if (sides < o.minSize) continue;
+        const score = meanInside(prob, width, height, rect);
+        const w = rect.width + 1;
+        const h = rect.height + 1;
+        const grown = growBox(growBox(rect, 0.5), (w * h * o.unclipRatio) / (2 * (w + h)));
+        if (Math.min(grown.width, grown.height) < o.minSize + 2) continue;
+        boxes.push({ box: grown, score, belowThreshold: score < o.boxThreshold });
     }
     return boxes.sort((a, b) => readingOrder(a.box, b.box));
 }
 
-/** Top to bottom; boxes on the same line (vertical centres within half a height) left to right. */
-function readingOrder(a: PixelBox, b: PixelBox): number {
+/** Top to bottom; boxes on the same line (centres within half a height) left to right. */
+function readingOrder(a: RotatedBox, b: RotatedBox): number {
     const ca = a.y + a.height / 2;
     const cb = b.y + b.height / 2;
     if (Math.abs(ca - cb) < Math.min(a.height, b.height) / 2) return a.x - b.x;

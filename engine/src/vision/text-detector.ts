@@ -1,12 +1,16 @@
 /**
  * Text detection with a DB model (PaddleOCR's `ch_PP-OCRv4_det_infer.onnx`): input x [1, 3, H, W]
  * normalized with ImageNet statistics, H and W multiples of 32; output a probability map
- * [1, 1, H, W]. Boxes come back in the original image's pixel coordinates.
+ * [1, 1, H, W]. Boxes (rotated rectangles) come back in the original image's pixel coordinates,
+ * fitted to the ink inside them (rectify.ts: the extent a person would draw; the recognizer reads
+ * crops with a margin, readingCrop).
  */
 import * as ort from 'onnxruntime-node';
 import { IMAGENET_NORMALIZATION, resizeImage, toChwFloat32, type Normalization, type RgbImage } from '../data/image.js';
 import { ModelError } from '../learning/errors.js';
+import { scaleBox } from '../data/rotated-box.js';
 import { dbBoxes, type DbOptions, type ScoredBox } from './db-postprocess.js';
+import { fitToInk } from './rectify.js';
 
 export interface DetectOptions {
     /** The longer side is scaled down to at most this (PaddleOCR: 960); smaller images keep their size. */
@@ -60,8 +64,5 @@ export async function detectText(session: ort.InferenceSession, image: RgbImage,
     output.dispose();
     const sx = image.width / mapWidth;
     const sy = image.height / mapHeight;
-    return boxes.map(({ box, score }) => ({
-        score,
-        box: { x: box.x * sx, y: box.y * sy, width: box.width * sx, height: box.height * sy },
-    }));
+    return boxes.map((b) => ({ ...b, box: fitToInk(image, scaleBox(b.box, sx, sy)) }));
 }

@@ -38,8 +38,9 @@ export function planLabeler(labeler: HumanLabeler | ModelLabeler | RulesLabeler)
                 path: labeler.path,
                 input: {
                     field: labeler.input?.field ?? null,
+                    ...(labeler.input?.otherFields.length ? { fields: [labeler.input.field, ...labeler.input.otherFields] } : {}),
                     featurizer: isHashedFeaturizer(featurizer)
-                        ? { kind: 'hashed', dims: featurizer.dims }
+                        ? { kind: 'hashed', dims: featurizer.dims, ...(featurizer.unsigned ? { unsigned: true } : {}) }
                         : isResizeFeaturizer(featurizer)
                           ? { kind: 'resize', width: featurizer.width ?? null, height: featurizer.height }
                           : null,

@@ -146,6 +146,7 @@ export type DprogKeywordNames =
     | "text"
     | "threshold"
     | "true"
+    | "unsigned"
     | "using"
     | "version"
     | "warn"
@@ -588,16 +589,18 @@ export function isForStatement(item: unknown): item is ForStatement {
     return reflection.isInstance(item, ForStatement.$type);
 }
 
-/** Hashed bag of words: text -> float32[dims], L2-normalized. */
+/** Hashed bag of words: text -> float32[dims], L2-normalized (scikit-learn's HashingVectorizer; `unsigned`: alternate_sign=False). */
 export interface HashedFeaturizer extends langium.AstNode {
     readonly $container: ModelInput;
     readonly $type: 'HashedFeaturizer';
     dims: number;
+    unsigned: boolean;
 }
 
 export const HashedFeaturizer = {
     $type: 'HashedFeaturizer',
-    dims: 'dims'
+    dims: 'dims',
+    unsigned: 'unsigned'
 } as const;
 
 export function isHashedFeaturizer(item: unknown): item is HashedFeaturizer {
@@ -881,20 +884,22 @@ export function isMemberAccess(item: unknown): item is MemberAccess {
     return reflection.isInstance(item, MemberAccess.$type);
 }
 
-/** Which item field feeds the model, and how it becomes a tensor. */
+/** Which item field(s) feed the model, and how they become a tensor (several fields: `as hashed` only). */
 export interface ModelInput extends langium.AstNode {
     readonly $container: ModelLabeler;
     readonly $type: 'ModelInput';
     featurizer?: Featurizer;
     field: Name;
     normalization?: Normalization;
+    otherFields: Array<Name>;
 }
 
 export const ModelInput = {
     $type: 'ModelInput',
     featurizer: 'featurizer',
     field: 'field',
-    normalization: 'normalization'
+    normalization: 'normalization',
+    otherFields: 'otherFields'
 } as const;
 
 export function isModelInput(item: unknown): item is ModelInput {
@@ -963,10 +968,10 @@ export function isNameExpression(item: unknown): item is NameExpression {
 }
 
 /** A name in a comma list that ends a clause (route labelers, `show` entries): any name but a task clause keyword. */
-export type NameInList = 'Bool' | 'Image' | 'Number' | 'String' | 'Text' | 'above' | 'accuracy' | 'aggregate' | 'alert' | 'as' | 'at' | 'batch' | 'best' | 'bool' | 'box' | 'box_consensus' | 'builtin' | 'by' | 'cascade' | 'choice' | 'choices' | 'confidence' | 'contains' | 'cost' | 'csv' | 'dataset' | 'dawid_skene' | 'decode' | 'diversity' | 'else' | 'entropy' | 'every' | 'features' | 'flow' | 'for' | 'from' | 'function' | 'gold' | 'hashed' | 'height' | 'human' | 'if' | 'images' | 'import' | 'in' | 'input' | 'item' | 'jsonl' | 'key' | 'ks' | 'labeler' | 'labels' | 'learn' | 'least_confidence' | 'length' | 'let' | 'list' | 'majority' | 'margin' | 'matches' | 'mean' | 'member' | 'metric' | 'model' | 'monitor' | 'most' | 'normalize' | 'number' | 'of' | 'on' | 'one_coin' | 'output' | 'per' | 'point' | 'polygon' | 'pool' | 'predictions' | 'program' | 'psi' | 'random' | 'rate' | 'resize' | 'retrain' | 'rules' | 'seed' | 'shift' | 'skills' | 'span' | 'split' | 'std' | 'stop' | 'strategy' | 'target' | 'task' | 'text' | 'threshold' | 'using' | 'version' | 'warn' | 'when' | 'where' | 'within' | 'x' | string;
+export type NameInList = 'Bool' | 'Image' | 'Number' | 'String' | 'Text' | 'above' | 'accuracy' | 'aggregate' | 'alert' | 'as' | 'at' | 'batch' | 'best' | 'bool' | 'box' | 'box_consensus' | 'builtin' | 'by' | 'cascade' | 'choice' | 'choices' | 'confidence' | 'contains' | 'cost' | 'csv' | 'dataset' | 'dawid_skene' | 'decode' | 'diversity' | 'else' | 'entropy' | 'every' | 'features' | 'flow' | 'for' | 'from' | 'function' | 'gold' | 'hashed' | 'height' | 'human' | 'if' | 'images' | 'import' | 'in' | 'input' | 'item' | 'jsonl' | 'key' | 'ks' | 'labeler' | 'labels' | 'learn' | 'least_confidence' | 'length' | 'let' | 'list' | 'majority' | 'margin' | 'matches' | 'mean' | 'member' | 'metric' | 'model' | 'monitor' | 'most' | 'normalize' | 'number' | 'of' | 'on' | 'one_coin' | 'output' | 'per' | 'point' | 'polygon' | 'pool' | 'predictions' | 'program' | 'psi' | 'random' | 'rate' | 'resize' | 'retrain' | 'rules' | 'seed' | 'shift' | 'skills' | 'span' | 'split' | 'std' | 'stop' | 'strategy' | 'target' | 'task' | 'text' | 'threshold' | 'unsigned' | 'using' | 'version' | 'warn' | 'when' | 'where' | 'within' | 'x' | string;
 
 export function isNameInList(item: unknown): item is NameInList {
-    return item === 'program' || item === 'version' || item === 'import' || item === 'dataset' || item === 'from' || item === 'jsonl' || item === 'csv' || item === 'images' || item === 'key' || item === 'split' || item === 'by' || item === 'Text' || item === 'String' || item === 'Number' || item === 'Bool' || item === 'Image' || item === 'labels' || item === 'choice' || item === 'choices' || item === 'box' || item === 'polygon' || item === 'point' || item === 'span' || item === 'text' || item === 'number' || item === 'in' || item === 'bool' || item === 'list' || item === 'labeler' || item === 'human' || item === 'model' || item === 'skills' || item === 'cost' || item === 'per' || item === 'item' || item === 'accuracy' || item === 'pool' || item === 'input' || item === 'output' || item === 'decode' || item === 'as' || item === 'hashed' || item === 'resize' || item === 'x' || item === 'height' || item === 'normalize' || item === 'mean' || item === 'std' || item === 'threshold' || item === 'rules' || item === 'on' || item === 'contains' || item === 'matches' || item === 'length' || item === 'task' || item === 'cascade' || item === 'best' || item === 'target' || item === 'aggregate' || item === 'gold' || item === 'at' || item === 'most' || item === 'majority' || item === 'dawid_skene' || item === 'one_coin' || item === 'box_consensus' || item === 'flow' || item === 'let' || item === 'for' || item === 'where' || item === 'if' || item === 'else' || item === 'learn' || item === 'using' || item === 'strategy' || item === 'diversity' || item === 'batch' || item === 'retrain' || item === 'every' || item === 'stop' || item === 'when' || item === 'features' || item === 'seed' || item === 'least_confidence' || item === 'margin' || item === 'entropy' || item === 'random' || item === 'monitor' || item === 'shift' || item === 'of' || item === 'metric' || item === 'warn' || item === 'above' || item === 'alert' || item === 'psi' || item === 'ks' || item === 'predictions' || item === 'confidence' || item === 'within' || item === 'rate' || item === 'builtin' || item === 'function' || item === 'member' || (typeof item === 'string' && (/[_a-zA-Z][\w]*/.test(item)));
+    return item === 'program' || item === 'version' || item === 'import' || item === 'dataset' || item === 'from' || item === 'jsonl' || item === 'csv' || item === 'images' || item === 'key' || item === 'split' || item === 'by' || item === 'Text' || item === 'String' || item === 'Number' || item === 'Bool' || item === 'Image' || item === 'labels' || item === 'choice' || item === 'choices' || item === 'box' || item === 'polygon' || item === 'point' || item === 'span' || item === 'text' || item === 'number' || item === 'in' || item === 'bool' || item === 'list' || item === 'labeler' || item === 'human' || item === 'model' || item === 'skills' || item === 'cost' || item === 'per' || item === 'item' || item === 'accuracy' || item === 'pool' || item === 'input' || item === 'output' || item === 'decode' || item === 'as' || item === 'hashed' || item === 'unsigned' || item === 'resize' || item === 'x' || item === 'height' || item === 'normalize' || item === 'mean' || item === 'std' || item === 'threshold' || item === 'rules' || item === 'on' || item === 'contains' || item === 'matches' || item === 'length' || item === 'task' || item === 'cascade' || item === 'best' || item === 'target' || item === 'aggregate' || item === 'gold' || item === 'at' || item === 'most' || item === 'majority' || item === 'dawid_skene' || item === 'one_coin' || item === 'box_consensus' || item === 'flow' || item === 'let' || item === 'for' || item === 'where' || item === 'if' || item === 'else' || item === 'learn' || item === 'using' || item === 'strategy' || item === 'diversity' || item === 'batch' || item === 'retrain' || item === 'every' || item === 'stop' || item === 'when' || item === 'features' || item === 'seed' || item === 'least_confidence' || item === 'margin' || item === 'entropy' || item === 'random' || item === 'monitor' || item === 'shift' || item === 'of' || item === 'metric' || item === 'warn' || item === 'above' || item === 'alert' || item === 'psi' || item === 'ks' || item === 'predictions' || item === 'confidence' || item === 'within' || item === 'rate' || item === 'builtin' || item === 'function' || item === 'member' || (typeof item === 'string' && (/[_a-zA-Z][\w]*/.test(item)));
 }
 
 /** Per-channel normalization of image inputs: (pixel / 255 - mean) / std. */
@@ -1846,6 +1851,10 @@ export class DprogAstReflection extends langium.AbstractAstReflection {
             properties: {
                 dims: {
                     name: HashedFeaturizer.dims
+                },
+                unsigned: {
+                    name: HashedFeaturizer.unsigned,
+                    defaultValue: false
                 }
             },
             superTypes: [Featurizer.$type]
@@ -2087,6 +2096,10 @@ export class DprogAstReflection extends langium.AbstractAstReflection {
                 },
                 normalization: {
                     name: ModelInput.normalization
+                },
+                otherFields: {
+                    name: ModelInput.otherFields,
+                    defaultValue: []
                 }
             },
             superTypes: []

@@ -224,8 +224,9 @@ function describeTensors(tensors: TensorInfo[]): string {
 }
 
 /**
- * Checks that a model's input field exists on the dataset it labels (a route's task, a learn's
- * task) and that its featurizer fits that field's type; reports on `at`.
+ * Checks that each of a model's input fields exists on the dataset it labels (a route's task, a
+ * learn's task) and that its featurizer fits that field's type; reports on `at`. Several fields
+ * (`input subject, body as hashed N`) are only for `as hashed`, which hashes them as one text.
  */
 export function checkModelInputOn(
     model: ModelLabeler, dataset: Dataset, accept: ValidationAcceptor,
@@ -235,25 +236,40 @@ export function checkModelInputOn(
     if (!input?.field) {
         return;
     }
-    const field = dataset.fields.find((f) => f.name === input.field);
-    const type = field?.type ?? (dataset.format === 'images' && (IMAGE_DATASET_MEMBERS as readonly string[]).includes(input.field)
-        ? (input.field === 'image' ? 'Image' : 'String')
-        : undefined);
-    if (!type) {
-        const names = [...dataset.fields.map((f) => f.name), ...(dataset.format === 'images' ? IMAGE_DATASET_MEMBERS : [])];
-        const suggestion = closestName(input.field, names);
-        accept('error', `Model '${model.name}' reads the field '${input.field}', but dataset '${dataset.name}' has no such field.${suggestion ? ` Did you mean '${suggestion}'?` : ''}`, {
-            ...at, code: ModelIssues.inputField, data: { code: ModelIssues.inputField, field: input.field, dataset: dataset.name, suggestion },
+    if (input.otherFields.length > 0 && !isHashedFeaturizer(input.featurizer)) {
+        accept('error', `Model '${model.name}' reads several fields (${[input.field, ...input.otherFields].join(', ')}); only 'as hashed N' combines fields — add it, or read one field.`, {
+            ...at, code: ModelIssues.featurizerFieldType, data: { code: ModelIssues.featurizerFieldType },
         } as never);
         return;
     }
-    const featurizer = input.featurizer;
+    for (const field of [input.field, ...input.otherFields]) {
+        checkInputField(model, field, dataset, accept, at);
+    }
+}
+
+function checkInputField(
+    model: ModelLabeler, name: string, dataset: Dataset, accept: ValidationAcceptor,
+    at: { node: import('langium').AstNode; property?: string; index?: number },
+): void {
+    const field = dataset.fields.find((f) => f.name === name);
+    const type = field?.type ?? (dataset.format === 'images' && (IMAGE_DATASET_MEMBERS as readonly string[]).includes(name)
+        ? (name === 'image' ? 'Image' : 'String')
+        : undefined);
+    if (!type) {
+        const names = [...dataset.fields.map((f) => f.name), ...(dataset.format === 'images' ? IMAGE_DATASET_MEMBERS : [])];
+        const suggestion = closestName(name, names);
+        accept('error', `Model '${model.name}' reads the field '${name}', but dataset '${dataset.name}' has no such field.${suggestion ? ` Did you mean '${suggestion}'?` : ''}`, {
+            ...at, code: ModelIssues.inputField, data: { code: ModelIssues.inputField, field: name, dataset: dataset.name, suggestion },
+        } as never);
+        return;
+    }
+    const featurizer = model.input?.featurizer;
     if (isHashedFeaturizer(featurizer) && type !== 'Text' && type !== 'String') {
-        accept('error', `Model '${model.name}' hashes the words of '${input.field}', but that field is ${type}; 'as hashed' needs a Text or String field.`, {
+        accept('error', `Model '${model.name}' hashes the words of '${name}', but that field is ${type}; 'as hashed' needs a Text or String field.`, {
             ...at, code: ModelIssues.featurizerFieldType, data: { code: ModelIssues.featurizerFieldType },
         } as never);
     } else if (isResizeFeaturizer(featurizer) && type !== 'Image') {
-        accept('error', `Model '${model.name}' resizes '${input.field}', but that field is ${type}; 'resize' needs an Image field.`, {
+        accept('error', `Model '${model.name}' resizes '${name}', but that field is ${type}; 'resize' needs an Image field.`, {
             ...at, code: ModelIssues.featurizerFieldType, data: { code: ModelIssues.featurizerFieldType },
         } as never);
     }

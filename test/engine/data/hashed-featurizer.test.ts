@@ -1,9 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hashText, hashTexts, tokenize } from '../../../engine/src/data/hashed-featurizer.js';
+import { hashText, hashTexts, joinFields, murmurhash3, tokenize } from '../../../engine/src/data/hashed-featurizer.js';
+
+/** Vectors from scikit-learn's HashingVectorizer, made offline by fixtures/sklearn-hashing.py. */
+interface Reference {
+    texts: string[];
+    fields: string[][];
+    cases: Array<{ dims: number; alternateSign: boolean; texts: Row[]; fields: Row[] }>;
+}
+interface Row {
+    indices: number[];
+    values: number[];
+}
+const reference = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', 'sklearn-hashing.json'), 'utf8')) as Reference;
+
+function expectSameRow(actual: { indices: Int32Array; values: Float32Array }, expected: Row): void {
+    expect([...actual.indices]).toEqual(expected.indices);
+    actual.values.forEach((v, k) => expect(Math.abs(v - expected.values[k])).toBeLessThan(1e-6));
+}
+
+describe('hashed featurizer = scikit-learn HashingVectorizer', () => {
+    it('hashes with MurmurHash3 x86 32-bit (published test vectors)', () => {
+        const bytes = (s: string) => new TextEncoder().encode(s);
+        expect(murmurhash3(bytes(''))).toBe(0);
+        expect(murmurhash3(bytes(''), 1)).toBe(0x514e28b7);
+        expect(murmurhash3(bytes('Hello, world!'), 1234) >>> 0).toBe(0xfaf6cdb3);
+        expect(murmurhash3(bytes('The quick brown fox jumps over the lazy dog')) >>> 0).toBe(0x2e4ff723);
+    });
+
+    for (const c of reference.cases) {
+        const mode = c.alternateSign ? 'signed (alternate_sign=True)' : 'unsigned (alternate_sign=False)';
+        it(`gives the reference vectors at ${c.dims} dimensions, ${mode}`, () => {
+            reference.texts.forEach((text, i) => expectSameRow(hashText(text, c.dims, { unsigned: !c.alternateSign }), c.texts[i]));
+        });
+        it(`hashes several fields as their newline-joined text at ${c.dims} dimensions, ${mode}`, () => {
+            reference.fields.forEach((fields, i) => expectSameRow(hashText(joinFields(fields), c.dims, { unsigned: !c.alternateSign }), c.fields[i]));
+        });
+    }
+
+    it('joins missing field values as empty text', () => {
+        expect(joinFields(['subject', undefined, null, 3])).toBe('subject\n\n\n3');
+    });
+});
 
 describe('hashed featurizer', () => {
-    it('tokenizes lower-cased runs of letters and digits', () => {
-        expect(tokenize('FREE money!!! Call 0800-123, café a')).toEqual(['free', 'money', 'call', '0800', '123', 'café']);
+    it('tokenizes lower-cased runs of letters, digits and underscores', () => {
+        expect(tokenize('FREE money!!! Call 0800-123, café a snake_case')).toEqual(['free', 'money', 'call', '0800', '123', 'café', 'snake_case']);
     });
 
     it('produces L2-normalized float32 rows with sorted indices inside the dimension', () => {

@@ -7,7 +7,7 @@
  * image or category, rejects the label it belongs to (never a label with a box left out).
  */
 import type { JsonValue, Label, NewLabel } from '../types.js';
-import { boxesOf, boxValue, classesOf, type BoxValue } from './boxes.js';
+import { boxCorners, boxesOf, boxValue, type BoxValue, classesOf } from './boxes.js';
 import { FormatError, ReadCollector, RecordError, type ImportOptions, type LabelFormat, type RecordSource } from './format.js';
 import { readJsonFile } from './json-file.js';
 
@@ -39,6 +39,9 @@ interface CocoAnnotation {
     iscrowd: 0;
     score?: number;
     dprog_label?: string;
+    /** A rotated box: its corners as COCO's polygon, and dprog's exact box (bbox is then the upright extent). */
+    segmentation?: number[][];
+    dprog_box?: { x: number; y: number; width: number; height: number; rotation: number };
 }
 
 type LineOf = (path: (string | number)[]) => number | undefined;
@@ -68,7 +71,32 @@ function boxOf(a: Record<string, unknown>, categories: Map<unknown, string>, ima
     const [x, y, width, height] = a.bbox as number[];
     if (!(width > 0 && height > 0)) throw new RecordError(`bbox width and height must be positive, found ${width} × ${height}`);
     if (a.score !== undefined && (typeof a.score !== 'number' || !Number.isFinite(a.score))) throw new RecordError(`score must be a finite number, found ${JSON.stringify(a.score)}`);
-    return { x, y, width, height, label: name, ...(typeof a.score === 'number' ? { score: a.score } : {}) };
+    const exact = rotatedBoxOf(a.dprog_box) ?? { x, y, width, height };
+    return { ...exact, label: name, ...(typeof a.score === 'number' ? { score: a.score } : {}) };
+}
+
+/** dprog's exact rotated box kept beside COCO's upright bbox, when it is one. */
+function rotatedBoxOf(value: unknown): { x: number; y: number; width: number; height: number; rotation: number } | undefined {
+    if (!isObject(value)) return undefined;
+    const { x, y, width, height, rotation } = value;
+    const numbers = [x, y, width, height, rotation];
+    if (!numbers.every((n) => typeof n === 'number' && Number.isFinite(n)) || !((width as number) > 0 && (height as number) > 0)) return undefined;
+    return { x: x as number, y: y as number, width: width as number, height: height as number, rotation: rotation as number };
+}
+
+/** A box as a COCO annotation's geometry: bbox (a rotated box's upright extent), and for a rotated box its corners and exact box. */
+function cocoGeometry(box: BoxValue): Pick<CocoAnnotation, 'bbox' | 'segmentation' | 'dprog_box'> {
+    if (!box.rotation) return { bbox: [box.x, box.y, box.width, box.height] };
+    const points = boxCorners(box);
+    const xs = points.map((p) => p.x);
+    const ys = points.map((p) => p.y);
+    const x = Math.min(...xs);
+    const y = Math.min(...ys);
+    return {
+        bbox: [x, y, Math.max(...xs) - x, Math.max(...ys) - y],
+        segmentation: [points.flatMap((p) => [p.x, p.y])],
+        dprog_box: { x: box.x, y: box.y, width: box.width, height: box.height, rotation: box.rotation },
+    };
 }
 
 interface Grouped {
@@ -142,8 +170,8 @@ export const cocoFormat: LabelFormat = {
             }
             image.dprog_labels!.push(owner(label));
             for (const box of boxLists[index]) {
-                const { x, y, width, height } = box;
-                annotations.push({ id: annotations.length + 1, image_id: image.id, category_id: classes.indexOf(box.label) + 1, bbox: [x, y, width, height], area: width * height, iscrowd: 0, ...(box.score !== undefined ? { score: box.score } : {}), dprog_label: label.id });
+                const { width, height } = box;
+                annotations.push({ id: annotations.length + 1, image_id: image.id, category_id: classes.indexOf(box.label) + 1, ...cocoGeometry(box), area: width * height, iscrowd: 0, ...(box.score !== undefined ? { score: box.score } : {}), dprog_label: label.id });
             }
         });
         const document = { info: { description: `dprog labels of task ${options.task}` }, images: [...images.values()], annotations, categories: classes.map((name, i) => ({ id: i + 1, name, supercategory: 'none' })) };

@@ -6,7 +6,7 @@
  */
 import type { PlanLabelType } from '../../plan/types.js';
 import type { JsonValue, Label } from '../types.js';
-import { boxesOf, boxValue } from './boxes.js';
+import { boxesOf, boxValue, fromCornerRotation, toCornerRotation } from './boxes.js';
 import { FormatError, RecordError, type ExportOptions, type ImageSizeOf } from './format.js';
 import { controlOf } from './labelstudio-config.js';
 
@@ -60,19 +60,23 @@ export function resultsOf(label: Label, options: ExportOptions): Result[] {
     if (boxes && !(Array.isArray(value) && value.length === 0)) {
         const size = options.imageSize?.(label.item);
         if (!size) throw new FormatError(`no image size for item '${label.item}': Label Studio boxes are in percent of the image; pass --images DIR`, options.task);
-        return boxes.map((box) => ({
-            ...result('rectanglelabels', single ? 'box' : 'boxes', 'image', {
-                x: (box.x / size.width) * 100,
-                y: (box.y / size.height) * 100,
-                width: (box.width / size.width) * 100,
-                height: (box.height / size.height) * 100,
-                rotation: 0,
-                rectanglelabels: [box.label],
-            }),
-            original_width: size.width,
-            original_height: size.height,
-            ...(box.score !== undefined ? { score: box.score } : {}),
-        }));
+        return boxes.map((box) => {
+            // Label Studio turns a rectangle about its own top-left corner; dprog about its centre.
+            const corner = toCornerRotation(box);
+            return {
+                ...result('rectanglelabels', single ? 'box' : 'boxes', 'image', {
+                    x: (corner.x / size.width) * 100,
+                    y: (corner.y / size.height) * 100,
+                    width: (box.width / size.width) * 100,
+                    height: (box.height / size.height) * 100,
+                    rotation: corner.rotation,
+                    rectanglelabels: [box.label],
+                }),
+                original_width: size.width,
+                original_height: size.height,
+                ...(box.score !== undefined ? { score: box.score } : {}),
+            };
+        });
     }
     const spans = spansOf(value);
     if (spans) {
@@ -147,11 +151,16 @@ function boxOf(r: Result, item: string, imageSize: ImageSizeOf | undefined): Jso
     if (!size) throw new RecordError(`a box on '${item}' has no original_width/original_height; pass --images DIR`);
     const v = r.value;
     const [label] = strings(v.rectanglelabels, 'value.rectanglelabels');
+    const width = (finite(v.width, 'value.width') * size.width) / 100;
+    const height = (finite(v.height, 'value.height') * size.height) / 100;
+    const rotation = v.rotation === undefined ? 0 : finite(v.rotation, 'value.rotation');
+    const turned = fromCornerRotation((finite(v.x, 'value.x') * size.width) / 100, (finite(v.y, 'value.y') * size.height) / 100, width, height, rotation);
     return boxValue({
-        x: round((finite(v.x, 'value.x') * size.width) / 100),
-        y: round((finite(v.y, 'value.y') * size.height) / 100),
-        width: round((finite(v.width, 'value.width') * size.width) / 100),
-        height: round((finite(v.height, 'value.height') * size.height) / 100),
+        x: round(turned.x),
+        y: round(turned.y),
+        width: round(width),
+        height: round(height),
+        ...(turned.rotation ? { rotation: round(turned.rotation) } : {}),
         label,
         ...(typeof r.score === 'number' ? { score: r.score } : {}),
     });

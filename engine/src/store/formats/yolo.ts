@@ -1,7 +1,8 @@
 /**
  * `yolo`: an Ultralytics YOLO detection dataset: `data.yaml` (class names, `train`/`val` image
  * folders), `images/train/<item>` (copies of the images) and `labels/train/<item>.txt` with one
- * box per line, exactly five columns `class cx cy w h` relative to the image size (Ultralytics
+ * box per line, exactly five columns `class cx cy w h` relative to the image size (a rotated box:
+ * YOLO-OBB's nine, `class x1 y1 x2 y2 x3 y3 x4 y4`, its corners) (Ultralytics
  * drops files with more). Model scores go to a side file `scores/train/<item>.txt`, one score per
  * box line. `classes.txt` lists the classes too, one per line. One label per image: choose a
  * labeler when several labeled the same image. Import reads this layout, and plain folders of
@@ -10,7 +11,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, join, relative } from 'node:path';
 import type { Label } from '../types.js';
-import { boxesOf, boxValue, classesOf, type BoxValue } from './boxes.js';
+import { boxCorners, boxesOf, boxFromCorners, boxValue, classesOf, type BoxValue } from './boxes.js';
 import { FormatError, ReadCollector, RecordError, type ExportedFile, type ExportOptions, type ImportOptions, type LabelFormat } from './format.js';
 import { imageFileOf, readImageSize } from './image-size.js';
 
@@ -58,7 +59,10 @@ function exportDataset(labels: readonly Label[], options: ExportOptions): Export
         if (!size || !image) throw new FormatError(`no image for item '${label.item}': a yolo dataset holds the images and its coordinates are relative to them; pass --images DIR (the folder holding the images)`, options.task);
         const boxes = boxLists[index];
         const lines = boxes.map((box) => {
-            const fields = [(box.x + box.width / 2) / size.width, (box.y + box.height / 2) / size.height, box.width / size.width, box.height / size.height];
+            // A rotated box is a YOLO-OBB line: class x1 y1 … x4 y4 (its corners, relative to the image).
+            const fields = box.rotation
+                ? boxCorners(box).flatMap((p) => [p.x / size.width, p.y / size.height])
+                : [(box.x + box.width / 2) / size.width, (box.y + box.height / 2) / size.height, box.width / size.width, box.height / size.height];
             return [String(classes.indexOf(box.label)), ...fields.map(number)].join(' ') + '\n';
         });
         const stem = stripExtension(label.item);
@@ -98,6 +102,15 @@ function readBoxes(file: string, classes: readonly string[], size: { width: numb
         if (line.trim() === '') return;
         const at = `line ${index + 1}`;
         const fields = line.trim().split(/\s+/).map(Number);
+        if (fields.length === 9 && fields.every(Number.isFinite)) {
+            if (!Number.isInteger(fields[0]) || classes[fields[0]] === undefined) throw new RecordError(`${at}: class ${fields[0]} is not in the class names (${classes.length} classes)`);
+            const points = [0, 1, 2, 3].map((k) => ({ x: fields[1 + 2 * k] * size.width, y: fields[2 + 2 * k] * size.height }));
+            const box = boxFromCorners(points, classes[fields[0]]);
+            const score = scores?.[boxes.length]?.trim();
+            if (score !== undefined && score !== '') box.score = Number(score);
+            boxes.push(box);
+            return;
+        }
         if ((fields.length !== 5 && fields.length !== 6) || !fields.every(Number.isFinite)) throw new RecordError(`${at}: expected "class cx cy w h" with finite numbers, found "${line.trim().slice(0, 60)}"`);
         const [cls, cx, cy, w, h, sixth] = fields;
         if (!Number.isInteger(cls) || classes[cls] === undefined) throw new RecordError(`${at}: class ${cls} is not in the class names (${classes.length} classes)`);

@@ -1,7 +1,7 @@
 /**
  * box, polygon and point on an image (and lists of them), on an SVG layer over the image:
  * draw with the mouse, pick the class by hotkey, select and move shapes, resize boxes by their
- * corner handles, delete with Delete, zoom with the wheel, pan with space-drag (or the middle
+ * corner handles, turn the selected box with [ and ] (5° with Shift), delete with Delete, zoom with the wheel, pan with space-drag (or the middle
  * button), Ctrl+0 to fit. Model pre-labels are dashed until accepted (Enter accepts and submits).
  * Coordinates are image pixels from the top-left corner.
  */
@@ -16,6 +16,8 @@ interface Shape {
     label: string;
     /** box: [[x, y], [x + w, y + h]]; polygon: vertices; point: [[x, y]] */
     points: Array<[number, number]>;
+    /** box: degrees clockwise about its centre (a tilted text line); `[` and `]` turn the selected box. */
+    rotation?: number;
     /** From a model or rule, not yet accepted. */
     proposed: boolean;
 }
@@ -149,7 +151,7 @@ export class ImageTool implements Tool {
             this.applyTransform();
             return;
         }
-        const p = this.toImage(event);
+        let p = this.toImage(event);
         if (this.drag.mode === 'draw' && this.draft) {
             this.draft.points = [this.drag.start, p];
         } else if (this.drag.mode === 'move' && this.selected >= 0) {
@@ -159,6 +161,8 @@ export class ImageTool implements Tool {
         } else if (this.drag.mode === 'resize' && this.selected >= 0) {
             const shape = this.shapes[this.selected];
             if (shape.kind === 'box') {
+                // A turned box is resized in its own frame: the pointer turned back about the centre.
+                if (shape.rotation) p = turn(p, centre(shape.points), -shape.rotation);
                 const [[x1, y1], [x2, y2]] = normalized(shape.points);
                 // corners: 0 top-left, 1 top-right, 2 bottom-right, 3 bottom-left
                 const c = this.drag.corner;
@@ -225,7 +229,8 @@ export class ImageTool implements Tool {
             const data: Record<string, number> = index === undefined ? {} : { 'data-shape': index };
             if (shape.kind === 'box') {
                 const [[x1, y1], [x2, y2]] = normalized(shape.points);
-                nodes.push(svg('rect', { class: cls, x: x1, y: y1, width: x2 - x1, height: y2 - y1, 'stroke-width': stroke, ...data }));
+                const turned: Record<string, string> = shape.rotation ? { transform: `rotate(${shape.rotation} ${(x1 + x2) / 2} ${(y1 + y2) / 2})` } : {};
+                nodes.push(svg('rect', { class: cls, x: x1, y: y1, width: x2 - x1, height: y2 - y1, 'stroke-width': stroke, ...turned, ...data }));
             } else if (shape.kind === 'polygon') {
                 const el = index === undefined ? 'polyline' : 'polygon';
                 nodes.push(svg(el, { class: cls, points: shape.points.map((p) => p.join(',')).join(' '), 'stroke-width': stroke, ...data }));
@@ -237,7 +242,8 @@ export class ImageTool implements Tool {
         if (this.draft) draw(this.draft, undefined);
         const selected = this.shapes[this.selected];
         if (selected && selected.kind !== 'point') {
-            const corners = selected.kind === 'box' ? boxCorners(selected.points) : selected.points;
+            const upright = selected.kind === 'box' ? boxCorners(selected.points) : selected.points;
+            const corners = selected.rotation ? upright.map((c) => turn(c, centre(selected.points), selected.rotation!)) : upright;
             corners.forEach(([x, y], i) => nodes.push(svg('rect', { class: 'handle', x: x - 4 / this.zoom, y: y - 4 / this.zoom, width: 8 / this.zoom, height: 8 / this.zoom, 'data-handle': i })));
         }
         replaceChildren(this.layer, nodes);
@@ -294,6 +300,14 @@ export class ImageTool implements Tool {
             this.render();
             return 'handled';
         }
+        const step = { '[': -1, ']': 1, '{': -5, '}': 5 }[event.key];
+        if (step !== undefined && this.shapes[this.selected]?.kind === 'box') {
+            const shape = this.shapes[this.selected];
+            shape.rotation = Math.round(((((shape.rotation ?? 0) + step + 180) % 360) + 360) % 360 * 10) / 10 - 180 || undefined;
+            this.status.textContent = `box turned to ${shape.rotation ?? 0}°`;
+            this.render();
+            return 'handled';
+        }
         if (event.key === 'Enter') {
             if (this.draft) {
                 this.closePolygon();
@@ -344,11 +358,22 @@ function boxCorners(points: Array<[number, number]>): Array<[number, number]> {
     ];
 }
 
+function centre(points: Array<[number, number]>): [number, number] {
+    const [[x1, y1], [x2, y2]] = normalized(points);
+    return [(x1 + x2) / 2, (y1 + y2) / 2];
+}
+
+/** A point turned `degrees` clockwise (on screen) about `about`. */
+function turn([x, y]: [number, number], [cx, cy]: [number, number], degrees: number): [number, number] {
+    const t = (degrees * Math.PI) / 180;
+    return [cx + (x - cx) * Math.cos(t) - (y - cy) * Math.sin(t), cy + (x - cx) * Math.sin(t) + (y - cy) * Math.cos(t)];
+}
+
 function toValue(shape: Shape): unknown {
     const r = (n: number) => Math.round(n * 10) / 10;
     if (shape.kind === 'box') {
         const [[x1, y1], [x2, y2]] = normalized(shape.points);
-        return { x: r(x1), y: r(y1), width: r(x2 - x1), height: r(y2 - y1), label: shape.label };
+        return { x: r(x1), y: r(y1), width: r(x2 - x1), height: r(y2 - y1), ...(shape.rotation ? { rotation: shape.rotation } : {}), label: shape.label };
     }
     if (shape.kind === 'point') return { x: r(shape.points[0][0]), y: r(shape.points[0][1]), label: shape.label };
     return { points: shape.points.map(([x, y]) => [r(x), r(y)]), label: shape.label };
@@ -359,7 +384,8 @@ function fromValue(kind: Kind, value: unknown): Shape | undefined {
     if (!v || typeof v !== 'object' || typeof v.label !== 'string') return undefined;
     const n = (k: string) => (typeof v[k] === 'number' ? (v[k] as number) : NaN);
     if (kind === 'box' && [n('x'), n('y'), n('width'), n('height')].every(Number.isFinite)) {
-        return { kind, label: v.label, points: [[n('x'), n('y')], [n('x') + n('width'), n('y') + n('height')]], proposed: false };
+        const rotation = Number.isFinite(n('rotation')) && n('rotation') !== 0 ? { rotation: n('rotation') } : {};
+        return { kind, label: v.label, points: [[n('x'), n('y')], [n('x') + n('width'), n('y') + n('height')]], proposed: false, ...rotation };
     }
     if (kind === 'point' && Number.isFinite(n('x')) && Number.isFinite(n('y'))) return { kind, label: v.label, points: [[n('x'), n('y')]], proposed: false };
     if (kind === 'polygon' && Array.isArray(v.points)) {
