@@ -28,7 +28,7 @@ function sourceFiles(dir: string): string[] {
 
 function importsOf(file: string): string[] {
     const text = readFileSync(file, 'utf8');
-    return [...text.matchAll(/(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)/g)]
+    return [...text.matchAll(/^\s*(?:import|export)\s[^'";]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)/gm)]
         .map((m) => m[1] ?? m[2] ?? m[3]);
 }
 
@@ -36,6 +36,18 @@ function offenders(dirs: string[], forbidden: (specifier: string, file: string) 
     return dirs.flatMap(sourceFiles).flatMap((file) =>
         importsOf(file).filter((s) => forbidden(s, file)).map((s) => `${path.relative(root, file)} imports '${s}'`),
     );
+}
+
+/** The source files `file` imports through relative paths, transitively, itself included. */
+function reachableFrom(file: string, seen = new Set<string>()): Set<string> {
+    if (seen.has(file)) {
+        return seen;
+    }
+    seen.add(file);
+    for (const specifier of importsOf(file).filter((s) => s.startsWith('.'))) {
+        reachableFrom(path.resolve(path.dirname(file), specifier).replace(/\.js$/, '.ts'), seen);
+    }
+    return seen;
 }
 
 const nodeModules = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
@@ -55,6 +67,17 @@ describe('architecture', () => {
 
     test('language-server/ uses only the engine plan types, the pure routing policy (its estimates run the policy that runs), pure estimators and the regular-file check', () => {
         expect(offenders(['language-server'], (s) => /engine\/src\//.test(s) && !/engine\/src\/(plan|routing\/(policy|policy-estimate)\.js|quality\/reachable\.js|learning\/onnx-signature|data\/regular-file)/.test(s))).toEqual([]);
+    });
+
+    test('quality/ and routing/ are pure: nothing they import, directly or not, touches files, processes or packages', () => {
+        const impure = ['engine/src/quality', 'engine/src/routing'].flatMap(sourceFiles).flatMap((file) =>
+            [...reachableFrom(file)].flatMap((reached) =>
+                importsOf(reached)
+                    .filter((s) => !s.startsWith('.'))
+                    .map((s) => `${path.relative(root, file)} reaches ${path.relative(root, reached)}, which imports '${s}'`),
+            ),
+        );
+        expect(impure).toEqual([]);
     });
 
     test('the rules find real imports', () => {
