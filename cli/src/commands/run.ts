@@ -171,6 +171,7 @@ function routingJson(routing: readonly TaskRoutingSummary[]) {
         estimatedAccuracy: r.estimatedAccuracy,
         accuracyInterval: r.accuracyInterval,
         targetReached: r.targetReached,
+        targetOutOfReach: r.targetOutOfReach,
         labels: r.labels.map(({ item, label, confidence }) => ({ item, label, confidence })),
     }));
     if (json.length !== 1) return json.length === 0 ? {} : { routing: json };
@@ -183,6 +184,7 @@ function routingLine(r: TaskRoutingSummary): string {
     return (
         `${r.task}: ${r.labels.length} items labeled, ${r.labelsUsed} answers bought this run ($${r.cost.toFixed(2)})` +
         (r.unasked ? `, ${r.unasked} never asked` : '') +
-        `; estimated accuracy ${(r.estimatedAccuracy * 100).toFixed(1)}% (90%: ${interval})${r.targetReached ? ', target reached' : ''}`
+        `; estimated accuracy ${(r.estimatedAccuracy * 100).toFixed(1)}% (90%: ${interval})${r.targetReached ? ', target reached' : ''}` +
+        (r.targetOutOfReach ? `\n  the evidence says the target is out of reach for these labelers: add a more accurate labeler, allow more labels or lower the target` : '')
     );
 }

@@ -72,6 +72,7 @@ export const registerSimulate: RegisterCommand = (program, setExitCode) => {
                     estimatedAccuracy: main.estimatedAccuracy,
                     accuracyInterval: main.accuracyInterval,
                     targetReached: main.targetReached,
+                    targetOutOfReach: main.targetOutOfReach,
                     byLabeler: main.byLabeler,
                     labels: main.labels.map(({ item, label, confidence }) => ({ item, label, confidence })),
                     ...(runs.length > 1 ? { curve: runs.map(({ target, result }) => ({ target, ...summary(result) })) } : {}),
@@ -104,7 +105,7 @@ export const registerSimulate: RegisterCommand = (program, setExitCode) => {
                     printLine(formatTable(['labeler', 'answers', 'cost'], spent.map(([name, s]) => [name, String(s.answers), `$${s.cost.toFixed(2)}`])));
                 }
                 const [lo, hi] = main.accuracyInterval;
-                printLine(`\nat target ${pct(runs[0].target)}, estimated accuracy without the gold column: ${pct(main.estimatedAccuracy)} (90%: ${pct(lo)}–${pct(hi)}); ${main.targetReached ? 'target reached' : 'target not shown to be reached'}`);
+                printLine(`\nat target ${pct(runs[0].target)}, estimated accuracy without the gold column: ${pct(main.estimatedAccuracy)} (90%: ${pct(lo)}–${pct(hi)}); ${main.targetReached ? 'target reached' : main.targetOutOfReach ? 'the target is out of reach for these labelers' : 'target not shown to be reached'}`);
                 if (main.accuracy === undefined) printLine('(no --gold column: accuracy cannot be measured)');
             }
             setExitCode(ExitCode.ok);

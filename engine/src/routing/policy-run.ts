@@ -126,6 +126,8 @@ export interface RunReport {
     accuracyInterval: [number, number];
     /** Whether the interval's lower end reaches the target. */
     targetReached: boolean;
+    /** Whether the evidence says the target cannot be reached: the interval's upper end is below it. */
+    targetOutOfReach: boolean;
 }
 
 /** The final labels of a run and the accuracy they are believed to have. */
@@ -141,6 +143,7 @@ export function reportOf(run: PolicyRun): RunReport {
         estimatedAccuracy: estimate.estimatedAccuracy,
         accuracyInterval: estimate.accuracyInterval,
         targetReached: targetReached(estimate, run.policy.target),
+        targetOutOfReach: estimate.accuracyInterval[1] < run.policy.target,
     };
 }
 

@@ -43,6 +43,8 @@ export interface SimulationResult {
     estimatedAccuracy: number;
     accuracyInterval: [number, number];
     targetReached: boolean;
+    /** The interval's upper end is below the target: these labelers are not reaching it. */
+    targetOutOfReach: boolean;
 }
 
 export function simulateReplay(policy: RoutingPolicy, answers: readonly Answer[], options: ReplayOptions = {}): SimulationResult {
@@ -72,6 +74,7 @@ export function simulateReplay(policy: RoutingPolicy, answers: readonly Answer[]
         estimatedAccuracy: report.estimatedAccuracy,
         accuracyInterval: report.accuracyInterval,
         targetReached: report.targetReached,
+        targetOutOfReach: report.targetOutOfReach,
     };
     if (truth) {
         const { accuracy, scored: n } = accuracyAgainst(labels, truth);

@@ -6,6 +6,7 @@ import type {
 import { contentHash } from '../../../engine/src/plan/hash.js';
 import { typeToString, type DprogType } from '../types/type-descriptions.js';
 import { estimateTask, round, type EstimateCache } from './estimates.js';
+import { reachableAccuracy, type Reachability } from '../../../engine/src/quality/reachable.js';
 import { labelSetName, planLabelType, planParameters } from './label-types.js';
 import { sourceText } from './source-text.js';
 import { refName } from './ref-name.js';
@@ -58,6 +59,18 @@ export interface TaskContext {
     estimates: EstimateCache;
 }
 
+/** Reachability by labelers' accuracies (a seeded Monte-Carlo estimate), computed once per distinct route and quality. */
+const reachabilities = new Map<string, Reachability>();
+function reachability(stages: readonly PlanRouteStage[], classes: number, maxLabels: number, target: number): Reachability {
+    const key = JSON.stringify([stages.map((s) => [s.accuracy, s.answers]), classes, maxLabels, target]);
+    let known = reachabilities.get(key);
+    if (!known) {
+        known = reachableAccuracy(stages, classes, maxLabels, target);
+        reachabilities.set(key, known);
+    }
+    return known;
+}
+
 export function compileTask(task: Task, context: TaskContext, warnings: PlanWarning[]): PlanTask {
     const output = planLabelType(task.output) ?? { kind: 'text', text: 'text' };
     const input = planParameters(task.params);
@@ -76,7 +89,14 @@ export function compileTask(task: Task, context: TaskContext, warnings: PlanWarn
     const modelClasses = output.kind === 'choice' ? Math.max(2, classes.length) : 2;
     const route = compileRoute(task, context.labelers.byName, candidates, eligible, quality, modelClasses, warnings);
     const estimate = estimateTask(route.strategy, route.stages, quality, modelClasses, context.estimates);
-    if (route.stages.length > 0 && estimate.redundancy.minAnswers === null) {
+    const reach = route.stages.length > 0 ? reachability(route.stages, modelClasses, quality.maxLabels, quality.target) : undefined;
+    if (reach && !reach.reachable) {
+        warnings.push({
+            code: 'plan/target-unreachable',
+            subject: task.name,
+            message: `task ${task.name}: the declared labelers cannot reach the ${percent(quality.target)} target with at most ${quality.maxLabels} label(s) per item; the best they can reach is about ${percent(Math.round(reach.best * 1000) / 1000)}. Add a more accurate labeler, allow more labels or lower the target.`,
+        });
+    } else if (route.stages.length > 0 && estimate.redundancy.minAnswers === null) {
         warnings.push({
             code: 'plan/target-unreachable',
             subject: task.name,

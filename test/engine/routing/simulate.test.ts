@@ -124,3 +124,21 @@ describe('replay rules', () => {
         expect(() => simulateReplay({ ...policy('best', 1.5), maxLabels: 0 }, answers)).toThrow(/target 1.5 must be in \(0, 1\).*at most 0 labels/);
     });
 });
+
+describe('a target the evidence shows out of reach', () => {
+    const { answers, truth } = crowdAnswers('rte');
+    const at = (target: number) => simulateReplay(crowdPolicy(target), answers, { truth, seed: 1 });
+
+    it('is reported as out of reach, and not as reached, when the interval ends below it', () => {
+        const out = at(0.999);
+        expect(out.accuracyInterval[1]).toBeLessThan(0.999);
+        expect(out.targetOutOfReach).toBe(true);
+        expect(out.targetReached).toBe(false);
+    });
+
+    it('is not reported as out of reach when the interval reaches it', () => {
+        const low = at(0.8);
+        expect(low.accuracyInterval[1]).toBeGreaterThanOrEqual(0.8);
+        expect(low.targetOutOfReach).toBe(false);
+    });
+});

@@ -21,3 +21,22 @@ describe('declared accuracy', () => {
         expect(plan.labelers.find((l) => l.name === 'oracle')).toMatchObject({ accuracy: 0.93, accuracySource: 'declared' });
     });
 });
+
+describe('a target the declared labelers cannot reach', () => {
+    const unreachable = `
+labels Kind { a, b }
+dataset items from jsonl "items.jsonl" { key id: String, text: Text }
+labeler crowd: human { pool 3, cost $0.01 per item, accuracy 60% }
+task t(x: items) -> choice<Kind> { route cascade crowd  quality { target 99%, at most 3 labels } }`;
+
+    test('compile says so, with the best accuracy those labelers can reach', async () => {
+        const plan = await compileText(unreachable);
+        const warning = plan.warnings.find((w) => w.code === 'plan/target-unreachable');
+        expect(warning?.message).toMatch(/cannot reach the 99% target with at most 3 label\(s\) per item; the best they can reach is about 6\d\.\d%/);
+    });
+
+    test('a reachable target gets no such warning', async () => {
+        const plan = await compileText(unreachable.replace('target 99%', 'target 60%'));
+        expect(plan.warnings.map((w) => w.code)).not.toContain('plan/target-unreachable');
+    });
+});
