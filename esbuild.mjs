@@ -39,6 +39,7 @@ const nodeBundles = {
 const webviewEntries = {
     'webview/annotate': 'webview/src/annotate/main.ts',
     'webview/preview': 'webview/src/preview/main.ts',
+    'webview/plan': 'webview/src/plan/main.ts',
 };
 
 const webviewBundles = {

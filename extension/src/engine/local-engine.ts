@@ -1,8 +1,10 @@
 /**
- * The engine as the extension uses it: the CLI in a child process for compiling, sampling, running,
- * diffing, simulating and exporting, and the label store in-process for what must be fast (a
- * person's label is durable in a few milliseconds). The store is opened for writing on first use
- * and released before any CLI command that writes to it (one writer at a time).
+ * The engine as the extension uses it: long-lived and in-process for what panels need at once —
+ * the label store (a person's label is durable in a few milliseconds), active-learning samples and
+ * model pre-labels (data featurized once, ONNX sessions kept open, see WarmLearning) — and the CLI
+ * in a child process for compiling, running, diffing, simulating and exporting. The store is opened
+ * for writing on first use and released before any CLI command that writes to it (one writer at a
+ * time).
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -11,7 +13,9 @@ import type { LabelStore } from '../../../engine/src/store/index.js';
 import type { Aggregate, Label, NewLabel } from '../../../engine/src/store/types.js';
 import { deferred } from '../load-deferred.js';
 import { CliRunner, type Log } from './cli-runner.js';
-import type { Cancellation, CompileResult, DprogEngine, LearningCurvePoint, ProgramProgress, SampleResult } from './engine.js';
+import type { PreLabelView } from '../../../webview/src/protocol.js';
+import { EngineError, type Cancellation, type CompileResult, type DprogEngine, type LearningCurvePoint, type PreLabelInput, type ProgramProgress, type SampleResult } from './engine.js';
+import type { WarmLearning } from './warm-learning.js';
 
 export interface LocalEngineOptions {
     /** Absolute path of out/cli/main.cjs. */
@@ -35,6 +39,7 @@ export class LocalEngine implements DprogEngine {
     private readonly cli: CliRunner;
     private readonly stores = new Map<string, Promise<LabelStore>>();
     private readonly plans = new Map<string, LabelingPlan>();
+    private learning: WarmLearning | undefined;
 
     constructor(private readonly options: LocalEngineOptions) {
         this.cli = new CliRunner(options.cliPath, options.log);
@@ -66,11 +71,28 @@ export class LocalEngine implements DprogEngine {
         return undefined;
     }
 
+    /** In-process, computed once per store state and shared by every panel (see WarmLearning). */
     async sample(program: string, task: string, n: number | undefined, cancel?: Cancellation): Promise<SampleResult> {
-        const args = ['sample', program, '--task', task, '--store', this.options.storePathFor(program)];
-        if (n !== undefined) args.push('--n', String(n));
-        // Sampling only reads the store: it may run while this process holds it for writing.
-        return this.cli.json<SampleResult>('Sampling', args, path.dirname(program), cancel?.signal);
+        const plan = this.cachedPlan(program);
+        if (!plan) throw new EngineError(`${path.basename(program)} is not compiled yet: run "Data Program: Compile" first.`, 1);
+        cancel?.signal.throwIfAborted();
+        const store = await this.store(program);
+        try {
+            return await this.warm().sample({ program, plan, task, store, storePath: this.options.storePathFor(program), n });
+        } catch (error) {
+            throw asEngineError(error);
+        }
+    }
+
+    /** Runs the task's model labelers on items that have no stored model answer (see PreLabeler). */
+    async preLabel(program: string, task: string, items: readonly PreLabelInput[]): Promise<Map<string, PreLabelView[]>> {
+        const plan = this.cachedPlan(program);
+        if (!plan) return new Map();
+        try {
+            return await deferred().preLabels(plan, path.dirname(program), this.warm().sessions, task, items);
+        } catch (error) {
+            throw asEngineError(error);
+        }
     }
 
     async run(program: string, limit: number | undefined, cancel?: Cancellation): Promise<unknown> {
@@ -159,7 +181,15 @@ export class LocalEngine implements DprogEngine {
     async dispose(): Promise<void> {
         const open = [...this.stores.values()];
         this.stores.clear();
-        await Promise.allSettled(open.map(async (s) => (await s).close()));
+        const warm = this.learning;
+        this.learning = undefined;
+        await Promise.allSettled([...open.map(async (s) => (await s).close()), warm?.dispose()]);
+    }
+
+    /** The in-process learning engine (its code, with onnxruntime, loads on first use). */
+    private warm(): WarmLearning {
+        this.learning ??= new (deferred().WarmLearning)();
+        return this.learning;
     }
 
     /** The program's store, open for writing (opened on the first label, kept until released). */
@@ -183,6 +213,14 @@ export class LocalEngine implements DprogEngine {
         }
         return work();
     }
+}
+
+/** Bad data or a bad model file (errors naming the file) is the user's to fix: shown as engine errors. */
+function asEngineError(error: unknown): unknown {
+    if (!(error instanceof Error) || error instanceof EngineError) return error;
+    // The engine's errors carry their names; the CLI's set-up errors carry an exit code.
+    const usersToFix = /^(DataError|ModelError|CsvError)$/.test(error.name) || typeof (error as { exitCode?: unknown }).exitCode === 'number';
+    return usersToFix ? new EngineError(error.message, 1) : error;
 }
 
 /** People's labels per task, and money spent (each label priced at its labeler's cost in the plan). */

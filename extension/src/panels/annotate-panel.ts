@@ -6,9 +6,11 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LabelingPlan, PlanTask } from '../../../engine/src/plan/types.js';
-import { annotatePanelState, type AnnotateMode, type AnnotatePanelState, type HostToAnnotate } from '../../../webview/src/protocol.js';
+import { annotatePanelState, type AnnotateMode, type AnnotatePanelState, type HostToAnnotate, type PreLabelView } from '../../../webview/src/protocol.js';
 import { NotAvailableError, type SampleResult } from '../engine/engine.js';
-import { buildQueue, taskView, type Queue } from '../engine/label-queue.js';
+import type { DataItem } from '../../../engine/src/data/dataset.js';
+import { buildQueue, readPlanDataset, taskView, type Queue } from '../engine/label-queue.js';
+import { taskModels } from '../engine/pre-labels.js';
 import { buildReviewQueue } from '../engine/review-queue.js';
 import { isTrusted, planOf, settings, showError, type DprogServices } from '../services.js';
 import { AnnotateSession } from './annotate-session.js';
@@ -21,6 +23,11 @@ export class AnnotatePanel {
     private static readonly open = new Map<string, AnnotatePanel>();
     private readonly disposables: vscode.Disposable[] = [];
     private session: AnnotateSession | undefined;
+    /** The task's data items by key, read on the first pre-label request. */
+    private dataItems: Map<string, DataItem> | undefined;
+    private disposed = false;
+    /** When the panel was opened, until its first content is posted (the panel-open time). */
+    private openedAt: number | undefined = performance.now();
 
     /** Opens (or reveals) the panel of a task; `mode` switches an open panel to labeling or review. */
     static createOrShow(services: DprogServices, program: string, task: string, mode?: AnnotateMode): AnnotatePanel {
@@ -117,7 +124,28 @@ export class AnnotatePanel {
                 this.services.metrics.record('label durable', durableMs);
                 this.services.onDidChangeProgress.fire(program);
             },
+            preLabel: this.onDemandModels(plan, task).length > 0 ? (keys) => this.preLabel(plan, task, keys) : undefined,
         });
+    }
+
+    /** The task's models that run on items without a stored answer (none in an untrusted workspace: no model runs there). */
+    private onDemandModels(plan: LabelingPlan, task: PlanTask): string[] {
+        return isTrusted() && task.dataset ? taskModels(plan, task).map((m) => m.name) : [];
+    }
+
+    /** Runs the task's models on the items (read from the task's dataset) for pre-labels. */
+    private async preLabel(plan: LabelingPlan, task: PlanTask, keys: string[]): Promise<Map<string, PreLabelView[]>> {
+        const started = performance.now();
+        const dataset = plan.datasets.find((d) => d.name === task.dataset);
+        if (!dataset) return new Map();
+        this.dataItems ??= new Map(readPlanDataset(path.dirname(this.state.program), dataset).map((item) => [item.key, item]));
+        const items = keys.flatMap((key) => {
+            const item = this.dataItems!.get(key);
+            return item ? [{ key, fields: item.fields }] : [];
+        });
+        const answers = await this.services.engine.preLabel(this.state.program, task.name, items);
+        this.services.metrics.record('pre-labels', performance.now() - started);
+        return answers;
     }
 
     private async loadInit(plan: LabelingPlan, task: PlanTask, labeler: string): Promise<HostToAnnotate> {
@@ -184,6 +212,7 @@ export class AnnotatePanel {
             labeler,
             writable: isTrusted(),
             notice: notes.length > 0 ? notes.join(' ') : null,
+            preLabelModels: mode === 'label' ? this.onDemandModels(plan, task) : [],
         };
     }
 
@@ -193,11 +222,18 @@ export class AnnotatePanel {
         return this.panel.webview.asWebviewUri(vscode.Uri.file(file)).toString();
     }
 
+    /** Posts to the webview unless the panel is gone (a late answer after closing or reloading is dropped). */
     private post(message: HostToAnnotate): void {
-        void this.panel.webview.postMessage(message);
+        if (this.disposed) return;
+        if (message.type === 'init' && this.openedAt !== undefined) {
+            this.services.metrics.record('labeling panel content', performance.now() - this.openedAt);
+            this.openedAt = undefined;
+        }
+        this.panel.webview.postMessage(message).then(undefined, () => undefined);
     }
 
     private dispose(): void {
+        this.disposed = true;
         AnnotatePanel.open.delete(this.id);
         for (const d of this.disposables.splice(0)) d.dispose();
     }

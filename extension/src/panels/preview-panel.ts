@@ -7,18 +7,19 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LabelingPlan, PlanLearn } from '../../../engine/src/plan/types.js';
 import { previewInbound, previewPanelState, type AlertView, type HostToPreview, type PreviewPanelState } from '../../../webview/src/protocol.js';
-import { isTrusted, planOf, showError, type DprogServices } from '../services.js';
+import { isTrusted, planOf, settings, showError, type DprogServices } from '../services.js';
 import { resourceRoots, webviewHtml } from './webview-html.js';
 
 /** The panel's view type (also in package.json's activationEvents and main.ts's serializer). */
 export const PREVIEW_VIEW = 'dprog.preview';
-/** Most pool items scored for the histogram. */
-const POOL_LIMIT = 5_000;
 
 export class PreviewPanel {
     private static readonly open = new Map<string, PreviewPanel>();
     private readonly disposables: vscode.Disposable[] = [];
     private loading: Promise<void> | undefined;
+    /** When the panel was opened, until its first content is posted (the panel-open time). */
+    private openedAt: number | undefined = performance.now();
+    private disposed = false;
 
     static createOrShow(services: DprogServices, program: string, task: string): PreviewPanel {
         const id = `${program}#${task}`;
@@ -110,13 +111,10 @@ export class PreviewPanel {
         const { program, task } = this.state;
         const engine = this.services.engine;
         const notes: string[] = [];
-        const [batch, pool] = await Promise.all([
-            engine.sample(program, task, undefined),
-            engine.sample(program, task, POOL_LIMIT).catch((error: unknown) => {
-                notes.push(`Pool scores: ${(error as Error).message.split('\n')[0]}`);
-                return undefined;
-            }),
-        ]);
+        // The same sample the labeling queue uses (computed once per store state); the pool's scores come with it.
+        const batch = await engine.sample(program, task, settings().batchSize);
+        const pool = batch.poolScores ?? null;
+        if (!pool && !batch.coldStart) notes.push(`Pool scores: not computed for the \`${batch.strategy}\` strategy (every item is equally likely).`);
         const curve = await engine.learningCurve(program, learn.model);
         const alerts: AlertView[] = [];
         for (const [version, uses] of await engine.testSetUses(program)) {
@@ -129,7 +127,7 @@ export class PreviewPanel {
                 notes.push(`Monitor shift of ${monitor.source}${monitor.field ? `.${monitor.field}` : ''} (${monitor.metric}): not available in the preview yet.`);
             }
         }
-        if (batch.coldStart) notes.push(`Cold start: ${learn.model} has no trained version yet, so the batch is chosen for coverage (k-center) and scores are coverage distances.`);
+        if (batch.coldStart) notes.push(`Cold start: ${learn.model} has no trained version yet, so the batch is chosen for coverage (k-center), scores are coverage distances, and the pool's score distribution appears once a model exists.`);
         notes.push('Expected savings against random sampling: not available yet (no random-sampling baseline has been recorded in the store).');
         return {
             type: 'preview',
@@ -138,7 +136,7 @@ export class PreviewPanel {
             strategy: batch.strategy,
             coldStart: batch.coldStart,
             batch: batch.items.map((i) => ({ key: i.key, score: i.score, reason: i.reason, split: i.split })),
-            poolScores: pool ? pool.items.map((i) => i.score) : null,
+            poolScores: pool,
             labeled: batch.labeled,
             candidates: batch.candidates,
             learningCurve: curve,
@@ -148,11 +146,18 @@ export class PreviewPanel {
         };
     }
 
+    /** Posts to the webview unless the panel is gone; the first content posted ends the panel-open time. */
     private post(message: HostToPreview): void {
-        void this.panel.webview.postMessage(message);
+        if (this.disposed) return;
+        if (message.type !== 'busy' && this.openedAt !== undefined) {
+            this.services.metrics.record('preview panel content', performance.now() - this.openedAt);
+            this.openedAt = undefined;
+        }
+        this.panel.webview.postMessage(message).then(undefined, () => undefined);
     }
 
     private dispose(): void {
+        this.disposed = true;
         PreviewPanel.open.delete(this.id);
         for (const d of this.disposables.splice(0)) d.dispose();
     }

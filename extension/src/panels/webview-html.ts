@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 
-export type WebviewName = 'annotate' | 'preview';
+export type WebviewName = 'annotate' | 'preview' | 'plan';
 
 /** Resource roots of a panel: the webview bundle, its stylesheet, and the given data folders. */
 export function resourceRoots(extensionUri: vscode.Uri, dataFolders: readonly vscode.Uri[] = []): vscode.Uri[] {
