@@ -3,7 +3,7 @@
  * Node extension host) and Debian's Chromium through playwright-core, as in design/e2e.md.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import * as path from 'node:path';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
@@ -193,4 +193,58 @@ export function readMetrics(file: string): MetricLine[] {
 export function percentile(values: readonly number[], p: number): number {
     const sorted = [...values].sort((a, b) => a - b);
     return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+/** Opens the palette on a command, ready to run: pressing Enter runs it (so a timing starts at the keypress). */
+export async function prepareCommand(page: Page, title: string): Promise<void> {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${title}`);
+    await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${title}"]`, { timeout: 15_000 });
+}
+
+/**
+ * Milliseconds from pressing Enter on a prepared command until a webview shows `selector` (polled
+ * every 20 ms in every frame): what a person waits for a panel to show its content.
+ */
+export async function timeToWebview(page: Page, selector: string, timeoutMs = 120_000): Promise<{ ms: number; frame: Frame }> {
+    const before = new Set(page.frames());
+    const started = performance.now();
+    await page.keyboard.press('Enter');
+    const deadline = started + timeoutMs;
+    for (;;) {
+        for (const frame of page.frames()) {
+            if (before.has(frame)) continue;
+            try {
+                if (await frame.$(selector)) return { ms: performance.now() - started, frame };
+            } catch {
+                // detached frames
+            }
+        }
+        if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for a new webview with ${selector}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+}
+
+/** Closes the editor tab whose label contains `title` (a panel, say). */
+export async function closeTab(page: Page, title: string): Promise<void> {
+    const tab = page.locator(`.tab[aria-label*="${title}"]`).first();
+    await tab.click();
+    await tab.locator('.tab-actions .action-label').first().click({ force: true });
+    await page.locator(`.tab[aria-label*="${title}"]`).waitFor({ state: 'detached', timeout: 15_000 });
+}
+
+/** Lines of code-server's logs (extension host, server, windows) that match `pattern`. */
+export function logLines(runDir: string, pattern: RegExp): string[] {
+    const found: string[] = [];
+    const visit = (dir: string) => {
+        for (const entry of existsSync(dir) ? readdirSync(dir, { withFileTypes: true }) : []) {
+            const file = path.join(dir, entry.name);
+            if (entry.isDirectory()) visit(file);
+            else if (entry.name.endsWith('.log')) for (const line of readFileSync(file, 'utf8').split('\n')) if (pattern.test(line)) found.push(`${path.relative(runDir, file)}: ${line}`);
+        }
+    };
+    visit(path.join(runDir, 'user', 'logs'));
+    return found;
 }
