@@ -149,11 +149,7 @@ export async function openFile(page: Page, relative: string): Promise<void> {
 
 /** Runs a command from the palette (F1, its title, Enter). */
 export async function runCommand(page: Page, title: string): Promise<void> {
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(`>${title}`);
-    await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${title}"]`, { timeout: 15_000 });
+    await prepareCommand(page, title);
     await page.keyboard.press('Enter');
 }
 
