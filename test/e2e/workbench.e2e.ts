@@ -294,14 +294,15 @@ describe.skipIf(skip)('dprog in VS Code (code-server + Chromium)', () => {
         if (!box) throw new Error('no viewport');
         // Start the new box where no proposed box is (pressing on one would select it instead).
         const free = await frame.locator('.image-tool .viewport').evaluate((viewport) => {
-            const r = viewport.getBoundingClientRect();
-            for (let fy = 0.05; fy < 0.9; fy += 0.05) {
-                for (let fx = 0.05; fx < 0.7; fx += 0.05) {
-                    const hit = document.elementFromPoint(r.left + r.width * fx, r.top + r.height * fy);
-                    if (hit && viewport.contains(hit) && !hit.hasAttribute('data-shape') && !hit.hasAttribute('data-handle')) return { fx, fy };
+            const v = viewport.getBoundingClientRect();
+            const img = viewport.querySelector('img')!.getBoundingClientRect();
+            for (let y = img.top + 5; y < img.bottom - 50; y += 8) {
+                for (let x = img.left + 5; x < img.right - 130; x += 8) {
+                    const hit = document.elementFromPoint(x, y);
+                    if (hit && viewport.contains(hit) && !hit.hasAttribute('data-shape') && !hit.hasAttribute('data-handle')) return { fx: (x - v.left) / v.width, fy: (y - v.top) / v.height };
                 }
             }
-            return { fx: 0.3, fy: 0.3 };
+            throw new Error('no free place on the page to start a box');
         });
         const start = { x: box.x + box.width * free.fx, y: box.y + box.height * free.fy };
         await wb.page.mouse.move(start.x, start.y);
