@@ -1,7 +1,7 @@
 /** `dprog.compile`: compiles the program, writes its plan beside it and shows the plan's summary. */
 import * as vscode from 'vscode';
 import type { LabelingPlan } from '../../../engine/src/plan/types.js';
-import { compileProgram, pickProgram, requireTrust, showError, type DprogServices } from '../services.js';
+import { compileProgram, pickProgram, requireTrust, settings, showError, type DprogServices } from '../services.js';
 import { migrationMarkdown, type MigrationJson } from './show-migration.js';
 
 export function planSummary(plan: LabelingPlan): string {
@@ -9,6 +9,13 @@ export function planSummary(plan: LabelingPlan): string {
     const pct = (n: number | null) => (n === null ? 'unknown' : `${(n * 100).toFixed(1)}%`);
     const tasks = plan.tasks.map((t) => `${t.name} (${t.output.text}, ${t.cost.items ?? '?'} items, ${money(t.cost.total)})`).join('; ');
     return `${plan.program} v${plan.version}: ${plan.tasks.length} task(s) — ${tasks}. Expected cost ${money(plan.totals.expectedCost)} of budget ${money(plan.totals.budget)}, expected accuracy ${pct(plan.totals.expectedAccuracy)}${plan.warnings.length ? `, ${plan.warnings.length} warning(s)` : ''}.`;
+}
+
+/** Computes each learn task's next batch in the background, so the first labeling or preview panel opens at once. */
+function warmUp(services: DprogServices, program: string, plan: LabelingPlan): void {
+    for (const learn of plan.learn) {
+        void services.engine.sample(program, learn.task, settings().batchSize).catch((error: unknown) => services.log.warn(`active learning for ${learn.task} is not ready: ${String(error)}`));
+    }
 }
 
 export function registerCompile(services: DprogServices): vscode.Disposable {
@@ -20,6 +27,7 @@ export function registerCompile(services: DprogServices): vscode.Disposable {
             const summary = planSummary(plan);
             services.log.info(`compiled: ${summary}`);
             for (const warning of plan.warnings) services.log.warn(`plan ${warning.code}${warning.subject ? ` (${warning.subject})` : ''}: ${warning.message}`);
+            warmUp(services, program, plan);
             // With a store, the compiler also reports what changed since the last compiled version.
             const migration = (plan as { migration?: MigrationJson }).migration;
             const changed = migration?.tasks?.some((t) => t.action !== 'keep' || (t.members ?? []).some((m) => m.action !== 'keep')) ?? false;

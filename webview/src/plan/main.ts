@@ -25,18 +25,23 @@ function table(label: string, testId: string, head: string[], rows: HTMLElement[
     return h('table', { 'aria-label': label, 'data-testid': testId }, h('thead', {}, h('tr', {}, ...head.map((c) => h('th', { scope: 'col' }, c)))), h('tbody', {}, ...rows));
 }
 
-function taskRow(task: TaskRowView): HTMLElement {
-    const route = h('ol', { class: 'route' }, ...task.route.map((s) => h('li', {}, h('span', { class: `labeler ${s.kind}` }, s.labeler), ` ${s.kind} · ${s.detail}`)));
+/** One task as a card: what it labels, then its route, redundancy, quality, cost and accuracy, one per row. */
+function taskCard(task: TaskRowView): HTMLElement {
+    const route = h('ol', { class: 'route' }, ...task.route.map((s) => h('li', {}, h('span', { class: `labeler ${s.kind}` }, s.labeler), h('span', { class: 'muted' }, ` ${s.kind} · ${s.detail}`))));
+    const rows: Array<[string, Node | string]> = [
+        ['data', `${task.dataset} · ${task.items} items`],
+        [`route (${task.strategy})`, route],
+        ['stops', task.stopping],
+        ['redundancy', task.redundancy],
+        ['quality', task.quality],
+        ['expected cost', `${task.expectedCost}${task.budget !== '—' ? ` · budget ${task.budget}` : ''}`],
+        ['expected accuracy', task.expectedAccuracy],
+    ];
     return h(
-        'tr',
-        { 'data-task': task.name },
-        h('th', { scope: 'row' }, task.name, h('div', { class: 'muted' }, task.output)),
-        h('td', {}, task.dataset, h('div', { class: 'muted' }, `${task.items} items`)),
-        h('td', {}, h('div', { class: 'muted' }, task.strategy), route, h('div', { class: 'muted' }, task.stopping)),
-        h('td', {}, task.redundancy),
-        h('td', {}, task.quality),
-        h('td', { class: task.overBudget ? 'num warn' : 'num' }, task.expectedCost, task.budget !== '—' ? h('div', { class: 'muted' }, `budget ${task.budget}`) : null),
-        h('td', { class: 'num' }, task.expectedAccuracy),
+        'section',
+        { class: 'task', 'data-task': task.name },
+        h('h3', {}, task.name, h('span', { class: 'muted' }, ` → ${task.output}`), task.overBudget ? h('span', { class: 'warn' }, ' · over budget') : null),
+        h('table', { class: 'facts' }, h('tbody', {}, ...rows.map(([name, value]) => h('tr', {}, h('th', { scope: 'row' }, name), h('td', { class: name === 'expected cost' && task.overBudget ? 'warn' : '' }, value))))),
     );
 }
 
@@ -48,7 +53,7 @@ function render(view: PlanView, planPath: string): void {
         view.description ? h('p', { class: 'description' }, view.description) : null,
         h('dl', { class: 'totals', 'data-testid': 'totals' }, ...view.totals.flatMap((t) => [h('dt', {}, t.label), h('dd', { class: t.warn ? 'warn' : '' }, t.value)])),
         h('h2', {}, 'Tasks'),
-        table('Tasks', 'tasks', ['task', 'data', 'route', 'redundancy', 'quality', 'expected cost', 'expected accuracy'], view.tasks.map(taskRow)),
+        h('div', { class: 'tasks', 'data-testid': 'tasks' }, ...view.tasks.map(taskCard)),
     ];
     for (const flow of view.flows) {
         parts.push(h('h2', {}, `Flow ${flow.name}`));
