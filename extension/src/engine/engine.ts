@@ -3,6 +3,7 @@
  * do not care whether an answer comes from the CLI in a child process or from the engine in-process.
  * No `vscode` import: the message-handling tests use it with a real label store.
  */
+import type { DataItem } from '../../../engine/src/data/dataset.js';
 import type { LabelingPlan } from '../../../engine/src/plan/types.js';
 import type { Aggregate, Label, NewLabel } from '../../../engine/src/store/types.js';
 import type { PreLabelView } from '../../../webview/src/protocol.js';
@@ -109,6 +110,8 @@ export interface DprogEngine {
     cachedPlan(program: string): LabelingPlan | undefined;
     /** The next batch of a task with a `learn` block; computed once per store state and shared by every caller. */
     sample(program: string, task: string, n: number | undefined, cancel?: Cancellation): Promise<SampleResult>;
+    /** The items of a dataset of the program's plan (read once, kept while the file is unchanged). */
+    datasetItems(program: string, dataset: string): Promise<DataItem[]>;
     /** Answers of the task's models for items without a stored model answer (shown as the model's, not stored). */
     preLabel(program: string, task: string, items: readonly PreLabelInput[]): Promise<Map<string, PreLabelView[]>>;
     run(program: string, limit: number | undefined, cancel?: Cancellation): Promise<unknown>;

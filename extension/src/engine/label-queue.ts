@@ -74,6 +74,8 @@ export interface QueueInput {
     batch: SampleResult | undefined;
     /** Maps an item's image (relative path) to something the webview can load. */
     imageUri: (relativePath: string) => string;
+    /** The task's dataset items when the caller keeps them (else they are read here). */
+    items?: readonly DataItem[];
 }
 
 export interface Queue {
@@ -86,7 +88,7 @@ export function buildQueue(input: QueueInput): Queue {
     const { plan, task } = input;
     const dataset = plan.datasets.find((d) => d.name === task.dataset);
     if (!dataset) throw new Error(`task ${task.name} has no dataset to label (it takes ${task.input.map((p) => p.type.text).join(', ')})`);
-    const items = readPlanDataset(input.programDir, dataset);
+    const items = input.items ?? readPlanDataset(input.programDir, dataset);
     const byKey = new Map(items.map((item) => [item.key, item]));
     const labeledByPeople = new Set(input.labels.filter((l) => l.labelerKind === 'human').map((l) => l.item));
     const preLabels = new Map<string, PreLabelView[]>();

@@ -8,6 +8,7 @@
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import type { DataItem } from '../../../engine/src/data/dataset.js';
 import type { LabelingPlan } from '../../../engine/src/plan/types.js';
 import type { LabelStore } from '../../../engine/src/store/index.js';
 import type { Aggregate, Label, NewLabel } from '../../../engine/src/store/types.js';
@@ -79,6 +80,16 @@ export class LocalEngine implements DprogEngine {
         const store = await this.store(program);
         try {
             return await this.warm().sample({ program, plan, task, store, storePath: this.options.storePathFor(program), n });
+        } catch (error) {
+            throw asEngineError(error);
+        }
+    }
+
+    async datasetItems(program: string, name: string): Promise<DataItem[]> {
+        const dataset = this.cachedPlan(program)?.datasets.find((d) => d.name === name);
+        if (!dataset) throw new EngineError(`${path.basename(program)} has no dataset '${name}' in its compiled plan: compile it again.`, 1);
+        try {
+            return this.warm().datasets.items(path.dirname(program), dataset);
         } catch (error) {
             throw asEngineError(error);
         }

@@ -1,11 +1,10 @@
 /**
  * Active learning kept warm in the extension host: a task's data is read and featurized once (per
- * plan and data file), ONNX sessions stay open, and a sample is computed once per store state and
+ * plan and data file), the datasets the panels show are read once, ONNX sessions stay open, and a sample is computed once per store state and
  * shared by every panel that asks (the labeling queue and the preview ask for the same batch; the
  * preview's pool histogram comes from the same pass). A label given, a retrained model or a changed
  * plan or data file makes the next request compute afresh. No `vscode` import: tested directly.
  */
-import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { learnProgramOf } from '../../../cli/src/learn-setup.js';
 import { loadLearningData, type LearningData, type LearnProgram } from '../../../engine/src/learning/learn-program.js';
@@ -14,6 +13,7 @@ import { projectedPoints, sampleNext, type NextSampleWithPool } from '../../../e
 import { SessionCache } from '../../../engine/src/learning/session-cache.js';
 import type { LabelingPlan } from '../../../engine/src/plan/types.js';
 import type { LabelStore } from '../../../engine/src/store/index.js';
+import { DatasetCache, datasetFile, fileStamp } from './dataset-cache.js';
 
 interface WarmData {
     stamp: string;
@@ -36,6 +36,8 @@ export interface SampleRequest {
 
 export class WarmLearning {
     readonly sessions = new SessionCache();
+    /** The datasets the panels show, read once. */
+    readonly datasets = new DatasetCache();
     private readonly data = new Map<string, WarmData>();
     private readonly samples = new Map<string, { state: string; result: Promise<NextSampleWithPool> }>();
     /** How many samples were really computed (not shared): for tests and the log. */
@@ -62,6 +64,7 @@ export class WarmLearning {
     async dispose(): Promise<void> {
         this.data.clear();
         this.samples.clear();
+        this.datasets.clear();
         await this.sessions.releaseAll();
     }
 
@@ -69,7 +72,7 @@ export class WarmLearning {
         const { plan, task, program } = request;
         const dir = path.dirname(program);
         const dataset = plan.datasets.find((d) => d.name === plan.tasks.find((t) => t.name === task)?.dataset);
-        const stamp = `${plan.hash}|${dataset ? fileStamp(path.resolve(dir, dataset.format === 'images' ? path.dirname(dataset.path) : dataset.path)) : ''}`;
+        const stamp = `${plan.hash}|${dataset ? fileStamp(datasetFile(dir, dataset)) : ''}`;
         const id = `${program}#${task}`;
         const existing = this.data.get(id);
         if (existing?.stamp === stamp) return existing;
@@ -78,17 +81,6 @@ export class WarmLearning {
         this.data.set(id, warm);
         warm.data.catch(() => this.data.delete(id));
         return warm;
-    }
-}
-
-/** A file's modification time and size ('' when absent): a changed file is read again. */
-function fileStamp(file: string | undefined): string {
-    if (!file) return '';
-    try {
-        const s = statSync(file);
-        return `${s.mtimeMs}:${s.size}`;
-    } catch {
-        return '';
     }
 }
 

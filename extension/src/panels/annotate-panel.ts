@@ -8,8 +8,7 @@ import * as vscode from 'vscode';
 import type { LabelingPlan, PlanTask } from '../../../engine/src/plan/types.js';
 import { annotatePanelState, type AnnotateMode, type AnnotatePanelState, type HostToAnnotate, type PreLabelView } from '../../../webview/src/protocol.js';
 import { NotAvailableError, type SampleResult } from '../engine/engine.js';
-import type { DataItem } from '../../../engine/src/data/dataset.js';
-import { buildQueue, readPlanDataset, taskView, type Queue } from '../engine/label-queue.js';
+import { buildQueue, taskView, type Queue } from '../engine/label-queue.js';
 import { taskModels } from '../engine/pre-labels.js';
 import { buildReviewQueue } from '../engine/review-queue.js';
 import { isTrusted, planOf, settings, showError, type DprogServices } from '../services.js';
@@ -22,9 +21,10 @@ export const ANNOTATE_VIEW = 'dprog.annotate';
 export class AnnotatePanel {
     private static readonly open = new Map<string, AnnotatePanel>();
     private readonly disposables: vscode.Disposable[] = [];
-    private session: AnnotateSession | undefined;
-    /** The task's data items by key, read on the first pre-label request. */
-    private dataItems: Map<string, DataItem> | undefined;
+    /** Created when the panel opens; recreated on the next message when it failed. */
+    private session: Promise<AnnotateSession | undefined> | undefined;
+    /** The session, once created. */
+    private live: AnnotateSession | undefined;
     private disposed = false;
     /** When the panel was opened, until its first content is posted (the panel-open time). */
     private openedAt: number | undefined = performance.now();
@@ -35,10 +35,10 @@ export class AnnotatePanel {
         const existing = AnnotatePanel.open.get(id);
         if (existing) {
             existing.panel.reveal(vscode.ViewColumn.Beside);
-            if (mode && mode !== (existing.session?.mode ?? existing.state.mode ?? 'label')) {
+            if (mode && mode !== (existing.live?.mode ?? existing.state.mode ?? 'label')) {
                 existing.state.mode = mode;
                 // As if the webview asked: the session validates it like any message and sends the new queue.
-                if (existing.session) void existing.receive({ type: 'ready', mode });
+                if (existing.live) void existing.receive({ type: 'ready', mode });
             }
             return existing;
         }
@@ -77,6 +77,9 @@ export class AnnotatePanel {
         panel.webview.html = webviewHtml(panel.webview, services.context.extensionUri, 'annotate', panel.title);
         panel.onDidDispose(() => this.dispose(), null, this.disposables);
         panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message), null, this.disposables);
+        // The queue is built while the webview boots, not after it says it is ready.
+        this.session = this.createSession();
+        this.session.catch(() => undefined);
     }
 
     private get id(): string {
@@ -84,39 +87,50 @@ export class AnnotatePanel {
     }
 
     private async receive(message: unknown): Promise<void> {
-        if (!this.session) {
-            try {
-                this.session = await this.createSession();
-            } catch (error) {
-                const text = error instanceof Error ? error.message : String(error);
-                this.post({ type: 'unavailable', message: text });
-                if (!(error instanceof NotAvailableError)) showError(this.services, error);
-                return;
-            }
-            if (!this.session) return;
+        let session: AnnotateSession | undefined;
+        try {
+            this.session ??= this.createSession();
+            session = await this.session;
+        } catch (error) {
+            // The next message tries again (say, after the program was fixed and compiled).
+            this.session = undefined;
+            const text = error instanceof Error ? error.message : String(error);
+            this.post({ type: 'unavailable', message: text });
+            if (!(error instanceof NotAvailableError)) showError(this.services, error);
+            return;
         }
-        await this.session.handle(message);
+        if (!session) {
+            this.post({ type: 'unavailable', message: 'This workspace is not trusted and the program has not been compiled: dprog compiles nothing and writes nothing here.' });
+            return;
+        }
+        await session.handle(message);
     }
 
     private async createSession(): Promise<AnnotateSession | undefined> {
         const { program, task: taskName } = this.state;
         const plan = await planOf(this.services, program);
-        if (!plan) {
-            this.post({ type: 'unavailable', message: 'This workspace is not trusted and the program has not been compiled: dprog compiles nothing and writes nothing here.' });
-            return undefined;
-        }
+        if (!plan) return undefined;
         const task = plan.tasks.find((t) => t.name === taskName);
         if (!task) throw new Error(`${path.basename(program)} has no task '${taskName}' (tasks: ${plan.tasks.map((t) => t.name).join(', ')})`);
         const labeler = settings().labelerName;
         const view = taskView(plan, task, labeler);
         if (isTrusted()) await this.services.engine.prepareToLabel(program);
-        return new AnnotateSession({
+        const load = (mode: AnnotateMode) => (mode === 'review' ? this.loadReview(plan, task, labeler) : this.loadInit(plan, task, labeler));
+        // The first queue is built now; the webview's first `ready` takes it.
+        const initialMode = this.state.mode ?? 'label';
+        let prefetched: Promise<HostToAnnotate> | undefined = load(initialMode);
+        prefetched.catch(() => undefined);
+        this.live = new AnnotateSession({
             task: view,
             labeler,
             programVersion: plan.hash,
             writable: isTrusted(),
             mode: this.state.mode,
-            loadInit: (mode) => (mode === 'review' ? this.loadReview(plan, task, labeler) : this.loadInit(plan, task, labeler)),
+            loadInit: (mode) => {
+                const init = prefetched && mode === initialMode ? prefetched : load(mode);
+                prefetched = undefined;
+                return init;
+            },
             addLabel: (label) => this.services.engine.addLabel(program, label),
             post: (m) => this.post(m),
             log: (line) => this.services.log.info(line),
@@ -124,8 +138,9 @@ export class AnnotatePanel {
                 this.services.metrics.record('label durable', durableMs);
                 this.services.onDidChangeProgress.fire(program);
             },
-            preLabel: this.onDemandModels(plan, task).length > 0 ? (keys) => this.preLabel(plan, task, keys) : undefined,
+            preLabel: this.onDemandModels(plan, task).length > 0 ? (keys) => this.preLabel(task, keys) : undefined,
         });
+        return this.live;
     }
 
     /** The task's models that run on items without a stored answer (none in an untrusted workspace: no model runs there). */
@@ -134,15 +149,11 @@ export class AnnotatePanel {
     }
 
     /** Runs the task's models on the items (read from the task's dataset) for pre-labels. */
-    private async preLabel(plan: LabelingPlan, task: PlanTask, keys: string[]): Promise<Map<string, PreLabelView[]>> {
+    private async preLabel(task: PlanTask, keys: string[]): Promise<Map<string, PreLabelView[]>> {
         const started = performance.now();
-        const dataset = plan.datasets.find((d) => d.name === task.dataset);
-        if (!dataset) return new Map();
-        this.dataItems ??= new Map(readPlanDataset(path.dirname(this.state.program), dataset).map((item) => [item.key, item]));
-        const items = keys.flatMap((key) => {
-            const item = this.dataItems!.get(key);
-            return item ? [{ key, fields: item.fields }] : [];
-        });
+        if (!task.dataset) return new Map();
+        const wanted = new Set(keys);
+        const items = (await this.services.engine.datasetItems(this.state.program, task.dataset)).filter((item) => wanted.has(item.key)).map((item) => ({ key: item.key, fields: item.fields }));
         const answers = await this.services.engine.preLabel(this.state.program, task.name, items);
         this.services.metrics.record('pre-labels', performance.now() - started);
         return answers;
@@ -172,6 +183,7 @@ export class AnnotatePanel {
             task,
             labels,
             batch,
+            items: task.dataset ? await this.services.engine.datasetItems(program, task.dataset) : undefined,
             imageUri: (relative) => this.imageUri(relative),
         });
         return this.initMessage('label', plan, task, labeler, queue, notes);
@@ -187,6 +199,7 @@ export class AnnotatePanel {
             task,
             labels,
             aggregates,
+            items: task.dataset ? await this.services.engine.datasetItems(program, task.dataset) : undefined,
             reviewer: labeler,
             imageUri: (relative) => this.imageUri(relative),
         });

@@ -17,6 +17,7 @@ export class PreviewPanel {
     private static readonly open = new Map<string, PreviewPanel>();
     private readonly disposables: vscode.Disposable[] = [];
     private loading: Promise<void> | undefined;
+    private prefetched: Promise<HostToPreview> | undefined;
     /** When the panel was opened, until its first content is posted (the panel-open time). */
     private openedAt: number | undefined = performance.now();
     private disposed = false;
@@ -56,6 +57,9 @@ export class PreviewPanel {
         panel.webview.html = webviewHtml(panel.webview, services.context.extensionUri, 'preview', panel.title);
         panel.onDidDispose(() => this.dispose(), null, this.disposables);
         panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message), null, this.disposables);
+        // Computed while the webview boots; shown when it says it is ready.
+        this.prefetched = this.load();
+        this.prefetched.catch(() => undefined);
     }
 
     private get id(): string {
@@ -76,35 +80,34 @@ export class PreviewPanel {
         void this.refresh();
     }
 
-    /** Recomputes everything (one computation at a time). */
+    /** Recomputes everything (one computation at a time); the first time, takes what was computed while the webview booted. */
     refresh(): Promise<void> {
-        this.loading ??= this.load().finally(() => (this.loading = undefined));
+        this.loading ??= this.show().finally(() => (this.loading = undefined));
         return this.loading;
     }
 
-    private async load(): Promise<void> {
-        const { program, task } = this.state;
+    private async show(): Promise<void> {
+        const prefetched = this.prefetched;
+        this.prefetched = undefined;
+        if (!prefetched) this.post({ type: 'busy', message: `Scoring the pool of ${this.state.task}…` });
         try {
-            const plan = await planOf(this.services, program);
-            if (!plan) {
-                this.post({ type: 'unavailable', message: 'This workspace is not trusted: dprog runs no model here, so there is no preview. Trust the workspace to see it.' });
-                return;
-            }
-            const learn = plan.learn.find((l) => l.task === task);
-            if (!learn) {
-                this.post({ type: 'unavailable', message: `Task ${task} has no \`learn ${task} using …\` block, so there is no active learning to preview.` });
-                return;
-            }
-            if (!isTrusted()) {
-                this.post({ type: 'unavailable', message: 'This workspace is not trusted: dprog runs no model here, so there is no preview. Trust the workspace to see it.' });
-                return;
-            }
-            this.post({ type: 'busy', message: `Scoring the pool of ${task} with ${learn.model}…` });
-            this.post(await this.compute(plan, learn));
+            this.post(await (prefetched ?? this.load()));
         } catch (error) {
             this.post({ type: 'unavailable', message: (error as Error).message });
             showError(this.services, error);
         }
+    }
+
+    /** The panel's content (or why there is none). */
+    private async load(): Promise<HostToPreview> {
+        const { program, task } = this.state;
+        const untrusted = 'This workspace is not trusted: dprog runs no model here, so there is no preview. Trust the workspace to see it.';
+        const plan = await planOf(this.services, program);
+        if (!plan) return { type: 'unavailable', message: untrusted };
+        const learn = plan.learn.find((l) => l.task === task);
+        if (!learn) return { type: 'unavailable', message: `Task ${task} has no \`learn ${task} using …\` block, so there is no active learning to preview.` };
+        if (!isTrusted()) return { type: 'unavailable', message: untrusted };
+        return this.compute(plan, learn);
     }
 
     private async compute(plan: LabelingPlan, learn: PlanLearn): Promise<HostToPreview> {
