@@ -62,6 +62,8 @@ export async function startWorkbench(runDir: string, options: { trusted?: boolea
     const extensions = path.join(runDir, 'extensions');
     const userData = path.join(runDir, 'user');
     const workspace = freshWorkspace(path.join(runDir, 'workspace', 'samples'));
+    // Fresh logs per run: the suite reads them (errors on reload, the dprog log).
+    rmSync(path.join(userData, 'logs'), { recursive: true, force: true });
     mkdirSync(path.join(userData, 'User'), { recursive: true });
     writeFileSync(
         path.join(userData, 'User', 'settings.json'),
@@ -134,11 +136,21 @@ export async function waitFor<T>(probe: () => Promise<T | undefined | false> | T
     }
 }
 
+/** Opens the quick input with `key`; when a webview kept the focus (its frame swallows the key), gives it back to the workbench first. */
+async function openQuickInput(page: Page, key: string) {
+    const input = page.locator('.quick-input-widget input');
+    for (let attempt = 0; ; attempt++) {
+        await page.keyboard.press(key);
+        if (await input.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false)) return input;
+        if (attempt === 2) throw new Error(`the quick input does not open with ${key}`);
+        await page.keyboard.press('Escape');
+        await page.locator('.editor-group-container .view-lines').first().click().catch(() => undefined);
+    }
+}
+
 /** Opens a workspace file by Quick Open (Ctrl+P), as a person does. */
 export async function openFile(page: Page, relative: string): Promise<void> {
-    await page.keyboard.press('Control+P');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
+    const input = await openQuickInput(page, 'Control+P');
     await input.fill(relative);
     // Wait until the file itself is the first result (the list updates as the search finishes).
     const first = page.locator('.quick-input-list .monaco-list-row').first();
@@ -193,15 +205,7 @@ export function percentile(values: readonly number[], p: number): number {
 
 /** Opens the palette on a command, ready to run: pressing Enter runs it (so a timing starts at the keypress). */
 export async function prepareCommand(page: Page, title: string): Promise<void> {
-    const input = page.locator('.quick-input-widget input');
-    for (let attempt = 0; ; attempt++) {
-        await page.keyboard.press('F1');
-        if (await input.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false)) break;
-        // A webview kept the focus (its frame swallows F1): give it back to the workbench.
-        if (attempt === 2) throw new Error('the command palette does not open');
-        await page.keyboard.press('Escape');
-        await page.locator('.editor-group-container .view-lines').first().click().catch(() => undefined);
-    }
+    const input = await openQuickInput(page, 'F1');
     await input.fill(`>${title}`);
     await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${title}"]`, { timeout: 15_000 });
 }
