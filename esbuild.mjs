@@ -8,7 +8,8 @@ const watch = process.argv.includes('--watch');
 const minify = process.argv.includes('--minify');
 
 /** Packages with native code or their own files on disk stay outside the bundles. */
-const nodeExternals = ['vscode', 'onnxruntime-node', 'better-sqlite3'];
+// pg-native: pg's optional libpq binding, loaded only when asked for (dprog never does).
+const nodeExternals = ['vscode', 'onnxruntime-node', 'better-sqlite3', 'pg-native'];
 
 /** Entry points that do not exist yet are skipped, so a partial tree still builds. */
 const existing = (entries) => Object.fromEntries(Object.entries(entries).filter(([, file]) => existsSync(file)));

@@ -21,8 +21,18 @@ export function datasetSpec(dataset: PlanDataset, baseDir: string): DatasetSpec 
     };
 }
 
-/** The learning set-up of `task` in a compiled plan. */
-export function learnProgramOf(plan: LabelingPlan, task: string, baseDir: string, file: string): LearnProgram {
+/** The task `--task` names or, without it, the task of the program's only `learn` block. */
+function learnedTask(plan: LabelingPlan, task: string | undefined, file: string): string {
+    if (task !== undefined) return task;
+    const known = plan.learn.map((l) => l.task);
+    if (known.length === 1) return known[0];
+    if (known.length === 0) throw new UsageError(`${file}: the program has no \`learn … using …\` block, so there is nothing to learn.`);
+    throw new UsageError(`${file} has several \`learn\` blocks; choose one with --task (${known.join(', ')}).`);
+}
+
+/** The learning set-up of `task` (default: the only learned task) in a compiled plan. */
+export function learnProgramOf(plan: LabelingPlan, requested: string | undefined, baseDir: string, file: string): LearnProgram {
+    const task = learnedTask(plan, requested, file);
     const learn = plan.learn.find((l) => l.task === task);
     if (!learn) {
         const known = plan.learn.map((l) => l.task);

@@ -14,8 +14,8 @@ import { formatDiagnostic } from './program.js';
 
 export { datasetSpec, learnProgramOf } from './learn-setup.js';
 
-/** Compiles FILE (or reads a plan .json), refuses a program with errors, and returns the set-up of `task`. */
-export async function loadLearnProgram(file: string, task: string): Promise<LearnProgram> {
+/** Compiles FILE (or reads a plan .json), refuses a program with errors, and returns the set-up of `task` (default: the only learned one). */
+export async function loadLearnProgram(file: string, task: string | undefined): Promise<LearnProgram> {
     const { plan, diagnostics } = await planOf(file);
     if (!plan) {
         const errors = diagnostics.filter((d) => d.severity === 'error');

@@ -1,19 +1,81 @@
-/** The `--store DB` option of the learning commands: the given file, else `.dprog/labels.sqlite` beside the program. */
+/**
+ * The `--store STORE` option: a file path (the embedded store) or `postgres://user@host:port/db`;
+ * without it, `.dprog/labels.sqlite` beside the program (or in the current folder). Anything else
+ * is a usage error, never a folder named after it. Writers wait for a busy embedded store.
+ */
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { defaultStorePath, LabelStore } from '../../engine/src/store/index.js';
-import { UsageError } from './errors.js';
+import {
+    defaultStorePath,
+    LabelStore,
+    openStore as openAnyStore,
+    parseStoreLocation,
+    StoreCorruptError,
+    StoreError,
+    StoreInputError,
+    StoreLocationError,
+    StoreVersionError,
+    type Store,
+    type StoreLocation,
+    type StoreLockedError,
+} from '../../engine/src/store/index.js';
+import { ProgramError, UsageError } from './errors.js';
 
-export function storePathFor(file: string, store?: string): string {
-    return store ? path.resolve(store) : defaultStorePath(path.dirname(path.resolve(file)));
+/** Where `--store` points; the default store beside `file` (or in the current folder without one). */
+export function storeLocationFor(file: string | undefined, store?: string, what = '--store'): StoreLocation {
+    if (store === undefined) return { backend: 'sqljs', path: defaultStorePath(file ? path.dirname(path.resolve(file)) : process.cwd()) };
+    try {
+        return parseStoreLocation(store);
+    } catch (error) {
+        if (error instanceof StoreLocationError) throw new UsageError(`${what} ${error.message}`);
+        throw error;
+    }
 }
 
-/** Opens the store; a `readonly` store that does not exist yet gives undefined (nothing labeled so far). */
+/** The embedded store's file, for commands that run only on it (they say so for a PostgreSQL URL). */
+export function storePathFor(file: string, store?: string, command = 'this command'): string {
+    const location = storeLocationFor(file, store);
+    if (location.backend === 'sqljs') return location.path;
+    throw new UsageError(
+        `--store ${location.display}: ${command} runs on the embedded store only for now. ` +
+            `Copy the team store to a file with \`dprog store copy ${location.display} FILE\` and pass --store FILE.`,
+    );
+}
+
+/** Opens the embedded store; a `readonly` store that does not exist yet gives undefined (nothing labeled so far). */
 export async function openStore(file: string, store: string | undefined, readonly: boolean): Promise<LabelStore | undefined> {
     const storePath = storePathFor(file, store);
     if (readonly && !existsSync(storePath)) {
         if (store) throw new UsageError(`${store}: no such label store.`);
         return undefined;
     }
-    return LabelStore.open(storePath, { readonly });
+    return LabelStore.open(storePath, { readonly, ...lockWait() });
+}
+
+/** How long a CLI writer waits for another writer of an embedded store: `DPROG_LOCK_WAIT` seconds, default 10. */
+export function lockWait(): { lockWaitMs: number; onLockWait: (busy: StoreLockedError) => void } {
+    const seconds = Number(process.env.DPROG_LOCK_WAIT ?? 10);
+    const waitS = Number.isFinite(seconds) && seconds >= 0 ? seconds : 10;
+    return {
+        lockWaitMs: waitS * 1000,
+        onLockWait: (busy) =>
+            process.stderr.write(`dprog: the label store is busy (process ${busy.holderPid ?? 'unknown'} is writing); waiting up to ${waitS} s for it to finish…\n`),
+    };
+}
+
+/** Store errors as CLI errors: damaged data and bad records exit 1; locks, connections and missing stores exit 2. */
+export function asCliError(error: unknown): unknown {
+    if (error instanceof StoreCorruptError || error instanceof StoreVersionError || error instanceof StoreInputError) return new ProgramError(error.message);
+    if (error instanceof StoreError) return new UsageError(error.message);
+    return error;
+}
+
+/** Opens any store (embedded or PostgreSQL); writers of an embedded store wait for the lock. */
+export async function openAnyStoreAt(location: StoreLocation, readonly: boolean): Promise<Store> {
+    if (readonly && location.backend === 'sqljs' && !existsSync(location.path)) throw new UsageError(`${location.path}: no such label store.`);
+    try {
+        return await openAnyStore(location, { readonly, ...lockWait() });
+    } catch (error) {
+        throw asCliError(error);
+    }
 }

@@ -6,7 +6,7 @@
 export { createLanguageClient } from './language/client.js';
 export { AnnotatePanel } from './panels/annotate-panel.js';
 export { PreviewPanel } from './panels/preview-panel.js';
-export { LabelStore } from '../../engine/src/store/index.js';
+export { LabelStore, openStore, parseStoreLocation, StoreLockedError } from '../../engine/src/store/index.js';
 export { WarmLearning } from './engine/warm-learning.js';
 export { preLabels } from './engine/pre-labels.js';
 export { PlanPanel } from './panels/plan-panel.js';

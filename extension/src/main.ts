@@ -15,7 +15,7 @@ import { DprogCodeLensProvider } from './language/code-lens.js';
 import { CompileProblems } from './language/compile-problems.js';
 import { followProgress } from './language/follow-progress.js';
 import { Metrics } from './metrics.js';
-import { storePathFor, type DprogServices } from './services.js';
+import { passwordKey, storePathFor, type DprogServices } from './services.js';
 import { StatusBar } from './status/status-bar.js';
 
 /** When this module's top level (and every import it needs at activation) finished evaluating. */
@@ -34,6 +34,7 @@ export function activate(context: vscode.ExtensionContext): void {
     const engine = new LocalEngine({
         cliPath: vscode.Uri.joinPath(context.extensionUri, 'out', 'cli', 'main.cjs').fsPath,
         storePathFor,
+        passwordFor: async (store) => context.secrets.get(passwordKey(store)),
         log: (line) => output.info(line),
     });
     const onDidChangeProgress = new vscode.EventEmitter<string>();

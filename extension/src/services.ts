@@ -3,17 +3,23 @@
  * to pick a program and a task, run long work with a cancellable progress notification, and show
  * errors the way VS Code users expect.
  */
+import { userInfo } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { parseStoreLocation } from '../../engine/src/store/location.js';
 import type { LabelingPlan, PlanTask } from '../../engine/src/plan/types.js';
 import { diagnosticLine, EngineError, NotAvailableError, ProgramDiagnosticsError, type Cancellation, type CompileResult, type DprogEngine, type ProgramProgress } from './engine/engine.js';
 import type { CompileProblems } from './language/compile-problems.js';
 import type { Metrics } from './metrics.js';
 
 export interface Settings {
-    /** Label store path; relative paths are resolved against the program's folder; empty: `.dprog/labels.sqlite` beside it. */
+    /** `dprog.store` (or its older name `dprog.storePath`): a path or a postgres:// URL; empty: `.dprog/labels.sqlite` beside the program. */
     storePath: string;
     labelerName: string;
+    /** The person recorded with each label (`dprog.labeler`, default the OS user name). */
+    person: string;
+    /** How long a handed-out item stays one person's on a shared store (ms). */
+    leaseMs: number;
     batchSize: number | undefined;
 }
 
@@ -34,18 +40,40 @@ export function settings(): Settings {
     const config = vscode.workspace.getConfiguration('dprog');
     const batch = config.get<number>('batchSize', 0);
     return {
-        storePath: config.get<string>('storePath', ''),
+        storePath: config.get<string>('store', '') || config.get<string>('storePath', ''),
         labelerName: config.get<string>('labelerName', '') || 'me',
+        person: config.get<string>('labeler', '').trim() || osUserName(),
+        leaseMs: Math.max(0.1, config.get<number>('leaseMinutes', 10)) * 60_000,
         batchSize: batch > 0 ? batch : undefined,
     };
 }
 
+function osUserName(): string {
+    try {
+        return userInfo().username || 'me';
+    } catch {
+        return 'me';
+    }
+}
+
+/**
+ * The program's label store: a file path (relative ones against the workspace folder) or a
+ * postgres:// URL, from `dprog.store`. A setting that is neither, or that holds a password, is an error.
+ */
 export function storePathFor(program: string): string {
-    const configured = settings().storePath;
+    const configured = settings().storePath.trim();
     if (!configured) return path.join(path.dirname(program), '.dprog', 'labels.sqlite');
     const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(program));
-    return path.resolve(folder?.uri.fsPath ?? path.dirname(program), configured);
+    const location = parseStoreLocation(configured, folder?.uri.fsPath ?? path.dirname(program));
+    if (location.backend === 'sqljs') return location.path;
+    if (new URL(location.url).password) {
+        throw new Error(`dprog.store: a settings file is no place for a password (${location.display}). Remove it from the URL and use the command "Data Program: Set Store Password", PGPASSWORD or ~/.pgpass.`);
+    }
+    return location.url;
 }
+
+/** The SecretStorage key of a store URL's password. */
+export const passwordKey = (storeUrl: string): string => `dprog.storePassword ${storeUrl}`;
 
 export const isTrusted = (): boolean => vscode.workspace.isTrusted;
 

@@ -3,7 +3,7 @@
  * 0 (no errors, warnings allowed), 1 (errors) or 2 (bad usage / missing file), and exactly one
  * JSON document with 1-based positions, severity, stable code and message (architecture.md).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -48,7 +48,6 @@ dataset later from jsonl "data/later.jsonl" { key id: String }
 `;
 
 beforeAll(() => {
-    execFileSync(process.execPath, ['esbuild.mjs'], { cwd: root, stdio: 'pipe' });
     dir = mkdtempSync(path.join(tmpdir(), 'dprog-check-'));
     mkdirSync(path.join(dir, 'data'));
     writeFileSync(path.join(dir, 'data/emails.jsonl'), '{"id":"1","body":"hello"}\n');

@@ -2,7 +2,7 @@
  * `dprog compile` and `dprog diff` as a user runs them: the bundled CLI in a separate process, with
  * real files and a real (sql.js) label store.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -41,7 +41,6 @@ task classify(e: emails) -> choice<Verdict> {
 const BROKEN = program(1, 'spam, ham').replace('route cascade crowd', 'route cascade crwod');
 
 beforeAll(() => {
-    execFileSync(process.execPath, ['esbuild.mjs'], { cwd: root, stdio: 'pipe' });
     dir = mkdtempSync(path.join(tmpdir(), 'dprog-compile-'));
     mkdirSync(path.join(dir, 'data'));
     writeFileSync(path.join(dir, 'data/emails.jsonl'), ['{"id":"1","body":"a"}', '{"id":"2","body":"b"}', '{"id":"3","body":"c"}', ''].join('\n'));

@@ -4,7 +4,7 @@
  * and onnxruntime-node. Bad input (corrupt or mismatched model, non-UTF-8 text, empty data) exits
  * non-zero naming the file, and leaves the label store byte for byte as it was.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -71,7 +71,6 @@ function write(name: string, content: string | Buffer): string {
 }
 
 beforeAll(() => {
-    execFileSync(process.execPath, ['esbuild.mjs'], { cwd: root, stdio: 'pipe' });
     dir = mkdtempSync(path.join(tmpdir(), 'dprog-learn-cli-'));
     write('data/emails.jsonl', syntheticMessages(240, 8).map((m) => JSON.stringify(m)).join('\n') + '\n');
     write('triage.dprog', PROGRAM('data/emails.jsonl', 'models/spam.onnx'));
@@ -92,6 +91,10 @@ describe('dprog sample', () => {
         }
         const again = await dprog('sample', 'triage.dprog', '--task', 'classify', '--n', '7', '--seed', '3', '--json');
         expect(again.json.items).toEqual(json.items);
+        // The program has one `learn` block: --task may be left out.
+        const implicit = await dprog('sample', 'triage.dprog', '--n', '7', '--seed', '3', '--json');
+        expect(implicit.json.task).toBe('classify');
+        expect(implicit.json.items).toEqual(json.items);
     });
 
     it('bad usage exits 2 with a message', async () => {

@@ -35,7 +35,7 @@ function dprogFiles(dir: string): string[] {
     });
 }
 
-const spec = readFileSync(path.resolve(root, '../shared/design/language.md'), 'utf8');
+const spec = readFileSync(path.join(root, 'docs/language.md'), 'utf8');
 const corpus: Array<{ name: string; text: string }> = [
     ...dprogFiles(path.join(root, 'samples')).map((file) => ({ name: path.relative(root, file), text: readFileSync(file, 'utf8') })),
     ...[...spec.matchAll(/```dprog\n([\s\S]*?)```/g)].map((m, i) => ({ name: `language.md snippet ${i}`, text: m[1] })),

@@ -2,8 +2,8 @@
  * The bundled language server as a separate process, spoken to over stdio exactly as an editor
  * would: `node bin/dprog.cjs lsp --stdio` (the CLI starting the server from out/language-server).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -31,26 +31,6 @@ task classify(e: emails) -> choice<Verdict> {
 }
 `;
 
-/** The newest modification time of the sources the bundles are built from. */
-function newestSource(dir: string): number {
-    return readdirSync(dir).reduce((newest, entry) => {
-        const file = path.join(dir, entry);
-        const stat = statSync(file);
-        return Math.max(newest, stat.isDirectory() ? newestSource(file) : stat.mtimeMs);
-    }, 0);
-}
-
-/** Builds the bundles unless they are newer than every source (`npm test` has just built them). */
-function ensureBundles(): void {
-    const bundles = ['out/cli/main.cjs', 'out/language-server/main.cjs'].map((f) => path.join(root, f));
-    const sources = Math.max(newestSource(path.join(root, 'language-server/src')), newestSource(path.join(root, 'cli/src')));
-    if (bundles.every((b) => existsSync(b) && statSync(b).mtimeMs > sources)) {
-        return;
-    }
-    const build = spawnSync('node', ['esbuild.mjs'], { cwd: root, encoding: 'utf8' });
-    expect(build.status, build.stderr).toBe(0);
-}
-
 let server: ChildProcess;
 let connection: ProtocolConnection;
 let workspace: string;
@@ -58,7 +38,6 @@ const diagnostics: PublishDiagnosticsParams[] = [];
 const diagnosticWaiters: Array<() => void> = [];
 
 beforeAll(async () => {
-    ensureBundles();
     workspace = mkdtempSync(path.join(tmpdir(), 'dprog-stdio-'));
     server = spawn('node', [path.join(root, 'bin/dprog.cjs'), 'lsp', '--stdio'], { cwd: workspace, stdio: ['pipe', 'pipe', 'inherit'] });
     connection = createProtocolConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));

@@ -9,6 +9,7 @@ import { compileProgramFile } from '../compiled-program.js';
 import { printError, printJson, printLine } from '../output.js';
 import { migrationSummary, planSummary } from '../plan-summary.js';
 import { openStore, previousPlan, savePlan } from '../plan-store.js';
+import { storeLocationFor } from '../store-option.js';
 import { formatDiagnostic } from '../program.js';
 
 interface CompileOptions {
@@ -46,12 +47,12 @@ export const registerCompile: RegisterCommand = (program, setExitCode) => {
             }
 
             // The store is opened before anything is written, so a bad store leaves everything as it was.
-            const store = options.store ? await openStore(options.store) : undefined;
+            const store = options.store ? await openStore(storeLocationFor(undefined, options.store)) : undefined;
             let migration: Migration | undefined;
             const notes: string[] = [];
             try {
                 if (store) {
-                    const previous = previousPlan(store, plan.program);
+                    const previous = await previousPlan(store, plan.program);
                     if (previous.problem) notes.push(previous.problem);
                     if (previous.plan) {
                         migration = diffPlans(previous.plan, plan);

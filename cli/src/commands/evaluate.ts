@@ -13,7 +13,7 @@ import { recordEvaluation, StoreEvaluationLog } from '../../../engine/src/monito
 import { SPLITS, type Split } from '../../../engine/src/store/index.js';
 
 interface EvaluateOptions {
-    task: string;
+    task?: string;
     split: string;
     gold?: string;
     store?: string;
@@ -30,7 +30,7 @@ export const registerEvaluate: RegisterCommand = (program, setExitCode) => {
         .command('evaluate')
         .description('Measure the current model of a `learn` block on a split; evaluations on test are recorded and guarded.')
         .argument('<file>', 'the .dprog program')
-        .requiredOption('--task <task>', 'the task of a `learn` block')
+        .option('--task <task>', 'the task of a `learn` block (default: the only one)')
         .option('--split <split>', 'validation or test (train is what the model learned from)', 'validation')
         .option('--gold <field>', 'compare with this data field instead of the labels in the store')
         .option('--store <db>', 'label store (default: .dprog/labels.sqlite beside the program)')

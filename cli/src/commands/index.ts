@@ -13,6 +13,7 @@ import { registerLabel } from './label.js';
 import { registerCompile } from './compile.js';
 import { registerDiff } from './diff.js';
 import { registerRun } from './run.js';
+import { registerStore } from './store.js';
 
 /** Registers one command; `setExitCode` raises the process's exit code (the highest wins). */
 export type RegisterCommand = (program: Command, setExitCode: (code: number) => void) => void;
@@ -31,4 +32,5 @@ export const commands: RegisterCommand[] = [
     registerCompile,
     registerDiff,
     registerRun,
+    registerStore,
 ];

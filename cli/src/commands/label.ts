@@ -4,12 +4,12 @@
  * holds the write lock); import takes the lock and adds labels idempotently (ids travel along).
  */
 import { existsSync } from 'node:fs';
-import * as path from 'node:path';
 import type { Command } from 'commander';
 import type { RegisterCommand } from './index.js';
 import { ExitCode, ProgramError, UsageError } from '../errors.js';
 import { printJson, printLine } from '../output.js';
-import { defaultStorePath, LabelStore, LABELER_KINDS, StoreCorruptError, StoreError, StoreInputError, StoreVersionError, type LabelerKind } from '../../../engine/src/store/index.js';
+import { LABELER_KINDS, type LabelerKind, type NewLabel, type Store } from '../../../engine/src/store/index.js';
+import { asCliError, openAnyStoreAt, storeLocationFor } from '../store-option.js';
 import { exportLabels, FORMAT_NAMES, formatNamed, importLabels, writeExport } from '../../../engine/src/store/formats/index.js';
 
 interface CommonOptions {
@@ -19,15 +19,6 @@ interface CommonOptions {
     labeler?: string;
     images?: string;
     json?: boolean;
-}
-
-const storePath = (store: string | undefined): string => (store ? path.resolve(store) : defaultStorePath(process.cwd()));
-
-/** Store and format errors as CLI errors: damaged data and bad records exit 1, locks and missing files exit 2. */
-function asCliError(error: unknown): unknown {
-    if (error instanceof StoreCorruptError || error instanceof StoreVersionError || error instanceof StoreInputError) return new ProgramError(error.message);
-    if (error instanceof StoreError) return new UsageError(error.message);
-    return error;
 }
 
 function checkFormat(name: string): void {
@@ -44,7 +35,7 @@ function checkImages(images: string | undefined): void {
 
 function addCommon(command: Command): Command {
     return command
-        .option('--store <db>', 'label store (default: .dprog/labels.sqlite in the current folder)')
+        .option('--store <store>', 'label store: a file or postgres://user@host:port/db (default: .dprog/labels.sqlite in the current folder)')
         .requiredOption('--task <task>', 'the task whose labels move')
         .requiredOption('--format <format>', FORMAT_NAMES.join(' | '))
         .option('--images <dir>', 'folder holding the items\' images (yolo and Label Studio boxes need image sizes)')
@@ -69,19 +60,15 @@ export const registerLabel: RegisterCommand = (program, setExitCode) => {
             if (options.history && options.format !== 'jsonl' && options.format !== 'csv') {
                 throw new UsageError(`--history: only jsonl and csv can say which labels were superseded; ${options.format} would import old answers as current ones`);
             }
-            const file = storePath(options.store);
-            let store: LabelStore;
+            const store = await openAnyStoreAt(storeLocationFor(undefined, options.store), true);
+            const file = store.location;
             try {
-                store = await LabelStore.open(file, { readonly: true });
-            } catch (error) {
-                throw asCliError(error);
-            }
-            try {
-                const tasks = store.tasks();
+                const tasks = await store.tasks();
                 if (!tasks.includes(options.task)) {
                     throw new ProgramError(`${file}: no labels for task '${options.task}'; ${tasks.length ? `tasks with labels: ${tasks.join(', ')}` : 'the store has no labels yet'}`);
                 }
-                const { labels, files } = exportLabels(store, { task: options.task, format: options.format, labeler: options.labeler, history: options.history, images: options.images });
+                const selected = await store.labels({ task: options.task, labeler: options.labeler, includeSuperseded: options.history === true });
+                const { labels, files } = exportLabels({ labels: () => selected }, { task: options.task, format: options.format, labeler: options.labeler, history: options.history, images: options.images });
                 const written = options.out ? writeExport(files, options.out) : [];
                 if (options.json) {
                     printJson({ task: options.task, format: options.format, store: file, labels, ...(options.out ? { files: written } : { content: files[0].text }) });
@@ -102,22 +89,19 @@ export const registerLabel: RegisterCommand = (program, setExitCode) => {
         .argument('<file>', 'the file (or yolo folder) to read')
         .option('--labeler <name>', 'labeler for records that name none (default: import)')
         .option('--labeler-kind <kind>', `${LABELER_KINDS.join(' | ')} for records that name none (default: human)`)
-        .action(async (source: string, options: CommonOptions & { labelerKind?: string }) => {
+        .option('--as <name>', 'the person who gave the human labels that name nobody (recorded with each label)')
+        .action(async (source: string, options: CommonOptions & { labelerKind?: string; as?: string }) => {
             checkFormat(options.format);
             checkImages(options.images);
             if (!existsSync(source)) throw new UsageError(`${source}: no such file`);
             if (options.labelerKind !== undefined && !LABELER_KINDS.includes(options.labelerKind as LabelerKind)) {
                 throw new UsageError(`--labeler-kind ${options.labelerKind}: use one of ${LABELER_KINDS.join(', ')}`);
             }
-            const file = storePath(options.store);
-            let store: LabelStore;
+            if (options.as !== undefined && options.as.trim() === '') throw new UsageError('--as needs a name');
+            const store = await openAnyStoreAt(storeLocationFor(undefined, options.store), false);
+            const file = store.location;
             try {
-                store = await LabelStore.open(file);
-            } catch (error) {
-                throw asCliError(error);
-            }
-            try {
-                const result = await importLabels(store, {
+                const result = await importLabels(asPerson(store, options.as), {
                     task: options.task,
                     format: options.format,
                     source,
@@ -138,3 +122,10 @@ export const registerLabel: RegisterCommand = (program, setExitCode) => {
             setExitCode(ExitCode.ok);
         });
 };
+
+/** The store, with `person` filled in on human labels that name nobody (`--as NAME`). */
+function asPerson(store: Store, person: string | undefined): Pick<Store, 'addLabelsCounted'> {
+    if (person === undefined) return store;
+    const withPerson = (label: NewLabel): NewLabel => (label.labelerKind === 'human' && label.person === undefined ? { ...label, person } : label);
+    return { addLabelsCounted: (labels) => store.addLabelsCounted(labels.map(withPerson)) };
+}

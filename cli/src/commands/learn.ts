@@ -15,7 +15,7 @@ import { askSimulated } from '../../../engine/src/learning/simulated-people.js';
 import { seededRng } from '../../../engine/src/learning/random.js';
 
 interface LearnOptions {
-    task: string;
+    task?: string;
     rounds?: string;
     simulate?: boolean;
     gold: string;
@@ -37,7 +37,7 @@ export const registerLearn: RegisterCommand = (program, setExitCode) => {
         .command('learn')
         .description('Run active-learning rounds with retraining (people simulated from a gold field with --simulate).')
         .argument('<file>', 'the .dprog program')
-        .requiredOption('--task <task>', 'the task of a `learn` block')
+        .option('--task <task>', 'the task of a `learn` block (default: the only one)')
         .option('--rounds <n>', 'stop after this many rounds (default: until the stop condition or the budget)')
         .option('--simulate', 'answer with simulated people drawing from the gold field')
         .option('--gold <field>', 'the data field holding the known answer, for --simulate', 'gold')

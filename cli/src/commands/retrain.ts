@@ -20,10 +20,10 @@ export const registerRetrain: RegisterCommand = (program, setExitCode) => {
         .command('retrain')
         .description('Retrain the model of a `learn` block on the labels people gave (train bucket), export it to ONNX and record the version.')
         .argument('<file>', 'the .dprog program')
-        .requiredOption('--task <task>', 'the task of a `learn` block')
+        .option('--task <task>', 'the task of a `learn` block (default: the only one)')
         .option('--store <db>', 'label store (default: .dprog/labels.sqlite beside the program)')
         .option('--json', 'print the new version as JSON')
-        .action(async (file: string, options: { task: string; store?: string; json?: boolean }) => {
+        .action(async (file: string, options: { task?: string; store?: string; json?: boolean }) => {
             await withDataErrors(async () => {
                 const learnProgram = await loadLearnProgram(file, options.task);
                 const reader = await openStore(file, options.store, true);

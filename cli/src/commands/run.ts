@@ -11,7 +11,7 @@ import type { Migration } from '../../../engine/src/plan/migration.js';
 import { ExitCode, ProgramError, UsageError } from '../errors.js';
 import { compileProgramFile } from '../compiled-program.js';
 import { printJson, printLine } from '../output.js';
-import { openStore, previousPlan, savePlan } from '../plan-store.js';
+import { embedded, openStore, previousPlan, savePlan } from '../plan-store.js';
 import { formatDiagnostic } from '../program.js';
 import { storePathFor } from '../store-option.js';
 
@@ -49,8 +49,9 @@ export const registerRun: RegisterCommand = (program, setExitCode) => {
             if (!plan) {
                 throw new ProgramError(`${file} has errors; fix them first:\n${diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic).join('\n')}`);
             }
-            const storePath = storePathFor(file, options.store);
-            const store = await openStore(storePath);
+            const storePath = storePathFor(file, options.store, 'dprog run');
+            const opened = await openStore({ backend: 'sqljs', path: storePath });
+            const store = embedded(opened).inner;
             const sessions = new SessionCache();
             const bars = !options.json && process.stderr.isTTY ? new MultiBar({ format: '{flow} {bar} {value}/{total} items', hideCursor: true, clearOnComplete: false }, Presets.shades_classic) : undefined;
             const flowBars = new Map<string, SingleBar>();
@@ -58,7 +59,7 @@ export const registerRun: RegisterCommand = (program, setExitCode) => {
             let queue: QueuedWork[];
             let migration: Migration | undefined;
             try {
-                const previous = previousPlan(store, plan.program).plan;
+                const previous = (await previousPlan(opened, plan.program)).plan;
                 if (previous && previous.hash !== plan.hash) migration = diffPlans(previous, plan);
                 summary = await runPlan({
                     plan,
@@ -80,7 +81,7 @@ export const registerRun: RegisterCommand = (program, setExitCode) => {
                 });
                 queue = peopleQueue(store, plan, flowsToRun(plan));
                 // Recorded once the run has gone through: the next run's migration starts from here.
-                await savePlan(store, plan);
+                await savePlan(opened, plan);
             } catch (error) {
                 if (error instanceof DataError || error instanceof ModelError) throw new ProgramError(error.message);
                 throw error;

@@ -20,12 +20,12 @@ export const registerSample: RegisterCommand = (program, setExitCode) => {
         .command('sample')
         .description('Choose the next items to label (active learning; k-center cold start before any model exists).')
         .argument('<file>', 'the .dprog program')
-        .requiredOption('--task <task>', 'the task of a `learn` block')
+        .option('--task <task>', 'the task of a `learn` block (default: the only one)')
         .option('--n <n>', 'how many items (default: the learn block\'s batch)')
         .option('--store <db>', 'label store (default: .dprog/labels.sqlite beside the program)')
         .option('--seed <seed>', 'random seed (default: the learn block\'s seed, else 1)')
         .option('--json', 'print {"task","strategy","items":[{"key","score","split"}]}')
-        .action(async (file: string, options: { task: string; n?: string; store?: string; seed?: string; json?: boolean }) => {
+        .action(async (file: string, options: { task?: string; n?: string; store?: string; seed?: string; json?: boolean }) => {
             await withDataErrors(async () => {
                 const n = positiveInteger('--n', options.n);
                 const seed = options.seed === undefined ? undefined : Number(options.seed);

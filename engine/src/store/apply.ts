@@ -20,6 +20,11 @@ export class StatementCache {
         return statement;
     }
 
+    /** Rows changed by the last statement run. */
+    modified(): number {
+        return this.db.getRowsModified();
+    }
+
     /** Frees every statement; call before `db.export()` or `db.close()`. */
     clear(): void {
         for (const statement of this.statements.values()) {
@@ -32,16 +37,27 @@ export class StatementCache {
 const json = (value: unknown): string => JSON.stringify(value);
 const orNull = (value: SqlValue | undefined): SqlValue => (value === undefined ? null : value);
 
-/** Writes one entry's rows (the caller holds the transaction). */
-export function applyEntry(statements: StatementCache, entry: JournalEntry): void {
+/** Rows between two calls of `tick` in a large labels entry. */
+const TICK_ROWS = 10_000;
+
+/**
+ * Writes one entry's rows (the caller holds the transaction); for labels, `inserted[i]` says whether
+ * label i was new. `tick` runs every 10,000 labels (the writer keeps its lock's heartbeat going).
+ */
+export function applyEntry(statements: StatementCache, entry: JournalEntry, inserted: boolean[] = [], tick?: () => void): void {
     switch (entry.op) {
         case 'labels': {
             const insert = statements.get(
-                `INSERT OR IGNORE INTO labels (id, task, item, labeler, labeler_kind, value, score, gold, program_version, created_at, superseded_by)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                `INSERT OR IGNORE INTO labels (id, task, item, labeler, labeler_kind, value, score, gold, program_version, created_at, superseded_by, person)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
             );
             for (const l of entry.labels) {
-                insert.run([l.id, l.task, l.item, l.labeler, l.labelerKind, json(l.value), orNull(l.score), l.gold ? 1 : 0, orNull(l.programVersion), l.createdAt, orNull(l.supersededBy)]);
+                insert.run([
+                    l.id, l.task, l.item, l.labeler, l.labelerKind, json(l.value), orNull(l.score), l.gold ? 1 : 0,
+                    orNull(l.programVersion), l.createdAt, orNull(l.supersededBy), orNull(l.person),
+                ]);
+                inserted.push(statements.modified() > 0);
+                if (tick && inserted.length % TICK_ROWS === 0) tick();
             }
             const mark = statements.get(`UPDATE labels SET superseded_by = ? WHERE id = ? AND superseded_by IS NULL`);
             for (const { id, by } of entry.supersede) {

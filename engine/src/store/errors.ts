@@ -15,21 +15,56 @@ export class StoreError extends Error {
     }
 }
 
+/** Who holds a lock, as far as its file tells. */
+export interface LockHolder {
+    pid?: number;
+    host?: string;
+    /** Time since the holder last touched the lock (its heartbeat). */
+    beatAgoMs?: number;
+}
+
+function describeHolder(holder: LockHolder): string {
+    const where = holder.host ? ` on ${holder.host}` : '';
+    const beat = holder.beatAgoMs === undefined ? '' : `, last heartbeat ${Math.round(holder.beatAgoMs / 1000)} s ago`;
+    return `process ${holder.pid ?? 'unknown'}${where}${beat}`;
+}
+
 /** Another process (or another open store in this process) holds the write lock. */
 export class StoreLockedError extends StoreError {
+    /** Process id of the holder, when the lock file names one. */
+    readonly holderPid: number | undefined;
+
     constructor(
         path: string,
         readonly lockPath: string,
-        /** Process id of the holder, when the lock file names one. */
-        readonly holderPid: number | undefined,
+        readonly holder: LockHolder,
     ) {
         super(
-            holderPid === process.pid
+            holder.pid === process.pid
                 ? `${path}: the label store is already open for writing in this process (lock file ${lockPath}). ` +
                       'Use the open LabelStore, or close it before opening it again.'
-                : `${path}: the label store is locked by another writer (process ${holderPid ?? 'unknown'}, lock file ${lockPath}). ` +
-                      'Close the other dprog session (VS Code window or CLI) or open the store read-only; ' +
-                      'if no such process exists, delete the lock file.',
+                : `${path}: the label store is locked by another writer (${describeHolder(holder)}, lock file ${lockPath}). ` +
+                      'Close that dprog session (VS Code window or CLI) and try again, or open the store read-only meanwhile. ' +
+                      'A writer that stops (its process ends, or it misses its heartbeat for 30 s) loses the lock by itself; ' +
+                      'for many writers at once use a PostgreSQL store (--store postgres://…).',
+            path,
+        );
+        this.holderPid = holder.pid;
+    }
+}
+
+/** This writer's lock was removed or taken over: it stops writing rather than overwrite another writer's work. */
+export class StoreLockLostError extends StoreError {
+    constructor(
+        path: string,
+        readonly lockPath: string,
+        readonly holder: LockHolder,
+    ) {
+        super(
+            `${path}: this process no longer holds the write lock (lock file ${lockPath} ` +
+                (holder.pid === undefined && holder.beatAgoMs === undefined ? 'is gone' : `now names ${describeHolder(holder)}`) +
+                '), so it wrote nothing more: every label it acknowledged is already in the store. ' +
+                'Open the store again to go on writing.',
             path,
         );
     }

@@ -12,7 +12,10 @@
  * const reader = await LabelStore.open(path, { readonly: true });           // no lock; sees the journal too
  * ```
  *
- * Errors: StoreLockedError (another writer), StoreCorruptError (damaged file, left untouched),
+ * Any backend (a path or `postgres://user@host:port/db`), through the one `Store` interface:
+ * `const store = await openStore(location)` — see store.ts.
+ *
+ * Errors: StoreLockedError (another writer), StoreLockLostError (this writer's lock was taken), StoreCorruptError (damaged file, left untouched),
  * StoreNotFoundError (read-only and absent), StoreVersionError (newer schema), StoreInputError
  * (a bad value), StoreReadonlyError (write on a reader or a closed store).
  * Import/export formats live in `./formats/index.js`.
@@ -22,3 +25,10 @@ export * from './errors.js';
 export * from './types.js';
 export { SCHEMA_VERSION } from './schema.js';
 export { locateSqlWasm } from './sqljs.js';
+export type { Store, StoreBackend } from './store.js';
+export { openStore, type StoreOpenOptions } from './open.js';
+export { parseStoreLocation, redact, StoreLocationError, type StoreLocation } from './location.js';
+export { EmbeddedStore } from './embedded-store.js';
+export { StoreConnectionError } from './postgres/connection.js';
+export { DEFAULT_LEASE_MS, type Lease, type LeaseRequest } from './leases.js';
+export { dumpCounts, dumpHash, type StoreDump } from './dump.js';

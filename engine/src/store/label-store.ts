@@ -12,9 +12,11 @@ import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
 import { applyEntry, StatementCache } from './apply.js';
-import { StoreCorruptError, StoreInputError, StoreNotFoundError, StoreReadonlyError, StoreVersionError } from './errors.js';
+import type { StoreDump } from './dump.js';
+import { toAggregate, toEstimate, toEvaluation, toItem, toLabel, toModel, toPlan, toStageState } from './rows.js';
+import { StoreCorruptError, StoreInputError, type StoreLockedError, StoreNotFoundError, StoreReadonlyError, StoreVersionError } from './errors.js';
 import { JournalWriter, readJournal, type JournalEntry } from './journal.js';
-import { acquireLock, type StoreLock } from './lock.js';
+import { acquireLockWaiting, type LockTiming, type StoreLock } from './lock.js';
 import { migrate, readMeta, readSchemaVersion, SCHEMA_VERSION, writeMeta } from './schema.js';
 import { readSnapshot, writeSnapshot } from './snapshot.js';
 import { loadSqlJs } from './sqljs.js';
@@ -22,7 +24,6 @@ import type {
     Aggregate,
     Evaluation,
     Item,
-    JsonValue,
     Label,
     LabelerEstimate,
     LabelQuery,
@@ -35,10 +36,10 @@ import type {
 } from './types.js';
 import {
     isoTime,
+    normalizeLabel,
     optionalNumber,
     optionalText,
     requireJson,
-    requireLabelerKind,
     requireNumber,
     requireSplit,
     requireText,
@@ -61,6 +62,14 @@ export interface OpenOptions {
     snapshotDelayMs?: number;
     /** Snapshot at once when the journal grows past this many bytes. Default 64 MiB. */
     journalLimitBytes?: number;
+    /** How long to wait for another writer to release the lock (ms). Default 0: fail at once. */
+    lockWaitMs?: number;
+    /** Called once when the lock is busy and the open starts waiting for it. */
+    onLockWait?: (busy: StoreLockedError) => void;
+    /** Stops waiting for the lock (the open then fails with StoreLockedError). */
+    lockSignal?: AbortSignal;
+    /** Heartbeat and staleness of the lock (tests shorten them). */
+    lockTiming?: LockTiming;
 }
 
 const SNAPSHOT_SEQ = 'snapshot_seq';
@@ -83,6 +92,8 @@ export class LabelStore {
     private closed = false;
     /** The last background snapshot failure; thrown by close() if snapshots keep failing. */
     private snapshotError: unknown;
+    /** Keeps the lock's heartbeat going during a long write (the event loop, and its beat timer, wait meanwhile). */
+    private readonly beat = (): void => this.lock?.verify();
     /** A bulk write is in memory but could be made durable neither by snapshot nor by journal. */
     private broken = false;
     /** Open for appending once the store is open for writing; undefined for readers. */
@@ -114,7 +125,12 @@ export class LabelStore {
             return LabelStore.openReader(SQL, storePath, journalPath, options);
         }
         mkdirSync(dirname(storePath), { recursive: true });
-        const lock = acquireLock(storePath, lockPathOf(storePath));
+        const lock = await acquireLockWaiting(storePath, lockPathOf(storePath), {
+            ...options.lockTiming,
+            waitMs: options.lockWaitMs ?? 0,
+            onWait: options.onLockWait,
+            signal: options.lockSignal,
+        });
         let loaded: LoadedDatabase | undefined;
         try {
             removeStaleTempFiles(storePath);
@@ -162,9 +178,12 @@ export class LabelStore {
         if (needsSnapshot) {
             this.seq += 1;
             writeMeta(this.db, SNAPSHOT_SEQ, String(this.seq));
-            writeSnapshot(this.path, this.db.export());
+            const bytes = this.db.export();
             tune(this.db);
+            this.lock!.verify();
+            writeSnapshot(this.path, bytes);
         }
+        this.lock!.verify();
         this.journal = JournalWriter.create(journalPath, this.seq);
         return this;
     }
@@ -183,23 +202,30 @@ export class LabelStore {
      * crash may be partly present afterwards.
      */
     async addLabels(labels: readonly NewLabel[]): Promise<Label[]> {
+        return (await this.addLabelsCounted(labels)).labels;
+    }
+
+    /** `addLabels`, saying how many labels were new (the others were stored already). */
+    async addLabelsCounted(labels: readonly NewLabel[]): Promise<{ labels: Label[]; added: number }> {
         this.assertWritable();
         const rows: Label[] = [];
         const supersede: { id: string; by: string }[] = [];
         const newIds = new Map<string, Label>();
         const replacedInBatch = new Set<string>();
         for (const input of labels) {
-            const row = this.normalizeLabel(input);
+            const row = normalizeLabel(this.path, input);
             if (newIds.has(row.id)) {
                 throw new StoreInputError(`label id ${row.id} appears twice in one batch`, this.path);
             }
-            const existing = this.getLabel(row.id);
-            if (existing) {
-                rows.push(existing);
-                continue;
-            }
             if (input.supersedes !== undefined) {
-                const old = newIds.get(input.supersedes) ?? this.getLabel(input.supersedes);
+                // Only a replacement is looked up first (a re-sent one must not replace twice); other
+                // labels are inserted or ignored, and the database says which were new.
+                const existing = this.getLabel(row.id);
+                if (existing) {
+                    rows.push(existing);
+                    continue;
+                }
+                const old = this.getLabel(input.supersedes) ?? newIds.get(input.supersedes);
                 if (!old) {
                     throw new StoreInputError(`label ${row.id} supersedes ${input.supersedes}, which is not in the store`, this.path);
                 }
@@ -212,9 +238,14 @@ export class LabelStore {
             newIds.set(row.id, row);
             rows.push(row);
         }
-        const fresh = rows.filter((row) => newIds.get(row.id) === row);
-        if (fresh.length > 0) {
-            this.write({ op: 'labels', labels: fresh, supersede });
+        const candidates = rows.filter((row) => newIds.get(row.id) === row);
+        let added = 0;
+        if (candidates.length > 0) {
+            const inserted = this.write({ op: 'labels', labels: candidates, supersede });
+            candidates.forEach((row, i) => {
+                if (inserted[i]) added++;
+                else rows[rows.indexOf(row)] = this.getLabel(row.id)!;
+            });
         }
         for (const mark of supersede) {
             const old = newIds.get(mark.id);
@@ -222,7 +253,7 @@ export class LabelStore {
                 old.supersededBy = mark.by;
             }
         }
-        return rows;
+        return { labels: rows, added };
     }
 
     /** Replaces label `oldId` by `replacement` (same task and item by default); the old label is kept, marked superseded. */
@@ -516,6 +547,51 @@ export class LabelStore {
         return counts;
     }
 
+    // ---------------------------------------------------------------- whole store
+
+    /** Every row of every table, labels in the order added (for `dprog store copy`). */
+    dump(): StoreDump {
+        const all = (table: string) => this.select(`SELECT * FROM ${table} ORDER BY rowid`);
+        return {
+            labels: all('labels').map(toLabel),
+            items: all('items').map(toItem),
+            aggregates: all('aggregates').map(toAggregate),
+            estimates: all('labeler_estimates').map(toEstimate),
+            plans: all('plans').map(toPlan),
+            models: all('model_versions').map(toModel),
+            evaluations: all('evaluations').map(toEvaluation),
+            stages: all('stage_states').map(toStageState),
+        };
+    }
+
+    /** Adds a dump's rows as they are (ids, times and supersede links kept; rows already here stay). Resolves once durable. */
+    async load(dump: StoreDump): Promise<void> {
+        this.assertWritable();
+        const withTime = <T extends object, K extends keyof T>(rows: T[], key: K) => rows.map((row) => ({ ...row, [key]: row[key] ?? '' })) as (T & Required<Pick<T, K>>)[];
+        const entries: JournalEntry[] = [
+            { op: 'items', items: withTime(dump.items, 'addedAt') },
+            { op: 'labels', labels: dump.labels, supersede: [] },
+            { op: 'aggregates', aggregates: withTime(dump.aggregates, 'updatedAt') },
+            { op: 'estimates', estimates: withTime(dump.estimates, 'updatedAt') },
+            { op: 'stages', states: withTime(dump.stages, 'updatedAt') },
+            ...withTime(dump.plans, 'compiledAt').map((plan) => ({ op: 'plan' as const, plan })),
+            ...withTime(dump.models, 'createdAt').map((model) => ({ op: 'model' as const, model })),
+            ...dump.evaluations.map((e) => ({ op: 'evaluation' as const, evaluation: { ...e, id: e.id ?? randomUUID(), at: e.at ?? '' } })),
+        ];
+        for (const entry of entries) {
+            const empty = ('labels' in entry && entry.labels.length === 0) || ('items' in entry && entry.items.length === 0) ||
+                ('aggregates' in entry && entry.aggregates.length === 0) || ('estimates' in entry && entry.estimates.length === 0) || ('states' in entry && entry.states.length === 0);
+            if (!empty) this.write(entry);
+        }
+    }
+
+    /** Number of labels (superseded included) per task. */
+    countsPerTask(): Record<string, number> {
+        const counts: Record<string, number> = {};
+        for (const row of this.select(`SELECT task, COUNT(*) AS n FROM labels GROUP BY task ORDER BY task`)) counts[String(row.task)] = Number(row.n);
+        return counts;
+    }
+
     // ---------------------------------------------------------------- maintenance
 
     /** SQLite's `PRAGMA integrity_check` on the in-memory database: `['ok']` when sound. */
@@ -555,23 +631,6 @@ export class LabelStore {
 
     // ---------------------------------------------------------------- internals
 
-    private normalizeLabel(input: NewLabel): Label {
-        const p = this.path;
-        requireJson(p, 'label value', input.value);
-        return {
-            id: optionalText(p, 'label id', input.id) ?? randomUUID(),
-            task: requireText(p, 'label task', input.task),
-            item: requireText(p, 'label item', input.item),
-            labeler: requireText(p, 'labeler', input.labeler),
-            labelerKind: requireLabelerKind(p, input.labelerKind),
-            value: input.value,
-            score: optionalNumber(p, 'label score', input.score),
-            gold: input.gold === true,
-            programVersion: optionalText(p, 'label programVersion', input.programVersion),
-            createdAt: isoTime(p, 'label createdAt', input.createdAt),
-        };
-    }
-
     private assertWritable(): void {
         if (this.closed) {
             throw new StoreReadonlyError(this.path, 'closed');
@@ -581,19 +640,23 @@ export class LabelStore {
         }
     }
 
-    /** Apply in a transaction, journal and fsync, then commit: a write is visible only once durable. */
-    private write(entry: JournalEntry): void {
+    /**
+     * Apply in a transaction, journal and fsync, then commit: a write is visible only once durable.
+     * Returns, for a labels entry, which labels were new (the journal keeps only those).
+     */
+    private write(entry: JournalEntry): boolean[] {
         if (this.broken) {
             throw new StoreReadonlyError(this.path, 'broken');
         }
         if (this.isBulk(entry)) {
-            this.writeBulk(entry);
-            return;
+            return this.writeBulk(entry);
         }
+        const inserted: boolean[] = [];
         this.db.run('BEGIN');
         try {
-            applyEntry(this.statements, entry);
-            this.journal!.append([entry]);
+            applyEntry(this.statements, entry, inserted, this.beat);
+            this.lock!.verify();
+            this.journal!.append([onlyInserted(entry, inserted)]);
             this.db.run('COMMIT');
         } catch (error) {
             this.db.run('ROLLBACK');
@@ -601,6 +664,7 @@ export class LabelStore {
         }
         this.dirty = true;
         this.scheduleSnapshot();
+        return inserted;
     }
 
     /** A batch whose journal lines alone would pass the journal limit (estimated from a sample). */
@@ -619,10 +683,11 @@ export class LabelStore {
      * cost. Should the snapshot fail, the batch goes to the journal after all; should that fail
      * too, memory holds labels the disk does not, so the store refuses further writes.
      */
-    private writeBulk(entry: JournalEntry): void {
+    private writeBulk(entry: JournalEntry): boolean[] {
+        const inserted: boolean[] = [];
         this.db.run('BEGIN');
         try {
-            applyEntry(this.statements, entry);
+            applyEntry(this.statements, entry, inserted, this.beat);
             this.db.run('COMMIT');
         } catch (error) {
             this.db.run('ROLLBACK');
@@ -633,13 +698,15 @@ export class LabelStore {
             this.snapshotNow();
         } catch (snapshotError) {
             try {
-                this.journal!.append([entry]);
+                this.lock!.verify();
+                this.journal!.append([onlyInserted(entry, inserted)]);
             } catch {
                 this.broken = true;
                 throw snapshotError;
             }
             this.snapshotError = snapshotError;
         }
+        return inserted;
     }
 
     private scheduleSnapshot(): void {
@@ -683,7 +750,10 @@ export class LabelStore {
         } finally {
             tune(this.db);
         }
+        // Never replace the file or empty the journal unless the store is still ours.
+        this.lock!.verify();
         writeSnapshot(this.path, bytes);
+        this.lock!.verify();
         this.journal!.reset(this.seq);
         this.dirty = false;
         this.lastSnapshotMs = performance.now() - started;
@@ -706,6 +776,12 @@ export class LabelStore {
         }
         return rows;
     }
+}
+
+/** A labels entry narrowed to the labels that were new (re-sent ones need no journal line). */
+function onlyInserted(entry: JournalEntry, inserted: boolean[]): JournalEntry {
+    if (entry.op !== 'labels' || inserted.every(Boolean)) return entry;
+    return { ...entry, labels: entry.labels.filter((_, i) => inserted[i]) };
 }
 
 // -------------------------------------------------------------------- loading
@@ -805,11 +881,6 @@ function newerJournal(journalPath: string, base: number, seq: number): StoreCorr
 
 // -------------------------------------------------------------------- rows
 
-type Row = Record<string, SqlValue>;
-
-const parse = (text: SqlValue): JsonValue => JSON.parse(String(text)) as JsonValue;
-const maybe = <T>(value: SqlValue, convert: (v: SqlValue) => T): T | undefined => (value === null || value === undefined ? undefined : convert(value));
-
 function labelWhere(query: LabelQuery): { where: string; params: SqlValue[] } {
     const clauses: string[] = [];
     const params: SqlValue[] = [];
@@ -821,94 +892,8 @@ function labelWhere(query: LabelQuery): { where: string; params: SqlValue[] } {
     if (query.item !== undefined) add('item = ?', query.item);
     if (query.labeler !== undefined) add('labeler = ?', query.labeler);
     if (query.labelerKind !== undefined) add('labeler_kind = ?', query.labelerKind);
+    if (query.person !== undefined) add('person = ?', query.person);
     if (query.gold !== undefined) add('gold = ?', query.gold ? 1 : 0);
     if (!query.includeSuperseded) clauses.push('superseded_by IS NULL');
     return { where: clauses.length ? ` WHERE ${clauses.join(' AND ')}` : '', params };
-}
-
-function toLabel(row: Row): Label {
-    const label: Label = {
-        id: String(row.id),
-        task: String(row.task),
-        item: String(row.item),
-        labeler: String(row.labeler),
-        labelerKind: row.labeler_kind as Label['labelerKind'],
-        value: parse(row.value),
-        gold: row.gold === 1,
-        createdAt: String(row.created_at),
-    };
-    if (row.score !== null) label.score = Number(row.score);
-    if (row.program_version !== null) label.programVersion = String(row.program_version);
-    if (row.superseded_by !== null) label.supersededBy = String(row.superseded_by);
-    return label;
-}
-
-function toItem(row: Row): Item {
-    return {
-        dataset: String(row.dataset),
-        key: String(row.key),
-        split: row.split as Split,
-        contentHash: maybe(row.content_hash, String),
-        addedAt: String(row.added_at),
-    };
-}
-
-function toAggregate(row: Row): Aggregate {
-    return {
-        task: String(row.task),
-        item: String(row.item),
-        value: parse(row.value),
-        confidence: Number(row.confidence),
-        method: String(row.method),
-        answers: Number(row.answers),
-        updatedAt: String(row.updated_at),
-    };
-}
-
-function toEstimate(row: Row): LabelerEstimate {
-    return {
-        labeler: String(row.labeler),
-        task: String(row.task),
-        accuracy: Number(row.accuracy),
-        confusion: maybe(row.confusion, (v) => parse(v) as LabelerEstimate['confusion']),
-        n: Number(row.n),
-        updatedAt: String(row.updated_at),
-    };
-}
-
-function toPlan(row: Row): StoredPlan {
-    return { program: String(row.program), version: String(row.version), plan: parse(row.plan), contentHash: String(row.content_hash), compiledAt: String(row.compiled_at) };
-}
-
-function toModel(row: Row): ModelVersion {
-    return {
-        labeler: String(row.labeler),
-        version: String(row.version),
-        onnxPath: String(row.onnx_path),
-        validationAccuracy: maybe(row.validation_accuracy, Number),
-        labelsUsed: Number(row.labels_used),
-        createdAt: String(row.created_at),
-    };
-}
-
-function toEvaluation(row: Row): Evaluation {
-    return {
-        id: String(row.id),
-        programVersion: maybe(row.program_version, String),
-        model: String(row.model),
-        split: row.split as Split,
-        accuracy: Number(row.accuracy),
-        at: String(row.at),
-    };
-}
-
-function toStageState(row: Row): StageState {
-    return {
-        run: String(row.run),
-        stage: String(row.stage),
-        item: String(row.item),
-        status: String(row.status),
-        detail: maybe(row.detail, parse),
-        updatedAt: String(row.updated_at),
-    };
 }

@@ -1,22 +1,48 @@
 /**
- * The single-writer lock: a file created with O_EXCL holding the writer's pid. A lock whose
- * process is gone (a crash, a kill) is stale and is taken over; a live one is an error.
+ * The single-writer lock of an embedded store: a file whose content (pid, host, a random token) is
+ * written whole before it appears — a temporary file hard-linked into place, which fails if a lock
+ * is already there, so creating it is exclusive and nobody ever reads a half-written lock.
+ *
+ * The holder beats (touches the file) every few seconds. A lock is stale when its process is gone
+ * (same host) or when it has not beaten for 30 s (a hung or orphaned process). Taking over a stale
+ * lock never moves someone else's: a contender first claims the takeover of that lock's token
+ * (`mkdir`, exclusive), checks that the lock still carries the token, and only then removes it; the
+ * new lock is again created exclusively, so exactly one contender wins. A writer calls `verify()`
+ * before every journal append and snapshot, and stops with StoreLockLostError when the lock is no
+ * longer its own (removed by hand, or taken over after a long stall).
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { linkSync, mkdirSync, readFileSync, rmdirSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { StoreLockedError } from './errors.js';
+import { StoreLockedError, StoreLockLostError, type LockHolder } from './errors.js';
 
 interface LockContent {
     pid: number;
     host: string;
+    token: string;
     since: string;
 }
 
-/** A held lock; `release()` removes the file. */
+export interface LockTiming {
+    /** A lock not touched for this long is stale even if its process exists (ms). Default 30 s. */
+    staleMs?: number;
+    /** How often the holder touches its lock (ms). Default 5 s. */
+    beatMs?: number;
+}
+
+/** A held lock. */
 export interface StoreLock {
     readonly path: string;
+    /** Throws StoreLockLostError unless the lock file is still this holder's; beats when due. */
+    verify(): void;
+    /** Stops the heartbeat and removes the lock file if it is still this holder's. */
     release(): void;
 }
+
+const DEFAULT_STALE_MS = 30_000;
+const DEFAULT_BEAT_MS = 5_000;
+/** A takeover claim older than this belongs to a contender that died mid-takeover. */
+const CLAIM_STALE_MS = 10_000;
 
 /** True when a process with this pid exists on this machine. */
 export function processIsAlive(pid: number): boolean {
@@ -32,70 +58,147 @@ export function processIsAlive(pid: number): boolean {
 function readLock(lockPath: string): LockContent | undefined {
     try {
         const parsed = JSON.parse(readFileSync(lockPath, 'utf8')) as Partial<LockContent>;
-        return typeof parsed.pid === 'number' ? { pid: parsed.pid, host: String(parsed.host ?? ''), since: String(parsed.since ?? '') } : undefined;
+        if (typeof parsed.pid !== 'number' || typeof parsed.token !== 'string') return undefined;
+        return { pid: parsed.pid, host: String(parsed.host ?? ''), token: parsed.token, since: String(parsed.since ?? '') };
     } catch {
         return undefined;
     }
 }
 
-function isRecent(lockPath: string): boolean {
+/** The lock file's identity for a takeover: its token, or its inode when it cannot be read. */
+function identityOf(lockPath: string): { id: string; holder?: LockContent; ageMs: number } | undefined {
+    let stat;
     try {
-        return Date.now() - statSync(lockPath).mtimeMs < 2000;
+        stat = statSync(lockPath);
     } catch {
-        return false;
+        return undefined;
+    }
+    const holder = readLock(lockPath);
+    return { id: holder?.token ?? `inode-${stat.ino}-${stat.mtimeMs}`, holder, ageMs: Date.now() - stat.mtimeMs };
+}
+
+function isStale(found: { holder?: LockContent; ageMs: number }, staleMs: number): boolean {
+    if (found.ageMs > staleMs) return true;
+    const holder = found.holder;
+    if (!holder) return found.ageMs > 2000;
+    return holder.host === hostname() && !processIsAlive(holder.pid);
+}
+
+/** Creates the lock file whole and exclusively; false when one is already there. */
+function createExclusive(lockPath: string, content: LockContent): boolean {
+    const temp = `${lockPath}.new-${content.token}`;
+    writeFileSync(temp, JSON.stringify(content));
+    try {
+        linkSync(temp, lockPath);
+        return true;
+    } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+        throw error;
+    } finally {
+        unlinkSync(temp);
     }
 }
 
 /**
- * Takes the write lock for `storePath` at `lockPath`, or throws StoreLockedError naming the holder.
- * A lock file that cannot be read (a crash between create and write) counts as stale.
+ * Removes the stale lock whose identity is `id`, unless someone else is already taking it over or
+ * it has changed meanwhile. Only the contender holding the claim directory for `id` may remove it.
  */
-export function acquireLock(storePath: string, lockPath: string): StoreLock {
-    for (let attempt = 0; attempt < 3; attempt++) {
-        let fd: number;
+function takeOver(lockPath: string, id: string): void {
+    for (let n = 1; n <= 5; n++) {
+        const claim = `${lockPath}.takeover-${id}-${n}`;
         try {
-            fd = openSync(lockPath, 'wx');
+            mkdirSync(claim);
         } catch (error) {
-            if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-                throw error;
-            }
-            const holder = readLock(lockPath);
-            if (!holder && isRecent(lockPath)) {
-                // Just created by another writer that has not written its pid yet.
-                throw new StoreLockedError(storePath, lockPath, undefined);
-            }
-            const sameHost = !holder || holder.host === hostname();
-            if (holder && (!sameHost || processIsAlive(holder.pid))) {
-                throw new StoreLockedError(storePath, lockPath, holder.pid);
-            }
-            // Stale: move it aside atomically (only one contender wins the rename), then retry.
-            try {
-                const aside = `${lockPath}.stale-${process.pid}-${Date.now()}`;
-                renameSync(lockPath, aside);
-                unlinkSync(aside);
-            } catch {
-                // Someone else took it over first; the next attempt will see their lock.
-            }
-            continue;
+            if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+            const age = Date.now() - (statSync(claim, { throwIfNoEntry: false })?.mtimeMs ?? 0);
+            if (age < CLAIM_STALE_MS) return; // another contender is taking it over right now
+            continue; // that contender died mid-takeover: claim the next generation
         }
-        const content: LockContent = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
-        writeSync(fd, JSON.stringify(content));
-        fsyncSync(fd);
-        closeSync(fd);
-        let released = false;
-        return {
-            path: lockPath,
-            release() {
-                if (released) {
-                    return;
-                }
-                released = true;
-                const current = readLock(lockPath);
-                if (current && current.pid === process.pid && current.since === content.since) {
-                    unlinkSync(lockPath);
-                }
-            },
-        };
+        try {
+            if (identityOf(lockPath)?.id === id) unlinkSync(lockPath);
+        } finally {
+            rmdirSync(claim);
+        }
+        return;
     }
-    throw new StoreLockedError(storePath, lockPath, readLock(lockPath)?.pid);
+}
+
+function holderOf(found: { holder?: LockContent; ageMs: number } | undefined): LockHolder {
+    return { pid: found?.holder?.pid, host: found?.holder?.host, beatAgoMs: found?.ageMs };
+}
+
+/**
+ * Takes the write lock for `storePath` at `lockPath` at once, or throws StoreLockedError naming
+ * the holder. A stale lock is taken over (see the file comment).
+ */
+export function acquireLock(storePath: string, lockPath: string, timing: LockTiming = {}): StoreLock {
+    const staleMs = timing.staleMs ?? DEFAULT_STALE_MS;
+    const content: LockContent = { pid: process.pid, host: hostname(), token: randomUUID(), since: new Date().toISOString() };
+    for (let attempt = 0; attempt < 3; attempt++) {
+        if (createExclusive(lockPath, content)) {
+            return heldLock(storePath, lockPath, content.token, timing.beatMs ?? DEFAULT_BEAT_MS);
+        }
+        const found = identityOf(lockPath);
+        if (found && !isStale(found, staleMs)) {
+            throw new StoreLockedError(storePath, lockPath, holderOf(found));
+        }
+        if (found) takeOver(lockPath, found.id);
+    }
+    throw new StoreLockedError(storePath, lockPath, holderOf(identityOf(lockPath)));
+}
+
+/**
+ * Takes the lock, waiting up to `waitMs` for the current writer to finish (polling); `onWait` is
+ * called once, with the holder, when the lock is busy at first.
+ */
+export async function acquireLockWaiting(
+    storePath: string,
+    lockPath: string,
+    options: LockTiming & { waitMs: number; onWait?: (error: StoreLockedError) => void; signal?: AbortSignal },
+): Promise<StoreLock> {
+    const deadline = Date.now() + options.waitMs;
+    for (let told = false; ; told = true) {
+        try {
+            return acquireLock(storePath, lockPath, options);
+        } catch (error) {
+            const samePid = error instanceof StoreLockedError && error.holderPid === process.pid;
+            if (!(error instanceof StoreLockedError) || samePid || Date.now() >= deadline || options.signal?.aborted) throw error;
+            if (!told) options.onWait?.(error);
+            await new Promise((resolve) => setTimeout(resolve, Math.min(200, Math.max(1, deadline - Date.now()))));
+        }
+    }
+}
+
+function heldLock(storePath: string, lockPath: string, token: string, beatMs: number): StoreLock {
+    let released = false;
+    let lastBeat = Date.now();
+    const isMine = () => readLock(lockPath)?.token === token;
+    const beat = () => {
+        lastBeat = Date.now();
+        const now = new Date();
+        utimesSync(lockPath, now, now);
+    };
+    const timer = setInterval(() => {
+        try {
+            if (isMine()) beat();
+        } catch {
+            // The next verify() reports a lost lock.
+        }
+    }, beatMs);
+    timer.unref();
+    return {
+        path: lockPath,
+        verify() {
+            if (released || !isMine()) {
+                throw new StoreLockLostError(storePath, lockPath, holderOf(identityOf(lockPath)));
+            }
+            if (Date.now() - lastBeat > beatMs / 5) beat();
+        },
+        release() {
+            if (released) return;
+            released = true;
+            clearInterval(timer);
+            if (isMine()) unlinkSync(lockPath);
+        },
+    };
 }

@@ -101,6 +101,11 @@ CREATE INDEX stage_states_by_status ON stage_states (run, stage, status);
         description: 'no per-labeler index: labels are read by task, and keeping it cost a fifth of the insert time',
         sql: `DROP INDEX IF EXISTS labels_by_labeler;`,
     },
+    {
+        version: 3,
+        description: 'the individual person behind a label of a human labeler pool',
+        sql: `ALTER TABLE labels ADD COLUMN person TEXT;`,
+    },
 ];
 
 /** The schema version this code writes. */

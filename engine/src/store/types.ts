@@ -37,6 +37,8 @@ export interface NewLabel {
     /** Name of the labeler, as declared in the program (or a person's id). */
     labeler: string;
     labelerKind: LabelerKind;
+    /** The individual person who answered, within a human labeler pool (`--as NAME`, `dprog.labeler`). */
+    person?: string;
     /** The answer, a JSON value shaped by the task's output type. */
     value: JsonValue;
     /** The labeler's own confidence or score, when it has one. */
@@ -58,6 +60,7 @@ export interface Label {
     item: string;
     labeler: string;
     labelerKind: LabelerKind;
+    person?: string;
     value: JsonValue;
     score?: number;
     gold: boolean;
@@ -72,6 +75,7 @@ export interface LabelQuery {
     item?: string;
     labeler?: string;
     labelerKind?: LabelerKind;
+    person?: string;
     gold?: boolean;
     includeSuperseded?: boolean;
 }

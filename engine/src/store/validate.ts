@@ -1,6 +1,7 @@
 /** Checks of values given to the store, so bad input fails before it reaches the journal. */
 import { StoreInputError } from './errors.js';
-import { LABELER_KINDS, SPLITS, type LabelerKind, type Split } from './types.js';
+import { randomUUID } from 'node:crypto';
+import { LABELER_KINDS, SPLITS, type Label, type LabelerKind, type NewLabel, type Split } from './types.js';
 
 export function requireText(path: string, what: string, value: unknown): string {
     if (typeof value !== 'string' || value.length === 0) {
@@ -55,4 +56,24 @@ export function isoTime(path: string, what: string, value: unknown): string {
         throw new StoreInputError(`${what} must be an ISO 8601 time (got ${JSON.stringify(value)})`, path);
     }
     return value;
+}
+
+/** A label to add, checked and completed (id, time, gold flag). */
+export function normalizeLabel(path: string, input: NewLabel): Label {
+    requireJson(path, 'label value', input.value);
+    const label: Label = {
+        id: optionalText(path, 'label id', input.id) ?? randomUUID(),
+        task: requireText(path, 'label task', input.task),
+        item: requireText(path, 'label item', input.item),
+        labeler: requireText(path, 'labeler', input.labeler),
+        labelerKind: requireLabelerKind(path, input.labelerKind),
+        value: input.value,
+        score: optionalNumber(path, 'label score', input.score),
+        gold: input.gold === true,
+        programVersion: optionalText(path, 'label programVersion', input.programVersion),
+        createdAt: isoTime(path, 'label createdAt', input.createdAt),
+    };
+    const person = optionalText(path, 'label person', input.person);
+    if (person !== undefined) label.person = person;
+    return label;
 }

@@ -11,6 +11,7 @@ import { registerRunPlan } from './run-plan.js';
 import { registerSampleNextBatch } from './sample-next-batch.js';
 import { registerShowMigration } from './show-migration.js';
 import { registerSimulate } from './simulate.js';
+import { registerSetStorePassword } from './set-store-password.js';
 
 export function registerCommands(services: DprogServices): vscode.Disposable[] {
     return [
@@ -24,5 +25,6 @@ export function registerCommands(services: DprogServices): vscode.Disposable[] {
         registerRunPlan,
         registerExportLabels,
         registerSimulate,
+        registerSetStorePassword,
     ].map((register) => register(services));
 }

@@ -20,17 +20,20 @@ export class CliRunner {
         /** Absolute path of out/cli/main.cjs. */
         private readonly cliPath: string,
         private readonly log: Log,
+        /** More environment for the CLI (a PostgreSQL password from SecretStorage as PGPASSWORD). */
+        private readonly extraEnv: () => Promise<NodeJS.ProcessEnv> = async () => ({}),
     ) {}
 
     /** Runs `dprog ARGS`; resolves with its output whatever the exit code (rejects only when it cannot start or is cancelled). */
     async exec(args: string[], cwd: string, signal?: AbortSignal): Promise<CliResult> {
         this.log(`$ dprog ${args.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ')}`);
         signal?.throwIfAborted();
+        const extra = await this.extraEnv();
         return new Promise<CliResult>((resolve, reject) => {
             // In VS Code's Electron host process.execPath is Electron: ask it to behave as Node.
             const child = spawn(process.execPath, [this.cliPath, ...args], {
                 cwd,
-                env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', FORCE_COLOR: '0' },
+                env: { ...process.env, ...extra, ELECTRON_RUN_AS_NODE: '1', FORCE_COLOR: '0' },
                 stdio: ['ignore', 'pipe', 'pipe'],
             });
             const out: Buffer[] = [];

@@ -6,7 +6,11 @@
 import type { DataItem } from '../../../engine/src/data/dataset.js';
 import type { LabelingPlan } from '../../../engine/src/plan/types.js';
 import type { Aggregate, Label, NewLabel } from '../../../engine/src/store/types.js';
+import type { Lease, LeaseRequest, StoreLockedError } from '../../../engine/src/store/index.js';
 import type { PreLabelView } from '../../../webview/src/protocol.js';
+
+/** Whether this window may write labels, and why not. */
+export type WriteAccess = { writable: true } | { writable: false; reason: string; busy?: StoreLockedError };
 
 /** A feature of the engine that has not landed yet, or cannot run here; shown to the user as is. */
 export class NotAvailableError extends Error {
@@ -118,8 +122,14 @@ export interface DprogEngine {
     diff(oldProgram: string, newProgram: string, cancel?: Cancellation): Promise<unknown>;
     simulate(program: string, options: { replay: string; item: string; worker: string; label: string; gold?: string; task?: string }, cancel?: Cancellation): Promise<unknown>;
     exportLabels(program: string, task: string, format: string, out: string, cancel?: Cancellation): Promise<void>;
-    /** Gets ready to take labels for the program (opens its store for writing). */
-    prepareToLabel(program: string): Promise<void>;
+    /** Gets ready to take labels for the program (opens its store for writing); read-only, with why, when another writer has it. */
+    prepareToLabel(program: string): Promise<WriteAccess>;
+    /** Waits for the other writer of an embedded store to finish, then holds the store for writing. */
+    waitForWriter(program: string, cancel?: Cancellation): Promise<void>;
+    /** Hands items of the queue to a person for a while (see Store.lease). */
+    lease(program: string, request: LeaseRequest): Promise<Lease[]>;
+    /** Gives a person's leased items of a task back to the queue. */
+    releaseLeases(program: string, task: string, person: string): Promise<void>;
     /** Adds a person's label; resolves once it is durable. */
     addLabel(program: string, label: NewLabel): Promise<Label>;
     /** Current (not superseded) labels of one task. */

@@ -1,49 +1,66 @@
 /**
  * The engine as the extension uses it: long-lived and in-process for what panels need at once —
- * the label store (a person's label is durable in a few milliseconds), active-learning samples and
- * model pre-labels (data featurized once, ONNX sessions kept open, see WarmLearning) — and the CLI
- * in a child process for compiling, running, diffing, simulating and exporting. The store is opened
- * for writing on first use and released before any CLI command that writes to it (one writer at a
- * time).
+ * the label store (a person's label is durable in a few milliseconds), active-learning samples,
+ * model pre-labels and the datasets shown (data featurized once, ONNX sessions kept open, see
+ * WarmLearning) — and the CLI in a child process for compiling, running, diffing, simulating and
+ * exporting. The store is opened for writing on first use and released before any CLI command
+ * that writes to it (one writer at a time).
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { DataItem } from '../../../engine/src/data/dataset.js';
 import type { LabelingPlan } from '../../../engine/src/plan/types.js';
-import type { LabelStore } from '../../../engine/src/store/index.js';
+import type { EmbeddedStore, LabelStore, Lease, LeaseRequest, Store } from '../../../engine/src/store/index.js';
 import type { Aggregate, Label, NewLabel } from '../../../engine/src/store/types.js';
 import { deferred } from '../load-deferred.js';
 import { CliRunner, type Log } from './cli-runner.js';
 import type { PreLabelView } from '../../../webview/src/protocol.js';
-import { EngineError, type Cancellation, type CompileResult, type DprogEngine, type LearningCurvePoint, type PreLabelInput, type ProgramProgress, type SampleResult } from './engine.js';
+import {
+    EngineError, NotAvailableError, type Cancellation, type CompileResult, type DprogEngine, type LearningCurvePoint, type PreLabelInput, type ProgramProgress, type SampleResult, type WriteAccess,
+} from './engine.js';
 import type { WarmLearning } from './warm-learning.js';
 
 export interface LocalEngineOptions {
     /** Absolute path of out/cli/main.cjs. */
     cliPath: string;
-    /** The label store of a program (the `dprog.storePath` setting, else `.dprog/labels.sqlite` beside it). */
+    /** The label store of a program: a file path or a postgres:// URL (the `dprog.store` setting, else `.dprog/labels.sqlite` beside it). */
     storePathFor: (program: string) => string;
+    /** The PostgreSQL password kept in VS Code's SecretStorage for a store URL, if any. */
+    passwordFor?: (store: string) => Promise<string | undefined>;
+    /** An embedded store without a label for this long is closed, releasing its lock (ms). Default 5 minutes. */
+    idleReleaseMs?: number;
     log: Log;
 }
+
 
 /** Where Compile writes a program's plan: `.dprog/plans/<file>.plan.json` beside the program. */
 export function planPathFor(program: string): string {
     return path.join(path.dirname(program), '.dprog', 'plans', `${path.basename(program, '.dprog')}.plan.json`);
 }
 
-/** The store code (sql.js and its wasm) loads on first use, not at activation. */
-async function loadStore(): Promise<typeof LabelStore> {
-    return deferred().LabelStore;
+/** The store code (sql.js and its wasm, pg) loads on first use, not at activation. */
+function storeModule(): Pick<ReturnType<typeof deferred>, 'openStore' | 'parseStoreLocation' | 'StoreLockedError' | 'LabelStore'> {
+    return deferred();
 }
+
+const IDLE_RELEASE_MS = 5 * 60 * 1000;
+
+const isUrl = (store: string): boolean => /^[A-Za-z][A-Za-z0-9+.-]+:\/\//.test(store);
 
 export class LocalEngine implements DprogEngine {
     private readonly cli: CliRunner;
-    private readonly stores = new Map<string, Promise<LabelStore>>();
+    private readonly stores = new Map<string, Promise<Store>>();
     private readonly plans = new Map<string, LabelingPlan>();
+    private readonly idleTimers = new Map<string, NodeJS.Timeout>();
+    /** The SecretStorage password of the last PostgreSQL store opened, handed to the CLI as PGPASSWORD. */
+    private storePassword: string | undefined;
     private learning: WarmLearning | undefined;
 
     constructor(private readonly options: LocalEngineOptions) {
-        this.cli = new CliRunner(options.cliPath, options.log);
+        this.cli = new CliRunner(options.cliPath, options.log, async () => {
+            const password = this.storePassword;
+            return password === undefined ? {} : { PGPASSWORD: password };
+        });
     }
 
     async compile(program: string, cancel?: Cancellation): Promise<CompileResult> {
@@ -76,10 +93,13 @@ export class LocalEngine implements DprogEngine {
     async sample(program: string, task: string, n: number | undefined, cancel?: Cancellation): Promise<SampleResult> {
         const plan = this.cachedPlan(program);
         if (!plan) throw new EngineError(`${path.basename(program)} is not compiled yet: run "Data Program: Compile" first.`, 1);
+        const storePath = this.options.storePathFor(program);
+        if (isUrl(storePath)) throw new NotAvailableError('Active learning on a PostgreSQL store', 'copy the team store to a file (`dprog store copy`) and sample there');
         cancel?.signal.throwIfAborted();
-        const store = await this.store(program);
+        const sampleWith = (store: LabelStore | undefined) => this.warm().sample({ program, plan, task, store, storePath, n });
         try {
-            return await this.warm().sample({ program, plan, task, store, storePath: this.options.storePathFor(program), n });
+            // Sampling only reads the store: this window's writer when it has one, else a short-lived reader.
+            return (await this.read(program, undefined, (store) => sampleWith((store as EmbeddedStore).inner))) ?? (await sampleWith(undefined));
         } catch (error) {
             throw asEngineError(error);
         }
@@ -95,7 +115,7 @@ export class LocalEngine implements DprogEngine {
         }
     }
 
-    /** Runs the task's model labelers on items that have no stored model answer (see PreLabeler). */
+    /** Runs the task's model labelers on items that have no stored model answer (see pre-labels.ts). */
     async preLabel(program: string, task: string, items: readonly PreLabelInput[]): Promise<Map<string, PreLabelView[]>> {
         const plan = this.cachedPlan(program);
         if (!plan) return new Map();
@@ -137,12 +157,61 @@ export class LocalEngine implements DprogEngine {
 
     async addLabel(program: string, label: NewLabel): Promise<Label> {
         const store = await this.store(program);
-        return store.addLabel(label);
+        const added = await store.addLabel(label);
+        this.releaseWhenIdle(this.options.storePathFor(program));
+        return added;
     }
 
-    /** Opens the program's store for writing now, so the first label does not wait for it. */
-    async prepareToLabel(program: string): Promise<void> {
-        await this.store(program);
+    /**
+     * An embedded store nobody labeled in for a while is closed, so its lock goes to whoever needs
+     * it — also when this window's connection is gone but its extension host lives on.
+     */
+    private releaseWhenIdle(storePath: string): void {
+        if (isUrl(storePath)) return;
+        clearTimeout(this.idleTimers.get(storePath));
+        const timer = setTimeout(() => {
+            this.idleTimers.delete(storePath);
+            void this.withoutStore(storePath, async () => undefined);
+        }, this.options.idleReleaseMs ?? IDLE_RELEASE_MS);
+        timer.unref?.();
+        this.idleTimers.set(storePath, timer);
+    }
+
+    /**
+     * Opens the program's store for writing now, so the first label does not wait for it. An
+     * embedded store another window or CLI is writing gives read-only access (with the reason).
+     */
+    async prepareToLabel(program: string): Promise<WriteAccess> {
+        try {
+            await this.store(program);
+            this.releaseWhenIdle(this.options.storePathFor(program));
+            return { writable: true };
+        } catch (error) {
+            if (!(error instanceof storeModule().StoreLockedError)) throw error;
+            return { writable: false, busy: error, reason: `another dprog session (process ${error.holderPid ?? 'unknown'}) is writing this label store, so this window opened it read-only` };
+        }
+    }
+
+    /** Waits (until `cancel`) for the other writer of the program's embedded store to finish, then opens it for writing. */
+    async waitForWriter(program: string, cancel?: Cancellation): Promise<void> {
+        const storePath = this.options.storePathFor(program);
+        const opening = storeModule().openStore(storePath, { lockWaitMs: 24 * 3600 * 1000, lockSignal: cancel?.signal });
+        this.stores.set(storePath, opening);
+        opening.catch(() => this.stores.delete(storePath));
+        await opening;
+    }
+
+    /**
+     * Leases items to `person` from the candidates (the queue's order): on a shared store two
+     * people are not handed the same item unless it wants more answers. See Store.lease.
+     */
+    async lease(program: string, request: LeaseRequest): Promise<Lease[]> {
+        return (await this.store(program)).lease(request);
+    }
+
+    async releaseLeases(program: string, task: string, person: string): Promise<void> {
+        const open = this.stores.get(this.options.storePathFor(program));
+        if (open) await (await open).releaseLeases(task, person);
     }
 
     async labels(program: string, task: string): Promise<Label[]> {
@@ -176,20 +245,32 @@ export class LocalEngine implements DprogEngine {
      * Reads with this process's writer when it has one, else with a short-lived reader (no lock, so
      * the CLI in a terminal can still write); `empty` when the store does not exist yet.
      */
-    private async read<T>(program: string, empty: T, query: (store: LabelStore) => T): Promise<T> {
+    private async read<T>(program: string, empty: T, query: (store: Store) => Promise<T>): Promise<T> {
         const storePath = this.options.storePathFor(program);
         const writer = this.stores.get(storePath);
-        if (writer) return query(await writer);
-        if (!existsSync(storePath)) return empty;
-        const reader = await (await loadStore()).open(storePath, { readonly: true });
+        if (writer) {
+            const open = await writer.catch(() => undefined);
+            if (open) return query(open);
+        }
+        if (!isUrl(storePath) && !existsSync(storePath)) return empty;
+        const reader = await storeModule().openStore(storePath, { readonly: true, password: await this.passwordOf(storePath) });
         try {
-            return query(reader);
+            return await query(reader);
         } finally {
             await reader.close();
         }
     }
 
+    private async passwordOf(store: string): Promise<string | undefined> {
+        if (!isUrl(store)) return undefined;
+        const password = await this.options.passwordFor?.(store);
+        if (password !== undefined) this.storePassword = password;
+        return password;
+    }
+
     async dispose(): Promise<void> {
+        for (const timer of this.idleTimers.values()) clearTimeout(timer);
+        this.idleTimers.clear();
         const open = [...this.stores.values()];
         this.stores.clear();
         const warm = this.learning;
@@ -204,19 +285,20 @@ export class LocalEngine implements DprogEngine {
     }
 
     /** The program's store, open for writing (opened on the first label, kept until released). */
-    private store(program: string): Promise<LabelStore> {
+    private store(program: string): Promise<Store> {
         const storePath = this.options.storePathFor(program);
         let store = this.stores.get(storePath);
         if (!store) {
-            store = loadStore().then((LabelStore) => LabelStore.open(storePath));
+            store = this.passwordOf(storePath).then((password) => storeModule().openStore(storePath, { password }));
             this.stores.set(storePath, store);
             store.catch(() => this.stores.delete(storePath));
         }
         return store;
     }
 
-    /** Closes this process's writer on `storePath` while `work` (a CLI writer) runs. */
+    /** Closes this process's writer on an embedded `storePath` while `work` (a CLI writer) runs; a PostgreSQL store takes both. */
     private async withoutStore<T>(storePath: string, work: () => Promise<T>): Promise<T> {
+        if (isUrl(storePath)) return work();
         const open = this.stores.get(storePath);
         if (open) {
             this.stores.delete(storePath);
@@ -228,23 +310,24 @@ export class LocalEngine implements DprogEngine {
 
 /** Bad data or a bad model file (errors naming the file) is the user's to fix: shown as engine errors. */
 function asEngineError(error: unknown): unknown {
-    if (!(error instanceof Error) || error instanceof EngineError) return error;
+    if (!(error instanceof Error) || error instanceof EngineError || error instanceof NotAvailableError) return error;
     // The engine's errors carry their names; the CLI's set-up errors carry an exit code.
     const usersToFix = /^(DataError|ModelError|CsvError)$/.test(error.name) || typeof (error as { exitCode?: unknown }).exitCode === 'number';
     return usersToFix ? new EngineError(error.message, 1) : error;
 }
 
 /** People's labels per task, and money spent (each label priced at its labeler's cost in the plan). */
-function progressOf(store: LabelStore, plan: LabelingPlan): ProgramProgress {
+async function progressOf(store: Store, plan: LabelingPlan): Promise<ProgramProgress> {
     const costOf = new Map(plan.labelers.map((l) => [l.name, l.cost]));
     let cost = 0;
-    const tasks = plan.tasks.map((task) => {
+    const tasks = [];
+    for (const task of plan.tasks) {
         const people = new Set<string>();
-        store.forEachLabel({ task: task.name }, (label) => {
+        for (const label of await store.labels({ task: task.name })) {
             cost += costOf.get(label.labeler) ?? 0;
             if (label.labelerKind === 'human') people.add(label.item);
-        });
-        return { task: task.name, done: people.size, planned: task.cost.items };
-    });
+        }
+        tasks.push({ task: task.name, done: people.size, planned: task.cost.items });
+    }
     return { tasks, cost };
 }

@@ -11,12 +11,15 @@ import { NotAvailableError, type SampleResult } from '../engine/engine.js';
 import { buildQueue, taskView, type Queue } from '../engine/label-queue.js';
 import { taskModels } from '../engine/pre-labels.js';
 import { buildReviewQueue } from '../engine/review-queue.js';
-import { isTrusted, planOf, settings, showError, type DprogServices } from '../services.js';
+import { isTrusted, planOf, settings, showError, storePathFor, type DprogServices } from '../services.js';
 import { AnnotateSession } from './annotate-session.js';
 import { resourceRoots, webviewHtml } from './webview-html.js';
 
 /** The panel's view type (also in package.json's activationEvents and main.ts's serializer). */
 export const ANNOTATE_VIEW = 'dprog.annotate';
+
+/** Items handed to one person at a time on a shared store (the rest stay free for others). */
+const LEASED_AT_ONCE = 20;
 
 export class AnnotatePanel {
     private static readonly open = new Map<string, AnnotatePanel>();
@@ -28,6 +31,8 @@ export class AnnotatePanel {
     private disposed = false;
     /** When the panel was opened, until its first content is posted (the panel-open time). */
     private openedAt: number | undefined = performance.now();
+    /** This panel holds leases on a shared store (released when it closes). */
+    private leasing = false;
 
     /** Opens (or reveals) the panel of a task; `mode` switches an open panel to labeling or review. */
     static createOrShow(services: DprogServices, program: string, task: string, mode?: AnnotateMode): AnnotatePanel {
@@ -112,9 +117,10 @@ export class AnnotatePanel {
         if (!plan) return undefined;
         const task = plan.tasks.find((t) => t.name === taskName);
         if (!task) throw new Error(`${path.basename(program)} has no task '${taskName}' (tasks: ${plan.tasks.map((t) => t.name).join(', ')})`);
-        const labeler = settings().labelerName;
+        const { labelerName: labeler, person } = settings();
         const view = taskView(plan, task, labeler);
-        if (isTrusted()) await this.services.engine.prepareToLabel(program);
+        const access = isTrusted() ? await this.services.engine.prepareToLabel(program) : undefined;
+        if (access && !access.writable) this.offerToWait(program, access.reason);
         const load = (mode: AnnotateMode) => (mode === 'review' ? this.loadReview(plan, task, labeler) : this.loadInit(plan, task, labeler));
         // The first queue is built now; the webview's first `ready` takes it.
         const initialMode = this.state.mode ?? 'label';
@@ -124,14 +130,15 @@ export class AnnotatePanel {
             task: view,
             labeler,
             programVersion: plan.hash,
-            writable: isTrusted(),
+            writable: access?.writable === true,
+            readonlyReason: access && !access.writable ? `${access.reason}; use "Wait for the Writer" to label here` : undefined,
             mode: this.state.mode,
             loadInit: (mode) => {
                 const init = prefetched && mode === initialMode ? prefetched : load(mode);
                 prefetched = undefined;
                 return init;
             },
-            addLabel: (label) => this.services.engine.addLabel(program, label),
+            addLabel: (label) => this.services.engine.addLabel(program, { ...label, person: label.labelerKind === 'human' ? (label.person ?? person) : label.person }),
             post: (m) => this.post(m),
             log: (line) => this.services.log.info(line),
             onLabeled: (_label, durableMs) => {
@@ -186,7 +193,42 @@ export class AnnotatePanel {
             items: task.dataset ? await this.services.engine.datasetItems(program, task.dataset) : undefined,
             imageUri: (relative) => this.imageUri(relative),
         });
-        return this.initMessage('label', plan, task, labeler, queue, notes);
+        return this.initMessage('label', plan, task, labeler, await this.leased(queue), notes);
+    }
+
+    /** On a shared (PostgreSQL) store, only the items handed to this person for now; see Store.lease. */
+    private async leased(queue: Queue): Promise<Queue> {
+        if (!/^postgres(ql)?:\/\//i.test(storePathFor(this.state.program)) || !isTrusted()) return queue;
+        const { person, leaseMs } = settings();
+        const leases = await this.services.engine.lease(this.state.program, {
+            task: this.state.task,
+            person,
+            candidates: queue.items.map((item) => item.key),
+            limit: LEASED_AT_ONCE,
+            leaseMs,
+        });
+        this.leasing = true;
+        const mine = new Set(leases.map((l) => l.item));
+        return { ...queue, items: queue.items.filter((item) => mine.has(item.key)) };
+    }
+
+    /** A second window on a busy embedded store: say so, and offer to wait for the writer. */
+    private offerToWait(program: string, reason: string): void {
+        void vscode.window.showWarningMessage(`dprog: ${reason}. You can browse labels; to label here, wait for the other writer to finish.`, 'Wait for the Writer').then(async (choice) => {
+            if (!choice) return;
+            await vscode.window.withProgress(
+                { location: vscode.ProgressLocation.Notification, title: 'dprog: waiting for the other writer of the label store…', cancellable: true },
+                async (_progress, token) => {
+                    const abort = new AbortController();
+                    token.onCancellationRequested(() => abort.abort());
+                    await this.services.engine.waitForWriter(program, { signal: abort.signal });
+                },
+            );
+            if (this.session) {
+                this.session = undefined;
+                await this.receive({ type: 'ready', mode: this.state.mode ?? 'label' });
+            }
+        });
     }
 
     /** The review queue: the task's contested items, most contested first, with the answers given. */
@@ -249,5 +291,7 @@ export class AnnotatePanel {
         this.disposed = true;
         AnnotatePanel.open.delete(this.id);
         for (const d of this.disposables.splice(0)) d.dispose();
+        // Items handed to this person go back to the team's queue (they would expire anyway).
+        if (this.leasing) void this.services.engine.releaseLeases(this.state.program, this.state.task, settings().person).catch(() => undefined);
     }
 }

@@ -21,6 +21,8 @@ export interface AnnotateSessionOptions {
     programVersion: string | undefined;
     /** false in an untrusted workspace. */
     writable: boolean;
+    /** Why labels cannot be saved, when `writable` is false for another reason than workspace trust. */
+    readonlyReason?: string;
     /** Builds the `init` message of a mode (reads the data and the store); called on every `ready`. */
     loadInit: (mode: AnnotateMode) => Promise<HostToAnnotate>;
     /** The mode the panel opens in (default: labeling). */
@@ -110,7 +112,7 @@ export class AnnotateSession {
             this.drop(`label for ${clip(message.item)} not saved: ${why}`);
             this.options.post({ type: 'rejected', requestId: message.requestId, item: message.item, message: why });
         };
-        if (!this.options.writable) return reject('this workspace is not trusted, so dprog writes nothing; trust the workspace to save labels');
+        if (!this.options.writable) return reject(this.options.readonlyReason ?? 'this workspace is not trusted, so dprog writes nothing; trust the workspace to save labels');
         if (!this.knownItems.has(message.item)) return reject('this panel was not shown that item');
         let value: unknown;
         try {

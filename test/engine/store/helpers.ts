@@ -17,10 +17,22 @@ export function fileHash(path: string): string {
 
 export const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
+export interface Fixture {
+    child: ChildProcess;
+    lines: string[];
+    exited: Promise<void>;
+    waitFor: (prefix: string) => Promise<string>;
+    /** The next stdout line not yet taken by nextLine (in order, each once). */
+    nextLine: () => Promise<string>;
+    /** Writes one line to the child's standard input. */
+    send: (line: string) => void;
+}
+
 /** Starts a TypeScript fixture in a child Node process (tsx as loader), collecting complete stdout lines. */
-export function startFixture(name: string, args: string[]): { child: ChildProcess; lines: string[]; exited: Promise<void>; waitFor: (prefix: string) => Promise<string> } {
-    const child = spawn(process.execPath, ['--import', 'tsx', fixture(name), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+export function startFixture(name: string, args: string[], env: NodeJS.ProcessEnv = process.env): Fixture {
+    const child = spawn(process.execPath, ['--import', 'tsx', fixture(name), ...args], { stdio: ['pipe', 'pipe', 'pipe'], env });
     const lines: string[] = [];
+    const lineWaiters: (() => void)[] = [];
     let partial = '';
     let stderr = '';
     const waiters: { prefix: string; resolve: (line: string) => void }[] = [];
@@ -29,6 +41,7 @@ export function startFixture(name: string, args: string[]): { child: ChildProces
         partial = parts.pop()!;
         for (const line of parts) {
             lines.push(line);
+            lineWaiters.shift()?.();
             for (const waiter of waiters.filter((w) => line.startsWith(w.prefix))) {
                 waiters.splice(waiters.indexOf(waiter), 1);
                 waiter.resolve(line);
@@ -44,5 +57,15 @@ export function startFixture(name: string, args: string[]): { child: ChildProces
             waiters.push({ prefix, resolve });
             child.on('exit', (code, signal) => reject(new Error(`${name} exited (${code ?? signal}) before printing '${prefix}': ${stderr}`)));
         });
-    return { child, lines, exited, waitFor };
+    let taken = 0;
+    child.on('exit', () => lineWaiters.splice(0).forEach((wake) => wake()));
+    const nextLine = async (): Promise<string> => {
+        while (taken >= lines.length) {
+            if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} exited before printing another line: ${stderr}`);
+            await new Promise<void>((resolve) => lineWaiters.push(resolve));
+        }
+        return lines[taken++];
+    };
+    const send = (line: string) => void child.stdin!.write(`${line}\n`);
+    return { child, lines, exited, waitFor, nextLine, send };
 }

@@ -3,13 +3,14 @@
  * beside it, as esbuild.mjs does) in a separate process, against real store files.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import * as esbuild from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LabelStore } from '../../../engine/src/store/index.js';
 import { fileHash, startFixture, tempDir } from './helpers.js';
+import { skipWithoutPostgres, startCluster, type PgCluster } from '../../support/postgres.js';
 
 const root = resolve(__dirname, '../../..');
 const bundleDir = join(root, 'out', 'test-label-cli');
@@ -24,7 +25,7 @@ beforeAll(async () => {
         platform: 'node',
         target: 'node20',
         format: 'cjs',
-        external: ['vscode', 'onnxruntime-node', 'better-sqlite3'],
+        external: ['vscode', 'onnxruntime-node', 'better-sqlite3', 'pg-native'],
         define: { 'import.meta.url': 'importMetaUrl' },
         banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
         logLevel: 'silent',
@@ -39,7 +40,11 @@ afterAll(() => {
 });
 
 function dprog(...args: string[]): { code: number; stdout: string; stderr: string; json: () => Record<string, unknown> } {
-    const run = spawnSync(process.execPath, [cli, ...args], { cwd: dir, encoding: 'utf8' });
+    return dprogWith({ DPROG_LOCK_WAIT: '1' }, ...args);
+}
+
+function dprogWith(env: NodeJS.ProcessEnv, ...args: string[]): { code: number; stdout: string; stderr: string; json: () => Record<string, unknown> } {
+    const run = spawnSync(process.execPath, [cli, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, ...env } });
     return { code: run.status ?? -1, stdout: run.stdout, stderr: run.stderr, json: () => JSON.parse(run.stdout) };
 }
 
@@ -67,7 +72,7 @@ describe('dprog label', () => {
         expect(readFileSync(join(dir, 'out.csv'), 'utf8').split('\n')[1]).toBe('l1,spam,m1,alice,human,spam,,false,,2026-01-01T00:00:00.000Z,');
     });
 
-    it('exports while another process holds the write lock, but refuses a second writer (exit 2)', async () => {
+    it('exports while another process holds the write lock, but refuses a second writer after waiting (exit 2)', async () => {
         const store = join(dir, 'held.sqlite');
         const holder = startFixture('hold-lock.ts', [store]);
         const pid = (await holder.waitFor('open ')).split(' ')[1];
@@ -77,7 +82,10 @@ describe('dprog label', () => {
             expect(JSON.parse(String(read.json().content)).id).toBe('held');
             const write = dprog('label', 'import', '--store', store, '--task', 'spam', '--format', 'jsonl', 'in.jsonl', '--json');
             expect(write.code).toBe(2);
-            expect(String((write.json().error as { message: string }).message)).toMatch(new RegExp(`locked by another writer \\(process ${pid}, lock file .*held\\.sqlite\\.lock\\)`));
+            expect(write.stderr).toMatch(new RegExp(`label store is busy \\(process ${pid} is writing\\); waiting up to 1 s`));
+            const message = String((write.json().error as { message: string }).message);
+            expect(message).toMatch(new RegExp(`locked by another writer \\(process ${pid} on .*, last heartbeat \\d+ s ago, lock file .*held\\.sqlite\\.lock\\)`));
+            expect(message).not.toMatch(/delete/i);
         } finally {
             holder.child.kill('SIGKILL');
             await holder.exited;
@@ -112,5 +120,59 @@ describe('dprog label', () => {
         const fresh = await LabelStore.open(join(dir, 'fresh.sqlite'), { readonly: true });
         expect(fresh.countLabels()).toBe(0);
         await fresh.close();
+    });
+});
+
+describe('dprog store and --store locations', () => {
+    it('refuses a --store that is neither a path nor a postgres:// URL, and creates no folder for it', () => {
+        for (const store of ['postgres:labels', 'http://example.org/labels', 'sqlite://x.db']) {
+            const run = dprog('label', 'import', '--store', store, '--task', 'spam', '--format', 'jsonl', 'in.jsonl');
+            expect(run.code).toBe(2);
+            expect(run.stderr).toMatch(/not a label store this dprog can open\. Give a file path .* or postgres:\/\/user@host:port\/database/);
+        }
+        expect(existsSync(join(dir, 'postgres:labels'))).toBe(false);
+        expect(existsSync(join(dir, 'http:'))).toBe(false);
+    });
+
+    it('describes a store, and copies one file store to another with the same content', () => {
+        writeFileSync(join(dir, 'in.jsonl'), jsonl);
+        expect(dprog('label', 'import', '--store', 'a.sqlite', '--task', 'spam', '--format', 'jsonl', 'in.jsonl', '--as', 'ann').code).toBe(0);
+        const info = dprog('store', 'info', 'a.sqlite', '--json');
+        expect(info.code, info.stderr).toBe(0);
+        expect(info.json()).toMatchObject({ backend: 'sqljs', location: join(dir, 'a.sqlite'), labels: 2, tasks: { spam: 2 } });
+        expect(Number(info.json().schemaVersion)).toBeGreaterThanOrEqual(3);
+        const copy = dprog('store', 'copy', 'a.sqlite', 'b.sqlite', '--json');
+        expect(copy.code, copy.stderr).toBe(0);
+        expect(copy.json()).toMatchObject({ verified: true, counts: { labels: 2 } });
+        expect(dprog('store', 'info', 'b.sqlite', '--json').json()).toMatchObject({ labels: 2, tasks: { spam: 2 } });
+        // A copy never mixes into a store that has labels already.
+        const again = dprog('store', 'copy', 'a.sqlite', 'b.sqlite');
+        expect(again.code).toBe(2);
+        expect(again.stderr).toMatch(/already holds 2 label\(s\); copy into a new, empty store/);
+    });
+});
+
+describe.skipIf(skipWithoutPostgres())('dprog store copy with PostgreSQL', () => {
+    let cluster: PgCluster;
+    beforeAll(async () => {
+        cluster = await startCluster();
+    }, 120_000);
+    afterAll(() => cluster?.stop());
+
+    it('round-trips sql.js → PostgreSQL → sql.js with equal content hashes; the password comes from PGPASSWORD', async () => {
+        const url = await cluster.createDatabase('cli_copy');
+        writeFileSync(join(dir, 'in.jsonl'), jsonl);
+        expect(dprog('label', 'import', '--store', 'c.sqlite', '--task', 'spam', '--format', 'jsonl', 'in.jsonl', '--as', 'ann').code).toBe(0);
+        const noPassword = dprogWith({ PGPASSWORD: '' }, 'store', 'info', url);
+        expect(noPassword.code).toBe(2);
+        expect(noPassword.stderr).toMatch(/refused the login .* PGPASSWORD or ~\/\.pgpass/);
+        const there = dprogWith(cluster.env, 'store', 'copy', 'c.sqlite', url, '--json');
+        expect(there.code, there.stderr).toBe(0);
+        const back = dprogWith(cluster.env, 'store', 'copy', url, 'd.sqlite', '--json');
+        expect(back.code, back.stderr).toBe(0);
+        expect(back.json().hash).toBe(there.json().hash);
+        expect(dprogWith(cluster.env, 'store', 'info', url, '--json').json()).toMatchObject({ backend: 'postgres', location: url, labels: 2, tasks: { spam: 2 } });
+        const exported = dprogWith(cluster.env, 'label', 'export', '--store', url, '--task', 'spam', '--format', 'jsonl');
+        expect(exported.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line).id)).toEqual(['l1', 'l2']);
     });
 });

@@ -163,7 +163,7 @@ describe('formatting', () => {
 
     test('is idempotent on the samples and the specification', async () => {
         const root = path.resolve(__dirname, '../../..');
-        const spec = readFileSync(path.resolve(root, '../shared/design/language.md'), 'utf8');
+        const spec = readFileSync(path.join(root, 'docs/language.md'), 'utf8');
         const texts = [
             readFileSync(path.join(root, 'samples/spam/spam.dprog'), 'utf8'),
             ...[...spec.matchAll(/```dprog\n([\s\S]*?)```/g)].map((m) => m[1]),

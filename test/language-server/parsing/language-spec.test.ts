@@ -1,5 +1,5 @@
 /**
- * language.md is normative: every ```dprog snippet in it must parse unchanged, and the snippets
+ * docs/language.md is the language reference: every ```dprog snippet in it must parse unchanged, and the snippets
  * put together as one program must link without unresolved references.
  */
 import { readFileSync } from 'node:fs';
@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { createTestServices, type TestServices } from '../helpers.js';
 
-const specPath = path.resolve(__dirname, '../../../../shared/design/language.md');
+const specPath = path.resolve(__dirname, '../../../docs/language.md');
 const snippets = [...readFileSync(specPath, 'utf8').matchAll(/```dprog\n([\s\S]*?)```/g)].map((m) => m[1]);
 
 let t: TestServices;

@@ -1,5 +1,5 @@
 /**
- * language.md is normative: its snippets, put together as one program, must check without a
+ * docs/language.md is the language reference: its snippets, put together as one program, must check without a
  * single error (warnings are fine: the spec's data and model files do not exist).
  */
 import { readFileSync } from 'node:fs';
@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { createTestServices, type TestServices } from '../helpers.js';
 
-const specPath = path.resolve(__dirname, '../../../../shared/design/language.md');
+const specPath = path.resolve(__dirname, '../../../docs/language.md');
 const snippets = [...readFileSync(specPath, 'utf8').matchAll(/```dprog\n([\s\S]*?)```/g)].map((m) => m[1]);
 const MIGRATION = 'pickup from truck';
 

@@ -5,8 +5,8 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import type { LabelStore } from '../label-store.js';
-import type { Label, LabelerKind, NewLabel } from '../types.js';
+import type { Store } from '../store.js';
+import type { Label, LabelerKind, LabelQuery, NewLabel } from '../types.js';
 import { cocoFormat } from './coco.js';
 import { csvFormat } from './csv.js';
 import { FormatError, type FormatName, type ImageSizeOf, type LabelFormat } from './format.js';
@@ -46,7 +46,7 @@ export interface ExportRequest {
 }
 
 /** The files of an export (not yet written). */
-export function exportLabels(store: LabelStore, request: ExportRequest): { labels: number; files: { path: string; text: string }[] } {
+export function exportLabels(store: { labels(query: LabelQuery): Label[] }, request: ExportRequest): { labels: number; files: { path: string; text: string }[] } {
     const format = formatNamed(request.format);
     const labels: Label[] = store.labels({ task: request.task, labeler: request.labeler, includeSuperseded: request.history === true });
     const files = format.export(labels, { task: request.task, imageSize: request.images ? imageSizesIn(request.images) : undefined });
@@ -78,7 +78,7 @@ export interface ImportRequest {
  * Labels keep their ids; records without one (files from other tools) get an id derived from their
  * content, so re-importing a file is harmless.
  */
-export async function importLabels(store: LabelStore, request: ImportRequest): Promise<{ read: number; added: number; alreadyStored: number }> {
+export async function importLabels(store: Pick<Store, 'addLabelsCounted'>, request: ImportRequest): Promise<{ read: number; added: number; alreadyStored: number }> {
     const format = formatNamed(request.format);
     const imageSize: ImageSizeOf | undefined = request.images ? imageSizesIn(request.images) : undefined;
     const resolveItem = request.images
@@ -93,9 +93,8 @@ export async function importLabels(store: LabelStore, request: ImportRequest): P
     const labels = read
         .map((label) => (label.id === undefined ? { ...label, id: contentId(label) } : label))
         .filter((label) => !seen.has(label.id!) && seen.add(label.id!));
-    const before = store.countLabels({ task: request.task, includeSuperseded: true });
-    await store.addLabels(labels);
-    const added = store.countLabels({ task: request.task, includeSuperseded: true }) - before;
+    // Counted by the store itself: other writers may add to the task meanwhile.
+    const { added } = await store.addLabelsCounted(labels);
     return { read: read.length, added, alreadyStored: read.length - added };
 }
 

@@ -1,0 +1,198 @@
+/**
+ * The label store on a real PostgreSQL server (a throwaway cluster, test/support/postgres.ts):
+ * eight writer processes at once, writers killed and re-run, the server crashing, leases, the
+ * schema version, and a copy round trip sql.js → PostgreSQL → sql.js.
+ */
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dumpHash, LabelStore, openStore, StoreVersionError, type Store } from '../../../engine/src/store/index.js';
+import { skipWithoutPostgres, startCluster, type PgCluster } from '../../support/postgres.js';
+import { startFixture, tempDir } from './helpers.js';
+
+const WRITERS = 8;
+const PER_WRITER = 2500;
+let cluster: PgCluster;
+let databases = 0;
+const newDatabase = () => cluster.createDatabase(`dprog_test_${++databases}`);
+const skip = skipWithoutPostgres();
+
+beforeAll(async () => {
+    if (skip) return;
+    cluster = await startCluster();
+    Object.assign(process.env, { PGPASSWORD: cluster.env.PGPASSWORD });
+}, 120_000);
+afterAll(() => cluster?.stop());
+
+/** Runs writer processes to their end (or until `stopAfter` acks, then SIGKILL); returns each one's last ack. */
+async function runWriters(url: string, count: number, killAfterAcks?: number): Promise<number[]> {
+    const writers = Array.from({ length: count }, (_, i) => startFixture('pg-writer.ts', [url, String(i)], cluster.env));
+    return Promise.all(
+        writers.map(async (w) => {
+            if (killAfterAcks !== undefined) {
+                await w.waitFor(`acked ${killAfterAcks}`);
+                w.child.kill('SIGKILL');
+            }
+            await w.exited;
+            const acks = w.lines.filter((l) => l.startsWith('acked ')).map((l) => Number(l.split(' ')[1]));
+            return acks.length ? Math.max(...acks) : 0;
+        }),
+    );
+}
+
+async function labelIds(url: string): Promise<string[]> {
+    const store = await openStore(url, { readonly: true });
+    try {
+        return (await store.labels({ includeSuperseded: true })).map((l) => l.id);
+    } finally {
+        await store.close();
+    }
+}
+
+const expectedIds = (writers: number, upTo = PER_WRITER) => Array.from({ length: writers }, (_, w) => Array.from({ length: upTo }, (_, n) => `w${w}-${n}`)).flat();
+
+describe.skipIf(skip)('PostgreSQL store with many writers', () => {
+    it(`keeps every label of ${WRITERS} concurrent writers × ${PER_WRITER}, once`, async () => {
+        const url = await newDatabase();
+        const acks = await runWriters(url, WRITERS);
+        expect(acks).toEqual(Array(WRITERS).fill(PER_WRITER));
+        const ids = await labelIds(url);
+        expect(ids.length).toBe(WRITERS * PER_WRITER);
+        expect(new Set(ids)).toEqual(new Set(expectedIds(WRITERS)));
+        // The 500 shared items carry one answer from each writer, each recorded with its person.
+        const store = await openStore(url, { readonly: true });
+        const shared = await store.labels({ task: 'team', item: 'shared-7' });
+        expect(shared.map((l) => l.person).sort()).toEqual(Array.from({ length: WRITERS }, (_, w) => `annotator-${w}`).sort());
+        await store.close();
+    }, 180_000);
+
+    it('loses and doubles nothing when writers are killed mid-import and run again', async () => {
+        const url = await newDatabase();
+        const acked = await runWriters(url, WRITERS, 1000);
+        const afterKill = new Set(await labelIds(url));
+        for (const [w, n] of acked.entries()) {
+            for (let i = 0; i < n; i++) expect(afterKill.has(`w${w}-${i}`)).toBe(true);
+        }
+        await runWriters(url, WRITERS);
+        const ids = await labelIds(url);
+        expect(ids.length).toBe(WRITERS * PER_WRITER);
+        expect(new Set(ids).size).toBe(ids.length);
+    }, 180_000);
+
+    it('keeps every acknowledged label when the server stops as in a power cut', async () => {
+        const url = await newDatabase();
+        const writer = startFixture('pg-writer.ts', [url, '0'], cluster.env);
+        await writer.waitFor('acked 1000');
+        cluster.crashAndRestart();
+        await writer.exited;
+        const acks = writer.lines.filter((l) => l.startsWith('acked ')).map((l) => Number(l.split(' ')[1]));
+        const lastAck = Math.max(...acks);
+        expect(lastAck).toBeGreaterThanOrEqual(1000);
+        const ids = new Set(await labelIds(url));
+        for (let i = 0; i < lastAck; i++) expect(ids.has(`w0-${i}`)).toBe(true);
+    }, 120_000);
+});
+
+describe.skipIf(skip)('leases on PostgreSQL', () => {
+    let url: string;
+    let alice: Store;
+    let bob: Store;
+    beforeAll(async () => {
+        if (skip) return;
+        url = await newDatabase();
+        [alice, bob] = await Promise.all([openStore(url), openStore(url)]);
+    });
+    afterAll(async () => Promise.all([alice?.close(), bob?.close()]));
+    const candidates = Array.from({ length: 10 }, (_, i) => `doc-${i}`);
+
+    it('gives two annotators disjoint items, and each their own again', async () => {
+        const [a, b] = await Promise.all([
+            alice.lease({ task: 'read', person: 'alice', candidates, limit: 4 }),
+            bob.lease({ task: 'read', person: 'bob', candidates, limit: 4 }),
+        ]);
+        const aItems = a.map((l) => l.item);
+        const bItems = b.map((l) => l.item);
+        expect(aItems).toHaveLength(4);
+        expect(bItems).toHaveLength(4);
+        expect(aItems.filter((item) => bItems.includes(item))).toEqual([]);
+        // Asking again renews one's own leases rather than handing out new items.
+        expect((await alice.lease({ task: 'read', person: 'alice', candidates, limit: 4 })).map((l) => l.item)).toEqual(aItems);
+    });
+
+    it('hands an item to a second person when the policy wants two answers', async () => {
+        const first = await alice.lease({ task: 'pairs', person: 'alice', candidates: ['x'], wanted: [2] });
+        const second = await bob.lease({ task: 'pairs', person: 'bob', candidates: ['x'], wanted: [2] });
+        expect(first.map((l) => l.item)).toEqual(['x']);
+        expect(second.map((l) => l.item)).toEqual(['x']);
+        expect(await alice.lease({ task: 'pairs', person: 'carol', candidates: ['x'], wanted: [2] })).toEqual([]);
+    });
+
+    it('never hands a person an item they answered, and frees it for others when answered', async () => {
+        const [lease] = await alice.lease({ task: 'answer', person: 'alice', candidates: ['q1', 'q2'] });
+        expect(lease.item).toBe('q1');
+        await alice.addLabel({ task: 'answer', item: 'q1', labeler: 'crowd', labelerKind: 'human', person: 'alice', value: 'yes' });
+        expect((await alice.lease({ task: 'answer', person: 'alice', candidates: ['q1', 'q2'] })).map((l) => l.item)).toEqual(['q2']);
+        expect((await bob.lease({ task: 'answer', person: 'bob', candidates: ['q1'] })).map((l) => l.item)).toEqual(['q1']);
+    });
+
+    it('lets a lease expire when its holder leaves', async () => {
+        const [held] = await alice.lease({ task: 'expire', person: 'alice', candidates: ['e1'], leaseMs: 300 });
+        expect(held.item).toBe('e1');
+        expect(await bob.lease({ task: 'expire', person: 'bob', candidates: ['e1'] })).toEqual([]);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        expect((await bob.lease({ task: 'expire', person: 'bob', candidates: ['e1'] })).map((l) => l.item)).toEqual(['e1']);
+    });
+});
+
+describe.skipIf(skip)('PostgreSQL schema and moving stores', () => {
+    it('refuses a database written by a newer dprog, and changes nothing', async () => {
+        const url = await newDatabase();
+        await (await openStore(url)).close();
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        await client.query(`INSERT INTO schema_version (version, description) VALUES (99, 'from the future')`);
+        await client.end();
+        const error = await openStore(url).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(StoreVersionError);
+        expect((error as Error).message).toMatch(/schema version 99 but this dprog supports up to \d+\. Upgrade dprog/);
+        const after = new pg.Client({ connectionString: url });
+        await after.connect();
+        const versions = (await after.query(`SELECT version FROM schema_version ORDER BY version`)).rows.map((r) => Number(r.version));
+        await after.end();
+        expect(versions).toEqual([3, 99]);
+    });
+
+    it('copies sql.js → PostgreSQL → sql.js with every row identical', async () => {
+        const { dir, cleanup } = tempDir();
+        try {
+            const original = await LabelStore.open(join(dir, 'a.sqlite'));
+            await fillEverything(original);
+            const before = original.dump();
+            await original.close();
+            const url = await newDatabase();
+            const pgStore = await openStore(url);
+            await pgStore.load(before);
+            expect(dumpHash(await pgStore.dump())).toBe(dumpHash(before));
+            const back = await LabelStore.open(join(dir, 'b.sqlite'));
+            await back.load(await pgStore.dump());
+            await pgStore.close();
+            expect(back.dump()).toEqual(before);
+            await back.close();
+        } finally {
+            cleanup();
+        }
+    });
+});
+
+async function fillEverything(store: LabelStore): Promise<void> {
+    await store.addItems([{ dataset: 'docs', key: 'd1', split: 'train', contentHash: 'h1' }, { dataset: 'docs', key: 'd2', split: 'test' }]);
+    const first = await store.addLabel({ id: 'l1', task: 't', item: 'd1', labeler: 'crowd', labelerKind: 'human', person: 'ann', value: { spans: [[0, 3]], note: 'ü' } });
+    await store.supersede(first.id, { id: 'l2', labeler: 'crowd', labelerKind: 'human', person: 'ann', value: 'b', score: 0.25 });
+    await store.addLabel({ id: 'l3', task: 't', item: 'd2', labeler: 'rules', labelerKind: 'rules', value: null, gold: true, programVersion: 'v1' });
+    await store.setAggregates([{ task: 't', item: 'd1', value: 'b', confidence: 0.875, method: 'dawid_skene', answers: 2 }]);
+    await store.setLabelerEstimates([{ labeler: 'crowd', task: 't', accuracy: 0.8, confusion: { a: { a: 0.8, b: 0.2 } }, n: 2 }]);
+    await store.savePlan({ program: 'P', version: '1', plan: { schema: 'x' }, contentHash: 'abc' });
+    await store.addModelVersion({ labeler: 'm', version: '1', onnxPath: 'm.onnx', validationAccuracy: 0.5, labelsUsed: 10 });
+    await store.recordEvaluation({ model: 'm', split: 'test', accuracy: 0.5, programVersion: 'v1' });
+    await store.setStageStates([{ run: 'r', stage: 's', item: 'd1', status: 'done', detail: { n: 1 } }]);
+}
