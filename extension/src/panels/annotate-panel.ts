@@ -33,6 +33,8 @@ export class AnnotatePanel {
     private openedAt: number | undefined = performance.now();
     /** This panel holds leases on a shared store (released when it closes). */
     private leasing = false;
+    /** Whether the webview's first message arrived (for the panel-open time's breakdown). */
+    private webviewReady = false;
 
     /** Opens (or reveals) the panel of a task; `mode` switches an open panel to labeling or review. */
     static createOrShow(services: DprogServices, program: string, task: string, mode?: AnnotateMode): AnnotatePanel {
@@ -92,6 +94,10 @@ export class AnnotatePanel {
     }
 
     private async receive(message: unknown): Promise<void> {
+        if (this.openedAt !== undefined && !this.webviewReady) {
+            this.webviewReady = true;
+            this.services.metrics.record('labeling webview ready', performance.now() - this.openedAt);
+        }
         let session: AnnotateSession | undefined;
         try {
             this.session ??= this.createSession();
