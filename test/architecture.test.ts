@@ -53,8 +53,8 @@ describe('architecture', () => {
         expect(offenders(['engine'], (s) => /(^|\/)(language-server|extension|cli)\//.test(s))).toEqual([]);
     });
 
-    test('language-server/ uses only the engine plan types and pure estimators', () => {
-        expect(offenders(['language-server'], (s) => /engine\/src\//.test(s) && !/engine\/src\/(plan|routing\/redundancy|learning\/onnx-signature)/.test(s))).toEqual([]);
+    test('language-server/ uses only the engine plan types, pure estimators and the regular-file check', () => {
+        expect(offenders(['language-server'], (s) => /engine\/src\//.test(s) && !/engine\/src\/(plan|routing\/redundancy|learning\/onnx-signature|data\/regular-file)/.test(s))).toEqual([]);
     });
 
     test('the rules find real imports', () => {

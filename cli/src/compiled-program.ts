@@ -1,5 +1,5 @@
 /** A program file compiled to a plan, for commands that need plans (compile, diff). */
-import { readFileSync } from 'node:fs';
+import { readRegularFile } from '../../engine/src/data/regular-file.js';
 import { PlanFormatError, parsePlan } from '../../engine/src/plan/serialize.js';
 import type { LabelingPlan } from '../../engine/src/plan/types.js';
 import { compileDocument } from '../../language-server/src/compiler/compile-document.js';
@@ -24,7 +24,7 @@ export async function planOf(file: string): Promise<CompileOutcome> {
     }
     let text: string;
     try {
-        text = readFileSync(file, 'utf8');
+        text = readRegularFile(file, 'plan').toString('utf8');
     } catch (error) {
         throw new UsageError(`${file}: cannot read the plan: ${(error as Error).message}`);
     }

@@ -8,25 +8,29 @@ import { printError, printJson } from './output.js';
 import { commands } from './commands/index.js';
 
 export async function runCli(argv: string[]): Promise<number> {
+    const wantsJson = argv.includes('--json');
     const program = new Command('dprog')
         .description('Data programs: check, compile and run labeling plans.')
         .version('0.1.0')
         .exitOverride()
-        .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+        // With --json, commander's own messages (unknown option, missing argument) become the one JSON error document.
+        .configureOutput({ writeErr: (s) => (wantsJson ? undefined : process.stderr.write(s)), outputError: (s, write) => write(s) });
     let exitCode: number = ExitCode.ok;
     for (const register of commands) {
         register(program, (code) => {
             exitCode = Math.max(exitCode, code);
         });
     }
-    const wantsJson = argv.includes('--json');
+    forEachCommand(program, (command) => command.exitOverride().configureOutput(program.configureOutput()));
     try {
         await program.parseAsync(argv, { from: 'user' });
         return exitCode;
     } catch (error) {
         if (error instanceof CommanderError) {
             // --help and --version end through here too, with exit code 0.
-            return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+            if (error.exitCode === 0) return ExitCode.ok;
+            if (wantsJson) printJson({ error: { message: error.message.replace(/^error: /, ''), code: error.code, exitCode: ExitCode.usage } });
+            return ExitCode.usage;
         }
         // Errors the CLI raised on purpose carry their exit code; anything else is an unexpected failure.
         const declared = (error as { exitCode?: unknown } | null | undefined)?.exitCode;
@@ -41,6 +45,13 @@ export async function runCli(argv: string[]): Promise<number> {
             process.stderr.write(String((error as Error).stack) + '\n');
         }
         return code;
+    }
+}
+
+function forEachCommand(command: Command, visit: (command: Command) => void): void {
+    for (const sub of command.commands) {
+        visit(sub);
+        forEachCommand(sub, visit);
     }
 }
 

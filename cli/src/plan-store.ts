@@ -4,7 +4,9 @@
  * and left untouched.
  */
 import { EmbeddedStore, type Store, type StoreLocation } from '../../engine/src/store/index.js';
-import type { JsonValue } from '../../engine/src/store/types.js';
+import type { JsonValue, StoredPlan } from '../../engine/src/store/types.js';
+import { applyMigration, migrationRun, type AppliedMigration } from '../../engine/src/migration/apply-migration.js';
+import type { Migration } from '../../engine/src/plan/migration.js';
 import { PlanFormatError, validatePlan } from '../../engine/src/plan/serialize.js';
 import type { LabelingPlan } from '../../engine/src/plan/types.js';
 import { UsageError } from './errors.js';
@@ -36,6 +38,49 @@ export async function previousPlan(store: Store, program: string): Promise<{ pla
         const why = error instanceof PlanFormatError ? error.message : String(error);
         return { problem: `the stored plan of ${program} version ${stored.version} is not a dprog.plan/v1 plan (${why}); no migration is reported.` };
     }
+}
+
+function readPlan(stored: StoredPlan | undefined, program: string): { plan?: LabelingPlan; problem?: string } {
+    if (!stored) return {};
+    try {
+        return { plan: validatePlan(stored.plan) };
+    } catch (error) {
+        const why = error instanceof PlanFormatError ? error.message : String(error);
+        return { problem: `the stored plan of ${program} version ${stored.version} is not a dprog.plan/v1 plan (${why}); no migration is reported.` };
+    }
+}
+
+/** How far below a recompiled version to look for the version before it, when no applied migration names it. */
+const VERSIONS_BACK = 50;
+
+/**
+ * The plan a new compile migrates from: the last recorded version other than `plan`'s own, so
+ * compiling a version again compares with the version before it (and finds its migration applied):
+ * the version its applied migration came from, else the nearest lower recorded version.
+ * `sameVersion` is the stored plan of `plan`'s own version, when there is one.
+ */
+export async function migrationBase(store: Store, plan: LabelingPlan): Promise<{ plan?: LabelingPlan; sameVersion?: LabelingPlan; problem?: string }> {
+    const own = String(plan.version);
+    const latest = await store.getPlan(plan.program);
+    let base = latest && latest.version !== own ? latest : undefined;
+    if (!base && latest) {
+        const appliedFrom = (await store.stageStates({ run: migrationRun(plan.program), stage: 'applied' })).map((s) => s.item.split('->')).filter(([, to]) => to === own).map(([from]) => from);
+        const lower = Array.from({ length: Math.min(VERSIONS_BACK, Math.max(0, plan.version)) }, (_, i) => String(plan.version - 1 - i));
+        for (const version of [...appliedFrom.reverse(), ...lower]) {
+            base = await store.getPlan(plan.program, version);
+            if (base) break;
+        }
+    }
+    const read = readPlan(base, plan.program);
+    return { ...read, sameVersion: readPlan(await store.getPlan(plan.program, own), plan.program).plan };
+}
+
+/** Applies a migration to the stored labels (once); the embedded store only for now, with a note otherwise. */
+export async function applyStoredMigration(store: Store, migration: Migration): Promise<{ applied?: AppliedMigration; note?: string }> {
+    if (!(store instanceof EmbeddedStore)) {
+        return { note: `${store.location}: the migration is recorded, but labels on ${store.backend} are not migrated by this version of dprog.` };
+    }
+    return { applied: await applyMigration(store.inner, migration) };
 }
 
 export async function savePlan(store: Store, plan: LabelingPlan): Promise<void> {

@@ -1,5 +1,6 @@
 /** A labeling plan (and a migration) in words, for `dprog compile` and `dprog diff` without --json. */
 import type { LabelingPlan, PlanTask } from '../../engine/src/plan/types.js';
+import type { AppliedMigration } from '../../engine/src/migration/apply-migration.js';
 import type { Migration } from '../../engine/src/plan/migration.js';
 
 const pct = (share: number) => `${Math.round(share * 1000) / 10}%`;
@@ -7,7 +8,7 @@ const usd = (value: number) => (value !== 0 && value < 0.01 ? `$${value.toFixed(
 
 export function planSummary(plan: LabelingPlan): string[] {
     const lines = [`${plan.program} version ${plan.version}: ${plural(plan.tasks.length, 'task')}, ${plural(plan.flows.length, 'flow')} (plan ${plan.hash.slice(0, 12)})`];
-    for (const task of plan.tasks) lines.push(...taskSummary(task));
+    for (const task of plan.tasks) for (const line of taskSummary(task)) lines.push(line);
     for (const flow of plan.flows) {
         lines.push(`flow ${flow.name}(${flow.input.map((p) => `${p.name}: ${p.type.text}`).join(', ')}): ${plural(flow.stages.length, 'stage')} in dependency order`);
         for (const stage of flow.stages) {
@@ -65,6 +66,14 @@ export function migrationSummary(migration: Migration): string[] {
     }
     for (const p of migration.problems) lines.push(`error ${p.code}: ${p.message}`);
     return lines;
+}
+
+/** What applying a migration did to the stored labels (or that it had been applied before). */
+export function appliedSummary(applied: AppliedMigration): string[] {
+    if (applied.alreadyApplied) return [`labels: the migration ${applied.from} → ${applied.to} was applied on ${applied.appliedAt}; nothing to do`];
+    return applied.tasks
+        .filter((t) => t.mapped + t.reasked + t.invalidated + t.review > 0)
+        .map((t) => `labels of ${t.task}: ${t.mapped} mapped, ${t.reasked} to re-ask, ${t.invalidated} invalidated, ${t.review} queued for review, ${t.kept} kept (old labels kept as history)`);
 }
 
 function plural(n: number, word: string): string {

@@ -40,6 +40,9 @@ export async function loadProgram(files: string[]): Promise<LoadedProgram> {
         if (!statSync(file).isFile()) {
             throw new UsageError(`${file}: not a file.`);
         }
+        if (!file.endsWith('.dprog')) {
+            throw new UsageError(`${file}: not a data program; dprog reads files ending in .dprog (rename it, e.g. to ${path.basename(file).replace(/\.[^.]*$/, '')}.dprog).`);
+        }
     }
     const { shared, Dprog } = createDprogServices(NodeFileSystem);
     const documents = (await loadProgramFiles(shared, files)) as Array<LangiumDocument<DprogFile>>;

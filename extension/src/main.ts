@@ -36,6 +36,8 @@ export function activate(context: vscode.ExtensionContext): void {
         storePathFor,
         passwordFor: async (store) => context.secrets.get(passwordKey(store)),
         log: (line) => output.info(line),
+        // Every CLI spawn is gated by workspace trust, whichever command asks.
+        mayRun: () => vscode.workspace.isTrusted,
     });
     const onDidChangeProgress = new vscode.EventEmitter<string>();
     const compileProblems = new CompileProblems();
@@ -44,7 +46,8 @@ export function activate(context: vscode.ExtensionContext): void {
 
     const codeLens = new DprogCodeLensProvider({
         learnTasks: (program) => {
-            const plan = engine.cachedPlan(program);
+            // No plan file is read in an untrusted workspace.
+            const plan = vscode.workspace.isTrusted ? engine.cachedPlan(program) : undefined;
             return plan ? new Set(plan.learn.map((l) => l.task)) : undefined;
         },
         left: (program, task) => {
@@ -52,10 +55,10 @@ export function activate(context: vscode.ExtensionContext): void {
             return t && t.planned !== null ? Math.max(0, t.planned - t.done) : undefined;
         },
     });
+    for (const command of registerCommands(shared)) context.subscriptions.push(command);
     context.subscriptions.push(
         onDidChangeProgress,
         compileProblems,
-        ...registerCommands(shared),
         vscode.languages.registerCodeLensProvider({ language: 'dprog' }, codeLens),
         new StatusBar(shared, () => codeLens.refresh()),
         followProgress(shared, () => codeLens.refresh()),

@@ -11,6 +11,7 @@ import type { LabelingPlan, PlanTask } from '../../engine/src/plan/types.js';
 import { diagnosticLine, EngineError, NotAvailableError, ProgramDiagnosticsError, type Cancellation, type CompileResult, type DprogEngine, type ProgramProgress } from './engine/engine.js';
 import type { CompileProblems } from './language/compile-problems.js';
 import type { Metrics } from './metrics.js';
+import { checkPlanPaths } from './workspace-paths.js';
 
 export interface Settings {
     /** `dprog.store` (or its older name `dprog.storePath`): a path or a postgres:// URL; empty: `.dprog/labels.sqlite` beside the program. */
@@ -136,12 +137,15 @@ export function withProgress<T>(title: string, work: (cancel: Cancellation) => P
     });
 }
 
-/** The plan of a program: the last one compiled, else compiled now. */
+/**
+ * The plan of a program: the last one compiled, else compiled now. Undefined in an untrusted
+ * workspace, where no plan file is read (its paths could point anywhere). Its data and model paths
+ * must lie inside the workspace folder (see workspace-paths.ts).
+ */
 export async function planOf(services: DprogServices, program: string): Promise<LabelingPlan | undefined> {
-    const cached = services.engine.cachedPlan(program);
-    if (cached) return cached;
-    if (!requireTrust('compiling the program (labeling and previews need its plan)')) return undefined;
-    const { plan } = await compileProgram(services, program);
+    if (!requireTrust('labeling (it reads the program\'s plan, data and models)')) return undefined;
+    const plan = services.engine.cachedPlan(program) ?? (await compileProgram(services, program)).plan;
+    checkPlanPaths(program, plan);
     return plan;
 }
 

@@ -7,7 +7,9 @@ import {
 } from 'langium/lsp';
 import { DprogGeneratedModule, DprogGeneratedSharedModule } from './generated/module.js';
 import { DprogValueConverter } from './parser/value-converter.js';
-import { DprogParserErrorMessageProvider } from './parser/error-messages.js';
+import { DprogLexerErrorMessageProvider, DprogParserErrorMessageProvider } from './parser/error-messages.js';
+import { lazily, lazyLangiumParser } from './parser/lazy-parsers.js';
+import { DprogLexer } from './parser/lexer.js';
 import { DprogScopeProvider } from './scoping/scope-provider.js';
 import { DprogScopeComputation } from './scoping/scope-computation.js';
 import { DprogTypeComputer } from './types/type-computer.js';
@@ -18,6 +20,8 @@ import { DprogLinker } from './scoping/linker.js';
 import { DprogDocumentValidator } from './validation/linking-diagnostics.js';
 import { PreviousVersions } from './validation/previous-versions.js';
 import { ImportAwareDocumentBuilder } from './validation/import-aware-builder.js';
+import { DprogClientCapabilities } from './lsp/client-capabilities.js';
+import { DprogDocumentUpdateHandler } from './workspace/file-watching.js';
 
 /** Services dprog adds to Langium's. */
 export type DprogAddedServices = {
@@ -28,14 +32,22 @@ export type DprogAddedServices = {
         /** Where `from` migrations learn the previous version of a label set (set by the compiler). */
         PreviousVersions: PreviousVersions;
     };
+    lsp: {
+        /** What the connected editor can do (snippets, watched files). */
+        ClientCapabilities: DprogClientCapabilities;
+    };
 };
 
 export type DprogServices = LangiumServices & DprogAddedServices;
 
-export const DprogModule: Module<DprogServices, PartialLangiumServices & DprogAddedServices> = {
+export const DprogModule: Module<DprogServices, PartialLangiumServices & Omit<DprogAddedServices, 'lsp'>> = {
     parser: {
+        LangiumParser: (services) => lazyLangiumParser(services),
+        // dprog's lexer (with the nesting limit), built on first use like the parsers.
+        Lexer: (services) => lazily(() => new DprogLexer(services)),
         ValueConverter: () => new DprogValueConverter(),
         ParserErrorMessageProvider: () => new DprogParserErrorMessageProvider(),
+        LexerErrorMessageProvider: () => new DprogLexerErrorMessageProvider(),
     },
     references: {
         ScopeProvider: (services) => new DprogScopeProvider(services),
@@ -52,6 +64,9 @@ export const DprogModule: Module<DprogServices, PartialLangiumServices & DprogAd
 };
 
 export const DprogSharedModule: Module<LangiumSharedServices, PartialLangiumSharedServices> = {
+    lsp: {
+        DocumentUpdateHandler: (services) => new DprogDocumentUpdateHandler(services),
+    },
     workspace: {
         WorkspaceManager: (services) => new DprogWorkspaceManager(services),
         DocumentBuilder: (services) => new ImportAwareDocumentBuilder(services),

@@ -107,3 +107,13 @@ describe('dprog check --json', () => {
         expect(check().code).toBe(2);
     });
 });
+
+describe('dprog check on a file not ending in .dprog', () => {
+    test('is a usage error that says how to name the file', () => {
+        writeFileSync(path.join(dir, 'triage.before'), GOOD);
+        const result = check('triage.before');
+        expect(result.code).toBe(2);
+        const message = (JSON.parse(result.stdout) as { error: { message: string } }).error.message;
+        expect(message).toBe('triage.before: not a data program; dprog reads files ending in .dprog (rename it, e.g. to triage.dprog).');
+    });
+});

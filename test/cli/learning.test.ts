@@ -153,15 +153,24 @@ describe('dprog learn --simulate, retrain, evaluate', () => {
         expect(json.trainingLabels).toBe(40);
     });
 
-    it('evaluate records every evaluation and warns on the second one on test', async () => {
+    it('evaluate records every evaluation and refuses a second use of test unless --reuse-test records why', async () => {
         const first = await dprog('evaluate', 'triage.dprog', '--task', 'classify', '--split', 'test', '--gold', 'gold', '--store', SIM, '--json');
         expect(first.code).toBe(0);
         expect(first.json.split).toBe('test');
         expect(first.json.warning).toBeUndefined();
         expect(first.json.accuracy).toBeGreaterThan(0.7);
         const second = await dprog('evaluate', 'triage.dprog', '--task', 'classify', '--split', 'test', '--gold', 'gold', '--store', SIM);
-        expect(second.code).toBe(0);
-        expect(second.stderr).toMatch(/warning: the test set was already evaluated 1 time\(s\) for program version 1/);
+        expect(second.code).toBe(2);
+        expect(second.stderr).toMatch(/the test set was already evaluated 1 time\(s\) for program version 1.*--reuse-test/);
+        const refusedJson = await dprog('evaluate', 'triage.dprog', '--task', 'classify', '--split', 'test', '--gold', 'gold', '--store', SIM, '--json');
+        expect(refusedJson.code).toBe(2);
+        expect(refusedJson.json.error.message).toMatch(/already evaluated 1 time/);
+        const reused = await dprog('evaluate', 'triage.dprog', '--task', 'classify', '--split', 'test', '--gold', 'gold', '--store', SIM, '--reuse-test', 'final report after relabeling', '--json');
+        expect(reused.code).toBe(0);
+        expect(reused.json).toMatchObject({ testEvaluations: 2, reuseReason: 'final report after relabeling' });
+        const third = await dprog('evaluate', 'triage.dprog', '--task', 'classify', '--split', 'test', '--gold', 'gold', '--store', SIM);
+        expect(third.code).toBe(2);
+        expect(third.stderr).toMatch(/already evaluated 2 time\(s\)/);
     });
 
     it('learn without --simulate explains how people answer, and exits 2', async () => {

@@ -2,7 +2,7 @@
  * dprog in an untrusted workspace (VS Code's Restricted Mode) in a real VS Code: the program is
  * still checked, but nothing runs and nothing is written — and the UI says so.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { artifacts, missingPrerequisites, openFile, root, runCommand, startWorkbench, waitFor, type Workbench } from './workbench.js';
@@ -53,5 +53,37 @@ describe.skipIf(skip)('dprog in an untrusted workspace', () => {
         await wb.page.waitForTimeout(1000);
         expect(dprogFolders(wb.workspace)).toEqual([]);
         expect(existsSync(path.join(wb.workspace, 'spam', '.dprog'))).toBe(false);
+    });
+
+    test('no panel reads a plan, data or model file and no CLI runs; each says why and offers Manage Workspace Trust', async () => {
+        // A crafted plan beside the program, naming files outside the workspace (as a hostile repository might).
+        const plans = path.join(wb.workspace, 'spam', '.dprog', 'plans');
+        mkdirSync(plans, { recursive: true });
+        const crafted = {
+            schema: 'dprog.plan/v1', program: 'SpamTriage', version: '2', hash: 'crafted',
+            datasets: [{ name: 'emails', format: 'jsonl', path: '../../../../../../../../etc/passwd', fields: [], key: null, split: null }],
+            labelers: [], tasks: [], flows: [], learn: [], monitors: [],
+        };
+        writeFileSync(path.join(plans, 'spam.plan.json'), JSON.stringify(crafted));
+        const before = readdirSync(plans);
+        const said: string[] = [];
+        await openFile(wb.page, 'spam/spam.dprog');
+        for (const command of ['Data Program: Open Labeling Panel', 'Data Program: Preview Active Learning', 'Data Program: Show Migration', 'Data Program: Review Disagreements']) {
+            await runCommand(wb.page, command);
+            const toast = wb.page.locator('.notifications-toasts .notification-toast', { hasText: 'not trusted' }).first();
+            await toast.waitFor({ timeout: 30_000 });
+            // The notification offers the way out.
+            expect(await toast.locator('.monaco-button', { hasText: 'Manage Workspace Trust' }).count()).toBe(1);
+            said.push((await toast.innerText()).replace(/\s+/g, ' '));
+            console.log(`[e2e] untrusted ${command}: ${said.at(-1)}`);
+            await runCommand(wb.page, 'Notifications: Clear All Notifications');
+            await waitFor(async () => (await wb.page.locator('.notifications-toasts .notification-toast').count()) === 0, 10_000, 'the notifications to clear');
+        }
+        await wb.page.screenshot({ path: path.join(artifacts, 'untrusted-panels-refused.png') });
+        // No webview panel opened, nothing from the crafted plan's dataset surfaced, nothing ran or was written.
+        expect(await wb.page.locator('.tab', { hasText: /^Label:|^Preview:/ }).count()).toBe(0);
+        expect(said.join('\n')).not.toMatch(/passwd|root:/);
+        expect(readdirSync(plans)).toEqual(before);
+        expect(existsSync(path.join(wb.workspace, 'spam', '.dprog', 'labels.sqlite'))).toBe(false);
     });
 });

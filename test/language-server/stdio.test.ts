@@ -2,19 +2,16 @@
  * The bundled language server as a separate process, spoken to over stdio exactly as an editor
  * would: `node bin/dprog.cjs lsp --stdio` (the CLI starting the server from out/language-server).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
-    CompletionRequest, createProtocolConnection, DidOpenTextDocumentNotification, ExitNotification, InitializedNotification,
-    InitializeRequest, PublishDiagnosticsNotification, ShutdownRequest, StreamMessageReader, StreamMessageWriter,
-    type CompletionItem, type CompletionList, type ProtocolConnection, type PublishDiagnosticsParams,
+    CompletionRequest, DidOpenTextDocumentNotification,
+    type CompletionItem, type CompletionList, type InitializeResult,
 } from 'vscode-languageserver/node.js';
-
-const root = path.resolve(__dirname, '../..');
+import { StdioClient } from './stdio-client.js';
 
 const PROGRAM = `labels Verdict { spam, ham }
 
@@ -31,62 +28,27 @@ task classify(e: emails) -> choice<Verdict> {
 }
 `;
 
-let server: ChildProcess;
-let connection: ProtocolConnection;
+let client: StdioClient;
+let initialized: InitializeResult;
 let workspace: string;
-const diagnostics: PublishDiagnosticsParams[] = [];
-const diagnosticWaiters: Array<() => void> = [];
 
 beforeAll(async () => {
     workspace = mkdtempSync(path.join(tmpdir(), 'dprog-stdio-'));
-    server = spawn('node', [path.join(root, 'bin/dprog.cjs'), 'lsp', '--stdio'], { cwd: workspace, stdio: ['pipe', 'pipe', 'inherit'] });
-    connection = createProtocolConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
-    connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
-        diagnostics.push(params);
-        diagnosticWaiters.splice(0).forEach((wake) => wake());
-    });
-    connection.listen();
+    writeFileSync(path.join(workspace, 'triage.dprog'), PROGRAM);
+    ({ client, result: initialized } = await StdioClient.start(workspace, {}));
 });
 
 afterAll(async () => {
-    if (connection) {
-        await connection.sendRequest(ShutdownRequest.type).catch(() => undefined);
-        await connection.sendNotification(ExitNotification.type).catch(() => undefined);
-        connection.dispose();
-    }
-    if (server && server.exitCode === null) {
-        await new Promise((resolve) => {
-            const timer = setTimeout(() => server.kill(), 5000);
-            server.once('exit', () => resolve(clearTimeout(timer)));
-        });
-    }
+    await client?.stop();
     rmSync(workspace, { recursive: true, force: true });
 });
-
-async function diagnosticsFor(uri: string): Promise<PublishDiagnosticsParams> {
-    for (;;) {
-        const found = diagnostics.find((d) => d.uri === uri);
-        if (found) {
-            return found;
-        }
-        await new Promise<void>((wake) => diagnosticWaiters.push(wake));
-    }
-}
 
 describe('the bundled language server over stdio', () => {
     const file = () => path.join(workspace, 'triage.dprog');
     const uri = () => pathToFileURL(file()).toString();
 
     test('initializes with the features an editor needs', async () => {
-        writeFileSync(file(), PROGRAM);
-        const result = await connection.sendRequest(InitializeRequest.type, {
-            processId: process.pid,
-            rootUri: pathToFileURL(workspace).toString(),
-            workspaceFolders: [{ uri: pathToFileURL(workspace).toString(), name: 'workspace' }],
-            capabilities: {},
-        });
-        await connection.sendNotification(InitializedNotification.type, {});
-        const capabilities = result.capabilities;
+        const capabilities = initialized.capabilities;
         expect(capabilities.completionProvider).toBeDefined();
         expect(capabilities.hoverProvider).toBeTruthy();
         expect(capabilities.documentFormattingProvider).toBeTruthy();
@@ -95,10 +57,10 @@ describe('the bundled language server over stdio', () => {
     });
 
     test('publishes diagnostics for an opened document', async () => {
-        await connection.sendNotification(DidOpenTextDocumentNotification.type, {
+        await client.connection.sendNotification(DidOpenTextDocumentNotification.type, {
             textDocument: { uri: uri(), languageId: 'dprog', version: 1, text: PROGRAM },
         });
-        const published = await diagnosticsFor(uri());
+        const published = await client.diagnostics(uri());
         const unresolved = published.diagnostics.filter((d) => d.message.includes('nobody'));
         expect(unresolved).toHaveLength(1);
         expect(unresolved[0].severity).toBe(1);
@@ -106,7 +68,7 @@ describe('the bundled language server over stdio', () => {
     });
 
     test('answers a completion request with the labelers a route can use', async () => {
-        const result = await connection.sendRequest(CompletionRequest.type, {
+        const result = await client.connection.sendRequest(CompletionRequest.type, {
             textDocument: { uri: uri() },
             position: { line: 11, character: 25 },
         });

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 
 const root = path.resolve(__dirname, '../..');
 const sourceFolders = ['engine/src', 'cli/src', 'language-server/src', 'extension/src', 'webview/src', 'grammar'];
-const bundles = ['out/cli/main.cjs', 'out/language-server/main.cjs', 'out/extension/main.cjs', 'out/webview/annotate.js'];
+const bundles = ['out/cli/main.cjs', 'out/language-server/main.cjs', 'out/language-server/server.mjs', 'out/extension/main.cjs', 'out/webview/annotate.js'];
 
 /** The newest modification time of any file below `dir` (0 for a missing folder). */
 export function newestModification(dir: string): number {

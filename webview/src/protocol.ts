@@ -7,15 +7,13 @@
  * Shared by both sides: no Node or `vscode` import here (zod runs in the browser too).
  */
 import { z } from 'zod';
+import { VALUE_LIMITS } from '../../engine/src/plan/label-values.js';
 import type { LabelingPlan, PlanLabelType } from '../../engine/src/plan/types.js';
 
 /** Bounds that keep a hostile or broken webview from making the host do unbounded work. */
 export const LIMITS = {
+    ...VALUE_LIMITS,
     key: 1_000,
-    text: 100_000,
-    listLength: 1_000,
-    polygonPoints: 1_000,
-    coordinate: 1e7,
     requestId: Number.MAX_SAFE_INTEGER,
 } as const;
 
@@ -216,61 +214,7 @@ export type AnnotatePanelState = z.infer<typeof annotatePanelState>;
 
 // ---------------------------------------------------------------- label values
 
-const coordinate = z.number().finite().min(-LIMITS.coordinate).max(LIMITS.coordinate);
-const size = z.number().finite().positive().max(LIMITS.coordinate);
-
-function member(classes: readonly string[]): z.ZodType<string> {
-    const names = [...classes];
-    return z.string().refine((name) => names.includes(name), { message: `expected one of: ${names.join(', ')}` });
-}
-
-/**
- * The schema of one label of `type` (language.md §5), as stored:
- * choice `"spam"`; choices `["a","b"]`; box `{x,y,width,height,label}` (pixels, top-left origin);
- * polygon `{points:[[x,y],…],label}`; point `{x,y,label}`; span `{start,end,text,label}`
- * (character offsets, end exclusive); text a string; number a number in range; bool a boolean;
- * list<T> an array of T.
- */
-export function labelValueSchema(type: PlanLabelType, classes: readonly string[]): z.ZodType<unknown> {
-    switch (type.kind) {
-        case 'choice':
-            return member(classes);
-        case 'choices':
-            return z
-                .array(member(classes))
-                .max(classes.length)
-                .refine((names) => new Set(names).size === names.length, { message: 'a member appears twice' });
-        case 'box':
-            return z.object({ x: coordinate, y: coordinate, width: size, height: size, label: member(classes) }).strict();
-        case 'polygon':
-            return z
-                .object({ points: z.array(z.tuple([coordinate, coordinate])).min(3).max(LIMITS.polygonPoints), label: member(classes) })
-                .strict();
-        case 'point':
-            return z.object({ x: coordinate, y: coordinate, label: member(classes) }).strict();
-        case 'span':
-            return z
-                .object({
-                    start: z.number().int().nonnegative().max(LIMITS.text * 100),
-                    end: z.number().int().positive().max(LIMITS.text * 100),
-                    text: z.string().max(LIMITS.text),
-                    label: member(classes),
-                })
-                .strict()
-                .refine((span) => span.end > span.start, { message: 'a span must end after it starts' });
-        case 'text':
-            return z.string().max(LIMITS.text);
-        case 'number': {
-            let n = z.number().finite();
-            if (type.min !== null) n = n.min(type.min);
-            if (type.max !== null) n = n.max(type.max);
-            return n;
-        }
-        case 'bool':
-            return z.boolean();
-        case 'list':
-            return z.array(labelValueSchema(type.element, classes)).max(LIMITS.listLength);
-    }
-}
+/** The schema of one label of a task's output type (shared with `dprog label import`). */
+export { labelValueSchema } from '../../engine/src/plan/label-values.js';
 
 export { elementType, isImageType } from './label-types.js';

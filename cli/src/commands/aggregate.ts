@@ -7,7 +7,7 @@ import type { AggregationMethod, ItemAggregate, WorkerEstimate } from '../../../
 import { ExitCode, ProgramError, UsageError } from '../errors.js';
 import { printJson, printLine } from '../output.js';
 import { formatTable } from '../table.js';
-import { CsvError } from '../../../engine/src/data/csv.js';
+import { CsvDataError, CsvError } from '../../../engine/src/data/csv.js';
 import { AnswerDataError, readAnswersCsv, type AnswerColumns, type ReadAnswersOptions, type RecordedAnswers } from '../../../engine/src/quality/answers-csv.js';
 
 interface AggregateOptions {
@@ -22,11 +22,12 @@ interface AggregateOptions {
     json?: boolean;
 }
 
-/** Reads the answers CSV: file and column problems exit 2, data problems exit 1. */
+/** Reads the answers CSV: file and column problems exit 2, data problems (not CSV, not UTF-8, an empty cell) exit 1. */
 export function readAnswers(file: string, columns: AnswerColumns, options: ReadAnswersOptions = {}): RecordedAnswers {
     try {
         return readAnswersCsv(file, columns, options);
     } catch (error) {
+        if (error instanceof CsvDataError) throw new ProgramError(error.message);
         if (error instanceof CsvError) throw new UsageError(error.message);
         if (error instanceof AnswerDataError) throw new ProgramError(error.message);
         throw error;

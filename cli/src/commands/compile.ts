@@ -4,11 +4,14 @@ import type { RegisterCommand } from './index.js';
 import { diffPlans } from '../../../language-server/src/compiler/migrate.js';
 import { serializePlan } from '../../../engine/src/plan/serialize.js';
 import type { Migration } from '../../../engine/src/plan/migration.js';
+import type { LabelingPlan } from '../../../engine/src/plan/types.js';
+import { recordVersion } from '../../../language-server/src/workspace/recorded-versions.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { compileProgramFile } from '../compiled-program.js';
 import { printError, printJson, printLine } from '../output.js';
-import { migrationSummary, planSummary } from '../plan-summary.js';
-import { openStore, previousPlan, savePlan } from '../plan-store.js';
+import { appliedSummary, migrationSummary, planSummary } from '../plan-summary.js';
+import { applyStoredMigration, migrationBase, openStore, savePlan } from '../plan-store.js';
+import type { AppliedMigration } from '../../../engine/src/migration/apply-migration.js';
 import { storeLocationFor } from '../store-option.js';
 import { formatDiagnostic } from '../program.js';
 
@@ -22,7 +25,8 @@ interface CompileOptions {
  * `dprog compile FILE [--out PLAN] [--store DB] [--json]`: compile to a labeling plan. A program
  * with errors prints its diagnostics and exits 1 without writing anything. With --store, the plan is
  * recorded in the label store and the migration from the last recorded version is reported (with
- * --json, as a `migration` key beside the plan's own keys).
+ * --json, as a `migration` key beside the plan's own keys). Every successful compile also records
+ * the version's label sets in .dprog/versions/ beside the program, for the checker's `from` rule.
  */
 export const registerCompile: RegisterCommand = (program, setExitCode) => {
     program
@@ -49,16 +53,15 @@ export const registerCompile: RegisterCommand = (program, setExitCode) => {
             // The store is opened before anything is written, so a bad store leaves everything as it was.
             const store = options.store ? await openStore(storeLocationFor(undefined, options.store)) : undefined;
             let migration: Migration | undefined;
+            let applied: AppliedMigration | undefined;
             const notes: string[] = [];
             try {
                 if (store) {
-                    const previous = await previousPlan(store, plan.program);
+                    const previous = await migrationBase(store, plan);
                     if (previous.problem) notes.push(previous.problem);
-                    if (previous.plan) {
-                        migration = diffPlans(previous.plan, plan);
-                        if (previous.plan.version === plan.version && previous.plan.hash !== plan.hash) {
-                            notes.push(`the program changed but its version is still ${plan.version}; the stored plan of version ${plan.version} is replaced (raise \`version\` to keep both).`);
-                        }
+                    if (previous.plan) migration = diffPlans(previous.plan, plan);
+                    if (previous.sameVersion && previous.sameVersion.hash !== plan.hash) {
+                        notes.push(`the program changed but its version is still ${plan.version}; the stored plan of version ${plan.version} is replaced (raise \`version\` to keep both).`);
                     }
                     if (migration && migration.problems.length > 0) {
                         // A `from` naming a member the previous version did not have: an error once that version is known.
@@ -73,18 +76,28 @@ export const registerCompile: RegisterCommand = (program, setExitCode) => {
                     }
                 }
                 if (options.out) writeAtomically(options.out, serializePlan(plan));
-                if (store) await savePlan(store, plan);
+                if (store) {
+                    await savePlan(store, plan);
+                    // The stored labels follow the migration, once (a recompile finds it applied).
+                    if (migration) {
+                        const result = await applyStoredMigration(store, migration);
+                        applied = result.applied;
+                        if (result.note) notes.push(result.note);
+                    }
+                }
+                recordLabelSets(file, plan);
             } finally {
                 await store?.close();
             }
 
             if (options.json) {
-                printJson(migration ? { ...plan, migration } : plan);
+                printJson(migration ? { ...plan, migration: { ...migration, applied } } : plan);
             } else {
                 // The checker's warnings (missing data, unused declarations) first, as `dprog check` prints them.
                 for (const d of diagnostics.filter((d) => d.severity === 'warning')) printLine(formatDiagnostic(d));
                 for (const line of planSummary(plan)) printLine(line);
                 if (migration) for (const line of migrationSummary(migration)) printLine(line);
+                if (applied) for (const line of appliedSummary(applied)) printLine(line);
                 if (options.out) printLine(`wrote ${options.out}`);
                 if (options.store) printLine(`recorded ${plan.program} version ${plan.version} in ${options.store}`);
             }
@@ -92,6 +105,22 @@ export const registerCompile: RegisterCommand = (program, setExitCode) => {
             setExitCode(ExitCode.ok);
         });
 };
+
+/**
+ * Records this version's label sets beside the program (.dprog/versions/), so the checker can hold
+ * the next version's `from` clauses against it (language.md §10). Not being able to write it only
+ * leaves those checks as warnings: the compile itself succeeded.
+ */
+function recordLabelSets(file: string, plan: LabelingPlan): void {
+    try {
+        recordVersion(path.resolve(file), {
+            program: plan.program, version: plan.version, hash: plan.hash,
+            labelSets: Object.fromEntries(plan.labelSets.map((set) => [set.name, set.members.map((member) => member.name)])),
+        });
+    } catch (error) {
+        printError(`could not record version ${plan.version} beside ${file} (${(error as Error).message}); \`from\` clauses of the next version are checked as warnings only.`);
+    }
+}
 
 /** Writes through a temporary file and a rename, so a plan file is never half-written. */
 function writeAtomically(file: string, text: string): void {

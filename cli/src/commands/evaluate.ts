@@ -9,7 +9,7 @@ import { SessionCache } from '../../../engine/src/learning/session-cache.js';
 import { openLearningWorkspace } from '../../../engine/src/learning/learning-workspace.js';
 import { scoreMatrix } from '../../../engine/src/learning/scoring.js';
 import { accuracyOf } from '../../../engine/src/learning/active-learning.js';
-import { recordEvaluation, StoreEvaluationLog } from '../../../engine/src/monitors/test-set-guard.js';
+import { checkTestUse, recordEvaluation, StoreEvaluationLog, TestSetReuseError } from '../../../engine/src/monitors/test-set-guard.js';
 import { SPLITS, type Split } from '../../../engine/src/store/index.js';
 
 interface EvaluateOptions {
@@ -18,6 +18,7 @@ interface EvaluateOptions {
     gold?: string;
     store?: string;
     json?: boolean;
+    reuseTest?: string;
 }
 
 /**
@@ -34,13 +35,17 @@ export const registerEvaluate: RegisterCommand = (program, setExitCode) => {
         .option('--split <split>', 'validation or test (train is what the model learned from)', 'validation')
         .option('--gold <field>', 'compare with this data field instead of the labels in the store')
         .option('--store <db>', 'label store (default: .dprog/labels.sqlite beside the program)')
+        .option('--reuse-test <reason>', 'evaluate on test again (for this program version), recording why')
         .option('--json', 'print {"task","model","split","items","accuracy","warning"?} as JSON')
         .action(async (file: string, options: EvaluateOptions) => {
             await withDataErrors(async () => {
                 if (!SPLITS.includes(options.split as Split)) throw new UsageError(`--split must be one of ${SPLITS.join(', ')}, got '${options.split}'.`);
                 const split = options.split as Split;
+                if (options.reuseTest !== undefined && options.reuseTest.trim() === '') throw new UsageError('--reuse-test needs a reason, e.g. --reuse-test "final report after fixing the labels"');
                 const learnProgram = await loadLearnProgram(file, options.task);
                 const reader = await openStore(file, options.store, true);
+                // Refused before any work: the test set was used for this program version and no reason is given.
+                if (reader) guardTestUse(reader, learnProgram.programVersion, split, options.reuseTest);
                 const sessions = new SessionCache();
                 let store: LabelStore | undefined;
                 try {
@@ -69,9 +74,10 @@ export const registerEvaluate: RegisterCommand = (program, setExitCode) => {
                     const model = path.basename(ws.modelPath);
                     // Only a finished measurement is written: the store is opened for writing at the end.
                     store = (await openStore(file, options.store, false))!;
-                    const guarded = await recordEvaluation(new StoreEvaluationLog(store), { programVersion: learnProgram.programVersion, model, split, accuracy });
+                    guardTestUse(store, learnProgram.programVersion, split, options.reuseTest);
+                    const guarded = await recordEvaluation(new StoreEvaluationLog(store), { programVersion: learnProgram.programVersion, model, split, accuracy, reuseReason: options.reuseTest });
                     if (options.json) {
-                        printJson({ task: learnProgram.task, model, split, items: rows.length, accuracy, testEvaluations: guarded.testEvaluations, ...(guarded.warning ? { warning: guarded.warning } : {}) });
+                        printJson({ task: learnProgram.task, model, split, items: rows.length, accuracy, testEvaluations: guarded.testEvaluations, ...(guarded.recorded.reuseReason ? { reuseReason: guarded.recorded.reuseReason } : {}), ...(guarded.warning ? { warning: guarded.warning } : {}) });
                     } else {
                         printLine(`${model} on ${split}: accuracy ${(accuracy * 100).toFixed(1)}% over ${rows.length} labeled items (recorded).`);
                     }
@@ -85,3 +91,13 @@ export const registerEvaluate: RegisterCommand = (program, setExitCode) => {
             });
         });
 };
+
+/** A second use of the test set without `--reuse-test "reason"` is a usage error (exit 2). */
+function guardTestUse(store: LabelStore, programVersion: string, split: Split, reuseReason: string | undefined): void {
+    try {
+        checkTestUse(new StoreEvaluationLog(store), { split, programVersion, reuseReason });
+    } catch (error) {
+        if (error instanceof TestSetReuseError) throw new UsageError(error.message);
+        throw error;
+    }
+}

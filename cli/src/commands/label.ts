@@ -7,13 +7,15 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { RegisterCommand } from './index.js';
 import { ExitCode, ProgramError, UsageError } from '../errors.js';
-import { printJson, printLine } from '../output.js';
+import { printError, printJson, printLine } from '../output.js';
+import { imagesFolder, labelTask, taskItems } from '../label-task.js';
 import { LABELER_KINDS, type LabelerKind, type NewLabel, type Store } from '../../../engine/src/store/index.js';
 import { asCliError, openAnyStoreAt, storeLocationFor } from '../store-option.js';
 import { exportLabels, FORMAT_NAMES, formatNamed, importLabels, writeExport } from '../../../engine/src/store/formats/index.js';
 
 interface CommonOptions {
     store?: string;
+    program?: string;
     task: string;
     format: string;
     labeler?: string;
@@ -38,7 +40,8 @@ function addCommon(command: Command): Command {
         .option('--store <store>', 'label store: a file or postgres://user@host:port/db (default: .dprog/labels.sqlite in the current folder)')
         .requiredOption('--task <task>', 'the task whose labels move')
         .requiredOption('--format <format>', FORMAT_NAMES.join(' | '))
-        .option('--images <dir>', 'folder holding the items\' images (yolo and Label Studio boxes need image sizes)')
+        .option('--images <dir>', 'folder holding the items\' images (yolo, coco and Label Studio boxes need image sizes; default with --program: the program\'s folder for an images dataset)')
+        .option('--program <file>', 'the .dprog program declaring the task (default: the plan last recorded in the store by `dprog compile --store`)')
         .option('--json', 'print the result as one JSON document');
 }
 
@@ -50,7 +53,8 @@ export const registerLabel: RegisterCommand = (program, setExitCode) => {
         .option('--out <file>', 'file to write (a folder for yolo); default: standard output')
         .option('--labeler <name>', 'only this labeler\'s labels')
         .option('--history', 'include superseded labels (jsonl and csv keep the supersede links)')
-        .action(async (options: CommonOptions & { out?: string; history?: boolean }) => {
+        .option('--image-url <prefix>', 'labelstudio: prefix turning an image item key into a URL Label Studio can load (default /data/local-files/?d=)')
+        .action(async (options: CommonOptions & { out?: string; history?: boolean; imageUrl?: string }) => {
             checkFormat(options.format);
             checkImages(options.images);
             if (formatNamed(options.format).directory && !options.out) throw new UsageError(`--format ${options.format} writes a folder: pass --out DIR`);
@@ -68,10 +72,27 @@ export const registerLabel: RegisterCommand = (program, setExitCode) => {
                     throw new ProgramError(`${file}: no labels for task '${options.task}'; ${tasks.length ? `tasks with labels: ${tasks.join(', ')}` : 'the store has no labels yet'}`);
                 }
                 const selected = await store.labels({ task: options.task, labeler: options.labeler, includeSuperseded: options.history === true });
-                const { labels, files } = exportLabels({ labels: () => selected }, { task: options.task, format: options.format, labeler: options.labeler, history: options.history, images: options.images });
+                const context = await labelTask(store, options.task, options.program, true);
+                if (context.problem) printError(`warning: ${context.problem}; exporting with what the store knows`);
+                const items = options.format === 'labelstudio' ? taskItems(context) : {};
+                if (items.problem) printError(`warning: ${items.problem}; Label Studio tasks get only the item key`);
+                const { labels, files } = exportLabels(
+                    { labels: () => selected },
+                    {
+                        task: options.task,
+                        format: options.format,
+                        labeler: options.labeler,
+                        history: options.history,
+                        images: options.images ?? imagesFolder(context),
+                        type: context.type,
+                        itemData: items.fieldsOf,
+                        imageUrlPrefix: options.imageUrl,
+                    },
+                );
                 const written = options.out ? writeExport(files, options.out) : [];
                 if (options.json) {
-                    printJson({ task: options.task, format: options.format, store: file, labels, ...(options.out ? { files: written } : { content: files[0].text }) });
+                    const beside = Object.fromEntries(files.filter((f) => f.suffix !== undefined).map((f) => [f.suffix!, f.text]));
+                    printJson({ task: options.task, format: options.format, store: file, labels, ...(options.out ? { files: written } : { content: files[0].text, ...(Object.keys(beside).length > 0 ? { beside } : {}) }) });
                 } else if (options.out) {
                     printLine(`exported ${labels} label(s) of task ${options.task} as ${options.format} to ${options.out}${written.length > 1 ? ` (${written.length} files)` : ''}`);
                 } else {
@@ -101,25 +122,33 @@ export const registerLabel: RegisterCommand = (program, setExitCode) => {
             const store = await openAnyStoreAt(storeLocationFor(undefined, options.store), false);
             const file = store.location;
             try {
+                const context = await labelTask(store, options.task, options.program);
+                const items = taskItems(context);
+                if (items.problem) printError(`warning: ${items.problem}; item keys are not checked`);
                 const result = await importLabels(asPerson(store, options.as), {
                     task: options.task,
                     format: options.format,
                     source,
                     labeler: options.labeler,
                     labelerKind: options.labelerKind as LabelerKind | undefined,
-                    images: options.images,
+                    images: options.images ?? imagesFolder(context),
+                    type: context.type,
+                    isItem: items.fieldsOf ? (item) => items.fieldsOf!(item) !== undefined : undefined,
                 });
+                const unchecked = context.type ? undefined : `values of task ${options.task} were not checked against its type: no --program and no plan in the store declares it (record one with \`dprog compile FILE --store DB\`)`;
                 if (options.json) {
-                    printJson({ task: options.task, format: options.format, store: file, file: source, ...result });
+                    printJson({ task: options.task, format: options.format, store: file, file: source, ...result, rejected: result.rejected.length, rejections: result.rejected, ...(unchecked ? { warning: unchecked } : { typeFrom: context.typeFrom }) });
                 } else {
-                    printLine(`imported ${result.added} label(s) into task ${options.task} (${result.read} read, ${result.alreadyStored} already in the store)`);
+                    for (const r of result.rejected) printError(`${r.file}${r.line !== undefined ? `:${r.line}` : ''}: ${r.record ? `${r.record}: ` : ''}rejected: ${r.reason}`);
+                    printLine(`imported ${result.added} label(s) into task ${options.task} (${result.read} read, ${result.alreadyStored} already in the store, ${result.rejected.length} rejected)`);
+                    if (unchecked) printError(`warning: ${unchecked}`);
                 }
+                setExitCode(result.rejected.length > 0 ? ExitCode.programError : ExitCode.ok);
             } catch (error) {
                 throw asCliError(error);
             } finally {
                 await store.close();
             }
-            setExitCode(ExitCode.ok);
         });
 };
 

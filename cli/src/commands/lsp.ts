@@ -1,4 +1,5 @@
 import type { RegisterCommand } from './index.js';
+import * as path from 'node:path';
 import { UsageError } from '../errors.js';
 
 /**
@@ -15,7 +16,8 @@ export const registerLsp: RegisterCommand = (program) => {
             if (!options.stdio) {
                 throw new UsageError('dprog lsp needs a transport: run `dprog lsp --stdio`.');
             }
-            // Imported lazily: loading the module starts the server (it reads `--stdio` from argv).
-            await import('../../../language-server/src/main.js');
+            // The server's own bundle beside this one (out/cli/main.cjs → out/language-server/main.cjs):
+            // loading it starts the server, which reads `--stdio` from argv. bin/dprog.cjs goes there directly.
+            require(path.join(__dirname, '../language-server/main.cjs'));
         });
 };

@@ -3,8 +3,8 @@
  * Parsing (quotes, embedded newlines, BOM) is csv-parse's; this file adds the errors a
  * user can act on — which file, which line, which column is missing.
  */
-import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
+import { readRegularFile } from './regular-file.js';
 
 /** A CSV problem the user must fix; `file` and `line` (1-based) say where. */
 export class CsvError extends Error {
@@ -15,6 +15,14 @@ export class CsvError extends Error {
     ) {
         super(message);
         this.name = 'CsvError';
+    }
+}
+
+/** The CSV text itself is wrong (not CSV, not UTF-8, no header): the data's problem, not the command's. */
+export class CsvDataError extends CsvError {
+    constructor(message: string, file: string, line?: number) {
+        super(message, file, line);
+        this.name = 'CsvDataError';
     }
 }
 
@@ -33,16 +41,16 @@ export function parseCsv(text: string, file = '<input>'): CsvTable {
     } catch (error) {
         const e = error as { message?: string; lines?: number };
         const line = typeof e.lines === 'number' ? e.lines : undefined;
-        throw new CsvError(`${file}${line ? `:${line}` : ''}: invalid CSV: ${e.message ?? String(error)}`, file, line);
+        throw new CsvDataError(`${file}${line ? `:${line}` : ''}: invalid CSV: ${e.message ?? String(error)}`, file, line);
     }
     if (records.length === 0) {
-        throw new CsvError(`${file}: the file is empty; expected a header row naming the columns`, file, 1);
+        throw new CsvDataError(`${file}: the file is empty; expected a header row naming the columns`, file, 1);
     }
     const header = records[0].map((name) => name.trim());
     const seen = new Set<string>();
     for (const name of header) {
         if (seen.has(name)) {
-            throw new CsvError(`${file}:1: column '${name}' appears twice in the header`, file, 1);
+            throw new CsvDataError(`${file}:1: column '${name}' appears twice in the header`, file, 1);
         }
         seen.add(name);
     }
@@ -54,15 +62,47 @@ export function parseCsv(text: string, file = '<input>'): CsvTable {
     return { file, header, rows };
 }
 
-/** Reads and parses a CSV file; an unreadable file is a CsvError naming it. */
+/**
+ * Reads and parses a CSV file. A file that cannot be read (missing, a folder, a device) is a
+ * CsvError naming it; text that is not UTF-8 or not CSV is a CsvDataError naming file and line.
+ */
 export function readCsvFile(file: string): CsvTable {
-    let text: string;
+    let bytes: Buffer;
     try {
-        text = readFileSync(file, 'utf8');
+        bytes = readRegularFile(file);
     } catch (error) {
-        throw new CsvError(`${file}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`, file);
+        throw new CsvError((error as Error).message, file);
     }
-    return parseCsv(text, file);
+    return parseCsv(decodeUtf8Text(bytes, file), file);
+}
+
+/** Decodes a whole file as strict UTF-8; other bytes are a CsvDataError naming the first bad line. */
+export function decodeUtf8Text(bytes: Buffer, file: string): string {
+    try {
+        return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+        const line = firstInvalidUtf8Line(bytes);
+        throw new CsvDataError(`${file}:${line}: the file is not valid UTF-8 text; convert it to UTF-8 (for example with iconv -t UTF-8)`, file, line);
+    }
+}
+
+/** The 1-based line of the first byte sequence that is not UTF-8. */
+function firstInvalidUtf8Line(bytes: Buffer): number {
+    const decoder = new TextDecoder('utf-8', { fatal: true });
+    let line = 1;
+    let start = 0;
+    for (let i = 0; i <= bytes.length; i++) {
+        if (i === bytes.length || bytes[i] === 0x0a) {
+            try {
+                decoder.decode(bytes.subarray(start, i));
+            } catch {
+                return line;
+            }
+            line++;
+            start = i + 1;
+        }
+    }
+    return line;
 }
 
 /** Checks that every named column is in the header; the error names the file, the column and the columns there are. */

@@ -3,12 +3,12 @@
  * Every problem names the file and, where there is one, the line: a missing key, a duplicate key,
  * a field of the wrong type, text that is not UTF-8, or a file with no items at all.
  */
-import { readFileSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { globSync } from 'tinyglobby';
 import { DataError } from './errors.js';
 import { readJsonl } from './jsonl.js';
-import { parseCsv } from './csv.js';
+import { CsvError, decodeUtf8Text, parseCsv, type CsvTable } from './csv.js';
+import { readRegularFile } from './regular-file.js';
 import { assignBucket, type SplitBucket } from './split.js';
 
 export type FieldType = 'Text' | 'String' | 'Number' | 'Bool' | 'Image';
@@ -78,20 +78,7 @@ function* sourceRecords(spec: DatasetSpec): Generator<{ line: number; value: Rec
         return;
     }
     if (spec.format === 'csv') {
-        let bytes: Buffer;
-        try {
-            bytes = readFileSync(spec.path);
-        } catch (error) {
-            throw new DataError(`${spec.path}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`, spec.path);
-        }
-        let text: string;
-        try {
-            text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-        } catch {
-            const line = firstInvalidUtf8Line(bytes);
-            throw new DataError(`${spec.path}:${line}: the file is not valid UTF-8 text; convert it to UTF-8 (for example with iconv -t UTF-8)`, spec.path, line);
-        }
-        const table = parseCsv(text, spec.path);
+        const table = readCsvDataset(spec.path);
         let record = 0;
         for (const row of table.rows) {
             record++;
@@ -108,6 +95,17 @@ function* sourceRecords(spec: DatasetSpec): Generator<{ line: number; value: Rec
     }
 }
 
+/** A CSV dataset's table; every problem with it, like one in a JSONL dataset, is a DataError. */
+function readCsvDataset(file: string): CsvTable {
+    const bytes = readRegularFile(file);
+    try {
+        return parseCsv(decodeUtf8Text(bytes, file), file);
+    } catch (error) {
+        if (error instanceof CsvError) throw new DataError(error.message, file, error.line);
+        throw error;
+    }
+}
+
 /** The folder part of a glob before its first wildcard. */
 function globBase(pattern: string): string {
     const parts = pattern.split(/[\\/]/);
@@ -121,25 +119,6 @@ const IMAGE_FIELDS: FieldSpec[] = [
     { name: 'image', type: 'Image' },
 ];
 
-/** The 1-based line of the first byte sequence that is not UTF-8. */
-function firstInvalidUtf8Line(bytes: Buffer): number {
-    const decoder = new TextDecoder('utf-8', { fatal: true });
-    let line = 1;
-    let start = 0;
-    for (let i = 0; i <= bytes.length; i++) {
-        if (i === bytes.length || bytes[i] === 0x0a) {
-            try {
-                decoder.decode(bytes.subarray(start, i));
-            } catch {
-                return line;
-            }
-            line++;
-            start = i + 1;
-        }
-    }
-    return line;
-}
-
 /** Reads every item of a dataset. Throws DataError for malformed rows and for an empty dataset. */
 export function readDataset(declared: DatasetSpec): Dataset {
     const spec = declared.format === 'images' ? { ...declared, fields: [...IMAGE_FIELDS, ...declared.fields.filter((f) => !IMAGE_FIELDS.some((i) => i.name === f.name))] } : declared;
@@ -150,6 +129,9 @@ export function readDataset(declared: DatasetSpec): Dataset {
         const fields: DataItem['fields'] = {};
         for (const field of spec.fields) fields[field.name] = convert(value[field.source ?? field.name], field, where, spec.path, line);
         const key = keyField ? String(fields[keyField.name]) : String(line);
+        if (keyField && key.trim() === '') {
+            throw new DataError(`${where}: the key '${keyField.source ?? keyField.name}' is empty; every item needs a non-empty key`, spec.path, line);
+        }
         const previous = seen.get(key);
         if (previous !== undefined) {
             throw new DataError(`${where}: duplicate key '${key}' (first seen at line ${previous}); keys must be unique`, spec.path, line);

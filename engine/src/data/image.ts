@@ -3,10 +3,10 @@
  * out as a CHW float32 tensor with per-channel normalization. Pure JS (pngjs, jpeg-js), so it runs
  * wherever the engine runs. Transparent pixels are composited on white, as a viewer shows them.
  */
-import { readFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import jpeg from 'jpeg-js';
 import { DataError } from './errors.js';
+import { readRegularFile } from './regular-file.js';
 
 /** An 8-bit RGB image, row-major, 3 bytes per pixel. */
 export interface RgbImage {
@@ -86,13 +86,7 @@ export function decodeImage(bytes: Uint8Array, file: string): RgbImage {
 
 /** Reads and decodes an image file. */
 export function readImage(path: string): RgbImage {
-    let bytes: Buffer;
-    try {
-        bytes = readFileSync(path);
-    } catch (error) {
-        throw new DataError(`${path}: cannot read the image (${(error as NodeJS.ErrnoException).code ?? String(error)})`, path);
-    }
-    return decodeImage(bytes, path);
+    return decodeImage(readRegularFile(path, 'image'), path);
 }
 
 /** Encodes an image as PNG (for crops people review and for generated samples). */

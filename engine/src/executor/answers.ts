@@ -25,9 +25,9 @@ export function combine(given: readonly Answer[], classes: number): Answer {
     const unseen = classes - values.length;
     const scores = values.map(logLikelihood);
     const unseenScore = given.reduce((sum, g) => sum + Math.log((1 - Math.min(Math.max(g.score, 1e-6), 1 - 1e-6)) / (classes - 1)), 0);
-    const top = Math.max(...scores, unseen > 0 ? unseenScore : -Infinity);
+    const top = scores.reduce((a, b) => Math.max(a, b), unseen > 0 ? unseenScore : -Infinity);
     const total = scores.reduce((s, x) => s + Math.exp(x - top), 0) + unseen * Math.exp(unseenScore - top);
-    const best = scores.indexOf(Math.max(...scores));
+    const best = scores.indexOf(scores.reduce((a, b) => Math.max(a, b), -Infinity));
     const winner = given.filter((g) => String(g.value) === values[best]).reduce((a, b) => (b.score > a.score ? b : a));
     return { value: winner.value, score: Math.exp(scores[best] - top) / total, labeler: given.length > 1 ? given.map((g) => g.labeler).join('+') : winner.labeler };
 }

@@ -173,9 +173,10 @@ export class PlanExecutor {
 
     /** @internal Records an item's work, written with the next flush. */
     buffer(work: PendingWork): void {
-        this.pending.labels.push(...work.labels);
-        this.pending.aggregates.push(...work.aggregates);
-        this.pending.states.push(...work.states);
+        // One push per element: a spread of a large array overflows the call stack.
+        for (const label of work.labels) this.pending.labels.push(label);
+        for (const aggregate of work.aggregates) this.pending.aggregates.push(aggregate);
+        for (const state of work.states) this.pending.states.push(state);
     }
 
     /**

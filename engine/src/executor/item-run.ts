@@ -426,7 +426,7 @@ export class ItemRun {
                     answered.push({ o, value: answer.value, score: answer.score });
                 }
             }
-            this.labels.push(...newLabels);
+            for (const label of newLabels) this.labels.push(label);
             const failedKeys = new Set(this.states.filter((s) => s.stage === stage.id && s.status === 'failed').map((s) => s.item));
             for (const a of answered) {
                 a.o.answers++;

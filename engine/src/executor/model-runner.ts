@@ -81,7 +81,7 @@ export class ModelRunner {
                         score: round(b.score, 4),
                     }));
                     // An empty page is as certain as the detector's threshold allows: nothing scored above it.
-                    answers.push({ value, score: boxes.length === 0 ? 1 : Math.min(...boxes.map((b) => b.score)) });
+                    answers.push({ value, score: boxes.length === 0 ? 1 : boxes.reduce((low, b) => Math.min(low, b.score), Infinity) });
                 }
                 return answers;
             }

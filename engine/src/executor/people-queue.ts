@@ -37,7 +37,7 @@ export function peopleQueue(store: LabelStore, plan: LabelingPlan, flows: readon
                 return [{ flow: flow.name, stage: stage.id, task: stage.task, item: s.item, waitingFor: d.waitingFor, proposal: d.value ?? null, score: d.score ?? null, derived: d.derived ?? null }];
             });
             waiting.sort((a, b) => (a.score ?? -1) - (b.score ?? -1) || (a.item < b.item ? -1 : a.item > b.item ? 1 : 0));
-            queue.push(...waiting);
+            for (const work of waiting) queue.push(work);
         }
     }
     return queue;

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import onnxProto from 'onnx-proto';
+import { regularFileProblem } from '../data/regular-file.js';
 import { ModelError } from './errors.js';
 
 const { onnx } = onnxProto;
@@ -64,6 +65,8 @@ export function parseOnnxSignature(bytes: Uint8Array, file: string): OnnxSignatu
 
 /** Reads an ONNX file's signature; a missing or corrupt file is a ModelError naming it. */
 export function readOnnxSignature(path: string): OnnxSignature {
+    const problem = regularFileProblem(path, 'model file');
+    if (problem) throw new ModelError(problem, path);
     let bytes: Buffer;
     try {
         bytes = readFileSync(path);

@@ -46,7 +46,7 @@ export function selectBatch(request: BatchRequest): BatchPick[] {
         const picks = request.covered
             ? kCenterGreedy(request.points, request.pointDims, candidates, [], size, rng, request.covered)
             : kCenterGreedy(request.points, request.pointDims, candidates, request.labeled, size, rng);
-        const maxFinite = Math.max(1e-12, ...picks.map((p) => p.distance).filter(Number.isFinite));
+        const maxFinite = picks.reduce((max, p) => (Number.isFinite(p.distance) ? Math.max(max, p.distance) : max), 1e-12);
         return picks.map((p) => ({ position: p.position, score: Number.isFinite(p.distance) ? p.distance / maxFinite : 1, reason: 'cold_start' }));
     }
     const classes = request.classes;

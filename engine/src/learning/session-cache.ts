@@ -7,6 +7,7 @@
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
+import { regularFileProblem } from '../data/regular-file.js';
 import { ModelError } from './errors.js';
 
 /** Session options for a 2-core machine shared with an editor: few threads, none spinning. */
@@ -28,6 +29,8 @@ export async function createSession(path: string, options = sessionOptions()): P
     } catch (error) {
         throw new ModelError(`${path}: model file not found (${(error as NodeJS.ErrnoException).code ?? String(error)}); check the path in the labeler declaration`, path);
     }
+    const problem = regularFileProblem(path, 'model file');
+    if (problem) throw new ModelError(`${problem}; check the path in the labeler declaration`, path);
     try {
         return await ort.InferenceSession.create(path, options);
     } catch (error) {

@@ -41,7 +41,7 @@ export function oneCoinPosterior(answers: readonly { label: string; accuracy: nu
         const wrong = Math.log((1 - a) / Math.max(1, labels.length - 1));
         for (const l of labels) logp.set(l, logp.get(l)! + (l === label ? Math.log(a) : wrong));
     }
-    const max = Math.max(...logp.values());
+    const max = [...logp.values()].reduce((a, b) => Math.max(a, b), -Infinity);
     let sum = 0;
     for (const v of logp.values()) sum += Math.exp(v - max);
     return new Map([...logp].map(([l, v]) => [l, Math.exp(v - max) / sum]));

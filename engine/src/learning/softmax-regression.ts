@@ -163,7 +163,7 @@ export function predictSoftmax(head: LinearHead, x: FeatureMatrix): Float32Array
         for (let k = x.rowStart[r]; k < x.rowStart[r + 1]; k++) {
             for (let c = 0; c < classes; c++) logits[c] += x.values[k] * head.weights[x.indices[k] * classes + c];
         }
-        const max = Math.max(...logits);
+        const max = logits.reduce((a, b) => Math.max(a, b), -Infinity);
         let sum = 0;
         for (let c = 0; c < classes; c++) sum += Math.exp(logits[c] - max);
         for (let c = 0; c < classes; c++) out[r * classes + c] = Math.exp(logits[c] - max) / sum;

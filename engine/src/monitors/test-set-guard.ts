@@ -1,7 +1,7 @@
 /**
- * The test-set guard: every evaluation on the `test` bucket is recorded, and a second one for
- * the same program version and model is a warning — a test set is used once, for the most
- * reliable estimate of accuracy; peeking again turns it into a validation set.
+ * The test-set guard: every evaluation on the `test` bucket is recorded, and a second one for the
+ * same program version is refused unless a reason is given (and recorded with it) — a test set is
+ * used once, for the most reliable estimate of accuracy; peeking again turns it into a validation set.
  */
 import type { LabelStore, Split } from '../store/index.js';
 
@@ -11,6 +11,18 @@ export interface EvaluationRecord {
     split: Split;
     accuracy: number;
     at?: string;
+    /** Why the test set was used again (required for a repeat on `test`). */
+    reuseReason?: string;
+}
+
+/** A repeated use of the test set without a reason. */
+export class TestSetReuseError extends Error {
+    constructor(readonly earlier: EvaluationRecord[], programVersion: string) {
+        super(
+            `the test set was already evaluated ${earlier.length} time(s) for program version ${programVersion} (first at ${earlier[0].at ?? 'an earlier run'}); ` +
+                'a test set is used once: evaluate on validation while iterating, or pass --reuse-test "why" to record why it is used again',
+        );
+    }
 }
 
 /** Where evaluations are kept: the label store, or memory for runs without one. */
@@ -31,32 +43,53 @@ export class InMemoryEvaluationLog implements EvaluationLog {
     }
 }
 
+/** The store keeps each reason for reusing the test set as a stage state of this run, keyed by the evaluation's id. */
+export const REUSE_RUN = 'test-set-guard';
+
 export class StoreEvaluationLog implements EvaluationLog {
     constructor(private readonly store: LabelStore) {}
     async record(evaluation: EvaluationRecord): Promise<void> {
-        await this.store.recordEvaluation(evaluation);
+        const { reuseReason, ...rest } = evaluation;
+        const row = await this.store.recordEvaluation(rest);
+        if (reuseReason !== undefined) {
+            await this.store.setStageStates([{ run: REUSE_RUN, stage: 'reuse', item: row.id, status: 'reused', detail: { reason: reuseReason, model: row.model, programVersion: row.programVersion ?? null } }]);
+        }
     }
     list(filter: { model?: string; split?: Split; programVersion?: string }): EvaluationRecord[] {
-        return this.store.evaluations(filter).map((e) => ({ programVersion: e.programVersion ?? '', model: e.model, split: e.split, accuracy: e.accuracy, at: e.at }));
+        const reasons = new Map(this.store.stageStates({ run: REUSE_RUN, stage: 'reuse' }).map((s) => [s.item, (s.detail as { reason?: string } | undefined)?.reason]));
+        return this.store.evaluations(filter).map((e) => {
+            const reason = e.id !== undefined ? reasons.get(e.id) : undefined;
+            return { programVersion: e.programVersion ?? '', model: e.model, split: e.split, accuracy: e.accuracy, at: e.at, ...(reason !== undefined ? { reuseReason: reason } : {}) };
+        });
     }
 }
 
 export interface GuardedEvaluation {
     recorded: EvaluationRecord;
-    /** Set when the test bucket was already evaluated for this program version. */
+    /** Set when the test bucket was used again (with the recorded reason). */
     warning?: string;
     /** How many times `test` has now been evaluated for this program version (0 for other splits). */
     testEvaluations: number;
 }
 
-/** Records an evaluation; warns when it is a repeat on `test` for the same program version. */
-export async function recordEvaluation(log: EvaluationLog, evaluation: EvaluationRecord): Promise<GuardedEvaluation> {
+/** Throws TestSetReuseError when `test` was evaluated before for this program version and no reason is given. */
+export function checkTestUse(log: EvaluationLog, evaluation: Pick<EvaluationRecord, 'split' | 'programVersion' | 'reuseReason'>): EvaluationRecord[] {
     const earlier = evaluation.split === 'test' ? log.list({ split: 'test', programVersion: evaluation.programVersion }) : [];
-    await log.record(evaluation);
+    const reason = evaluation.reuseReason?.trim();
+    if (earlier.length > 0 && !reason) throw new TestSetReuseError(earlier, evaluation.programVersion);
+    return earlier;
+}
+
+/** Records an evaluation; a repeat on `test` for the same program version is refused without a reason, recorded with one. */
+export async function recordEvaluation(log: EvaluationLog, evaluation: EvaluationRecord): Promise<GuardedEvaluation> {
+    const earlier = checkTestUse(log, evaluation);
+    const recorded: EvaluationRecord = { ...evaluation, reuseReason: earlier.length > 0 ? evaluation.reuseReason!.trim() : undefined };
+    if (recorded.reuseReason === undefined) delete recorded.reuseReason;
+    await log.record(recorded);
     const warning =
         earlier.length > 0
-            ? `the test set was already evaluated ${earlier.length} time(s) for program version ${evaluation.programVersion} ` +
-              `(first at ${earlier[0].at ?? 'an earlier run'}); repeated test evaluations make its accuracy an optimistic estimate — use validation while iterating`
+            ? `the test set was used again (evaluation ${earlier.length + 1} for program version ${evaluation.programVersion}), recorded with the reason "${recorded.reuseReason}"; ` +
+              'its accuracy is now an optimistic estimate'
             : undefined;
-    return { recorded: evaluation, warning, testEvaluations: evaluation.split === 'test' ? earlier.length + 1 : 0 };
+    return { recorded, warning, testEvaluations: evaluation.split === 'test' ? earlier.length + 1 : 0 };
 }

@@ -170,7 +170,7 @@ export class LabelerEstimates {
                 for (let k = 0; k < K; k++) log[k] += Math.log(confusion[k * K + answered]);
             }
         }
-        const max = Math.max(...log);
+        const max = log.reduce((a, b) => Math.max(a, b), -Infinity);
         let sum = 0;
         for (let k = 0; k < K; k++) sum += log[k] = Math.exp(log[k] - max);
         for (let k = 0; k < K; k++) log[k] /= sum;

@@ -91,7 +91,7 @@ export class ItemRouter {
         const asked = state?.asked.length ?? 0;
         if (asked >= this.policy.maxLabels) return true;
         if (state && state.gold >= 0) return false;
-        return Math.max(...this.posterior(item)) >= this.policy.target;
+        return this.posterior(item).reduce((a, b) => Math.max(a, b), -Infinity) >= this.policy.target;
     }
 
     /**

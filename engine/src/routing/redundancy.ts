@@ -60,7 +60,7 @@ export function estimateRedundancy(input: RedundancyInput): RedundancyEstimate {
     let maxAnswers = 0;
     const finish = (s: State, reached: boolean) => {
         if (reached) reach += s.p;
-        const top = Math.max(s.truth, ...s.others);
+        const top = s.others.reduce((a, b) => Math.max(a, b), s.truth);
         if (s.truth === top) accuracy += s.p / (1 + s.others.filter((o) => o === top).length);
     };
     for (let j = 0; j < maxLabels && states.length > 0; j++) {
@@ -99,7 +99,7 @@ export function estimateRedundancy(input: RedundancyInput): RedundancyEstimate {
 
 /** The leading class's posterior given log-scores (uniform class prior). */
 function leadingPosterior(truth: number, others: readonly number[]): number {
-    const top = Math.max(truth, ...others);
+    const top = others.reduce((a, b) => Math.max(a, b), truth);
     let sum = Math.exp(truth - top);
     for (const o of others) sum += Math.exp(o - top);
     return 1 / sum;

@@ -102,7 +102,7 @@ export function simulateReplay(policy: RoutingPolicy, answers: readonly Answer[]
         labelsUsed,
         labelsAvailable: answers.length,
         cost: Math.round(cost * 1e6) / 1e6,
-        reachedTarget: items.filter((item) => !router.isGold(item) && Math.max(...router.posterior(item)) >= policy.target).length,
+        reachedTarget: items.filter((item) => !router.isGold(item) && router.posterior(item).reduce((a, b) => Math.max(a, b), -Infinity) >= policy.target).length,
         byLabeler: Object.fromEntries(Object.entries(byLabeler).map(([name, { answers: n, cost: c }]) => [name, { answers: n, cost: Math.round(c * 1e6) / 1e6 }])),
         labels,
     };

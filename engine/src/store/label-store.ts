@@ -265,6 +265,18 @@ export class LabelStore {
         return this.addLabel({ task: old.task, item: old.item, ...replacement, supersedes: oldId });
     }
 
+    /**
+     * Marks current labels as superseded without a replacement (a program migration re-asks or
+     * invalidates them): they stay in the store, with `supersededBy` set to `by` (e.g.
+     * `migration:Prog@2`), and leave the current labels. Labels already superseded are left as they are.
+     */
+    async retireLabels(ids: readonly string[], by: string): Promise<void> {
+        this.assertWritable();
+        requireText(this.path, 'retired by', by);
+        if (ids.length === 0) return;
+        this.write({ op: 'labels', labels: [], supersede: ids.map((id) => ({ id, by })) });
+    }
+
     /** The label with this id (superseded or not). */
     getLabel(id: string): Label | undefined {
         // Cached: addLabels looks up every id it is given.
@@ -439,6 +451,11 @@ export class LabelStore {
                 ? this.select(`SELECT * FROM plans WHERE program = ? ORDER BY compiled_at DESC, rowid DESC LIMIT 1`, [program])
                 : this.select(`SELECT * FROM plans WHERE program = ? AND version = ?`, [program, version]);
         return rows.length === 0 ? undefined : toPlan(rows[0]);
+    }
+
+    /** Names of the programs with a stored plan. */
+    planPrograms(): string[] {
+        return this.select(`SELECT DISTINCT program FROM plans ORDER BY program`).map((row) => String(row.program));
     }
 
     /** Every stored version of a program's plan, oldest first. */

@@ -12,7 +12,7 @@
  * longer its own (removed by hand, or taken over after a long stall).
  */
 import { randomUUID } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, rmdirSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, linkSync, mkdirSync, openSync, readFileSync, rmdirSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { StoreLockedError, StoreLockLostError, type LockHolder } from './errors.js';
 
@@ -55,9 +55,9 @@ export function processIsAlive(pid: number): boolean {
     }
 }
 
-function readLock(lockPath: string): LockContent | undefined {
+function parseLock(text: string): LockContent | undefined {
     try {
-        const parsed = JSON.parse(readFileSync(lockPath, 'utf8')) as Partial<LockContent>;
+        const parsed = JSON.parse(text) as Partial<LockContent>;
         if (typeof parsed.pid !== 'number' || typeof parsed.token !== 'string') return undefined;
         return { pid: parsed.pid, host: String(parsed.host ?? ''), token: parsed.token, since: String(parsed.since ?? '') };
     } catch {
@@ -65,16 +65,34 @@ function readLock(lockPath: string): LockContent | undefined {
     }
 }
 
-/** The lock file's identity for a takeover: its token, or its inode when it cannot be read. */
-function identityOf(lockPath: string): { id: string; holder?: LockContent; ageMs: number } | undefined {
-    let stat;
+function readLock(lockPath: string): LockContent | undefined {
     try {
-        stat = statSync(lockPath);
+        return parseLock(readFileSync(lockPath, 'utf8'));
     } catch {
         return undefined;
     }
-    const holder = readLock(lockPath);
-    return { id: holder?.token ?? `inode-${stat.ino}-${stat.mtimeMs}`, holder, ageMs: Date.now() - stat.mtimeMs };
+}
+
+/**
+ * The lock file's identity for a takeover: its token (or its inode when it cannot be read), its
+ * holder and how long ago it last beat. Content and age are read through one file descriptor, so
+ * they describe the same file: read by path, a lock that another contender has just replaced
+ * would lend the stale file's age to the new holder's token, and a fresh lock would be taken over.
+ */
+function identityOf(lockPath: string): { id: string; holder?: LockContent; ageMs: number } | undefined {
+    let fd: number;
+    try {
+        fd = openSync(lockPath, 'r');
+    } catch {
+        return undefined;
+    }
+    try {
+        const stat = fstatSync(fd);
+        const holder = parseLock(readFileSync(fd, 'utf8'));
+        return { id: holder?.token ?? `inode-${stat.ino}-${stat.mtimeMs}`, holder, ageMs: Date.now() - stat.mtimeMs };
+    } finally {
+        closeSync(fd);
+    }
 }
 
 function isStale(found: { holder?: LockContent; ageMs: number }, staleMs: number): boolean {

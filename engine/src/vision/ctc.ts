@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { DataError } from '../data/errors.js';
+import { regularFileProblem } from '../data/regular-file.js';
 
 export interface Transcription {
     text: string;
@@ -14,6 +15,8 @@ export interface Transcription {
 
 /** The classes of a CTC recognizer: blank, every line of the vocabulary file, space. */
 export function loadCtcClasses(path: string): string[] {
+    const problem = regularFileProblem(path, 'character list');
+    if (problem) throw new DataError(`${problem}; check the path after 'decode ctc'`, path);
     let text: string;
     try {
         text = readFileSync(path, 'utf8');

@@ -44,7 +44,7 @@ export async function recognizeText(
             const size = sizeForHeight(crops[i], height, maxWidth);
             return resizeImage(crops[i], size.width, size.height);
         });
-        const width = Math.max(...resized.map((r) => r.width));
+        const width = resized.reduce((max, r) => Math.max(max, r.width), 0);
         const plane = 3 * height * width;
         const data = new Float32Array(batch.length * plane);
         resized.forEach((r, k) => data.set(toChwFloat32(r, normalization, width), k * plane));

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { LabelingPlan } from '../../../engine/src/plan/types.js';
 import { compileProgram, pickProgram, requireTrust, settings, showError, type DprogServices } from '../services.js';
+import { checkPlanPaths } from '../workspace-paths.js';
 import { migrationMarkdown, type MigrationJson } from './show-migration.js';
 
 export function planSummary(plan: LabelingPlan): string {
@@ -13,6 +14,11 @@ export function planSummary(plan: LabelingPlan): string {
 
 /** Computes each learn task's next batch in the background, so the first labeling or preview panel opens at once. */
 function warmUp(services: DprogServices, program: string, plan: LabelingPlan): void {
+    try {
+        checkPlanPaths(program, plan);
+    } catch {
+        return; // The panels say why when they open.
+    }
     for (const learn of plan.learn) {
         void services.engine.sample(program, learn.task, settings().batchSize).catch((error: unknown) => services.log.warn(`active learning for ${learn.task} is not ready: ${String(error)}`));
     }
@@ -31,10 +37,9 @@ export function registerCompile(services: DprogServices): vscode.Disposable {
             // With a store, the compiler also reports what changed since the last compiled version.
             const migration = (plan as { migration?: MigrationJson }).migration;
             const changed = migration?.tasks?.some((t) => t.action !== 'keep' || (t.members ?? []).some((m) => m.action !== 'keep')) ?? false;
-            const actions = changed ? ['Show Migration', 'Open Plan'] : ['Open Plan'];
             const choice = await vscode.window.showInformationMessage(
                 `dprog: ${summary}${changed ? ' The program changed since the last compile: see what happens to the labels.' : ''} Plan written to ${vscode.workspace.asRelativePath(planPath)}.`,
-                ...actions,
+                ...(changed ? ['Show Migration', 'Open Plan'] : ['Open Plan']),
             );
             if (choice === 'Open Plan') await vscode.commands.executeCommand('dprog.openPlan', program);
             if (choice === 'Show Migration' && migration) {

@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { pickProgram, showError, withProgress, type DprogServices } from '../services.js';
+import { pickProgram, requireTrust, showError, withProgress, type DprogServices } from '../services.js';
 
 export interface MigrationJson {
     tasks?: Array<{ task: string; action: string; members?: Array<{ old: string | null; new: string[]; action: string }> }>;
@@ -29,7 +29,7 @@ export function migrationMarkdown(oldFile: string, newFile: string, migration: M
 export function registerShowMigration(services: DprogServices): vscode.Disposable {
     return vscode.commands.registerCommand('dprog.showMigration', async (argument?: unknown, oldArgument?: unknown) => {
         const program = await pickProgram(argument);
-        if (!program) return;
+        if (!program || !requireTrust('Show Migration (it runs the dprog CLI on the program)')) return;
         let oldFile = typeof oldArgument === 'string' ? oldArgument : undefined;
         if (!oldFile) {
             const picked = await vscode.window.showOpenDialog({

@@ -22,12 +22,17 @@ export class CliRunner {
         private readonly log: Log,
         /** More environment for the CLI (a PostgreSQL password from SecretStorage as PGPASSWORD). */
         private readonly extraEnv: () => Promise<NodeJS.ProcessEnv> = async () => ({}),
+        /** Checked before every spawn: false in an untrusted workspace, where dprog runs nothing. */
+        private readonly mayRun: () => boolean = () => true,
     ) {}
 
     /** Runs `dprog ARGS`; resolves with its output whatever the exit code (rejects only when it cannot start or is cancelled). */
     async exec(args: string[], cwd: string, signal?: AbortSignal): Promise<CliResult> {
         this.log(`$ dprog ${args.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ')}`);
         signal?.throwIfAborted();
+        if (!this.mayRun()) {
+            throw new EngineError(`this workspace is not trusted, so dprog runs nothing here (dprog ${args[0]} was not started); trust the workspace to run it`, 2);
+        }
         const extra = await this.extraEnv();
         return new Promise<CliResult>((resolve, reject) => {
             // In VS Code's Electron host process.execPath is Electron: ask it to behave as Node.

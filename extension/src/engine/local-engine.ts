@@ -30,6 +30,8 @@ export interface LocalEngineOptions {
     /** An embedded store without a label for this long is closed, releasing its lock (ms). Default 5 minutes. */
     idleReleaseMs?: number;
     log: Log;
+    /** Whether the CLI may be spawned (false in an untrusted workspace); default: always. */
+    mayRun?: () => boolean;
 }
 
 
@@ -57,10 +59,15 @@ export class LocalEngine implements DprogEngine {
     private learning: WarmLearning | undefined;
 
     constructor(private readonly options: LocalEngineOptions) {
-        this.cli = new CliRunner(options.cliPath, options.log, async () => {
-            const password = this.storePassword;
-            return password === undefined ? {} : { PGPASSWORD: password };
-        });
+        this.cli = new CliRunner(
+            options.cliPath,
+            options.log,
+            async () => {
+                const password = this.storePassword;
+                return password === undefined ? {} : { PGPASSWORD: password };
+            },
+            options.mayRun,
+        );
     }
 
     async compile(program: string, cancel?: Cancellation): Promise<CompileResult> {
@@ -151,7 +158,7 @@ export class LocalEngine implements DprogEngine {
     async exportLabels(program: string, task: string, format: string, out: string, cancel?: Cancellation): Promise<void> {
         const store = this.options.storePathFor(program);
         await this.withoutStore(store, () =>
-            this.cli.json('Export Labels', ['label', 'export', '--store', store, '--task', task, '--format', format, '--out', out], path.dirname(program), cancel?.signal),
+            this.cli.json('Export Labels', ['label', 'export', '--store', store, '--program', program, '--task', task, '--format', format, '--out', out], path.dirname(program), cancel?.signal),
         );
     }
 

@@ -42,7 +42,7 @@ export function contestedItems(labels: readonly Label[], aggregates: readonly Ag
             counts.set(key, (counts.get(key) ?? 0) + 1);
         }
         const aggregate = aggregateOf.get(item);
-        const disagreement = 1 - Math.max(...counts.values()) / answers.length;
+        const disagreement = 1 - [...counts.values()].reduce((a, b) => Math.max(a, b), 0) / answers.length;
         const belowTarget = aggregate !== undefined && aggregate.confidence < target;
         if (counts.size < 2 && !belowTarget) continue;
         answers.sort((a, b) => a.createdAt.localeCompare(b.createdAt));

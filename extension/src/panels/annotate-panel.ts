@@ -14,6 +14,11 @@ import { buildReviewQueue } from '../engine/review-queue.js';
 import { isTrusted, planOf, settings, showError, storePathFor, type DprogServices } from '../services.js';
 import { AnnotateSession } from './annotate-session.js';
 import { resourceRoots, webviewHtml } from './webview-html.js';
+import { dataResourceRoots } from '../workspace-paths.js';
+
+/** What a panel says in an untrusted workspace (with a Manage Workspace Trust notification beside it). */
+export const UNTRUSTED_PANEL =
+    'This workspace is not trusted, so dprog reads no plan, data or model file here and runs nothing. Trust the workspace (Manage Workspace Trust) to label.';
 
 /** The panel's view type (also in package.json's activationEvents and main.ts's serializer). */
 export const ANNOTATE_VIEW = 'dprog.annotate';
@@ -66,12 +71,9 @@ export class AnnotatePanel {
     }
 
     private static options(services: DprogServices, program: string): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-        const plan = services.engine.cachedPlan(program);
-        const dir = path.dirname(program);
-        // Only the folders the program's datasets live in (images are loaded from there).
-        const dataFolders = plan
-            ? [...new Set(plan.datasets.map((d) => path.resolve(dir, path.dirname(d.path.replace(/\*.*$/, 'x')))))].map((f) => vscode.Uri.file(f))
-            : [vscode.Uri.file(path.join(dir, 'data'))];
+        // Only the folders the program's datasets live in (images are loaded from there), inside the
+        // workspace folder; in an untrusted workspace none, and no plan file is read to find them.
+        const dataFolders = isTrusted() ? dataResourceRoots(program, services.engine.cachedPlan(program)) : [];
         return { enableScripts: true, retainContextWhenHidden: true, localResourceRoots: resourceRoots(services.context.extensionUri, dataFolders) };
     }
 
@@ -111,7 +113,7 @@ export class AnnotatePanel {
             return;
         }
         if (!session) {
-            this.post({ type: 'unavailable', message: 'This workspace is not trusted and the program has not been compiled: dprog compiles nothing and writes nothing here.' });
+            this.post({ type: 'unavailable', message: UNTRUSTED_PANEL });
             return;
         }
         await session.handle(message);

@@ -101,7 +101,7 @@ export class PreviewPanel {
     /** The panel's content (or why there is none). */
     private async load(): Promise<HostToPreview> {
         const { program, task } = this.state;
-        const untrusted = 'This workspace is not trusted: dprog runs no model here, so there is no preview. Trust the workspace to see it.';
+        const untrusted = 'This workspace is not trusted, so dprog reads no plan, data or model file here and runs no model: there is no preview. Trust the workspace (Manage Workspace Trust) to see it.';
         const plan = await planOf(this.services, program);
         if (!plan) return { type: 'unavailable', message: untrusted };
         const learn = plan.learn.find((l) => l.task === task);

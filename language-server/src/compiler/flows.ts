@@ -29,7 +29,7 @@ export function compileFlow(flow: Flow): PlanFlow {
     const stages: PlanStage[] = [];
     const active = new Set<Flow>([flow]);
 
-    const union = (...lists: string[][]) => [...new Set(lists.flat())];
+    const union = (lists: readonly string[][]) => [...new Set(lists.flat())];
     const conditionReads = (ctx: Context) => ctx.conditions.flatMap((c) => c.reads);
 
     const visit = (expr: Expression | undefined, ctx: Context): string[] => {
@@ -43,7 +43,7 @@ export function compileFlow(flow: Flow): PlanFlow {
                     id,
                     task: callee.name,
                     binds: null,
-                    dependsOn: union(...argDeps, conditionReads(ctx)),
+                    dependsOn: union([...argDeps, conditionReads(ctx)]),
                     conditions: ctx.conditions,
                     inputs: callee.params.map((param, i): PlanStageInput => ({
                         parameter: param.name,
@@ -72,14 +72,14 @@ export function compileFlow(flow: Flow): PlanFlow {
                 active.delete(callee);
                 return [];
             }
-            return union(...argDeps);
+            return union(argDeps);
         }
         if (isNameExpression(expr)) {
             const target = expr.target?.ref;
             return target ? (ctx.env.get(target) ?? []) : [];
         }
         if (isMemberAccess(expr)) return visit(expr.receiver, ctx);
-        if (isBinaryExpression(expr)) return union(visit(expr.left, ctx), visit(expr.right, ctx));
+        if (isBinaryExpression(expr)) return union([visit(expr.left, ctx), visit(expr.right, ctx)]);
         if (isNotExpression(expr)) return visit(expr.operand, ctx);
         return [];
     };

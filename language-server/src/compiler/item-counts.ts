@@ -4,6 +4,7 @@
  * program may be written before its data arrives.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { regularFileProblem } from '../../../engine/src/data/regular-file.js';
 import * as path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { globSync } from 'tinyglobby';
@@ -15,14 +16,15 @@ export function countDatasetItems(dataset: Pick<Dataset, 'format' | 'path'>, pro
             // A folder that does not exist yet means "no data yet" (unknown), not "no items".
             const parts = dataset.path.split('/');
             const firstPattern = parts.findIndex((part) => /[*?[\]{}]/.test(part));
-            const folder = path.resolve(programDir, ...parts.slice(0, firstPattern < 0 ? parts.length - 1 : firstPattern));
+            const folder = path.resolve(programDir, parts.slice(0, firstPattern < 0 ? parts.length - 1 : firstPattern).join('/'));
             if (!existsSync(folder)) {
                 return null;
             }
             return globSync(dataset.path, { cwd: programDir, onlyFiles: true }).length;
         }
         const file = path.resolve(programDir, dataset.path);
-        if (!existsSync(file)) {
+        // Unknown unless a regular file: a FIFO or device (/dev/zero) would hang or never end.
+        if (regularFileProblem(file) !== undefined) {
             return null;
         }
         const text = readFileSync(file, 'utf8');

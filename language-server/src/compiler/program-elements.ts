@@ -29,7 +29,7 @@ export function programSource(document: LangiumDocument<DprogFile>, lookup: (uri
                 visit(imported as LangiumDocument<DprogFile>);
             }
         }
-        elements.push(...doc.parseResult.value.elements);
+        for (const element of doc.parseResult.value.elements) elements.push(element);
     };
     visit(document);
     return { file: document.parseResult.value, elements };

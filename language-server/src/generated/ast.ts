@@ -10,7 +10,7 @@ export const DprogTerminals = {
     WS: /\s+/,
     ML_COMMENT: /\/\*[\s\S]*?\*\//,
     SL_COMMENT: /\/\/[^\n\r]*/,
-    REGEX: /\/(?![*\/])(?:\\.|\[(?:\\.|[^\]\\\n\r])*\]|[^\/\\\n\r\[])+\/[gimsuy]*/,
+    REGEX: /\/(?![*\/])(?:\\.|\[(?:\\.|[^\]\\\n\r])*\]|[^\/\\\n\r\[])+\/[A-Za-z]*/,
     PERCENT: /[0-9]+(\.[0-9]+)?%/,
     MONEY: /\$[0-9]+(\.[0-9]+)?/,
     NUMBER: /[0-9]+(\.[0-9]+)?/,
@@ -478,6 +478,7 @@ export function isElement(item: unknown): item is Element {
     return reflection.isInstance(item, Element.$type);
 }
 
+/** What a labeler sees: a parameter or one of its fields (`e.body`); the checker explains anything else. */
 export type Expression = BinaryExpression | CallExpression | Literal | MemberAccess | NameExpression | NotExpression;
 
 export const Expression = {
@@ -486,6 +487,13 @@ export const Expression = {
 
 export function isExpression(item: unknown): item is Expression {
     return reflection.isInstance(item, Expression.$type);
+}
+
+/** A name in an expression: any name except the words that start or continue a statement (`if`, `else`, `let`, `for`), so a statement's first word decides what it is. */
+export type ExpressionName = 'Bool' | 'Image' | 'Number' | 'String' | 'Text' | 'above' | 'accuracy' | 'aggregate' | 'alert' | 'as' | 'ask' | 'at' | 'batch' | 'best' | 'bool' | 'box' | 'box_consensus' | 'budget' | 'builtin' | 'by' | 'cascade' | 'choice' | 'choices' | 'confidence' | 'contains' | 'cost' | 'csv' | 'dataset' | 'dawid_skene' | 'decode' | 'diversity' | 'entropy' | 'every' | 'features' | 'flow' | 'from' | 'function' | 'gold' | 'hashed' | 'height' | 'human' | 'images' | 'import' | 'in' | 'input' | 'item' | 'jsonl' | 'key' | 'ks' | 'labeler' | 'labels' | 'learn' | 'least_confidence' | 'length' | 'list' | 'majority' | 'margin' | 'matches' | 'mean' | 'member' | 'metric' | 'model' | 'monitor' | 'most' | 'normalize' | 'number' | 'of' | 'on' | 'one_coin' | 'output' | 'per' | 'point' | 'polygon' | 'pool' | 'predictions' | 'program' | 'psi' | 'quality' | 'random' | 'rate' | 'requires' | 'resize' | 'retrain' | 'route' | 'rules' | 'seed' | 'shift' | 'show' | 'skills' | 'span' | 'split' | 'std' | 'stop' | 'strategy' | 'target' | 'task' | 'text' | 'threshold' | 'using' | 'version' | 'warn' | 'when' | 'where' | 'within' | 'x' | string;
+
+export function isExpressionName(item: unknown): item is ExpressionName {
+    return item === 'program' || item === 'version' || item === 'import' || item === 'dataset' || item === 'from' || item === 'jsonl' || item === 'csv' || item === 'images' || item === 'key' || item === 'split' || item === 'by' || item === 'Text' || item === 'String' || item === 'Number' || item === 'Bool' || item === 'Image' || item === 'labels' || item === 'choice' || item === 'choices' || item === 'box' || item === 'polygon' || item === 'point' || item === 'span' || item === 'text' || item === 'number' || item === 'in' || item === 'bool' || item === 'list' || item === 'labeler' || item === 'human' || item === 'model' || item === 'skills' || item === 'cost' || item === 'per' || item === 'item' || item === 'accuracy' || item === 'pool' || item === 'input' || item === 'output' || item === 'decode' || item === 'as' || item === 'hashed' || item === 'resize' || item === 'x' || item === 'height' || item === 'normalize' || item === 'mean' || item === 'std' || item === 'threshold' || item === 'rules' || item === 'on' || item === 'contains' || item === 'matches' || item === 'length' || item === 'task' || item === 'ask' || item === 'show' || item === 'requires' || item === 'route' || item === 'cascade' || item === 'best' || item === 'budget' || item === 'quality' || item === 'target' || item === 'aggregate' || item === 'gold' || item === 'at' || item === 'most' || item === 'majority' || item === 'dawid_skene' || item === 'one_coin' || item === 'box_consensus' || item === 'flow' || item === 'where' || item === 'learn' || item === 'using' || item === 'strategy' || item === 'diversity' || item === 'batch' || item === 'retrain' || item === 'every' || item === 'stop' || item === 'when' || item === 'features' || item === 'seed' || item === 'least_confidence' || item === 'margin' || item === 'entropy' || item === 'random' || item === 'monitor' || item === 'shift' || item === 'of' || item === 'metric' || item === 'warn' || item === 'above' || item === 'alert' || item === 'psi' || item === 'ks' || item === 'predictions' || item === 'confidence' || item === 'within' || item === 'rate' || item === 'builtin' || item === 'function' || item === 'member' || (typeof item === 'string' && (/[_a-zA-Z][\w]*/.test(item)));
 }
 
 export interface ExpressionStatement extends langium.AstNode {
@@ -853,11 +861,12 @@ export function isMember(item: unknown): item is Member {
     return reflection.isInstance(item, Member.$type);
 }
 
+/** What a labeler sees: a parameter or one of its fields (`e.body`); the checker explains anything else. */
 export interface MemberAccess extends langium.AstNode {
     readonly $container: BinaryExpression | CallExpression | ExpressionStatement | ForStatement | IfStatement | LetStatement | MemberAccess | NotExpression | Task;
     readonly $type: 'MemberAccess';
     member: langium.Reference<Member>;
-    receiver: Expression;
+    receiver: Expression | NameExpression;
 }
 
 export const MemberAccess = {
@@ -930,10 +939,10 @@ export function isMonitor(item: unknown): item is Monitor {
 }
 
 /** A name: an identifier or any keyword but and/or/not/true/false (keywords are contextual). */
-export type Name = 'Bool' | 'Image' | 'Number' | 'String' | 'Text' | 'above' | 'accuracy' | 'aggregate' | 'alert' | 'as' | 'ask' | 'at' | 'batch' | 'best' | 'bool' | 'box' | 'box_consensus' | 'budget' | 'builtin' | 'by' | 'cascade' | 'choice' | 'choices' | 'confidence' | 'contains' | 'cost' | 'csv' | 'dataset' | 'dawid_skene' | 'decode' | 'diversity' | 'else' | 'entropy' | 'every' | 'features' | 'flow' | 'for' | 'from' | 'function' | 'gold' | 'hashed' | 'height' | 'human' | 'if' | 'images' | 'import' | 'in' | 'input' | 'item' | 'jsonl' | 'key' | 'ks' | 'labeler' | 'labels' | 'learn' | 'least_confidence' | 'length' | 'let' | 'list' | 'majority' | 'margin' | 'matches' | 'mean' | 'member' | 'metric' | 'model' | 'monitor' | 'most' | 'normalize' | 'number' | 'of' | 'on' | 'one_coin' | 'output' | 'per' | 'point' | 'polygon' | 'pool' | 'predictions' | 'program' | 'psi' | 'quality' | 'random' | 'rate' | 'requires' | 'resize' | 'retrain' | 'route' | 'rules' | 'seed' | 'shift' | 'show' | 'skills' | 'span' | 'split' | 'std' | 'stop' | 'strategy' | 'target' | 'task' | 'text' | 'threshold' | 'using' | 'version' | 'warn' | 'when' | 'where' | 'within' | 'x' | string;
+export type Name = NameInList | TaskClauseKeyword;
 
 export function isName(item: unknown): item is Name {
-    return item === 'program' || item === 'version' || item === 'import' || item === 'dataset' || item === 'from' || item === 'jsonl' || item === 'csv' || item === 'images' || item === 'key' || item === 'split' || item === 'by' || item === 'Text' || item === 'String' || item === 'Number' || item === 'Bool' || item === 'Image' || item === 'labels' || item === 'choice' || item === 'choices' || item === 'box' || item === 'polygon' || item === 'point' || item === 'span' || item === 'text' || item === 'number' || item === 'in' || item === 'bool' || item === 'list' || item === 'labeler' || item === 'human' || item === 'model' || item === 'skills' || item === 'cost' || item === 'per' || item === 'item' || item === 'accuracy' || item === 'pool' || item === 'input' || item === 'output' || item === 'decode' || item === 'as' || item === 'hashed' || item === 'resize' || item === 'x' || item === 'height' || item === 'normalize' || item === 'mean' || item === 'std' || item === 'threshold' || item === 'rules' || item === 'on' || item === 'contains' || item === 'matches' || item === 'length' || item === 'task' || item === 'ask' || item === 'show' || item === 'requires' || item === 'route' || item === 'cascade' || item === 'best' || item === 'budget' || item === 'quality' || item === 'target' || item === 'aggregate' || item === 'gold' || item === 'at' || item === 'most' || item === 'majority' || item === 'dawid_skene' || item === 'one_coin' || item === 'box_consensus' || item === 'flow' || item === 'let' || item === 'for' || item === 'where' || item === 'if' || item === 'else' || item === 'learn' || item === 'using' || item === 'strategy' || item === 'diversity' || item === 'batch' || item === 'retrain' || item === 'every' || item === 'stop' || item === 'when' || item === 'features' || item === 'seed' || item === 'least_confidence' || item === 'margin' || item === 'entropy' || item === 'random' || item === 'monitor' || item === 'shift' || item === 'of' || item === 'metric' || item === 'warn' || item === 'above' || item === 'alert' || item === 'psi' || item === 'ks' || item === 'predictions' || item === 'confidence' || item === 'within' || item === 'rate' || item === 'builtin' || item === 'function' || item === 'member' || (typeof item === 'string' && (/[_a-zA-Z][\w]*/.test(item)));
+    return isNameInList(item) || isTaskClauseKeyword(item);
 }
 
 export interface NameExpression extends langium.AstNode {
@@ -949,6 +958,13 @@ export const NameExpression = {
 
 export function isNameExpression(item: unknown): item is NameExpression {
     return reflection.isInstance(item, NameExpression.$type);
+}
+
+/** A name in a comma list that ends a clause (route labelers, `show` entries): any name but a task clause keyword. */
+export type NameInList = 'Bool' | 'Image' | 'Number' | 'String' | 'Text' | 'above' | 'accuracy' | 'aggregate' | 'alert' | 'as' | 'at' | 'batch' | 'best' | 'bool' | 'box' | 'box_consensus' | 'builtin' | 'by' | 'cascade' | 'choice' | 'choices' | 'confidence' | 'contains' | 'cost' | 'csv' | 'dataset' | 'dawid_skene' | 'decode' | 'diversity' | 'else' | 'entropy' | 'every' | 'features' | 'flow' | 'for' | 'from' | 'function' | 'gold' | 'hashed' | 'height' | 'human' | 'if' | 'images' | 'import' | 'in' | 'input' | 'item' | 'jsonl' | 'key' | 'ks' | 'labeler' | 'labels' | 'learn' | 'least_confidence' | 'length' | 'let' | 'list' | 'majority' | 'margin' | 'matches' | 'mean' | 'member' | 'metric' | 'model' | 'monitor' | 'most' | 'normalize' | 'number' | 'of' | 'on' | 'one_coin' | 'output' | 'per' | 'point' | 'polygon' | 'pool' | 'predictions' | 'program' | 'psi' | 'random' | 'rate' | 'resize' | 'retrain' | 'rules' | 'seed' | 'shift' | 'skills' | 'span' | 'split' | 'std' | 'stop' | 'strategy' | 'target' | 'task' | 'text' | 'threshold' | 'using' | 'version' | 'warn' | 'when' | 'where' | 'within' | 'x' | string;
+
+export function isNameInList(item: unknown): item is NameInList {
+    return item === 'program' || item === 'version' || item === 'import' || item === 'dataset' || item === 'from' || item === 'jsonl' || item === 'csv' || item === 'images' || item === 'key' || item === 'split' || item === 'by' || item === 'Text' || item === 'String' || item === 'Number' || item === 'Bool' || item === 'Image' || item === 'labels' || item === 'choice' || item === 'choices' || item === 'box' || item === 'polygon' || item === 'point' || item === 'span' || item === 'text' || item === 'number' || item === 'in' || item === 'bool' || item === 'list' || item === 'labeler' || item === 'human' || item === 'model' || item === 'skills' || item === 'cost' || item === 'per' || item === 'item' || item === 'accuracy' || item === 'pool' || item === 'input' || item === 'output' || item === 'decode' || item === 'as' || item === 'hashed' || item === 'resize' || item === 'x' || item === 'height' || item === 'normalize' || item === 'mean' || item === 'std' || item === 'threshold' || item === 'rules' || item === 'on' || item === 'contains' || item === 'matches' || item === 'length' || item === 'task' || item === 'cascade' || item === 'best' || item === 'target' || item === 'aggregate' || item === 'gold' || item === 'at' || item === 'most' || item === 'majority' || item === 'dawid_skene' || item === 'one_coin' || item === 'box_consensus' || item === 'flow' || item === 'let' || item === 'for' || item === 'where' || item === 'if' || item === 'else' || item === 'learn' || item === 'using' || item === 'strategy' || item === 'diversity' || item === 'batch' || item === 'retrain' || item === 'every' || item === 'stop' || item === 'when' || item === 'features' || item === 'seed' || item === 'least_confidence' || item === 'margin' || item === 'entropy' || item === 'random' || item === 'monitor' || item === 'shift' || item === 'of' || item === 'metric' || item === 'warn' || item === 'above' || item === 'alert' || item === 'psi' || item === 'ks' || item === 'predictions' || item === 'confidence' || item === 'within' || item === 'rate' || item === 'builtin' || item === 'function' || item === 'member' || (typeof item === 'string' && (/[_a-zA-Z][\w]*/.test(item)));
 }
 
 /** Per-channel normalization of image inputs: (pixel / 255 - mean) / std. */
@@ -1386,6 +1402,13 @@ export const Task = {
 
 export function isTask(item: unknown): item is Task {
     return reflection.isInstance(item, Task.$type);
+}
+
+/** The words that start a task clause: not labeler names inside a route, so `route p, q, budget $5` reads as two clauses. */
+export type TaskClauseKeyword = 'ask' | 'budget' | 'quality' | 'requires' | 'route' | 'show';
+
+export function isTaskClauseKeyword(item: unknown): item is TaskClauseKeyword {
+    return item === 'ask' || item === 'show' || item === 'requires' || item === 'route' || item === 'quality' || item === 'budget';
 }
 
 export interface TextLabelType extends langium.AstNode {

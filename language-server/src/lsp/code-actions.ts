@@ -34,7 +34,7 @@ export class DprogCodeActionProvider implements CodeActionProvider {
     getCodeActions(document: LangiumDocument, params: CodeActionParams): Array<Command | CodeAction> {
         const actions: CodeAction[] = [];
         for (const diagnostic of params.context.diagnostics) {
-            actions.push(...this.fixesFor(document, diagnostic));
+            for (const fix of this.fixesFor(document, diagnostic)) actions.push(fix);
         }
         return actions;
     }
@@ -52,7 +52,7 @@ export class DprogCodeActionProvider implements CodeActionProvider {
                 fixes.push(replaceWithSuggestion(document, diagnostic, data), this.addLabelMember(diagnostic, data));
                 break;
             case DatasetIssues.splitSum:
-                fixes.push(...splitFixes(document, diagnostic));
+                for (const fix of splitFixes(document, diagnostic)) fixes.push(fix);
                 break;
             case UnusedIssues.labeler:
             case UnusedIssues.labelSet:
@@ -126,7 +126,7 @@ function splitFixes(document: LangiumDocument, diagnostic: Diagnostic): CodeActi
     const fixes: CodeAction[] = [];
     // Rescale every bucket in proportion, to one decimal, putting the rounding remainder on the largest.
     const scaled = percents.map((p) => Math.round((p * 1000) / sum) / 10);
-    const largest = scaled.indexOf(Math.max(...scaled));
+    const largest = scaled.indexOf(scaled.reduce((a, b) => Math.max(a, b), -Infinity));
     scaled[largest] = Math.round((100 - scaled.reduce((a, b, i) => (i === largest ? a : a + b), 0)) * 10) / 10;
     if (scaled.every((p) => p > 0)) {
         fixes.push(splitAction(document, diagnostic, split, scaled, `Rescale the split to 100% (${describe(split, scaled)})`, true));

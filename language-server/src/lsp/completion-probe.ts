@@ -37,7 +37,7 @@ export class CompletionProbe {
         // The probe imports the real file (its top-level names) and whatever the real file imports.
         const imports = [`import "${UriUtils.basename(document.uri)}"`];
         if (isDprogFile(root)) {
-            imports.push(...root.imports.filter((i) => i.path).map((i) => `import ${JSON.stringify(i.path)}`));
+            for (const i of root.imports) if (i.path) imports.push(`import ${JSON.stringify(i.path)}`);
         }
         const prefix = imports.join('\n') + '\n';
         const probeText = prefix + text.substring(start, tokenStart) + PLACEHOLDER + text.substring(tokenEnd, end);

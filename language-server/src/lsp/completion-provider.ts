@@ -38,11 +38,16 @@ import type { DprogScopeProvider } from '../scoping/scope-provider.js';
 import { SNIPPETS } from './snippets.js';
 import { CompletionProbe, comparedExpression, receiverOf } from './completion-probe.js';
 import { importCompletions, importPathAt } from './import-completion.js';
+import { isNameRule } from '../parser/name-rules.js';
+import { aggregationFits } from '../validation/quality.js';
+import type { DprogClientCapabilities } from './client-capabilities.js';
 
 /** What the text just before the cursor looks like in the contexts completed specially. */
 const COMPARISON = /(==|!=)\s*$/;
 const MEMBER_ACCESS = /\.\s*$/;
 const FROM_SOURCES = /\bfrom\s*(\[[^\]]*)?$/;
+/** `route cascade a, b, ` on the cursor's line: the comma continues the list, only labelers fit. */
+const ROUTE_LIST_CONTINUES = /\broute[ \t]+(cascade|best)[ \t]+[\w \t,]*,[ \t]*$/;
 /** Marks the items of a context where only they fit. */
 const EXCLUSIVE = 'dprog.exclusive';
 
@@ -56,6 +61,9 @@ export class DprogCompletionProvider extends DefaultCompletionProvider {
     private readonly locator: AstNodeLocator;
     private readonly probe: CompletionProbe;
     private readonly fileSystem: FileSystemProvider;
+    private readonly client: DprogClientCapabilities;
+    /** The cross-reference of a route's labelers in the grammar. */
+    private readonly routeLabeler: GrammarAST.CrossReference | undefined;
     /** Recent probes by document version and position (a request asks once per feature). */
     private readonly probes = new Map<string, Promise<AstNode | undefined>>();
 
@@ -68,7 +76,9 @@ export class DprogCompletionProvider extends DefaultCompletionProvider {
         this.locator = services.workspace.AstNodeLocator;
         this.probe = new CompletionProbe(services);
         this.fileSystem = services.shared.workspace.FileSystemProvider;
-        skipErrorMessages(this.completionParser);
+        this.client = services.lsp.ClientCapabilities;
+        const route = this.grammar.rules.find((rule) => rule.name === 'Route');
+        this.routeLabeler = route ? AstUtils.streamAllContents(route).find(GrammarAST.isCrossReference) : undefined;
     }
 
     // ------------------------------------------------------------------ what to propose
@@ -88,7 +98,12 @@ export class DprogCompletionProvider extends DefaultCompletionProvider {
     }
 
     protected override completionFor(context: CompletionContext, next: NextFeature, acceptor: CompletionAcceptor): void | Promise<void> {
-        if (GrammarAST.isKeyword(next.feature) && ruleNameOf(next.feature) === 'Name') {
+        if (this.routeLabeler && this.continuesRoute(context)) {
+            // The parser reads `a, ` at the cursor as a clause separator; the author means another labeler.
+            const exclusive: CompletionAcceptor = (ctx, item) => acceptor(ctx, { ...item, data: EXCLUSIVE });
+            return super.completionForCrossReference(context, { feature: this.routeLabeler }, exclusive);
+        }
+        if (GrammarAST.isKeyword(next.feature) && isNameRule(ruleNameOf(next.feature))) {
             // Offered only because names may be keywords: propose the names that fit instead.
             return this.completionForName(context, acceptor);
         }
@@ -97,8 +112,9 @@ export class DprogCompletionProvider extends DefaultCompletionProvider {
 
     protected override completionForKeyword(context: CompletionContext, keyword: GrammarAST.Keyword, acceptor: CompletionAcceptor): void | Promise<void> {
         const snippet = SNIPPETS[keyword.value];
-        if (snippet && ruleNameOf(keyword) === snippet.rule) {
-            acceptor(context, {
+        if (snippet && ruleNameOf(keyword) === snippet.rule && this.client.snippetSupport) {
+            // The snippet replaces the keyword's own item: one `task` in the list, not two.
+            return acceptor(context, {
                 label: keyword.value,
                 labelDetails: { description: snippet.description },
                 kind: CompletionItemKind.Snippet,
@@ -114,19 +130,20 @@ export class DprogCompletionProvider extends DefaultCompletionProvider {
         return super.completionForKeyword(context, keyword, acceptor);
     }
 
-    /** `box_consensus` only for box tasks; the voting methods only for choice, choices and bool (language.md §7). */
+    /** After `route cascade a, ` on the same line, inside a task's route. */
+    private continuesRoute(context: CompletionContext): boolean {
+        const before = context.textDocument.getText().substring(Math.max(0, context.offset - 300), context.offset);
+        return ROUTE_LIST_CONTINUES.test(before) && isRoute(context.node);
+    }
+
+    /** The methods the checker accepts for the task's output type (validation/quality.ts). */
     private aggregationFits(context: CompletionContext, method: string): boolean {
         const task = AstUtils.getContainerOfType(context.node, isTask);
         const output = task?.output ? this.typeComputer.typeOf(task.output) : undefined;
         if (!output || output.kind === 'error') {
             return true;
         }
-        const element = output.kind === 'list' ? output.element : output;
-        const isBox = element.kind === 'class' && element.classKind === 'box';
-        if (method === 'box_consensus') {
-            return isBox;
-        }
-        return output.kind === 'bool' || (output.kind === 'class' && (output.classKind === 'choice' || output.classKind === 'choices'));
+        return aggregationFits(method, output);
     }
 
     protected override completionForCrossReference(
@@ -389,7 +406,7 @@ export function declarationBounds(document: LangiumDocument, offset: number): { 
  * slow … consider caching"). Completion reads only the parser's position, never the message, so
  * its parser throws the same exception without one.
  */
-function skipErrorMessages(parser: unknown): void {
+export function skipErrorMessages(parser: unknown): void {
     interface Recognizer {
         raiseNoAltException(): never;
         SAVE_ERROR(error: Error): Error;

@@ -14,6 +14,7 @@ import type { Formatter } from 'langium/lsp';
 import type {
     DocumentFormattingParams, DocumentOnTypeFormattingOptions, DocumentRangeFormattingParams, Range, TextEdit,
 } from 'vscode-languageserver';
+import { isNameRule } from '../parser/name-rules.js';
 
 const INDENT = '    ';
 
@@ -96,6 +97,8 @@ export class DprogFormatter implements Formatter {
         const open: boolean[] = [];
         const gaps: Gap[] = [];
         let previous: Leaf | undefined;
+        /** The last token that is not a comment (a comma before a comment still separates). */
+        let previousCode: Leaf | undefined;
         let previousEnd = 0;
         for (let i = 0; i < leaves.length; i++) {
             const leaf = leaves[i];
@@ -121,7 +124,7 @@ export class DprogFormatter implements Formatter {
                 gap = open[open.length - 1] ? lineBreak(false) : ' ';
             } else if (clauseStarts.has(leaf.node) && (depth === 0 || open[open.length - 1])) {
                 gap = lineBreak(true);
-            } else if (clauseStarts.has(leaf.node) && previous.text !== ',' && previous.text !== '{') {
+            } else if (clauseStarts.has(leaf.node) && previousCode?.text !== ',' && previousCode?.text !== '{') {
                 gap = ', '; // clauses on one line are separated by commas
             } else if (depth === 0 && newlines > 0 && isDescription(leaf)) {
                 // A description on its own line under a declaration header: a continuation line.
@@ -138,6 +141,7 @@ export class DprogFormatter implements Formatter {
             }
             gaps.push({ leaf, start: previousEnd, gap });
             previous = leaf;
+            previousCode = leaf.comment ? previousCode : leaf;
             previousEnd = leaf.node.end;
         }
         alignColumns(gaps, clauseStarts);
@@ -212,7 +216,7 @@ function alignColumns(gaps: Gap[], clauseStarts: Set<CstNode>): void {
         let run: Array<{ line: Gap[]; index: number }> = [];
         const flush = () => {
             if (run.length > 1) {
-                const column = Math.max(...run.map(({ line, index }) => widthBefore(line, index)));
+                const column = run.reduce((max, { line, index }) => Math.max(max, widthBefore(line, index)), 0);
                 for (const { line, index } of run) {
                     line[index].gap = ' '.repeat(column - widthBefore(line, index) + 1);
                 }
@@ -254,7 +258,7 @@ function collectClauseStarts(leaves: Leaf[]): Set<CstNode> {
         }
         // Clause keywords owned directly by a block node (`ask`, `cost`, `target`, …).
         const owner = leaf.node.astNode;
-        if (leaf.rule !== 'Name' && CLAUSE_KEYWORDS[owner.$type]?.has(leaf.text) && isAfterOpenBrace(owner, leaf.node)) {
+        if (!isNameRule(leaf.rule) && CLAUSE_KEYWORDS[owner.$type]?.has(leaf.text) && isAfterOpenBrace(owner, leaf.node)) {
             starts.add(leaf.node);
         }
     }

@@ -13,7 +13,7 @@ import {
     type RulesLabeler, type Task, type DprogFile,
 } from '../generated/ast.js';
 import type { DprogServices } from '../dprog-module.js';
-import { compileDocument } from '../compiler/compile-document.js';
+import type { compileDocument } from '../compiler/compile-document.js';
 import type { LabelingPlan, PlanTask } from '../../../engine/src/plan/types.js';
 import type { DprogTypeComputer } from '../types/type-computer.js';
 import { typeToString } from '../types/type-descriptions.js';
@@ -24,6 +24,8 @@ export class DprogHoverProvider extends AstNodeHoverProvider {
     private readonly services: DprogServices;
     /** The compiled plan per parse of a document, for expected cost and accuracy. */
     private readonly plans = new WeakMap<AstNode, LabelingPlan | undefined>();
+    /** The compiler, loaded on the first hover (the server starts without it). */
+    private compile: typeof compileDocument | undefined;
 
     constructor(services: DprogServices) {
         super(services);
@@ -37,9 +39,9 @@ export class DprogHoverProvider extends AstNodeHoverProvider {
         const root = document.parseResult.value;
         if (!this.plans.has(root)) {
             let plan: LabelingPlan | undefined;
-            if (!(document.diagnostics ?? []).some((d) => d.severity === 1)) {
+            if (this.compile && !(document.diagnostics ?? []).some((d) => d.severity === 1)) {
                 try {
-                    plan = compileDocument(this.services, document, { countItems: false });
+                    plan = this.compile(this.services, document, { countItems: false });
                 } catch {
                     plan = undefined; // hover still shows what the program says
                 }
@@ -50,6 +52,7 @@ export class DprogHoverProvider extends AstNodeHoverProvider {
     }
 
     override async getHoverContent(document: LangiumDocument, params: HoverParams): Promise<Hover | undefined> {
+        this.compile ??= (await import('../compiler/compile-document.js')).compileDocument;
         const root = document.parseResult.value.$cstNode;
         if (root) {
             // `b.label`: the member's type on this receiver, not only the member's declaration.
@@ -127,11 +130,13 @@ export class DprogHoverProvider extends AstNodeHoverProvider {
 
     private task(task: Task): string {
         const signature = `task ${task.name}(${task.params.map((p) => this.param(p)).join(', ')}) -> ${this.written(task.output)}`;
+        const planned = this.plannedTask(task);
+        const defaultStages = planned?.route.stages.map((stage) => stage.labeler).join(' → ');
         const route = task.route
             ? `${task.route.strategy} ${task.route.labelers.map((l) => l.$refText).join(task.route.strategy === 'cascade' ? ' → ' : ', ')}`
-            : 'none (add `route cascade …` or `route best …`)';
+            : `not written, so the default: a cascade of every eligible labeler (rules, models, then people, cheapest first)${defaultStages !== undefined ? `: ${defaultStages || 'none is eligible'}` : ''}`;
         const quality = task.quality;
-        const qualityParts = quality ? [
+        const qualityParts = planned ? plannedQuality(planned) : quality ? [
             quality.target !== undefined ? `target ${percent(quality.target)}` : undefined,
             quality.aggregate ? `aggregate ${quality.aggregate}` : undefined,
             quality.gold !== undefined ? `gold ${percent(quality.gold)}` : undefined,
@@ -257,7 +262,7 @@ function dataset(set: Dataset): string {
     const fields = set.format === 'images'
         ? [['`path`', 'String (key, implicit)'], ['`image`', 'Image (implicit)']] as Array<[string, string]>
         : [];
-    fields.push(...set.fields.map((f): [string, string] => [`\`${f.name}\``, `${f.type}${f.key ? ' (key)' : ''}${f.description ? ` — ${f.description}` : ''}`]));
+    for (const f of set.fields) fields.push([`\`${f.name}\``, `${f.type}${f.key ? ' (key)' : ''}${f.description ? ` — ${f.description}` : ''}`]);
     const split = set.splits[0];
     return join([
         code(`dataset ${set.name} from ${set.format} "${set.path}"`),
@@ -335,4 +340,14 @@ function money(value: number): string {
     }
     const cents = value * 100;
     return `$${Math.abs(cents - Math.round(cents)) < 1e-9 ? value.toFixed(2) : String(Number(value.toPrecision(3)))}`;
+}
+
+/** The quality the plan applies, each value left out marked as the default. */
+function plannedQuality(planned: PlanTask): string[] {
+    const { target, aggregate, gold, maxLabels, defaulted } = planned.quality;
+    const mark = (key: PlanTask['quality']['defaulted'][number], text: string) => (defaulted.includes(key) ? `${text} (default)` : text);
+    return [
+        mark('target', `target ${percent(target)}`), mark('aggregate', `aggregate ${aggregate}`),
+        mark('gold', `gold ${percent(gold)}`), mark('maxLabels', `at most ${maxLabels} labels`),
+    ];
 }

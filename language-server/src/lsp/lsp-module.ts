@@ -2,7 +2,8 @@
 import type { Module } from 'langium';
 import type { LangiumSharedServices, PartialLangiumServices, PartialLangiumSharedServices } from 'langium/lsp';
 import type { DprogServices } from '../dprog-module.js';
-import { DprogCompletionProvider } from './completion-provider.js';
+import { DprogCompletionProvider, skipErrorMessages } from './completion-provider.js';
+import { lazyCompletionParser } from '../parser/lazy-parsers.js';
 import { DprogNodeKindProvider } from './node-kind-provider.js';
 import { DprogHoverProvider } from './hover-provider.js';
 import { DprogFormatter } from './formatter.js';
@@ -11,9 +12,16 @@ import { DprogSemanticTokenProvider } from './semantic-tokens.js';
 import { DprogRenameProvider } from './rename-provider.js';
 import { DprogSignatureHelpProvider } from './signature-help.js';
 import { DprogInlayHintProvider } from './inlay-hints.js';
+import { DprogClientCapabilities } from './client-capabilities.js';
+import { DprogDocumentSymbolProvider } from './document-symbols.js';
 
-export const DprogLspModule: Module<DprogServices, PartialLangiumServices> = {
+export const DprogLspModule: Module<DprogServices, PartialLangiumServices & Pick<DprogServices, 'lsp'>> = {
+    parser: {
+        // Completion's own parser, built on the first completion request (see lazy-parsers.ts).
+        CompletionParser: (services) => lazyCompletionParser(services, skipErrorMessages),
+    },
     lsp: {
+        ClientCapabilities: (services) => new DprogClientCapabilities(services.shared),
         CompletionProvider: (services) => new DprogCompletionProvider(services),
         HoverProvider: (services) => new DprogHoverProvider(services),
         Formatter: () => new DprogFormatter(),
@@ -22,6 +30,7 @@ export const DprogLspModule: Module<DprogServices, PartialLangiumServices> = {
         RenameProvider: (services) => new DprogRenameProvider(services),
         SignatureHelp: (services) => new DprogSignatureHelpProvider(services),
         InlayHintProvider: (services) => new DprogInlayHintProvider(services),
+        DocumentSymbolProvider: (services) => new DprogDocumentSymbolProvider(services),
     },
 };
 

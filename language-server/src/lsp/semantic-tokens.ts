@@ -8,6 +8,7 @@ import { AstUtils, CstUtils, GrammarAST, type AstNode } from 'langium';
 import { AbstractSemanticTokenProvider, type SemanticTokenAcceptor } from 'langium/lsp';
 import { SemanticTokenModifiers, SemanticTokenTypes } from 'vscode-languageserver';
 import { isLabelMember, isLearn, isModelInput } from '../generated/ast.js';
+import { isNameRule } from '../parser/name-rules.js';
 
 /** The token of each kind of declaration (by AST type). */
 const TOKEN_OF: Record<string, string> = {
@@ -77,7 +78,7 @@ export class DprogSemanticTokenProvider extends AbstractSemanticTokenProvider {
             }
             const source = child.grammarSource;
             if (GrammarAST.isKeyword(source) && /^[a-z_]+$/i.test(source.value)
-                && AstUtils.getContainerOfType(source, GrammarAST.isParserRule)?.name !== 'Name') {
+                && !isNameRule(AstUtils.getContainerOfType(source, GrammarAST.isParserRule)?.name)) {
                 acceptor({ cst: child, type: SemanticTokenTypes.keyword });
             }
         }

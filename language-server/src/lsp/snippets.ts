@@ -53,4 +53,24 @@ export const SNIPPETS: Readonly<Record<string, Snippet>> = {
             '}',
         ].join('\n'),
     },
+    program: {
+        rule: 'ProgramHeader',
+        description: 'the program header',
+        body: ['program ${1:Name} version ${2:1}', '    "${3:What this data program makes.}"'].join('\n'),
+    },
+    labeler: {
+        rule: 'HumanLabeler',
+        description: 'a labeler: people',
+        body: ['labeler ${1:crowd}: human {', '    cost \\$${2:0.01} per item', '    accuracy ${3:80}%', '}'].join('\n'),
+    },
+    rules: {
+        rule: 'RulesLabeler',
+        description: 'rules that vote for a label',
+        body: ['rules ${1:keywords} on ${2:dataset} -> choice<${3:Labels}> {', '    ${4:rule}: ${5:field} contains "${6:text}" => ${7:member}', '}'].join('\n'),
+    },
+    monitor: {
+        rule: 'ShiftMonitor',
+        description: 'a drift monitor',
+        body: ['monitor shift of ${1:dataset}.${2:field} {', '    metric ${3|psi,ks|}', '    warn above ${4:0.1}', '    alert above ${5:0.25}', '}'].join('\n'),
+    },
 };

@@ -5,7 +5,7 @@
  * "Expected a name, '(' or a number after '=', but found '}'."
  */
 import type { IToken, TokenType } from 'chevrotain';
-import { LangiumParserErrorMessageProvider } from 'langium';
+import { DefaultLexerErrorMessageProvider, LangiumParserErrorMessageProvider } from 'langium';
 
 const TERMINALS: Record<string, string> = {
     ID: 'a name',
@@ -17,6 +17,29 @@ const TERMINALS: Record<string, string> = {
     EOF: 'the end of the file',
 };
 
+/** Words that start a top-level declaration. */
+const DECLARATION_KEYWORDS = new Set(['dataset', 'labels', 'labeler', 'rules', 'task', 'flow', 'learn', 'monitor', 'import', 'program']);
+
+/** Characters no token starts with, explained in the terms of the language. */
+export class DprogLexerErrorMessageProvider extends DefaultLexerErrorMessageProvider {
+    override buildUnexpectedCharactersMessage(fullText: string, startOffset: number, length: number, line?: number, column?: number): string {
+        const text = fullText.substring(startOffset, startOffset + length);
+        const where = line !== undefined && column !== undefined ? ` (line ${line}, column ${column})` : '';
+        if (text.startsWith('$')) {
+            return fullText[startOffset + 1] === '-'
+                ? `Amounts cannot be negative${where}: write an amount like $1 or $0.05.`
+                : `'$' starts an amount and needs digits after it${where}, e.g. $0.05.`;
+        }
+        if (text.startsWith('%')) {
+            return `'%' goes right after a number${where}, e.g. 80%.`;
+        }
+        if (text.startsWith('"')) {
+            return `A string is not closed on its line${where}: add the closing '"'.`;
+        }
+        return `Unexpected character '${text}'${where}; it is not part of the language here.`;
+    }
+}
+
 /** How many alternatives to name before "…". */
 const MAX_LISTED = 10;
 
@@ -24,6 +47,10 @@ export class DprogParserErrorMessageProvider extends LangiumParserErrorMessagePr
     override buildMismatchTokenMessage(options: { expected: TokenType; actual: IToken; previous: IToken; ruleName: string }): string {
         if (options.expected.name === 'EOF') {
             return this.buildNotAllInputParsedMessage({ firstRedundant: options.actual, ruleName: options.ruleName });
+        }
+        if (options.expected.name === '}' && DECLARATION_KEYWORDS.has(options.actual.image)) {
+            // The next declaration began while a block was still open.
+            return `A '{' above is not closed: add '}' before '${options.actual.image}' on line ${options.actual.startLine ?? '?'}.`;
         }
         return `Expected ${describe(options.expected)}${after(options.previous)}, but found ${found(options.actual)}.`;
     }

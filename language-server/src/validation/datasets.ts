@@ -3,10 +3,11 @@
  * file that exists (a warning: a program may be written before its data arrives).
  */
 import { existsSync, readdirSync } from 'node:fs';
+import { regularFileProblem } from '../../../engine/src/data/regular-file.js';
 import * as path from 'node:path';
-import type { ValidationAcceptor, ValidationChecks } from 'langium';
-import type { Dataset, DprogAstType } from '../generated/ast.js';
-import { percent, resolveProgramPath } from './util.js';
+import { GrammarUtils, type ValidationAcceptor, type ValidationChecks } from 'langium';
+import type { Dataset, DprogAstType, Split, SplitBucket } from '../generated/ast.js';
+import { percent, resolveProgramPath, foundShare } from './util.js';
 
 export const DatasetIssues = {
     /** The split's shares do not add up to 100% (data: shares, sum). */
@@ -68,16 +69,23 @@ function checkSplits(dataset: Dataset, accept: ValidationAcceptor): void {
     }
     for (const split of dataset.splits) {
         for (const bucket of split.buckets) {
-            if (bucket.share !== undefined && (bucket.share <= 0 || bucket.share > 1)) {
-                accept('error', `Split share of '${bucket.name}' must be above 0% and at most 100%; found ${percent(bucket.share)}.`, {
+            if (bucket.share === 0) {
+                // A rule of dprog (docs/language-rules.md): an empty bucket is a bucket left out.
+                accept('error', `Bucket '${bucket.name}' of 0% would hold no items; leave '${bucket.name}' out of the split instead${bucket.name === 'test' ? ' (then no items are held out for a final accuracy estimate)' : ''}.`, {
+                    node: bucket, property: 'share', code: DatasetIssues.splitShare, data: { code: DatasetIssues.splitShare },
+                });
+            } else if (bucket.share !== undefined && (bucket.share < 0 || bucket.share > 1)) {
+                accept('error', `Split share of '${bucket.name}' must be above 0% and at most 100%; found ${foundShare(bucket, 'share', bucket.share)}`, {
                     node: bucket, property: 'share', code: DatasetIssues.splitShare, data: { code: DatasetIssues.splitShare },
                 });
             }
         }
         const shares = split.buckets.map((b) => b.share ?? 0);
         const sum = shares.reduce((a, b) => a + b, 0);
-        if (split.buckets.length > 0 && Math.abs(sum - 1) > TOLERANCE) {
-            accept('error', `Split percentages must sum to 100%; they sum to ${percent(sum)} (${split.buckets.map((b) => `${b.name} ${percent(b.share ?? 0)}`).join(' + ')}).`, {
+        const exact = exactPercentSum(split);
+        if (split.buckets.length > 0 && (exact ? exact.sum !== '100' : Math.abs(sum - 1) > TOLERANCE)) {
+            const written = exact ? `${exact.sum}%` : percent(sum);
+            accept('error', `Split percentages must sum to 100%; they sum to ${written} (${split.buckets.map((b) => `${b.name} ${writtenShare(b) ?? percent(b.share ?? 0)}`).join(' + ')}).`, {
                 node: split, code: DatasetIssues.splitSum,
                 data: { code: DatasetIssues.splitSum, sum, shares: split.buckets.map((b) => ({ name: b.name, share: b.share })) },
             });
@@ -89,6 +97,34 @@ function checkSplits(dataset: Dataset, accept: ValidationAcceptor): void {
     }
 }
 
+/** A bucket's share as written (`97.5%`, `0.2`). */
+function writtenShare(bucket: SplitBucket): string | undefined {
+    return GrammarUtils.findNodeForProperty(bucket.$cstNode, 'share')?.text;
+}
+
+/**
+ * The shares' sum in percent, added as the decimals they are written as (no binary rounding:
+ * 33.3% + 33.3% + 33.4% is exactly 100%, and 0.0000001% too much is not), as a decimal string.
+ */
+function exactPercentSum(split: Split): { sum: string } | undefined {
+    const SCALE = 12;
+    let total = 0n;
+    for (const bucket of split.buckets) {
+        const text = writtenShare(bucket);
+        const match = text ? /^(\d+)(?:\.(\d+))?(%?)$/.exec(text) : null;
+        if (!match || (match[2] ?? '').length > SCALE - 2) {
+            return undefined;
+        }
+        const [, whole, fraction = '', isPercent] = match;
+        // In units of 10^-SCALE percent: a plain number is a share (0.2 = 20%).
+        const digits = BigInt(whole + fraction.padEnd(SCALE, '0'));
+        total += isPercent ? digits : digits * 100n;
+    }
+    const whole = total / 10n ** BigInt(SCALE);
+    const fraction = (total % 10n ** BigInt(SCALE)).toString().padStart(SCALE, '0').replace(/0+$/, '');
+    return { sum: fraction ? `${whole}.${fraction}` : `${whole}` };
+}
+
 function checkDataFile(dataset: Dataset, accept: ValidationAcceptor): void {
     if (!dataset.path) {
         return;
@@ -97,12 +133,19 @@ function checkDataFile(dataset: Dataset, accept: ValidationAcceptor): void {
     if (!resolved) {
         return;
     }
-    const problem = dataset.format === 'images' ? globProblem(resolved) : existsSync(resolved) ? undefined : `'${dataset.path}' does not exist (yet)`;
+    const problem = dataset.format === 'images' ? globProblem(resolved) : dataFileProblem(resolved, dataset.path);
     if (problem) {
         accept('warning', `Data of dataset '${dataset.name}': ${problem}. The program is checked without it.`, {
             node: dataset, property: 'path', code: DatasetIssues.missingDataFile, data: { code: DatasetIssues.missingDataFile, path: resolved },
         });
     }
+}
+
+/** Why a jsonl or csv data file cannot be read: missing, or not a regular file (a folder, a device, a FIFO). */
+function dataFileProblem(resolved: string, written: string): string | undefined {
+    if (!existsSync(resolved)) return `'${written}' does not exist (yet)`;
+    const problem = regularFileProblem(resolved, 'data file');
+    return problem && `'${written}' ${problem.slice(problem.indexOf(' is ') + 1)}`;
 }
 
 /** Why an images glob matches nothing: its folder is missing, or (for `folder/*.ext`) no file matches. */

@@ -15,7 +15,9 @@ import { ModelChecks } from './models.js';
 import { MonitorChecks } from './monitors.js';
 import { NameChecks } from './names.js';
 import { QualityChecks } from './quality.js';
+import { programHeaderChecks } from './program-header.js';
 import { ruleChecks } from './rules.js';
+import { ScoreChecks } from './scores.js';
 import { TaskChecks } from './tasks.js';
 import { UnusedChecks } from './unused.js';
 
@@ -23,6 +25,7 @@ export function registerValidationChecks(services: DprogServices): void {
     const registry = services.validation.ValidationRegistry;
     registry.register(new NameChecks(services).checks);
     registry.register(new ImportChecks(services).checks);
+    registry.register(programHeaderChecks);
     registry.register(clauseChecks);
     registry.register(datasetChecks);
     registry.register(new LabelSetChecks(services).checks);
@@ -33,6 +36,7 @@ export function registerValidationChecks(services: DprogServices): void {
     registry.register(new TaskChecks(services).checks);
     registry.register(new QualityChecks(services).checks);
     registry.register(new FlowChecks(services).checks);
+    registry.register(new ScoreChecks().checks);
     registry.register(new LearnChecks(services).checks);
     registry.register(new MonitorChecks(services).checks);
     registry.register(new UnusedChecks(services).checks);

@@ -134,7 +134,7 @@ export class FlowChecks {
                 const flow = stack.pop()!;
                 if (!seen.has(flow)) {
                     seen.add(flow);
-                    stack.push(...this.directCallees(flow));
+                    for (const callee of this.directCallees(flow)) stack.push(callee);
                 }
             }
             return seen;

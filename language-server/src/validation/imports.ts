@@ -6,11 +6,13 @@ import { existsSync } from 'node:fs';
 import { AstUtils, type IndexManager, type LangiumDocuments, type ValidationAcceptor, type ValidationChecks, type URI } from 'langium';
 import type { DprogAstType, DprogFile } from '../generated/ast.js';
 import type { DprogServices } from '../dprog-module.js';
-import { importedUris, resolveImportUri } from '../workspace/imports.js';
+import { importedUris, importProblem, resolveImportUri } from '../workspace/imports.js';
 
 export const ImportIssues = {
     /** The imported file does not exist. */
     missingFile: 'imports/missing-file',
+    /** The import names something that is not a regular .dprog file (a device, a folder, other text). */
+    notAProgram: 'imports/not-a-program',
     /** The file exists but is not part of the workspace being checked, so its names are not visible. */
     notLoaded: 'imports/not-loaded',
     /** The import leads back to the importing file. */
@@ -59,6 +61,11 @@ export class ImportChecks {
                 continue;
             }
             seen.add(key);
+            const problem = importProblem(uri, node.path);
+            if (problem) {
+                accept('error', problem, { node, property: 'path', code: ImportIssues.notAProgram, data: { code: ImportIssues.notAProgram } });
+                continue;
+            }
             if (!this.documents().hasDocument(uri)) {
                 const onDisk = uri.scheme === 'file' && existsSync(uri.fsPath);
                 if (onDisk) {

@@ -2,6 +2,7 @@
  * Every issue code the checker reports, in one place, for quick fixes and tests to switch on.
  * Codes are stable strings '<area>/<issue>'; each is defined next to its check.
  */
+export { ProgramIssues } from './program-header.js';
 export { NameIssues } from './names.js';
 export { ImportIssues } from './imports.js';
 export { ClauseIssues } from './clauses.js';
@@ -14,6 +15,7 @@ export { RuleIssues } from './rules.js';
 export { TaskIssues } from './tasks.js';
 export { QualityIssues } from './quality.js';
 export { FlowIssues } from './flows.js';
+export { ScoreIssues } from './scores.js';
 export { LearnIssues } from './learn.js';
 export { MonitorIssues } from './monitors.js';
 export { UnusedIssues } from './unused.js';
@@ -22,4 +24,8 @@ export { UnusedIssues } from './unused.js';
 export const SyntaxIssues = {
     lexing: 'lexing-error',
     parsing: 'parsing-error',
+    /** Nesting beyond the limit (parser/nesting-limit.ts), found before the parser recurses. */
+    tooDeep: 'syntax/too-deep',
+    /** The note after the first diagnostics of a file, saying how many more there are. */
+    tooMany: 'syntax/too-many-problems',
 } as const;

@@ -69,7 +69,7 @@ export class LabelSetChecks {
         for (const member of labelSet.members) {
             member.sources.forEach((source, index) => {
                 if (previous === undefined) {
-                    accept('warning', `Cannot check 'from ${source}': the previous version of '${labelSet.name}' is not known (compile the program once to record it).`, {
+                    accept('warning', `Cannot check 'from ${source}': no earlier version of this program with label set '${labelSet.name}' is recorded. \`dprog compile\` records each version in .dprog/versions/ beside the program; compile the previous version, then raise \`version\`.`, {
                         node: member, property: 'sources', index, code: LabelSetIssues.fromUnverified, data: { code: LabelSetIssues.fromUnverified, source },
                     });
                 } else if (!previous.includes(source)) {

@@ -1,7 +1,7 @@
 /** People and rules: accuracy as a probability (models: see models.ts), a positive pool, skills listed once. */
 import type { ValidationAcceptor, ValidationChecks } from 'langium';
 import type { DprogAstType, HumanLabeler, RulesLabeler } from '../generated/ast.js';
-import { percent } from './util.js';
+import { foundShare } from './util.js';
 
 export const LabelerIssues = {
     /** Accuracy not above 0% and at most 100%. */
@@ -19,7 +19,7 @@ export const labelerChecks: ValidationChecks<DprogAstType> = {
 
 function checkAccuracy(labeler: HumanLabeler | RulesLabeler, accept: ValidationAcceptor): void {
     if (labeler.accuracy !== undefined && (labeler.accuracy <= 0 || labeler.accuracy > 1)) {
-        accept('error', `Accuracy must be above 0% and at most 100%; found ${percent(labeler.accuracy)}.`, {
+        accept('error', `Accuracy must be above 0% and at most 100%; found ${foundShare(labeler, 'accuracy', labeler.accuracy)}`, {
             node: labeler, property: 'accuracy', code: LabelerIssues.accuracyRange, data: { code: LabelerIssues.accuracyRange },
         });
     }

@@ -4,13 +4,13 @@
  * `test` while learning spends the test set, which is for one final estimate).
  */
 import type { ValidationAcceptor, ValidationChecks } from 'langium';
-import { isLearn, type DprogAstType, type DprogFile, type Learn, type Task } from '../generated/ast.js';
+import { isLearn, isValueTypeExpr, type DprogAstType, type DprogFile, type Learn, type Task } from '../generated/ast.js';
 import type { DprogServices } from '../dprog-module.js';
 import { typesEqual } from '../types/assignability.js';
 import type { DprogTypeComputer } from '../types/type-computer.js';
 import { typeToString } from '../types/type-descriptions.js';
 import { checkModelInputOn } from './models.js';
-import { datasetOfTask, lineOf, percent } from './util.js';
+import { datasetOfTask, lineOf, foundShare } from './util.js';
 
 export const LearnIssues = {
     /** The model's output type differs from the task's (data: modelOutput, taskOutput). */
@@ -64,7 +64,13 @@ export class LearnChecks {
             return;
         }
         const dataset = datasetOfTask(task);
-        if (!dataset) {
+        const takesImage = task.params.some((param) => isValueTypeExpr(param.type) && param.type.name === 'Image');
+        if (!dataset && takesImage) {
+            // A rule of dprog (docs/language-rules.md): crops exist only once a flow's boxes are final.
+            accept('error', `Task '${task.name}' reads an image (such as a crop a flow cuts from boxes), not a dataset's items: active learning chooses among a dataset's items before they are labeled, and crops exist only once their boxes are final. Learn the task over the dataset the flow reads, or declare the crops as an 'images' dataset.`, {
+                node: learn, property: 'task', code: LearnIssues.taskInput, data: { code: LearnIssues.taskInput },
+            });
+        } else if (!dataset) {
             accept('error', `Task '${task.name}' has no dataset input, so there are no items to choose from; learn needs a task like 'classify(e: emails)'.`, {
                 node: learn, property: 'task', code: LearnIssues.taskInput, data: { code: LearnIssues.taskInput },
             });
@@ -89,7 +95,7 @@ export class LearnChecks {
     private checkSettings(learn: Learn, accept: ValidationAcceptor): void {
         const range = (property: 'diversity' | 'stopAccuracy', value: number | undefined, ok: boolean, wanted: string): void => {
             if (value !== undefined && !ok) {
-                accept('error', `${wanted}; found ${percent(value)}.`, { node: learn, property, code: LearnIssues.valueRange, data: { code: LearnIssues.valueRange } });
+                accept('error', `${wanted}; found ${foundShare(learn, property, value)}`, { node: learn, property, code: LearnIssues.valueRange, data: { code: LearnIssues.valueRange } });
             }
         };
         range('diversity', learn.diversity, learn.diversity !== undefined && learn.diversity >= 0 && learn.diversity <= 1, 'Diversity is a share between 0% and 100%');

@@ -15,7 +15,7 @@ import { closestName } from '../types/closest-name.js';
 import { typeToString, type DprogType } from '../types/type-descriptions.js';
 import { IMAGE_DATASET_MEMBERS } from '../builtins/builtin-library.js';
 import { onnxSignatureOf } from './onnx-signatures.js';
-import { percent, resolveProgramPath } from './util.js';
+import { resolveProgramPath, foundShare } from './util.js';
 
 export const ModelIssues = {
     missingInput: 'model/missing-input',
@@ -70,7 +70,7 @@ export class ModelChecks {
             });
         }
         if (model.accuracy !== undefined && (model.accuracy <= 0 || model.accuracy > 1)) {
-            accept('error', `Accuracy must be above 0% and at most 100%; found ${percent(model.accuracy)}.`, {
+            accept('error', `Accuracy must be above 0% and at most 100%; found ${foundShare(model, 'accuracy', model.accuracy)}`, {
                 node: model, property: 'accuracy', code: ModelIssues.valueRange, data: { code: ModelIssues.valueRange },
             });
         }
@@ -116,7 +116,7 @@ export class ModelChecks {
         }
     }
 
-    private checkFile(model: ModelLabeler, accept: ValidationAcceptor): void {
+    private async checkFile(model: ModelLabeler, accept: ValidationAcceptor): Promise<void> {
         if (!model.path) {
             return;
         }
@@ -124,7 +124,7 @@ export class ModelChecks {
         if (!file) {
             return;
         }
-        const result = onnxSignatureOf(file);
+        const result = await onnxSignatureOf(file);
         if (result.kind === 'missing') {
             accept('warning', `Model file '${model.path}' does not exist (yet); its signature is not checked.`, {
                 node: model, property: 'path', code: ModelIssues.missingFile, data: { code: ModelIssues.missingFile, path: file },

@@ -1,9 +1,10 @@
 /**
  * ONNX signatures of model files, read once per file version (path, size, modification time) so
- * validating on every keystroke does not re-read models.
+ * validating on every keystroke does not re-read models. The ONNX reader is loaded when the first
+ * model file exists (the language server starts without it).
  */
 import { statSync } from 'node:fs';
-import { readOnnxSignature, type OnnxSignature } from '../../../engine/src/learning/onnx-signature.js';
+import type { OnnxSignature } from '../../../engine/src/learning/onnx-signature.js';
 
 export type SignatureResult =
     | { kind: 'missing' }
@@ -12,7 +13,7 @@ export type SignatureResult =
 
 const cache = new Map<string, { stamp: string; result: SignatureResult }>();
 
-export function onnxSignatureOf(file: string): SignatureResult {
+export async function onnxSignatureOf(file: string): Promise<SignatureResult> {
     let stamp: string;
     try {
         const stat = statSync(file);
@@ -29,6 +30,7 @@ export function onnxSignatureOf(file: string): SignatureResult {
     }
     let result: SignatureResult;
     try {
+        const { readOnnxSignature } = await import('../../../engine/src/learning/onnx-signature.js');
         result = { kind: 'ok', signature: readOnnxSignature(file) };
     } catch (error) {
         result = { kind: 'unreadable', message: (error as Error).message };

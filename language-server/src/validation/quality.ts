@@ -1,14 +1,16 @@
 /**
  * Quality: a target strictly between 0% and 100%, a gold share in [0%, 100%), at most N ≥ 1
- * labels per item, and an aggregation method that fits the task's output type.
+ * labels per item, and an aggregation method that fits the task's output type: `box_consensus`
+ * for boxes, `dawid_skene` and `one_coin` for choice/choices/bool, and `majority` (a vote among
+ * identical answers, the compiler's default for spans, numbers and text) for every type but boxes.
  */
 import { AstUtils, type ValidationAcceptor, type ValidationChecks } from 'langium';
 import { isTask, type DprogAstType, type Quality } from '../generated/ast.js';
 import type { DprogServices } from '../dprog-module.js';
 import { isBoxes, isCategorical } from '../types/assignability.js';
 import type { DprogTypeComputer } from '../types/type-computer.js';
-import { typeToString } from '../types/type-descriptions.js';
-import { percent } from './util.js';
+import { typeToString, type DprogType } from '../types/type-descriptions.js';
+import { foundShare } from './util.js';
 
 export const QualityIssues = {
     targetRange: 'quality/target-range',
@@ -31,12 +33,12 @@ export class QualityChecks {
 
     private check(quality: Quality, accept: ValidationAcceptor): void {
         if (quality.target !== undefined && !(quality.target > 0 && quality.target < 1)) {
-            accept('error', `The quality target is a share strictly between 0% and 100%; found ${percent(quality.target)}.`, {
+            accept('error', `The quality target is a share strictly between 0% and 100%; found ${foundShare(quality, 'target', quality.target)}`, {
                 node: quality, property: 'target', code: QualityIssues.targetRange, data: { code: QualityIssues.targetRange },
             });
         }
         if (quality.gold !== undefined && !(quality.gold >= 0 && quality.gold < 1)) {
-            accept('error', `The gold share is at least 0% and below 100%; found ${percent(quality.gold)}.`, {
+            accept('error', `The gold share is at least 0% and below 100%; found ${foundShare(quality, 'gold', quality.gold)}`, {
                 node: quality, property: 'gold', code: QualityIssues.goldRange, data: { code: QualityIssues.goldRange },
             });
         }
@@ -53,9 +55,10 @@ export class QualityChecks {
         if (output.kind === 'error') {
             return;
         }
-        const fits = quality.aggregate === 'box_consensus' ? isBoxes(output) : isCategorical(output);
+        const fits = aggregationFits(quality.aggregate, output);
         if (!fits) {
-            const wants = quality.aggregate === 'box_consensus' ? "'box<L>' or 'list<box<L>>'" : "'choice<L>', 'choices<L>' or 'bool'";
+            const wants = quality.aggregate === 'box_consensus' ? "'box<L>' or 'list<box<L>>'"
+                : quality.aggregate === 'majority' ? 'every label type but boxes' : "'choice<L>', 'choices<L>' or 'bool'";
             const instead = isBoxes(output) ? " Use 'box_consensus'." : isCategorical(output) ? " Use 'dawid_skene', 'one_coin' or 'majority'." : '';
             accept('error', `'${quality.aggregate}' aggregates ${wants}, but task '${task.name}' outputs '${typeToString(output)}'.${instead}`, {
                 node: quality, property: 'aggregate', code: QualityIssues.aggregateMismatch,
@@ -63,4 +66,15 @@ export class QualityChecks {
             });
         }
     }
+}
+
+/** Whether an aggregation method can combine answers of this output type (see the file comment). */
+export function aggregationFits(method: string, output: DprogType): boolean {
+    if (method === 'box_consensus') {
+        return isBoxes(output);
+    }
+    if (method === 'majority') {
+        return !isBoxes(output);
+    }
+    return isCategorical(output);
 }

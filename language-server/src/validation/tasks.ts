@@ -158,7 +158,7 @@ export class TaskChecks {
         for (const uri of [document.uri, ...importedUris(document)]) {
             const root = this.documents().getDocument(uri)?.parseResult.value;
             if (isDprogFile(root)) {
-                humans.push(...root.elements.filter(isHumanLabeler));
+                for (const element of root.elements) if (isHumanLabeler(element)) humans.push(element);
             }
         }
         return humans;

@@ -4,16 +4,18 @@
  * A task over a dataset is a job of its own and never unused. "Used" counts references in the
  * file and in the files that import it, so a library's declarations are used by its importers; a library
  * (a file without a `program` header) that no loaded file imports is not checked, since its
- * users are not known.
+ * users are not known. A labeler a task without `route` would ask (its default route) is used.
  */
 import { AstUtils, WorkspaceCache, type AstNode, type LangiumDocuments, type URI, type ValidationAcceptor, type ValidationChecks } from 'langium';
 import {
-    isHumanLabeler, isLabelSet, isModelLabeler, isRulesLabeler, isTask,
+    isDprogFile, isHumanLabeler, isLabelerDecl, isLabelSet, isModelLabeler, isRulesLabeler, isTask, type LabelerDecl, type Task,
     type DprogAstType, type DprogFile,
 } from '../generated/ast.js';
 import type { DprogServices } from '../dprog-module.js';
 import { BUILTIN_LIBRARY_URI } from '../builtins/builtin-library.js';
 import { importedUris } from '../workspace/imports.js';
+import type { DprogTypeComputer } from '../types/type-computer.js';
+import { typeToString } from '../types/type-descriptions.js';
 import { datasetOfTask } from './util.js';
 
 export const UnusedIssues = {
@@ -29,7 +31,10 @@ export class UnusedChecks {
     /** For each document, the declarations its references resolve to. */
     private readonly targets: WorkspaceCache<string, Set<AstNode>>;
 
+    private readonly typeComputer: () => DprogTypeComputer;
+
     constructor(services: DprogServices) {
+        this.typeComputer = () => services.types.TypeComputer;
         this.documents = () => services.shared.workspace.LangiumDocuments;
         this.importers = new WorkspaceCache(services.shared);
         this.targets = new WorkspaceCache(services.shared);
@@ -64,6 +69,18 @@ export class UnusedChecks {
         });
     }
 
+    /** Whether a labeler is one of those a task without `route` asks: people with its skills, others producing its output type. */
+    private inDefaultRoute(labeler: LabelerDecl, task: Task): boolean {
+        if (isHumanLabeler(labeler)) {
+            return task.skills.every((skill) => labeler.skills.includes(skill));
+        }
+        if (!labeler.output || !task.output) {
+            return false;
+        }
+        const types = this.typeComputer();
+        return typeToString(types.typeOf(labeler.output)) === typeToString(types.typeOf(task.output));
+    }
+
     private check(file: DprogFile, accept: ValidationAcceptor): void {
         const document = AstUtils.getDocument(file);
         const uri = document.uri.toString();
@@ -75,9 +92,15 @@ export class UnusedChecks {
             return;
         }
         const users = [document.uri, ...importers].map((u) => this.targetsOf(u));
+        const routeless = [document.uri, ...importers]
+            .flatMap((u) => { const root = this.documents().getDocument(u)?.parseResult.value; return isDprogFile(root) ? root.elements : []; })
+            .filter((element): element is Task => isTask(element) && element.route === undefined);
         for (const element of file.elements) {
             if (users.some((targets) => targets.has(element))) {
                 continue;
+            }
+            if (isLabelerDecl(element) && routeless.some((task) => this.inDefaultRoute(element, task))) {
+                continue; // a task without `route` asks every eligible labeler (see the plan's route)
             }
             if (isHumanLabeler(element) || isModelLabeler(element) || isRulesLabeler(element)) {
                 accept('warning', `Labeler '${element.name}' is not used: no route, learn or monitor names it.`, {

@@ -1,6 +1,6 @@
 /** Small helpers shared by the checks. */
 import * as path from 'node:path';
-import { AstUtils, type AstNode } from 'langium';
+import { AstUtils, GrammarUtils, type AstNode } from 'langium';
 import { isDatasetTypeRef, type Dataset, type Task } from '../generated/ast.js';
 
 /** The 1-based line a node starts on, for messages that point at another declaration. */
@@ -11,6 +11,19 @@ export function lineOf(node: AstNode): number {
 /** `80%` as a person writes it (ratios are stored as 0.8). */
 export function percent(ratio: number): string {
     return `${Math.round(ratio * 1e6) / 1e4}%`;
+}
+
+/**
+ * A share as the message should quote it: `9200%` for `92%`-style input, but for a plain number
+ * (which is a share: `0.92`) above 1, what was written and what was probably meant, so
+ * `target 92` says "92 (a plain number is a share: 92 means 9200%); did you mean 92%?".
+ */
+export function foundShare(node: AstNode, property: string, ratio: number): string {
+    const written = GrammarUtils.findNodesForProperty(node.$cstNode, property).at(-1)?.text;
+    if (written && /^\d+(\.\d+)?$/.test(written) && ratio > 1 && ratio <= 100) {
+        return `${written} (a plain number is a share: ${written} means ${percent(ratio)}); did you mean ${written}%?`;
+    }
+    return `${percent(ratio)}.`;
 }
 
 /**

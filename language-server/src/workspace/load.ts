@@ -6,7 +6,7 @@ import { URI, type LangiumDocument } from 'langium';
 import * as path from 'node:path';
 import type { LangiumSharedServices } from 'langium/lsp';
 import { BUILTIN_LIBRARY_TEXT, BUILTIN_LIBRARY_URI } from '../builtins/builtin-library.js';
-import { importedUris } from './imports.js';
+import { importedUris, importProblem } from './imports.js';
 
 /** Adds the built-in library document once; returns it when it was just added (it still needs building). */
 export function ensureBuiltinLibrary(shared: LangiumSharedServices): LangiumDocument | undefined {
@@ -44,13 +44,14 @@ export async function loadProgramFiles(shared: LangiumSharedServices, files: str
             document = documents.getDocument(uri)!;
         } else {
             const isRequested = requested.some((r) => r.toString() === uri.toString());
-            if (!isRequested && !(await exists(fileSystem, uri))) {
+            // Only regular .dprog files are read as imports (never a device, FIFO or other text): validation says why.
+            if (!isRequested && (importProblem(uri, uri.fsPath) !== undefined || !(await exists(fileSystem, uri)))) {
                 continue;
             }
             document = await documents.getOrCreateDocument(uri);
         }
         all.push(document);
-        queue.push(...importedUris(document));
+        for (const uri of importedUris(document)) queue.push(uri);
     }
     await shared.workspace.DocumentBuilder.build(all, { validation: true });
     return requested.map((uri) => documents.getDocument(uri)!);

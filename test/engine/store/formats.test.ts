@@ -75,29 +75,34 @@ describe('hand-written files', () => {
         writeFileSync(join(dir, 'in.csv'), 'item,value,labeler\nm1,spam,alice\nm2,"[""a"",""b""]",bob\nm3,7,carol\n');
         const store = await LabelStore.open(join(dir, 's.sqlite'));
         const result = await importLabels(store, { task: 't', format: 'csv', source: join(dir, 'in.csv') });
-        expect(result).toEqual({ read: 3, added: 3, alreadyStored: 0 });
+        expect(result).toEqual({ read: 3, added: 3, alreadyStored: 0, rejected: [], typeChecked: false });
         expect(store.labels().map((l) => [l.item, l.value, l.labeler, l.labelerKind])).toEqual([
             ['m1', 'spam', 'alice', 'human'],
             ['m2', ['a', 'b'], 'bob', 'human'],
             ['m3', 7, 'carol', 'human'],
         ]);
         // No ids in the file: ids come from the content, so importing it again adds nothing.
-        expect(await importLabels(store, { task: 't', format: 'csv', source: join(dir, 'in.csv') })).toEqual({ read: 3, added: 0, alreadyStored: 3 });
+        expect(await importLabels(store, { task: 't', format: 'csv', source: join(dir, 'in.csv') })).toMatchObject({ read: 3, added: 0, alreadyStored: 3 });
         writeFileSync(join(dir, 'more.csv'), 'item,value,labeler\nm1,spam,alice\nm1,spam,alice\nm1,ham,alice\n');
-        expect(await importLabels(store, { task: 't', format: 'csv', source: join(dir, 'more.csv') })).toEqual({ read: 3, added: 1, alreadyStored: 2 });
+        const more = await importLabels(store, { task: 't', format: 'csv', source: join(dir, 'more.csv') });
+        expect(more).toMatchObject({ read: 3, added: 1, alreadyStored: 1 });
+        expect(more.rejected.map((r) => [r.line, r.reason])).toEqual([[3, 'the same label as line 2 (same item, labeler and value)']]);
         await store.close();
     });
 
-    it('names the file and line of a bad record, and adds nothing', async () => {
+    it('names the file and line of a bad record and rejects it; a file not of the format adds nothing', async () => {
         const store = await LabelStore.open(join(dir, 's.sqlite'));
-        writeFileSync(join(dir, 'bad.jsonl'), '{"item":"a","value":1}\n{"item":"b","value":\n');
-        await expect(importLabels(store, { task: 't', format: 'jsonl', source: join(dir, 'bad.jsonl') })).rejects.toThrow(/bad\.jsonl:2: not valid JSON/);
-        writeFileSync(join(dir, 'bad2.jsonl'), '{"item":"a","value":1,"task":"x"}\n');
-        await expect(importLabels(store, { task: 't', format: 'jsonl', source: join(dir, 'bad2.jsonl') })).rejects.toThrow(/bad2\.jsonl:1: the record is for task 'x'/);
+        writeFileSync(join(dir, 'bad.jsonl'), '{"item":"a","value":1}\n{"item":"b","value":\n{"item":"c","value":1,"task":"x"}\n');
+        const result = await importLabels(store, { task: 't', format: 'jsonl', source: join(dir, 'bad.jsonl') });
+        expect(result.rejected.map((r) => [r.line, r.reason])).toEqual([
+            [2, expect.stringMatching(/^not valid JSON/)],
+            [3, expect.stringMatching(/^the record is for task 'x'/)],
+        ]);
+        expect(store.labels().map((l) => l.item)).toEqual(['a']);
         writeFileSync(join(dir, 'bad.csv'), 'item,labeler\na,b\n');
         await expect(importLabels(store, { task: 't', format: 'csv', source: join(dir, 'bad.csv') })).rejects.toThrow(/bad\.csv:1: no 'value' column/);
         await expect(importLabels(store, { task: 't', format: 'xml', source: join(dir, 'bad.csv') })).rejects.toThrow(/unknown format 'xml'; use one of jsonl, csv, coco, yolo, labelstudio/);
-        expect(store.countLabels()).toBe(0);
+        expect(store.countLabels()).toBe(1);
         await store.close();
     });
 });
@@ -142,7 +147,7 @@ describe('image formats', () => {
         const store = await storeWith('a', [...boxLabels, modelBoxes]);
         const { first, imported, twice } = await roundTrip(store, 'coco', { images });
         const coco = JSON.parse(first.files[0].text);
-        expect(coco.categories).toEqual([{ id: 1, name: 'bus' }, { id: 2, name: 'car' }, { id: 3, name: 'truck' }]);
+        expect(coco.categories).toEqual([{ id: 1, name: 'bus', supercategory: 'none' }, { id: 2, name: 'car', supercategory: 'none' }, { id: 3, name: 'truck', supercategory: 'none' }]);
         expect(coco.images.map((i: { file_name: string; width: number }) => [i.file_name, i.width])).toEqual([['a.png', 640], ['sub/b.jpg', 320], ['c.png', 100]]);
         expect(coco.annotations).toHaveLength(4);
         expect(coco.annotations[0]).toMatchObject({ bbox: [10, 20, 100, 50], category_id: 2, area: 5000, iscrowd: 0 });
@@ -164,14 +169,14 @@ describe('image formats', () => {
         await store.close();
     });
 
-    it('yolo: relative coordinates in labels/*.txt, classes.txt, boxes back in pixels', async () => {
+    it('yolo: relative coordinates in labels/train/*.txt, classes.txt, boxes back in pixels', async () => {
         const store = await storeWith('a', boxLabels);
         const { first, imported } = await roundTrip(store, 'yolo', { images });
         const files = Object.fromEntries(first.files.map((f) => [f.path, f.text]));
         expect(files['classes.txt']).toBe('bus\ncar\ntruck\n');
-        expect(files[join('labels', 'a.txt')]).toBe('1 0.09375 0.09375 0.15625 0.10416667\n0 0.50078125 0.29166667 0.0625 0.16666667\n');
-        expect(files[join('labels', 'sub', 'b.txt')]).toBe('2 0.5 0.5 1 1\n');
-        expect(files[join('labels', 'c.txt')]).toBe('');
+        expect(files[join('labels', 'train', 'a.txt')]).toBe('1 0.09375 0.09375 0.15625 0.10416667\n0 0.50078125 0.29166667 0.0625 0.16666667\n');
+        expect(files[join('labels', 'train', 'sub', 'b.txt')]).toBe('2 0.5 0.5 1 1\n');
+        expect(files[join('labels', 'train', 'c.txt')]).toBe('');
         const byItem = Object.fromEntries(imported.map((l) => [l.item, l.value]));
         const asList = (v: unknown) => (Array.isArray(v) ? v : [v]);
         for (const label of boxLabels) {
@@ -188,9 +193,11 @@ describe('image formats', () => {
     it('yolo: says what to do without image sizes or with several labelers per image', async () => {
         const store = await storeWith('a', [...boxLabels, modelBoxes]);
         expect(() => exportLabels(store, { task: 't', format: 'yolo', images })).toThrow(/item 'a\.png' has labels from alice and detector; .*--labeler NAME/);
-        expect(() => exportLabels(store, { task: 't', format: 'yolo', labeler: 'alice' })).toThrow(/no image size for item 'a\.png'.*--images DIR/);
-        expect(exportLabels(store, { task: 't', format: 'yolo', labeler: 'detector', images }).files[1].text).toBe('0 0.0953125 0.09479167 0.153125 0.11458333 0.8\n');
-        expect(() => exportLabels(store, { task: 't', format: 'coco' })).not.toThrow();
+        expect(() => exportLabels(store, { task: 't', format: 'yolo', labeler: 'alice' })).toThrow(/no image for item 'a\.png'.*--images DIR/);
+        const detector = Object.fromEntries(exportLabels(store, { task: 't', format: 'yolo', labeler: 'detector', images }).files.map((f) => [f.path, f.text]));
+        expect(detector[join('labels', 'train', 'a.txt')]).toBe('0 0.0953125 0.09479167 0.153125 0.11458333\n');
+        expect(detector[join('scores', 'train', 'a.txt')]).toBe('0.8\n');
+        expect(() => exportLabels(store, { task: 't', format: 'coco' })).toThrow(/no image size for item 'a\.png': COCO images need width and height; pass --images DIR/);
         await store.close();
         const text = await storeWith('b', [{ task: 't', item: 'm', labeler: 'a', labelerKind: 'human', value: 'spam' }]);
         expect(() => exportLabels(text, { task: 't', format: 'coco' })).toThrow(/not a box or a list of boxes; coco exports box tasks only/);
@@ -207,16 +214,15 @@ describe('image formats', () => {
             { id: 'q4', task: 't', item: 'doc3', labeler: 'bob', labelerKind: 'rules', createdAt: t0, value: true, gold: true },
             { id: 'q5', task: 't', item: 'doc4', labeler: 'bob', labelerKind: 'human', createdAt: t0, value: 4.25 },
             { id: 'q6', task: 't', item: 'doc5', labeler: 'bob', labelerKind: 'human', createdAt: t0, value: [{ start: 0, end: 3, label: 'PER', text: 'Ann' }, { start: 9, end: 14, label: 'LOC' }] },
-            { id: 'q7', task: 't', item: 'doc6', labeler: 'bob', labelerKind: 'human', createdAt: t0, value: { text: 'free text' } },
         ];
         const store = await storeWith('a', labels);
         const { first, imported, twice } = await roundTrip(store, 'labelstudio', { images });
         const tasks = JSON.parse(first.files[0].text);
-        const doc1 = tasks.find((t: { data: { item: string } }) => t.data.item === 'doc1');
+        const doc1 = tasks.find((t: { data: { dprog_item: string } }) => t.data.dprog_item === 'doc1');
         expect(doc1.annotations[0].result[0]).toMatchObject({ type: 'choices', value: { choices: ['spam'] } });
         expect(doc1.predictions[0]).toMatchObject({ model_version: 'clf', score: 0.6 });
-        const a = tasks.find((t: { data: { item: string } }) => t.data.item === 'a.png');
-        expect(a.data.image).toBe('a.png');
+        const a = tasks.find((t: { data: { dprog_item: string } }) => t.data.dprog_item === 'a.png');
+        expect(a.data.image).toBe('/data/local-files/?d=a.png');
         expect(a.annotations[0].result[0]).toMatchObject({ type: 'rectanglelabels', original_width: 640, value: { rectanglelabels: ['car'] } });
         expect(a.annotations[0].result[0].value.x).toBeCloseTo(1.5625, 6);
         const sorted = (ls: Label[]) => [...ls].sort((x, y) => x.id.localeCompare(y.id));
@@ -231,7 +237,7 @@ describe('labelstudio files from Label Studio itself', () => {
         writeFileSync(join(dir, 'ls.json'), JSON.stringify([
             {
                 id: 11,
-                data: { image: '/data/upload/1/cat.jpg' },
+                data: { image: '/data/upload/1/cat.jpg', dprog_item: 'cat.jpg' },
                 annotations: [
                     { id: 1, completed_by: { id: 3, email: 'ann@example.com' }, created_at: '2026-02-01T12:00:00.000000Z', result: [
                         { id: 'r1', type: 'rectanglelabels', from_name: 'label', to_name: 'image', original_width: 200, original_height: 100, value: { x: 10, y: 20, width: 50, height: 40, rotation: 0, rectanglelabels: ['Cat'] } },
@@ -242,18 +248,21 @@ describe('labelstudio files from Label Studio itself', () => {
                     { type: 'rectanglelabels', from_name: 'label', to_name: 'image', original_width: 200, original_height: 100, value: { x: 11, y: 21, width: 49, height: 39, rectanglelabels: ['Cat'] }, score: 0.55 },
                 ] }],
             },
-            { id: 12, data: { text: 'Ann lives in Oslo' }, annotations: [{ completed_by: 7, result: [
+            { id: 12, data: { text: 'Ann lives in Oslo', dprog_item: 'doc-12' }, annotations: [{ completed_by: 7, result: [
                 { type: 'labels', from_name: 'ner', to_name: 'text', value: { start: 0, end: 3, text: 'Ann', labels: ['PER'] } },
                 { type: 'labels', from_name: 'ner', to_name: 'text', value: { start: 13, end: 17, text: 'Oslo', labels: ['LOC'] } },
             ] }] },
-        ]));
+            { id: 13, data: { text: 'uploaded by hand' }, annotations: [{ completed_by: 7, result: [] }] },
+        ], null, 1));
         const store = await LabelStore.open(join(dir, 's.sqlite'));
         const result = await importLabels(store, { task: 't', format: 'labelstudio', source: join(dir, 'ls.json') });
-        expect(result).toMatchObject({ read: 3, added: 3 });
+        expect(result).toMatchObject({ read: 4, added: 3 });
+        // A task without dprog_item is not guessed onto its text or upload path: it is rejected, naming the task.
+        expect(result.rejected).toEqual([{ file: join(dir, 'ls.json'), line: expect.any(Number), record: 'task 13', reason: expect.stringMatching(/^task 13 has no data\.dprog_item: dprog cannot tell which item it labels/) }]);
         expect(store.labels().map((l) => [l.item, l.labeler, l.labelerKind, l.score, l.value])).toEqual([
-            ['/data/upload/1/cat.jpg', 'ann@example.com', 'human', undefined, [{ x: 20, y: 20, width: 100, height: 40, label: 'Cat' }]],
-            ['/data/upload/1/cat.jpg', 'yolo-v8', 'model', 0.55, [{ x: 22, y: 21, width: 98, height: 39, label: 'Cat', score: 0.55 }]],
-            ['Ann lives in Oslo', '7', 'human', undefined, [{ start: 0, end: 3, label: 'PER', text: 'Ann' }, { start: 13, end: 17, label: 'LOC', text: 'Oslo' }]],
+            ['cat.jpg', 'ann@example.com', 'human', undefined, [{ x: 20, y: 20, width: 100, height: 40, label: 'Cat' }]],
+            ['cat.jpg', 'yolo-v8', 'model', 0.55, [{ x: 22, y: 21, width: 98, height: 39, label: 'Cat', score: 0.55 }]],
+            ['doc-12', '7', 'human', undefined, [{ start: 0, end: 3, label: 'PER', text: 'Ann' }, { start: 13, end: 17, label: 'LOC', text: 'Oslo' }]],
         ]);
         await store.close();
     });

@@ -116,10 +116,70 @@ describe('dprog label', () => {
         writeFileSync(join(dir, 'bad.csv'), 'item,value\nm9,ok\nm10\n');
         const bad = dprog('label', 'import', '--store', 'fresh.sqlite', '--task', 'spam', '--format', 'csv', 'bad.csv');
         expect(bad.code).toBe(1);
-        expect(bad.stderr).toMatch(/bad\.csv/);
+        expect(bad.stderr).toMatch(/bad\.csv:3: rejected: 1 field\(s\), the header has 2/);
+        expect(bad.stdout).toMatch(/imported 1 label\(s\) into task spam \(2 read, 0 already in the store, 1 rejected\)/);
         const fresh = await LabelStore.open(join(dir, 'fresh.sqlite'), { readonly: true });
-        expect(fresh.countLabels()).toBe(0);
+        expect(fresh.countLabels()).toBe(1);
         await fresh.close();
+    });
+
+    it('checks values against the task\'s type, from --program or from the plan compile --store recorded', () => {
+        mkdirSync(join(dir, 'data'), { recursive: true });
+        writeFileSync(join(dir, 'data', 'q.jsonl'), '{"id":"a","text":"x"}\n{"id":"b","text":"y"}\n');
+        writeFileSync(join(dir, 'yn.dprog'), `program YesNo version 1
+dataset questions from jsonl "data/q.jsonl" {
+    key id: String
+    text: Text
+}
+labels Answer { yes, no }
+labeler crowd: human { pool 3, cost $0.01 per item, accuracy 80% }
+task answer(q: questions) -> choice<Answer> {
+    ask "Yes or no?"
+    route cascade crowd
+}
+`);
+        writeFileSync(join(dir, 'yn.jsonl'), '{"item":"a","value":"yes"}\n{"item":"b","value":"banana"}\n{"item":"17","value":"no"}\n');
+        const typed = dprog('label', 'import', '--store', 'yn.sqlite', '--task', 'answer', '--format', 'jsonl', '--program', 'yn.dprog', 'yn.jsonl', '--json');
+        expect(typed.code).toBe(1);
+        expect(typed.json()).toMatchObject({
+            added: 1,
+            rejected: 2,
+            typeFrom: 'yn.dprog',
+            rejections: [
+                { file: 'yn.jsonl', line: 2, reason: expect.stringMatching(/value "banana" does not fit choice<Answer>/) },
+                { file: 'yn.jsonl', line: 3, reason: "item '17' is not an item of the task's dataset" },
+            ],
+        });
+        const unchecked = dprog('label', 'import', '--store', 'yn2.sqlite', '--task', 'answer', '--format', 'jsonl', 'yn.jsonl');
+        expect(unchecked.code).toBe(0);
+        expect(unchecked.stderr).toMatch(/warning: values of task answer were not checked against its type/);
+        expect(dprog('compile', 'yn.dprog', '--store', 'yn3.sqlite').code).toBe(0);
+        const fromStore = dprog('label', 'import', '--store', 'yn3.sqlite', '--task', 'answer', '--format', 'jsonl', 'yn.jsonl', '--json');
+        expect(fromStore.json()).toMatchObject({ added: 2, rejected: 1, typeFrom: 'plan YesNo version 1 in the store' });
+        // With the program, Label Studio tasks carry the item's fields and a labeling config is written beside them.
+        const ls = dprog('label', 'export', '--store', 'yn.sqlite', '--task', 'answer', '--format', 'labelstudio', '--program', 'yn.dprog', '--out', 'yn-ls.json', '--json');
+        expect(ls.json()).toMatchObject({ files: ['yn-ls.json', 'yn-ls.label_config.xml'] });
+        expect(JSON.parse(readFileSync(join(dir, 'yn-ls.json'), 'utf8'))[0].data).toEqual({ id: 'a', text: 'x', dprog_item: 'a' });
+        expect(readFileSync(join(dir, 'yn-ls.label_config.xml'), 'utf8')).toContain('<Choice value="banana"/>'.replace('banana', 'yes'));
+    });
+
+    it('--json prints one JSON error document for argument errors too', () => {
+        for (const args of [
+            ['label', 'import', '--format', 'jsonl', 'in.jsonl', '--json'],
+            ['label', 'export', '--task', 'spam', '--format', 'jsonl', '--no-such-option', '--json'],
+            ['compile', '--json'],
+            ['no-such-command', '--json'],
+        ]) {
+            const run = dprog(...args);
+            expect(run.code, args.join(' ')).toBe(2);
+            expect(run.stderr).toBe('');
+            const doc = run.json();
+            expect(Object.keys(doc)).toEqual(['error']);
+            expect(doc.error).toMatchObject({ message: expect.any(String), exitCode: 2 });
+        }
+        const plain = dprog('label', 'import', '--format', 'jsonl', 'in.jsonl');
+        expect([plain.code, plain.stdout]).toEqual([2, '']);
+        expect(plain.stderr).toMatch(/required option '--task <task>' not specified/);
     });
 });
 

@@ -115,19 +115,54 @@ describe('completion', () => {
         expect(sets.sort()).toEqual(['TruckKind', 'Vehicle', 'Verdict']);
     });
 
-    test('top level offers declaration keywords and snippets, not name keywords', async () => {
+    /** The items proposed at the end of the shared program, for a client with or without snippet support. */
+    async function topLevelItems(snippetSupport: boolean): Promise<CompletionItem[]> {
+        t.services.lsp.ClientCapabilities.update({ textDocument: { completion: { completionItem: { snippetSupport } } } });
         let items: CompletionItem[] = [];
-        await complete({
-            text: PROGRAM + '\n§', index: 0, indexMarker: '§', disposeAfterCheck: true,
-            assert: (list: CompletionList) => {
-                items = list.items;
-            },
-        });
+        try {
+            await complete({
+                text: PROGRAM + '\n§', index: 0, indexMarker: '§', disposeAfterCheck: true,
+                assert: (list: CompletionList) => {
+                    items = list.items;
+                },
+            });
+        } finally {
+            t.services.lsp.ClientCapabilities.update({});
+        }
+        return items;
+    }
+
+    test('top level offers declaration keywords, each once, and snippets to clients that support them', async () => {
+        const items = await topLevelItems(true);
         const labels = items.map((i) => i.label);
         expect(labels).toEqual(expect.arrayContaining(['task', 'labels', 'dataset', 'flow', 'learn', 'monitor', 'labeler', 'rules']));
         expect(labels).not.toContain('cascade');
+        expect(new Set(labels).size).toBe(labels.length);
         const snippet = items.find((i) => i.label === 'task' && i.insertTextFormat === 2);
         expect(snippet?.insertText).toContain('route cascade');
+    });
+
+    test('a client without snippet support gets plain keywords (the LSP default)', async () => {
+        const items = await topLevelItems(false);
+        const labels = items.map((i) => i.label);
+        expect(labels).toEqual(expect.arrayContaining(['task', 'labels', 'dataset', 'flow', 'learn']));
+        expect(new Set(labels).size).toBe(labels.length);
+        expect(items.filter((i) => i.insertTextFormat === 2 || /\$\{?\d/.test(i.insertText ?? i.textEdit?.newText ?? ''))).toEqual([]);
+    });
+
+    test('inside a route only labelers, also for a client with snippet support', async () => {
+        t.services.lsp.ClientCapabilities.update({ textDocument: { completion: { completionItem: { snippetSupport: true } } } });
+        try {
+            const labels = await labelsAt('task classify(e: emails) -> choice<Verdict> {\n    route cascade §\n}\n');
+            expect(labels.sort()).toEqual(['crowd', 'keywords', 'spam_model']);
+        } finally {
+            t.services.lsp.ClientCapabilities.update({});
+        }
+    });
+
+    test('after a comma in a route only labelers, also when the route ends with a comma', async () => {
+        const labels = await labelsAt('task classify(e: emails) -> choice<Verdict> {\n    route cascade keywords, §\n    budget $5\n}\n');
+        expect(labels.sort()).toEqual(['crowd', 'spam_model']);
     });
 
     test('aggregation methods that fit the task output type', async () => {
@@ -141,5 +176,26 @@ describe('completion', () => {
         const labels = await labelsAt('task classify(e: emails) -> choice<Verdict> {\n    §\n}\n');
         expect(labels).toEqual(expect.arrayContaining(['ask', 'show', 'route', 'requires', 'quality', 'budget']));
         expect(labels).not.toContain('dataset');
+    });
+});
+
+describe('snippets', () => {
+    /** A snippet with each placeholder replaced by its default text (the first choice for `${1|a,b|}`). */
+    function expand(body: string): string {
+        return body
+            .replace(/\\\$/g, '\u0000') // an escaped, literal `$`
+            .replace(/\$\{\d+\|([^,|]+)[^}]*\}/g, '$1')
+            .replace(/\$\{\d+:([^}]*)\}/g, '$1')
+            .replace(/\$\d+/g, '')
+            .replace(/\u0000/g, '$');
+    }
+
+    test('each expands, with its default texts, to a declaration that parses', async () => {
+        const { SNIPPETS } = await import('../../../language-server/src/lsp/snippets.js');
+        for (const [keyword, snippet] of Object.entries(SNIPPETS)) {
+            const document = await t.parse(expand(snippet.body) + '\n');
+            const { lexerErrors, parserErrors } = document.parseResult;
+            expect([...lexerErrors, ...parserErrors].map((e) => e.message), keyword).toEqual([]);
+        }
     });
 });

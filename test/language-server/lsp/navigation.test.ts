@@ -78,6 +78,32 @@ describe('navigation in one file', () => {
             ['frames', SymbolKind.Struct], ['vehicles', SymbolKind.Function], ['road', SymbolKind.Function],
         ]));
     });
+    test('the outline lists every top-level declaration, learn, monitors and rules included', async () => {
+        const text = [
+            'program Spam version 2',
+            'dataset emails from jsonl "e.jsonl" { key id: String, body: Text }',
+            'labels Verdict { spam, ham }',
+            'labeler crowd: human { cost $0.01 per item }',
+            'labeler spam_model: model "m.onnx" { input body as hashed 64, output choice<Verdict> }',
+            'rules keywords on emails -> choice<Verdict> { unsub: body contains "unsubscribe" => spam }',
+            'task classify(e: emails) -> choice<Verdict> { route cascade keywords, spam_model, crowd }',
+            'learn classify using spam_model {',
+            '    batch 10',
+            '}',
+            'monitor shift of emails.body { metric psi }',
+            'monitor predictions of spam_model { confidence within [5%, 99%] }',
+            '',
+        ].join('\n');
+        const document = await t.parse(text, { documentUri: `file:///outline${++workspaces}/spam.dprog` });
+        const symbols = (await t.services.lsp.DocumentSymbolProvider!.getSymbols(document, { textDocument: { uri: document.uri.toString() } })) as DocumentSymbol[];
+        expect(symbols.map((s) => s.name)).toEqual([
+            'Spam', 'emails', 'Verdict', 'crowd', 'spam_model', 'keywords', 'classify',
+            'learn classify using spam_model', 'monitor shift of emails.body', 'monitor predictions of spam_model',
+        ]);
+        expect(symbols.find((s) => s.name === 'keywords')?.children?.map((c) => c.name)).toEqual(['unsub']);
+        const learn = symbols.find((s) => s.name.startsWith('learn'))!;
+        expect([learn.range.start.line, learn.range.end.line, learn.selectionRange.end.line]).toEqual([7, 9, 7]);
+    });
 });
 
 describe('navigation across an import', () => {

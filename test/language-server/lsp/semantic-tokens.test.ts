@@ -46,3 +46,34 @@ describe('semantic tokens', () => {
         expect(tokens).not.toContain('0:text:keyword');
     });
 });
+
+describe('semantic tokens never overlap (VS Code drops overlapping ones with a warning)', () => {
+    test('on the samples, for whole-document and range requests', async () => {
+        const { readFileSync, readdirSync } = await import('node:fs');
+        const path = await import('node:path');
+        const samples = path.resolve(__dirname, '../../../samples');
+        const files = readdirSync(samples).flatMap((dir) => {
+            try {
+                return readdirSync(path.join(samples, dir)).filter((f) => f.endsWith('.dprog')).map((f) => path.join(samples, dir, f));
+            } catch {
+                return [];
+            }
+        });
+        expect(files.length).toBeGreaterThan(0);
+        const provider = t.services.lsp.SemanticTokenProvider!;
+        for (const file of files) {
+            const document = await t.parse(readFileSync(file, 'utf8'));
+            const textDocument = { uri: document.uri.toString() };
+            const results = [
+                await provider.semanticHighlight(document, { textDocument }),
+                await provider.semanticHighlightRange(document, { textDocument, range: { start: { line: 0, character: 0 }, end: { line: 25, character: 0 } } }),
+            ];
+            for (const result of results) {
+                const tokens = SemanticTokensDecoder.decode(result, provider.tokenTypes, document);
+                const overlapping = tokens.filter((token, i) => i > 0 && token.offset < tokens[i - 1].offset + tokens[i - 1].text.length);
+                expect(overlapping, file).toEqual([]);
+                expect(tokens.length).toBeGreaterThan(10);
+            }
+        }
+    });
+});

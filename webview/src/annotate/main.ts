@@ -8,7 +8,7 @@
  */
 import type { AnnotateMode, AnnotatePanelState, AnnotateToHost, HostToAnnotate, PreLabelView, QueueItemView, ReviewView, TaskView } from '../protocol.js';
 import { elementType, isImageType } from '../label-types.js';
-import { h, vscodeApi } from '../vscode-api.js';
+import { h, replaceChildren, vscodeApi } from '../vscode-api.js';
 import { bestPreLabel, itemsToPreLabel, withOnDemand } from './on-demand.js';
 import { createTool } from './tool-factory.js';
 import { ImageTool } from './tools/image-tool.js';
@@ -258,7 +258,7 @@ function reviewSection(review: ReviewView): HTMLElement {
         'section',
         { class: 'review', 'aria-label': 'Answers given', 'data-testid': 'review-answers' },
         h('p', { class: 'review-summary' }, `${review.answers.length} answer${review.answers.length === 1 ? '' : 's'}, ${review.distinct} distinct · contention ${review.contention.toFixed(2)}`),
-        h('ul', {}, ...answers),
+        h('ul', {}, answers),
         aggregate,
     );
 }
@@ -314,7 +314,7 @@ function render(focus = true): void {
             vscode.postMessage({ type: 'ready' });
         });
         parts.push(h('section', { class: 'finished' }, h('h2', {}, reviewing ? 'Review done' : 'Queue done'), h('p', {}, `${session.labeledThisSession} ${reviewing ? 'reviewed' : 'labeled'} in this session.`), more));
-        app.replaceChildren(...parts.filter((p): p is HTMLElement => !!p));
+        replaceChildren(app, parts);
         return;
     }
     if (task.question) parts.push(h('p', { class: 'question' }, task.question));
@@ -361,10 +361,10 @@ function render(focus = true): void {
         h(
             'aside',
             { id: 'keys', hidden: true, 'aria-label': 'Keyboard shortcuts' },
-            h('ul', {}, ...[...task.classes.map((c) => `${c.hotkey.toUpperCase()}: ${c.name}${c.description ? ` — ${c.description}` : ''}`), 'Enter: submit / accept the pre-label', '→: skip', '←, Ctrl+Z: undo', 'Ctrl+Shift+Z, Ctrl+Y: redo', '?: this help'].map((t) => h('li', {}, t))),
+            h('ul', {}, [...task.classes.map((c) => `${c.hotkey.toUpperCase()}: ${c.name}${c.description ? ` — ${c.description}` : ''}`), 'Enter: submit / accept the pre-label', '→: skip', '←, Ctrl+Z: undo', 'Ctrl+Shift+Z, Ctrl+Y: redo', '?: this help'].map((t) => h('li', {}, t))),
         ),
     );
-    app.replaceChildren(...parts.filter((p): p is HTMLElement => !!p));
+    replaceChildren(app, parts);
     if (focus) tool?.focus();
     askForPreLabels();
 }

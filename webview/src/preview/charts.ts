@@ -15,7 +15,7 @@ function theme(): void {
 }
 
 /** Bins scores in [0, max] into `bins` buckets. */
-export function histogram(values: readonly number[], bins: number, max = Math.max(1e-9, ...values)): { edges: number[]; counts: number[] } {
+export function histogram(values: readonly number[], bins: number, max = values.reduce((a, b) => Math.max(a, b), 1e-9)): { edges: number[]; counts: number[] } {
     const counts = new Array<number>(bins).fill(0);
     for (const v of values) counts[Math.min(bins - 1, Math.max(0, Math.floor((v / max) * bins)))]++;
     return { edges: counts.map((_, i) => (max * (i + 0.5)) / bins), counts };
@@ -23,7 +23,7 @@ export function histogram(values: readonly number[], bins: number, max = Math.ma
 
 export function scoreHistogram(canvas: HTMLCanvasElement, pool: readonly number[], batch: readonly number[]): Chart {
     theme();
-    const max = Math.max(1e-9, ...pool, ...batch);
+    const max = batch.reduce((a, b) => Math.max(a, b), pool.reduce((a, b) => Math.max(a, b), 1e-9));
     const all = histogram(pool, 20, max);
     const chosen = histogram(batch, 20, max);
     return new Chart(canvas, {

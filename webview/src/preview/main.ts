@@ -4,7 +4,7 @@
  */
 import type { Chart } from 'chart.js';
 import type { HostToPreview, PreviewPanelState, PreviewToHost } from '../protocol.js';
-import { h, vscodeApi } from '../vscode-api.js';
+import { h, replaceChildren, vscodeApi } from '../vscode-api.js';
 import { learningCurve, scoreHistogram } from './charts.js';
 
 const vscode = vscodeApi<PreviewToHost, PreviewPanelState>();
@@ -44,13 +44,13 @@ function receive(msg: HostToPreview): void {
         'table',
         { class: 'batch', 'aria-label': 'Next batch', 'data-testid': 'batch' },
         h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, '#'), h('th', { scope: 'col' }, 'item'), h('th', { scope: 'col' }, 'score'), h('th', { scope: 'col' }, 'why chosen'), h('th', { scope: 'col' }, 'split'))),
-        h('tbody', {}, ...rows),
+        h('tbody', {}, rows),
     );
     const histogramCanvas = h('canvas', { 'aria-label': 'Histogram of scores over the unlabeled pool, with the batch marked', role: 'img' });
     const curveCanvas = h('canvas', { 'aria-label': 'Learning curve: validation accuracy against labels used', role: 'img' });
     const measured = msg.learningCurve.filter((p) => p.accuracy !== null);
     const alerts = msg.alerts.length
-        ? h('ul', { class: 'alerts' }, ...msg.alerts.map((a) => h('li', { class: `alert-${a.level}` }, h('strong', {}, `${a.monitor}: `), a.message)))
+        ? h('ul', { class: 'alerts' }, msg.alerts.map((a) => h('li', { class: `alert-${a.level}` }, h('strong', {}, `${a.monitor}: `), a.message)))
         : h('p', { class: 'muted' }, 'No alerts.');
     const sections: Array<HTMLElement | null> = [
         h(
@@ -76,9 +76,9 @@ function receive(msg: HostToPreview): void {
             msg.expectedSavings ? h('p', {}, `${msg.expectedSavings.labels} labels (${(msg.expectedSavings.share * 100).toFixed(0)}%) fewer than random sampling for the same accuracy.`) : h('p', { class: 'muted' }, 'Not available yet.'),
         ),
         h('section', {}, h('h2', {}, 'Alerts'), alerts),
-        msg.notes.length ? h('section', { class: 'notes' }, h('h2', {}, 'Notes'), h('ul', {}, ...msg.notes.map((n) => h('li', {}, n)))) : null,
+        msg.notes.length ? h('section', { class: 'notes' }, h('h2', {}, 'Notes'), h('ul', {}, msg.notes.map((n) => h('li', {}, n)))) : null,
     ];
-    app.replaceChildren(...sections.filter((x): x is HTMLElement => !!x));
+    replaceChildren(app, sections);
     if (msg.poolScores) charts.push(scoreHistogram(histogramCanvas, msg.poolScores, msg.batch.map((b) => b.score)));
     if (measured.length > 0) charts.push(learningCurve(curveCanvas, msg.learningCurve));
 }

@@ -1,20 +1,33 @@
 /**
- * `coco`: COCO object-detection JSON (images, annotations with `bbox: [x, y, w, h]` in pixels,
- * categories named after the box labels). Each dprog label is listed on its image under
- * `dprog_labels` and its boxes carry `dprog_label`, so several labelers' boxes (or an empty
- * answer) survive a round trip; a plain COCO file from another tool imports as one label per image.
+ * `coco`: COCO object-detection JSON (images with `width` and `height`, annotations with
+ * `bbox: [x, y, w, h]` in pixels, categories named after the box labels). Each dprog label is
+ * listed on its image under `dprog_labels` and its boxes carry `dprog_label`, so several labelers'
+ * boxes (or an empty answer) survive a round trip; a plain COCO file from another tool imports as
+ * one label per image. A box that is not a positive-size rectangle, or that points at a missing
+ * image or category, rejects the label it belongs to (never a label with a box left out).
  */
-import { readFileSync } from 'node:fs';
 import type { JsonValue, Label, NewLabel } from '../types.js';
 import { boxesOf, boxValue, classesOf, type BoxValue } from './boxes.js';
-import { FormatError, type LabelFormat } from './format.js';
+import { FormatError, ReadCollector, RecordError, type ImportOptions, type LabelFormat, type RecordSource } from './format.js';
+import { readJsonFile } from './json-file.js';
+
+interface DprogOwner {
+    id: string;
+    labeler: string;
+    labeler_kind: Label['labelerKind'];
+    created_at: string;
+    program_version?: string;
+    gold?: boolean;
+    score?: number;
+    single?: boolean;
+}
 
 interface CocoImage {
     id: number;
     file_name: string;
-    width?: number;
-    height?: number;
-    dprog_labels?: { id: string; labeler: string; labeler_kind: Label['labelerKind']; created_at: string; program_version?: string; gold?: boolean; score?: number; single?: boolean }[];
+    width: number;
+    height: number;
+    dprog_labels?: DprogOwner[];
 }
 
 interface CocoAnnotation {
@@ -28,6 +41,85 @@ interface CocoAnnotation {
     dprog_label?: string;
 }
 
+type LineOf = (path: (string | number)[]) => number | undefined;
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function owner(label: Label): DprogOwner {
+    return {
+        id: label.id,
+        labeler: label.labeler,
+        labeler_kind: label.labelerKind,
+        created_at: label.createdAt,
+        ...(label.programVersion !== undefined ? { program_version: label.programVersion } : {}),
+        ...(label.gold ? { gold: true } : {}),
+        ...(label.score !== undefined ? { score: label.score } : {}),
+        ...(!Array.isArray(label.value) ? { single: true } : {}),
+    };
+}
+
+/** A box of an annotation, or a RecordError saying what is wrong with it. */
+function boxOf(a: Record<string, unknown>, categories: Map<unknown, string>, images: Map<unknown, unknown>): BoxValue {
+    const name = categories.get(a.category_id);
+    if (name === undefined) throw new RecordError(`category_id ${JSON.stringify(a.category_id)} is not in "categories"`);
+    if (!images.has(a.image_id)) throw new RecordError(`image_id ${JSON.stringify(a.image_id)} is not in "images"`);
+    if (!Array.isArray(a.bbox) || a.bbox.length !== 4 || !a.bbox.every((n) => typeof n === 'number' && Number.isFinite(n))) {
+        throw new RecordError(`bbox must be [x, y, width, height] with finite numbers, found ${JSON.stringify(a.bbox)}`);
+    }
+    const [x, y, width, height] = a.bbox as number[];
+    if (!(width > 0 && height > 0)) throw new RecordError(`bbox width and height must be positive, found ${width} × ${height}`);
+    if (a.score !== undefined && (typeof a.score !== 'number' || !Number.isFinite(a.score))) throw new RecordError(`score must be a finite number, found ${JSON.stringify(a.score)}`);
+    return { x, y, width, height, label: name, ...(typeof a.score === 'number' ? { score: a.score } : {}) };
+}
+
+interface Grouped {
+    boxes: Map<unknown, { box: BoxValue; labelId: unknown }[]>;
+    /** Image ids and dprog label ids with a rejected box: their labels are rejected too. */
+    broken: Map<unknown, string>;
+}
+
+/** Boxes grouped by image in one pass; a bad annotation is rejected and breaks its label. */
+function groupBoxes(annotations: unknown[], categories: Map<unknown, string>, images: Map<unknown, unknown>, source: string, lineOf: LineOf, read: ReadCollector): Grouped {
+    const grouped: Grouped = { boxes: new Map(), broken: new Map() };
+    annotations.forEach((a, index) => {
+        const where: RecordSource = { file: source, line: lineOf(['annotations', index]), record: `annotation ${isObject(a) && typeof a.id === 'number' ? a.id : index + 1}` };
+        try {
+            if (!isObject(a)) throw new RecordError(`an annotation must be an object, found ${JSON.stringify(a)}`);
+            const box = boxOf(a, categories, images);
+            let list = grouped.boxes.get(a.image_id);
+            if (!list) grouped.boxes.set(a.image_id, (list = []));
+            list.push({ box, labelId: a.dprog_label });
+        } catch (error) {
+            if (!(error instanceof RecordError)) throw error;
+            read.reject(where, error.message);
+            if (isObject(a)) grouped.broken.set(typeof a.dprog_label === 'string' ? a.dprog_label : a.image_id, `${where.record} was rejected (${error.message})`);
+        }
+    });
+    return grouped;
+}
+
+function imageLabels(image: Record<string, unknown>, grouped: Grouped, options: ImportOptions): NewLabel[] {
+    if (typeof image.file_name !== 'string' || image.file_name === '') throw new RecordError(`an image needs a "file_name", found ${JSON.stringify(image.file_name)}`);
+    const owners: DprogOwner[] = Array.isArray(image.dprog_labels)
+        ? image.dprog_labels
+        : [{ id: '', labeler: options.labeler ?? 'import', labeler_kind: options.labelerKind ?? 'human', created_at: '' }];
+    const boxes = grouped.boxes.get(image.id) ?? [];
+    const byOwner = Array.isArray(image.dprog_labels) ? groupByLabel(boxes) : undefined;
+    return owners.map((o) => {
+        if (!isObject(o)) throw new RecordError(`dprog_labels entries must be objects, found ${JSON.stringify(o)}`);
+        const why = grouped.broken.get(o.id === '' ? image.id : o.id) ?? (o.id !== '' ? grouped.broken.get(image.id) : undefined);
+        if (why) throw new RecordError(`its ${why}`);
+        const mine = (byOwner ? (byOwner.get(o.id) ?? []) : boxes).map((b) => boxValue(b.box));
+        const value: JsonValue = o.single && mine.length === 1 ? mine[0] : mine;
+        const label: NewLabel = { task: options.task, item: image.file_name as string, labeler: o.labeler, labelerKind: o.labeler_kind, value };
+        if (o.id) label.id = o.id;
+        if (o.created_at) label.createdAt = o.created_at;
+        if (o.program_version) label.programVersion = o.program_version;
+        if (o.gold) label.gold = true;
+        if (o.score !== undefined) label.score = o.score;
+        return label;
+    });
+}
+
 export const cocoFormat: LabelFormat = {
     name: 'coco',
     directory: false,
@@ -37,82 +129,62 @@ export const cocoFormat: LabelFormat = {
             if (!boxes) throw new FormatError(`label ${label.id} on item '${label.item}' is not a box or a list of boxes; coco exports box tasks only (use jsonl or csv)`, options.task);
             return boxes;
         });
-        const classes = classesOf(boxLists);
+        const classes = options.type?.classes ?? classesOf(boxLists);
         const images = new Map<string, CocoImage>();
         const annotations: CocoAnnotation[] = [];
         labels.forEach((label, index) => {
             let image = images.get(label.item);
             if (!image) {
-                image = { id: images.size + 1, file_name: label.item, ...options.imageSize?.(label.item), dprog_labels: [] };
+                const size = options.imageSize?.(label.item);
+                if (!size) throw new FormatError(`no image size for item '${label.item}': COCO images need width and height; pass --images DIR (the folder holding the images, item keys relative to it)`, options.task);
+                image = { id: images.size + 1, file_name: label.item, width: size.width, height: size.height, dprog_labels: [] };
                 images.set(label.item, image);
             }
-            image.dprog_labels!.push({
-                id: label.id,
-                labeler: label.labeler,
-                labeler_kind: label.labelerKind,
-                created_at: label.createdAt,
-                ...(label.programVersion !== undefined ? { program_version: label.programVersion } : {}),
-                ...(label.gold ? { gold: true } : {}),
-                ...(label.score !== undefined ? { score: label.score } : {}),
-                ...(!Array.isArray(label.value) ? { single: true } : {}),
-            });
+            image.dprog_labels!.push(owner(label));
             for (const box of boxLists[index]) {
-                annotations.push({
-                    id: annotations.length + 1,
-                    image_id: image.id,
-                    category_id: classes.indexOf(box.label) + 1,
-                    bbox: [box.x, box.y, box.width, box.height],
-                    area: box.width * box.height,
-                    iscrowd: 0,
-                    ...(box.score !== undefined ? { score: box.score } : {}),
-                    dprog_label: label.id,
-                });
+                const { x, y, width, height } = box;
+                annotations.push({ id: annotations.length + 1, image_id: image.id, category_id: classes.indexOf(box.label) + 1, bbox: [x, y, width, height], area: width * height, iscrowd: 0, ...(box.score !== undefined ? { score: box.score } : {}), dprog_label: label.id });
             }
         });
-        const document = {
-            info: { description: `dprog labels of task ${options.task}` },
-            images: [...images.values()],
-            annotations,
-            categories: classes.map((name, i) => ({ id: i + 1, name })),
-        };
+        const document = { info: { description: `dprog labels of task ${options.task}` }, images: [...images.values()], annotations, categories: classes.map((name, i) => ({ id: i + 1, name, supercategory: 'none' })) };
         return [{ path: '', text: JSON.stringify(document, null, 1) + '\n' }];
     },
     import(source, options) {
-        let document: { images?: CocoImage[]; annotations?: CocoAnnotation[]; categories?: { id: number; name: string }[] };
-        try {
-            document = JSON.parse(readFileSync(source, 'utf8'));
-        } catch (error) {
-            throw new FormatError(`not valid JSON (${(error as Error).message})`, source);
+        const json = readJsonFile(source);
+        const document = json.value;
+        if (!isObject(document) || !Array.isArray(document.images) || !Array.isArray(document.annotations) || !Array.isArray(document.categories)) {
+            throw new FormatError('not a COCO file: expected an object with arrays "images", "annotations" and "categories"', source);
         }
-        if (!Array.isArray(document.images) || !Array.isArray(document.annotations) || !Array.isArray(document.categories)) {
-            throw new FormatError('not a COCO file: expected arrays "images", "annotations" and "categories"', source);
-        }
-        const categories = new Map(document.categories.map((c) => [c.id, c.name]));
-        const boxesByImage = new Map<number, (BoxValue & { labelId?: string })[]>();
-        document.annotations.forEach((a, index) => {
-            const name = categories.get(a.category_id);
-            if (name === undefined) throw new FormatError(`annotation ${a.id ?? index + 1} has category_id ${a.category_id}, which is not in "categories"`, source);
-            if (!Array.isArray(a.bbox) || a.bbox.length !== 4 || !a.bbox.every(Number.isFinite)) throw new FormatError(`annotation ${a.id ?? index + 1}: bbox must be [x, y, width, height]`, source);
-            const [x, y, width, height] = a.bbox;
-            const box: BoxValue & { labelId?: string } = { x, y, width, height, label: name, ...(typeof a.score === 'number' ? { score: a.score } : {}), labelId: a.dprog_label };
-            boxesByImage.set(a.image_id, [...(boxesByImage.get(a.image_id) ?? []), box]);
+        const read = new ReadCollector();
+        const categories = new Map<unknown, string>();
+        document.categories.forEach((c, index) => {
+            if (isObject(c) && typeof c.name === 'string') categories.set(c.id, c.name);
+            else read.reject({ file: source, line: json.lineOf(['categories', index]), record: `category ${index + 1}` }, 'a category needs an "id" and a "name"');
         });
-        const labels: NewLabel[] = [];
-        for (const image of document.images) {
-            const boxes = boxesByImage.get(image.id) ?? [];
-            const owners = image.dprog_labels ?? [{ id: '', labeler: options.labeler ?? 'import', labeler_kind: options.labelerKind ?? 'human', created_at: '' }];
-            for (const owner of owners) {
-                const mine = boxes.filter((box) => image.dprog_labels === undefined || box.labelId === owner.id).map(({ labelId: _id, ...box }) => boxValue(box));
-                const value: JsonValue = owner.single && mine.length === 1 ? mine[0] : mine;
-                const label: NewLabel = { task: options.task, item: image.file_name, labeler: owner.labeler, labelerKind: owner.labeler_kind, value };
-                if (owner.id) label.id = owner.id;
-                if (owner.created_at) label.createdAt = owner.created_at;
-                if (owner.program_version) label.programVersion = owner.program_version;
-                if (owner.gold) label.gold = true;
-                if (owner.score !== undefined) label.score = owner.score;
-                labels.push(label);
-            }
-        }
-        return labels;
+        const images = new Map<unknown, unknown>();
+        for (const image of document.images) if (isObject(image)) images.set(image.id, image);
+        const grouped = groupBoxes(document.annotations, categories, images, source, json.lineOf, read);
+        const seen = new Set<unknown>();
+        document.images.forEach((image, index) => {
+            const where: RecordSource = { file: source, line: json.lineOf(['images', index]), record: `image ${isObject(image) ? JSON.stringify(image.id) : index + 1}` };
+            read.record(where, () => {
+                if (!isObject(image)) throw new RecordError(`an image must be an object, found ${JSON.stringify(image)}`);
+                if (seen.has(image.id)) throw new RecordError(`image id ${JSON.stringify(image.id)} appears twice in "images"`);
+                seen.add(image.id);
+                for (const label of imageLabels(image, grouped, options)) read.add(label, where);
+            });
+        });
+        return read;
     },
 };
+
+/** An image's boxes by the dprog label they belong to, in one pass. */
+function groupByLabel<B extends { labelId?: unknown }>(boxes: readonly B[]): Map<unknown, B[]> {
+    const groups = new Map<unknown, B[]>();
+    for (const box of boxes) {
+        const group = groups.get(box.labelId);
+        if (group) group.push(box);
+        else groups.set(box.labelId, [box]);
+    }
+    return groups;
+}

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import type { Label } from '../types.js';
-import { FormatError, type LabelFormat } from './format.js';
+import { FormatError, ReadCollector, RecordError, type LabelFormat, type RecordSource } from './format.js';
 import { finish, labelRecord, recordToLabel } from './records.js';
 
 const COLUMNS = ['id', 'task', 'item', 'labeler', 'labelerKind', 'value', 'score', 'gold', 'programVersion', 'createdAt', 'supersededBy'] as const;
@@ -29,8 +29,12 @@ export const csvFormat: LabelFormat = {
     },
     import(source, options) {
         let rows: string[][];
+        // The line each row ends on (a quoted newline makes a row span lines).
+        const lines: number[] = [];
         try {
-            rows = parse(readFileSync(source, 'utf8'), { bom: true, skip_empty_lines: true }) as string[][];
+            const records = parse(readFileSync(source, 'utf8'), { bom: true, skip_empty_lines: true, relax_column_count: true, info: true }) as unknown as { record: string[]; info: { lines: number } }[];
+            rows = records.map((r) => r.record);
+            for (const r of records) lines.push(r.info.lines);
         } catch (error) {
             const e = error as { message?: string; lines?: number };
             throw new FormatError(`invalid CSV: ${e.message}`, source, e.lines);
@@ -40,19 +44,27 @@ export const csvFormat: LabelFormat = {
         for (const required of ['item', 'value']) {
             if (!header.includes(required)) throw new FormatError(`no '${required}' column; the header has ${header.join(', ')}`, source, 1);
         }
-        const labels: Label[] = rows.slice(1).map((row, index) => {
-            const line = index + 2;
-            const record: Record<string, unknown> = {};
-            header.forEach((name, column) => {
-                const text = row[column] ?? '';
-                if (name === 'value') record.value = parseValue(text);
-                else if (name === 'score') record.score = text === '' ? undefined : Number(text);
-                else if (name === 'gold') record.gold = text === 'true' || text === '1';
-                else record[name] = text;
+        const read = new ReadCollector();
+        const labels: Label[] = [];
+        const sources: RecordSource[] = [];
+        rows.slice(1).forEach((row, index) => {
+            const where = { file: source, line: lines[index + 1] };
+            read.record(where, () => {
+                const record: Record<string, unknown> = {};
+                header.forEach((name, column) => {
+                    const text = row[column] ?? '';
+                    if (name === 'value') record.value = parseValue(text);
+                    else if (name === 'score') record.score = text === '' ? undefined : Number.isFinite(Number(text)) ? Number(text) : text;
+                    else if (name === 'gold') record.gold = text === 'true' || text === '1';
+                    else record[name] = text;
+                });
+                if (row.length !== header.length) throw new RecordError(`${row.length} field(s), the header has ${header.length}`);
+                labels.push(recordToLabel(record, options));
+                sources.push(where);
             });
-            return recordToLabel(record, options, source, line);
         });
-        return finish(labels);
+        finish(labels, sources, read);
+        return read;
     },
 };
 

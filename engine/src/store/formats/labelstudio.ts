@@ -1,25 +1,25 @@
 /**
- * `labelstudio`: Label Studio's JSON export (a list of tasks with `annotations` from people and
- * rules and `predictions` from models). Values map to Label Studio result types: a choice or a
- * set of choices → `choices`, boxes → `rectanglelabels` (percent of the image), spans → `labels`,
- * numbers → `number`, text → `textarea`, yes/no → `choices`. dprog's label id, labeler and kind
- * ride along under `dprog` so a round trip keeps them; files from Label Studio import as is.
+ * `labelstudio`: Label Studio's JSON tasks, in the shape its importer takes (a list of tasks with
+ * `data`, `annotations` from people and `predictions` from models and rules). Each task's `data`
+ * holds the item's fields, `dprog_item` (the item key, which Label Studio keeps, so an export
+ * from Label Studio imports onto the right items) and, for image tasks, `image` as a URL Label
+ * Studio can load (by default its local-files prefix `/data/local-files/?d=`). People appear as
+ * `completed_by: {email}` when their name is an e-mail address and are left out otherwise (Label
+ * Studio takes only its own users); dprog's label id, labeler and kind ride along under `dprog`.
+ * The labeling config for the project is written beside the tasks when the task's type is known.
  */
-import { readFileSync } from 'node:fs';
-import type { JsonValue, Label, LabelerKind, NewLabel } from '../types.js';
-import { boxesOf, boxValue } from './boxes.js';
-import { FormatError, type ExportOptions, type ImageSizeOf, type LabelFormat } from './format.js';
+import type { JsonValue, LabelerKind, NewLabel } from '../types.js';
+import { boxesOf } from './boxes.js';
+import { FormatError, ReadCollector, RecordError, type ExportedFile, type ExportOptions, type ImportOptions, type LabelFormat, type RecordSource } from './format.js';
+import { readJsonFile } from './json-file.js';
+import { labelingConfig } from './labelstudio-config.js';
+import { resultsOf, valueOf, type Result } from './labelstudio-results.js';
 
-interface Result {
-    id?: string;
-    type: string;
-    from_name: string;
-    to_name: string;
-    value: Record<string, unknown>;
-    original_width?: number;
-    original_height?: number;
-    score?: number;
-}
+/** Label Studio's documented prefix for files served from its local-files storage. */
+export const LOCAL_FILES_PREFIX = '/data/local-files/?d=';
+
+/** The data key holding dprog's item key. */
+export const ITEM_KEY = 'dprog_item';
 
 interface DprogMeta {
     id: string;
@@ -31,192 +31,126 @@ interface DprogMeta {
 }
 
 interface Annotation {
-    id?: number;
-    completed_by?: unknown;
+    completed_by?: { email: string };
     model_version?: string;
     created_at?: string;
     score?: number;
-    was_cancelled?: boolean;
     result: Result[];
-    dprog?: DprogMeta;
+    dprog: DprogMeta;
 }
 
 interface Task {
-    id?: number;
-    data: Record<string, unknown>;
-    annotations?: Annotation[];
-    predictions?: Annotation[];
+    data: Record<string, JsonValue>;
+    annotations: Annotation[];
+    predictions: Annotation[];
 }
 
-const round = (n: number): number => Number(n.toFixed(6));
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-interface Span {
-    start: number;
-    end: number;
-    label: string;
-    text?: string;
+function taskData(item: string, image: boolean, options: ExportOptions): Record<string, JsonValue> {
+    const fields = options.itemData?.(item) ?? {};
+    const data: Record<string, JsonValue> = { ...fields, [ITEM_KEY]: item };
+    if (image) data.image = (options.imageUrlPrefix ?? LOCAL_FILES_PREFIX) + item.split('/').map(encodeURIComponent).join('/');
+    return data;
 }
 
-function spansOf(value: JsonValue): Span[] | undefined {
-    const one = (v: JsonValue): Span | undefined =>
-        typeof v === 'object' && v !== null && !Array.isArray(v) && typeof v.start === 'number' && typeof v.end === 'number' && typeof v.label === 'string'
-            ? { start: v.start, end: v.end, label: v.label, ...(typeof v.text === 'string' ? { text: v.text } : {}) }
-            : undefined;
-    if (Array.isArray(value)) {
-        const spans = value.map(one);
-        return spans.every((s) => s !== undefined) ? (spans as Span[]) : undefined;
-    }
-    const span = one(value);
-    return span ? [span] : undefined;
-}
-
-/** The Label Studio results expressing one dprog value. */
-function resultsOf(label: Label, options: ExportOptions): Result[] {
-    const value = label.value;
-    if (typeof value === 'string') return [{ type: 'choices', from_name: 'choice', to_name: 'item', value: { choices: [value] } }];
-    if (typeof value === 'boolean') return [{ type: 'choices', from_name: 'bool', to_name: 'item', value: { choices: [value ? 'yes' : 'no'] } }];
-    if (typeof value === 'number') return [{ type: 'number', from_name: 'number', to_name: 'item', value: { number: value } }];
-    if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return [{ type: 'choices', from_name: 'choices', to_name: 'item', value: { choices: value } }];
-    if (typeof value === 'object' && value !== null && !Array.isArray(value) && typeof value.text === 'string' && Object.keys(value).length === 1) {
-        return [{ type: 'textarea', from_name: 'text', to_name: 'item', value: { text: [value.text] } }];
-    }
-    const single = !Array.isArray(value);
-    const boxes = boxesOf(value);
-    if (boxes && !(Array.isArray(value) && value.length === 0)) {
-        const size = options.imageSize?.(label.item);
-        if (!size) throw new FormatError(`no image size for item '${label.item}': Label Studio boxes are in percent of the image; pass --images DIR`, options.task);
-        return boxes.map((box) => ({
-            type: 'rectanglelabels',
-            from_name: single ? 'box' : 'boxes',
-            to_name: 'image',
-            original_width: size.width,
-            original_height: size.height,
-            value: { x: (box.x / size.width) * 100, y: (box.y / size.height) * 100, width: (box.width / size.width) * 100, height: (box.height / size.height) * 100, rotation: 0, rectanglelabels: [box.label] },
-            ...(box.score !== undefined ? { score: box.score } : {}),
-        }));
-    }
-    const spans = spansOf(value);
-    if (spans) {
-        return spans.map((span) => ({ type: 'labels', from_name: single ? 'span' : 'spans', to_name: 'text', value: { start: span.start, end: span.end, labels: [span.label], ...(span.text !== undefined ? { text: span.text } : {}) } }));
-    }
-    throw new FormatError(`label ${label.id} on item '${label.item}' has a value Label Studio cannot express (${JSON.stringify(value).slice(0, 60)}); use jsonl`, options.task);
-}
-
-/** The dprog value of one annotation's results. */
-function valueOf(results: Result[], item: string, imageSize: ImageSizeOf | undefined, where: string): JsonValue {
-    if (results.length === 0) return [];
-    const types = new Set(results.map((r) => r.type));
-    if (types.size > 1) throw new FormatError(`an annotation of '${item}' mixes result types (${[...types].join(', ')}); import one control at a time`, where);
-    const [first] = results;
-    switch (first.type) {
-        case 'choices': {
-            const choices = results.flatMap((r) => (r.value.choices as string[]) ?? []);
-            if (first.from_name === 'bool') return choices[0] === 'yes' || choices[0] === 'true';
-            if (first.from_name === 'choices' || choices.length > 1) return choices;
-            return choices[0];
+function exportTasks(labels: Parameters<LabelFormat['export']>[0], options: ExportOptions): ExportedFile[] {
+    const tasks = new Map<string, Task>();
+    for (const label of labels) {
+        let task = tasks.get(label.item);
+        if (!task) {
+            const image = boxesOf(label.value) !== undefined && !(Array.isArray(label.value) && label.value.length === 0);
+            task = { data: taskData(label.item, image, options), annotations: [], predictions: [] };
+            tasks.set(label.item, task);
         }
-        case 'number':
-            return Number(first.value.number);
-        case 'textarea':
-            return { text: ((first.value.text as string[]) ?? []).join('\n') };
-        case 'rectanglelabels': {
-            const boxes = results.map((r) => {
-                const size = r.original_width && r.original_height ? { width: r.original_width, height: r.original_height } : imageSize?.(item);
-                if (!size) throw new FormatError(`a box on '${item}' has no original_width/original_height; pass --images DIR`, where);
-                const v = r.value as { x: number; y: number; width: number; height: number; rectanglelabels: string[] };
-                return boxValue({
-                    x: round((v.x * size.width) / 100),
-                    y: round((v.y * size.height) / 100),
-                    width: round((v.width * size.width) / 100),
-                    height: round((v.height * size.height) / 100),
-                    label: v.rectanglelabels[0],
-                    ...(typeof r.score === 'number' ? { score: r.score } : {}),
-                });
-            });
-            return first.from_name === 'box' && boxes.length === 1 ? boxes[0] : boxes;
+        const dprog: DprogMeta = { id: label.id, labeler: label.labeler, labelerKind: label.labelerKind };
+        if (label.programVersion !== undefined) dprog.programVersion = label.programVersion;
+        if (label.gold) dprog.gold = true;
+        if (label.score !== undefined) dprog.score = label.score;
+        const annotation: Annotation = { created_at: label.createdAt, result: resultsOf(label, options), dprog };
+        if (label.labelerKind === 'human') {
+            task.annotations.push({ ...(EMAIL.test(label.labeler) ? { completed_by: { email: label.labeler } } : {}), ...annotation });
+        } else {
+            // Models and rules are not people: Label Studio shows their answers as predictions to review.
+            task.predictions.push({ model_version: label.labeler, ...(label.score !== undefined ? { score: label.score } : {}), ...annotation });
         }
-        case 'labels': {
-            const spans: JsonValue[] = results.map((r) => {
-                const v = r.value as { start: number; end: number; labels: string[]; text?: string };
-                return { start: v.start, end: v.end, label: v.labels[0], ...(v.text !== undefined ? { text: v.text } : {}) };
-            });
-            return first.from_name === 'span' && spans.length === 1 ? spans[0] : spans;
-        }
-        default:
-            throw new FormatError(`result type '${first.type}' on '${item}' is not supported (choices, rectanglelabels, labels, number, textarea are)`, where);
     }
+    const files: ExportedFile[] = [{ path: '', text: JSON.stringify([...tasks.values()], null, 1) + '\n' }];
+    if (options.type) {
+        const first = [...tasks.values()][0]?.data ?? {};
+        const textField = Object.keys(first).find((key) => key !== ITEM_KEY && key !== 'image' && typeof first[key] === 'string') ?? ITEM_KEY;
+        files.push({ path: '', suffix: '.label_config.xml', text: labelingConfig(options.type, undefined, textField) });
+    }
+    return files;
 }
 
-/** Label Studio names the annotator by user id, or (in some versions) by a user object. */
+/** Label Studio names the annotator by user id, or by a user object. */
 function personOf(completedBy: unknown): string | undefined {
     if (typeof completedBy === 'string' || typeof completedBy === 'number') return String(completedBy);
-    if (typeof completedBy === 'object' && completedBy !== null) {
-        const user = completedBy as { email?: unknown; id?: unknown };
-        if (typeof user.email === 'string') return user.email;
-        if (typeof user.id === 'string' || typeof user.id === 'number') return String(user.id);
+    if (isObject(completedBy)) {
+        if (typeof completedBy.email === 'string') return completedBy.email;
+        if (typeof completedBy.id === 'string' || typeof completedBy.id === 'number') return String(completedBy.id);
     }
     return undefined;
+}
+
+function readAnnotation(annotation: unknown, item: string, prediction: boolean, options: ImportOptions): NewLabel | undefined {
+    if (!isObject(annotation)) throw new RecordError(`an ${prediction ? 'prediction' : 'annotation'} must be an object, found ${JSON.stringify(annotation)}`);
+    if (annotation.was_cancelled === true) return undefined;
+    const meta = isObject(annotation.dprog) ? annotation.dprog : undefined;
+    const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+    const label: NewLabel = {
+        task: options.task,
+        item,
+        labeler: text(meta?.labeler) ?? (prediction ? text(annotation.model_version) : personOf(annotation.completed_by)) ?? options.labeler ?? 'import',
+        labelerKind: (text(meta?.labelerKind) as LabelerKind | undefined) ?? (prediction ? 'model' : (options.labelerKind ?? 'human')),
+        value: valueOf(annotation.result, item, options.imageSize, options.type?.output),
+    };
+    if (text(meta?.id)) label.id = meta!.id as string;
+    if (text(annotation.created_at)) label.createdAt = annotation.created_at as string;
+    if (text(meta?.programVersion)) label.programVersion = meta!.programVersion as string;
+    if (meta?.gold === true) label.gold = true;
+    const score = meta?.score ?? (prediction ? annotation.score : undefined);
+    if (score !== undefined && score !== null) label.score = score as number;
+    return label;
+}
+
+function readTask(task: unknown, index: number, source: string, lineOf: (path: (string | number)[]) => number | undefined, read: ReadCollector, options: ImportOptions): void {
+    const name = isObject(task) && (typeof task.id === 'number' || typeof task.id === 'string') ? `task ${task.id}` : `task ${index + 1}`;
+    const where: RecordSource = { file: source, line: lineOf([index]), record: name };
+    read.record(where, () => {
+        if (!isObject(task) || !isObject(task.data)) throw new RecordError(`${name} has no "data" object`);
+        const item = task.data[ITEM_KEY] ?? task.data.item;
+        if (typeof item !== 'string' || item === '') {
+            throw new RecordError(`${name} has no data.${ITEM_KEY}: dprog cannot tell which item it labels; add "${ITEM_KEY}": "<item key>" to its data (dprog's export writes it, and Label Studio keeps it)`);
+        }
+        for (const key of ['annotations', 'predictions'] as const) {
+            const list = task[key];
+            if (list === undefined || list === null) continue;
+            if (!Array.isArray(list)) throw new RecordError(`${name}: "${key}" must be a list, found ${JSON.stringify(list)}`);
+            list.forEach((annotation, j) => {
+                const at: RecordSource = { file: source, line: lineOf([index, key, j]), record: `${name}, ${key.slice(0, -1)} ${j + 1}` };
+                read.record(at, () => {
+                    const label = readAnnotation(annotation, item, key === 'predictions', options);
+                    if (label) read.add(label, at);
+                });
+            });
+        }
+    });
 }
 
 export const labelStudioFormat: LabelFormat = {
     name: 'labelstudio',
     directory: false,
-    export(labels, options) {
-        const tasks = new Map<string, Task>();
-        for (const label of labels) {
-            let task = tasks.get(label.item);
-            if (!task) {
-                const isImage = boxesOf(label.value) !== undefined && !(Array.isArray(label.value) && label.value.length === 0);
-                task = { id: tasks.size + 1, data: { item: label.item, ...(isImage ? { image: label.item } : {}) }, annotations: [], predictions: [] };
-                tasks.set(label.item, task);
-            }
-            const dprog: DprogMeta = { id: label.id, labeler: label.labeler, labelerKind: label.labelerKind };
-            if (label.programVersion !== undefined) dprog.programVersion = label.programVersion;
-            if (label.gold) dprog.gold = true;
-            if (label.score !== undefined) dprog.score = label.score;
-            const annotation: Annotation = { created_at: label.createdAt, result: resultsOf(label, options), dprog };
-            if (label.labelerKind === 'model') {
-                task.predictions!.push({ model_version: label.labeler, ...(label.score !== undefined ? { score: label.score } : {}), ...annotation });
-            } else {
-                task.annotations!.push({ id: task.annotations!.length + 1, completed_by: label.labeler, ...annotation });
-            }
-        }
-        return [{ path: '', text: JSON.stringify([...tasks.values()], null, 1) + '\n' }];
-    },
+    export: exportTasks,
     import(source, options) {
-        let tasks: Task[];
-        try {
-            tasks = JSON.parse(readFileSync(source, 'utf8'));
-        } catch (error) {
-            throw new FormatError(`not valid JSON (${(error as Error).message})`, source);
-        }
-        if (!Array.isArray(tasks)) throw new FormatError('not a Label Studio export: expected a JSON list of tasks', source);
-        const labels: NewLabel[] = [];
-        tasks.forEach((task, index) => {
-            if (typeof task !== 'object' || task === null || typeof task.data !== 'object') throw new FormatError(`task ${index + 1} has no "data"`, source);
-            const keyField = ['item', 'image', 'text'].find((field) => typeof task.data[field] === 'string');
-            const item = keyField ? String(task.data[keyField]) : String(task.id ?? index + 1);
-            const add = (annotation: Annotation, prediction: boolean) => {
-                if (annotation.was_cancelled) return;
-                const meta = annotation.dprog;
-                const label: NewLabel = {
-                    task: options.task,
-                    item,
-                    labeler: meta?.labeler ?? (prediction ? annotation.model_version : personOf(annotation.completed_by)) ?? options.labeler ?? 'import',
-                    labelerKind: meta?.labelerKind ?? (prediction ? 'model' : (options.labelerKind ?? 'human')),
-                    value: valueOf(annotation.result ?? [], item, options.imageSize, source),
-                };
-                if (meta?.id) label.id = meta.id;
-                if (annotation.created_at) label.createdAt = annotation.created_at;
-                if (meta?.programVersion) label.programVersion = meta.programVersion;
-                if (meta?.gold) label.gold = true;
-                const score = meta?.score ?? (prediction ? annotation.score : undefined);
-                if (typeof score === 'number') label.score = score;
-                labels.push(label);
-            };
-            for (const annotation of task.annotations ?? []) add(annotation, false);
-            for (const prediction of task.predictions ?? []) add(prediction, true);
-        });
-        return labels;
+        const json = readJsonFile(source);
+        const tasks = isObject(json.value) ? [json.value] : json.value;
+        if (!Array.isArray(tasks)) throw new FormatError('not Label Studio tasks: expected a JSON list of tasks', source);
+        const lineOf = isObject(json.value) ? (path: (string | number)[]) => json.lineOf(path.slice(1)) : json.lineOf;
+        const read = new ReadCollector();
+        tasks.forEach((task, index) => readTask(task, index, source, lineOf, read, options));
+        return read;
     },
 };

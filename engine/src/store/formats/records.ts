@@ -5,7 +5,7 @@
  */
 import type { Label, NewLabel } from '../types.js';
 import { LABELER_KINDS } from '../types.js';
-import { FormatError, type ImportOptions } from './format.js';
+import { RecordError, type ImportOptions, type ReadCollector, type RecordSource } from './format.js';
 
 /** Turns exported labels back into labels to add, in order, restoring supersede links. */
 export function labelsToAdd(labels: Label[]): NewLabel[] {
@@ -19,27 +19,27 @@ export function labelsToAdd(labels: Label[]): NewLabel[] {
     });
 }
 
-/** Checks one record read from a file and fills defaults; `line` is 1-based. */
-export function recordToLabel(record: Record<string, unknown>, options: ImportOptions, file: string, line: number): Label {
+/** Checks one record read from a file and fills defaults; a problem is a RecordError (the record is rejected). */
+export function recordToLabel(record: Record<string, unknown>, options: ImportOptions): Label {
     const text = (name: string, required: boolean): string | undefined => {
         const value = record[name];
         if (value === undefined || value === null || value === '') {
-            if (required) throw new FormatError(`missing '${name}'`, file, line);
+            if (required) throw new RecordError(`missing '${name}'`);
             return undefined;
         }
-        if (typeof value !== 'string') throw new FormatError(`'${name}' must be a string, found ${JSON.stringify(value)}`, file, line);
+        if (typeof value !== 'string') throw new RecordError(`'${name}' must be a string, found ${JSON.stringify(value)}`);
         return value;
     };
     if (!('value' in record) || record.value === undefined) {
-        throw new FormatError(`missing 'value'`, file, line);
+        throw new RecordError(`missing 'value'`);
     }
     const task = text('task', false) ?? options.task;
     if (task !== options.task) {
-        throw new FormatError(`the record is for task '${task}', not '${options.task}'; pass --task ${task} or remove the record`, file, line);
+        throw new RecordError(`the record is for task '${task}', not '${options.task}'; pass --task ${task} or remove the record`);
     }
     const kind = text('labelerKind', false) ?? options.labelerKind ?? 'human';
     if (!LABELER_KINDS.includes(kind as Label['labelerKind'])) {
-        throw new FormatError(`'labelerKind' must be one of ${LABELER_KINDS.join(', ')}, found '${kind}'`, file, line);
+        throw new RecordError(`'labelerKind' must be one of ${LABELER_KINDS.join(', ')}, found '${kind}'`);
     }
     const label: Label = {
         id: text('id', false) ?? '',
@@ -52,7 +52,7 @@ export function recordToLabel(record: Record<string, unknown>, options: ImportOp
         createdAt: text('createdAt', false) ?? '',
     };
     if (record.score !== undefined && record.score !== null) {
-        if (typeof record.score !== 'number' || !Number.isFinite(record.score)) throw new FormatError(`'score' must be a number, found ${JSON.stringify(record.score)}`, file, line);
+        if (typeof record.score !== 'number' || !Number.isFinite(record.score)) throw new RecordError(`'score' must be a finite number, found ${JSON.stringify(record.score)}`);
         label.score = record.score;
     }
     const programVersion = text('programVersion', false);
@@ -62,13 +62,13 @@ export function recordToLabel(record: Record<string, unknown>, options: ImportOp
     return label;
 }
 
-/** Labels to add from records, with ids and times left to the store when the file has none. */
-export function finish(labels: Label[]): NewLabel[] {
-    return labelsToAdd(labels).map((label) => {
+/** Adds the records' labels to `read`, with ids and times left to the store when the file has none. */
+export function finish(labels: Label[], sources: RecordSource[], read: ReadCollector): void {
+    labelsToAdd(labels).forEach((label, index) => {
         const result: NewLabel = { ...label };
         if (result.id === '') delete result.id;
         if (result.createdAt === '') delete result.createdAt;
-        return result;
+        read.add(result, sources[index]);
     });
 }
 

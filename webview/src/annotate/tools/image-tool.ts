@@ -6,7 +6,7 @@
  * Coordinates are image pixels from the top-left corner.
  */
 import type { ClassView } from '../../protocol.js';
-import { h } from '../../vscode-api.js';
+import { h, replaceChildren } from '../../vscode-api.js';
 import { classForKey, isTyping, type Tool } from './tool.js';
 
 type Kind = 'box' | 'polygon' | 'point';
@@ -63,7 +63,7 @@ export class ImageTool implements Tool {
         this.stage.append(this.layer);
         this.viewport = h('div', { class: 'viewport', tabindex: 0, 'aria-label': `Image: draw ${multiple ? `${kind}es` : `a ${kind}`} with the mouse; label keys pick the class` }, this.stage);
         this.status = h('p', { class: 'hint', 'aria-live': 'polite' });
-        const legend = h('p', { class: 'hint' }, ...classes.flatMap((c, i) => [h('kbd', {}, c.hotkey.toUpperCase()), h('span', { class: `swatch class-${i % 8}` }), ` ${c.name}  `]), '· wheel zoom · space-drag pan · Del delete · Enter submit');
+        const legend = h('p', { class: 'hint' }, classes.flatMap((c, i) => [h('kbd', {}, c.hotkey.toUpperCase()), h('span', { class: `swatch class-${i % 8}` }), ` ${c.name}  `]), '· wheel zoom · space-drag pan · Del delete · Enter submit');
         this.element = h('div', { class: 'image-tool' }, legend, this.viewport, this.status);
         this.image.addEventListener('load', () => {
             this.layer.setAttribute('viewBox', `0 0 ${this.image.naturalWidth} ${this.image.naturalHeight}`);
@@ -240,7 +240,7 @@ export class ImageTool implements Tool {
             const corners = selected.kind === 'box' ? boxCorners(selected.points) : selected.points;
             corners.forEach(([x, y], i) => nodes.push(svg('rect', { class: 'handle', x: x - 4 / this.zoom, y: y - 4 / this.zoom, width: 8 / this.zoom, height: 8 / this.zoom, 'data-handle': i })));
         }
-        this.layer.replaceChildren(...nodes);
+        replaceChildren(this.layer, nodes);
         this.element.dataset.shapes = String(this.shapes.length);
     }
 

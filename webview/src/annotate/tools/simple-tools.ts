@@ -105,7 +105,7 @@ export class NumberTool implements Tool {
             this.input.addEventListener('input', () => (slider.value = this.input.value));
             children.push(slider);
         }
-        this.element = h('div', { class: 'number-tool' }, ...children);
+        this.element = h('div', { class: 'number-tool' }, children);
     }
 
     value(): unknown {

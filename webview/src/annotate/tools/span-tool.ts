@@ -3,7 +3,7 @@
  * member's hotkey to mark it. Offsets are characters of the shown text, end exclusive.
  */
 import type { ClassView } from '../../protocol.js';
-import { h } from '../../vscode-api.js';
+import { h, replaceChildren } from '../../vscode-api.js';
 import { classForKey, isTyping, type Tool } from './tool.js';
 
 interface Span {
@@ -26,7 +26,7 @@ export class SpanTool implements Tool {
     ) {
         this.textView = h('pre', { class: 'span-text', tabindex: 0, 'aria-label': 'Text: select a passage, then press a label key' });
         this.list = h('ul', { class: 'span-list', 'aria-label': 'Marked spans' });
-        const legend = h('p', { class: 'hint' }, 'Select text, then press: ', ...classes.flatMap((c) => [h('kbd', {}, c.hotkey.toUpperCase()), ` ${c.name}  `]), '· Enter submits');
+        const legend = h('p', { class: 'hint' }, 'Select text, then press: ', classes.flatMap((c) => [h('kbd', {}, c.hotkey.toUpperCase()), ` ${c.name}  `]), '· Enter submits');
         this.element = h('div', { class: 'span-tool' }, legend, this.textView, this.list);
         this.render();
     }
@@ -59,9 +59,10 @@ export class SpanTool implements Tool {
             const piece = this.text.slice(a, b);
             pieces.push(cover ? h('mark', { class: `class-${this.classIndex(cover.label)}`, title: cover.label }, piece) : document.createTextNode(piece));
         }
-        this.textView.replaceChildren(...pieces);
-        this.list.replaceChildren(
-            ...this.spans.map((s, i) => {
+        replaceChildren(this.textView, pieces);
+        replaceChildren(
+            this.list,
+            this.spans.map((s, i) => {
                 const remove = h('button', { type: 'button', class: 'link', 'aria-label': `Remove span ${i + 1}` }, '×');
                 remove.addEventListener('click', () => {
                     this.spans.splice(i, 1);
