@@ -65,6 +65,6 @@ try {
     console.log(`\n${ok ? 'PASS' : 'FAIL'}: PostgreSQL p95 ack ${pg.p95.toFixed(2)} ms < ${P95_TARGET_MS} ms, ${pg.labels} of ${ANNOTATORS * LABELS} labels`);
     process.exitCode = ok ? 0 : 1;
 } finally {
-    cluster.stop();
+    await cluster.stop();
     rmSync(dir, { recursive: true, force: true });
 }

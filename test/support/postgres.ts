@@ -5,7 +5,8 @@
  * removed afterwards. Where PostgreSQL is not installed the tests skip, saying why — except in CI,
  * where they fail (`.ci/run` installs Debian's `postgresql`).
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
@@ -55,9 +56,12 @@ export interface PgCluster {
     /** A new empty database; its URL (no password in it). */
     createDatabase(name: string): Promise<string>;
     /** Stops the server the way a power cut would (`pg_ctl -m immediate`), then starts it again. */
-    crashAndRestart(): void;
-    stop(): void;
+    crashAndRestart(): Promise<void>;
+    stop(): Promise<void>;
 }
+
+// Asynchronous, so that a slow initdb or start (a loaded machine) never blocks the test worker.
+const execFileAsync = promisify(execFile);
 
 export async function startCluster(): Promise<PgCluster> {
     const bin = postgresBinDir();
@@ -73,19 +77,19 @@ export async function startCluster(): Promise<PgCluster> {
         chownSync(pwfile, uid, gid);
     }
     chmodSync(dir, 0o700);
-    const run = (tool: string, args: string[]) => {
+    const run = async (tool: string, args: string[]): Promise<void> => {
         const command = [join(bin, tool), ...args];
-        if (asRoot) execFileSync('su', ['postgres', '-s', '/bin/sh', '-c', command.map(shellQuote).join(' ')], { stdio: 'pipe' });
-        else execFileSync(command[0], command.slice(1), { stdio: 'pipe' });
+        if (asRoot) await execFileAsync('su', ['postgres', '-s', '/bin/sh', '-c', command.map(shellQuote).join(' ')]);
+        else await execFileAsync(command[0], command.slice(1));
     };
-    run('initdb', ['-D', data, '-U', 'dprog', '--auth-local=trust', '--auth-host=scram-sha-256', `--pwfile=${pwfile}`, '-E', 'UTF8', '--no-sync']);
+    await run('initdb', ['-D', data, '-U', 'dprog', '--auth-local=trust', '--auth-host=scram-sha-256', `--pwfile=${pwfile}`, '-E', 'UTF8', '--no-sync']);
     let port = 0;
     const start = () => run('pg_ctl', ['-D', data, '-w', '-l', join(dir, 'log'), '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`, 'start']);
     // Another cluster (a test file running beside this one) may take the free port first: try another.
     for (let attempt = 1; ; attempt++) {
         port = await freePort();
         try {
-            start();
+            await start();
             break;
         } catch (error) {
             if (attempt >= 3) throw error;
@@ -105,13 +109,13 @@ export async function startCluster(): Promise<PgCluster> {
             }
             return `postgres://dprog@127.0.0.1:${port}/${name}`;
         },
-        crashAndRestart() {
-            run('pg_ctl', ['-D', data, '-m', 'immediate', 'stop']);
-            start();
+        async crashAndRestart() {
+            await run('pg_ctl', ['-D', data, '-m', 'immediate', 'stop']);
+            await start();
         },
-        stop() {
+        async stop() {
             try {
-                run('pg_ctl', ['-D', data, '-m', 'fast', 'stop']);
+                await run('pg_ctl', ['-D', data, '-m', 'fast', 'stop']);
             } finally {
                 rmSync(dir, { recursive: true, force: true });
             }

@@ -8,7 +8,7 @@
  * the journal on top of the snapshot. One writer at a time (a lock file); readers are free.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
 import { applyEntry, StatementCache } from './apply.js';
@@ -849,9 +849,14 @@ function loadDatabase(SQL: SqlJsStatic, path: string, readonly: boolean): Loaded
 function removeStaleTempFiles(storePath: string): void {
     const folder = dirname(storePath);
     const prefixes = [`${basename(storePath)}.tmp-`, `${basename(journalPathOf(storePath))}.tmp-`];
+    // A lock being written, or a takeover claim, left by a contender that died (lock.ts).
+    const lockLeftovers = [`${basename(lockPathOf(storePath))}.new-`, `${basename(lockPathOf(storePath))}.takeover-`];
     for (const name of readdirSync(folder)) {
+        const path = join(folder, name);
         if (prefixes.some((prefix) => name.startsWith(prefix) && /^\d+$/.test(name.slice(prefix.length)))) {
-            rmSync(join(folder, name), { force: true });
+            rmSync(path, { force: true });
+        } else if (lockLeftovers.some((prefix) => name.startsWith(prefix)) && Date.now() - (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 60_000) {
+            rmSync(path, { force: true, recursive: true });
         }
     }
 }

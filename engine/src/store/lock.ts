@@ -121,7 +121,7 @@ function createExclusive(lockPath: string, content: LockContent): boolean {
  * Removes the stale lock whose identity is `id`, unless someone else is already taking it over or
  * it has changed meanwhile. Only the contender holding the claim directory for `id` may remove it.
  */
-function takeOver(lockPath: string, id: string): void {
+function takeOver(lockPath: string, id: string, staleMs: number): void {
     for (let n = 1; n <= 5; n++) {
         const claim = `${lockPath}.takeover-${id}-${n}`;
         try {
@@ -133,7 +133,9 @@ function takeOver(lockPath: string, id: string): void {
             continue; // that contender died mid-takeover: claim the next generation
         }
         try {
-            if (identityOf(lockPath)?.id === id) unlinkSync(lockPath);
+            // Still the very lock judged stale, and still stale (it may have beaten meanwhile).
+            const now = identityOf(lockPath);
+            if (now?.id === id && isStale(now, staleMs)) unlinkSync(lockPath);
         } finally {
             rmdirSync(claim);
         }
@@ -160,7 +162,7 @@ export function acquireLock(storePath: string, lockPath: string, timing: LockTim
         if (found && !isStale(found, staleMs)) {
             throw new StoreLockedError(storePath, lockPath, holderOf(found));
         }
-        if (found) takeOver(lockPath, found.id);
+        if (found) takeOver(lockPath, found.id, staleMs);
     }
     throw new StoreLockedError(storePath, lockPath, holderOf(identityOf(lockPath)));
 }

@@ -24,9 +24,26 @@ export class DprogTypeComputer {
         this.cache = new WorkspaceCache(services.shared);
     }
 
-    /** The type of an expression, a declaration that has a value, or a written type. */
+    /** Nodes whose type is being computed: a node met again depends on itself. */
+    private readonly computing = new Set<AstNode>();
+
+    /**
+     * The type of an expression, a declaration that has a value, or a written type. A type that
+     * depends on itself (`for b in b.x`, or what the parser recovers from half-typed text) is an
+     * error type, not an endless recursion.
+     */
     typeOf(node: Expression | Referable | TypeExpr | LabelType | Field): DprogType {
-        return this.cache.get(node, () => this.compute(node));
+        return this.cache.get(node, () => {
+            if (this.computing.has(node)) {
+                return errorType;
+            }
+            this.computing.add(node);
+            try {
+                return this.compute(node);
+            } finally {
+                this.computing.delete(node);
+            }
+        });
     }
 
     private compute(node: AstNode): DprogType {

@@ -2,7 +2,7 @@
  * Durability: the journal replays after a crash, a torn last line is ignored, damaged files are
  * reported and left byte for byte as they were, and only one writer at a time gets in.
  */
-import { appendFileSync, copyFileSync, existsSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -271,5 +271,19 @@ describe('leftovers of a crash', () => {
         const again = await LabelStore.open(path);
         await again.close();
         expect(['labels.sqlite.tmp-4242', 'labels.sqlite.journal.tmp-4242', 'labels.sqlite.tmp-notes', 'other.tmp-4242'].map((n) => existsSync(join(dir, n)))).toEqual([false, false, true, true]);
+    });
+
+    it('removes a lock a dead contender was writing and its takeover claim once a minute old, not younger ones', async () => {
+        const path = join(dir, 'labels.sqlite');
+        const old = new Date(Date.now() - 120_000);
+        const names = ['labels.sqlite.lock.new-dead', 'labels.sqlite.lock.takeover-dead-1', 'labels.sqlite.lock.new-young'];
+        writeFileSync(join(dir, names[0]), '{}');
+        mkdirSync(join(dir, names[1]));
+        writeFileSync(join(dir, names[2]), '{}');
+        utimesSync(join(dir, names[0]), old, old);
+        utimesSync(join(dir, names[1]), old, old);
+        const store = await LabelStore.open(path);
+        await store.close();
+        expect(names.map((n) => existsSync(join(dir, n)))).toEqual([false, false, true]);
     });
 });

@@ -197,6 +197,9 @@ describe('dprog store and --store locations', () => {
     it('describes a store, and copies one file store to another with the same content', () => {
         writeFileSync(join(dir, 'in.jsonl'), jsonl);
         expect(dprog('label', 'import', '--store', 'a.sqlite', '--task', 'spam', '--format', 'jsonl', 'in.jsonl', '--as', 'ann').code).toBe(0);
+        // --as names the person of the human labels (not the model's); jsonl carries it out and back in.
+        const exported = dprog('label', 'export', '--store', 'a.sqlite', '--task', 'spam', '--format', 'jsonl').stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+        expect(exported.map((r) => [r.id, r.person])).toEqual([['l1', 'ann'], ['l2', undefined]]);
         const info = dprog('store', 'info', 'a.sqlite', '--json');
         expect(info.code, info.stderr).toBe(0);
         expect(info.json()).toMatchObject({ backend: 'sqljs', location: join(dir, 'a.sqlite'), labels: 2, tasks: { spam: 2 } });

@@ -83,7 +83,7 @@ describe.skipIf(skip)('PostgreSQL store with many writers', () => {
         const url = await newDatabase();
         const writer = startFixture('pg-writer.ts', [url, '0'], cluster.env);
         await writer.waitFor('acked 1000');
-        cluster.crashAndRestart();
+        await cluster.crashAndRestart();
         await writer.exited;
         const acks = writer.lines.filter((l) => l.startsWith('acked ')).map((l) => Number(l.split(' ')[1]));
         const lastAck = Math.max(...acks);

@@ -62,3 +62,21 @@ describe('type inference', () => {
         expect(types.get(expression)).toBe(type);
     });
 });
+
+describe('types that depend on themselves', () => {
+    test('half-typed loops whose iterable names the loop variable get an error type, not an endless recursion', async () => {
+        const document = await t.parse(`${program}
+flow again(f: frames) {
+    for b b in boxes where b.label == truck { kind(crop(f.image, b)) }
+    for c in c { kind(f.image) }
+}`);
+        const computer = t.services.types.TypeComputer;
+        const variables = AstUtils.streamAllContents(document.parseResult.value).filter(isLoopVariable).toArray();
+        expect(variables.length).toBeGreaterThanOrEqual(3);
+        const loopOverItself = variables.find((v) => v.name === 'c')!;
+        expect(typeToString(computer.typeOf(loopOverItself))).toBe(typeToString(computer.typeOf(loopOverItself)));
+        for (const node of AstUtils.streamAllContents(document.parseResult.value).filter(isExpression)) {
+            expect(() => computer.typeOf(node as Expression)).not.toThrow();
+        }
+    });
+});

@@ -59,6 +59,8 @@ export function recordToLabel(record: Record<string, unknown>, options: ImportOp
     if (programVersion !== undefined) label.programVersion = programVersion;
     const supersededBy = text('supersededBy', false);
     if (supersededBy !== undefined) label.supersededBy = supersededBy;
+    const person = text('person', false);
+    if (person !== undefined) label.person = person;
     return label;
 }
 
@@ -87,5 +89,6 @@ export function labelRecord(label: Label): Record<string, unknown> {
     if (label.programVersion !== undefined) record.programVersion = label.programVersion;
     record.createdAt = label.createdAt;
     if (label.supersededBy !== undefined) record.supersededBy = label.supersededBy;
+    if (label.person !== undefined) record.person = label.person;
     return record;
 }
