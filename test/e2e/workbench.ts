@@ -79,6 +79,8 @@ export async function startWorkbench(runDir: string, options: { trusted?: boolea
             'chat.disableAIFeatures': true,
             'editor.quickSuggestions': { other: false, comments: false, strings: false },
             'window.restoreWindows': 'all',
+            // The documents sample reads PaddleOCR's models from node_modules beside the samples folder.
+            'dprog.allowPathsOutsideWorkspace': true,
         }),
     );
     const install = spawnSync(codeServerBin, ['--install-extension', vsix, '--force', '--extensions-dir', extensions, '--user-data-dir', userData], { encoding: 'utf8', timeout: 180_000 });
