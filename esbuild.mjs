@@ -70,6 +70,7 @@ import('./server.mjs').catch((error) => {
 const webviewEntries = {
     'webview/annotate': 'webview/src/annotate/main.ts',
     'webview/preview': 'webview/src/preview/main.ts',
+    'webview/plan': 'webview/src/plan/main.ts',
 };
 
 const webviewBundles = {

@@ -8,3 +8,6 @@ export { AnnotatePanel } from './panels/annotate-panel.js';
 export { PreviewPanel } from './panels/preview-panel.js';
 export { LabelStore, openStore, parseStoreLocation, StoreLockedError } from '../../engine/src/store/index.js';
 export { routedByPolicy, TaskRouting } from '../../engine/src/executor/task-routing.js';
+export { WarmLearning } from './engine/warm-learning.js';
+export { preLabels } from './engine/pre-labels.js';
+export { PlanPanel } from './panels/plan-panel.js';

@@ -1,7 +1,8 @@
 /**
  * The dprog extension: the language client, the `dprog.*` commands, CodeLens, the status bar and
- * the annotation and preview panels. Heavy engine work runs in child processes (the CLI), so
- * activation only wires things up.
+ * the annotation, preview and plan panels. The engine is long-lived (label store, ONNX sessions and
+ * samples stay in memory once a panel needs them; compiling and runs go through the CLI in a child
+ * process), and its code loads on first use, so activation only wires things up.
  */
 // Must stay the first import: it marks when the bundle began to load.
 import { loadStart } from './load-start.js';
@@ -11,6 +12,8 @@ import { registerCommands } from './commands/index.js';
 import { deferred } from './load-deferred.js';
 import { LocalEngine } from './engine/local-engine.js';
 import { DprogCodeLensProvider } from './language/code-lens.js';
+import { CompileProblems } from './language/compile-problems.js';
+import { followProgress } from './language/follow-progress.js';
 import { Metrics } from './metrics.js';
 import { passwordKey, storePathFor, type DprogServices } from './services.js';
 import { StatusBar } from './status/status-bar.js';
@@ -20,22 +23,26 @@ const moduleEvaluated = performance.now();
 
 let client: LanguageClient | undefined;
 let services: DprogServices | undefined;
+/** Disposed last, in deactivate(): everything else may still log while it shuts down. */
+let log: vscode.LogOutputChannel | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
     const started = performance.now();
-    const log = vscode.window.createOutputChannel('dprog', { log: true });
-    const metrics = new Metrics((line) => log.info(line));
+    const output = vscode.window.createOutputChannel('dprog', { log: true });
+    log = output;
+    const metrics = new Metrics((line) => output.info(line));
     const engine = new LocalEngine({
         cliPath: vscode.Uri.joinPath(context.extensionUri, 'out', 'cli', 'main.cjs').fsPath,
         storePathFor,
         passwordFor: async (store) => context.secrets.get(passwordKey(store)),
-        log: (line) => log.info(line),
+        log: (line) => output.info(line),
         // Every CLI spawn is gated by workspace trust, whichever command asks.
         mayRun: () => vscode.workspace.isTrusted,
     });
     const onDidChangeProgress = new vscode.EventEmitter<string>();
-    services = { context, engine, log, metrics, onDidChangeProgress, progress: new Map() };
-    const shared = services;
+    const compileProblems = new CompileProblems();
+    const shared: DprogServices = { context, engine, log: output, metrics, onDidChangeProgress, progress: new Map(), compileProblems };
+    services = shared;
 
     const codeLens = new DprogCodeLensProvider({
         learnTasks: (program) => {
@@ -50,10 +57,11 @@ export function activate(context: vscode.ExtensionContext): void {
     });
     for (const command of registerCommands(shared)) context.subscriptions.push(command);
     context.subscriptions.push(
-        log,
         onDidChangeProgress,
+        compileProblems,
         vscode.languages.registerCodeLensProvider({ language: 'dprog' }, codeLens),
         new StatusBar(shared, () => codeLens.refresh()),
+        followProgress(shared, () => codeLens.refresh()),
         // Panel code loads on first use (here: when VS Code restores a panel after a reload).
         vscode.window.registerWebviewPanelSerializer('dprog.annotate', {
             deserializeWebviewPanel: async (panel, state: unknown) => deferred().AnnotatePanel.revive(shared, panel, state),
@@ -61,20 +69,22 @@ export function activate(context: vscode.ExtensionContext): void {
         vscode.window.registerWebviewPanelSerializer('dprog.preview', {
             deserializeWebviewPanel: async (panel, state: unknown) => deferred().PreviewPanel.revive(shared, panel, state),
         }),
-        { dispose: () => void engine.dispose() },
+        vscode.window.registerWebviewPanelSerializer('dprog.plan', {
+            deserializeWebviewPanel: async (panel, state: unknown) => deferred().PlanPanel.revive(shared, panel, state),
+        }),
     );
     if (!vscode.workspace.isTrusted) {
-        log.warn('Untrusted workspace: dprog checks programs but runs no model and writes nothing until the workspace is trusted.');
+        output.warn('Untrusted workspace: dprog checks programs but runs no model and writes nothing until the workspace is trusted.');
     }
 
     // The language client (and its protocol libraries) loads and starts right after activation
     // returns, in the background: activation itself is only the wiring above.
     void Promise.resolve()
         .then(() => {
-            client = deferred().createLanguageClient(context, log);
+            client = deferred().createLanguageClient(context);
             return client.start();
         })
-        .catch((error: unknown) => log.error(`the language server did not start: ${String(error)}`));
+        .catch((error: unknown) => output.error(`the language server did not start: ${String(error)}`));
 
     // As VS Code counts it: evaluating the bundle's code plus the activate() call. The time VS Code
     // spends between loading the module and calling activate() (preparing the extension context,
@@ -82,9 +92,15 @@ export function activate(context: vscode.ExtensionContext): void {
     const now = performance.now();
     const load = moduleEvaluated - loadStart;
     metrics.record('activation', load + (now - started));
-    log.info(`activation: ${load.toFixed(1)} ms loading the code + ${(now - started).toFixed(1)} ms in activate() (${(now - loadStart).toFixed(1)} ms wall clock since the code began to load)`);
+    output.info(`activation: ${load.toFixed(1)} ms loading the code + ${(now - started).toFixed(1)} ms in activate() (${(now - loadStart).toFixed(1)} ms wall clock since the code began to load)`);
 }
 
+/** Stops the language server and the engine before the log closes, so nothing writes to a closed channel. */
 export async function deactivate(): Promise<void> {
-    await Promise.allSettled([client?.stop(), services?.engine.dispose()]);
+    const stopping = client;
+    client = undefined;
+    await Promise.allSettled([stopping?.stop(2000), services?.engine.dispose()]);
+    services = undefined;
+    log?.dispose();
+    log = undefined;
 }

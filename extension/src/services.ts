@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parseStoreLocation } from '../../engine/src/store/location.js';
 import type { LabelingPlan, PlanTask } from '../../engine/src/plan/types.js';
-import { EngineError, NotAvailableError, type Cancellation, type DprogEngine, type ProgramProgress } from './engine/engine.js';
+import { diagnosticLine, EngineError, NotAvailableError, ProgramDiagnosticsError, type Cancellation, type CompileResult, type DprogEngine, type ProgramProgress } from './engine/engine.js';
+import type { CompileProblems } from './language/compile-problems.js';
 import type { Metrics } from './metrics.js';
 import { checkPlanPaths } from './workspace-paths.js';
 
@@ -32,6 +33,8 @@ export interface DprogServices {
     readonly onDidChangeProgress: vscode.EventEmitter<string>;
     /** The last progress read per program (by the status bar), for CodeLens counts. */
     readonly progress: Map<string, ProgramProgress>;
+    /** Errors of failed compiles, in the Problems panel. */
+    readonly compileProblems: CompileProblems;
 }
 
 export function settings(): Settings {
@@ -141,13 +144,22 @@ export function withProgress<T>(title: string, work: (cancel: Cancellation) => P
  */
 export async function planOf(services: DprogServices, program: string): Promise<LabelingPlan | undefined> {
     if (!requireTrust('labeling (it reads the program\'s plan, data and models)')) return undefined;
-    let plan = services.engine.cachedPlan(program);
-    if (!plan) {
-        plan = (await withProgress(`compiling ${path.basename(program)}`, (cancel) => services.engine.compile(program, cancel))).plan;
-        services.onDidChangeProgress.fire(program);
-    }
+    const plan = services.engine.cachedPlan(program) ?? (await compileProgram(services, program)).plan;
     checkPlanPaths(program, plan);
     return plan;
+}
+
+/** Compiles under a progress notification; a failed compile's errors go to Problems, a good one clears them. */
+export async function compileProgram(services: DprogServices, program: string): Promise<CompileResult> {
+    try {
+        const result = await withProgress(`compiling ${path.basename(program)}`, (cancel) => services.engine.compile(program, cancel));
+        services.compileProblems.clear(program);
+        services.onDidChangeProgress.fire(program);
+        return result;
+    } catch (error) {
+        if (error instanceof ProgramDiagnosticsError) services.compileProblems.show(program, error.diagnostics);
+        throw error;
+    }
 }
 
 /** Shows an error: "not available yet" as information, engine errors with their message, cancellations not at all. */
@@ -163,8 +175,15 @@ export function showError(services: DprogServices, error: unknown): void {
     }
     const message = error instanceof Error ? error.message : String(error);
     services.log.error(message);
+    if (error instanceof ProgramDiagnosticsError) {
+        for (const d of error.diagnostics) services.log.error(`  ${diagnosticLine(d)}`);
+    } else if (!(error instanceof EngineError) && error instanceof Error && error.stack) {
+        services.log.error(error.stack);
+    }
     const prefix = error instanceof EngineError ? 'dprog' : 'dprog (unexpected)';
-    void vscode.window.showErrorMessage(`${prefix}: ${message.split('\n')[0]}`, 'Show Log').then((choice) => {
-        if (choice) services.log.show(true);
+    const actions = error instanceof ProgramDiagnosticsError ? ['Show Problems', 'Show Log'] : ['Show Log'];
+    void vscode.window.showErrorMessage(`${prefix}: ${message.split('\n')[0]}`, ...actions).then((choice) => {
+        if (choice === 'Show Log') services.log.show(true);
+        if (choice === 'Show Problems') void vscode.commands.executeCommand('workbench.actions.view.problems');
     });
 }

@@ -2,8 +2,11 @@
  * dprog in a real VS Code: code-server + Playwright + Debian Chromium (design/e2e.md). What a
  * person does, step by step: open the samples, see a broken program's errors in Problems, complete
  * a label set's members, compile from the palette, label three items with hotkeys and draw a box,
- * reload and find the labels in the store, and look at the next batch in the preview. Screenshots
- * go to test-results/e2e/; activation time and label round trips are measured and printed.
+ * reload and find the labels in the store, and look at the next batch in the preview. A failed
+ * compile names each error's file and line; the plan view shows the plan as tables; the models'
+ * pre-labels appear on items without stored ones; CodeLens counts follow the labels. Screenshots
+ * go to test-results/e2e/; activation time, label round trips and panel-open times are measured
+ * and printed, and the logs are checked for errors on reload.
  */
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -11,7 +14,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { LabelStore } from '../../engine/src/store/index.js';
 import {
-    artifacts, missingPrerequisites, openFile, percentile, pickQuickItem, readMetrics, root, runCommand, startWorkbench, waitFor, webviewFrame, type Workbench,
+    artifacts, closeTab, logLines, missingPrerequisites, openFile, percentile, pickQuickItem, prepareCommand, readMetrics, root, runCommand, startWorkbench, timeToWebview, waitFor, webviewFrame, type Workbench,
 } from './workbench.js';
 
 const missing = missingPrerequisites();
@@ -27,6 +30,10 @@ const ACTIVATION_BUDGET_MS = 250;
 const ROUND_TRIP_P95_BUDGET_MS = 50;
 /** Labels given after the first three, to measure the round trip on more than a handful. */
 const EXTRA_LABELS = 20;
+/** Panels open in under 1 s after the first opening; the suite holds the p95 to 1.5 s (measured, printed). */
+const PANEL_OPEN_P95_BUDGET_MS = 1_500;
+/** Openings of each panel after the first, for the panel-open percentiles. */
+const REOPENINGS = 6;
 
 const verdict = (value: number, budget: number) => (value < budget ? 'WITHIN BUDGET' : `OVER BUDGET (machine load: ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs)`);
 
@@ -62,6 +69,11 @@ describe.skipIf(skip)('dprog in VS Code (code-server + Chromium)', () => {
     let wb: Workbench;
     const runDir = path.join(root, '.cache', 'e2e', 'run');
     const roundTrips: number[] = [];
+    /** Command → content shown, per panel; the first opening apart. */
+    const panelOpen: Record<'labeling' | 'preview', { first?: number; again: number[] }> = { labeling: { again: [] }, preview: { again: [] } };
+    const consoleErrors: string[] = [];
+    /** Boxes the detector pre-drew on the page labeled in the box test. */
+    let preDrawn = 0;
     const shot = (name: string) => wb.page.screenshot({ path: path.join(artifacts, `${name}.png`) });
 
     beforeAll(async () => {
@@ -69,6 +81,8 @@ describe.skipIf(skip)('dprog in VS Code (code-server + Chromium)', () => {
         mkdirSync(artifacts, { recursive: true });
         mkdirSync(runDir, { recursive: true });
         wb = await startWorkbench(runDir);
+        wb.page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+        wb.page.on('pageerror', (e) => consoleErrors.push(String(e)));
         writeFileSync(path.join(wb.workspace, 'broken.dprog'), BROKEN);
         writeFileSync(path.join(wb.workspace, 'completion.dprog'), COMPLETION);
     });
@@ -112,6 +126,19 @@ describe.skipIf(skip)('dprog in VS Code (code-server + Chromium)', () => {
         // The status bar says the program has errors.
         const status = wb.page.locator('.statusbar-item', { hasText: 'dprog:' }).first();
         await waitFor(async () => /dprog: 2 errors/.test(await status.innerText().catch(() => '')), 15_000, 'the status bar to count the errors');
+        // Compiling it says which errors, where — not "failed with exit code 1".
+        await runCommand(wb.page, 'Data Program: Compile');
+        const toast = wb.page.locator('.notifications-toasts .notification-toast', { hasText: 'Compile failed' }).first();
+        await toast.waitFor({ timeout: 60_000 });
+        const said = (await toast.innerText()).replace(/\s+/g, ' ');
+        console.log(`[e2e] failed compile: ${said}`);
+        expect(said).toMatch(/Compile failed: 2 errors\. broken\.dprog:5: Unknown dataset 'emails'\. \(and 1 more\)/);
+        expect(await toast.getByRole('button', { name: 'Show Problems' }).count()).toBe(1);
+        await shot('02b-compile-failed');
+        await toast.getByRole('button', { name: 'Show Log' }).click();
+        const output = wb.page.locator('.output-view, .panel .monaco-editor').first();
+        await waitFor(async () => /broken\.dprog:6:19: error names\/unresolved: Unknown labeler 'nobody'/.test((await output.innerText().catch(() => '')).replace(/\s+/g, ' ')), 30_000, 'the log to hold each error with file and line');
+        await shot('02c-compile-log');
         await runCommand(wb.page, 'View: Hide Panel');
     });
 
@@ -158,9 +185,34 @@ describe.skipIf(skip)('dprog in VS Code (code-server + Chromium)', () => {
         await shot('04-compiled');
     });
 
+    test('the plan view shows tasks, routes, cost and accuracy, with the JSON one click away', async () => {
+        await runCommand(wb.page, 'Data Program: Open Plan');
+        const frame = await webviewFrame(wb.page, '[data-testid="tasks"] [data-task="classify"]', 60_000);
+        const row = (await frame.locator('[data-task="classify"]').innerText()).replace(/\s+/g, ' ');
+        const totals = (await frame.locator('[data-testid="totals"]').innerText()).replace(/\s+/g, ' ');
+        console.log(`[e2e] plan view: ${totals} | ${row}`);
+        expect(row).toMatch(/keywords rules .*spam_model model .*crowd human .*analysts human/);
+        expect(row).toMatch(/answers per item expected/);
+        expect(totals).toMatch(/Expected cost \$\d/);
+        expect(totals).toMatch(/Expected accuracy \d+\.\d%/);
+        await shot('04b-plan-view');
+        await frame.locator('#open-json').click();
+        await wb.page.waitForSelector('.tab[aria-label*="spam.plan.json"]', { timeout: 30_000 });
+        await shot('04c-plan-json');
+        await closeTab(wb.page, 'spam.plan.json');
+        await closeTab(wb.page, 'Plan: spam.dprog');
+    });
+
     test('the labeling panel labels three items with hotkeys', async () => {
-        await runCommand(wb.page, 'Data Program: Open Labeling Panel');
-        const frame = await webviewFrame(wb.page, '.choices button[data-class="spam"]', 120_000);
+        await prepareCommand(wb.page, 'Data Program: Open Labeling Panel');
+        const { ms, frame } = await timeToWebview(wb.page, '.choices button[data-class="spam"]');
+        panelOpen.labeling.first = ms;
+        // No stored model answer yet (nothing was run): the panel runs the model and preselects its choice.
+        const prelabels = frame.locator('[data-testid="prelabels"]');
+        await waitFor(async () => /spam_model.*run just now/.test(await prelabels.innerText().catch(() => '')), 60_000, "the model's pre-label");
+        expect(await frame.locator('section.tool').getAttribute('data-prelabel')).toBe('model:spam_model');
+        expect(await frame.locator('.choices button[aria-checked="true"]').count()).toBe(1);
+        console.log(`[e2e] pre-label on demand: ${(await prelabels.innerText()).replace(/\s+/g, ' ')}`);
         await shot('05-labeling-panel');
         const position = () => frame.locator('[data-testid="position"]').innerText();
         for (const key of ['s', 'h', 's']) {
@@ -182,20 +234,84 @@ describe.skipIf(skip)('dprog in VS Code (code-server + Chromium)', () => {
         roundTrips.push(...trips);
     });
 
+    test('CodeLens counts follow the labels given', async () => {
+        await wb.page.locator('.tab[aria-label*="spam.dprog"]').first().click();
+        const lenses = wb.page.locator('.codelens-decoration');
+        await waitFor(async () => (await lenses.allInnerTexts()).some((t) => /Label \(6,023 left\)/.test(t)), 30_000, 'CodeLens to count 23 fewer items left');
+        await shot('06b-codelens-follows');
+    });
+
+    test('panels open at once after the first opening (measured)', async () => {
+        for (let i = 0; i < REOPENINGS; i++) {
+            await closeTab(wb.page, 'Label: classify');
+            await wb.page.locator('.tab[aria-label*="spam.dprog"]').first().click();
+            await prepareCommand(wb.page, 'Data Program: Open Labeling Panel');
+            panelOpen.labeling.again.push((await timeToWebview(wb.page, '.choices button[data-class="spam"]')).ms);
+        }
+        await shot('06c-labeling-reopened');
+        await closeTab(wb.page, 'Label: classify');
+        for (let i = 0; i <= REOPENINGS; i++) {
+            await wb.page.locator('.tab[aria-label*="spam.dprog"]').first().click();
+            await prepareCommand(wb.page, 'Data Program: Preview Active Learning');
+            const { ms } = await timeToWebview(wb.page, 'table[data-testid="batch"] tbody tr');
+            if (i === 0) panelOpen.preview.first = ms;
+            else panelOpen.preview.again.push(ms);
+            if (i === 0) await shot('06d-preview-first');
+            await closeTab(wb.page, 'Preview: classify');
+        }
+        const all = [...panelOpen.labeling.again, ...panelOpen.preview.again];
+        const p95 = percentile(all, 95);
+        const host = readMetrics(wb.metricsFile).filter((m) => /panel content/.test(m.name));
+        const ready = readMetrics(wb.metricsFile).filter((m) => m.name === 'labeling webview ready');
+        const fmt = (v: number[]) => `n=${v.length} p50=${percentile(v, 50).toFixed(0)} ms p95=${percentile(v, 95).toFixed(0)} ms`;
+        console.log(
+            `[e2e] panel open (Enter on the command → content shown in the webview): labeling first ${panelOpen.labeling.first!.toFixed(0)} ms, again ${fmt(panelOpen.labeling.again)}; ` +
+                `preview first ${panelOpen.preview.first!.toFixed(0)} ms (the batch shared with the labeling queue), again ${fmt(panelOpen.preview.again)}; ` +
+                `all reopenings p95=${p95.toFixed(0)} ms (budget ${PANEL_OPEN_P95_BUDGET_MS} ms, ratio ${(p95 / PANEL_OPEN_P95_BUDGET_MS).toFixed(2)}) ${verdict(p95, PANEL_OPEN_P95_BUDGET_MS)}` +
+                `; in the host (panel created → content posted): ${host.map((m) => `${m.name.split(' ')[0]} ${m.value.toFixed(0)}`).join(', ')} ms` +
+                `; of which waiting for the labeling webview to load: ${ready.map((m) => m.value.toFixed(0)).join(', ')} ms`,
+        );
+        expect(all).toHaveLength(2 * REOPENINGS);
+        // Sampling ran in-process: the dprog log (which records every CLI command started) holds the
+        // panels' openings and no `dprog sample`.
+        await waitFor(() => logLines(runDir, /labeling panel content/).length > 0, 10_000, 'the dprog log file');
+        expect(logLines(runDir, /\$ dprog sample/)).toEqual([]);
+        await runCommand(wb.page, 'Data Program: Open Labeling Panel');
+        await webviewFrame(wb.page, '.choices button[data-class="spam"]', 60_000);
+    });
+
     test('a box is drawn on a document page and saved', async () => {
         await openFile(wb.page, 'documents/documents.dprog');
         await runCommand(wb.page, 'Data Program: Open Labeling Panel');
         await pickQuickItem(wb.page, 'regions');
         const frame = await webviewFrame(wb.page, '.image-tool .viewport img', 120_000);
         await waitFor(() => frame.locator('.image-tool .viewport img').evaluate((img) => (img as HTMLImageElement).naturalWidth > 0), 30_000, 'the page image to load');
+        // The detector has not run on this page (no `dprog run`): the panel runs it and pre-draws its boxes.
+        await waitFor(async () => Number(await frame.locator('.image-tool').getAttribute('data-shapes')) > 0, 120_000, "the detector's boxes");
+        expect(await frame.locator('section.tool').getAttribute('data-prelabel')).toBe('model:detector');
+        preDrawn = Number(await frame.locator('.image-tool').getAttribute('data-shapes'));
+        console.log(`[e2e] pre-drawn by the detector: ${preDrawn} boxes; ${(await frame.locator('[data-testid="prelabels"]').innerText()).replace(/\s+/g, ' ')}`);
+        await shot('07a-detector-prelabels');
         const box = await frame.locator('.image-tool .viewport').boundingBox();
         if (!box) throw new Error('no viewport');
-        const start = { x: box.x + box.width * 0.3, y: box.y + box.height * 0.3 };
+        // Start the new box where no proposed box is (pressing on one would select it instead).
+        const free = await frame.locator('.image-tool .viewport').evaluate((viewport) => {
+            const v = viewport.getBoundingClientRect();
+            const img = viewport.querySelector('img')!.getBoundingClientRect();
+            for (let y = img.top + 5; y < img.bottom - 50; y += 8) {
+                for (let x = img.left + 5; x < img.right - 130; x += 8) {
+                    const hit = document.elementFromPoint(x, y);
+                    if (hit && viewport.contains(hit) && !hit.hasAttribute('data-shape') && !hit.hasAttribute('data-handle')) return { fx: (x - v.left) / v.width, fy: (y - v.top) / v.height };
+                }
+            }
+            throw new Error('no free place on the page to start a box');
+        });
+        const start = { x: box.x + box.width * free.fx, y: box.y + box.height * free.fy };
         await wb.page.mouse.move(start.x, start.y);
         await wb.page.mouse.down();
         await wb.page.mouse.move(start.x + 120, start.y + 40, { steps: 8 });
         await wb.page.mouse.up();
-        await waitFor(async () => (await frame.locator('.image-tool').getAttribute('data-shapes')) === '1', 10_000, 'the drawn box');
+        await waitFor(async () => (await frame.locator('.image-tool').getAttribute('data-shapes')) === String(preDrawn + 1), 10_000, 'the drawn box beside the proposed ones');
         await shot('07-box-drawn');
         const before = await frame.locator('[data-testid="position"]').innerText();
         await frame.locator('.image-tool .viewport').press('Enter');
@@ -222,7 +338,9 @@ describe.skipIf(skip)('dprog in VS Code (code-server + Chromium)', () => {
         expect(new Set(spam.map((l) => l.item)).size).toBe(spam.length);
         const regions = await read('documents', 'regions');
         expect(regions).toHaveLength(1);
-        expect(regions[0].value).toEqual([expect.objectContaining({ label: 'line', width: expect.any(Number), height: expect.any(Number) })]);
+        // The accepted proposals and the drawn box, all saved as the person's answer.
+        expect(regions[0].value).toHaveLength(preDrawn + 1);
+        expect(regions[0].value).toEqual(expect.arrayContaining([expect.objectContaining({ label: 'line', width: expect.any(Number), height: expect.any(Number) })]));
         // The panels come back through their serializers, images and all.
         const restored = await webviewFrame(wb.page, '.image-tool .viewport img', 120_000);
         await waitFor(() => restored.locator('.image-tool .viewport img').evaluate((img) => (img as HTMLImageElement).naturalWidth > 0), 30_000, 'the restored panel\'s image');
@@ -234,10 +352,10 @@ describe.skipIf(skip)('dprog in VS Code (code-server + Chromium)', () => {
 
     test('the preview panel shows the next batch', async () => {
         await openFile(wb.page, 'spam/spam.dprog');
-        await runCommand(wb.page, 'Data Program: Preview Active Learning');
-        const frame = await webviewFrame(wb.page, 'table[data-testid="batch"] tbody tr', 180_000);
+        await prepareCommand(wb.page, 'Data Program: Preview Active Learning');
+        const { ms, frame } = await timeToWebview(wb.page, 'table[data-testid="batch"] tbody tr', 180_000);
         const rows = await frame.locator('table[data-testid="batch"] tbody tr').count();
-        console.log(`[e2e] preview: next batch of ${rows} items`);
+        console.log(`[e2e] preview: next batch of ${rows} items, shown ${ms.toFixed(0)} ms after the command (first opening after a reload: the data is read and featurized again)`);
         await shot('09-preview');
         // Back in the program, the status bar shows the labels done and planned.
         await openFile(wb.page, 'spam/spam.dprog');
@@ -265,6 +383,19 @@ describe.skipIf(skip)('dprog in VS Code (code-server + Chromium)', () => {
         const text = await editorText();
         expect(text).toMatch(/classify: migrate/);
         expect(text).toMatch(/\| ham \| legit \| map \|/);
+    });
+
+    test('no errors in the logs on reload', async () => {
+        // One more reload with the panels open, then look at every log code-server wrote.
+        await runCommand(wb.page, 'Developer: Reload Window');
+        await wb.page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+        await wb.page.waitForTimeout(5000);
+        const bad = /Channel has been closed|provider FAILED|OverlayWebview has been disposed/;
+        const lines = logLines(runDir, bad);
+        const browser = consoleErrors.filter((e) => bad.test(e));
+        const overlapping = logLines(runDir, /Overlapping semantic tokens/).length + consoleErrors.filter((e) => /Overlapping semantic tokens/.test(e)).length;
+        console.log(`[e2e] logs on close/reload: ${lines.length + browser.length} error line(s)${lines.length + browser.length ? `:\n  ${[...lines, ...browser].join('\n  ')}` : ''}; "Overlapping semantic tokens" (the language server's): ${overlapping}`);
+        expect([...lines, ...browser]).toEqual([]);
     });
 
     test('label round trips (measured)', () => {

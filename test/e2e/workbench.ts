@@ -3,7 +3,7 @@
  * Node extension host) and Debian's Chromium through playwright-core, as in design/e2e.md.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import * as path from 'node:path';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
@@ -62,6 +62,8 @@ export async function startWorkbench(runDir: string, options: { trusted?: boolea
     const extensions = path.join(runDir, 'extensions');
     const userData = path.join(runDir, 'user');
     const workspace = freshWorkspace(path.join(runDir, 'workspace', 'samples'));
+    // Fresh logs per run: the suite reads them (errors on reload, the dprog log).
+    rmSync(path.join(userData, 'logs'), { recursive: true, force: true });
     mkdirSync(path.join(userData, 'User'), { recursive: true });
     writeFileSync(
         path.join(userData, 'User', 'settings.json'),
@@ -77,6 +79,8 @@ export async function startWorkbench(runDir: string, options: { trusted?: boolea
             'chat.disableAIFeatures': true,
             'editor.quickSuggestions': { other: false, comments: false, strings: false },
             'window.restoreWindows': 'all',
+            // The documents sample reads PaddleOCR's models from node_modules beside the samples folder.
+            'dprog.allowPathsOutsideWorkspace': true,
         }),
     );
     const install = spawnSync(codeServerBin, ['--install-extension', vsix, '--force', '--extensions-dir', extensions, '--user-data-dir', userData], { encoding: 'utf8', timeout: 180_000 });
@@ -134,11 +138,21 @@ export async function waitFor<T>(probe: () => Promise<T | undefined | false> | T
     }
 }
 
+/** Opens the quick input with `key`; when a webview kept the focus (its frame swallows the key), gives it back to the workbench first. */
+async function openQuickInput(page: Page, key: string) {
+    const input = page.locator('.quick-input-widget input');
+    for (let attempt = 0; ; attempt++) {
+        await page.keyboard.press(key);
+        if (await input.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false)) return input;
+        if (attempt === 2) throw new Error(`the quick input does not open with ${key}`);
+        await page.keyboard.press('Escape');
+        await page.locator('.editor-group-container .view-lines').first().click().catch(() => undefined);
+    }
+}
+
 /** Opens a workspace file by Quick Open (Ctrl+P), as a person does. */
 export async function openFile(page: Page, relative: string): Promise<void> {
-    await page.keyboard.press('Control+P');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
+    const input = await openQuickInput(page, 'Control+P');
     await input.fill(relative);
     // Wait until the file itself is the first result (the list updates as the search finishes).
     const first = page.locator('.quick-input-list .monaco-list-row').first();
@@ -149,11 +163,7 @@ export async function openFile(page: Page, relative: string): Promise<void> {
 
 /** Runs a command from the palette (F1, its title, Enter). */
 export async function runCommand(page: Page, title: string): Promise<void> {
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(`>${title}`);
-    await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${title}"]`, { timeout: 15_000 });
+    await prepareCommand(page, title);
     await page.keyboard.press('Enter');
 }
 
@@ -193,4 +203,56 @@ export function readMetrics(file: string): MetricLine[] {
 export function percentile(values: readonly number[], p: number): number {
     const sorted = [...values].sort((a, b) => a - b);
     return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+/** Opens the palette on a command, ready to run: pressing Enter runs it (so a timing starts at the keypress). */
+export async function prepareCommand(page: Page, title: string): Promise<void> {
+    const input = await openQuickInput(page, 'F1');
+    await input.fill(`>${title}`);
+    await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${title}"]`, { timeout: 15_000 });
+}
+
+/**
+ * Milliseconds from pressing Enter on a prepared command until a webview shows `selector` (polled
+ * every 20 ms in every frame): what a person waits for a panel to show its content.
+ */
+export async function timeToWebview(page: Page, selector: string, timeoutMs = 120_000): Promise<{ ms: number; frame: Frame }> {
+    const before = new Set(page.frames());
+    const started = performance.now();
+    await page.keyboard.press('Enter');
+    const deadline = started + timeoutMs;
+    for (;;) {
+        for (const frame of page.frames()) {
+            if (before.has(frame)) continue;
+            try {
+                if (await frame.$(selector)) return { ms: performance.now() - started, frame };
+            } catch {
+                // detached frames
+            }
+        }
+        if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for a new webview with ${selector}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+}
+
+/** Closes the editor tab whose label contains `title` (a panel, say). */
+export async function closeTab(page: Page, title: string): Promise<void> {
+    const tab = page.locator(`.tab[aria-label*="${title}"]`).first();
+    await tab.click();
+    await tab.locator('.tab-actions .action-label').first().click({ force: true });
+    await page.locator(`.tab[aria-label*="${title}"]`).waitFor({ state: 'detached', timeout: 15_000 });
+}
+
+/** Lines of code-server's logs (extension host, server, windows) that match `pattern`. */
+export function logLines(runDir: string, pattern: RegExp): string[] {
+    const found: string[] = [];
+    const visit = (dir: string) => {
+        for (const entry of existsSync(dir) ? readdirSync(dir, { withFileTypes: true }) : []) {
+            const file = path.join(dir, entry.name);
+            if (entry.isDirectory()) visit(file);
+            else if (entry.name.endsWith('.log')) for (const line of readFileSync(file, 'utf8').split('\n')) if (pattern.test(line)) found.push(`${path.relative(runDir, file)}: ${line}`);
+        }
+    };
+    visit(path.join(runDir, 'user', 'logs'));
+    return found;
 }

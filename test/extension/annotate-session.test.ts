@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { PlanLabelType } from '../../engine/src/plan/types.js';
 import { LabelStore } from '../../engine/src/store/index.js';
 import { AnnotateSession } from '../../extension/src/panels/annotate-session.js';
-import { annotateInbound, type HostToAnnotate, type QueueItemView, type TaskView } from '../../webview/src/protocol.js';
+import { annotateInbound, type HostToAnnotate, type PreLabelView, type QueueItemView, type TaskView } from '../../webview/src/protocol.js';
 
 const ITEMS = ['e1', 'e2', 'e3'];
 
@@ -45,7 +45,7 @@ afterEach(async () => {
     rmSync(dir, { recursive: true, force: true });
 });
 
-function session(options: { output?: PlanLabelType; writable?: boolean } = {}) {
+function session(options: { output?: PlanLabelType; writable?: boolean; preLabel?: (items: string[]) => Promise<Map<string, PreLabelView[]>> } = {}) {
     const posted: HostToAnnotate[] = [];
     const log: string[] = [];
     const view = task(options.output ?? choice);
@@ -58,6 +58,7 @@ function session(options: { output?: PlanLabelType; writable?: boolean } = {}) {
         addLabel: (label) => store.addLabel(label),
         post: (m) => posted.push(m),
         log: (line) => log.push(line),
+        preLabel: options.preLabel,
     });
     return { s, posted, log };
 }
@@ -65,6 +66,53 @@ function session(options: { output?: PlanLabelType; writable?: boolean } = {}) {
 async function ready(s: AnnotateSession): Promise<void> {
     await s.handle({ type: 'ready' });
 }
+
+describe('pre-labels on demand', () => {
+    const answer = (key: string): PreLabelView => ({ labeler: 'm', kind: 'model', value: key === 'e1' ? 'spam' : 'ham', score: 0.9, onDemand: true });
+
+    test("the models' answers for shown items are posted; each item is computed once", async () => {
+        const asked: string[][] = [];
+        const { s, posted } = session({ preLabel: async (items) => (asked.push(items), new Map(items.map((k) => [k, [answer(k)]]))) });
+        await ready(s);
+        await s.handle({ type: 'preLabel', items: ['e1', 'e2'] });
+        await s.handle({ type: 'preLabel', items: ['e2', 'e3'] });
+        expect(asked).toEqual([['e1', 'e2'], ['e3']]);
+        const replies = posted.filter((m) => m.type === 'preLabels');
+        expect(replies).toEqual([
+            { type: 'preLabels', items: { e1: [answer('e1')], e2: [answer('e2')] } },
+            { type: 'preLabels', items: { e2: [answer('e2')], e3: [answer('e3')] } },
+        ]);
+        expect(store.countLabels()).toBe(0);
+    });
+
+    test('items the panel was not shown are not run; a failing model says why and writes nothing', async () => {
+        const asked: string[][] = [];
+        const { s, posted, log } = session({
+            preLabel: async (items) => {
+                asked.push(items);
+                throw new Error('model.onnx: onnxruntime cannot load this model');
+            },
+        });
+        await ready(s);
+        await s.handle({ type: 'preLabel', items: ['elsewhere'] });
+        expect(asked).toEqual([]);
+        expect(log.some((l) => /not shown/.test(l))).toBe(true);
+        await s.handle({ type: 'preLabel', items: ['e1'] });
+        expect(posted.at(-1)).toEqual({ type: 'preLabels', items: { e1: [] }, error: 'model.onnx: onnxruntime cannot load this model' });
+        expect(store.countLabels()).toBe(0);
+    });
+
+    test('a label is saved while a model still runs', async () => {
+        let release = () => undefined as void;
+        const { s, posted } = session({ preLabel: () => new Promise((resolve) => (release = () => resolve(new Map())) as never) });
+        await ready(s);
+        const running = s.handle({ type: 'preLabel', items: ['e1'] });
+        await s.handle({ type: 'submit', requestId: 1, item: 'e2', value: 'ham' });
+        expect(posted.some((m) => m.type === 'ack')).toBe(true);
+        release();
+        await running;
+    });
+});
 
 describe('annotation session', () => {
     test('a valid answer becomes a durable label, then is acknowledged', async () => {

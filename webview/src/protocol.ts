@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { VALUE_LIMITS } from '../../engine/src/plan/label-values.js';
-import type { PlanLabelType } from '../../engine/src/plan/types.js';
+import type { LabelingPlan, PlanLabelType } from '../../engine/src/plan/types.js';
 
 /** Bounds that keep a hostile or broken webview from making the host do unbounded work. */
 export const LIMITS = {
@@ -46,6 +46,8 @@ export interface PreLabelView {
     kind: 'human' | 'model' | 'rules';
     value: unknown;
     score: number | null;
+    /** Computed for the panel just now (the model ran on the item), not read from the store. */
+    onDemand?: boolean;
 }
 
 export interface QueueItemView {
@@ -128,8 +130,12 @@ export type HostToAnnotate =
           /** false in an untrusted workspace: labels cannot be saved. */
           writable: boolean;
           notice: string | null;
+          /** The task's models the host runs on items without a stored model answer (empty or absent: none). */
+          preLabelModels?: string[];
       }
     | { type: 'unavailable'; message: string }
+    /** Model answers computed on demand for items that had none stored (an empty list: the model had no answer). */
+    | { type: 'preLabels'; items: Record<string, PreLabelView[]>; error?: string }
     | { type: 'ack'; requestId: number; item: string; labelId: string; durableMs: number }
     | { type: 'rejected'; requestId: number; item: string; message: string };
 
@@ -155,6 +161,11 @@ export type HostToPreview =
     | { type: 'unavailable'; message: string }
     | { type: 'busy'; message: string };
 
+/** The plan view: the compiled plan (rendered as tables by the webview) and where its JSON is. */
+export type HostToPlan =
+    | { type: 'plan'; program: string; planPath: string; plan: LabelingPlan }
+    | { type: 'unavailable'; message: string };
+
 // ---------------------------------------------------------------- webview -> host
 
 export const readyMessage = z.object({ type: z.literal('ready') }).strict();
@@ -177,7 +188,10 @@ export const submitMessage = z
 
 export const skipMessage = z.object({ type: z.literal('skip'), item: itemKey }).strict();
 
-export const annotateInbound = z.discriminatedUnion('type', [annotateReadyMessage, submitMessage, skipMessage]);
+/** Asks for the models' answers on items about to be shown that have no stored model answer. */
+export const preLabelRequest = z.object({ type: z.literal('preLabel'), items: z.array(itemKey).min(1).max(10) }).strict();
+
+export const annotateInbound = z.discriminatedUnion('type', [annotateReadyMessage, submitMessage, skipMessage, preLabelRequest]);
 export type AnnotateToHost = z.infer<typeof annotateInbound>;
 
 export const refreshMessage = z.object({ type: z.literal('refresh') }).strict();
@@ -186,9 +200,15 @@ export const labelItemMessage = z.object({ type: z.literal('openLabeling'), task
 export const previewInbound = z.discriminatedUnion('type', [readyMessage, refreshMessage, labelItemMessage]);
 export type PreviewToHost = z.infer<typeof previewInbound>;
 
+export const openJsonMessage = z.object({ type: z.literal('openJson') }).strict();
+export const planInbound = z.discriminatedUnion('type', [readyMessage, openJsonMessage]);
+export type PlanToHost = z.infer<typeof planInbound>;
+
 /** State the webviews keep with `setState` so a reloaded panel reopens where it was. */
 export const previewPanelState = z.object({ program: z.string().min(1).max(4096), task: z.string().min(1).max(LIMITS.key) }).strict();
 export type PreviewPanelState = z.infer<typeof previewPanelState>;
+export const planPanelState = z.object({ program: z.string().min(1).max(4096) }).strict();
+export type PlanPanelState = z.infer<typeof planPanelState>;
 export const annotatePanelState = previewPanelState.extend({ mode: annotateMode.optional() }).strict();
 export type AnnotatePanelState = z.infer<typeof annotatePanelState>;
 

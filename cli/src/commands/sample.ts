@@ -5,9 +5,7 @@ import { loadLearnProgram, withDataErrors } from '../learning-program.js';
 import { openStore, storePathFor } from '../store-option.js';
 import { SessionCache } from '../../../engine/src/learning/session-cache.js';
 import { openLearningWorkspace } from '../../../engine/src/learning/learning-workspace.js';
-import { scoreModel } from '../../../engine/src/learning/scoring.js';
-import { projectRows } from '../../../engine/src/learning/k-center.js';
-import { selectBatch } from '../../../engine/src/learning/select-batch.js';
+import { sampleNext } from '../../../engine/src/learning/sample-next.js';
 
 function positiveInteger(name: string, value: string | undefined): number | undefined {
     if (value === undefined) return undefined;
@@ -37,46 +35,15 @@ export const registerSample: RegisterCommand = (program, setExitCode) => {
                 const sessions = new SessionCache();
                 try {
                     const ws = await openLearningWorkspace(learnProgram, sessions, storePathFor(file, options.store), store);
-                    const candidates = ws.splits.flatMap((s, i) => (s === 'train' && !ws.known.has(i) ? [i] : []));
-                    let probabilities: Float32Array | undefined;
-                    if (ws.modelPath) {
-                        const rows = candidates;
-                        const scores = await scoreModel(sessions, ws.modelPath, ws.features.select(rows));
-                        // Scatter the candidates' probabilities back to row positions.
-                        probabilities = new Float32Array(ws.items.length * scores.classes);
-                        rows.forEach((r, i) => probabilities!.set(scores.values.subarray(i * scores.classes, (i + 1) * scores.classes), r * scores.classes));
-                    }
-                    const learn = learnProgram.learn;
-                    const picks = selectBatch({
-                        candidates,
-                        labeled: [...ws.known.keys()],
-                        points: projectRows(ws.features, undefined, seed ?? learn.seed),
-                        pointDims: Math.min(ws.features.dims, 64),
-                        probabilities,
-                        classes: probabilities ? learnProgram.labels.length : undefined,
-                        strategy: learn.strategy,
-                        diversity: learn.diversity,
-                        size: n ?? learn.batch,
-                        seed: seed ?? learn.seed,
-                    });
-                    const items = picks.map((p) => ({ key: ws.items[p.position].key, score: Number(p.score.toFixed(6)), split: ws.splits[p.position], reason: p.reason }));
-                    const result = {
-                        task: learnProgram.task,
-                        strategy: learn.strategy,
-                        coldStart: !ws.modelPath,
-                        model: ws.modelPath ?? null,
-                        diversity: learn.diversity,
-                        labeled: ws.known.size,
-                        candidates: candidates.length,
-                        items,
-                    };
+                    const { poolScores: _pool, ...result } = await sampleNext(ws, sessions, { n, seed });
+                    const { items, candidates } = result;
                     if (options.json) {
                         printJson(result);
                     } else {
                         printLine(
-                            ws.modelPath
-                                ? `${items.length} of ${candidates.length} unlabeled train items by ${learn.strategy}${learn.diversity > 0 ? ` with ${Math.round(learn.diversity * 100)}% k-center diversity` : ''} (model ${ws.modelPath}):`
-                                : `${items.length} of ${candidates.length} unlabeled train items by k-center coverage (cold start: no model yet):`,
+                            result.model
+                                ? `${items.length} of ${candidates} unlabeled train items by ${result.strategy}${result.diversity > 0 ? ` with ${Math.round(result.diversity * 100)}% k-center diversity` : ''} (model ${result.model}):`
+                                : `${items.length} of ${candidates} unlabeled train items by k-center coverage (cold start: no model yet):`,
                         );
                         for (const item of items) printLine(`  ${item.key}\t${item.score.toFixed(4)}\t${item.reason}`);
                     }

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import type { LabelStore } from '../store/index.js';
 import type { DataItem } from '../data/dataset.js';
 import type { FeatureMatrix } from '../data/feature-matrix.js';
-import { currentModelPath, loadLearningData, modelClasses, type LearnProgram } from './learn-program.js';
+import { currentModelPath, loadLearningData, modelClasses, type LearningData, type LearnProgram } from './learn-program.js';
 import { InMemoryModelVersions, type ModelVersionStore } from './model-versions.js';
 import type { SessionCache } from './session-cache.js';
 import { StoreModelVersions } from './store-model-versions.js';
@@ -49,7 +49,11 @@ export function humanLabels(store: LabelStore, task: string): Map<string, string
  * retrained models in `models/` beside the store, even before the store exists.
  */
 export async function openLearningWorkspace(program: LearnProgram, sessions: SessionCache, storePath: string, store?: LabelStore): Promise<LearningWorkspace> {
-    const data = await loadLearningData(program, sessions);
+    return assembleWorkspace(program, await loadLearningData(program, sessions), storePath, store);
+}
+
+/** The workspace over data already read and featurized (a long-lived caller keeps the data between calls). */
+export function assembleWorkspace(program: LearnProgram, data: LearningData, storePath: string, store?: LabelStore): LearningWorkspace {
     const positions = new Map(data.items.map((item, i) => [item.key, i]));
     const known = new Map<number, number>();
     const heldOut = new Map<number, number>();

@@ -4,6 +4,7 @@ import type { DprogServices } from '../services.js';
 import { registerCompile } from './compile.js';
 import { registerExportLabels } from './export-labels.js';
 import { registerOpenLabelingPanel } from './open-labeling-panel.js';
+import { registerOpenPlan } from './open-plan.js';
 import { registerPreviewActiveLearning } from './preview-active-learning.js';
 import { registerReviewDisagreements } from './review-disagreements.js';
 import { registerRunPlan } from './run-plan.js';
@@ -17,6 +18,7 @@ export function registerCommands(services: DprogServices): vscode.Disposable[] {
         registerCompile,
         registerSampleNextBatch,
         registerOpenLabelingPanel,
+        registerOpenPlan,
         registerReviewDisagreements,
         registerPreviewActiveLearning,
         registerShowMigration,

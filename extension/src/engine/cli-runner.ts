@@ -4,7 +4,8 @@
  * or a slow model never freezes the editor, and cancelling is killing the child.
  */
 import { spawn } from 'node:child_process';
-import { EngineError, NotAvailableError } from './engine.js';
+import * as path from 'node:path';
+import { EngineError, NotAvailableError, ProgramDiagnosticsError, type ProgramDiagnostic } from './engine.js';
 
 export interface CliResult {
     code: number;
@@ -70,8 +71,13 @@ export class CliRunner {
         if (result.code === 2 && /unknown command|unknown option/i.test(result.stderr)) {
             throw new NotAvailableError(feature, `this build's dprog CLI has no '${args[0]}${args[0] === 'label' ? ` ${args[1]}` : ''}' command yet`);
         }
+        if (result.code === 1) {
+            const diagnostics = programDiagnostics(result.stdout, cwd);
+            if (diagnostics) throw new ProgramDiagnosticsError(feature, diagnostics);
+        }
         if (result.code !== 0) {
-            throw new EngineError(firstLines(result.stderr) || `dprog ${args[0]} failed with exit code ${result.code}`, result.code);
+            const details = firstLines(result.stderr) || firstLines(result.stdout);
+            throw new EngineError(details ? `${feature} failed: ${details}` : `dprog ${args[0]} failed with exit code ${result.code}`, result.code);
         }
         try {
             return JSON.parse(result.stdout) as T;
@@ -79,6 +85,26 @@ export class CliRunner {
             throw new EngineError(`dprog ${args[0]} printed output that is not JSON: ${firstLines(result.stdout)}`, result.code);
         }
     }
+}
+
+/** The `{"diagnostics":[…]}` a command prints on exit code 1 when the program has errors; paths made absolute. */
+export function programDiagnostics(stdout: string, cwd: string): ProgramDiagnostic[] | undefined {
+    let parsed: unknown;
+    try {
+        parsed = JSON.parse(stdout);
+    } catch {
+        return undefined;
+    }
+    const list = (parsed as { diagnostics?: unknown } | null)?.diagnostics;
+    if (!Array.isArray(list) || list.length === 0) return undefined;
+    return list.map((raw: Partial<ProgramDiagnostic>) => ({
+        file: path.resolve(cwd, String(raw.file ?? '')),
+        line: Math.max(1, Number(raw.line) || 1),
+        column: Math.max(1, Number(raw.column) || 1),
+        severity: raw.severity === 'warning' ? 'warning' : 'error',
+        code: typeof raw.code === 'string' ? raw.code : null,
+        message: String(raw.message ?? 'error'),
+    }));
 }
 
 function firstLines(text: string, n = 12): string {

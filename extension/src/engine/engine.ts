@@ -3,9 +3,11 @@
  * do not care whether an answer comes from the CLI in a child process or from the engine in-process.
  * No `vscode` import: the message-handling tests use it with a real label store.
  */
+import type { DataItem } from '../../../engine/src/data/dataset.js';
 import type { LabelingPlan } from '../../../engine/src/plan/types.js';
 import type { Aggregate, Label, LabelerEstimate, NewLabel } from '../../../engine/src/store/types.js';
 import type { Lease, LeaseRequest, StoreLockedError } from '../../../engine/src/store/index.js';
+import type { PreLabelView } from '../../../webview/src/protocol.js';
 
 /** Whether this window may write labels, and why not. */
 export type WriteAccess = { writable: true } | { writable: false; reason: string; busy?: StoreLockedError };
@@ -26,6 +28,44 @@ export class EngineError extends Error {
     }
 }
 
+/** One error (or warning) of a program, as `dprog … --json` reports it; `file` is absolute. */
+export interface ProgramDiagnostic {
+    file: string;
+    /** 1-based. */
+    line: number;
+    /** 1-based. */
+    column: number;
+    severity: 'error' | 'warning';
+    code: string | null;
+    message: string;
+}
+
+/** The program has errors (exit code 1 with diagnostics): each one names its file and line. */
+export class ProgramDiagnosticsError extends EngineError {
+    constructor(
+        readonly command: string,
+        readonly diagnostics: ProgramDiagnostic[],
+    ) {
+        super(diagnosticsSummary(command, diagnostics), 1);
+        this.name = 'ProgramDiagnosticsError';
+    }
+}
+
+/** `Compile failed: 2 errors. broken.dprog:5: Unknown dataset 'emails'. (and 1 more)` */
+export function diagnosticsSummary(command: string, diagnostics: readonly ProgramDiagnostic[]): string {
+    const errors = diagnostics.filter((d) => d.severity === 'error');
+    const first = errors[0] ?? diagnostics[0];
+    const base = first ? first.file.split(/[\\/]/).pop() : '';
+    const where = first ? ` ${base}:${first.line}: ${first.message}` : '';
+    const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
+    return `${command} failed: ${errors.length} error${errors.length === 1 ? '' : 's'}.${where}${more}`;
+}
+
+/** One line per diagnostic, as compilers print them: `file:line:column: error code: message`. */
+export function diagnosticLine(d: ProgramDiagnostic): string {
+    return `${d.file}:${d.line}:${d.column}: ${d.severity}${d.code ? ` ${d.code}` : ''}: ${d.message}`;
+}
+
 /** Lets long work be cancelled (a child process killed). */
 export interface Cancellation {
     readonly signal: AbortSignal;
@@ -44,6 +84,14 @@ export interface SampleResult {
     labeled: number;
     candidates: number;
     items: Array<{ key: string; score: number; split: string; reason: string }>;
+    /** Every candidate's score under the sampling rule (for the preview's histogram), or null when not computed. */
+    poolScores?: number[] | null;
+}
+
+/** An item to pre-label: its key and the fields the model may read. */
+export interface PreLabelInput {
+    key: string;
+    fields: Record<string, unknown>;
 }
 
 export interface LearningCurvePoint {
@@ -64,7 +112,12 @@ export interface DprogEngine {
     compile(program: string, cancel?: Cancellation): Promise<CompileResult>;
     /** The last plan compiled by this engine for the program, if any (no work). */
     cachedPlan(program: string): LabelingPlan | undefined;
+    /** The next batch of a task with a `learn` block; computed once per store state and shared by every caller. */
     sample(program: string, task: string, n: number | undefined, cancel?: Cancellation): Promise<SampleResult>;
+    /** The items of a dataset of the program's plan (read once, kept while the file is unchanged). */
+    datasetItems(program: string, dataset: string): Promise<DataItem[]>;
+    /** Answers of the task's models for items without a stored model answer (shown as the model's, not stored). */
+    preLabel(program: string, task: string, items: readonly PreLabelInput[]): Promise<Map<string, PreLabelView[]>>;
     run(program: string, limit: number | undefined, cancel?: Cancellation): Promise<unknown>;
     diff(oldProgram: string, newProgram: string, cancel?: Cancellation): Promise<unknown>;
     simulate(program: string, options: { replay: string; item: string; worker: string; label: string; gold?: string; task?: string }, cancel?: Cancellation): Promise<unknown>;

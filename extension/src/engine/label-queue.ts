@@ -81,6 +81,8 @@ export interface QueueInput {
     person?: string;
     /** The task's stored labeler estimates (the policy starts from them). */
     estimates?: readonly LabelerEstimate[];
+    /** The task's dataset items when the caller keeps them (else they are read here). */
+    items?: readonly DataItem[];
 }
 
 export interface Queue {
@@ -93,7 +95,7 @@ export function buildQueue(input: QueueInput): Queue {
     const { plan, task } = input;
     const dataset = plan.datasets.find((d) => d.name === task.dataset);
     if (!dataset) throw new Error(`task ${task.name} has no dataset to label (it takes ${task.input.map((p) => p.type.text).join(', ')})`);
-    const items = readPlanDataset(input.programDir, dataset);
+    const items = input.items ?? readPlanDataset(input.programDir, dataset);
     const byKey = new Map(items.map((item) => [item.key, item]));
     const labeledByPeople = new Set(input.labels.filter((l) => l.labelerKind === 'human').map((l) => l.item));
     const preLabels = new Map<string, PreLabelView[]>();

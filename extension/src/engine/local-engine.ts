@@ -1,17 +1,24 @@
 /**
- * The engine as the extension uses it: the CLI in a child process for compiling, sampling, running,
- * diffing, simulating and exporting, and the label store in-process for what must be fast (a
- * person's label is durable in a few milliseconds). The store is opened for writing on first use
- * and released before any CLI command that writes to it (one writer at a time).
+ * The engine as the extension uses it: long-lived and in-process for what panels need at once —
+ * the label store (a person's label is durable in a few milliseconds), active-learning samples,
+ * model pre-labels and the datasets shown (data featurized once, ONNX sessions kept open, see
+ * WarmLearning) — and the CLI in a child process for compiling, running, diffing, simulating and
+ * exporting. The store is opened for writing on first use and released before any CLI command
+ * that writes to it (one writer at a time).
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import type { DataItem } from '../../../engine/src/data/dataset.js';
 import type { LabelingPlan } from '../../../engine/src/plan/types.js';
-import type { Lease, LeaseRequest, Store } from '../../../engine/src/store/index.js';
+import type { EmbeddedStore, LabelStore, Lease, LeaseRequest, Store } from '../../../engine/src/store/index.js';
 import type { Aggregate, Label, LabelerEstimate, NewLabel } from '../../../engine/src/store/types.js';
 import { deferred } from '../load-deferred.js';
 import { CliRunner, type Log } from './cli-runner.js';
-import type { Cancellation, CompileResult, DprogEngine, LearningCurvePoint, ProgramProgress, SampleResult, WriteAccess } from './engine.js';
+import type { PreLabelView } from '../../../webview/src/protocol.js';
+import {
+    EngineError, NotAvailableError, type Cancellation, type CompileResult, type DprogEngine, type LearningCurvePoint, type PreLabelInput, type ProgramProgress, type SampleResult, type WriteAccess,
+} from './engine.js';
+import type { WarmLearning } from './warm-learning.js';
 
 export interface LocalEngineOptions {
     /** Absolute path of out/cli/main.cjs. */
@@ -50,6 +57,7 @@ export class LocalEngine implements DprogEngine {
     private readonly idleTimers = new Map<string, NodeJS.Timeout>();
     /** The SecretStorage password of the last PostgreSQL store opened, handed to the CLI as PGPASSWORD. */
     private storePassword: string | undefined;
+    private learning: WarmLearning | undefined;
 
     constructor(private readonly options: LocalEngineOptions) {
         this.cli = new CliRunner(
@@ -89,11 +97,41 @@ export class LocalEngine implements DprogEngine {
         return undefined;
     }
 
+    /** In-process, computed once per store state and shared by every panel (see WarmLearning). */
     async sample(program: string, task: string, n: number | undefined, cancel?: Cancellation): Promise<SampleResult> {
-        const args = ['sample', program, '--task', task, '--store', this.options.storePathFor(program)];
-        if (n !== undefined) args.push('--n', String(n));
-        // Sampling only reads the store: it may run while this process holds it for writing.
-        return this.cli.json<SampleResult>('Sampling', args, path.dirname(program), cancel?.signal);
+        const plan = this.cachedPlan(program);
+        if (!plan) throw new EngineError(`${path.basename(program)} is not compiled yet: run "Data Program: Compile" first.`, 1);
+        const storePath = this.options.storePathFor(program);
+        if (isUrl(storePath)) throw new NotAvailableError('Active learning on a PostgreSQL store', 'copy the team store to a file (`dprog store copy`) and sample there');
+        cancel?.signal.throwIfAborted();
+        const sampleWith = (store: LabelStore | undefined) => this.warm().sample({ program, plan, task, store, storePath, n });
+        try {
+            // Sampling only reads the store: this window's writer when it has one, else a short-lived reader.
+            return (await this.read(program, undefined, (store) => sampleWith((store as EmbeddedStore).inner))) ?? (await sampleWith(undefined));
+        } catch (error) {
+            throw asEngineError(error);
+        }
+    }
+
+    async datasetItems(program: string, name: string): Promise<DataItem[]> {
+        const dataset = this.cachedPlan(program)?.datasets.find((d) => d.name === name);
+        if (!dataset) throw new EngineError(`${path.basename(program)} has no dataset '${name}' in its compiled plan: compile it again.`, 1);
+        try {
+            return this.warm().datasets.items(path.dirname(program), dataset);
+        } catch (error) {
+            throw asEngineError(error);
+        }
+    }
+
+    /** Runs the task's model labelers on items that have no stored model answer (see pre-labels.ts). */
+    async preLabel(program: string, task: string, items: readonly PreLabelInput[]): Promise<Map<string, PreLabelView[]>> {
+        const plan = this.cachedPlan(program);
+        if (!plan) return new Map();
+        try {
+            return await deferred().preLabels(plan, path.dirname(program), this.warm().sessions, task, items);
+        } catch (error) {
+            throw asEngineError(error);
+        }
     }
 
     async run(program: string, limit: number | undefined, cancel?: Cancellation): Promise<unknown> {
@@ -268,7 +306,15 @@ export class LocalEngine implements DprogEngine {
         this.idleTimers.clear();
         const open = [...this.stores.values()];
         this.stores.clear();
-        await Promise.allSettled(open.map(async (s) => (await s).close()));
+        const warm = this.learning;
+        this.learning = undefined;
+        await Promise.allSettled([...open.map(async (s) => (await s).close()), warm?.dispose()]);
+    }
+
+    /** The in-process learning engine (its code, with onnxruntime, loads on first use). */
+    private warm(): WarmLearning {
+        this.learning ??= new (deferred().WarmLearning)();
+        return this.learning;
     }
 
     /** The program's store, open for writing (opened on the first label, kept until released). */
@@ -293,6 +339,14 @@ export class LocalEngine implements DprogEngine {
         }
         return work();
     }
+}
+
+/** Bad data or a bad model file (errors naming the file) is the user's to fix: shown as engine errors. */
+function asEngineError(error: unknown): unknown {
+    if (!(error instanceof Error) || error instanceof EngineError || error instanceof NotAvailableError) return error;
+    // The engine's errors carry their names; the CLI's set-up errors carry an exit code.
+    const usersToFix = /^(DataError|ModelError|CsvError)$/.test(error.name) || typeof (error as { exitCode?: unknown }).exitCode === 'number';
+    return usersToFix ? new EngineError(error.message, 1) : error;
 }
 
 /** People's labels per task, and money spent (each label priced at its labeler's cost in the plan). */

@@ -87,7 +87,7 @@ export function buildReviewQueue(input: ReviewQueueInput): Queue & { contested: 
     const dataset = plan.datasets.find((d) => d.name === task.dataset);
     if (!dataset) throw new Error(`task ${task.name} has no dataset to review`);
     const contested = contestedItems(input.labels, input.aggregates, task.quality.target, input.reviewer);
-    const byKey = new Map(readPlanDataset(input.programDir, dataset).map((item) => [item.key, item]));
+    const byKey = new Map((input.items ?? readPlanDataset(input.programDir, dataset)).map((item) => [item.key, item]));
     const view = itemViewer(input, dataset, new Map());
     const items: QueueItemView[] = [];
     for (const entry of contested.items) {

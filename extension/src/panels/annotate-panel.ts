@@ -6,9 +6,10 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LabelingPlan, PlanTask } from '../../../engine/src/plan/types.js';
-import { annotatePanelState, type AnnotateMode, type AnnotatePanelState, type HostToAnnotate } from '../../../webview/src/protocol.js';
+import { annotatePanelState, type AnnotateMode, type AnnotatePanelState, type HostToAnnotate, type PreLabelView } from '../../../webview/src/protocol.js';
 import { NotAvailableError, type SampleResult } from '../engine/engine.js';
 import { buildQueue, taskView, type Queue } from '../engine/label-queue.js';
+import { taskModels } from '../engine/pre-labels.js';
 import { buildReviewQueue } from '../engine/review-queue.js';
 import { isTrusted, planOf, settings, showError, storePathFor, type DprogServices } from '../services.js';
 import { AnnotateSession } from './annotate-session.js';
@@ -28,9 +29,17 @@ const LEASED_AT_ONCE = 20;
 export class AnnotatePanel {
     private static readonly open = new Map<string, AnnotatePanel>();
     private readonly disposables: vscode.Disposable[] = [];
-    private session: AnnotateSession | undefined;
+    /** Created when the panel opens; recreated on the next message when it failed. */
+    private session: Promise<AnnotateSession | undefined> | undefined;
+    /** The session, once created. */
+    private live: AnnotateSession | undefined;
+    private disposed = false;
+    /** When the panel was opened, until its first content is posted (the panel-open time). */
+    private openedAt: number | undefined = performance.now();
     /** This panel holds leases on a shared store (released when it closes). */
     private leasing = false;
+    /** Whether the webview's first message arrived (for the panel-open time's breakdown). */
+    private webviewReady = false;
 
     /** Opens (or reveals) the panel of a task; `mode` switches an open panel to labeling or review. */
     static createOrShow(services: DprogServices, program: string, task: string, mode?: AnnotateMode): AnnotatePanel {
@@ -38,10 +47,10 @@ export class AnnotatePanel {
         const existing = AnnotatePanel.open.get(id);
         if (existing) {
             existing.panel.reveal(vscode.ViewColumn.Beside);
-            if (mode && mode !== (existing.session?.mode ?? existing.state.mode ?? 'label')) {
+            if (mode && mode !== (existing.live?.mode ?? existing.state.mode ?? 'label')) {
                 existing.state.mode = mode;
                 // As if the webview asked: the session validates it like any message and sends the new queue.
-                if (existing.session) void existing.receive({ type: 'ready', mode });
+                if (existing.live) void existing.receive({ type: 'ready', mode });
             }
             return existing;
         }
@@ -77,6 +86,9 @@ export class AnnotatePanel {
         panel.webview.html = webviewHtml(panel.webview, services.context.extensionUri, 'annotate', panel.title);
         panel.onDidDispose(() => this.dispose(), null, this.disposables);
         panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message), null, this.disposables);
+        // The queue is built while the webview boots, not after it says it is ready.
+        this.session = this.createSession();
+        this.session.catch(() => undefined);
     }
 
     private get id(): string {
@@ -84,41 +96,56 @@ export class AnnotatePanel {
     }
 
     private async receive(message: unknown): Promise<void> {
-        if (!this.session) {
-            try {
-                this.session = await this.createSession();
-            } catch (error) {
-                const text = error instanceof Error ? error.message : String(error);
-                this.post({ type: 'unavailable', message: text });
-                if (!(error instanceof NotAvailableError)) showError(this.services, error);
-                return;
-            }
-            if (!this.session) return;
+        if (this.openedAt !== undefined && !this.webviewReady) {
+            this.webviewReady = true;
+            this.services.metrics.record('labeling webview ready', performance.now() - this.openedAt);
         }
-        await this.session.handle(message);
+        let session: AnnotateSession | undefined;
+        try {
+            this.session ??= this.createSession();
+            session = await this.session;
+        } catch (error) {
+            // The next message tries again (say, after the program was fixed and compiled).
+            this.session = undefined;
+            const text = error instanceof Error ? error.message : String(error);
+            this.post({ type: 'unavailable', message: text });
+            if (!(error instanceof NotAvailableError)) showError(this.services, error);
+            return;
+        }
+        if (!session) {
+            this.post({ type: 'unavailable', message: UNTRUSTED_PANEL });
+            return;
+        }
+        await session.handle(message);
     }
 
     private async createSession(): Promise<AnnotateSession | undefined> {
         const { program, task: taskName } = this.state;
         const plan = await planOf(this.services, program);
-        if (!plan) {
-            this.post({ type: 'unavailable', message: UNTRUSTED_PANEL });
-            return undefined;
-        }
+        if (!plan) return undefined;
         const task = plan.tasks.find((t) => t.name === taskName);
         if (!task) throw new Error(`${path.basename(program)} has no task '${taskName}' (tasks: ${plan.tasks.map((t) => t.name).join(', ')})`);
         const { labelerName: labeler, person } = settings();
         const view = taskView(plan, task, labeler);
         const access = isTrusted() ? await this.services.engine.prepareToLabel(program) : undefined;
         if (access && !access.writable) this.offerToWait(program, access.reason);
-        return new AnnotateSession({
+        const load = (mode: AnnotateMode) => (mode === 'review' ? this.loadReview(plan, task, labeler) : this.loadInit(plan, task, labeler));
+        // The first queue is built now; the webview's first `ready` takes it.
+        const initialMode = this.state.mode ?? 'label';
+        let prefetched: Promise<HostToAnnotate> | undefined = load(initialMode);
+        prefetched.catch(() => undefined);
+        this.live = new AnnotateSession({
             task: view,
             labeler,
             programVersion: plan.hash,
             writable: access?.writable === true,
             readonlyReason: access && !access.writable ? `${access.reason}; use "Wait for the Writer" to label here` : undefined,
             mode: this.state.mode,
-            loadInit: (mode) => (mode === 'review' ? this.loadReview(plan, task, labeler) : this.loadInit(plan, task, labeler)),
+            loadInit: (mode) => {
+                const init = prefetched && mode === initialMode ? prefetched : load(mode);
+                prefetched = undefined;
+                return init;
+            },
             addLabel: (label) => this.services.engine.addLabel(program, { ...label, person: label.labelerKind === 'human' ? (label.person ?? person) : label.person }),
             post: (m) => this.post(m),
             log: (line) => this.services.log.info(line),
@@ -126,7 +153,25 @@ export class AnnotatePanel {
                 this.services.metrics.record('label durable', durableMs);
                 this.services.onDidChangeProgress.fire(program);
             },
+            preLabel: this.onDemandModels(plan, task).length > 0 ? (keys) => this.preLabel(task, keys) : undefined,
         });
+        return this.live;
+    }
+
+    /** The task's models that run on items without a stored answer (none in an untrusted workspace: no model runs there). */
+    private onDemandModels(plan: LabelingPlan, task: PlanTask): string[] {
+        return isTrusted() && task.dataset ? taskModels(plan, task).map((m) => m.name) : [];
+    }
+
+    /** Runs the task's models on the items (read from the task's dataset) for pre-labels. */
+    private async preLabel(task: PlanTask, keys: string[]): Promise<Map<string, PreLabelView[]>> {
+        const started = performance.now();
+        if (!task.dataset) return new Map();
+        const wanted = new Set(keys);
+        const items = (await this.services.engine.datasetItems(this.state.program, task.dataset)).filter((item) => wanted.has(item.key)).map((item) => ({ key: item.key, fields: item.fields }));
+        const answers = await this.services.engine.preLabel(this.state.program, task.name, items);
+        this.services.metrics.record('pre-labels', performance.now() - started);
+        return answers;
     }
 
     private async loadInit(plan: LabelingPlan, task: PlanTask, labeler: string): Promise<HostToAnnotate> {
@@ -156,6 +201,7 @@ export class AnnotatePanel {
             batch,
             person: labeler,
             estimates,
+            items: task.dataset ? await this.services.engine.datasetItems(program, task.dataset) : undefined,
             imageUri: (relative) => this.imageUri(relative),
         });
         return this.initMessage('label', plan, task, labeler, await this.leased(queue), notes);
@@ -206,6 +252,7 @@ export class AnnotatePanel {
             task,
             labels,
             aggregates,
+            items: task.dataset ? await this.services.engine.datasetItems(program, task.dataset) : undefined,
             reviewer: labeler,
             imageUri: (relative) => this.imageUri(relative),
         });
@@ -231,6 +278,7 @@ export class AnnotatePanel {
             labeler,
             writable: isTrusted(),
             notice: notes.length > 0 ? notes.join(' ') : null,
+            preLabelModels: mode === 'label' ? this.onDemandModels(plan, task) : [],
         };
     }
 
@@ -240,11 +288,18 @@ export class AnnotatePanel {
         return this.panel.webview.asWebviewUri(vscode.Uri.file(file)).toString();
     }
 
+    /** Posts to the webview unless the panel is gone (a late answer after closing or reloading is dropped). */
     private post(message: HostToAnnotate): void {
-        void this.panel.webview.postMessage(message);
+        if (this.disposed) return;
+        if (message.type === 'init' && this.openedAt !== undefined) {
+            this.services.metrics.record('labeling panel content', performance.now() - this.openedAt);
+            this.openedAt = undefined;
+        }
+        this.panel.webview.postMessage(message).then(undefined, () => undefined);
     }
 
     private dispose(): void {
+        this.disposed = true;
         AnnotatePanel.open.delete(this.id);
         for (const d of this.disposables.splice(0)) d.dispose();
         // Items handed to this person go back to the team's queue (they would expire anyway).

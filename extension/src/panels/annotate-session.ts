@@ -11,7 +11,7 @@
  */
 import type { z } from 'zod';
 import type { NewLabel, Label } from '../../../engine/src/store/types.js';
-import { annotateInbound, labelValueSchema, type AnnotateMode, type HostToAnnotate, type TaskView } from '../../../webview/src/protocol.js';
+import { annotateInbound, labelValueSchema, type AnnotateMode, type HostToAnnotate, type PreLabelView, type TaskView } from '../../../webview/src/protocol.js';
 
 export interface AnnotateSessionOptions {
     task: TaskView;
@@ -32,6 +32,8 @@ export interface AnnotateSessionOptions {
     log: (line: string) => void;
     /** Called after each durable label (status bar, CodeLens counts) with the time it took to be durable. */
     onLabeled?: (label: Label, durableMs: number) => void;
+    /** Runs the task's models on items without a stored model answer (absent: no pre-labels on demand). */
+    preLabel?: (items: string[]) => Promise<Map<string, PreLabelView[]>>;
 }
 
 export class AnnotateSession {
@@ -42,6 +44,10 @@ export class AnnotateSession {
     private readonly acknowledged = new Map<string, Set<string>>();
     /** Submissions are written one after another, in the order they arrived. */
     private queue: Promise<void> = Promise.resolve();
+    /** Model runs for pre-labels, one at a time and apart from submissions (a label never waits for a model). */
+    private modelRuns: Promise<void> = Promise.resolve();
+    /** Pre-labels computed (or being computed) in this session, by item. */
+    private readonly preLabelled = new Map<string, Promise<PreLabelView[]>>();
     dropped = 0;
     mode: AnnotateMode;
 
@@ -73,6 +79,8 @@ export class AnnotateSession {
                 return Promise.resolve();
             case 'submit':
                 return this.enqueue(() => this.submit(message));
+            case 'preLabel':
+                return this.preLabels(message.items);
         }
     }
 
@@ -138,6 +146,30 @@ export class AnnotateSession {
         this.options.post({ type: 'ack', requestId: message.requestId, item: message.item, labelId: label.id, durableMs });
         this.options.log(`${this.mode === 'review' ? 'reviewed' : 'labeled'} ${message.item} = ${clip(JSON.stringify(value))} (${durableMs.toFixed(1)} ms to durable)`);
         this.options.onLabeled?.(label, durableMs);
+    }
+
+    /** Answers a pre-label request: each item's model answers, computed once per session. */
+    private async preLabels(keys: string[]): Promise<void> {
+        const known = keys.filter((key) => this.knownItems.has(key));
+        if (known.length < keys.length) this.drop(`pre-label request for items this panel was not shown`);
+        const run = this.options.preLabel;
+        if (!run || known.length === 0) return;
+        const missing = known.filter((key) => !this.preLabelled.has(key));
+        if (missing.length > 0) {
+            const batch = this.modelRuns.then(() => run(missing));
+            this.modelRuns = batch.then(() => undefined, () => undefined);
+            for (const key of missing) this.preLabelled.set(key, batch.then((answers) => answers.get(key) ?? []));
+        }
+        const items: Record<string, PreLabelView[]> = {};
+        try {
+            for (const key of known) items[key] = await this.preLabelled.get(key)!;
+            this.options.post({ type: 'preLabels', items });
+        } catch (error) {
+            for (const key of missing) this.preLabelled.delete(key);
+            const why = error instanceof Error ? error.message : String(error);
+            this.options.log(`pre-labels for ${known.join(', ')} failed: ${why}`);
+            this.options.post({ type: 'preLabels', items: Object.fromEntries(known.map((key) => [key, []])), error: why.split('\n')[0] });
+        }
     }
 
     private acknowledge(item: string, labelId: string): void {

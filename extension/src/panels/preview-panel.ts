@@ -7,18 +7,20 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LabelingPlan, PlanLearn } from '../../../engine/src/plan/types.js';
 import { previewInbound, previewPanelState, type AlertView, type HostToPreview, type PreviewPanelState } from '../../../webview/src/protocol.js';
-import { isTrusted, planOf, showError, type DprogServices } from '../services.js';
+import { isTrusted, planOf, settings, showError, type DprogServices } from '../services.js';
 import { resourceRoots, webviewHtml } from './webview-html.js';
 
 /** The panel's view type (also in package.json's activationEvents and main.ts's serializer). */
 export const PREVIEW_VIEW = 'dprog.preview';
-/** Most pool items scored for the histogram. */
-const POOL_LIMIT = 5_000;
 
 export class PreviewPanel {
     private static readonly open = new Map<string, PreviewPanel>();
     private readonly disposables: vscode.Disposable[] = [];
     private loading: Promise<void> | undefined;
+    private prefetched: Promise<HostToPreview> | undefined;
+    /** When the panel was opened, until its first content is posted (the panel-open time). */
+    private openedAt: number | undefined = performance.now();
+    private disposed = false;
 
     static createOrShow(services: DprogServices, program: string, task: string): PreviewPanel {
         const id = `${program}#${task}`;
@@ -55,6 +57,9 @@ export class PreviewPanel {
         panel.webview.html = webviewHtml(panel.webview, services.context.extensionUri, 'preview', panel.title);
         panel.onDidDispose(() => this.dispose(), null, this.disposables);
         panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message), null, this.disposables);
+        // Computed while the webview boots; shown when it says it is ready.
+        this.prefetched = this.load();
+        this.prefetched.catch(() => undefined);
     }
 
     private get id(): string {
@@ -75,48 +80,44 @@ export class PreviewPanel {
         void this.refresh();
     }
 
-    /** Recomputes everything (one computation at a time). */
+    /** Recomputes everything (one computation at a time); the first time, takes what was computed while the webview booted. */
     refresh(): Promise<void> {
-        this.loading ??= this.load().finally(() => (this.loading = undefined));
+        this.loading ??= this.show().finally(() => (this.loading = undefined));
         return this.loading;
     }
 
-    private async load(): Promise<void> {
-        const { program, task } = this.state;
+    private async show(): Promise<void> {
+        const prefetched = this.prefetched;
+        this.prefetched = undefined;
+        if (!prefetched) this.post({ type: 'busy', message: `Scoring the pool of ${this.state.task}…` });
         try {
-            const plan = await planOf(this.services, program);
-            if (!plan) {
-                this.post({ type: 'unavailable', message: 'This workspace is not trusted, so dprog reads no plan, data or model file here and runs no model: there is no preview. Trust the workspace (Manage Workspace Trust) to see it.' });
-                return;
-            }
-            const learn = plan.learn.find((l) => l.task === task);
-            if (!learn) {
-                this.post({ type: 'unavailable', message: `Task ${task} has no \`learn ${task} using …\` block, so there is no active learning to preview.` });
-                return;
-            }
-            if (!isTrusted()) {
-                this.post({ type: 'unavailable', message: 'This workspace is not trusted, so dprog reads no plan, data or model file here and runs no model: there is no preview. Trust the workspace (Manage Workspace Trust) to see it.' });
-                return;
-            }
-            this.post({ type: 'busy', message: `Scoring the pool of ${task} with ${learn.model}…` });
-            this.post(await this.compute(plan, learn));
+            this.post(await (prefetched ?? this.load()));
         } catch (error) {
             this.post({ type: 'unavailable', message: (error as Error).message });
             showError(this.services, error);
         }
     }
 
+    /** The panel's content (or why there is none). */
+    private async load(): Promise<HostToPreview> {
+        const { program, task } = this.state;
+        const untrusted = 'This workspace is not trusted, so dprog reads no plan, data or model file here and runs no model: there is no preview. Trust the workspace (Manage Workspace Trust) to see it.';
+        const plan = await planOf(this.services, program);
+        if (!plan) return { type: 'unavailable', message: untrusted };
+        const learn = plan.learn.find((l) => l.task === task);
+        if (!learn) return { type: 'unavailable', message: `Task ${task} has no \`learn ${task} using …\` block, so there is no active learning to preview.` };
+        if (!isTrusted()) return { type: 'unavailable', message: untrusted };
+        return this.compute(plan, learn);
+    }
+
     private async compute(plan: LabelingPlan, learn: PlanLearn): Promise<HostToPreview> {
         const { program, task } = this.state;
         const engine = this.services.engine;
         const notes: string[] = [];
-        const [batch, pool] = await Promise.all([
-            engine.sample(program, task, undefined),
-            engine.sample(program, task, POOL_LIMIT).catch((error: unknown) => {
-                notes.push(`Pool scores: ${(error as Error).message.split('\n')[0]}`);
-                return undefined;
-            }),
-        ]);
+        // The same sample the labeling queue uses (computed once per store state); the pool's scores come with it.
+        const batch = await engine.sample(program, task, settings().batchSize);
+        const pool = batch.poolScores ?? null;
+        if (!pool && !batch.coldStart) notes.push(`Pool scores: not computed for the \`${batch.strategy}\` strategy (every item is equally likely).`);
         const curve = await engine.learningCurve(program, learn.model);
         const alerts: AlertView[] = [];
         for (const [version, uses] of await engine.testSetUses(program)) {
@@ -129,7 +130,7 @@ export class PreviewPanel {
                 notes.push(`Monitor shift of ${monitor.source}${monitor.field ? `.${monitor.field}` : ''} (${monitor.metric}): not available in the preview yet.`);
             }
         }
-        if (batch.coldStart) notes.push(`Cold start: ${learn.model} has no trained version yet, so the batch is chosen for coverage (k-center) and scores are coverage distances.`);
+        if (batch.coldStart) notes.push(`Cold start: ${learn.model} has no trained version yet, so the batch is chosen for coverage (k-center), scores are coverage distances, and the pool's score distribution appears once a model exists.`);
         notes.push('Expected savings against random sampling: not available yet (no random-sampling baseline has been recorded in the store).');
         return {
             type: 'preview',
@@ -138,7 +139,7 @@ export class PreviewPanel {
             strategy: batch.strategy,
             coldStart: batch.coldStart,
             batch: batch.items.map((i) => ({ key: i.key, score: i.score, reason: i.reason, split: i.split })),
-            poolScores: pool ? pool.items.map((i) => i.score) : null,
+            poolScores: pool,
             labeled: batch.labeled,
             candidates: batch.candidates,
             learningCurve: curve,
@@ -148,11 +149,18 @@ export class PreviewPanel {
         };
     }
 
+    /** Posts to the webview unless the panel is gone; the first content posted ends the panel-open time. */
     private post(message: HostToPreview): void {
-        void this.panel.webview.postMessage(message);
+        if (this.disposed) return;
+        if (message.type !== 'busy' && this.openedAt !== undefined) {
+            this.services.metrics.record('preview panel content', performance.now() - this.openedAt);
+            this.openedAt = undefined;
+        }
+        this.panel.webview.postMessage(message).then(undefined, () => undefined);
     }
 
     private dispose(): void {
+        this.disposed = true;
         PreviewPanel.open.delete(this.id);
         for (const d of this.disposables.splice(0)) d.dispose();
     }

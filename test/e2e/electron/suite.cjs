@@ -23,7 +23,7 @@ exports.run = async function run() {
     assert.ok(extension, 'the dprog extension is installed');
     await waitFor(() => extension.isActive, 30000, 'activation');
     const commands = await vscode.commands.getCommands(true);
-    for (const id of ['dprog.compile', 'dprog.sampleNextBatch', 'dprog.openLabelingPanel', 'dprog.previewActiveLearning', 'dprog.showMigration', 'dprog.runPlan', 'dprog.exportLabels', 'dprog.simulate']) {
+    for (const id of ['dprog.compile', 'dprog.openPlan', 'dprog.sampleNextBatch', 'dprog.openLabelingPanel', 'dprog.previewActiveLearning', 'dprog.showMigration', 'dprog.runPlan', 'dprog.exportLabels', 'dprog.simulate']) {
         assert.ok(commands.includes(id), `${id} is registered`);
     }
     const broken = await vscode.workspace.openTextDocument({ language: 'dprog', content: 'labels V { a, b }\ntask t(e: nowhere) -> choice<V> { route cascade nobody }\n' });

@@ -6,9 +6,10 @@
  * switches the queue to the items whose labelers disagreed, showing every answer given; the
  * reviewer's answer is saved the same way.
  */
-import type { AnnotateMode, AnnotatePanelState, AnnotateToHost, HostToAnnotate, QueueItemView, ReviewView, TaskView } from '../protocol.js';
+import type { AnnotateMode, AnnotatePanelState, AnnotateToHost, HostToAnnotate, PreLabelView, QueueItemView, ReviewView, TaskView } from '../protocol.js';
 import { elementType, isImageType } from '../label-types.js';
 import { h, replaceChildren, vscodeApi } from '../vscode-api.js';
+import { bestPreLabel, itemsToPreLabel, withOnDemand } from './on-demand.js';
 import { createTool } from './tool-factory.js';
 import { ImageTool } from './tools/image-tool.js';
 import type { Tool } from './tools/tool.js';
@@ -29,6 +30,10 @@ interface Session {
     /** The person's label per item in this session (for undo/redo). */
     given: Map<string, { labelId: string; value: unknown }>;
     labeledThisSession: number;
+    /** Whether the host runs the task's models on items without a stored model answer. */
+    preLabelsOnDemand: boolean;
+    /** Items whose models' answers were asked for. */
+    askedPreLabels: Set<string>;
 }
 
 let session: Session | undefined;
@@ -36,6 +41,8 @@ let tool: Tool | undefined;
 let pending: { requestId: number; item: string; sentAt: number } | undefined;
 let nextRequestId = 1;
 let message: string | null = null;
+/** The current tool's value as rendered (a pre-label or nothing): an unchanged tool may take new pre-labels. */
+let renderedValue: string | undefined;
 /** Submit → durable → acknowledged, in ms (read by the end-to-end test). */
 const roundTrips: number[] = [];
 
@@ -58,9 +65,14 @@ function receive(msg: HostToAnnotate): void {
                 notice: msg.notice,
                 given: new Map(),
                 labeledThisSession: 0,
+                preLabelsOnDemand: (msg.preLabelModels ?? []).length > 0,
+                askedPreLabels: new Set(),
             };
             vscode.setState({ program: msg.program, task: msg.task.name, mode: msg.mode ?? 'label' });
             render();
+            return;
+        case 'preLabels':
+            receivePreLabels(msg.items, msg.error);
             return;
         case 'unavailable':
             app.replaceChildren(h('div', { class: 'unavailable', role: 'status' }, h('h2', {}, 'Not available'), h('p', {}, msg.message)));
@@ -88,6 +100,29 @@ function receive(msg: HostToAnnotate): void {
             render(false);
             return;
     }
+}
+
+/** Model answers computed for items without stored ones: the current item shows them unless the person already answered. */
+function receivePreLabels(answers: Record<string, PreLabelView[]>, error: string | undefined): void {
+    if (!session) return;
+    const current = session.items[session.index];
+    for (const item of session.items) {
+        const list = answers[item.key];
+        if (list) item.preLabels = withOnDemand(item, list);
+    }
+    if (error) message = `Model pre-labels are not available: ${error}`;
+    const untouched = tool !== undefined && JSON.stringify(tool.value()) === renderedValue;
+    if (current && answers[current.key] && untouched && !pending) render();
+    else if (error) renderMessage();
+}
+
+/** Asks the host for the models' answers on the current item and the next ones, when none are stored. */
+function askForPreLabels(): void {
+    if (!session?.preLabelsOnDemand || session.mode !== 'label') return;
+    const keys = itemsToPreLabel(session.items, session.index, session.askedPreLabels);
+    if (keys.length === 0) return;
+    for (const key of keys) session.askedPreLabels.add(key);
+    vscode.postMessage({ type: 'preLabel', items: keys });
 }
 
 function submit(): void {
@@ -143,8 +178,7 @@ function redo(): void {
 function acceptPreLabel(): boolean {
     const item = session?.items[session.index];
     if (!item || item.preLabels.length === 0 || !tool) return false;
-    const best = [...item.preLabels].sort((a, b) => (b.score ?? 0) - (a.score ?? 0))[0];
-    tool.set(best.value);
+    tool.set(bestPreLabel(item)!.value);
     submit();
     return true;
 }
@@ -234,7 +268,8 @@ function preLabelText(item: QueueItemView): string | null {
     return item.preLabels
         .map((p) => {
             const v = typeof p.value === 'string' ? p.value : Array.isArray(p.value) ? `${p.value.length} answer(s)` : JSON.stringify(p.value);
-            return `${p.kind === 'model' ? 'model' : p.kind === 'rules' ? 'rules' : p.labeler} ${p.labeler === p.kind ? '' : `(${p.labeler}) `}: ${v}${p.score !== null ? ` ${p.score.toFixed(2)}` : ''}`;
+            const source = `${p.kind === 'model' ? 'model' : p.kind === 'rules' ? 'rules' : p.labeler} ${p.labeler === p.kind ? '' : `(${p.labeler}) `}`;
+            return `${source}: ${v}${p.score !== null ? ` ${p.score.toFixed(2)}` : ''}${p.onDemand ? ' (run just now, not saved)' : ''}`;
         })
         .join(' · ');
 }
@@ -296,18 +331,22 @@ function render(focus = true): void {
     if (item.review) parts.push(reviewSection(item.review));
     const created = createTool(task, item, submit);
     const pre = preLabelText(item);
-    if (pre) parts.push(h('p', { class: 'prelabels' }, pre, ' · Enter accepts'));
+    const waiting = session.preLabelsOnDemand && !reviewing && !item.preLabels.some((p) => p.kind === 'model');
+    if (pre) parts.push(h('p', { class: 'prelabels', 'data-testid': 'prelabels' }, pre, ' · Enter accepts'));
+    else if (waiting) parts.push(h('p', { class: 'prelabels pending', 'data-testid': 'prelabels' }, 'The model is looking at this item…'));
     if (typeof created === 'string') {
         parts.push(h('p', { class: 'error' }, created));
     } else {
         tool = created;
         const earlier = session.given.get(item.key);
-        const best = [...item.preLabels].sort((x, y) => (y.score ?? 0) - (x.score ?? 0))[0];
+        const best = bestPreLabel(item);
         if (earlier) tool.set(earlier.value);
         // Pre-labels are shown in the tool, editable: Enter accepts them, any other answer replaces them.
         else if (best && tool instanceof ImageTool) tool.propose(best.value);
         else if (best) tool.set(best.value);
-        parts.push(h('section', { class: 'tool', 'aria-label': 'Answer' }, tool.element));
+        renderedValue = JSON.stringify(tool.value());
+        const from = !earlier && best ? `${best.kind}:${best.labeler}` : undefined;
+        parts.push(h('section', { class: 'tool', 'aria-label': 'Answer', 'data-prelabel': from }, tool.element));
     }
     const skipButton = h('button', { type: 'button', class: 'secondary', 'aria-keyshortcuts': 'ArrowRight' }, 'Skip (→)');
     skipButton.addEventListener('click', skip);
@@ -327,4 +366,5 @@ function render(focus = true): void {
     );
     replaceChildren(app, parts);
     if (focus) tool?.focus();
+    askForPreLabels();
 }

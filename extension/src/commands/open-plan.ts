@@ -1,0 +1,16 @@
+/** `dprog.openPlan`: the program's compiled plan as a readable view (tasks, routes, cost, accuracy, warnings). */
+import * as vscode from 'vscode';
+import { deferred } from '../load-deferred.js';
+import { pickProgram, showError, type DprogServices } from '../services.js';
+
+export function registerOpenPlan(services: DprogServices): vscode.Disposable {
+    return vscode.commands.registerCommand('dprog.openPlan', async (argument?: unknown) => {
+        const program = await pickProgram(argument);
+        if (!program) return;
+        try {
+            deferred().PlanPanel.createOrShow(services, program);
+        } catch (error) {
+            showError(services, error);
+        }
+    });
+}
