@@ -71,8 +71,11 @@ export async function migrationBase(store: Store, plan: LabelingPlan): Promise<{
             if (base) break;
         }
     }
-    const read = readPlan(base, plan.program);
-    return { ...read, sameVersion: readPlan(await store.getPlan(plan.program, own), plan.program).plan };
+    const sameVersion = readPlan(await store.getPlan(plan.program, own), plan.program).plan;
+    // Changed without a new version number: the stored labels still follow the change, from the
+    // content this version had when it was last compiled.
+    if (!base && sameVersion && sameVersion.hash !== plan.hash) return { plan: sameVersion, sameVersion };
+    return { ...readPlan(base, plan.program), sameVersion };
 }
 
 /** Applies a migration to the stored labels (once); the embedded store only for now, with a note otherwise. */

@@ -151,6 +151,28 @@ describe('dprog compile', () => {
         await store.close();
     });
 
+    test('a program changed without raising its version still migrates its stored labels, once per change', async () => {
+        expect(dprog('compile', 'v1.dprog', '--store', 'same-version.sqlite').code).toBe(0);
+        const store = await LabelStore.open(path.join(dir, 'same-version.sqlite'));
+        await store.addLabels([{ id: 'sv1', task: 'classify', item: '1', labeler: 'ann', labelerKind: 'human' as const, value: 'spam' }]);
+        await store.close();
+        writeFileSync(path.join(dir, 'v1-renamed.dprog'), program(1, 'junk from spam, ham'));
+        const changed = dprog('compile', 'v1-renamed.dprog', '--store', 'same-version.sqlite', '--json');
+        expect(changed.code, changed.stderr).toBe(0);
+        expect(changed.stderr).toContain('its version is still 1');
+        const migration = JSON.parse(changed.stdout).migration;
+        expect(migration.tasks[0].members).toContainEqual({ old: 'spam', new: ['junk'], action: 'map' });
+        expect(migration.applied).toMatchObject({ from: 1, to: 1, alreadyApplied: false });
+        const again = dprog('compile', 'v1-renamed.dprog', '--store', 'same-version.sqlite', '--json');
+        expect(JSON.parse(again.stdout).migration).toBeUndefined();
+        const reader = await LabelStore.open(path.join(dir, 'same-version.sqlite'), { readonly: true });
+        try {
+            expect(reader.labels({ task: 'classify' }).map((l) => l.value)).toEqual(['junk']);
+        } finally {
+            await reader.close();
+        }
+    });
+
     test('a from naming a member the stored version did not have is an error: exit 1, nothing recorded', async () => {
         dprog('compile', 'v1.dprog', '--store', 'from-store.sqlite');
         const result = dprog('compile', 'v2-bad-from.dprog', '--store', 'from-store.sqlite', '--out', 'bad-from-plan.json');

@@ -125,7 +125,9 @@ async function mapAggregates(store: LabelStore, task: string, renames: Map<strin
 /** Applies `migration` to the store's labels unless it was applied before (then only reports it). */
 export async function applyMigration(store: LabelStore, migration: Migration): Promise<AppliedMigration> {
     const run = migrationRun(migration.program);
-    const key = `${migration.from.version}->${migration.to.version}`;
+    // Between two contents of one version (changed without raising `version`) the contents tell migrations apart.
+    const sameVersion = migration.from.version === migration.to.version;
+    const key = sameVersion ? `${migration.from.version}@${migration.from.hash}->${migration.to.version}@${migration.to.hash}` : `${migration.from.version}->${migration.to.version}`;
     const earlier = store.stageStates({ run, stage: APPLIED }).find((s) => s.item === key);
     if (earlier) {
         const detail = earlier.detail as unknown as { tasks: TaskApplied[] };
