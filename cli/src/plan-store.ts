@@ -30,14 +30,7 @@ export function embedded(store: Store): EmbeddedStore {
 
 /** The last compiled plan of a program in the store, or undefined (with why, when one is there but unusable). */
 export async function previousPlan(store: Store, program: string): Promise<{ plan?: LabelingPlan; problem?: string }> {
-    const stored = await store.getPlan(program);
-    if (!stored) return {};
-    try {
-        return { plan: validatePlan(stored.plan) };
-    } catch (error) {
-        const why = error instanceof PlanFormatError ? error.message : String(error);
-        return { problem: `the stored plan of ${program} version ${stored.version} is not a dprog.plan/v1 plan (${why}); no migration is reported.` };
-    }
+    return readPlan(await store.getPlan(program), program);
 }
 
 function readPlan(stored: StoredPlan | undefined, program: string): { plan?: LabelingPlan; problem?: string } {
