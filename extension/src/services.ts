@@ -181,8 +181,8 @@ export function showError(services: DprogServices, error: unknown): void {
         services.log.error(error.stack);
     }
     const prefix = error instanceof EngineError ? 'dprog' : 'dprog (unexpected)';
-    const actions = error instanceof ProgramDiagnosticsError ? ['Show Problems', 'Show Log'] : ['Show Log'];
-    void vscode.window.showErrorMessage(`${prefix}: ${message.split('\n')[0]}`, ...actions).then((choice) => {
+    const diagnostics = error instanceof ProgramDiagnosticsError;
+    void vscode.window.showErrorMessage(`${prefix}: ${message.split('\n')[0]}`, ...(diagnostics ? ['Show Problems', 'Show Log'] : ['Show Log'])).then((choice) => {
         if (choice === 'Show Log') services.log.show(true);
         if (choice === 'Show Problems') void vscode.commands.executeCommand('workbench.actions.view.problems');
     });

@@ -16,5 +16,5 @@ test('the npm package holds the command and its bundles only', () => {
         'bin/dprog.cjs', 'out/cli/main.cjs', 'out/language-server/main.cjs', 'out/language-server/server.mjs', 'out/wasm/sql-wasm.wasm', 'package.json',
     ]));
     expect(files.some((f) => /^out\/language-server\/chunks\/.+\.mjs$/.test(f))).toBe(true);
-    expect(files.filter((f) => !/^(bin|out)\/|^package\.json$|^README\.md$/.test(f) || f.endsWith('.map'))).toEqual([]);
+    expect(files.filter((f) => !/^(bin|out)\/|^package\.json$|^README\.md$|^LICENSE$|^CHANGELOG\.md$/.test(f) || f.endsWith('.map'))).toEqual([]);
 });

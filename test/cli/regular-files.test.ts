@@ -52,7 +52,7 @@ describe('imports', () => {
     test('checking a file that is not a .dprog program is a usage error naming it', () => {
         const { code, json } = dprog('check', '/etc/passwd');
         expect(code).toBe(2);
-        expect(json.error!.message).toBe('/etc/passwd: not a data program; dprog reads files ending in .dprog (rename it, e.g. to passwd.dprog).');
+        expect(json.error!.message).toBe('/etc/passwd: not a dprog program; name a .dprog file.');
     });
 });
 

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { compileProgramFile } from '../../cli/src/compiled-program.js';
 import { iou } from '../../engine/src/data/box-geometry.js';
 import { readDataset } from '../../engine/src/data/dataset.js';
-import { hashTexts } from '../../engine/src/data/hashed-featurizer.js';
+import { hashTexts, joinFields } from '../../engine/src/data/hashed-featurizer.js';
 import { scoreMatrix } from '../../engine/src/learning/scoring.js';
 import { SessionCache } from '../../engine/src/learning/session-cache.js';
 import { datasetSpec } from '../../cli/src/learn-setup.js';
@@ -33,7 +33,9 @@ describe('pre-labels on demand', () => {
         const items = readDataset(datasetSpec(plan.datasets[0], dirname(program))).items.slice(0, 8);
         const answers = await preLabels(plan, dirname(program), sessions, 'classify', items.map((i) => ({ key: i.key, fields: i.fields })));
         const model = resolve(dirname(program), 'models/spam.onnx');
-        const scores = await scoreMatrix(await sessions.get(model), hashTexts(items.map((i) => String(i.fields.body)), 4096), model);
+        // The sample's model reads `subject, body as hashed 4096`: both fields, joined as the featurizer joins them.
+        const texts = items.map((i) => joinFields([i.fields.subject, i.fields.body]));
+        const scores = await scoreMatrix(await sessions.get(model), hashTexts(texts, 4096), model);
         items.forEach((item, i) => {
             const row = Array.from(scores.values.subarray(i * 2, i * 2 + 2));
             const best = row[0] >= row[1] ? 0 : 1;

@@ -36,9 +36,9 @@ export function boundingBox(box: RotatedBox): AxisBox {
     const pts = corners(box);
     const xs = pts.map((p) => p.x);
     const ys = pts.map((p) => p.y);
-    const x = Math.min(...xs);
-    const y = Math.min(...ys);
-    return { x, y, width: Math.max(...xs) - x, height: Math.max(...ys) - y };
+    const x = xs.reduce((a, b) => Math.min(a, b), Infinity);
+    const y = ys.reduce((a, b) => Math.min(a, b), Infinity);
+    return { x, y, width: xs.reduce((a, b) => Math.max(a, b), -Infinity) - x, height: ys.reduce((a, b) => Math.max(a, b), -Infinity) - y };
 }
 
 /** Shoelace area (positive for either orientation). */

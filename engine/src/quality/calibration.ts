@@ -81,7 +81,7 @@ export function fitFloor(cases: readonly { row: ArrayLike<number>; truth: number
         misled += 1 - p;
         for (let s = 0; s < steps; s++) logPost[s] += Math.log((1 - grid[s]) * p + (grid[s] * (1 - p)) / Math.max(1, K - 1));
     }
-    const max = Math.max(...logPost);
+    const max = logPost.reduce((a, b) => Math.max(a, b), -Infinity);
     const weight = logPost.map((l) => Math.exp(l - max));
     const total = weight.reduce((a, b) => a + b, 0);
     let mean = 0;

@@ -29,7 +29,7 @@ function logit(p: number): number {
 /** The line's weakest evidence: its least character probability (a recovered gap counts as its certainty of being a space). */
 export function weakestCharacter(t: Transcription): number {
     if (!t.characters || t.characters.length === 0) return t.text === '' ? 0 : t.score;
-    return Math.min(...t.characters.map((c) => (c.inferred ? c.spaceBefore / (c.spaceBefore + 0.002) : c.p)));
+    return t.characters.reduce((low, c) => Math.min(low, c.inferred ? c.spaceBefore / (c.spaceBefore + 0.002) : c.p), Infinity);
 }
 
 /** P(line right) under a calibration. */

@@ -7,6 +7,7 @@
  */
 import * as path from 'node:path';
 import { readImage } from '../../../engine/src/data/image.js';
+import { joinFields } from '../../../engine/src/data/hashed-featurizer.js';
 import { ModelRunner, type ModelInputValue } from '../../../engine/src/executor/model-runner.js';
 import type { SessionCache } from '../../../engine/src/learning/session-cache.js';
 import type { LabelingPlan, PlanModelLabeler, PlanTask } from '../../../engine/src/plan/types.js';
@@ -37,13 +38,14 @@ export async function preLabels(
     const dataset = plan.datasets.find((d) => d.name === task.dataset);
     const runner = new ModelRunner(plan, programDir, sessions);
     for (const model of taskModels(plan, task)) {
-        const field = model.input.field;
-        const fieldType = dataset?.fields.find((f) => f.name === field)?.type;
-        const readable = items.filter((item) => field !== null && item.fields[field] !== undefined);
+        // Several text fields (`input subject, body as hashed N`) are one input, joined as the featurizer expects.
+        const fields = model.input.fields ?? (model.input.field === null ? [] : [model.input.field]);
+        const fieldType = dataset?.fields.find((f) => f.name === fields[0])?.type;
+        const readable = items.filter((item) => fields.length > 0 && fields.every((f) => item.fields[f] !== undefined));
         if (readable.length === 0) continue;
         const inputs: ModelInputValue[] = readable.map((item) => {
-            const value = String(item.fields[field!]);
-            return fieldType === 'Image' ? readImage(path.resolve(programDir, value)) : value;
+            if (fieldType === 'Image' && fields.length === 1) return readImage(path.resolve(programDir, String(item.fields[fields[0]])));
+            return fields.length === 1 ? String(item.fields[fields[0]]) : joinFields(fields.map((f) => item.fields[f]));
         });
         const answers = await runner.run(model, inputs);
         readable.forEach((item, i) => {

@@ -45,9 +45,10 @@ export function quietWhenStopped(running: () => boolean): Middleware {
     const middleware: Record<string, unknown> = {};
     for (const name of UNPROMPTED) {
         middleware[name] = async (...args: unknown[]) => {
-            const next = args[args.length - 1] as (...rest: unknown[]) => unknown;
+            // The last argument is the next handler; the others are its arguments.
+            const next = args.pop() as (...rest: unknown[]) => unknown;
             try {
-                return await next(...args.slice(0, -1));
+                return await next(...args);
             } catch (error) {
                 if (!running()) return null;
                 throw error;

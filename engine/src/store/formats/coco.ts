@@ -90,10 +90,10 @@ function cocoGeometry(box: BoxValue): Pick<CocoAnnotation, 'bbox' | 'segmentatio
     const points = boxCorners(box);
     const xs = points.map((p) => p.x);
     const ys = points.map((p) => p.y);
-    const x = Math.min(...xs);
-    const y = Math.min(...ys);
+    const x = xs.reduce((a, b) => Math.min(a, b), Infinity);
+    const y = ys.reduce((a, b) => Math.min(a, b), Infinity);
     return {
-        bbox: [x, y, Math.max(...xs) - x, Math.max(...ys) - y],
+        bbox: [x, y, xs.reduce((a, b) => Math.max(a, b), -Infinity) - x, ys.reduce((a, b) => Math.max(a, b), -Infinity) - y],
         segmentation: [points.flatMap((p) => [p.x, p.y])],
         dprog_box: { x: box.x, y: box.y, width: box.width, height: box.height, rotation: box.rotation },
     };
