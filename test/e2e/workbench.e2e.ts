@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { LabelStore } from '../../engine/src/store/index.js';
 import {
-    artifacts, closeTab, logLines, missingPrerequisites, openFile, percentile, pickQuickItem, prepareCommand, readMetrics, root, runCommand, startWorkbench, timeToWebview, waitFor, webviewFrame, type Workbench,
+    artifacts, closeTab, logLines, missingPrerequisites, openFile, percentile, pickQuickItem, prepareCommand, readMetrics, revealLine, root, runCommand, startWorkbench, timeToWebview, waitFor, webviewFrame, type Workbench,
 } from './workbench.js';
 
 const missing = missingPrerequisites();
@@ -170,7 +170,9 @@ describe.skipIf(skip)('dprog in VS Code (code-server + Chromium)', () => {
         expect(plan.program).toBe('SpamTriage');
         expect(plan.tasks.map((t) => t.name)).toContain('classify');
         await wb.page.waitForSelector('.notifications-toasts .notification-toast', { timeout: 30_000 });
-        // CodeLens above the task and the learn block, with the items left once the plan is known.
+        // CodeLens above the task and the learn block, with the items left once the plan is known
+        // (drawn for visible lines only: go to the task).
+        await revealLine(wb.page, path.join(wb.workspace, 'spam', 'spam.dprog'), /^task classify/);
         const lenses = wb.page.locator('.codelens-decoration');
         await waitFor(async () => (await lenses.allInnerTexts()).some((t) => /Label \(6,046 left\)/.test(t)), 30_000, 'CodeLens with the items left');
         const taskLens = (await lenses.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ')).filter(Boolean);
@@ -236,6 +238,7 @@ describe.skipIf(skip)('dprog in VS Code (code-server + Chromium)', () => {
 
     test('CodeLens counts follow the labels given', async () => {
         await wb.page.locator('.tab[aria-label*="spam.dprog"]').first().click();
+        await revealLine(wb.page, path.join(wb.workspace, 'spam', 'spam.dprog'), /^task classify/);
         const lenses = wb.page.locator('.codelens-decoration');
         await waitFor(async () => (await lenses.allInnerTexts()).some((t) => /Label \(6,023 left\)/.test(t)), 30_000, 'CodeLens to count 23 fewer items left');
         await shot('06b-codelens-follows');

@@ -150,6 +150,18 @@ async function openQuickInput(page: Page, key: string) {
     }
 }
 
+/**
+ * Scrolls the active editor to the first line matching `pattern` (Go to Line, `:N` in the quick
+ * input), so that what VS Code draws for visible lines only (CodeLens) is drawn for it.
+ */
+export async function revealLine(page: Page, file: string, pattern: RegExp): Promise<void> {
+    const line = readFileSync(file, 'utf8').split('\n').findIndex((text) => pattern.test(text)) + 1;
+    if (line === 0) throw new Error(`no line of ${file} matches ${pattern}`);
+    const input = await openQuickInput(page, 'F1');
+    await input.fill(`:${line}`);
+    await page.keyboard.press('Enter');
+}
+
 /** Opens a workspace file by Quick Open (Ctrl+P), as a person does. */
 export async function openFile(page: Page, relative: string): Promise<void> {
     const input = await openQuickInput(page, 'Control+P');
