@@ -177,8 +177,7 @@ describe.skipIf(skip)('dprog in VS Code (code-server + Chromium)', () => {
         await waitFor(async () => (await lenses.allInnerTexts()).some((t) => /Label \(6,046 left\)/.test(t)), 30_000, 'CodeLens with the items left');
         const taskLens = (await lenses.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ')).filter(Boolean);
         // The learn block's lens is further down: lenses are drawn for visible lines only.
-        await wb.page.locator('.editor-group-container.active .view-line').first().click();
-        await wb.page.keyboard.press('Control+End');
+        await revealLine(wb.page, path.join(wb.workspace, 'spam', 'spam.dprog'), /^learn classify/);
         await waitFor(async () => (await lenses.allInnerTexts()).some((t) => /Sample next batch/.test(t)), 30_000, 'the learn block\'s CodeLens');
         const learnLens = (await lenses.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ')).filter((t) => /Sample next batch/.test(t));
         console.log(`[e2e] CodeLens: task: ${taskLens.join(' | ')}; learn: ${learnLens.join(' | ')}`);
