@@ -61,11 +61,14 @@ export interface TaskContext {
 
 /** Reachability by labelers' accuracies (a seeded Monte-Carlo estimate), computed once per distinct route and quality. */
 const reachabilities = new Map<string, Reachability>();
+const REACHABILITY_LIMIT = 500;
 function reachability(stages: readonly PlanRouteStage[], classes: number, maxLabels: number, target: number): Reachability {
     const key = JSON.stringify([stages.map((s) => [s.accuracy, s.answers]), classes, maxLabels, target]);
     let known = reachabilities.get(key);
     if (!known) {
         known = reachableAccuracy(stages, classes, maxLabels, target);
+        // Bounded like estimates.ts's cache of policy estimates: a language server compiles for as long as it runs.
+        if (reachabilities.size >= REACHABILITY_LIMIT) reachabilities.delete(reachabilities.keys().next().value!);
         reachabilities.set(key, known);
     }
     return known;
