@@ -57,7 +57,9 @@ const serverBundle = {
     external: nodeExternals,
     logLevel: 'info',
     // CommonJS dependencies bundled into ES modules still call require() for Node's built-ins.
-    banner: { js: "import { createRequire as __dprogCreateRequire } from 'node:module'; const require = __dprogCreateRequire(import.meta.url);" },
+    banner: {
+        js: "import { createRequire as __dprogCreateRequire } from 'node:module'; const require = __dprogCreateRequire(import.meta.url);",
+    },
 };
 
 const SERVER_SHIM = `// Starts the dprog language server (out/language-server/server.mjs); see esbuild.mjs.

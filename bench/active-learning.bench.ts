@@ -48,7 +48,12 @@ const labels = ['spam', 'ham'];
 // Whole messages (headers + body) as in performance.md; 60% pool, 40% held out for accuracy.
 const texts = items.map((i) => `${i.fields.subject}\n${i.fields.sender}\n${i.fields.body}`);
 const features = hashTexts(texts, DIMS, { unsigned: true });
-const splits = items.map((i) => assignBucket(i.key, [{ name: 'train', share: 0.6 }, { name: 'validation', share: 0.4 }]));
+const splits = items.map((i) =>
+    assignBucket(i.key, [
+        { name: 'train', share: 0.6 },
+        { name: 'validation', share: 0.4 },
+    ]),
+);
 const gold = items.map((i) => labels.indexOf(String(i.record.gold)));
 const pool: LearningPool = {
     keys: items.map((i) => i.key),
@@ -58,7 +63,10 @@ const pool: LearningPool = {
     validationLabels: new Map(splits.flatMap((s, i) => (s === 'validation' ? [[i, gold[i]] as [number, number]] : []))),
 };
 const trainRows = splits.flatMap((s, i) => (s === 'train' ? [i] : []));
-console.log(`Spam Assassin: ${items.length} messages, pool ${trainRows.length}, held out ${pool.validationLabels.size}; ${SEEDS} seeds, up to ${MAX} labels`);
+console.log(
+    `Spam Assassin: ${items.length} messages, pool ${trainRows.length}, held out ${pool.validationLabels.size}; ${SEEDS} seeds, up ` +
+        `to ${MAX} labels`,
+);
 
 const sessions = new SessionCache();
 const work = mkdtempSync(join(tmpdir(), 'dprog-al-bench-'));
@@ -69,7 +77,9 @@ function seedRows(seed: number): number[] {
 
 /** scikit-learn's mean curve on the same texts, split and seed labels, or undefined when it is not installed. */
 function sklearnCurve(): number[] | undefined {
-    if (!existsSync(PYTHON)) return undefined;
+    if (!existsSync(PYTHON)) {
+        return undefined;
+    }
     try {
         execFileSync(PYTHON, ['-c', 'import sklearn'], { stdio: 'ignore' });
     } catch {
@@ -127,7 +137,8 @@ for (let seed = 1; seed <= SEEDS; seed++) {
     strategyCurves.push(await curve(STRATEGY, DIVERSITY, seed));
     marginCurves.push(await curve('margin', 0, seed));
     process.stdout.write(
-        `  seed ${seed}: random ${randomCurves.at(-1)!.at(-1)!.toFixed(3)}, ${STRATEGY}+diversity ${strategyCurves.at(-1)!.at(-1)!.toFixed(3)}, margin ${marginCurves.at(-1)!.at(-1)!.toFixed(3)} at ${MAX} labels\n`,
+        `  seed ${seed}: random ${randomCurves.at(-1)!.at(-1)!.toFixed(3)}, ${STRATEGY}+diversity ` +
+            `${strategyCurves.at(-1)!.at(-1)!.toFixed(3)}, margin ${marginCurves.at(-1)!.at(-1)!.toFixed(3)} at ${MAX} labels\n`,
     );
 }
 const sklearn = sklearnCurve();
@@ -137,28 +148,44 @@ const random = mean(randomCurves);
 const strategy = mean(strategyCurves);
 const labelsAt = (k: number) => SEED_LABELS + k * BATCH;
 
-console.log('\nlabels   random   ' + `${STRATEGY}+diversity ${Math.round(DIVERSITY * 100)}%   margin   scikit-learn margin${sklearn ? '' : ' (recorded)'}`);
+console.log(
+    `\nlabels   random   ${STRATEGY}+diversity ${Math.round(DIVERSITY * 100)}%   margin   scikit-learn ` +
+        `margin${sklearn ? '' : ' (recorded)'}`,
+);
 for (const n of [20, 60, 100, 200, 300, 500, 1000].filter((n) => n <= MAX)) {
     const k = (n - SEED_LABELS) / BATCH;
     const reference = sklearn ? sklearn[k].toFixed(3) : (SKLEARN_RECORDED[n]?.toFixed(3) ?? '');
-    console.log(`${String(n).padStart(6)}   ${random[k].toFixed(3)}    ${strategy[k].toFixed(3)}                ${margin[k].toFixed(3)}    ${reference}`);
+    console.log(
+        `${String(n).padStart(6)}   ${random[k].toFixed(3)}    ${strategy[k].toFixed(3)}                ${margin[k].toFixed(3)}    ` +
+            `${reference}`,
+    );
 }
-if (!sklearn) console.log('scikit-learn is not installed (apt-get install -y python3-sklearn): comparing with the recorded reference.');
+if (!sklearn) {
+    console.log('scikit-learn is not installed (apt-get install -y python3-sklearn): comparing with the recorded reference.');
+}
 const sklearnChecks = [500, 1000]
     .filter((n) => n <= MAX)
     .map((n) => {
         const k = (n - SEED_LABELS) / BATCH;
         const reference = sklearn ? sklearn[k] : SKLEARN_RECORDED[n];
-        return { n, ok: !(margin[k] < reference - SKLEARN_MARGIN), text: `at ${n} labels dprog ${margin[k].toFixed(4)} vs scikit-learn ${reference.toFixed(4)} (${((margin[k] - reference) * 100).toFixed(2)} points)` };
+        return {
+            n,
+            ok: !(margin[k] < reference - SKLEARN_MARGIN),
+            text:
+                `at ${n} labels dprog ${margin[k].toFixed(4)} vs scikit-learn ${reference.toFixed(4)} ` +
+                `(${((margin[k] - reference) * 100).toFixed(2)} points)`,
+        };
     });
-console.log(sklearnChecks.map((c) => `${c.ok ? 'ok' : 'MISSED'} ${c.text}`).join('; ') + ' (target: within 0.5 points)');
+console.log(`${sklearnChecks.map((c) => `${c.ok ? 'ok' : 'MISSED'} ${c.text}`).join('; ')} (target: within 0.5 points)`);
 const goal = random[random.length - 1];
 const reachedAt = strategy.findIndex((a) => a >= goal);
 const needed = reachedAt < 0 ? Infinity : labelsAt(reachedAt);
 const ratio = needed / labelsAt(random.length - 1);
 console.log(
-    `\nrandom reaches ${goal.toFixed(4)} with ${labelsAt(random.length - 1)} labels; ${STRATEGY}+diversity reaches it with ${needed} labels` +
-        ` → ratio ${ratio.toFixed(2)} (target ≤ ${TARGET_RATIO}; performance.md scikit-learn margin loop: 0.24) [${((Date.now() - started) / 1000).toFixed(0)} s]`,
+    `\nrandom reaches ${goal.toFixed(4)} with ${labelsAt(random.length - 1)} labels; ${STRATEGY}+diversity reaches it with ` +
+        `${needed} labels` +
+        ` → ratio ${ratio.toFixed(2)} (target ≤ ${TARGET_RATIO}; performance.md scikit-learn margin loop: 0.24) ` +
+        `[${((Date.now() - started) / 1000).toFixed(0)} s]`,
 );
 await sessions.releaseAll();
 process.exit(ratio <= TARGET_RATIO && sklearnChecks.every((c) => c.ok) ? 0 : 1);

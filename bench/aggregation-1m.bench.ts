@@ -41,13 +41,16 @@ function writeCrowdCsv(file: string): Int32Array {
     const crowd = syntheticCrowd({ items: 100_000, workers: 1_000, classes: 5, perItem: 10, seed: 2026 });
     const { itemOf, workerOf, labelOf } = crowd.encoded;
     const lines = ['task,worker,label,gold'];
-    for (let a = 0; a < itemOf.length; a++) lines.push(`t${itemOf[a]},w${workerOf[a]},c${labelOf[a]},c${crowd.truth[itemOf[a]]}`);
-    writeFileSync(file, lines.join('\n') + '\n');
+    for (let a = 0; a < itemOf.length; a++) {
+        lines.push(`t${itemOf[a]},w${workerOf[a]},c${labelOf[a]},c${crowd.truth[itemOf[a]]}`);
+    }
+    writeFileSync(file, `${lines.join('\n')}\n`);
     return crowd.truth;
 }
 
 const reportPeak =
-    'data:text/javascript,process.on("exit",()=>{const u=process.cpuUsage();process.stderr.write("\\nmaxrss "+process.resourceUsage().maxRSS+" cpu "+(u.user+u.system)+"\\n")})';
+    'data:text/javascript,process.on("exit",()=>{const u=process.cpuUsage();process.stderr.write("\\nmaxrss ' +
+    '"+process.resourceUsage().maxRSS+" cpu "+(u.user+u.system)+"\\n")})';
 
 interface Measured {
     seconds: number;
@@ -59,9 +62,15 @@ interface Measured {
 /** Runs a node command, timing the wall clock and reading the child's CPU time and peak resident memory. */
 function measure(args: string[], stdoutFile: string): Measured {
     const start = performance.now();
-    const out = spawnSync('bash', ['-c', `exec node --import '${reportPeak}' ${args.map((a) => `'${a}'`).join(' ')} > '${stdoutFile}'`], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 });
+    const out = spawnSync('bash', ['-c', `exec node --import '${reportPeak}' ${args.map((a) => `'${a}'`).join(' ')} > '${stdoutFile}'`], {
+        cwd: root,
+        encoding: 'utf8',
+        maxBuffer: 1 << 26,
+    });
     const seconds = (performance.now() - start) / 1000;
-    if (out.status !== 0) throw new Error(`${args.join(' ')} failed: ${out.stderr}`);
+    if (out.status !== 0) {
+        throw new Error(`${args.join(' ')} failed: ${out.stderr}`);
+    }
     const report = /maxrss (\d+) cpu (\d+)/.exec(out.stderr);
     return { seconds, cpu: report ? Number(report[2]) / 1e6 : NaN, peakMB: report ? Number(report[1]) / 1024 : NaN };
 }
@@ -76,7 +85,27 @@ try {
     const now: Measured[] = [];
     const before: Measured[] = [];
     for (let run = 0; run < RUNS; run++) {
-        now.push(measure(['bin/dprog.cjs', 'aggregate', csv, '--item', 'task', '--worker', 'worker', '--label', 'label', '--gold', 'gold', '--method', 'dawid_skene', '--json'], json));
+        now.push(
+            measure(
+                [
+                    'bin/dprog.cjs',
+                    'aggregate',
+                    csv,
+                    '--item',
+                    'task',
+                    '--worker',
+                    'worker',
+                    '--label',
+                    'label',
+                    '--gold',
+                    'gold',
+                    '--method',
+                    'dawid_skene',
+                    '--json',
+                ],
+                json,
+            ),
+        );
         before.push(measure(['--import', 'tsx', self, '--previous', csv], path.join(dir, 'previous.txt')));
     }
     const result = JSON.parse(readFileSync(json, 'utf8'));
@@ -86,16 +115,39 @@ try {
     const previous = median(before.map((m) => m.seconds));
     const previousCpu = median(before.map((m) => m.cpu));
     console.log(`dprog aggregate, 1,000,000 answers from CSV (100,000 items × 10 of 1,000 workers, 5 classes), ${RUNS} runs:`);
-    console.log(`  end to end     median ${seconds.toFixed(2)} s wall (min ${Math.min(...now.map((m) => m.seconds)).toFixed(2)} s), ${cpu.toFixed(2)} s CPU (= wall on an idle machine), peak ${peak.toFixed(0)} MB, accuracy ${result.accuracy.toFixed(5)}`);
-    console.log(`  estimate       ${result.estimatedAccuracy.toFixed(4)}, 90% interval [${result.accuracyInterval.map((x: number) => x.toFixed(4)).join(', ')}] (without the gold column)`);
+    console.log(
+        `  end to end     median ${seconds.toFixed(2)} s wall (min ${Math.min(...now.map((m) => m.seconds)).toFixed(2)} s), ` +
+            `${cpu.toFixed(2)} s CPU (= wall on an idle machine), peak ${peak.toFixed(0)} MB, accuracy ${result.accuracy.toFixed(5)}`,
+    );
+    console.log(
+        `  estimate       ${result.estimatedAccuracy.toFixed(4)}, 90% interval ` +
+            `[${result.accuracyInterval.map((x: number) => x.toFixed(4)).join(', ')}] (without the gold column)`,
+    );
     const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-    console.log(`  vs Crowd-Kit DawidSkene ${CROWD_KIT.seconds.join('–')} s wall, ${CROWD_KIT.peakMB} MB, accuracy ${CROWD_KIT.accuracy}: wall ${(CROWD_KIT.seconds[0] / seconds).toFixed(1)}–${(CROWD_KIT.seconds[1] / seconds).toFixed(1)}× faster, CPU ${(CROWD_KIT.seconds[0] / cpu).toFixed(1)}–${(CROWD_KIT.seconds[1] / cpu).toFixed(1)}× faster; memory ${(peak / CROWD_KIT.peakMB).toFixed(2)}×`);
-    console.log(`  vs dprog's previous path (csv-parse, strings, EM to 1e-7, no calibration; via tsx), same session: median ${previous.toFixed(2)} s wall, ${previousCpu.toFixed(2)} s CPU, peak ${Math.max(...before.map((m) => m.peakMB)).toFixed(0)} MB → ${(previous / seconds).toFixed(1)}× faster (wall), ${(previousCpu / cpu).toFixed(1)}× (CPU)`);
-    console.log(`  load average now: ${load} on ${availableParallelism()} cores — with a loaded machine the wall clock counts other processes' time; CPU time does not`);
+    console.log(
+        `  vs Crowd-Kit DawidSkene ${CROWD_KIT.seconds.join('–')} s wall, ${CROWD_KIT.peakMB} MB, accuracy ${CROWD_KIT.accuracy}: ` +
+            `wall ${(CROWD_KIT.seconds[0] / seconds).toFixed(1)}–${(CROWD_KIT.seconds[1] / seconds).toFixed(1)}× faster, CPU ` +
+            `${(CROWD_KIT.seconds[0] / cpu).toFixed(1)}–${(CROWD_KIT.seconds[1] / cpu).toFixed(1)}× faster; memory ` +
+            `${(peak / CROWD_KIT.peakMB).toFixed(2)}×`,
+    );
+    console.log(
+        `  vs dprog's previous path (csv-parse, strings, EM to 1e-7, no calibration; via tsx), same session: median ` +
+            `${previous.toFixed(2)} s wall, ${previousCpu.toFixed(2)} s CPU, peak ` +
+            `${Math.max(...before.map((m) => m.peakMB)).toFixed(0)} MB → ${(previous / seconds).toFixed(1)}× faster (wall), ` +
+            `${(previousCpu / cpu).toFixed(1)}× (CPU)`,
+    );
+    console.log(
+        `  load average now: ${load} on ${availableParallelism()} cores — with a loaded machine the wall clock counts other ` +
+            `processes' time; CPU time does not`,
+    );
     const idle = Number(load.split(' ')[0]) < availableParallelism();
     const time = idle ? seconds : cpu;
     const ok = CROWD_KIT.seconds[0] / time >= 5 && peak <= CROWD_KIT.peakMB && result.accuracy >= CROWD_KIT.accuracy - 0.001;
-    console.log(`${ok ? 'PASS' : 'FAIL'}: ${(CROWD_KIT.seconds[0] / time).toFixed(1)}× faster than Crowd-Kit by ${idle ? 'wall clock' : 'CPU time (machine loaded)'} (target ≥ 5×), peak ${peak.toFixed(0)} MB ≤ ${CROWD_KIT.peakMB} MB, accuracy within 0.001`);
+    console.log(
+        `${ok ? 'PASS' : 'FAIL'}: ${(CROWD_KIT.seconds[0] / time).toFixed(1)}× faster than Crowd-Kit by ` +
+            `${idle ? 'wall clock' : 'CPU time (machine loaded)'} (target ≥ 5×), peak ${peak.toFixed(0)} MB ≤ ${CROWD_KIT.peakMB} ` +
+            `MB, accuracy within 0.001`,
+    );
     process.exitCode = ok ? 0 : 1;
 } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -22,9 +22,17 @@ const crowdDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 
 let slowest = 0;
 for (const name of ['rte', 'temp'] as const) {
-    const { answers, gold } = readAnswersCsv(path.join(crowdDir, `${name}-answers.csv`), { item: 'item', worker: 'worker', label: 'label', gold: 'gold' });
+    const { answers, gold } = readAnswersCsv(path.join(crowdDir, `${name}-answers.csv`), {
+        item: 'item',
+        worker: 'worker',
+        label: 'label',
+        gold: 'gold',
+    });
     const encoded = encodeAnswers(answers);
-    console.log(`\n${name.toUpperCase()}: ${answers.length} answers, ${encoded.items.length} items, ${encoded.workers.length} workers (machine shared: timings are upper bounds)`);
+    console.log(
+        `\n${name.toUpperCase()}: ${answers.length} answers, ${encoded.items.length} items, ${encoded.workers.length} workers ` +
+            `(machine shared: timings are upper bounds)`,
+    );
     console.log('  method        accuracy   ties   fit (median of 5)   vs Crowd-Kit');
     for (const method of aggregationMethods) {
         const seconds: number[] = [];
@@ -35,16 +43,32 @@ for (const name of ['rte', 'temp'] as const) {
             seconds.push((performance.now() - start) / 1000);
         }
         const median = seconds.sort((a, b) => a - b)[Math.floor(RUNS / 2)];
-        if (method === 'wawa' || method === 'mace') slowest = Math.max(slowest, median);
+        if (method === 'wawa' || method === 'mace') {
+            slowest = Math.max(slowest, median);
+        }
         const accuracy = accuracyAgainst(result.items, gold!).accuracy;
         const ties = result.items.filter((i) => i.tie).length;
         const versus = [
-            name === 'temp' && CROWD_KIT_TEMP[method] ? `accuracy ${(accuracy / CROWD_KIT_TEMP[method]).toFixed(4)}× Crowd-Kit's ${CROWD_KIT_TEMP[method]}` : '',
-            method === 'mace' ? `${(CROWD_KIT_MACE_SECONDS[0] / median).toFixed(0)}–${(CROWD_KIT_MACE_SECONDS[1] / median).toFixed(0)}× faster than Crowd-Kit's MACE` : '',
-        ].filter(Boolean).join('; ');
-        console.log(`  ${method.padEnd(12)}  ${accuracy.toFixed(4)}   ${String(ties).padStart(4)}   ${(median * 1000).toFixed(0).padStart(6)} ms           ${versus}`);
+            name === 'temp' && CROWD_KIT_TEMP[method]
+                ? `accuracy ${(accuracy / CROWD_KIT_TEMP[method]).toFixed(4)}× Crowd-Kit's ${CROWD_KIT_TEMP[method]}`
+                : '',
+            method === 'mace'
+                ? `${(CROWD_KIT_MACE_SECONDS[0] / median).toFixed(0)}–${(CROWD_KIT_MACE_SECONDS[1] / median).toFixed(0)}× faster ` +
+                  `than Crowd-Kit's MACE`
+                : '',
+        ]
+            .filter(Boolean)
+            .join('; ');
+        console.log(
+            `  ${method.padEnd(12)}  ${accuracy.toFixed(4)}   ${String(ties).padStart(4)}   ` +
+                `${(median * 1000).toFixed(0).padStart(6)} ms           ${versus}`,
+        );
     }
 }
 const ok = slowest < 1;
-console.log(ok ? `\nPASS: Wawa and MACE each fit in < 1 s (slowest ${(slowest * 1000).toFixed(0)} ms)` : `\nFAIL: slowest Wawa/MACE fit ${slowest.toFixed(2)} s`);
+console.log(
+    ok
+        ? `\nPASS: Wawa and MACE each fit in < 1 s (slowest ${(slowest * 1000).toFixed(0)} ms)`
+        : `\nFAIL: slowest Wawa/MACE fit ${slowest.toFixed(2)} s`,
+);
 process.exitCode = ok ? 0 : 1;

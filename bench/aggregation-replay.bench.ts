@@ -39,9 +39,18 @@ const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 const idle = Number(load.split(' ')[0]) < availableParallelism();
 const time = idle ? wall : cpuSeconds;
-console.log(`replay of ${answers.length} answers over 8,000 items: ${wall.toFixed(2)} s wall, ${cpuSeconds.toFixed(2)} s CPU (load ${load} on ${availableParallelism()} cores)`);
-console.log(`  ${result.labelsUsed} answers asked, accuracy ${result.accuracy?.toFixed(4)}, estimated ${result.estimatedAccuracy.toFixed(4)} [${result.accuracyInterval.map((x) => x.toFixed(4)).join(', ')}]`);
-console.log(`  vs before issue 11 (${BASELINE_SECONDS} s): ${(BASELINE_SECONDS / time).toFixed(1)}× faster by ${idle ? 'wall clock' : 'CPU time (machine loaded)'}`);
+console.log(
+    `replay of ${answers.length} answers over 8,000 items: ${wall.toFixed(2)} s wall, ${cpuSeconds.toFixed(2)} s CPU (load ${load} ` +
+        `on ${availableParallelism()} cores)`,
+);
+console.log(
+    `  ${result.labelsUsed} answers asked, accuracy ${result.accuracy?.toFixed(4)}, estimated ` +
+        `${result.estimatedAccuracy.toFixed(4)} [${result.accuracyInterval.map((x) => x.toFixed(4)).join(', ')}]`,
+);
+console.log(
+    `  vs before issue 11 (${BASELINE_SECONDS} s): ${(BASELINE_SECONDS / time).toFixed(1)}× faster by ` +
+        `${idle ? 'wall clock' : 'CPU time (machine loaded)'}`,
+);
 const ok = time < TARGET_SECONDS;
 console.log(ok ? `PASS: < ${TARGET_SECONDS} s` : `FAIL: ${time.toFixed(2)} s (target < ${TARGET_SECONDS} s)`);
 process.exitCode = ok ? 0 : 1;

@@ -52,10 +52,26 @@ for (let run = 0; run < RUNS; run++) {
 const best = bayesOptimalAccuracy(crowd);
 const dsMedian = median(ds);
 console.log(`Dawid-Skene, 1,000,000 answers (100,000 items × 10 of 1,000 workers, 5 classes), ${RUNS} runs:`);
-console.log(`  encode + EM     min ${Math.min(...ds).toFixed(2)} s, median ${dsMedian.toFixed(2)} s (EM alone median ${median(emOnly).toFixed(2)} s, ${iterations} iterations to tolerance 1e-7)`);
-console.log(`  majority vote   min ${Math.min(...mv).toFixed(2)} s, median ${median(mv).toFixed(2)} s (same input, same session) → Dawid-Skene ÷ majority = ${(dsMedian / median(mv)).toFixed(1)}×`);
-console.log(`  vs Crowd-Kit 1.4.1 DawidSkene ${CROWD_KIT_SECONDS.join('–')} s (published, performance.md): ${(CROWD_KIT_SECONDS[0] / dsMedian).toFixed(1)}–${(CROWD_KIT_SECONDS[1] / dsMedian).toFixed(1)}× faster`);
-console.log(`  accuracy: Dawid-Skene ${dsAccuracy.toFixed(5)}, majority ${mvAccuracy.toFixed(5)}, best possible (Bayes, true confusions) ${best.toFixed(5)}; gap ${(best - dsAccuracy).toFixed(5)} (Crowd-Kit: 0.99596 vs 0.99638, gap 0.00042)`);
+console.log(
+    `  encode + EM     min ${Math.min(...ds).toFixed(2)} s, median ${dsMedian.toFixed(2)} s (EM alone median ` +
+        `${median(emOnly).toFixed(2)} s, ${iterations} iterations to tolerance 1e-7)`,
+);
+console.log(
+    `  majority vote   min ${Math.min(...mv).toFixed(2)} s, median ${median(mv).toFixed(2)} s (same input, same session) → ` +
+        `Dawid-Skene ÷ majority = ${(dsMedian / median(mv)).toFixed(1)}×`,
+);
+console.log(
+    `  vs Crowd-Kit 1.4.1 DawidSkene ${CROWD_KIT_SECONDS.join('–')} s (published, performance.md): ` +
+        `${(CROWD_KIT_SECONDS[0] / dsMedian).toFixed(1)}–${(CROWD_KIT_SECONDS[1] / dsMedian).toFixed(1)}× faster`,
+);
+console.log(
+    `  accuracy: Dawid-Skene ${dsAccuracy.toFixed(5)}, majority ${mvAccuracy.toFixed(5)}, best possible (Bayes, true confusions) ` +
+        `${best.toFixed(5)}; gap ${(best - dsAccuracy).toFixed(5)} (Crowd-Kit: 0.99596 vs 0.99638, gap 0.00042)`,
+);
 const ok = dsMedian < TARGET_SECONDS && dsAccuracy >= best - 0.002;
-console.log(ok ? `PASS: median ${dsMedian.toFixed(2)} s < ${TARGET_SECONDS} s` : `FAIL: median ${dsMedian.toFixed(2)} s (target < ${TARGET_SECONDS} s) or accuracy ${dsAccuracy} more than 0.002 below ${best}`);
+console.log(
+    ok
+        ? `PASS: median ${dsMedian.toFixed(2)} s < ${TARGET_SECONDS} s`
+        : `FAIL: median ${dsMedian.toFixed(2)} s (target < ${TARGET_SECONDS} s) or accuracy ${dsAccuracy} more than 0.002 below ${best}`,
+);
 process.exit(ok ? 0 : 1);

@@ -18,14 +18,18 @@ import { seededRandom, subsampleAnswers } from '../test/engine/quality/synthetic
 
 const crowdDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../samples/crowd');
 function crowdAnswers(name: 'rte' | 'temp') {
-    const { answers, gold } = readAnswersCsv(path.join(crowdDir, `${name}-answers.csv`), { item: 'item', worker: 'worker', label: 'label', gold: 'gold' });
+    const { answers, gold } = readAnswersCsv(path.join(crowdDir, `${name}-answers.csv`), {
+        item: 'item',
+        worker: 'worker',
+        label: 'label',
+        gold: 'gold',
+    });
     return { answers, truth: gold! };
 }
 
 const LEVELS = [0.8, 0.9, 0.95, 0.99];
 const BINS = [0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1.0001];
 const SEEDS = [1, 2, 3];
-
 
 /** Per level: items at ≥ c and the share right; the worst gap c − share over levels with ≥ 20 items. */
 function levels(labels: readonly ItemAggregate[], truth: ReadonlyMap<string, string>) {
@@ -41,7 +45,9 @@ function diagram(labels: readonly ItemAggregate[], truth: ReadonlyMap<string, st
     const lines: string[] = [];
     for (let b = 0; b + 1 < BINS.length; b++) {
         const inBin = labels.filter((l) => l.confidence >= BINS[b] && l.confidence < BINS[b + 1]);
-        if (inBin.length === 0) continue;
+        if (inBin.length === 0) {
+            continue;
+        }
         const mean = inBin.reduce((s, l) => s + l.confidence, 0) / inBin.length;
         const right = accuracyAgainst(inBin, truth).accuracy;
         const bar = (x: number) => '#'.repeat(Math.round(Math.max(0, x - 0.5) * 60));
@@ -59,7 +65,10 @@ let intervals = 0;
 for (const name of ['rte', 'temp'] as const) {
     const { answers, truth } = crowdAnswers(name);
     for (const per of ['all', 3] as const) {
-        console.log(`\n${name.toUpperCase()}, ${per === 'all' ? 'every answer' : '3 random answers per item'}, 2% planted gold (seeds ${SEEDS.join(', ')} pooled for the table):`);
+        console.log(
+            `\n${name.toUpperCase()}, ${per === 'all' ? 'every answer' : '3 random answers per item'}, 2% planted gold (seeds ` +
+                `${SEEDS.join(', ')} pooled for the table):`,
+        );
         const pooled: { calibrated: ItemAggregate[]; raw: ItemAggregate[] } = { calibrated: [], raw: [] };
         const truthPooled = new Map<string, string>();
         for (const seed of SEEDS) {
@@ -73,14 +82,27 @@ for (const name of ['rte', 'temp'] as const) {
             const tag = (l: ItemAggregate) => ({ ...l, item: `${seed}:${l.item}` });
             pooled.calibrated.push(...calibrated.items.filter(keep).map(tag));
             pooled.raw.push(...raw.items.filter(keep).map(tag));
-            for (const [item, label] of truth) truthPooled.set(`${seed}:${item}`, label);
+            for (const [item, label] of truth) {
+                truthPooled.set(`${seed}:${item}`, label);
+            }
             const labels = calibrated.items.filter(keep);
-            const estimate = estimateAccuracy(labels.map((l) => l.confidence), calibrated.calibration!, encoded.classes.length);
+            const estimate = estimateAccuracy(
+                labels.map((l) => l.confidence),
+                calibrated.calibration!,
+                encoded.classes.length,
+            );
             const measured = accuracyAgainst(labels, truth).accuracy;
             const [lo, hi] = estimate.accuracyInterval;
             intervals++;
-            if (measured >= lo && measured <= hi) intervalsHeld++;
-            console.log(`  seed ${seed}: measured ${measured.toFixed(4)}, estimated without gold ${estimate.estimatedAccuracy.toFixed(4)} [${lo.toFixed(4)}, ${hi.toFixed(4)}] ${measured >= lo && measured <= hi ? 'holds' : 'MISSES'}; floor ${calibrated.calibration!.floor.toFixed(3)} from ${calibrated.calibration!.gold.questions} gold, temperature ${calibrated.calibration!.temperature.toFixed(2)}`);
+            if (measured >= lo && measured <= hi) {
+                intervalsHeld++;
+            }
+            console.log(
+                `  seed ${seed}: measured ${measured.toFixed(4)}, estimated without gold ${estimate.estimatedAccuracy.toFixed(4)} ` +
+                    `[${lo.toFixed(4)}, ${hi.toFixed(4)}] ${measured >= lo && measured <= hi ? 'holds' : 'MISSES'}; floor ` +
+                    `${calibrated.calibration!.floor.toFixed(3)} from ${calibrated.calibration!.gold.questions} gold, temperature ` +
+                    `${calibrated.calibration!.temperature.toFixed(2)}`,
+            );
         }
         const cal = levels(pooled.calibrated, truthPooled);
         const raw = levels(pooled.raw, truthPooled);
@@ -89,14 +111,24 @@ for (const name of ['rte', 'temp'] as const) {
         console.log('  confidence ≥ c   calibrated: items, share right   raw Dawid-Skene (baseline): items, share right');
         cal.rows.forEach((r, i) => {
             const b = raw.rows[i];
-            console.log(`    ${r.c.toFixed(2)}           ${String(r.n).padStart(5)}  ${Number.isNaN(r.right) ? '  —  ' : r.right.toFixed(3)}                        ${String(b.n).padStart(5)}  ${b.right.toFixed(3)}`);
+            console.log(
+                `    ${r.c.toFixed(2)}           ${String(r.n).padStart(5)}  ` +
+                    `${Number.isNaN(r.right) ? '  —  ' : r.right.toFixed(3)}                        ${String(b.n).padStart(5)}  ` +
+                    `${b.right.toFixed(3)}`,
+            );
         });
         console.log(`  worst gap c − share right: calibrated ${cal.gap.toFixed(3)}, raw ${raw.gap.toFixed(3)}`);
         console.log('  reliability diagram (calibrated):');
-        for (const line of diagram(pooled.calibrated, truthPooled)) console.log(line);
+        for (const line of diagram(pooled.calibrated, truthPooled)) {
+            console.log(line);
+        }
     }
 }
-console.log(`\nworst gap c − share right over data sets and answer budgets: calibrated ${worstCalibrated.toFixed(3)} vs raw Dawid-Skene (baseline) ${worstRaw.toFixed(3)} (target ≤ 0.020: calibrated/target ${(worstCalibrated / 0.02).toFixed(2)}, raw/target ${(worstRaw / 0.02).toFixed(2)}); intervals holding the measured accuracy: ${intervalsHeld}/${intervals}`);
+console.log(
+    `\nworst gap c − share right over data sets and answer budgets: calibrated ${worstCalibrated.toFixed(3)} vs raw Dawid-Skene ` +
+        `(baseline) ${worstRaw.toFixed(3)} (target ≤ 0.020: calibrated/target ${(worstCalibrated / 0.02).toFixed(2)}, raw/target ` +
+        `${(worstRaw / 0.02).toFixed(2)}); intervals holding the measured accuracy: ${intervalsHeld}/${intervals}`,
+);
 const ok = worstCalibrated <= 0.02 && intervalsHeld === intervals;
 console.log(ok ? 'PASS: share right ≥ c − 0.02 at every level, every interval holds' : 'FAIL');
 process.exitCode = ok ? 0 : 1;

@@ -71,7 +71,8 @@ try {
     console.log(`program: ${text.split('\n').length} lines, ${tasks} tasks; plan: ${(planText.length / 1e6).toFixed(1)} MB of JSON`);
     console.log(`parse + link + check (context, not part of the target): ${loadMs.toFixed(0)} ms`);
     console.log(
-        `compile (AST -> plan -> JSON): median ${median(cpuTimes).toFixed(0)} ms CPU, ${median(times).toFixed(0)} ms wall over ${RUNS} runs ` +
+        `compile (AST -> plan -> JSON): median ${median(cpuTimes).toFixed(0)} ms CPU, ${median(times).toFixed(0)} ms wall over ` +
+            `${RUNS} runs ` +
             `(first run ${cold.toFixed(0)} ms wall; load average ${load.toFixed(1)} on ${cpus().length} cores)`,
     );
     console.log(`ratio to the 1 s target (CPU time): ${ratio.toFixed(3)} (${ratio <= 1 ? 'met' : 'MISSED'})`);

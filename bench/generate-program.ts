@@ -30,7 +30,10 @@ labeler analysts: human {
 /** One module (about 110 lines); `i` makes its names unique, and it calls into module `i - 1`. */
 function module(i: number): string {
     // Cross-module references: a flow over the previous module's data, tasks and label set.
-    const followUp = i === 0 ? '' : `
+    const followUp =
+        i === 0
+            ? ''
+            : `
 flow follow_up_${i}(m: messages_${i - 1}) {
     if classify_${i - 1}(m) == phishing {
         summarize_${i - 1}(m)

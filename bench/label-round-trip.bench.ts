@@ -15,13 +15,17 @@ import type { HostToAnnotate, TaskView } from '../webview/src/protocol.js';
 const N = 300;
 const TARGET_P95_MS = 50;
 
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)];
+const percentile = (values: number[], p: number) =>
+    [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)];
 
 const task: TaskView = {
     name: 'classify',
     question: null,
     output: { kind: 'choice', labelSet: 'Verdict', text: 'choice<Verdict>' },
-    classes: [{ name: 'spam', description: null, hotkey: 's' }, { name: 'ham', description: null, hotkey: 'h' }],
+    classes: [
+        { name: 'spam', description: null, hotkey: 's' },
+        { name: 'ham', description: null, hotkey: 'h' },
+    ],
     show: [],
     costPerLabel: 0,
 };
@@ -35,7 +39,26 @@ async function viaSession(dir: string): Promise<number[]> {
         labeler: 'me',
         programVersion: 'bench',
         writable: true,
-        loadInit: async () => ({ type: 'init', program: 'p', task, items: keys.map((key) => ({ key, split: 'train', fields: {}, imageUri: null, reason: null, score: null, preLabels: [], existing: null })), done: 0, planned: N, labeler: 'me', writable: true, notice: null }),
+        loadInit: async () => ({
+            type: 'init',
+            program: 'p',
+            task,
+            items: keys.map((key) => ({
+                key,
+                split: 'train',
+                fields: {},
+                imageUri: null,
+                reason: null,
+                score: null,
+                preLabels: [],
+                existing: null,
+            })),
+            done: 0,
+            planned: N,
+            labeler: 'me',
+            writable: true,
+            notice: null,
+        }),
         addLabel: (label) => store.addLabel(label),
         post: (m: HostToAnnotate) => m.type === 'ack' && resolveAck?.(),
         log: () => undefined,
@@ -58,7 +81,14 @@ async function direct(dir: string): Promise<number[]> {
     const times: number[] = [];
     for (let i = 0; i < N; i++) {
         const start = performance.now();
-        await store.addLabel({ task: 'classify', item: keys[i], labeler: 'me', labelerKind: 'human', value: i % 2 ? 'spam' : 'ham', programVersion: 'bench' });
+        await store.addLabel({
+            task: 'classify',
+            item: keys[i],
+            labeler: 'me',
+            labelerKind: 'human',
+            value: i % 2 ? 'spam' : 'ham',
+            programVersion: 'bench',
+        });
         times.push(performance.now() - start);
     }
     await store.close();
@@ -70,9 +100,15 @@ try {
     const baseline = await direct(dir);
     const measured = await viaSession(dir);
     const [p50, p95, b50, b95] = [percentile(measured, 50), percentile(measured, 95), percentile(baseline, 50), percentile(baseline, 95)];
-    console.log(`label round trip in the extension host (validate → durable → ack), ${N} labels: p50 ${p50.toFixed(2)} ms, p95 ${p95.toFixed(2)} ms`);
+    console.log(
+        `label round trip in the extension host (validate → durable → ack), ${N} labels: p50 ${p50.toFixed(2)} ms, p95 ` +
+            `${p95.toFixed(2)} ms`,
+    );
     console.log(`baseline LabelStore.addLabel (durable, no protocol), same process: p50 ${b50.toFixed(2)} ms, p95 ${b95.toFixed(2)} ms`);
-    console.log(`ratio p95 session / baseline: ${(p95 / b95).toFixed(2)}; target p95 < ${TARGET_P95_MS} ms: ${p95 < TARGET_P95_MS ? 'met' : 'MISSED'}`);
+    console.log(
+        `ratio p95 session / baseline: ${(p95 / b95).toFixed(2)}; target p95 < ${TARGET_P95_MS} ms: ` +
+            `${p95 < TARGET_P95_MS ? 'met' : 'MISSED'}`,
+    );
     process.exitCode = p95 < TARGET_P95_MS ? 0 : 1;
 } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -22,7 +22,11 @@ const RUNS = quick ? 3 : 7;
 const COMPLETIONS_PER_POSITION = quick ? 5 : 15;
 
 const TARGETS = { validatedOverParse: 3, completionP95Ms: 50, largeOverSmall: 4.5 };
-const BASELINE = { validatedOverParse: { 5000: 4.4, 20000: 6.3 } as Record<number, number>, completionP95Ms: '21–23 / 90–99', completionP95At20k: 90 };
+const BASELINE = {
+    validatedOverParse: { 5000: 4.4, 20000: 6.3 } as Record<number, number>,
+    completionP95Ms: '21–23 / 90–99',
+    completionP95At20k: 90,
+};
 
 // A collection before each measured run, so no run pays for the garbage of the one before.
 v8.setFlagsFromString('--expose-gc');
@@ -83,7 +87,13 @@ interface SizeResult {
  */
 async function measureSizes(sizes: number[], runs: number): Promise<{ results: SizeResult[]; growth: ReturnType<typeof stats> }> {
     const texts = sizes.map((lines) => generateProgram(lines));
-    const samples = sizes.map(() => ({ parses: [] as number[], validations: [] as number[], ratios: [] as number[], errors: 0, warnings: 0 }));
+    const samples = sizes.map(() => ({
+        parses: [] as number[],
+        validations: [] as number[],
+        ratios: [] as number[],
+        errors: 0,
+        warnings: 0,
+    }));
     const growths: number[] = [];
     for (const text of texts) {
         // Warm up the parser and the services (JIT) once per size.
@@ -120,7 +130,9 @@ async function measureSizes(sizes: number[], runs: number): Promise<{ results: S
 }
 
 /** Completion requests at typical positions of the large program, including near its end. */
-async function measureCompletion(lines: number): Promise<{ perPosition: Array<{ name: string; p50: number; p95: number; items: number }>; all: ReturnType<typeof stats> }> {
+async function measureCompletion(
+    lines: number,
+): Promise<{ perPosition: Array<{ name: string; p50: number; p95: number; items: number }>; all: ReturnType<typeof stats> }> {
     const text = generateProgram(lines);
     const { document } = await validate(text);
     const provider = Dprog.lsp.CompletionProvider!;
@@ -132,7 +144,10 @@ async function measureCompletion(lines: number): Promise<{ perPosition: Array<{ 
         { name: 'end: route labelers', offset: text.indexOf('route cascade ', lastModule) + 'route cascade '.length },
         { name: 'end: fields after m.', offset: text.indexOf('show m.', lastModule) + 'show m.'.length },
         { name: 'end: members after ==', offset: text.indexOf('verdict == ', lastModule) + 'verdict == '.length },
-        { name: 'end: label sets after choice<', offset: text.indexOf('choice<', text.indexOf('task classify_', lastModule)) + 'choice<'.length },
+        {
+            name: 'end: label sets after choice<',
+            offset: text.indexOf('choice<', text.indexOf('task classify_', lastModule)) + 'choice<'.length,
+        },
         { name: 'end: top-level keywords', offset: text.length - 1 },
     ];
     const perPosition: Array<{ name: string; p50: number; p95: number; items: number }> = [];
@@ -142,7 +157,10 @@ async function measureCompletion(lines: number): Promise<{ perPosition: Array<{ 
         let items = 0;
         for (let i = 0; i < COMPLETIONS_PER_POSITION + 1; i++) {
             const start = performance.now();
-            const list = await provider.getCompletion(document, { textDocument: { uri: document.uri.toString() }, position: document.textDocument.positionAt(offset) });
+            const list = await provider.getCompletion(document, {
+                textDocument: { uri: document.uri.toString() },
+                position: document.textDocument.positionAt(offset),
+            });
             const elapsed = performance.now() - start;
             items = list?.items.length ?? 0;
             if (i > 0) {
@@ -160,7 +178,10 @@ async function measureCompletion(lines: number): Promise<{ perPosition: Array<{ 
     return { perPosition, all: stats(all) };
 }
 
-const { results: [small, large], growth } = await measureSizes([5000, 20000], RUNS);
+const {
+    results: [small, large],
+    growth,
+} = await measureSizes([5000, 20000], RUNS);
 const completion = await measureCompletion(20000);
 
 const failures: string[] = [];
@@ -168,11 +189,16 @@ console.log(`dprog language server on generated programs (one long-lived service
 for (const size of [small, large]) {
     const nominal = size === small ? 5000 : 20000;
     const ratio = size.ratio.median;
-    console.log(`${size.lines} lines (${size.kb.toFixed(0)} KB): ${size.errors} errors, ${size.warnings} warnings (missing data and model files)`);
+    console.log(
+        `${size.lines} lines (${size.kb.toFixed(0)} KB): ${size.errors} errors, ${size.warnings} warnings (missing data and model files)`,
+    );
     console.log(`  parse only      min ${ms(size.parse.min)}  median ${ms(size.parse.median)}`);
     console.log(`  text→validated  min ${ms(size.validated.min)}  median ${ms(size.validated.median)}`);
-    console.log(`  validated ÷ parse: median ${ratio.toFixed(2)} (min ${size.ratio.min.toFixed(2)})  target ≤ ${TARGETS.validatedOverParse}`
-        + `  Langium domainmodel baseline ${BASELINE.validatedOverParse[nominal]} → ${(ratio / BASELINE.validatedOverParse[nominal]).toFixed(2)}× of it`);
+    console.log(
+        `  validated ÷ parse: median ${ratio.toFixed(2)} (min ${size.ratio.min.toFixed(2)})  target ≤ ${TARGETS.validatedOverParse}` +
+            `  Langium domainmodel baseline ${BASELINE.validatedOverParse[nominal]} → ` +
+            `${(ratio / BASELINE.validatedOverParse[nominal]).toFixed(2)}× of it`,
+    );
     if (ratio > TARGETS.validatedOverParse) {
         failures.push(`validated ÷ parse at ${nominal} lines is ${ratio.toFixed(2)} > ${TARGETS.validatedOverParse}`);
     }
@@ -180,7 +206,10 @@ for (const size of [small, large]) {
         failures.push(`the generated ${nominal}-line program has ${size.errors} errors; it must have none`);
     }
 }
-console.log(`\n20k ÷ 5k time to diagnostics: median ${growth.median.toFixed(2)} (min ${growth.min.toFixed(2)})  target ≤ ${TARGETS.largeOverSmall} (lines ratio ${(large.lines / small.lines).toFixed(2)})`);
+console.log(
+    `\n20k ÷ 5k time to diagnostics: median ${growth.median.toFixed(2)} (min ${growth.min.toFixed(2)})  target ≤ ` +
+        `${TARGETS.largeOverSmall} (lines ratio ${(large.lines / small.lines).toFixed(2)})`,
+);
 if (growth.median > TARGETS.largeOverSmall) {
     failures.push(`20k/5k ratio ${growth.median.toFixed(2)} > ${TARGETS.largeOverSmall}`);
 }
@@ -188,8 +217,11 @@ console.log(`\ncompletion at 20k lines (${COMPLETIONS_PER_POSITION} requests per
 for (const p of completion.perPosition) {
     console.log(`  ${p.name.padEnd(34)} p50 ${ms(p.p50)}  p95 ${ms(p.p95)}  (${p.items} items)`);
 }
-console.log(`  all positions: p50 ${ms(completion.all.p50)}  p95 ${ms(completion.all.p95)}  target p95 < ${TARGETS.completionP95Ms} ms`
-    + `  Langium domainmodel baseline p95 ${BASELINE.completionP95Ms} ms (5k / 20k): ${(completion.all.p95 / BASELINE.completionP95At20k).toFixed(2)}× of its 20k p95`);
+console.log(
+    `  all positions: p50 ${ms(completion.all.p50)}  p95 ${ms(completion.all.p95)}  target p95 < ${TARGETS.completionP95Ms} ms` +
+        `  Langium domainmodel baseline p95 ${BASELINE.completionP95Ms} ms (5k / 20k): ` +
+        `${(completion.all.p95 / BASELINE.completionP95At20k).toFixed(2)}× of its 20k p95`,
+);
 if (completion.all.p95 >= TARGETS.completionP95Ms) {
     failures.push(`completion p95 ${ms(completion.all.p95)} ≥ ${TARGETS.completionP95Ms} ms`);
 }

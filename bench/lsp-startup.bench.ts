@@ -22,7 +22,12 @@ function timeToInitialize(command: string[]): Promise<number> {
     return new Promise((resolve, reject) => {
         const start = performance.now();
         const server = spawn(process.execPath, command, { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
-        const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { processId: process.pid, rootUri: null, capabilities: {} } });
+        const body = JSON.stringify({
+            jsonrpc: '2.0',
+            id: 1,
+            method: 'initialize',
+            params: { processId: process.pid, rootUri: null, capabilities: {} },
+        });
         server.stdin.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
         let output = '';
         server.stdout.on('data', (chunk: Buffer) => {
@@ -33,7 +38,9 @@ function timeToInitialize(command: string[]): Promise<number> {
             }
         });
         server.on('error', reject);
-        server.on('exit', (code) => (output.includes('"id":1') ? undefined : reject(new Error(`server exited (${code}) before answering`))));
+        server.on('exit', (code) =>
+            output.includes('"id":1') ? undefined : reject(new Error(`server exited (${code}) before answering`)),
+        );
     });
 }
 
@@ -46,9 +53,16 @@ if (!existsSync(path.join(root, 'out/language-server/main.cjs'))) {
 const work = mkdtempSync(path.join(tmpdir(), 'dprog-lsp-startup-'));
 const baseline = path.join(work, 'baseline.cjs');
 await esbuild.build({
-    entryPoints: [path.join(root, 'bench/lsp-startup-baseline.ts')], outfile: baseline, bundle: true, platform: 'node', target: 'node20',
-    format: 'cjs', external: ['vscode', 'onnxruntime-node', 'better-sqlite3'], logLevel: 'warning',
-    define: { 'import.meta.url': 'importMetaUrl' }, banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+    entryPoints: [path.join(root, 'bench/lsp-startup-baseline.ts')],
+    outfile: baseline,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    external: ['vscode', 'onnxruntime-node', 'better-sqlite3'],
+    logLevel: 'warning',
+    define: { 'import.meta.url': 'importMetaUrl' },
+    banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
 });
 const now: number[] = [];
 const before: number[] = [];
@@ -60,7 +74,8 @@ try {
 } finally {
     rmSync(work, { recursive: true, force: true });
 }
-const fmt = (values: number[]) => `median ${median(values).toFixed(0)} ms (min ${Math.min(...values).toFixed(0)}, max ${Math.max(...values).toFixed(0)})`;
+const fmt = (values: number[]) =>
+    `median ${median(values).toFixed(0)} ms (min ${Math.min(...values).toFixed(0)}, max ${Math.max(...values).toFixed(0)})`;
 console.log(`initialize answered, ${RUNS} runs each, alternating:`);
 console.log(`  dprog lsp --stdio         ${fmt(now)}`);
 console.log(`  baseline (eager, 1 file)  ${fmt(before)}`);

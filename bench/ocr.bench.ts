@@ -87,8 +87,11 @@ function splitAtGutters(words: Word[]): ReadLine[] {
     const parts: Word[][] = [[words[0]]];
     for (const word of words.slice(1)) {
         const last = parts[parts.length - 1].at(-1)!;
-        if (word.x - (last.x + last.width) > 2 * height) parts.push([word]);
-        else parts[parts.length - 1].push(word);
+        if (word.x - (last.x + last.width) > 2 * height) {
+            parts.push([word]);
+        } else {
+            parts[parts.length - 1].push(word);
+        }
     }
     return parts.map((part) => {
         const x = Math.min(...part.map((w) => w.x));
@@ -105,7 +108,9 @@ function tesseractRead(file: string): ReadLine[] {
     const lines = new Map<string, Word[]>();
     for (const row of tsv.split('\n').slice(1)) {
         const f = row.split('\t');
-        if (f.length < 12 || f[0] !== '5' || f[11].trim() === '') continue;
+        if (f.length < 12 || f[0] !== '5' || f[11].trim() === '') {
+            continue;
+        }
         const key = f.slice(1, 5).join('.');
         const [x, y, width, height] = f.slice(6, 10).map(Number);
         lines.set(key, [...(lines.get(key) ?? []), { x, y, width, height, text: f[11].trim() }]);
@@ -114,7 +119,17 @@ function tesseractRead(file: string): ReadLine[] {
 }
 
 function score(pages: readonly TruthPage[], read: ReadLine[][]): Score {
-    const s: Score = { truthLines: 0, found: 0, detections: 0, edits: 0, matchedEdits: 0, chars: 0, matchedChars: 0, mistakes: [], outcomes: [] };
+    const s: Score = {
+        truthLines: 0,
+        found: 0,
+        detections: 0,
+        edits: 0,
+        matchedEdits: 0,
+        chars: 0,
+        matchedChars: 0,
+        mistakes: [],
+        outcomes: [],
+    };
     pages.forEach((page, p) => {
         const lines = read[p];
         const pairs = matchBoxes(
@@ -132,12 +147,16 @@ function score(pages: readonly TruthPage[], read: ReadLine[][]): Score {
             s.edits += e;
             s.chars += [...want].length;
             const transcription = matched.has(t) ? lines[matched.get(t)!].transcription : undefined;
-            if (transcription) s.outcomes.push({ transcription, right: e === 0 });
+            if (transcription) {
+                s.outcomes.push({ transcription, right: e === 0 });
+            }
             if (matched.has(t)) {
                 s.matchedEdits += e;
                 s.matchedChars += [...want].length;
             }
-            if (e > 0 && s.mistakes.length < 6) s.mistakes.push(`    ${page.path}: ${matched.has(t) ? `"${got}"` : 'MISSED'} for "${want}"`);
+            if (e > 0 && s.mistakes.length < 6) {
+                s.mistakes.push(`    ${page.path}: ${matched.has(t) ? `"${got}"` : 'MISSED'} for "${want}"`);
+            }
         });
     });
     return s;
@@ -149,10 +168,17 @@ function report(name: string, s: Score): void {
         `  ${name.padEnd(9)} recall ${(s.found / s.truthLines).toFixed(3)} (${s.found}/${s.truthLines}, ${s.detections} lines read)  ` +
             `CER ${pct(s.edits / s.chars)} (matched lines ${pct(s.matchedEdits / Math.max(1, s.matchedChars))})`,
     );
-    if (s.mistakes.length > 0) console.log(s.mistakes.join('\n'));
+    if (s.mistakes.length > 0) {
+        console.log(s.mistakes.join('\n'));
+    }
 }
 
-async function measure(title: string, pages: readonly TruthPage[], dir: string, tesseract: boolean): Promise<{ dprog: Score; tesseract?: Score }> {
+async function measure(
+    title: string,
+    pages: readonly TruthPage[],
+    dir: string,
+    tesseract: boolean,
+): Promise<{ dprog: Score; tesseract?: Score }> {
     const dprogLines: ReadLine[][] = [];
     const tesseractLines: ReadLine[][] = [];
     let dprogMs = 0;
@@ -169,17 +195,29 @@ async function measure(title: string, pages: readonly TruthPage[], dir: string, 
         }
     }
     const lines = pages.reduce((n, p) => n + p.lines.length, 0);
-    console.log(`${title}: ${pages.length} pages, ${lines} lines  (per page: dprog ${(dprogMs / pages.length).toFixed(0)} ms${tesseract ? `, Tesseract ${(tesseractMs / pages.length).toFixed(0)} ms` : ''})`);
+    console.log(
+        `${title}: ${pages.length} pages, ${lines} lines  (per page: dprog ${(dprogMs / pages.length).toFixed(0)} ` +
+            `ms${tesseract ? `, Tesseract ${(tesseractMs / pages.length).toFixed(0)} ms` : ''})`,
+    );
     const result = { dprog: score(pages, dprogLines), tesseract: tesseract ? score(pages, tesseractLines) : undefined };
     report('dprog', result.dprog);
-    if (result.tesseract) report('Tesseract', result.tesseract);
+    if (result.tesseract) {
+        report('Tesseract', result.tesseract);
+    }
     return result;
 }
 
 const tesseract = tesseractAvailable() && !process.env.NO_TESS;
-if (!tesseract) console.log('Tesseract is not installed (apt-get install -y tesseract-ocr tesseract-ocr-eng): printing dprog alone, no comparison.');
+if (!tesseract) {
+    console.log('Tesseract is not installed (apt-get install -y tesseract-ocr tesseract-ocr-eng): printing dprog alone, no comparison.');
+}
 await measure('documents sample', prepareDocuments(), DATA_DIR, tesseract);
-const varied = await measure('varied pages (never tuned on)', prepareDocuments({ dir: VARIED_DIR, kind: 'varied', pages: 8, seed: 2026 }), VARIED_DIR, tesseract);
+const varied = await measure(
+    'varied pages (never tuned on)',
+    prepareDocuments({ dir: VARIED_DIR, kind: 'varied', pages: 8, seed: 2026 }),
+    VARIED_DIR,
+    tesseract,
+);
 await sessions.releaseAll();
 
 /** The transcription gate at the sample's target: lines accepted without review, and how many are right. */
@@ -187,14 +225,26 @@ function gate(name: string, outcomes: Score['outcomes'], confidence: (t: Transcr
     const accepted = outcomes.filter((o) => confidence(o.transcription) >= TRANSCRIPTION_TARGET);
     const right = accepted.filter((o) => o.right).length;
     const accuracy = accepted.length === 0 ? 1 : right / accepted.length;
-    console.log(`  ${name}: accepts ${accepted.length}/${outcomes.length} lines without review, ${right} right (${(accuracy * 100).toFixed(1)}%; target ${TRANSCRIPTION_TARGET * 100}%)`);
+    console.log(
+        `  ${name}: accepts ${accepted.length}/${outcomes.length} lines without review, ${right} right ` +
+            `(${(accuracy * 100).toFixed(1)}%; target ${TRANSCRIPTION_TARGET * 100}%)`,
+    );
     return accuracy >= TRANSCRIPTION_TARGET;
 }
 console.log(`\ntranscription gate at ${TRANSCRIPTION_TARGET * 100}% on the varied pages:`);
 gate('mean character probability (uncalibrated)', varied.dprog.outcomes, (t) => t.score);
 const calibratedOk = calibration
-    ? gate(`calibrated (${CALIBRATION.split('/').pop()}: ${calibration.fittedOn.lines} lines, ${calibration.fittedOn.wrong} wrong)`, varied.dprog.outcomes, (t) => calibratedConfidence(t, calibration))
-    : (console.log('  no calibration file: run npx tsx samples/documents/calibrate.ts'), false);
+    ? gate(
+          `calibrated (${CALIBRATION.split('/').pop()}: ${calibration.fittedOn.lines} lines, ${calibration.fittedOn.wrong} wrong)`,
+          varied.dprog.outcomes,
+          (t) => calibratedConfidence(t, calibration),
+      )
+    : noCalibration();
+
+function noCalibration(): false {
+    console.log('  no calibration file: run npx tsx samples/documents/calibrate.ts');
+    return false;
+}
 
 const recall = varied.dprog.found / varied.dprog.truthLines;
 const cer = varied.dprog.edits / varied.dprog.chars;
@@ -207,7 +257,10 @@ if (varied.tesseract) {
     const tRecall = varied.tesseract.found / varied.tesseract.truthLines;
     const tCer = varied.tesseract.edits / varied.tesseract.chars;
     checks.push({ ok: recall >= tRecall, text: `recall ≥ Tesseract's ${tRecall.toFixed(3)} (ratio ${(recall / tRecall).toFixed(3)})` });
-    checks.push({ ok: cer <= tCer + CER_MARGIN, text: `CER within 0.5 points of Tesseract's ${(tCer * 100).toFixed(2)}% (difference ${((cer - tCer) * 100).toFixed(2)} points)` });
+    checks.push({
+        ok: cer <= tCer + CER_MARGIN,
+        text: `CER within 0.5 points of Tesseract's ${(tCer * 100).toFixed(2)}% (difference ${((cer - tCer) * 100).toFixed(2)} points)`,
+    });
 }
 console.log(`\nvaried pages: ${checks.map((c) => `${c.ok ? 'ok' : 'MISSED'} ${c.text}`).join('; ')}`);
 process.exit(checks.every((c) => c.ok) ? 0 : 1);

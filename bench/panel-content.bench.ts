@@ -21,22 +21,36 @@ const TARGET_P95_MS = 1000;
 const here = dirname(new URL(import.meta.url).pathname);
 const program = resolve(here, '../samples/spam/spam.dprog');
 const cli = resolve(here, '../out/cli/main.cjs');
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)];
+const percentile = (values: number[], p: number) =>
+    [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)];
 
 const { plan } = await compileProgramFile(program);
-if (!plan) throw new Error('the spam sample does not compile (run npx tsx samples/spam/prepare.ts)');
+if (!plan) {
+    throw new Error('the spam sample does not compile (run npx tsx samples/spam/prepare.ts)');
+}
 const task = plan.tasks.find((t) => t.name === 'classify')!;
 const dataset = plan.datasets.find((d) => d.name === task.dataset)!;
 const dir = mkdtempSync(join(tmpdir(), 'dprog-bench-panel-'));
 const storePath = join(dir, 'labels.sqlite');
 const store = await LabelStore.open(storePath);
-await store.addLabel({ task: 'classify', item: readPlanDataset(dirname(program), dataset)[0].key, labeler: 'me', labelerKind: 'human', value: 'spam' });
+await store.addLabel({
+    task: 'classify',
+    item: readPlanDataset(dirname(program), dataset)[0].key,
+    labeler: 'me',
+    labelerKind: 'human',
+    value: 'spam',
+});
 await store.close();
 
 function spawnPerOpening(): number {
     const started = performance.now();
-    const run = spawnSync(process.execPath, [cli, 'sample', program, '--task', 'classify', '--store', storePath, '--json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    if (run.status !== 0) throw new Error(`dprog sample failed: ${run.stderr}`);
+    const run = spawnSync(process.execPath, [cli, 'sample', program, '--task', 'classify', '--store', storePath, '--json'], {
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+    });
+    if (run.status !== 0) {
+        throw new Error(`dprog sample failed: ${run.stderr}`);
+    }
     const batch = JSON.parse(run.stdout);
     buildQueue({ programDir: dirname(program), plan: plan!, task, labels: [], batch, imageUri: (p) => p });
     return performance.now() - started;
@@ -47,7 +61,15 @@ const reader = await LabelStore.open(storePath, { readonly: true });
 async function longLived(): Promise<number> {
     const started = performance.now();
     const batch = await warm.sample({ program, plan: plan!, task: 'classify', store: reader, storePath });
-    buildQueue({ programDir: dirname(program), plan: plan!, task, labels: reader.labels({ task: 'classify' }), batch, imageUri: (p) => p, items: warm.datasets.items(dirname(program), dataset) });
+    buildQueue({
+        programDir: dirname(program),
+        plan: plan!,
+        task,
+        labels: reader.labels({ task: 'classify' }),
+        batch,
+        imageUri: (p) => p,
+        items: warm.datasets.items(dirname(program), dataset),
+    });
     return performance.now() - started;
 }
 
@@ -55,11 +77,22 @@ try {
     const baseline = Array.from({ length: REOPENINGS }, spawnPerOpening);
     const first = await longLived();
     const again: number[] = [];
-    for (let i = 0; i < REOPENINGS; i++) again.push(await longLived());
+    for (let i = 0; i < REOPENINGS; i++) {
+        again.push(await longLived());
+    }
     const p95 = percentile(again, 95);
-    console.log(`baseline (spawn dprog sample + read the data, every opening): p50 ${percentile(baseline, 50).toFixed(0)} ms, p95 ${percentile(baseline, 95).toFixed(0)} ms`);
-    console.log(`long-lived engine: first opening ${first.toFixed(0)} ms; reopenings p50 ${percentile(again, 50).toFixed(0)} ms, p95 ${p95.toFixed(0)} ms`);
-    console.log(`ratio (reopening p50 / baseline p50): ${(percentile(again, 50) / percentile(baseline, 50)).toFixed(3)}; target reopenings p95 < ${TARGET_P95_MS} ms: ${p95 < TARGET_P95_MS ? 'met' : 'MISSED'}`);
+    console.log(
+        `baseline (spawn dprog sample + read the data, every opening): p50 ${percentile(baseline, 50).toFixed(0)} ms, p95 ` +
+            `${percentile(baseline, 95).toFixed(0)} ms`,
+    );
+    console.log(
+        `long-lived engine: first opening ${first.toFixed(0)} ms; reopenings p50 ${percentile(again, 50).toFixed(0)} ms, p95 ` +
+            `${p95.toFixed(0)} ms`,
+    );
+    console.log(
+        `ratio (reopening p50 / baseline p50): ${(percentile(again, 50) / percentile(baseline, 50)).toFixed(3)}; target reopenings ` +
+            `p95 < ${TARGET_P95_MS} ms: ${p95 < TARGET_P95_MS ? 'met' : 'MISSED'}`,
+    );
     process.exitCode = p95 < TARGET_P95_MS ? 0 : 1;
 } finally {
     await warm.dispose();

@@ -29,12 +29,20 @@ const policy = (target: number): RoutingPolicy => ({
 
 let pass = true;
 for (const name of ['rte', 'temp'] as const) {
-    const { answers, gold } = readAnswersCsv(path.join(dir, `${name}-answers.csv`), { item: 'item', worker: 'worker', label: 'label', gold: 'gold' });
+    const { answers, gold } = readAnswersCsv(path.join(dir, `${name}-answers.csv`), {
+        item: 'item',
+        worker: 'worker',
+        label: 'label',
+        gold: 'gold',
+    });
     const truth = gold!;
     const onAll = (method: 'majority' | 'dawid_skene') => accuracyAgainst(aggregate(method, encodeAnswers(answers)).items, truth).accuracy;
     const majority = onAll('majority');
     const dawidSkene = onAll('dawid_skene');
-    console.log(`\n${name.toUpperCase()}: ${answers.length} answers; on all of them: majority ${majority.toFixed(4)}, Dawid-Skene ${dawidSkene.toFixed(4)}`);
+    console.log(
+        `\n${name.toUpperCase()}: ${answers.length} answers; on all of them: majority ${majority.toFixed(4)}, Dawid-Skene ` +
+            `${dawidSkene.toFixed(4)}`,
+    );
     console.log('target  routing (mean, min)  ÷ majority  ÷ Dawid-Skene  answers used  gold share  unasked  ms/run');
     for (const target of targets) {
         const start = performance.now();

@@ -29,7 +29,38 @@ async function check(name: string, text: string): Promise<{ ms: number; diagnost
 
 /** Deterministic random words, symbols and numbers, about `bytes` long. */
 function tokenSoup(bytes: number, seed: number): string {
-    const words = ['task', 'flow', 'if', 'else', '{', '}', '(', ')', '[', ']', 'labels', 'dataset', 'x', '==', ',', ':', '->', 'list', '<', '>', '"s"', '42', '80%', 'not', 'route', 'quality', '.', 'let', '=', '\n'];
+    const words = [
+        'task',
+        'flow',
+        'if',
+        'else',
+        '{',
+        '}',
+        '(',
+        ')',
+        '[',
+        ']',
+        'labels',
+        'dataset',
+        'x',
+        '==',
+        ',',
+        ':',
+        '->',
+        'list',
+        '<',
+        '>',
+        '"s"',
+        '42',
+        '80%',
+        'not',
+        'route',
+        'quality',
+        '.',
+        'let',
+        '=',
+        '\n',
+    ];
     let state = seed;
     const out: string[] = [];
     let length = 0;
@@ -54,7 +85,11 @@ ${'}\n'.repeat(n)}}
 `;
 }
 
-console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log(
+    `machine: ${cpus().length} cores, load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
+);
 try {
     const perThousand: number[] = [];
     for (const size of SIZES) {
@@ -62,20 +97,32 @@ try {
         const lines = text.split('\n').length;
         const { ms, diagnostics } = await check(`generated-${size}.dprog`, text);
         perThousand.push(ms / (lines / 1000));
-        console.log(`  ${lines.toLocaleString('en')} lines: ${(ms / 1000).toFixed(1)} s, ${(ms / (lines / 1000)).toFixed(0)} ms per 1,000 lines (${diagnostics} diagnostics listed)`);
+        console.log(
+            `  ${lines.toLocaleString('en')} lines: ${(ms / 1000).toFixed(1)} s, ${(ms / (lines / 1000)).toFixed(0)} ms per 1,000 ` +
+                `lines (${diagnostics} diagnostics listed)`,
+        );
     }
     if (perThousand.length > 1) {
-        console.log(`  → per-1,000-line time, ${SIZES.at(-1)} ÷ ${SIZES[0]} lines = ${(perThousand.at(-1)! / perThousand[0]).toFixed(2)}× (linear: ≈ 1×)`);
+        console.log(
+            `  → per-1,000-line time, ${SIZES.at(-1)} ÷ ${SIZES[0]} lines = ${(perThousand.at(-1)! / perThousand[0]).toFixed(2)}× ` +
+                `(linear: ≈ 1×)`,
+        );
     }
     const soup: number[] = [];
     for (const kb of [500, 5000]) {
         const { ms, diagnostics } = await check(`soup-${kb}.dprog`, tokenSoup(kb * 1024, kb));
         soup.push(ms / (kb / 100));
-        console.log(`  random tokens ${kb} KB: ${(ms / 1000).toFixed(1)} s, ${(ms / (kb / 100)).toFixed(0)} ms per 100 KB, ${diagnostics} diagnostics listed`);
+        console.log(
+            `  random tokens ${kb} KB: ${(ms / 1000).toFixed(1)} s, ${(ms / (kb / 100)).toFixed(0)} ms per 100 KB, ${diagnostics} ` +
+                `diagnostics listed`,
+        );
     }
     console.log(`  → per-100-KB time, 5 MB ÷ 500 KB = ${(soup[1] / soup[0]).toFixed(2)}× (linear: ≈ 1×)`);
     for (const depth of [10, 10000]) {
-        const parens = `program P\ndataset d from jsonl "d.jsonl" { key id: String }\nlabels L { a, b }\nlabeler crowd: human\ntask t(x: d) -> choice<L> { route cascade crowd }\nflow f(x: d) {\n    if ${'('.repeat(depth)}t(x) == a${')'.repeat(depth)} { t(x) }\n}\n`;
+        const parens =
+            `program P\ndataset d from jsonl "d.jsonl" { key id: String }\nlabels L { a, b }\nlabeler crowd: ` +
+            `human\ntask t(x: d) -> choice<L> { route cascade crowd }\nflow f(x: d) {\n    if ${'('.repeat(depth)}t(x) == ` +
+            `a${')'.repeat(depth)} { t(x) }\n}\n`;
         const p = await check(`parens-${depth}.dprog`, parens);
         const ifs = await check(`ifs-${depth}.dprog`, nestedIfs(depth));
         console.log(`  nesting ${depth}: parentheses ${(p.ms / 1000).toFixed(2)} s, nested ifs ${(ifs.ms / 1000).toFixed(2)} s`);

@@ -52,7 +52,9 @@ async function engine(session: ort.InferenceSession, features: FeatureMatrix, fi
     const t = performance.now();
     const scores = await scoreMatrix(session, features, file, DEFAULT_BATCH);
     const elapsed = performance.now() - t;
-    if (scores.rows !== features.rows) throw new Error('engine scored the wrong number of rows');
+    if (scores.rows !== features.rows) {
+        throw new Error('engine scored the wrong number of rows');
+    }
     return elapsed;
 }
 
@@ -89,10 +91,14 @@ async function compareSparse(label: string, features: FeatureMatrix, batch: numb
         const t = performance.now();
         const scores = await scoreModel(sessions, MODEL, features, batch);
         engineMs.push(performance.now() - t);
-        if (scores.rows !== features.rows) throw new Error('engine scored the wrong number of rows');
+        if (scores.rows !== features.rows) {
+            throw new Error('engine scored the wrong number of rows');
+        }
     }
     const ratio = median(directMs) / median(engineMs);
-    console.log(`${label}: engine ${median(engineMs).toFixed(0)} ms, direct session.run ${median(directMs).toFixed(0)} ms → ${ratio.toFixed(2)}×`);
+    console.log(
+        `${label}: engine ${median(engineMs).toFixed(0)} ms, direct session.run ${median(directMs).toFixed(0)} ms → ${ratio.toFixed(2)}×`,
+    );
     return ratio;
 }
 
@@ -108,7 +114,8 @@ async function compare(label: string, file: string, features: FeatureMatrix): Pr
     const ratio = median(directMs) / median(engineMs);
     const rate = (ms: number) => Math.round(ITEMS / (median([ms]) / 1000));
     console.log(
-        `${label}: engine ${median(engineMs).toFixed(0)} ms (${rate(median(engineMs))} items/s), direct session.run ${median(directMs).toFixed(0)} ms ` +
+        `${label}: engine ${median(engineMs).toFixed(0)} ms (${rate(median(engineMs))} items/s), direct session.run ` +
+            `${median(directMs).toFixed(0)} ms ` +
             `(${rate(median(directMs))} items/s) → ${ratio.toFixed(2)}×`,
     );
     return ratio;
@@ -125,7 +132,11 @@ writeLinearHead(head, {
     bias: new Float32Array(10),
 });
 const points = Float32Array.from({ length: ITEMS * 64 }, () => rng());
-const overhead = await compare(`engine overhead, ${ITEMS} × 64-dim embeddings (batch ${DEFAULT_BATCH})`, head, FeatureMatrix.fromDense(points, 64));
+const overhead = await compare(
+    `engine overhead, ${ITEMS} × 64-dim embeddings (batch ${DEFAULT_BATCH})`,
+    head,
+    FeatureMatrix.fromDense(points, 64),
+);
 console.log(`  → engine/direct throughput ${overhead.toFixed(2)}× (target ≥ 0.8×)`);
 
 // 2. Hashed text through the sample's head at four batch sizes: the engine scores sparse rows with
@@ -133,7 +144,10 @@ console.log(`  → engine/direct throughput ${overhead.toFixed(2)}× (target ≥
 // the batch inputs already prepared (outside its timing).
 prepare();
 const { items } = readDataset(emailsSpec);
-const corpus = hashTexts(items.map((i) => String(i.fields.body)), HASHED_DIMS);
+const corpus = hashTexts(
+    items.map((i) => String(i.fields.body)),
+    HASHED_DIMS,
+);
 const sparseRatios: number[] = [];
 for (const batch of SPARSE_BATCHES) {
     const count = Math.min(ITEMS, Math.max(2000, batch * 200));
@@ -142,7 +156,10 @@ for (const batch of SPARSE_BATCHES) {
     sparseRatios.push(ratio);
 }
 const sparseOk = sparseRatios.every((r) => r >= SPARSE_TARGET);
-console.log(`  → engine/direct at batch ${SPARSE_BATCHES.join(', ')}: ${sparseRatios.map((r) => r.toFixed(2)).join(', ')} (target ≥ ${SPARSE_TARGET}× at each)`);
+console.log(
+    `  → engine/direct at batch ${SPARSE_BATCHES.join(', ')}: ${sparseRatios.map((r) => r.toFixed(2)).join(', ')} (target ≥ ` +
+        `${SPARSE_TARGET}× at each)`,
+);
 
 // 3. k-center.
 const candidates = Array.from({ length: ITEMS }, (_, i) => i);
@@ -151,10 +168,15 @@ for (let i = 0; i < RUNS; i++) {
     const t = performance.now();
     const picks = kCenterGreedy(points, 64, candidates, [], 100, seededRng(i));
     kCenterMs.push(performance.now() - t);
-    if (picks.length !== 100) throw new Error('k-center picked the wrong number of items');
+    if (picks.length !== 100) {
+        throw new Error('k-center picked the wrong number of items');
+    }
 }
 const kCenterRatio = median(kCenterMs) / 2000;
-console.log(`k-center: 100 of ${ITEMS} × 64-dim in ${median(kCenterMs).toFixed(0)} ms (min ${Math.min(...kCenterMs).toFixed(0)}) → ${kCenterRatio.toFixed(2)}× the 2 s budget (target < 1×)`);
+console.log(
+    `k-center: 100 of ${ITEMS} × 64-dim in ${median(kCenterMs).toFixed(0)} ms (min ${Math.min(...kCenterMs).toFixed(0)}) → ` +
+        `${kCenterRatio.toFixed(2)}× the 2 s budget (target < 1×)`,
+);
 
 await sessions.releaseAll();
 rmSync(work, { recursive: true, force: true });

@@ -26,17 +26,22 @@ const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
 const gc = (globalThis as { gc?: () => void }).gc;
 
 async function measure(label: string, path: string, feeds: () => Record<string, ort.Tensor>): Promise<number> {
-    for (let i = 0; i < WARM_UP; i++) await cycle(path, feeds);
+    for (let i = 0; i < WARM_UP; i++) {
+        await cycle(path, feeds);
+    }
     gc?.();
     const before = process.memoryUsage().rss;
     const t = performance.now();
-    for (let i = 0; i < CYCLES; i++) await cycle(path, feeds);
+    for (let i = 0; i < CYCLES; i++) {
+        await cycle(path, feeds);
+    }
     gc?.();
     const after = process.memoryUsage().rss;
     const growth = (after - before) / before;
     console.log(
         `${label}: RSS ${mib(before)} MiB after ${WARM_UP} warm-up cycles → ${mib(after)} MiB after ${CYCLES} more ` +
-            `(${((performance.now() - t) / CYCLES).toFixed(0)} ms per create+run+release) → growth ${(growth * 100).toFixed(1)}% (target ≤ 20%)`,
+            `(${((performance.now() - t) / CYCLES).toFixed(0)} ms per create+run+release) → growth ${(growth * 100).toFixed(1)}% ` +
+            `(target ≤ 20%)`,
     );
     return growth;
 }

@@ -33,4 +33,4 @@ while (acks.length < LABELS && cursor < ITEMS) {
 }
 const seconds = (performance.now() - started) / 1000;
 await store.close();
-process.stdout.write(JSON.stringify({ person, acks, leases, seconds }) + '\n');
+process.stdout.write(`${JSON.stringify({ person, acks, leases, seconds })}\n`);

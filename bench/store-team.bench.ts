@@ -29,19 +29,39 @@ const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Ma
 
 function annotate(store: string, person: string, items: number, env: NodeJS.ProcessEnv): Promise<Result> {
     return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', annotatorScript, store, person, String(LABELS), String(items)], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+        const child = spawn(process.execPath, ['--import', 'tsx', annotatorScript, store, person, String(LABELS), String(items)], {
+            env,
+            stdio: ['ignore', 'pipe', 'inherit'],
+        });
         let out = '';
         child.stdout.on('data', (chunk: Buffer) => (out += chunk));
-        child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as Result) : reject(new Error(`annotator ${person} exited ${code}`))));
+        child.on('exit', (code) =>
+            code === 0 ? resolve(JSON.parse(out) as Result) : reject(new Error(`annotator ${person} exited ${code}`)),
+        );
     });
 }
 
-async function team(store: string, annotators: number, env: NodeJS.ProcessEnv): Promise<{ labelsPerS: number; p50: number; p95: number; leaseP95: number; labels: number }> {
-    const results = await Promise.all(Array.from({ length: annotators }, (_, i) => annotate(store, `annotator-${i}`, annotators * LABELS * 2, env)));
+async function team(
+    store: string,
+    annotators: number,
+    env: NodeJS.ProcessEnv,
+): Promise<{ labelsPerS: number; p50: number; p95: number; leaseP95: number; labels: number }> {
+    const results = await Promise.all(
+        Array.from({ length: annotators }, (_, i) => annotate(store, `annotator-${i}`, annotators * LABELS * 2, env)),
+    );
     // Throughput over the span all were labeling (process start-up is not labeling).
     const span = Math.max(...results.map((r) => r.seconds));
     const acks = results.flatMap((r) => r.acks);
-    return { labels: acks.length, labelsPerS: acks.length / span, p50: percentile(acks, 50), p95: percentile(acks, 95), leaseP95: percentile(results.flatMap((r) => r.leases), 95) };
+    return {
+        labels: acks.length,
+        labelsPerS: acks.length / span,
+        p50: percentile(acks, 50),
+        p95: percentile(acks, 95),
+        leaseP95: percentile(
+            results.flatMap((r) => r.leases),
+            95,
+        ),
+    };
 }
 
 const why = postgresUnavailable();
@@ -57,12 +77,19 @@ try {
     const embedded = await team(join(dir, 'labels.sqlite'), 1, process.env);
     const pg = await team(url, ANNOTATORS, cluster.env);
     const row = (name: string, r: typeof pg) =>
-        `  ${name.padEnd(34)} ${r.labels.toString().padStart(6)} labels  ${r.labelsPerS.toFixed(0).padStart(6)} labels/s  ack p50 ${r.p50.toFixed(2)} ms  p95 ${r.p95.toFixed(2)} ms  (lease p95 ${r.leaseP95.toFixed(2)} ms)`;
+        `  ${name.padEnd(34)} ${r.labels.toString().padStart(6)} labels  ${r.labelsPerS.toFixed(0).padStart(6)} labels/s  ack p50 ` +
+        `${r.p50.toFixed(2)} ms  p95 ${r.p95.toFixed(2)} ms  (lease p95 ${r.leaseP95.toFixed(2)} ms)`;
     console.log(row('sql.js, 1 writer (baseline)', embedded));
     console.log(row(`PostgreSQL, ${ANNOTATORS} annotators`, pg));
-    console.log(`  ratio labels/s PostgreSQL team / sql.js writer = ${(pg.labelsPerS / embedded.labelsPerS).toFixed(2)}; p95 ack ${pg.p95.toFixed(2)} ms (target < ${P95_TARGET_MS} ms)`);
+    console.log(
+        `  ratio labels/s PostgreSQL team / sql.js writer = ${(pg.labelsPerS / embedded.labelsPerS).toFixed(2)}; p95 ack ` +
+            `${pg.p95.toFixed(2)} ms (target < ${P95_TARGET_MS} ms)`,
+    );
     const ok = pg.p95 < P95_TARGET_MS && pg.labels === ANNOTATORS * LABELS;
-    console.log(`\n${ok ? 'PASS' : 'FAIL'}: PostgreSQL p95 ack ${pg.p95.toFixed(2)} ms < ${P95_TARGET_MS} ms, ${pg.labels} of ${ANNOTATORS * LABELS} labels`);
+    console.log(
+        `\n${ok ? 'PASS' : 'FAIL'}: PostgreSQL p95 ack ${pg.p95.toFixed(2)} ms < ${P95_TARGET_MS} ms, ${pg.labels} of ` +
+            `${ANNOTATORS * LABELS} labels`,
+    );
     process.exitCode = ok ? 0 : 1;
 } finally {
     await cluster.stop();

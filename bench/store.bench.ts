@@ -48,8 +48,22 @@ function makeLabels(count: number, prefix: string): NewLabel[] {
     }));
 }
 
-const row = (l: NewLabel) => [l.id!, l.task, l.item, l.labeler, l.labelerKind, JSON.stringify(l.value), l.score ?? null, 0, l.programVersion ?? null, l.createdAt!, null];
-const INSERT = `INSERT INTO labels (id, task, item, labeler, labeler_kind, value, score, gold, program_version, created_at, superseded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const row = (l: NewLabel) => [
+    l.id!,
+    l.task,
+    l.item,
+    l.labeler,
+    l.labelerKind,
+    JSON.stringify(l.value),
+    l.score ?? null,
+    0,
+    l.programVersion ?? null,
+    l.createdAt!,
+    null,
+];
+const INSERT =
+    `INSERT INTO labels (id, task, item, labeler, labeler_kind, value, score, gold, program_version, created_at, ` +
+    `superseded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 function seconds<T>(run: () => T): { s: number; value: T } {
     const start = performance.now();
@@ -81,7 +95,9 @@ try {
                 db.exec(labelsSchema);
                 const insert = db.prepare(INSERT);
                 db.transaction(() => {
-                    for (const l of labels) insert.run(row(l));
+                    for (const l of labels) {
+                        insert.run(row(l));
+                    }
                 })();
                 db.close();
             }).s;
@@ -94,7 +110,9 @@ try {
             db.run(labelsSchema);
             const insert = db.prepare(INSERT);
             db.run('BEGIN');
-            for (const l of labels) insert.run(row(l));
+            for (const l of labels) {
+                insert.run(row(l));
+            }
             db.run('COMMIT');
             insert.free();
             const bytes = db.export().length;
@@ -108,17 +126,26 @@ try {
         const acked = await secondsAsync(() => store.addLabels(labels));
         const closed = await secondsAsync(() => store.close());
         const durable = acked.s + closed.s;
-        console.log(`  LabelStore.addLabels (validated; durable by journal+fsync, or by snapshot for a bulk batch): ${acked.s.toFixed(2)} s; + close() snapshot ${closed.s.toFixed(2)} s = ${durable.toFixed(2)} s  (${(statSync(storePath).size / 2 ** 20).toFixed(0)} MiB)`);
+        console.log(
+            `  LabelStore.addLabels (validated; durable by journal+fsync, or by snapshot for a bulk batch): ${acked.s.toFixed(2)} ` +
+                `s; + close() snapshot ${closed.s.toFixed(2)} s = ${durable.toFixed(2)} s  ` +
+                `(${(statSync(storePath).size / 2 ** 20).toFixed(0)} MiB)`,
+        );
         const reopen = await secondsAsync(() => LabelStore.open(storePath, { readonly: true }));
         const count = reopen.value.countLabels({ includeSuperseded: true });
         await reopen.value.close();
         console.log(`  reopen (read, check, quick_check): ${reopen.s.toFixed(2)} s; ${count.toLocaleString('en')} labels`);
-        if (count !== N) throw new Error(`expected ${N} labels after reopening, found ${count}`);
+        if (count !== N) {
+            throw new Error(`expected ${N} labels after reopening, found ${count}`);
+        }
         const betterAfter = runBetter('better-2.sqlite');
         const better = (betterBefore + betterAfter) / 2;
         console.log(`  better-sqlite3 v12 again: ${betterAfter.toFixed(2)} s; mean ${better.toFixed(2)} s`);
         bulkRatio = durable / better;
-        console.log(`  ratio store durable / better-sqlite3 = ${bulkRatio.toFixed(2)} (target ≤ ${BULK_RATIO_TARGET}); sql.js raw / better-sqlite3 = ${(raw.s / better).toFixed(2)}`);
+        console.log(
+            `  ratio store durable / better-sqlite3 = ${bulkRatio.toFixed(2)} (target ≤ ${BULK_RATIO_TARGET}); sql.js raw / ` +
+                `better-sqlite3 = ${(raw.s / better).toFixed(2)}`,
+        );
     }
 
     // ------------------------------------------------------------------ 2. single acknowledged labels
@@ -143,7 +170,9 @@ try {
         const journalBytes = () => statSync(`${basePath}.journal`).size;
         let lastSize = journalBytes();
         for (const [i, label] of makeLabels(SINGLE, 'x').entries()) {
-            if (journalBytes() < lastSize) snapshots++;
+            if (journalBytes() < lastSize) {
+                snapshots++;
+            }
             let start = performance.now();
             await live.addLabel(label);
             latencies.push(performance.now() - start);
@@ -154,19 +183,33 @@ try {
             betterLatencies.push(performance.now() - start);
             // Give timers (debounced snapshots) a chance to run between labels, as in real use.
             await new Promise((resolve) => setImmediate(resolve));
-            if (i % 50 === 49) await new Promise((resolve) => setTimeout(resolve, 110));
+            if (i % 50 === 49) {
+                await new Promise((resolve) => setTimeout(resolve, 110));
+            }
         }
         await live.close();
         bdb.close();
 
         p95 = percentile(latencies, 95);
-        console.log(`  LabelStore.addLabel: p50 ${percentile(latencies, 50).toFixed(2)} ms, p95 ${p95.toFixed(2)} ms, max ${Math.max(...latencies).toFixed(2)} ms (store of 100,000 labels; ${snapshots} debounced snapshots ran between them)`);
-        console.log(`  better-sqlite3 autocommit insert (WAL, synchronous FULL): p50 ${percentile(betterLatencies, 50).toFixed(2)} ms, p95 ${percentile(betterLatencies, 95).toFixed(2)} ms`);
-        console.log(`  ratio p95 store / better-sqlite3 = ${(p95 / percentile(betterLatencies, 95)).toFixed(2)}; target p95 < ${SINGLE_P95_TARGET_MS} ms`);
+        console.log(
+            `  LabelStore.addLabel: p50 ${percentile(latencies, 50).toFixed(2)} ms, p95 ${p95.toFixed(2)} ms, max ` +
+                `${Math.max(...latencies).toFixed(2)} ms (store of 100,000 labels; ${snapshots} debounced snapshots ran between them)`,
+        );
+        console.log(
+            `  better-sqlite3 autocommit insert (WAL, synchronous FULL): p50 ${percentile(betterLatencies, 50).toFixed(2)} ms, p95 ` +
+                `${percentile(betterLatencies, 95).toFixed(2)} ms`,
+        );
+        console.log(
+            `  ratio p95 store / better-sqlite3 = ${(p95 / percentile(betterLatencies, 95)).toFixed(2)}; target p95 < ` +
+                `${SINGLE_P95_TARGET_MS} ms`,
+        );
     }
 
     const ok = (PART === 'single' || bulkRatio <= BULK_RATIO_TARGET) && (PART === 'bulk' || p95 < SINGLE_P95_TARGET_MS);
-    console.log(`\n${ok ? 'PASS' : 'FAIL'}: bulk ratio ${bulkRatio.toFixed(2)} ≤ ${BULK_RATIO_TARGET}, single p95 ${p95.toFixed(2)} ms < ${SINGLE_P95_TARGET_MS} ms`);
+    console.log(
+        `\n${ok ? 'PASS' : 'FAIL'}: bulk ratio ${bulkRatio.toFixed(2)} ≤ ${BULK_RATIO_TARGET}, single p95 ${p95.toFixed(2)} ms < ` +
+            `${SINGLE_P95_TARGET_MS} ms`,
+    );
     process.exitCode = ok ? 0 : 1;
 } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -22,7 +22,9 @@ function writeOneLine(file: string, mb: number): void {
     const fd = openSync(file, 'w');
     const filler = Buffer.alloc(MB, 'a');
     writeSync(fd, '{"id":"only","text":"');
-    for (let i = 0; i < mb; i++) writeSync(fd, filler);
+    for (let i = 0; i < mb; i++) {
+        writeSync(fd, filler);
+    }
     writeSync(fd, '"}\n');
     closeSync(fd);
 }
@@ -31,7 +33,9 @@ function rawRead(file: string): number {
     const fd = openSync(file, 'r');
     const chunk = Buffer.allocUnsafe(MB);
     let total = 0;
-    for (let n = readSync(fd, chunk, 0, MB, null); n > 0; n = readSync(fd, chunk, 0, MB, null)) total += n;
+    for (let n = readSync(fd, chunk, 0, MB, null); n > 0; n = readSync(fd, chunk, 0, MB, null)) {
+        total += n;
+    }
     closeSync(fd);
     return total;
 }
@@ -42,7 +46,11 @@ function timed<T>(run: () => T): { ms: number; value: T } {
     return { ms: performance.now() - start, value };
 }
 
-console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log(
+    `machine: ${cpus().length} cores, load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
+);
 try {
     for (const mb of SIZES_MB) {
         const file = join(dir, `one-line-${mb}.jsonl`);
@@ -50,7 +58,9 @@ try {
         const raw = timed(() => rawRead(file));
         const lines = timed(() => {
             let bytes = 0;
-            for (const { bytes: line } of readLines(file)) bytes += line.length;
+            for (const { bytes: line } of readLines(file)) {
+                bytes += line.length;
+            }
             return bytes;
         });
         let parsed = '';
@@ -60,22 +70,39 @@ try {
         } catch (error) {
             parsed = `; readJsonl: ${(error as Error).message.slice(0, 140)}`;
         }
-        console.log(`  ${mb} MB line: split ${(lines.ms / 1000).toFixed(2)} s (${(lines.ms / mb).toFixed(1)} ms/MB), raw read ${(raw.ms / 1000).toFixed(2)} s → ${(lines.ms / raw.ms).toFixed(2)}× raw${parsed}`);
+        console.log(
+            `  ${mb} MB line: split ${(lines.ms / 1000).toFixed(2)} s (${(lines.ms / mb).toFixed(1)} ms/MB), raw read ` +
+                `${(raw.ms / 1000).toFixed(2)} s → ${(lines.ms / raw.ms).toFixed(2)}× raw${parsed}`,
+        );
         rmSync(file);
     }
 
     const boxes = 60_000;
     const coco = {
         images: [{ id: 1, file_name: 'page.png', width: 4000, height: 4000 }],
-        annotations: Array.from({ length: boxes }, (_, i) => ({ id: i + 1, image_id: 1, category_id: 1 + (i % 3), bbox: [i % 3900, (i * 7) % 3900, 10, 10], area: 100, iscrowd: 0 })),
-        categories: [{ id: 1, name: 'word' }, { id: 2, name: 'line' }, { id: 3, name: 'figure' }],
+        annotations: Array.from({ length: boxes }, (_, i) => ({
+            id: i + 1,
+            image_id: 1,
+            category_id: 1 + (i % 3),
+            bbox: [i % 3900, (i * 7) % 3900, 10, 10],
+            area: 100,
+            iscrowd: 0,
+        })),
+        categories: [
+            { id: 1, name: 'word' },
+            { id: 2, name: 'line' },
+            { id: 3, name: 'figure' },
+        ],
     };
     const file = join(dir, 'coco.json');
     writeFileSync(file, JSON.stringify(coco));
     const parse = timed(() => JSON.parse(readFileSync(file, 'utf8')));
     const imported = timed(() => cocoFormat.import(file, { task: 'regions' }));
     const count = (imported.value.labels[0].label.value as unknown[]).length;
-    console.log(`  COCO, ${boxes.toLocaleString('en')} boxes on one image: import ${(imported.ms / 1000).toFixed(2)} s (${count} boxes in 1 label), JSON.parse ${(parse.ms / 1000).toFixed(2)} s → ${(imported.ms / parse.ms).toFixed(1)}× JSON.parse`);
+    console.log(
+        `  COCO, ${boxes.toLocaleString('en')} boxes on one image: import ${(imported.ms / 1000).toFixed(2)} s (${count} boxes in ` +
+            `1 label), JSON.parse ${(parse.ms / 1000).toFixed(2)} s → ${(imported.ms / parse.ms).toFixed(1)}× JSON.parse`,
+    );
 } finally {
     rmSync(dir, { recursive: true, force: true });
 }

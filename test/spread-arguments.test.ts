@@ -17,7 +17,9 @@ const SOURCES = ['engine/src', 'language-server/src', 'cli/src', 'extension/src'
 function sourceFiles(dir: string): string[] {
     return readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((entry) => {
         const relative = path.join(dir, entry.name);
-        if (entry.isDirectory()) return entry.name === 'generated' ? [] : sourceFiles(relative);
+        if (entry.isDirectory()) {
+            return entry.name === 'generated' ? [] : sourceFiles(relative);
+        }
         return /\.tsx?$/.test(entry.name) ? [relative] : [];
     });
 }
@@ -29,15 +31,21 @@ function unwrap(node: ts.Expression): ts.Expression {
 /** An expression whose length the code fixes: an array literal, or a choice between such. */
 function boundedLength(node: ts.Expression): boolean {
     const e = unwrap(node);
-    if (ts.isArrayLiteralExpression(e)) return e.elements.every((element) => !ts.isSpreadElement(element) || boundedLength(element.expression));
-    if (ts.isConditionalExpression(e)) return boundedLength(e.whenTrue) && boundedLength(e.whenFalse);
+    if (ts.isArrayLiteralExpression(e)) {
+        return e.elements.every((element) => !ts.isSpreadElement(element) || boundedLength(element.expression));
+    }
+    if (ts.isConditionalExpression(e)) {
+        return boundedLength(e.whenTrue) && boundedLength(e.whenFalse);
+    }
     return false;
 }
 
 /** Whether `name` is a rest parameter of a function around `node`. */
 function isRestParameter(node: ts.Node, name: string): boolean {
     for (let scope: ts.Node | undefined = node.parent; scope; scope = scope.parent) {
-        if (ts.isFunctionLike(scope) && scope.parameters.some((p) => p.dotDotDotToken && ts.isIdentifier(p.name) && p.name.text === name)) return true;
+        if (ts.isFunctionLike(scope) && scope.parameters.some((p) => p.dotDotDotToken && ts.isIdentifier(p.name) && p.name.text === name)) {
+            return true;
+        }
     }
     return false;
 }
@@ -50,18 +58,28 @@ function allowedSpread(spread: ts.SpreadElement): boolean {
 /** `f.apply(thisArg, list)` with a list that is not a literal. */
 function isUnboundedApply(call: ts.CallExpression): boolean {
     const callee = call.expression;
-    return ts.isPropertyAccessExpression(callee) && callee.name.text === 'apply' && call.arguments.length === 2 && !boundedLength(call.arguments[1]);
+    return (
+        ts.isPropertyAccessExpression(callee) &&
+        callee.name.text === 'apply' &&
+        call.arguments.length === 2 &&
+        !boundedLength(call.arguments[1])
+    );
 }
 
 /** Every call in `text` that spreads (or applies) an array of unknown length, as "file:line: call". */
-export function unboundedSpreads(file: string, text: string): string[] {
+function unboundedSpreads(file: string, text: string): string[] {
     const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
     const found: string[] = [];
-    const report = (node: ts.Node) => found.push(`${file}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}: ${node.getText().split('\n')[0].slice(0, 100)}`);
+    const report = (node: ts.Node) =>
+        found.push(
+            `${file}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}: ${node.getText().split('\n')[0].slice(0, 100)}`,
+        );
     const visit = (node: ts.Node): void => {
         if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
             const unbounded = (node.arguments ?? []).some((a) => ts.isSpreadElement(a) && !allowedSpread(a));
-            if (unbounded || (ts.isCallExpression(node) && isUnboundedApply(node))) report(node);
+            if (unbounded || (ts.isCallExpression(node) && isUnboundedApply(node))) {
+                report(node);
+            }
         }
         ts.forEachChild(node, visit);
     };
@@ -71,7 +89,9 @@ export function unboundedSpreads(file: string, text: string): string[] {
 
 describe('no spread of unbounded arrays into call arguments', () => {
     test('the sources have none', () => {
-        const offenders = SOURCES.flatMap(sourceFiles).flatMap((file) => unboundedSpreads(file, readFileSync(path.join(root, file), 'utf8')));
+        const offenders = SOURCES.flatMap(sourceFiles).flatMap((file) =>
+            unboundedSpreads(file, readFileSync(path.join(root, file), 'utf8')),
+        );
         expect(offenders).toEqual([]);
     });
 

@@ -31,7 +31,9 @@ export async function planOf(file: string): Promise<CompileOutcome> {
     try {
         return { plan: parsePlan(text), diagnostics: [] };
     } catch (error) {
-        if (error instanceof PlanFormatError) throw new UsageError(`${file}: not a dprog.plan/v1 plan: ${error.message}`);
+        if (error instanceof PlanFormatError) {
+            throw new UsageError(`${file}: not a dprog.plan/v1 plan: ${error.message}`);
+        }
         throw error;
     }
 }

@@ -28,15 +28,26 @@ export interface LabelTask {
 /** The task as the program declares it; errors when the program has errors or no such task. */
 async function fromProgram(file: string, task: string): Promise<LabelTask> {
     const { plan, diagnostics } = await compileProgramFile(file);
-    if (!plan) throw new ProgramError(`${file} has errors:\n${diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic).join('\n')}`);
+    if (!plan) {
+        throw new ProgramError(
+            `${file} has errors:\n${diagnostics
+                .filter((d) => d.severity === 'error')
+                .map(formatDiagnostic)
+                .join('\n')}`,
+        );
+    }
     const planTask = plan.tasks.find((t) => t.name === task);
-    if (!planTask) throw new ProgramError(`${file}: no task '${task}'; its tasks: ${plan.tasks.map((t) => t.name).join(', ') || 'none'}`);
+    if (!planTask) {
+        throw new ProgramError(`${file}: no task '${task}'; its tasks: ${plan.tasks.map((t) => t.name).join(', ') || 'none'}`);
+    }
     return { type: { output: planTask.output, classes: planTask.classes }, typeFrom: file, plan, planTask, programFile: file };
 }
 
 /** The most recently recorded plan that declares `task`, if any (the embedded store lists its programs; on PostgreSQL pass --program). */
 function fromStore(store: Store, task: string): LabelTask {
-    if (!(store instanceof EmbeddedStore)) return {};
+    if (!(store instanceof EmbeddedStore)) {
+        return {};
+    }
     const inner = store.inner;
     const stored = inner
         .planPrograms()
@@ -48,11 +59,20 @@ function fromStore(store: Store, task: string): LabelTask {
         try {
             plan = validatePlan(entry.plan);
         } catch (error) {
-            if (error instanceof PlanFormatError) continue;
+            if (error instanceof PlanFormatError) {
+                continue;
+            }
             throw error;
         }
         const planTask = plan.tasks.find((t) => t.name === task);
-        if (planTask) return { type: { output: planTask.output, classes: planTask.classes }, typeFrom: `plan ${plan.program} version ${plan.version} in the store`, plan, planTask };
+        if (planTask) {
+            return {
+                type: { output: planTask.output, classes: planTask.classes },
+                typeFrom: `plan ${plan.program} version ${plan.version} in the store`,
+                plan,
+                planTask,
+            };
+        }
     }
     return {};
 }
@@ -61,12 +81,21 @@ function fromStore(store: Store, task: string): LabelTask {
  * The task from `program`, else from the store. `lenient` (exports, where the type only adds to the
  * files): a program with errors or without the task falls back to the store, saying why in `problem`.
  */
-export async function labelTask(store: Store, task: string, program: string | undefined, lenient = false): Promise<LabelTask & { problem?: string }> {
-    if (!program) return fromStore(store, task);
+export async function labelTask(
+    store: Store,
+    task: string,
+    program: string | undefined,
+    lenient = false,
+): Promise<LabelTask & { problem?: string }> {
+    if (!program) {
+        return fromStore(store, task);
+    }
     try {
         return await fromProgram(program, task);
     } catch (error) {
-        if (!lenient || !(error instanceof ProgramError)) throw error;
+        if (!lenient || !(error instanceof ProgramError)) {
+            throw error;
+        }
         return { ...fromStore(store, task), problem: error.message.split('\n')[0] };
     }
 }
@@ -80,14 +109,23 @@ export function imagesFolder(context: LabelTask): string | undefined {
 /** The task's items by key (their fields, Image fields left out), read from the program's dataset; why not, when it cannot be read. */
 export function taskItems(context: LabelTask): { fieldsOf?: (item: string) => Record<string, JsonValue> | undefined; problem?: string } {
     const dataset = context.plan?.datasets.find((d) => d.name === context.planTask?.dataset);
-    if (!dataset || !context.programFile) return {};
+    if (!dataset || !context.programFile) {
+        return {};
+    }
     const spec = datasetSpec(dataset, path.dirname(path.resolve(context.programFile)));
     try {
         const images = new Set(spec.fields.filter((f) => f.type === 'Image').map((f) => f.name));
-        const items = new Map(readDataset(spec).items.map((item) => [item.key, Object.fromEntries(Object.entries(item.fields).filter(([name]) => !images.has(name))) as Record<string, JsonValue>]));
+        const items = new Map(
+            readDataset(spec).items.map((item) => [
+                item.key,
+                Object.fromEntries(Object.entries(item.fields).filter(([name]) => !images.has(name))) as Record<string, JsonValue>,
+            ]),
+        );
         return { fieldsOf: (item) => items.get(item) };
     } catch (error) {
-        if (error instanceof DataError) return { problem: `the items of dataset ${dataset.name} could not be read (${error.message})` };
+        if (error instanceof DataError) {
+            return { problem: `the items of dataset ${dataset.name} could not be read (${error.message})` };
+        }
         throw error;
     }
 }

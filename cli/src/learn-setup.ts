@@ -25,10 +25,16 @@ export function datasetSpec(dataset: PlanDataset, baseDir: string): DatasetSpec 
 
 /** The task `--task` names or, without it, the task of the program's only `learn` block. */
 function learnedTask(plan: LabelingPlan, task: string | undefined, file: string): string {
-    if (task !== undefined) return task;
+    if (task !== undefined) {
+        return task;
+    }
     const known = plan.learn.map((l) => l.task);
-    if (known.length === 1) return known[0];
-    if (known.length === 0) throw new UsageError(`${file}: the program has no \`learn … using …\` block, so there is nothing to learn.`);
+    if (known.length === 1) {
+        return known[0];
+    }
+    if (known.length === 0) {
+        throw new UsageError(`${file}: the program has no \`learn … using …\` block, so there is nothing to learn.`);
+    }
     throw new UsageError(`${file} has several \`learn\` blocks; choose one with --task (${known.join(', ')}).`);
 }
 
@@ -38,19 +44,32 @@ export function learnProgramOf(plan: LabelingPlan, requested: string | undefined
     const learn = plan.learn.find((l) => l.task === task);
     if (!learn) {
         const known = plan.learn.map((l) => l.task);
-        throw new UsageError(`${file}: no \`learn ${task} using …\` block${known.length > 0 ? `; there is one for: ${known.join(', ')}` : ''}.`);
+        throw new UsageError(
+            `${file}: no \`learn ${task} using …\` block${known.length > 0 ? `; there is one for: ${known.join(', ')}` : ''}.`,
+        );
     }
     const planTask = plan.tasks.find((t) => t.name === task);
     const model = plan.labelers.find((l) => l.name === learn.model);
-    if (!planTask) throw new ProgramError(`${file}: no task '${task}'.`);
-    if (!model || model.kind !== 'model') throw new ProgramError(`${file}: learn ${task}: '${learn.model}' is not a model labeler.`);
+    if (!planTask) {
+        throw new ProgramError(`${file}: no task '${task}'.`);
+    }
+    if (model?.kind !== 'model') {
+        throw new ProgramError(`${file}: learn ${task}: '${learn.model}' is not a model labeler.`);
+    }
     if (planTask.output.kind !== 'choice') {
-        throw new ProgramError(`${file}: learn ${task}: active learning trains choice<L> classifiers; this task outputs ${planTask.output.text}.`);
+        throw new ProgramError(
+            `${file}: learn ${task}: active learning trains choice<L> classifiers; this task outputs ${planTask.output.text}.`,
+        );
     }
     const dataset = plan.datasets.find((d) => d.name === planTask.dataset);
-    if (!dataset) throw new ProgramError(`${file}: task ${task} labels no dataset, so there is nothing to sample from.`);
+    if (!dataset) {
+        throw new ProgramError(`${file}: task ${task} labels no dataset, so there is nothing to sample from.`);
+    }
     if (learn.stop?.split === 'test') {
-        throw new ProgramError(`${file}: learn ${task}: \`stop when … on test\` would evaluate the test set every round; stop on validation (the test set is used once, at the end).`);
+        throw new ProgramError(
+            `${file}: learn ${task}: \`stop when … on test\` would evaluate the test set every round; stop on validation (the test ` +
+                `set is used once, at the end).`,
+        );
     }
     const featurizer = model.input.featurizer;
     return {
@@ -68,7 +87,12 @@ export function learnProgramOf(plan: LabelingPlan, requested: string | undefined
                 featurizer?.kind === 'hashed'
                     ? { kind: 'hashed', dims: featurizer.dims, unsigned: featurizer.unsigned }
                     : featurizer?.kind === 'resize'
-                      ? { kind: 'resize', width: featurizer.width, height: featurizer.height, normalization: model.input.normalization ?? undefined }
+                      ? {
+                            kind: 'resize',
+                            width: featurizer.width,
+                            height: featurizer.height,
+                            normalization: model.input.normalization ?? undefined,
+                        }
                       : undefined,
             encoder: learn.features ? path.resolve(baseDir, learn.features) : undefined,
         },
@@ -82,7 +106,9 @@ export function learnProgramOf(plan: LabelingPlan, requested: string | undefined
             stopSplit: learn.stop?.split ?? 'validation',
             seed: learn.seed,
         },
-        people: planTask.route.stages.filter((s) => s.kind === 'human').map((s) => ({ name: s.labeler, accuracy: s.accuracy, cost: s.cost })),
+        people: planTask.route.stages
+            .filter((s) => s.kind === 'human')
+            .map((s) => ({ name: s.labeler, accuracy: s.accuracy, cost: s.cost })),
         quality: { target: planTask.quality.target, maxLabels: planTask.quality.maxLabels },
         policy: learningPolicy(planTask, model.name),
         moneyBudget: planTask.cost.budget,

@@ -14,7 +14,10 @@ import { formatDiagnostic } from './program.js';
 
 export { datasetSpec, learnProgramOf } from './learn-setup.js';
 
-/** Compiles FILE (or reads a plan .json), refuses a program with errors, and returns the set-up of `task` (default: the only learned one). */
+/**
+ * Compiles FILE (or reads a plan .json), refuses a program with errors, and returns the set-up of `task` (default: the
+ * only learned one).
+ */
 export async function loadLearnProgram(file: string, task: string | undefined): Promise<LearnProgram> {
     const { plan, diagnostics } = await planOf(file);
     if (!plan) {
@@ -29,7 +32,9 @@ export async function withDataErrors<T>(body: () => Promise<T>): Promise<T> {
     try {
         return await body();
     } catch (error) {
-        if (error instanceof DataError || error instanceof ModelError || error instanceof CsvError) throw new ProgramError(error.message);
+        if (error instanceof DataError || error instanceof ModelError || error instanceof CsvError) {
+            throw new ProgramError(error.message);
+        }
         throw error;
     }
 }

@@ -28,8 +28,12 @@ export async function runCli(argv: string[]): Promise<number> {
     } catch (error) {
         if (error instanceof CommanderError) {
             // --help and --version end through here too, with exit code 0.
-            if (error.exitCode === 0) return ExitCode.ok;
-            if (wantsJson) printJson({ error: { message: error.message.replace(/^error: /, ''), code: error.code, exitCode: ExitCode.usage } });
+            if (error.exitCode === 0) {
+                return ExitCode.ok;
+            }
+            if (wantsJson) {
+                printJson({ error: { message: error.message.replace(/^error: /, ''), code: error.code, exitCode: ExitCode.usage } });
+            }
             return ExitCode.usage;
         }
         // Errors the CLI raised on purpose carry their exit code; anything else is an unexpected failure.
@@ -42,7 +46,7 @@ export async function runCli(argv: string[]): Promise<number> {
             printError(message);
         }
         if (typeof declared !== 'number' && process.env.DPROG_DEBUG) {
-            process.stderr.write(String((error as Error).stack) + '\n');
+            process.stderr.write(`${String((error as Error).stack)}\n`);
         }
         return code;
     }

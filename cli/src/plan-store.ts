@@ -17,14 +17,20 @@ export async function openStore(location: StoreLocation): Promise<Store> {
     try {
         return await openAnyStoreAt(location, false);
     } catch (error) {
-        if (error instanceof UsageError || !(error instanceof Error)) throw error;
-        throw new UsageError(`${location.backend === 'sqljs' ? location.path : location.display}: cannot open the label store: ${error.message}`);
+        if (error instanceof UsageError || !(error instanceof Error)) {
+            throw error;
+        }
+        throw new UsageError(
+            `${location.backend === 'sqljs' ? location.path : location.display}: cannot open the label store: ${error.message}`,
+        );
     }
 }
 
 /** The embedded store behind `store` (the plan executor reads it synchronously). */
 export function embedded(store: Store): EmbeddedStore {
-    if (store instanceof EmbeddedStore) return store;
+    if (store instanceof EmbeddedStore) {
+        return store;
+    }
     throw new UsageError(`${store.location}: this command runs on the embedded store only for now.`);
 }
 
@@ -34,12 +40,18 @@ export async function previousPlan(store: Store, program: string): Promise<{ pla
 }
 
 function readPlan(stored: StoredPlan | undefined, program: string): { plan?: LabelingPlan; problem?: string } {
-    if (!stored) return {};
+    if (!stored) {
+        return {};
+    }
     try {
         return { plan: validatePlan(stored.plan) };
     } catch (error) {
         const why = error instanceof PlanFormatError ? error.message : String(error);
-        return { problem: `the stored plan of ${program} version ${stored.version} is not a dprog.plan/v1 plan (${why}); no migration is reported.` };
+        return {
+            problem:
+                `the stored plan of ${program} version ${stored.version} is not a dprog.plan/v1 plan (${why}); no migration ` +
+                `is reported.`,
+        };
     }
 }
 
@@ -52,29 +64,41 @@ const VERSIONS_BACK = 50;
  * the version its applied migration came from, else the nearest lower recorded version.
  * `sameVersion` is the stored plan of `plan`'s own version, when there is one.
  */
-export async function migrationBase(store: Store, plan: LabelingPlan): Promise<{ plan?: LabelingPlan; sameVersion?: LabelingPlan; problem?: string }> {
+export async function migrationBase(
+    store: Store,
+    plan: LabelingPlan,
+): Promise<{ plan?: LabelingPlan; sameVersion?: LabelingPlan; problem?: string }> {
     const own = String(plan.version);
     const latest = await store.getPlan(plan.program);
     let base = latest && latest.version !== own ? latest : undefined;
     if (!base && latest) {
-        const appliedFrom = (await store.stageStates({ run: migrationRun(plan.program), stage: 'applied' })).map((s) => s.item.split('->')).filter(([, to]) => to === own).map(([from]) => from);
+        const appliedFrom = (await store.stageStates({ run: migrationRun(plan.program), stage: 'applied' }))
+            .map((s) => s.item.split('->'))
+            .filter(([, to]) => to === own)
+            .map(([from]) => from);
         const lower = Array.from({ length: Math.min(VERSIONS_BACK, Math.max(0, plan.version)) }, (_, i) => String(plan.version - 1 - i));
         for (const version of [...appliedFrom.reverse(), ...lower]) {
             base = await store.getPlan(plan.program, version);
-            if (base) break;
+            if (base) {
+                break;
+            }
         }
     }
     const sameVersion = readPlan(await store.getPlan(plan.program, own), plan.program).plan;
     // Changed without a new version number: the stored labels still follow the change, from the
     // content this version had when it was last compiled.
-    if (!base && sameVersion && sameVersion.hash !== plan.hash) return { plan: sameVersion, sameVersion };
+    if (!base && sameVersion && sameVersion.hash !== plan.hash) {
+        return { plan: sameVersion, sameVersion };
+    }
     return { ...readPlan(base, plan.program), sameVersion };
 }
 
 /** Applies a migration to the stored labels (once); the embedded store only for now, with a note otherwise. */
 export async function applyStoredMigration(store: Store, migration: Migration): Promise<{ applied?: AppliedMigration; note?: string }> {
     if (!(store instanceof EmbeddedStore)) {
-        return { note: `${store.location}: the migration is recorded, but labels on ${store.backend} are not migrated by this version of dprog.` };
+        return {
+            note: `${store.location}: the migration is recorded, but labels on ${store.backend} are not migrated by this version of dprog.`,
+        };
     }
     return { applied: await applyMigration(store.inner, migration) };
 }

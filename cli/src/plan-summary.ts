@@ -7,23 +7,47 @@ const pct = (share: number) => `${Math.round(share * 1000) / 10}%`;
 const usd = (value: number) => (value !== 0 && value < 0.01 ? `$${value.toFixed(4)}` : `$${value.toFixed(2)}`);
 
 export function planSummary(plan: LabelingPlan): string[] {
-    const lines = [`${plan.program} version ${plan.version}: ${plural(plan.tasks.length, 'task')}, ${plural(plan.flows.length, 'flow')} (plan ${plan.hash.slice(0, 12)})`];
-    for (const task of plan.tasks) for (const line of taskSummary(task)) lines.push(line);
+    const lines = [
+        `${plan.program} version ${plan.version}: ${plural(plan.tasks.length, 'task')}, ${plural(plan.flows.length, 'flow')} (plan ` +
+            `${plan.hash.slice(0, 12)})`,
+    ];
+    for (const task of plan.tasks) {
+        for (const line of taskSummary(task)) {
+            lines.push(line);
+        }
+    }
     for (const flow of plan.flows) {
-        lines.push(`flow ${flow.name}(${flow.input.map((p) => `${p.name}: ${p.type.text}`).join(', ')}): ${plural(flow.stages.length, 'stage')} in dependency order`);
+        lines.push(
+            `flow ${flow.name}(${flow.input.map((p) => `${p.name}: ${p.type.text}`).join(', ')}): ` +
+                `${plural(flow.stages.length, 'stage')} in dependency order`,
+        );
         for (const stage of flow.stages) {
             const after = stage.dependsOn.length > 0 ? ` after ${stage.dependsOn.join(', ')}` : '';
-            const loop = (stage.loops ?? (stage.forEach ? [stage.forEach] : [])).map((l) => ` for each ${l.variable} in ${l.over}`).join(',');
-            const when = stage.conditions.map((c) => ` ${c.kind === 'else' ? `unless ${c.expression}` : `${c.kind} ${c.expression}`}`).join(',');
-            const inputs = stage.inputs.filter((i) => i.derivation === 'crop').map((i) => ` (${i.parameter} = ${i.expression})`).join('');
+            const loop = (stage.loops ?? (stage.forEach ? [stage.forEach] : []))
+                .map((l) => ` for each ${l.variable} in ${l.over}`)
+                .join(',');
+            const when = stage.conditions
+                .map((c) => ` ${c.kind === 'else' ? `unless ${c.expression}` : `${c.kind} ${c.expression}`}`)
+                .join(',');
+            const inputs = stage.inputs
+                .filter((i) => i.derivation === 'crop')
+                .map((i) => ` (${i.parameter} = ${i.expression})`)
+                .join('');
             lines.push(`  ${stage.id}${after}${loop}${when}${inputs}`);
         }
     }
     for (const learn of plan.learn) {
-        lines.push(`learn ${learn.task} using ${learn.model}: ${learn.strategy}, batches of ${learn.batch}${learn.budgetLabels !== null ? `, at most ${learn.budgetLabels} labels` : ''}`);
+        lines.push(
+            `learn ${learn.task} using ${learn.model}: ${learn.strategy}, batches of ` +
+                `${learn.batch}${learn.budgetLabels !== null ? `, at most ${learn.budgetLabels} labels` : ''}`,
+        );
     }
     for (const monitor of plan.monitors) {
-        lines.push(monitor.kind === 'shift' ? `monitor shift of ${monitor.source}${monitor.field ? `.${monitor.field}` : ''} (${monitor.metric})` : `monitor predictions of ${monitor.model}`);
+        lines.push(
+            monitor.kind === 'shift'
+                ? `monitor shift of ${monitor.source}${monitor.field ? `.${monitor.field}` : ''} (${monitor.metric})`
+                : `monitor predictions of ${monitor.model}`,
+        );
     }
     const { totals } = plan;
     lines.push(
@@ -33,7 +57,9 @@ export function planSummary(plan: LabelingPlan): string[] {
     );
     if (plan.warnings.length > 0) {
         lines.push(`${plural(plan.warnings.length, 'warning')}:`);
-        for (const w of plan.warnings) lines.push(`  warning ${w.code}: ${w.message}`);
+        for (const w of plan.warnings) {
+            lines.push(`  warning ${w.code}: ${w.message}`);
+        }
     }
     return lines;
 }
@@ -45,7 +71,8 @@ function taskSummary(task: PlanTask): string[] {
         `task ${task.name}(${task.input.map((p) => `${p.name}: ${p.type.text}`).join(', ')}) -> ${task.output.text}: ${items}`,
         `  route ${task.route.strategy}${task.route.declared ? '' : ' (default)'}: ${task.route.stopping}`,
         `  quality: target ${pct(task.quality.target)}, ${task.quality.aggregate}, gold ${pct(task.quality.gold)}; ` +
-            `answers per item ${round1(r.expectedAnswers)} expected, ${r.maxAnswers} at most; expected accuracy ${pct(r.expectedAccuracy)}, ` +
+            `answers per item ${round1(r.expectedAnswers)} expected, ${r.maxAnswers} at most; expected accuracy ` +
+            `${pct(r.expectedAccuracy)}, ` +
             `${pct(r.reachProbability)} of items reach the target`,
         `  cost: ${usd(task.cost.perItem)} per item` +
             (task.cost.total !== null ? `, ${usd(task.cost.total)} in total` : '') +
@@ -59,21 +86,31 @@ export function migrationSummary(migration: Migration): string[] {
     for (const task of migration.tasks) {
         lines.push(`task ${task.task}: ${task.action} (${task.reason})`);
         for (const m of task.members) {
-            if (m.action === 'keep') continue;
+            if (m.action === 'keep') {
+                continue;
+            }
             const what = m.old === null ? `+ ${m.new.join(', ')}` : m.new.length === 0 ? `- ${m.old}` : `${m.old} → ${m.new.join(', ')}`;
             lines.push(`  ${m.action.padEnd(10)} ${what}`);
         }
     }
-    for (const p of migration.problems) lines.push(`error ${p.code}: ${p.message}`);
+    for (const p of migration.problems) {
+        lines.push(`error ${p.code}: ${p.message}`);
+    }
     return lines;
 }
 
 /** What applying a migration did to the stored labels (or that it had been applied before). */
 export function appliedSummary(applied: AppliedMigration): string[] {
-    if (applied.alreadyApplied) return [`labels: the migration ${applied.from} → ${applied.to} was applied on ${applied.appliedAt}; nothing to do`];
+    if (applied.alreadyApplied) {
+        return [`labels: the migration ${applied.from} → ${applied.to} was applied on ${applied.appliedAt}; nothing to do`];
+    }
     return applied.tasks
         .filter((t) => t.mapped + t.reasked + t.invalidated + t.review > 0)
-        .map((t) => `labels of ${t.task}: ${t.mapped} mapped, ${t.reasked} to re-ask, ${t.invalidated} invalidated, ${t.review} queued for review, ${t.kept} kept (old labels kept as history)`);
+        .map(
+            (t) =>
+                `labels of ${t.task}: ${t.mapped} mapped, ${t.reasked} to re-ask, ${t.invalidated} invalidated, ${t.review} queued ` +
+                `for review, ${t.kept} kept (old labels kept as history)`,
+        );
 }
 
 function plural(n: number, word: string): string {

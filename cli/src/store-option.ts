@@ -23,11 +23,15 @@ import { ProgramError, UsageError } from './errors.js';
 
 /** Where `--store` points; the default store beside `file` (or in the current folder without one). */
 export function storeLocationFor(file: string | undefined, store?: string, what = '--store'): StoreLocation {
-    if (store === undefined) return { backend: 'sqljs', path: defaultStorePath(file ? path.dirname(path.resolve(file)) : process.cwd()) };
+    if (store === undefined) {
+        return { backend: 'sqljs', path: defaultStorePath(file ? path.dirname(path.resolve(file)) : process.cwd()) };
+    }
     try {
         return parseStoreLocation(store);
     } catch (error) {
-        if (error instanceof StoreLocationError) throw new UsageError(`${what} ${error.message}`);
+        if (error instanceof StoreLocationError) {
+            throw new UsageError(`${what} ${error.message}`);
+        }
         throw error;
     }
 }
@@ -35,7 +39,9 @@ export function storeLocationFor(file: string | undefined, store?: string, what 
 /** The embedded store's file, for commands that run only on it (they say so for a PostgreSQL URL). */
 export function storePathFor(file: string, store?: string, command = 'this command'): string {
     const location = storeLocationFor(file, store);
-    if (location.backend === 'sqljs') return location.path;
+    if (location.backend === 'sqljs') {
+        return location.path;
+    }
     throw new UsageError(
         `--store ${location.display}: ${command} runs on the embedded store only for now. ` +
             `Copy the team store to a file with \`dprog store copy ${location.display} FILE\` and pass --store FILE.`,
@@ -46,7 +52,9 @@ export function storePathFor(file: string, store?: string, command = 'this comma
 export async function openStore(file: string, store: string | undefined, readonly: boolean): Promise<LabelStore | undefined> {
     const storePath = storePathFor(file, store);
     if (readonly && !existsSync(storePath)) {
-        if (store) throw new UsageError(`${store}: no such label store.`);
+        if (store) {
+            throw new UsageError(`${store}: no such label store.`);
+        }
         return undefined;
     }
     return LabelStore.open(storePath, { readonly, ...lockWait() });
@@ -59,20 +67,29 @@ export function lockWait(): { lockWaitMs: number; onLockWait: (busy: StoreLocked
     return {
         lockWaitMs: waitS * 1000,
         onLockWait: (busy) =>
-            process.stderr.write(`dprog: the label store is busy (process ${busy.holderPid ?? 'unknown'} is writing); waiting up to ${waitS} s for it to finish…\n`),
+            process.stderr.write(
+                `dprog: the label store is busy (process ${busy.holderPid ?? 'unknown'} is writing); waiting up to ${waitS} s for ` +
+                    `it to finish…\n`,
+            ),
     };
 }
 
 /** Store errors as CLI errors: damaged data and bad records exit 1; locks, connections and missing stores exit 2. */
 export function asCliError(error: unknown): unknown {
-    if (error instanceof StoreCorruptError || error instanceof StoreVersionError || error instanceof StoreInputError) return new ProgramError(error.message);
-    if (error instanceof StoreError) return new UsageError(error.message);
+    if (error instanceof StoreCorruptError || error instanceof StoreVersionError || error instanceof StoreInputError) {
+        return new ProgramError(error.message);
+    }
+    if (error instanceof StoreError) {
+        return new UsageError(error.message);
+    }
     return error;
 }
 
 /** Opens any store (embedded or PostgreSQL); writers of an embedded store wait for the lock. */
 export async function openAnyStoreAt(location: StoreLocation, readonly: boolean): Promise<Store> {
-    if (readonly && location.backend === 'sqljs' && !existsSync(location.path)) throw new UsageError(`${location.path}: no such label store.`);
+    if (readonly && location.backend === 'sqljs' && !existsSync(location.path)) {
+        throw new UsageError(`${location.path}: no such label store.`);
+    }
     try {
         return await openAnyStore(location, { readonly, ...lockWait() });
     } catch (error) {

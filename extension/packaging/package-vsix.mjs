@@ -25,7 +25,9 @@ export const TARGETS = {
 const ORT_BINARIES = 'node_modules/onnxruntime-node/bin/napi-v6';
 
 function usage(message) {
-    console.error(`${message}\nusage: node extension/packaging/package-vsix.mjs (--target ${Object.keys(TARGETS).join('|')} [--out FILE] | --all)`);
+    console.error(
+        `${message}\nusage: node extension/packaging/package-vsix.mjs (--target ${Object.keys(TARGETS).join('|')} [--out FILE] | --all)`,
+    );
     process.exit(2);
 }
 
@@ -33,14 +35,27 @@ function parseArgs(argv) {
     const options = { targets: [], out: undefined };
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
-        if (arg === '--all') options.targets = Object.keys(TARGETS);
-        else if (arg === '--target') options.targets = [argv[++i]];
-        else if (arg === '--out') options.out = argv[++i];
-        else usage(`unknown argument '${arg}'`);
+        if (arg === '--all') {
+            options.targets = Object.keys(TARGETS);
+        } else if (arg === '--target') {
+            options.targets = [argv[++i]];
+        } else if (arg === '--out') {
+            options.out = argv[++i];
+        } else {
+            usage(`unknown argument '${arg}'`);
+        }
     }
-    if (options.targets.length === 0) usage('name a --target or --all');
-    for (const t of options.targets) if (!(t in TARGETS)) usage(`onnxruntime-node ships no binaries for '${t}'`);
-    if (options.out && options.targets.length > 1) usage('--out names one file: use it with one --target');
+    if (options.targets.length === 0) {
+        usage('name a --target or --all');
+    }
+    for (const t of options.targets) {
+        if (!(t in TARGETS)) {
+            usage(`onnxruntime-node ships no binaries for '${t}'`);
+        }
+    }
+    if (options.out && options.targets.length > 1) {
+        usage('--out names one file: use it with one --target');
+    }
     return options;
 }
 
@@ -50,7 +65,9 @@ function ignoreFileFor(target) {
         .split('\n')
         .filter((line) => !line.startsWith(`!${ORT_BINARIES}/`));
     const folder = `${ORT_BINARIES}/${TARGETS[target]}`;
-    if (!existsSync(folder)) throw new Error(`${folder} is missing: reinstall onnxruntime-node (npm ci)`);
+    if (!existsSync(folder)) {
+        throw new Error(`${folder} is missing: reinstall onnxruntime-node (npm ci)`);
+    }
     const file = path.join(tmpdir(), `dprog-vscodeignore-${target}-${process.pid}`);
     writeFileSync(file, [...base, `!${folder}/**`, ''].join('\n'));
     return file;
@@ -60,10 +77,24 @@ function packageTarget(target, out) {
     const ignoreFile = ignoreFileFor(target);
     try {
         const vsce = path.join('node_modules', '.bin', process.platform === 'win32' ? 'vsce.cmd' : 'vsce');
-        const args = ['package', '--target', target, '--ignoreFile', ignoreFile, '--readme-path', 'extension/README.md', '--changelog-path', 'CHANGELOG.md', '--out', out];
+        const args = [
+            'package',
+            '--target',
+            target,
+            '--ignoreFile',
+            ignoreFile,
+            '--readme-path',
+            'extension/README.md',
+            '--changelog-path',
+            'CHANGELOG.md',
+            '--out',
+            out,
+        ];
         console.log(`$ vsce ${args.join(' ')}`);
         const result = spawnSync(vsce, args, { stdio: 'inherit' });
-        if (result.status !== 0) process.exit(result.status ?? 1);
+        if (result.status !== 0) {
+            process.exit(result.status ?? 1);
+        }
     } finally {
         rmSync(ignoreFile, { force: true });
     }
@@ -71,5 +102,9 @@ function packageTarget(target, out) {
 
 const { targets, out } = parseArgs(process.argv.slice(2));
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
-if (!out) mkdirSync('dist', { recursive: true });
-for (const target of targets) packageTarget(target, out ?? path.join('dist', `dprog-${target}-${version}.vsix`));
+if (!out) {
+    mkdirSync('dist', { recursive: true });
+}
+for (const target of targets) {
+    packageTarget(target, out ?? path.join('dist', `dprog-${target}-${version}.vsix`));
+}

@@ -55,7 +55,9 @@ export function activate(context: vscode.ExtensionContext): void {
             return t && t.planned !== null ? Math.max(0, t.planned - t.done) : undefined;
         },
     });
-    for (const command of registerCommands(shared)) context.subscriptions.push(command);
+    for (const command of registerCommands(shared)) {
+        context.subscriptions.push(command);
+    }
     context.subscriptions.push(
         onDidChangeProgress,
         compileProblems,
@@ -92,7 +94,10 @@ export function activate(context: vscode.ExtensionContext): void {
     const now = performance.now();
     const load = moduleEvaluated - loadStart;
     metrics.record('activation', load + (now - started));
-    output.info(`activation: ${load.toFixed(1)} ms loading the code + ${(now - started).toFixed(1)} ms in activate() (${(now - loadStart).toFixed(1)} ms wall clock since the code began to load)`);
+    output.info(
+        `activation: ${load.toFixed(1)} ms loading the code + ${(now - started).toFixed(1)} ms in activate() ` +
+            `(${(now - loadStart).toFixed(1)} ms wall clock since the code began to load)`,
+    );
 }
 
 /** Stops the language server and the engine before the log closes, so nothing writes to a closed channel. */

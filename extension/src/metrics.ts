@@ -11,7 +11,9 @@ export class Metrics {
 
     record(name: string, value: number, unit = 'ms'): void {
         this.log(`${name}: ${value.toFixed(1)} ${unit}`);
-        if (!this.file) return;
+        if (!this.file) {
+            return;
+        }
         try {
             appendFileSync(this.file, `${JSON.stringify({ name, value, unit, at: new Date().toISOString() })}\n`);
         } catch {

@@ -8,13 +8,25 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parseStoreLocation } from '../../engine/src/store/location.js';
 import type { LabelingPlan, PlanTask } from '../../engine/src/plan/types.js';
-import { diagnosticLine, EngineError, NotAvailableError, ProgramDiagnosticsError, type Cancellation, type CompileResult, type DprogEngine, type ProgramProgress } from './engine/engine.js';
+import {
+    diagnosticLine,
+    EngineError,
+    NotAvailableError,
+    ProgramDiagnosticsError,
+    type Cancellation,
+    type CompileResult,
+    type DprogEngine,
+    type ProgramProgress,
+} from './engine/engine.js';
 import type { CompileProblems } from './language/compile-problems.js';
 import type { Metrics } from './metrics.js';
 import { checkPlanPaths } from './workspace-paths.js';
 
 export interface Settings {
-    /** `dprog.store` (or its older name `dprog.storePath`): a path or a postgres:// URL; empty: `.dprog/labels.sqlite` beside the program. */
+    /**
+     * `dprog.store` (or its older name `dprog.storePath`): a path or a postgres:// URL; empty: `.dprog/labels.sqlite`
+     * beside the program.
+     */
     storePath: string;
     labelerName: string;
     /** The person recorded with each label (`dprog.labeler`, default the OS user name). */
@@ -63,12 +75,19 @@ function osUserName(): string {
  */
 export function storePathFor(program: string): string {
     const configured = settings().storePath.trim();
-    if (!configured) return path.join(path.dirname(program), '.dprog', 'labels.sqlite');
+    if (!configured) {
+        return path.join(path.dirname(program), '.dprog', 'labels.sqlite');
+    }
     const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(program));
     const location = parseStoreLocation(configured, folder?.uri.fsPath ?? path.dirname(program));
-    if (location.backend === 'sqljs') return location.path;
+    if (location.backend === 'sqljs') {
+        return location.path;
+    }
     if (new URL(location.url).password) {
-        throw new Error(`dprog.store: a settings file is no place for a password (${location.display}). Remove it from the URL and use the command "Data Program: Set Store Password", PGPASSWORD or ~/.pgpass.`);
+        throw new Error(
+            `dprog.store: a settings file is no place for a password (${location.display}). Remove it from the URL and use the ` +
+                `command "Data Program: Set Store Password", PGPASSWORD or ~/.pgpass.`,
+        );
     }
     return location.url;
 }
@@ -80,20 +99,36 @@ export const isTrusted = (): boolean => vscode.workspace.isTrusted;
 
 /** Explains, once per call site, why nothing is run or written; returns whether work may go on. */
 export function requireTrust(what: string): boolean {
-    if (vscode.workspace.isTrusted) return true;
-    void vscode.window.showWarningMessage(`dprog: this workspace is not trusted, so ${what} is off (no model runs, nothing is written). Trust the workspace to enable it.`, 'Manage Workspace Trust').then((choice) => {
-        if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
-    });
+    if (vscode.workspace.isTrusted) {
+        return true;
+    }
+    void vscode.window
+        .showWarningMessage(
+            `dprog: this workspace is not trusted, so ${what} is off (no model runs, nothing is written). Trust the workspace ` +
+                `to enable it.`,
+            'Manage Workspace Trust',
+        )
+        .then((choice) => {
+            if (choice) {
+                void vscode.commands.executeCommand('workbench.trust.manage');
+            }
+        });
     return false;
 }
 
 /** The program a command is about: its argument, the active .dprog editor, or one picked from the workspace. */
 export async function pickProgram(argument?: unknown): Promise<string | undefined> {
-    if (argument instanceof vscode.Uri && argument.fsPath.endsWith('.dprog')) return argument.fsPath;
-    if (typeof argument === 'string' && argument.endsWith('.dprog')) return argument;
+    if (argument instanceof vscode.Uri && argument.fsPath.endsWith('.dprog')) {
+        return argument.fsPath;
+    }
+    if (typeof argument === 'string' && argument.endsWith('.dprog')) {
+        return argument;
+    }
     const active = vscode.window.activeTextEditor?.document;
     if (active?.languageId === 'dprog' && active.uri.scheme === 'file') {
-        if (active.isDirty) await active.save();
+        if (active.isDirty) {
+            await active.save();
+        }
         return active.uri.fsPath;
     }
     const files = await vscode.workspace.findFiles('**/*.dprog', '**/node_modules/**', 200);
@@ -101,7 +136,9 @@ export async function pickProgram(argument?: unknown): Promise<string | undefine
         void vscode.window.showInformationMessage('dprog: open a .dprog program first.');
         return undefined;
     }
-    if (files.length === 1) return files[0].fsPath;
+    if (files.length === 1) {
+        return files[0].fsPath;
+    }
     const choice = await vscode.window.showQuickPick(
         files.map((f) => ({ label: path.basename(f.fsPath), description: vscode.workspace.asRelativePath(f), uri: f })),
         { placeHolder: 'Which program?' },
@@ -110,17 +147,25 @@ export async function pickProgram(argument?: unknown): Promise<string | undefine
 }
 
 /** The task a command is about: its argument, the only one, or one picked. `filter` narrows the choices. */
-export async function pickTask(plan: LabelingPlan, argument?: unknown, filter: (task: PlanTask) => boolean = () => true): Promise<PlanTask | undefined> {
+export async function pickTask(
+    plan: LabelingPlan,
+    argument?: unknown,
+    filter: (task: PlanTask) => boolean = () => true,
+): Promise<PlanTask | undefined> {
     const tasks = plan.tasks.filter(filter);
     if (typeof argument === 'string') {
         const named = tasks.find((t) => t.name === argument);
-        if (named) return named;
+        if (named) {
+            return named;
+        }
     }
     if (tasks.length === 0) {
         void vscode.window.showInformationMessage(`dprog: ${plan.program} has no task for this.`);
         return undefined;
     }
-    if (tasks.length === 1) return tasks[0];
+    if (tasks.length === 1) {
+        return tasks[0];
+    }
     const choice = await vscode.window.showQuickPick(
         tasks.map((t) => ({ label: t.name, description: t.output.text, detail: t.question ?? undefined, task: t })),
         { placeHolder: 'Which task?' },
@@ -130,11 +175,14 @@ export async function pickTask(plan: LabelingPlan, argument?: unknown, filter: (
 
 /** Runs long work under a progress notification whose Cancel button aborts it. */
 export function withProgress<T>(title: string, work: (cancel: Cancellation) => Promise<T>): Thenable<T> {
-    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `dprog: ${title}`, cancellable: true }, (_progress, token) => {
-        const controller = new AbortController();
-        token.onCancellationRequested(() => controller.abort());
-        return work({ signal: controller.signal });
-    });
+    return vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `dprog: ${title}`, cancellable: true },
+        (_progress, token) => {
+            const controller = new AbortController();
+            token.onCancellationRequested(() => controller.abort());
+            return work({ signal: controller.signal });
+        },
+    );
 }
 
 /**
@@ -143,7 +191,9 @@ export function withProgress<T>(title: string, work: (cancel: Cancellation) => P
  * must lie inside the workspace folder (see workspace-paths.ts).
  */
 export async function planOf(services: DprogServices, program: string): Promise<LabelingPlan | undefined> {
-    if (!requireTrust('labeling (it reads the program\'s plan, data and models)')) return undefined;
+    if (!requireTrust("labeling (it reads the program's plan, data and models)")) {
+        return undefined;
+    }
     const plan = services.engine.cachedPlan(program) ?? (await compileProgram(services, program)).plan;
     checkPlanPaths(program, plan);
     return plan;
@@ -157,7 +207,9 @@ export async function compileProgram(services: DprogServices, program: string): 
         services.onDidChangeProgress.fire(program);
         return result;
     } catch (error) {
-        if (error instanceof ProgramDiagnosticsError) services.compileProblems.show(program, error.diagnostics);
+        if (error instanceof ProgramDiagnosticsError) {
+            services.compileProblems.show(program, error.diagnostics);
+        }
         throw error;
     }
 }
@@ -176,14 +228,22 @@ export function showError(services: DprogServices, error: unknown): void {
     const message = error instanceof Error ? error.message : String(error);
     services.log.error(message);
     if (error instanceof ProgramDiagnosticsError) {
-        for (const d of error.diagnostics) services.log.error(`  ${diagnosticLine(d)}`);
+        for (const d of error.diagnostics) {
+            services.log.error(`  ${diagnosticLine(d)}`);
+        }
     } else if (!(error instanceof EngineError) && error instanceof Error && error.stack) {
         services.log.error(error.stack);
     }
     const prefix = error instanceof EngineError ? 'dprog' : 'dprog (unexpected)';
     const diagnostics = error instanceof ProgramDiagnosticsError;
-    void vscode.window.showErrorMessage(`${prefix}: ${message.split('\n')[0]}`, ...(diagnostics ? ['Show Problems', 'Show Log'] : ['Show Log'])).then((choice) => {
-        if (choice === 'Show Log') services.log.show(true);
-        if (choice === 'Show Problems') void vscode.commands.executeCommand('workbench.actions.view.problems');
-    });
+    void vscode.window
+        .showErrorMessage(`${prefix}: ${message.split('\n')[0]}`, ...(diagnostics ? ['Show Problems', 'Show Log'] : ['Show Log']))
+        .then((choice) => {
+            if (choice === 'Show Log') {
+                services.log.show(true);
+            }
+            if (choice === 'Show Problems') {
+                void vscode.commands.executeCommand('workbench.actions.view.problems');
+            }
+        });
 }

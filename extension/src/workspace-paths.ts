@@ -29,18 +29,23 @@ export function isInside(folder: string, file: string): boolean {
 function planPaths(program: string, plan: LabelingPlan): Array<{ what: string; file: string }> {
     const dir = path.dirname(program);
     const datasets = plan.datasets.map((d) => ({ what: `dataset '${d.name}'`, file: path.resolve(dir, d.path) }));
-    const models = plan.labelers.flatMap((l) => (l.kind === 'model' ? [{ what: `model '${l.name}'`, file: path.resolve(dir, l.path) }] : []));
+    const models = plan.labelers.flatMap((l) =>
+        l.kind === 'model' ? [{ what: `model '${l.name}'`, file: path.resolve(dir, l.path) }] : [],
+    );
     return [...datasets, ...models];
 }
 
 /** Throws (naming the path and the setting) when a data or model path lies outside the workspace folder. */
 export function checkPlanPaths(program: string, plan: LabelingPlan): void {
-    if (allowsPathsOutsideWorkspace()) return;
+    if (allowsPathsOutsideWorkspace()) {
+        return;
+    }
     const folder = workspaceFolderOf(program);
     const outside = planPaths(program, plan).find(({ file }) => !isInside(folder, file));
     if (outside) {
         throw new EngineError(
-            `The ${outside.what} is outside the workspace folder (${outside.file}); dprog reads only files inside it. Move the file into the workspace, or set dprog.allowPathsOutsideWorkspace to allow it.`,
+            `The ${outside.what} is outside the workspace folder (${outside.file}); dprog reads only files inside it. Move the ` +
+                `file into the workspace, or set dprog.allowPathsOutsideWorkspace to allow it.`,
             2,
         );
     }
@@ -50,6 +55,8 @@ export function checkPlanPaths(program: string, plan: LabelingPlan): void {
 export function dataResourceRoots(program: string, plan: LabelingPlan | undefined): vscode.Uri[] {
     const folder = workspaceFolderOf(program);
     const dir = path.dirname(program);
-    const folders = plan ? plan.datasets.map((d) => path.resolve(dir, path.dirname(d.path.replace(/\*.*$/, 'x')))) : [path.join(dir, 'data')];
+    const folders = plan
+        ? plan.datasets.map((d) => path.resolve(dir, path.dirname(d.path.replace(/\*.*$/, 'x'))))
+        : [path.join(dir, 'data')];
     return [...new Set(folders)].filter((f) => isInside(folder, f)).map((f) => vscode.Uri.file(f));
 }

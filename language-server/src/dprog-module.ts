@@ -1,8 +1,12 @@
 /** Dependency injection: the dprog language's services on top of Langium's defaults. */
 import { inject, type Module } from 'langium';
 import {
-    createDefaultModule, createDefaultSharedModule,
-    type DefaultSharedModuleContext, type LangiumServices, type LangiumSharedServices, type PartialLangiumServices,
+    createDefaultModule,
+    createDefaultSharedModule,
+    type DefaultSharedModuleContext,
+    type LangiumServices,
+    type LangiumSharedServices,
+    type PartialLangiumServices,
     type PartialLangiumSharedServices,
 } from 'langium/lsp';
 import { DprogGeneratedModule, DprogGeneratedSharedModule } from './generated/module.js';
@@ -20,7 +24,7 @@ import { DprogLinker } from './scoping/linker.js';
 import { DprogDocumentValidator } from './validation/linking-diagnostics.js';
 import { PreviousVersions } from './validation/previous-versions.js';
 import { ImportAwareDocumentBuilder } from './validation/import-aware-builder.js';
-import { DprogClientCapabilities } from './lsp/client-capabilities.js';
+import type { DprogClientCapabilities } from './lsp/client-capabilities.js';
 import { DprogDocumentUpdateHandler } from './workspace/file-watching.js';
 
 /** Services dprog adds to Langium's. */

@@ -8,7 +8,11 @@ import { keepServing } from './server/keep-serving.js';
 
 // On stdio, malformed frames are skipped instead of stopping the reader for good.
 const connection = process.argv.includes('--stdio')
-    ? createConnection(ProposedFeatures.all, new StreamMessageReader(process.stdin.pipe(new FrameFilter())), new StreamMessageWriter(process.stdout))
+    ? createConnection(
+          ProposedFeatures.all,
+          new StreamMessageReader(process.stdin.pipe(new FrameFilter())),
+          new StreamMessageWriter(process.stdout),
+      )
     : createConnection(ProposedFeatures.all);
 keepServing(connection);
 const { shared } = createDprogServices({ connection, ...NodeFileSystem });

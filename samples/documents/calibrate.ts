@@ -34,7 +34,11 @@ export async function sampleReader(sessions: SessionCache): Promise<PageReader> 
 }
 
 /** Each detected line matched to a truth line: its weakest character and whether it was read exactly. */
-async function lineOutcomes(reader: PageReader, pages: readonly TruthPage[], dir: string): Promise<Array<{ weakest: number; right: boolean }>> {
+async function lineOutcomes(
+    reader: PageReader,
+    pages: readonly TruthPage[],
+    dir: string,
+): Promise<Array<{ weakest: number; right: boolean }>> {
     const outcomes: Array<{ weakest: number; right: boolean }> = [];
     for (const page of pages) {
         const regions = await readPage(reader, readImage(join(dir, page.path)));
@@ -42,7 +46,12 @@ async function lineOutcomes(reader: PageReader, pages: readonly TruthPage[], dir
             page.lines.map((l) => boundingBox(l.box)),
             regions.map((r) => boundingBox(r.box)),
         );
-        for (const [t, d] of pairs) outcomes.push({ weakest: weakestCharacter(regions[d].transcription), right: regions[d].transcription.text === page.lines[t].text });
+        for (const [t, d] of pairs) {
+            outcomes.push({
+                weakest: weakestCharacter(regions[d].transcription),
+                right: regions[d].transcription.text === page.lines[t].text,
+            });
+        }
     }
     return outcomes;
 }
@@ -55,7 +64,10 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
         ...(await lineOutcomes(reader, prepareDocuments(), DATA_DIR)),
     ];
     const calibration = fitLineCalibration(outcomes, '24 varied pages (seed 11) and the sample’s 12 pages');
-    writeFileSync(CALIBRATION, JSON.stringify(calibration, null, 2) + '\n');
-    console.log(`calibrated on ${outcomes.length} lines (${calibration.fittedOn.wrong} misread): a ${calibration.a.toFixed(3)}, b ${calibration.b.toFixed(3)} → ${CALIBRATION}`);
+    writeFileSync(CALIBRATION, `${JSON.stringify(calibration, null, 2)}\n`);
+    console.log(
+        `calibrated on ${outcomes.length} lines (${calibration.fittedOn.wrong} misread): a ${calibration.a.toFixed(3)}, b ` +
+            `${calibration.b.toFixed(3)} → ${CALIBRATION}`,
+    );
     await sessions.releaseAll();
 }

@@ -69,9 +69,14 @@ export function registerFonts(): void {
     for (const font of FONTS) {
         const path = join(FONT_DIR, font.file);
         if (!existsSync(path)) {
-            throw new Error(`${path}: font not found; install Debian's fonts-dejavu-core (apt-get install fonts-dejavu-core) to render the documents sample`);
+            throw new Error(
+                `${path}: font not found; install Debian's fonts-dejavu-core (apt-get install fonts-dejavu-core) to render the ` +
+                    `documents sample`,
+            );
         }
-        if (!GlobalFonts.has(font.family)) GlobalFonts.registerFromPath(path, font.family);
+        if (!GlobalFonts.has(font.family)) {
+            GlobalFonts.registerFromPath(path, font.family);
+        }
     }
 }
 
@@ -84,11 +89,14 @@ export function lineText(rng: Rng): string {
     const count = 2 + Math.floor(rng() * 4);
     for (let i = 0; i < count; i++) {
         const r = rng();
-        if (r < 0.15) words.push(String(Math.floor(rng() * 10000)));
-        else if (r < 0.3) {
+        if (r < 0.15) {
+            words.push(String(Math.floor(rng() * 10000)));
+        } else if (r < 0.3) {
             const w = pick(WORDS, rng);
             words.push(w[0].toUpperCase() + w.slice(1));
-        } else words.push(pick(WORDS, rng));
+        } else {
+            words.push(pick(WORDS, rng));
+        }
     }
     return words.join(' ');
 }
@@ -111,7 +119,9 @@ function renderPage(index: number, rng: Rng): { png: Buffer; page: TruthPage } {
         g.font = `${spec.size}px "${spec.font}"`;
         let text = spec.text;
         // Keep every line on the page: drop words until it fits.
-        while (g.measureText(text).width > width - 60 && text.includes(' ')) text = text.slice(0, text.lastIndexOf(' '));
+        while (g.measureText(text).width > width - 60 && text.includes(' ')) {
+            text = text.slice(0, text.lastIndexOf(' '));
+        }
         const m = g.measureText(text);
         const x = 20 + Math.floor(rng() * Math.max(1, width - 40 - m.width));
         const baseline = y + Math.ceil(spec.size * 1.1);
@@ -139,12 +149,19 @@ export function prepareDocuments(options: PrepareOptions = {}): TruthPage[] {
     const pages = options.pages ?? 12;
     const seed = options.seed ?? 7;
     const kind = options.kind ?? 'sample';
-    const stamp = JSON.stringify({ generator: GENERATOR_VERSION, pages, seed, ...(kind === 'varied' ? { kind, varied: VARIED_VERSION } : {}) });
+    const stamp = JSON.stringify({
+        generator: GENERATOR_VERSION,
+        pages,
+        seed,
+        ...(kind === 'varied' ? { kind, varied: VARIED_VERSION } : {}),
+    });
     const stampPath = join(dir, 'stamp.json');
     const truthPath = join(dir, 'truth.jsonl');
     if (!options.force && existsSync(stampPath) && readFileSync(stampPath, 'utf8') === stamp && existsSync(truthPath)) {
         const truth = readTruth(dir);
-        if (truth.every((p) => existsSync(join(dir, p.path)))) return truth;
+        if (truth.every((p) => existsSync(join(dir, p.path)))) {
+            return truth;
+        }
     }
     registerFonts();
     mkdirSync(join(dir, 'pages'), { recursive: true });
@@ -155,7 +172,7 @@ export function prepareDocuments(options: PrepareOptions = {}): TruthPage[] {
         writeAtomically(join(dir, page.path), png);
         truth.push(page);
     }
-    writeAtomically(truthPath, truth.map((p) => JSON.stringify(p)).join('\n') + '\n');
+    writeAtomically(truthPath, `${truth.map((p) => JSON.stringify(p)).join('\n')}\n`);
     writeAtomically(stampPath, stamp);
     return truth;
 }

@@ -24,10 +24,19 @@ function money(rng: Rng): string {
 function figuresText(rng: Rng): string {
     const r = rng();
     const label = pick(LABELS, rng);
-    if (r < 0.25) return `${label} ${(rng() * 20).toFixed(2)}% ${money(rng)}`;
-    if (r < 0.5) return `${label} ${money(rng)}`;
-    if (r < 0.75) return `Qty ${1 + Math.floor(rng() * 40)} x ${money(rng)} = ${money(rng)}`;
-    return `${label} #${10000 + Math.floor(rng() * 90000)} 20${10 + Math.floor(rng() * 16)}-0${1 + Math.floor(rng() * 9)}-${10 + Math.floor(rng() * 18)}`;
+    if (r < 0.25) {
+        return `${label} ${(rng() * 20).toFixed(2)}% ${money(rng)}`;
+    }
+    if (r < 0.5) {
+        return `${label} ${money(rng)}`;
+    }
+    if (r < 0.75) {
+        return `Qty ${1 + Math.floor(rng() * 40)} x ${money(rng)} = ${money(rng)}`;
+    }
+    return (
+        `${label} #${10000 + Math.floor(rng() * 90000)} ` +
+        `20${10 + Math.floor(rng() * 16)}-0${1 + Math.floor(rng() * 9)}-${10 + Math.floor(rng() * 18)}`
+    );
 }
 
 interface Spec {
@@ -45,8 +54,16 @@ function spec(rng: Rng, size: number, maxWidth: number, g: SKRSContext2D): Spec 
     const font = pick(FONTS, rng).family;
     let text = rng() < 0.35 ? figuresText(rng) : lineText(rng);
     g.font = `${size}px "${font}"`;
-    while (g.measureText(text).width > maxWidth && text.includes(' ')) text = text.slice(0, text.lastIndexOf(' '));
-    return { text, font, size, color: grey ? pick(['#8c8c8c', '#999999', '#7a7a7a'], rng) : '#111111', band: grey && rng() < 0.5 ? '#e4e4e4' : undefined };
+    while (g.measureText(text).width > maxWidth && text.includes(' ')) {
+        text = text.slice(0, text.lastIndexOf(' '));
+    }
+    return {
+        text,
+        font,
+        size,
+        color: grey ? pick(['#8c8c8c', '#999999', '#7a7a7a'], rng) : '#111111',
+        band: grey && rng() < 0.5 ? '#e4e4e4' : undefined,
+    };
 }
 
 /** Draws one line with its ink box's top-left at (x, top) — or, tilted, centred there — and returns its truth. */
@@ -66,7 +83,11 @@ function draw(g: SKRSContext2D, s: Spec, x: number, top: number): TruthLine {
         g.fillRect(-width / 2 - 8, -height / 2 - 6, width + 16, height + 12);
     }
     g.fillStyle = s.color;
-    g.fillText(s.text, (m.actualBoundingBoxLeft - m.actualBoundingBoxRight) / 2, (m.actualBoundingBoxAscent - m.actualBoundingBoxDescent) / 2);
+    g.fillText(
+        s.text,
+        (m.actualBoundingBoxLeft - m.actualBoundingBoxRight) / 2,
+        (m.actualBoundingBoxAscent - m.actualBoundingBoxDescent) / 2,
+    );
     g.restore();
     const box = { x: Math.round(cx - width / 2), y: Math.round(cy - height / 2), width, height };
     return { text: s.text, box: s.rotation ? { ...box, rotation: s.rotation } : box, font: s.font, size: s.size };
@@ -81,8 +102,12 @@ export function renderVariedPage(index: number, rng: Rng): { png: Buffer; page: 
     const layout = Array.from({ length: rows }, (_, r) => {
         const columns = r !== tilted && rng() < 0.35 ? 2 : 1;
         const size = 14 + Math.floor(rng() * 27);
-        const specs = Array.from({ length: columns }, () => spec(rng, columns === 2 ? Math.min(size, 28) : size, columns === 2 ? WIDTH / 2 - 80 : WIDTH - 120, measure));
-        if (r === tilted) specs[0].rotation = (rng() < 0.5 ? -1 : 1) * (3 + rng() * 5);
+        const specs = Array.from({ length: columns }, () =>
+            spec(rng, columns === 2 ? Math.min(size, 28) : size, columns === 2 ? WIDTH / 2 - 80 : WIDTH - 120, measure),
+        );
+        if (r === tilted) {
+            specs[0].rotation = (rng() < 0.5 ? -1 : 1) * (3 + rng() * 5);
+        }
         return specs;
     });
     const rowHeight = (specs: Spec[]) =>

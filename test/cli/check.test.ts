@@ -13,7 +13,10 @@ const root = path.resolve(__dirname, '../..');
 let dir: string;
 
 function check(...files: string[]): { code: number | null; stdout: string; stderr: string } {
-    const result = spawnSync(process.execPath, [path.join(root, 'bin/dprog.cjs'), 'check', ...files, '--json'], { cwd: dir, encoding: 'utf8' });
+    const result = spawnSync(process.execPath, [path.join(root, 'bin/dprog.cjs'), 'check', ...files, '--json'], {
+        cwd: dir,
+        encoding: 'utf8',
+    });
     return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -76,15 +79,27 @@ describe('dprog check --json', () => {
         }
         expect(diagnostics).toEqual([
             {
-                file: 'bad.dprog', line: 5, column: 5, severity: 'error', code: 'dataset/split-sum',
+                file: 'bad.dprog',
+                line: 5,
+                column: 5,
+                severity: 'error',
+                code: 'dataset/split-sum',
                 message: 'Split percentages must sum to 100%; they sum to 90% (train 70% + validation 10% + test 10%).',
             },
             {
-                file: 'bad.dprog', line: 10, column: 19, severity: 'error', code: 'names/unresolved',
+                file: 'bad.dprog',
+                line: 10,
+                column: 19,
+                severity: 'error',
+                code: 'names/unresolved',
                 message: "Unknown labeler 'crwod'. Did you mean 'crowd'?",
             },
             {
-                file: 'bad.dprog', line: 13, column: 26, severity: 'warning', code: 'dataset/missing-data-file',
+                file: 'bad.dprog',
+                line: 13,
+                column: 26,
+                severity: 'warning',
+                code: 'dataset/missing-data-file',
                 message: "Data of dataset 'later': 'data/later.jsonl' does not exist (yet). The program is checked without it.",
             },
         ]);

@@ -43,7 +43,10 @@ const BROKEN = program(1, 'spam, ham').replace('route cascade crowd', 'route cas
 beforeAll(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'dprog-compile-'));
     mkdirSync(path.join(dir, 'data'));
-    writeFileSync(path.join(dir, 'data/emails.jsonl'), ['{"id":"1","body":"a"}', '{"id":"2","body":"b"}', '{"id":"3","body":"c"}', ''].join('\n'));
+    writeFileSync(
+        path.join(dir, 'data/emails.jsonl'),
+        ['{"id":"1","body":"a"}', '{"id":"2","body":"b"}', '{"id":"3","body":"c"}', ''].join('\n'),
+    );
     writeFileSync(path.join(dir, 'v1.dprog'), program(1, 'spam, ham'));
     writeFileSync(path.join(dir, 'v2.dprog'), program(2, 'junk from spam, ham, phishing'));
     writeFileSync(path.join(dir, 'v2-bad-from.dprog'), program(2, 'junk from spamm, ham'));
@@ -61,7 +64,12 @@ describe('dprog compile', () => {
         const plan = parsePlan(result.stdout);
         expect(plan).toMatchObject({ schema: 'dprog.plan/v1', program: 'Triage', version: 1 });
         const task = plan.tasks[0];
-        expect(task).toMatchObject({ name: 'classify', input: [{ name: 'e' }], output: { text: 'choice<Verdict>' }, quality: { target: 0.95 } });
+        expect(task).toMatchObject({
+            name: 'classify',
+            input: [{ name: 'e' }],
+            output: { text: 'choice<Verdict>' },
+            quality: { target: 0.95 },
+        });
         expect(task.route.stages.map((s) => s.labeler)).toEqual(['crowd']);
         expect(task.cost.items).toBe(3);
         expect(task.cost.total).toBeCloseTo(task.cost.perItem * 3, 6);
@@ -98,7 +106,9 @@ describe('dprog compile', () => {
         expect(first.stdout).toContain('recorded Triage version 1');
         const second = dprog('compile', 'v2.dprog', '--store', 'store/labels.sqlite', '--json');
         expect(second.code).toBe(0);
-        const output = JSON.parse(second.stdout) as LabelingPlan & { migration: { tasks: Array<{ task: string; action: string; members: unknown[] }> } };
+        const output = JSON.parse(second.stdout) as LabelingPlan & {
+            migration: { tasks: Array<{ task: string; action: string; members: unknown[] }> };
+        };
         expect(output.version).toBe(2);
         expect(output.migration.tasks).toEqual([
             expect.objectContaining({
@@ -114,7 +124,11 @@ describe('dprog compile', () => {
         const store = await LabelStore.open(path.join(dir, 'store/labels.sqlite'), { readonly: true });
         try {
             expect(store.planVersions('Triage').map((p) => p.version)).toEqual(['1', '2']);
-            expect(parsePlan(JSON.stringify(store.getPlan('Triage')!.plan)).labelSets[0].members.map((m) => m.name)).toEqual(['junk', 'ham', 'phishing']);
+            expect(parsePlan(JSON.stringify(store.getPlan('Triage')!.plan)).labelSets[0].members.map((m) => m.name)).toEqual([
+                'junk',
+                'ham',
+                'phishing',
+            ]);
         } finally {
             await store.close();
         }
@@ -123,7 +137,16 @@ describe('dprog compile', () => {
     test('--store applies the migration to the stored labels once; compiling the same version again is a no-op', async () => {
         expect(dprog('compile', 'v1.dprog', '--store', 'applied.sqlite').code).toBe(0);
         let store = await LabelStore.open(path.join(dir, 'applied.sqlite'));
-        await store.addLabels(['1', '2', '3'].map((item, i) => ({ id: `l${item}`, task: 'classify', item, labeler: 'ann', labelerKind: 'human' as const, value: i === 1 ? 'ham' : 'spam' })));
+        await store.addLabels(
+            ['1', '2', '3'].map((item, i) => ({
+                id: `l${item}`,
+                task: 'classify',
+                item,
+                labeler: 'ann',
+                labelerKind: 'human' as const,
+                value: i === 1 ? 'ham' : 'spam',
+            })),
+        );
         await store.close();
         const second = dprog('compile', 'v2.dprog', '--store', 'applied.sqlite');
         expect(second.code, second.stderr).toBe(0);
@@ -131,19 +154,32 @@ describe('dprog compile', () => {
         const labelsNow = async () => {
             const reader = await LabelStore.open(path.join(dir, 'applied.sqlite'), { readonly: true });
             try {
-                return { current: reader.labels({ task: 'classify' }).map((l) => [l.item, l.value]).sort(), all: reader.countLabels({ includeSuperseded: true }) };
+                return {
+                    current: reader
+                        .labels({ task: 'classify' })
+                        .map((l) => [l.item, l.value])
+                        .sort(),
+                    all: reader.countLabels({ includeSuperseded: true }),
+                };
             } finally {
                 await reader.close();
             }
         };
         const after = await labelsNow();
-        expect(after.current).toEqual([['1', 'junk'], ['2', 'ham'], ['3', 'junk']]);
+        expect(after.current).toEqual([
+            ['1', 'junk'],
+            ['2', 'ham'],
+            ['3', 'junk'],
+        ]);
         expect(after.all).toBe(5);
         for (const args of [[], ['--json']]) {
             const again = dprog('compile', 'v2.dprog', '--store', 'applied.sqlite', ...args);
             expect(again.code, again.stdout + again.stderr).toBe(0);
-            if (args.length) expect(JSON.parse(again.stdout).migration.applied).toMatchObject({ from: 1, to: 2, alreadyApplied: true });
-            else expect(again.stdout).toMatch(/the migration 1 → 2 was applied on .*; nothing to do/);
+            if (args.length) {
+                expect(JSON.parse(again.stdout).migration.applied).toMatchObject({ from: 1, to: 2, alreadyApplied: true });
+            } else {
+                expect(again.stdout).toMatch(/the migration 1 → 2 was applied on .*; nothing to do/);
+            }
         }
         expect(await labelsNow()).toEqual(after);
         store = await LabelStore.open(path.join(dir, 'applied.sqlite'), { readonly: true });

@@ -49,6 +49,7 @@ learn classify using spam_model {
 `;
 
 /** Runs the CLI without blocking the test worker (a blocked worker misses vitest's heartbeats on a busy machine). */
+// biome-ignore lint/suspicious/noExplicitAny: assertions read the CLI's JSON output as it comes
 function dprog(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; json: any }> {
     return new Promise((resolve) => {
         execFile(process.execPath, [path.join(root, 'bin/dprog.cjs'), ...args], { cwd: dir, encoding: 'utf8' }, (error, stdout, stderr) => {
@@ -73,7 +74,12 @@ function write(name: string, content: string | Buffer): string {
 
 beforeAll(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'dprog-learn-cli-'));
-    write('data/emails.jsonl', syntheticMessages(240, 8).map((m) => JSON.stringify(m)).join('\n') + '\n');
+    write(
+        'data/emails.jsonl',
+        `${syntheticMessages(240, 8)
+            .map((m) => JSON.stringify(m))
+            .join('\n')}\n`,
+    );
     write('triage.dprog', PROGRAM('data/emails.jsonl', 'models/spam.onnx'));
 }, 300_000);
 
@@ -114,16 +120,34 @@ describe('dprog learn --simulate, retrain, evaluate', () => {
         expect(json.labelsSpent).toBe(40);
         expect(json.stopped).toBe('budget');
         expect(json.answers).toBeGreaterThanOrEqual(80); // one 80% answer never reaches the 90% target
-        expect(json.curve.map((v: { labels: number }) => v.labels)).toEqual([10, 30, 40]); // the first model as soon as there are labels, then every 20, and at the end of the budget
-        for (const v of json.curve) expect(existsSync(v.path)).toBe(true);
+        // the first model as soon as there are labels, then every 20, and at the end of the budget
+        expect(json.curve.map((v: { labels: number }) => v.labels)).toEqual([10, 30, 40]);
+        for (const v of json.curve) {
+            expect(existsSync(v.path)).toBe(true);
+        }
         expect(json.accuracy).toBeGreaterThan(0.7);
         expect(existsSync(path.join(dir, SIM))).toBe(true);
         expect(existsSync(path.join(dir, '.dprog/labels.sqlite'))).toBe(false); // real labels are untouched
     });
 
     it("follows the route's order (the model in training left out) and stops for the task's money budget, saying so", async () => {
-        write('budget.dprog', PROGRAM('data/emails.jsonl', 'models/spam.onnx').replace('quality { target 90%, at most 3 labels }', 'quality { target 90%, at most 3 labels }\n    budget $0.50'));
-        const { code, json } = await dprog('learn', 'budget.dprog', '--task', 'classify', '--simulate', '--store', 'budget.sqlite', '--json');
+        write(
+            'budget.dprog',
+            PROGRAM('data/emails.jsonl', 'models/spam.onnx').replace(
+                'quality { target 90%, at most 3 labels }',
+                'quality { target 90%, at most 3 labels }\n    budget $0.50',
+            ),
+        );
+        const { code, json } = await dprog(
+            'learn',
+            'budget.dprog',
+            '--task',
+            'classify',
+            '--simulate',
+            '--store',
+            'budget.sqlite',
+            '--json',
+        );
         expect(code).toBe(0);
         expect(json.stopped).toBe('money');
         expect(json.budget).toBe(0.5);
@@ -132,11 +156,15 @@ describe('dprog learn --simulate, retrain, evaluate', () => {
         const store = await LabelStore.open(path.join(dir, 'budget.sqlite'), { readonly: true });
         try {
             const byItem = new Map<string, string[]>();
-            for (const l of store.labels({ task: 'classify' }).sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1))) byItem.set(l.item, [...(byItem.get(l.item) ?? []), l.labeler]);
+            for (const l of store.labels({ task: 'classify' }).sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1))) {
+                byItem.set(l.item, [...(byItem.get(l.item) ?? []), l.labeler]);
+            }
             // cascade crowd, analysts: the crowd first, the analysts second, never the model being trained.
             for (const asked of byItem.values()) {
                 expect(asked[0]).toBe('crowd');
-                if (asked.length > 1) expect(asked[1]).toBe('analysts');
+                if (asked.length > 1) {
+                    expect(asked[1]).toBe('analysts');
+                }
             }
         } finally {
             await store.close();
@@ -179,7 +207,19 @@ describe('dprog learn --simulate, retrain, evaluate', () => {
     });
 
     it('evaluate records every evaluation and refuses a second use of test unless --reuse-test records why', async () => {
-        const first = await dprog('evaluate', 'triage.dprog', '--task', 'classify', '--split', 'test', '--gold', 'gold', '--store', SIM, '--json');
+        const first = await dprog(
+            'evaluate',
+            'triage.dprog',
+            '--task',
+            'classify',
+            '--split',
+            'test',
+            '--gold',
+            'gold',
+            '--store',
+            SIM,
+            '--json',
+        );
         expect(first.code).toBe(0);
         expect(first.json.split).toBe('test');
         expect(first.json.warning).toBeUndefined();
@@ -187,10 +227,36 @@ describe('dprog learn --simulate, retrain, evaluate', () => {
         const second = await dprog('evaluate', 'triage.dprog', '--task', 'classify', '--split', 'test', '--gold', 'gold', '--store', SIM);
         expect(second.code).toBe(2);
         expect(second.stderr).toMatch(/the test set was already evaluated 1 time\(s\) for program version 1.*--reuse-test/);
-        const refusedJson = await dprog('evaluate', 'triage.dprog', '--task', 'classify', '--split', 'test', '--gold', 'gold', '--store', SIM, '--json');
+        const refusedJson = await dprog(
+            'evaluate',
+            'triage.dprog',
+            '--task',
+            'classify',
+            '--split',
+            'test',
+            '--gold',
+            'gold',
+            '--store',
+            SIM,
+            '--json',
+        );
         expect(refusedJson.code).toBe(2);
         expect(refusedJson.json.error.message).toMatch(/already evaluated 1 time/);
-        const reused = await dprog('evaluate', 'triage.dprog', '--task', 'classify', '--split', 'test', '--gold', 'gold', '--store', SIM, '--reuse-test', 'final report after relabeling', '--json');
+        const reused = await dprog(
+            'evaluate',
+            'triage.dprog',
+            '--task',
+            'classify',
+            '--split',
+            'test',
+            '--gold',
+            'gold',
+            '--store',
+            SIM,
+            '--reuse-test',
+            'final report after relabeling',
+            '--json',
+        );
         expect(reused.code).toBe(0);
         expect(reused.json).toMatchObject({ testEvaluations: 2, reuseReason: 'final report after relabeling' });
         const third = await dprog('evaluate', 'triage.dprog', '--task', 'classify', '--split', 'test', '--gold', 'gold', '--store', SIM);
@@ -211,22 +277,37 @@ monitor shift of emails.body { metric psi, warn above 0.1, alert above 0.25 }
 monitor predictions of spam_model { confidence within [5%, 99%], rate of spam within [10%, 60%] }
 `;
 
-    it('is ok on the program\'s own held-out buckets and alerts (exit 1) on drifted data', async () => {
+    it("is ok on the program's own held-out buckets and alerts (exit 1) on drifted data", async () => {
         // A model trained on 60 of the messages, as `dprog learn` would make it.
         const messages = syntheticMessages(240, 8).slice(0, 60);
-        const head = trainSoftmax(hashTexts(messages.map((m) => m.body), 512), Int32Array.from(messages, (m) => (m.gold === 'spam' ? 0 : 1)), ['spam', 'ham']);
+        const head = trainSoftmax(
+            hashTexts(
+                messages.map((m) => m.body),
+                512,
+            ),
+            Int32Array.from(messages, (m) => (m.gold === 'spam' ? 0 : 1)),
+            ['spam', 'ham'],
+        );
         writeLinearHead(path.join(dir, 'models/monitored.onnx'), head);
         // PSI over n items carries a bias of about (bins − 1)(1/n₁ + 1/n₂): monitors need real sample sizes.
-        write('data/monitored.jsonl', syntheticMessages(2000, 12).map((m) => JSON.stringify(m)).join('\n') + '\n');
+        write(
+            'data/monitored.jsonl',
+            `${syntheticMessages(2000, 12)
+                .map((m) => JSON.stringify(m))
+                .join('\n')}\n`,
+        );
         write('monitored.dprog', PROGRAM('data/monitored.jsonl', 'models/monitored.onnx') + MONITORS);
         const ok = await dprog('monitor', 'monitored.dprog', '--json');
         expect(ok.code).toBe(0);
-        expect(ok.json.monitors.map((m: { kind: string; level: string }) => `${m.kind}:${m.level}`)).toEqual(['shift:ok', 'predictions:ok']);
+        expect(ok.json.monitors.map((m: { kind: string; level: string }) => `${m.kind}:${m.level}`)).toEqual([
+            'shift:ok',
+            'predictions:ok',
+        ]);
         // New mail: only spam, and words the training mail never had.
         const drifted = syntheticMessages(600, 9)
             .filter((m) => m.gold === 'spam')
             .map((m, i) => JSON.stringify({ ...m, id: `new${i}`, body: `${m.body} ${m.body} lottery bitcoin crypto urgent` }));
-        write('data/new.jsonl', drifted.join('\n') + '\n');
+        write('data/new.jsonl', `${drifted.join('\n')}\n`);
         const alert = await dprog('monitor', 'monitored.dprog', '--data', path.join(dir, 'data/new.jsonl'), '--json');
         expect(alert.code).toBe(1);
         expect(alert.json.level).toBe('alert');
@@ -240,7 +321,11 @@ monitor predictions of spam_model { confidence within [5%, 99%], rate of spam wi
 describe('bad input names the file and leaves the store as it was', () => {
     const storeBytes = () => readFileSync(path.join(dir, SIM));
 
-    async function expectFailure(program: string, pattern: RegExp, args: string[] = ['learn', program, '--task', 'classify', '--simulate', '--json']): Promise<void> {
+    async function expectFailure(
+        program: string,
+        pattern: RegExp,
+        args: string[] = ['learn', program, '--task', 'classify', '--simulate', '--json'],
+    ): Promise<void> {
         const before = storeBytes();
         const { code, json } = await dprog(...args);
         expect(code).toBe(1);
@@ -252,7 +337,13 @@ describe('bad input names the file and leaves the store as it was', () => {
         const model = write('models/corrupt.onnx', Buffer.from('not an onnx model at all'));
         write('corrupt.dprog', PROGRAM('data/emails.jsonl', 'models/corrupt.onnx'));
         await expectFailure('corrupt.dprog', new RegExp(`${model}: not a valid ONNX model`));
-        await expectFailure('corrupt.dprog', new RegExp(`${model}: not a valid ONNX model`), ['sample', 'corrupt.dprog', '--task', 'classify', '--json']);
+        await expectFailure('corrupt.dprog', new RegExp(`${model}: not a valid ONNX model`), [
+            'sample',
+            'corrupt.dprog',
+            '--task',
+            'classify',
+            '--json',
+        ]);
     });
 
     it('a model whose input does not match the featurizer', async () => {
@@ -263,19 +354,48 @@ describe('bad input names the file and leaves the store as it was', () => {
         // The checker catches it (the program does not compile), naming the program line and the model file.
         expect(existsSync(model)).toBe(true);
         await expectFailure('narrow.dprog', /narrow\.dprog:11:\d+: error .*models\/narrow\.onnx.*256.*512/, [
-            'evaluate', 'narrow.dprog', '--task', 'classify', '--gold', 'gold', '--store', SIM, '--json',
+            'evaluate',
+            'narrow.dprog',
+            '--task',
+            'classify',
+            '--gold',
+            'gold',
+            '--store',
+            SIM,
+            '--json',
         ]);
     });
 
     it('text that is not UTF-8', async () => {
-        const data = write('data/latin1.jsonl', Buffer.concat([Buffer.from('{"id":"a","body":"caf'), Buffer.from([0xe9]), Buffer.from('","gold":"ham"}\n')]));
+        const data = write(
+            'data/latin1.jsonl',
+            Buffer.concat([Buffer.from('{"id":"a","body":"caf'), Buffer.from([0xe9]), Buffer.from('","gold":"ham"}\n')]),
+        );
         write('latin1.dprog', PROGRAM('data/latin1.jsonl', 'models/spam.onnx'));
-        await expectFailure('latin1.dprog', new RegExp(`${data}:1: the line is not valid UTF-8`), ['learn', 'latin1.dprog', '--task', 'classify', '--simulate', '--store', SIM, '--json']);
+        await expectFailure('latin1.dprog', new RegExp(`${data}:1: the line is not valid UTF-8`), [
+            'learn',
+            'latin1.dprog',
+            '--task',
+            'classify',
+            '--simulate',
+            '--store',
+            SIM,
+            '--json',
+        ]);
     });
 
     it('an empty dataset', async () => {
         const data = write('data/empty.jsonl', '');
         write('empty.dprog', PROGRAM('data/empty.jsonl', 'models/spam.onnx'));
-        await expectFailure('empty.dprog', new RegExp(`${data}: the dataset 'emails' is empty`), ['learn', 'empty.dprog', '--task', 'classify', '--simulate', '--store', SIM, '--json']);
+        await expectFailure('empty.dprog', new RegExp(`${data}: the dataset 'emails' is empty`), [
+            'learn',
+            'empty.dprog',
+            '--task',
+            'classify',
+            '--simulate',
+            '--store',
+            SIM,
+            '--json',
+        ]);
     });
 });

@@ -16,9 +16,18 @@ const root = path.resolve(__dirname, '../..');
 const dir = mkdtempSync(path.join(tmpdir(), 'dprog-regular-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function dprog(...args: string[]): { code: number | null; out: string; json: { error?: { message: string; exitCode: number } } & Record<string, unknown> } {
+function dprog(...args: string[]): {
+    code: number | null;
+    out: string;
+    json: { error?: { message: string; exitCode: number } } & Record<string, unknown>;
+} {
     // Standard input stays open and empty: a reader of /dev/stdin would wait forever (the timeout fails the test).
-    const result = spawnSync(process.execPath, [path.join(root, 'bin/dprog.cjs'), ...args, '--json'], { cwd: dir, encoding: 'utf8', timeout: 60_000, stdio: ['pipe', 'pipe', 'pipe'] });
+    const result = spawnSync(process.execPath, [path.join(root, 'bin/dprog.cjs'), ...args, '--json'], {
+        cwd: dir,
+        encoding: 'utf8',
+        timeout: 60_000,
+        stdio: ['pipe', 'pipe', 'pipe'],
+    });
     return { code: result.status, out: result.stdout, json: result.stdout ? JSON.parse(result.stdout) : {} };
 }
 
@@ -38,10 +47,15 @@ flow f(x: items) { t(x) }
 describe('imports', () => {
     test('a device, a text file, a folder: one clear error each, no hang', () => {
         mkdirSync(path.join(dir, 'folder.dprog'));
-        writeFileSync(path.join(dir, 'imports.dprog'), 'import "/dev/stdin"\nimport "/etc/passwd"\nimport "folder.dprog"\nlabels L { a }\n');
+        writeFileSync(
+            path.join(dir, 'imports.dprog'),
+            'import "/dev/stdin"\nimport "/etc/passwd"\nimport "folder.dprog"\nlabels L { a }\n',
+        );
         const { code, json } = dprog('check', 'imports.dprog');
         expect(code).toBe(1);
-        const messages = (json.diagnostics as Array<{ code: string; message: string }>).filter((d) => d.code === 'imports/not-a-program').map((d) => d.message);
+        const messages = (json.diagnostics as Array<{ code: string; message: string }>)
+            .filter((d) => d.code === 'imports/not-a-program')
+            .map((d) => d.message);
         expect(messages).toEqual([
             `'/dev/stdin' is not a dprog program: imports name .dprog files.`,
             `'/etc/passwd' is not a dprog program: imports name .dprog files.`,
@@ -62,7 +76,9 @@ describe('datasets', () => {
         writeFileSync(path.join(dir, 'folder-data.dprog'), program('data-folder'));
         const folder = dprog('run', 'folder-data.dprog', '--store', 'folder.sqlite');
         expect(folder.code).toBe(1);
-        expect(folder.json.error!.message).toBe(`${path.join(dir, 'data-folder')} is a folder, not a regular file; the file must be a regular file`);
+        expect(folder.json.error!.message).toBe(
+            `${path.join(dir, 'data-folder')} is a folder, not a regular file; the file must be a regular file`,
+        );
         writeFileSync(path.join(dir, 'device-data.dprog'), program('/dev/zero'));
         const device = dprog('run', 'device-data.dprog', '--store', 'device.sqlite');
         expect(device.code).toBe(1);
@@ -89,7 +105,9 @@ describe('datasets', () => {
         expect(json.error!.message).toBe(`${path.join(dir, 'secret.jsonl')}:1: invalid JSON; each line must be one JSON object`);
         writeFileSync(path.join(dir, 'number.jsonl'), '"root:x:0:0"\n');
         writeFileSync(path.join(dir, 'number.dprog'), program('number.jsonl'));
-        expect(dprog('run', 'number.dprog', '--store', 'number.sqlite').json.error!.message).toBe(`${path.join(dir, 'number.jsonl')}:1: expected a JSON object on each line, found a string`);
+        expect(dprog('run', 'number.dprog', '--store', 'number.sqlite').json.error!.message).toBe(
+            `${path.join(dir, 'number.jsonl')}:1: expected a JSON object on each line, found a string`,
+        );
     });
 
     test('an empty key names the file and the line', () => {
@@ -103,10 +121,15 @@ describe('datasets', () => {
 
 describe('aggregate', () => {
     test('a label that is not UTF-8 is an error naming file and line, not a replacement character', () => {
-        writeFileSync(path.join(dir, 'answers.csv'), Buffer.concat([Buffer.from('item,worker,label\nx,w1,a\nx,w2,a'), Buffer.from([0xff]), Buffer.from('\n')]));
+        writeFileSync(
+            path.join(dir, 'answers.csv'),
+            Buffer.concat([Buffer.from('item,worker,label\nx,w1,a\nx,w2,a'), Buffer.from([0xff]), Buffer.from('\n')]),
+        );
         const { code, json } = dprog('aggregate', 'answers.csv', '--item', 'item', '--worker', 'worker', '--label', 'label');
         expect(code).toBe(1);
-        expect(json.error!.message).toBe('answers.csv:3: the file is not valid UTF-8 text; convert it to UTF-8 (for example with iconv -t UTF-8)');
+        expect(json.error!.message).toBe(
+            'answers.csv:3: the file is not valid UTF-8 text; convert it to UTF-8 (for example with iconv -t UTF-8)',
+        );
     });
 
     test('answers that are not CSV are a data error (exit 1); a missing file stays a usage error (exit 2)', () => {

@@ -19,7 +19,10 @@ describe('dprog in VS Code (Electron, @vscode/test-electron)', () => {
                 new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer within 60 s')), 60_000)),
             ]);
         } catch (error) {
-            console.warn(`[electron] SKIPPED: VS Code cannot be downloaded here (${(error as Error).message.split('\n')[0]}); run this suite on a machine with internet access.`);
+            console.warn(
+                `[electron] SKIPPED: VS Code cannot be downloaded here (${(error as Error).message.split('\n')[0]}); run this ` +
+                    `suite on a machine with internet access.`,
+            );
             context.skip();
             return;
         }

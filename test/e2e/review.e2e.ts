@@ -7,11 +7,23 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { LabelStore } from '../../engine/src/store/index.js';
-import { artifacts, missingPrerequisites, openFile, root, runCommand, startWorkbench, waitFor, webviewFrame, type Workbench } from './workbench.js';
+import {
+    artifacts,
+    missingPrerequisites,
+    openFile,
+    root,
+    runCommand,
+    startWorkbench,
+    waitFor,
+    webviewFrame,
+    type Workbench,
+} from './workbench.js';
 
 const missing = missingPrerequisites();
 const skip = !!missing && process.env.CI !== 'true';
-if (skip) console.warn(`\n[e2e] SKIPPED: the review suite needs ${missing}. Run .ci/e2e.sh to install them.\n`);
+if (skip) {
+    console.warn(`\n[e2e] SKIPPED: the review suite needs ${missing}. Run .ci/e2e.sh to install them.\n`);
+}
 
 describe.skipIf(skip)('reviewing disagreements in VS Code', () => {
     let wb: Workbench;
@@ -19,10 +31,16 @@ describe.skipIf(skip)('reviewing disagreements in VS Code', () => {
     let contested: string;
 
     beforeAll(async () => {
-        if (missing) throw new Error(`CI=true and the end-to-end suite cannot run: missing ${missing}`);
+        if (missing) {
+            throw new Error(`CI=true and the end-to-end suite cannot run: missing ${missing}`);
+        }
         wb = await startWorkbench(path.join(root, '.cache', 'e2e', 'run-review'));
-        // Labels given before this session (say, imported from a labeling vendor): crowd and analysts disagree on one email, agree on another.
-        const keys = readFileSync(path.join(wb.workspace, 'spam', 'data', 'emails.jsonl'), 'utf8').split('\n').slice(0, 2).map((line) => (JSON.parse(line) as { id: string }).id);
+        // Labels given before this session (say, imported from a labeling vendor): crowd and analysts disagree on one
+        // email, agree on another.
+        const keys = readFileSync(path.join(wb.workspace, 'spam', 'data', 'emails.jsonl'), 'utf8')
+            .split('\n')
+            .slice(0, 2)
+            .map((line) => (JSON.parse(line) as { id: string }).id);
         contested = keys[0];
         storePath = path.join(wb.workspace, 'spam', '.dprog', 'labels.sqlite');
         const store = await LabelStore.open(storePath);
@@ -55,14 +73,18 @@ describe.skipIf(skip)('reviewing disagreements in VS Code', () => {
         await frame.locator('.choices').first().focus();
         await frame.locator('body').press('h');
         await frame.locator('.finished h2', { hasText: 'Review done' }).waitFor({ timeout: 15_000 });
-        const reviewed = await waitFor(async () => {
-            const store = await LabelStore.open(storePath, { readonly: true });
-            try {
-                return store.labels({ task: 'classify', item: contested, labeler: 'me' })[0];
-            } finally {
-                await store.close();
-            }
-        }, 15_000, 'the review answer in the store');
+        const reviewed = await waitFor(
+            async () => {
+                const store = await LabelStore.open(storePath, { readonly: true });
+                try {
+                    return store.labels({ task: 'classify', item: contested, labeler: 'me' })[0];
+                } finally {
+                    await store.close();
+                }
+            },
+            15_000,
+            'the review answer in the store',
+        );
         expect(reviewed).toMatchObject({ value: 'ham', labelerKind: 'human' });
         // Back to labeling: the ordinary queue (the emails no one has labeled).
         await frame.locator('#review-toggle').click();

@@ -9,7 +9,9 @@ import { artifacts, missingPrerequisites, openFile, root, runCommand, startWorkb
 
 const missing = missingPrerequisites();
 const skip = !!missing && process.env.CI !== 'true';
-if (skip) console.warn(`\n[e2e] SKIPPED: the untrusted-workspace suite needs ${missing}. Run .ci/e2e.sh to install them.\n`);
+if (skip) {
+    console.warn(`\n[e2e] SKIPPED: the untrusted-workspace suite needs ${missing}. Run .ci/e2e.sh to install them.\n`);
+}
 
 /** Every `.dprog` folder (plans, label stores) under a directory. */
 function dprogFolders(dir: string): string[] {
@@ -22,7 +24,9 @@ describe.skipIf(skip)('dprog in an untrusted workspace', () => {
     let wb: Workbench;
 
     beforeAll(async () => {
-        if (missing) throw new Error(`CI=true and the end-to-end suite cannot run: missing ${missing}`);
+        if (missing) {
+            throw new Error(`CI=true and the end-to-end suite cannot run: missing ${missing}`);
+        }
         wb = await startWorkbench(path.join(root, '.cache', 'e2e', 'run-untrusted'), { trusted: false });
     });
 
@@ -60,15 +64,27 @@ describe.skipIf(skip)('dprog in an untrusted workspace', () => {
         const plans = path.join(wb.workspace, 'spam', '.dprog', 'plans');
         mkdirSync(plans, { recursive: true });
         const crafted = {
-            schema: 'dprog.plan/v1', program: 'SpamTriage', version: '2', hash: 'crafted',
+            schema: 'dprog.plan/v1',
+            program: 'SpamTriage',
+            version: '2',
+            hash: 'crafted',
             datasets: [{ name: 'emails', format: 'jsonl', path: '../../../../../../../../etc/passwd', fields: [], key: null, split: null }],
-            labelers: [], tasks: [], flows: [], learn: [], monitors: [],
+            labelers: [],
+            tasks: [],
+            flows: [],
+            learn: [],
+            monitors: [],
         };
         writeFileSync(path.join(plans, 'spam.plan.json'), JSON.stringify(crafted));
         const before = readdirSync(plans);
         const said: string[] = [];
         await openFile(wb.page, 'spam/spam.dprog');
-        for (const command of ['Data Program: Open Labeling Panel', 'Data Program: Preview Active Learning', 'Data Program: Show Migration', 'Data Program: Review Disagreements']) {
+        for (const command of [
+            'Data Program: Open Labeling Panel',
+            'Data Program: Preview Active Learning',
+            'Data Program: Show Migration',
+            'Data Program: Review Disagreements',
+        ]) {
             await runCommand(wb.page, command);
             const toast = wb.page.locator('.notifications-toasts .notification-toast', { hasText: 'not trusted' }).first();
             await toast.waitFor({ timeout: 30_000 });
@@ -77,7 +93,11 @@ describe.skipIf(skip)('dprog in an untrusted workspace', () => {
             said.push((await toast.innerText()).replace(/\s+/g, ' '));
             console.log(`[e2e] untrusted ${command}: ${said.at(-1)}`);
             await runCommand(wb.page, 'Notifications: Clear All Notifications');
-            await waitFor(async () => (await wb.page.locator('.notifications-toasts .notification-toast').count()) === 0, 10_000, 'the notifications to clear');
+            await waitFor(
+                async () => (await wb.page.locator('.notifications-toasts .notification-toast').count()) === 0,
+                10_000,
+                'the notifications to clear',
+            );
         }
         await wb.page.screenshot({ path: path.join(artifacts, 'untrusted-panels-refused.png') });
         // No webview panel opened, nothing from the crafted plan's dataset surfaced, nothing ran or was written.

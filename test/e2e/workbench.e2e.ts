@@ -14,12 +14,32 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { LabelStore } from '../../engine/src/store/index.js';
 import {
-    artifacts, closeTab, logLines, missingPrerequisites, openFile, percentile, pickQuickItem, prepareCommand, readMetrics, revealLine, root, runCommand, startWorkbench, timeToWebview, waitFor, webviewFrame, type Workbench,
+    artifacts,
+    closeTab,
+    logLines,
+    missingPrerequisites,
+    openFile,
+    percentile,
+    pickQuickItem,
+    prepareCommand,
+    readMetrics,
+    revealLine,
+    root,
+    runCommand,
+    startWorkbench,
+    timeToWebview,
+    waitFor,
+    webviewFrame,
+    type Workbench,
 } from './workbench.js';
 
 const missing = missingPrerequisites();
 const skip = !!missing && process.env.CI !== 'true';
-if (skip) console.warn(`\n[e2e] SKIPPED: the end-to-end suite needs ${missing}. Run .ci/e2e.sh to install them (under CI=true it never skips).\n`);
+if (skip) {
+    console.warn(
+        `\n[e2e] SKIPPED: the end-to-end suite needs ${missing}. Run .ci/e2e.sh to install them (under CI=true it never skips).\n`,
+    );
+}
 
 /**
  * Budgets from the issue: activation < 250 ms, label round trip p95 < 50 ms. Measured and printed
@@ -35,7 +55,8 @@ const PANEL_OPEN_P95_BUDGET_MS = 1_500;
 /** Openings of each panel after the first, for the panel-open percentiles. */
 const REOPENINGS = 6;
 
-const verdict = (value: number, budget: number) => (value < budget ? 'WITHIN BUDGET' : `OVER BUDGET (machine load: ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs)`);
+const verdict = (value: number, budget: number) =>
+    value < budget ? 'WITHIN BUDGET' : `OVER BUDGET (machine load: ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs)`;
 
 const BROKEN = `program Broken
 
@@ -70,14 +91,19 @@ describe.skipIf(skip)('dprog in VS Code (code-server + Chromium)', () => {
     const runDir = path.join(root, '.cache', 'e2e', 'run');
     const roundTrips: number[] = [];
     /** Command → content shown, per panel; the first opening apart. */
-    const panelOpen: Record<'labeling' | 'preview', { first?: number; again: number[] }> = { labeling: { again: [] }, preview: { again: [] } };
+    const panelOpen: Record<'labeling' | 'preview', { first?: number; again: number[] }> = {
+        labeling: { again: [] },
+        preview: { again: [] },
+    };
     const consoleErrors: string[] = [];
     /** Boxes the detector pre-drew on the page labeled in the box test. */
     let preDrawn = 0;
     const shot = (name: string) => wb.page.screenshot({ path: path.join(artifacts, `${name}.png`) });
 
     beforeAll(async () => {
-        if (missing) throw new Error(`CI=true and the end-to-end suite cannot run: missing ${missing}`);
+        if (missing) {
+            throw new Error(`CI=true and the end-to-end suite cannot run: missing ${missing}`);
+        }
         mkdirSync(artifacts, { recursive: true });
         mkdirSync(runDir, { recursive: true });
         wb = await startWorkbench(runDir);
@@ -97,17 +123,35 @@ describe.skipIf(skip)('dprog in VS Code (code-server + Chromium)', () => {
 
     test('opening a .dprog file activates the extension (activation time measured)', async () => {
         await openFile(wb.page, 'spam/spam.dprog');
-        const activation = await waitFor(() => readMetrics(wb.metricsFile).find((m) => m.name === 'activation'), 60_000, 'the extension to activate');
-        console.log(`[e2e] activation (code loading + activate(), measured by the extension): ${activation.value.toFixed(1)} ms (budget ${ACTIVATION_BUDGET_MS} ms, ratio ${(activation.value / ACTIVATION_BUDGET_MS).toFixed(2)}) ${verdict(activation.value, ACTIVATION_BUDGET_MS)}`);
+        const activation = await waitFor(
+            () => readMetrics(wb.metricsFile).find((m) => m.name === 'activation'),
+            60_000,
+            'the extension to activate',
+        );
+        console.log(
+            `[e2e] activation (code loading + activate(), measured by the extension): ${activation.value.toFixed(1)} ms (budget ` +
+                `${ACTIVATION_BUDGET_MS} ms, ratio ${(activation.value / ACTIVATION_BUDGET_MS).toFixed(2)}) ` +
+                `${verdict(activation.value, ACTIVATION_BUDGET_MS)}`,
+        );
         // Syntax highlighting from the TextMate grammar: keywords get their own token colour.
         await wb.page.waitForSelector('.view-line span[class*="mtk"]');
         await shot('01-spam-program');
         // VS Code's own account (Developer: Show Running Extensions), printed beside ours.
         await runCommand(wb.page, 'Developer: Show Running Extensions');
         const row = wb.page.locator('.runtime-extensions-editor .monaco-list-row', { hasText: 'dprog' });
-        const vscodeSays = await row.first().innerText({ timeout: 20_000 }).catch(() => '(not shown)');
+        const vscodeSays = await row
+            .first()
+            .innerText({ timeout: 20_000 })
+            .catch(() => '(not shown)');
         const reported = /Activation:\s*(\d+)\s*ms/.exec(vscodeSays);
-        console.log(`[e2e] VS Code's Running Extensions view: ${vscodeSays.replace(/\s+/g, ' ')}${reported ? ` (ratio ${(Number(reported[1]) / ACTIVATION_BUDGET_MS).toFixed(2)} of the budget) ${verdict(Number(reported[1]), ACTIVATION_BUDGET_MS)}` : ''}`);
+        console.log(
+            `[e2e] VS Code's Running Extensions view: ` +
+                vscodeSays.replace(/\s+/g, ' ') +
+                (reported
+                    ? ` (ratio ${(Number(reported[1]) / ACTIVATION_BUDGET_MS).toFixed(2)} of the budget) ` +
+                      verdict(Number(reported[1]), ACTIVATION_BUDGET_MS)
+                    : ''),
+        );
         await shot('01b-running-extensions');
         await wb.page.keyboard.press('Control+W');
         expect(activation.value).toBeGreaterThan(0);
@@ -117,7 +161,11 @@ describe.skipIf(skip)('dprog in VS Code (code-server + Chromium)', () => {
         await openFile(wb.page, 'broken.dprog');
         await wb.page.keyboard.press('Control+Shift+M');
         const rows = wb.page.locator('.markers-panel .monaco-list-row');
-        await waitFor(async () => (await rows.allInnerTexts()).some((t) => /emails|nobody/.test(t)), 60_000, 'errors of broken.dprog in Problems');
+        await waitFor(
+            async () => (await rows.allInnerTexts()).some((t) => /emails|nobody/.test(t)),
+            60_000,
+            'errors of broken.dprog in Problems',
+        );
         const texts = await rows.allInnerTexts();
         console.log(`[e2e] problems: ${texts.map((t) => t.replace(/\s+/g, ' ')).join(' | ')}`);
         await shot('02-problems');
@@ -125,7 +173,11 @@ describe.skipIf(skip)('dprog in VS Code (code-server + Chromium)', () => {
         expect(texts.some((t) => /nobody/.test(t))).toBe(true);
         // The status bar says the program has errors.
         const status = wb.page.locator('.statusbar-item', { hasText: 'dprog:' }).first();
-        await waitFor(async () => /dprog: 2 errors/.test(await status.innerText().catch(() => '')), 15_000, 'the status bar to count the errors');
+        await waitFor(
+            async () => /dprog: 2 errors/.test(await status.innerText().catch(() => '')),
+            15_000,
+            'the status bar to count the errors',
+        );
         // Compiling it says which errors, where — not "failed with exit code 1".
         await runCommand(wb.page, 'Data Program: Compile');
         const toast = wb.page.locator('.notifications-toasts .notification-toast', { hasText: 'Compile failed' }).first();
@@ -137,7 +189,14 @@ describe.skipIf(skip)('dprog in VS Code (code-server + Chromium)', () => {
         await shot('02b-compile-failed');
         await toast.getByRole('button', { name: 'Show Log' }).click();
         const output = wb.page.locator('.output-view, .panel .monaco-editor').first();
-        await waitFor(async () => /broken\.dprog:6:19: error names\/unresolved: Unknown labeler 'nobody'/.test((await output.innerText().catch(() => '')).replace(/\s+/g, ' ')), 30_000, 'the log to hold each error with file and line');
+        await waitFor(
+            async () =>
+                /broken\.dprog:6:19: error names\/unresolved: Unknown labeler 'nobody'/.test(
+                    (await output.innerText().catch(() => '')).replace(/\s+/g, ' '),
+                ),
+            30_000,
+            'the log to hold each error with file and line',
+        );
         await shot('02c-compile-log');
         await runCommand(wb.page, 'View: Hide Panel');
     });
@@ -174,11 +233,19 @@ describe.skipIf(skip)('dprog in VS Code (code-server + Chromium)', () => {
         // (drawn for visible lines only: go to the task).
         await revealLine(wb.page, path.join(wb.workspace, 'spam', 'spam.dprog'), /^task classify/);
         const lenses = wb.page.locator('.codelens-decoration');
-        await waitFor(async () => (await lenses.allInnerTexts()).some((t) => /Label \(6,046 left\)/.test(t)), 30_000, 'CodeLens with the items left');
+        await waitFor(
+            async () => (await lenses.allInnerTexts()).some((t) => /Label \(6,046 left\)/.test(t)),
+            30_000,
+            'CodeLens with the items left',
+        );
         const taskLens = (await lenses.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ')).filter(Boolean);
         // The learn block's lens is further down: lenses are drawn for visible lines only.
         await revealLine(wb.page, path.join(wb.workspace, 'spam', 'spam.dprog'), /^learn classify/);
-        await waitFor(async () => (await lenses.allInnerTexts()).some((t) => /Sample next batch/.test(t)), 30_000, 'the learn block\'s CodeLens');
+        await waitFor(
+            async () => (await lenses.allInnerTexts()).some((t) => /Sample next batch/.test(t)),
+            30_000,
+            "the learn block's CodeLens",
+        );
         const learnLens = (await lenses.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ')).filter((t) => /Sample next batch/.test(t));
         console.log(`[e2e] CodeLens: task: ${taskLens.join(' | ')}; learn: ${learnLens.join(' | ')}`);
         expect(learnLens.some((t) => /Preview/.test(t) && /Retrain/.test(t))).toBe(true);
@@ -210,7 +277,11 @@ describe.skipIf(skip)('dprog in VS Code (code-server + Chromium)', () => {
         panelOpen.labeling.first = ms;
         // No stored model answer yet (nothing was run): the panel runs the model and preselects its choice.
         const prelabels = frame.locator('[data-testid="prelabels"]');
-        await waitFor(async () => /spam_model.*run just now/.test(await prelabels.innerText().catch(() => '')), 60_000, "the model's pre-label");
+        await waitFor(
+            async () => /spam_model.*run just now/.test(await prelabels.innerText().catch(() => '')),
+            60_000,
+            "the model's pre-label",
+        );
         expect(await frame.locator('section.tool').getAttribute('data-prelabel')).toBe('model:spam_model');
         expect(await frame.locator('.choices button[aria-checked="true"]').count()).toBe(1);
         console.log(`[e2e] pre-label on demand: ${(await prelabels.innerText()).replace(/\s+/g, ' ')}`);
@@ -239,7 +310,11 @@ describe.skipIf(skip)('dprog in VS Code (code-server + Chromium)', () => {
         await wb.page.locator('.tab[aria-label*="spam.dprog"]').first().click();
         await revealLine(wb.page, path.join(wb.workspace, 'spam', 'spam.dprog'), /^task classify/);
         const lenses = wb.page.locator('.codelens-decoration');
-        await waitFor(async () => (await lenses.allInnerTexts()).some((t) => /Label \(6,023 left\)/.test(t)), 30_000, 'CodeLens to count 23 fewer items left');
+        await waitFor(
+            async () => (await lenses.allInnerTexts()).some((t) => /Label \(6,023 left\)/.test(t)),
+            30_000,
+            'CodeLens to count 23 fewer items left',
+        );
         await shot('06b-codelens-follows');
     });
 
@@ -256,9 +331,14 @@ describe.skipIf(skip)('dprog in VS Code (code-server + Chromium)', () => {
             await wb.page.locator('.tab[aria-label*="spam.dprog"]').first().click();
             await prepareCommand(wb.page, 'Data Program: Preview Active Learning');
             const { ms } = await timeToWebview(wb.page, 'table[data-testid="batch"] tbody tr');
-            if (i === 0) panelOpen.preview.first = ms;
-            else panelOpen.preview.again.push(ms);
-            if (i === 0) await shot('06d-preview-first');
+            if (i === 0) {
+                panelOpen.preview.first = ms;
+            } else {
+                panelOpen.preview.again.push(ms);
+            }
+            if (i === 0) {
+                await shot('06d-preview-first');
+            }
             await closeTab(wb.page, 'Preview: classify');
         }
         const all = [...panelOpen.labeling.again, ...panelOpen.preview.again];
@@ -267,10 +347,14 @@ describe.skipIf(skip)('dprog in VS Code (code-server + Chromium)', () => {
         const ready = readMetrics(wb.metricsFile).filter((m) => m.name === 'labeling webview ready');
         const fmt = (v: number[]) => `n=${v.length} p50=${percentile(v, 50).toFixed(0)} ms p95=${percentile(v, 95).toFixed(0)} ms`;
         console.log(
-            `[e2e] panel open (Enter on the command → content shown in the webview): labeling first ${panelOpen.labeling.first!.toFixed(0)} ms, again ${fmt(panelOpen.labeling.again)}; ` +
-                `preview first ${panelOpen.preview.first!.toFixed(0)} ms (the batch shared with the labeling queue), again ${fmt(panelOpen.preview.again)}; ` +
-                `all reopenings p95=${p95.toFixed(0)} ms (budget ${PANEL_OPEN_P95_BUDGET_MS} ms, ratio ${(p95 / PANEL_OPEN_P95_BUDGET_MS).toFixed(2)}) ${verdict(p95, PANEL_OPEN_P95_BUDGET_MS)}` +
-                `; in the host (panel created → content posted): ${host.map((m) => `${m.name.split(' ')[0]} ${m.value.toFixed(0)}`).join(', ')} ms` +
+            `[e2e] panel open (Enter on the command → content shown in the webview): labeling first ` +
+                `${panelOpen.labeling.first!.toFixed(0)} ms, again ${fmt(panelOpen.labeling.again)}; ` +
+                `preview first ${panelOpen.preview.first!.toFixed(0)} ms (the batch shared with the labeling queue), again ` +
+                `${fmt(panelOpen.preview.again)}; ` +
+                `all reopenings p95=${p95.toFixed(0)} ms (budget ${PANEL_OPEN_P95_BUDGET_MS} ms, ratio ` +
+                `${(p95 / PANEL_OPEN_P95_BUDGET_MS).toFixed(2)}) ${verdict(p95, PANEL_OPEN_P95_BUDGET_MS)}` +
+                `; in the host (panel created → content posted): ` +
+                `${host.map((m) => `${m.name.split(' ')[0]} ${m.value.toFixed(0)}`).join(', ')} ms` +
                 `; of which waiting for the labeling webview to load: ${ready.map((m) => m.value.toFixed(0)).join(', ')} ms`,
         );
         expect(all).toHaveLength(2 * REOPENINGS);
@@ -287,15 +371,28 @@ describe.skipIf(skip)('dprog in VS Code (code-server + Chromium)', () => {
         await runCommand(wb.page, 'Data Program: Open Labeling Panel');
         await pickQuickItem(wb.page, 'regions');
         const frame = await webviewFrame(wb.page, '.image-tool .viewport img', 120_000);
-        await waitFor(() => frame.locator('.image-tool .viewport img').evaluate((img) => (img as HTMLImageElement).naturalWidth > 0), 30_000, 'the page image to load');
+        await waitFor(
+            () => frame.locator('.image-tool .viewport img').evaluate((img) => (img as HTMLImageElement).naturalWidth > 0),
+            30_000,
+            'the page image to load',
+        );
         // The detector has not run on this page (no `dprog run`): the panel runs it and pre-draws its boxes.
-        await waitFor(async () => Number(await frame.locator('.image-tool').getAttribute('data-shapes')) > 0, 120_000, "the detector's boxes");
+        await waitFor(
+            async () => Number(await frame.locator('.image-tool').getAttribute('data-shapes')) > 0,
+            120_000,
+            "the detector's boxes",
+        );
         expect(await frame.locator('section.tool').getAttribute('data-prelabel')).toBe('model:detector');
         preDrawn = Number(await frame.locator('.image-tool').getAttribute('data-shapes'));
-        console.log(`[e2e] pre-drawn by the detector: ${preDrawn} boxes; ${(await frame.locator('[data-testid="prelabels"]').innerText()).replace(/\s+/g, ' ')}`);
+        console.log(
+            `[e2e] pre-drawn by the detector: ${preDrawn} boxes; ` +
+                `${(await frame.locator('[data-testid="prelabels"]').innerText()).replace(/\s+/g, ' ')}`,
+        );
         await shot('07a-detector-prelabels');
         const box = await frame.locator('.image-tool .viewport').boundingBox();
-        if (!box) throw new Error('no viewport');
+        if (!box) {
+            throw new Error('no viewport');
+        }
         // Start the new box where no proposed box is (pressing on one would select it instead).
         const free = await frame.locator('.image-tool .viewport').evaluate((viewport) => {
             const v = viewport.getBoundingClientRect();
@@ -303,7 +400,9 @@ describe.skipIf(skip)('dprog in VS Code (code-server + Chromium)', () => {
             for (let y = img.top + 5; y < img.bottom - 50; y += 8) {
                 for (let x = img.left + 5; x < img.right - 130; x += 8) {
                     const hit = document.elementFromPoint(x, y);
-                    if (hit && viewport.contains(hit) && !hit.hasAttribute('data-shape') && !hit.hasAttribute('data-handle')) return { fx: (x - v.left) / v.width, fy: (y - v.top) / v.height };
+                    if (hit && viewport.contains(hit) && !hit.hasAttribute('data-shape') && !hit.hasAttribute('data-handle')) {
+                        return { fx: (x - v.left) / v.width, fy: (y - v.top) / v.height };
+                    }
                 }
             }
             throw new Error('no free place on the page to start a box');
@@ -313,7 +412,11 @@ describe.skipIf(skip)('dprog in VS Code (code-server + Chromium)', () => {
         await wb.page.mouse.down();
         await wb.page.mouse.move(start.x + 120, start.y + 40, { steps: 8 });
         await wb.page.mouse.up();
-        await waitFor(async () => (await frame.locator('.image-tool').getAttribute('data-shapes')) === String(preDrawn + 1), 10_000, 'the drawn box beside the proposed ones');
+        await waitFor(
+            async () => (await frame.locator('.image-tool').getAttribute('data-shapes')) === String(preDrawn + 1),
+            10_000,
+            'the drawn box beside the proposed ones',
+        );
         await shot('07-box-drawn');
         const before = await frame.locator('[data-testid="position"]').innerText();
         await frame.locator('.image-tool .viewport').press('Enter');
@@ -342,10 +445,16 @@ describe.skipIf(skip)('dprog in VS Code (code-server + Chromium)', () => {
         expect(regions).toHaveLength(1);
         // The accepted proposals and the drawn box, all saved as the person's answer.
         expect(regions[0].value).toHaveLength(preDrawn + 1);
-        expect(regions[0].value).toEqual(expect.arrayContaining([expect.objectContaining({ label: 'line', width: expect.any(Number), height: expect.any(Number) })]));
+        expect(regions[0].value).toEqual(
+            expect.arrayContaining([expect.objectContaining({ label: 'line', width: expect.any(Number), height: expect.any(Number) })]),
+        );
         // The panels come back through their serializers, images and all.
         const restored = await webviewFrame(wb.page, '.image-tool .viewport img', 120_000);
-        await waitFor(() => restored.locator('.image-tool .viewport img').evaluate((img) => (img as HTMLImageElement).naturalWidth > 0), 30_000, 'the restored panel\'s image');
+        await waitFor(
+            () => restored.locator('.image-tool .viewport img').evaluate((img) => (img as HTMLImageElement).naturalWidth > 0),
+            30_000,
+            "the restored panel's image",
+        );
         // Both labeling panels are back as tabs (a hidden one loads its webview when shown).
         expect(await wb.page.locator('.tab[aria-label*="Label: classify"]').count()).toBe(1);
         expect(await wb.page.locator('.tab[aria-label*="Label: regions"]').count()).toBe(1);
@@ -357,12 +466,19 @@ describe.skipIf(skip)('dprog in VS Code (code-server + Chromium)', () => {
         await prepareCommand(wb.page, 'Data Program: Preview Active Learning');
         const { ms, frame } = await timeToWebview(wb.page, 'table[data-testid="batch"] tbody tr', 180_000);
         const rows = await frame.locator('table[data-testid="batch"] tbody tr').count();
-        console.log(`[e2e] preview: next batch of ${rows} items, shown ${ms.toFixed(0)} ms after the command (first opening after a reload: the data is read and featurized again)`);
+        console.log(
+            `[e2e] preview: next batch of ${rows} items, shown ${ms.toFixed(0)} ms after the command (first opening after a ` +
+                `reload: the data is read and featurized again)`,
+        );
         await shot('09-preview');
         // Back in the program, the status bar shows the labels done and planned.
         await openFile(wb.page, 'spam/spam.dprog');
         const status = wb.page.locator('.statusbar-item', { hasText: 'labeled' }).first();
-        await waitFor(async () => /23\/6,046 labeled/.test(await status.innerText().catch(() => '')), 15_000, 'the status bar to show progress');
+        await waitFor(
+            async () => /23\/6,046 labeled/.test(await status.innerText().catch(() => '')),
+            15_000,
+            'the status bar to show progress',
+        );
         console.log(`[e2e] status bar: ${await status.innerText()}`);
         expect(rows).toBeGreaterThan(0);
         await shot('09b-status-bar');
@@ -371,7 +487,9 @@ describe.skipIf(skip)('dprog in VS Code (code-server + Chromium)', () => {
     test('a changed program shows its migration before anything is spent', async () => {
         const file = path.join(wb.workspace, 'spam', 'spam.dprog');
         // Rename a member (`legit from ham`): its labels are carried over, none re-asked.
-        const renamed = readFileSync(file, 'utf8').replace(/^(\s*)ham(\s+"Legitimate email")/m, '$1legit from ham$2').replace(/=>\s*ham\b/g, '=> legit');
+        const renamed = readFileSync(file, 'utf8')
+            .replace(/^(\s*)ham(\s+"Legitimate email")/m, '$1legit from ham$2')
+            .replace(/=>\s*ham\b/g, '=> legit');
         writeFileSync(file, renamed);
         await openFile(wb.page, 'spam/spam.dprog');
         await wb.page.waitForTimeout(1500);
@@ -379,7 +497,14 @@ describe.skipIf(skip)('dprog in VS Code (code-server + Chromium)', () => {
         const show = wb.page.locator('.notifications-toasts .notification-toast').getByRole('button', { name: 'Show Migration' });
         await show.first().click({ timeout: 90_000 });
         // The migration opens as a Markdown table in the active editor (lines may wrap).
-        const editorText = async () => ((await wb.page.locator('.editor-group-container.active .view-lines').first().innerText().catch(() => '')) ?? '').replace(/\s+/g, ' ');
+        const editorText = async () =>
+            (
+                (await wb.page
+                    .locator('.editor-group-container.active .view-lines')
+                    .first()
+                    .innerText()
+                    .catch(() => '')) ?? ''
+            ).replace(/\s+/g, ' ');
         await waitFor(async () => /Migration/.test(await editorText()), 30_000, 'the migration document');
         await shot('10-migration');
         const text = await editorText();
@@ -395,8 +520,14 @@ describe.skipIf(skip)('dprog in VS Code (code-server + Chromium)', () => {
         const bad = /Channel has been closed|provider FAILED|OverlayWebview has been disposed/;
         const lines = logLines(runDir, bad);
         const browser = consoleErrors.filter((e) => bad.test(e));
-        const overlapping = logLines(runDir, /Overlapping semantic tokens/).length + consoleErrors.filter((e) => /Overlapping semantic tokens/.test(e)).length;
-        console.log(`[e2e] logs on close/reload: ${lines.length + browser.length} error line(s)${lines.length + browser.length ? `:\n  ${[...lines, ...browser].join('\n  ')}` : ''}; "Overlapping semantic tokens" (the language server's): ${overlapping}`);
+        const overlapping =
+            logLines(runDir, /Overlapping semantic tokens/).length +
+            consoleErrors.filter((e) => /Overlapping semantic tokens/.test(e)).length;
+        console.log(
+            `[e2e] logs on close/reload: ${lines.length + browser.length} error ` +
+                `line(s)${lines.length + browser.length ? `:\n  ${[...lines, ...browser].join('\n  ')}` : ''}; "Overlapping ` +
+                `semantic tokens" (the language server's): ${overlapping}`,
+        );
         expect([...lines, ...browser]).toEqual([]);
     });
 
@@ -405,8 +536,15 @@ describe.skipIf(skip)('dprog in VS Code (code-server + Chromium)', () => {
         expect(roundTrips.length).toBeGreaterThanOrEqual(4);
         const p95 = percentile(roundTrips, 95);
         console.log(
-            `[e2e] label round trip (submit → durable → acknowledged, in the webview): n=${roundTrips.length} p50=${percentile(roundTrips, 50).toFixed(1)} ms p95=${p95.toFixed(1)} ms (budget ${ROUND_TRIP_P95_BUDGET_MS} ms, ratio ${(p95 / ROUND_TRIP_P95_BUDGET_MS).toFixed(2)}) ${verdict(p95, ROUND_TRIP_P95_BUDGET_MS)}` +
-                (hostDurable.length ? `; in the host, durable after p95=${percentile(hostDurable.map((m) => m.value), 95).toFixed(1)} ms` : ''),
+            `[e2e] label round trip (submit → durable → acknowledged, in the webview): n=${roundTrips.length} ` +
+                `p50=${percentile(roundTrips, 50).toFixed(1)} ms p95=${p95.toFixed(1)} ms (budget ${ROUND_TRIP_P95_BUDGET_MS} ms, ` +
+                `ratio ${(p95 / ROUND_TRIP_P95_BUDGET_MS).toFixed(2)}) ${verdict(p95, ROUND_TRIP_P95_BUDGET_MS)}` +
+                (hostDurable.length
+                    ? `; in the host, durable after p95=${percentile(
+                          hostDurable.map((m) => m.value),
+                          95,
+                      ).toFixed(1)} ms`
+                    : ''),
         );
         // Every label was acknowledged only after it was durable in the host.
         expect(hostDurable.length).toBeGreaterThanOrEqual(roundTrips.length);

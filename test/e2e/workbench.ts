@@ -83,29 +83,60 @@ export async function startWorkbench(runDir: string, options: { trusted?: boolea
             'dprog.allowPathsOutsideWorkspace': true,
         }),
     );
-    const install = spawnSync(codeServerBin, ['--install-extension', vsix, '--force', '--extensions-dir', extensions, '--user-data-dir', userData], { encoding: 'utf8', timeout: 180_000 });
-    if (install.status !== 0) throw new Error(`installing dprog.vsix into code-server failed:\n${install.stdout}\n${install.stderr}`);
+    const install = spawnSync(
+        codeServerBin,
+        ['--install-extension', vsix, '--force', '--extensions-dir', extensions, '--user-data-dir', userData],
+        { encoding: 'utf8', timeout: 180_000 },
+    );
+    if (install.status !== 0) {
+        throw new Error(`installing dprog.vsix into code-server failed:\n${install.stdout}\n${install.stderr}`);
+    }
     const port = await freePort();
     const metricsFile = path.join(runDir, 'metrics.jsonl');
     rmSync(metricsFile, { force: true });
     let log = '';
     const server = spawn(
         codeServerBin,
-        ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', ...(trusted ? ['--disable-workspace-trust'] : []), '--extensions-dir', extensions, '--user-data-dir', userData, workspace],
+        [
+            '--auth',
+            'none',
+            '--bind-addr',
+            `127.0.0.1:${port}`,
+            '--disable-telemetry',
+            '--disable-update-check',
+            ...(trusted ? ['--disable-workspace-trust'] : []),
+            '--extensions-dir',
+            extensions,
+            '--user-data-dir',
+            userData,
+            workspace,
+        ],
         { env: { ...process.env, DPROG_METRICS_FILE: metricsFile }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     server.stdout!.on('data', (d: Buffer) => (log += d.toString()));
     server.stderr!.on('data', (d: Buffer) => (log += d.toString()));
-    await waitFor(async () => {
-        try {
-            return (await fetch(`http://127.0.0.1:${port}/healthz`)).ok;
-        } catch {
-            return false;
-        }
-    }, 60_000, 'code-server to listen');
+    await waitFor(
+        async () => {
+            try {
+                return (await fetch(`http://127.0.0.1:${port}/healthz`)).ok;
+            } catch {
+                return false;
+            }
+        },
+        60_000,
+        'code-server to listen',
+    );
     const browser = await chromium.launch({
         executablePath: chromiumBin,
-        args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+        args: [
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-sync',
+            '--no-first-run',
+            '--disable-dev-shm-usage',
+        ],
     });
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
@@ -122,18 +153,28 @@ export async function startWorkbench(runDir: string, options: { trusted?: boolea
             if (server.exitCode === null) {
                 server.kill('SIGTERM');
                 await new Promise((resolve) => setTimeout(resolve, 500));
-                if (server.exitCode === null) server.kill('SIGKILL');
+                if (server.exitCode === null) {
+                    server.kill('SIGKILL');
+                }
             }
         },
     };
 }
 
-export async function waitFor<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs: number, what: string): Promise<T> {
+export async function waitFor<T>(
+    probe: () => Promise<T | undefined | false> | T | undefined | false,
+    timeoutMs: number,
+    what: string,
+): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
         const value = await probe();
-        if (value) return value;
-        if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+        if (value) {
+            return value;
+        }
+        if (Date.now() > deadline) {
+            throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+        }
         await new Promise((resolve) => setTimeout(resolve, 200));
     }
 }
@@ -143,10 +184,23 @@ async function openQuickInput(page: Page, key: string) {
     const input = page.locator('.quick-input-widget input');
     for (let attempt = 0; ; attempt++) {
         await page.keyboard.press(key);
-        if (await input.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false)) return input;
-        if (attempt === 2) throw new Error(`the quick input does not open with ${key}`);
+        if (
+            await input.waitFor({ state: 'visible', timeout: 5_000 }).then(
+                () => true,
+                () => false,
+            )
+        ) {
+            return input;
+        }
+        if (attempt === 2) {
+            throw new Error(`the quick input does not open with ${key}`);
+        }
         await page.keyboard.press('Escape');
-        await page.locator('.editor-group-container .view-lines').first().click().catch(() => undefined);
+        await page
+            .locator('.editor-group-container .view-lines')
+            .first()
+            .click()
+            .catch(() => undefined);
     }
 }
 
@@ -155,8 +209,13 @@ async function openQuickInput(page: Page, key: string) {
  * input), so that what VS Code draws for visible lines only (CodeLens) is drawn for it.
  */
 export async function revealLine(page: Page, file: string, pattern: RegExp): Promise<void> {
-    const line = readFileSync(file, 'utf8').split('\n').findIndex((text) => pattern.test(text)) + 1;
-    if (line === 0) throw new Error(`no line of ${file} matches ${pattern}`);
+    const line =
+        readFileSync(file, 'utf8')
+            .split('\n')
+            .findIndex((text) => pattern.test(text)) + 1;
+    if (line === 0) {
+        throw new Error(`no line of ${file} matches ${pattern}`);
+    }
     const input = await openQuickInput(page, 'F1');
     await input.fill(`:${line}`);
     await page.keyboard.press('Enter');
@@ -168,7 +227,11 @@ export async function openFile(page: Page, relative: string): Promise<void> {
     await input.fill(relative);
     // Wait until the file itself is the first result (the list updates as the search finishes).
     const first = page.locator('.quick-input-list .monaco-list-row').first();
-    await waitFor(async () => ((await first.getAttribute('aria-label').catch(() => null)) ?? '').includes(path.basename(relative)), 30_000, `${relative} in Quick Open`);
+    await waitFor(
+        async () => ((await first.getAttribute('aria-label').catch(() => null)) ?? '').includes(path.basename(relative)),
+        30_000,
+        `${relative} in Quick Open`,
+    );
     await page.keyboard.press('Enter');
     await page.waitForSelector(`.tab[aria-label*="${path.basename(relative)}"]`, { timeout: 30_000 });
 }
@@ -190,16 +253,22 @@ export async function pickQuickItem(page: Page, label: string): Promise<void> {
 
 /** The webview frame that contains `selector` (webviews live in nested iframes). */
 export async function webviewFrame(page: Page, selector: string, timeoutMs = 60_000): Promise<Frame> {
-    return waitFor(async () => {
-        for (const frame of page.frames()) {
-            try {
-                if (await frame.$(selector)) return frame;
-            } catch {
-                // detached frames
+    return waitFor(
+        async () => {
+            for (const frame of page.frames()) {
+                try {
+                    if (await frame.$(selector)) {
+                        return frame;
+                    }
+                } catch {
+                    // detached frames
+                }
             }
-        }
-        return undefined;
-    }, timeoutMs, `a webview with ${selector}`);
+            return undefined;
+        },
+        timeoutMs,
+        `a webview with ${selector}`,
+    );
 }
 
 export interface MetricLine {
@@ -208,8 +277,13 @@ export interface MetricLine {
 }
 
 export function readMetrics(file: string): MetricLine[] {
-    if (!existsSync(file)) return [];
-    return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as MetricLine);
+    if (!existsSync(file)) {
+        return [];
+    }
+    return readFileSync(file, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as MetricLine);
 }
 
 export function percentile(values: readonly number[], p: number): number {
@@ -235,14 +309,20 @@ export async function timeToWebview(page: Page, selector: string, timeoutMs = 12
     const deadline = started + timeoutMs;
     for (;;) {
         for (const frame of page.frames()) {
-            if (before.has(frame)) continue;
+            if (before.has(frame)) {
+                continue;
+            }
             try {
-                if (await frame.$(selector)) return { ms: performance.now() - started, frame };
+                if (await frame.$(selector)) {
+                    return { ms: performance.now() - started, frame };
+                }
             } catch {
                 // detached frames
             }
         }
-        if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for a new webview with ${selector}`);
+        if (performance.now() > deadline) {
+            throw new Error(`timed out after ${timeoutMs} ms waiting for a new webview with ${selector}`);
+        }
         await new Promise((resolve) => setTimeout(resolve, 20));
     }
 }
@@ -261,8 +341,15 @@ export function logLines(runDir: string, pattern: RegExp): string[] {
     const visit = (dir: string) => {
         for (const entry of existsSync(dir) ? readdirSync(dir, { withFileTypes: true }) : []) {
             const file = path.join(dir, entry.name);
-            if (entry.isDirectory()) visit(file);
-            else if (entry.name.endsWith('.log')) for (const line of readFileSync(file, 'utf8').split('\n')) if (pattern.test(line)) found.push(`${path.relative(runDir, file)}: ${line}`);
+            if (entry.isDirectory()) {
+                visit(file);
+            } else if (entry.name.endsWith('.log')) {
+                for (const line of readFileSync(file, 'utf8').split('\n')) {
+                    if (pattern.test(line)) {
+                        found.push(`${path.relative(runDir, file)}: ${line}`);
+                    }
+                }
+            }
         }
     };
     visit(path.join(runDir, 'user', 'logs'));

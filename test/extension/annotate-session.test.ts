@@ -29,7 +29,16 @@ function task(output: PlanLabelType, classes = ['spam', 'ham']): TaskView {
 const choice: PlanLabelType = { kind: 'choice', labelSet: 'Verdict', text: 'choice<Verdict>' };
 
 function item(key: string): QueueItemView {
-    return { key, split: 'train', fields: { body: `body of ${key}` }, imageUri: null, reason: null, score: null, preLabels: [], existing: null };
+    return {
+        key,
+        split: 'train',
+        fields: { body: `body of ${key}` },
+        imageUri: null,
+        reason: null,
+        score: null,
+        preLabels: [],
+        existing: null,
+    };
 }
 
 let dir: string;
@@ -45,7 +54,9 @@ afterEach(async () => {
     rmSync(dir, { recursive: true, force: true });
 });
 
-function session(options: { output?: PlanLabelType; writable?: boolean; preLabel?: (items: string[]) => Promise<Map<string, PreLabelView[]>> } = {}) {
+function session(
+    options: { output?: PlanLabelType; writable?: boolean; preLabel?: (items: string[]) => Promise<Map<string, PreLabelView[]>> } = {},
+) {
     const posted: HostToAnnotate[] = [];
     const log: string[] = [];
     const view = task(options.output ?? choice);
@@ -54,7 +65,17 @@ function session(options: { output?: PlanLabelType; writable?: boolean; preLabel
         labeler: 'me',
         programVersion: 'v-test',
         writable: options.writable ?? true,
-        loadInit: async () => ({ type: 'init', program: '/p.dprog', task: view, items: ITEMS.map(item), done: 0, planned: 3, labeler: 'me', writable: true, notice: null }),
+        loadInit: async () => ({
+            type: 'init',
+            program: '/p.dprog',
+            task: view,
+            items: ITEMS.map(item),
+            done: 0,
+            planned: 3,
+            labeler: 'me',
+            writable: true,
+            notice: null,
+        }),
         addLabel: (label) => store.addLabel(label),
         post: (m) => posted.push(m),
         log: (line) => log.push(line),
@@ -68,11 +89,22 @@ async function ready(s: AnnotateSession): Promise<void> {
 }
 
 describe('pre-labels on demand', () => {
-    const answer = (key: string): PreLabelView => ({ labeler: 'm', kind: 'model', value: key === 'e1' ? 'spam' : 'ham', score: 0.9, onDemand: true });
+    const answer = (key: string): PreLabelView => ({
+        labeler: 'm',
+        kind: 'model',
+        value: key === 'e1' ? 'spam' : 'ham',
+        score: 0.9,
+        onDemand: true,
+    });
 
     test("the models' answers for shown items are posted; each item is computed once", async () => {
         const asked: string[][] = [];
-        const { s, posted } = session({ preLabel: async (items) => (asked.push(items), new Map(items.map((k) => [k, [answer(k)]]))) });
+        const { s, posted } = session({
+            preLabel: async (items) => {
+                asked.push(items);
+                return new Map(items.map((k) => [k, [answer(k)]]));
+            },
+        });
         await ready(s);
         await s.handle({ type: 'preLabel', items: ['e1', 'e2'] });
         await s.handle({ type: 'preLabel', items: ['e2', 'e3'] });
@@ -103,8 +135,13 @@ describe('pre-labels on demand', () => {
     });
 
     test('a label is saved while a model still runs', async () => {
-        let release = () => undefined as void;
-        const { s, posted } = session({ preLabel: () => new Promise((resolve) => (release = () => resolve(new Map())) as never) });
+        let release: () => void = () => {};
+        const { s, posted } = session({
+            preLabel: () =>
+                new Promise((resolve) => {
+                    release = () => resolve(new Map());
+                }),
+        });
         await ready(s);
         const running = s.handle({ type: 'preLabel', items: ['e1'] });
         await s.handle({ type: 'submit', requestId: 1, item: 'e2', value: 'ham' });
@@ -137,7 +174,9 @@ describe('annotation session', () => {
         await ready(s);
         await s.handle({ type: 'submit', requestId: 1, item: 'e1', value: 'spam' });
         const first = posted.find((m) => m.type === 'ack');
-        if (first?.type !== 'ack') throw new Error('no ack');
+        if (first?.type !== 'ack') {
+            throw new Error('no ack');
+        }
         await s.handle({ type: 'submit', requestId: 2, item: 'e1', value: 'ham', supersedes: first.labelId });
         expect(store.labels({ task: 'classify' }).map((l) => l.value)).toEqual(['ham']);
         const history = store.labels({ task: 'classify', includeSuperseded: true });
@@ -157,14 +196,43 @@ describe('annotation session', () => {
     test.each([
         ['choice: not a member', choice, 'eggs'],
         ['choices: a member twice', { kind: 'choices', labelSet: 'V', text: 'choices<V>' } as PlanLabelType, ['spam', 'spam']],
-        ['box: negative width', { kind: 'box', labelSet: 'V', text: 'box<V>' } as PlanLabelType, { x: 1, y: 1, width: -3, height: 2, label: 'spam' }],
-        ['box: extra key', { kind: 'box', labelSet: 'V', text: 'box<V>' } as PlanLabelType, { x: 1, y: 1, width: 3, height: 2, label: 'spam', evil: 1 }],
-        ['polygon: two points', { kind: 'polygon', labelSet: 'V', text: 'polygon<V>' } as PlanLabelType, { points: [[0, 0], [1, 1]], label: 'spam' }],
+        [
+            'box: negative width',
+            { kind: 'box', labelSet: 'V', text: 'box<V>' } as PlanLabelType,
+            { x: 1, y: 1, width: -3, height: 2, label: 'spam' },
+        ],
+        [
+            'box: extra key',
+            { kind: 'box', labelSet: 'V', text: 'box<V>' } as PlanLabelType,
+            { x: 1, y: 1, width: 3, height: 2, label: 'spam', evil: 1 },
+        ],
+        [
+            'polygon: two points',
+            { kind: 'polygon', labelSet: 'V', text: 'polygon<V>' } as PlanLabelType,
+            {
+                points: [
+                    [0, 0],
+                    [1, 1],
+                ],
+                label: 'spam',
+            },
+        ],
         ['point: NaN', { kind: 'point', labelSet: 'V', text: 'point<V>' } as PlanLabelType, { x: Number.NaN, y: 1, label: 'spam' }],
-        ['span: ends before it starts', { kind: 'span', labelSet: 'V', text: 'span<V>' } as PlanLabelType, { start: 5, end: 2, text: 'x', label: 'spam' }],
+        [
+            'span: ends before it starts',
+            { kind: 'span', labelSet: 'V', text: 'span<V>' } as PlanLabelType,
+            { start: 5, end: 2, text: 'x', label: 'spam' },
+        ],
         ['number: out of range', { kind: 'number', min: 0, max: 10, text: 'number in [0, 10]' } as PlanLabelType, 11],
         ['bool: a string', { kind: 'bool', text: 'bool' } as PlanLabelType, 'true'],
-        ['list<box>: one bad box', { kind: 'list', element: { kind: 'box', labelSet: 'V', text: 'box<V>' }, text: 'list<box<V>>' } as PlanLabelType, [{ x: 0, y: 0, width: 1, height: 1, label: 'spam' }, { x: 0, y: 0, width: 1, height: 1, label: 'car' }]],
+        [
+            'list<box>: one bad box',
+            { kind: 'list', element: { kind: 'box', labelSet: 'V', text: 'box<V>' }, text: 'list<box<V>>' } as PlanLabelType,
+            [
+                { x: 0, y: 0, width: 1, height: 1, label: 'spam' },
+                { x: 0, y: 0, width: 1, height: 1, label: 'car' },
+            ],
+        ],
     ])('an answer that does not fit the type is rejected: %s', async (_name, output, value) => {
         const { s, posted } = session({ output });
         await ready(s);
@@ -174,8 +242,23 @@ describe('annotation session', () => {
     });
 
     test.each([
-        ['list<box>', { kind: 'list', element: { kind: 'box', labelSet: 'V', text: 'box<V>' }, text: 'list<box<V>>' } as PlanLabelType, [{ x: 0, y: 0, width: 10, height: 5, label: 'ham' }]],
-        ['polygon', { kind: 'polygon', labelSet: 'V', text: 'polygon<V>' } as PlanLabelType, { points: [[0, 0], [4, 0], [2, 3]], label: 'spam' }],
+        [
+            'list<box>',
+            { kind: 'list', element: { kind: 'box', labelSet: 'V', text: 'box<V>' }, text: 'list<box<V>>' } as PlanLabelType,
+            [{ x: 0, y: 0, width: 10, height: 5, label: 'ham' }],
+        ],
+        [
+            'polygon',
+            { kind: 'polygon', labelSet: 'V', text: 'polygon<V>' } as PlanLabelType,
+            {
+                points: [
+                    [0, 0],
+                    [4, 0],
+                    [2, 3],
+                ],
+                label: 'spam',
+            },
+        ],
         ['span', { kind: 'span', labelSet: 'V', text: 'span<V>' } as PlanLabelType, { start: 0, end: 4, text: 'body', label: 'spam' }],
         ['number', { kind: 'number', min: 0, max: 10, text: 'number in [0, 10]' } as PlanLabelType, 2.5],
         ['text', { kind: 'text', text: 'text' } as PlanLabelType, 'hello'],
@@ -204,18 +287,57 @@ describe('annotation session', () => {
         await ready(s);
         const before = posted.length;
         const hostileValue = fc.oneof(
-            fc.anything({ withBigInt: true, withDate: true, withMap: true, withSet: true, withTypedArray: true, withNullPrototype: true, withObjectString: true, withSparseArray: true }),
+            fc.anything({
+                withBigInt: true,
+                withDate: true,
+                withMap: true,
+                withSet: true,
+                withTypedArray: true,
+                withNullPrototype: true,
+                withObjectString: true,
+                withSparseArray: true,
+            }),
             fc.constantFrom('SPAM', 'spam ', '', 'ham\u0000', '__proto__', 'constructor', "'; DROP TABLE labels; --"),
             fc.record({ x: fc.double(), y: fc.double(), width: fc.double(), height: fc.double(), label: fc.string() }),
         );
         const hostile = fc.oneof(
             fc.anything({ withBigInt: true, withNullPrototype: true, withSparseArray: true, withTypedArray: true }),
-            fc.record({ type: fc.constantFrom('submit', 'skip', 'ready', 'SUBMIT', 'ack', 'init', '__proto__'), requestId: fc.oneof(fc.integer(), fc.double(), fc.string()), item: fc.oneof(fc.string(), fc.constant('e1')), value: hostileValue }, { requiredKeys: [] }),
+            fc.record(
+                {
+                    type: fc.constantFrom('submit', 'skip', 'ready', 'SUBMIT', 'ack', 'init', '__proto__'),
+                    requestId: fc.oneof(fc.integer(), fc.double(), fc.string()),
+                    item: fc.oneof(fc.string(), fc.constant('e1')),
+                    value: hostileValue,
+                },
+                { requiredKeys: [] },
+            ),
             // Well-formed envelopes with values that do not fit choice<Verdict> or items never shown.
-            fc.record({ type: fc.constant('submit'), requestId: fc.nat(), item: fc.constantFrom('e1', 'e2'), value: hostileValue.filter((v) => v !== 'spam' && v !== 'ham') }),
-            fc.record({ type: fc.constant('submit'), requestId: fc.nat(), item: fc.string({ minLength: 1 }).filter((k) => !ITEMS.includes(k)), value: fc.constantFrom('spam', 'ham') }),
-            fc.record({ type: fc.constant('submit'), requestId: fc.nat(), item: fc.constant('e1'), value: fc.constant('spam'), supersedes: fc.string({ minLength: 1, maxLength: 50 }) }),
-            fc.record({ type: fc.constant('submit'), requestId: fc.nat(), item: fc.constant('e1'), value: fc.constant('spam'), extra: fc.anything() }),
+            fc.record({
+                type: fc.constant('submit'),
+                requestId: fc.nat(),
+                item: fc.constantFrom('e1', 'e2'),
+                value: hostileValue.filter((v) => v !== 'spam' && v !== 'ham'),
+            }),
+            fc.record({
+                type: fc.constant('submit'),
+                requestId: fc.nat(),
+                item: fc.string({ minLength: 1 }).filter((k) => !ITEMS.includes(k)),
+                value: fc.constantFrom('spam', 'ham'),
+            }),
+            fc.record({
+                type: fc.constant('submit'),
+                requestId: fc.nat(),
+                item: fc.constant('e1'),
+                value: fc.constant('spam'),
+                supersedes: fc.string({ minLength: 1, maxLength: 50 }),
+            }),
+            fc.record({
+                type: fc.constant('submit'),
+                requestId: fc.nat(),
+                item: fc.constant('e1'),
+                value: fc.constant('spam'),
+                extra: fc.anything(),
+            }),
             fc.constantFrom<unknown>(
                 null,
                 undefined,
@@ -231,23 +353,46 @@ describe('annotation session', () => {
         const messages = fc.sample(hostile, { numRuns: 9_990, seed: 20261127 });
         // Deep nesting, meant to exhaust the validator's stack.
         let deep: unknown = 'spam';
-        for (let i = 0; i < 100_000; i++) deep = [deep];
+        for (let i = 0; i < 100_000; i++) {
+            deep = [deep];
+        }
         let deepObject: unknown = {};
-        for (let i = 0; i < 100_000; i++) deepObject = { value: deepObject };
+        for (let i = 0; i < 100_000; i++) {
+            deepObject = { value: deepObject };
+        }
         messages.push(
             { type: 'submit', requestId: 1, item: 'e1', value: deep },
             { type: 'submit', requestId: 1, item: 'e1', value: deepObject },
             deep,
             deepObject,
-            { type: 'submit', requestId: 1, item: 'e1', get value() { throw new Error('getter'); } },
-            new Proxy({}, { get: () => { throw new Error('proxy'); }, ownKeys: () => { throw new Error('proxy'); } }),
+            {
+                type: 'submit',
+                requestId: 1,
+                item: 'e1',
+                get value() {
+                    throw new Error('getter');
+                },
+            },
+            new Proxy(
+                {},
+                {
+                    get: () => {
+                        throw new Error('proxy');
+                    },
+                    ownKeys: () => {
+                        throw new Error('proxy');
+                    },
+                },
+            ),
             Object.create(null),
             [{ type: 'submit', requestId: 1, item: 'e1', value: 'spam' }],
             { type: 'submit', requestId: 1, item: 'e1', value: 'spam', supersedes: '' },
             { type: 'submit', requestId: Number.MAX_SAFE_INTEGER + 2, item: 'e1', value: 'spam' },
         );
         expect(messages).toHaveLength(10_000);
-        for (const message of messages) await expect(s.handle(message)).resolves.toBeUndefined();
+        for (const message of messages) {
+            await expect(s.handle(message)).resolves.toBeUndefined();
+        }
         await s.idle();
         expect(store.countLabels({ includeSuperseded: true })).toBe(0);
         expect(posted.slice(before).filter((m) => m.type === 'ack')).toEqual([]);
@@ -255,7 +400,9 @@ describe('annotation session', () => {
         const harmless = messages.filter((m) => {
             try {
                 const parsed = annotateInbound.safeParse(m);
-                return parsed.success && (parsed.data.type === 'ready' || (parsed.data.type === 'skip' && ITEMS.includes(parsed.data.item)));
+                return (
+                    parsed.success && (parsed.data.type === 'ready' || (parsed.data.type === 'skip' && ITEMS.includes(parsed.data.item)))
+                );
             } catch {
                 return false;
             }

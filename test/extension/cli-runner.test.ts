@@ -16,9 +16,16 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('CLI runner', () => {
     test('a program with errors gives each error with file, line and message', async () => {
         const file = join(dir, 'broken.dprog');
-        writeFileSync(file, 'program Broken\n\nlabels Verdict { spam, ham }\n\ntask classify(e: emails) -> choice<Verdict> {\n    route cascade nobody\n}\n');
+        writeFileSync(
+            file,
+            'program Broken\n\nlabels Verdict { spam, ham }\n\ntask classify(e: emails) -> choice<Verdict> {\n    route cascade ' +
+                'nobody\n}\n',
+        );
         const runner = new CliRunner(cli, () => undefined);
-        const error = await runner.json('Compile', ['compile', file], dir).then(() => undefined, (e: unknown) => e);
+        const error = await runner.json('Compile', ['compile', file], dir).then(
+            () => undefined,
+            (e: unknown) => e,
+        );
         expect(error).toBeInstanceOf(ProgramDiagnosticsError);
         const { diagnostics, message } = error as ProgramDiagnosticsError;
         expect(diagnostics.map((d) => [d.file, d.line, d.severity, d.message])).toEqual([
@@ -31,7 +38,10 @@ describe('CLI runner', () => {
 
     test('other failures carry what the command said', async () => {
         const runner = new CliRunner(cli, () => undefined);
-        const error = await runner.json('Sampling', ['sample', join(dir, 'missing.dprog'), '--task', 't'], dir).then(() => undefined, (e: unknown) => e);
+        const error = await runner.json('Sampling', ['sample', join(dir, 'missing.dprog'), '--task', 't'], dir).then(
+            () => undefined,
+            (e: unknown) => e,
+        );
         expect(error).toBeInstanceOf(Error);
         expect((error as Error).message).toMatch(/missing\.dprog/);
         expect((error as Error).message).not.toMatch(/exit code/);

@@ -27,7 +27,9 @@ async function compile(source: string): Promise<LabelingPlan> {
     const file = join(dir, 'p.dprog');
     writeFileSync(file, source);
     const { plan, diagnostics } = await compileProgramFile(file);
-    if (!plan) throw new Error(`does not compile: ${JSON.stringify(diagnostics)}`);
+    if (!plan) {
+        throw new Error(`does not compile: ${JSON.stringify(diagnostics)}`);
+    }
     return plan;
 }
 
@@ -53,7 +55,10 @@ task classify(e: emails) -> choice<Verdict> {
 
 describe('label queue', () => {
     test('batch first, labeled items left out, pre-labels attached, hotkeys from the label set else 1-9', async () => {
-        writeFileSync(join(dir, 'emails.jsonl'), ['a', 'b', 'c', 'd', 'e'].map((id) => JSON.stringify({ id, subject: `subject ${id}`, body: `body ${id}` })).join('\n') + '\n');
+        writeFileSync(
+            join(dir, 'emails.jsonl'),
+            `${['a', 'b', 'c', 'd', 'e'].map((id) => JSON.stringify({ id, subject: `subject ${id}`, body: `body ${id}` })).join('\n')}\n`,
+        );
         const plan = await compile(EMAILS);
         const task = plan.tasks[0];
         const store = await LabelStore.open(join(dir, 'labels.sqlite'));
@@ -64,7 +69,17 @@ describe('label queue', () => {
             plan,
             task,
             labels: store.labels({ task: 'classify' }),
-            batch: { task: 'classify', strategy: 'margin', coldStart: false, labeled: 1, candidates: 4, items: [{ key: 'e', score: 0.9, split: 'train', reason: 'uncertainty' }, { key: 'b', score: 0.8, split: 'train', reason: 'uncertainty' }] },
+            batch: {
+                task: 'classify',
+                strategy: 'margin',
+                coldStart: false,
+                labeled: 1,
+                candidates: 4,
+                items: [
+                    { key: 'e', score: 0.9, split: 'train', reason: 'uncertainty' },
+                    { key: 'b', score: 0.8, split: 'train', reason: 'uncertainty' },
+                ],
+            },
             imageUri: (p) => `uri:${p}`,
             person: 'me',
         });
@@ -76,13 +91,24 @@ describe('label queue', () => {
         expect(queue.done).toBe(1);
         expect(queue.planned).toBe(5);
         const view = taskView(plan, task, 'me');
-        expect(view.classes.map((c) => [c.name, c.hotkey])).toEqual([['spam', 's'], ['ham', '1'], ['unsure', '2']]);
+        expect(view.classes.map((c) => [c.name, c.hotkey])).toEqual([
+            ['spam', 's'],
+            ['ham', '1'],
+            ['unsure', '2'],
+        ]);
         expect(view.question).toBe('Spam?');
     });
 
-    test("serves what the routing policy wants from this person, most valuable first (active-learning score × need); done items leave", async () => {
-        writeFileSync(join(dir, 'emails.jsonl'), ['a', 'b', 'c', 'd', 'e', 'f'].map((id) => JSON.stringify({ id, subject: `subject ${id}`, body: `body ${id}` })).join('\n') + '\n');
-        const plan = await compile(`program Mail
+    test(
+        'serves what the routing policy wants from this person, most valuable first (active-learning score × need); done ' + 'items leave',
+        async () => {
+            writeFileSync(
+                join(dir, 'emails.jsonl'),
+                ['a', 'b', 'c', 'd', 'e', 'f']
+                    .map((id) => `${JSON.stringify({ id, subject: `subject ${id}`, body: `body ${id}` })}\n`)
+                    .join(''),
+            );
+            const plan = await compile(`program Mail
 dataset emails from jsonl "emails.jsonl" {
     key id: String
     subject: Text
@@ -96,27 +122,64 @@ task classify(e: emails) -> choice<Verdict> {
     quality { target 95%, at most 4 labels }
 }
 `);
-        const store = await LabelStore.open(join(dir, 'labels.sqlite'));
-        const say = (item: string, labeler: string, value: string) => store.addLabel({ task: 'classify', item, labeler, labelerKind: 'human', value });
-        await say('a', 'bob', 'spam'); // a: two people agree at 90% each — done
-        await say('a', 'carol', 'spam');
-        await say('b', 'bob', 'ham'); // b: one answer, needs a little more
-        await say('d', 'alice', 'spam'); // d: alice has answered it already
-        await say('e', 'bob', 'ham'); // e: two people disagree, needs the most of the answered ones
-        await say('e', 'carol', 'spam');
-        const queue = buildQueue({ programDir: dir, plan, task: plan.tasks[0], labels: store.labels({ task: 'classify' }), batch: undefined, imageUri: (p) => p, person: 'alice' });
-        // c and f: nobody has answered (need 1, in dataset order); then e (disagreement), then b (one answer).
-        expect(queue.items.map((i) => i.key)).toEqual(['c', 'f', 'e', 'b']);
-        // An active-learning score scales the need: f, picked with a high score, comes first; items outside the batch count as its lowest score.
-        const batch = { task: 'classify', strategy: 'margin', coldStart: false, labeled: 4, candidates: 6, items: [{ key: 'f', score: 0.9, split: 'train', reason: 'uncertainty' }, { key: 'c', score: 0.2, split: 'train', reason: 'uncertainty' }] };
-        const ranked = buildQueue({ programDir: dir, plan, task: plan.tasks[0], labels: store.labels({ task: 'classify' }), batch, imageUri: (p) => p, person: 'alice' });
-        expect(ranked.items.map((i) => i.key)).toEqual(['f', 'c', 'e', 'b']);
-        // bob's answer on b finishes it: it leaves alice's queue.
-        await say('b', 'dave', 'ham');
-        const after = buildQueue({ programDir: dir, plan, task: plan.tasks[0], labels: store.labels({ task: 'classify' }), batch: undefined, imageUri: (p) => p, person: 'alice' });
-        expect(after.items.map((i) => i.key)).not.toContain('b');
-        await store.close();
-    });
+            const store = await LabelStore.open(join(dir, 'labels.sqlite'));
+            const say = (item: string, labeler: string, value: string) =>
+                store.addLabel({ task: 'classify', item, labeler, labelerKind: 'human', value });
+            await say('a', 'bob', 'spam'); // a: two people agree at 90% each — done
+            await say('a', 'carol', 'spam');
+            await say('b', 'bob', 'ham'); // b: one answer, needs a little more
+            await say('d', 'alice', 'spam'); // d: alice has answered it already
+            await say('e', 'bob', 'ham'); // e: two people disagree, needs the most of the answered ones
+            await say('e', 'carol', 'spam');
+            const queue = buildQueue({
+                programDir: dir,
+                plan,
+                task: plan.tasks[0],
+                labels: store.labels({ task: 'classify' }),
+                batch: undefined,
+                imageUri: (p) => p,
+                person: 'alice',
+            });
+            // c and f: nobody has answered (need 1, in dataset order); then e (disagreement), then b (one answer).
+            expect(queue.items.map((i) => i.key)).toEqual(['c', 'f', 'e', 'b']);
+            // An active-learning score scales the need: f, picked with a high score, comes first; items outside the
+            // batch count as its lowest score.
+            const batch = {
+                task: 'classify',
+                strategy: 'margin',
+                coldStart: false,
+                labeled: 4,
+                candidates: 6,
+                items: [
+                    { key: 'f', score: 0.9, split: 'train', reason: 'uncertainty' },
+                    { key: 'c', score: 0.2, split: 'train', reason: 'uncertainty' },
+                ],
+            };
+            const ranked = buildQueue({
+                programDir: dir,
+                plan,
+                task: plan.tasks[0],
+                labels: store.labels({ task: 'classify' }),
+                batch,
+                imageUri: (p) => p,
+                person: 'alice',
+            });
+            expect(ranked.items.map((i) => i.key)).toEqual(['f', 'c', 'e', 'b']);
+            // bob's answer on b finishes it: it leaves alice's queue.
+            await say('b', 'dave', 'ham');
+            const after = buildQueue({
+                programDir: dir,
+                plan,
+                task: plan.tasks[0],
+                labels: store.labels({ task: 'classify' }),
+                batch: undefined,
+                imageUri: (p) => p,
+                person: 'alice',
+            });
+            expect(after.items.map((i) => i.key)).not.toContain('b');
+            await store.close();
+        },
+    );
 
     test('an images dataset is read from its glob, keyed by path, with image URIs for the webview', async () => {
         mkdirSync(join(dir, 'frames'));

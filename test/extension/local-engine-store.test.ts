@@ -35,7 +35,15 @@ describe('a second window on a busy embedded store', () => {
             holder.child.kill('SIGKILL');
             await waiting;
             expect(await engine.prepareToLabel(program)).toEqual({ writable: true });
-            await engine.addLabel(program, { id: 'mine', task: 't', item: 'j', labeler: 'crowd', labelerKind: 'human', person: 'ann', value: 2 });
+            await engine.addLabel(program, {
+                id: 'mine',
+                task: 't',
+                item: 'j',
+                labeler: 'crowd',
+                labelerKind: 'human',
+                person: 'ann',
+                value: 2,
+            });
             expect((await engine.labels(program, 't')).map((l) => l.id)).toEqual(['held', 'mine']);
         } finally {
             holder.child.kill('SIGKILL');

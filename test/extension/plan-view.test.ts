@@ -11,7 +11,9 @@ import { money, percent, planView } from '../../webview/src/plan/plan-view.js';
 
 async function compile(sample: string): Promise<LabelingPlan> {
     const { plan } = await compileProgramFile(resolve(__dirname, '../../samples', sample));
-    if (!plan) throw new Error(`${sample} does not compile`);
+    if (!plan) {
+        throw new Error(`${sample} does not compile`);
+    }
     return plan;
 }
 
@@ -25,7 +27,12 @@ describe('plan view', () => {
         const [task] = view.tasks;
         const planned = plan.tasks[0];
         expect(task.name).toBe('classify');
-        expect(task.route.map((s) => `${s.labeler}:${s.kind}`)).toEqual(['keywords:rules', 'spam_model:model', 'crowd:human', 'analysts:human']);
+        expect(task.route.map((s) => `${s.labeler}:${s.kind}`)).toEqual([
+            'keywords:rules',
+            'spam_model:model',
+            'crowd:human',
+            'analysts:human',
+        ]);
         expect(task.route[2].detail).toBe('$0.01 · 75.0% · up to 50 answers');
         expect(task.expectedCost).toBe(`${money(planned.cost.total)} (${money(planned.cost.perItem)} per item)`);
         expect(task.expectedAccuracy).toBe(percent(planned.redundancy.expectedAccuracy));

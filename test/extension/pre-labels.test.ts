@@ -20,7 +20,9 @@ afterAll(() => sessions.releaseAll());
 
 async function planOf(file: string) {
     const { plan } = await compileProgramFile(file);
-    if (!plan) throw new Error(`${file} does not compile`);
+    if (!plan) {
+        throw new Error(`${file} does not compile`);
+    }
     return plan;
 }
 
@@ -31,7 +33,13 @@ describe('pre-labels on demand', () => {
         const task = plan.tasks.find((t) => t.name === 'classify')!;
         expect(taskModels(plan, task).map((m) => m.name)).toEqual(['spam_model']);
         const items = readDataset(datasetSpec(plan.datasets[0], dirname(program))).items.slice(0, 8);
-        const answers = await preLabels(plan, dirname(program), sessions, 'classify', items.map((i) => ({ key: i.key, fields: i.fields })));
+        const answers = await preLabels(
+            plan,
+            dirname(program),
+            sessions,
+            'classify',
+            items.map((i) => ({ key: i.key, fields: i.fields })),
+        );
         const model = resolve(dirname(program), 'models/spam.onnx');
         // The sample's model reads `subject, body as hashed 4096`: both fields, joined as the featurizer joins them.
         const texts = items.map((i) => joinFields([i.fields.subject, i.fields.body]));

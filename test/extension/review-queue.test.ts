@@ -43,10 +43,12 @@ let plan: LabelingPlan;
 
 beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'dprog-review-'));
-    writeFileSync(join(dir, 'emails.jsonl'), KEYS.map((id) => JSON.stringify({ id, subject: `subject of ${id}` })).join('\n') + '\n');
+    writeFileSync(join(dir, 'emails.jsonl'), `${KEYS.map((id) => JSON.stringify({ id, subject: `subject of ${id}` })).join('\n')}\n`);
     writeFileSync(join(dir, 'p.dprog'), PROGRAM);
     const compiled = await compileProgramFile(join(dir, 'p.dprog'));
-    if (!compiled.plan) throw new Error(`does not compile: ${JSON.stringify(compiled.diagnostics)}`);
+    if (!compiled.plan) {
+        throw new Error(`does not compile: ${JSON.stringify(compiled.diagnostics)}`);
+    }
     plan = compiled.plan;
     store = await LabelStore.open(join(dir, 'labels.sqlite'));
     let minute = 0;
@@ -104,27 +106,49 @@ function reviewQueue(reviewer: string) {
 
 describe('review queue', () => {
     test('disagreeing and below-target items, most contested first; unanimous and superseded-away ones left out', () => {
-        const contested = contestedItems(store.labels({ task: 'classify' }), store.aggregates('classify'), plan.tasks[0].quality.target, 'dave');
+        const contested = contestedItems(
+            store.labels({ task: 'classify' }),
+            store.aggregates('classify'),
+            plan.tasks[0].quality.target,
+            'dave',
+        );
         expect(plan.tasks[0].quality.target).toBeCloseTo(0.9);
         expect(contested.items.map((c) => c.item)).toEqual(['split2', 'weak', 'split3']);
         expect(contested.items.map((c) => c.review.contention)).toEqual([0.5, expect.closeTo(0.4, 9), expect.closeTo(1 / 3, 9)]);
         const split3 = contested.items.find((c) => c.item === 'split3')!;
         // Who answered what, how sure, in the order they answered.
-        expect(split3.review.answers.map((a) => [a.labeler, a.value, a.score])).toEqual([['alice', 'spam', null], ['bob', 'ham', null], ['carol', 'ham', 0.8]]);
+        expect(split3.review.answers.map((a) => [a.labeler, a.value, a.score])).toEqual([
+            ['alice', 'spam', null],
+            ['bob', 'ham', null],
+            ['carol', 'ham', 0.8],
+        ]);
         expect(split3.review.distinct).toBe(2);
-        expect(contested.items.find((c) => c.item === 'weak')!.review.aggregate).toEqual({ value: 'ham', confidence: 0.6, method: 'dawid_skene' });
+        expect(contested.items.find((c) => c.item === 'weak')!.review.aggregate).toEqual({
+            value: 'ham',
+            confidence: 0.6,
+            method: 'dawid_skene',
+        });
     });
 
     test('equal answers compare equal whatever their key order', () => {
         const at = '2026-11-01T09:00:00.000Z';
-        const box = (value: Record<string, number | string>, labeler: string) => ({ id: labeler, task: 't', item: 'img', labeler, labelerKind: 'human' as const, value, gold: false, createdAt: at });
+        const box = (value: Record<string, number | string>, labeler: string) => ({
+            id: labeler,
+            task: 't',
+            item: 'img',
+            labeler,
+            labelerKind: 'human' as const,
+            value,
+            gold: false,
+            createdAt: at,
+        });
         const same = contestedItems([box({ x: 1, y: 2, label: 'car' }, 'a'), box({ label: 'car', y: 2, x: 1 }, 'b')], [], 0.9, 'r');
         expect(same.items).toEqual([]);
         const differ = contestedItems([box({ x: 1, y: 2, label: 'car' }, 'a'), box({ x: 1, y: 3, label: 'car' }, 'b')], [], 0.9, 'r');
         expect(differ.items.map((c) => c.item)).toEqual(['img']);
     });
 
-    test('the panel queue shows the items with their fields, the answers, and the reviewer\'s own label to replace', () => {
+    test("the panel queue shows the items with their fields, the answers, and the reviewer's own label to replace", () => {
         const queue = reviewQueue('alice');
         expect(queue.items.map((i) => i.key)).toEqual(['split2', 'weak', 'split3']);
         expect(queue.items[0].fields).toEqual({ subject: 'subject of split2' });
@@ -134,7 +158,7 @@ describe('review queue', () => {
         expect(queue).toMatchObject({ done: 0, planned: 3, contested: 3 });
     });
 
-    test('a review answer is written to the store like any label, and the item leaves the reviewer\'s queue', async () => {
+    test("a review answer is written to the store like any label, and the item leaves the reviewer's queue", async () => {
         const posted: HostToAnnotate[] = [];
         const log: string[] = [];
         const view = taskView(plan, plan.tasks[0], 'alice');
@@ -145,7 +169,18 @@ describe('review queue', () => {
             writable: true,
             loadInit: async (mode) => {
                 const queue = reviewQueue('alice');
-                return { type: 'init', program: join(dir, 'p.dprog'), mode, task: view, items: queue.items, done: queue.done, planned: queue.planned, labeler: 'alice', writable: true, notice: null };
+                return {
+                    type: 'init',
+                    program: join(dir, 'p.dprog'),
+                    mode,
+                    task: view,
+                    items: queue.items,
+                    done: queue.done,
+                    planned: queue.planned,
+                    labeler: 'alice',
+                    writable: true,
+                    notice: null,
+                };
             },
             addLabel: (label) => store.addLabel(label),
             post: (m) => posted.push(m),
@@ -157,7 +192,9 @@ describe('review queue', () => {
         expect(session.dropped).toBe(1);
         await session.handle({ type: 'ready', mode: 'review' });
         const init = posted[0];
-        if (init.type !== 'init') throw new Error('no init');
+        if (init.type !== 'init') {
+            throw new Error('no init');
+        }
         expect(init.mode).toBe('review');
         expect(session.mode).toBe('review');
         const item = init.items[0];
@@ -170,7 +207,10 @@ describe('review queue', () => {
         await store.close();
         store = await LabelStore.open(path);
         const current = store.labels({ task: 'classify', item: 'split2' });
-        expect(current.map((l) => [l.labeler, l.value]).sort()).toEqual([['alice', 'ham'], ['bob', 'ham']]);
+        expect(current.map((l) => [l.labeler, l.value]).sort()).toEqual([
+            ['alice', 'ham'],
+            ['bob', 'ham'],
+        ]);
         expect(store.labels({ task: 'classify', item: 'split2', includeSuperseded: true })).toHaveLength(3);
         // Settled now: out of everyone's queue; the others are still there.
         expect(reviewQueue('alice').items.map((i) => i.key)).toEqual(['weak', 'split3']);

@@ -24,7 +24,9 @@ let warm: WarmLearning;
 
 beforeAll(async () => {
     const compiled = await compileProgramFile(program);
-    if (!compiled.plan) throw new Error('the spam sample does not compile');
+    if (!compiled.plan) {
+        throw new Error('the spam sample does not compile');
+    }
     plan = compiled.plan;
     dir = mkdtempSync(join(tmpdir(), 'dprog-warm-'));
     store = await LabelStore.open(join(dir, 'labels.sqlite'));
@@ -44,7 +46,12 @@ describe('warm active learning', () => {
         const result = await warm.sample(request());
         const sessions = new SessionCache();
         try {
-            const ws = await openLearningWorkspace(learnProgramOf(plan, 'classify', dirname(program), program), sessions, join(dir, 'labels.sqlite'), store);
+            const ws = await openLearningWorkspace(
+                learnProgramOf(plan, 'classify', dirname(program), program),
+                sessions,
+                join(dir, 'labels.sqlite'),
+                store,
+            );
             const cold = await sampleNext(ws, sessions);
             expect(result.items).toEqual(cold.items);
             expect(result.items).toHaveLength(plan.learn[0].batch);

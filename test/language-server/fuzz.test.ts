@@ -41,8 +41,36 @@ const corpus: Array<{ name: string; text: string }> = [
     ...[...spec.matchAll(/```dprog\n([\s\S]*?)```/g)].map((m, i) => ({ name: `language.md snippet ${i}`, text: m[1] })),
 ];
 
-
-const RANDOM_BYTES = ['{', '}', '(', ')', '[', ']', '<', '>', '"', '/', '*', '\\', '.', ',', ':', '=>', '==', '$', '%', '-', '\n', '\t', '\0', 'é', '😀', '\u202e', 'x', '9'];
+const RANDOM_BYTES = [
+    '{',
+    '}',
+    '(',
+    ')',
+    '[',
+    ']',
+    '<',
+    '>',
+    '"',
+    '/',
+    '*',
+    '\\',
+    '.',
+    ',',
+    ':',
+    '=>',
+    '==',
+    '$',
+    '%',
+    '-',
+    '\n',
+    '\t',
+    '\0',
+    'é',
+    '😀',
+    '\u202e',
+    'x',
+    '9',
+];
 
 interface Token {
     start: number;
@@ -68,15 +96,20 @@ function mutate(text: string, tokenize: (text: string) => Token[], random: () =>
                 edits.push(`delete ${a.start}-${a.end}`);
                 break;
             case 1: // duplicate a token
-                result = result.slice(0, a.end) + ' ' + result.slice(a.start, a.end) + result.slice(a.end);
+                result = `${result.slice(0, a.end)} ${result.slice(a.start, a.end)}${result.slice(a.end)}`;
                 edits.push(`duplicate ${a.start}-${a.end}`);
                 break;
-            case 2: { // swap two tokens
+            case 2: {
+                // swap two tokens
                 const b = current[pick(current.length)];
                 const [first, second] = a.start <= b.start ? [a, b] : [b, a];
                 if (first.end <= second.start) {
-                    result = result.slice(0, first.start) + result.slice(second.start, second.end) + result.slice(first.end, second.start)
-                        + result.slice(first.start, first.end) + result.slice(second.end);
+                    result =
+                        result.slice(0, first.start) +
+                        result.slice(second.start, second.end) +
+                        result.slice(first.end, second.start) +
+                        result.slice(first.start, first.end) +
+                        result.slice(second.end);
                     edits.push(`swap ${first.start} ${second.start}`);
                 }
                 break;
@@ -85,7 +118,8 @@ function mutate(text: string, tokenize: (text: string) => Token[], random: () =>
                 result = result.slice(0, a.start);
                 edits.push(`truncate ${a.start}`);
                 break;
-            default: { // insert random bytes anywhere
+            default: {
+                // insert random bytes anywhere
                 const at = pick(result.length + 1);
                 const bytes = Array.from({ length: 1 + pick(3) }, () => RANDOM_BYTES[pick(RANDOM_BYTES.length)]).join('');
                 result = result.slice(0, at) + bytes + result.slice(at);
@@ -136,12 +170,17 @@ async function exercise(document: LangiumDocument, random: () => number): Promis
     await lsp.DocumentSymbolProvider!.getSymbols(document, { textDocument });
     await lsp.FoldingRangeProvider!.getFoldingRanges(document, { textDocument });
     await lsp.SemanticTokenProvider!.semanticHighlight(document, { textDocument });
-    await lsp.InlayHintProvider!.getInlayHints(document, { textDocument, range: { start: { line: 0, character: 0 }, end: document.textDocument.positionAt(text.length) } });
+    await lsp.InlayHintProvider!.getInlayHints(document, {
+        textDocument,
+        range: { start: { line: 0, character: 0 }, end: document.textDocument.positionAt(text.length) },
+    });
     await lsp.Formatter!.formatDocument(document, { textDocument, options: { tabSize: 4, insertSpaces: true } });
     const diagnostics = document.diagnostics ?? [];
     if (diagnostics.length > 0) {
         await lsp.CodeActionProvider!.getCodeActions(document, {
-            textDocument, range: diagnostics[0].range, context: { diagnostics },
+            textDocument,
+            range: diagnostics[0].range,
+            context: { diagnostics },
         });
     }
 }
@@ -156,8 +195,11 @@ describe('fuzzing the language server with mutated programs', () => {
     test.each(corpus.map((entry, index) => [entry.name, index] as const))('%s: %#', async (_name, index) => {
         const entry = corpus[index];
         const random = seededRng(SEED + index);
-        const tokenize = (text: string) => t.services.parser.Lexer.tokenize(text).tokens
-            .map((token) => ({ start: token.startOffset, end: token.startOffset + token.image.length }));
+        const tokenize = (text: string) =>
+            t.services.parser.Lexer.tokenize(text).tokens.map((token) => ({
+                start: token.startOffset,
+                end: token.startOffset + token.image.length,
+            }));
         const shared = t.services.shared;
         for (let run = 0; run < perEntry; run++) {
             const { text, edits } = mutate(entry.text, tokenize, random);
@@ -180,12 +222,24 @@ describe('fuzzing the language server with mutated programs', () => {
             const diagnostics = document.diagnostics ?? [];
             const broken = document.parseResult.lexerErrors.length > 0 || document.parseResult.parserErrors.length > 0;
             if (broken) {
-                expect(diagnostics.some((d) => d.severity === 1), `broken input without an error diagnostic: ${where}`).toBe(true);
+                expect(
+                    diagnostics.some((d) => d.severity === 1),
+                    `broken input without an error diagnostic: ${where}`,
+                ).toBe(true);
             }
             const crashed = diagnostics.filter((d) => /An error occurred/.test(d.message));
-            expect(crashed.map((d) => d.message), `a check crashed on ${where}`).toEqual([]);
-            expect(diagnostics.filter((d) => !inside(document, d)).map((d) => d.range), `diagnostic outside the document: ${where}`).toEqual([]);
-            expect(logged.map((args) => String(args[0])), `logged an error on ${where}`).toEqual([]);
+            expect(
+                crashed.map((d) => d.message),
+                `a check crashed on ${where}`,
+            ).toEqual([]);
+            expect(
+                diagnostics.filter((d) => !inside(document, d)).map((d) => d.range),
+                `diagnostic outside the document: ${where}`,
+            ).toEqual([]);
+            expect(
+                logged.map((args) => String(args[0])),
+                `logged an error on ${where}`,
+            ).toEqual([]);
             expect(elapsed, `took ${elapsed.toFixed(0)} ms on ${where}`).toBeLessThan(TIME_BOUND_MS);
         }
     });

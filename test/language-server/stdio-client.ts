@@ -7,9 +7,20 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-    createProtocolConnection, ExitNotification, InitializedNotification, InitializeRequest, PublishDiagnosticsNotification,
-    RegistrationRequest, ShutdownRequest, StreamMessageReader, StreamMessageWriter,
-    type ClientCapabilities, type InitializeResult, type ProtocolConnection, type PublishDiagnosticsParams, type Registration,
+    createProtocolConnection,
+    ExitNotification,
+    InitializedNotification,
+    InitializeRequest,
+    PublishDiagnosticsNotification,
+    RegistrationRequest,
+    ShutdownRequest,
+    StreamMessageReader,
+    StreamMessageWriter,
+    type ClientCapabilities,
+    type InitializeResult,
+    type ProtocolConnection,
+    type PublishDiagnosticsParams,
+    type Registration,
 } from 'vscode-languageserver/node.js';
 
 const root = path.resolve(__dirname, '../..');
@@ -35,18 +46,27 @@ export class StdioClient {
 
     /** Starts the server in `workspace` and completes the initialize handshake. */
     static async start(workspace: string, capabilities: ClientCapabilities): Promise<{ client: StdioClient; result: InitializeResult }> {
-        const server = spawn('node', [path.join(root, 'bin/dprog.cjs'), 'lsp', '--stdio'], { cwd: workspace, stdio: ['pipe', 'pipe', 'inherit'] });
+        const server = spawn('node', [path.join(root, 'bin/dprog.cjs'), 'lsp', '--stdio'], {
+            cwd: workspace,
+            stdio: ['pipe', 'pipe', 'inherit'],
+        });
         const client = new StdioClient(server);
         const folder = pathToFileURL(workspace).toString();
         const result = await client.connection.sendRequest(InitializeRequest.type, {
-            processId: process.pid, rootUri: folder, workspaceFolders: [{ uri: folder, name: 'workspace' }], capabilities,
+            processId: process.pid,
+            rootUri: folder,
+            workspaceFolders: [{ uri: folder, name: 'workspace' }],
+            capabilities,
         });
         await client.connection.sendNotification(InitializedNotification.type, {});
         return { client, result };
     }
 
     /** The newest diagnostics published for `uri` that satisfy `accept` (waits for them). */
-    async diagnostics(uri: string, accept: (published: PublishDiagnosticsParams) => boolean = () => true): Promise<PublishDiagnosticsParams> {
+    async diagnostics(
+        uri: string,
+        accept: (published: PublishDiagnosticsParams) => boolean = () => true,
+    ): Promise<PublishDiagnosticsParams> {
         for (;;) {
             const found = this.published.filter((d) => d.uri === uri).at(-1);
             if (found && accept(found)) {

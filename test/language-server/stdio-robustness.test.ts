@@ -11,9 +11,19 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import {
-    createProtocolConnection, DidOpenTextDocumentNotification, DocumentSymbolRequest, ExitNotification, HoverRequest, InitializedNotification,
-    InitializeRequest, PublishDiagnosticsNotification, ShutdownRequest, StreamMessageReader, StreamMessageWriter,
-    type ProtocolConnection, type PublishDiagnosticsParams,
+    createProtocolConnection,
+    DidOpenTextDocumentNotification,
+    DocumentSymbolRequest,
+    ExitNotification,
+    HoverRequest,
+    InitializedNotification,
+    InitializeRequest,
+    PublishDiagnosticsNotification,
+    ShutdownRequest,
+    StreamMessageReader,
+    StreamMessageWriter,
+    type ProtocolConnection,
+    type PublishDiagnosticsParams,
 } from 'vscode-languageserver/node.js';
 
 const root = path.resolve(__dirname, '../..');
@@ -26,7 +36,10 @@ const waiters: Array<() => void> = [];
 
 beforeAll(async () => {
     workspace = mkdtempSync(path.join(tmpdir(), 'dprog-stdio-robust-'));
-    server = spawn(process.execPath, [path.join(root, 'bin/dprog.cjs'), 'lsp', '--stdio'], { cwd: workspace, stdio: ['pipe', 'pipe', 'pipe'] });
+    server = spawn(process.execPath, [path.join(root, 'bin/dprog.cjs'), 'lsp', '--stdio'], {
+        cwd: workspace,
+        stdio: ['pipe', 'pipe', 'pipe'],
+    });
     server.stderr!.on('data', (chunk) => (stderr += String(chunk)));
     connection = createProtocolConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
     connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
@@ -35,7 +48,12 @@ beforeAll(async () => {
     });
     connection.listen();
     const uri = pathToFileURL(workspace).toString();
-    await connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: uri, workspaceFolders: [{ uri, name: 'w' }], capabilities: {} });
+    await connection.sendRequest(InitializeRequest.type, {
+        processId: process.pid,
+        rootUri: uri,
+        workspaceFolders: [{ uri, name: 'w' }],
+        capabilities: {},
+    });
     await connection.sendNotification(InitializedNotification.type, {});
 });
 
@@ -55,14 +73,18 @@ afterAll(async () => {
 async function diagnosticsOf(uri: string): Promise<PublishDiagnosticsParams> {
     for (;;) {
         const found = published.get(uri);
-        if (found) return found;
+        if (found) {
+            return found;
+        }
         await new Promise<void>((wake) => waiters.push(wake));
     }
 }
 
 async function open(name: string, text: string): Promise<string> {
     const uri = pathToFileURL(path.join(workspace, name)).toString();
-    await connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'dprog', version: 1, text } });
+    await connection.sendNotification(DidOpenTextDocumentNotification.type, {
+        textDocument: { uri, languageId: 'dprog', version: 1, text },
+    });
     return uri;
 }
 

@@ -8,8 +8,11 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
-    CompletionRequest, DidOpenTextDocumentNotification,
-    type CompletionItem, type CompletionList, type InitializeResult,
+    CompletionRequest,
+    DidOpenTextDocumentNotification,
+    type CompletionItem,
+    type CompletionList,
+    type InitializeResult,
 } from 'vscode-languageserver/node.js';
 import { StdioClient } from './stdio-client.js';
 

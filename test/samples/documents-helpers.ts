@@ -11,7 +11,16 @@ export const program = path.join(sampleDir, 'documents.dprog');
 export const RUN = 'Documents/transcription';
 
 export interface RunJson {
-    stages: Array<{ flow: string; stage: string; task: string; done: number; pending: number; waitingForPeople: number; failed: number; skipped: number }>;
+    stages: Array<{
+        flow: string;
+        stage: string;
+        task: string;
+        done: number;
+        pending: number;
+        waitingForPeople: number;
+        failed: number;
+        skipped: number;
+    }>;
     labels: Record<string, number>;
     failures: Array<{ flow: string; stage: string; item: string; message: string }>;
 }
@@ -29,7 +38,10 @@ export function runJson(file: string, store: string, cwd = root): RunJson {
 }
 
 export function startRun(file: string, store: string) {
-    return spawn(process.execPath, [path.join(root, 'bin/dprog.cjs'), 'run', file, '--store', store, '--json'], { cwd: root, stdio: 'ignore' });
+    return spawn(process.execPath, [path.join(root, 'bin/dprog.cjs'), 'run', file, '--store', store, '--json'], {
+        cwd: root,
+        stdio: 'ignore',
+    });
 }
 
 export interface Recorded {
@@ -43,7 +55,9 @@ export async function recorded(store: string): Promise<Recorded> {
     const s = await LabelStore.open(store, { readonly: true });
     try {
         const states = new Map<string, StageState[]>();
-        for (const stage of ['1:regions', '2:transcribe']) states.set(stage, s.stageStates({ run: RUN, stage }));
+        for (const stage of ['1:regions', '2:transcribe']) {
+            states.set(stage, s.stageStates({ run: RUN, stage }));
+        }
         const labels = [...s.labels({ task: 'regions' }), ...s.labels({ task: 'transcribe' })];
         return { states, labels, plan: s.getPlan('Documents')?.plan as Recorded['plan'] };
     } finally {

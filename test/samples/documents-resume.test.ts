@@ -20,7 +20,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function outcome(r: Recorded): Record<string, string> {
     const out: Record<string, string> = {};
-    for (const [stage, states] of r.states) for (const s of states) out[`${stage} ${s.item}`] = `${s.status} ${JSON.stringify((s.detail as { value?: unknown }).value)}`;
+    for (const [stage, states] of r.states) {
+        for (const s of states) {
+            out[`${stage} ${s.item}`] = `${s.status} ${JSON.stringify((s.detail as { value?: unknown }).value)}`;
+        }
+    }
     return out;
 }
 
@@ -42,7 +46,9 @@ describe('resume after SIGKILL', () => {
             } catch {
                 continue; // not created yet
             }
-            if (before.labels.filter((l) => l.labeler === 'reader').length >= 8) break;
+            if (before.labels.filter((l) => l.labeler === 'reader').length >= 8) {
+                break;
+            }
         }
         child.kill('SIGKILL');
         expect(await exited).toBe('SIGKILL');
@@ -60,8 +66,14 @@ describe('resume after SIGKILL', () => {
         expect(new Set(keys).size).toBe(keys.length);
         // Labels given before the kill were kept, not given again.
         const ids = new Set(after.labels.map((l) => l.id));
-        for (const l of interrupted.labels) expect(ids.has(l.id)).toBe(true);
+        for (const l of interrupted.labels) {
+            expect(ids.has(l.id)).toBe(true);
+        }
         const createdBefore = new Map(interrupted.labels.map((l) => [l.id, l.createdAt]));
-        for (const l of after.labels) if (createdBefore.has(l.id)) expect(l.createdAt).toBe(createdBefore.get(l.id));
+        for (const l of after.labels) {
+            if (createdBefore.has(l.id)) {
+                expect(l.createdAt).toBe(createdBefore.get(l.id));
+            }
+        }
     });
 });

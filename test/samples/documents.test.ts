@@ -35,7 +35,9 @@ describe('dprog run samples/documents/documents.dprog', () => {
         const total = [...found.values()].reduce((a, b) => a + b, 0);
         expect(total).toBeGreaterThanOrEqual(truth.reduce((n, p) => n + p.lines.length, 0) * 0.9);
         const lines = store.states.get('2:transcribe')!;
-        expect(new Set(lines.map((s) => s.item))).toEqual(new Set([...found].flatMap(([page, n]) => Array.from({ length: n }, (_, i) => `${page}#${i}`))));
+        expect(new Set(lines.map((s) => s.item))).toEqual(
+            new Set([...found].flatMap(([page, n]) => Array.from({ length: n }, (_, i) => `${page}#${i}`))),
+        );
         expect(lines.every((s) => s.status === 'done' || s.status === 'waiting')).toBe(true);
         expect(transcribe.done + transcribe.waitingForPeople).toBe(total);
         expect(transcribe).toMatchObject({ pending: 0, failed: 0 });
@@ -61,7 +63,9 @@ describe('dprog run samples/documents/documents.dprog', () => {
             expect(d.score).toBeLessThan(target);
             expect(existsSync(d.derived)).toBe(true);
         }
-        for (const s of lines.filter((x) => x.status === 'done')) expect((s.detail as { score: number }).score).toBeGreaterThanOrEqual(target);
+        for (const s of lines.filter((x) => x.status === 'done')) {
+            expect((s.detail as { score: number }).score).toBeGreaterThanOrEqual(target);
+        }
     });
 
     test('the transcriptions read the rendered text', () => {
@@ -98,6 +102,9 @@ describe('dprog run samples/documents/documents.dprog', () => {
         const after = await recorded(file);
         const byItem = new Map(after.states.get('2:transcribe')!.map((s) => [s.item, s]));
         expect(byItem.get(waiting.item)).toMatchObject({ status: 'done', detail: { value: 'checked by a person', labeler: 'reviewer' } });
-        expect(byItem.get(confident.item)).toMatchObject({ status: 'done', detail: { value: 'corrected by a person', labeler: 'reviewer' } });
+        expect(byItem.get(confident.item)).toMatchObject({
+            status: 'done',
+            detail: { value: 'corrected by a person', labeler: 'reviewer' },
+        });
     });
 });

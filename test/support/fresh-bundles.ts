@@ -10,7 +10,13 @@ import * as path from 'node:path';
 
 const root = path.resolve(__dirname, '../..');
 const sourceFolders = ['engine/src', 'cli/src', 'language-server/src', 'extension/src', 'webview/src', 'grammar'];
-const bundles = ['out/cli/main.cjs', 'out/language-server/main.cjs', 'out/language-server/server.mjs', 'out/extension/main.cjs', 'out/webview/annotate.js'];
+const bundles = [
+    'out/cli/main.cjs',
+    'out/language-server/main.cjs',
+    'out/language-server/server.mjs',
+    'out/extension/main.cjs',
+    'out/webview/annotate.js',
+];
 
 /** The newest modification time of any file below `dir` (0 for a missing folder). */
 export function newestModification(dir: string): number {
@@ -33,7 +39,10 @@ function oldestBundle(): number {
 export function ensureFreshBundles(): boolean {
     const grammar = statSync(path.join(root, 'grammar/dprog.langium')).mtimeMs;
     if (grammar > newestModification(path.join(root, 'language-server/src/generated'))) {
-        execFileSync(process.execPath, [path.join(root, 'node_modules/langium-cli/bin/langium.js'), 'generate'], { cwd: root, stdio: 'pipe' });
+        execFileSync(process.execPath, [path.join(root, 'node_modules/langium-cli/bin/langium.js'), 'generate'], {
+            cwd: root,
+            stdio: 'pipe',
+        });
     }
     const sources = Math.max(...sourceFolders.map((dir) => newestModification(path.join(root, dir))));
     if (oldestBundle() > sources) {

@@ -18,22 +18,32 @@ const PASSWORD = 'dprog-test-password';
 /** The folder holding initdb and pg_ctl, or undefined. */
 function postgresBinDir(): string | undefined {
     const root = '/usr/lib/postgresql';
-    if (!existsSync(root)) return undefined;
-    const versions = readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a));
+    if (!existsSync(root)) {
+        return undefined;
+    }
+    const versions = readdirSync(root)
+        .filter((v) => existsSync(join(root, v, 'bin', 'initdb')))
+        .sort((a, b) => Number(b) - Number(a));
     return versions.length ? join(root, versions[0], 'bin') : undefined;
 }
 
 /** Why the PostgreSQL tests cannot run here, or undefined when they can. */
 export function postgresUnavailable(): string | undefined {
-    if (postgresBinDir()) return undefined;
-    return 'PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb); install Debian\'s `postgresql` package to run these tests';
+    if (postgresBinDir()) {
+        return undefined;
+    }
+    return "PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb); install Debian's `postgresql` package to run these tests";
 }
 
 /** Skip where PostgreSQL is missing — but never in CI, where a missing server is a failure. */
 export const skipWithoutPostgres = (): boolean => {
     const reason = postgresUnavailable();
-    if (!reason) return false;
-    if (process.env.CI === 'true') throw new Error(`CI=true: ${reason}`);
+    if (!reason) {
+        return false;
+    }
+    if (process.env.CI === 'true') {
+        throw new Error(`CI=true: ${reason}`);
+    }
     console.warn(`skipping PostgreSQL tests: ${reason}`);
     return true;
 };
@@ -65,7 +75,9 @@ const execFileAsync = promisify(execFile);
 
 export async function startCluster(): Promise<PgCluster> {
     const bin = postgresBinDir();
-    if (!bin) throw new Error(postgresUnavailable());
+    if (!bin) {
+        throw new Error(postgresUnavailable());
+    }
     const asRoot = userInfo().uid === 0;
     const dir = mkdtempSync(join(tmpdir(), 'dprog-pg-'));
     const data = join(dir, 'data');
@@ -79,12 +91,27 @@ export async function startCluster(): Promise<PgCluster> {
     chmodSync(dir, 0o700);
     const run = async (tool: string, args: string[]): Promise<void> => {
         const command = [join(bin, tool), ...args];
-        if (asRoot) await execFileAsync('su', ['postgres', '-s', '/bin/sh', '-c', command.map(shellQuote).join(' ')]);
-        else await execFileAsync(command[0], command.slice(1));
+        if (asRoot) {
+            await execFileAsync('su', ['postgres', '-s', '/bin/sh', '-c', command.map(shellQuote).join(' ')]);
+        } else {
+            await execFileAsync(command[0], command.slice(1));
+        }
     };
-    await run('initdb', ['-D', data, '-U', 'dprog', '--auth-local=trust', '--auth-host=scram-sha-256', `--pwfile=${pwfile}`, '-E', 'UTF8', '--no-sync']);
+    await run('initdb', [
+        '-D',
+        data,
+        '-U',
+        'dprog',
+        '--auth-local=trust',
+        '--auth-host=scram-sha-256',
+        `--pwfile=${pwfile}`,
+        '-E',
+        'UTF8',
+        '--no-sync',
+    ]);
     let port = 0;
-    const start = () => run('pg_ctl', ['-D', data, '-w', '-l', join(dir, 'log'), '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`, 'start']);
+    const start = () =>
+        run('pg_ctl', ['-D', data, '-w', '-l', join(dir, 'log'), '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`, 'start']);
     // Another cluster (a test file running beside this one) may take the free port first: try another.
     for (let attempt = 1; ; attempt++) {
         port = await freePort();
@@ -92,7 +119,9 @@ export async function startCluster(): Promise<PgCluster> {
             await start();
             break;
         } catch (error) {
-            if (attempt >= 3) throw error;
+            if (attempt >= 3) {
+                throw error;
+            }
         }
     }
     const env = { ...process.env, PGPASSWORD: PASSWORD };
@@ -124,7 +153,11 @@ export async function startCluster(): Promise<PgCluster> {
 }
 
 function pgUser(): { uid: number; gid: number } {
-    const [uid, gid] = execFileSync('id', ['-u', 'postgres']).toString().trim().split('\n').concat(execFileSync('id', ['-g', 'postgres']).toString().trim());
+    const [uid, gid] = execFileSync('id', ['-u', 'postgres'])
+        .toString()
+        .trim()
+        .split('\n')
+        .concat(execFileSync('id', ['-g', 'postgres']).toString().trim());
     return { uid: Number(uid), gid: Number(gid) };
 }
 

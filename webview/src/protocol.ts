@@ -162,9 +162,7 @@ export type HostToPreview =
     | { type: 'busy'; message: string };
 
 /** The plan view: the compiled plan (rendered as tables by the webview) and where its JSON is. */
-export type HostToPlan =
-    | { type: 'plan'; program: string; planPath: string; plan: LabelingPlan }
-    | { type: 'unavailable'; message: string };
+export type HostToPlan = { type: 'plan'; program: string; planPath: string; plan: LabelingPlan } | { type: 'unavailable'; message: string };
 
 // ---------------------------------------------------------------- webview -> host
 

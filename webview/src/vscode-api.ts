@@ -19,7 +19,9 @@ export type Child = Node | string | null | undefined | false;
 /** Appends children one at a time (no spread: a long list would overflow the call stack). */
 function appendAll(parent: ParentNode, children: readonly Child[]): void {
     for (const child of children) {
-        if (child === null || child === undefined || child === false) continue;
+        if (child === null || child === undefined || child === false) {
+            continue;
+        }
         parent.append(typeof child === 'string' ? document.createTextNode(child) : child);
     }
 }
@@ -38,9 +40,14 @@ export function h<K extends keyof HTMLElementTagNameMap>(
 ): HTMLElementTagNameMap[K] {
     const element = document.createElement(tag);
     for (const [name, value] of Object.entries(attributes)) {
-        if (value === undefined || value === false) continue;
-        if (name === 'class') element.className = String(value);
-        else element.setAttribute(name, value === true ? '' : String(value));
+        if (value === undefined || value === false) {
+            continue;
+        }
+        if (name === 'class') {
+            element.className = String(value);
+        } else {
+            element.setAttribute(name, value === true ? '' : String(value));
+        }
     }
     appendAll(element, children.flat());
     return element;

@@ -7,7 +7,14 @@ import { ExitCode, ProgramError, UsageError } from '../errors.js';
 import { printJson, printLine } from '../output.js';
 import { formatTable } from '../table.js';
 import { CsvDataError, CsvError } from '../../../engine/src/data/csv.js';
-import { AnswerDataError, readAnswersCsv, readEncodedAnswersCsv, type AnswerColumns, type ReadAnswersOptions, type RecordedAnswers } from '../../../engine/src/data/answers-csv.js';
+import {
+    AnswerDataError,
+    readAnswersCsv,
+    readEncodedAnswersCsv,
+    type AnswerColumns,
+    type ReadAnswersOptions,
+    type RecordedAnswers,
+} from '../../../engine/src/data/answers-csv.js';
 import type { EncodedAnswers } from '../../../engine/src/quality/answers.js';
 import { estimateAccuracy, type AccuracyEstimate } from '../../../engine/src/quality/accuracy-estimate.js';
 
@@ -32,9 +39,15 @@ function asCliErrors<T>(read: () => T): T {
     try {
         return read();
     } catch (error) {
-        if (error instanceof CsvDataError) throw new ProgramError(error.message);
-        if (error instanceof CsvError) throw new UsageError(error.message);
-        if (error instanceof AnswerDataError) throw new ProgramError(error.message);
+        if (error instanceof CsvDataError) {
+            throw new ProgramError(error.message);
+        }
+        if (error instanceof CsvError) {
+            throw new UsageError(error.message);
+        }
+        if (error instanceof AnswerDataError) {
+            throw new ProgramError(error.message);
+        }
         throw error;
     }
 }
@@ -42,7 +55,7 @@ function asCliErrors<T>(read: () => T): T {
 /** Single labels: read straight into ids (no string per answer), aggregate, and estimate accuracy without gold. */
 function aggregateLabels(file: string, method: AggregationMethod, options: AggregateOptions) {
     const { encoded, gold } = asCliErrors(() => readEncodedAnswersCsv(file, options, { fixGold: options.fixGold }));
-    let result;
+    let result: ReturnType<typeof aggregate>;
     try {
         result = aggregate(method, encoded);
     } catch (error) {
@@ -51,9 +64,19 @@ function aggregateLabels(file: string, method: AggregationMethod, options: Aggre
     return { encoded, gold, result, estimate: estimateOf(encoded, result.items, result.calibration) };
 }
 
-function estimateOf(encoded: EncodedAnswers, labels: readonly ItemAggregate[], calibration: AggregationResult['calibration']): AccuracyEstimate | undefined {
-    if (!calibration) return undefined;
-    return estimateAccuracy(labels.filter((l) => !l.gold).map((l) => l.confidence), calibration, encoded.classes.length);
+function estimateOf(
+    encoded: EncodedAnswers,
+    labels: readonly ItemAggregate[],
+    calibration: AggregationResult['calibration'],
+): AccuracyEstimate | undefined {
+    if (!calibration) {
+        return undefined;
+    }
+    return estimateAccuracy(
+        labels.filter((l) => !l.gold).map((l) => l.confidence),
+        calibration,
+        encoded.classes.length,
+    );
 }
 
 /** `dprog aggregate CSV --item COL --worker COL --label COL [--gold COL] [--method M] [--json]`. */
@@ -67,17 +90,31 @@ export const registerAggregate: RegisterCommand = (program, setExitCode) => {
         .requiredOption('--label <column>', 'column with the answer')
         .option('--gold <column>', 'column with the known right answer: accuracy is measured against it')
         .option('--method <method>', `${aggregationMethods.join(' | ')}`, 'dawid_skene')
-        .option('--fix-gold', 'treat the gold column as planted gold questions: fixed during aggregation and used to calibrate confidences (accuracy then covers the other items only)')
-        .option('--separator <sep>', 'labels are sets (choices<L>) joined by this separator; each member is aggregated as a yes/no question')
+        .option(
+            '--fix-gold',
+            'treat the gold column as planted gold questions: fixed during aggregation and used to calibrate confidences (accuracy ' +
+                'then covers the other items only)',
+        )
+        .option(
+            '--separator <sep>',
+            'labels are sets (choices<L>) joined by this separator; each member is aggregated as a yes/no question',
+        )
         .option('--limit <n>', 'rows of each table in the text output', '20')
         .option('--json', 'print the result as one JSON document')
         .action((file: string, options: AggregateOptions) => {
             if (!isAggregationMethod(options.method)) {
-                throw new UsageError(`--method ${options.method}: unknown method; use one of ${aggregationMethods.join(', ')} (box_consensus needs boxes, not a CSV of labels)`);
+                throw new UsageError(
+                    `--method ${options.method}: unknown method; use one of ${aggregationMethods.join(', ')} (box_consensus needs ` +
+                        `boxes, not a CSV of labels)`,
+                );
             }
-            if (options.fixGold && !options.gold) throw new UsageError('--fix-gold needs --gold COLUMN');
+            if (options.fixGold && !options.gold) {
+                throw new UsageError('--fix-gold needs --gold COLUMN');
+            }
             const limit = Number(options.limit);
-            if (!(Number.isInteger(limit) && limit >= 0)) throw new UsageError(`--limit ${options.limit}: expected a whole number ≥ 0`);
+            if (!(Number.isInteger(limit) && limit >= 0)) {
+                throw new UsageError(`--limit ${options.limit}: expected a whole number ≥ 0`);
+            }
             const method: AggregationMethod = options.method;
             let labels: ItemAggregate[];
             let workers: Pick<WorkerEstimate, 'worker' | 'accuracy' | 'answers' | 'confusion'>[];
@@ -89,14 +126,23 @@ export const registerAggregate: RegisterCommand = (program, setExitCode) => {
                 const recorded = readAnswers(file, options, { emptyLabelIsAnswer: true });
                 gold = recorded.gold;
                 answerCount = recorded.answers.length;
-                const split = (s: string) => s.split(options.separator!).map((m) => m.trim()).filter(Boolean);
+                const split = (s: string) =>
+                    s
+                        .split(options.separator!)
+                        .map((m) => m.trim())
+                        .filter(Boolean);
                 const fixedSets = options.fixGold && gold ? new Map([...gold].map(([item, set]) => [item, split(set)])) : undefined;
                 const result = aggregateChoices(
                     recorded.answers.map((a) => ({ item: a.item, worker: a.worker, labels: split(a.label) })),
                     method,
                     { gold: fixedSets },
                 );
-                labels = result.items.map((i) => ({ item: i.item, label: i.labels.join(options.separator), confidence: i.confidence, ...(i.tied ? { tie: i.tied } : {}) }));
+                labels = result.items.map((i) => ({
+                    item: i.item,
+                    label: i.labels.join(options.separator),
+                    confidence: i.confidence,
+                    ...(i.tied ? { tie: i.tied } : {}),
+                }));
                 workers = result.workers;
                 extra = { members: result.members };
             } else {
@@ -123,24 +169,52 @@ export const registerAggregate: RegisterCommand = (program, setExitCode) => {
                     ...(estimate ? { estimatedAccuracy: estimate.estimatedAccuracy, accuracyInterval: estimate.accuracyInterval } : {}),
                     ...extra,
                     labels: labels.map(({ item, label, confidence, tie }) => ({ item, label, confidence, ...(tie ? { tie } : {}) })),
-                    workers: workers.map(({ worker, accuracy: a, answers: n, confusion }) => ({ worker, accuracy: a, answers: n, ...(confusion ? { confusion } : {}) })),
+                    workers: workers.map(({ worker, accuracy: a, answers: n, confusion }) => ({
+                        worker,
+                        accuracy: a,
+                        answers: n,
+                        ...(confusion ? { confusion } : {}),
+                    })),
                 });
             } else {
-                printLine(`${method}: ${labels.length} items, ${answerCount} answers, ${workers.length} workers${ties ? `, ${ties} tie(s) left undecided` : ''}`);
+                printLine(
+                    `${method}: ${labels.length} items, ${answerCount} answers, ${workers.length} ` +
+                        `workers${ties ? `, ${ties} tie(s) left undecided` : ''}`,
+                );
                 if (estimate) {
                     const [lo, hi] = estimate.accuracyInterval;
-                    printLine(`estimated accuracy (without gold): ${estimate.estimatedAccuracy.toFixed(4)}, 90% interval [${lo.toFixed(4)}, ${hi.toFixed(4)}]`);
+                    printLine(
+                        `estimated accuracy (without gold): ${estimate.estimatedAccuracy.toFixed(4)}, 90% interval ` +
+                            `[${lo.toFixed(4)}, ${hi.toFixed(4)}]`,
+                    );
                 }
-                if (accuracy !== undefined) printLine(`accuracy against gold: ${accuracy.toFixed(4)} (${scored!.scored} items${ties ? '; a tie counts 1/k' : ''})`);
-                else if (fixed) printLine(`every item with an answer has gold and was fixed: no item is left to measure accuracy on`);
+                if (accuracy !== undefined) {
+                    printLine(`accuracy against gold: ${accuracy.toFixed(4)} (${scored!.scored} items${ties ? '; a tie counts 1/k' : ''})`);
+                } else if (fixed) {
+                    printLine(`every item with an answer has gold and was fixed: no item is left to measure accuracy on`);
+                }
                 printLine();
                 const shown = labels.slice(0, limit);
-                printLine(formatTable(['item', 'label', 'confidence'], shown.map((l) => [l.item, l.tie ? `tie: ${l.tie.join(' | ')}` : String(l.label), l.confidence.toFixed(3)])));
-                if (labels.length > shown.length) printLine(`… ${labels.length - shown.length} more items (--limit N, or --json for all)`);
+                printLine(
+                    formatTable(
+                        ['item', 'label', 'confidence'],
+                        shown.map((l) => [l.item, l.tie ? `tie: ${l.tie.join(' | ')}` : String(l.label), l.confidence.toFixed(3)]),
+                    ),
+                );
+                if (labels.length > shown.length) {
+                    printLine(`… ${labels.length - shown.length} more items (--limit N, or --json for all)`);
+                }
                 printLine();
                 const ranked = [...workers].sort((a, b) => b.answers - a.answers).slice(0, limit);
-                printLine(formatTable(['worker', 'answers', 'accuracy'], ranked.map((w) => [w.worker, String(w.answers), w.accuracy.toFixed(3)])));
-                if (workers.length > ranked.length) printLine(`… ${workers.length - ranked.length} more workers`);
+                printLine(
+                    formatTable(
+                        ['worker', 'answers', 'accuracy'],
+                        ranked.map((w) => [w.worker, String(w.answers), w.accuracy.toFixed(3)]),
+                    ),
+                );
+                if (workers.length > ranked.length) {
+                    printLine(`… ${workers.length - ranked.length} more workers`);
+                }
             }
             setExitCode(ExitCode.ok);
         });

@@ -14,7 +14,14 @@ export const registerCheck: RegisterCommand = (program, setExitCode) => {
             const { diagnostics } = await loadProgram(files);
             if (options.json) {
                 printJson({
-                    diagnostics: diagnostics.map(({ file, line, column, severity, code, message }) => ({ file, line, column, severity, code, message })),
+                    diagnostics: diagnostics.map(({ file, line, column, severity, code, message }) => ({
+                        file,
+                        line,
+                        column,
+                        severity,
+                        code,
+                        message,
+                    })),
                 });
             } else {
                 for (const d of diagnostics) {
@@ -22,7 +29,11 @@ export const registerCheck: RegisterCommand = (program, setExitCode) => {
                 }
                 const errors = diagnostics.filter((d) => d.severity === 'error').length;
                 const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
-                printLine(errors + warnings === 0 ? `${files.length} file(s) checked: no problems.` : `${errors} error(s), ${warnings} warning(s).`);
+                printLine(
+                    errors + warnings === 0
+                        ? `${files.length} file(s) checked: no problems.`
+                        : `${errors} error(s), ${warnings} warning(s).`,
+                );
             }
             setExitCode(hasErrors(diagnostics) ? ExitCode.programError : ExitCode.ok);
         });

@@ -41,9 +41,20 @@ export const registerCompile: RegisterCommand = (program, setExitCode) => {
             if (!plan) {
                 const errors = diagnostics.filter((d) => d.severity === 'error');
                 if (options.json) {
-                    printJson({ diagnostics: errors.map(({ file: f, line, column, severity, code, message }) => ({ file: f, line, column, severity, code, message })) });
+                    printJson({
+                        diagnostics: errors.map(({ file: f, line, column, severity, code, message }) => ({
+                            file: f,
+                            line,
+                            column,
+                            severity,
+                            code,
+                            message,
+                        })),
+                    });
                 } else {
-                    for (const d of errors) printLine(formatDiagnostic(d));
+                    for (const d of errors) {
+                        printLine(formatDiagnostic(d));
+                    }
                     printLine(`${errors.length} error(s): no plan was written.`);
                 }
                 setExitCode(ExitCode.programError);
@@ -58,31 +69,55 @@ export const registerCompile: RegisterCommand = (program, setExitCode) => {
             try {
                 if (store) {
                     const previous = await migrationBase(store, plan);
-                    if (previous.problem) notes.push(previous.problem);
-                    if (previous.plan) migration = diffPlans(previous.plan, plan);
+                    if (previous.problem) {
+                        notes.push(previous.problem);
+                    }
+                    if (previous.plan) {
+                        migration = diffPlans(previous.plan, plan);
+                    }
                     if (previous.sameVersion && previous.sameVersion.hash !== plan.hash) {
-                        notes.push(`the program changed but its version is still ${plan.version}; the stored plan of version ${plan.version} is replaced (raise \`version\` to keep both).`);
+                        notes.push(
+                            `the program changed but its version is still ${plan.version}; the stored plan of version ` +
+                                `${plan.version} is replaced (raise \`version\` to keep both).`,
+                        );
                     }
                     if (migration && migration.problems.length > 0) {
                         // A `from` naming a member the previous version did not have: an error once that version is known.
                         if (options.json) {
-                            printJson({ diagnostics: migration.problems.map((p) => ({ file, line: 1, column: 1, severity: 'error', code: p.code, message: p.message })) });
+                            printJson({
+                                diagnostics: migration.problems.map((p) => ({
+                                    file,
+                                    line: 1,
+                                    column: 1,
+                                    severity: 'error',
+                                    code: p.code,
+                                    message: p.message,
+                                })),
+                            });
                         } else {
-                            for (const p of migration.problems) printLine(`${file}: error ${p.code}: ${p.message}`);
-                            printLine(`${migration.problems.length} error(s) against the version in ${options.store}: no plan was written.`);
+                            for (const p of migration.problems) {
+                                printLine(`${file}: error ${p.code}: ${p.message}`);
+                            }
+                            printLine(
+                                `${migration.problems.length} error(s) against the version in ${options.store}: no plan was written.`,
+                            );
                         }
                         setExitCode(ExitCode.programError);
                         return;
                     }
                 }
-                if (options.out) writeAtomically(options.out, serializePlan(plan));
+                if (options.out) {
+                    writeAtomically(options.out, serializePlan(plan));
+                }
                 if (store) {
                     await savePlan(store, plan);
                     // The stored labels follow the migration, once (a recompile finds it applied).
                     if (migration) {
                         const result = await applyStoredMigration(store, migration);
                         applied = result.applied;
-                        if (result.note) notes.push(result.note);
+                        if (result.note) {
+                            notes.push(result.note);
+                        }
                     }
                 }
                 recordLabelSets(file, plan);
@@ -94,14 +129,32 @@ export const registerCompile: RegisterCommand = (program, setExitCode) => {
                 printJson(migration ? { ...plan, migration: { ...migration, applied } } : plan);
             } else {
                 // The checker's warnings (missing data, unused declarations) first, as `dprog check` prints them.
-                for (const d of diagnostics.filter((d) => d.severity === 'warning')) printLine(formatDiagnostic(d));
-                for (const line of planSummary(plan)) printLine(line);
-                if (migration) for (const line of migrationSummary(migration)) printLine(line);
-                if (applied) for (const line of appliedSummary(applied)) printLine(line);
-                if (options.out) printLine(`wrote ${options.out}`);
-                if (options.store) printLine(`recorded ${plan.program} version ${plan.version} in ${options.store}`);
+                for (const d of diagnostics.filter((d) => d.severity === 'warning')) {
+                    printLine(formatDiagnostic(d));
+                }
+                for (const line of planSummary(plan)) {
+                    printLine(line);
+                }
+                if (migration) {
+                    for (const line of migrationSummary(migration)) {
+                        printLine(line);
+                    }
+                }
+                if (applied) {
+                    for (const line of appliedSummary(applied)) {
+                        printLine(line);
+                    }
+                }
+                if (options.out) {
+                    printLine(`wrote ${options.out}`);
+                }
+                if (options.store) {
+                    printLine(`recorded ${plan.program} version ${plan.version} in ${options.store}`);
+                }
             }
-            for (const note of notes) printError(note);
+            for (const note of notes) {
+                printError(note);
+            }
             setExitCode(ExitCode.ok);
         });
 };
@@ -114,11 +167,16 @@ export const registerCompile: RegisterCommand = (program, setExitCode) => {
 function recordLabelSets(file: string, plan: LabelingPlan): void {
     try {
         recordVersion(path.resolve(file), {
-            program: plan.program, version: plan.version, hash: plan.hash,
+            program: plan.program,
+            version: plan.version,
+            hash: plan.hash,
             labelSets: Object.fromEntries(plan.labelSets.map((set) => [set.name, set.members.map((member) => member.name)])),
         });
     } catch (error) {
-        printError(`could not record version ${plan.version} beside ${file} (${(error as Error).message}); \`from\` clauses of the next version are checked as warnings only.`);
+        printError(
+            `could not record version ${plan.version} beside ${file} (${(error as Error).message}); \`from\` clauses of the next ` +
+                `version are checked as warnings only.`,
+        );
     }
 }
 

@@ -25,9 +25,20 @@ export const registerDiff: RegisterCommand = (program, setExitCode) => {
             if (!previous.plan || !next.plan) {
                 const errors = [...previous.diagnostics, ...next.diagnostics].filter((d) => d.severity === 'error');
                 if (options.json) {
-                    printJson({ diagnostics: errors.map(({ file, line, column, severity, code, message }) => ({ file, line, column, severity, code, message })) });
+                    printJson({
+                        diagnostics: errors.map(({ file, line, column, severity, code, message }) => ({
+                            file,
+                            line,
+                            column,
+                            severity,
+                            code,
+                            message,
+                        })),
+                    });
                 } else {
-                    for (const d of errors) printLine(formatDiagnostic(d));
+                    for (const d of errors) {
+                        printLine(formatDiagnostic(d));
+                    }
                     printLine(`${errors.length} error(s): no migration.`);
                 }
                 setExitCode(ExitCode.programError);
@@ -36,9 +47,13 @@ export const registerDiff: RegisterCommand = (program, setExitCode) => {
             const migration = diffPlans(previous.plan, next.plan);
             if (options.json) {
                 printJson(migrationToJson(migration));
-                for (const p of migration.problems) printError(`${newFile}: ${p.code}: ${p.message}`);
+                for (const p of migration.problems) {
+                    printError(`${newFile}: ${p.code}: ${p.message}`);
+                }
             } else {
-                for (const line of migrationSummary(migration)) printLine(line);
+                for (const line of migrationSummary(migration)) {
+                    printLine(line);
+                }
             }
             setExitCode(migration.problems.length > 0 ? ExitCode.programError : ExitCode.ok);
         });

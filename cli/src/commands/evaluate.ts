@@ -39,49 +39,95 @@ export const registerEvaluate: RegisterCommand = (program, setExitCode) => {
         .option('--json', 'print {"task","model","split","items","accuracy","warning"?} as JSON')
         .action(async (file: string, options: EvaluateOptions) => {
             await withDataErrors(async () => {
-                if (!SPLITS.includes(options.split as Split)) throw new UsageError(`--split must be one of ${SPLITS.join(', ')}, got '${options.split}'.`);
+                if (!SPLITS.includes(options.split as Split)) {
+                    throw new UsageError(`--split must be one of ${SPLITS.join(', ')}, got '${options.split}'.`);
+                }
                 const split = options.split as Split;
-                if (options.reuseTest !== undefined && options.reuseTest.trim() === '') throw new UsageError('--reuse-test needs a reason, e.g. --reuse-test "final report after fixing the labels"');
+                if (options.reuseTest !== undefined && options.reuseTest.trim() === '') {
+                    throw new UsageError('--reuse-test needs a reason, e.g. --reuse-test "final report after fixing the labels"');
+                }
                 const learnProgram = await loadLearnProgram(file, options.task);
                 const reader = await openStore(file, options.store, true);
                 // Refused before any work: the test set was used for this program version and no reason is given.
-                if (reader) guardTestUse(reader, learnProgram.programVersion, split, options.reuseTest);
+                if (reader) {
+                    guardTestUse(reader, learnProgram.programVersion, split, options.reuseTest);
+                }
                 const sessions = new SessionCache();
                 let store: LabelStore | undefined;
                 try {
                     const ws = await openLearningWorkspace(learnProgram, sessions, storePathFor(file, options.store), reader);
                     await reader?.close();
-                    if (!ws.modelPath) throw new ProgramError(`${learnProgram.model.path}: no model to evaluate yet (the declared file does not exist and nothing was retrained).`);
+                    if (!ws.modelPath) {
+                        throw new ProgramError(
+                            `${learnProgram.model.path}: no model to evaluate yet (the declared file does not exist and nothing ` +
+                                `was retrained).`,
+                        );
+                    }
                     const truth = new Map<number, number>();
                     ws.splits.forEach((s, position) => {
-                        if (s !== split) return;
+                        if (s !== split) {
+                            return;
+                        }
                         if (options.gold) {
                             const value = ws.items[position].record[options.gold];
                             const label = learnProgram.labels.indexOf(String(value));
-                            if (label < 0) throw new ProgramError(`${learnProgram.dataset.path}:${ws.items[position].line}: field '${options.gold}' is ${JSON.stringify(value)}, not one of ${learnProgram.labels.join(', ')}`);
+                            if (label < 0) {
+                                throw new ProgramError(
+                                    `${learnProgram.dataset.path}:${ws.items[position].line}: field '${options.gold}' is ` +
+                                        `${JSON.stringify(value)}, not one of ${learnProgram.labels.join(', ')}`,
+                                );
+                            }
                             truth.set(position, label);
                         } else {
                             const label = split === 'train' ? ws.known.get(position) : ws.heldOut.get(position);
-                            if (label !== undefined) truth.set(position, label);
+                            if (label !== undefined) {
+                                truth.set(position, label);
+                            }
                         }
                     });
                     if (truth.size === 0) {
-                        throw new ProgramError(`no labeled ${split} items for task ${learnProgram.task}${options.gold ? '' : ' in the store (label some, or pass --gold FIELD)'}.`);
+                        throw new ProgramError(
+                            `no labeled ${split} items for task ` +
+                                `${learnProgram.task}${options.gold ? '' : ' in the store (label some, or pass --gold FIELD)'}.`,
+                        );
                     }
                     const rows = [...truth.keys()];
                     const scores = await scoreModel(sessions, ws.modelPath, ws.features.select(rows));
-                    const accuracy = accuracyOf(scores.values, scores.classes, rows.map((r) => truth.get(r)!));
+                    const accuracy = accuracyOf(
+                        scores.values,
+                        scores.classes,
+                        rows.map((r) => truth.get(r)!),
+                    );
                     const model = path.basename(ws.modelPath);
                     // Only a finished measurement is written: the store is opened for writing at the end.
                     store = (await openStore(file, options.store, false))!;
                     guardTestUse(store, learnProgram.programVersion, split, options.reuseTest);
-                    const guarded = await recordEvaluation(new StoreEvaluationLog(store), { programVersion: learnProgram.programVersion, model, split, accuracy, reuseReason: options.reuseTest });
+                    const guarded = await recordEvaluation(new StoreEvaluationLog(store), {
+                        programVersion: learnProgram.programVersion,
+                        model,
+                        split,
+                        accuracy,
+                        reuseReason: options.reuseTest,
+                    });
                     if (options.json) {
-                        printJson({ task: learnProgram.task, model, split, items: rows.length, accuracy, testEvaluations: guarded.testEvaluations, ...(guarded.recorded.reuseReason ? { reuseReason: guarded.recorded.reuseReason } : {}), ...(guarded.warning ? { warning: guarded.warning } : {}) });
+                        printJson({
+                            task: learnProgram.task,
+                            model,
+                            split,
+                            items: rows.length,
+                            accuracy,
+                            testEvaluations: guarded.testEvaluations,
+                            ...(guarded.recorded.reuseReason ? { reuseReason: guarded.recorded.reuseReason } : {}),
+                            ...(guarded.warning ? { warning: guarded.warning } : {}),
+                        });
                     } else {
-                        printLine(`${model} on ${split}: accuracy ${(accuracy * 100).toFixed(1)}% over ${rows.length} labeled items (recorded).`);
+                        printLine(
+                            `${model} on ${split}: accuracy ${(accuracy * 100).toFixed(1)}% over ${rows.length} labeled items (recorded).`,
+                        );
                     }
-                    if (guarded.warning && !options.json) printError(`warning: ${guarded.warning}`);
+                    if (guarded.warning && !options.json) {
+                        printError(`warning: ${guarded.warning}`);
+                    }
                     setExitCode(ExitCode.ok);
                 } finally {
                     await sessions.releaseAll();
@@ -97,7 +143,9 @@ function guardTestUse(store: LabelStore, programVersion: string, split: Split, r
     try {
         checkTestUse(new StoreEvaluationLog(store), { split, programVersion, reuseReason });
     } catch (error) {
-        if (error instanceof TestSetReuseError) throw new UsageError(error.message);
+        if (error instanceof TestSetReuseError) {
+            throw new UsageError(error.message);
+        }
         throw error;
     }
 }

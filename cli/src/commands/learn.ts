@@ -41,32 +41,52 @@ export const registerLearn: RegisterCommand = (program, setExitCode) => {
         .option('--rounds <n>', 'stop after this many rounds (default: until the stop condition or the budget)')
         .option('--simulate', 'answer with simulated people drawing from the gold field')
         .option('--gold <field>', 'the data field holding the known answer, for --simulate', 'gold')
-        .option('--store <db>', 'label store (default with --simulate: .dprog/simulation/labels.sqlite beside the program, apart from real labels)')
+        .option(
+            '--store <db>',
+            'label store (default with --simulate: .dprog/simulation/labels.sqlite beside the program, apart from real labels)',
+        )
         .option('--fresh', 'start the simulation over (clears .dprog/simulation/; never a real store)')
-        .option('--seed <seed>', 'seed of the simulated answers (default: the learn block\'s seed)')
+        .option('--seed <seed>', "seed of the simulated answers (default: the learn block's seed)")
         .option('--json', 'print the summary as JSON')
         .action(async (file: string, options: LearnOptions) => {
             await withDataErrors(async () => {
                 const maxRounds = options.rounds === undefined ? Infinity : Number(options.rounds);
-                if (!(maxRounds >= 1) || (Number.isFinite(maxRounds) && !Number.isInteger(maxRounds))) throw new UsageError(`--rounds must be a positive integer, got '${options.rounds}'.`);
+                if (!(maxRounds >= 1) || (Number.isFinite(maxRounds) && !Number.isInteger(maxRounds))) {
+                    throw new UsageError(`--rounds must be a positive integer, got '${options.rounds}'.`);
+                }
                 if (!options.simulate) {
                     throw new UsageError(
-                        'dprog learn needs people to answer: label in the VS Code annotation panel (then `dprog retrain`), or pass --simulate to draw answers from a gold field.',
+                        'dprog learn needs people to answer: label in the VS Code annotation panel (then `dprog retrain`), or pass ' +
+                            '--simulate to draw answers from a gold field.',
                     );
                 }
                 const learnProgram = await loadLearnProgram(file, options.task);
                 if (learnProgram.people.length === 0) {
-                    throw new ProgramError(`${file}: task ${options.task} routes to no human labeler; --simulate needs people (e.g. \`labeler crowd: human { accuracy 80% }\` on the route).`);
+                    throw new ProgramError(
+                        `${file}: task ${options.task} routes to no human labeler; --simulate needs people (e.g. \`labeler crowd: ` +
+                            `human { accuracy 80% }\` on the route).`,
+                    );
                 }
                 const sessions = new SessionCache();
                 // Simulated answers never mix with real labels: they go to a store of their own.
                 const simulationDir = path.join(path.dirname(path.resolve(file)), '.dprog', 'simulation');
                 const storeOption = options.store ?? path.join(simulationDir, 'labels.sqlite');
-                if (options.fresh && options.store) throw new UsageError('--fresh only starts the default simulation store over; it never clears a store given with --store.');
+                if (options.fresh && options.store) {
+                    throw new UsageError(
+                        '--fresh only starts the default simulation store over; it never clears a store given with --store.',
+                    );
+                }
                 // Data, model and stored labels are read first (read-only): bad input fails before anything is written.
-                const reader = options.fresh || !existsSync(storePathFor(file, storeOption)) ? undefined : await openStore(file, storeOption, true);
+                const reader =
+                    options.fresh || !existsSync(storePathFor(file, storeOption)) ? undefined : await openStore(file, storeOption, true);
                 let store: LabelStore | undefined;
-                const progress = !options.json && process.stderr.isTTY ? new SingleBar({ format: 'labels {bar} {value}/{total} | round {round} | accuracy {accuracy}', hideCursor: true }, Presets.shades_classic) : undefined;
+                const progress =
+                    !options.json && process.stderr.isTTY
+                        ? new SingleBar(
+                              { format: 'labels {bar} {value}/{total} | round {round} | accuracy {accuracy}', hideCursor: true },
+                              Presets.shades_classic,
+                          )
+                        : undefined;
                 try {
                     const ws = await openLearningWorkspace(learnProgram, sessions, storePathFor(file, storeOption), reader);
                     const { labels, learn } = learnProgram;
@@ -74,20 +94,35 @@ export const registerLearn: RegisterCommand = (program, setExitCode) => {
                         const value = item.record[options.gold];
                         if (typeof value !== 'string' || !labels.includes(value)) {
                             throw new ProgramError(
-                                `${learnProgram.dataset.path}:${item.line}: --simulate needs field '${options.gold}' with one of ${labels.join(', ')} on every item; found ${JSON.stringify(value)}`,
+                                `${learnProgram.dataset.path}:${item.line}: --simulate needs field '${options.gold}' with one of ` +
+                                    `${labels.join(', ')} on every item; found ${JSON.stringify(value)}`,
                             );
                         }
                         return labels.indexOf(value);
                     });
                     await reader?.close();
-                    if (options.fresh) rmSync(simulationDir, { recursive: true, force: true });
+                    if (options.fresh) {
+                        rmSync(simulationDir, { recursive: true, force: true });
+                    }
                     store = (await openStore(file, storeOption, false))!;
                     ws.versions = new StoreModelVersions(store, learnProgram.task);
                     const stopSplit = learn.stopSplit;
-                    const validationLabels = new Map(ws.splits.flatMap((s, i) => (s === stopSplit ? [[i, gold[i]] as [number, number]] : [])));
+                    const validationLabels = new Map(
+                        ws.splits.flatMap((s, i) => (s === stopSplit ? [[i, gold[i]] as [number, number]] : [])),
+                    );
                     const rng = seededRng(options.seed === undefined ? learn.seed : Number(options.seed));
-                    if (!learnProgram.policy) throw new ProgramError(`${file}: task ${options.task} routes to nobody but the model being trained; --simulate needs people or rules on the route.`);
-                    const routing = new SimulatedRouting(learnProgram.policy, labels, learnProgram.moneyBudget ?? Number.POSITIVE_INFINITY, rng);
+                    if (!learnProgram.policy) {
+                        throw new ProgramError(
+                            `${file}: task ${options.task} routes to nobody but the model being trained; --simulate needs people ` +
+                                `or rules on the route.`,
+                        );
+                    }
+                    const routing = new SimulatedRouting(
+                        learnProgram.policy,
+                        labels,
+                        learnProgram.moneyBudget ?? Number.POSITIVE_INFINITY,
+                        rng,
+                    );
                     let answers = 0;
                     let correct = 0;
                     const learner = new ActiveLearner(
@@ -117,11 +152,20 @@ export const registerLearn: RegisterCommand = (program, setExitCode) => {
                                 );
                                 const labeled = picks.flatMap((p, i) => (results[i].label === null ? [] : [{ p, r: results[i] }]));
                                 await store!.setAggregates(
-                                    labeled.map(({ p, r }) => ({ task: learnProgram.task, item: ws.items[p.position].key, value: r.label, confidence: r.confidence, method: routing.policy.method, answers: r.answers.length })),
+                                    labeled.map(({ p, r }) => ({
+                                        task: learnProgram.task,
+                                        item: ws.items[p.position].key,
+                                        value: r.label,
+                                        confidence: r.confidence,
+                                        method: routing.policy.method,
+                                        answers: r.answers.length,
+                                    })),
                                 );
                                 results.forEach((r, i) => {
                                     answers += r.answers.length;
-                                    if (r.label === labels[gold[picks[i].position]]) correct++;
+                                    if (r.label === labels[gold[picks[i].position]]) {
+                                        correct++;
+                                    }
                                 });
                                 return results.map((r) => r.label);
                             },
@@ -130,9 +174,22 @@ export const registerLearn: RegisterCommand = (program, setExitCode) => {
                     const start = await learner.start();
                     const totalBudget = Number.isFinite(learn.budget) ? learn.budget : ws.splits.filter((s) => s === 'train').length;
                     if (!options.json) {
-                        printLine(`${learnProgram.program} v${learnProgram.programVersion}: learn ${learnProgram.task} using ${learnProgram.model.name} — ${learn.strategy}, diversity ${Math.round(learn.diversity * 100)}%, batch ${learn.batch}, budget ${totalBudget} labels`);
-                        printLine(`${ws.items.length} items (${ws.splits.filter((s) => s === 'train').length} train), ${ws.known.size} already labeled; people: ${learnProgram.people.map((p) => `${p.name} (${pct(p.accuracy).trim()})`).join(', ')}`);
-                        printLine(start ? `starting model ${path.relative(process.cwd(), start.path)}: ${pct(start.validationAccuracy).trim()} on ${stopSplit}` : 'no model yet: the first batch is chosen by k-center coverage (cold start)');
+                        printLine(
+                            `${learnProgram.program} v${learnProgram.programVersion}: learn ${learnProgram.task} using ` +
+                                `${learnProgram.model.name} — ${learn.strategy}, diversity ${Math.round(learn.diversity * 100)}%, ` +
+                                `batch ${learn.batch}, budget ${totalBudget} labels`,
+                        );
+                        printLine(
+                            `${ws.items.length} items (${ws.splits.filter((s) => s === 'train').length} train), ${ws.known.size} ` +
+                                `already labeled; people: ` +
+                                `${learnProgram.people.map((p) => `${p.name} (${pct(p.accuracy).trim()})`).join(', ')}`,
+                        );
+                        printLine(
+                            start
+                                ? `starting model ${path.relative(process.cwd(), start.path)}: ` +
+                                      `${pct(start.validationAccuracy).trim()} on ${stopSplit}`
+                                : 'no model yet: the first batch is chosen by k-center coverage (cold start)',
+                        );
                     }
                     progress?.start(totalBudget, learner.labelsSpent, { round: 0, accuracy: pct(learner.accuracy) });
                     let rounds = 0;
@@ -144,7 +201,10 @@ export const registerLearn: RegisterCommand = (program, setExitCode) => {
                         if (report.retrained) {
                             if (!options.json) {
                                 progress?.stop();
-                                printLine(`round ${report.round}: ${report.labelsSpent} labels → model v${report.retrained.version}, ${stopSplit} accuracy ${pct(report.retrained.validationAccuracy).trim()}`);
+                                printLine(
+                                    `round ${report.round}: ${report.labelsSpent} labels → model v${report.retrained.version}, ` +
+                                        `${stopSplit} accuracy ${pct(report.retrained.validationAccuracy).trim()}`,
+                                );
                                 progress?.start(totalBudget, report.labelsSpent, { round: report.round, accuracy: pct(learner.accuracy) });
                             }
                         }
@@ -164,20 +224,37 @@ export const registerLearn: RegisterCommand = (program, setExitCode) => {
                         accuracy: learner.accuracy,
                         split: stopSplit,
                         stopped: routing.budgetStop ? 'money' : (stop ?? 'rounds'),
-                        curve: ws.versions.list(learnProgram.model.name).map((v) => ({ version: v.version, labels: v.trainingLabels, accuracy: v.validationAccuracy, path: v.path })),
+                        curve: ws.versions
+                            .list(learnProgram.model.name)
+                            .map((v) => ({ version: v.version, labels: v.trainingLabels, accuracy: v.validationAccuracy, path: v.path })),
                     };
                     if (options.json) {
                         printJson(summary);
                     } else {
                         printLine('');
                         printLine(`labels   ${stopSplit} accuracy   model`);
-                        for (const v of ws.versions.list(learnProgram.model.name)) printLine(`${String(v.trainingLabels).padStart(6)}   ${pct(v.validationAccuracy).padStart(8)}            v${v.version} ${path.relative(process.cwd(), v.path)}`);
+                        for (const v of ws.versions.list(learnProgram.model.name)) {
+                            printLine(
+                                `${String(v.trainingLabels).padStart(6)}   ${pct(v.validationAccuracy).padStart(8)}            ` +
+                                    `v${v.version} ${path.relative(process.cwd(), v.path)}`,
+                            );
+                        }
                         const money = routing.budgetStop
-                            ? `stopped for the budget: $${routing.budgetStop.spent.toFixed(2)} of $${learnProgram.moneyBudget!.toFixed(2)} spent, and the next answer would cost $${routing.budgetStop.next.toFixed(2)}`
+                            ? `stopped for the budget: $${routing.budgetStop.spent.toFixed(2)} of ` +
+                              `$${learnProgram.moneyBudget!.toFixed(2)} spent, and the next answer would cost ` +
+                              `$${routing.budgetStop.next.toFixed(2)}`
                             : undefined;
-                        const why = money ?? { accuracy: 'accuracy target reached', budget: 'label budget spent', exhausted: 'every train item is labeled', rounds: `${rounds} round(s) done` }[stop ?? 'rounds'];
+                        const why =
+                            money ??
+                            {
+                                accuracy: 'accuracy target reached',
+                                budget: 'label budget spent',
+                                exhausted: 'every train item is labeled',
+                                rounds: `${rounds} round(s) done`,
+                            }[stop ?? 'rounds'];
                         printLine(
-                            `\n${learner.labelsSpent} items labeled (${answers} answers from simulated labelers in the route's order, $${routing.spent.toFixed(2)}; aggregated labels ${pct(summary.labelAccuracy).trim()} correct); ` +
+                            `\n${learner.labelsSpent} items labeled (${answers} answers from simulated labelers in the route's ` +
+                                `order, $${routing.spent.toFixed(2)}; aggregated labels ${pct(summary.labelAccuracy).trim()} correct); ` +
                                 `${stopSplit} accuracy ${pct(learner.accuracy).trim()} — ${why}.`,
                         );
                     }

@@ -18,7 +18,9 @@ import { ActiveLearner } from '../../../engine/src/learning/active-learning.js';
 export const registerRetrain: RegisterCommand = (program, setExitCode) => {
     program
         .command('retrain')
-        .description('Retrain the model of a `learn` block on the labels people gave (train bucket), export it to ONNX and record the version.')
+        .description(
+            'Retrain the model of a `learn` block on the labels people gave (train bucket), export it to ONNX and record the version.',
+        )
         .argument('<file>', 'the .dprog program')
         .option('--task <task>', 'the task of a `learn` block (default: the only one)')
         .option('--store <db>', 'label store (default: .dprog/labels.sqlite beside the program)')
@@ -27,19 +29,35 @@ export const registerRetrain: RegisterCommand = (program, setExitCode) => {
             await withDataErrors(async () => {
                 const learnProgram = await loadLearnProgram(file, options.task);
                 const reader = await openStore(file, options.store, true);
-                if (!reader) throw new ProgramError(`${file}: no label store yet, so no labels to train on; label some items first (or run \`dprog learn --simulate\`).`);
+                if (!reader) {
+                    throw new ProgramError(
+                        `${file}: no label store yet, so no labels to train on; label some items first (or run \`dprog learn ` +
+                            `--simulate\`).`,
+                    );
+                }
                 const sessions = new SessionCache();
                 let writer: LabelStore | undefined;
                 try {
                     // Read everything first: bad data or a bad model fails before the store is opened for writing.
                     const ws = await openLearningWorkspace(learnProgram, sessions, storePathFor(file, options.store), reader);
                     await reader.close();
-                    if (ws.known.size === 0) throw new ProgramError(`${reader.path}: no human or aggregated labels for task ${learnProgram.task} on train items; nothing to train on.`);
+                    if (ws.known.size === 0) {
+                        throw new ProgramError(
+                            `${reader.path}: no human or aggregated labels for task ${learnProgram.task} on train items; nothing ` +
+                                `to train on.`,
+                        );
+                    }
                     writer = (await openStore(file, options.store, false))!;
                     ws.versions = new StoreModelVersions(writer, learnProgram.task);
                     const validationLabels = new Map([...ws.heldOut].filter(([p]) => ws.splits[p] === learnProgram.learn.stopSplit));
                     const learner = new ActiveLearner(
-                        { keys: ws.items.map((i) => i.key), features: ws.features, splits: ws.splits, labels: learnProgram.labels, validationLabels },
+                        {
+                            keys: ws.items.map((i) => i.key),
+                            features: ws.features,
+                            splits: ws.splits,
+                            labels: learnProgram.labels,
+                            validationLabels,
+                        },
                         { ...learnProgram.learn },
                         {
                             task: learnProgram.task,
@@ -69,10 +87,12 @@ export const registerRetrain: RegisterCommand = (program, setExitCode) => {
                         printJson(result);
                     } else {
                         printLine(
-                            `${learnProgram.model.name} v${version.version} trained on ${version.trainingLabels} labels → ${path.relative(process.cwd(), version.path)}; ` +
+                            `${learnProgram.model.name} v${version.version} trained on ${version.trainingLabels} labels → ` +
+                                `${path.relative(process.cwd(), version.path)}; ` +
                                 (version.validationAccuracy === undefined
                                     ? `no labeled ${result.split} items to measure it on.`
-                                    : `${result.split} accuracy ${(version.validationAccuracy * 100).toFixed(1)}% on ${validationLabels.size} labeled items.`),
+                                    : `${result.split} accuracy ${(version.validationAccuracy * 100).toFixed(1)}% on ` +
+                                      `${validationLabels.size} labeled items.`),
                         );
                     }
                     setExitCode(ExitCode.ok);

@@ -3,7 +3,13 @@ import { MultiBar, Presets, type SingleBar } from 'cli-progress';
 import type { RegisterCommand } from './index.js';
 import { diffPlans } from '../../../language-server/src/compiler/migrate.js';
 import { DataError } from '../../../engine/src/data/errors.js';
-import { flowsToRun, runPlan, type RunOptions as RunPlanOptions, type RunSummary, type TaskRoutingSummary } from '../../../engine/src/executor/executor.js';
+import {
+    flowsToRun,
+    runPlan,
+    type RunOptions as RunPlanOptions,
+    type RunSummary,
+    type TaskRoutingSummary,
+} from '../../../engine/src/executor/executor.js';
 import type { LabelingPlan } from '../../../engine/src/plan/types.js';
 import { arrivalOrder } from '../../../engine/src/routing/arrival-order.js';
 import { recordedAnswers } from '../../../engine/src/routing/simulate.js';
@@ -47,37 +53,55 @@ export const registerRun: RegisterCommand = (program, setExitCode) => {
         .description('Execute the plan: run rule and model labelers, move finished outputs down each flow, queue what needs people.')
         .argument('<file>', 'the .dprog program')
         .option('--store <db>', 'label store (default: .dprog/labels.sqlite beside the program)')
-        .option('--limit <n>', 'at most N items of each flow\'s dataset')
-        .option('--replay <csv>', "people answer from recorded answers (one row per answer, with a header row) instead of later")
+        .option('--limit <n>', "at most N items of each flow's dataset")
+        .option('--replay <csv>', 'people answer from recorded answers (one row per answer, with a header row) instead of later')
         .option('--item <column>', 'with --replay: the column naming the item')
         .option('--worker <column>', 'with --replay: the column naming who answered')
         .option('--label <column>', 'with --replay: the column with the answer')
-        .option('--gold <column>', 'with --replay: the column with the known answer, from which gold questions are drawn at the planned share')
+        .option(
+            '--gold <column>',
+            'with --replay: the column with the known answer, from which gold questions are drawn at the planned share',
+        )
         .option('--seed <n>', 'with --replay: shuffle the order items arrive in (the same order as `dprog simulate --seed N`)')
         .option('--json', 'print {"stages":[{"task","done","pending","waitingForPeople"}],"labels":{"<labeler>":count},"queue":[…], …}')
         .action(async (file: string, options: RunOptions) => {
             let limit: number | undefined;
             if (options.limit !== undefined) {
                 limit = Number(options.limit);
-                if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a positive integer, got '${options.limit}'.`);
+                if (!Number.isInteger(limit) || limit < 1) {
+                    throw new UsageError(`--limit must be a positive integer, got '${options.limit}'.`);
+                }
             }
             const { plan, diagnostics } = await compileProgramFile(file);
             if (!plan) {
-                throw new ProgramError(`${file} has errors; fix them first:\n${diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic).join('\n')}`);
+                throw new ProgramError(
+                    `${file} has errors; fix them first:\n${diagnostics
+                        .filter((d) => d.severity === 'error')
+                        .map(formatDiagnostic)
+                        .join('\n')}`,
+                );
             }
             const replay = replayOf(plan, options);
             const storePath = storePathFor(file, options.store, 'dprog run');
             const opened = await openStore({ backend: 'sqljs', path: storePath });
             const store = embedded(opened).inner;
             const sessions = new SessionCache();
-            const bars = !options.json && process.stderr.isTTY ? new MultiBar({ format: '{flow} {bar} {value}/{total} items', hideCursor: true, clearOnComplete: false }, Presets.shades_classic) : undefined;
+            const bars =
+                !options.json && process.stderr.isTTY
+                    ? new MultiBar(
+                          { format: '{flow} {bar} {value}/{total} items', hideCursor: true, clearOnComplete: false },
+                          Presets.shades_classic,
+                      )
+                    : undefined;
             const flowBars = new Map<string, SingleBar>();
             let summary: RunSummary;
             let queue: QueuedWork[];
             let migration: Migration | undefined;
             try {
                 const previous = (await previousPlan(opened, plan.program)).plan;
-                if (previous && previous.hash !== plan.hash) migration = diffPlans(previous, plan);
+                if (previous && previous.hash !== plan.hash) {
+                    migration = diffPlans(previous, plan);
+                }
                 summary = await runPlan({
                     plan,
                     programDir: path.dirname(path.resolve(file)),
@@ -88,7 +112,9 @@ export const registerRun: RegisterCommand = (program, setExitCode) => {
                     replay,
                     derivedDir: path.join(path.dirname(storePath), 'derived', plan.program),
                     onProgress: ({ flow, done, total }) => {
-                        if (!bars) return;
+                        if (!bars) {
+                            return;
+                        }
                         let bar = flowBars.get(flow);
                         if (!bar) {
                             bar = bars.create(total, 0, { flow });
@@ -101,14 +127,18 @@ export const registerRun: RegisterCommand = (program, setExitCode) => {
                 // Recorded once the run has gone through: the next run's migration starts from here.
                 await savePlan(opened, plan);
             } catch (error) {
-                if (error instanceof DataError || error instanceof ModelError) throw new ProgramError(error.message);
+                if (error instanceof DataError || error instanceof ModelError) {
+                    throw new ProgramError(error.message);
+                }
                 throw error;
             } finally {
                 bars?.stop();
                 await sessions.releaseAll();
                 await store.close();
             }
-            if (summary.failures.length > 0) setExitCode(ExitCode.programError);
+            if (summary.failures.length > 0) {
+                setExitCode(ExitCode.programError);
+            }
             if (options.json) {
                 printJson({
                     stages: summary.stages,
@@ -133,10 +163,23 @@ export const registerRun: RegisterCommand = (program, setExitCode) => {
             printLine(`labels: ${labels.length === 0 ? 'none yet' : labels.map(([l, n]) => `${l} ${n}`).join(', ')}`);
             if (queue.length > 0) {
                 printLine(`next for people (${queue.length} waiting, least certain first):`);
-                for (const q of queue.slice(0, 5)) printLine(`  ${q.task} ${q.item} → ${q.waitingFor}${q.score === null ? '' : ` (model ${(q.score * 100).toFixed(1)}% sure${typeof q.proposal === 'string' ? `: "${q.proposal}"` : ''})`}`);
+                for (const q of queue.slice(0, 5)) {
+                    printLine(
+                        `  ${q.task} ${q.item} → ` +
+                            q.waitingFor +
+                            (q.score === null
+                                ? ''
+                                : ` (model ${(q.score * 100).toFixed(1)}% sure` +
+                                  `${typeof q.proposal === 'string' ? `: "${q.proposal}"` : ''})`),
+                    );
+                }
             }
-            for (const r of summary.routing) printLine(routingLine(r));
-            for (const f of summary.failures) printLine(`failed: ${f.flow} ${f.stage} ${f.item}: ${f.message}`);
+            for (const r of summary.routing) {
+                printLine(routingLine(r));
+            }
+            for (const f of summary.failures) {
+                printLine(`failed: ${f.flow} ${f.stage} ${f.item}: ${f.message}`);
+            }
         });
 };
 
@@ -145,17 +188,33 @@ function replayOf(plan: LabelingPlan, options: RunOptions): RunPlanOptions['repl
     const columns = ['item', 'worker', 'label'] as const;
     if (options.replay === undefined) {
         const stray = [...columns, 'gold', 'seed'].filter((c) => options[c as keyof RunOptions] !== undefined);
-        if (stray.length > 0) throw new UsageError(`--${stray.join(', --')} only mean something with --replay CSV.`);
+        if (stray.length > 0) {
+            throw new UsageError(`--${stray.join(', --')} only mean something with --replay CSV.`);
+        }
         return undefined;
     }
     const missing = columns.filter((c) => options[c] === undefined);
-    if (missing.length > 0) throw new UsageError(`--replay needs --${missing.join(', --')} (the CSV's columns).`);
+    if (missing.length > 0) {
+        throw new UsageError(`--replay needs --${missing.join(', --')} (the CSV's columns).`);
+    }
     const seed = options.seed === undefined ? undefined : Number(options.seed);
-    if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError(`--seed ${options.seed}: expected a whole number`);
-    const { answers, gold } = readAnswers(options.replay, { item: options.item!, worker: options.worker!, label: options.label!, gold: options.gold });
+    if (seed !== undefined && !Number.isInteger(seed)) {
+        throw new UsageError(`--seed ${options.seed}: expected a whole number`);
+    }
+    const { answers, gold } = readAnswers(options.replay, {
+        item: options.item!,
+        worker: options.worker!,
+        label: options.label!,
+        gold: options.gold,
+    });
     const classes = [...new Set(plan.tasks.flatMap((t) => t.classes))];
     const unknown = answers.find((a) => !classes.includes(a.label));
-    if (unknown) throw new ProgramError(`${options.replay}: item '${unknown.item}', worker '${unknown.worker}': label '${unknown.label}' is not a member of any task's label set (${classes.join(', ')})`);
+    if (unknown) {
+        throw new ProgramError(
+            `${options.replay}: item '${unknown.item}', worker '${unknown.worker}': label '${unknown.label}' is not a member of ` +
+                `any task's label set (${classes.join(', ')})`,
+        );
+    }
     const recorded = recordedAnswers(answers, classes);
     return { answers: recorded, truth: gold, order: arrivalOrder([...recorded.keys()], seed) };
 }
@@ -174,7 +233,9 @@ function routingJson(routing: readonly TaskRoutingSummary[]) {
         targetOutOfReach: r.targetOutOfReach,
         labels: r.labels.map(({ item, label, confidence }) => ({ item, label, confidence })),
     }));
-    if (json.length !== 1) return json.length === 0 ? {} : { routing: json };
+    if (json.length !== 1) {
+        return json.length === 0 ? {} : { routing: json };
+    }
     const { labels: final, task: _task, ...only } = json[0];
     return { ...only, final, routing: json };
 }
@@ -185,6 +246,9 @@ function routingLine(r: TaskRoutingSummary): string {
         `${r.task}: ${r.labels.length} items labeled, ${r.labelsUsed} answers bought this run ($${r.cost.toFixed(2)})` +
         (r.unasked ? `, ${r.unasked} never asked` : '') +
         `; estimated accuracy ${(r.estimatedAccuracy * 100).toFixed(1)}% (90%: ${interval})${r.targetReached ? ', target reached' : ''}` +
-        (r.targetOutOfReach ? `\n  the evidence says the target is out of reach for these labelers: add a more accurate labeler, allow more labels or lower the target` : '')
+        (r.targetOutOfReach
+            ? `\n  the evidence says the target is out of reach for these labelers: add a more accurate labeler, allow more labels ` +
+              `or lower the target`
+            : '')
     );
 }

@@ -26,15 +26,24 @@ interface SimulateOptions {
 export const registerSimulate: RegisterCommand = (program, setExitCode) => {
     program
         .command('simulate')
-        .description("Run a task's routing and quality rule against recorded real answers: who would have been asked, how many answers, what accuracy, what cost.")
+        .description(
+            "Run a task's routing and quality rule against recorded real answers: who would have been asked, how many answers, " +
+                'what accuracy, what cost.',
+        )
         .argument('<file>', 'the .dprog program (or a plan compiled with `dprog compile --out`)')
         .requiredOption('--replay <csv>', 'recorded answers, one row per answer, with a header row')
         .requiredOption('--item <column>', 'column naming the item')
         .requiredOption('--worker <column>', 'column naming who answered (a labeler of the route, or a person of its human pool)')
         .requiredOption('--label <column>', 'column with the answer')
-        .option('--gold <column>', 'column with the known right answer: accuracy is measured against it, and gold questions are drawn from it')
+        .option(
+            '--gold <column>',
+            'column with the known right answer: accuracy is measured against it, and gold questions are drawn from it',
+        )
         .option('--task <name>', 'the task to simulate (default: the only choice task)')
-        .option('--target <p...>', "quality targets to try instead of the plan's, e.g. 0.9 0.95 98% — several print the accuracy/answers curve")
+        .option(
+            '--target <p...>',
+            "quality targets to try instead of the plan's, e.g. 0.9 0.95 98% — several print the accuracy/answers curve",
+        )
         .option('--seed <n>', 'shuffle the order items arrive in (default: the order of the CSV)')
         .option('--json', 'print the result as one JSON document')
         .action(async (file: string, options: SimulateOptions) => {
@@ -46,9 +55,14 @@ export const registerSimulate: RegisterCommand = (program, setExitCode) => {
             } catch (error) {
                 throw new ProgramError(`${file}: ${(error as Error).message}`);
             }
-            const targets = (options.target ?? []).flatMap((t) => t.split(',')).filter(Boolean).map(parseTarget);
+            const targets = (options.target ?? [])
+                .flatMap((t) => t.split(','))
+                .filter(Boolean)
+                .map(parseTarget);
             const seed = options.seed === undefined ? undefined : Number(options.seed);
-            if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError(`--seed ${options.seed}: expected a whole number`);
+            if (seed !== undefined && !Number.isInteger(seed)) {
+                throw new UsageError(`--seed ${options.seed}: expected a whole number`);
+            }
             const { answers, gold } = readAnswers(options.replay, options);
             const run = (target: number) => {
                 try {
@@ -64,7 +78,13 @@ export const registerSimulate: RegisterCommand = (program, setExitCode) => {
                     task: task.name,
                     ...summary(main),
                     target: runs[0].target,
-                    policy: { strategy: policy.strategy, labelers: policy.labelers.map((l) => l.name), maxLabels: policy.maxLabels, method: policy.method, goldShare: policy.goldShare },
+                    policy: {
+                        strategy: policy.strategy,
+                        labelers: policy.labelers.map((l) => l.name),
+                        maxLabels: policy.maxLabels,
+                        method: policy.method,
+                        goldShare: policy.goldShare,
+                    },
                     goldItems: main.goldItems,
                     goldShare: main.goldShare,
                     reachedTarget: main.reachedTarget,
@@ -82,7 +102,10 @@ export const registerSimulate: RegisterCommand = (program, setExitCode) => {
                     `simulate ${task.name}: route ${policy.strategy} ${policy.labelers.map((l) => l.name).join(', ')}; ` +
                         `${policy.method}, at most ${policy.maxLabels} labels, gold ${pct(policy.goldShare)}`,
                 );
-                printLine(`replaying ${answers.length} recorded answers of ${main.items + main.goldItems} items (${main.goldItems} used as gold questions${main.unasked ? `; ${main.unasked} never asked` : ''})`);
+                printLine(
+                    `replaying ${answers.length} recorded answers of ${main.items + main.goldItems} items (${main.goldItems} used ` +
+                        `as gold questions${main.unasked ? `; ${main.unasked} never asked` : ''})`,
+                );
                 printLine();
                 printLine(
                     formatTable(
@@ -102,11 +125,26 @@ export const registerSimulate: RegisterCommand = (program, setExitCode) => {
                 if (spent.length > 1) {
                     printLine();
                     printLine(`at target ${pct(runs[0].target)}, by labeler:`);
-                    printLine(formatTable(['labeler', 'answers', 'cost'], spent.map(([name, s]) => [name, String(s.answers), `$${s.cost.toFixed(2)}`])));
+                    printLine(
+                        formatTable(
+                            ['labeler', 'answers', 'cost'],
+                            spent.map(([name, s]) => [name, String(s.answers), `$${s.cost.toFixed(2)}`]),
+                        ),
+                    );
                 }
                 const [lo, hi] = main.accuracyInterval;
-                printLine(`\nat target ${pct(runs[0].target)}, estimated accuracy without the gold column: ${pct(main.estimatedAccuracy)} (90%: ${pct(lo)}–${pct(hi)}); ${main.targetReached ? 'target reached' : main.targetOutOfReach ? 'the target is out of reach for these labelers' : 'target not shown to be reached'}`);
-                if (main.accuracy === undefined) printLine('(no --gold column: accuracy cannot be measured)');
+                printLine(
+                    `\nat target ${pct(runs[0].target)}, estimated accuracy without the gold column: ` +
+                        `${pct(main.estimatedAccuracy)} (90%: ${pct(lo)}–${pct(hi)}); ` +
+                        main.targetReached
+                        ? 'target reached'
+                        : main.targetOutOfReach
+                          ? 'the target is out of reach for these labelers'
+                          : 'target not shown to be reached',
+                );
+                if (main.accuracy === undefined) {
+                    printLine('(no --gold column: accuracy cannot be measured)');
+                }
             }
             setExitCode(ExitCode.ok);
         });
@@ -129,7 +167,9 @@ function pct(share: number): string {
 /** `0.95`, `95%` or `95` (a percentage) → 0.95. */
 function parseTarget(text: string): number {
     const value = text.endsWith('%') ? Number(text.slice(0, -1)) / 100 : Number(text) > 1 ? Number(text) / 100 : Number(text);
-    if (!(value > 0 && value < 1)) throw new UsageError(`--target ${text}: expected a share in (0, 1) such as 0.95 or 95%`);
+    if (!(value > 0 && value < 1)) {
+        throw new UsageError(`--target ${text}: expected a share in (0, 1) such as 0.95 or 95%`);
+    }
     return value;
 }
 
@@ -147,15 +187,20 @@ function chooseTask(plan: LabelingPlan, name: string | undefined, file: string):
     const routable = plan.tasks.filter((t) => t.output.kind === 'choice' || t.output.kind === 'bool');
     if (name !== undefined) {
         const task = plan.tasks.find((t) => t.name === name);
-        if (!task) throw new UsageError(`${file}: no task '${name}'; the tasks are: ${plan.tasks.map((t) => t.name).join(', ') || '(none)'}`);
-        if (!routable.includes(task)) throw new UsageError(`${file}: task ${name} labels ${task.output.text}; replay simulates choice and bool tasks`);
+        if (!task) {
+            throw new UsageError(`${file}: no task '${name}'; the tasks are: ${plan.tasks.map((t) => t.name).join(', ') || '(none)'}`);
+        }
+        if (!routable.includes(task)) {
+            throw new UsageError(`${file}: task ${name} labels ${task.output.text}; replay simulates choice and bool tasks`);
+        }
         return task;
     }
-    if (routable.length === 1) return routable[0];
+    if (routable.length === 1) {
+        return routable[0];
+    }
     throw new UsageError(
         routable.length === 0
             ? `${file}: no choice or bool task to simulate`
             : `${file}: several tasks could be simulated (${routable.map((t) => t.name).join(', ')}); name one with --task`,
     );
 }
-

@@ -20,7 +20,9 @@ async function withStore<T>(where: string, readonly: boolean, work: (store: Stor
 /** Copies every row of `from` into the empty store `to`, then reads `to` back and compares. */
 async function copyStore(from: Store, to: Store): Promise<{ counts: Record<string, number>; hash: string }> {
     const existing = await to.countLabels({ includeSuperseded: true });
-    if (existing > 0) throw new UsageError(`${to.location}: already holds ${existing} label(s); copy into a new, empty store.`);
+    if (existing > 0) {
+        throw new UsageError(`${to.location}: already holds ${existing} label(s); copy into a new, empty store.`);
+    }
     const dump = await from.dump();
     await to.load(dump);
     const copied = await to.dump();
@@ -28,8 +30,15 @@ async function copyStore(from: Store, to: Store): Promise<{ counts: Record<strin
     const hash = dumpHash(dump);
     const copiedCounts = dumpCounts(copied);
     const differs = Object.entries(counts).filter(([table, n]) => copiedCounts[table as keyof typeof copiedCounts] !== n);
-    if (differs.length > 0) throw new ProgramError(`${to.location}: the copy is incomplete (${differs.map(([t, n]) => `${t}: ${n} read, ${copiedCounts[t as keyof typeof copiedCounts]} written`).join('; ')}).`);
-    if (dumpHash(copied) !== hash) throw new ProgramError(`${to.location}: the copy's content differs from ${from.location} (content hash mismatch); do not use it.`);
+    if (differs.length > 0) {
+        throw new ProgramError(
+            `${to.location}: the copy is incomplete ` +
+                `(${differs.map(([t, n]) => `${t}: ${n} read, ${copiedCounts[t as keyof typeof copiedCounts]} written`).join('; ')}).`,
+        );
+    }
+    if (dumpHash(copied) !== hash) {
+        throw new ProgramError(`${to.location}: the copy's content differs from ${from.location} (content hash mismatch); do not use it.`);
+    }
     return { counts, hash };
 }
 
@@ -38,14 +47,30 @@ export const registerStore: RegisterCommand = (program, setExitCode) => {
 
     store
         .command('copy')
-        .description('Copy every label, aggregate, estimate, plan, model version, evaluation and stage state into an empty store, and check the copy.')
+        .description(
+            'Copy every label, aggregate, estimate, plan, model version, evaluation and stage state into an empty store, and ' +
+                'check the copy.',
+        )
         .argument('<from>', 'a store file or postgres://user@host:port/db')
         .argument('<to>', 'an empty (or new) store file or postgres://user@host:port/db')
         .option('--json', 'print the result as one JSON document')
         .action(async (from: string, to: string, options: { json?: boolean }) => {
-            const result = await withStore(from, true, (source) => withStore(to, false, async (target) => ({ from: source.location, to: target.location, ...(await copyStore(source, target)) })));
-            if (options.json) printJson({ ...result, verified: true });
-            else printLine(`copied ${Object.entries(result.counts).map(([t, n]) => `${n} ${t}`).join(', ')} from ${result.from} to ${result.to}; counts and content hash ${result.hash.slice(0, 16)}… match`);
+            const result = await withStore(from, true, (source) =>
+                withStore(to, false, async (target) => ({
+                    from: source.location,
+                    to: target.location,
+                    ...(await copyStore(source, target)),
+                })),
+            );
+            if (options.json) {
+                printJson({ ...result, verified: true });
+            } else {
+                printLine(
+                    `copied ${Object.entries(result.counts)
+                        .map(([t, n]) => `${n} ${t}`)
+                        .join(', ')} from ${result.from} to ${result.to}; counts and content hash ${result.hash.slice(0, 16)}… match`,
+                );
+            }
             setExitCode(ExitCode.ok);
         });
 
@@ -57,12 +82,24 @@ export const registerStore: RegisterCommand = (program, setExitCode) => {
         .action(async (where: string, options: { json?: boolean }) => {
             const info = await withStore(where, true, async (s) => {
                 const tasks = await s.countsPerTask();
-                return { backend: s.backend, location: s.location, schemaVersion: s.schemaVersion, labels: Object.values(tasks).reduce((a, b) => a + b, 0), tasks };
+                return {
+                    backend: s.backend,
+                    location: s.location,
+                    schemaVersion: s.schemaVersion,
+                    labels: Object.values(tasks).reduce((a, b) => a + b, 0),
+                    tasks,
+                };
             });
-            if (options.json) printJson(info);
-            else {
-                printLine(`${info.location}: ${info.backend === 'sqljs' ? 'embedded (sql.js)' : 'PostgreSQL'}, schema version ${info.schemaVersion}, ${info.labels} label(s)`);
-                for (const [task, n] of Object.entries(info.tasks)) printLine(`  ${task}: ${n}`);
+            if (options.json) {
+                printJson(info);
+            } else {
+                printLine(
+                    `${info.location}: ${info.backend === 'sqljs' ? 'embedded (sql.js)' : 'PostgreSQL'}, schema version ` +
+                        `${info.schemaVersion}, ${info.labels} label(s)`,
+                );
+                for (const [task, n] of Object.entries(info.tasks)) {
+                    printLine(`  ${task}: ${n}`);
+                }
             }
             setExitCode(ExitCode.ok);
         });

@@ -69,7 +69,9 @@ class TableBuilder {
         private readonly items: Interner,
         private readonly values: Interner,
     ) {
-        if (columns.gold) this.goldOf = new Int32Array(1024).fill(-1);
+        if (columns.gold) {
+            this.goldOf = new Int32Array(1024).fill(-1);
+        }
     }
 
     /** `empty`: which of item, worker, label is an empty cell (bits 1, 2, 4). `gold`: a value id, or -1 for an empty cell. */
@@ -77,27 +79,41 @@ class TableBuilder {
         const missing = empty & (this.options.emptyLabelIsAnswer ? 3 : 7);
         if (missing) {
             const column = missing & 1 ? this.columns.item : missing & 2 ? this.columns.worker : this.columns.label;
-            throw new AnswerDataError(`${this.file}:${line}: column '${column}' is empty; every answer needs an item, a worker and a label`);
+            throw new AnswerDataError(
+                `${this.file}:${line}: column '${column}' is empty; every answer needs an item, a worker and a label`,
+            );
         }
         const a = this.answers++;
-        if (a === this.itemOf.length) [this.itemOf, this.workerOf, this.labelOf] = [grow(this.itemOf), grow(this.workerOf), grow(this.labelOf)];
+        if (a === this.itemOf.length) {
+            [this.itemOf, this.workerOf, this.labelOf] = [grow(this.itemOf), grow(this.workerOf), grow(this.labelOf)];
+        }
         this.itemOf[a] = item;
         this.workerOf[a] = worker;
         this.labelOf[a] = label;
-        if (!this.goldOf || gold < 0) return;
-        while (item >= this.goldOf.length) this.goldOf = grow(this.goldOf).fill(-1, this.goldOf.length);
+        if (!this.goldOf || gold < 0) {
+            return;
+        }
+        while (item >= this.goldOf.length) {
+            this.goldOf = grow(this.goldOf).fill(-1, this.goldOf.length);
+        }
         const previous = this.goldOf[item];
         if (previous >= 0 && previous !== gold) {
-            throw new AnswerDataError(`${this.file}:${line}: item '${this.items.values[item]}' has gold '${this.values.values[gold]}' here but '${this.values.values[previous]}' on an earlier line`);
+            throw new AnswerDataError(
+                `${this.file}:${line}: item '${this.items.values[item]}' has gold '${this.values.values[gold]}' here but ` +
+                    `'${this.values.values[previous]}' on an earlier line`,
+            );
         }
         this.goldOf[item] = gold;
     }
 
     table(workers: Interner): AnswerTable {
         const { items, values } = this;
-        if (this.answers === 0) throw new AnswerDataError(`${this.file}: no answers (only a header row)`);
+        if (this.answers === 0) {
+            throw new AnswerDataError(`${this.file}: no answers (only a header row)`);
+        }
         const n = this.answers;
-        const goldOf = this.goldOf && Int32Array.from({ length: items.values.length }, (_, i) => (i < this.goldOf!.length ? this.goldOf![i] : -1));
+        const goldOf =
+            this.goldOf && Int32Array.from({ length: items.values.length }, (_, i) => (i < this.goldOf!.length ? this.goldOf![i] : -1));
         return {
             answers: n,
             itemOf: this.itemOf.slice(0, n),
@@ -118,17 +134,24 @@ export function readAnswerTable(file: string, columns: AnswerColumns, options: R
     } catch (error) {
         throw new CsvError((error as Error).message, file);
     }
-    if (!isUtf8(bytes)) decodeUtf8Text(bytes, file); // throws a CsvDataError naming the first line that is not UTF-8
+    if (!isUtf8(bytes)) {
+        decodeUtf8Text(bytes, file); // throws a CsvDataError naming the first line that is not UTF-8
+    }
     const general = bytes.includes(0x22) || bytes.length === 0;
     return general ? parsedTable(bytes.toString('utf8'), file, columns, options) : scannedTable(bytes, file, columns, options);
 }
 
 /** Column positions of item, worker, label, gold (-1: none) from the header, checked. */
 function rolesOf(header: string[], file: string, columns: AnswerColumns): Int32Array {
-    requireColumns({ file, header, rows: [] }, { '--item': columns.item, '--worker': columns.worker, '--label': columns.label, '--gold': columns.gold });
+    requireColumns(
+        { file, header, rows: [] },
+        { '--item': columns.item, '--worker': columns.worker, '--label': columns.label, '--gold': columns.gold },
+    );
     const roles = new Int32Array(header.length).fill(-1);
     [columns.item, columns.worker, columns.label, columns.gold].forEach((name, role) => {
-        if (name !== undefined) roles[header.indexOf(name)] = role;
+        if (name !== undefined) {
+            roles[header.indexOf(name)] = role;
+        }
     });
     return roles;
 }
@@ -137,7 +160,9 @@ function rolesOf(header: string[], file: string, columns: AnswerColumns): Int32A
 function scannedTable(bytes: Buffer, file: string, columns: AnswerColumns, options: ReadAnswersOptions): AnswerTable {
     let p = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
     let eol = bytes.indexOf(0x0a, p);
-    if (eol < 0) eol = bytes.length;
+    if (eol < 0) {
+        eol = bytes.length;
+    }
     const header = parseCsv(bytes.toString('utf8', p, eol), file).header;
     const roles = rolesOf(header, file, columns);
     const interners = [new ByteInterner(), new ByteInterner(), new ByteInterner()];
@@ -147,29 +172,48 @@ function scannedTable(bytes: Buffer, file: string, columns: AnswerColumns, optio
     for (p = eol + 1; p < bytes.length; p = eol + 1) {
         line++;
         eol = bytes.indexOf(0x0a, p);
-        if (eol < 0) eol = bytes.length;
+        if (eol < 0) {
+            eol = bytes.length;
+        }
         const end = eol > p && bytes[eol - 1] === 0x0d ? eol - 1 : eol;
-        if (end === p) continue; // an empty line
+        if (end === p) {
+            continue; // an empty line
+        }
         ids.fill(-1);
         let empty = 0;
         let column = 0;
         for (let start = p; ; column++) {
             let stop = start;
-            while (stop < end && bytes[stop] !== 0x2c) stop++;
+            while (stop < end && bytes[stop] !== 0x2c) {
+                stop++;
+            }
             const role = column < roles.length ? roles[column] : -1;
             if (role >= 0) {
                 let s = start;
                 let e = stop;
-                while (s < e && (bytes[s] === 0x20 || bytes[s] === 0x09)) s++;
-                while (e > s && (bytes[e - 1] === 0x20 || bytes[e - 1] === 0x09)) e--;
-                if (s === e) empty |= 1 << role;
-                else ids[role] = interners[Math.min(role, 2)].intern(bytes, s, e);
+                while (s < e && (bytes[s] === 0x20 || bytes[s] === 0x09)) {
+                    s++;
+                }
+                while (e > s && (bytes[e - 1] === 0x20 || bytes[e - 1] === 0x09)) {
+                    e--;
+                }
+                if (s === e) {
+                    empty |= 1 << role;
+                } else {
+                    ids[role] = interners[Math.min(role, 2)].intern(bytes, s, e);
+                }
             }
-            if (stop >= end) break;
+            if (stop >= end) {
+                break;
+            }
             start = stop + 1;
         }
         if (column + 1 !== header.length) {
-            throw new CsvError(`${file}:${line}: invalid CSV: this record has ${column + 1} field(s), the header has ${header.length}`, file, line);
+            throw new CsvError(
+                `${file}:${line}: invalid CSV: this record has ${column + 1} field(s), the header has ${header.length}`,
+                file,
+                line,
+            );
         }
         builder.add(line, ids[0], ids[1], empty & 4 ? interners[2].intern(bytes, p, p) : ids[2], ids[3], empty);
     }
@@ -181,7 +225,9 @@ class StringInterner implements Interner {
     private readonly ids = new Map<string, number>();
     intern(value: string): number {
         let id = this.ids.get(value);
-        if (id === undefined) this.ids.set(value, (id = this.values.push(value) - 1));
+        if (id === undefined) {
+            this.ids.set(value, (id = this.values.push(value) - 1));
+        }
         return id;
     }
 }
@@ -206,13 +252,19 @@ export function readAnswersCsv(file: string, columns: AnswerColumns, options: Re
     const table = readAnswerTable(file, columns, options);
     const answers: Answer[] = new Array(table.answers);
     for (let a = 0; a < table.answers; a++) {
-        answers[a] = { item: table.items[table.itemOf[a]], worker: table.workers[table.workerOf[a]], label: table.values[table.labelOf[a]] };
+        answers[a] = {
+            item: table.items[table.itemOf[a]],
+            worker: table.workers[table.workerOf[a]],
+            label: table.values[table.labelOf[a]],
+        };
     }
     return { answers, gold: goldMap(table) };
 }
 
 function goldMap(table: AnswerTable): Map<string, string> | undefined {
-    if (!table.goldOf) return undefined;
+    if (!table.goldOf) {
+        return undefined;
+    }
     const gold = new Map<string, string>();
     table.goldOf.forEach((g, i) => g >= 0 && gold.set(table.items[i], table.values[g]));
     return gold;
@@ -222,10 +274,16 @@ function goldMap(table: AnswerTable): Map<string, string> | undefined {
  * The answers encoded for aggregation, without a string per answer: classes are the distinct
  * labels, sorted; with `fixGold`, the gold column's items are fixed (planted gold questions).
  */
-export function readEncodedAnswersCsv(file: string, columns: AnswerColumns, options: { fixGold?: boolean } = {}): { encoded: EncodedAnswers; gold?: Map<string, string> } {
+export function readEncodedAnswersCsv(
+    file: string,
+    columns: AnswerColumns,
+    options: { fixGold?: boolean } = {},
+): { encoded: EncodedAnswers; gold?: Map<string, string> } {
     const table = readAnswerTable(file, columns);
     const used = new Uint8Array(table.values.length);
-    for (let a = 0; a < table.answers; a++) used[table.labelOf[a]] = 1;
+    for (let a = 0; a < table.answers; a++) {
+        used[table.labelOf[a]] = 1;
+    }
     const classes = table.values.filter((_, v) => used[v]).sort();
     const classOf = new Int32Array(table.values.length).fill(-1);
     classes.forEach((c, k) => (classOf[table.values.indexOf(c)] = k));
@@ -233,11 +291,26 @@ export function readEncodedAnswersCsv(file: string, columns: AnswerColumns, opti
     const gold = new Int32Array(table.items.length).fill(-1);
     if (options.fixGold && table.goldOf) {
         table.goldOf.forEach((g, i) => {
-            if (g < 0) return;
-            if (classOf[g] < 0) throw new AnswerDataError(`${file}: gold label '${table.values[g]}' of item '${table.items[i]}' is not one of the answered labels ${classes.join(', ')}`);
+            if (g < 0) {
+                return;
+            }
+            if (classOf[g] < 0) {
+                throw new AnswerDataError(
+                    `${file}: gold label '${table.values[g]}' of item '${table.items[i]}' is not one of the answered labels ` +
+                        `${classes.join(', ')}`,
+                );
+            }
             gold[i] = classOf[g];
         });
     }
-    const encoded: EncodedAnswers = { items: table.items, workers: table.workers, classes, itemOf: table.itemOf, workerOf: table.workerOf, labelOf, gold };
+    const encoded: EncodedAnswers = {
+        items: table.items,
+        workers: table.workers,
+        classes,
+        itemOf: table.itemOf,
+        workerOf: table.workerOf,
+        labelOf,
+        gold,
+    };
     return { encoded, gold: goldMap(table) };
 }

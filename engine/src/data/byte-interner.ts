@@ -19,12 +19,18 @@ export class ByteInterner {
     /** The id of bytes [start, end) of `bytes`, added if new. */
     intern(bytes: Uint8Array, start: number, end: number): number {
         let hash = 0x811c9dc5;
-        for (let p = start; p < end; p++) hash = Math.imul(hash ^ bytes[p], 0x01000193);
+        for (let p = start; p < end; p++) {
+            hash = Math.imul(hash ^ bytes[p], 0x01000193);
+        }
         const mask = this.slots.length - 1;
         for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
             const id = this.slots[slot];
-            if (id < 0) return this.add(slot, hash, bytes, start, end);
-            if (this.hashes[id] === hash && this.sameBytes(id, bytes, start, end)) return id;
+            if (id < 0) {
+                return this.add(slot, hash, bytes, start, end);
+            }
+            if (this.hashes[id] === hash && this.sameBytes(id, bytes, start, end)) {
+                return id;
+            }
         }
     }
 
@@ -36,10 +42,16 @@ export class ByteInterner {
 
     private sameBytes(id: number, bytes: Uint8Array, start: number, end: number): boolean {
         const length = end - start;
-        if (this.lengths[id] !== length) return false;
+        if (this.lengths[id] !== length) {
+            return false;
+        }
         const source = this.sources[id];
         const from = this.starts[id];
-        for (let p = 0; p < length; p++) if (source[from + p] !== bytes[start + p]) return false;
+        for (let p = 0; p < length; p++) {
+            if (source[from + p] !== bytes[start + p]) {
+                return false;
+            }
+        }
         return true;
     }
 
@@ -56,7 +68,9 @@ export class ByteInterner {
         this.lengths[id] = end - start;
         this.hashes[id] = hash;
         this.slots[slot] = id;
-        if (this.values.length * 2 > this.slots.length) this.rehash();
+        if (this.values.length * 2 > this.slots.length) {
+            this.rehash();
+        }
         return id;
     }
 
@@ -65,7 +79,9 @@ export class ByteInterner {
         const mask = this.slots.length - 1;
         for (let id = 0; id < this.values.length; id++) {
             let slot = this.hashes[id] & mask;
-            while (this.slots[slot] >= 0) slot = (slot + 1) & mask;
+            while (this.slots[slot] >= 0) {
+                slot = (slot + 1) & mask;
+            }
             this.slots[slot] = id;
         }
     }

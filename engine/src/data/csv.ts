@@ -82,7 +82,11 @@ export function decodeUtf8Text(bytes: Buffer, file: string): string {
         return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     } catch {
         const line = firstInvalidUtf8Line(bytes);
-        throw new CsvDataError(`${file}:${line}: the file is not valid UTF-8 text; convert it to UTF-8 (for example with iconv -t UTF-8)`, file, line);
+        throw new CsvDataError(
+            `${file}:${line}: the file is not valid UTF-8 text; convert it to UTF-8 (for example with iconv -t UTF-8)`,
+            file,
+            line,
+        );
     }
 }
 

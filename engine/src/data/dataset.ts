@@ -57,24 +57,40 @@ function convert(value: unknown, field: FieldSpec, where: string, file: string, 
     switch (field.type) {
         case 'Number': {
             const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
-            if (!Number.isFinite(n)) throw new DataError(`${where}: field '${column}' should be a Number, found ${JSON.stringify(value)}`, file, line);
+            if (!Number.isFinite(n)) {
+                throw new DataError(`${where}: field '${column}' should be a Number, found ${JSON.stringify(value)}`, file, line);
+            }
             return n;
         }
         case 'Bool': {
-            if (typeof value === 'boolean') return value;
-            if (value === 'true' || value === 'false') return value === 'true';
+            if (typeof value === 'boolean') {
+                return value;
+            }
+            if (value === 'true' || value === 'false') {
+                return value === 'true';
+            }
             throw new DataError(`${where}: field '${column}' should be a Bool (true/false), found ${JSON.stringify(value)}`, file, line);
         }
         default:
-            if (typeof value === 'string') return value;
-            if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-            throw new DataError(`${where}: field '${column}' should be ${field.type}, found ${Array.isArray(value) ? 'an array' : typeof value}`, file, line);
+            if (typeof value === 'string') {
+                return value;
+            }
+            if (typeof value === 'number' || typeof value === 'boolean') {
+                return String(value);
+            }
+            throw new DataError(
+                `${where}: field '${column}' should be ${field.type}, found ${Array.isArray(value) ? 'an array' : typeof value}`,
+                file,
+                line,
+            );
     }
 }
 
 function* sourceRecords(spec: DatasetSpec): Generator<{ line: number; value: Record<string, unknown>; where: string }> {
     if (spec.format === 'jsonl') {
-        for (const { line, value } of readJsonl(spec.path)) yield { line, value, where: `${spec.path}:${line}` };
+        for (const { line, value } of readJsonl(spec.path)) {
+            yield { line, value, where: `${spec.path}:${line}` };
+        }
         return;
     }
     if (spec.format === 'csv') {
@@ -101,7 +117,9 @@ function readCsvDataset(file: string): CsvTable {
     try {
         return parseCsv(decodeUtf8Text(bytes, file), file);
     } catch (error) {
-        if (error instanceof CsvError) throw new DataError(error.message, file, error.line);
+        if (error instanceof CsvError) {
+            throw new DataError(error.message, file, error.line);
+        }
         throw error;
     }
 }
@@ -121,16 +139,25 @@ const IMAGE_FIELDS: FieldSpec[] = [
 
 /** Reads every item of a dataset. Throws DataError for malformed rows and for an empty dataset. */
 export function readDataset(declared: DatasetSpec): Dataset {
-    const spec = declared.format === 'images' ? { ...declared, fields: [...IMAGE_FIELDS, ...declared.fields.filter((f) => !IMAGE_FIELDS.some((i) => i.name === f.name))] } : declared;
+    const spec =
+        declared.format === 'images'
+            ? { ...declared, fields: [...IMAGE_FIELDS, ...declared.fields.filter((f) => !IMAGE_FIELDS.some((i) => i.name === f.name))] }
+            : declared;
     const keyField = spec.fields.find((f) => f.key);
     const seen = new Map<string, number>();
     const items: DataItem[] = [];
     for (const { line, value, where } of sourceRecords(spec)) {
         const fields: DataItem['fields'] = {};
-        for (const field of spec.fields) fields[field.name] = convert(value[field.source ?? field.name], field, where, spec.path, line);
+        for (const field of spec.fields) {
+            fields[field.name] = convert(value[field.source ?? field.name], field, where, spec.path, line);
+        }
         const key = keyField ? String(fields[keyField.name]) : String(line);
         if (keyField && key.trim() === '') {
-            throw new DataError(`${where}: the key '${keyField.source ?? keyField.name}' is empty; every item needs a non-empty key`, spec.path, line);
+            throw new DataError(
+                `${where}: the key '${keyField.source ?? keyField.name}' is empty; every item needs a non-empty key`,
+                spec.path,
+                line,
+            );
         }
         const previous = seen.get(key);
         if (previous !== undefined) {
@@ -141,7 +168,9 @@ export function readDataset(declared: DatasetSpec): Dataset {
         if (spec.split) {
             const splitField = spec.fields.find((f) => f.name === spec.split!.field);
             const raw = splitField ? fields[splitField.name] : value[spec.split.field];
-            if (raw === undefined || raw === null) throw new DataError(`${where}: missing split field '${spec.split.field}'`, spec.path, line);
+            if (raw === undefined || raw === null) {
+                throw new DataError(`${where}: missing split field '${spec.split.field}'`, spec.path, line);
+            }
             split = assignBucket(String(raw), spec.split.buckets);
         }
         items.push({ key, split, fields, record: value, line });

@@ -48,7 +48,9 @@ export class FeatureMatrix {
         const indices = new Int32Array(data.length);
         for (let r = 0; r < rows; r++) {
             rowStart[r + 1] = (r + 1) * dims;
-            for (let d = 0; d < dims; d++) indices[r * dims + d] = d;
+            for (let d = 0; d < dims; d++) {
+                indices[r * dims + d] = d;
+            }
         }
         const values = Float32Array.from(data);
         return new FeatureMatrix(dims, rowStart, indices, values, values, shape);
@@ -81,9 +83,13 @@ export class FeatureMatrix {
             const base = (r - start) * dims;
             const last = rowStart[r + 1];
             if (scale === 0) {
-                for (let k = rowStart[r]; k < last; k++) dense[base + indices[k]] = 0;
+                for (let k = rowStart[r]; k < last; k++) {
+                    dense[base + indices[k]] = 0;
+                }
             } else {
-                for (let k = rowStart[r]; k < last; k++) dense[base + indices[k]] = values[k];
+                for (let k = rowStart[r]; k < last; k++) {
+                    dense[base + indices[k]] = values[k];
+                }
             }
         }
     }
@@ -106,9 +112,15 @@ export class DenseBatcher {
 
     /** Rows [start, end) (at most batchSize) densified; valid until the next call. */
     batch(start: number, end: number): Float32Array {
-        if (end - start > this.batchSize) throw new Error(`batch of ${end - start} rows exceeds ${this.batchSize}`);
-        if (this.matrix.dense) return this.matrix.dense.subarray(start * this.matrix.dims, end * this.matrix.dims);
-        if (this.last) this.matrix.scatter(this.last.start, this.last.end, this.buffer, 0);
+        if (end - start > this.batchSize) {
+            throw new Error(`batch of ${end - start} rows exceeds ${this.batchSize}`);
+        }
+        if (this.matrix.dense) {
+            return this.matrix.dense.subarray(start * this.matrix.dims, end * this.matrix.dims);
+        }
+        if (this.last) {
+            this.matrix.scatter(this.last.start, this.last.end, this.buffer, 0);
+        }
         this.matrix.scatter(start, end, this.buffer, 1);
         this.last = { start, end };
         return this.buffer.subarray(0, (end - start) * this.matrix.dims);

@@ -44,8 +44,12 @@ export function murmurhash3(bytes: Uint8Array, seed = 0): number {
     const rest = bytes.length & 3;
     if (rest > 0) {
         let k = 0;
-        if (rest === 3) k ^= bytes[tail + 2] << 16;
-        if (rest >= 2) k ^= bytes[tail + 1] << 8;
+        if (rest === 3) {
+            k ^= bytes[tail + 2] << 16;
+        }
+        if (rest >= 2) {
+            k ^= bytes[tail + 1] << 8;
+        }
         k ^= bytes[tail];
         k = Math.imul(k, c1);
         k = (k << 15) | (k >>> 17);
@@ -72,7 +76,9 @@ function column(h: number, dims: number): number {
 
 /** One text as a sparse, L2-normalized row of `dims` dimensions (indices ascending). */
 export function hashText(text: string, dims: number, options: HashOptions = {}): SparseRow {
-    if (!Number.isInteger(dims) || dims < 1) throw new Error(`hashed featurizer: dimensions must be a positive integer, got ${dims}`);
+    if (!Number.isInteger(dims) || dims < 1) {
+        throw new Error(`hashed featurizer: dimensions must be a positive integer, got ${dims}`);
+    }
     const counts = new Map<number, number>();
     for (const token of tokenize(text)) {
         const h = murmurhash3(encoder.encode(token));
@@ -82,7 +88,9 @@ export function hashText(text: string, dims: number, options: HashOptions = {}):
     }
     const entries = [...counts].filter(([, v]) => v !== 0).sort((a, b) => a[0] - b[0]);
     let norm = 0;
-    for (const [, v] of entries) norm += v * v;
+    for (const [, v] of entries) {
+        norm += v * v;
+    }
     norm = Math.sqrt(norm) || 1;
     return {
         indices: Int32Array.from(entries, ([i]) => i),
@@ -92,7 +100,10 @@ export function hashText(text: string, dims: number, options: HashOptions = {}):
 
 /** Featurizes many texts into one CSR matrix. */
 export function hashTexts(texts: readonly string[], dims: number, options: HashOptions = {}): FeatureMatrix {
-    return FeatureMatrix.fromSparseRows(dims, texts.map((t) => hashText(t, dims, options)));
+    return FeatureMatrix.fromSparseRows(
+        dims,
+        texts.map((t) => hashText(t, dims, options)),
+    );
 }
 
 /** The text hashed for an item's fields (`input subject, body as hashed N`): the values joined by newlines, missing ones empty. */

@@ -75,7 +75,12 @@ export function decodeImage(bytes: Uint8Array, file: string): RgbImage {
     if (startsWith(bytes, JPEG_SIGNATURE)) {
         let decoded: { width: number; height: number; data: Uint8Array };
         try {
-            decoded = jpeg.decode(buffer, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_PIXELS / 1e6, tolerantDecoding: false });
+            decoded = jpeg.decode(buffer, {
+                useTArray: true,
+                formatAsRGBA: true,
+                maxResolutionInMP: MAX_PIXELS / 1e6,
+                tolerantDecoding: false,
+            });
         } catch (error) {
             throw new DataError(`${file}: cannot decode this JPEG (${(error as Error).message}); re-save or replace the file`, file);
         }
@@ -106,7 +111,9 @@ export function resizeImage(image: RgbImage, width: number, height: number): Rgb
     if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
         throw new RangeError(`resize: the target size must be positive integers, got ${width} x ${height}`);
     }
-    if (width === image.width && height === image.height) return { width, height, data: image.data.slice() };
+    if (width === image.width && height === image.height) {
+        return { width, height, data: image.data.slice() };
+    }
     const out = new Uint8Array(width * height * 3);
     const sx = image.width / width;
     const sy = image.height / height;
@@ -143,7 +150,9 @@ export function clipBox(image: { width: number; height: number }, box: PixelBox)
     const y0 = Math.max(0, Math.floor(box.y));
     const x1 = Math.min(image.width, Math.ceil(box.x + box.width));
     const y1 = Math.min(image.height, Math.ceil(box.y + box.height));
-    if (x1 <= x0 || y1 <= y0) return null;
+    if (x1 <= x0 || y1 <= y0) {
+        return null;
+    }
     return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
 }
 
@@ -168,12 +177,22 @@ export function cropImage(image: RgbImage, box: PixelBox): RgbImage {
  * With `padToWidth` the tensor is that wide and the columns right of the image are 0 (the
  * normalized value the recognizer was trained to read as background padding).
  */
-export function toChwFloat32(image: RgbImage, normalization: Normalization = { mean: [0, 0, 0], std: [1, 1, 1] }, padToWidth?: number): Float32Array {
+export function toChwFloat32(
+    image: RgbImage,
+    normalization: Normalization = { mean: [0, 0, 0], std: [1, 1, 1] },
+    padToWidth?: number,
+): Float32Array {
     const { mean, std } = normalization;
-    if (mean.length !== 3 || std.length !== 3) throw new RangeError(`normalize: mean and std need 3 values (R, G, B), got ${mean.length} and ${std.length}`);
-    if (std.some((s) => s === 0)) throw new RangeError('normalize: std values must not be 0');
+    if (mean.length !== 3 || std.length !== 3) {
+        throw new RangeError(`normalize: mean and std need 3 values (R, G, B), got ${mean.length} and ${std.length}`);
+    }
+    if (std.some((s) => s === 0)) {
+        throw new RangeError('normalize: std values must not be 0');
+    }
     const width = padToWidth ?? image.width;
-    if (width < image.width) throw new RangeError(`toChwFloat32: cannot pad a ${image.width}-pixel-wide image to ${width}`);
+    if (width < image.width) {
+        throw new RangeError(`toChwFloat32: cannot pad a ${image.width}-pixel-wide image to ${width}`);
+    }
     const plane = width * image.height;
     const out = new Float32Array(plane * 3);
     for (let ch = 0; ch < 3; ch++) {
@@ -190,7 +209,11 @@ export function toChwFloat32(image: RgbImage, normalization: Normalization = { m
 }
 
 /** The size that fits inside width x height (for `resize height H`: scale to that height, keep the aspect ratio). */
-export function sizeForHeight(image: { width: number; height: number }, height: number, maxWidth = Infinity): { width: number; height: number } {
+export function sizeForHeight(
+    image: { width: number; height: number },
+    height: number,
+    maxWidth = Infinity,
+): { width: number; height: number } {
     const width = Math.max(1, Math.min(maxWidth, Math.ceil((image.width * height) / image.height)));
     return { width, height };
 }

@@ -29,20 +29,28 @@ export function* readLines(file: string): Generator<{ line: number; bytes: Buffe
         for (;;) {
             const chunk = Buffer.allocUnsafe(CHUNK);
             const read = readSync(fd, chunk, 0, CHUNK, null);
-            if (read === 0) break;
+            if (read === 0) {
+                break;
+            }
             const data = chunk.subarray(0, read);
             let start = 0;
             for (let nl = data.indexOf(0x0a); nl !== -1; nl = data.indexOf(0x0a, start)) {
                 line++;
                 const bytes = endLine(pending, data.subarray(start, nl));
                 pending = [];
-                if (bytes.length > 0) yield { line, bytes };
+                if (bytes.length > 0) {
+                    yield { line, bytes };
+                }
                 start = nl + 1;
             }
-            if (start < read) pending.push(data.subarray(start));
+            if (start < read) {
+                pending.push(data.subarray(start));
+            }
         }
         const last = endLine(pending, Buffer.alloc(0));
-        if (last.length > 0) yield { line: line + 1, bytes: last };
+        if (last.length > 0) {
+            yield { line: line + 1, bytes: last };
+        }
     } finally {
         closeSync(fd);
     }
@@ -64,7 +72,8 @@ export function decodeUtf8(bytes: Buffer, file: string, line: number): string {
         // Node's decoder reports a result too long for a string like bad bytes; the length tells them apart.
         if (error instanceof RangeError || bytes.length > constants.MAX_STRING_LENGTH) {
             throw new DataError(
-                `${file}:${line}: the line is ${(bytes.length / 2 ** 20).toFixed(0)} MB, longer than the longest text Node.js can hold (${(constants.MAX_STRING_LENGTH / 2 ** 20).toFixed(0)} MB); write one record per line`,
+                `${file}:${line}: the line is ${(bytes.length / 2 ** 20).toFixed(0)} MB, longer than the longest text Node.js can ` +
+                    `hold (${(constants.MAX_STRING_LENGTH / 2 ** 20).toFixed(0)} MB); write one record per line`,
                 file,
                 line,
             );
@@ -81,7 +90,9 @@ export function decodeUtf8(bytes: Buffer, file: string, line: number): string {
 export function* readJsonl(file: string): Generator<JsonlRecord> {
     for (const { line, bytes } of readLines(file)) {
         const text = decodeUtf8(bytes, file, line).trim();
-        if (text === '') continue;
+        if (text === '') {
+            continue;
+        }
         let value: unknown;
         try {
             value = JSON.parse(text);
@@ -89,7 +100,12 @@ export function* readJsonl(file: string): Generator<JsonlRecord> {
             throw new DataError(`${file}:${line}: invalid JSON${jsonErrorColumn(error)}; each line must be one JSON object`, file, line);
         }
         if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-            throw new DataError(`${file}:${line}: expected a JSON object on each line, found ${Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`}`, file, line);
+            throw new DataError(
+                `${file}:${line}: expected a JSON object on each line, found ` +
+                    `${Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`}`,
+                file,
+                line,
+            );
         }
         yield { line, value: value as Record<string, unknown> };
     }

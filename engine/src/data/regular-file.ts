@@ -9,10 +9,18 @@ import { DataError } from './errors.js';
 
 /** What a path that is not a regular file is, in words ("a folder", "a named pipe (FIFO)", …). */
 export function describeFileKind(stats: Stats): string {
-    if (stats.isDirectory()) return 'a folder';
-    if (stats.isFIFO()) return 'a named pipe (FIFO)';
-    if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
-    if (stats.isSocket()) return 'a socket';
+    if (stats.isDirectory()) {
+        return 'a folder';
+    }
+    if (stats.isFIFO()) {
+        return 'a named pipe (FIFO)';
+    }
+    if (stats.isCharacterDevice() || stats.isBlockDevice()) {
+        return 'a device';
+    }
+    if (stats.isSocket()) {
+        return 'a socket';
+    }
     return 'not a regular file';
 }
 

@@ -77,8 +77,10 @@ function clipPolygon(subject: readonly Point[], clip: readonly Point[]): Point[]
             const q = input[(k + 1) % input.length];
             const sp = side(p);
             const sq = side(q);
-            if (sp >= 0) output.push(p);
-            if ((sp >= 0) !== (sq >= 0)) {
+            if (sp >= 0) {
+                output.push(p);
+            }
+            if (sp >= 0 !== sq >= 0) {
                 const t = sp / (sp - sq);
                 output.push({ x: p.x + t * (q.x - p.x), y: p.y + t * (q.y - p.y) });
             }
@@ -102,12 +104,16 @@ export function rotatedIou(a: RotatedBox, b: RotatedBox): number {
 /** Convex hull (Andrew's monotone chain), counter-clockwise in y-up terms, without collinear points. */
 export function convexHull(points: readonly Point[]): Point[] {
     const sorted = [...points].sort((p, q) => p.x - q.x || p.y - q.y);
-    if (sorted.length < 3) return sorted;
+    if (sorted.length < 3) {
+        return sorted;
+    }
     const cross = (o: Point, a: Point, b: Point) => (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x);
     const half = (pts: Point[]) => {
         const out: Point[] = [];
         for (const p of pts) {
-            while (out.length >= 2 && cross(out[out.length - 2], out[out.length - 1], p) <= 0) out.pop();
+            while (out.length >= 2 && cross(out[out.length - 2], out[out.length - 1], p) <= 0) {
+                out.pop();
+            }
             out.push(p);
         }
         out.pop();
@@ -123,14 +129,21 @@ export function convexHull(points: readonly Point[]): Point[] {
  */
 export function minAreaRect(points: readonly Point[]): RotatedBox {
     const hull = convexHull(points);
-    if (hull.length === 0) return { x: 0, y: 0, width: 0, height: 0, rotation: 0 };
+    if (hull.length === 0) {
+        return { x: 0, y: 0, width: 0, height: 0, rotation: 0 };
+    }
     let best = { area: Infinity, angle: 0, minU: 0, maxU: 0, minV: 0, maxV: 0 };
-    const edges = hull.length < 2 ? [0] : hull.map((p, i) => Math.atan2(hull[(i + 1) % hull.length].y - p.y, hull[(i + 1) % hull.length].x - p.x));
+    const edges =
+        hull.length < 2 ? [0] : hull.map((p, i) => Math.atan2(hull[(i + 1) % hull.length].y - p.y, hull[(i + 1) % hull.length].x - p.x));
     for (const edge of edges) {
         // Normalize the edge direction into (-45°, 45°]: the rectangle is the same, its width runs along the reading direction.
         let angle = edge;
-        while (angle > Math.PI / 4) angle -= Math.PI / 2;
-        while (angle <= -Math.PI / 4) angle += Math.PI / 2;
+        while (angle > Math.PI / 4) {
+            angle -= Math.PI / 2;
+        }
+        while (angle <= -Math.PI / 4) {
+            angle += Math.PI / 2;
+        }
         const ux = Math.cos(angle);
         const uy = Math.sin(angle);
         let minU = Infinity;
@@ -146,7 +159,9 @@ export function minAreaRect(points: readonly Point[]): RotatedBox {
             maxV = Math.max(maxV, v);
         }
         const area = (maxU - minU) * (maxV - minV);
-        if (area < best.area - 1e-9) best = { area, angle, minU, maxU, minV, maxV };
+        if (area < best.area - 1e-9) {
+            best = { area, angle, minU, maxU, minV, maxV };
+        }
     }
     const { angle, minU, maxU, minV, maxV } = best;
     const cu = (minU + maxU) / 2;
@@ -160,7 +175,13 @@ export function minAreaRect(points: readonly Point[]): RotatedBox {
 
 /** The same box grown by `distance` on every side (a rectangle's Clipper offset, corners squared). */
 export function growBox(box: RotatedBox, distance: number): RotatedBox {
-    return { x: box.x - distance, y: box.y - distance, width: box.width + 2 * distance, height: box.height + 2 * distance, rotation: box.rotation ?? 0 };
+    return {
+        x: box.x - distance,
+        y: box.y - distance,
+        width: box.width + 2 * distance,
+        height: box.height + 2 * distance,
+        rotation: box.rotation ?? 0,
+    };
 }
 
 /** The box scaled about the image origin (model map → image pixels); the angle changes when sx ≠ sy. */

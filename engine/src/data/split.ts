@@ -19,13 +19,17 @@ export function hashUnit(value: string): number {
 
 /** The bucket for a split-field value: buckets take consecutive ranges of [0, 1) in declared order. */
 export function assignBucket(value: string, buckets: readonly SplitBucket[]): string {
-    if (buckets.length === 0) throw new Error('a split needs at least one bucket');
+    if (buckets.length === 0) {
+        throw new Error('a split needs at least one bucket');
+    }
     const total = buckets.reduce((sum, b) => sum + b.share, 0);
     const u = hashUnit(value) * total;
     let upper = 0;
     for (const bucket of buckets) {
         upper += bucket.share;
-        if (u < upper) return bucket.name;
+        if (u < upper) {
+            return bucket.name;
+        }
     }
     return buckets[buckets.length - 1].name;
 }

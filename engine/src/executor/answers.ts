@@ -14,7 +14,9 @@ export interface Answer {
  */
 export function combine(given: readonly Answer[], classes: number): Answer {
     const surest = given.reduce((a, b) => (b.score > a.score ? b : a));
-    if (given.length === 1 || classes < 2 || given.some((g) => typeof g.value !== 'string' && typeof g.value !== 'boolean')) return surest;
+    if (given.length === 1 || classes < 2 || given.some((g) => typeof g.value !== 'string' && typeof g.value !== 'boolean')) {
+        return surest;
+    }
     const values = [...new Set(given.map((g) => String(g.value)))];
     const logLikelihood = (candidate: string) =>
         given.reduce((sum, g) => {
@@ -29,7 +31,11 @@ export function combine(given: readonly Answer[], classes: number): Answer {
     const total = scores.reduce((s, x) => s + Math.exp(x - top), 0) + unseen * Math.exp(unseenScore - top);
     const best = scores.indexOf(scores.reduce((a, b) => Math.max(a, b), -Infinity));
     const winner = given.filter((g) => String(g.value) === values[best]).reduce((a, b) => (b.score > a.score ? b : a));
-    return { value: winner.value, score: Math.exp(scores[best] - top) / total, labeler: given.length > 1 ? given.map((g) => g.labeler).join('+') : winner.labeler };
+    return {
+        value: winner.value,
+        score: Math.exp(scores[best] - top) / total,
+        labeler: given.length > 1 ? given.map((g) => g.labeler).join('+') : winner.labeler,
+    };
 }
 
 /** The most recent of some labels. */

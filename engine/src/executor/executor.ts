@@ -104,7 +104,18 @@ export function flowsToRun(plan: LabelingPlan): PlanFlow[] {
             name: t.name,
             description: null,
             input: t.input,
-            stages: [{ id: `1:${t.name}`, task: t.name, binds: null, dependsOn: [], conditions: [], inputs: [{ parameter: t.input[0].name, expression: t.input[0].name, derivation: 'item' }], forEach: null, via: [] }],
+            stages: [
+                {
+                    id: `1:${t.name}`,
+                    task: t.name,
+                    binds: null,
+                    dependsOn: [],
+                    conditions: [],
+                    inputs: [{ parameter: t.input[0].name, expression: t.input[0].name, derivation: 'item' }],
+                    forEach: null,
+                    via: [],
+                },
+            ],
         }));
     return [...plan.flows.filter((f) => !calledFlows.has(f.name)), ...implicit];
 }
@@ -129,7 +140,9 @@ export class PlanExecutor {
 
     async run(): Promise<RunSummary> {
         const flows = flowsToRun(this.options.plan);
-        for (const flow of flows) await this.runFlow(flow);
+        for (const flow of flows) {
+            await this.runFlow(flow);
+        }
         const routing: TaskRoutingSummary[] = [];
         for (const [name, r] of this.routings) {
             const { cost, answers, byLabeler } = r.run.totals;
@@ -177,19 +190,27 @@ export class PlanExecutor {
     private async runFlow(flow: PlanFlow): Promise<void> {
         const { plan, programDir, store, limit } = this.options;
         const parameter = flow.input[0];
-        if (!parameter || parameter.type.kind !== 'dataset') return; // flows over values are only ever called by other flows
+        if (parameter?.type.kind !== 'dataset') {
+            return; // flows over values are only ever called by other flows
+        }
         const datasetName = parameter.type.dataset;
         const dataset = plan.datasets.find((d) => d.name === datasetName);
-        if (!dataset) throw new Error(`plan: flow '${flow.name}' reads dataset '${datasetName}', which the plan does not have`);
+        if (!dataset) {
+            throw new Error(`plan: flow '${flow.name}' reads dataset '${datasetName}', which the plan does not have`);
+        }
         const run = runName(plan, flow);
         const items = this.arrivalOrder(readFlowItems(dataset, programDir).slice(0, limit ?? Infinity));
         const previous = new Map<string, Map<string, StageState>>();
-        for (const stage of flow.stages) previous.set(stage.id, new Map(store.stageStates({ run, stage: stage.id }).map((s) => [s.item, s])));
+        for (const stage of flow.stages) {
+            previous.set(stage.id, new Map(store.stageStates({ run, stage: stage.id }).map((s) => [s.item, s])));
+        }
         let done = 0;
         this.options.onProgress?.({ flow: flow.name, done, total: items.length });
         for (const item of items) {
             await new ItemRun(this, flow, run, item, parameter.name, previous).run();
-            if (this.pending.states.length + this.pending.labels.length >= FLUSH_EVERY || Date.now() - this.flushedAt >= FLUSH_AFTER_MS) await this.flush();
+            if (this.pending.states.length + this.pending.labels.length >= FLUSH_EVERY || Date.now() - this.flushedAt >= FLUSH_AFTER_MS) {
+                await this.flush();
+            }
             this.options.onProgress?.({ flow: flow.name, done: ++done, total: items.length });
         }
         await this.flush();
@@ -198,7 +219,9 @@ export class PlanExecutor {
     /** Replaying: the recorded items first, in the replay's order, then the others as read. */
     private arrivalOrder(items: FlowItem[]): FlowItem[] {
         const order = this.options.replay?.order;
-        if (!order) return items;
+        if (!order) {
+            return items;
+        }
         const byKey = new Map(items.map((item) => [item.key, item]));
         const first = order.flatMap((key) => byKey.get(key) ?? []);
         const recorded = new Set(order);
@@ -219,9 +242,15 @@ export class PlanExecutor {
     /** @internal Records an item's work, written with the next flush. */
     buffer(work: PendingWork): void {
         // One push per element: a spread of a large array overflows the call stack.
-        for (const label of work.labels) this.pending.labels.push(label);
-        for (const aggregate of work.aggregates) this.pending.aggregates.push(aggregate);
-        for (const state of work.states) this.pending.states.push(state);
+        for (const label of work.labels) {
+            this.pending.labels.push(label);
+        }
+        for (const aggregate of work.aggregates) {
+            this.pending.aggregates.push(aggregate);
+        }
+        for (const state of work.states) {
+            this.pending.states.push(state);
+        }
     }
 
     /**
@@ -236,10 +265,18 @@ export class PlanExecutor {
         const { store } = this.options;
         // The same task item reached twice in a flow (two branches) is one label.
         const unique = [...new Map(labels.map((l) => [l.id, l])).values()];
-        if (unique.length > 0) await store.addLabels(unique);
-        if (aggregates.length > 0) await store.setAggregates(aggregates);
-        if (states.length > 0) await store.setStageStates(states);
-        for (const routing of this.routings.values()) await routing.saveEstimates(store);
+        if (unique.length > 0) {
+            await store.addLabels(unique);
+        }
+        if (aggregates.length > 0) {
+            await store.setAggregates(aggregates);
+        }
+        if (states.length > 0) {
+            await store.setStageStates(states);
+        }
+        for (const routing of this.routings.values()) {
+            await routing.saveEstimates(store);
+        }
     }
 
     // ---------------------------------------------------------------- used by ItemRun
@@ -252,7 +289,9 @@ export class PlanExecutor {
     /** @internal */
     task(name: string): PlanTask {
         const task = this.tasks.get(name);
-        if (!task) throw new Error(`plan: stage task '${name}' is not among the plan's tasks`);
+        if (!task) {
+            throw new Error(`plan: stage task '${name}' is not among the plan's tasks`);
+        }
         return task;
     }
 
@@ -276,17 +315,31 @@ export class PlanExecutor {
      * input, or a migration that keeps or maps the task's labels. Returns the (mapped) value, or null.
      */
     validState(state: StageState | undefined, task: PlanTask, input: string): { status: StageStatus; detail: StageDetail } | null {
-        if (!state) return null;
+        if (!state) {
+            return null;
+        }
         const detail = state.detail as unknown as StageDetail | undefined;
-        if (!detail || detail.input !== input) return null;
-        if (detail.contract === task.contractHash) return { status: state.status as StageStatus, detail };
+        if (!detail || detail.input !== input) {
+            return null;
+        }
+        if (detail.contract === task.contractHash) {
+            return { status: state.status as StageStatus, detail };
+        }
         const migration = this.options.migration?.tasks.find((t) => t.task === task.name);
-        if (!migration || migration.action === 'invalidate') return null;
-        if (migration.action === 'keep') return { status: state.status as StageStatus, detail: { ...detail, contract: task.contractHash } };
+        if (!migration || migration.action === 'invalidate') {
+            return null;
+        }
+        if (migration.action === 'keep') {
+            return { status: state.status as StageStatus, detail: { ...detail, contract: task.contractHash } };
+        }
         // migrate: a choice value moves to its member's new name; split or removed members are redone.
-        if (typeof detail.value !== 'string') return null;
+        if (typeof detail.value !== 'string') {
+            return null;
+        }
         const member = migration.members.find((m) => m.old === detail.value);
-        if (!member || (member.action !== 'keep' && member.action !== 'map') || member.new.length !== 1) return null;
+        if (!member || (member.action !== 'keep' && member.action !== 'map') || member.new.length !== 1) {
+            return null;
+        }
         return { status: state.status as StageStatus, detail: { ...detail, contract: task.contractHash, value: member.new[0] } };
     }
 }

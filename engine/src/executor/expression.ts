@@ -15,7 +15,12 @@ export type Expr =
     | { kind: 'not'; operand: Expr }
     | { kind: 'binary'; op: string; left: Expr; right: Expr };
 
-type Token = { kind: 'name' | 'number' | 'string' | 'regex' | 'op' | 'punct'; text: string; value?: string | number | RegExp; start: number };
+type Token = {
+    kind: 'name' | 'number' | 'string' | 'regex' | 'op' | 'punct';
+    text: string;
+    value?: string | number | RegExp;
+    start: number;
+};
 
 const OPERATORS = ['==', '!=', '<=', '>=', '<', '>'];
 
@@ -30,11 +35,15 @@ function tokenize(source: string): Token[] {
         }
         const start = i;
         if (/[A-Za-z_]/.test(c)) {
-            while (i < source.length && /[A-Za-z0-9_]/.test(source[i])) i++;
+            while (i < source.length && /[A-Za-z0-9_]/.test(source[i])) {
+                i++;
+            }
             tokens.push({ kind: 'name', text: source.slice(start, i), start });
         } else if (/[0-9]/.test(c) || (c === '-' && /[0-9]/.test(source[i + 1] ?? ''))) {
             i++;
-            while (i < source.length && /[0-9.]/.test(source[i])) i++;
+            while (i < source.length && /[0-9.]/.test(source[i])) {
+                i++;
+            }
             let value = Number(source.slice(start, i));
             if (source[i] === '%') {
                 value /= 100;
@@ -43,7 +52,9 @@ function tokenize(source: string): Token[] {
             tokens.push({ kind: 'number', text: source.slice(start, i), value, start });
         } else if (c === '$' && /[0-9]/.test(source[i + 1] ?? '')) {
             i++;
-            while (i < source.length && /[0-9.]/.test(source[i])) i++;
+            while (i < source.length && /[0-9.]/.test(source[i])) {
+                i++;
+            }
             tokens.push({ kind: 'number', text: source.slice(start, i), value: Number(source.slice(start + 1, i)), start });
         } else if (c === '"') {
             let value = '';
@@ -52,18 +63,24 @@ function tokenize(source: string): Token[] {
                 if (source[i] === '\\') {
                     const e = source[++i];
                     value += e === 'n' ? '\n' : e === 't' ? '\t' : e;
-                } else value += source[i];
+                } else {
+                    value += source[i];
+                }
                 i++;
             }
             i++;
             tokens.push({ kind: 'string', text: source.slice(start, i), value, start });
         } else if (c === '/') {
             i++;
-            while (i < source.length && source[i] !== '/') i += source[i] === '\\' ? 2 : 1;
+            while (i < source.length && source[i] !== '/') {
+                i += source[i] === '\\' ? 2 : 1;
+            }
             const body = source.slice(start + 1, i);
             i++;
             const flagsStart = i;
-            while (i < source.length && /[gimsuy]/.test(source[i])) i++;
+            while (i < source.length && /[gimsuy]/.test(source[i])) {
+                i++;
+            }
             // `g` and `y` make test() stateful; a condition must give the same answer every time.
             const flags = source.slice(flagsStart, i).replace(/[gy]/g, '');
             tokens.push({ kind: 'regex', text: source.slice(start, i), value: new RegExp(body, flags), start });
@@ -92,7 +109,9 @@ export function parseExpression(source: string): Expr {
         throw new SyntaxError(`${what} in \`${source}\``);
     };
     const expect = (text: string) => {
-        if (peek()?.text !== text) fail(`expected '${text}'`);
+        if (peek()?.text !== text) {
+            fail(`expected '${text}'`);
+        }
         at++;
     };
     const isWord = (word: string) => peek()?.kind === 'name' && peek().text === word;
@@ -138,7 +157,9 @@ export function parseExpression(source: string): Expr {
         while (peek()?.text === '.') {
             at++;
             const name = peek();
-            if (name?.kind !== 'name') fail('expected a member name after "."');
+            if (name?.kind !== 'name') {
+                fail('expected a member name after "."');
+            }
             at++;
             e = { kind: 'member', receiver: e, member: name.text };
         }
@@ -146,24 +167,35 @@ export function parseExpression(source: string): Expr {
     }
     function primary(): Expr {
         const t = peek();
-        if (!t) return fail('unexpected end');
+        if (!t) {
+            return fail('unexpected end');
+        }
         at++;
         if (t.text === '(') {
             const e = or();
             expect(')');
             return e;
         }
-        if (t.kind === 'number' || t.kind === 'string') return { kind: 'literal', value: t.value as string | number };
-        if (t.kind === 'regex') return { kind: 'regex', regex: t.value as RegExp };
+        if (t.kind === 'number' || t.kind === 'string') {
+            return { kind: 'literal', value: t.value as string | number };
+        }
+        if (t.kind === 'regex') {
+            return { kind: 'regex', regex: t.value as RegExp };
+        }
         if (t.kind === 'name') {
-            if (t.text === 'true' || t.text === 'false') return { kind: 'literal', value: t.text === 'true' };
+            if (t.text === 'true' || t.text === 'false') {
+                return { kind: 'literal', value: t.text === 'true' };
+            }
             if (peek()?.text === '(') {
                 at++;
                 const args: Expr[] = [];
                 while (peek()?.text !== ')') {
                     args.push(or());
-                    if (peek()?.text === ',') at++;
-                    else break;
+                    if (peek()?.text === ',') {
+                        at++;
+                    } else {
+                        break;
+                    }
                 }
                 expect(')');
                 const end = tokens[at - 1];
@@ -174,7 +206,9 @@ export function parseExpression(source: string): Expr {
         return fail(`unexpected '${t.text}'`);
     }
     const e = or();
-    if (at < tokens.length) fail(`unexpected '${tokens[at].text}'`);
+    if (at < tokens.length) {
+        fail(`unexpected '${tokens[at].text}'`);
+    }
     return e;
 }
 
@@ -189,8 +223,12 @@ export interface Environment {
 export const UNKNOWN = Symbol('unknown');
 
 function memberOf(value: unknown, member: string): unknown {
-    if (value === UNKNOWN) return UNKNOWN;
-    if (value !== null && typeof value === 'object' && member in value) return (value as Record<string, unknown>)[member];
+    if (value === UNKNOWN) {
+        return UNKNOWN;
+    }
+    if (value !== null && typeof value === 'object' && member in value) {
+        return (value as Record<string, unknown>)[member];
+    }
     throw new TypeError(`the value ${JSON.stringify(value)?.slice(0, 80)} has no '.${member}'`);
 }
 
@@ -236,15 +274,23 @@ export function evaluate(expr: Expr, env: Environment): unknown {
         case 'binary': {
             if (expr.op === 'and' || expr.op === 'or') {
                 const l = evaluate(expr.left, env);
-                if (expr.op === 'and' && l === false) return false;
-                if (expr.op === 'or' && l === true) return true;
+                if (expr.op === 'and' && l === false) {
+                    return false;
+                }
+                if (expr.op === 'or' && l === true) {
+                    return true;
+                }
                 const r = evaluate(expr.right, env);
-                if (l === UNKNOWN || r === UNKNOWN) return UNKNOWN;
+                if (l === UNKNOWN || r === UNKNOWN) {
+                    return UNKNOWN;
+                }
                 return expr.op === 'and' ? Boolean(l) && Boolean(r) : Boolean(l) || Boolean(r);
             }
             const l = evaluate(expr.left, env);
             const r = evaluate(expr.right, env);
-            if (l === UNKNOWN || r === UNKNOWN) return UNKNOWN;
+            if (l === UNKNOWN || r === UNKNOWN) {
+                return UNKNOWN;
+            }
             return compare(expr.op, l, r);
         }
     }

@@ -23,7 +23,10 @@ export function readFlowItems(dataset: PlanDataset, programDir: string): FlowIte
     if (dataset.format === 'images') {
         const files = globSync(dataset.path, { cwd: programDir, onlyFiles: true }).sort();
         if (files.length === 0) {
-            throw new DataError(`${path.resolve(programDir, dataset.path)}: no image matches the dataset '${dataset.name}'; add images or fix the glob`, dataset.path);
+            throw new DataError(
+                `${path.resolve(programDir, dataset.path)}: no image matches the dataset '${dataset.name}'; add images or fix the glob`,
+                dataset.path,
+            );
         }
         return files.map((file) => ({
             dataset: dataset.name,

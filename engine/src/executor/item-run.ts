@@ -85,7 +85,9 @@ export class ItemRun {
             try {
                 await this.runStage(stage);
             } catch (error) {
-                if (error instanceof StoreError) throw error; // the store failing is the run failing
+                if (error instanceof StoreError) {
+                    throw error; // the store failing is the run failing
+                }
                 // A plan this executor cannot follow for this item (e.g. a condition over a value
                 // without that member) fails the item at this stage; later stages wait on it.
                 const task = this.executor.task(stage.task);
@@ -97,7 +99,9 @@ export class ItemRun {
 
     private record(stage: PlanStage, key: string, status: StageStatus | 'expanded', detail: StageDetail): void {
         this.states.push({ run: this.runId, stage: stage.id, item: key, status, detail: detail as unknown as JsonValue });
-        if (status === 'done' && detail.value !== undefined) this.results.get(stage.id)!.set(key, detail.value);
+        if (status === 'done' && detail.value !== undefined) {
+            this.results.get(stage.id)!.set(key, detail.value);
+        }
     }
 
     private environment(stage: PlanStage, instance: Instance): Environment {
@@ -106,22 +110,35 @@ export class ItemRun {
                 // A called flow's parameter is its argument, evaluated where the call was (earlier bindings only).
                 const bindings = stage.bindings ?? [];
                 for (let i = bindings.length - 1; i >= 0; i--) {
-                    if (name === bindings[i].name) return evaluate(this.executor.parse(bindings[i].expression), this.environment({ ...stage, bindings: bindings.slice(0, i) }, instance));
+                    if (name === bindings[i].name) {
+                        return evaluate(
+                            this.executor.parse(bindings[i].expression),
+                            this.environment({ ...stage, bindings: bindings.slice(0, i) }, instance),
+                        );
+                    }
                 }
                 const loops = loopsOf(stage);
                 // Innermost first, so an inner loop variable hides an outer one of the same name.
                 for (let depth = loops.length - 1; depth >= 0; depth--) {
-                    if (name === loops[depth].variable) return depth < instance.elements.length ? instance.elements[depth] : UNKNOWN;
+                    if (name === loops[depth].variable) {
+                        return depth < instance.elements.length ? instance.elements[depth] : UNKNOWN;
+                    }
                 }
-                if (name === this.parameter || this.calleeParameters(stage).has(name)) return { key: this.item.key, split: this.item.split, ...this.item.fields };
+                if (name === this.parameter || this.calleeParameters(stage).has(name)) {
+                    return { key: this.item.key, split: this.item.split, ...this.item.fields };
+                }
                 const bound = this.flow.stages.find((s) => s.binds === name);
-                if (bound) return this.resultOf(bound, instance);
+                if (bound) {
+                    return this.resultOf(bound, instance);
+                }
                 return name; // a label-set member
             },
             call: (call, args) => {
                 if (call.callee === 'crop') {
                     const [image, box] = args();
-                    if (image === UNKNOWN || box === UNKNOWN) return UNKNOWN;
+                    if (image === UNKNOWN || box === UNKNOWN) {
+                        return UNKNOWN;
+                    }
                     return { kind: 'crop', image: String(image), box: box as unknown as RotatedBox } satisfies Crop;
                 }
                 if (call.callee === 'length') {
@@ -129,8 +146,12 @@ export class ItemRun {
                     return value === UNKNOWN ? UNKNOWN : Array.isArray(value) ? value.length : String(value).length;
                 }
                 const candidates = this.flow.stages.filter((s) => s.task === call.callee);
-                const source = candidates.find((s) => stage.dependsOn.includes(s.id) || stage.conditions.some((c) => c.reads.includes(s.id))) ?? candidates[0];
-                if (!source) throw new TypeError(`flow ${this.flow.name}: '${call.text}' calls '${call.callee}', which no stage of the flow runs`);
+                const source =
+                    candidates.find((s) => stage.dependsOn.includes(s.id) || stage.conditions.some((c) => c.reads.includes(s.id))) ??
+                    candidates[0];
+                if (!source) {
+                    throw new TypeError(`flow ${this.flow.name}: '${call.text}' calls '${call.callee}', which no stage of the flow runs`);
+                }
                 return this.resultOf(source, instance);
             },
         };
@@ -141,7 +162,9 @@ export class ItemRun {
         const names = new Set<string>();
         for (const flowName of stage.via) {
             const input = this.executor.opts.plan.flows.find((f) => f.name === flowName)?.input[0];
-            if (input?.type.kind === 'dataset') names.add(input.name);
+            if (input?.type.kind === 'dataset') {
+                names.add(input.name);
+            }
         }
         return names;
     }
@@ -149,10 +172,21 @@ export class ItemRun {
     /** The final value of `source` for this item (or the same elements of the loops it is in), or UNKNOWN. */
     private resultOf(source: PlanStage, instance: Instance): unknown {
         const results = this.results.get(source.id);
-        if (!results) return UNKNOWN;
+        if (!results) {
+            return UNKNOWN;
+        }
         const depth = loopsOf(source).length;
-        if (depth > instance.elements.length) return UNKNOWN; // a deeper loop's element is not bound here
-        const key = this.item.key + instance.key.slice(this.item.key.length).split('#').slice(1, depth + 1).map((i) => `#${i}`).join('');
+        if (depth > instance.elements.length) {
+            return UNKNOWN; // a deeper loop's element is not bound here
+        }
+        const key =
+            this.item.key +
+            instance.key
+                .slice(this.item.key.length)
+                .split('#')
+                .slice(1, depth + 1)
+                .map((i) => `#${i}`)
+                .join('');
         return results.has(key) ? results.get(key) : UNKNOWN;
     }
 
@@ -174,18 +208,27 @@ export class ItemRun {
                 }
                 const list = evaluate(over, this.environment(stage, outer));
                 if (list === UNKNOWN) {
-                    if (depth === 0) return 'blocked';
+                    if (depth === 0) {
+                        return 'blocked';
+                    }
                     this.record(stage, outer.key, 'pending', { contract: task.contractHash, reason: `waiting for ${loop.over}` });
                     continue;
                 }
-                if (!Array.isArray(list)) throw new TypeError(`flow ${this.flow.name}: \`for ${loop.variable} in ${loop.over}\` is not over a list`);
+                if (!Array.isArray(list)) {
+                    throw new TypeError(`flow ${this.flow.name}: \`for ${loop.variable} in ${loop.over}\` is not over a list`);
+                }
                 const placeholder = this.previous.get(stage.id)?.get(outer.key)?.status;
                 if (depth > 0 && (placeholder === 'pending' || placeholder === 'skipped')) {
                     // The inner list is known now: the outer element's placeholder gives way to one state per element.
                     this.record(stage, outer.key, 'expanded', { contract: task.contractHash });
                 }
                 const spanText = this.spanSource(over, outer);
-                list.forEach((element, index) => next.push({ key: `${outer.key}#${index}`, elements: [...outer.elements, withSpanText(element as JsonValue, spanText)] }));
+                list.forEach((element, index) =>
+                    next.push({
+                        key: `${outer.key}#${index}`,
+                        elements: [...outer.elements, withSpanText(element as JsonValue, spanText)],
+                    }),
+                );
             }
             level = next;
         }
@@ -210,8 +253,14 @@ export class ItemRun {
      */
     private spanSource(over: Expr, outer: Instance): string | undefined {
         const source =
-            over.kind === 'call' ? this.flow.stages.find((s) => s.task === over.callee) : over.kind === 'name' ? this.flow.stages.find((s) => s.binds === over.name) : undefined;
-        if (!source) return undefined;
+            over.kind === 'call'
+                ? this.flow.stages.find((s) => s.task === over.callee)
+                : over.kind === 'name'
+                  ? this.flow.stages.find((s) => s.binds === over.name)
+                  : undefined;
+        if (!source) {
+            return undefined;
+        }
         const task = this.executor.task(source.task);
         const field = task.show.find((s) => s.type === 'Text' && s.field)?.field ?? task.show.find((s) => s.field)?.field;
         let value: unknown = field ? this.item.fields[field] : undefined;
@@ -229,9 +278,15 @@ export class ItemRun {
     /** Whether a condition is decided per loop element (it reads the loop variable or a stage inside the loop). */
     private perElement(stage: PlanStage, condition: PlanStage['conditions'][number]): boolean {
         const loops = loopsOf(stage);
-        if (loops.length === 0) return false;
-        if (condition.kind === 'where') return true;
-        if (loops.some((loop) => new RegExp(`\\b${loop.variable}\\b`).test(condition.expression))) return true;
+        if (loops.length === 0) {
+            return false;
+        }
+        if (condition.kind === 'where') {
+            return true;
+        }
+        if (loops.some((loop) => new RegExp(`\\b${loop.variable}\\b`).test(condition.expression))) {
+            return true;
+        }
         return condition.reads.some((id) => this.flow.stages.find((s) => s.id === id)?.forEach);
     }
 
@@ -241,7 +296,10 @@ export class ItemRun {
         try {
             value = evaluate(this.executor.parse(condition.expression), env);
         } catch (error) {
-            throw new TypeError(`\`${condition.kind === 'else' ? 'if' : condition.kind} ${condition.expression}\`: ${(error as Error).message}; correct the answer it reads`);
+            throw new TypeError(
+                `\`${condition.kind === 'else' ? 'if' : condition.kind} ${condition.expression}\`: ${(error as Error).message}; ` +
+                    `correct the answer it reads`,
+            );
         }
         return value === UNKNOWN ? UNKNOWN : condition.kind === 'else' ? !value : Boolean(value);
     }
@@ -249,13 +307,18 @@ export class ItemRun {
     private async runStage(stage: PlanStage): Promise<void> {
         const task = this.executor.task(stage.task);
         // Conditions on the item as a whole (an `if` around a `for`) are decided before the loop's list is needed.
-        const outer = stage.conditions.filter((c) => !this.perElement(stage, c)).map((c) => this.holds(c, this.environment(stage, { key: this.item.key, elements: [] })));
+        const outer = stage.conditions
+            .filter((c) => !this.perElement(stage, c))
+            .map((c) => this.holds(c, this.environment(stage, { key: this.item.key, elements: [] })));
         if (stage.forEach && outer.includes(false)) {
             this.record(stage, this.item.key, 'skipped', { contract: task.contractHash });
             return;
         }
         if (stage.forEach && outer.includes(UNKNOWN)) {
-            this.record(stage, this.item.key, 'pending', { contract: task.contractHash, reason: 'waiting for the labels its conditions read' });
+            this.record(stage, this.item.key, 'pending', {
+                contract: task.contractHash,
+                reason: 'waiting for the labels its conditions read',
+            });
             return;
         }
         const instances = this.instances(stage, task);
@@ -283,12 +346,18 @@ export class ItemRun {
                 continue;
             }
             if (where.includes(UNKNOWN)) {
-                this.record(stage, instance.key, 'pending', { contract: task.contractHash, reason: 'waiting for the labels its conditions read' });
+                this.record(stage, instance.key, 'pending', {
+                    contract: task.contractHash,
+                    reason: 'waiting for the labels its conditions read',
+                });
                 continue;
             }
             const input = stage.inputs.map((i) => evaluate(this.executor.parse(i.expression), env));
             if (input.includes(UNKNOWN)) {
-                this.record(stage, instance.key, 'pending', { contract: task.contractHash, reason: 'waiting for the labels its inputs read' });
+                this.record(stage, instance.key, 'pending', {
+                    contract: task.contractHash,
+                    reason: 'waiting for the labels its inputs read',
+                });
                 continue;
             }
             const inputHash = contentHash(input).slice(0, 16);
@@ -304,19 +373,25 @@ export class ItemRun {
                 if (kept.status === 'done' && stored.value !== kept.detail.value && kept.detail.value !== undefined) {
                     // Carried over by a migration (a renamed member): the final answer follows.
                     const previous = this.executor.opts.store.getAggregate(task.name, instance.key);
-                    if (previous) this.aggregates.push({ ...previous, value: kept.detail.value, updatedAt: undefined });
+                    if (previous) {
+                        this.aggregates.push({ ...previous, value: kept.detail.value, updatedAt: undefined });
+                    }
                 }
                 this.record(stage, instance.key, kept.status, kept.detail);
                 continue;
             }
             ready.push({ instance, input, inputHash });
         }
-        if (ready.length > 0) await this.label(stage, task, ready);
+        if (ready.length > 0) {
+            await this.label(stage, task, ready);
+        }
     }
 
     /** Whether people answered this task item after `since` (an ISO time). */
     private answeredSince(task: PlanTask, key: string, since: string | undefined): boolean {
-        if (!since) return false;
+        if (!since) {
+            return false;
+        }
         return this.executor.opts.store.labels({ task: task.name, item: key, labelerKind: 'human' }).some((l) => l.createdAt > since);
     }
 
@@ -330,27 +405,39 @@ export class ItemRun {
                 this.image = error as Error;
             }
         }
-        if (this.image instanceof Error) throw this.image;
+        if (this.image instanceof Error) {
+            throw this.image;
+        }
         return this.image!;
     }
 
     /** The model input for one stage item: the parameter's value (an image, a crop) or the model's input field of the item. */
     private modelInput(labeler: PlanModelLabeler, task: PlanTask, value: unknown): ModelInputValue {
-        if (isCrop(value)) return readingCrop(this.readItemImage(value.image), value.box);
+        if (isCrop(value)) {
+            return readingCrop(this.readItemImage(value.image), value.box);
+        }
         const parameter = task.input[0]?.type;
         // An `Image` parameter given a field's value (`task(d.image)`) holds the image's path.
-        if (typeof value === 'string' && parameter?.kind === 'value' && parameter.type === 'Image') return this.readItemImage(value);
+        if (typeof value === 'string' && parameter?.kind === 'value' && parameter.type === 'Image') {
+            return this.readItemImage(value);
+        }
         if (typeof value === 'object' && value !== null && labeler.input.fields) {
             const record = value as Record<string, unknown>;
             const missing = labeler.input.fields.find((f) => record[f] === undefined);
-            if (missing) throw new TypeError(`model '${labeler.name}' reads field '${missing}', which item '${this.item.key}' does not have`);
+            if (missing) {
+                throw new TypeError(`model '${labeler.name}' reads field '${missing}', which item '${this.item.key}' does not have`);
+            }
             return joinFields(labeler.input.fields.map((f) => record[f]));
         }
         if (typeof value === 'object' && value !== null) {
             const field = labeler.input.field;
             const fieldValue = field ? (value as Record<string, unknown>)[field] : undefined;
-            if (fieldValue === undefined) throw new TypeError(`model '${labeler.name}' reads field '${field}', which item '${this.item.key}' does not have`);
-            const fieldType = this.executor.opts.plan.datasets.find((d) => d.name === this.item.dataset)?.fields.find((f) => f.name === field)?.type;
+            if (fieldValue === undefined) {
+                throw new TypeError(`model '${labeler.name}' reads field '${field}', which item '${this.item.key}' does not have`);
+            }
+            const fieldType = this.executor.opts.plan.datasets
+                .find((d) => d.name === this.item.dataset)
+                ?.fields.find((f) => f.name === field)?.type;
             return fieldType === 'Image' ? this.readItemImage(String(fieldValue)) : String(fieldValue);
         }
         return String(value);
@@ -358,7 +445,9 @@ export class ItemRun {
 
     private derive(task: PlanTask, key: string, value: unknown): string | undefined {
         const dir = this.executor.opts.derivedDir;
-        if (!dir || !isCrop(value)) return undefined;
+        if (!dir || !isCrop(value)) {
+            return undefined;
+        }
         const file = path.join(dir, task.name, `${key.replace(/[^A-Za-z0-9._-]+/g, '_')}.png`);
         mkdirSync(path.dirname(file), { recursive: true });
         writeFileSync(file, encodePng(readingCrop(this.readItemImage(value.image), value.box)));
@@ -371,10 +460,19 @@ export class ItemRun {
         for (const r of ready) {
             try {
                 const shown = Object.fromEntries(
-                    stage.inputs.flatMap((input, i) => (input.derivation === 'value' && ['string', 'number', 'boolean'].includes(typeof r.input[i]) ? [[input.parameter, r.input[i] as JsonValue]] : [])),
+                    stage.inputs.flatMap((input, i) =>
+                        input.derivation === 'value' && ['string', 'number', 'boolean'].includes(typeof r.input[i])
+                            ? [[input.parameter, r.input[i] as JsonValue]]
+                            : [],
+                    ),
                 );
                 const derived = this.derive(task, r.instance.key, r.input[0]);
-                open.push({ ...r, answers: 0, given: [], seen: { ...(derived ? { derived } : {}), ...(Object.keys(shown).length > 0 ? { shown } : {}) } });
+                open.push({
+                    ...r,
+                    answers: 0,
+                    given: [],
+                    seen: { ...(derived ? { derived } : {}), ...(Object.keys(shown).length > 0 ? { shown } : {}) },
+                });
             } catch (error) {
                 this.failed(stage, task, r.instance.key, r.inputHash, error);
             }
@@ -384,14 +482,27 @@ export class ItemRun {
 
     /** Follows the task's route for the ready stage items: a choice by the routing policy, anything else along the route in order. */
     private async label(stage: PlanStage, task: PlanTask, ready: Ready[]): Promise<void> {
-        if (routedByPolicy(task)) return this.labelByPolicy(stage, task, this.prepare(stage, task, ready));
+        if (routedByPolicy(task)) {
+            return this.labelByPolicy(stage, task, this.prepare(stage, task, ready));
+        }
         const { store, plan } = this.executor.opts;
         const target = task.quality.target;
-        const peopleAnswered = new Set(ready.filter((r) => store.countLabels({ task: task.name, item: r.instance.key, labelerKind: 'human' }) > 0).map((r) => r.instance.key));
+        const peopleAnswered = new Set(
+            ready
+                .filter((r) => store.countLabels({ task: task.name, item: r.instance.key, labelerKind: 'human' }) > 0)
+                .map((r) => r.instance.key),
+        );
         let open = this.prepare(stage, task, ready);
         const finish = (o: Open, extra: Partial<StageDetail> = {}) => {
             if (o.best) {
-                this.aggregates.push({ task: task.name, item: o.instance.key, value: o.best.value, confidence: o.best.score, method: `route ${task.route.strategy}`, answers: Math.max(1, o.answers) });
+                this.aggregates.push({
+                    task: task.name,
+                    item: o.instance.key,
+                    value: o.best.value,
+                    confidence: o.best.score,
+                    method: `route ${task.route.strategy}`,
+                    answers: Math.max(1, o.answers),
+                });
             }
             this.record(stage, o.instance.key, 'done', {
                 contract: task.contractHash,
@@ -404,9 +515,13 @@ export class ItemRun {
             });
         };
         for (const routeStage of task.route.stages) {
-            if (open.length === 0) break;
+            if (open.length === 0) {
+                break;
+            }
             const labeler = plan.labelers.find((l) => l.name === routeStage.labeler);
-            if (!labeler) continue;
+            if (!labeler) {
+                continue;
+            }
             const id = (o: Open) => automaticLabelId(task, o.instance.key, labeler.name);
             const answered: Array<{ o: Open; value: JsonValue; score: number }> = [];
             if (labeler.kind === 'human') {
@@ -414,8 +529,19 @@ export class ItemRun {
                 for (const o of open) {
                     const answers = store.labels({ task: task.name, item: o.instance.key, labelerKind: 'human' });
                     const next = this.afterPeople(task, o, answers, people, (best) => (o.best = best));
-                    if (next === null) finish(o);
-                    else this.record(stage, o.instance.key, 'waiting', { contract: task.contractHash, input: o.inputHash, waitingFor: next, ...o.seen, value: o.best?.value, score: o.best?.score, labeler: o.best?.labeler });
+                    if (next === null) {
+                        finish(o);
+                    } else {
+                        this.record(stage, o.instance.key, 'waiting', {
+                            contract: task.contractHash,
+                            input: o.inputHash,
+                            waitingFor: next,
+                            ...o.seen,
+                            value: o.best?.value,
+                            score: o.best?.score,
+                            labeler: o.best?.labeler,
+                        });
+                    }
                 }
                 open = [];
                 break; // people answer outside the run; the next run reads their answers
@@ -423,16 +549,30 @@ export class ItemRun {
             const fresh: Open[] = [];
             for (const o of open) {
                 const stored = store.getLabel(id(o));
-                if (stored && stored.supersededBy === undefined) answered.push({ o, value: stored.value, score: stored.score ?? 0 });
-                else fresh.push(o);
+                if (stored && stored.supersededBy === undefined) {
+                    answered.push({ o, value: stored.value, score: stored.score ?? 0 });
+                } else {
+                    fresh.push(o);
+                }
             }
             const newLabels: NewLabel[] = [];
             if (labeler.kind === 'rules') {
                 for (const o of fresh) {
                     try {
                         const answer = runRules(labeler as PlanRulesLabeler, this.item);
-                        if (!answer) continue; // abstains
-                        newLabels.push({ id: id(o), task: task.name, item: o.instance.key, labeler: labeler.name, labelerKind: 'rules', value: answer.value, score: answer.score, programVersion: plan.hash });
+                        if (!answer) {
+                            continue; // abstains
+                        }
+                        newLabels.push({
+                            id: id(o),
+                            task: task.name,
+                            item: o.instance.key,
+                            labeler: labeler.name,
+                            labelerKind: 'rules',
+                            value: answer.value,
+                            score: answer.score,
+                            programVersion: plan.hash,
+                        });
                         answered.push({ o, value: answer.value, score: answer.score });
                     } catch (error) {
                         this.failed(stage, task, o.instance.key, o.inputHash, error);
@@ -441,11 +581,22 @@ export class ItemRun {
             } else if (fresh.length > 0) {
                 const batch = this.modelBatch(stage, task, labeler, fresh);
                 for (const { o, answer } of await this.runModel(stage, task, labeler, batch)) {
-                    newLabels.push({ id: id(o), task: task.name, item: o.instance.key, labeler: labeler.name, labelerKind: 'model', value: answer.value, score: answer.score, programVersion: plan.hash });
+                    newLabels.push({
+                        id: id(o),
+                        task: task.name,
+                        item: o.instance.key,
+                        labeler: labeler.name,
+                        labelerKind: 'model',
+                        value: answer.value,
+                        score: answer.score,
+                        programVersion: plan.hash,
+                    });
                     answered.push({ o, value: answer.value, score: answer.score });
                 }
             }
-            for (const label of newLabels) this.labels.push(label);
+            for (const label of newLabels) {
+                this.labels.push(label);
+            }
             const failedKeys = new Set(this.states.filter((s) => s.stage === stage.id && s.status === 'failed').map((s) => s.item));
             for (const a of answered) {
                 a.o.answers++;
@@ -454,18 +605,31 @@ export class ItemRun {
             }
             const next: Open[] = [];
             for (const o of open) {
-                if (failedKeys.has(o.instance.key)) continue;
+                if (failedKeys.has(o.instance.key)) {
+                    continue;
+                }
                 // People's answers, when there are any, are always heard before the item is final.
                 const heard = peopleAnswered.has(o.instance.key);
-                if (!heard && o.best && (o.best.score >= target - 1e-9 || o.answers >= task.quality.maxLabels)) finish(o);
-                else next.push(o);
+                if (!heard && o.best && (o.best.score >= target - 1e-9 || o.answers >= task.quality.maxLabels)) {
+                    finish(o);
+                } else {
+                    next.push(o);
+                }
             }
             open = next;
         }
         // Route exhausted without a person: the best answer stands, marked as below the target.
         for (const o of open) {
-            if (o.best) finish(o, { reason: 'below the quality target; no person on the route' });
-            else this.record(stage, o.instance.key, 'waiting', { contract: task.contractHash, input: o.inputHash, reason: 'no labeler on the route could answer', ...o.seen });
+            if (o.best) {
+                finish(o, { reason: 'below the quality target; no person on the route' });
+            } else {
+                this.record(stage, o.instance.key, 'waiting', {
+                    contract: task.contractHash,
+                    input: o.inputHash,
+                    reason: 'no labeler on the route could answer',
+                    ...o.seen,
+                });
+            }
         }
     }
 
@@ -482,7 +646,9 @@ export class ItemRun {
         const failedKeys = new Set(this.states.filter((s) => s.stage === stage.id && s.status === 'failed').map((s) => s.item));
         for (const o of open) {
             const key = o.instance.key;
-            if (failedKeys.has(key)) continue;
+            if (failedKeys.has(key)) {
+                continue;
+            }
             const given = automatic.get(key) ?? new Map<string, { value: JsonValue; score: number }>();
             const outcome = routing.route(key, new Map([...given].map(([labeler, a]) => [labeler, String(a.value)])));
             for (const answer of outcome.newLabels) {
@@ -490,37 +656,64 @@ export class ItemRun {
                     this.labels.push(replayedLabel(task, key, answer.member, routing.valueOf(answer.value), plan.hash));
                 } else {
                     const { value, score } = given.get(answer.member)!;
-                    this.labels.push({ id: automaticLabelId(task, key, answer.member), task: task.name, item: key, labeler: answer.member, labelerKind: answer.labeler.kind, value, score, programVersion: plan.hash });
+                    this.labels.push({
+                        id: automaticLabelId(task, key, answer.member),
+                        task: task.name,
+                        item: key,
+                        labeler: answer.member,
+                        labelerKind: answer.labeler.kind,
+                        value,
+                        score,
+                        programVersion: plan.hash,
+                    });
                 }
             }
             const aggregate = routing.aggregateOf(key);
-            if (aggregate) this.aggregates.push(aggregate);
+            if (aggregate) {
+                this.aggregates.push(aggregate);
+            }
             const best = aggregate ? { value: aggregate.value, score: aggregate.confidence, labeler: routing.answeredBy(key) } : {};
             const base = { contract: task.contractHash, input: o.inputHash, ...o.seen, ...best };
-            if (outcome.status === 'waiting') this.record(stage, key, 'waiting', { ...base, waitingFor: outcome.waitingFor!.labeler.name });
-            else if (!aggregate) this.record(stage, key, 'waiting', { ...base, reason: 'nobody on the route could answer' });
-            else if (outcome.status === 'exhausted') this.record(stage, key, 'done', { ...base, reason: 'below the quality target; nobody left to ask' });
-            else this.record(stage, key, 'done', base);
+            if (outcome.status === 'waiting') {
+                this.record(stage, key, 'waiting', { ...base, waitingFor: outcome.waitingFor!.labeler.name });
+            } else if (!aggregate) {
+                this.record(stage, key, 'waiting', { ...base, reason: 'nobody on the route could answer' });
+            } else if (outcome.status === 'exhausted') {
+                this.record(stage, key, 'done', { ...base, reason: 'below the quality target; nobody left to ask' });
+            } else {
+                this.record(stage, key, 'done', base);
+            }
         }
     }
 
     /** The answers of the route's models and rules that the item has not had yet, by item then labeler. */
-    private async automaticAnswers(stage: PlanStage, task: PlanTask, open: Open[], routing: TaskRouting): Promise<Map<string, Map<string, { value: JsonValue; score: number }>>> {
+    private async automaticAnswers(
+        stage: PlanStage,
+        task: PlanTask,
+        open: Open[],
+        routing: TaskRouting,
+    ): Promise<Map<string, Map<string, { value: JsonValue; score: number }>>> {
         const { plan } = this.executor.opts;
         const out = new Map<string, Map<string, { value: JsonValue; score: number }>>();
         const put = (key: string, labeler: string, value: JsonValue, score: number) => {
-            if (!out.has(key)) out.set(key, new Map());
+            if (!out.has(key)) {
+                out.set(key, new Map());
+            }
             out.get(key)!.set(labeler, { value, score });
         };
         for (const routeStage of task.route.stages) {
             const labeler = plan.labelers.find((l) => l.name === routeStage.labeler);
-            if (!labeler || labeler.kind === 'human') continue;
+            if (!labeler || labeler.kind === 'human') {
+                continue;
+            }
             const fresh = open.filter((o) => !routing.run.router.answers(o.instance.key).some(([m]) => m === labeler.name));
             if (labeler.kind === 'rules') {
                 for (const o of fresh) {
                     try {
                         const answer = runRules(labeler as PlanRulesLabeler, this.item);
-                        if (answer) put(o.instance.key, labeler.name, answer.value, answer.score);
+                        if (answer) {
+                            put(o.instance.key, labeler.name, answer.value, answer.score);
+                        }
                     } catch (error) {
                         this.failed(stage, task, o.instance.key, o.inputHash, error);
                     }
@@ -528,7 +721,9 @@ export class ItemRun {
                 continue;
             }
             const batch = this.modelBatch(stage, task, labeler, fresh);
-            for (const { o, answer } of await this.runModel(stage, task, labeler, batch)) put(o.instance.key, labeler.name, answer.value, answer.score);
+            for (const { o, answer } of await this.runModel(stage, task, labeler, batch)) {
+                put(o.instance.key, labeler.name, answer.value, answer.score);
+            }
         }
         return out;
     }
@@ -542,12 +737,18 @@ export class ItemRun {
      */
     private afterPeople(
         task: PlanTask,
-        o: { answers: number; given: Array<{ value: JsonValue; score: number; labeler: string }>; best?: { value: JsonValue; score: number; labeler: string } },
+        o: {
+            answers: number;
+            given: Array<{ value: JsonValue; score: number; labeler: string }>;
+            best?: { value: JsonValue; score: number; labeler: string };
+        },
         answers: readonly Label[],
         people: PlanTask['route']['stages'],
         setBest: (best: { value: JsonValue; score: number; labeler: string }) => void,
     ): string | null {
-        if (answers.length === 0) return people[0].labeler;
+        if (answers.length === 0) {
+            return people[0].labeler;
+        }
         const { plan } = this.executor.opts;
         const accuracyOf = (name: string) => {
             const declared = plan.labelers.find((l) => l.name === name);
@@ -561,16 +762,28 @@ export class ItemRun {
         const given = [...o.given, ...answers.map((a) => ({ value: a.value, score: accuracyOf(a.labeler), labeler: a.labeler }))];
         const best = combine(given, task.classes.length);
         setBest(best);
-        if (best.score >= task.quality.target - 1e-9 || given.length >= task.quality.maxLabels) return null;
+        if (best.score >= task.quality.target - 1e-9 || given.length >= task.quality.maxLabels) {
+            return null;
+        }
         // Ask the first person on the route whose pool is not used up.
         for (const person of people) {
-            if (answers.filter((a) => a.labeler === person.labeler || !plan.labelers.some((l) => l.name === a.labeler)).length < person.answers) return person.labeler;
+            if (
+                answers.filter((a) => a.labeler === person.labeler || !plan.labelers.some((l) => l.name === a.labeler)).length <
+                person.answers
+            ) {
+                return person.labeler;
+            }
         }
         return null; // every person has answered: the best answer stands below the target
     }
 
     /** The model inputs of the stage items (an item whose input cannot be read fails here). */
-    private modelBatch(stage: PlanStage, task: PlanTask, labeler: PlanModelLabeler, items: Open[]): Array<{ o: Open; input: ModelInputValue }> {
+    private modelBatch(
+        stage: PlanStage,
+        task: PlanTask,
+        labeler: PlanModelLabeler,
+        items: Open[],
+    ): Array<{ o: Open; input: ModelInputValue }> {
         const batch: Array<{ o: Open; input: ModelInputValue }> = [];
         for (const o of items) {
             try {
@@ -590,9 +803,14 @@ export class ItemRun {
         batch: Array<{ o: O; input: ModelInputValue }>,
     ): Promise<Array<{ o: O; answer: ModelAnswer }>> {
         const runner = this.executor.modelRunner;
-        if (batch.length === 0) return [];
+        if (batch.length === 0) {
+            return [];
+        }
         try {
-            const answers = await runner.run(labeler, batch.map((b) => b.input));
+            const answers = await runner.run(
+                labeler,
+                batch.map((b) => b.input),
+            );
             return batch.map((b, i) => ({ o: b.o, answer: answers[i] }));
         } catch (error) {
             if (batch.length === 1) {
@@ -625,8 +843,12 @@ function automaticLabelId(task: PlanTask, key: string, labeler: string): string 
 
 /** A span label (`start`, `end`) gets its `text` from the text it was highlighted in, when it has none. */
 function withSpanText(element: JsonValue, text: string | undefined): JsonValue {
-    if (text === undefined || element === null || typeof element !== 'object' || Array.isArray(element)) return element;
+    if (text === undefined || element === null || typeof element !== 'object' || Array.isArray(element)) {
+        return element;
+    }
     const { start, end } = element as { start?: unknown; end?: unknown };
-    if (typeof start !== 'number' || typeof end !== 'number' || 'text' in element) return element;
+    if (typeof start !== 'number' || typeof end !== 'number' || 'text' in element) {
+        return element;
+    }
     return { ...element, text: text.slice(start, end) };
 }

@@ -23,7 +23,10 @@ export type ModelInputValue = RgbImage | string;
 
 export interface ModelAnswer {
     value: JsonValue;
-    /** Confidence in [0, 1]: a box list's least box score, a transcription's calibrated P(right) (else its mean character probability), a choice's probability. */
+    /**
+     * Confidence in [0, 1]: a box list's least box score, a transcription's calibrated P(right) (else its mean
+     * character probability), a choice's probability.
+     */
     score: number;
 }
 
@@ -43,7 +46,9 @@ export class ModelRunner {
 
     private members(type: PlanLabelType): string[] {
         const element = type.kind === 'list' ? type.element : type;
-        if (!('labelSet' in element)) return [];
+        if (!('labelSet' in element)) {
+            return [];
+        }
         return this.plan.labelSets.find((s) => s.name === element.labelSet)?.members.map((m) => m.name) ?? [];
     }
 
@@ -51,25 +56,35 @@ export class ModelRunner {
     async run(labeler: PlanModelLabeler, inputs: readonly ModelInputValue[]): Promise<ModelAnswer[]> {
         const file = this.modelPath(labeler);
         const output = labeler.output;
-        if (!output) throw new ModelError(`${file}: labeler '${labeler.name}' declares no output type; add \`output …\``, file);
+        if (!output) {
+            throw new ModelError(`${file}: labeler '${labeler.name}' declares no output type; add \`output …\``, file);
+        }
         const session = await this.sessions.get(file);
         const decoder = labeler.decoder?.kind ?? (output.kind === 'choice' || output.kind === 'bool' ? 'softmax' : null);
         const images = (): RgbImage[] =>
             inputs.map((input) => {
-                if (typeof input === 'string') throw new ModelError(`${file}: labeler '${labeler.name}' reads images but was given text`, file);
+                if (typeof input === 'string') {
+                    throw new ModelError(`${file}: labeler '${labeler.name}' reads images but was given text`, file);
+                }
                 return input;
             });
         switch (decoder) {
             case 'db_boxes': {
                 if (output.kind !== 'list' || output.element.kind !== 'box') {
-                    throw new ModelError(`${file}: 'decode db_boxes' produces list<box<L>>, but '${labeler.name}' declares ${output.text}`, file);
+                    throw new ModelError(
+                        `${file}: 'decode db_boxes' produces list<box<L>>, but '${labeler.name}' declares ${output.text}`,
+                        file,
+                    );
                 }
                 const member = this.members(output)[0];
                 const featurizer = labeler.input.featurizer;
                 const answers: ModelAnswer[] = [];
                 for (const image of images()) {
                     const boxes = await detectText(session, image, file, {
-                        size: featurizer?.kind === 'resize' && featurizer.width !== null ? { width: featurizer.width, height: featurizer.height } : undefined,
+                        size:
+                            featurizer?.kind === 'resize' && featurizer.width !== null
+                                ? { width: featurizer.width, height: featurizer.height }
+                                : undefined,
                         normalization: labeler.input.normalization ?? undefined,
                         db: labeler.decoder?.threshold != null ? { threshold: labeler.decoder.threshold } : undefined,
                     });
@@ -89,9 +104,13 @@ export class ModelRunner {
                 return answers;
             }
             case 'ctc': {
-                if (output.kind !== 'text') throw new ModelError(`${file}: 'decode ctc' produces text, but '${labeler.name}' declares ${output.text}`, file);
+                if (output.kind !== 'text') {
+                    throw new ModelError(`${file}: 'decode ctc' produces text, but '${labeler.name}' declares ${output.text}`, file);
+                }
                 const vocabulary = labeler.decoder?.vocabulary;
-                if (!vocabulary) throw new ModelError(`${file}: 'decode ctc' needs the character list: decode ctc "chars.txt"`, file);
+                if (!vocabulary) {
+                    throw new ModelError(`${file}: 'decode ctc' needs the character list: decode ctc "chars.txt"`, file);
+                }
                 const classes = this.ctcClasses(path.resolve(this.programDir, vocabulary));
                 const featurizer = labeler.input.featurizer;
                 const transcriptions = await recognizeText(session, images(), classes, file, {
@@ -122,7 +141,12 @@ export class ModelRunner {
     }
 
     /** One row of class probabilities per input; the answer is the most probable member. */
-    private async classify(labeler: PlanModelLabeler, session: ort.InferenceSession, file: string, inputs: readonly ModelInputValue[]): Promise<ModelAnswer[]> {
+    private async classify(
+        labeler: PlanModelLabeler,
+        session: ort.InferenceSession,
+        file: string,
+        inputs: readonly ModelInputValue[],
+    ): Promise<ModelAnswer[]> {
         const output = labeler.output!;
         const members = output.kind === 'bool' ? ['false', 'true'] : this.members(output);
         const featurizer = labeler.input.featurizer;
@@ -130,7 +154,12 @@ export class ModelRunner {
         for (const input of inputs) {
             let tensor: ort.Tensor;
             if (typeof input === 'string') {
-                if (featurizer?.kind !== 'hashed') throw new ModelError(`${file}: '${labeler.name}' reads text: declare a featurizer, e.g. \`input body as hashed 4096\``, file);
+                if (featurizer?.kind !== 'hashed') {
+                    throw new ModelError(
+                        `${file}: '${labeler.name}' reads text: declare a featurizer, e.g. \`input body as hashed 4096\``,
+                        file,
+                    );
+                }
                 const row = hashText(input, featurizer.dims, { unsigned: featurizer.unsigned });
                 const dense = new Float32Array(featurizer.dims);
                 row.indices.forEach((index, k) => (dense[index] = row.values[k]));
@@ -138,7 +167,12 @@ export class ModelRunner {
             } else {
                 const size = featurizer?.kind === 'resize' ? { width: featurizer.width ?? input.width, height: featurizer.height } : input;
                 const resized = resizeImage(input, size.width, size.height);
-                tensor = new ort.Tensor('float32', toChwFloat32(resized, labeler.input.normalization ?? undefined), [1, 3, size.height, size.width]);
+                tensor = new ort.Tensor('float32', toChwFloat32(resized, labeler.input.normalization ?? undefined), [
+                    1,
+                    3,
+                    size.height,
+                    size.width,
+                ]);
             }
             let result: ort.Tensor;
             try {
@@ -152,10 +186,17 @@ export class ModelRunner {
             if (result.type !== 'float32' || probs.length !== members.length) {
                 const shape = `[${result.dims.join(', ')}] ${result.type}`;
                 result.dispose();
-                throw new ModelError(`${file}: expected ${members.length} class probabilities (${members.join(', ')}) from '${labeler.name}', got ${shape}`, file);
+                throw new ModelError(
+                    `${file}: expected ${members.length} class probabilities (${members.join(', ')}) from '${labeler.name}', got ${shape}`,
+                    file,
+                );
             }
             let best = 0;
-            for (let c = 1; c < probs.length; c++) if (probs[c] > probs[best]) best = c;
+            for (let c = 1; c < probs.length; c++) {
+                if (probs[c] > probs[best]) {
+                    best = c;
+                }
+            }
             answers.push({ value: output.kind === 'bool' ? best === 1 : members[best], score: probs[best] });
             result.dispose();
         }

@@ -32,12 +32,27 @@ export function peopleQueue(store: LabelStore, plan: LabelingPlan, flows: readon
             const waiting = store.stageStates({ run: runName(plan, flow), stage: stage.id, status: 'waiting' }).flatMap((s) => {
                 const d = (s.detail ?? {}) as { waitingFor?: string; value?: JsonValue; score?: number; derived?: string };
                 // A task item reached by two flows is one piece of work.
-                if (!d.waitingFor || seen.has(`${stage.task}\u0000${s.item}`)) return [];
+                if (!d.waitingFor || seen.has(`${stage.task}\u0000${s.item}`)) {
+                    return [];
+                }
                 seen.add(`${stage.task}\u0000${s.item}`);
-                return [{ flow: flow.name, stage: stage.id, task: stage.task, item: s.item, waitingFor: d.waitingFor, proposal: d.value ?? null, score: d.score ?? null, derived: d.derived ?? null }];
+                return [
+                    {
+                        flow: flow.name,
+                        stage: stage.id,
+                        task: stage.task,
+                        item: s.item,
+                        waitingFor: d.waitingFor,
+                        proposal: d.value ?? null,
+                        score: d.score ?? null,
+                        derived: d.derived ?? null,
+                    },
+                ];
             });
             waiting.sort((a, b) => (a.score ?? -1) - (b.score ?? -1) || (a.item < b.item ? -1 : a.item > b.item ? 1 : 0));
-            for (const work of waiting) queue.push(work);
+            for (const work of waiting) {
+                queue.push(work);
+            }
         }
     }
     return queue;

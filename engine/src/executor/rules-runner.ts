@@ -30,17 +30,25 @@ export function runRules(labeler: PlanRulesLabeler, item: FlowItem): RulesAnswer
     for (const rule of compiledRules(labeler)) {
         const holds = evaluate(rule.condition, {
             name: (name) => {
-                if (!(name in item.fields)) throw new TypeError(`rule ${labeler.name}.${rule.name}: item '${item.key}' has no field '${name}'`);
+                if (!(name in item.fields)) {
+                    throw new TypeError(`rule ${labeler.name}.${rule.name}: item '${item.key}' has no field '${name}'`);
+                }
                 return item.fields[name];
             },
             call: (call, args) => {
-                if (call.callee === 'length') return String(args()[0]).length;
+                if (call.callee === 'length') {
+                    return String(args()[0]).length;
+                }
                 throw new TypeError(`rule ${labeler.name}.${rule.name}: unknown function '${call.callee}'`);
             },
         });
-        if (holds === true) votes.set(rule.member, [...(votes.get(rule.member) ?? []), rule.name]);
+        if (holds === true) {
+            votes.set(rule.member, [...(votes.get(rule.member) ?? []), rule.name]);
+        }
     }
-    if (votes.size === 0) return null;
+    if (votes.size === 0) {
+        return null;
+    }
     const total = [...votes.values()].reduce((n, v) => n + v.length, 0);
     const [member, rules] = [...votes.entries()].sort((a, b) => b[1].length - a[1].length)[0];
     return { value: member, score: labeler.accuracy * (rules.length / total), rules };

@@ -28,4 +28,3 @@ export interface PendingWork {
     aggregates: Aggregate[];
     states: StageState[];
 }
-

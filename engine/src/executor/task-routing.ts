@@ -32,7 +32,11 @@ export interface RoutingStore {
 
 /** Whether a task is routed by the policy: a single choice among its classes (choice or bool). */
 export function routedByPolicy(task: PlanTask): boolean {
-    return (task.output.kind === 'choice' || task.output.kind === 'bool') && task.classes.length >= 2 && task.quality.aggregate !== 'box_consensus';
+    return (
+        (task.output.kind === 'choice' || task.output.kind === 'bool') &&
+        task.classes.length >= 2 &&
+        task.quality.aggregate !== 'box_consensus'
+    );
 }
 
 export class TaskRouting {
@@ -53,7 +57,9 @@ export class TaskRouting {
         const current = stored.estimates.filter((e) => !e.confusion || task.classes.every((c) => e.confusion![c] !== undefined));
         this.run.router.restore(current.map((e) => ({ labeler: e.labeler, accuracy: e.accuracy, confusion: e.confusion, n: e.n })));
         const labels = [...stored.labels].sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
-        for (const label of labels) this.recordStored(label);
+        for (const label of labels) {
+            this.recordStored(label);
+        }
     }
 
     /** The task's routing from what the store holds (any store: reads may be synchronous or not). */
@@ -65,24 +71,34 @@ export class TaskRouting {
     /** A stored answer joins the item's answers (a value outside the classes, or a repeat, is left out). */
     private recordStored(label: Label): void {
         const value = this.migrated(String(label.value));
-        if (!this.task.classes.includes(value)) return;
+        if (!this.task.classes.includes(value)) {
+            return;
+        }
         // A model or rule off the route (an old route, a pre-label) is not one of this policy's answerers.
-        if (label.labelerKind !== 'human' && !this.task.route.stages.some((s) => s.labeler === label.labeler)) return;
+        if (label.labelerKind !== 'human' && !this.task.route.stages.some((s) => s.labeler === label.labeler)) {
+            return;
+        }
         const member = this.memberOf(label);
-        if (this.run.router.answers(label.item).some(([m]) => m === member)) return;
+        if (this.run.router.answers(label.item).some(([m]) => m === member)) {
+            return;
+        }
         this.run.router.record(label.item, member, value);
     }
 
     /** An answer's class under the current program: as given, or its member's new name after a rename. */
     private migrated(value: string): string {
-        if (this.task.classes.includes(value) || this.migration?.action !== 'migrate') return value;
+        if (this.task.classes.includes(value) || this.migration?.action !== 'migrate') {
+            return value;
+        }
         const member = this.migration.members.find((m) => m.old === value);
         return member && (member.action === 'keep' || member.action === 'map') && member.new.length === 1 ? member.new[0] : value;
     }
 
     /** `crowd`, `crowd#2`, … when people answer under the labeler's name; a person's own name otherwise. */
     private memberOf(label: Label): string {
-        if (label.labelerKind !== 'human' || !this.task.route.stages.some((s) => s.labeler === label.labeler)) return label.labeler;
+        if (label.labelerKind !== 'human' || !this.task.route.stages.some((s) => s.labeler === label.labeler)) {
+            return label.labeler;
+        }
         const counts = this.underName.get(label.item) ?? new Map<string, number>();
         this.underName.set(label.item, counts);
         const n = (counts.get(label.labeler) ?? 0) + 1;
@@ -94,13 +110,26 @@ export class TaskRouting {
      * Routes one item. `automatic`: the answers the route's models and rules give it (a labeler
      * missing from the map abstained or failed). Returns the outcome and the answers to store.
      */
-    route(item: string, automatic: ReadonlyMap<string, string>): ItemOutcome & { newLabels: Array<{ member: string; labeler: RoutedLabeler; value: string }> } {
+    route(
+        item: string,
+        automatic: ReadonlyMap<string, string>,
+    ): ItemOutcome & { newLabels: Array<{ member: string; labeler: RoutedLabeler; value: string }> } {
         const people = this.people(item);
-        const available = [...this.task.route.stages.filter((s) => s.kind !== 'human' && automatic.has(s.labeler)).map((s) => s.labeler), ...people];
+        const available = [
+            ...this.task.route.stages.filter((s) => s.kind !== 'human' && automatic.has(s.labeler)).map((s) => s.labeler),
+            ...people,
+        ];
         const newLabels: Array<{ member: string; labeler: RoutedLabeler; value: string }> = [];
         const ask = (key: string, c: Candidate): string | null | 'wait' => {
-            const value = c.labeler.kind === 'human' ? (this.replay ? (this.replay.answers.get(key)?.get(c.member) ?? null) : 'wait') : (automatic.get(c.member) ?? null);
-            if (value !== null && value !== 'wait') newLabels.push({ member: c.member, labeler: c.labeler, value });
+            const value =
+                c.labeler.kind === 'human'
+                    ? this.replay
+                        ? (this.replay.answers.get(key)?.get(c.member) ?? null)
+                        : 'wait'
+                    : (automatic.get(c.member) ?? null);
+            if (value !== null && value !== 'wait') {
+                newLabels.push({ member: c.member, labeler: c.labeler, value });
+            }
             return value;
         };
         const outcome = this.run.route(item, available, ask, this.replay?.truth?.get(item));
@@ -115,14 +144,20 @@ export class TaskRouting {
      */
     needFromPerson(item: string, person: string): number | null {
         const router = this.run.router;
-        if (router.isDone(item) || router.answers(item).some(([m]) => m === person)) return null;
-        if (router.next(item, [person])?.member !== person) return null;
+        if (router.isDone(item) || router.answers(item).some(([m]) => m === person)) {
+            return null;
+        }
+        if (router.next(item, [person])?.member !== person) {
+            return null;
+        }
         return 1 - (router.current(item)?.confidence ?? 0);
     }
 
     /** Who could answer next among people: the recorded people (replay), or the next place of each human labeler's pool (live). */
     private people(item: string): string[] {
-        if (this.replay) return [...(this.replay.answers.get(item)?.keys() ?? [])];
+        if (this.replay) {
+            return [...(this.replay.answers.get(item)?.keys() ?? [])];
+        }
         const asked = this.run.router.answers(item);
         return this.task.route.stages
             .filter((s) => s.kind === 'human')
@@ -136,8 +171,17 @@ export class TaskRouting {
     /** The item's aggregate now, as the store keeps it (a gold question: its known label). */
     aggregateOf(item: string): Aggregate | undefined {
         const current = this.run.router.current(item);
-        if (!current) return undefined;
-        return { task: this.task.name, item, value: this.valueOf(current.label), confidence: current.confidence, method: this.task.quality.aggregate, answers: current.answers };
+        if (!current) {
+            return undefined;
+        }
+        return {
+            task: this.task.name,
+            item,
+            value: this.valueOf(current.label),
+            confidence: current.confidence,
+            method: this.task.quality.aggregate,
+            answers: current.answers,
+        };
     }
 
     /** Who the item's answers came from, by labeler (`topic_rules+agent`). */
@@ -164,9 +208,20 @@ export class TaskRouting {
         }));
         for (const item of this.run.routed) {
             const known = router.goldOf(item);
-            if (known !== undefined) aggregates.push({ task: this.task.name, item, value: this.valueOf(known), confidence: 1, method: 'gold', answers: router.answers(item).length });
+            if (known !== undefined) {
+                aggregates.push({
+                    task: this.task.name,
+                    item,
+                    value: this.valueOf(known),
+                    confidence: 1,
+                    method: 'gold',
+                    answers: router.answers(item).length,
+                });
+            }
         }
-        if (aggregates.length > 0) await store.setAggregates(aggregates);
+        if (aggregates.length > 0) {
+            await store.setAggregates(aggregates);
+        }
         await this.saveEstimates(store);
         return report;
     }
@@ -174,11 +229,21 @@ export class TaskRouting {
     /** Writes every labeler's current estimate (the run does between batches, so the editor's queue sees them). */
     async saveEstimates(store: RoutingStore): Promise<void> {
         const estimates: LabelerEstimate[] = this.run.router.estimates.toRecords().map((r) => ({ ...r, task: this.task.name }));
-        if (estimates.length > 0) await store.setLabelerEstimates(estimates);
+        if (estimates.length > 0) {
+            await store.setLabelerEstimates(estimates);
+        }
     }
 }
 
 /** A replayed person's answer as a label: a deterministic id, so a rerun does not store it twice. */
 export function replayedLabel(task: PlanTask, item: string, person: string, value: JsonValue, programVersion: string): NewLabel {
-    return { id: `${task.name}/${item}/replay/${person}`, task: task.name, item, labeler: person, labelerKind: 'human', value, programVersion };
+    return {
+        id: `${task.name}/${item}/replay/${person}`,
+        task: task.name,
+        item,
+        labeler: person,
+        labelerKind: 'human',
+        value,
+        programVersion,
+    };
 }

@@ -93,11 +93,15 @@ export class ActiveLearner {
         this.pointDims = Math.min(pool.features.dims, 64);
         this.coverage = new Coverage(this.points, this.pointDims);
         this.modelPath = context.initialModel;
-        for (const [position, label] of context.known ?? []) this.labeled.set(position, label);
+        for (const [position, label] of context.known ?? []) {
+            this.labeled.set(position, label);
+        }
         this.coverage.add(this.labeled.keys());
         let trainedOn = 0;
         for (const v of context.versions.list(context.labeler)) {
-            if (v.version >= this.versionNumber) trainedOn = v.trainingLabels;
+            if (v.version >= this.versionNumber) {
+                trainedOn = v.trainingLabels;
+            }
             this.versionNumber = Math.max(this.versionNumber, v.version);
         }
         // Resuming: labels given since the newest version count towards the next retrain.
@@ -114,15 +118,27 @@ export class ActiveLearner {
 
     /** Why the loop should stop now, or undefined to go on. */
     stopReason(): StopReason | undefined {
-        if (this.settings.stopAccuracy !== undefined && this.lastAccuracy !== undefined && this.lastAccuracy >= this.settings.stopAccuracy) return 'accuracy';
-        if (this.labeled.size >= this.settings.budget) return 'budget';
-        if (this.trainRows.every((r) => this.labeled.has(r))) return 'exhausted';
+        if (
+            this.settings.stopAccuracy !== undefined &&
+            this.lastAccuracy !== undefined &&
+            this.lastAccuracy >= this.settings.stopAccuracy
+        ) {
+            return 'accuracy';
+        }
+        if (this.labeled.size >= this.settings.budget) {
+            return 'budget';
+        }
+        if (this.trainRows.every((r) => this.labeled.has(r))) {
+            return 'exhausted';
+        }
         return undefined;
     }
 
     /** Measures the starting model (if any) on validation and records it as version 0. */
     async start(): Promise<ModelVersion | undefined> {
-        if (!this.modelPath) return undefined;
+        if (!this.modelPath) {
+            return undefined;
+        }
         const accuracy = await this.validationAccuracy(this.modelPath);
         this.lastAccuracy = accuracy;
         const version: ModelVersion = {
@@ -134,7 +150,9 @@ export class ActiveLearner {
             validationAccuracy: accuracy,
             createdAt: new Date().toISOString(),
         };
-        if (this.context.versions.list(this.context.labeler).length === 0) await this.context.versions.add(version);
+        if (this.context.versions.list(this.context.labeler).length === 0) {
+            await this.context.versions.add(version);
+        }
         return version;
     }
 
@@ -149,7 +167,9 @@ export class ActiveLearner {
     async round(): Promise<RoundReport> {
         this.rounds++;
         const model = this.modelPath;
-        if (model && !this.probabilities) this.probabilities = (await this.score(model)).values;
+        if (model && !this.probabilities) {
+            this.probabilities = (await this.score(model)).values;
+        }
         const candidates = this.trainRows.filter((r) => !this.labeled.has(r));
         const size = Math.min(this.settings.batch, this.settings.budget - this.labeled.size);
         const picked = selectBatch({
@@ -178,7 +198,10 @@ export class ActiveLearner {
     async retrain(): Promise<ModelVersion> {
         const rows = [...this.labeled.keys()];
         const y = Int32Array.from(rows, (r) => this.labeled.get(r)!);
-        const head = trainSoftmax(this.pool.features.select(rows), y, [...this.pool.labels], { l2: this.settings.l2, initial: this.lastHead });
+        const head = trainSoftmax(this.pool.features.select(rows), y, [...this.pool.labels], {
+            l2: this.settings.l2,
+            initial: this.lastHead,
+        });
         this.lastHead = head;
         this.versionNumber++;
         const path = join(this.context.modelDir, `${this.context.labeler}-v${this.versionNumber}.onnx`);
@@ -207,7 +230,9 @@ export class ActiveLearner {
         picks = picks.filter((_, i) => answers[i] !== null);
         picks.forEach((pick, i) => {
             const index = this.pool.labels.indexOf(given[i]);
-            if (index < 0) throw new Error(`label '${given[i]}' for ${this.pool.keys[pick.position]} is not one of ${this.pool.labels.join(', ')}`);
+            if (index < 0) {
+                throw new Error(`label '${given[i]}' for ${this.pool.keys[pick.position]} is not one of ${this.pool.labels.join(', ')}`);
+            }
             this.labeled.set(pick.position, index);
         });
         this.coverage.add(picks.map((p) => p.position));
@@ -220,9 +245,15 @@ export class ActiveLearner {
 
     private async validationAccuracy(path: string): Promise<number | undefined> {
         const rows = [...this.pool.validationLabels.keys()];
-        if (rows.length === 0) return undefined;
+        if (rows.length === 0) {
+            return undefined;
+        }
         const scores = await scoreModel(this.context.sessions, path, this.pool.features.select(rows));
-        return accuracyOf(scores.values, scores.classes, rows.map((r) => this.pool.validationLabels.get(r)!));
+        return accuracyOf(
+            scores.values,
+            scores.classes,
+            rows.map((r) => this.pool.validationLabels.get(r)!),
+        );
     }
 }
 
@@ -231,8 +262,14 @@ export function accuracyOf(probabilities: Float32Array, classes: number, truth: 
     let correct = 0;
     truth.forEach((t, r) => {
         let best = 0;
-        for (let c = 1; c < classes; c++) if (probabilities[r * classes + c] > probabilities[r * classes + best]) best = c;
-        if (best === t) correct++;
+        for (let c = 1; c < classes; c++) {
+            if (probabilities[r * classes + c] > probabilities[r * classes + best]) {
+                best = c;
+            }
+        }
+        if (best === t) {
+            correct++;
+        }
     });
     return truth.length > 0 ? correct / truth.length : 0;
 }

@@ -13,7 +13,9 @@ export const PROJECTED_DIMS = 64;
 
 /** Dense [rows, outDims] points: the matrix itself when narrow enough, else a seeded random-sign projection. */
 export function projectRows(x: FeatureMatrix, outDims = PROJECTED_DIMS, seed = 1): Float32Array {
-    if (x.dims <= outDims) return x.denseRows(0, x.rows);
+    if (x.dims <= outDims) {
+        return x.denseRows(0, x.rows);
+    }
     const rng = seededRng(seed);
     // Each input dimension adds ±1/sqrt(outDims) to 4 output dimensions (a sparse projection).
     const spread = 4;
@@ -29,7 +31,9 @@ export function projectRows(x: FeatureMatrix, outDims = PROJECTED_DIMS, seed = 1
         const base = r * outDims;
         for (let k = x.rowStart[r]; k < x.rowStart[r + 1]; k++) {
             const d = x.indices[k] * spread;
-            for (let j = 0; j < spread; j++) out[base + targets[d + j]] += signs[d + j] * x.values[k];
+            for (let j = 0; j < spread; j++) {
+                out[base + targets[d + j]] += signs[d + j] * x.values[k];
+            }
         }
     }
     return out;
@@ -58,13 +62,21 @@ export function kCenterGreedy(
 ): KCenterPick[] {
     const n = candidates.length;
     const picks: KCenterPick[] = [];
-    if (n === 0 || k <= 0) return picks;
+    if (n === 0 || k <= 0) {
+        return picks;
+    }
     // The candidates' points, contiguous, so full scans read memory in order.
     const own = new Float32Array(n * dims);
-    for (let i = 0; i < n; i++) own.set(points.subarray(candidates[i] * dims, (candidates[i] + 1) * dims), i * dims);
+    for (let i = 0; i < n; i++) {
+        own.set(points.subarray(candidates[i] * dims, (candidates[i] + 1) * dims), i * dims);
+    }
     // Squared distance to the nearest center; −1 marks a candidate already picked.
     const minDistance = new Float64Array(n).fill(Infinity);
-    if (covered) for (let i = 0; i < n; i++) minDistance[i] = covered[candidates[i]];
+    if (covered) {
+        for (let i = 0; i < n; i++) {
+            minDistance[i] = covered[candidates[i]];
+        }
+    }
     const center = new Float64Array(dims);
     for (const c of centers) {
         center.set(points.subarray(c * dims, (c + 1) * dims));
@@ -90,7 +102,9 @@ export function kCenterGreedy(
             let best = minDistance[top];
             for (let a = measured[top]; a < added.length; a++) {
                 const d = squaredDistance(own, dims, top, added[a]);
-                if (d < best) best = d;
+                if (d < best) {
+                    best = d;
+                }
             }
             measured[top] = added.length;
             minDistance[top] = best;
@@ -123,10 +137,16 @@ class LazyMaxHeap {
 
     constructor(private readonly keys: Float64Array) {
         const live: number[] = [];
-        for (let i = 0; i < keys.length; i++) if (keys[i] >= 0) live.push(i);
+        for (let i = 0; i < keys.length; i++) {
+            if (keys[i] >= 0) {
+                live.push(i);
+            }
+        }
         this.items = Int32Array.from(live);
         this.size = live.length;
-        for (let i = (this.size >> 1) - 1; i >= 0; i--) this.siftDown(i);
+        for (let i = (this.size >> 1) - 1; i >= 0; i--) {
+            this.siftDown(i);
+        }
     }
 
     top(): number {
@@ -156,10 +176,14 @@ class LazyMaxHeap {
         const items = this.items;
         for (;;) {
             const left = 2 * i + 1;
-            if (left >= this.size) return;
+            if (left >= this.size) {
+                return;
+            }
             const right = left + 1;
             const child = right < this.size && this.before(items[right], items[left]) ? right : left;
-            if (!this.before(items[child], items[i])) return;
+            if (!this.before(items[child], items[i])) {
+                return;
+            }
             [items[i], items[child]] = [items[child], items[i]];
             i = child;
         }
@@ -172,7 +196,9 @@ function lowerDistances(own: Float32Array, dims: number, center: Float64Array, m
     const wide = dims - (dims % 4);
     for (let i = 0; i < n; i++) {
         const best = minDistance[i];
-        if (best <= 0) continue;
+        if (best <= 0) {
+            continue;
+        }
         const base = i * dims;
         // Four running sums let the CPU overlap the multiply-adds.
         let s0 = 0;
@@ -195,7 +221,9 @@ function lowerDistances(own: Float32Array, dims: number, center: Float64Array, m
             s0 += x * x;
         }
         const sum = s0 + s1 + s2 + s3;
-        if (sum < best) minDistance[i] = sum;
+        if (sum < best) {
+            minDistance[i] = sum;
+        }
     }
 }
 

@@ -28,7 +28,9 @@ export interface ModelSpec {
     inputField: string;
     /** Every field fed, when several are hashed together (`input subject, body as hashed N`). */
     inputFields?: string[];
-    featurizer?: { kind: 'hashed'; dims: number; unsigned?: boolean } | { kind: 'resize'; width: number | null; height: number; normalization?: Normalization };
+    featurizer?:
+        | { kind: 'hashed'; dims: number; unsigned?: boolean }
+        | { kind: 'resize'; width: number | null; height: number; normalization?: Normalization };
     /** A frozen ONNX encoder whose outputs are the head's inputs (`features from "enc.onnx"`). */
     encoder?: string;
 }
@@ -68,7 +70,8 @@ export async function loadLearningData(program: LearnProgram, sessions: SessionC
     const featurizer = program.model.featurizer;
     if (!featurizer) {
         throw new ModelError(
-            `${program.model.path}: the labeler '${program.model.name}' declares no featurizer for '${field}'; add one (e.g. \`input ${field} as hashed 4096\`)`,
+            `${program.model.path}: the labeler '${program.model.name}' declares no featurizer for '${field}'; add one (e.g. ` +
+                `\`input ${field} as hashed 4096\`)`,
             program.model.path,
         );
     }
@@ -77,12 +80,20 @@ export async function loadLearningData(program: LearnProgram, sessions: SessionC
         joinFields(
             fields.map((name) => {
                 const value = item.fields[name] ?? item.record[name];
-                if (value === undefined) throw new ModelError(`${program.dataset.path}:${item.line}: no field '${name}' for the model '${program.model.name}'`, program.dataset.path);
+                if (value === undefined) {
+                    throw new ModelError(
+                        `${program.dataset.path}:${item.line}: no field '${name}' for the model '${program.model.name}'`,
+                        program.dataset.path,
+                    );
+                }
                 return value;
             }),
         ),
     );
-    let features = featurizer.kind === 'hashed' ? hashTexts(values, featurizer.dims, { unsigned: featurizer.unsigned }) : imageFeatures(values, featurizer, program);
+    let features =
+        featurizer.kind === 'hashed'
+            ? hashTexts(values, featurizer.dims, { unsigned: featurizer.unsigned })
+            : imageFeatures(values, featurizer, program);
     if (program.model.encoder) {
         const session = await sessions.get(program.model.encoder);
         const embeddings = await scoreMatrix(session, features, program.model.encoder);
@@ -92,15 +103,24 @@ export async function loadLearningData(program: LearnProgram, sessions: SessionC
 }
 
 /** `resize W x H`: every image decoded, resized and laid out as normalized float32 [3, H, W]. */
-function imageFeatures(files: string[], featurizer: { width: number | null; height: number; normalization?: Normalization }, program: LearnProgram): FeatureMatrix {
+function imageFeatures(
+    files: string[],
+    featurizer: { width: number | null; height: number; normalization?: Normalization },
+    program: LearnProgram,
+): FeatureMatrix {
     const { width, height } = featurizer;
     if (width === null) {
-        throw new ModelError(`${program.model.path}: learning needs one input size; declare \`resize W x ${height}\` instead of \`resize height ${height}\``, program.model.path);
+        throw new ModelError(
+            `${program.model.path}: learning needs one input size; declare \`resize W x ${height}\` instead of \`resize height ${height}\``,
+            program.model.path,
+        );
     }
     const root = program.dataset.root ?? dirname(program.dataset.path);
     const dims = 3 * width * height;
     const data = new Float32Array(files.length * dims);
-    files.forEach((file, i) => data.set(toChwFloat32(resizeImage(readImage(resolve(root, file)), width, height), featurizer.normalization), i * dims));
+    files.forEach((file, i) =>
+        data.set(toChwFloat32(resizeImage(readImage(resolve(root, file)), width, height), featurizer.normalization), i * dims),
+    );
     return FeatureMatrix.fromDense(data, dims, [3, height, width]);
 }
 
@@ -113,23 +133,30 @@ export function modelClasses(path: string, labels: readonly string[], dims?: num
     const signature = readOnnxSignature(path);
     const input = signature.inputs[0];
     const rowDims = input?.shape.slice(1);
-    const inputWidth = rowDims && rowDims.every((d) => typeof d === 'number') ? (rowDims as number[]).reduce((a, b) => a * b, 1) : undefined;
+    const inputWidth = rowDims?.every((d) => typeof d === 'number') ? (rowDims as number[]).reduce((a, b) => a * b, 1) : undefined;
     if (dims !== undefined && input && inputWidth !== undefined && inputWidth !== dims) {
         throw new ModelError(
-            `${path}: input '${input.name}' has shape [${input.shape.join(', ')}] but the featurizer produces [batch, ${dims}]; make the declared featurizer size match the model (or retrain it)`,
+            `${path}: input '${input.name}' has shape [${input.shape.join(', ')}] but the featurizer produces [batch, ${dims}]; ` +
+                `make the declared featurizer size match the model (or retrain it)`,
             path,
         );
     }
     const output = signature.outputs[0];
     const width = output?.shape[output.shape.length - 1];
     if (typeof width === 'number' && width !== labels.length) {
-        throw new ModelError(`${path}: output '${output.name}' has ${width} columns but the label set has ${labels.length} members (${labels.join(', ')})`, path);
+        throw new ModelError(
+            `${path}: output '${output.name}' has ${width} columns but the label set has ${labels.length} members (${labels.join(', ')})`,
+            path,
+        );
     }
     const declared = signature.metadata[LABELS_METADATA_KEY];
     if (declared) {
         const order = JSON.parse(declared) as string[];
         if (order.length !== labels.length || !order.every((l) => labels.includes(l))) {
-            throw new ModelError(`${path}: the model was trained for the classes ${order.join(', ')}, not ${labels.join(', ')}; retrain it (dprog learn)`, path);
+            throw new ModelError(
+                `${path}: the model was trained for the classes ${order.join(', ')}, not ${labels.join(', ')}; retrain it (dprog learn)`,
+                path,
+            );
         }
         return order;
     }
@@ -139,6 +166,8 @@ export function modelClasses(path: string, labels: readonly string[], dims?: num
 /** The model file to use now: the newest retrained version if it still exists, else the declared file (if present). */
 export function currentModelPath(declared: string, versions: { path: string; version: number }[]): string | undefined {
     const newest = [...versions].sort((a, b) => b.version - a.version).find((v) => existsSync(v.path));
-    if (newest) return newest.path;
+    if (newest) {
+        return newest.path;
+    }
     return existsSync(declared) ? declared : undefined;
 }

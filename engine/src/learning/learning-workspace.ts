@@ -35,10 +35,14 @@ export interface LearningWorkspace {
 export function humanLabels(store: LabelStore, task: string): Map<string, string> {
     const out = new Map<string, string>();
     for (const label of store.labels({ task, labelerKind: 'human' })) {
-        if (typeof label.value === 'string') out.set(label.item, label.value);
+        if (typeof label.value === 'string') {
+            out.set(label.item, label.value);
+        }
     }
     for (const aggregate of store.aggregates(task)) {
-        if (typeof aggregate.value === 'string') out.set(aggregate.item, aggregate.value);
+        if (typeof aggregate.value === 'string') {
+            out.set(aggregate.item, aggregate.value);
+        }
     }
     return out;
 }
@@ -48,7 +52,12 @@ export function humanLabels(store: LabelStore, task: string): Map<string, string
  * read-only, so bad data or a bad model fails before anything is written); `storePath` places
  * retrained models in `models/` beside the store, even before the store exists.
  */
-export async function openLearningWorkspace(program: LearnProgram, sessions: SessionCache, storePath: string, store?: LabelStore): Promise<LearningWorkspace> {
+export async function openLearningWorkspace(
+    program: LearnProgram,
+    sessions: SessionCache,
+    storePath: string,
+    store?: LabelStore,
+): Promise<LearningWorkspace> {
     return assembleWorkspace(program, await loadLearningData(program, sessions), storePath, store);
 }
 
@@ -62,12 +71,16 @@ export function assembleWorkspace(program: LearnProgram, data: LearningData, sto
             const position = positions.get(key);
             const label = program.labels.indexOf(value);
             // Labels for items no longer in the data, or for members no longer in the label set, stay in the store unused.
-            if (position === undefined || label < 0) continue;
+            if (position === undefined || label < 0) {
+                continue;
+            }
             (data.splits[position] === 'train' ? known : heldOut).set(position, label);
         }
     }
     const versions: ModelVersionStore = store ? new StoreModelVersions(store, program.task) : new InMemoryModelVersions();
     const modelPath = currentModelPath(program.model.path, versions.list(program.model.name));
-    if (modelPath) modelClasses(modelPath, program.labels, data.features.dims);
+    if (modelPath) {
+        modelClasses(modelPath, program.labels, data.features.dims);
+    }
     return { program, ...data, positions, known, heldOut, versions, modelPath, modelDir: join(dirname(storePath), 'models') };
 }

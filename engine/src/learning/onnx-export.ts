@@ -23,7 +23,11 @@ export const HEAD_OUTPUT = 'probabilities';
 export const LABELS_METADATA_KEY = 'dprog.labels';
 
 /** A graph input or output: a tensor of `elemType` (default float32) with fixed and named dimensions. */
-export function valueInfo(name: string, dims: (number | string)[], elemType: number = onnx.TensorProto.DataType.FLOAT): onnxProto.onnx.IValueInfoProto {
+export function valueInfo(
+    name: string,
+    dims: (number | string)[],
+    elemType: number = onnx.TensorProto.DataType.FLOAT,
+): onnxProto.onnx.IValueInfoProto {
     return {
         name,
         type: {
@@ -55,14 +59,23 @@ export function encodeLinearHead(head: LinearHead, metadata: Record<string, stri
         producerName: 'dprog',
         producerVersion: '0.1.0',
         opsetImport: [{ domain: '', version: 13 }],
-        metadataProps: Object.entries({ ...metadata, [LABELS_METADATA_KEY]: JSON.stringify(head.labels) }).map(([key, value]) => ({ key, value })),
+        metadataProps: Object.entries({ ...metadata, [LABELS_METADATA_KEY]: JSON.stringify(head.labels) }).map(([key, value]) => ({
+            key,
+            value,
+        })),
         graph: {
             name: 'dprog_softmax_head',
             initializer: [floatTensor('W', [head.dims, classes], head.weights), floatTensor('b', [classes], head.bias)],
             node: [
                 { opType: 'MatMul', input: [HEAD_INPUT, 'W'], output: ['logits_raw'], name: 'matmul' },
                 { opType: 'Add', input: ['logits_raw', 'b'], output: ['logits'], name: 'add' },
-                { opType: 'Softmax', input: ['logits'], output: [HEAD_OUTPUT], name: 'softmax', attribute: [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 1 }] },
+                {
+                    opType: 'Softmax',
+                    input: ['logits'],
+                    output: [HEAD_OUTPUT],
+                    name: 'softmax',
+                    attribute: [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 1 }],
+                },
             ],
             input: [valueInfo(HEAD_INPUT, ['batch', head.dims])],
             output: [valueInfo(HEAD_OUTPUT, ['batch', classes])],

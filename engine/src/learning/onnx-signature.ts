@@ -27,8 +27,20 @@ export interface OnnxSignature {
 }
 
 const elementTypes: Record<number, string> = {
-    1: 'float32', 2: 'uint8', 3: 'int8', 4: 'uint16', 5: 'int16', 6: 'int32', 7: 'int64', 8: 'string',
-    9: 'bool', 10: 'float16', 11: 'float64', 12: 'uint32', 13: 'uint64', 16: 'bfloat16',
+    1: 'float32',
+    2: 'uint8',
+    3: 'int8',
+    4: 'uint16',
+    5: 'int16',
+    6: 'int32',
+    7: 'int64',
+    8: 'string',
+    9: 'bool',
+    10: 'float16',
+    11: 'float64',
+    12: 'uint32',
+    13: 'uint64',
+    16: 'bfloat16',
 };
 
 function toNumber(value: unknown): number {
@@ -40,7 +52,9 @@ function tensorInfo(value: onnxProto.onnx.IValueInfoProto): TensorInfo {
     return {
         name: value.name ?? '',
         type: tensor ? (elementTypes[tensor.elemType ?? 0] ?? `type${tensor.elemType}`) : 'unknown',
-        shape: (tensor?.shape?.dim ?? []).map((d) => (d.dimParam ? d.dimParam : d.dimValue !== undefined && d.dimValue !== null ? toNumber(d.dimValue) : null)),
+        shape: (tensor?.shape?.dim ?? []).map((d) =>
+            d.dimParam ? d.dimParam : d.dimValue !== undefined && d.dimValue !== null ? toNumber(d.dimValue) : null,
+        ),
     };
 }
 
@@ -50,9 +64,17 @@ export function parseOnnxSignature(bytes: Uint8Array, file: string): OnnxSignatu
     try {
         model = onnx.ModelProto.decode(bytes);
     } catch (error) {
-        throw new ModelError(`${file}: not a valid ONNX model (${(error as Error).message}); re-export it or point the labeler at the right file`, file);
+        throw new ModelError(
+            `${file}: not a valid ONNX model (${(error as Error).message}); re-export it or point the labeler at the right file`,
+            file,
+        );
     }
-    if (!model.graph) throw new ModelError(`${file}: not a valid ONNX model (it has no graph); re-export it or point the labeler at the right file`, file);
+    if (!model.graph) {
+        throw new ModelError(
+            `${file}: not a valid ONNX model (it has no graph); re-export it or point the labeler at the right file`,
+            file,
+        );
+    }
     const initializers = new Set((model.graph.initializer ?? []).map((t) => t.name));
     return {
         file,
@@ -66,7 +88,9 @@ export function parseOnnxSignature(bytes: Uint8Array, file: string): OnnxSignatu
 /** Reads an ONNX file's signature; a missing or corrupt file is a ModelError naming it. */
 export function readOnnxSignature(path: string): OnnxSignature {
     const problem = regularFileProblem(path, 'model file');
-    if (problem) throw new ModelError(problem, path);
+    if (problem) {
+        throw new ModelError(problem, path);
+    }
     let bytes: Buffer;
     try {
         bytes = readFileSync(path);

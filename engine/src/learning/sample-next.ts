@@ -60,7 +60,9 @@ export async function sampleNext(ws: LearningWorkspace, sessions: SessionCache, 
         const scores = await scoreModel(sessions, ws.modelPath, ws.features.select(candidates));
         // Scatter the candidates' probabilities back to row positions.
         probabilities = new Float32Array(ws.items.length * scores.classes);
-        candidates.forEach((r, i) => probabilities!.set(scores.values.subarray(i * scores.classes, (i + 1) * scores.classes), r * scores.classes));
+        candidates.forEach((r, i) =>
+            probabilities!.set(scores.values.subarray(i * scores.classes, (i + 1) * scores.classes), r * scores.classes),
+        );
     }
     const picks = selectBatch({
         candidates,

@@ -41,13 +41,19 @@ export function selectBatch(request: BatchRequest): BatchPick[] {
     const { candidates, probabilities, strategy } = request;
     const size = Math.min(request.size, candidates.length);
     const rng = seededRng(request.seed);
-    if (size <= 0) return [];
+    if (size <= 0) {
+        return [];
+    }
     if (!probabilities || !request.classes) {
         const picks = request.covered
             ? kCenterGreedy(request.points, request.pointDims, candidates, [], size, rng, request.covered)
             : kCenterGreedy(request.points, request.pointDims, candidates, request.labeled, size, rng);
         const maxFinite = picks.reduce((max, p) => (Number.isFinite(p.distance) ? Math.max(max, p.distance) : max), 1e-12);
-        return picks.map((p) => ({ position: p.position, score: Number.isFinite(p.distance) ? p.distance / maxFinite : 1, reason: 'cold_start' }));
+        return picks.map((p) => ({
+            position: p.position,
+            score: Number.isFinite(p.distance) ? p.distance / maxFinite : 1,
+            reason: 'cold_start',
+        }));
     }
     const classes = request.classes;
     const score = (position: number) =>
@@ -65,7 +71,9 @@ export function selectBatch(request: BatchRequest): BatchPick[] {
             .sort((a, b) => b.score - a.score || a.position - b.position)
             .slice(0, focused);
     }
-    if (diverse === 0) return first;
+    if (diverse === 0) {
+        return first;
+    }
     const chosen = new Set(first.map((p) => p.position));
     const rest = candidates.filter((p) => !chosen.has(p));
     const centers = request.covered ? [...chosen] : [...request.labeled, ...chosen];

@@ -28,14 +28,23 @@ export async function createSession(path: string, options = sessionOptions()): P
     try {
         statSync(path);
     } catch (error) {
-        throw new ModelError(`${path}: model file not found (${(error as NodeJS.ErrnoException).code ?? String(error)}); check the path in the labeler declaration`, path);
+        throw new ModelError(
+            `${path}: model file not found (${(error as NodeJS.ErrnoException).code ?? String(error)}); check the path in the ` +
+                `labeler declaration`,
+            path,
+        );
     }
     const problem = regularFileProblem(path, 'model file');
-    if (problem) throw new ModelError(`${problem}; check the path in the labeler declaration`, path);
+    if (problem) {
+        throw new ModelError(`${problem}; check the path in the labeler declaration`, path);
+    }
     try {
         return await ort.InferenceSession.create(path, options);
     } catch (error) {
-        throw new ModelError(`${path}: onnxruntime cannot load this model (${(error as Error).message.split('\n')[0]}); re-export it as ONNX`, path);
+        throw new ModelError(
+            `${path}: onnxruntime cannot load this model (${(error as Error).message.split('\n')[0]}); re-export it as ONNX`,
+            path,
+        );
     }
 }
 
@@ -62,8 +71,12 @@ export class SessionCache {
             // createSession reports the missing file.
         }
         const cached = this.entries.get(path);
-        if (cached && cached.stamp === stamp) return cached.session;
-        if (cached) await this.release(path);
+        if (cached && cached.stamp === stamp) {
+            return cached.session;
+        }
+        if (cached) {
+            await this.release(path);
+        }
         const session = createSession(path, this.options);
         this.entries.set(path, { stamp, session });
         session.catch(() => this.entries.delete(path));
@@ -91,8 +104,12 @@ export class SessionCache {
     async release(path: string): Promise<void> {
         const entry = this.entries.get(path);
         this.entries.delete(path);
-        if (entry) await (await entry.session.catch(() => undefined))?.release();
-        if (entry?.sparse) await (await entry.sparse.catch(() => null))?.release();
+        if (entry) {
+            await (await entry.session.catch(() => undefined))?.release();
+        }
+        if (entry?.sparse) {
+            await (await entry.sparse.catch(() => null))?.release();
+        }
     }
 
     async releaseAll(): Promise<void> {

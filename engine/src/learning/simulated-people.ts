@@ -28,7 +28,9 @@ export interface AggregatedLabel {
 }
 
 export function simulateAnswer(labeler: SimulatedLabeler, gold: string, labels: readonly string[], rng: Rng): string {
-    if (rng() < labeler.accuracy || labels.length < 2) return gold;
+    if (rng() < labeler.accuracy || labels.length < 2) {
+        return gold;
+    }
     const wrong = labels.filter((l) => l !== gold);
     return wrong[Math.floor(rng() * wrong.length)];
 }
@@ -39,11 +41,15 @@ export function oneCoinPosterior(answers: readonly { label: string; accuracy: nu
     for (const { label, accuracy } of answers) {
         const a = Math.min(Math.max(accuracy, 1e-6), 1 - 1e-6);
         const wrong = Math.log((1 - a) / Math.max(1, labels.length - 1));
-        for (const l of labels) logp.set(l, logp.get(l)! + (l === label ? Math.log(a) : wrong));
+        for (const l of labels) {
+            logp.set(l, logp.get(l)! + (l === label ? Math.log(a) : wrong));
+        }
     }
     const max = [...logp.values()].reduce((a, b) => Math.max(a, b), -Infinity);
     let sum = 0;
-    for (const v of logp.values()) sum += Math.exp(v - max);
+    for (const v of logp.values()) {
+        sum += Math.exp(v - max);
+    }
     return new Map([...logp].map(([l, v]) => [l, Math.exp(v - max) / sum]));
 }
 
@@ -55,7 +61,9 @@ export function askSimulated(
     quality: { target: number; maxLabels: number },
     rng: Rng,
 ): AggregatedLabel {
-    if (labelers.length === 0) throw new Error('no simulated labelers to ask');
+    if (labelers.length === 0) {
+        throw new Error('no simulated labelers to ask');
+    }
     const answers: SimulatedAnswer[] = [];
     const given: { label: string; accuracy: number }[] = [];
     let cost = 0;
@@ -68,7 +76,9 @@ export function askSimulated(
         cost += labeler.cost;
         const posterior = oneCoinPosterior(given, labels);
         best = [...posterior].reduce((a, [l, p]) => (p > a.confidence ? { label: l, confidence: p } : a), { label: '', confidence: -1 });
-        if (best.confidence >= quality.target) break;
+        if (best.confidence >= quality.target) {
+            break;
+        }
     }
     return { label: best.label, confidence: best.confidence, answers, cost };
 }

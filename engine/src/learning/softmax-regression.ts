@@ -13,7 +13,10 @@ export interface TrainOptions {
     maxIterations?: number;
     /** Stop when the gradient's max-norm falls below this. */
     tolerance?: number;
-    /** Start from this head (same dims and labels), e.g. the previous version: retraining on a few more labels then takes a few iterations. */
+    /**
+     * Start from this head (same dims and labels), e.g. the previous version: retraining on a few more labels then
+     * takes a few iterations.
+     */
     initial?: LinearHead;
 }
 
@@ -28,16 +31,26 @@ function objective(x: FeatureMatrix, y: Int32Array, classes: number, l2: number,
     for (let r = 0; r < rows; r++) {
         const first = rowStart[r];
         const last = rowStart[r + 1];
-        for (let c = 0; c < classes; c++) logits[c] = theta[biasAt + c];
+        for (let c = 0; c < classes; c++) {
+            logits[c] = theta[biasAt + c];
+        }
         for (let k = first; k < last; k++) {
             const base = indices[k] * classes;
             const v = values[k];
-            for (let c = 0; c < classes; c++) logits[c] += v * theta[base + c];
+            for (let c = 0; c < classes; c++) {
+                logits[c] += v * theta[base + c];
+            }
         }
         let max = -Infinity;
-        for (let c = 0; c < classes; c++) if (logits[c] > max) max = logits[c];
+        for (let c = 0; c < classes; c++) {
+            if (logits[c] > max) {
+                max = logits[c];
+            }
+        }
         let sum = 0;
-        for (let c = 0; c < classes; c++) sum += Math.exp(logits[c] - max);
+        for (let c = 0; c < classes; c++) {
+            sum += Math.exp(logits[c] - max);
+        }
         const logSum = max + Math.log(sum);
         loss += logSum - logits[y[r]];
         for (let c = 0; c < classes; c++) {
@@ -47,7 +60,9 @@ function objective(x: FeatureMatrix, y: Int32Array, classes: number, l2: number,
         for (let k = first; k < last; k++) {
             const base = indices[k] * classes;
             const v = values[k];
-            for (let c = 0; c < classes; c++) grad[base + c] += delta[c] * v;
+            for (let c = 0; c < classes; c++) {
+                grad[base + c] += delta[c] * v;
+            }
         }
     }
     for (let i = 0; i < biasAt; i++) {
@@ -59,14 +74,20 @@ function objective(x: FeatureMatrix, y: Int32Array, classes: number, l2: number,
 
 function dot(a: Float64Array, b: Float64Array): number {
     let s = 0;
-    for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+    for (let i = 0; i < a.length; i++) {
+        s += a[i] * b[i];
+    }
     return s;
 }
 
 /** Trains a softmax head on labeled rows; `y[i]` is the index into `labels` of row i's label. */
 export function trainSoftmax(x: FeatureMatrix, y: Int32Array, labels: string[], options: TrainOptions = {}): LinearHead {
-    if (x.rows === 0) throw new Error('cannot train a model without labeled items');
-    if (y.length !== x.rows) throw new Error(`training: ${x.rows} rows but ${y.length} labels`);
+    if (x.rows === 0) {
+        throw new Error('cannot train a model without labeled items');
+    }
+    if (y.length !== x.rows) {
+        throw new Error(`training: ${x.rows} rows but ${y.length} labels`);
+    }
     const classes = labels.length;
     const l2 = options.l2 ?? 0.1;
     const maxIterations = options.maxIterations ?? 100;
@@ -88,40 +109,63 @@ export function trainSoftmax(x: FeatureMatrix, y: Int32Array, labels: string[], 
     let nextGrad = new Float64Array(n);
     for (let iteration = 0; iteration < maxIterations; iteration++) {
         let gmax = 0;
-        for (let i = 0; i < n; i++) gmax = Math.max(gmax, Math.abs(grad[i]));
-        if (gmax < tolerance) break;
+        for (let i = 0; i < n; i++) {
+            gmax = Math.max(gmax, Math.abs(grad[i]));
+        }
+        if (gmax < tolerance) {
+            break;
+        }
         // Two-loop recursion: direction = -H grad.
         direction.set(grad);
         const alpha: number[] = [];
         for (let j = s.length - 1; j >= 0; j--) {
             const a = rho[j] * dot(s[j], direction);
             alpha[j] = a;
-            for (let i = 0; i < n; i++) direction[i] -= a * yk[j][i];
+            for (let i = 0; i < n; i++) {
+                direction[i] -= a * yk[j][i];
+            }
         }
-        const gamma = s.length > 0 ? dot(s[s.length - 1], yk[yk.length - 1]) / dot(yk[yk.length - 1], yk[yk.length - 1]) : 1 / Math.max(1, Math.sqrt(dot(grad, grad)));
-        for (let i = 0; i < n; i++) direction[i] *= gamma;
+        const gamma =
+            s.length > 0
+                ? dot(s[s.length - 1], yk[yk.length - 1]) / dot(yk[yk.length - 1], yk[yk.length - 1])
+                : 1 / Math.max(1, Math.sqrt(dot(grad, grad)));
+        for (let i = 0; i < n; i++) {
+            direction[i] *= gamma;
+        }
         for (let j = 0; j < s.length; j++) {
             const b = rho[j] * dot(yk[j], direction);
-            for (let i = 0; i < n; i++) direction[i] += s[j][i] * (alpha[j] - b);
+            for (let i = 0; i < n; i++) {
+                direction[i] += s[j][i] * (alpha[j] - b);
+            }
         }
-        for (let i = 0; i < n; i++) direction[i] = -direction[i];
+        for (let i = 0; i < n; i++) {
+            direction[i] = -direction[i];
+        }
         let slope = dot(grad, direction);
         if (slope >= 0) {
             // Not a descent direction (curvature information went stale): restart from steepest descent.
             s.length = yk.length = rho.length = 0;
-            for (let i = 0; i < n; i++) direction[i] = -grad[i];
+            for (let i = 0; i < n; i++) {
+                direction[i] = -grad[i];
+            }
             slope = -dot(grad, grad);
         }
         // Backtracking line search (Armijo).
         let step = 1;
         let nextLoss = Infinity;
         for (let tries = 0; tries < 30; tries++) {
-            for (let i = 0; i < n; i++) nextTheta[i] = theta[i] + step * direction[i];
+            for (let i = 0; i < n; i++) {
+                nextTheta[i] = theta[i] + step * direction[i];
+            }
             nextLoss = objective(x, y, classes, l2, nextTheta, nextGrad);
-            if (nextLoss <= loss + 1e-4 * step * slope) break;
+            if (nextLoss <= loss + 1e-4 * step * slope) {
+                break;
+            }
             step *= 0.5;
         }
-        if (!(nextLoss < loss)) break;
+        if (!(nextLoss < loss)) {
+            break;
+        }
         const sNew = new Float64Array(n);
         const yNew = new Float64Array(n);
         for (let i = 0; i < n; i++) {
@@ -143,7 +187,9 @@ export function trainSoftmax(x: FeatureMatrix, y: Int32Array, labels: string[], 
         theta.set(nextTheta);
         [grad, nextGrad] = [nextGrad, grad];
         loss = nextLoss;
-        if (improvement < 1e-9 * Math.max(1, Math.abs(loss))) break;
+        if (improvement < 1e-9 * Math.max(1, Math.abs(loss))) {
+            break;
+        }
     }
     return {
         dims: x.dims,
@@ -159,14 +205,22 @@ export function predictSoftmax(head: LinearHead, x: FeatureMatrix): Float32Array
     const out = new Float32Array(x.rows * classes);
     const logits = new Float64Array(classes);
     for (let r = 0; r < x.rows; r++) {
-        for (let c = 0; c < classes; c++) logits[c] = head.bias[c];
+        for (let c = 0; c < classes; c++) {
+            logits[c] = head.bias[c];
+        }
         for (let k = x.rowStart[r]; k < x.rowStart[r + 1]; k++) {
-            for (let c = 0; c < classes; c++) logits[c] += x.values[k] * head.weights[x.indices[k] * classes + c];
+            for (let c = 0; c < classes; c++) {
+                logits[c] += x.values[k] * head.weights[x.indices[k] * classes + c];
+            }
         }
         const max = logits.reduce((a, b) => Math.max(a, b), -Infinity);
         let sum = 0;
-        for (let c = 0; c < classes; c++) sum += Math.exp(logits[c] - max);
-        for (let c = 0; c < classes; c++) out[r * classes + c] = Math.exp(logits[c] - max) / sum;
+        for (let c = 0; c < classes; c++) {
+            sum += Math.exp(logits[c] - max);
+        }
+        for (let c = 0; c < classes; c++) {
+            out[r * classes + c] = Math.exp(logits[c] - max) / sum;
+        }
     }
     return out;
 }

@@ -37,18 +37,30 @@ function initializer(graph: Graph, name: string | null | undefined): Tensor | un
 export function findLinearHead(bytes: Uint8Array): HeadWeights | undefined {
     const graph = onnx.ModelProto.decode(bytes).graph;
     const nodes = graph?.node ?? [];
-    if (!graph || graph.input?.length !== 1 || graph.output?.length !== 1 || nodes.length !== 3) return undefined;
+    if (graph?.input?.length !== 1 || graph.output?.length !== 1 || nodes.length !== 3) {
+        return undefined;
+    }
     const [matmul, add, softmax] = nodes;
     const input = graph.input[0].name;
-    if (matmul.opType !== 'MatMul' || add.opType !== 'Add' || softmax.opType !== 'Softmax') return undefined;
-    if (matmul.input?.[0] !== input || add.input?.[0] !== matmul.output?.[0] || softmax.input?.[0] !== add.output?.[0]) return undefined;
-    if (softmax.output?.[0] !== graph.output[0].name) return undefined;
+    if (matmul.opType !== 'MatMul' || add.opType !== 'Add' || softmax.opType !== 'Softmax') {
+        return undefined;
+    }
+    if (matmul.input?.[0] !== input || add.input?.[0] !== matmul.output?.[0] || softmax.input?.[0] !== add.output?.[0]) {
+        return undefined;
+    }
+    if (softmax.output?.[0] !== graph.output[0].name) {
+        return undefined;
+    }
     const axis = softmax.attribute?.find((a) => a.name === 'axis');
-    if (axis && Number(axis.i) !== 1 && Number(axis.i) !== -1) return undefined;
+    if (axis && Number(axis.i) !== 1 && Number(axis.i) !== -1) {
+        return undefined;
+    }
     const weights = initializer(graph, matmul.input?.[1]);
     const bias = initializer(graph, add.input?.[1]);
     const dims = weights?.dims?.map(Number) ?? [];
-    if (!weights || !bias || dims.length !== 2 || (bias.dims?.map(Number) ?? []).reduce((a, b) => a * b, 1) !== dims[1]) return undefined;
+    if (!weights || !bias || dims.length !== 2 || (bias.dims?.map(Number) ?? []).reduce((a, b) => a * b, 1) !== dims[1]) {
+        return undefined;
+    }
     return { dims: dims[0], classes: dims[1], weights, bias, output: graph.output[0].name ?? 'probabilities' };
 }
 
@@ -89,13 +101,33 @@ export function encodeSparseHead(head: HeadWeights): Uint8Array {
                 { opType: 'Gather', input: ['W', SPARSE_INDICES], output: ['rows'], attribute: [{ name: 'axis', type: INT, i: 0 }] },
                 { opType: 'Unsqueeze', input: [SPARSE_VALUES, 'axis_1'], output: ['values_column'] },
                 { opType: 'Mul', input: ['rows', 'values_column'], output: ['contributions'] },
-                { opType: 'Cast', input: ['contributions'], output: ['contributions_64'], attribute: [{ name: 'to', type: INT, i: DOUBLE }] },
+                {
+                    opType: 'Cast',
+                    input: ['contributions'],
+                    output: ['contributions_64'],
+                    attribute: [{ name: 'to', type: INT, i: DOUBLE }],
+                },
                 { opType: 'CumSum', input: ['contributions_64', 'axis_0'], output: ['running'] },
-                { opType: 'Concat', input: ['zero_row', 'running'], output: ['running_from_zero'], attribute: [{ name: 'axis', type: INT, i: 0 }] },
+                {
+                    opType: 'Concat',
+                    input: ['zero_row', 'running'],
+                    output: ['running_from_zero'],
+                    attribute: [{ name: 'axis', type: INT, i: 0 }],
+                },
                 { opType: 'Slice', input: [SPARSE_OFFSETS, 'from_0', 'to_last', 'axis_0'], output: ['starts'] },
                 { opType: 'Slice', input: [SPARSE_OFFSETS, 'from_1', 'to_end', 'axis_0'], output: ['ends'] },
-                { opType: 'Gather', input: ['running_from_zero', 'ends'], output: ['sum_to_end'], attribute: [{ name: 'axis', type: INT, i: 0 }] },
-                { opType: 'Gather', input: ['running_from_zero', 'starts'], output: ['sum_to_start'], attribute: [{ name: 'axis', type: INT, i: 0 }] },
+                {
+                    opType: 'Gather',
+                    input: ['running_from_zero', 'ends'],
+                    output: ['sum_to_end'],
+                    attribute: [{ name: 'axis', type: INT, i: 0 }],
+                },
+                {
+                    opType: 'Gather',
+                    input: ['running_from_zero', 'starts'],
+                    output: ['sum_to_start'],
+                    attribute: [{ name: 'axis', type: INT, i: 0 }],
+                },
                 { opType: 'Sub', input: ['sum_to_end', 'sum_to_start'], output: ['logits_64'] },
                 { opType: 'Cast', input: ['logits_64'], output: ['logits_raw'], attribute: [{ name: 'to', type: INT, i: FLOAT }] },
                 { opType: 'Add', input: ['logits_raw', 'b'], output: ['logits'] },
@@ -119,10 +151,16 @@ export function sparseCompanion(path: string): Uint8Array | undefined {
 }
 
 /** Rows [start, end) of a CSR matrix as the companion's inputs: views of its arrays and the batch's offsets. */
-export function batchInputs(matrix: FeatureMatrix, start: number, end: number): { indices: Int32Array; values: Float32Array; offsets: Int32Array } {
+export function batchInputs(
+    matrix: FeatureMatrix,
+    start: number,
+    end: number,
+): { indices: Int32Array; values: Float32Array; offsets: Int32Array } {
     const { rowStart } = matrix;
     const first = rowStart[start];
     const offsets = new Int32Array(end - start + 1);
-    for (let r = start; r <= end; r++) offsets[r - start] = rowStart[r] - first;
+    for (let r = start; r <= end; r++) {
+        offsets[r - start] = rowStart[r] - first;
+    }
     return { indices: matrix.indices.subarray(first, rowStart[end]), values: matrix.values.subarray(first, rowStart[end]), offsets };
 }

@@ -19,7 +19,9 @@ export function uncertainty(strategy: Exclude<SamplingStrategy, 'random'>, p: Ar
         } else if (v > second) {
             second = v;
         }
-        if (v > 0) entropy -= v * Math.log(v);
+        if (v > 0) {
+            entropy -= v * Math.log(v);
+        }
     }
     switch (strategy) {
         case 'least_confidence':
@@ -35,6 +37,8 @@ export function uncertainty(strategy: Exclude<SamplingStrategy, 'random'>, p: Ar
 export function uncertainties(strategy: Exclude<SamplingStrategy, 'random'>, probabilities: Float32Array, classes: number): Float64Array {
     const rows = probabilities.length / classes;
     const out = new Float64Array(rows);
-    for (let r = 0; r < rows; r++) out[r] = uncertainty(strategy, probabilities.subarray(r * classes, (r + 1) * classes));
+    for (let r = 0; r < rows; r++) {
+        out[r] = uncertainty(strategy, probabilities.subarray(r * classes, (r + 1) * classes));
+    }
     return out;
 }

@@ -38,19 +38,26 @@ const APPLIED = 'applied';
 
 /** The value with each member name replaced by `rename(name)` (choice, choices, and `label` of shapes). */
 function mapMembers(value: JsonValue, rename: (member: string) => string): JsonValue {
-    if (typeof value === 'string') return rename(value);
+    if (typeof value === 'string') {
+        return rename(value);
+    }
     if (Array.isArray(value)) {
         const mapped = value.map((v) => mapMembers(v, rename));
         // choices<L>: a merge may name a member twice.
         return mapped.every((v) => typeof v === 'string') ? [...new Set(mapped as string[])] : mapped;
     }
-    if (typeof value === 'object' && value !== null && typeof value.label === 'string') return { ...value, label: rename(value.label) };
+    if (typeof value === 'object' && value !== null && typeof value.label === 'string') {
+        return { ...value, label: rename(value.label) };
+    }
     return value;
 }
 
 function membersIn(value: JsonValue): string[] {
     const found: string[] = [];
-    mapMembers(value, (member) => (found.push(member), member));
+    mapMembers(value, (member) => {
+        found.push(member);
+        return member;
+    });
     return found;
 }
 
@@ -59,11 +66,18 @@ type Fate = { action: 'keep' } | { action: 'map'; value: JsonValue } | { action:
 /** What happens to one label under a task's member migrations. */
 function fateOf(label: Label, byOld: Map<string, MemberMigration>): Fate {
     const fates = membersIn(label.value).flatMap((member) => byOld.get(member) ?? []);
-    if (fates.some((m) => m.action === 'invalidate')) return { action: 'invalidate' };
+    if (fates.some((m) => m.action === 'invalidate')) {
+        return { action: 'invalidate' };
+    }
     const split = fates.filter((m) => m.action === 'reask');
-    if (split.length > 0) return { action: 'reask', choices: [...new Set(split.flatMap((m) => m.new))] };
+    if (split.length > 0) {
+        return { action: 'reask', choices: [...new Set(split.flatMap((m) => m.new))] };
+    }
     if (fates.some((m) => m.action === 'map')) {
-        return { action: 'map', value: mapMembers(label.value, (member) => (byOld.get(member)?.action === 'map' ? byOld.get(member)!.new[0] : member)) };
+        return {
+            action: 'map',
+            value: mapMembers(label.value, (member) => (byOld.get(member)?.action === 'map' ? byOld.get(member)!.new[0] : member)),
+        };
     }
     return { action: 'keep' };
 }
@@ -81,19 +95,34 @@ async function applyTask(store: LabelStore, migration: Migration, task: TaskMigr
     const byOld = new Map(task.members.filter((m) => m.old !== null).map((m) => [m.old!, m]));
     const renames = new Map<string, JsonValue>();
     for (const label of current) {
-        const fate: Fate = task.action === 'invalidate' ? { action: 'invalidate' } : task.action === 'keep' ? { action: 'keep' } : fateOf(label, byOld);
-        if (fate.action === 'keep') counts.kept++;
-        else if (fate.action === 'map') {
+        const fate: Fate =
+            task.action === 'invalidate' ? { action: 'invalidate' } : task.action === 'keep' ? { action: 'keep' } : fateOf(label, byOld);
+        if (fate.action === 'keep') {
+            counts.kept++;
+        } else if (fate.action === 'map') {
             counts.mapped++;
             const { id, supersededBy: _none, ...rest } = label;
-            replacements.push({ ...rest, id: `${id}~v${migration.to.version}`, value: fate.value, programVersion: migration.to.hash, supersedes: id });
+            replacements.push({
+                ...rest,
+                id: `${id}~v${migration.to.version}`,
+                value: fate.value,
+                programVersion: migration.to.hash,
+                supersedes: id,
+            });
             renames.set(JSON.stringify(label.value), fate.value);
         } else {
             retired.push(label.id);
-            if (fate.action === 'invalidate') counts.invalidated++;
-            else {
+            if (fate.action === 'invalidate') {
+                counts.invalidated++;
+            } else {
                 counts.reasked++;
-                queue.push({ run, stage, item: label.item, status: 'reask', detail: { among: fate.choices, was: label.value, label: label.id } });
+                queue.push({
+                    run,
+                    stage,
+                    item: label.item,
+                    status: 'reask',
+                    detail: { among: fate.choices, was: label.value, label: label.id },
+                });
             }
         }
     }
@@ -103,23 +132,31 @@ async function applyTask(store: LabelStore, migration: Migration, task: TaskMigr
         const items = [...new Set(current.filter((l) => !gone.has(l.id)).map((l) => l.item))];
         counts.review = items.length;
         // One push per item: a spread of every labeled item overflows the call stack on large stores.
-        for (const item of items) queue.push({ run, stage, item, status: 'review', detail: { added } });
+        for (const item of items) {
+            queue.push({ run, stage, item, status: 'review', detail: { added } });
+        }
     }
     await store.addLabels(replacements);
     await store.retireLabels(retired, marker);
-    if (queue.length > 0) await store.setStageStates(queue);
+    if (queue.length > 0) {
+        await store.setStageStates(queue);
+    }
     await mapAggregates(store, task.task, renames);
     return counts;
 }
 
 /** Final answers follow renamed members (the items re-asked are decided again when answered). */
 async function mapAggregates(store: LabelStore, task: string, renames: Map<string, JsonValue>): Promise<void> {
-    if (renames.size === 0) return;
+    if (renames.size === 0) {
+        return;
+    }
     const updated = store.aggregates(task).flatMap((a) => {
         const value = renames.get(JSON.stringify(a.value));
         return value === undefined ? [] : [{ ...a, value, updatedAt: undefined }];
     });
-    if (updated.length > 0) await store.setAggregates(updated);
+    if (updated.length > 0) {
+        await store.setAggregates(updated);
+    }
 }
 
 /** Applies `migration` to the store's labels unless it was applied before (then only reports it). */
@@ -127,15 +164,34 @@ export async function applyMigration(store: LabelStore, migration: Migration): P
     const run = migrationRun(migration.program);
     // Between two contents of one version (changed without raising `version`) the contents tell migrations apart.
     const sameVersion = migration.from.version === migration.to.version;
-    const key = sameVersion ? `${migration.from.version}@${migration.from.hash}->${migration.to.version}@${migration.to.hash}` : `${migration.from.version}->${migration.to.version}`;
+    const key = sameVersion
+        ? `${migration.from.version}@${migration.from.hash}->${migration.to.version}@${migration.to.hash}`
+        : `${migration.from.version}->${migration.to.version}`;
     const earlier = store.stageStates({ run, stage: APPLIED }).find((s) => s.item === key);
     if (earlier) {
         const detail = earlier.detail as unknown as { tasks: TaskApplied[] };
-        return { from: migration.from.version, to: migration.to.version, alreadyApplied: true, appliedAt: earlier.updatedAt ?? '', tasks: detail.tasks };
+        return {
+            from: migration.from.version,
+            to: migration.to.version,
+            alreadyApplied: true,
+            appliedAt: earlier.updatedAt ?? '',
+            tasks: detail.tasks,
+        };
     }
     const tasks: TaskApplied[] = [];
-    for (const task of migration.tasks) tasks.push(await applyTask(store, migration, task));
+    for (const task of migration.tasks) {
+        tasks.push(await applyTask(store, migration, task));
+    }
     const appliedAt = new Date().toISOString();
-    await store.setStageStates([{ run, stage: APPLIED, item: key, status: APPLIED, detail: { tasks, fromHash: migration.from.hash, toHash: migration.to.hash } as unknown as JsonValue, updatedAt: appliedAt }]);
+    await store.setStageStates([
+        {
+            run,
+            stage: APPLIED,
+            item: key,
+            status: APPLIED,
+            detail: { tasks, fromHash: migration.from.hash, toHash: migration.to.hash } as unknown as JsonValue,
+            updatedAt: appliedAt,
+        },
+    ]);
     return { from: migration.from.version, to: migration.to.version, alreadyApplied: false, appliedAt, tasks };
 }

@@ -41,7 +41,11 @@ export function checkPredictions(probabilities: Float32Array, labels: readonly s
     let confidence = 0;
     for (let r = 0; r < rows; r++) {
         let best = 0;
-        for (let c = 1; c < classes; c++) if (probabilities[r * classes + c] > probabilities[r * classes + best]) best = c;
+        for (let c = 1; c < classes; c++) {
+            if (probabilities[r * classes + c] > probabilities[r * classes + best]) {
+                best = c;
+            }
+        }
         counts[best]++;
         confidence += probabilities[r * classes + best];
     }
@@ -53,9 +57,13 @@ export function checkPredictions(probabilities: Float32Array, labels: readonly s
             violations.push({ what, value, bounds: b, message: `${what} is ${pct(value)}, outside [${pct(b.min)}, ${pct(b.max)}]` });
         }
     };
-    if (bounds.confidence) check('mean confidence', meanConfidence, bounds.confidence);
+    if (bounds.confidence) {
+        check('mean confidence', meanConfidence, bounds.confidence);
+    }
     for (const { label, bounds: b } of bounds.rates ?? []) {
-        if (!labels.includes(label)) throw new Error(`rate bound on '${label}', which is not one of the model's classes (${labels.join(', ')})`);
+        if (!labels.includes(label)) {
+            throw new Error(`rate bound on '${label}', which is not one of the model's classes (${labels.join(', ')})`);
+        }
         check(`rate of ${label}`, rates[label], b);
     }
     return { items: rows, meanConfidence, rates, violations, level: violations.length > 0 ? 'alert' : 'ok' };

@@ -6,7 +6,7 @@
  */
 import { resolve } from 'node:path';
 import { readDataset, type DataItem, type DatasetSpec } from '../data/dataset.js';
-import { FeatureMatrix } from '../data/feature-matrix.js';
+import type { FeatureMatrix } from '../data/feature-matrix.js';
 import { hashTexts, joinFields } from '../data/hashed-featurizer.js';
 import type { LabelingPlan, PlanDataset, PlanModelLabeler } from '../plan/types.js';
 import { ModelError } from '../learning/errors.js';
@@ -71,7 +71,10 @@ function sidesOf(dataset: PlanDataset, options: MonitorOptions): Sides {
         ? readDataset(datasetSpecOf(dataset, process.cwd(), options.currentData)).items
         : items.filter((i) => (i.split ?? 'train') !== 'train');
     if (reference.length === 0 || current.length === 0) {
-        throw new Error(`${dataset.name}: monitors need both training reference items and current items (have ${reference.length} and ${current.length})`);
+        throw new Error(
+            `${dataset.name}: monitors need both training reference items and current items (have ${reference.length} and ` +
+                `${current.length})`,
+        );
     }
     return { reference, current };
 }
@@ -86,12 +89,18 @@ function datasetOfModel(plan: LabelingPlan, model: string): PlanDataset | undefi
 
 function modelOf(plan: LabelingPlan, name: string): PlanModelLabeler {
     const model = plan.labelers.find((l) => l.name === name);
-    if (!model || model.kind !== 'model') throw new Error(`'${name}' is not a model labeler`);
+    if (model?.kind !== 'model') {
+        throw new Error(`'${name}' is not a model labeler`);
+    }
     return model;
 }
 
 function featurize(items: DataItem[], fields: readonly string[], dims: number, unsigned?: boolean): FeatureMatrix {
-    return hashTexts(items.map((i) => joinFields(fields.map((field) => i.fields[field] ?? i.record[field]))), dims, { unsigned });
+    return hashTexts(
+        items.map((i) => joinFields(fields.map((field) => i.fields[field] ?? i.record[field]))),
+        dims,
+        { unsigned },
+    );
 }
 
 export async function runMonitors(plan: LabelingPlan, options: MonitorOptions): Promise<MonitorResult[]> {
@@ -101,13 +110,17 @@ export async function runMonitors(plan: LabelingPlan, options: MonitorOptions): 
             const dataset = plan.datasets.find((d) => d.name === monitor.source);
             const model = dataset ? undefined : modelOf(plan, monitor.source);
             const source = dataset ?? (model && datasetOfModel(plan, model.name));
-            if (!source) throw new Error(`monitor shift of ${monitor.source}: no dataset to read`);
+            if (!source) {
+                throw new Error(`monitor shift of ${monitor.source}: no dataset to read`);
+            }
             const field = monitor.field ?? model?.input.field;
-            if (!field) throw new Error(`monitor shift of ${monitor.source}: name a field (shift of ${monitor.source}.FIELD)`);
+            if (!field) {
+                throw new Error(`monitor shift of ${monitor.source}: name a field (shift of ${monitor.source}.FIELD)`);
+            }
             const sides = sidesOf(source, options);
             const type = source.fields.find((f) => f.name === field)?.type;
             const thresholds = { warn: monitor.warn ?? undefined, alert: monitor.alert ?? undefined };
-            let result;
+            let result: ReturnType<typeof shiftOfValues> | ReturnType<typeof shiftOfVectors>;
             if (type === 'Number') {
                 const values = (items: DataItem[]) => items.map((i) => Number(i.fields[field]));
                 result = shiftOfValues(monitor.metric, values(sides.reference), values(sides.current), thresholds);
@@ -116,7 +129,12 @@ export async function runMonitors(plan: LabelingPlan, options: MonitorOptions): 
                 const reader = model ?? plan.labelers.find((l): l is PlanModelLabeler => l.kind === 'model' && l.input.field === field);
                 const featurizer = reader?.input.featurizer;
                 const dims = featurizer?.kind === 'hashed' ? featurizer.dims : DEFAULT_HASHED_DIMS;
-                result = shiftOfVectors(monitor.metric, featurize(sides.reference, [field], dims), featurize(sides.current, [field], dims), thresholds);
+                result = shiftOfVectors(
+                    monitor.metric,
+                    featurize(sides.reference, [field], dims),
+                    featurize(sides.current, [field], dims),
+                    thresholds,
+                );
             }
             results.push({
                 kind: 'shift',
@@ -132,16 +150,29 @@ export async function runMonitors(plan: LabelingPlan, options: MonitorOptions): 
         } else {
             const model = modelOf(plan, monitor.model);
             const dataset = datasetOfModel(plan, model.name);
-            if (!dataset) throw new Error(`monitor predictions of ${model.name}: no task uses this model, so there is no data to score`);
+            if (!dataset) {
+                throw new Error(`monitor predictions of ${model.name}: no task uses this model, so there is no data to score`);
+            }
             const featurizer = model.input.featurizer;
-            if (featurizer?.kind !== 'hashed' || !model.input.field) throw new Error(`monitor predictions of ${model.name}: only text models (input FIELD as hashed N) are monitored so far`);
+            if (featurizer?.kind !== 'hashed' || !model.input.field) {
+                throw new Error(`monitor predictions of ${model.name}: only text models (input FIELD as hashed N) are monitored so far`);
+            }
             const declared = resolve(options.baseDir, model.path);
             const path = currentModelPath(declared, options.versions?.list(model.name) ?? []);
-            if (!path) throw new ModelError(`${declared}: model file not found; nothing to monitor yet`, declared);
-            const labelSet = model.output && 'labelSet' in model.output ? plan.labelSets.find((s) => s.name === (model.output as { labelSet: string }).labelSet) : undefined;
+            if (!path) {
+                throw new ModelError(`${declared}: model file not found; nothing to monitor yet`, declared);
+            }
+            const labelSet =
+                model.output && 'labelSet' in model.output
+                    ? plan.labelSets.find((s) => s.name === (model.output as { labelSet: string }).labelSet)
+                    : undefined;
             const labels = modelClasses(path, labelSet?.members.map((m) => m.name) ?? [], featurizer.dims);
             const sides = sidesOf(dataset, options);
-            const scores = await scoreModel(options.sessions, path, featurize(sides.current, model.input.fields ?? [model.input.field], featurizer.dims, featurizer.unsigned));
+            const scores = await scoreModel(
+                options.sessions,
+                path,
+                featurize(sides.current, model.input.fields ?? [model.input.field], featurizer.dims, featurizer.unsigned),
+            );
             const report = checkPredictions(scores.values, labels, {
                 confidence: monitor.confidence ?? undefined,
                 rates: monitor.rates.map((r) => ({ label: r.member, bounds: { min: r.min, max: r.max } })),

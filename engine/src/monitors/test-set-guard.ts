@@ -17,10 +17,15 @@ export interface EvaluationRecord {
 
 /** A repeated use of the test set without a reason. */
 export class TestSetReuseError extends Error {
-    constructor(readonly earlier: EvaluationRecord[], programVersion: string) {
+    constructor(
+        readonly earlier: EvaluationRecord[],
+        programVersion: string,
+    ) {
         super(
-            `the test set was already evaluated ${earlier.length} time(s) for program version ${programVersion} (first at ${earlier[0].at ?? 'an earlier run'}); ` +
-                'a test set is used once: evaluate on validation while iterating, or pass --reuse-test "why" to record why it is used again',
+            `the test set was already evaluated ${earlier.length} time(s) for program version ${programVersion} (first at ` +
+                `${earlier[0].at ?? 'an earlier run'}); ` +
+                'a test set is used once: evaluate on validation while iterating, or pass --reuse-test "why" to record why it ' +
+                'is used again',
         );
     }
 }
@@ -38,7 +43,10 @@ export class InMemoryEvaluationLog implements EvaluationLog {
     }
     list(filter: { model?: string; split?: Split; programVersion?: string }): EvaluationRecord[] {
         return this.entries.filter(
-            (e) => (!filter.model || e.model === filter.model) && (!filter.split || e.split === filter.split) && (!filter.programVersion || e.programVersion === filter.programVersion),
+            (e) =>
+                (!filter.model || e.model === filter.model) &&
+                (!filter.split || e.split === filter.split) &&
+                (!filter.programVersion || e.programVersion === filter.programVersion),
         );
     }
 }
@@ -52,14 +60,33 @@ export class StoreEvaluationLog implements EvaluationLog {
         const { reuseReason, ...rest } = evaluation;
         const row = await this.store.recordEvaluation(rest);
         if (reuseReason !== undefined) {
-            await this.store.setStageStates([{ run: REUSE_RUN, stage: 'reuse', item: row.id, status: 'reused', detail: { reason: reuseReason, model: row.model, programVersion: row.programVersion ?? null } }]);
+            await this.store.setStageStates([
+                {
+                    run: REUSE_RUN,
+                    stage: 'reuse',
+                    item: row.id,
+                    status: 'reused',
+                    detail: { reason: reuseReason, model: row.model, programVersion: row.programVersion ?? null },
+                },
+            ]);
         }
     }
     list(filter: { model?: string; split?: Split; programVersion?: string }): EvaluationRecord[] {
-        const reasons = new Map(this.store.stageStates({ run: REUSE_RUN, stage: 'reuse' }).map((s) => [s.item, (s.detail as { reason?: string } | undefined)?.reason]));
+        const reasons = new Map(
+            this.store
+                .stageStates({ run: REUSE_RUN, stage: 'reuse' })
+                .map((s) => [s.item, (s.detail as { reason?: string } | undefined)?.reason]),
+        );
         return this.store.evaluations(filter).map((e) => {
             const reason = e.id !== undefined ? reasons.get(e.id) : undefined;
-            return { programVersion: e.programVersion ?? '', model: e.model, split: e.split, accuracy: e.accuracy, at: e.at, ...(reason !== undefined ? { reuseReason: reason } : {}) };
+            return {
+                programVersion: e.programVersion ?? '',
+                model: e.model,
+                split: e.split,
+                accuracy: e.accuracy,
+                at: e.at,
+                ...(reason !== undefined ? { reuseReason: reason } : {}),
+            };
         });
     }
 }
@@ -73,10 +100,15 @@ export interface GuardedEvaluation {
 }
 
 /** Throws TestSetReuseError when `test` was evaluated before for this program version and no reason is given. */
-export function checkTestUse(log: EvaluationLog, evaluation: Pick<EvaluationRecord, 'split' | 'programVersion' | 'reuseReason'>): EvaluationRecord[] {
+export function checkTestUse(
+    log: EvaluationLog,
+    evaluation: Pick<EvaluationRecord, 'split' | 'programVersion' | 'reuseReason'>,
+): EvaluationRecord[] {
     const earlier = evaluation.split === 'test' ? log.list({ split: 'test', programVersion: evaluation.programVersion }) : [];
     const reason = evaluation.reuseReason?.trim();
-    if (earlier.length > 0 && !reason) throw new TestSetReuseError(earlier, evaluation.programVersion);
+    if (earlier.length > 0 && !reason) {
+        throw new TestSetReuseError(earlier, evaluation.programVersion);
+    }
     return earlier;
 }
 
@@ -84,11 +116,14 @@ export function checkTestUse(log: EvaluationLog, evaluation: Pick<EvaluationReco
 export async function recordEvaluation(log: EvaluationLog, evaluation: EvaluationRecord): Promise<GuardedEvaluation> {
     const earlier = checkTestUse(log, evaluation);
     const recorded: EvaluationRecord = { ...evaluation, reuseReason: earlier.length > 0 ? evaluation.reuseReason!.trim() : undefined };
-    if (recorded.reuseReason === undefined) delete recorded.reuseReason;
+    if (recorded.reuseReason === undefined) {
+        delete recorded.reuseReason;
+    }
     await log.record(recorded);
     const warning =
         earlier.length > 0
-            ? `the test set was used again (evaluation ${earlier.length + 1} for program version ${evaluation.programVersion}), recorded with the reason "${recorded.reuseReason}"; ` +
+            ? `the test set was used again (evaluation ${earlier.length + 1} for program version ${evaluation.programVersion}), ` +
+              `recorded with the reason "${recorded.reuseReason}"; ` +
               'its accuracy is now an optimistic estimate'
             : undefined;
     return { recorded, warning, testEvaluations: evaluation.split === 'test' ? earlier.length + 1 : 0 };

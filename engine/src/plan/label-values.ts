@@ -1,7 +1,8 @@
 /**
  * What one stored label of a task's output type looks like (language.md §5), as a zod schema:
  * choice `"spam"`; choices `["a","b"]`; box `{x,y,width,height,label}` (pixels, top-left origin,
- * positive size; optionally `rotation`, degrees clockwise about the centre, in [-180, 180]); polygon `{points:[[x,y],…],label}`; point `{x,y,label}`; span
+ * positive size; optionally `rotation`, degrees clockwise about the centre, in [-180, 180]); polygon
+ * `{points:[[x,y],…],label}`; point `{x,y,label}`; span
  * `{start,end,text,label}` (character offsets, end exclusive); text a string; number a finite
  * number in range; bool a boolean; list<T> an array of T. Model outputs may carry a `score` in
  * [0, 1] on boxes, polygons, points and spans. Used wherever a value enters the store: the
@@ -38,18 +39,43 @@ export function labelValueSchema(type: PlanLabelType, classes: readonly string[]
                 .max(classes.length)
                 .refine((names) => new Set(names).size === names.length, { message: 'a member appears twice' });
         case 'box':
-            return z.object({ x: coordinate, y: coordinate, width: size, height: size, rotation: z.number().min(-180).max(180).optional(), label: member(classes), score }).strict();
+            return z
+                .object({
+                    x: coordinate,
+                    y: coordinate,
+                    width: size,
+                    height: size,
+                    rotation: z.number().min(-180).max(180).optional(),
+                    label: member(classes),
+                    score,
+                })
+                .strict();
         case 'polygon':
             return z
-                .object({ points: z.array(z.tuple([coordinate, coordinate])).min(3).max(VALUE_LIMITS.polygonPoints), label: member(classes), score })
+                .object({
+                    points: z
+                        .array(z.tuple([coordinate, coordinate]))
+                        .min(3)
+                        .max(VALUE_LIMITS.polygonPoints),
+                    label: member(classes),
+                    score,
+                })
                 .strict();
         case 'point':
             return z.object({ x: coordinate, y: coordinate, label: member(classes), score }).strict();
         case 'span':
             return z
                 .object({
-                    start: z.number().int().nonnegative().max(VALUE_LIMITS.text * 100),
-                    end: z.number().int().positive().max(VALUE_LIMITS.text * 100),
+                    start: z
+                        .number()
+                        .int()
+                        .nonnegative()
+                        .max(VALUE_LIMITS.text * 100),
+                    end: z
+                        .number()
+                        .int()
+                        .positive()
+                        .max(VALUE_LIMITS.text * 100),
                     text: z.string().max(VALUE_LIMITS.text),
                     label: member(classes),
                     score,
@@ -60,8 +86,12 @@ export function labelValueSchema(type: PlanLabelType, classes: readonly string[]
             return z.string().max(VALUE_LIMITS.text);
         case 'number': {
             let n = z.number().finite();
-            if (type.min !== null) n = n.min(type.min);
-            if (type.max !== null) n = n.max(type.max);
+            if (type.min !== null) {
+                n = n.min(type.min);
+            }
+            if (type.max !== null) {
+                n = n.max(type.max);
+            }
             return n;
         }
         case 'bool':
@@ -74,7 +104,9 @@ export function labelValueSchema(type: PlanLabelType, classes: readonly string[]
 /** Why `value` does not fit `type` (one line naming the path), or undefined when it fits. */
 export function valueProblem(schema: z.ZodType<unknown>, value: unknown): string | undefined {
     const result = schema.safeParse(value);
-    if (result.success) return undefined;
+    if (result.success) {
+        return undefined;
+    }
     const issue = result.error.issues[0];
     const path = issue.path.length > 0 ? ` at ${issue.path.map(String).join('.')}` : '';
     return `${issue.message}${path}`;

@@ -148,7 +148,12 @@ const stageSchema = z.object({
     via: z.array(z.string()),
 });
 
-const flowSchema = z.object({ name: z.string(), description: nullableString, input: z.array(parameterSchema), stages: z.array(stageSchema) });
+const flowSchema = z.object({
+    name: z.string(),
+    description: nullableString,
+    input: z.array(parameterSchema),
+    stages: z.array(stageSchema),
+});
 
 const learnSchema = z.object({
     task: z.string(),
@@ -166,8 +171,20 @@ const learnSchema = z.object({
 
 const bounds = z.object({ min: share, max: share });
 const monitorSchema = z.discriminatedUnion('kind', [
-    z.object({ kind: z.literal('shift'), source: z.string(), field: nullableString, metric: z.enum(['psi', 'ks']), warn: z.number().nullable(), alert: z.number().nullable() }),
-    z.object({ kind: z.literal('predictions'), model: z.string(), confidence: bounds.nullable(), rates: z.array(z.object({ member: z.string(), min: share, max: share })) }),
+    z.object({
+        kind: z.literal('shift'),
+        source: z.string(),
+        field: nullableString,
+        metric: z.enum(['psi', 'ks']),
+        warn: z.number().nullable(),
+        alert: z.number().nullable(),
+    }),
+    z.object({
+        kind: z.literal('predictions'),
+        model: z.string(),
+        confidence: bounds.nullable(),
+        rates: z.array(z.object({ member: z.string(), min: share, max: share })),
+    }),
 ]);
 
 export const labelingPlanSchema = z
@@ -191,7 +208,10 @@ export const labelingPlanSchema = z
 
 /** The published JSON Schema of `dprog.plan/v1` (draft 2020-12). */
 export function planJsonSchema(): Record<string, unknown> {
-    return { $id: 'https://dprog.dev/schemas/dprog.plan/v1.json', ...z.toJSONSchema(labelingPlanSchema, { target: 'draft-2020-12' }) } as Record<string, unknown>;
+    return {
+        $id: 'https://dprog.dev/schemas/dprog.plan/v1.json',
+        ...z.toJSONSchema(labelingPlanSchema, { target: 'draft-2020-12' }),
+    } as Record<string, unknown>;
 }
 
 // The schema and the hand-written types must agree both ways.

@@ -16,7 +16,7 @@ export class PlanFormatError extends Error {
 
 /** The plan as JSON text: two-space indent, trailing newline. Byte-identical for equal plans. */
 export function serializePlan(plan: LabelingPlan): string {
-    return JSON.stringify(plan, null, 2) + '\n';
+    return `${JSON.stringify(plan, null, 2)}\n`;
 }
 
 /** Parses and validates plan text; throws {@link PlanFormatError} saying where and what is wrong. */
@@ -39,7 +39,10 @@ export function validatePlan(value: unknown): LabelingPlan {
     const result = labelingPlanSchema.safeParse(value);
     if (!result.success) {
         const issue = result.error.issues[0];
-        const at = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+        const at = issue.path
+            .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+            .join('')
+            .replace(/^\./, '');
         throw new PlanFormatError(`${at || 'plan'}: ${issue.message}`, at);
     }
     return result.data;

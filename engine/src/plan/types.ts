@@ -159,7 +159,7 @@ export interface PlanRulesLabeler {
     /** The dataset whose fields the rules read. */
     dataset: string;
     output: PlanLabelType;
-    rules: Array<{ name: string; /** The condition's source text. */ condition: string; member: string }>;
+    rules: Array<{ name: string /** The condition's source text. */; condition: string; member: string }>;
     cost: number;
     accuracy: number;
     accuracySource: AccuracySource;
@@ -215,7 +215,10 @@ export interface PlanEligibility {
 
 export interface PlanRoute {
     strategy: 'cascade' | 'best';
-    /** Whether the route was written (`route …`) or defaulted (a cascade of every eligible labeler: rules, models, then people cheapest first). */
+    /**
+     * Whether the route was written (`route …`) or defaulted (a cascade of every eligible labeler: rules, models, then
+     * people cheapest first).
+     */
     declared: boolean;
     /**
      * Concrete stages in the order labelers are asked: route order for `cascade` (a trailing human

@@ -4,5 +4,5 @@ import { fileURLToPath } from 'node:url';
 import { planJsonSchema } from './schema.js';
 
 const target = fileURLToPath(new URL('./plan.schema.json', import.meta.url));
-writeFileSync(target, JSON.stringify(planJsonSchema(), null, 2) + '\n');
+writeFileSync(target, `${JSON.stringify(planJsonSchema(), null, 2)}\n`);
 console.log(`wrote ${target}`);

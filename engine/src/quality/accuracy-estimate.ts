@@ -28,7 +28,9 @@ const Z90 = 1.6448536269514722;
  */
 export function estimateAccuracy(confidences: readonly number[], calibration: Calibration, K: number): AccuracyEstimate {
     const n = confidences.length;
-    if (n === 0) return { estimatedAccuracy: NaN, accuracyInterval: [0, 1], items: 0, goldQuestions: calibration.gold.questions };
+    if (n === 0) {
+        return { estimatedAccuracy: NaN, accuracyInterval: [0, 1], items: 0, goldQuestions: calibration.gold.questions };
+    }
     let mean = 0;
     let variance = 0;
     let atLow = 0;

@@ -27,8 +27,10 @@ export interface AggregateOptions extends EmOptions, CalibrationOptions {
  * the planted gold questions the calibration learns its floor from.
  */
 export function aggregate(method: AggregationMethod, encoded: EncodedAnswers, options: AggregateOptions = {}): AggregationResult {
-    const fitted = fit(method, encoded, options);
-    if (options.uncalibrated) return fitted;
+    const fitted = fitMethod(method, encoded, options);
+    if (options.uncalibrated) {
+        return fitted;
+    }
     const { posterior, calibration } = calibratePosterior(encoded, fitted.posterior, options);
     const K = encoded.classes.length;
     const classId = new Map(encoded.classes.map((c, k) => [c, k]));
@@ -40,7 +42,7 @@ export function aggregate(method: AggregationMethod, encoded: EncodedAnswers, op
     return { ...fitted, posterior, items, calibration };
 }
 
-function fit(method: AggregationMethod, encoded: EncodedAnswers, options: EmOptions): AggregationResult {
+function fitMethod(method: AggregationMethod, encoded: EncodedAnswers, options: EmOptions): AggregationResult {
     switch (method) {
         case 'majority':
             return majorityVote(encoded);

@@ -43,9 +43,13 @@ export function encodeAnswers(answers: readonly Answer[], options: EncodeOptions
     for (let a = 0; a < n; a++) {
         const { item, worker, label } = answers[a];
         let i = itemId.get(item);
-        if (i === undefined) itemId.set(item, (i = itemId.size));
+        if (i === undefined) {
+            itemId.set(item, (i = itemId.size));
+        }
         let w = workerId.get(worker);
-        if (w === undefined) workerId.set(worker, (w = workerId.size));
+        if (w === undefined) {
+            workerId.set(worker, (w = workerId.size));
+        }
         const c = classId.get(label);
         if (c === undefined) {
             throw new Error(`answer ${a + 1} (item '${item}', worker '${worker}'): label '${label}' is not one of ${classes.join(', ')}`);
@@ -57,9 +61,13 @@ export function encodeAnswers(answers: readonly Answer[], options: EncodeOptions
     const gold = new Int32Array(itemId.size).fill(-1);
     for (const [item, label] of options.gold ?? []) {
         const i = itemId.get(item);
-        if (i === undefined) continue; // gold for an item nobody answered changes nothing
+        if (i === undefined) {
+            continue; // gold for an item nobody answered changes nothing
+        }
         const c = classId.get(label);
-        if (c === undefined) throw new Error(`gold label '${label}' of item '${item}' is not one of ${classes.join(', ')}`);
+        if (c === undefined) {
+            throw new Error(`gold label '${label}' of item '${item}' is not one of ${classes.join(', ')}`);
+        }
         gold[i] = c;
     }
     return { items: [...itemId.keys()], workers: [...workerId.keys()], classes, itemOf, workerOf, labelOf, gold };

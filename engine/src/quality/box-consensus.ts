@@ -56,10 +56,15 @@ export interface BoxConsensusResult {
 export function boxConsensus(answers: readonly BoxAnswer[], options: BoxConsensusOptions = {}): BoxConsensusResult {
     const byItem = new Map<string, BoxAnswer[]>();
     for (const a of answers) {
-        if (!(a.boxes.every((b) => b.width > 0 && b.height > 0))) throw new Error(`item '${a.item}', worker '${a.worker}': a box has no area`);
+        if (!a.boxes.every((b) => b.width > 0 && b.height > 0)) {
+            throw new Error(`item '${a.item}', worker '${a.worker}': a box has no area`);
+        }
         const list = byItem.get(a.item);
-        if (list) list.push(a);
-        else byItem.set(a.item, [a]);
+        if (list) {
+            list.push(a);
+        } else {
+            byItem.set(a.item, [a]);
+        }
     }
     const workers = [...new Set(answers.map((a) => a.worker))];
     let reliability = new Map(workers.map((w) => [w, options.reliability ? clamp(options.reliability(w)) : 0.7]));
@@ -74,7 +79,9 @@ export function boxConsensus(answers: readonly BoxAnswer[], options: BoxConsensu
                     const kept = boxes.includes(cluster);
                     for (const w of itemWorkers) {
                         total.set(w, total.get(w)! + 1);
-                        if (cluster.workers.includes(w) === kept) right.set(w, right.get(w)! + 1);
+                        if (cluster.workers.includes(w) === kept) {
+                            right.set(w, right.get(w)! + 1);
+                        }
                     }
                 }
             }
@@ -94,7 +101,12 @@ interface Cluster {
     fused: Box;
 }
 
-function consensusOfItem(item: string, answers: readonly BoxAnswer[], reliability: ReadonlyMap<string, number>, options: BoxConsensusOptions) {
+function consensusOfItem(
+    item: string,
+    answers: readonly BoxAnswer[],
+    reliability: ReadonlyMap<string, number>,
+    options: BoxConsensusOptions,
+) {
     const { iouThreshold = 0.5, minExistence = 0.5 } = options;
     const order = [...answers].sort((a, b) => reliability.get(b.worker)! - reliability.get(a.worker)! || (a.worker < b.worker ? -1 : 1));
     const clusters: Cluster[] = [];
@@ -104,20 +116,28 @@ function consensusOfItem(item: string, answers: readonly BoxAnswer[], reliabilit
         for (const box of answer.boxes) {
             for (const cluster of clusters) {
                 const overlap = iou(box, cluster.fused);
-                if (overlap >= iouThreshold) pairs.push({ box, cluster, overlap });
+                if (overlap >= iouThreshold) {
+                    pairs.push({ box, cluster, overlap });
+                }
             }
         }
         pairs.sort((a, b) => b.overlap - a.overlap);
         const usedBoxes = new Set<Box>();
         const usedClusters = new Set<Cluster>();
         for (const { box, cluster } of pairs) {
-            if (usedBoxes.has(box) || usedClusters.has(cluster)) continue;
+            if (usedBoxes.has(box) || usedClusters.has(cluster)) {
+                continue;
+            }
             usedBoxes.add(box);
             usedClusters.add(cluster);
             cluster.members.push({ worker: answer.worker, box });
             cluster.fused = fuse(cluster.members, reliability);
         }
-        for (const box of answer.boxes) if (!usedBoxes.has(box)) clusters.push({ members: [{ worker: answer.worker, box }], fused: box });
+        for (const box of answer.boxes) {
+            if (!usedBoxes.has(box)) {
+                clusters.push({ members: [{ worker: answer.worker, box }], fused: box });
+            }
+        }
     }
     const boxes: FusedBox[] = [];
     const rejected: FusedBox[] = [];
@@ -152,7 +172,11 @@ function consensusOfItem(item: string, answers: readonly BoxAnswer[], reliabilit
 
 /** Reliability-weighted mean of the corners. */
 function fuse(members: readonly { worker: string; box: Box }[], reliability: ReadonlyMap<string, number>): Box {
-    let x0 = 0, y0 = 0, x1 = 0, y1 = 0, total = 0;
+    let x0 = 0,
+        y0 = 0,
+        x1 = 0,
+        y1 = 0,
+        total = 0;
     for (const { worker, box } of members) {
         const r = reliability.get(worker)!;
         x0 += r * box.x;

@@ -43,19 +43,29 @@ export function calibratePosterior(encoded: EncodedAnswers, start: Float64Array,
     const K = encoded.classes.length;
     const { refinements = 2 } = options;
     let soft = start;
-    for (let step = 0; step < refinements; step++) soft = rawPosterior(encoded, leaveOneOutEvidence(encoded, soft, options));
+    for (let step = 0; step < refinements; step++) {
+        soft = rawPosterior(encoded, leaveOneOutEvidence(encoded, soft, options));
+    }
     const fit = leaveOneOutEvidence(encoded, soft, options);
     const temperature = fitTemperature(encoded, soft, fit);
     const cases: { row: Float64Array; truth: number }[] = [];
     const { gold } = encoded;
     for (let i = 0; i < gold.length; i++) {
-        if (gold[i] >= 0) cases.push({ row: calibratedRow(fit.logPrior, fit.evidence.subarray(i * K, (i + 1) * K), { temperature } as Calibration, 0), truth: gold[i] });
+        if (gold[i] >= 0) {
+            cases.push({
+                row: calibratedRow(fit.logPrior, fit.evidence.subarray(i * K, (i + 1) * K), { temperature } as Calibration, 0),
+                truth: gold[i],
+            });
+        }
     }
     const calibration = fitFloor(cases, K, temperature);
     const posterior = new Float64Array(encoded.items.length * K);
     for (let i = 0; i < encoded.items.length; i++) {
-        if (gold[i] >= 0) posterior[i * K + gold[i]] = 1;
-        else posterior.set(calibratedRow(fit.logPrior, fit.evidence.subarray(i * K, (i + 1) * K), calibration), i * K);
+        if (gold[i] >= 0) {
+            posterior[i * K + gold[i]] = 1;
+        } else {
+            posterior.set(calibratedRow(fit.logPrior, fit.evidence.subarray(i * K, (i + 1) * K), calibration), i * K);
+        }
     }
     return { posterior, calibration };
 }
@@ -65,8 +75,11 @@ function rawPosterior(encoded: EncodedAnswers, fit: LeaveOneOut): Float64Array {
     const K = encoded.classes.length;
     const posterior = new Float64Array(encoded.items.length * K);
     for (let i = 0; i < encoded.items.length; i++) {
-        if (encoded.gold[i] >= 0) posterior[i * K + encoded.gold[i]] = 1;
-        else posterior.set(calibratedRow(fit.logPrior, fit.evidence.subarray(i * K, (i + 1) * K), noCalibration), i * K);
+        if (encoded.gold[i] >= 0) {
+            posterior[i * K + encoded.gold[i]] = 1;
+        } else {
+            posterior.set(calibratedRow(fit.logPrior, fit.evidence.subarray(i * K, (i + 1) * K), noCalibration), i * K);
+        }
     }
     return posterior;
 }
@@ -79,12 +92,22 @@ function rawPosterior(encoded: EncodedAnswers, fit: LeaveOneOut): Float64Array {
 function crowdPrior(workerCounts: Float64Array, K: number, priorAccuracy: number, priorStrength: number): Float64Array {
     const KK = K * K;
     const pooled = new Float64Array(KK);
-    for (let k = 0; k < K; k++) for (let l = 0; l < K; l++) pooled[k * K + l] = k === l ? priorAccuracy : (1 - priorAccuracy) / Math.max(1, K - 1);
-    for (let j = 0; j < workerCounts.length; j++) pooled[j % KK] += workerCounts[j];
+    for (let k = 0; k < K; k++) {
+        for (let l = 0; l < K; l++) {
+            pooled[k * K + l] = k === l ? priorAccuracy : (1 - priorAccuracy) / Math.max(1, K - 1);
+        }
+    }
+    for (let j = 0; j < workerCounts.length; j++) {
+        pooled[j % KK] += workerCounts[j];
+    }
     for (let k = 0; k < K; k++) {
         let sum = 0;
-        for (let l = 0; l < K; l++) sum += pooled[k * K + l];
-        for (let l = 0; l < K; l++) pooled[k * K + l] *= priorStrength / sum;
+        for (let l = 0; l < K; l++) {
+            sum += pooled[k * K + l];
+        }
+        for (let l = 0; l < K; l++) {
+            pooled[k * K + l] *= priorStrength / sum;
+        }
     }
     return pooled;
 }
@@ -100,7 +123,9 @@ function leaveOneOutEvidence(encoded: EncodedAnswers, soft: Float64Array, option
     for (let a = 0; a < itemOf.length; a++) {
         const s = itemOf[a] * K;
         const base = workerOf[a] * KK + labelOf[a];
-        for (let k = 0; k < K; k++) counts[base + k * K] += soft[s + k];
+        for (let k = 0; k < K; k++) {
+            counts[base + k * K] += soft[s + k];
+        }
     }
     const prior = crowdPrior(counts, K, priorAccuracy, priorStrength);
     const rows = new Float64Array(W * K);
@@ -109,8 +134,14 @@ function leaveOneOutEvidence(encoded: EncodedAnswers, soft: Float64Array, option
         rows[Math.floor(j / K)] += counts[j];
     }
     const logPrior = new Float64Array(K);
-    for (let i = 0; i < I; i++) for (let k = 0; k < K; k++) logPrior[k] += soft[i * K + k];
-    for (let k = 0; k < K; k++) logPrior[k] = Math.log((logPrior[k] + 1) / (I + K));
+    for (let i = 0; i < I; i++) {
+        for (let k = 0; k < K; k++) {
+            logPrior[k] += soft[i * K + k];
+        }
+    }
+    for (let k = 0; k < K; k++) {
+        logPrior[k] = Math.log((logPrior[k] + 1) / (I + K));
+    }
     const evidence = new Float64Array(I * K);
     addLeftOutEvidence(encoded, soft, counts, rows, evidence);
     return { logPrior, evidence, counts, rows };
@@ -124,7 +155,13 @@ const LARGE_COUNT = 5;
  * item i, whose soft label is s_i). For counts ≥ LARGE_COUNT, the series log C/R − Σ_{n≤3} sⁿ(C⁻ⁿ − R⁻ⁿ)/n
  * with its coefficients precomputed per cell: a million answers need no logarithm each.
  */
-function addLeftOutEvidence(encoded: EncodedAnswers, soft: Float64Array, counts: Float64Array, rows: Float64Array, evidence: Float64Array): void {
+function addLeftOutEvidence(
+    encoded: EncodedAnswers,
+    soft: Float64Array,
+    counts: Float64Array,
+    rows: Float64Array,
+    evidence: Float64Array,
+): void {
     const K = encoded.classes.length;
     const KK = K * K;
     const logTheta = new Float64Array(counts.length);
@@ -135,7 +172,9 @@ function addLeftOutEvidence(encoded: EncodedAnswers, soft: Float64Array, counts:
         const r = rows[Math.floor(j / KK) * K + Math.floor((j % KK) / K)];
         logTheta[j] = Math.log(c / r);
         exact[j] = c < LARGE_COUNT ? 1 : 0;
-        for (let n = 1; n <= 3; n++) series[j * 3 + n - 1] = (c ** -n - r ** -n) / n;
+        for (let n = 1; n <= 3; n++) {
+            series[j * 3 + n - 1] = (c ** -n - r ** -n) / n;
+        }
     }
     const { itemOf, workerOf, labelOf } = encoded;
     for (let a = 0; a < itemOf.length; a++) {
@@ -173,7 +212,9 @@ function fitTemperature(encoded: EncodedAnswers, soft: Float64Array, fit: LeaveO
         }
         grid.forEach((t, g) => {
             let max = -Infinity;
-            for (let k = 0; k < K; k++) max = Math.max(max, fit.logPrior[k] + t * cavity[k]);
+            for (let k = 0; k < K; k++) {
+                max = Math.max(max, fit.logPrior[k] + t * cavity[k]);
+            }
             let sum = 0;
             let predicted = 0;
             for (let k = 0; k < K; k++) {
@@ -185,6 +226,10 @@ function fitTemperature(encoded: EncodedAnswers, soft: Float64Array, fit: LeaveO
         });
     }
     let best = 0;
-    for (let g = 1; g < grid.length; g++) if (logLikelihood[g] > logLikelihood[best]) best = g;
+    for (let g = 1; g < grid.length; g++) {
+        if (logLikelihood[g] > logLikelihood[best]) {
+            best = g;
+        }
+    }
     return grid[best];
 }

@@ -31,22 +31,37 @@ export const priorCalibration: Calibration = fitFloor([], 2, 1);
 export const noCalibration: Calibration = { temperature: 1, floor: 0, floorRange: [0, 0], gold: { questions: 0, misled: 0 } };
 
 /** One item's calibrated class posterior from its raw log-evidence: prior + τ·evidence, normalised, then floored. */
-export function calibratedRow(logPrior: ArrayLike<number>, logEvidence: ArrayLike<number>, calibration: Calibration, floor = calibration.floor): Float64Array {
+export function calibratedRow(
+    logPrior: ArrayLike<number>,
+    logEvidence: ArrayLike<number>,
+    calibration: Calibration,
+    floor = calibration.floor,
+): Float64Array {
     const K = logPrior.length;
     const row = new Float64Array(K);
     let max = -Infinity;
-    for (let k = 0; k < K; k++) max = Math.max(max, (row[k] = logPrior[k] + calibration.temperature * logEvidence[k]));
+    for (let k = 0; k < K; k++) {
+        max = Math.max(max, (row[k] = logPrior[k] + calibration.temperature * logEvidence[k]));
+    }
     let sum = 0;
-    for (let k = 0; k < K; k++) sum += row[k] = Math.exp(row[k] - max);
-    for (let k = 0; k < K; k++) row[k] /= sum;
+    for (let k = 0; k < K; k++) {
+        sum += row[k] = Math.exp(row[k] - max);
+    }
+    for (let k = 0; k < K; k++) {
+        row[k] /= sum;
+    }
     return applyFloor(row, floor);
 }
 
 /** Mixes a posterior row with "the crowd is misled": p' = (1 − ε)·p + ε·(1 − p)/(K − 1). In place; returns the row. */
 export function applyFloor(row: Float64Array, floor: number): Float64Array {
     const K = row.length;
-    if (K < 2 || floor <= 0) return row;
-    for (let k = 0; k < K; k++) row[k] = floorConfidence(row[k], floor, K);
+    if (K < 2 || floor <= 0) {
+        return row;
+    }
+    for (let k = 0; k < K; k++) {
+        row[k] = floorConfidence(row[k], floor, K);
+    }
     return row;
 }
 
@@ -79,7 +94,9 @@ export function fitFloor(cases: readonly { row: ArrayLike<number>; truth: number
     for (const { row, truth } of cases) {
         const p = row[truth];
         misled += 1 - p;
-        for (let s = 0; s < steps; s++) logPost[s] += Math.log((1 - grid[s]) * p + (grid[s] * (1 - p)) / Math.max(1, K - 1));
+        for (let s = 0; s < steps; s++) {
+            logPost[s] += Math.log((1 - grid[s]) * p + (grid[s] * (1 - p)) / Math.max(1, K - 1));
+        }
     }
     const max = logPost.reduce((a, b) => Math.max(a, b), -Infinity);
     const weight = logPost.map((l) => Math.exp(l - max));
@@ -93,8 +110,12 @@ export function fitFloor(cases: readonly { row: ArrayLike<number>; truth: number
     for (let s = 0; s < steps; s++) {
         mean += (grid[s] * weight[s]) / total;
         cumulative += weight[s] / total;
-        if (!lowFound && cumulative >= 0.05) [low, lowFound] = [grid[s], true];
-        if (!highFound && cumulative >= 0.95) [high, highFound] = [grid[s], true];
+        if (!lowFound && cumulative >= 0.05) {
+            [low, lowFound] = [grid[s], true];
+        }
+        if (!highFound && cumulative >= 0.95) {
+            [high, highFound] = [grid[s], true];
+        }
     }
     return { temperature, floor: mean, floorRange: [low, high], gold: { questions: cases.length, misled } };
 }

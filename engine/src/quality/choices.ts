@@ -49,7 +49,11 @@ export function aggregateChoices(
     const members = options.members ? [...options.members] : [...new Set(answers.flatMap((a) => a.labels))].sort();
     const known = new Set(members);
     for (const a of answers) {
-        for (const l of a.labels) if (!known.has(l)) throw new Error(`item '${a.item}', worker '${a.worker}': '${l}' is not one of ${members.join(', ')}`);
+        for (const l of a.labels) {
+            if (!known.has(l)) {
+                throw new Error(`item '${a.item}', worker '${a.worker}': '${l}' is not one of ${members.join(', ')}`);
+            }
+        }
     }
     const items = new Map<string, SetAggregate>();
     const workers = new Map<string, { sum: number; answers: number }>();
@@ -59,12 +63,18 @@ export function aggregateChoices(
         const result = aggregate(method, encodeAnswers(binary, { classes: ['no', 'yes'], gold }), options);
         for (const r of result.items) {
             let agg = items.get(r.item);
-            if (!agg) items.set(r.item, (agg = { item: r.item, labels: [], confidence: 1, members: [] }));
+            if (!agg) {
+                items.set(r.item, (agg = { item: r.item, labels: [], confidence: 1, members: [] }));
+            }
             const present = r.label === null ? null : r.label === 'yes';
             agg.members.push({ member, present, confidence: r.confidence });
             agg.confidence *= r.confidence;
-            if (present) agg.labels.push(member);
-            if (present === null) (agg.tied ??= []).push(member);
+            if (present) {
+                agg.labels.push(member);
+            }
+            if (present === null) {
+                (agg.tied ??= []).push(member);
+            }
         }
         for (const w of result.workers) {
             const acc = workers.get(w.worker) ?? { sum: 0, answers: w.answers };

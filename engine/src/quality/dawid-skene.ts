@@ -24,12 +24,18 @@ export function estimateConfusions(encoded: EncodedAnswers, posterior: Float64Ar
     for (let a = 0; a < itemOf.length; a++) {
         const row = itemOf[a] * K;
         const base = workerOf[a] * KK + labelOf[a];
-        for (let k = 0; k < K; k++) confusion[base + k * K] += posterior[row + k];
+        for (let k = 0; k < K; k++) {
+            confusion[base + k * K] += posterior[row + k];
+        }
     }
     for (let r = 0; r < W * K; r++) {
         let sum = 0;
-        for (let l = 0; l < K; l++) sum += confusion[r * K + l];
-        for (let l = 0; l < K; l++) confusion[r * K + l] /= sum;
+        for (let l = 0; l < K; l++) {
+            sum += confusion[r * K + l];
+        }
+        for (let l = 0; l < K; l++) {
+            confusion[r * K + l] /= sum;
+        }
     }
     return { confusion, classPriors: classPriorsOf(posterior, K, smoothing) };
 }
@@ -47,8 +53,12 @@ export function dawidSkene(encoded: EncodedAnswers, options: EmOptions = {}): Ag
     let converged = false;
     while (iterations < maxIterations) {
         iterations++;
-        for (let j = 0; j < logConfusion.length; j++) logConfusion[j] = Math.log(model.confusion[j]);
-        for (let k = 0; k < K; k++) logPriors[k] = Math.log(model.classPriors[k]);
+        for (let j = 0; j < logConfusion.length; j++) {
+            logConfusion[j] = Math.log(model.confusion[j]);
+        }
+        for (let k = 0; k < K; k++) {
+            logPriors[k] = Math.log(model.classPriors[k]);
+        }
         const logLikelihood = expectationStep(encoded, logPriors, logConfusion, posterior);
         model = estimateConfusions(encoded, posterior, smoothing);
         if (hasConverged(previous, logLikelihood, tolerance)) {
@@ -73,7 +83,9 @@ export function dawidSkene(encoded: EncodedAnswers, options: EmOptions = {}): Ag
 export function workerEstimates(encoded: EncodedAnswers, model: DawidSkeneModel): AggregationResult['workers'] {
     const K = encoded.classes.length;
     const answers = new Float64Array(encoded.workers.length);
-    for (let a = 0; a < encoded.workerOf.length; a++) answers[encoded.workerOf[a]]++;
+    for (let a = 0; a < encoded.workerOf.length; a++) {
+        answers[encoded.workerOf[a]]++;
+    }
     return encoded.workers.map((worker, w) => {
         const confusion: number[][] = [];
         let accuracy = 0;

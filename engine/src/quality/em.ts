@@ -6,7 +6,10 @@
 import type { EncodedAnswers } from './answers.js';
 
 export interface EmOptions {
-    /** Stop when the log-likelihood improves by less than this, relative to its size. Default 1e-6 (1M answers: 5 iterations, the same labels as 1e-7). */
+    /**
+     * Stop when the log-likelihood improves by less than this, relative to its size. Default 1e-6 (1M answers: 5
+     * iterations, the same labels as 1e-7).
+     */
     tolerance?: number;
     /** Default 100. */
     maxIterations?: number;
@@ -28,7 +31,9 @@ export function softMajority(encoded: EncodedAnswers): Float64Array {
         n[itemOf[a]]++;
     }
     for (let i = 0; i < I; i++) {
-        for (let k = 0; k < K; k++) posterior[i * K + k] = n[i] ? posterior[i * K + k] / n[i] : 1 / K;
+        for (let k = 0; k < K; k++) {
+            posterior[i * K + k] = n[i] ? posterior[i * K + k] / n[i] : 1 / K;
+        }
     }
     fixGold(encoded, posterior);
     return posterior;
@@ -38,8 +43,12 @@ export function fixGold(encoded: EncodedAnswers, posterior: Float64Array): void 
     const K = encoded.classes.length;
     const { gold } = encoded;
     for (let i = 0; i < gold.length; i++) {
-        if (gold[i] < 0) continue;
-        for (let k = 0; k < K; k++) posterior[i * K + k] = k === gold[i] ? 1 : 0;
+        if (gold[i] < 0) {
+            continue;
+        }
+        for (let k = 0; k < K; k++) {
+            posterior[i * K + k] = k === gold[i] ? 1 : 0;
+        }
     }
 }
 
@@ -47,8 +56,14 @@ export function fixGold(encoded: EncodedAnswers, posterior: Float64Array): void 
 export function classPriorsOf(posterior: Float64Array, K: number, smoothing: number): Float64Array {
     const I = posterior.length / K;
     const priors = new Float64Array(K);
-    for (let i = 0; i < I; i++) for (let k = 0; k < K; k++) priors[k] += posterior[i * K + k];
-    for (let k = 0; k < K; k++) priors[k] = (priors[k] + smoothing) / (I + K * smoothing);
+    for (let i = 0; i < I; i++) {
+        for (let k = 0; k < K; k++) {
+            priors[k] += posterior[i * K + k];
+        }
+    }
+    for (let k = 0; k < K; k++) {
+        priors[k] = (priors[k] + smoothing) / (I + K * smoothing);
+    }
     return priors;
 }
 
@@ -67,25 +82,41 @@ export function expectationStep(
     const K = encoded.classes.length;
     const { itemOf, workerOf, labelOf, gold } = encoded;
     const KK = K * K;
-    for (let i = 0; i < I; i++) for (let k = 0; k < K; k++) posterior[i * K + k] = logPriors[k];
+    for (let i = 0; i < I; i++) {
+        for (let k = 0; k < K; k++) {
+            posterior[i * K + k] = logPriors[k];
+        }
+    }
     for (let a = 0; a < itemOf.length; a++) {
         const row = itemOf[a] * K;
         const base = workerOf[a] * KK + labelOf[a];
-        for (let k = 0; k < K; k++) posterior[row + k] += logConfusion[base + k * K];
+        for (let k = 0; k < K; k++) {
+            posterior[row + k] += logConfusion[base + k * K];
+        }
     }
     let logLikelihood = 0;
     for (let i = 0; i < I; i++) {
         const row = i * K;
         let max = -Infinity;
-        for (let k = 0; k < K; k++) if (posterior[row + k] > max) max = posterior[row + k];
+        for (let k = 0; k < K; k++) {
+            if (posterior[row + k] > max) {
+                max = posterior[row + k];
+            }
+        }
         let sum = 0;
-        for (let k = 0; k < K; k++) sum += Math.exp(posterior[row + k] - max);
+        for (let k = 0; k < K; k++) {
+            sum += Math.exp(posterior[row + k] - max);
+        }
         logLikelihood += max + Math.log(sum);
         if (gold[i] >= 0) {
-            for (let k = 0; k < K; k++) posterior[row + k] = k === gold[i] ? 1 : 0;
+            for (let k = 0; k < K; k++) {
+                posterior[row + k] = k === gold[i] ? 1 : 0;
+            }
             continue;
         }
-        for (let k = 0; k < K; k++) posterior[row + k] = Math.exp(posterior[row + k] - max) / sum;
+        for (let k = 0; k < K; k++) {
+            posterior[row + k] = Math.exp(posterior[row + k] - max) / sum;
+        }
     }
     return logLikelihood;
 }
@@ -102,10 +133,16 @@ export function hasConverged(previous: number, current: number, tolerance: numbe
  */
 export function goldAnchoredStart(encoded: EncodedAnswers, posterior: Float64Array): Float64Array {
     const K = encoded.classes.length;
-    if (!encoded.gold.some((g) => g >= 0)) return posterior;
+    if (!encoded.gold.some((g) => g >= 0)) {
+        return posterior;
+    }
     const weighted = Float64Array.from(posterior);
     for (let i = 0; i < encoded.gold.length; i++) {
-        if (encoded.gold[i] < 0) for (let k = 0; k < K; k++) weighted[i * K + k] *= 0.01;
+        if (encoded.gold[i] < 0) {
+            for (let k = 0; k < K; k++) {
+                weighted[i * K + k] *= 0.01;
+            }
+        }
     }
     return weighted;
 }

@@ -57,7 +57,9 @@ export class LabelerEstimates {
         const { accuracy, strength = 4 } = this.priorOf(labeler);
         const counts = new Float64Array(K * K);
         for (let k = 0; k < K; k++) {
-            for (let l = 0; l < K; l++) counts[k * K + l] = strength * (k === l ? accuracy : (1 - accuracy) / Math.max(1, K - 1));
+            for (let l = 0; l < K; l++) {
+                counts[k * K + l] = strength * (k === l ? accuracy : (1 - accuracy) / Math.max(1, K - 1));
+            }
         }
         return counts;
     }
@@ -72,7 +74,9 @@ export class LabelerEstimates {
     observeAgreement(labeler: string, posterior: ArrayLike<number>, answered: number, weight = 1): void {
         const K = this.classes.length;
         const counts = this.countsOf(labeler);
-        for (let k = 0; k < K; k++) counts[k * K + answered] += weight * posterior[k];
+        for (let k = 0; k < K; k++) {
+            counts[k * K + answered] += weight * posterior[k];
+        }
         this.observed.get(labeler)!.agreement += weight;
     }
 
@@ -92,16 +96,23 @@ export class LabelerEstimates {
             const labeler = encoded.workers[workerOf[a]];
             const i = itemOf[a];
             const row = posterior.subarray(i * K, (i + 1) * K);
-            if (gold[i] >= 0) this.observeGold(labeler, gold[i], labelOf[a]);
-            else this.observeAgreement(labeler, row, labelOf[a]);
+            if (gold[i] >= 0) {
+                this.observeGold(labeler, gold[i], labelOf[a]);
+            } else {
+                this.observeAgreement(labeler, row, labelOf[a]);
+            }
             const item = encoded.items[i];
             const own = this.contributions.get(item) ?? { row: Float64Array.from(row), labelers: new Set<string>() };
             own.labelers.add(labeler);
             this.contributions.set(item, own);
         }
-        if (classPriors) this.classPriors = Float64Array.from(classPriors);
+        if (classPriors) {
+            this.classPriors = Float64Array.from(classPriors);
+        }
         // `posterior` is an EM fit: no refinement steps needed for the temperature and the floor.
-        if (itemOf.length > 0) this.calibration = calibratePosterior(encoded, posterior, { refinements: 0 }).calibration;
+        if (itemOf.length > 0) {
+            this.calibration = calibratePosterior(encoded, posterior, { refinements: 0 }).calibration;
+        }
     }
 
     /** Row-normalised confusion matrix (the Dirichlet mean). */
@@ -110,8 +121,12 @@ export class LabelerEstimates {
         const out = Float64Array.from(this.counts.get(labeler) ?? this.priorCounts(labeler));
         for (let k = 0; k < K; k++) {
             let sum = 0;
-            for (let l = 0; l < K; l++) sum += out[k * K + l];
-            for (let l = 0; l < K; l++) out[k * K + l] /= sum;
+            for (let l = 0; l < K; l++) {
+                sum += out[k * K + l];
+            }
+            for (let l = 0; l < K; l++) {
+                out[k * K + l] /= sum;
+            }
         }
         return out;
     }
@@ -121,7 +136,9 @@ export class LabelerEstimates {
         const K = this.classes.length;
         const confusion = this.confusion(labeler);
         let accuracy = 0;
-        for (let k = 0; k < K; k++) accuracy += this.classPriors[k] * confusion[k * K + k];
+        for (let k = 0; k < K; k++) {
+            accuracy += this.classPriors[k] * confusion[k * K + k];
+        }
         return accuracy;
     }
 
@@ -159,7 +176,9 @@ export class LabelerEstimates {
             if (confusion) {
                 this.classes.forEach((truth, k) => {
                     let sum = 0;
-                    for (let l = 0; l < K; l++) sum += counts[k * K + l];
+                    for (let l = 0; l < K; l++) {
+                        sum += counts[k * K + l];
+                    }
                     const weight = sum + n / K;
                     this.classes.forEach((given, l) => (counts[k * K + l] = weight * (confusion[truth]?.[given] ?? 0)));
                 });
@@ -178,20 +197,26 @@ export class LabelerEstimates {
     itemPosterior(answers: readonly (readonly [string, number])[], oneCoin = false, item?: string): Float64Array {
         const K = this.classes.length;
         const logPrior = new Float64Array(K);
-        for (let k = 0; k < K; k++) logPrior[k] = Math.log(this.classPriors[k]);
+        for (let k = 0; k < K; k++) {
+            logPrior[k] = Math.log(this.classPriors[k]);
+        }
         const evidence = new Float64Array(K);
         const own = item === undefined ? undefined : this.contributions.get(item);
         for (const [labeler, answered] of answers) {
             if (oneCoin) {
                 const p = Math.min(Math.max(this.accuracy(labeler), 1e-6), 1 - 1e-6);
-                for (let k = 0; k < K; k++) evidence[k] += Math.log(k === answered ? p : (1 - p) / Math.max(1, K - 1));
+                for (let k = 0; k < K; k++) {
+                    evidence[k] += Math.log(k === answered ? p : (1 - p) / Math.max(1, K - 1));
+                }
                 continue;
             }
             const counts = this.counts.get(labeler) ?? this.priorCounts(labeler);
             const self = own?.labelers.has(labeler) ? own.row : undefined;
             for (let k = 0; k < K; k++) {
                 let total = 0;
-                for (let l = 0; l < K; l++) total += counts[k * K + l];
+                for (let l = 0; l < K; l++) {
+                    total += counts[k * K + l];
+                }
                 const leftOut = self ? self[k] : 0;
                 evidence[k] += Math.log(Math.max(counts[k * K + answered] - leftOut, 1e-9) / Math.max(total - leftOut, 1e-9));
             }

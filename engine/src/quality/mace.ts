@@ -75,10 +75,16 @@ function expectation(encoded: EncodedAnswers, model: MaceModel, posterior: Float
     for (let i = 0; i < I; i++) {
         const row = i * K;
         let max = -Infinity;
-        for (let k = 0; k < K; k++) max = Math.max(max, posterior[row + k]);
+        for (let k = 0; k < K; k++) {
+            max = Math.max(max, posterior[row + k]);
+        }
         let sum = 0;
-        for (let k = 0; k < K; k++) sum += posterior[row + k] = Math.exp(posterior[row + k] - max);
-        for (let k = 0; k < K; k++) posterior[row + k] /= sum;
+        for (let k = 0; k < K; k++) {
+            sum += posterior[row + k] = Math.exp(posterior[row + k] - max);
+        }
+        for (let k = 0; k < K; k++) {
+            posterior[row + k] /= sum;
+        }
         logLikelihood += base[i] + max + Math.log(sum / K);
     }
     fixGold(encoded, posterior);
@@ -109,20 +115,36 @@ function maximisation(encoded: EncodedAnswers, posterior: Float64Array, model: M
         next.knows[w] = Math.exp(digamma(knew[w] + alpha) - total);
         next.guesses[w] = Math.exp(digamma(answered[w] - knew[w] + beta) - total);
         let sum = 0;
-        for (let k = 0; k < K; k++) sum += guessed[w * K + k] + gamma;
-        for (let k = 0; k < K; k++) next.strategy[w * K + k] = Math.exp(digamma(guessed[w * K + k] + gamma) - digamma(sum));
+        for (let k = 0; k < K; k++) {
+            sum += guessed[w * K + k] + gamma;
+        }
+        for (let k = 0; k < K; k++) {
+            next.strategy[w * K + k] = Math.exp(digamma(guessed[w * K + k] + gamma) - digamma(sum));
+        }
     }
     return next;
 }
 
 /** Worker accuracy: P(knows) + P(guesses) · Σ_k prior_k · ξ[k], with the weights normalised. */
-function result(encoded: EncodedAnswers, posterior: Float64Array, model: MaceModel, iterations: number, converged: boolean): AggregationResult {
+function result(
+    encoded: EncodedAnswers,
+    posterior: Float64Array,
+    model: MaceModel,
+    iterations: number,
+    converged: boolean,
+): AggregationResult {
     const K = encoded.classes.length;
     const I = encoded.items.length;
     const classPriors = new Array<number>(K).fill(0);
-    for (let i = 0; i < I; i++) for (let k = 0; k < K; k++) classPriors[k] += posterior[i * K + k] / I;
+    for (let i = 0; i < I; i++) {
+        for (let k = 0; k < K; k++) {
+            classPriors[k] += posterior[i * K + k] / I;
+        }
+    }
     const answers = new Float64Array(encoded.workers.length);
-    for (let a = 0; a < encoded.workerOf.length; a++) answers[encoded.workerOf[a]]++;
+    for (let a = 0; a < encoded.workerOf.length; a++) {
+        answers[encoded.workerOf[a]]++;
+    }
     return {
         method: 'mace',
         classes: encoded.classes,
@@ -131,8 +153,12 @@ function result(encoded: EncodedAnswers, posterior: Float64Array, model: MaceMod
             const theta = model.knows[w] / (model.knows[w] + model.guesses[w]);
             let strategySum = 0;
             let luck = 0;
-            for (let k = 0; k < K; k++) strategySum += model.strategy[w * K + k];
-            for (let k = 0; k < K; k++) luck += (classPriors[k] * model.strategy[w * K + k]) / strategySum;
+            for (let k = 0; k < K; k++) {
+                strategySum += model.strategy[w * K + k];
+            }
+            for (let k = 0; k < K; k++) {
+                luck += (classPriors[k] * model.strategy[w * K + k]) / strategySum;
+            }
             return { worker, accuracy: theta + (1 - theta) * luck, answers: answers[w] };
         }),
         posterior,

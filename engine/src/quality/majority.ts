@@ -24,16 +24,28 @@ export function majorityVote(encoded: EncodedAnswers): AggregationResult {
             continue;
         }
         const n = answersPerItem[i];
-        for (let k = 0; k < K; k++) posterior[i * K + k] = n > 0 ? votes[i * K + k] / n : 1 / K;
+        for (let k = 0; k < K; k++) {
+            posterior[i * K + k] = n > 0 ? votes[i * K + k] / n : 1 / K;
+        }
     }
     // Each item's "winning" mass per class: 1/k for each of k tied top classes.
     const winShare = new Float64Array(I * K);
     for (let i = 0; i < I; i++) {
         let best = 0;
-        for (let k = 0; k < K; k++) best = Math.max(best, posterior[i * K + k]);
+        for (let k = 0; k < K; k++) {
+            best = Math.max(best, posterior[i * K + k]);
+        }
         let tied = 0;
-        for (let k = 0; k < K; k++) if (posterior[i * K + k] === best) tied++;
-        for (let k = 0; k < K; k++) if (posterior[i * K + k] === best) winShare[i * K + k] = 1 / tied;
+        for (let k = 0; k < K; k++) {
+            if (posterior[i * K + k] === best) {
+                tied++;
+            }
+        }
+        for (let k = 0; k < K; k++) {
+            if (posterior[i * K + k] === best) {
+                winShare[i * K + k] = 1 / tied;
+            }
+        }
     }
     const agree = new Float64Array(encoded.workers.length);
     const count = new Float64Array(encoded.workers.length);
@@ -42,7 +54,11 @@ export function majorityVote(encoded: EncodedAnswers): AggregationResult {
         count[workerOf[a]]++;
     }
     const classPriors = new Array<number>(K).fill(0);
-    for (let i = 0; i < I; i++) for (let k = 0; k < K; k++) classPriors[k] += winShare[i * K + k] / I;
+    for (let i = 0; i < I; i++) {
+        for (let k = 0; k < K; k++) {
+            classPriors[k] += winShare[i * K + k] / I;
+        }
+    }
     return {
         method: 'majority',
         classes: encoded.classes,

@@ -19,9 +19,13 @@ export function estimateAccuracies(encoded: EncodedAnswers, posterior: Float64Ar
         const row = itemOf[a] * K;
         right[workerOf[a]] += posterior[row + labelOf[a]];
         // An item's weight is its row's mass: 1 normally, less where the first step discounts non-gold items.
-        for (let k = 0; k < K; k++) total[workerOf[a]] += posterior[row + k];
+        for (let k = 0; k < K; k++) {
+            total[workerOf[a]] += posterior[row + k];
+        }
     }
-    for (let w = 0; w < W; w++) right[w] /= total[w];
+    for (let w = 0; w < W; w++) {
+        right[w] /= total[w];
+    }
     return right;
 }
 
@@ -32,7 +36,11 @@ export function oneCoinLogConfusion(accuracy: Float64Array, K: number, into?: Fl
         const p = Math.min(Math.max(accuracy[w], 1e-6), 1 - 1e-6);
         const right = Math.log(p);
         const wrong = K > 1 ? Math.log((1 - p) / (K - 1)) : 0;
-        for (let k = 0; k < K; k++) for (let l = 0; l < K; l++) out[(w * K + k) * K + l] = k === l ? right : wrong;
+        for (let k = 0; k < K; k++) {
+            for (let l = 0; l < K; l++) {
+                out[(w * K + k) * K + l] = k === l ? right : wrong;
+            }
+        }
     }
     return out;
 }
@@ -54,7 +62,9 @@ export function oneCoin(encoded: EncodedAnswers, options: EmOptions = {}): Aggre
     while (iterations < maxIterations) {
         iterations++;
         oneCoinLogConfusion(accuracy, K, logConfusion);
-        for (let k = 0; k < K; k++) logPriors[k] = Math.log(priors[k]);
+        for (let k = 0; k < K; k++) {
+            logPriors[k] = Math.log(priors[k]);
+        }
         const logLikelihood = expectationStep(encoded, logPriors, logConfusion, posterior);
         accuracy = estimateAccuracies(encoded, posterior, smoothing);
         if (hasConverged(previous, logLikelihood, tolerance)) {
@@ -64,7 +74,9 @@ export function oneCoin(encoded: EncodedAnswers, options: EmOptions = {}): Aggre
         previous = logLikelihood;
     }
     const answers = new Float64Array(encoded.workers.length);
-    for (let a = 0; a < encoded.workerOf.length; a++) answers[encoded.workerOf[a]]++;
+    for (let a = 0; a < encoded.workerOf.length; a++) {
+        answers[encoded.workerOf[a]]++;
+    }
     return {
         method: 'one_coin',
         classes: encoded.classes,

@@ -26,8 +26,16 @@ export interface Reachability {
 /** Monte-Carlo draws per answer count: standard error ≤ 0.0035, and the same every run (seeded). */
 const DRAWS = 20_000;
 
-export function reachableAccuracy(labelers: readonly ReachableLabeler[], K: number, maxLabels: number, target: number, floor = 0): Reachability {
-    if (K < 2) throw new Error(`reachability needs at least two classes, got ${K}`);
+export function reachableAccuracy(
+    labelers: readonly ReachableLabeler[],
+    K: number,
+    maxLabels: number,
+    target: number,
+    floor = 0,
+): Reachability {
+    if (K < 2) {
+        throw new Error(`reachability needs at least two classes, got ${K}`);
+    }
     const slots = labelers
         .flatMap((l) => Array.from({ length: Math.max(0, Math.floor(l.answers)) }, () => l.accuracy))
         .sort((a, b) => b - a)
@@ -37,7 +45,9 @@ export function reachableAccuracy(labelers: readonly ReachableLabeler[], K: numb
     for (let n = 1; n <= slots.length; n++) {
         const accuracy = floorConfidence(bayesAccuracy(slots.slice(0, n), K), floor, K);
         best = Math.max(best, accuracy);
-        if (answersNeeded === undefined && accuracy >= target) answersNeeded = n;
+        if (answersNeeded === undefined && accuracy >= target) {
+            answersNeeded = n;
+        }
     }
     return { best, reachable: answersNeeded !== undefined, ...(answersNeeded !== undefined ? { answersNeeded } : {}) };
 }
@@ -54,13 +64,23 @@ export function bayesAccuracy(accuracies: readonly number[], K: number): number 
         score.fill(0);
         accuracies.forEach((p, j) => {
             const answer = random() < p ? 0 : 1 + Math.floor(random() * (K - 1));
-            for (let k = 0; k < K; k++) score[k] += k === answer ? right[j] : wrong[j];
+            for (let k = 0; k < K; k++) {
+                score[k] += k === answer ? right[j] : wrong[j];
+            }
         });
         let top = -Infinity;
-        for (let k = 0; k < K; k++) top = Math.max(top, score[k]);
+        for (let k = 0; k < K; k++) {
+            top = Math.max(top, score[k]);
+        }
         let tied = 0;
-        for (let k = 0; k < K; k++) if (score[k] >= top - 1e-12) tied++;
-        if (score[0] >= top - 1e-12) correct += 1 / tied;
+        for (let k = 0; k < K; k++) {
+            if (score[k] >= top - 1e-12) {
+                tied++;
+            }
+        }
+        if (score[0] >= top - 1e-12) {
+            correct += 1 / tied;
+        }
     }
     return correct / DRAWS;
 }

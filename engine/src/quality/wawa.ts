@@ -16,15 +16,25 @@ export function wawa(encoded: EncodedAnswers): AggregationResult {
     const skill = majority.workers.map((w) => (Number.isFinite(w.accuracy) ? w.accuracy : 0));
     const { itemOf, workerOf, labelOf } = encoded;
     const posterior = new Float64Array(I * K);
-    for (let a = 0; a < itemOf.length; a++) posterior[itemOf[a] * K + labelOf[a]] += skill[workerOf[a]];
+    for (let a = 0; a < itemOf.length; a++) {
+        posterior[itemOf[a] * K + labelOf[a]] += skill[workerOf[a]];
+    }
     for (let i = 0; i < I; i++) {
         let sum = 0;
-        for (let k = 0; k < K; k++) sum += posterior[i * K + k];
-        for (let k = 0; k < K; k++) posterior[i * K + k] = sum > 0 ? posterior[i * K + k] / sum : 1 / K;
+        for (let k = 0; k < K; k++) {
+            sum += posterior[i * K + k];
+        }
+        for (let k = 0; k < K; k++) {
+            posterior[i * K + k] = sum > 0 ? posterior[i * K + k] / sum : 1 / K;
+        }
     }
     fixGold(encoded, posterior);
     const classPriors = new Array<number>(K).fill(0);
-    for (let i = 0; i < I; i++) for (let k = 0; k < K; k++) classPriors[k] += posterior[i * K + k] / I;
+    for (let i = 0; i < I; i++) {
+        for (let k = 0; k < K; k++) {
+            classPriors[k] += posterior[i * K + k] / I;
+        }
+    }
     return {
         method: 'wawa',
         classes: encoded.classes,

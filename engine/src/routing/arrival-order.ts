@@ -4,7 +4,9 @@
  */
 export function arrivalOrder<T>(values: readonly T[], seed?: number): T[] {
     const out = [...values];
-    if (seed === undefined) return out;
+    if (seed === undefined) {
+        return out;
+    }
     // Fisher-Yates with a small seeded generator (mulberry32), so a seed always gives the same order.
     let state = seed >>> 0;
     const random = () => {

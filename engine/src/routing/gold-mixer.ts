@@ -8,7 +8,9 @@ export class GoldMixer {
     private allAnswers = 0;
 
     constructor(readonly share: number) {
-        if (!(share >= 0 && share < 1)) throw new Error(`gold share ${share} must be in [0, 1)`);
+        if (!(share >= 0 && share < 1)) {
+            throw new Error(`gold share ${share} must be in [0, 1)`);
+        }
     }
 
     /** Whether the next question should be a gold one to keep up with the share. */
@@ -18,7 +20,9 @@ export class GoldMixer {
 
     record(gold: boolean, answers: number): void {
         this.allAnswers += answers;
-        if (gold) this.goldAnswers += answers;
+        if (gold) {
+            this.goldAnswers += answers;
+        }
     }
 
     /** The share of human answers so far that were gold. */

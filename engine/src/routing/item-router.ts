@@ -37,12 +37,18 @@ export class ItemRouter {
         readonly classes: readonly string[],
     ) {
         const problems = policyProblems(policy);
-        if (problems.length) throw new Error(`routing policy: ${problems.join('; ')}`);
-        if (classes.length < 2) throw new Error(`routing needs the task's label set (at least two classes), got ${classes.length}`);
+        if (problems.length) {
+            throw new Error(`routing policy: ${problems.join('; ')}`);
+        }
+        if (classes.length < 2) {
+            throw new Error(`routing needs the task's label set (at least two classes), got ${classes.length}`);
+        }
         this.classId = new Map(classes.map((c, i) => [c, i]));
         this.labelerOf = answererMapping(policy);
         this.oneCoin = policy.method !== 'dawid_skene';
-        this.estimates = new LabelerEstimates(classes, (member) => ({ accuracy: Math.min(this.labelerOf(member).accuracy, MAX_PRIOR_ACCURACY) }));
+        this.estimates = new LabelerEstimates(classes, (member) => ({
+            accuracy: Math.min(this.labelerOf(member).accuracy, MAX_PRIOR_ACCURACY),
+        }));
     }
 
     /** The labeler of the route an answerer belongs to (a model or rule set by name, else a person of the human pool). */
@@ -52,13 +58,17 @@ export class ItemRouter {
 
     private stateOf(item: string): ItemAnswers {
         let state = this.items.get(item);
-        if (!state) this.items.set(item, (state = { asked: [], labelers: new Set(), gold: -1 }));
+        if (!state) {
+            this.items.set(item, (state = { asked: [], labelers: new Set(), gold: -1 }));
+        }
         return state;
     }
 
     classOf(label: string): number {
         const c = this.classId.get(label);
-        if (c === undefined) throw new Error(`label '${label}' is not one of ${this.classes.join(', ')}`);
+        if (c === undefined) {
+            throw new Error(`label '${label}' is not one of ${this.classes.join(', ')}`);
+        }
         return c;
     }
 
@@ -80,11 +90,15 @@ export class ItemRouter {
     /** Records an answer; on a gold question it updates the answerer's estimate at once. */
     record(item: string, member: string, label: string): void {
         const state = this.stateOf(item);
-        if (state.asked.some(([m]) => m === member)) throw new Error(`item '${item}': '${member}' has already answered`);
+        if (state.asked.some(([m]) => m === member)) {
+            throw new Error(`item '${item}': '${member}' has already answered`);
+        }
         const c = this.classOf(label);
         state.asked.push([member, c]);
         state.labelers.add(this.labelerOf(member).name);
-        if (state.gold >= 0) this.estimates.observeGold(member, state.gold, c);
+        if (state.gold >= 0) {
+            this.estimates.observeGold(member, state.gold, c);
+        }
     }
 
     answers(item: string): readonly (readonly [string, number])[] {
@@ -99,10 +113,16 @@ export class ItemRouter {
     /** The item's aggregate so far: the leading class and its posterior (what a person's or model's answer updates at once). */
     current(item: string): { label: string; confidence: number; answers: number } | undefined {
         const answers = this.answers(item).length;
-        if (answers === 0) return undefined;
+        if (answers === 0) {
+            return undefined;
+        }
         const row = this.posterior(item);
         let best = 0;
-        for (let k = 1; k < row.length; k++) if (row[k] > row[best]) best = k;
+        for (let k = 1; k < row.length; k++) {
+            if (row[k] > row[best]) {
+                best = k;
+            }
+        }
         return { label: this.classes[best], confidence: row[best], answers };
     }
 
@@ -114,9 +134,15 @@ export class ItemRouter {
     isDone(item: string): boolean {
         const state = this.items.get(item);
         const asked = state?.asked.length ?? 0;
-        if (asked >= this.policy.maxLabels) return true;
-        if (asked === 0) return false;
-        if (state!.gold >= 0) return asked >= GOLD_ANSWER_CAP;
+        if (asked >= this.policy.maxLabels) {
+            return true;
+        }
+        if (asked === 0) {
+            return false;
+        }
+        if (state!.gold >= 0) {
+            return asked >= GOLD_ANSWER_CAP;
+        }
         return this.posterior(item).reduce((a, b) => Math.max(a, b), 0) >= this.reachableTarget();
     }
 
@@ -133,7 +159,9 @@ export class ItemRouter {
      * when the item is done or nobody is left. Gold questions go to those we know least about.
      */
     next(item: string, available: readonly string[]): Candidate | undefined {
-        if (this.isDone(item)) return undefined;
+        if (this.isDone(item)) {
+            return undefined;
+        }
         const asked = new Set(this.answers(item).map(([m]) => m));
         const candidates = available.filter((m) => !asked.has(m)).map((member) => ({ member, labeler: this.labelerOf(member) }));
         if (this.isGold(item)) {
@@ -148,9 +176,13 @@ export class ItemRouter {
 
     /** An item is done: its answerers learn from agreement with its posterior (gold questions already taught). */
     finish(item: string): void {
-        if (this.isGold(item)) return;
+        if (this.isGold(item)) {
+            return;
+        }
         const posterior = this.posterior(item);
-        for (const [member, answered] of this.answers(item)) this.estimates.observeAgreement(member, posterior, answered);
+        for (const [member, answered] of this.answers(item)) {
+            this.estimates.observeAgreement(member, posterior, answered);
+        }
     }
 
     /** Every answer so far, encoded with gold fixed, and the current posteriors as EM's start (so EM cannot flip). */
@@ -167,7 +199,9 @@ export class ItemRouter {
     /** Refits every answerer's estimate by EM over all answers so far, as the engine does between batches. */
     reestimate(): void {
         const { encoded, start } = this.encodedSoFar();
-        if (encoded.itemOf.length === 0) return;
+        if (encoded.itemOf.length === 0) {
+            return;
+        }
         // The fit only (rebuild calibrates once from it): calibrated, floored posteriors would attenuate every estimate.
         const result = aggregate(this.oneCoin ? 'one_coin' : 'dawid_skene', encoded, { initialPosterior: start, uncalibrated: true });
         this.estimates.rebuild(encoded, result.posterior, result.classPriors);
@@ -192,7 +226,8 @@ export class ItemRouter {
 
 /**
  * Who is an answerer? One named like a labeler of the route is that labeler (a model, a rule set,
- * or a single person; `crowd#2` is the second answer given under the labeler's name); anyone else is a person of the route's human pool — the human labeler with
+ * or a single person; `crowd#2` is the second answer given under the labeler's name); anyone else is a person of the
+ * route's human pool — the human labeler with
  * the largest declared pool, else the first human labeler.
  */
 function answererMapping(policy: RoutingPolicy): (member: string) => RoutedLabeler {
@@ -202,7 +237,10 @@ function answererMapping(policy: RoutingPolicy): (member: string) => RoutedLabel
     return (member) => {
         const labeler = byName.get(member) ?? byName.get(member.replace(/#\d+$/, '')) ?? pool;
         if (!labeler) {
-            throw new Error(`answerer '${member}' is not a labeler of the route (${[...byName.keys()].join(', ')}) and the route has no human labeler to count them in`);
+            throw new Error(
+                `answerer '${member}' is not a labeler of the route (${[...byName.keys()].join(', ')}) and the route has no human ` +
+                    `labeler to count them in`,
+            );
         }
         return labeler;
     };

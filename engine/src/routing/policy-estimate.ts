@@ -42,12 +42,20 @@ export function estimatePolicy(policy: RoutingPolicy, classes: readonly string[]
         const item = `item${i}`;
         const truth = Math.floor(rng() * K);
         const ask = (_: string, c: { member: string }) => classes[answer(rng, truth, accuracy.get(c.member)!, K)];
-        run.route(item, people.map((p) => p.member), ask);
+        run.route(
+            item,
+            people.map((p) => p.member),
+            ask,
+        );
         const current = run.router.current(item);
         const n = run.router.answers(item).length;
         maxAnswers = Math.max(maxAnswers, n);
-        if (current?.label === classes[truth]) right++;
-        if (current && current.confidence >= run.router.reachableTarget()) reached++;
+        if (current?.label === classes[truth]) {
+            right++;
+        }
+        if (current && current.confidence >= run.router.reachableTarget()) {
+            reached++;
+        }
     }
     return {
         minAnswers: unanimousAnswers(policy, classes, people),
@@ -67,7 +75,11 @@ function answer(rng: Rng, truth: number, accuracy: number, K: number): number {
 /** How many answers the policy takes for an item on which everyone agrees; null when it never reaches the target. */
 function unanimousAnswers(policy: RoutingPolicy, classes: readonly string[], people: Array<{ member: string }>): number | null {
     const run = new PolicyRun({ ...policy, goldShare: 0 }, classes, Number.POSITIVE_INFINITY);
-    run.route('x', people.map((p) => p.member), () => classes[0]);
+    run.route(
+        'x',
+        people.map((p) => p.member),
+        () => classes[0],
+    );
     const posterior = run.router.posterior('x').reduce((a, b) => Math.max(a, b), 0);
     return posterior >= run.router.reachableTarget() ? run.router.answers('x').length : null;
 }

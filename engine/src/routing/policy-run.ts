@@ -71,14 +71,20 @@ export class PolicyRun {
     route(item: string, available: readonly string[], ask: Ask, known?: string): ItemOutcome {
         this.routed.add(item);
         const plantable = known !== undefined && this.classes.includes(known) && this.router.answers(item).length === 0;
-        if (plantable && this.mixer.wantsGold()) this.router.markGold(item, known);
+        if (plantable && this.mixer.wantsGold()) {
+            this.router.markGold(item, known);
+        }
         const left = [...available];
         const bought: Candidate[] = [];
         for (let next = this.router.next(item, left); next; next = this.router.next(item, left)) {
             const answer = ask(item, next);
-            if (answer === 'wait') return { status: 'waiting', waitingFor: next, bought };
+            if (answer === 'wait') {
+                return { status: 'waiting', waitingFor: next, bought };
+            }
             left.splice(left.indexOf(next.member), 1);
-            if (answer === null) continue;
+            if (answer === null) {
+                continue;
+            }
             this.router.record(item, next.member, answer);
             this.charge(next);
             bought.push(next);
@@ -86,7 +92,10 @@ export class PolicyRun {
         const humans = bought.filter((c) => c.labeler.kind === 'human').length;
         this.mixer.record(this.router.isGold(item), humans);
         this.router.finish(item);
-        if (++this.finished - this.refitAt.items >= this.reestimateEvery && this.totals.answers - this.refitAt.answers >= REFIT_SHARE * this.totals.answers) {
+        if (
+            ++this.finished - this.refitAt.items >= this.reestimateEvery &&
+            this.totals.answers - this.refitAt.answers >= REFIT_SHARE * this.totals.answers
+        ) {
             this.router.reestimate();
             this.refitAt = { items: this.finished, answers: this.totals.answers };
         }
@@ -135,7 +144,11 @@ export function reportOf(run: PolicyRun): RunReport {
     const labels = run.finalLabels();
     const router = run.router;
     const routed = [...run.routed];
-    const estimate = estimateAccuracy(labels.map((l) => l.confidence), router.estimates.calibration, run.classes.length);
+    const estimate = estimateAccuracy(
+        labels.map((l) => l.confidence),
+        router.estimates.calibration,
+        run.classes.length,
+    );
     return {
         labels,
         unasked: routed.filter((item) => !router.isGold(item) && router.answers(item).length === 0).length,

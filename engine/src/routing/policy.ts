@@ -8,7 +8,10 @@ export interface RoutedLabeler {
     kind: 'human' | 'model' | 'rules';
     /** Money per answer. */
     cost: number;
-    /** Prior belief in the probability of a right answer, in (0, 1], refined from gold and agreement (a declared 1 starts at 0.995: evidence can still lower it). */
+    /**
+     * Prior belief in the probability of a right answer, in (0, 1], refined from gold and agreement (a declared 1
+     * starts at 0.995: evidence can still lower it).
+     */
     accuracy: number;
     /** Interchangeable people behind a human labeler (informational: replay uses the recorded people). */
     pool?: number;
@@ -45,13 +48,25 @@ export const defaultPolicy: Omit<RoutingPolicy, 'labelers'> = {
 /** Checks a policy's numbers; returns the problems, empty when it is usable. */
 export function policyProblems(policy: RoutingPolicy): string[] {
     const problems: string[] = [];
-    if (!(policy.target > 0 && policy.target < 1)) problems.push(`target ${policy.target} must be in (0, 1)`);
-    if (!(Number.isInteger(policy.maxLabels) && policy.maxLabels >= 1)) problems.push(`at most ${policy.maxLabels} labels: must be a whole number ≥ 1`);
-    if (!(policy.goldShare >= 0 && policy.goldShare < 1)) problems.push(`gold share ${policy.goldShare} must be in [0, 1)`);
-    if (policy.labelers.length === 0) problems.push('the route names no labeler');
+    if (!(policy.target > 0 && policy.target < 1)) {
+        problems.push(`target ${policy.target} must be in (0, 1)`);
+    }
+    if (!(Number.isInteger(policy.maxLabels) && policy.maxLabels >= 1)) {
+        problems.push(`at most ${policy.maxLabels} labels: must be a whole number ≥ 1`);
+    }
+    if (!(policy.goldShare >= 0 && policy.goldShare < 1)) {
+        problems.push(`gold share ${policy.goldShare} must be in [0, 1)`);
+    }
+    if (policy.labelers.length === 0) {
+        problems.push('the route names no labeler');
+    }
     for (const l of policy.labelers) {
-        if (!(l.accuracy > 0 && l.accuracy <= 1)) problems.push(`labeler ${l.name}: accuracy ${l.accuracy} must be in (0, 1]`);
-        if (!(l.cost >= 0)) problems.push(`labeler ${l.name}: cost ${l.cost} must be ≥ 0`);
+        if (!(l.accuracy > 0 && l.accuracy <= 1)) {
+            problems.push(`labeler ${l.name}: accuracy ${l.accuracy} must be in (0, 1]`);
+        }
+        if (!(l.cost >= 0)) {
+            problems.push(`labeler ${l.name}: cost ${l.cost} must be ≥ 0`);
+        }
     }
     return problems;
 }
@@ -62,6 +77,11 @@ export function policyProblems(policy: RoutingPolicy): string[] {
  */
 export function policyMembers(policy: RoutingPolicy): Array<{ member: string; accuracy: number }> {
     return policy.labelers.flatMap((l) =>
-        l.kind === 'human' ? Array.from({ length: Math.max(1, l.pool ?? 1) }, (_, k) => ({ member: k === 0 ? l.name : `${l.name}#${k + 1}`, accuracy: l.accuracy })) : [{ member: l.name, accuracy: l.accuracy }],
+        l.kind === 'human'
+            ? Array.from({ length: Math.max(1, l.pool ?? 1) }, (_, k) => ({
+                  member: k === 0 ? l.name : `${l.name}#${k + 1}`,
+                  accuracy: l.accuracy,
+              }))
+            : [{ member: l.name, accuracy: l.accuracy }],
     );
 }

@@ -35,7 +35,9 @@ export function chooseNext(
 ): Candidate | undefined {
     const chance = 1 / Math.max(2, estimates.classes.length);
     const useful = candidates.filter((c) => c.labeler.kind !== 'human' || estimates.accuracy(c.member) > chance);
-    if (useful.length === 0) return undefined;
+    if (useful.length === 0) {
+        return undefined;
+    }
     const labelers = policy.labelers.filter((l) => useful.some((c) => c.labeler.name === l.name));
     const firstOf = (name: string) => useful.find((c) => c.labeler.name === name)!;
     if (policy.strategy === 'best') {

@@ -50,12 +50,16 @@ export interface SimulationResult {
 export function simulateReplay(policy: RoutingPolicy, answers: readonly Answer[], options: ReplayOptions = {}): SimulationResult {
     const { truth, reestimateEvery = REESTIMATE_EVERY } = options;
     const classes = options.classes ? [...options.classes] : [...new Set(answers.map((a) => a.label))].sort();
-    if (classes.length < 2) throw new Error(`the answers use ${classes.length} label(s); give the task's label set (at least two classes)`);
+    if (classes.length < 2) {
+        throw new Error(`the answers use ${classes.length} label(s); give the task's label set (at least two classes)`);
+    }
     const recorded = recordedAnswers(answers, classes);
     const run = new PolicyRun(policy, classes, reestimateEvery);
     const items = arrivalOrder([...recorded.keys()], options.seed);
     const ask = (item: string, c: { member: string }) => recorded.get(item)!.get(c.member) ?? null;
-    for (const item of items) run.route(item, [...recorded.get(item)!.keys()], ask, truth?.get(item));
+    for (const item of items) {
+        run.route(item, [...recorded.get(item)!.keys()], ask, truth?.get(item));
+    }
     const report = reportOf(run);
     const { labels } = report;
     const router = run.router;
@@ -67,7 +71,9 @@ export function simulateReplay(policy: RoutingPolicy, answers: readonly Answer[]
         labelsUsed: run.totals.answers,
         labelsAvailable: answers.length,
         cost: run.totals.cost,
-        reachedTarget: scored.filter((item) => router.answers(item).length > 0 && router.posterior(item).reduce((a, b) => Math.max(a, b), 0) >= policy.target).length,
+        reachedTarget: scored.filter(
+            (item) => router.answers(item).length > 0 && router.posterior(item).reduce((a, b) => Math.max(a, b), 0) >= policy.target,
+        ).length,
         unasked: report.unasked,
         byLabeler: run.totals.byLabeler,
         labels,
@@ -78,7 +84,9 @@ export function simulateReplay(policy: RoutingPolicy, answers: readonly Answer[]
     };
     if (truth) {
         const { accuracy, scored: n } = accuracyAgainst(labels, truth);
-        if (n > 0) result.accuracy = accuracy;
+        if (n > 0) {
+            result.accuracy = accuracy;
+        }
     }
     return result;
 }
@@ -87,10 +95,16 @@ export function simulateReplay(policy: RoutingPolicy, answers: readonly Answer[]
 export function recordedAnswers(answers: readonly Answer[], classes: readonly string[]): Map<string, Map<string, string>> {
     const recorded = new Map<string, Map<string, string>>();
     for (const a of answers) {
-        if (!classes.includes(a.label)) throw new Error(`item '${a.item}', worker '${a.worker}': label '${a.label}' is not one of ${classes.join(', ')}`);
+        if (!classes.includes(a.label)) {
+            throw new Error(`item '${a.item}', worker '${a.worker}': label '${a.label}' is not one of ${classes.join(', ')}`);
+        }
         let said = recorded.get(a.item);
-        if (!said) recorded.set(a.item, (said = new Map()));
-        if (!said.has(a.worker)) said.set(a.worker, a.label);
+        if (!said) {
+            recorded.set(a.item, (said = new Map()));
+        }
+        if (!said.has(a.worker)) {
+            said.set(a.worker, a.label);
+        }
     }
     return recorded;
 }

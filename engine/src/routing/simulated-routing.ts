@@ -41,24 +41,32 @@ export class SimulatedRouting {
     label(item: string, truth: string): SimulatedItem {
         const answers: SimulatedItem['answers'] = [];
         const before = this.spent;
-        if (this.budgetStop) return { label: null, confidence: 0, answers, cost: 0 };
+        if (this.budgetStop) {
+            return { label: null, confidence: 0, answers, cost: 0 };
+        }
         const accuracy = new Map(this.members.map((m) => [m.member, m.accuracy]));
-        this.run.route(item, this.members.map((m) => m.member), (_, c) => {
-            if (this.spent + c.labeler.cost > this.budget + 1e-9) {
-                this.budgetStop = { spent: this.spent, next: c.labeler.cost };
-                return 'wait';
-            }
-            const label = this.answer(truth, accuracy.get(c.member)!);
-            answers.push({ labeler: c.labeler.name, member: c.member, kind: c.labeler.kind, label });
-            return label;
-        });
+        this.run.route(
+            item,
+            this.members.map((m) => m.member),
+            (_, c) => {
+                if (this.spent + c.labeler.cost > this.budget + 1e-9) {
+                    this.budgetStop = { spent: this.spent, next: c.labeler.cost };
+                    return 'wait';
+                }
+                const label = this.answer(truth, accuracy.get(c.member)!);
+                answers.push({ labeler: c.labeler.name, member: c.member, kind: c.labeler.kind, label });
+                return label;
+            },
+        );
         const current = this.run.router.current(item);
         return { label: current?.label ?? null, confidence: current?.confidence ?? 0, answers, cost: this.spent - before };
     }
 
     /** Right with the labeler's accuracy, otherwise one of the other classes evenly. */
     private answer(truth: string, accuracy: number): string {
-        if (this.rng() < accuracy) return truth;
+        if (this.rng() < accuracy) {
+            return truth;
+        }
         const wrong = this.classes.filter((c) => c !== truth);
         return wrong[Math.floor(this.rng() * wrong.length)];
     }

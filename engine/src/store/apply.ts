@@ -48,16 +48,29 @@ export function applyEntry(statements: StatementCache, entry: JournalEntry, inse
     switch (entry.op) {
         case 'labels': {
             const insert = statements.get(
-                `INSERT OR IGNORE INTO labels (id, task, item, labeler, labeler_kind, value, score, gold, program_version, created_at, superseded_by, person)
+                `INSERT OR IGNORE INTO labels
+                   (id, task, item, labeler, labeler_kind, value, score, gold, program_version, created_at, superseded_by, person)
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
             );
             for (const l of entry.labels) {
                 insert.run([
-                    l.id, l.task, l.item, l.labeler, l.labelerKind, json(l.value), orNull(l.score), l.gold ? 1 : 0,
-                    orNull(l.programVersion), l.createdAt, orNull(l.supersededBy), orNull(l.person),
+                    l.id,
+                    l.task,
+                    l.item,
+                    l.labeler,
+                    l.labelerKind,
+                    json(l.value),
+                    orNull(l.score),
+                    l.gold ? 1 : 0,
+                    orNull(l.programVersion),
+                    l.createdAt,
+                    orNull(l.supersededBy),
+                    orNull(l.person),
                 ]);
                 inserted.push(statements.modified() > 0);
-                if (tick && inserted.length % TICK_ROWS === 0) tick();
+                if (tick && inserted.length % TICK_ROWS === 0) {
+                    tick();
+                }
             }
             const mark = statements.get(`UPDATE labels SET superseded_by = ? WHERE id = ? AND superseded_by IS NULL`);
             for (const { id, by } of entry.supersede) {
@@ -76,14 +89,19 @@ export function applyEntry(statements: StatementCache, entry: JournalEntry, inse
             return;
         }
         case 'aggregates': {
-            const upsert = statements.get(`INSERT OR REPLACE INTO aggregates (task, item, value, confidence, method, answers, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+            const upsert = statements.get(
+                `INSERT OR REPLACE INTO aggregates (task, item, value, confidence, method, answers, updated_at) VALUES (?, ?, ?, ` +
+                    `?, ?, ?, ?)`,
+            );
             for (const a of entry.aggregates) {
                 upsert.run([a.task, a.item, json(a.value), a.confidence, a.method, a.answers, a.updatedAt]);
             }
             return;
         }
         case 'estimates': {
-            const upsert = statements.get(`INSERT OR REPLACE INTO labeler_estimates (labeler, task, accuracy, confusion, n, updated_at) VALUES (?, ?, ?, ?, ?, ?)`);
+            const upsert = statements.get(
+                `INSERT OR REPLACE INTO labeler_estimates (labeler, task, accuracy, confusion, n, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
+            );
             for (const e of entry.estimates) {
                 upsert.run([e.labeler, e.task, e.accuracy, e.confusion === undefined ? null : json(e.confusion), e.n, e.updatedAt]);
             }
@@ -99,7 +117,10 @@ export function applyEntry(statements: StatementCache, entry: JournalEntry, inse
         case 'model': {
             const m = entry.model;
             statements
-                .get(`INSERT OR REPLACE INTO model_versions (labeler, version, onnx_path, validation_accuracy, labels_used, created_at) VALUES (?, ?, ?, ?, ?, ?)`)
+                .get(
+                    `INSERT OR REPLACE INTO model_versions (labeler, version, onnx_path, validation_accuracy, labels_used, ` +
+                        `created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+                )
                 .run([m.labeler, m.version, m.onnxPath, orNull(m.validationAccuracy), m.labelsUsed, m.createdAt]);
             return;
         }
@@ -111,7 +132,9 @@ export function applyEntry(statements: StatementCache, entry: JournalEntry, inse
             return;
         }
         case 'stages': {
-            const upsert = statements.get(`INSERT OR REPLACE INTO stage_states (run, stage, item, status, detail, updated_at) VALUES (?, ?, ?, ?, ?, ?)`);
+            const upsert = statements.get(
+                `INSERT OR REPLACE INTO stage_states (run, stage, item, status, detail, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
+            );
             for (const s of entry.states) {
                 upsert.run([s.run, s.stage, s.item, s.status, s.detail === undefined ? null : json(s.detail), s.updatedAt]);
             }

@@ -26,7 +26,9 @@ export function dumpCounts(dump: StoreDump): Record<(typeof DUMP_TABLES)[number]
 
 /** JSON with object keys sorted and undefined fields left out, so equal rows give equal text. */
 function canonical(value: unknown): string {
-    if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+    if (Array.isArray(value)) {
+        return `[${value.map(canonical).join(',')}]`;
+    }
     if (value !== null && typeof value === 'object') {
         const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
         entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -41,7 +43,9 @@ export function dumpHash(dump: StoreDump): string {
     for (const table of DUMP_TABLES) {
         const rows = (dump[table] as unknown[]).map(canonical).sort();
         hash.update(`${table}\n`);
-        for (const row of rows) hash.update(`${row}\n`);
+        for (const row of rows) {
+            hash.update(`${row}\n`);
+        }
     }
     return hash.digest('hex');
 }

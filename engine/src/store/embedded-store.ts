@@ -7,7 +7,20 @@ import type { StoreDump } from './dump.js';
 import type { LabelStore } from './label-store.js';
 import { MemoryLeases, type Lease, type LeaseRequest } from './leases.js';
 import type { Store } from './store.js';
-import type { Aggregate, Evaluation, Item, Label, LabelerEstimate, LabelQuery, ModelVersion, NewLabel, Split, StageState, StageStateQuery, StoredPlan } from './types.js';
+import type {
+    Aggregate,
+    Evaluation,
+    Item,
+    Label,
+    LabelerEstimate,
+    LabelQuery,
+    ModelVersion,
+    NewLabel,
+    Split,
+    StageState,
+    StageStateQuery,
+    StoredPlan,
+} from './types.js';
 
 export class EmbeddedStore implements Store {
     readonly backend = 'sqljs' as const;
@@ -58,7 +71,8 @@ export class EmbeddedStore implements Store {
     close = async (): Promise<void> => this.inner.close();
 
     async lease(request: LeaseRequest): Promise<Lease[]> {
-        const answered = (item: string) => this.inner.countLabels({ task: request.task, item, person: request.person, includeSuperseded: true }) > 0;
+        const answered = (item: string) =>
+            this.inner.countLabels({ task: request.task, item, person: request.person, includeSuperseded: true }) > 0;
         return this.leases.lease(request, answered);
     }
 

@@ -89,7 +89,11 @@ export class StoreCorruptError extends StoreError {
 /** The store does not exist and was opened read-only, so it cannot be created. */
 export class StoreNotFoundError extends StoreError {
     constructor(path: string) {
-        super(`${path}: no label store here. Run a labeling command (or \`dprog label import\`) to create it, or pass --store with the right path.`, path);
+        super(
+            `${path}: no label store here. Run a labeling command (or \`dprog label import\`) to create it, or pass --store with ` +
+                `the right path.`,
+            path,
+        );
     }
 }
 
@@ -100,7 +104,10 @@ export class StoreVersionError extends StoreError {
         readonly found: number,
         readonly supported: number,
     ) {
-        super(`${path}: the label store has schema version ${found} but this dprog supports up to ${supported}. Upgrade dprog to open it.`, path);
+        super(
+            `${path}: the label store has schema version ${found} but this dprog supports up to ${supported}. Upgrade dprog to open it.`,
+            path,
+        );
     }
 }
 

@@ -15,7 +15,8 @@
  * Any backend (a path or `postgres://user@host:port/db`), through the one `Store` interface:
  * `const store = await openStore(location)` — see store.ts.
  *
- * Errors: StoreLockedError (another writer), StoreLockLostError (this writer's lock was taken), StoreCorruptError (damaged file, left untouched),
+ * Errors: StoreLockedError (another writer), StoreLockLostError (this writer's lock was taken), StoreCorruptError
+ * (damaged file, left untouched),
  * StoreNotFoundError (read-only and absent), StoreVersionError (newer schema), StoreInputError
  * (a bad value), StoreReadonlyError (write on a reader or a closed store).
  * Import/export formats live in `./formats/index.js`.

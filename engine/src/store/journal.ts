@@ -121,7 +121,9 @@ export class JournalWriter {
      */
     append(entries: JournalEntry[]): void {
         if (this.broken) {
-            throw new Error(`${this.path}: an earlier write to the journal failed and could not be undone; close the store and open it again`);
+            throw new Error(
+                `${this.path}: an earlier write to the journal failed and could not be undone; close the store and open it again`,
+            );
         }
         if (this.pendingBase !== undefined) {
             // The last snapshot is on disk but the journal still names the one before: entries
@@ -133,7 +135,7 @@ export class JournalWriter {
             let text = '';
             for (const entry of entries) {
                 for (const piece of splitEntry(entry)) {
-                    text += JSON.stringify(piece) + '\n';
+                    text += `${JSON.stringify(piece)}\n`;
                     if (text.length > 1 << 22) {
                         this.write(text);
                         text = '';
@@ -205,7 +207,7 @@ function writeHeaderAtomically(path: string, base: number): void {
     const header: JournalHeader = { dprogJournal: 1, base };
     const temp = `${path}.tmp-${process.pid}`;
     const fd = openSync(temp, 'w');
-    writeSync(fd, JSON.stringify(header) + '\n');
+    writeSync(fd, `${JSON.stringify(header)}\n`);
     fsyncSync(fd);
     closeSync(fd);
     replaceFile(temp, path);

@@ -14,7 +14,14 @@ import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
 import { applyEntry, StatementCache } from './apply.js';
 import type { StoreDump } from './dump.js';
 import { toAggregate, toEstimate, toEvaluation, toItem, toLabel, toModel, toPlan, toStageState } from './rows.js';
-import { StoreCorruptError, StoreInputError, type StoreLockedError, StoreNotFoundError, StoreReadonlyError, StoreVersionError } from './errors.js';
+import {
+    StoreCorruptError,
+    StoreInputError,
+    type StoreLockedError,
+    StoreNotFoundError,
+    StoreReadonlyError,
+    StoreVersionError,
+} from './errors.js';
 import { JournalWriter, readJournal, type JournalEntry } from './journal.js';
 import { acquireLockWaiting, type LockTiming, type StoreLock } from './lock.js';
 import { migrate, readMeta, readSchemaVersion, SCHEMA_VERSION, writeMeta } from './schema.js';
@@ -142,7 +149,8 @@ export class LabelStore {
             const replay = journal && journal.base === loaded.seq ? journal.entries : [];
             replayEntries(loaded.db, journalPath, replay);
             const store = new LabelStore(storePath, false, loaded.db, loaded.seq, lock, options);
-            const needsSnapshot = !loaded.existed || loaded.migrated || replay.length > 0 || journal?.tornTail === true || journal?.base !== loaded.seq;
+            const needsSnapshot =
+                !loaded.existed || loaded.migrated || replay.length > 0 || journal?.tornTail === true || journal?.base !== loaded.seq;
             return store.finishOpen(journalPath, needsSnapshot);
         } catch (error) {
             loaded?.db.close();
@@ -230,7 +238,11 @@ export class LabelStore {
                     throw new StoreInputError(`label ${row.id} supersedes ${input.supersedes}, which is not in the store`, this.path);
                 }
                 if (old.supersededBy !== undefined || replacedInBatch.has(old.id)) {
-                    throw new StoreInputError(`label ${input.supersedes} is already superseded${old.supersededBy ? ` by ${old.supersededBy}` : ''}; supersede the current label instead`, this.path);
+                    throw new StoreInputError(
+                        `label ${input.supersedes} is already superseded${old.supersededBy ? ` by ${old.supersededBy}` : ''}; ` +
+                            `supersede the current label instead`,
+                        this.path,
+                    );
                 }
                 replacedInBatch.add(old.id);
                 supersede.push({ id: old.id, by: row.id });
@@ -243,8 +255,11 @@ export class LabelStore {
         if (candidates.length > 0) {
             const inserted = this.write({ op: 'labels', labels: candidates, supersede });
             candidates.forEach((row, i) => {
-                if (inserted[i]) added++;
-                else rows[rows.indexOf(row)] = this.getLabel(row.id)!;
+                if (inserted[i]) {
+                    added++;
+                } else {
+                    rows[rows.indexOf(row)] = this.getLabel(row.id)!;
+                }
             });
         }
         for (const mark of supersede) {
@@ -257,7 +272,10 @@ export class LabelStore {
     }
 
     /** Replaces label `oldId` by `replacement` (same task and item by default); the old label is kept, marked superseded. */
-    async supersede(oldId: string, replacement: Omit<NewLabel, 'supersedes' | 'task' | 'item'> & Partial<Pick<NewLabel, 'task' | 'item'>>): Promise<Label> {
+    async supersede(
+        oldId: string,
+        replacement: Omit<NewLabel, 'supersedes' | 'task' | 'item'> & Partial<Pick<NewLabel, 'task' | 'item'>>,
+    ): Promise<Label> {
         const old = this.getLabel(oldId);
         if (!old) {
             throw new StoreInputError(`label ${oldId} is not in the store`, this.path);
@@ -273,7 +291,9 @@ export class LabelStore {
     async retireLabels(ids: readonly string[], by: string): Promise<void> {
         this.assertWritable();
         requireText(this.path, 'retired by', by);
-        if (ids.length === 0) return;
+        if (ids.length === 0) {
+            return;
+        }
         this.write({ op: 'labels', labels: [], supersede: ids.map((id) => ({ id, by })) });
     }
 
@@ -489,7 +509,9 @@ export class LabelStore {
     // ---------------------------------------------------------------- evaluations
 
     /** Records an evaluation of a model on a split; returns it with its id and time. */
-    async recordEvaluation(evaluation: Evaluation): Promise<Required<Omit<Evaluation, 'programVersion'>> & Pick<Evaluation, 'programVersion'>> {
+    async recordEvaluation(
+        evaluation: Evaluation,
+    ): Promise<Required<Omit<Evaluation, 'programVersion'>> & Pick<Evaluation, 'programVersion'>> {
         this.assertWritable();
         const row = {
             id: optionalText(this.path, 'evaluation id', evaluation.id) ?? randomUUID(),
@@ -558,7 +580,10 @@ export class LabelStore {
     /** Number of items per status in one stage of a run. */
     stageCounts(run: string, stage: string): Record<string, number> {
         const counts: Record<string, number> = {};
-        for (const row of this.select(`SELECT status, COUNT(*) AS n FROM stage_states WHERE run = ? AND stage = ? GROUP BY status`, [run, stage])) {
+        for (const row of this.select(`SELECT status, COUNT(*) AS n FROM stage_states WHERE run = ? AND stage = ? GROUP BY status`, [
+            run,
+            stage,
+        ])) {
             counts[String(row.status)] = Number(row.n);
         }
         return counts;
@@ -584,7 +609,8 @@ export class LabelStore {
     /** Adds a dump's rows as they are (ids, times and supersede links kept; rows already here stay). Resolves once durable. */
     async load(dump: StoreDump): Promise<void> {
         this.assertWritable();
-        const withTime = <T extends object, K extends keyof T>(rows: T[], key: K) => rows.map((row) => ({ ...row, [key]: row[key] ?? '' })) as (T & Required<Pick<T, K>>)[];
+        const withTime = <T extends object, K extends keyof T>(rows: T[], key: K) =>
+            rows.map((row) => ({ ...row, [key]: row[key] ?? '' })) as (T & Required<Pick<T, K>>)[];
         const entries: JournalEntry[] = [
             { op: 'items', items: withTime(dump.items, 'addedAt') },
             { op: 'labels', labels: dump.labels, supersede: [] },
@@ -596,16 +622,24 @@ export class LabelStore {
             ...dump.evaluations.map((e) => ({ op: 'evaluation' as const, evaluation: { ...e, id: e.id ?? randomUUID(), at: e.at ?? '' } })),
         ];
         for (const entry of entries) {
-            const empty = ('labels' in entry && entry.labels.length === 0) || ('items' in entry && entry.items.length === 0) ||
-                ('aggregates' in entry && entry.aggregates.length === 0) || ('estimates' in entry && entry.estimates.length === 0) || ('states' in entry && entry.states.length === 0);
-            if (!empty) this.write(entry);
+            const empty =
+                ('labels' in entry && entry.labels.length === 0) ||
+                ('items' in entry && entry.items.length === 0) ||
+                ('aggregates' in entry && entry.aggregates.length === 0) ||
+                ('estimates' in entry && entry.estimates.length === 0) ||
+                ('states' in entry && entry.states.length === 0);
+            if (!empty) {
+                this.write(entry);
+            }
         }
     }
 
     /** Number of labels (superseded included) per task. */
     countsPerTask(): Record<string, number> {
         const counts: Record<string, number> = {};
-        for (const row of this.select(`SELECT task, COUNT(*) AS n FROM labels GROUP BY task ORDER BY task`)) counts[String(row.task)] = Number(row.n);
+        for (const row of this.select(`SELECT task, COUNT(*) AS n FROM labels GROUP BY task ORDER BY task`)) {
+            counts[String(row.task)] = Number(row.n);
+        }
         return counts;
     }
 
@@ -797,7 +831,9 @@ export class LabelStore {
 
 /** A labels entry narrowed to the labels that were new (re-sent ones need no journal line). */
 function onlyInserted(entry: JournalEntry, inserted: boolean[]): JournalEntry {
-    if (entry.op !== 'labels' || inserted.every(Boolean)) return entry;
+    if (entry.op !== 'labels' || inserted.every(Boolean)) {
+        return entry;
+    }
     return { ...entry, labels: entry.labels.filter((_, i) => inserted[i]) };
 }
 
@@ -845,7 +881,10 @@ function loadDatabase(SQL: SqlJsStatic, path: string, readonly: boolean): Loaded
     }
 }
 
-/** Temporary files (`<store>.tmp-<pid>`, `<journal>.tmp-<pid>`) left by a writer that died mid-snapshot; we hold the lock, so they are nobody's. */
+/**
+ * Temporary files (`<store>.tmp-<pid>`, `<journal>.tmp-<pid>`) left by a writer that died mid-snapshot; we hold the
+ * lock, so they are nobody's.
+ */
 function removeStaleTempFiles(storePath: string): void {
     const folder = dirname(storePath);
     const prefixes = [`${basename(storePath)}.tmp-`, `${basename(journalPathOf(storePath))}.tmp-`];
@@ -855,7 +894,10 @@ function removeStaleTempFiles(storePath: string): void {
         const path = join(folder, name);
         if (prefixes.some((prefix) => name.startsWith(prefix) && /^\d+$/.test(name.slice(prefix.length)))) {
             rmSync(path, { force: true });
-        } else if (lockLeftovers.some((prefix) => name.startsWith(prefix)) && Date.now() - (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 60_000) {
+        } else if (
+            lockLeftovers.some((prefix) => name.startsWith(prefix)) &&
+            Date.now() - (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 60_000
+        ) {
             rmSync(path, { force: true, recursive: true });
         }
     }
@@ -896,7 +938,8 @@ function replayEntries(db: Database, journalPath: string, entries: JournalEntry[
 function newerJournal(journalPath: string, base: number, seq: number): StoreCorruptError {
     return new StoreCorruptError(
         journalPath,
-        `the journal continues snapshot ${base} but the database file is at snapshot ${seq}, so the database was replaced by an older copy; ` +
+        `the journal continues snapshot ${base} but the database file is at snapshot ${seq}, so the database was replaced by an ` +
+            `older copy; ` +
             'restore the newer database, or move the journal aside to keep the older one',
     );
 }
@@ -910,12 +953,26 @@ function labelWhere(query: LabelQuery): { where: string; params: SqlValue[] } {
         clauses.push(clause);
         params.push(value);
     };
-    if (query.task !== undefined) add('task = ?', query.task);
-    if (query.item !== undefined) add('item = ?', query.item);
-    if (query.labeler !== undefined) add('labeler = ?', query.labeler);
-    if (query.labelerKind !== undefined) add('labeler_kind = ?', query.labelerKind);
-    if (query.person !== undefined) add('person = ?', query.person);
-    if (query.gold !== undefined) add('gold = ?', query.gold ? 1 : 0);
-    if (!query.includeSuperseded) clauses.push('superseded_by IS NULL');
+    if (query.task !== undefined) {
+        add('task = ?', query.task);
+    }
+    if (query.item !== undefined) {
+        add('item = ?', query.item);
+    }
+    if (query.labeler !== undefined) {
+        add('labeler = ?', query.labeler);
+    }
+    if (query.labelerKind !== undefined) {
+        add('labeler_kind = ?', query.labelerKind);
+    }
+    if (query.person !== undefined) {
+        add('person = ?', query.person);
+    }
+    if (query.gold !== undefined) {
+        add('gold = ?', query.gold ? 1 : 0);
+    }
+    if (!query.includeSuperseded) {
+        clauses.push('superseded_by IS NULL');
+    }
     return { where: clauses.length ? ` WHERE ${clauses.join(' AND ')}` : '', params };
 }

@@ -39,10 +39,14 @@ export class MemoryLeases {
         const limit = request.limit ?? 1;
         const leases: Lease[] = [];
         request.candidates.forEach((item, i) => {
-            if (leases.length >= limit || answered(item)) return;
+            if (leases.length >= limit || answered(item)) {
+                return;
+            }
             const holders = this.holdersOf(request.task, item, now);
             const others = [...holders.keys()].filter((p) => p !== request.person).length;
-            if (!holders.has(request.person) && others >= (request.wanted?.[i] ?? 1)) return;
+            if (!holders.has(request.person) && others >= (request.wanted?.[i] ?? 1)) {
+                return;
+            }
             holders.set(request.person, until);
             leases.push({ task: request.task, item, person: request.person, expiresAt: new Date(until).toISOString() });
         });
@@ -52,15 +56,23 @@ export class MemoryLeases {
     release(task: string, person: string, items?: readonly string[]): void {
         for (const [key, holders] of this.held) {
             const [leaseTask, item] = JSON.parse(key) as [string, string];
-            if (leaseTask === task && (!items || items.includes(item))) holders.delete(person);
+            if (leaseTask === task && (!items || items.includes(item))) {
+                holders.delete(person);
+            }
         }
     }
 
     private holdersOf(task: string, item: string, now: number): Map<string, number> {
         const key = JSON.stringify([task, item]);
         let holders = this.held.get(key);
-        if (!holders) this.held.set(key, (holders = new Map()));
-        for (const [person, until] of holders) if (until <= now) holders.delete(person);
+        if (!holders) {
+            this.held.set(key, (holders = new Map()));
+        }
+        for (const [person, until] of holders) {
+            if (until <= now) {
+                holders.delete(person);
+            }
+        }
         return holders;
     }
 }

@@ -17,18 +17,26 @@ const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]+):/;
 /** Reads a store argument; relative paths resolve against `baseDir`. */
 export function parseStoreLocation(text: string, baseDir: string = process.cwd()): StoreLocation {
     const value = text.trim();
-    if (value === '') throw new StoreLocationError('the store is empty: give a file path or postgres://user@host:port/database', text);
+    if (value === '') {
+        throw new StoreLocationError('the store is empty: give a file path or postgres://user@host:port/database', text);
+    }
     const scheme = SCHEME.exec(value)?.[1]?.toLowerCase();
-    if (scheme === undefined) return { backend: 'sqljs', path: resolve(baseDir, value) };
+    if (scheme === undefined) {
+        return { backend: 'sqljs', path: resolve(baseDir, value) };
+    }
     if ((scheme === 'postgres' || scheme === 'postgresql') && value.slice(scheme.length + 1).startsWith('//')) {
         try {
             return { backend: 'postgres', ...postgresLocation(value) };
         } catch (error) {
-            throw new StoreLocationError(`${redact(value)}: not a valid PostgreSQL URL (${(error as Error).message}); use postgres://user@host:port/database`, redact(value));
+            throw new StoreLocationError(
+                `${redact(value)}: not a valid PostgreSQL URL (${(error as Error).message}); use postgres://user@host:port/database`,
+                redact(value),
+            );
         }
     }
     throw new StoreLocationError(
-        `${redact(value)}: not a label store this dprog can open. Give a file path (the embedded store) or postgres://user@host:port/database ` +
+        `${redact(value)}: not a label store this dprog can open. Give a file path (the embedded store) or ` +
+            `postgres://user@host:port/database ` +
             `(a URL with scheme '${scheme}:' is not supported${scheme.startsWith('postgres') ? '; it needs // after the colon' : ''}).`,
         redact(value),
     );

@@ -12,7 +12,19 @@
  * longer its own (removed by hand, or taken over after a long stall).
  */
 import { randomUUID } from 'node:crypto';
-import { closeSync, fstatSync, linkSync, mkdirSync, openSync, readFileSync, rmdirSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+    closeSync,
+    fstatSync,
+    linkSync,
+    mkdirSync,
+    openSync,
+    readFileSync,
+    rmdirSync,
+    statSync,
+    unlinkSync,
+    utimesSync,
+    writeFileSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import { StoreLockedError, StoreLockLostError, type LockHolder } from './errors.js';
 
@@ -58,7 +70,9 @@ export function processIsAlive(pid: number): boolean {
 function parseLock(text: string): LockContent | undefined {
     try {
         const parsed = JSON.parse(text) as Partial<LockContent>;
-        if (typeof parsed.pid !== 'number' || typeof parsed.token !== 'string') return undefined;
+        if (typeof parsed.pid !== 'number' || typeof parsed.token !== 'string') {
+            return undefined;
+        }
         return { pid: parsed.pid, host: String(parsed.host ?? ''), token: parsed.token, since: String(parsed.since ?? '') };
     } catch {
         return undefined;
@@ -96,9 +110,13 @@ function identityOf(lockPath: string): { id: string; holder?: LockContent; ageMs
 }
 
 function isStale(found: { holder?: LockContent; ageMs: number }, staleMs: number): boolean {
-    if (found.ageMs > staleMs) return true;
+    if (found.ageMs > staleMs) {
+        return true;
+    }
     const holder = found.holder;
-    if (!holder) return found.ageMs > 2000;
+    if (!holder) {
+        return found.ageMs > 2000;
+    }
     return holder.host === hostname() && !processIsAlive(holder.pid);
 }
 
@@ -110,7 +128,9 @@ function createExclusive(lockPath: string, content: LockContent): boolean {
         linkSync(temp, lockPath);
         return true;
     } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+        if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+            return false;
+        }
         throw error;
     } finally {
         unlinkSync(temp);
@@ -127,15 +147,21 @@ function takeOver(lockPath: string, id: string, staleMs: number): void {
         try {
             mkdirSync(claim);
         } catch (error) {
-            if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+            if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+                throw error;
+            }
             const age = Date.now() - (statSync(claim, { throwIfNoEntry: false })?.mtimeMs ?? 0);
-            if (age < CLAIM_STALE_MS) return; // another contender is taking it over right now
+            if (age < CLAIM_STALE_MS) {
+                return; // another contender is taking it over right now
+            }
             continue; // that contender died mid-takeover: claim the next generation
         }
         try {
             // Still the very lock judged stale, and still stale (it may have beaten meanwhile).
             const now = identityOf(lockPath);
-            if (now?.id === id && isStale(now, staleMs)) unlinkSync(lockPath);
+            if (now?.id === id && isStale(now, staleMs)) {
+                unlinkSync(lockPath);
+            }
         } finally {
             rmdirSync(claim);
         }
@@ -162,7 +188,9 @@ export function acquireLock(storePath: string, lockPath: string, timing: LockTim
         if (found && !isStale(found, staleMs)) {
             throw new StoreLockedError(storePath, lockPath, holderOf(found));
         }
-        if (found) takeOver(lockPath, found.id, staleMs);
+        if (found) {
+            takeOver(lockPath, found.id, staleMs);
+        }
     }
     throw new StoreLockedError(storePath, lockPath, holderOf(identityOf(lockPath)));
 }
@@ -182,8 +210,12 @@ export async function acquireLockWaiting(
             return acquireLock(storePath, lockPath, options);
         } catch (error) {
             const samePid = error instanceof StoreLockedError && error.holderPid === process.pid;
-            if (!(error instanceof StoreLockedError) || samePid || Date.now() >= deadline || options.signal?.aborted) throw error;
-            if (!told) options.onWait?.(error);
+            if (!(error instanceof StoreLockedError) || samePid || Date.now() >= deadline || options.signal?.aborted) {
+                throw error;
+            }
+            if (!told) {
+                options.onWait?.(error);
+            }
             await new Promise((resolve) => setTimeout(resolve, Math.min(200, Math.max(1, deadline - Date.now()))));
         }
     }
@@ -200,7 +232,9 @@ function heldLock(storePath: string, lockPath: string, token: string, beatMs: nu
     };
     const timer = setInterval(() => {
         try {
-            if (isMine()) beat();
+            if (isMine()) {
+                beat();
+            }
         } catch {
             // The next verify() reports a lost lock.
         }
@@ -212,13 +246,19 @@ function heldLock(storePath: string, lockPath: string, token: string, beatMs: nu
             if (released || !isMine()) {
                 throw new StoreLockLostError(storePath, lockPath, holderOf(identityOf(lockPath)));
             }
-            if (Date.now() - lastBeat > beatMs / 5) beat();
+            if (Date.now() - lastBeat > beatMs / 5) {
+                beat();
+            }
         },
         release() {
-            if (released) return;
+            if (released) {
+                return;
+            }
             released = true;
             clearInterval(timer);
-            if (isMine()) unlinkSync(lockPath);
+            if (isMine()) {
+                unlinkSync(lockPath);
+            }
         },
     };
 }

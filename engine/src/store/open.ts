@@ -13,6 +13,8 @@ export interface StoreOpenOptions extends OpenOptions {
 /** Opens the store at `where` (a path, a URL, or a parsed location). */
 export async function openStore(where: string | StoreLocation, options: StoreOpenOptions = {}): Promise<Store> {
     const location = typeof where === 'string' ? parseStoreLocation(where) : where;
-    if (location.backend === 'postgres') return PostgresStore.open(location, { readonly: options.readonly, password: options.password });
+    if (location.backend === 'postgres') {
+        return PostgresStore.open(location, { readonly: options.readonly, password: options.password });
+    }
     return new EmbeddedStore(await LabelStore.open(location.path, options));
 }

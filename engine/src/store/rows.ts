@@ -2,13 +2,25 @@
  * Database rows as dprog records: one set of converters for both backends (column names are the
  * same in the embedded and the PostgreSQL schema).
  */
-import type { Aggregate, Evaluation, Item, JsonValue, Label, LabelerEstimate, ModelVersion, Split, StageState, StoredPlan } from './types.js';
+import type {
+    Aggregate,
+    Evaluation,
+    Item,
+    JsonValue,
+    Label,
+    LabelerEstimate,
+    ModelVersion,
+    Split,
+    StageState,
+    StoredPlan,
+} from './types.js';
 
 /** A row as a database driver returns it (sql.js: numbers for booleans; pg: booleans). */
 export type Row = Record<string, unknown>;
 
 const parse = (text: unknown): JsonValue => JSON.parse(String(text)) as JsonValue;
-const maybe = <T>(value: unknown, convert: (v: unknown) => T): T | undefined => (value === null || value === undefined ? undefined : convert(value));
+const maybe = <T>(value: unknown, convert: (v: unknown) => T): T | undefined =>
+    value === null || value === undefined ? undefined : convert(value);
 
 export function toLabel(row: Row): Label {
     const label: Label = {
@@ -21,10 +33,18 @@ export function toLabel(row: Row): Label {
         gold: row.gold === true || row.gold === 1,
         createdAt: String(row.created_at),
     };
-    if (row.score !== null && row.score !== undefined) label.score = Number(row.score);
-    if (row.program_version !== null && row.program_version !== undefined) label.programVersion = String(row.program_version);
-    if (row.superseded_by !== null && row.superseded_by !== undefined) label.supersededBy = String(row.superseded_by);
-    if (row.person !== null && row.person !== undefined) label.person = String(row.person);
+    if (row.score !== null && row.score !== undefined) {
+        label.score = Number(row.score);
+    }
+    if (row.program_version !== null && row.program_version !== undefined) {
+        label.programVersion = String(row.program_version);
+    }
+    if (row.superseded_by !== null && row.superseded_by !== undefined) {
+        label.supersededBy = String(row.superseded_by);
+    }
+    if (row.person !== null && row.person !== undefined) {
+        label.person = String(row.person);
+    }
     return label;
 }
 

@@ -52,7 +52,9 @@ export function loadSqlJs(): Promise<SqlJsStatic> {
     if (!loading) {
         const wasmPath = locateSqlWasm();
         const wasmBinary = readFileSync(wasmPath);
-        loading = initSqlJs({ wasmBinary: wasmBinary.buffer.slice(wasmBinary.byteOffset, wasmBinary.byteOffset + wasmBinary.byteLength) as ArrayBuffer });
+        loading = initSqlJs({
+            wasmBinary: wasmBinary.buffer.slice(wasmBinary.byteOffset, wasmBinary.byteOffset + wasmBinary.byteLength) as ArrayBuffer,
+        });
         loading.catch(() => {
             loading = undefined;
         });

@@ -36,7 +36,10 @@ export interface Store {
     /** `addLabels`, saying how many were new (the rest were stored already). */
     addLabelsCounted(labels: readonly NewLabel[]): Promise<{ labels: Label[]; added: number }>;
     /** Replaces a current label; the old one is kept, marked superseded. */
-    supersede(oldId: string, replacement: Omit<NewLabel, 'supersedes' | 'task' | 'item'> & Partial<Pick<NewLabel, 'task' | 'item'>>): Promise<Label>;
+    supersede(
+        oldId: string,
+        replacement: Omit<NewLabel, 'supersedes' | 'task' | 'item'> & Partial<Pick<NewLabel, 'task' | 'item'>>,
+    ): Promise<Label>;
     getLabel(id: string): Promise<Label | undefined>;
     labels(query?: LabelQuery): Promise<Label[]>;
     countLabels(query?: LabelQuery): Promise<number>;

@@ -74,6 +74,8 @@ export function normalizeLabel(path: string, input: NewLabel): Label {
         createdAt: isoTime(path, 'label createdAt', input.createdAt),
     };
     const person = optionalText(path, 'label person', input.person);
-    if (person !== undefined) label.person = person;
+    if (person !== undefined) {
+        label.person = person;
+    }
     return label;
 }

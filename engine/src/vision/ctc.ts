@@ -20,7 +20,10 @@ export interface Transcription {
     text: string;
     /** Mean probability of the characters kept; 0 when nothing was read. */
     score: number;
-    /** Per character of `text`: its probability, the first and last time step it was read at, and the space class's highest probability since the previous character. */
+    /**
+     * Per character of `text`: its probability, the first and last time step it was read at, and the space class's
+     * highest probability since the previous character.
+     */
     characters?: CtcCharacter[];
     /** Time steps of the sequence (the crop's width ÷ the model's stride). */
     steps?: number;
@@ -29,16 +32,26 @@ export interface Transcription {
 /** The classes of a CTC recognizer: blank, every line of the vocabulary file, space. */
 export function loadCtcClasses(path: string): string[] {
     const problem = regularFileProblem(path, 'character list');
-    if (problem) throw new DataError(`${problem}; check the path after 'decode ctc'`, path);
+    if (problem) {
+        throw new DataError(`${problem}; check the path after 'decode ctc'`, path);
+    }
     let text: string;
     try {
         text = readFileSync(path, 'utf8');
     } catch (error) {
-        throw new DataError(`${path}: cannot read the character list (${(error as NodeJS.ErrnoException).code ?? String(error)}); check the path after 'decode ctc'`, path);
+        throw new DataError(
+            `${path}: cannot read the character list (${(error as NodeJS.ErrnoException).code ?? String(error)}); check the path ` +
+                `after 'decode ctc'`,
+            path,
+        );
     }
     const characters = text.split(/\r?\n/);
-    if (characters[characters.length - 1] === '') characters.pop();
-    if (characters.length === 0) throw new DataError(`${path}: the character list is empty; it needs one character per line`, path);
+    if (characters[characters.length - 1] === '') {
+        characters.pop();
+    }
+    if (characters.length === 0) {
+        throw new DataError(`${path}: the character list is empty; it needs one character per line`, path);
+    }
     return ['', ...characters, ' '];
 }
 
@@ -56,7 +69,13 @@ export const SPACE_THRESHOLD = 0.002;
  * Decodes one sequence: `probs` is row-major [steps, classes.length] (softmax outputs). Word gaps
  * are recovered with `spaceThreshold` (pass 1 to keep only the spaces the model emits).
  */
-export function ctcGreedyDecode(probs: Float32Array, steps: number, classes: readonly string[], offset = 0, spaceThreshold = SPACE_THRESHOLD): Transcription {
+export function ctcGreedyDecode(
+    probs: Float32Array,
+    steps: number,
+    classes: readonly string[],
+    offset = 0,
+    spaceThreshold = SPACE_THRESHOLD,
+): Transcription {
     const n = classes.length;
     let text = '';
     let sum = 0;
@@ -76,7 +95,9 @@ export function ctcGreedyDecode(probs: Float32Array, steps: number, classes: rea
                 best = c;
             }
         }
-        if (space >= 0) spaceP = Math.max(spaceP, probs[row + space]);
+        if (space >= 0) {
+            spaceP = Math.max(spaceP, probs[row + space]);
+        }
         if (best !== 0 && best !== previous) {
             const last = characters[characters.length - 1];
             if (last && best !== space && text[text.length - 1] !== ' ' && spaceP > spaceThreshold) {

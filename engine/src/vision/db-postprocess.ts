@@ -49,7 +49,9 @@ function components(prob: Float32Array, width: number, height: number, threshold
     const stack: number[] = [];
     const found: Component[] = [];
     for (let start = 0; start < prob.length; start++) {
-        if (label[start] !== -1 || !(prob[start] > threshold)) continue;
+        if (label[start] !== -1 || !(prob[start] > threshold)) {
+            continue;
+        }
         const id = found.length;
         const rows = new Map<number, [number, number]>();
         let pixels = 0;
@@ -61,15 +63,23 @@ function components(prob: Float32Array, width: number, height: number, threshold
             const y = (p - x) / width;
             pixels++;
             const row = rows.get(y);
-            if (!row) rows.set(y, [x, x]);
-            else if (x < row[0]) row[0] = x;
-            else if (x > row[1]) row[1] = x;
+            if (!row) {
+                rows.set(y, [x, x]);
+            } else if (x < row[0]) {
+                row[0] = x;
+            } else if (x > row[1]) {
+                row[1] = x;
+            }
             for (let dy = -1; dy <= 1; dy++) {
                 const ny = y + dy;
-                if (ny < 0 || ny >= height) continue;
+                if (ny < 0 || ny >= height) {
+                    continue;
+                }
                 for (let dx = -1; dx <= 1; dx++) {
                     const nx = x + dx;
-                    if (nx < 0 || nx >= width) continue;
+                    if (nx < 0 || nx >= width) {
+                        continue;
+                    }
                     const q = ny * width + nx;
                     if (label[q] === -1 && prob[q] > threshold) {
                         label[q] = id;
@@ -79,7 +89,9 @@ function components(prob: Float32Array, width: number, height: number, threshold
             }
         }
         const points: Point[] = [];
-        for (const [y, [x0, x1]] of rows) points.push({ x: x0 + 0.5, y: y + 0.5 }, { x: x1 + 0.5, y: y + 0.5 });
+        for (const [y, [x0, x1]] of rows) {
+            points.push({ x: x0 + 0.5, y: y + 0.5 }, { x: x1 + 0.5, y: y + 0.5 });
+        }
         found.push({ points, pixels });
     }
     return found;
@@ -101,7 +113,9 @@ function meanInside(prob: Float32Array, width: number, height: number, box: Rota
         for (let x = Math.max(0, Math.floor(cx - reach)); x <= Math.min(width - 1, Math.ceil(cx + reach)); x++) {
             const dx = x + 0.5 - cx;
             const dy = y + 0.5 - cy;
-            if (Math.abs(dx * ux + dy * uy) > halfU || Math.abs(-dx * uy + dy * ux) > halfV) continue;
+            if (Math.abs(dx * ux + dy * uy) > halfU || Math.abs(-dx * uy + dy * ux) > halfV) {
+                continue;
+            }
             sum += prob[y * width + x];
             count++;
         }
@@ -126,12 +140,16 @@ export function dbBoxes(prob: Float32Array, width: number, height: number, optio
         const rect = minAreaRect(c.points);
         // The rectangle runs centre to centre of the outermost pixels; its pixel extent is one more.
         const sides = Math.min(rect.width, rect.height) + 1;
-        if (sides < o.minSize) continue;
+        if (sides < o.minSize) {
+            continue;
+        }
         const score = meanInside(prob, width, height, rect);
         const w = rect.width + 1;
         const h = rect.height + 1;
         const grown = growBox(growBox(rect, 0.5), (w * h * o.unclipRatio) / (2 * (w + h)));
-        if (Math.min(grown.width, grown.height) < o.minSize + 2) continue;
+        if (Math.min(grown.width, grown.height) < o.minSize + 2) {
+            continue;
+        }
         boxes.push({ box: grown, score, belowThreshold: score < o.boxThreshold });
     }
     return boxes.sort((a, b) => readingOrder(a.box, b.box));
@@ -141,6 +159,8 @@ export function dbBoxes(prob: Float32Array, width: number, height: number, optio
 function readingOrder(a: RotatedBox, b: RotatedBox): number {
     const ca = a.y + a.height / 2;
     const cb = b.y + b.height / 2;
-    if (Math.abs(ca - cb) < Math.min(a.height, b.height) / 2) return a.x - b.x;
+    if (Math.abs(ca - cb) < Math.min(a.height, b.height) / 2) {
+        return a.x - b.x;
+    }
     return ca - cb;
 }

@@ -28,13 +28,17 @@ function logit(p: number): number {
 
 /** The line's weakest evidence: its least character probability (a recovered gap counts as its certainty of being a space). */
 export function weakestCharacter(t: Transcription): number {
-    if (!t.characters || t.characters.length === 0) return t.text === '' ? 0 : t.score;
+    if (!t.characters || t.characters.length === 0) {
+        return t.text === '' ? 0 : t.score;
+    }
     return t.characters.reduce((low, c) => Math.min(low, c.inferred ? c.spaceBefore / (c.spaceBefore + 0.002) : c.p), Infinity);
 }
 
 /** P(line right) under a calibration. */
 export function calibratedConfidence(t: Transcription, calibration: LineCalibration): number {
-    if (t.text === '') return 0;
+    if (t.text === '') {
+        return 0;
+    }
     return 1 / (1 + Math.exp(-(calibration.a * logit(weakestCharacter(t)) + calibration.b)));
 }
 
@@ -68,22 +72,31 @@ export function fitLineCalibration(samples: ReadonlyArray<{ weakest: number; rig
             hbb += w;
         });
         const det = haa * hbb - hab * hab;
-        if (Math.abs(det) < 1e-12) break;
+        if (Math.abs(det) < 1e-12) {
+            break;
+        }
         const da = (hbb * ga - hab * gb) / det;
         const db = (haa * gb - hab * ga) / det;
         a -= da;
         b -= db;
-        if (Math.abs(da) + Math.abs(db) < 1e-10) break;
+        if (Math.abs(da) + Math.abs(db) < 1e-10) {
+            break;
+        }
     }
     return { a, b, fittedOn: { lines: samples.length, wrong: negatives, pages } };
 }
 
 /** Reads a calibration file (JSON of LineCalibration), or undefined when there is none. */
 export function readLineCalibration(path: string): LineCalibration | undefined {
-    if (!existsSync(path)) return undefined;
+    if (!existsSync(path)) {
+        return undefined;
+    }
     const value = JSON.parse(readFileSync(path, 'utf8')) as Partial<LineCalibration>;
     if (typeof value.a !== 'number' || typeof value.b !== 'number') {
-        throw new DataError(`${path}: a line calibration needs numbers 'a' and 'b' (P(right) = σ(a · logit(weakest) + b)); rerun the calibration`, path);
+        throw new DataError(
+            `${path}: a line calibration needs numbers 'a' and 'b' (P(right) = σ(a · logit(weakest) + b)); rerun the calibration`,
+            path,
+        );
     }
     return value as LineCalibration;
 }

@@ -14,7 +14,9 @@ export function matchBoxes(truth: readonly PixelBox[], detected: readonly PixelB
     truth.forEach((t, ti) =>
         detected.forEach((d, di) => {
             const v = iou(t, d);
-            if (v >= minIou) pairs.push({ t: ti, d: di, v });
+            if (v >= minIou) {
+                pairs.push({ t: ti, d: di, v });
+            }
         }),
     );
     pairs.sort((a, b) => b.v - a.v);
@@ -22,7 +24,9 @@ export function matchBoxes(truth: readonly PixelBox[], detected: readonly PixelB
     const usedD = new Set<number>();
     const out: Array<[number, number]> = [];
     for (const p of pairs) {
-        if (usedT.has(p.t) || usedD.has(p.d)) continue;
+        if (usedT.has(p.t) || usedD.has(p.d)) {
+            continue;
+        }
         usedT.add(p.t);
         usedD.add(p.d);
         out.push([p.t, p.d]);

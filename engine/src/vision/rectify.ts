@@ -18,13 +18,23 @@ export function homography(from: readonly Point[], to: readonly Point[]): number
     }
     for (let col = 0; col < 8; col++) {
         let pivot = col;
-        for (let r = col + 1; r < 8; r++) if (Math.abs(a[r][col]) > Math.abs(a[pivot][col])) pivot = r;
+        for (let r = col + 1; r < 8; r++) {
+            if (Math.abs(a[r][col]) > Math.abs(a[pivot][col])) {
+                pivot = r;
+            }
+        }
         [a[col], a[pivot]] = [a[pivot], a[col]];
-        if (Math.abs(a[col][col]) < 1e-12) throw new RangeError('homography: the four points are degenerate (three on a line)');
+        if (Math.abs(a[col][col]) < 1e-12) {
+            throw new RangeError('homography: the four points are degenerate (three on a line)');
+        }
         for (let r = 0; r < 8; r++) {
-            if (r === col) continue;
+            if (r === col) {
+                continue;
+            }
             const f = a[r][col] / a[col][col];
-            for (let c = col; c < 9; c++) a[r][c] -= f * a[col][c];
+            for (let c = col; c < 9; c++) {
+                a[r][c] -= f * a[col][c];
+            }
         }
     }
     return [...a.map((row, i) => row[8] / row[i]), 1];
@@ -80,7 +90,9 @@ export function warpQuad(image: RgbImage, quad: readonly [Point, Point, Point, P
 
 /** A (possibly rotated) box's pixels, warped upright. */
 export function rectifiedCrop(image: RgbImage, box: RotatedBox): RgbImage {
-    if (box.width <= 0 || box.height <= 0) throw new RangeError(`crop: the box (x ${box.x}, y ${box.y}, ${box.width} x ${box.height}) is empty`);
+    if (box.width <= 0 || box.height <= 0) {
+        throw new RangeError(`crop: the box (x ${box.x}, y ${box.y}, ${box.width} x ${box.height}) is empty`);
+    }
     return warpQuad(image, corners(box));
 }
 
@@ -99,14 +111,18 @@ export function readingCrop(image: RgbImage, box: RotatedBox): RgbImage {
 /** Otsu's threshold of grey levels 0–255: the cut that best separates ink from background. */
 function otsu(histogram: readonly number[], total: number): number {
     let sumAll = 0;
-    for (let i = 0; i < 256; i++) sumAll += i * histogram[i];
+    for (let i = 0; i < 256; i++) {
+        sumAll += i * histogram[i];
+    }
     let sumBelow = 0;
     let below = 0;
     let best = 0;
     let cut = 127;
     for (let t = 0; t < 256; t++) {
         below += histogram[t];
-        if (below === 0 || below === total) continue;
+        if (below === 0 || below === total) {
+            continue;
+        }
         sumBelow += t * histogram[t];
         const above = total - below;
         const between = below * above * (sumBelow / below - (sumAll - sumBelow) / above) ** 2;
@@ -129,9 +145,13 @@ function inkMask(crop: RgbImage): Uint8Array {
     }
     const cut = otsu(histogram, n);
     let dark = 0;
-    for (let i = 0; i < n; i++) if (grey[i] <= cut) dark++;
+    for (let i = 0; i < n; i++) {
+        if (grey[i] <= cut) {
+            dark++;
+        }
+    }
     const inkIsDark = dark <= n - dark;
-    return grey.map((g) => ((g <= cut) === inkIsDark ? 1 : 0));
+    return grey.map((g) => (g <= cut === inkIsDark ? 1 : 0));
 }
 
 /** The run of rows with ink that covers the crop's middle (a neighbouring line's ink stays out), or undefined. */
@@ -140,9 +160,13 @@ function middleInkRows(rows: readonly number[]): [number, number] | undefined {
     let bestDistance = Infinity;
     const middle = (rows.length - 1) / 2;
     for (let r = 0; r < rows.length; r++) {
-        if (rows[r] === 0 || (r > 0 && rows[r - 1] > 0)) continue;
+        if (rows[r] === 0 || (r > 0 && rows[r - 1] > 0)) {
+            continue;
+        }
         let end = r;
-        while (end + 1 < rows.length && rows[end + 1] > 0) end++;
+        while (end + 1 < rows.length && rows[end + 1] > 0) {
+            end++;
+        }
         const distance = middle < r ? r - middle : middle > end ? middle - end : 0;
         const bigger = best && distance === bestDistance && end - r > best[1] - best[0];
         if (distance < bestDistance || bigger) {
@@ -162,16 +186,26 @@ function middleInkRows(rows: readonly number[]): [number, number] | undefined {
 export function fitToInk(image: RgbImage, box: RotatedBox): RotatedBox {
     const crop = rectifiedCrop(image, box);
     const mask = inkMask(crop);
-    const rows = Array.from({ length: crop.height }, (_, y) => mask.subarray(y * crop.width, (y + 1) * crop.width).reduce((a, b) => a + b, 0));
+    const rows = Array.from({ length: crop.height }, (_, y) =>
+        mask.subarray(y * crop.width, (y + 1) * crop.width).reduce((a, b) => a + b, 0),
+    );
     const band = middleInkRows(rows);
-    if (!band) return box;
+    if (!band) {
+        return box;
+    }
     let left = crop.width;
     let right = -1;
     for (let y = band[0]; y <= band[1]; y++) {
         for (let x = 0; x < crop.width; x++) {
-            if (mask[y * crop.width + x] === 0) continue;
-            if (x < left) left = x;
-            if (x > right) right = x;
+            if (mask[y * crop.width + x] === 0) {
+                continue;
+            }
+            if (x < left) {
+                left = x;
+            }
+            if (x > right) {
+                right = x;
+            }
         }
     }
     const sx = box.width / crop.width;

@@ -28,27 +28,39 @@ function roundToStride(n: number): number {
 }
 
 /** The model input size for an image: the requested size, or the image limited to `limitSide`, in multiples of 32. */
-export function detectionInputSize(image: { width: number; height: number }, options: DetectOptions = {}): { width: number; height: number } {
-    if (options.size) return { width: roundToStride(options.size.width), height: roundToStride(options.size.height) };
+export function detectionInputSize(
+    image: { width: number; height: number },
+    options: DetectOptions = {},
+): { width: number; height: number } {
+    if (options.size) {
+        return { width: roundToStride(options.size.width), height: roundToStride(options.size.height) };
+    }
     const limit = options.limitSide ?? 960;
     const scale = Math.min(1, limit / Math.max(image.width, image.height));
     return { width: roundToStride(image.width * scale), height: roundToStride(image.height * scale) };
 }
 
 /** Runs the detector on one image. `file` names the model in errors. */
-export async function detectText(session: ort.InferenceSession, image: RgbImage, file: string, options: DetectOptions = {}): Promise<ScoredBox[]> {
+export async function detectText(
+    session: ort.InferenceSession,
+    image: RgbImage,
+    file: string,
+    options: DetectOptions = {},
+): Promise<ScoredBox[]> {
     const size = detectionInputSize(image, options);
-    const input = new ort.Tensor('float32', toChwFloat32(resizeImage(image, size.width, size.height), options.normalization ?? IMAGENET_NORMALIZATION), [
-        1,
-        3,
-        size.height,
-        size.width,
-    ]);
+    const input = new ort.Tensor(
+        'float32',
+        toChwFloat32(resizeImage(image, size.width, size.height), options.normalization ?? IMAGENET_NORMALIZATION),
+        [1, 3, size.height, size.width],
+    );
     let output: ort.Tensor;
     try {
         output = (await session.run({ [session.inputNames[0]]: input }))[session.outputNames[0]];
     } catch (error) {
-        throw new ModelError(`${file}: the detector failed on a ${size.width} x ${size.height} input (${(error as Error).message.split('\n')[0]})`, file);
+        throw new ModelError(
+            `${file}: the detector failed on a ${size.width} x ${size.height} input (${(error as Error).message.split('\n')[0]})`,
+            file,
+        );
     } finally {
         input.dispose();
     }
@@ -58,7 +70,10 @@ export async function detectText(session: ort.InferenceSession, image: RgbImage,
     if (output.type !== 'float32' || dims.length !== 4 || dims[0] !== 1 || dims[1] !== 1 || output.data.length !== mapHeight * mapWidth) {
         const shape = `[${dims.join(', ')}] ${output.type}`;
         output.dispose();
-        throw new ModelError(`${file}: expected a text probability map of shape [1, 1, H, W] float32 for 'decode db_boxes', got ${shape}`, file);
+        throw new ModelError(
+            `${file}: expected a text probability map of shape [1, 1, H, W] float32 for 'decode db_boxes', got ${shape}`,
+            file,
+        );
     }
     const boxes = dbBoxes(output.data as Float32Array, mapWidth, mapHeight, options.db);
     output.dispose();

@@ -53,7 +53,11 @@ export async function recognizeText(
         try {
             output = (await session.run({ [session.inputNames[0]]: input }))[session.outputNames[0]];
         } catch (error) {
-            throw new ModelError(`${file}: the recognizer failed on a batch of ${batch.length} crops ${width} pixels wide (${(error as Error).message.split('\n')[0]})`, file);
+            throw new ModelError(
+                `${file}: the recognizer failed on a batch of ${batch.length} crops ${width} pixels wide ` +
+                    `(${(error as Error).message.split('\n')[0]})`,
+                file,
+            );
         } finally {
             input.dispose();
         }
@@ -63,7 +67,8 @@ export async function recognizeText(
             output.dispose();
             throw new ModelError(
                 `${file}: expected CTC outputs of shape [${batch.length}, steps, ${classes.length}] float32 ` +
-                    `(${classes.length} = blank + ${classes.length - 2} characters of the list + space), got ${shape}; check the character list after 'decode ctc'`,
+                    `(${classes.length} = blank + ${classes.length - 2} characters of the list + space), got ${shape}; check the ` +
+                    `character list after 'decode ctc'`,
                 file,
             );
         }

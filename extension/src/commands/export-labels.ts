@@ -14,22 +14,45 @@ const FORMATS = [
 export function registerExportLabels(services: DprogServices): vscode.Disposable {
     return vscode.commands.registerCommand('dprog.exportLabels', async (argument?: unknown) => {
         const program = await pickProgram(argument);
-        if (!program || !requireTrust('exporting (it writes files)')) return;
+        if (!program || !requireTrust('exporting (it writes files)')) {
+            return;
+        }
         try {
             const plan = await planOf(services, program);
-            if (!plan) return;
+            if (!plan) {
+                return;
+            }
             const task = await pickTask(plan);
-            if (!task) return;
+            if (!task) {
+                return;
+            }
             const format = await vscode.window.showQuickPick(FORMATS, { placeHolder: `Export the labels of ${task.name} as` });
-            if (!format) return;
-            const base = vscode.Uri.file(path.join(path.dirname(program), `${task.name}-labels${format.extension ? `.${format.extension}` : ''}`));
+            if (!format) {
+                return;
+            }
+            const base = vscode.Uri.file(
+                path.join(path.dirname(program), `${task.name}-labels${format.extension ? `.${format.extension}` : ''}`),
+            );
             const target = format.folder
-                ? (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, defaultUri: vscode.Uri.file(path.dirname(program)), openLabel: 'Export here' }))?.[0]
+                ? (
+                      await vscode.window.showOpenDialog({
+                          canSelectFolders: true,
+                          canSelectFiles: false,
+                          defaultUri: vscode.Uri.file(path.dirname(program)),
+                          openLabel: 'Export here',
+                      })
+                  )?.[0]
                 : await vscode.window.showSaveDialog({ defaultUri: base });
-            if (!target) return;
-            await withProgress(`exporting ${task.name}`, (cancel) => services.engine.exportLabels(program, task.name, format.label, target.fsPath, cancel));
+            if (!target) {
+                return;
+            }
+            await withProgress(`exporting ${task.name}`, (cancel) =>
+                services.engine.exportLabels(program, task.name, format.label, target.fsPath, cancel),
+            );
             services.log.info(`exported ${task.name} as ${format.label} to ${target.fsPath}`);
-            void vscode.window.showInformationMessage(`dprog: exported the labels of ${task.name} to ${vscode.workspace.asRelativePath(target)}.`);
+            void vscode.window.showInformationMessage(
+                `dprog: exported the labels of ${task.name} to ${vscode.workspace.asRelativePath(target)}.`,
+            );
         } catch (error) {
             showError(services, error);
         }

@@ -12,13 +12,19 @@ export function registerOpenLabelingPanel(services: DprogServices): vscode.Dispo
 export function registerAnnotatePanelCommand(services: DprogServices, command: string, mode: AnnotateMode): vscode.Disposable {
     return vscode.commands.registerCommand(command, async (programArgument?: unknown, taskArgument?: unknown) => {
         const program = await pickProgram(programArgument);
-        if (!program) return;
+        if (!program) {
+            return;
+        }
         try {
             const plan = await planOf(services, program);
-            if (!plan) return;
+            if (!plan) {
+                return;
+            }
             const task = await pickTask(plan, taskArgument, (t) => t.dataset !== null);
             // Loaded on first use: the panel code (zod schemas, dataset readers) stays out of activation.
-            if (task) deferred().AnnotatePanel.createOrShow(services, program, task.name, mode);
+            if (task) {
+                deferred().AnnotatePanel.createOrShow(services, program, task.name, mode);
+            }
         } catch (error) {
             showError(services, error);
         }

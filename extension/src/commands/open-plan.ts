@@ -6,7 +6,9 @@ import { pickProgram, showError, type DprogServices } from '../services.js';
 export function registerOpenPlan(services: DprogServices): vscode.Disposable {
     return vscode.commands.registerCommand('dprog.openPlan', async (argument?: unknown) => {
         const program = await pickProgram(argument);
-        if (!program) return;
+        if (!program) {
+            return;
+        }
         try {
             deferred().PlanPanel.createOrShow(services, program);
         } catch (error) {

@@ -6,22 +6,41 @@ import { pickProgram, pickTask, planOf, requireTrust, settings, showError, withP
 export function registerSampleNextBatch(services: DprogServices): vscode.Disposable {
     return vscode.commands.registerCommand('dprog.sampleNextBatch', async (programArgument?: unknown, taskArgument?: unknown) => {
         const program = await pickProgram(programArgument);
-        if (!program || !requireTrust('active learning (it runs the model)')) return;
+        if (!program || !requireTrust('active learning (it runs the model)')) {
+            return;
+        }
         try {
             const plan = await planOf(services, program);
-            if (!plan) return;
+            if (!plan) {
+                return;
+            }
             const task = await pickTask(plan, taskArgument, (t) => plan.learn.some((l) => l.task === t.name));
-            if (!task) return;
-            const result = await withProgress(`sampling the next batch of ${task.name}`, (cancel) => services.engine.sample(program, task.name, settings().batchSize, cancel));
-            services.log.info(`sampled ${result.items.length} of ${result.candidates} unlabeled train items of ${task.name} by ${result.coldStart ? 'k-center (cold start)' : result.strategy}:`);
-            for (const item of result.items) services.log.info(`  ${item.key}\t${item.score.toFixed(4)}\t${item.reason}`);
+            if (!task) {
+                return;
+            }
+            const result = await withProgress(`sampling the next batch of ${task.name}`, (cancel) =>
+                services.engine.sample(program, task.name, settings().batchSize, cancel),
+            );
+            services.log.info(
+                `sampled ${result.items.length} of ${result.candidates} unlabeled train items of ${task.name} by ` +
+                    `${result.coldStart ? 'k-center (cold start)' : result.strategy}:`,
+            );
+            for (const item of result.items) {
+                services.log.info(`  ${item.key}\t${item.score.toFixed(4)}\t${item.reason}`);
+            }
             const choice = await vscode.window.showInformationMessage(
-                `dprog: ${result.items.length} items of ${task.name} chosen by ${result.coldStart ? 'coverage (no model yet)' : result.strategy} from ${result.candidates} in ${path.basename(program)}.`,
+                `dprog: ${result.items.length} items of ${task.name} chosen by ` +
+                    `${result.coldStart ? 'coverage (no model yet)' : result.strategy} from ${result.candidates} in ` +
+                    `${path.basename(program)}.`,
                 'Label Them',
                 'Preview',
             );
-            if (choice === 'Label Them') await vscode.commands.executeCommand('dprog.openLabelingPanel', program, task.name);
-            if (choice === 'Preview') await vscode.commands.executeCommand('dprog.previewActiveLearning', program, task.name);
+            if (choice === 'Label Them') {
+                await vscode.commands.executeCommand('dprog.openLabelingPanel', program, task.name);
+            }
+            if (choice === 'Preview') {
+                await vscode.commands.executeCommand('dprog.previewActiveLearning', program, task.name);
+            }
         } catch (error) {
             showError(services, error);
         }

@@ -17,11 +17,15 @@ export function migrationMarkdown(oldFile: string, newFile: string, migration: M
         lines.push(`## ${task.task}: ${task.action}`, '');
         if (task.members && task.members.length > 0) {
             lines.push('| old member | new | action |', '|---|---|---|');
-            for (const m of task.members) lines.push(`| ${m.old ?? '(new)'} | ${m.new.join(', ') || '—'} | ${m.action} |`);
+            for (const m of task.members) {
+                lines.push(`| ${m.old ?? '(new)'} | ${m.new.join(', ') || '—'} | ${m.action} |`);
+            }
             lines.push('');
         }
     }
-    if (!migration.tasks?.length) lines.push('No task changes.');
+    if (!migration.tasks?.length) {
+        lines.push('No task changes.');
+    }
     lines.push('', '```json', JSON.stringify(migration, null, 2), '```');
     return lines.join('\n');
 }
@@ -29,7 +33,9 @@ export function migrationMarkdown(oldFile: string, newFile: string, migration: M
 export function registerShowMigration(services: DprogServices): vscode.Disposable {
     return vscode.commands.registerCommand('dprog.showMigration', async (argument?: unknown, oldArgument?: unknown) => {
         const program = await pickProgram(argument);
-        if (!program || !requireTrust('Show Migration (it runs the dprog CLI on the program)')) return;
+        if (!program || !requireTrust('Show Migration (it runs the dprog CLI on the program)')) {
+            return;
+        }
         let oldFile = typeof oldArgument === 'string' ? oldArgument : undefined;
         if (!oldFile) {
             const picked = await vscode.window.showOpenDialog({
@@ -40,10 +46,17 @@ export function registerShowMigration(services: DprogServices): vscode.Disposabl
             });
             oldFile = picked?.[0]?.fsPath;
         }
-        if (!oldFile) return;
+        if (!oldFile) {
+            return;
+        }
         try {
-            const migration = (await withProgress('computing the migration', (cancel) => services.engine.diff(oldFile, program, cancel))) as MigrationJson;
-            const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: migrationMarkdown(oldFile, program, migration) });
+            const migration = (await withProgress('computing the migration', (cancel) =>
+                services.engine.diff(oldFile, program, cancel),
+            )) as MigrationJson;
+            const document = await vscode.workspace.openTextDocument({
+                language: 'markdown',
+                content: migrationMarkdown(oldFile, program, migration),
+            });
             await vscode.window.showTextDocument(document, { preview: true, viewColumn: vscode.ViewColumn.Beside });
         } catch (error) {
             showError(services, error);

@@ -9,7 +9,10 @@ import { pickProgram, pickTask, planOf, requireTrust, showError, withProgress, t
 
 function csvHeader(file: string): string[] {
     const first = readFileSync(file, 'utf8').split(/\r?\n/, 1)[0] ?? '';
-    return first.split(',').map((c) => c.trim().replace(/^"|"$/g, '')).filter(Boolean);
+    return first
+        .split(',')
+        .map((c) => c.trim().replace(/^"|"$/g, ''))
+        .filter(Boolean);
 }
 
 async function column(header: string[], role: string, guess: RegExp, optional = false): Promise<string | undefined> {
@@ -23,27 +26,50 @@ async function column(header: string[], role: string, guess: RegExp, optional = 
 export function registerSimulate(services: DprogServices): vscode.Disposable {
     return vscode.commands.registerCommand('dprog.simulate', async (argument?: unknown) => {
         const program = await pickProgram(argument);
-        if (!program || !requireTrust('simulation')) return;
+        if (!program || !requireTrust('simulation')) {
+            return;
+        }
         try {
             const plan = await planOf(services, program);
-            if (!plan) return;
+            if (!plan) {
+                return;
+            }
             const task = await pickTask(plan);
-            if (!task) return;
-            const csv = (await vscode.window.showOpenDialog({ title: 'Recorded answers to replay (CSV)', filters: { CSV: ['csv'] }, defaultUri: vscode.Uri.file(path.dirname(program)) }))?.[0];
-            if (!csv) return;
+            if (!task) {
+                return;
+            }
+            const csv = (
+                await vscode.window.showOpenDialog({
+                    title: 'Recorded answers to replay (CSV)',
+                    filters: { CSV: ['csv'] },
+                    defaultUri: vscode.Uri.file(path.dirname(program)),
+                })
+            )?.[0];
+            if (!csv) {
+                return;
+            }
             const header = csvHeader(csv.fsPath);
             const item = await column(header, 'item id', /item|id|key/i);
             const worker = item && (await column(header, 'worker (labeler) id', /worker|annotator|labeler/i));
             const label = worker && (await column(header, 'answer', /label|answer|response/i));
             const gold = label && (await column(header, 'known answer (gold)', /gold|truth/i, true));
-            if (!item || !worker || !label || gold === undefined) return;
+            if (!item || !worker || !label || gold === undefined) {
+                return;
+            }
             const result = (await withProgress(`simulating ${task.name}`, (cancel) =>
-                services.engine.simulate(program, { replay: csv.fsPath, item, worker, label, gold: gold || undefined, task: task.name }, cancel),
+                services.engine.simulate(
+                    program,
+                    { replay: csv.fsPath, item, worker, label, gold: gold || undefined, task: task.name },
+                    cancel,
+                ),
             )) as { items?: number; labelsUsed?: number; labelsAvailable?: number; accuracy?: number; cost?: number };
             services.log.info(`simulate ${task.name}: ${JSON.stringify(result)}`);
             void vscode.window.showInformationMessage(
-                `dprog: ${task.name} on ${result.items ?? '?'} items used ${result.labelsUsed ?? '?'} of ${result.labelsAvailable ?? '?'} recorded answers` +
-                    `${result.accuracy !== undefined ? `, accuracy ${(result.accuracy * 100).toFixed(1)}%` : ''}${result.cost !== undefined ? `, cost $${result.cost.toFixed(2)}` : ''}.`,
+                `dprog: ${task.name} on ${result.items ?? '?'} items used ${result.labelsUsed ?? '?'} of ` +
+                    `${result.labelsAvailable ?? '?'} recorded answers` +
+                    (result.accuracy !== undefined ? `, accuracy ${(result.accuracy * 100).toFixed(1)}%` : '') +
+                    (result.cost !== undefined ? `, cost $${result.cost.toFixed(2)}` : '') +
+                    '.',
             );
         } catch (error) {
             showError(services, error);

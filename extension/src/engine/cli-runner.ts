@@ -31,7 +31,11 @@ export class CliRunner {
         this.log(`$ dprog ${args.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ')}`);
         signal?.throwIfAborted();
         if (!this.mayRun()) {
-            throw new EngineError(`this workspace is not trusted, so dprog runs nothing here (dprog ${args[0]} was not started); trust the workspace to run it`, 2);
+            throw new EngineError(
+                `this workspace is not trusted, so dprog runs nothing here (dprog ${args[0]} was not started); trust the ` +
+                    `workspace to run it`,
+                2,
+            );
         }
         const extra = await this.extraEnv();
         return new Promise<CliResult>((resolve, reject) => {
@@ -46,7 +50,11 @@ export class CliRunner {
             child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
             child.stderr.on('data', (chunk: Buffer) => {
                 err.push(chunk);
-                for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) this.log(line);
+                for (const line of chunk.toString('utf8').split('\n')) {
+                    if (line.trim()) {
+                        this.log(line);
+                    }
+                }
             });
             const onAbort = () => child.kill('SIGTERM');
             signal?.addEventListener('abort', onAbort, { once: true });
@@ -69,15 +77,23 @@ export class CliRunner {
     async json<T>(feature: string, args: string[], cwd: string, signal?: AbortSignal): Promise<T> {
         const result = await this.exec([...args, '--json'], cwd, signal);
         if (result.code === 2 && /unknown command|unknown option/i.test(result.stderr)) {
-            throw new NotAvailableError(feature, `this build's dprog CLI has no '${args[0]}${args[0] === 'label' ? ` ${args[1]}` : ''}' command yet`);
+            throw new NotAvailableError(
+                feature,
+                `this build's dprog CLI has no '${args[0]}${args[0] === 'label' ? ` ${args[1]}` : ''}' command yet`,
+            );
         }
         if (result.code === 1) {
             const diagnostics = programDiagnostics(result.stdout, cwd);
-            if (diagnostics) throw new ProgramDiagnosticsError(feature, diagnostics);
+            if (diagnostics) {
+                throw new ProgramDiagnosticsError(feature, diagnostics);
+            }
         }
         if (result.code !== 0) {
             const details = firstLines(result.stderr) || firstLines(result.stdout);
-            throw new EngineError(details ? `${feature} failed: ${details}` : `dprog ${args[0]} failed with exit code ${result.code}`, result.code);
+            throw new EngineError(
+                details ? `${feature} failed: ${details}` : `dprog ${args[0]} failed with exit code ${result.code}`,
+                result.code,
+            );
         }
         try {
             return JSON.parse(result.stdout) as T;
@@ -96,7 +112,9 @@ export function programDiagnostics(stdout: string, cwd: string): ProgramDiagnost
         return undefined;
     }
     const list = (parsed as { diagnostics?: unknown } | null)?.diagnostics;
-    if (!Array.isArray(list) || list.length === 0) return undefined;
+    if (!Array.isArray(list) || list.length === 0) {
+        return undefined;
+    }
     return list.map((raw: Partial<ProgramDiagnostic>) => ({
         file: path.resolve(cwd, String(raw.file ?? '')),
         line: Math.max(1, Number(raw.line) || 1),

@@ -20,7 +20,9 @@ export class DatasetCache {
         const id = `${file}|${JSON.stringify(dataset)}`;
         const stamp = fileStamp(file);
         const cached = this.entries.get(id);
-        if (cached && cached.stamp === stamp) return cached.items;
+        if (cached && cached.stamp === stamp) {
+            return cached.items;
+        }
         const items = readPlanDataset(programDir, dataset);
         this.reads++;
         this.entries.set(id, { stamp, items });
@@ -39,7 +41,9 @@ export function datasetFile(programDir: string, dataset: PlanDataset): string {
 
 /** A file's modification time and size ('' when absent): a changed file is read again. */
 export function fileStamp(file: string | undefined): string {
-    if (!file) return '';
+    if (!file) {
+        return '';
+    }
     try {
         const s = statSync(file);
         return `${s.mtimeMs}:${s.size}`;

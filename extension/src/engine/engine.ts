@@ -14,7 +14,10 @@ export type WriteAccess = { writable: true } | { writable: false; reason: string
 
 /** A feature of the engine that has not landed yet, or cannot run here; shown to the user as is. */
 export class NotAvailableError extends Error {
-    constructor(readonly feature: string, detail: string) {
+    constructor(
+        readonly feature: string,
+        detail: string,
+    ) {
         super(`${feature} is not available yet: ${detail}`);
         this.name = 'NotAvailableError';
     }
@@ -22,7 +25,10 @@ export class NotAvailableError extends Error {
 
 /** The engine refused the program or its data (exit code 1 of the CLI): the message says what to fix. */
 export class EngineError extends Error {
-    constructor(message: string, readonly exitCode: number) {
+    constructor(
+        message: string,
+        readonly exitCode: number,
+    ) {
         super(message);
         this.name = 'EngineError';
     }
@@ -120,7 +126,11 @@ export interface DprogEngine {
     preLabel(program: string, task: string, items: readonly PreLabelInput[]): Promise<Map<string, PreLabelView[]>>;
     run(program: string, limit: number | undefined, cancel?: Cancellation): Promise<unknown>;
     diff(oldProgram: string, newProgram: string, cancel?: Cancellation): Promise<unknown>;
-    simulate(program: string, options: { replay: string; item: string; worker: string; label: string; gold?: string; task?: string }, cancel?: Cancellation): Promise<unknown>;
+    simulate(
+        program: string,
+        options: { replay: string; item: string; worker: string; label: string; gold?: string; task?: string },
+        cancel?: Cancellation,
+    ): Promise<unknown>;
     exportLabels(program: string, task: string, format: string, out: string, cancel?: Cancellation): Promise<void>;
     /** Gets ready to take labels for the program (opens its store for writing); read-only, with why, when another writer has it. */
     prepareToLabel(program: string): Promise<WriteAccess>;

@@ -21,29 +21,39 @@ export const QUEUE_PAGE = 200;
 const MAX_FIELD_CHARS = 20_000;
 
 export function taskView(plan: LabelingPlan, task: PlanTask, labeler: string): TaskView {
-    const setName = 'labelSet' in task.output ? task.output.labelSet : task.output.kind === 'list' && 'labelSet' in task.output.element ? task.output.element.labelSet : undefined;
+    const setName =
+        'labelSet' in task.output
+            ? task.output.labelSet
+            : task.output.kind === 'list' && 'labelSet' in task.output.element
+              ? task.output.element.labelSet
+              : undefined;
     const members = plan.labelSets.find((s) => s.name === setName)?.members ?? [];
     const used = new Set(members.map((m) => m.hotkey?.toLowerCase()).filter((k): k is string => !!k));
     let next = 1;
     const classes: ClassView[] = members.map((m) => {
         let hotkey = m.hotkey?.toLowerCase();
         if (!hotkey) {
-            while (used.has(String(next)) && next < 10) next++;
+            while (used.has(String(next)) && next < 10) {
+                next++;
+            }
             hotkey = next <= 9 ? String(next++) : '';
         }
         return { name: m.name, description: m.description, hotkey };
     });
     const dataset = plan.datasets.find((d) => d.name === task.dataset);
-    const show = task.show.length > 0
-        ? task.show.map((s) => ({ name: s.field ?? s.expression, type: s.type }))
-        : (dataset?.fields ?? []).map((f) => ({ name: f.name, type: f.type }));
+    const show =
+        task.show.length > 0
+            ? task.show.map((s) => ({ name: s.field ?? s.expression, type: s.type }))
+            : (dataset?.fields ?? []).map((f) => ({ name: f.name, type: f.type }));
     const person = plan.labelers.find((l) => l.name === labeler);
     return { name: task.name, question: task.question, output: task.output, classes, show, costPerLabel: person?.cost ?? 0 };
 }
 
 /** Reads a dataset declared in a plan (paths relative to the program's folder). */
 export function readPlanDataset(programDir: string, dataset: PlanDataset): DataItem[] {
-    if (dataset.format === 'images') return readImageDataset(programDir, dataset);
+    if (dataset.format === 'images') {
+        return readImageDataset(programDir, dataset);
+    }
     const spec: DatasetSpec = {
         name: dataset.name,
         format: dataset.format,
@@ -59,8 +69,15 @@ function readImageDataset(programDir: string, dataset: PlanDataset): DataItem[] 
     const pattern = dataset.path.replace(/\\/g, '/');
     const dir = path.posix.dirname(pattern);
     const base = path.posix.basename(pattern);
-    const regex = new RegExp(`^${base.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
-    const files = readdirSync(path.resolve(programDir, dir)).filter((f) => regex.test(f)).sort();
+    const regex = new RegExp(
+        `^${base
+            .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+            .replace(/\*/g, '[^/]*')
+            .replace(/\?/g, '[^/]')}$`,
+    );
+    const files = readdirSync(path.resolve(programDir, dir))
+        .filter((f) => regex.test(f))
+        .sort();
     return files.map((file, index) => {
         const key = dir === '.' ? file : `${dir}/${file}`;
         const split = dataset.split ? assignBucket(key, dataset.split.buckets) : undefined;
@@ -94,32 +111,46 @@ export interface Queue {
 export function buildQueue(input: QueueInput): Queue {
     const { plan, task } = input;
     const dataset = plan.datasets.find((d) => d.name === task.dataset);
-    if (!dataset) throw new Error(`task ${task.name} has no dataset to label (it takes ${task.input.map((p) => p.type.text).join(', ')})`);
+    if (!dataset) {
+        throw new Error(`task ${task.name} has no dataset to label (it takes ${task.input.map((p) => p.type.text).join(', ')})`);
+    }
     const items = input.items ?? readPlanDataset(input.programDir, dataset);
     const byKey = new Map(items.map((item) => [item.key, item]));
     const labeledByPeople = new Set(input.labels.filter((l) => l.labelerKind === 'human').map((l) => l.item));
     const preLabels = new Map<string, PreLabelView[]>();
     for (const label of input.labels) {
-        if (label.labelerKind === 'human') continue;
+        if (label.labelerKind === 'human') {
+            continue;
+        }
         const list = preLabels.get(label.item) ?? [];
         list.push({ labeler: label.labeler, kind: label.labelerKind, value: label.value, score: label.score ?? null });
         preLabels.set(label.item, list);
     }
     const view = itemViewer(input, dataset, preLabels);
     if (input.person !== undefined && routedByPolicy(task)) {
-        return { items: policyQueue(input, input.person, items).map(({ item, reason, score }) => view(item, reason, score)), done: labeledByPeople.size, planned: task.cost.items ?? items.length };
+        return {
+            items: policyQueue(input, input.person, items).map(({ item, reason, score }) => view(item, reason, score)),
+            done: labeledByPeople.size,
+            planned: task.cost.items ?? items.length,
+        };
     }
     const queue: QueueItemView[] = [];
     const queued = new Set<string>();
     for (const picked of input.batch?.items ?? []) {
         const item = byKey.get(picked.key);
-        if (!item || labeledByPeople.has(item.key) || queued.has(item.key)) continue;
+        if (!item || labeledByPeople.has(item.key) || queued.has(item.key)) {
+            continue;
+        }
         queue.push(view(item, picked.reason, picked.score));
         queued.add(item.key);
     }
     for (const item of items) {
-        if (queue.length >= QUEUE_PAGE) break;
-        if (labeledByPeople.has(item.key) || queued.has(item.key)) continue;
+        if (queue.length >= QUEUE_PAGE) {
+            break;
+        }
+        if (labeledByPeople.has(item.key) || queued.has(item.key)) {
+            continue;
+        }
         queue.push(view(item, null, null));
         queued.add(item.key);
     }
@@ -130,13 +161,19 @@ export function buildQueue(input: QueueInput): Queue {
  * The items the routing policy wants from `person`, most valuable first: active-learning score
  * (items outside the batch count as the batch's lowest score) times need; ties in dataset order.
  */
-function policyQueue(input: QueueInput, person: string, items: readonly DataItem[]): Array<{ item: DataItem; reason: string | null; score: number | null }> {
+function policyQueue(
+    input: QueueInput,
+    person: string,
+    items: readonly DataItem[],
+): Array<{ item: DataItem; reason: string | null; score: number | null }> {
     const routing = new TaskRouting(input.task, { labels: input.labels, estimates: input.estimates ?? [] });
     const picked = new Map((input.batch?.items ?? []).map((p) => [p.key, p]));
     const floor = picked.size > 0 ? [...picked.values()].reduce((low, p) => Math.min(low, p.score), Infinity) : 1;
     const wanted = items.flatMap((item, order) => {
         const need = routing.needFromPerson(item.key, person);
-        if (need === null) return [];
+        if (need === null) {
+            return [];
+        }
         const pick = picked.get(item.key);
         return [{ item, order, value: (pick?.score ?? floor) * need, reason: pick?.reason ?? null, score: pick?.score ?? null }];
     });
@@ -155,8 +192,13 @@ export function itemViewer(
     return (item, reason, score) => {
         const fields: QueueItemView['fields'] = {};
         for (const [name, value] of Object.entries(item.fields)) {
-            if (shown.size > 0 && !shown.has(name)) continue;
-            fields[name] = typeof value === 'string' && value.length > MAX_FIELD_CHARS ? `${value.slice(0, MAX_FIELD_CHARS)}\n[… cut: ${value.length - MAX_FIELD_CHARS} more characters]` : value;
+            if (shown.size > 0 && !shown.has(name)) {
+                continue;
+            }
+            fields[name] =
+                typeof value === 'string' && value.length > MAX_FIELD_CHARS
+                    ? `${value.slice(0, MAX_FIELD_CHARS)}\n[… cut: ${value.length - MAX_FIELD_CHARS} more characters]`
+                    : value;
         }
         const image = imageField ? String(item.fields[imageField.name]) : null;
         return {

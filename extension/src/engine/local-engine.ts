@@ -16,14 +16,26 @@ import { deferred } from '../load-deferred.js';
 import { CliRunner, type Log } from './cli-runner.js';
 import type { PreLabelView } from '../../../webview/src/protocol.js';
 import {
-    EngineError, NotAvailableError, type Cancellation, type CompileResult, type DprogEngine, type LearningCurvePoint, type PreLabelInput, type ProgramProgress, type SampleResult, type WriteAccess,
+    EngineError,
+    NotAvailableError,
+    type Cancellation,
+    type CompileResult,
+    type DprogEngine,
+    type LearningCurvePoint,
+    type PreLabelInput,
+    type ProgramProgress,
+    type SampleResult,
+    type WriteAccess,
 } from './engine.js';
 import type { WarmLearning } from './warm-learning.js';
 
 export interface LocalEngineOptions {
     /** Absolute path of out/cli/main.cjs. */
     cliPath: string;
-    /** The label store of a program: a file path or a postgres:// URL (the `dprog.store` setting, else `.dprog/labels.sqlite` beside it). */
+    /**
+     * The label store of a program: a file path or a postgres:// URL (the `dprog.store` setting, else
+     * `.dprog/labels.sqlite` beside it).
+     */
     storePathFor: (program: string) => string;
     /** The PostgreSQL password kept in VS Code's SecretStorage for a store URL, if any. */
     passwordFor?: (store: string) => Promise<string | undefined>;
@@ -33,7 +45,6 @@ export interface LocalEngineOptions {
     /** Whether the CLI may be spawned (false in an untrusted workspace); default: always. */
     mayRun?: () => boolean;
 }
-
 
 /** Where Compile writes a program's plan: `.dprog/plans/<file>.plan.json` beside the program. */
 export function planPathFor(program: string): string {
@@ -76,7 +87,12 @@ export class LocalEngine implements DprogEngine {
         mkdirSync(path.dirname(planPath), { recursive: true });
         const store = this.options.storePathFor(program);
         const plan = await this.withoutStore(store, () =>
-            this.cli.json<LabelingPlan>('Compile', ['compile', program, '--out', planPath, '--store', store], path.dirname(program), cancel?.signal),
+            this.cli.json<LabelingPlan>(
+                'Compile',
+                ['compile', program, '--out', planPath, '--store', store],
+                path.dirname(program),
+                cancel?.signal,
+            ),
         );
         this.plans.set(program, plan);
         return { plan, planPath };
@@ -84,7 +100,9 @@ export class LocalEngine implements DprogEngine {
 
     cachedPlan(program: string): LabelingPlan | undefined {
         const cached = this.plans.get(program);
-        if (cached) return cached;
+        if (cached) {
+            return cached;
+        }
         try {
             const plan = JSON.parse(readFileSync(planPathFor(program), 'utf8')) as LabelingPlan;
             if (plan.schema === 'dprog.plan/v1') {
@@ -100,14 +118,24 @@ export class LocalEngine implements DprogEngine {
     /** In-process, computed once per store state and shared by every panel (see WarmLearning). */
     async sample(program: string, task: string, n: number | undefined, cancel?: Cancellation): Promise<SampleResult> {
         const plan = this.cachedPlan(program);
-        if (!plan) throw new EngineError(`${path.basename(program)} is not compiled yet: run "Data Program: Compile" first.`, 1);
+        if (!plan) {
+            throw new EngineError(`${path.basename(program)} is not compiled yet: run "Data Program: Compile" first.`, 1);
+        }
         const storePath = this.options.storePathFor(program);
-        if (isUrl(storePath)) throw new NotAvailableError('Active learning on a PostgreSQL store', 'copy the team store to a file (`dprog store copy`) and sample there');
+        if (isUrl(storePath)) {
+            throw new NotAvailableError(
+                'Active learning on a PostgreSQL store',
+                'copy the team store to a file (`dprog store copy`) and sample there',
+            );
+        }
         cancel?.signal.throwIfAborted();
         const sampleWith = (store: LabelStore | undefined) => this.warm().sample({ program, plan, task, store, storePath, n });
         try {
             // Sampling only reads the store: this window's writer when it has one, else a short-lived reader.
-            return (await this.read(program, undefined, (store) => sampleWith((store as EmbeddedStore).inner))) ?? (await sampleWith(undefined));
+            return (
+                (await this.read(program, undefined, (store) => sampleWith((store as EmbeddedStore).inner))) ??
+                (await sampleWith(undefined))
+            );
         } catch (error) {
             throw asEngineError(error);
         }
@@ -115,7 +143,9 @@ export class LocalEngine implements DprogEngine {
 
     async datasetItems(program: string, name: string): Promise<DataItem[]> {
         const dataset = this.cachedPlan(program)?.datasets.find((d) => d.name === name);
-        if (!dataset) throw new EngineError(`${path.basename(program)} has no dataset '${name}' in its compiled plan: compile it again.`, 1);
+        if (!dataset) {
+            throw new EngineError(`${path.basename(program)} has no dataset '${name}' in its compiled plan: compile it again.`, 1);
+        }
         try {
             return this.warm().datasets.items(path.dirname(program), dataset);
         } catch (error) {
@@ -126,7 +156,9 @@ export class LocalEngine implements DprogEngine {
     /** Runs the task's model labelers on items that have no stored model answer (see pre-labels.ts). */
     async preLabel(program: string, task: string, items: readonly PreLabelInput[]): Promise<Map<string, PreLabelView[]>> {
         const plan = this.cachedPlan(program);
-        if (!plan) return new Map();
+        if (!plan) {
+            return new Map();
+        }
         try {
             return await deferred().preLabels(plan, path.dirname(program), this.warm().sessions, task, items);
         } catch (error) {
@@ -137,7 +169,9 @@ export class LocalEngine implements DprogEngine {
     async run(program: string, limit: number | undefined, cancel?: Cancellation): Promise<unknown> {
         const store = this.options.storePathFor(program);
         const args = ['run', program, '--store', store];
-        if (limit !== undefined) args.push('--limit', String(limit));
+        if (limit !== undefined) {
+            args.push('--limit', String(limit));
+        }
         return this.withoutStore(store, () => this.cli.json('Run Plan', args, path.dirname(program), cancel?.signal));
     }
 
@@ -151,15 +185,24 @@ export class LocalEngine implements DprogEngine {
         cancel?: Cancellation,
     ): Promise<unknown> {
         const args = ['simulate', program, '--replay', o.replay, '--item', o.item, '--worker', o.worker, '--label', o.label];
-        if (o.gold) args.push('--gold', o.gold);
-        if (o.task) args.push('--task', o.task);
+        if (o.gold) {
+            args.push('--gold', o.gold);
+        }
+        if (o.task) {
+            args.push('--task', o.task);
+        }
         return this.cli.json('Simulate', args, path.dirname(program), cancel?.signal);
     }
 
     async exportLabels(program: string, task: string, format: string, out: string, cancel?: Cancellation): Promise<void> {
         const store = this.options.storePathFor(program);
         await this.withoutStore(store, () =>
-            this.cli.json('Export Labels', ['label', 'export', '--store', store, '--program', program, '--task', task, '--format', format, '--out', out], path.dirname(program), cancel?.signal),
+            this.cli.json(
+                'Export Labels',
+                ['label', 'export', '--store', store, '--program', program, '--task', task, '--format', format, '--out', out],
+                path.dirname(program),
+                cancel?.signal,
+            ),
         );
     }
 
@@ -177,13 +220,20 @@ export class LocalEngine implements DprogEngine {
      */
     private aggregateAfter(program: string, store: Store, taskName: string): void {
         const task = this.cachedPlan(program)?.tasks.find((t) => t.name === taskName);
-        if (!task) return;
+        if (!task) {
+            return;
+        }
         const previous = this.aggregation.get(program) ?? Promise.resolve();
         const next = previous.then(async () => {
             const { routedByPolicy, TaskRouting } = deferred();
-            if (routedByPolicy(task)) await (await TaskRouting.fromStore(task, store)).finish(store);
+            if (routedByPolicy(task)) {
+                await (await TaskRouting.fromStore(task, store)).finish(store);
+            }
         });
-        this.aggregation.set(program, next.catch((error: unknown) => this.options.log(`aggregating ${taskName} after a label failed: ${String(error)}`)));
+        this.aggregation.set(
+            program,
+            next.catch((error: unknown) => this.options.log(`aggregating ${taskName} after a label failed: ${String(error)}`)),
+        );
     }
 
     async aggregated(program: string): Promise<void> {
@@ -199,7 +249,9 @@ export class LocalEngine implements DprogEngine {
      * it — also when this window's connection is gone but its extension host lives on.
      */
     private releaseWhenIdle(storePath: string): void {
-        if (isUrl(storePath)) return;
+        if (isUrl(storePath)) {
+            return;
+        }
         clearTimeout(this.idleTimers.get(storePath));
         const timer = setTimeout(() => {
             this.idleTimers.delete(storePath);
@@ -219,8 +271,16 @@ export class LocalEngine implements DprogEngine {
             this.releaseWhenIdle(this.options.storePathFor(program));
             return { writable: true };
         } catch (error) {
-            if (!(error instanceof storeModule().StoreLockedError)) throw error;
-            return { writable: false, busy: error, reason: `another dprog session (process ${error.holderPid ?? 'unknown'}) is writing this label store, so this window opened it read-only` };
+            if (!(error instanceof storeModule().StoreLockedError)) {
+                throw error;
+            }
+            return {
+                writable: false,
+                busy: error,
+                reason:
+                    `another dprog session (process ${error.holderPid ?? 'unknown'}) is writing this label store, so this ` +
+                    `window opened it read-only`,
+            };
         }
     }
 
@@ -243,7 +303,9 @@ export class LocalEngine implements DprogEngine {
 
     async releaseLeases(program: string, task: string, person: string): Promise<void> {
         const open = this.stores.get(this.options.storePathFor(program));
-        if (open) await (await open).releaseLeases(task, person);
+        if (open) {
+            await (await open).releaseLeases(task, person);
+        }
     }
 
     async labels(program: string, task: string): Promise<Label[]> {
@@ -282,9 +344,13 @@ export class LocalEngine implements DprogEngine {
         const writer = this.stores.get(storePath);
         if (writer) {
             const open = await writer.catch(() => undefined);
-            if (open) return query(open);
+            if (open) {
+                return query(open);
+            }
         }
-        if (!isUrl(storePath) && !existsSync(storePath)) return empty;
+        if (!isUrl(storePath) && !existsSync(storePath)) {
+            return empty;
+        }
         const reader = await storeModule().openStore(storePath, { readonly: true, password: await this.passwordOf(storePath) });
         try {
             return await query(reader);
@@ -294,15 +360,21 @@ export class LocalEngine implements DprogEngine {
     }
 
     private async passwordOf(store: string): Promise<string | undefined> {
-        if (!isUrl(store)) return undefined;
+        if (!isUrl(store)) {
+            return undefined;
+        }
         const password = await this.options.passwordFor?.(store);
-        if (password !== undefined) this.storePassword = password;
+        if (password !== undefined) {
+            this.storePassword = password;
+        }
         return password;
     }
 
     async dispose(): Promise<void> {
         await Promise.allSettled([...this.aggregation.values()]);
-        for (const timer of this.idleTimers.values()) clearTimeout(timer);
+        for (const timer of this.idleTimers.values()) {
+            clearTimeout(timer);
+        }
         this.idleTimers.clear();
         const open = [...this.stores.values()];
         this.stores.clear();
@@ -331,7 +403,9 @@ export class LocalEngine implements DprogEngine {
 
     /** Closes this process's writer on an embedded `storePath` while `work` (a CLI writer) runs; a PostgreSQL store takes both. */
     private async withoutStore<T>(storePath: string, work: () => Promise<T>): Promise<T> {
-        if (isUrl(storePath)) return work();
+        if (isUrl(storePath)) {
+            return work();
+        }
         const open = this.stores.get(storePath);
         if (open) {
             this.stores.delete(storePath);
@@ -343,9 +417,12 @@ export class LocalEngine implements DprogEngine {
 
 /** Bad data or a bad model file (errors naming the file) is the user's to fix: shown as engine errors. */
 function asEngineError(error: unknown): unknown {
-    if (!(error instanceof Error) || error instanceof EngineError || error instanceof NotAvailableError) return error;
+    if (!(error instanceof Error) || error instanceof EngineError || error instanceof NotAvailableError) {
+        return error;
+    }
     // The engine's errors carry their names; the CLI's set-up errors carry an exit code.
-    const usersToFix = /^(DataError|ModelError|CsvError)$/.test(error.name) || typeof (error as { exitCode?: unknown }).exitCode === 'number';
+    const usersToFix =
+        /^(DataError|ModelError|CsvError)$/.test(error.name) || typeof (error as { exitCode?: unknown }).exitCode === 'number';
     return usersToFix ? new EngineError(error.message, 1) : error;
 }
 
@@ -358,7 +435,9 @@ async function progressOf(store: Store, plan: LabelingPlan): Promise<ProgramProg
         const people = new Set<string>();
         for (const label of await store.labels({ task: task.name })) {
             cost += costOf.get(label.labeler) ?? 0;
-            if (label.labelerKind === 'human') people.add(label.item);
+            if (label.labelerKind === 'human') {
+                people.add(label.item);
+            }
         }
         tasks.push({ task: task.name, done: people.size, planned: task.cost.items });
     }

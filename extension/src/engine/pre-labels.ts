@@ -19,7 +19,9 @@ export function taskModels(plan: LabelingPlan, task: PlanTask): PlanModelLabeler
     const models: PlanModelLabeler[] = [];
     for (const stage of task.route.stages) {
         const labeler = plan.labelers.find((l) => l.name === stage.labeler);
-        if (labeler?.kind === 'model' && !models.includes(labeler)) models.push(labeler);
+        if (labeler?.kind === 'model' && !models.includes(labeler)) {
+            models.push(labeler);
+        }
     }
     return models;
 }
@@ -34,7 +36,9 @@ export async function preLabels(
 ): Promise<Map<string, PreLabelView[]>> {
     const out = new Map<string, PreLabelView[]>();
     const task = plan.tasks.find((t) => t.name === taskName);
-    if (!task || items.length === 0) return out;
+    if (!task || items.length === 0) {
+        return out;
+    }
     const dataset = plan.datasets.find((d) => d.name === task.dataset);
     const runner = new ModelRunner(plan, programDir, sessions);
     for (const model of taskModels(plan, task)) {
@@ -42,9 +46,13 @@ export async function preLabels(
         const fields = model.input.fields ?? (model.input.field === null ? [] : [model.input.field]);
         const fieldType = dataset?.fields.find((f) => f.name === fields[0])?.type;
         const readable = items.filter((item) => fields.length > 0 && fields.every((f) => item.fields[f] !== undefined));
-        if (readable.length === 0) continue;
+        if (readable.length === 0) {
+            continue;
+        }
         const inputs: ModelInputValue[] = readable.map((item) => {
-            if (fieldType === 'Image' && fields.length === 1) return readImage(path.resolve(programDir, String(item.fields[fields[0]])));
+            if (fieldType === 'Image' && fields.length === 1) {
+                return readImage(path.resolve(programDir, String(item.fields[fields[0]])));
+            }
             return fields.length === 1 ? String(item.fields[fields[0]]) : joinFields(fields.map((f) => item.fields[f]));
         });
         const answers = await runner.run(model, inputs);

@@ -27,7 +27,9 @@ export interface Contested {
 export function contestedItems(labels: readonly Label[], aggregates: readonly Aggregate[], target: number, reviewer: string): Contested {
     const byItem = new Map<string, Label[]>();
     for (const label of labels) {
-        if (label.supersededBy !== undefined) continue;
+        if (label.supersededBy !== undefined) {
+            continue;
+        }
         const list = byItem.get(label.item) ?? [];
         list.push(label);
         byItem.set(label.item, list);
@@ -44,7 +46,9 @@ export function contestedItems(labels: readonly Label[], aggregates: readonly Ag
         const aggregate = aggregateOf.get(item);
         const disagreement = 1 - [...counts.values()].reduce((a, b) => Math.max(a, b), 0) / answers.length;
         const belowTarget = aggregate !== undefined && aggregate.confidence < target;
-        if (counts.size < 2 && !belowTarget) continue;
+        if (counts.size < 2 && !belowTarget) {
+            continue;
+        }
         answers.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
         const last = answers[answers.length - 1];
         if (answers.length > 1 && last.labeler === reviewer && last.labelerKind === 'human') {
@@ -56,7 +60,13 @@ export function contestedItems(labels: readonly Label[], aggregates: readonly Ag
             item,
             own: answers.find((a) => a.labeler === reviewer && a.labelerKind === 'human'),
             review: {
-                answers: answers.map((a) => ({ labeler: a.labeler, kind: a.labelerKind, value: a.value, score: a.score ?? null, at: a.createdAt })),
+                answers: answers.map((a) => ({
+                    labeler: a.labeler,
+                    kind: a.labelerKind,
+                    value: a.value,
+                    score: a.score ?? null,
+                    at: a.createdAt,
+                })),
                 distinct: counts.size,
                 contention,
                 aggregate: aggregate ? { value: aggregate.value, confidence: aggregate.confidence, method: aggregate.method } : null,
@@ -85,18 +95,28 @@ export interface ReviewQueueInput extends Omit<QueueInput, 'batch'> {
 export function buildReviewQueue(input: ReviewQueueInput): Queue & { contested: number } {
     const { plan, task } = input;
     const dataset = plan.datasets.find((d) => d.name === task.dataset);
-    if (!dataset) throw new Error(`task ${task.name} has no dataset to review`);
+    if (!dataset) {
+        throw new Error(`task ${task.name} has no dataset to review`);
+    }
     const contested = contestedItems(input.labels, input.aggregates, task.quality.target, input.reviewer);
     const byKey = new Map((input.items ?? readPlanDataset(input.programDir, dataset)).map((item) => [item.key, item]));
     const view = itemViewer(input, dataset, new Map());
     const items: QueueItemView[] = [];
     for (const entry of contested.items) {
-        if (items.length >= QUEUE_PAGE) break;
+        if (items.length >= QUEUE_PAGE) {
+            break;
+        }
         const item = byKey.get(entry.item);
         // Labels of items no longer in the dataset cannot be shown; they are left out.
-        if (!item) continue;
+        if (!item) {
+            continue;
+        }
         items.push({
-            ...view(item, entry.review.distinct > 1 ? `contested: ${entry.review.distinct} different answers` : 'aggregate below the quality target', entry.review.contention),
+            ...view(
+                item,
+                entry.review.distinct > 1 ? `contested: ${entry.review.distinct} different answers` : 'aggregate below the quality target',
+                entry.review.contention,
+            ),
             existing: entry.own ? { id: entry.own.id, value: entry.own.value } : null,
             review: entry.review,
         });
@@ -108,6 +128,8 @@ export function buildReviewQueue(input: ReviewQueueInput): Queue & { contested: 
 /** JSON with sorted object keys, so equal answers compare equal whatever their key order. */
 function canonical(value: JsonValue): string {
     return JSON.stringify(value, (_key, v: unknown) =>
-        v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+        v !== null && typeof v === 'object' && !Array.isArray(v)
+            ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+            : v,
     );
 }

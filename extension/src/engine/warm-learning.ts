@@ -1,6 +1,7 @@
 /**
  * Active learning kept warm in the extension host: a task's data is read and featurized once (per
- * plan and data file), the datasets the panels show are read once, ONNX sessions stay open, and a sample is computed once per store state and
+ * plan and data file), the datasets the panels show are read once, ONNX sessions stay open, and a sample is computed
+ * once per store state and
  * shared by every panel that asks (the labeling queue and the preview ask for the same batch; the
  * preview's pool histogram comes from the same pass). A label given, a retrained model or a changed
  * plan or data file makes the next request compute afresh. No `vscode` import: tested directly.
@@ -51,7 +52,9 @@ export class WarmLearning {
         const id = `${request.program}#${request.task}`;
         const state = [warm.stamp, request.n ?? '', ws.modelPath ?? '', fileStamp(ws.modelPath), signature(ws.known)].join('|');
         const cached = this.samples.get(id);
-        if (cached?.state === state) return cached.result;
+        if (cached?.state === state) {
+            return cached.result;
+        }
         this.computed++;
         warm.points ??= projectedPoints(ws, warm.program.learn.seed);
         const result = sampleNext(ws, this.sessions, { n: request.n, points: warm.points });
@@ -75,7 +78,9 @@ export class WarmLearning {
         const stamp = `${plan.hash}|${dataset ? fileStamp(datasetFile(dir, dataset)) : ''}`;
         const id = `${program}#${task}`;
         const existing = this.data.get(id);
-        if (existing?.stamp === stamp) return existing;
+        if (existing?.stamp === stamp) {
+            return existing;
+        }
         const learnProgram = learnProgramOf(plan, task, dir, program);
         const warm: WarmData = { stamp, program: learnProgram, data: loadLearningData(learnProgram, this.sessions) };
         this.data.set(id, warm);

@@ -6,7 +6,13 @@
  * extension host log); failures while the server runs are reported as before.
  */
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type Middleware, type ServerOptions } from 'vscode-languageclient/node.js';
+import {
+    LanguageClient,
+    TransportKind,
+    type LanguageClientOptions,
+    type Middleware,
+    type ServerOptions,
+} from 'vscode-languageclient/node.js';
 
 /** Providers VS Code calls on its own (cursor moves, scrolling, focus), so also during shutdown. */
 const UNPROMPTED = [
@@ -50,7 +56,9 @@ export function quietWhenStopped(running: () => boolean): Middleware {
             try {
                 return await next(...args);
             } catch (error) {
-                if (!running()) return null;
+                if (!running()) {
+                    return null;
+                }
                 throw error;
             }
         };

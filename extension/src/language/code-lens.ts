@@ -36,19 +36,59 @@ export class DprogCodeLensProvider implements vscode.CodeLensProvider {
             if (task) {
                 const name = task[1];
                 const left = this.known.left(program, name);
-                lenses.push(new vscode.CodeLens(range, { title: left === undefined ? 'Label' : `Label (${left.toLocaleString('en-US')} left)`, command: 'dprog.openLabelingPanel', arguments: [document.uri, name], tooltip: `Label the items of ${name}` }));
+                lenses.push(
+                    new vscode.CodeLens(range, {
+                        title: left === undefined ? 'Label' : `Label (${left.toLocaleString('en-US')} left)`,
+                        command: 'dprog.openLabelingPanel',
+                        arguments: [document.uri, name],
+                        tooltip: `Label the items of ${name}`,
+                    }),
+                );
                 if (!learned || learned.has(name)) {
-                    lenses.push(new vscode.CodeLens(range, { title: 'Sample', command: 'dprog.sampleNextBatch', arguments: [document.uri, name], tooltip: 'Choose the next items worth labeling' }));
-                    lenses.push(new vscode.CodeLens(range, { title: 'Preview', command: 'dprog.previewActiveLearning', arguments: [document.uri, name], tooltip: 'What active learning would ask next, and why' }));
+                    lenses.push(
+                        new vscode.CodeLens(range, {
+                            title: 'Sample',
+                            command: 'dprog.sampleNextBatch',
+                            arguments: [document.uri, name],
+                            tooltip: 'Choose the next items worth labeling',
+                        }),
+                    );
+                    lenses.push(
+                        new vscode.CodeLens(range, {
+                            title: 'Preview',
+                            command: 'dprog.previewActiveLearning',
+                            arguments: [document.uri, name],
+                            tooltip: 'What active learning would ask next, and why',
+                        }),
+                    );
                 }
                 continue;
             }
             const learn = LEARN.exec(text);
             if (learn) {
                 const name = learn[1];
-                lenses.push(new vscode.CodeLens(range, { title: 'Sample next batch', command: 'dprog.sampleNextBatch', arguments: [document.uri, name] }));
-                lenses.push(new vscode.CodeLens(range, { title: 'Preview', command: 'dprog.previewActiveLearning', arguments: [document.uri, name] }));
-                lenses.push(new vscode.CodeLens(range, { title: 'Retrain', command: 'dprog.runPlan', arguments: [document.uri], tooltip: `Run the plan: ${learn[2]} is retrained as labels arrive (retrain every N labels)` }));
+                lenses.push(
+                    new vscode.CodeLens(range, {
+                        title: 'Sample next batch',
+                        command: 'dprog.sampleNextBatch',
+                        arguments: [document.uri, name],
+                    }),
+                );
+                lenses.push(
+                    new vscode.CodeLens(range, {
+                        title: 'Preview',
+                        command: 'dprog.previewActiveLearning',
+                        arguments: [document.uri, name],
+                    }),
+                );
+                lenses.push(
+                    new vscode.CodeLens(range, {
+                        title: 'Retrain',
+                        command: 'dprog.runPlan',
+                        arguments: [document.uri],
+                        tooltip: `Run the plan: ${learn[2]} is retrained as labels arrive (retrain every N labels)`,
+                    }),
+                );
             }
         }
         return lenses;

@@ -20,22 +20,36 @@ export class CompileProblems implements vscode.Disposable {
             const uri = vscode.Uri.file(d.file);
             const line = d.line - 1;
             const column = d.column - 1;
-            const known = vscode.languages.getDiagnostics(uri).some((e) => e.source !== 'dprog compile' && e.range.start.line === line && e.message === d.message);
-            if (known) continue;
-            const diagnostic = new vscode.Diagnostic(new vscode.Range(line, column, line, column + 1), d.message, d.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Error);
+            const known = vscode.languages
+                .getDiagnostics(uri)
+                .some((e) => e.source !== 'dprog compile' && e.range.start.line === line && e.message === d.message);
+            if (known) {
+                continue;
+            }
+            const diagnostic = new vscode.Diagnostic(
+                new vscode.Range(line, column, line, column + 1),
+                d.message,
+                d.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Error,
+            );
             diagnostic.source = 'dprog compile';
-            if (d.code) diagnostic.code = d.code;
+            if (d.code) {
+                diagnostic.code = d.code;
+            }
             const list = byFile.get(uri.toString()) ?? [];
             list.push(diagnostic);
             byFile.set(uri.toString(), list);
         }
         const uris = [...byFile.keys()].map((u) => vscode.Uri.parse(u));
-        for (const uri of uris) this.collection.set(uri, byFile.get(uri.toString()));
+        for (const uri of uris) {
+            this.collection.set(uri, byFile.get(uri.toString()));
+        }
         this.files.set(program, uris);
     }
 
     clear(program: string): void {
-        for (const uri of this.files.get(program) ?? []) this.collection.delete(uri);
+        for (const uri of this.files.get(program) ?? []) {
+            this.collection.delete(uri);
+        }
         this.files.delete(program);
     }
 

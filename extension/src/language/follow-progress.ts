@@ -14,7 +14,9 @@ export function followProgress(services: DprogServices, refresh: () => void): vs
     const read = async (program: string) => {
         timers.delete(program);
         const plan = services.engine.cachedPlan(program);
-        if (!plan) return;
+        if (!plan) {
+            return;
+        }
         try {
             services.progress.set(program, await services.engine.progress(program, plan));
             refresh();
@@ -24,12 +26,17 @@ export function followProgress(services: DprogServices, refresh: () => void): vs
     };
     const subscription = services.onDidChangeProgress.event((program) => {
         clearTimeout(timers.get(program));
-        timers.set(program, setTimeout(() => void read(program), SETTLE_MS));
+        timers.set(
+            program,
+            setTimeout(() => void read(program), SETTLE_MS),
+        );
     });
     return {
         dispose: () => {
             subscription.dispose();
-            for (const timer of timers.values()) clearTimeout(timer);
+            for (const timer of timers.values()) {
+                clearTimeout(timer);
+            }
             timers.clear();
         },
     };

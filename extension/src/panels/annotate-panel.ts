@@ -6,7 +6,13 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LabelingPlan, PlanTask } from '../../../engine/src/plan/types.js';
-import { annotatePanelState, type AnnotateMode, type AnnotatePanelState, type HostToAnnotate, type PreLabelView } from '../../../webview/src/protocol.js';
+import {
+    annotatePanelState,
+    type AnnotateMode,
+    type AnnotatePanelState,
+    type HostToAnnotate,
+    type PreLabelView,
+} from '../../../webview/src/protocol.js';
 import { NotAvailableError, type SampleResult } from '../engine/engine.js';
 import { buildQueue, taskView, type Queue } from '../engine/label-queue.js';
 import { taskModels } from '../engine/pre-labels.js';
@@ -18,7 +24,8 @@ import { dataResourceRoots } from '../workspace-paths.js';
 
 /** What a panel says in an untrusted workspace (with a Manage Workspace Trust notification beside it). */
 export const UNTRUSTED_PANEL =
-    'This workspace is not trusted, so dprog reads no plan, data or model file here and runs nothing. Trust the workspace (Manage Workspace Trust) to label.';
+    'This workspace is not trusted, so dprog reads no plan, data or model file here and runs nothing. Trust the workspace (Manage ' +
+    'Workspace Trust) to label.';
 
 /** The panel's view type (also in package.json's activationEvents and main.ts's serializer). */
 export const ANNOTATE_VIEW = 'dprog.annotate';
@@ -50,11 +57,18 @@ export class AnnotatePanel {
             if (mode && mode !== (existing.live?.mode ?? existing.state.mode ?? 'label')) {
                 existing.state.mode = mode;
                 // As if the webview asked: the session validates it like any message and sends the new queue.
-                if (existing.live) void existing.receive({ type: 'ready', mode });
+                if (existing.live) {
+                    void existing.receive({ type: 'ready', mode });
+                }
             }
             return existing;
         }
-        const panel = vscode.window.createWebviewPanel(ANNOTATE_VIEW, `Label: ${task}`, vscode.ViewColumn.Beside, AnnotatePanel.options(services, program));
+        const panel = vscode.window.createWebviewPanel(
+            ANNOTATE_VIEW,
+            `Label: ${task}`,
+            vscode.ViewColumn.Beside,
+            AnnotatePanel.options(services, program),
+        );
         return new AnnotatePanel(services, panel, { program, task, mode });
     }
 
@@ -74,7 +88,11 @@ export class AnnotatePanel {
         // Only the folders the program's datasets live in (images are loaded from there), inside the
         // workspace folder; in an untrusted workspace none, and no plan file is read to find them.
         const dataFolders = isTrusted() ? dataResourceRoots(program, services.engine.cachedPlan(program)) : [];
-        return { enableScripts: true, retainContextWhenHidden: true, localResourceRoots: resourceRoots(services.context.extensionUri, dataFolders) };
+        return {
+            enableScripts: true,
+            retainContextWhenHidden: true,
+            localResourceRoots: resourceRoots(services.context.extensionUri, dataFolders),
+        };
     }
 
     private constructor(
@@ -109,7 +127,9 @@ export class AnnotatePanel {
             this.session = undefined;
             const text = error instanceof Error ? error.message : String(error);
             this.post({ type: 'unavailable', message: text });
-            if (!(error instanceof NotAvailableError)) showError(this.services, error);
+            if (!(error instanceof NotAvailableError)) {
+                showError(this.services, error);
+            }
             return;
         }
         if (!session) {
@@ -122,14 +142,21 @@ export class AnnotatePanel {
     private async createSession(): Promise<AnnotateSession | undefined> {
         const { program, task: taskName } = this.state;
         const plan = await planOf(this.services, program);
-        if (!plan) return undefined;
+        if (!plan) {
+            return undefined;
+        }
         const task = plan.tasks.find((t) => t.name === taskName);
-        if (!task) throw new Error(`${path.basename(program)} has no task '${taskName}' (tasks: ${plan.tasks.map((t) => t.name).join(', ')})`);
+        if (!task) {
+            throw new Error(`${path.basename(program)} has no task '${taskName}' (tasks: ${plan.tasks.map((t) => t.name).join(', ')})`);
+        }
         const { labelerName: labeler, person } = settings();
         const view = taskView(plan, task, labeler);
         const access = isTrusted() ? await this.services.engine.prepareToLabel(program) : undefined;
-        if (access && !access.writable) this.offerToWait(program, access.reason);
-        const load = (mode: AnnotateMode) => (mode === 'review' ? this.loadReview(plan, task, labeler) : this.loadInit(plan, task, labeler));
+        if (access && !access.writable) {
+            this.offerToWait(program, access.reason);
+        }
+        const load = (mode: AnnotateMode) =>
+            mode === 'review' ? this.loadReview(plan, task, labeler) : this.loadInit(plan, task, labeler);
         // The first queue is built now; the webview's first `ready` takes it.
         const initialMode = this.state.mode ?? 'label';
         let prefetched: Promise<HostToAnnotate> | undefined = load(initialMode);
@@ -146,7 +173,11 @@ export class AnnotatePanel {
                 prefetched = undefined;
                 return init;
             },
-            addLabel: (label) => this.services.engine.addLabel(program, { ...label, person: label.labelerKind === 'human' ? (label.person ?? person) : label.person }),
+            addLabel: (label) =>
+                this.services.engine.addLabel(program, {
+                    ...label,
+                    person: label.labelerKind === 'human' ? (label.person ?? person) : label.person,
+                }),
             post: (m) => this.post(m),
             log: (line) => this.services.log.info(line),
             onLabeled: (_label, durableMs) => {
@@ -166,9 +197,13 @@ export class AnnotatePanel {
     /** Runs the task's models on the items (read from the task's dataset) for pre-labels. */
     private async preLabel(task: PlanTask, keys: string[]): Promise<Map<string, PreLabelView[]>> {
         const started = performance.now();
-        if (!task.dataset) return new Map();
+        if (!task.dataset) {
+            return new Map();
+        }
         const wanted = new Set(keys);
-        const items = (await this.services.engine.datasetItems(this.state.program, task.dataset)).filter((item) => wanted.has(item.key)).map((item) => ({ key: item.key, fields: item.fields }));
+        const items = (await this.services.engine.datasetItems(this.state.program, task.dataset))
+            .filter((item) => wanted.has(item.key))
+            .map((item) => ({ key: item.key, fields: item.fields }));
         const answers = await this.services.engine.preLabel(this.state.program, task.name, items);
         this.services.metrics.record('pre-labels', performance.now() - started);
         return answers;
@@ -190,9 +225,14 @@ export class AnnotatePanel {
                 }
             }
         }
-        if (!isTrusted()) notes.push('This workspace is not trusted: labels cannot be saved.');
+        if (!isTrusted()) {
+            notes.push('This workspace is not trusted: labels cannot be saved.');
+        }
         await this.services.engine.aggregated(program);
-        const [labels, estimates] = await Promise.all([this.services.engine.labels(program, task.name), this.services.engine.labelerEstimates(program, task.name)]);
+        const [labels, estimates] = await Promise.all([
+            this.services.engine.labels(program, task.name),
+            this.services.engine.labelerEstimates(program, task.name),
+        ]);
         const queue = buildQueue({
             programDir: path.dirname(program),
             plan,
@@ -209,7 +249,9 @@ export class AnnotatePanel {
 
     /** On a shared (PostgreSQL) store, only the items handed to this person for now; see Store.lease. */
     private async leased(queue: Queue): Promise<Queue> {
-        if (!/^postgres(ql)?:\/\//i.test(storePathFor(this.state.program)) || !isTrusted()) return queue;
+        if (!/^postgres(ql)?:\/\//i.test(storePathFor(this.state.program)) || !isTrusted()) {
+            return queue;
+        }
         const { person, leaseMs } = settings();
         const leases = await this.services.engine.lease(this.state.program, {
             task: this.state.task,
@@ -225,27 +267,41 @@ export class AnnotatePanel {
 
     /** A second window on a busy embedded store: say so, and offer to wait for the writer. */
     private offerToWait(program: string, reason: string): void {
-        void vscode.window.showWarningMessage(`dprog: ${reason}. You can browse labels; to label here, wait for the other writer to finish.`, 'Wait for the Writer').then(async (choice) => {
-            if (!choice) return;
-            await vscode.window.withProgress(
-                { location: vscode.ProgressLocation.Notification, title: 'dprog: waiting for the other writer of the label store…', cancellable: true },
-                async (_progress, token) => {
-                    const abort = new AbortController();
-                    token.onCancellationRequested(() => abort.abort());
-                    await this.services.engine.waitForWriter(program, { signal: abort.signal });
-                },
-            );
-            if (this.session) {
-                this.session = undefined;
-                await this.receive({ type: 'ready', mode: this.state.mode ?? 'label' });
-            }
-        });
+        void vscode.window
+            .showWarningMessage(
+                `dprog: ${reason}. You can browse labels; to label here, wait for the other writer to finish.`,
+                'Wait for the Writer',
+            )
+            .then(async (choice) => {
+                if (!choice) {
+                    return;
+                }
+                await vscode.window.withProgress(
+                    {
+                        location: vscode.ProgressLocation.Notification,
+                        title: 'dprog: waiting for the other writer of the label store…',
+                        cancellable: true,
+                    },
+                    async (_progress, token) => {
+                        const abort = new AbortController();
+                        token.onCancellationRequested(() => abort.abort());
+                        await this.services.engine.waitForWriter(program, { signal: abort.signal });
+                    },
+                );
+                if (this.session) {
+                    this.session = undefined;
+                    await this.receive({ type: 'ready', mode: this.state.mode ?? 'label' });
+                }
+            });
     }
 
     /** The review queue: the task's contested items, most contested first, with the answers given. */
     private async loadReview(plan: LabelingPlan, task: PlanTask, labeler: string): Promise<HostToAnnotate> {
         const { program } = this.state;
-        const [labels, aggregates] = await Promise.all([this.services.engine.labels(program, task.name), this.services.engine.aggregates(program, task.name)]);
+        const [labels, aggregates] = await Promise.all([
+            this.services.engine.labels(program, task.name),
+            this.services.engine.aggregates(program, task.name),
+        ]);
         const queue = buildReviewQueue({
             programDir: path.dirname(program),
             plan,
@@ -257,15 +313,27 @@ export class AnnotatePanel {
             imageUri: (relative) => this.imageUri(relative),
         });
         const notes: string[] = [];
-        if (queue.contested === 0) notes.push(queue.done > 0 ? `No disagreements left: you have reviewed all ${queue.done}.` : 'No disagreements: every labeled item has one answer so far.');
-        if (!isTrusted()) notes.push('This workspace is not trusted: answers cannot be saved.');
+        if (queue.contested === 0) {
+            notes.push(
+                queue.done > 0
+                    ? `No disagreements left: you have reviewed all ${queue.done}.`
+                    : 'No disagreements: every labeled item has one answer so far.',
+            );
+        }
+        if (!isTrusted()) {
+            notes.push('This workspace is not trusted: answers cannot be saved.');
+        }
         return this.initMessage('review', plan, task, labeler, queue, notes);
     }
 
     /** The `init` message of either mode: the task, its queue, and what the person should know. */
     private initMessage(
-        mode: AnnotateMode, plan: LabelingPlan, task: PlanTask, labeler: string,
-        queue: Queue, notes: string[],
+        mode: AnnotateMode,
+        plan: LabelingPlan,
+        task: PlanTask,
+        labeler: string,
+        queue: Queue,
+        notes: string[],
     ): HostToAnnotate {
         return {
             type: 'init',
@@ -290,7 +358,9 @@ export class AnnotatePanel {
 
     /** Posts to the webview unless the panel is gone (a late answer after closing or reloading is dropped). */
     private post(message: HostToAnnotate): void {
-        if (this.disposed) return;
+        if (this.disposed) {
+            return;
+        }
         if (message.type === 'init' && this.openedAt !== undefined) {
             this.services.metrics.record('labeling panel content', performance.now() - this.openedAt);
             this.openedAt = undefined;
@@ -301,8 +371,12 @@ export class AnnotatePanel {
     private dispose(): void {
         this.disposed = true;
         AnnotatePanel.open.delete(this.id);
-        for (const d of this.disposables.splice(0)) d.dispose();
+        for (const d of this.disposables.splice(0)) {
+            d.dispose();
+        }
         // Items handed to this person go back to the team's queue (they would expire anyway).
-        if (this.leasing) void this.services.engine.releaseLeases(this.state.program, this.state.task, settings().person).catch(() => undefined);
+        if (this.leasing) {
+            void this.services.engine.releaseLeases(this.state.program, this.state.task, settings().person).catch(() => undefined);
+        }
     }
 }

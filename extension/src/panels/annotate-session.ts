@@ -11,7 +11,14 @@
  */
 import type { z } from 'zod';
 import type { NewLabel, Label } from '../../../engine/src/store/types.js';
-import { annotateInbound, labelValueSchema, type AnnotateMode, type HostToAnnotate, type PreLabelView, type TaskView } from '../../../webview/src/protocol.js';
+import {
+    annotateInbound,
+    labelValueSchema,
+    type AnnotateMode,
+    type HostToAnnotate,
+    type PreLabelView,
+    type TaskView,
+} from '../../../webview/src/protocol.js';
 
 export interface AnnotateSessionOptions {
     task: TaskView;
@@ -52,7 +59,10 @@ export class AnnotateSession {
     mode: AnnotateMode;
 
     constructor(private readonly options: AnnotateSessionOptions) {
-        this.valueSchema = labelValueSchema(options.task.output, options.task.classes.map((c) => c.name));
+        this.valueSchema = labelValueSchema(
+            options.task.output,
+            options.task.classes.map((c) => c.name),
+        );
         this.mode = options.mode ?? 'label';
     }
 
@@ -71,10 +81,14 @@ export class AnnotateSession {
         const message = parsed.data;
         switch (message.type) {
             case 'ready':
-                if (message.mode) this.mode = message.mode;
+                if (message.mode) {
+                    this.mode = message.mode;
+                }
                 return this.enqueue(() => this.sendInit(this.mode));
             case 'skip':
-                if (!this.knownItems.has(message.item)) return Promise.resolve(this.drop(`skip of an item this panel was not shown: ${clip(message.item)}`));
+                if (!this.knownItems.has(message.item)) {
+                    return Promise.resolve(this.drop(`skip of an item this panel was not shown: ${clip(message.item)}`));
+                }
                 this.options.log(`skipped ${message.item}`);
                 return Promise.resolve();
             case 'submit':
@@ -101,7 +115,9 @@ export class AnnotateSession {
             for (const item of init.items) {
                 this.knownItems.add(item.key);
                 // The person's own current label (from the store, not the webview) may be replaced.
-                if (item.existing) this.acknowledge(item.key, item.existing.id);
+                if (item.existing) {
+                    this.acknowledge(item.key, item.existing.id);
+                }
             }
         }
         this.options.post(init);
@@ -112,12 +128,20 @@ export class AnnotateSession {
             this.drop(`label for ${clip(message.item)} not saved: ${why}`);
             this.options.post({ type: 'rejected', requestId: message.requestId, item: message.item, message: why });
         };
-        if (!this.options.writable) return reject(this.options.readonlyReason ?? 'this workspace is not trusted, so dprog writes nothing; trust the workspace to save labels');
-        if (!this.knownItems.has(message.item)) return reject('this panel was not shown that item');
+        if (!this.options.writable) {
+            return reject(
+                this.options.readonlyReason ?? 'this workspace is not trusted, so dprog writes nothing; trust the workspace to save labels',
+            );
+        }
+        if (!this.knownItems.has(message.item)) {
+            return reject('this panel was not shown that item');
+        }
         let value: unknown;
         try {
             const checked = this.valueSchema.safeParse(message.value);
-            if (!checked.success) return reject(`the answer does not fit ${this.options.task.output.text}: ${summarize(checked.error)}`);
+            if (!checked.success) {
+                return reject(`the answer does not fit ${this.options.task.output.text}: ${summarize(checked.error)}`);
+            }
             value = checked.data;
         } catch (error) {
             return reject(`unreadable answer (${(error as Error).name})`);
@@ -144,28 +168,47 @@ export class AnnotateSession {
         this.acknowledge(message.item, label.id);
         // Acknowledge first: the person is waiting for it; the log can follow.
         this.options.post({ type: 'ack', requestId: message.requestId, item: message.item, labelId: label.id, durableMs });
-        this.options.log(`${this.mode === 'review' ? 'reviewed' : 'labeled'} ${message.item} = ${clip(JSON.stringify(value))} (${durableMs.toFixed(1)} ms to durable)`);
+        this.options.log(
+            `${this.mode === 'review' ? 'reviewed' : 'labeled'} ${message.item} = ${clip(JSON.stringify(value))} ` +
+                `(${durableMs.toFixed(1)} ms to durable)`,
+        );
         this.options.onLabeled?.(label, durableMs);
     }
 
     /** Answers a pre-label request: each item's model answers, computed once per session. */
     private async preLabels(keys: string[]): Promise<void> {
         const known = keys.filter((key) => this.knownItems.has(key));
-        if (known.length < keys.length) this.drop(`pre-label request for items this panel was not shown`);
+        if (known.length < keys.length) {
+            this.drop(`pre-label request for items this panel was not shown`);
+        }
         const run = this.options.preLabel;
-        if (!run || known.length === 0) return;
+        if (!run || known.length === 0) {
+            return;
+        }
         const missing = known.filter((key) => !this.preLabelled.has(key));
         if (missing.length > 0) {
             const batch = this.modelRuns.then(() => run(missing));
-            this.modelRuns = batch.then(() => undefined, () => undefined);
-            for (const key of missing) this.preLabelled.set(key, batch.then((answers) => answers.get(key) ?? []));
+            this.modelRuns = batch.then(
+                () => undefined,
+                () => undefined,
+            );
+            for (const key of missing) {
+                this.preLabelled.set(
+                    key,
+                    batch.then((answers) => answers.get(key) ?? []),
+                );
+            }
         }
         const items: Record<string, PreLabelView[]> = {};
         try {
-            for (const key of known) items[key] = await this.preLabelled.get(key)!;
+            for (const key of known) {
+                items[key] = await this.preLabelled.get(key)!;
+            }
             this.options.post({ type: 'preLabels', items });
         } catch (error) {
-            for (const key of missing) this.preLabelled.delete(key);
+            for (const key of missing) {
+                this.preLabelled.delete(key);
+            }
             const why = error instanceof Error ? error.message : String(error);
             this.options.log(`pre-labels for ${known.join(', ')} failed: ${why}`);
             this.options.post({ type: 'preLabels', items: Object.fromEntries(known.map((key) => [key, []])), error: why.split('\n')[0] });
@@ -181,12 +224,19 @@ export class AnnotateSession {
     private drop(why: string): void {
         this.dropped++;
         // Hostile input must not flood the log either: report the first ones and then every 1000th.
-        if (this.dropped <= 20 || this.dropped % 1000 === 0) this.options.log(`dropped (${this.dropped}): ${why}`);
+        if (this.dropped <= 20 || this.dropped % 1000 === 0) {
+            this.options.log(`dropped (${this.dropped}): ${why}`);
+        }
     }
 }
 
 function summarize(error: z.ZodError): string {
-    return clip(error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(message)'}: ${i.message}`).join('; '));
+    return clip(
+        error.issues
+            .slice(0, 3)
+            .map((i) => `${i.path.join('.') || '(message)'}: ${i.message}`)
+            .join('; '),
+    );
 }
 
 function clip(text: string, max = 200): string {

@@ -24,7 +24,12 @@ export class PlanPanel {
             void existing.load();
             return existing;
         }
-        const panel = vscode.window.createWebviewPanel(PLAN_VIEW, `Plan: ${program.split(/[\\/]/).pop()}`, vscode.ViewColumn.Beside, PlanPanel.options(services));
+        const panel = vscode.window.createWebviewPanel(
+            PLAN_VIEW,
+            `Plan: ${program.split(/[\\/]/).pop()}`,
+            vscode.ViewColumn.Beside,
+            PlanPanel.options(services),
+        );
         return new PlanPanel(services, panel, { program });
     }
 
@@ -52,7 +57,11 @@ export class PlanPanel {
         panel.onDidDispose(() => this.dispose(), null, this.disposables);
         panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message), null, this.disposables);
         // A new compile of this program shows at once.
-        services.onDidChangeProgress.event((program) => program === state.program && this.panel.visible && void this.load(), null, this.disposables);
+        services.onDidChangeProgress.event(
+            (program) => program === state.program && this.panel.visible && void this.load(),
+            null,
+            this.disposables,
+        );
     }
 
     private receive(raw: unknown): void {
@@ -62,7 +71,10 @@ export class PlanPanel {
             return;
         }
         if (parsed.data.type === 'openJson') {
-            void vscode.window.showTextDocument(vscode.Uri.file(planPathFor(this.state.program)), { preview: true, viewColumn: vscode.ViewColumn.Active });
+            void vscode.window.showTextDocument(vscode.Uri.file(planPathFor(this.state.program)), {
+                preview: true,
+                viewColumn: vscode.ViewColumn.Active,
+            });
             return;
         }
         void this.load();
@@ -73,7 +85,10 @@ export class PlanPanel {
         try {
             const plan = await planOf(this.services, program);
             if (!plan) {
-                this.post({ type: 'unavailable', message: 'This workspace is not trusted and the program has not been compiled: dprog compiles nothing here.' });
+                this.post({
+                    type: 'unavailable',
+                    message: 'This workspace is not trusted and the program has not been compiled: dprog compiles nothing here.',
+                });
                 return;
             }
             this.post({ type: 'plan', program, planPath: vscode.workspace.asRelativePath(planPathFor(program)), plan });
@@ -84,13 +99,17 @@ export class PlanPanel {
     }
 
     private post(message: HostToPlan): void {
-        if (this.disposed) return;
+        if (this.disposed) {
+            return;
+        }
         this.panel.webview.postMessage(message).then(undefined, () => undefined);
     }
 
     private dispose(): void {
         this.disposed = true;
         PlanPanel.open.delete(this.state.program);
-        for (const d of this.disposables.splice(0)) d.dispose();
+        for (const d of this.disposables.splice(0)) {
+            d.dispose();
+        }
     }
 }

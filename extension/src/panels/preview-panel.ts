@@ -6,7 +6,13 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LabelingPlan, PlanLearn } from '../../../engine/src/plan/types.js';
-import { previewInbound, previewPanelState, type AlertView, type HostToPreview, type PreviewPanelState } from '../../../webview/src/protocol.js';
+import {
+    previewInbound,
+    previewPanelState,
+    type AlertView,
+    type HostToPreview,
+    type PreviewPanelState,
+} from '../../../webview/src/protocol.js';
 import { isTrusted, planOf, settings, showError, type DprogServices } from '../services.js';
 import { resourceRoots, webviewHtml } from './webview-html.js';
 
@@ -30,7 +36,12 @@ export class PreviewPanel {
             void existing.refresh();
             return existing;
         }
-        const panel = vscode.window.createWebviewPanel(PREVIEW_VIEW, `Preview: ${task}`, vscode.ViewColumn.Beside, PreviewPanel.options(services));
+        const panel = vscode.window.createWebviewPanel(
+            PREVIEW_VIEW,
+            `Preview: ${task}`,
+            vscode.ViewColumn.Beside,
+            PreviewPanel.options(services),
+        );
         return new PreviewPanel(services, panel, { program, task });
     }
 
@@ -89,7 +100,9 @@ export class PreviewPanel {
     private async show(): Promise<void> {
         const prefetched = this.prefetched;
         this.prefetched = undefined;
-        if (!prefetched) this.post({ type: 'busy', message: `Scoring the pool of ${this.state.task}…` });
+        if (!prefetched) {
+            this.post({ type: 'busy', message: `Scoring the pool of ${this.state.task}…` });
+        }
         try {
             this.post(await (prefetched ?? this.load()));
         } catch (error) {
@@ -101,12 +114,23 @@ export class PreviewPanel {
     /** The panel's content (or why there is none). */
     private async load(): Promise<HostToPreview> {
         const { program, task } = this.state;
-        const untrusted = 'This workspace is not trusted, so dprog reads no plan, data or model file here and runs no model: there is no preview. Trust the workspace (Manage Workspace Trust) to see it.';
+        const untrusted =
+            'This workspace is not trusted, so dprog reads no plan, data or model file here and runs no model: there is no ' +
+            'preview. Trust the workspace (Manage Workspace Trust) to see it.';
         const plan = await planOf(this.services, program);
-        if (!plan) return { type: 'unavailable', message: untrusted };
+        if (!plan) {
+            return { type: 'unavailable', message: untrusted };
+        }
         const learn = plan.learn.find((l) => l.task === task);
-        if (!learn) return { type: 'unavailable', message: `Task ${task} has no \`learn ${task} using …\` block, so there is no active learning to preview.` };
-        if (!isTrusted()) return { type: 'unavailable', message: untrusted };
+        if (!learn) {
+            return {
+                type: 'unavailable',
+                message: `Task ${task} has no \`learn ${task} using …\` block, so there is no active learning to preview.`,
+            };
+        }
+        if (!isTrusted()) {
+            return { type: 'unavailable', message: untrusted };
+        }
         return this.compute(plan, learn);
     }
 
@@ -117,21 +141,41 @@ export class PreviewPanel {
         // The same sample the labeling queue uses (computed once per store state); the pool's scores come with it.
         const batch = await engine.sample(program, task, settings().batchSize);
         const pool = batch.poolScores ?? null;
-        if (!pool && !batch.coldStart) notes.push(`Pool scores: not computed for the \`${batch.strategy}\` strategy (every item is equally likely).`);
+        if (!pool && !batch.coldStart) {
+            notes.push(`Pool scores: not computed for the \`${batch.strategy}\` strategy (every item is equally likely).`);
+        }
         const curve = await engine.learningCurve(program, learn.model);
         const alerts: AlertView[] = [];
         for (const [version, uses] of await engine.testSetUses(program)) {
-            if (uses > 1) alerts.push({ level: 'warning', monitor: 'test set', message: `The test set was evaluated ${uses} times under program version ${version}: use it once per version.` });
+            if (uses > 1) {
+                alerts.push({
+                    level: 'warning',
+                    monitor: 'test set',
+                    message: `The test set was evaluated ${uses} times under program version ${version}: use it once per version.`,
+                });
+            }
         }
         for (const monitor of plan.monitors) {
             if (monitor.kind === 'predictions' && pool && !batch.coldStart) {
-                notes.push(`Monitor predictions of ${monitor.model}: bounds are checked by \`dprog run\`; not available in the preview yet.`);
+                notes.push(
+                    `Monitor predictions of ${monitor.model}: bounds are checked by \`dprog run\`; not available in the preview yet.`,
+                );
             } else if (monitor.kind === 'shift') {
-                notes.push(`Monitor shift of ${monitor.source}${monitor.field ? `.${monitor.field}` : ''} (${monitor.metric}): not available in the preview yet.`);
+                notes.push(
+                    `Monitor shift of ${monitor.source}${monitor.field ? `.${monitor.field}` : ''} (${monitor.metric}): not ` +
+                        `available in the preview yet.`,
+                );
             }
         }
-        if (batch.coldStart) notes.push(`Cold start: ${learn.model} has no trained version yet, so the batch is chosen for coverage (k-center), scores are coverage distances, and the pool's score distribution appears once a model exists.`);
-        notes.push('Expected savings against random sampling: not available yet (no random-sampling baseline has been recorded in the store).');
+        if (batch.coldStart) {
+            notes.push(
+                `Cold start: ${learn.model} has no trained version yet, so the batch is chosen for coverage (k-center), scores are ` +
+                    `coverage distances, and the pool's score distribution appears once a model exists.`,
+            );
+        }
+        notes.push(
+            'Expected savings against random sampling: not available yet (no random-sampling baseline has been recorded in the store).',
+        );
         return {
             type: 'preview',
             program,
@@ -151,7 +195,9 @@ export class PreviewPanel {
 
     /** Posts to the webview unless the panel is gone; the first content posted ends the panel-open time. */
     private post(message: HostToPreview): void {
-        if (this.disposed) return;
+        if (this.disposed) {
+            return;
+        }
         if (message.type !== 'busy' && this.openedAt !== undefined) {
             this.services.metrics.record('preview panel content', performance.now() - this.openedAt);
             this.openedAt = undefined;
@@ -162,6 +208,8 @@ export class PreviewPanel {
     private dispose(): void {
         this.disposed = true;
         PreviewPanel.open.delete(this.id);
-        for (const d of this.disposables.splice(0)) d.dispose();
+        for (const d of this.disposables.splice(0)) {
+            d.dispose();
+        }
     }
 }

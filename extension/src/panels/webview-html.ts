@@ -46,7 +46,9 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, n
         `script-src 'nonce-${nonce}'`,
     ].join('; ');
     const styleTag = assets ? `<style nonce="${nonce}">${assets.style}</style>` : `<link rel="stylesheet" href="${style.toString()}">`;
-    const scriptTag = assets ? `<script nonce="${nonce}">${assets.script}</script>` : `<script nonce="${nonce}" src="${script.toString()}"></script>`;
+    const scriptTag = assets
+        ? `<script nonce="${nonce}">${assets.script}</script>`
+        : `<script nonce="${nonce}" src="${script.toString()}"></script>`;
     return `<!DOCTYPE html>
 <html lang="en">
 <head>

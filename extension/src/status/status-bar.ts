@@ -71,10 +71,15 @@ export class StatusBar implements vscode.Disposable {
             this.services.progress.set(document.uri.fsPath, progress);
             this.onProgress();
             const done = progress.tasks.reduce((n, t) => n + t.done, 0);
-            const planned = progress.tasks.every((t) => t.planned !== null) ? progress.tasks.reduce((n, t) => n + (t.planned ?? 0), 0) : null;
+            const planned = progress.tasks.every((t) => t.planned !== null)
+                ? progress.tasks.reduce((n, t) => n + (t.planned ?? 0), 0)
+                : null;
             const accuracy = plan.totals.expectedAccuracy;
-            this.item.text = `$(tag) dprog: ${done.toLocaleString('en-US')}/${planned === null ? '?' : planned.toLocaleString('en-US')} labeled · $${progress.cost.toFixed(2)}${accuracy !== null ? ` · acc ${accuracy.toFixed(2)}` : ''}`;
-            this.item.tooltip = progress.tasks.map((t) => `${t.task}: ${t.done}/${t.planned ?? '?'} labeled by people`).join('\n') + `\nExpected accuracy from the plan; cost of labels given so far.`;
+            const of = planned === null ? '?' : planned.toLocaleString('en-US');
+            const acc = accuracy !== null ? ` · acc ${accuracy.toFixed(2)}` : '';
+            this.item.text = `$(tag) dprog: ${done.toLocaleString('en-US')}/${of} labeled · $${progress.cost.toFixed(2)}${acc}`;
+            const perTask = progress.tasks.map((t) => `${t.task}: ${t.done}/${t.planned ?? '?'} labeled by people`);
+            this.item.tooltip = `${perTask.join('\n')}\nExpected accuracy from the plan; cost of labels given so far.`;
         } catch (error) {
             this.item.text = '$(warning) dprog';
             this.item.tooltip = `Cannot read the label store: ${(error as Error).message}`;
@@ -84,6 +89,8 @@ export class StatusBar implements vscode.Disposable {
 
     dispose(): void {
         clearTimeout(this.timer);
-        for (const d of this.disposables) d.dispose();
+        for (const d of this.disposables) {
+            d.dispose();
+        }
     }
 }

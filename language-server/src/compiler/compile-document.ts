@@ -23,7 +23,11 @@ export interface CompileDocumentOptions {
  * Compiles a document that has been built (linked and validated) with its imports. Does not check
  * for errors: callers decide whether a document with error diagnostics may be compiled.
  */
-export function compileDocument(services: DprogServices, document: LangiumDocument<DprogFile>, options: CompileDocumentOptions = {}): LabelingPlan {
+export function compileDocument(
+    services: DprogServices,
+    document: LangiumDocument<DprogFile>,
+    options: CompileDocumentOptions = {},
+): LabelingPlan {
     const documents = services.shared.workspace.LangiumDocuments;
     const source = programSource(document, (uri) => documents.getDocument(uri));
     const itemCounts = new Map<string, number | null>();

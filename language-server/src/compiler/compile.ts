@@ -3,11 +3,30 @@
  * caller measured), so the same program always yields the same plan, byte for byte.
  */
 import {
-    isDataset, isFlow, isHumanLabeler, isLabelSet, isLearn, isModelLabeler, isMonitor, isPredictionMonitor, isRulesLabeler, isShiftMonitor, isTask,
-    type Element, type Expression, type Parameter,
+    isDataset,
+    isFlow,
+    isHumanLabeler,
+    isLabelSet,
+    isLearn,
+    isModelLabeler,
+    isMonitor,
+    isPredictionMonitor,
+    isRulesLabeler,
+    isShiftMonitor,
+    isTask,
+    type Element,
+    type Expression,
+    type Parameter,
 } from '../generated/ast.js';
 import { withPlanHash } from '../../../engine/src/plan/hash.js';
-import { PLAN_SCHEMA, type LabelingPlan, type PlanFlow, type PlanStage, type PlanTask, type PlanWarning } from '../../../engine/src/plan/types.js';
+import {
+    PLAN_SCHEMA,
+    type LabelingPlan,
+    type PlanFlow,
+    type PlanStage,
+    type PlanTask,
+    type PlanWarning,
+} from '../../../engine/src/plan/types.js';
 import type { DprogType } from '../types/type-descriptions.js';
 import { planDataset, planLabelSet } from './datasets.js';
 import { round } from './estimates.js';
@@ -58,7 +77,18 @@ export function compileProgram(source: ProgramSource, options: CompileOptions): 
                     : `task ${task.name}: dataset ${reach.dataset} has no readable source yet; its total cost is unknown.`,
             });
         }
-        return compileTask(task, { labelers: labelerIndex, labelSets: labelSetsByName, typeOf: options.typeOf, dataset: reach.dataset, items: reach.items, estimates }, warnings);
+        return compileTask(
+            task,
+            {
+                labelers: labelerIndex,
+                labelSets: labelSetsByName,
+                typeOf: options.typeOf,
+                dataset: reach.dataset,
+                items: reach.items,
+                estimates,
+            },
+            warnings,
+        );
     });
 
     const routed = new Set(tasks.flatMap((t) => t.route.stages.map((s) => s.labeler)));
@@ -67,7 +97,9 @@ export function compileProgram(source: ProgramSource, options: CompileOptions): 
             warnings.push({
                 code: 'plan/default-accuracy',
                 subject: l.name,
-                message: `labeler ${l.name} declares no accuracy; the plan assumes ${round(l.accuracy * 100)}% until gold answers and agreement measure it.`,
+                message:
+                    `labeler ${l.name} declares no accuracy; the plan assumes ${round(l.accuracy * 100)}% until gold answers ` +
+                    `and agreement measure it.`,
             });
         }
     }
@@ -89,7 +121,8 @@ export function compileProgram(source: ProgramSource, options: CompileOptions): 
         totals: {
             expectedCost: totalsKnown ? round(tasks.reduce((sum, t) => sum + (t.cost.total ?? 0), 0)) : null,
             budget: round(tasks.reduce((sum, t) => sum + (t.cost.budget ?? 0), 0)),
-            expectedAccuracy: labeled.length > 0 ? round(labeled.reduce((sum, t) => sum + t.redundancy.expectedAccuracy, 0) / labeled.length) : null,
+            expectedAccuracy:
+                labeled.length > 0 ? round(labeled.reduce((sum, t) => sum + t.redundancy.expectedAccuracy, 0) / labeled.length) : null,
         },
         warnings,
     } satisfies Omit<LabelingPlan, 'hash'>;
@@ -98,16 +131,36 @@ export function compileProgram(source: ProgramSource, options: CompileOptions): 
 
 /** Whether a declaration has the parts a plan entry needs (it may still have errors elsewhere). */
 function isComplete(element: Element): boolean {
-    if (isDataset(element)) return Boolean(element.name && element.format && element.path !== undefined);
-    if (isLabelSet(element)) return Boolean(element.name);
-    if (isHumanLabeler(element)) return Boolean(element.name);
-    if (isModelLabeler(element)) return Boolean(element.name && element.path !== undefined);
-    if (isRulesLabeler(element)) return Boolean(element.name && element.dataset && planLabelType(element.output));
-    if (isTask(element)) return Boolean(element.name && planLabelType(element.output) && element.params.every((p) => p.name && p.type));
-    if (isFlow(element)) return Boolean(element.name && element.params.every((p) => p.name && p.type));
-    if (isLearn(element)) return Boolean(element.task && element.model);
-    if (isShiftMonitor(element)) return Boolean(element.source);
-    if (isPredictionMonitor(element)) return Boolean(element.model);
+    if (isDataset(element)) {
+        return Boolean(element.name && element.format && element.path !== undefined);
+    }
+    if (isLabelSet(element)) {
+        return Boolean(element.name);
+    }
+    if (isHumanLabeler(element)) {
+        return Boolean(element.name);
+    }
+    if (isModelLabeler(element)) {
+        return Boolean(element.name && element.path !== undefined);
+    }
+    if (isRulesLabeler(element)) {
+        return Boolean(element.name && element.dataset && planLabelType(element.output));
+    }
+    if (isTask(element)) {
+        return Boolean(element.name && planLabelType(element.output) && element.params.every((p) => p.name && p.type));
+    }
+    if (isFlow(element)) {
+        return Boolean(element.name && element.params.every((p) => p.name && p.type));
+    }
+    if (isLearn(element)) {
+        return Boolean(element.task && element.model);
+    }
+    if (isShiftMonitor(element)) {
+        return Boolean(element.source);
+    }
+    if (isPredictionMonitor(element)) {
+        return Boolean(element.model);
+    }
     return true;
 }
 
@@ -115,7 +168,9 @@ function isComplete(element: Element): boolean {
 function stagesByTask(flows: PlanFlow[]): Map<string, { flow: PlanFlow; stages: PlanStage[] }> {
     const result = new Map<string, { flow: PlanFlow; stages: PlanStage[] }>();
     for (const flow of flows) {
-        if (!flow.input.some((p) => p.type.kind === 'dataset')) continue;
+        if (!flow.input.some((p) => p.type.kind === 'dataset')) {
+            continue;
+        }
         const local = new Map<string, PlanStage[]>();
         for (const stage of flow.stages) {
             const list = local.get(stage.task) ?? [];
@@ -123,7 +178,9 @@ function stagesByTask(flows: PlanFlow[]): Map<string, { flow: PlanFlow; stages: 
             local.set(stage.task, list);
         }
         for (const [task, stages] of local) {
-            if (!result.has(task)) result.set(task, { flow, stages });
+            if (!result.has(task)) {
+                result.set(task, { flow, stages });
+            }
         }
     }
     return result;
@@ -146,7 +203,11 @@ function taskReach(
         const input = viaFlow.flow.input.find((p) => p.type.kind === 'dataset')!;
         const dataset = input.type.kind === 'dataset' ? input.type.dataset : null;
         const unconditional = viaFlow.stages.some((s) => s.conditions.length === 0 && s.forEach === null);
-        return { dataset, items: unconditional && dataset !== null ? (datasetItems.get(dataset) ?? null) : null, conditional: !unconditional };
+        return {
+            dataset,
+            items: unconditional && dataset !== null ? (datasetItems.get(dataset) ?? null) : null,
+            conditional: !unconditional,
+        };
     }
     return { dataset: null, items: null, conditional: false };
 }

@@ -22,7 +22,13 @@ export interface TaskEstimate {
 export function policyOf(strategy: 'cascade' | 'best', stages: readonly PlanRouteStage[], quality: PlanQuality): RoutingPolicy {
     return {
         strategy,
-        labelers: stages.map((s) => ({ name: s.labeler, kind: s.kind, cost: s.kind === 'human' ? s.cost / (1 - quality.gold) : s.cost, accuracy: s.accuracy, pool: s.answers })),
+        labelers: stages.map((s) => ({
+            name: s.labeler,
+            kind: s.kind,
+            cost: s.kind === 'human' ? s.cost / (1 - quality.gold) : s.cost,
+            accuracy: s.accuracy,
+            pool: s.answers,
+        })),
         target: quality.target,
         maxLabels: quality.maxLabels,
         method: quality.aggregate === 'box_consensus' ? defaultPolicy.method : quality.aggregate,
@@ -41,7 +47,14 @@ export function estimateTask(
     const policy = policyOf(strategy, stages, quality);
     if (stages.length === 0) {
         return {
-            redundancy: { classes, minAnswers: null, maxAnswers: 0, expectedAnswers: 0, reachProbability: 0, expectedAccuracy: 1 / classes },
+            redundancy: {
+                classes,
+                minAnswers: null,
+                maxAnswers: 0,
+                expectedAnswers: 0,
+                reachProbability: 0,
+                expectedAccuracy: 1 / classes,
+            },
             perItem: 0,
             maxPerItem: 0,
         };
@@ -63,7 +76,9 @@ export function estimateTask(
 
 /** Money per item when every answer up to the limit is bought, the dearest first. */
 function mostExpensive(policy: RoutingPolicy): number {
-    const costs = policy.labelers.flatMap((l) => Array.from({ length: l.kind === 'human' ? Math.max(1, l.pool ?? 1) : 1 }, () => l.cost)).sort((a, b) => b - a);
+    const costs = policy.labelers
+        .flatMap((l) => Array.from({ length: l.kind === 'human' ? Math.max(1, l.pool ?? 1) : 1 }, () => l.cost))
+        .sort((a, b) => b - a);
     return costs.slice(0, policy.maxLabels).reduce((sum, c) => sum + c, 0);
 }
 
@@ -76,8 +91,13 @@ function cachedEstimate(cache: EstimateCache, policy: RoutingPolicy, classes: nu
     const key = JSON.stringify([classes, anonymous]);
     let estimate = cache.get(key) ?? recent.get(key);
     if (!estimate) {
-        estimate = estimatePolicy(anonymous, Array.from({ length: classes }, (_, k) => `c${k}`));
-        if (recent.size >= RECENT_LIMIT) recent.delete(recent.keys().next().value!);
+        estimate = estimatePolicy(
+            anonymous,
+            Array.from({ length: classes }, (_, k) => `c${k}`),
+        );
+        if (recent.size >= RECENT_LIMIT) {
+            recent.delete(recent.keys().next().value!);
+        }
         recent.set(key, estimate);
     }
     cache.set(key, estimate);

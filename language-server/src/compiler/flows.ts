@@ -6,9 +6,24 @@
  */
 import type { AstNode } from 'langium';
 import {
-    isBinaryExpression, isBuiltinFunction, isCallExpression, isDatasetTypeRef, isField, isFlow, isForStatement, isIfStatement,
-    isLetStatement, isMemberAccess, isNameExpression, isNotExpression, isParameter, isTask,
-    type Expression, type Flow, type IfStatement, type Statement,
+    isBinaryExpression,
+    isBuiltinFunction,
+    isCallExpression,
+    isDatasetTypeRef,
+    isField,
+    isFlow,
+    isForStatement,
+    isIfStatement,
+    isLetStatement,
+    isMemberAccess,
+    isNameExpression,
+    isNotExpression,
+    isParameter,
+    isTask,
+    type Expression,
+    type Flow,
+    type IfStatement,
+    type Statement,
 } from '../generated/ast.js';
 import type { PlanCondition, PlanFlow, PlanStage, PlanStageInput } from '../../../engine/src/plan/types.js';
 import { planParameters } from './label-types.js';
@@ -33,7 +48,9 @@ export function compileFlow(flow: Flow): PlanFlow {
     const conditionReads = (ctx: Context) => ctx.conditions.flatMap((c) => c.reads);
 
     const visit = (expr: Expression | undefined, ctx: Context): string[] => {
-        if (!expr) return [];
+        if (!expr) {
+            return [];
+        }
         if (isCallExpression(expr)) {
             const callee = expr.callee?.ref;
             const argDeps = expr.args.map((arg) => visit(arg, ctx));
@@ -45,11 +62,13 @@ export function compileFlow(flow: Flow): PlanFlow {
                     binds: null,
                     dependsOn: union([...argDeps, conditionReads(ctx)]),
                     conditions: ctx.conditions,
-                    inputs: callee.params.map((param, i): PlanStageInput => ({
-                        parameter: param.name,
-                        expression: sourceText(expr.args[i]),
-                        derivation: derivation(expr.args[i]),
-                    })),
+                    inputs: callee.params.map(
+                        (param, i): PlanStageInput => ({
+                            parameter: param.name,
+                            expression: sourceText(expr.args[i]),
+                            derivation: derivation(expr.args[i]),
+                        }),
+                    ),
                     forEach: ctx.loops.at(-1) ?? null,
                     // Only nested loops list them all, so plans without nesting stay as they were.
                     ...(ctx.loops.length > 1 ? { loops: ctx.loops } : {}),
@@ -59,7 +78,9 @@ export function compileFlow(flow: Flow): PlanFlow {
                 return [id];
             }
             if (isFlow(callee)) {
-                if (active.has(callee)) return []; // a call cycle: the checker reports it
+                if (active.has(callee)) {
+                    return []; // a call cycle: the checker reports it
+                }
                 active.add(callee);
                 const env = new Map<AstNode, string[]>();
                 callee.params.forEach((param, i) => env.set(param, argDeps[i] ?? []));
@@ -78,9 +99,15 @@ export function compileFlow(flow: Flow): PlanFlow {
             const target = expr.target?.ref;
             return target ? (ctx.env.get(target) ?? []) : [];
         }
-        if (isMemberAccess(expr)) return visit(expr.receiver, ctx);
-        if (isBinaryExpression(expr)) return union([visit(expr.left, ctx), visit(expr.right, ctx)]);
-        if (isNotExpression(expr)) return visit(expr.operand, ctx);
+        if (isMemberAccess(expr)) {
+            return visit(expr.receiver, ctx);
+        }
+        if (isBinaryExpression(expr)) {
+            return union([visit(expr.left, ctx), visit(expr.right, ctx)]);
+        }
+        if (isNotExpression(expr)) {
+            return visit(expr.operand, ctx);
+        }
         return [];
     };
 
@@ -89,8 +116,11 @@ export function compileFlow(flow: Flow): PlanFlow {
         const expression = sourceText(statement.condition);
         walk(statement.then, { ...ctx, conditions: [...ctx.conditions, { kind: 'if', expression, reads }] });
         const elseCtx: Context = { ...ctx, conditions: [...ctx.conditions, { kind: 'else', expression, reads }] };
-        if (statement.elseIf) walkIf(statement.elseIf, elseCtx);
-        else walk(statement.else, elseCtx);
+        if (statement.elseIf) {
+            walkIf(statement.elseIf, elseCtx);
+        } else {
+            walk(statement.else, elseCtx);
+        }
     };
 
     const walk = (statements: Statement[], ctx: Context) => {
@@ -127,8 +157,14 @@ export function compileFlow(flow: Flow): PlanFlow {
 
 /** How a stage's argument is derived from the flow's item. */
 function derivation(arg: Expression | undefined): PlanStageInput['derivation'] {
-    if (isNameExpression(arg) && isParameter(arg.target?.ref) && isDatasetTypeRef(arg.target?.ref.type)) return 'item';
-    if (isMemberAccess(arg) && isField(arg.member?.ref)) return 'field';
-    if (isCallExpression(arg) && isBuiltinFunction(arg.callee?.ref) && arg.callee?.ref.name === 'crop') return 'crop';
+    if (isNameExpression(arg) && isParameter(arg.target?.ref) && isDatasetTypeRef(arg.target?.ref.type)) {
+        return 'item';
+    }
+    if (isMemberAccess(arg) && isField(arg.member?.ref)) {
+        return 'field';
+    }
+    if (isCallExpression(arg) && isBuiltinFunction(arg.callee?.ref) && arg.callee?.ref.name === 'crop') {
+        return 'crop';
+    }
     return 'value';
 }

@@ -1,7 +1,14 @@
 /** Written types (AST) and computed types as plan types. */
 import {
-    isBoolLabelType, isClassLabelType, isDatasetTypeRef, isListLabelType, isNumberLabelType, isTextLabelType, isValueTypeExpr,
-    type LabelType, type Parameter,
+    isBoolLabelType,
+    isClassLabelType,
+    isDatasetTypeRef,
+    isListLabelType,
+    isNumberLabelType,
+    isTextLabelType,
+    isValueTypeExpr,
+    type LabelType,
+    type Parameter,
 } from '../generated/ast.js';
 import type { PlanLabelType, PlanParameter, PlanValueType } from '../../../engine/src/plan/types.js';
 import { refName } from './ref-name.js';

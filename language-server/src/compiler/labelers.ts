@@ -48,7 +48,11 @@ export function planLabeler(labeler: HumanLabeler | ModelLabeler | RulesLabeler)
                 },
                 output: planLabelType(labeler.output) ?? null,
                 decoder: labeler.decoder
-                    ? { kind: labeler.decoder.kind, vocabulary: labeler.decoder.vocabulary ?? null, threshold: labeler.decoder.threshold ?? null }
+                    ? {
+                          kind: labeler.decoder.kind,
+                          vocabulary: labeler.decoder.vocabulary ?? null,
+                          threshold: labeler.decoder.threshold ?? null,
+                      }
                     : null,
                 cost: labeler.cost ?? 0,
                 ...accuracy('model', labeler.accuracy),
@@ -61,7 +65,9 @@ export function planLabeler(labeler: HumanLabeler | ModelLabeler | RulesLabeler)
                 description,
                 dataset: refName(labeler.dataset),
                 output: planLabelType(labeler.output)!,
-                rules: labeler.rules.filter((r) => r.name && r.condition && r.member).map((r) => ({ name: r.name, condition: sourceText(r.condition), member: refName(r.member) })),
+                rules: labeler.rules
+                    .filter((r) => r.name && r.condition && r.member)
+                    .map((r) => ({ name: r.name, condition: sourceText(r.condition), member: refName(r.member) })),
                 cost: 0,
                 ...accuracy('rules', labeler.accuracy),
             };

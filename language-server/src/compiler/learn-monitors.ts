@@ -28,7 +28,7 @@ export function planMonitor(monitor: Monitor): PlanMonitor {
         return {
             kind: 'shift',
             source: refName(monitor.source),
-            field: monitor.field ? (refName(monitor.field)) : null,
+            field: monitor.field ? refName(monitor.field) : null,
             metric: (monitor.metric ?? 'psi') as 'psi' | 'ks',
             warn: monitor.warn ?? null,
             alert: monitor.alert ?? null,
@@ -37,9 +37,12 @@ export function planMonitor(monitor: Monitor): PlanMonitor {
     return {
         kind: 'predictions',
         model: refName(monitor.model),
-        confidence: monitor.confidence && monitor.confidence.min !== undefined && monitor.confidence.max !== undefined
-            ? { min: monitor.confidence.min, max: monitor.confidence.max }
-            : null,
-        rates: monitor.rates.filter((r) => r.member).map((r) => ({ member: refName(r.member), min: r.bounds?.min ?? 0, max: r.bounds?.max ?? 1 })),
+        confidence:
+            monitor.confidence && monitor.confidence.min !== undefined && monitor.confidence.max !== undefined
+                ? { min: monitor.confidence.min, max: monitor.confidence.max }
+                : null,
+        rates: monitor.rates
+            .filter((r) => r.member)
+            .map((r) => ({ member: refName(r.member), min: r.bounds?.min ?? 0, max: r.bounds?.max ?? 1 })),
     };
 }

@@ -14,7 +14,9 @@ export function diffPlans(previous: LabelingPlan, next: LabelingPlan): Migration
     const newNames = new Set(next.tasks.map((t) => t.name));
     const tasks: TaskMigration[] = next.tasks.map((task) => {
         const old = oldTasks.get(task.name);
-        return old ? migrateTask(old, task, next, problems) : { task: task.name, action: 'keep', reason: 'new task: no labels yet', members: [] };
+        return old
+            ? migrateTask(old, task, next, problems)
+            : { task: task.name, action: 'keep', reason: 'new task: no labels yet', members: [] };
     });
     for (const old of previous.tasks) {
         if (!newNames.has(old.name)) {
@@ -31,7 +33,12 @@ export function diffPlans(previous: LabelingPlan, next: LabelingPlan): Migration
 }
 
 function migrateTask(old: PlanTask, task: PlanTask, next: LabelingPlan, problems: MigrationProblem[]): TaskMigration {
-    const invalidate = (reason: string): TaskMigration => ({ task: task.name, action: 'invalidate', reason, members: invalidateAll(old.classes) });
+    const invalidate = (reason: string): TaskMigration => ({
+        task: task.name,
+        action: 'invalidate',
+        reason,
+        members: invalidateAll(old.classes),
+    });
     const inputChange = incompatibleInput(old, task);
     if (inputChange) {
         return invalidate(inputChange);
@@ -40,15 +47,25 @@ function migrateTask(old: PlanTask, task: PlanTask, next: LabelingPlan, problems
         return invalidate(`output type changed from ${old.output.text} to ${task.output.text}`);
     }
     const setName = labelSetName(task.output);
-    const members = setName ? migrateMembers(old.classes, next.labelSets.find((l) => l.name === setName)?.members ?? [], task.name, setName, problems) : [];
+    const members = setName
+        ? migrateMembers(old.classes, next.labelSets.find((l) => l.name === setName)?.members ?? [], task.name, setName, problems)
+        : [];
     if (old.contractHash === task.contractHash && members.every((m) => m.action === 'keep')) {
         return { task: task.name, action: 'keep', reason: 'unchanged', members };
     }
     const reasons: string[] = [];
-    if (members.some((m) => m.action !== 'keep')) reasons.push('label set members changed');
-    if (old.question !== task.question) reasons.push('question changed');
-    if (old.output.text !== task.output.text) reasons.push(`output type renamed from ${old.output.text} to ${task.output.text}`);
-    if (reasons.length === 0) reasons.push('contract changed');
+    if (members.some((m) => m.action !== 'keep')) {
+        reasons.push('label set members changed');
+    }
+    if (old.question !== task.question) {
+        reasons.push('question changed');
+    }
+    if (old.output.text !== task.output.text) {
+        reasons.push(`output type renamed from ${old.output.text} to ${task.output.text}`);
+    }
+    if (reasons.length === 0) {
+        reasons.push('contract changed');
+    }
     return { task: task.name, action: 'migrate', reason: reasons.join('; '), members };
 }
 
@@ -76,7 +93,9 @@ function migrateMembers(
                 task,
                 labelSet,
                 member: member.name,
-                message: `${labelSet}.${member.name} comes from '${unknown}', which the previous version of ${labelSet} did not have (it had ${oldMembers.join(', ') || 'no members'}).`,
+                message:
+                    `${labelSet}.${member.name} comes from '${unknown}', which the previous version of ${labelSet} did not ` +
+                    `have (it had ${oldMembers.join(', ') || 'no members'}).`,
             });
         }
         if (known.length === 0) {
@@ -88,10 +107,16 @@ function migrateMembers(
     }
     const migrated = oldMembers.map((old): MemberMigration => {
         const to = targets.get(old)!;
-        if (to.length === 0) return { old, new: [], action: 'invalidate' };
-        if (to.length > 1) return { old, new: to, action: 'reask' };
+        if (to.length === 0) {
+            return { old, new: [], action: 'invalidate' };
+        }
+        if (to.length > 1) {
+            return { old, new: to, action: 'reask' };
+        }
         const [target] = to;
-        if (target === old) return { old, new: to, action: 'keep' };
+        if (target === old) {
+            return { old, new: to, action: 'keep' };
+        }
         return { old, new: to, action: 'map' };
     });
     return [...migrated, ...added];
@@ -112,8 +137,12 @@ function incompatibleInput(old: PlanTask, task: PlanTask): string | null {
 
 /** Same shape of label, whatever the label set is called (members are compared separately). */
 function compatibleOutput(old: PlanLabelType, next: PlanLabelType): boolean {
-    if (old.kind !== next.kind) return false;
-    if (old.kind === 'list' && next.kind === 'list') return compatibleOutput(old.element, next.element);
+    if (old.kind !== next.kind) {
+        return false;
+    }
+    if (old.kind === 'list' && next.kind === 'list') {
+        return compatibleOutput(old.element, next.element);
+    }
     if (old.kind === 'number' && next.kind === 'number') {
         // A widened (or equal) range keeps every old answer valid; a narrowed one does not.
         const within = (value: number | null, bound: number | null, lower: boolean) =>

@@ -29,7 +29,9 @@ export function programSource(document: LangiumDocument<DprogFile>, lookup: (uri
                 visit(imported as LangiumDocument<DprogFile>);
             }
         }
-        for (const element of doc.parseResult.value.elements) elements.push(element);
+        for (const element of doc.parseResult.value.elements) {
+            elements.push(element);
+        }
     };
     visit(document);
     return { file: document.parseResult.value, elements };

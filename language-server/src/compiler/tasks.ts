@@ -1,7 +1,16 @@
 /** A task as a plan entry: contract, eligibility, concrete route, quality, redundancy and cost. */
 import { isDatasetTypeRef, isField, isMemberAccess, type Expression, type Parameter, type Task } from '../generated/ast.js';
 import type {
-    PlanEligibility, PlanLabeler, PlanLabelSet, PlanLabelType, PlanQuality, PlanRoute, PlanRouteStage, PlanShown, PlanTask, PlanWarning,
+    PlanEligibility,
+    PlanLabeler,
+    PlanLabelSet,
+    PlanLabelType,
+    PlanQuality,
+    PlanRoute,
+    PlanRouteStage,
+    PlanShown,
+    PlanTask,
+    PlanWarning,
 } from '../../../engine/src/plan/types.js';
 import { contentHash } from '../../../engine/src/plan/hash.js';
 import { typeToString, type DprogType } from '../types/type-descriptions.js';
@@ -41,7 +50,9 @@ export class LabelerIndex {
         const set = new Set<PlanLabeler>([...this.humans, ...(this.byOutput.get(output.text) ?? [])]);
         for (const name of named) {
             const labeler = this.byName.get(name);
-            if (labeler) set.add(labeler);
+            if (labeler) {
+                set.add(labeler);
+            }
         }
         return [...set].sort((a, b) => this.order.get(a.name)! - this.order.get(b.name)!);
     }
@@ -68,7 +79,9 @@ function reachability(stages: readonly PlanRouteStage[], classes: number, maxLab
     if (!known) {
         known = reachableAccuracy(stages, classes, maxLabels, target);
         // Bounded like estimates.ts's cache of policy estimates: a language server compiles for as long as it runs.
-        if (reachabilities.size >= REACHABILITY_LIMIT) reachabilities.delete(reachabilities.keys().next().value!);
+        if (reachabilities.size >= REACHABILITY_LIMIT) {
+            reachabilities.delete(reachabilities.keys().next().value!);
+        }
         reachabilities.set(key, known);
     }
     return known;
@@ -97,19 +110,27 @@ export function compileTask(task: Task, context: TaskContext, warnings: PlanWarn
         warnings.push({
             code: 'plan/target-unreachable',
             subject: task.name,
-            message: `task ${task.name}: the declared labelers cannot reach the ${percent(quality.target)} target with at most ${quality.maxLabels} label(s) per item; the best they can reach is about ${percent(Math.round(reach.best * 1000) / 1000)}. Add a more accurate labeler, allow more labels or lower the target.`,
+            message:
+                `task ${task.name}: the declared labelers cannot reach the ${percent(quality.target)} target with at most ` +
+                `${quality.maxLabels} label(s) per item; the best they can reach is about ` +
+                `${percent(Math.round(reach.best * 1000) / 1000)}. Add a more accurate labeler, allow more labels or lower the target.`,
         });
     } else if (route.stages.length > 0 && estimate.redundancy.minAnswers === null) {
         warnings.push({
             code: 'plan/target-unreachable',
             subject: task.name,
-            message: `task ${task.name}: even ${estimate.redundancy.maxAnswers} agreeing answer(s) cannot reach the ${percent(quality.target)} target; add labelers, allow more labels or lower the target.`,
+            message:
+                `task ${task.name}: even ${estimate.redundancy.maxAnswers} agreeing answer(s) cannot reach the ` +
+                `${percent(quality.target)} target; add labelers, allow more labels or lower the target.`,
         });
     } else if (route.stages.length > 0 && estimate.redundancy.reachProbability < 0.5) {
         warnings.push({
             code: 'plan/target-rarely-reached',
             subject: task.name,
-            message: `task ${task.name}: only ${percent(round(estimate.redundancy.reachProbability))} of items are expected to reach the ${percent(quality.target)} target within ${estimate.redundancy.maxAnswers} answer(s); allow more labels, add a more accurate labeler or lower the target.`,
+            message:
+                `task ${task.name}: only ${percent(round(estimate.redundancy.reachProbability))} of items are expected to ` +
+                `reach the ${percent(quality.target)} target within ${estimate.redundancy.maxAnswers} answer(s); allow more ` +
+                `labels, add a more accurate labeler or lower the target.`,
         });
     }
     const items = context.items;
@@ -152,7 +173,12 @@ export function classesOf(output: PlanLabelType, labelSets: ReadonlyMap<string, 
 }
 
 function eligibility(labeler: PlanLabeler, output: PlanLabelType, skills: string[], input: PlanTask['input']): PlanEligibility {
-    const result = (reason: string | null): PlanEligibility => ({ labeler: labeler.name, kind: labeler.kind, eligible: reason === null, reason });
+    const result = (reason: string | null): PlanEligibility => ({
+        labeler: labeler.name,
+        kind: labeler.kind,
+        eligible: reason === null,
+        reason,
+    });
     if (labeler.kind === 'human') {
         const missing = skills.filter((s) => !labeler.skills.includes(s));
         return result(missing.length > 0 ? `lacks skills [${missing.join(', ')}]` : null);
@@ -173,7 +199,12 @@ function compileQuality(task: Task, output: PlanLabelType): PlanQuality {
     const q = task.quality;
     const defaulted: PlanQuality['defaulted'] = [];
     // A value left out, or out of range (the checker reports it as an error), takes the default.
-    const pick = <T>(key: PlanQuality['defaulted'][number], value: T | undefined, fallback: T, valid: (v: T) => boolean = () => true): T => {
+    const pick = <T>(
+        key: PlanQuality['defaulted'][number],
+        value: T | undefined,
+        fallback: T,
+        valid: (v: T) => boolean = () => true,
+    ): T => {
         if (value === undefined || !valid(value)) {
             defaulted.push(key);
             return fallback;
@@ -189,8 +220,12 @@ function compileQuality(task: Task, output: PlanLabelType): PlanQuality {
 
 function defaultAggregate(output: PlanLabelType): PlanQuality['aggregate'] {
     const inner = output.kind === 'list' ? output.element : output;
-    if (inner.kind === 'box') return 'box_consensus';
-    if (output.kind === 'choice' || output.kind === 'choices' || output.kind === 'bool') return 'dawid_skene';
+    if (inner.kind === 'box') {
+        return 'box_consensus';
+    }
+    if (output.kind === 'choice' || output.kind === 'choices' || output.kind === 'bool') {
+        return 'dawid_skene';
+    }
     return 'majority';
 }
 
@@ -211,10 +246,16 @@ function compileRoute(
         chosen = [];
         for (const ref of task.route.labelers) {
             const labeler = byName.get(refName(ref));
-            if (!labeler) continue;
+            if (!labeler) {
+                continue;
+            }
             const e = eligibleOf(labeler);
             if (!e.eligible) {
-                warnings.push({ code: 'plan/ineligible-labeler', subject: task.name, message: `task ${task.name}: ${labeler.name} ${e.reason}; it is left out of the route.` });
+                warnings.push({
+                    code: 'plan/ineligible-labeler',
+                    subject: task.name,
+                    message: `task ${task.name}: ${labeler.name} ${e.reason}; it is left out of the route.`,
+                });
                 continue;
             }
             chosen.push(labeler);
@@ -224,7 +265,10 @@ function compileRoute(
         chosen = candidates
             .filter((l) => eligibleOf(l).eligible)
             .map((l, index) => ({ l, index }))
-            .sort((a, b) => kindOrder[a.l.kind] - kindOrder[b.l.kind] || (a.l.kind === 'human' ? a.l.cost - b.l.cost : 0) || a.index - b.index)
+            .sort(
+                (a, b) =>
+                    kindOrder[a.l.kind] - kindOrder[b.l.kind] || (a.l.kind === 'human' ? a.l.cost - b.l.cost : 0) || a.index - b.index,
+            )
             .map(({ l }) => l);
     }
     const chance = 1 / classes;
@@ -238,15 +282,28 @@ function compileRoute(
     }));
     if (strategy === 'best') {
         const value = (s: PlanRouteStage) => (s.accuracy - chance) / Math.max(s.cost, 1e-9);
-        stages = stages.map((s, index) => ({ s, index })).sort((a, b) => value(b.s) - value(a.s) || b.s.accuracy - a.s.accuracy || a.index - b.index).map(({ s }) => s);
+        stages = stages
+            .map((s, index) => ({ s, index }))
+            .sort((a, b) => value(b.s) - value(a.s) || b.s.accuracy - a.s.accuracy || a.index - b.index)
+            .map(({ s }) => s);
     }
     if (stages.length === 0) {
-        warnings.push({ code: 'plan/no-labeler', subject: task.name, message: `task ${task.name}: no eligible labeler; add a route or a labeler that can produce ${planLabelType(task.output)?.text ?? 'its output'}.` });
+        warnings.push({
+            code: 'plan/no-labeler',
+            subject: task.name,
+            message:
+                `task ${task.name}: no eligible labeler; add a route or a labeler that can produce ` +
+                `${planLabelType(task.output)?.text ?? 'its output'}.`,
+        });
     }
     const order = stages.map((s) => (s.answers > 1 ? `${s.labeler} (up to ${s.answers})` : s.labeler)).join(' → ');
     const stop = `stop when an item's posterior reaches ${percent(quality.target)} or after ${quality.maxLabels} answer(s)`;
     const stopping =
-        stages.length === 0 ? 'no eligible labeler: nothing is asked' : strategy === 'cascade' ? `ask ${order} in turn; ${stop}` : `ask the best value first: ${order}; ${stop}`;
+        stages.length === 0
+            ? 'no eligible labeler: nothing is asked'
+            : strategy === 'cascade'
+              ? `ask ${order} in turn; ${stop}`
+              : `ask the best value first: ${order}; ${stop}`;
     return { strategy, declared: task.route !== undefined, stages, stopping };
 }
 
@@ -273,7 +330,9 @@ function compileShow(task: Task, context: TaskContext): PlanShown[] {
 /** The dataset a task labels directly: its first dataset parameter. */
 export function directDataset(task: Task): string | null {
     for (const p of task.params) {
-        if (isDatasetTypeRef(p.type)) return refName(p.type.dataset);
+        if (isDatasetTypeRef(p.type)) {
+            return refName(p.type.dataset);
+        }
     }
     return null;
 }

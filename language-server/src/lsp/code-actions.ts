@@ -5,10 +5,25 @@
  * - split percentages that do not sum to 100% → rescale them, or adjust the last bucket;
  * - an unused labeler, label set or task → remove its declaration.
  */
-import { AstUtils, CstUtils, GrammarUtils, URI, type AstNode, type IndexManager, type LangiumDocument, type LangiumDocuments } from 'langium';
+import {
+    AstUtils,
+    CstUtils,
+    GrammarUtils,
+    URI,
+    type AstNode,
+    type IndexManager,
+    type LangiumDocument,
+    type LangiumDocuments,
+} from 'langium';
 import type { CodeActionProvider } from 'langium/lsp';
 import {
-    CodeActionKind, type CodeAction, type CodeActionParams, type Command, type Diagnostic, type Range, type TextEdit,
+    CodeActionKind,
+    type CodeAction,
+    type CodeActionParams,
+    type Command,
+    type Diagnostic,
+    type Range,
+    type TextEdit,
 } from 'vscode-languageserver';
 import { isDprogFile, isLabelSet, isSplit, type LabelSet, type Split } from '../generated/ast.js';
 import type { DprogServices } from '../dprog-module.js';
@@ -34,7 +49,9 @@ export class DprogCodeActionProvider implements CodeActionProvider {
     getCodeActions(document: LangiumDocument, params: CodeActionParams): Array<Command | CodeAction> {
         const actions: CodeAction[] = [];
         for (const diagnostic of params.context.diagnostics) {
-            for (const fix of this.fixesFor(document, diagnostic)) actions.push(fix);
+            for (const fix of this.fixesFor(document, diagnostic)) {
+                actions.push(fix);
+            }
         }
         return actions;
     }
@@ -52,7 +69,9 @@ export class DprogCodeActionProvider implements CodeActionProvider {
                 fixes.push(replaceWithSuggestion(document, diagnostic, data), this.addLabelMember(diagnostic, data));
                 break;
             case DatasetIssues.splitSum:
-                for (const fix of splitFixes(document, diagnostic)) fixes.push(fix);
+                for (const fix of splitFixes(document, diagnostic)) {
+                    fixes.push(fix);
+                }
                 break;
             case UnusedIssues.labeler:
             case UnusedIssues.labelSet:
@@ -71,7 +90,9 @@ export class DprogCodeActionProvider implements CodeActionProvider {
         const description = this.index.allElements('LabelSet').find((d) => d.name === data.labelSet);
         const owner = description && this.documents.getDocument(URI.parse(description.documentUri.toString()));
         const root = owner?.parseResult.value;
-        const labelSet = isDprogFile(root) ? root.elements.find((e): e is LabelSet => isLabelSet(e) && e.name === data.labelSet) : undefined;
+        const labelSet = isDprogFile(root)
+            ? root.elements.find((e): e is LabelSet => isLabelSet(e) && e.name === data.labelSet)
+            : undefined;
         const edit = owner && labelSet ? memberInsertion(owner, labelSet, data.refText) : undefined;
         if (!owner || !edit) {
             return undefined;
@@ -106,7 +127,10 @@ function memberInsertion(document: LangiumDocument, labelSet: LabelSet, name: st
         const open = labelSet.$cstNode ? CstUtils.flattenCst(labelSet.$cstNode).find((leaf) => leaf.text === '{') : undefined;
         return open ? insertAt(document, open.end, ` ${name} `) : undefined;
     }
-    const close = CstUtils.flattenCst(labelSet.$cstNode!).toArray().reverse().find((leaf) => leaf.text === '}');
+    const close = CstUtils.flattenCst(labelSet.$cstNode!)
+        .toArray()
+        .reverse()
+        .find((leaf) => leaf.text === '}');
     const multiLine = close !== undefined && text.substring(last.end, close.offset).includes('\n');
     if (!multiLine) {
         return insertAt(document, last.end, `, ${name}`);
@@ -135,12 +159,28 @@ function splitFixes(document: LangiumDocument, diagnostic: Diagnostic): CodeActi
     const rest = Math.round((100 - percents.slice(0, -1).reduce((a, b) => a + b, 0)) * 1000) / 1000;
     if (rest > 0 && split.buckets.length > 1) {
         const adjusted = [...percents.slice(0, -1), rest];
-        fixes.push(splitAction(document, diagnostic, split, adjusted, `Set '${split.buckets[split.buckets.length - 1].name}' to ${formatPercent(rest)} so the split sums to 100%`, false));
+        fixes.push(
+            splitAction(
+                document,
+                diagnostic,
+                split,
+                adjusted,
+                `Set '${split.buckets[split.buckets.length - 1].name}' to ${formatPercent(rest)} so the split sums to 100%`,
+                false,
+            ),
+        );
     }
     return fixes;
 }
 
-function splitAction(document: LangiumDocument, diagnostic: Diagnostic, split: Split, percents: number[], title: string, preferred: boolean): CodeAction {
+function splitAction(
+    document: LangiumDocument,
+    diagnostic: Diagnostic,
+    split: Split,
+    percents: number[],
+    title: string,
+    preferred: boolean,
+): CodeAction {
     const edits: TextEdit[] = [];
     split.buckets.forEach((bucket, i) => {
         const node = GrammarUtils.findNodeForProperty(bucket.$cstNode, 'share');
@@ -168,7 +208,7 @@ function formatPercent(value: number): string {
 /** Removes a top-level declaration with the comment lines right above it and one blank line after. */
 function removeDeclaration(document: LangiumDocument, diagnostic: Diagnostic, data: IssueData): CodeAction | undefined {
     let node: AstNode | undefined = nodeAt(document, diagnostic.range);
-    while (node && node.$container && !isDprogFile(node.$container)) {
+    while (node?.$container && !isDprogFile(node.$container)) {
         node = node.$container;
     }
     const cst = node?.$cstNode;
@@ -195,10 +235,12 @@ function removeDeclaration(document: LangiumDocument, diagnostic: Diagnostic, da
         diagnostics: [diagnostic],
         edit: {
             changes: {
-                [document.textDocument.uri]: [{
-                    range: { start: document.textDocument.positionAt(start), end: document.textDocument.positionAt(end) },
-                    newText: '',
-                }],
+                [document.textDocument.uri]: [
+                    {
+                        range: { start: document.textDocument.positionAt(start), end: document.textDocument.positionAt(end) },
+                        newText: '',
+                    },
+                ],
             },
         },
     };
@@ -207,7 +249,9 @@ function removeDeclaration(document: LangiumDocument, diagnostic: Diagnostic, da
 function nodeAt(document: LangiumDocument, range: Range): AstNode | undefined {
     const root = document.parseResult.value.$cstNode;
     const offset = document.textDocument.offsetAt(range.start);
-    return root ? CstUtils.findLeafNodeAtOffset(root, offset)?.astNode ?? CstUtils.findLeafNodeBeforeOffset(root, offset)?.astNode : undefined;
+    return root
+        ? (CstUtils.findLeafNodeAtOffset(root, offset)?.astNode ?? CstUtils.findLeafNodeBeforeOffset(root, offset)?.astNode)
+        : undefined;
 }
 
 function insertAt(document: LangiumDocument, offset: number, newText: string): TextEdit {

@@ -6,10 +6,7 @@
  * document beside the real one that imports it (and what it imports), so its names link as usual.
  * Only that one declaration is parsed: cheap even in a 20,000-line program.
  */
-import {
-    CstUtils, UriUtils,
-    type AstNode, type LangiumDocument, type LangiumDocumentFactory, type ScopeComputation,
-} from 'langium';
+import { CstUtils, UriUtils, type AstNode, type LangiumDocument, type LangiumDocumentFactory, type ScopeComputation } from 'langium';
 import { isDprogFile, isExpression, type Expression } from '../generated/ast.js';
 import type { DprogServices } from '../dprog-module.js';
 
@@ -31,15 +28,25 @@ export class CompletionProbe {
      * and returns the AST node of the placeholder, linked lazily against the real workspace.
      * Undefined when the probe does not parse the placeholder as a name.
      */
-    async nodeAtCursor(document: LangiumDocument, start: number, end: number, tokenStart: number, tokenEnd: number): Promise<AstNode | undefined> {
+    async nodeAtCursor(
+        document: LangiumDocument,
+        start: number,
+        end: number,
+        tokenStart: number,
+        tokenEnd: number,
+    ): Promise<AstNode | undefined> {
         const text = document.textDocument.getText();
         const root = document.parseResult.value;
         // The probe imports the real file (its top-level names) and whatever the real file imports.
         const imports = [`import "${UriUtils.basename(document.uri)}"`];
         if (isDprogFile(root)) {
-            for (const i of root.imports) if (i.path) imports.push(`import ${JSON.stringify(i.path)}`);
+            for (const i of root.imports) {
+                if (i.path) {
+                    imports.push(`import ${JSON.stringify(i.path)}`);
+                }
+            }
         }
-        const prefix = imports.join('\n') + '\n';
+        const prefix = `${imports.join('\n')}\n`;
         const probeText = prefix + text.substring(start, tokenStart) + PLACEHOLDER + text.substring(tokenEnd, end);
         const uri = UriUtils.joinPath(UriUtils.dirname(document.uri), `.${UriUtils.basename(document.uri)}.completion.dprog`);
         const probe = this.factory.fromString(probeText, uri);

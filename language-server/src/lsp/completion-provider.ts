@@ -12,24 +12,52 @@
  * the declaration around the cursor and tokenizes only that window (see performance.md).
  */
 import {
-    AstUtils, CstUtils, GrammarAST, GrammarUtils, URI,
-    type AstNode, type AstNodeDescription, type AstNodeDescriptionProvider, type AstNodeLocator, type FileSystemProvider,
-    type LangiumDocument, type LangiumDocuments, type ReferenceInfo, type Stream,
+    AstUtils,
+    CstUtils,
+    GrammarAST,
+    GrammarUtils,
+    URI,
+    type AstNode,
+    type AstNodeDescription,
+    type AstNodeDescriptionProvider,
+    type AstNodeLocator,
+    type FileSystemProvider,
+    type LangiumDocument,
+    type LangiumDocuments,
+    type ReferenceInfo,
+    type Stream,
 } from 'langium';
 import {
-    DefaultCompletionProvider, findFirstFeatures, findNextFeatures,
-    type CompletionAcceptor, type CompletionBacktrackingInformation, type CompletionContext, type CompletionProviderOptions,
+    DefaultCompletionProvider,
+    findFirstFeatures,
+    findNextFeatures,
+    type CompletionAcceptor,
+    type CompletionBacktrackingInformation,
+    type CompletionContext,
+    type CompletionProviderOptions,
     type CompletionValueItem,
     type NextFeature,
 } from 'langium/lsp';
 import { stream } from 'langium';
 import {
-    CompletionItemKind, InsertTextFormat, type CancellationToken, type CompletionList, type CompletionParams, type Position,
+    CompletionItemKind,
+    InsertTextFormat,
+    type CancellationToken,
+    type CompletionList,
+    type CompletionParams,
+    type Position,
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import {
-    isDprogFile, isHumanLabeler, isLabelerDecl, isLabelMember, isLabelSet, isRoute, isTask,
-    type LabelerDecl, type Task,
+    isDprogFile,
+    isHumanLabeler,
+    isLabelerDecl,
+    isLabelMember,
+    isLabelSet,
+    isRoute,
+    isTask,
+    type LabelerDecl,
+    type Task,
 } from '../generated/ast.js';
 import type { DprogServices } from '../dprog-module.js';
 import type { DprogTypeComputer } from '../types/type-computer.js';
@@ -83,7 +111,11 @@ export class DprogCompletionProvider extends DefaultCompletionProvider {
 
     // ------------------------------------------------------------------ what to propose
 
-    override async getCompletion(document: LangiumDocument, params: CompletionParams, cancelToken?: CancellationToken): Promise<CompletionList | undefined> {
+    override async getCompletion(
+        document: LangiumDocument,
+        params: CompletionParams,
+        cancelToken?: CancellationToken,
+    ): Promise<CompletionList | undefined> {
         const importPath = importPathAt(document, params.position);
         if (importPath !== undefined) {
             return { isIncomplete: false, items: await importCompletions(this.fileSystem, document, importPath, params.position) };
@@ -110,7 +142,11 @@ export class DprogCompletionProvider extends DefaultCompletionProvider {
         return super.completionFor(context, next, acceptor);
     }
 
-    protected override completionForKeyword(context: CompletionContext, keyword: GrammarAST.Keyword, acceptor: CompletionAcceptor): void | Promise<void> {
+    protected override completionForKeyword(
+        context: CompletionContext,
+        keyword: GrammarAST.Keyword,
+        acceptor: CompletionAcceptor,
+    ): void | Promise<void> {
         const snippet = SNIPPETS[keyword.value];
         if (snippet && ruleNameOf(keyword) === snippet.rule && this.client.snippetSupport) {
             // The snippet replaces the keyword's own item: one `task` in the list, not two.
@@ -147,7 +183,9 @@ export class DprogCompletionProvider extends DefaultCompletionProvider {
     }
 
     protected override completionForCrossReference(
-        context: CompletionContext, next: NextFeature<GrammarAST.CrossReference>, acceptor: CompletionAcceptor,
+        context: CompletionContext,
+        next: NextFeature<GrammarAST.CrossReference>,
+        acceptor: CompletionAcceptor,
     ): void | Promise<void> {
         const assignment = AstUtils.getContainerOfType(next.feature, GrammarAST.isAssignment);
         const rule = ruleNameOf(next.feature);
@@ -161,14 +199,21 @@ export class DprogCompletionProvider extends DefaultCompletionProvider {
         if (COMPARISON.test(before)) {
             // After `left ==`: the members of left's label set, and nothing else, when left is a label.
             const isTarget = assignment?.feature === 'target' && rule === 'NameExpression';
-            return this.completeFromProbe(context, acceptor, (node) => {
-                const left = node.$type === 'NameExpression' ? comparedExpression(node) : undefined;
-                const labelSet = left ? labelSetOf(this.typeComputer.typeOf(left)) : undefined;
-                if (!labelSet) {
-                    return undefined;
-                }
-                return isTarget ? stream(labelSet.members).map((member) => this.descriptions.createDescription(member, member.name)) : stream([]);
-            }, () => super.completionForCrossReference(context, next, acceptor));
+            return this.completeFromProbe(
+                context,
+                acceptor,
+                (node) => {
+                    const left = node.$type === 'NameExpression' ? comparedExpression(node) : undefined;
+                    const labelSet = left ? labelSetOf(this.typeComputer.typeOf(left)) : undefined;
+                    if (!labelSet) {
+                        return undefined;
+                    }
+                    return isTarget
+                        ? stream(labelSet.members).map((member) => this.descriptions.createDescription(member, member.name))
+                        : stream([]);
+                },
+                () => super.completionForCrossReference(context, next, acceptor),
+            );
         }
         return super.completionForCrossReference(context, next, acceptor);
     }
@@ -178,8 +223,10 @@ export class DprogCompletionProvider extends DefaultCompletionProvider {
      * `candidates` gets the placeholder's AST node; when it has nothing to say, `otherwise` runs.
      */
     private async completeFromProbe(
-        context: CompletionContext, acceptor: CompletionAcceptor,
-        candidates: (node: AstNode) => Stream<AstNodeDescription> | undefined, otherwise?: () => void | Promise<void>,
+        context: CompletionContext,
+        acceptor: CompletionAcceptor,
+        candidates: (node: AstNode) => Stream<AstNodeDescription> | undefined,
+        otherwise?: () => void | Promise<void>,
         detail?: string,
     ): Promise<void> {
         const node = await this.probeAt(context);
@@ -219,9 +266,11 @@ export class DprogCompletionProvider extends DefaultCompletionProvider {
     /** Labelers that can produce the task's output type (people with the required skills), not yet in its route. */
     private labelersFor(task: Task, candidates: Stream<AstNodeDescription>, cursor: number): Stream<AstNodeDescription> {
         const wanted = task.output ? typeToString(this.typeComputer.typeOf(task.output)) : undefined;
-        const listed = new Set((task.route?.labelers ?? [])
-            .filter((ref) => !ref.$refNode || cursor < ref.$refNode.offset || cursor > ref.$refNode.end)
-            .map((ref) => ref.$refText));
+        const listed = new Set(
+            (task.route?.labelers ?? [])
+                .filter((ref) => !ref.$refNode || cursor < ref.$refNode.offset || cursor > ref.$refNode.end)
+                .map((ref) => ref.$refText),
+        );
         return candidates.filter((description) => {
             if (listed.has(description.name)) {
                 return false;
@@ -244,15 +293,21 @@ export class DprogCompletionProvider extends DefaultCompletionProvider {
         if (!AstUtils.getContainerOfType(context.node, isLabelSet) || !FROM_SOURCES.test(before)) {
             return;
         }
-        return this.completeFromProbe(context, acceptor, (node) => {
-            if (!isLabelMember(node) || !isLabelSet(node.$container)) {
-                return undefined;
-            }
-            const taken = new Set([node.name, ...node.sources]);
-            return stream(node.$container.members)
-                .filter((member) => member.name !== undefined && !taken.has(member.name))
-                .map((member) => this.descriptions.createDescription(member, member.name));
-        }, undefined, '(the previous version is unknown here: members of this version)');
+        return this.completeFromProbe(
+            context,
+            acceptor,
+            (node) => {
+                if (!isLabelMember(node) || !isLabelSet(node.$container)) {
+                    return undefined;
+                }
+                const taken = new Set([node.name, ...node.sources]);
+                return stream(node.$container.members)
+                    .filter((member) => member.name !== undefined && !taken.has(member.name))
+                    .map((member) => this.descriptions.createDescription(member, member.name));
+            },
+            undefined,
+            '(the previous version is unknown here: members of this version)',
+        );
     }
 
     private nodeOf(description: AstNodeDescription): AstNode | undefined {
@@ -308,10 +363,27 @@ export class DprogCompletionProvider extends DefaultCompletionProvider {
         const astNode = CstUtils.findLeafNodeBeforeOffset(cst, astNodeOffset)?.astNode;
         let performNextCompletion = true;
         if (previousTokenStart !== undefined && previousTokenEnd !== undefined && previousTokenEnd === offset) {
-            yield { ...partialContext, node: astNode, tokenOffset: previousTokenStart, tokenEndOffset: previousTokenEnd, features: features(previousTokenStart) };
-            performNextCompletion = this.performNextTokenCompletion(document, text.substring(previousTokenStart, previousTokenEnd), previousTokenStart, previousTokenEnd);
+            yield {
+                ...partialContext,
+                node: astNode,
+                tokenOffset: previousTokenStart,
+                tokenEndOffset: previousTokenEnd,
+                features: features(previousTokenStart),
+            };
+            performNextCompletion = this.performNextTokenCompletion(
+                document,
+                text.substring(previousTokenStart, previousTokenEnd),
+                previousTokenStart,
+                previousTokenEnd,
+            );
             if (performNextCompletion) {
-                yield { ...partialContext, node: astNode, tokenOffset: previousTokenEnd, tokenEndOffset: previousTokenEnd, features: features(previousTokenEnd) };
+                yield {
+                    ...partialContext,
+                    node: astNode,
+                    tokenOffset: previousTokenEnd,
+                    tokenEndOffset: previousTokenEnd,
+                    features: features(previousTokenEnd),
+                };
             }
         }
         if (!astNode) {
@@ -323,7 +395,13 @@ export class DprogCompletionProvider extends DefaultCompletionProvider {
                 features: findFirstFeatures(entry.definition).map((f) => f[f.length - 1]),
             };
         } else if (performNextCompletion) {
-            yield { ...partialContext, node: astNode, tokenOffset: nextTokenStart, tokenEndOffset: nextTokenEnd, features: features(nextTokenStart) };
+            yield {
+                ...partialContext,
+                node: astNode,
+                tokenOffset: nextTokenStart,
+                tokenEndOffset: nextTokenEnd,
+                features: features(nextTokenStart),
+            };
         }
     }
 
@@ -419,7 +497,11 @@ export function skipErrorMessages(parser: unknown): void {
     wrapper.raiseNoAltException = function (this: Recognizer): never {
         // Without a stack trace either: nobody reads it, and capturing it is not free.
         const error = Object.assign(Object.create(Error.prototype) as Error, {
-            name: 'NoViableAltException', message: '', token: this.LA(1), previousToken: this.LA(0), resyncedTokens: [],
+            name: 'NoViableAltException',
+            message: '',
+            token: this.LA(1),
+            previousToken: this.LA(0),
+            resyncedTokens: [],
         });
         throw this.SAVE_ERROR(error);
     };

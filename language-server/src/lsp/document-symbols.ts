@@ -13,9 +13,20 @@ export class DprogDocumentSymbolProvider extends DefaultDocumentSymbolProvider {
         const header = unnamedHeader(node);
         const cst = node.$cstNode;
         if (header && cst) {
-            const firstLine = { start: cst.range.start, end: { line: cst.range.start.line, character: cst.range.start.character + header.text.length } };
+            const firstLine = {
+                start: cst.range.start,
+                end: { line: cst.range.start.line, character: cst.range.start.character + header.text.length },
+            };
             const selection = cst.range.end.line === cst.range.start.line ? cst.range : firstLine;
-            return [{ name: header.text, kind: header.kind, range: cst.range, selectionRange: selection, children: this.getChildSymbols(document, node) }];
+            return [
+                {
+                    name: header.text,
+                    kind: header.kind,
+                    range: cst.range,
+                    selectionRange: selection,
+                    children: this.getChildSymbols(document, node),
+                },
+            ];
         }
         return super.getSymbol(document, node);
     }

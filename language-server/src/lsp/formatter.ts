@@ -12,7 +12,11 @@
 import { AstUtils, CstUtils, GrammarAST, type AstNode, type CstNode, type LangiumDocument } from 'langium';
 import type { Formatter } from 'langium/lsp';
 import type {
-    DocumentFormattingParams, DocumentOnTypeFormattingOptions, DocumentRangeFormattingParams, Range, TextEdit,
+    DocumentFormattingParams,
+    DocumentOnTypeFormattingOptions,
+    DocumentRangeFormattingParams,
+    Range,
+    TextEdit,
 } from 'vscode-languageserver';
 import { isNameRule } from '../parser/name-rules.js';
 
@@ -20,8 +24,18 @@ const INDENT = '    ';
 
 /** AST node types that are clauses of the block they are in (each starts its own line). */
 const CLAUSE_NODES = new Set([
-    'Field', 'Split', 'SplitBucket', 'LabelMember', 'Rule', 'Route', 'Quality', 'RateBound',
-    'LetStatement', 'ForStatement', 'IfStatement', 'ExpressionStatement',
+    'Field',
+    'Split',
+    'SplitBucket',
+    'LabelMember',
+    'Rule',
+    'Route',
+    'Quality',
+    'RateBound',
+    'LetStatement',
+    'ForStatement',
+    'IfStatement',
+    'ExpressionStatement',
 ]);
 
 /** Keywords that start a clause inside the block of the given AST node type. */
@@ -75,12 +89,15 @@ export class DprogFormatter implements Formatter {
             return [];
         }
         const text = textDocument.getText();
-        const leaves: Leaf[] = CstUtils.flattenCst(root).toArray()
+        const leaves: Leaf[] = CstUtils.flattenCst(root)
+            .toArray()
             .filter((node) => node.length > 0 && (!node.hidden || /^\/[/*]/.test(node.text)))
             .map((node) => ({
                 node,
                 text: node.text,
-                rule: GrammarAST.isKeyword(node.grammarSource) ? AstUtils.getContainerOfType(node.grammarSource, GrammarAST.isParserRule)?.name : undefined,
+                rule: GrammarAST.isKeyword(node.grammarSource)
+                    ? AstUtils.getContainerOfType(node.grammarSource, GrammarAST.isParserRule)?.name
+                    : undefined,
                 comment: node.hidden,
             }));
         const clauseStarts = collectClauseStarts(leaves);
@@ -119,7 +136,7 @@ export class DprogFormatter implements Formatter {
             } else if (leaf.comment) {
                 gap = newlines > 0 ? lineBreak(true) : ' '; // a trailing comment: aligned below
             } else if (isClose) {
-                gap = open[open.length - 1] ? '\n' + indent : ' ';
+                gap = open[open.length - 1] ? `\n${indent}` : ' ';
             } else if (previous.text === '{' && !previous.comment) {
                 gap = open[open.length - 1] ? lineBreak(false) : ' ';
             } else if (clauseStarts.has(leaf.node) && (depth === 0 || open[open.length - 1])) {
@@ -128,9 +145,9 @@ export class DprogFormatter implements Formatter {
                 gap = ', '; // clauses on one line are separated by commas
             } else if (depth === 0 && newlines > 0 && isDescription(leaf)) {
                 // A description on its own line under a declaration header: a continuation line.
-                gap = '\n' + INDENT;
+                gap = `\n${INDENT}`;
             } else if (previous.comment && newlines > 0) {
-                gap = '\n' + indent;
+                gap = `\n${indent}`;
             } else {
                 gap = spaceBetween(previous, leaf) ? ' ' : '';
             }
@@ -225,8 +242,8 @@ function alignColumns(gaps: Gap[], clauseStarts: Set<CstNode>): void {
         };
         for (const line of lines) {
             const index = line.findIndex((_, i) => anchorOf(line, i) === kind);
-            const continues = run.length > 0 && (line[0].gap.match(/\n/g) ?? []).length === 1
-                && indentOf(line) === indentOf(run[run.length - 1].line);
+            const continues =
+                run.length > 0 && (line[0].gap.match(/\n/g) ?? []).length === 1 && indentOf(line) === indentOf(run[run.length - 1].line);
             if (index < 0 || !continues) {
                 flush();
             }

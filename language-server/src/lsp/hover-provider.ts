@@ -7,10 +7,34 @@ import { AstUtils, CstUtils, GrammarAST, type AstNode, type LangiumDocument, typ
 import { AstNodeHoverProvider } from 'langium/lsp';
 import type { Hover, HoverParams } from 'vscode-languageserver';
 import {
-    isBuiltinFunction, isBuiltinMember, isDataset, isDatasetTypeRef, isField, isFlow, isHumanLabeler, isLabelMember, isLabelSet,
-    isLetStatement, isLoopVariable, isMemberAccess, isModelLabeler, isParameter, isProgramHeader, isRulesLabeler, isTask,
-    type Dataset, type Flow, type HumanLabeler, type LabelMember, type LabelSet, type LabelType, type ModelLabeler, type Parameter,
-    type RulesLabeler, type Task, type DprogFile,
+    isBuiltinFunction,
+    isBuiltinMember,
+    isDataset,
+    isDatasetTypeRef,
+    isField,
+    isFlow,
+    isHumanLabeler,
+    isLabelMember,
+    isLabelSet,
+    isLetStatement,
+    isLoopVariable,
+    isMemberAccess,
+    isModelLabeler,
+    isParameter,
+    isProgramHeader,
+    isRulesLabeler,
+    isTask,
+    type Dataset,
+    type Flow,
+    type HumanLabeler,
+    type LabelMember,
+    type LabelSet,
+    type LabelType,
+    type ModelLabeler,
+    type Parameter,
+    type RulesLabeler,
+    type Task,
+    type DprogFile,
 } from '../generated/ast.js';
 import type { DprogServices } from '../dprog-module.js';
 import type { compileDocument } from '../compiler/compile-document.js';
@@ -60,7 +84,14 @@ export class DprogHoverProvider extends AstNodeHoverProvider {
             const leaf = CstUtils.findDeclarationNodeAtOffset(root, offset, this.grammarConfig.nameRegexp);
             const access = leaf?.astNode;
             const refNode = isMemberAccess(access) ? access.member?.$refNode : undefined;
-            if (isMemberAccess(access) && leaf && refNode && refNode.offset <= leaf.offset && leaf.end <= refNode.end && access.member?.ref) {
+            if (
+                isMemberAccess(access) &&
+                leaf &&
+                refNode &&
+                refNode.offset <= leaf.offset &&
+                leaf.end <= refNode.end &&
+                access.member?.ref
+            ) {
                 const member = access.member!.ref!;
                 const type = typeToString(this.types.typeOf(access));
                 const receiver = access.receiver?.$cstNode?.text ?? '';
@@ -102,7 +133,11 @@ export class DprogHoverProvider extends AstNodeHoverProvider {
         if (isField(node)) {
             const key = node.key ? 'key ' : '';
             const source = node.source ? ` (read from "${node.source}")` : '';
-            return join([code(`${key}${node.name}: ${node.type}`), `A field of dataset \`${node.$container.name}\`${source}.`, node.description]);
+            return join([
+                code(`${key}${node.name}: ${node.type}`),
+                `A field of dataset \`${node.$container.name}\`${source}.`,
+                node.description,
+            ]);
         }
         if (isFlow(node)) {
             return this.flow(node);
@@ -134,14 +169,19 @@ export class DprogHoverProvider extends AstNodeHoverProvider {
         const defaultStages = planned?.route.stages.map((stage) => stage.labeler).join(' → ');
         const route = task.route
             ? `${task.route.strategy} ${task.route.labelers.map((l) => l.$refText).join(task.route.strategy === 'cascade' ? ' → ' : ', ')}`
-            : `not written, so the default: a cascade of every eligible labeler (rules, models, then people, cheapest first)${defaultStages !== undefined ? `: ${defaultStages || 'none is eligible'}` : ''}`;
+            : `not written, so the default: a cascade of every eligible labeler (rules, models, then people, cheapest ` +
+              `first)${defaultStages !== undefined ? `: ${defaultStages || 'none is eligible'}` : ''}`;
         const quality = task.quality;
-        const qualityParts = planned ? plannedQuality(planned) : quality ? [
-            quality.target !== undefined ? `target ${percent(quality.target)}` : undefined,
-            quality.aggregate ? `aggregate ${quality.aggregate}` : undefined,
-            quality.gold !== undefined ? `gold ${percent(quality.gold)}` : undefined,
-            quality.maxLabels !== undefined ? `at most ${quality.maxLabels} labels` : undefined,
-        ].filter(Boolean) : [];
+        const qualityParts = planned
+            ? plannedQuality(planned)
+            : quality
+              ? [
+                    quality.target !== undefined ? `target ${percent(quality.target)}` : undefined,
+                    quality.aggregate ? `aggregate ${quality.aggregate}` : undefined,
+                    quality.gold !== undefined ? `gold ${percent(quality.gold)}` : undefined,
+                    quality.maxLabels !== undefined ? `at most ${quality.maxLabels} labels` : undefined,
+                ].filter(Boolean)
+              : [];
         return join([
             code(signature),
             task.description,
@@ -165,8 +205,11 @@ export class DprogHoverProvider extends AstNodeHoverProvider {
             return undefined;
         }
         const { cost, redundancy } = planned;
-        return `${money(cost.perItem)} per item (at most ${money(cost.maxPerItem)}), accuracy ${percent(redundancy.expectedAccuracy)}, `
-            + `${redundancy.expectedAnswers} answers per item; ${percent(redundancy.reachProbability)} of items reach the target (compiled plan)`;
+        return (
+            `${money(cost.perItem)} per item (at most ${money(cost.maxPerItem)}), accuracy ${percent(redundancy.expectedAccuracy)}, ` +
+            `${redundancy.expectedAnswers} answers per item; ${percent(redundancy.reachProbability)} of items reach the target ` +
+            `(compiled plan)`
+        );
     }
 
     private model(model: ModelLabeler): string {
@@ -178,7 +221,12 @@ export class DprogHoverProvider extends AstNodeHoverProvider {
                 ['Input', input ? `\`${input}\`` : undefined],
                 ['Output', model.output ? `\`${this.written(model.output)}\`` : undefined],
                 ['Cost', model.cost !== undefined ? `${money(model.cost)} per item` : '$0 (runs locally)'],
-                ['Accuracy', model.accuracy !== undefined ? `${percent(model.accuracy)} (prior; estimated from gold answers and agreement)` : 'estimated from gold answers and agreement'],
+                [
+                    'Accuracy',
+                    model.accuracy !== undefined
+                        ? `${percent(model.accuracy)} (prior; estimated from gold answers and agreement)`
+                        : 'estimated from gold answers and agreement',
+                ],
             ]),
         ]);
     }
@@ -187,7 +235,8 @@ export class DprogHoverProvider extends AstNodeHoverProvider {
         return join([
             code(`rules ${rules.name} on ${rules.dataset?.$refText ?? '?'} -> ${this.written(rules.output)}`),
             rules.description,
-            `Weak supervision: ${rules.rules.length} rule${rules.rules.length === 1 ? '' : 's'}, each votes for one member or abstains. Cost $0.`,
+            `Weak supervision: ${rules.rules.length} rule${rules.rules.length === 1 ? '' : 's'}, each votes for one member or ` +
+                `abstains. Cost $0.`,
             bullets(rules.rules.map((rule) => [rule.name, `→ \`${rule.member?.$refText ?? '?'}\``])),
         ]);
     }
@@ -232,7 +281,12 @@ function human(labeler: HumanLabeler): string {
         labeler.description,
         bullets([
             ['Cost', labeler.cost !== undefined ? `${money(labeler.cost)} per item` : '$0'],
-            ['Accuracy', labeler.accuracy !== undefined ? `${percent(labeler.accuracy)} (prior; updated from gold answers and agreement)` : 'unknown until estimated from gold answers and agreement'],
+            [
+                'Accuracy',
+                labeler.accuracy !== undefined
+                    ? `${percent(labeler.accuracy)} (prior; updated from gold answers and agreement)`
+                    : 'unknown until estimated from gold answers and agreement',
+            ],
             ['Pool', labeler.pool !== undefined ? `${labeler.pool} interchangeable people` : undefined],
             ['Skills', labeler.skills.length > 0 ? labeler.skills.join(', ') : undefined],
         ]),
@@ -240,11 +294,7 @@ function human(labeler: HumanLabeler): string {
 }
 
 function labelSet(set: LabelSet): string {
-    return join([
-        code(`labels ${set.name}`),
-        set.description,
-        bullets(set.members.map((m) => [`\`${m.name}\``, memberSummary(m) || ' '])),
-    ]);
+    return join([code(`labels ${set.name}`), set.description, bullets(set.members.map((m) => [`\`${m.name}\``, memberSummary(m) || ' ']))]);
 }
 
 function labelMember(member: LabelMember): string {
@@ -253,22 +303,30 @@ function labelMember(member: LabelMember): string {
         member.description,
         bullets([
             ['Hotkey', member.hotkey ? `\`${member.hotkey}\`` : undefined],
-            ['From', member.sources.length > 0 ? member.sources.join(', ') + ' (previous version)' : undefined],
+            ['From', member.sources.length > 0 ? `${member.sources.join(', ')} (previous version)` : undefined],
         ]),
     ]);
 }
 
 function dataset(set: Dataset): string {
-    const fields = set.format === 'images'
-        ? [['`path`', 'String (key, implicit)'], ['`image`', 'Image (implicit)']] as Array<[string, string]>
-        : [];
-    for (const f of set.fields) fields.push([`\`${f.name}\``, `${f.type}${f.key ? ' (key)' : ''}${f.description ? ` — ${f.description}` : ''}`]);
+    const fields =
+        set.format === 'images'
+            ? ([
+                  ['`path`', 'String (key, implicit)'],
+                  ['`image`', 'Image (implicit)'],
+              ] as Array<[string, string]>)
+            : [];
+    for (const f of set.fields) {
+        fields.push([`\`${f.name}\``, `${f.type}${f.key ? ' (key)' : ''}${f.description ? ` — ${f.description}` : ''}`]);
+    }
     const split = set.splits[0];
     return join([
         code(`dataset ${set.name} from ${set.format} "${set.path}"`),
         set.description,
         bullets(fields),
-        split ? `Split by \`${split.field?.$refText ?? '?'}\`: ${split.buckets.map((b) => `${b.name} ${percent(b.share)}`).join(', ')}.` : undefined,
+        split
+            ? `Split by \`${split.field?.$refText ?? '?'}\`: ${split.buckets.map((b) => `${b.name} ${percent(b.share)}`).join(', ')}.`
+            : undefined,
     ]);
 }
 
@@ -311,7 +369,7 @@ function* flowCalls(node: AstNode): Generator<string> {
 }
 
 function code(text: string): string {
-    return '```dprog\n' + text + '\n```';
+    return `\`\`\`dprog\n${text}\n\`\`\``;
 }
 
 function bullets(rows: Array<[string, string | undefined]>): string | undefined {
@@ -347,7 +405,9 @@ function plannedQuality(planned: PlanTask): string[] {
     const { target, aggregate, gold, maxLabels, defaulted } = planned.quality;
     const mark = (key: PlanTask['quality']['defaulted'][number], text: string) => (defaulted.includes(key) ? `${text} (default)` : text);
     return [
-        mark('target', `target ${percent(target)}`), mark('aggregate', `aggregate ${aggregate}`),
-        mark('gold', `gold ${percent(gold)}`), mark('maxLabels', `at most ${maxLabels} labels`),
+        mark('target', `target ${percent(target)}`),
+        mark('aggregate', `aggregate ${aggregate}`),
+        mark('gold', `gold ${percent(gold)}`),
+        mark('maxLabels', `at most ${maxLabels} labels`),
     ];
 }

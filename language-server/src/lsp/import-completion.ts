@@ -11,10 +11,15 @@ export function importPathAt(document: LangiumDocument, position: Position): str
     return /^\s*import\s+"([^"\\]*)$/.exec(line)?.[1];
 }
 
-export async function importCompletions(fileSystem: FileSystemProvider, document: LangiumDocument, typed: string, position: Position): Promise<CompletionItem[]> {
+export async function importCompletions(
+    fileSystem: FileSystemProvider,
+    document: LangiumDocument,
+    typed: string,
+    position: Position,
+): Promise<CompletionItem[]> {
     const folderPart = typed.substring(0, typed.lastIndexOf('/') + 1);
     const folder = UriUtils.resolvePath(UriUtils.dirname(document.uri), folderPart || '.');
-    let entries;
+    let entries: Awaited<ReturnType<FileSystemProvider['readDirectory']>>;
     try {
         entries = await fileSystem.readDirectory(folder);
     } catch {
@@ -28,7 +33,12 @@ export async function importCompletions(fileSystem: FileSystemProvider, document
             continue;
         }
         if (entry.isDirectory) {
-            items.push({ label: `${name}/`, kind: CompletionItemKind.Folder, textEdit: { range: { start, end: position }, newText: `${name}/` }, command: { title: 'more', command: 'editor.action.triggerSuggest' } });
+            items.push({
+                label: `${name}/`,
+                kind: CompletionItemKind.Folder,
+                textEdit: { range: { start, end: position }, newText: `${name}/` },
+                command: { title: 'more', command: 'editor.action.triggerSuggest' },
+            });
         } else if (entry.isFile && name.endsWith('.dprog')) {
             items.push({ label: name, kind: CompletionItemKind.File, textEdit: { range: { start, end: position }, newText: name } });
         }

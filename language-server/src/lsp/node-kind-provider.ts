@@ -1,5 +1,5 @@
 /** What kind of thing each declaration is, for outline symbols and completion item icons. */
-import { type AstNode, type AstNodeDescription } from 'langium';
+import type { AstNode, AstNodeDescription } from 'langium';
 import { DefaultNodeKindProvider } from 'langium/lsp';
 import { CompletionItemKind, SymbolKind } from 'vscode-languageserver';
 

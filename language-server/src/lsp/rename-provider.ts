@@ -7,7 +7,14 @@
  */
 import { AstUtils, CstUtils, type AstNode, type LangiumDocument, type LangiumDocuments, type MaybePromise } from 'langium';
 import { DefaultRenameProvider, type LangiumServices } from 'langium/lsp';
-import { ErrorCodes, ResponseError, type Range, type RenameParams, type TextDocumentPositionParams, type WorkspaceEdit } from 'vscode-languageserver';
+import {
+    ErrorCodes,
+    ResponseError,
+    type Range,
+    type RenameParams,
+    type TextDocumentPositionParams,
+    type WorkspaceEdit,
+} from 'vscode-languageserver';
 import { BUILTIN_LIBRARY_URI } from '../builtins/builtin-library.js';
 import { isDprogFile } from '../generated/ast.js';
 import { importedUris } from '../workspace/imports.js';
@@ -51,34 +58,46 @@ export class DprogRenameProvider extends DefaultRenameProvider {
         }
         const siblings: AstNode[] = isDprogFile(container)
             ? this.visibleTopLevel(AstUtils.getDocument(target))
-            : AstUtils.streamContents(container).filter((node) => node.$containerProperty === target.$containerProperty).toArray();
+            : AstUtils.streamContents(container)
+                  .filter((node) => node.$containerProperty === target.$containerProperty)
+                  .toArray();
         const existing = siblings.find((node) => node !== target && (node as { name?: unknown }).name === params.newName);
         if (!existing) {
             return undefined;
         }
         const where = AstUtils.getDocument(existing).uri.path.split('/').pop();
-        return `'${params.newName}' is already declared (line ${(existing.$cstNode?.range.start.line ?? 0) + 1} of ${where}); renaming would make two declarations of one name.`;
+        return (
+            `'${params.newName}' is already declared (line ${(existing.$cstNode?.range.start.line ?? 0) + 1} of ${where}); ` +
+            `renaming would make two declarations of one name.`
+        );
     }
 
     /** The top-level declarations of a file, of the files it imports and of the files importing it. */
     private visibleTopLevel(document: LangiumDocument): AstNode[] {
         const uri = document.uri.toString();
-        const related = this.documents.all.filter((other) => other.uri.toString() === uri
-            || importedUris(document).some((u) => u.toString() === other.uri.toString())
-            || importedUris(other).some((u) => u.toString() === uri));
+        const related = this.documents.all.filter(
+            (other) =>
+                other.uri.toString() === uri ||
+                importedUris(document).some((u) => u.toString() === other.uri.toString()) ||
+                importedUris(other).some((u) => u.toString() === uri),
+        );
         return related.flatMap((other) => (isDprogFile(other.parseResult.value) ? [...other.parseResult.value.elements] : [])).toArray();
     }
 
     private targetsAt(document: LangiumDocument, params: TextDocumentPositionParams): AstNode[] {
         const root = document.parseResult.value.$cstNode;
-        const leaf = root ? CstUtils.findDeclarationNodeAtOffset(root, document.textDocument.offsetAt(params.position), this.grammarConfig.nameRegexp) : undefined;
+        const leaf = root
+            ? CstUtils.findDeclarationNodeAtOffset(root, document.textDocument.offsetAt(params.position), this.grammarConfig.nameRegexp)
+            : undefined;
         return leaf ? this.references.findDeclarations(leaf) : [];
     }
 
     private isBuiltin(document: LangiumDocument, params: TextDocumentPositionParams): boolean {
         const targets = this.targetsAt(document, params);
-        return document.uri.toString() === BUILTIN_LIBRARY_URI
-            || targets.some((target) => AstUtils.getDocument(target).uri.toString() === BUILTIN_LIBRARY_URI);
+        return (
+            document.uri.toString() === BUILTIN_LIBRARY_URI ||
+            targets.some((target) => AstUtils.getDocument(target).uri.toString() === BUILTIN_LIBRARY_URI)
+        );
     }
 }
 

@@ -38,7 +38,10 @@ export class DprogSemanticTokenProvider extends AbstractSemanticTokenProvider {
         // The declared name.
         const declared = TOKEN_OF[node.$type];
         if (declared && 'name' in node && typeof node.name === 'string') {
-            const modifiers = [SemanticTokenModifiers.declaration, ...(BUILTINS.has(node.$type) ? [SemanticTokenModifiers.defaultLibrary] : [])];
+            const modifiers = [
+                SemanticTokenModifiers.declaration,
+                ...(BUILTINS.has(node.$type) ? [SemanticTokenModifiers.defaultLibrary] : []),
+            ];
             acceptor({ node, property: 'name' as never, type: declared, modifier: modifiers });
         }
         // References, by what they resolve to.
@@ -77,8 +80,11 @@ export class DprogSemanticTokenProvider extends AbstractSemanticTokenProvider {
                 continue;
             }
             const source = child.grammarSource;
-            if (GrammarAST.isKeyword(source) && /^[a-z_]+$/i.test(source.value)
-                && !isNameRule(AstUtils.getContainerOfType(source, GrammarAST.isParserRule)?.name)) {
+            if (
+                GrammarAST.isKeyword(source) &&
+                /^[a-z_]+$/i.test(source.value) &&
+                !isNameRule(AstUtils.getContainerOfType(source, GrammarAST.isParserRule)?.name)
+            ) {
                 acceptor({ cst: child, type: SemanticTokenTypes.keyword });
             }
         }

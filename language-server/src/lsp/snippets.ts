@@ -66,11 +66,21 @@ export const SNIPPETS: Readonly<Record<string, Snippet>> = {
     rules: {
         rule: 'RulesLabeler',
         description: 'rules that vote for a label',
-        body: ['rules ${1:keywords} on ${2:dataset} -> choice<${3:Labels}> {', '    ${4:rule}: ${5:field} contains "${6:text}" => ${7:member}', '}'].join('\n'),
+        body: [
+            'rules ${1:keywords} on ${2:dataset} -> choice<${3:Labels}> {',
+            '    ${4:rule}: ${5:field} contains "${6:text}" => ${7:member}',
+            '}',
+        ].join('\n'),
     },
     monitor: {
         rule: 'ShiftMonitor',
         description: 'a drift monitor',
-        body: ['monitor shift of ${1:dataset}.${2:field} {', '    metric ${3|psi,ks|}', '    warn above ${4:0.1}', '    alert above ${5:0.25}', '}'].join('\n'),
+        body: [
+            'monitor shift of ${1:dataset}.${2:field} {',
+            '    metric ${3|psi,ks|}',
+            '    warn above ${4:0.1}',
+            '    alert above ${5:0.25}',
+            '}',
+        ].join('\n'),
     },
 };

@@ -22,7 +22,13 @@ const DECLARATION_KEYWORDS = new Set(['dataset', 'labels', 'labeler', 'rules', '
 
 /** Characters no token starts with, explained in the terms of the language. */
 export class DprogLexerErrorMessageProvider extends DefaultLexerErrorMessageProvider {
-    override buildUnexpectedCharactersMessage(fullText: string, startOffset: number, length: number, line?: number, column?: number): string {
+    override buildUnexpectedCharactersMessage(
+        fullText: string,
+        startOffset: number,
+        length: number,
+        line?: number,
+        column?: number,
+    ): string {
         const text = fullText.substring(startOffset, startOffset + length);
         const where = line !== undefined && column !== undefined ? ` (line ${line}, column ${column})` : '';
         if (text.startsWith('$')) {
@@ -55,12 +61,25 @@ export class DprogParserErrorMessageProvider extends LangiumParserErrorMessagePr
         return `Expected ${describe(options.expected)}${after(options.previous)}, but found ${found(options.actual)}.`;
     }
 
-    override buildNoViableAltMessage(options: { expectedPathsPerAlt: TokenType[][][]; actual: IToken[]; previous: IToken; ruleName: string }): string {
-        const firsts = options.expectedPathsPerAlt.flat().map((path) => path[0]).filter((t): t is TokenType => t !== undefined);
+    override buildNoViableAltMessage(options: {
+        expectedPathsPerAlt: TokenType[][][];
+        actual: IToken[];
+        previous: IToken;
+        ruleName: string;
+    }): string {
+        const firsts = options.expectedPathsPerAlt
+            .flat()
+            .map((path) => path[0])
+            .filter((t): t is TokenType => t !== undefined);
         return `Expected ${alternatives(firsts)}${after(options.previous)}, but found ${found(options.actual[0])}.`;
     }
 
-    override buildEarlyExitMessage(options: { expectedIterationPaths: TokenType[][]; actual: IToken[]; previous: IToken; ruleName: string }): string {
+    override buildEarlyExitMessage(options: {
+        expectedIterationPaths: TokenType[][];
+        actual: IToken[];
+        previous: IToken;
+        ruleName: string;
+    }): string {
         const firsts = options.expectedIterationPaths.map((path) => path[0]).filter((t): t is TokenType => t !== undefined);
         return `Expected at least one of ${alternatives(firsts)}${after(options.previous)}, but found ${found(options.actual[0])}.`;
     }
@@ -95,7 +114,7 @@ function describe(type: TokenType): string {
 }
 
 function after(previous: IToken | undefined): string {
-    return previous && previous.image && previous.tokenType?.name !== 'EOF' ? ` after '${previous.image}'` : '';
+    return previous?.image && previous.tokenType?.name !== 'EOF' ? ` after '${previous.image}'` : '';
 }
 
 function found(token: IToken | undefined): string {

@@ -33,7 +33,10 @@ export function lazyLangiumParser(services: LangiumCoreServices): LangiumParser 
     return lazily(() => createLangiumParser(services));
 }
 
-export function lazyCompletionParser(services: LangiumCoreServices, adapt: (parser: unknown) => void): ReturnType<typeof createCompletionParser> {
+export function lazyCompletionParser(
+    services: LangiumCoreServices,
+    adapt: (parser: unknown) => void,
+): ReturnType<typeof createCompletionParser> {
     return lazily(() => {
         const parser = createCompletionParser(services);
         adapt(parser);

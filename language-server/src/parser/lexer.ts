@@ -19,7 +19,9 @@ export class DprogLexer extends DefaultLexer {
     override tokenize(text: string, options?: TokenizeOptions): LexerResult {
         const result = super.tokenize(text, options);
         const limited = limitNesting(result.tokens, this.definition);
-        if (limited.problems.length === 0) return result;
+        if (limited.problems.length === 0) {
+            return result;
+        }
         const nesting: ILexingError[] = limited.problems.map(({ token, message }) => ({
             offset: token.startOffset,
             line: token.startLine ?? 1,

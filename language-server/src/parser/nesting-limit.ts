@@ -51,7 +51,11 @@ export function limitNesting(tokens: readonly IToken[], tokenTypes: TokenTypeDic
 
 /** The placeholder tokens (type name and text) kept inside a bracket whose content is left out. */
 const PLACEHOLDERS: Record<string, Array<[string, string]>> = {
-    '(': [['ID', 'nested'], ['==', '=='], ['NUMBER', '0']],
+    '(': [
+        ['ID', 'nested'],
+        ['==', '=='],
+        ['NUMBER', '0'],
+    ],
     '[': [['ID', 'nested']],
     '<': [['text', 'text']],
     '{': [],
@@ -74,7 +78,9 @@ class NestingWalker {
     ) {}
 
     run(): LimitedTokens {
-        for (let i = 0; i < this.tokens.length; ) i = this.step(i);
+        for (let i = 0; i < this.tokens.length; ) {
+            i = this.step(i);
+        }
         return { tokens: this.kept, problems: this.problems, skipped: this.skipped };
     }
 
@@ -89,24 +95,34 @@ class NestingWalker {
         const image = token.image;
         const next = this.tokens[i + 1]?.image;
         if (image === 'not') {
-            if (this.depth() >= this.max) return this.skip(i, i + this.runLength(i, 'not'), 'a run of `not`');
+            if (this.depth() >= this.max) {
+                return this.skip(i, i + this.runLength(i, 'not'), 'a run of `not`');
+            }
             this.notRun++;
             this.kept.push(token);
             return i + 1;
         }
         this.notRun = 0;
         if (image === 'else' && next === 'if') {
-            if (this.depth() >= this.max) return this.skip(i, this.endOfChain(i), 'an `else if` chain');
+            if (this.depth() >= this.max) {
+                return this.skip(i, this.endOfChain(i), 'an `else if` chain');
+            }
             this.top().elseIfs++;
             this.elseIfTotal++;
         } else if (this.opens(i)) {
-            if (this.depth() >= this.max) return this.replaceBracket(i, `\`${image === '<' ? 'list<' : image}\``);
+            if (this.depth() >= this.max) {
+                return this.replaceBracket(i, `\`${image === '<' ? 'list<' : image}\``);
+            }
             this.frames.push({ closer: CLOSERS[image], elseIfs: 0 });
         } else if (this.frames.length > 1 && image === this.top().closer) {
             this.close();
-            if (this.frames.length === 1) this.reported = false;
+            if (this.frames.length === 1) {
+                this.reported = false;
+            }
             // A block that is not followed by `else` ends the `if` chain it belonged to.
-            if (image === '}' && next !== 'else') this.endChain();
+            if (image === '}' && next !== 'else') {
+                this.endChain();
+            }
         }
         this.kept.push(token);
         return i + 1;
@@ -115,9 +131,13 @@ class NestingWalker {
     /** Whether the token at `i` opens a level: a bracket, or the `<` of a label type (not a comparison). */
     private opens(i: number): boolean {
         const image = this.tokens[i].image;
-        if (image !== '<') return image in CLOSERS;
+        if (image !== '<') {
+            return image in CLOSERS;
+        }
         const before = this.tokens[i - 1]?.image;
-        if (before === 'list') return TYPE_STARTS.has(this.tokens[i + 1]?.image ?? '');
+        if (before === 'list') {
+            return TYPE_STARTS.has(this.tokens[i + 1]?.image ?? '');
+        }
         return CLASS_KINDS.has(before ?? '') && this.tokens[i + 2]?.image === '>';
     }
 
@@ -137,7 +157,9 @@ class NestingWalker {
 
     private runLength(i: number, image: string): number {
         let n = 0;
-        while (this.tokens[i + n]?.image === image) n++;
+        while (this.tokens[i + n]?.image === image) {
+            n++;
+        }
         return n;
     }
 
@@ -146,10 +168,13 @@ class NestingWalker {
         const open: string[] = [];
         for (let j = i; j < this.tokens.length; j++) {
             const image = this.tokens[j].image;
-            if (this.opens(j)) open.push(CLOSERS[image]);
-            else if (image === open[open.length - 1]) {
+            if (this.opens(j)) {
+                open.push(CLOSERS[image]);
+            } else if (image === open[open.length - 1]) {
                 open.pop();
-                if (open.length === 0) return j;
+                if (open.length === 0) {
+                    return j;
+                }
             }
         }
         return this.tokens.length - 1;
@@ -160,8 +185,12 @@ class NestingWalker {
         let j = i;
         while (this.tokens[j]?.image === 'else') {
             let brace = j + 1;
-            while (brace < this.tokens.length && this.tokens[brace].image !== '{') brace++;
-            if (brace >= this.tokens.length) return this.tokens.length;
+            while (brace < this.tokens.length && this.tokens[brace].image !== '{') {
+                brace++;
+            }
+            if (brace >= this.tokens.length) {
+                return this.tokens.length;
+            }
             j = this.matching(brace) + 1;
         }
         return j;
@@ -184,9 +213,20 @@ class NestingWalker {
         for (const [typeName, image] of PLACEHOLDERS[opener.image]) {
             const tokenType: TokenType = this.tokenTypes[typeName];
             // Zero-width at the bracket's inside, so positions stay in order and inside the left-out region.
-            this.kept.push({ ...opener, image, tokenType, tokenTypeIdx: tokenType.tokenTypeIdx!, startOffset: at, endOffset: at, startColumn: column, endColumn: column });
+            this.kept.push({
+                ...opener,
+                image,
+                tokenType,
+                tokenTypeIdx: tokenType.tokenTypeIdx!,
+                startOffset: at,
+                endOffset: at,
+                startColumn: column,
+                endColumn: column,
+            });
         }
-        if (close > i && this.tokens[close].image === CLOSERS[opener.image]) this.kept.push(this.tokens[close]);
+        if (close > i && this.tokens[close].image === CLOSERS[opener.image]) {
+            this.kept.push(this.tokens[close]);
+        }
         return close + 1;
     }
 
@@ -194,11 +234,15 @@ class NestingWalker {
         const first = this.tokens[from];
         const last = this.tokens[Math.max(from, Math.min(to, this.tokens.length) - 1)];
         this.skipped.push({ start: first.startOffset, end: endOf(last) });
-        if (this.reported) return;
+        if (this.reported) {
+            return;
+        }
         this.reported = true;
         this.problems.push({
             token: first,
-            message: `Nesting too deep: ${what} here goes beyond ${this.max} levels (brackets, braces, \`list<\`, \`not\` and \`else if\` counted together). Name a part with \`let\`, or move it into its own task or flow.`,
+            message:
+                `Nesting too deep: ${what} here goes beyond ${this.max} levels (brackets, braces, \`list<\`, \`not\` and ` +
+                `\`else if\` counted together). Name a part with \`let\`, or move it into its own task or flow.`,
         });
     }
 }

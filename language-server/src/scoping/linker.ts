@@ -4,12 +4,18 @@
  * ("'crowd' is a human labeler, not a model labeler."). The suggestion and a stable issue code go
  * into the diagnostic's data (see validation/linking-diagnostics.ts) for quick fixes.
  */
+import { AstUtils, DefaultLinker, type AstNodeDescription, type IndexManager, type LinkingError, type ReferenceInfo } from 'langium';
 import {
-    AstUtils, DefaultLinker, type AstNodeDescription, type IndexManager, type LinkingError, type ReferenceInfo,
-} from 'langium';
-import {
-    isBinaryExpression, isDataset, isMemberAccess, isNameExpression, isRateBound, isRule, isRulesLabeler, isShiftMonitor,
-    isSplit, type LabelSet,
+    isBinaryExpression,
+    isDataset,
+    isMemberAccess,
+    isNameExpression,
+    isRateBound,
+    isRule,
+    isRulesLabeler,
+    isShiftMonitor,
+    isSplit,
+    type LabelSet,
 } from '../generated/ast.js';
 import { labelSetOfWritten } from './scope-provider.js';
 import type { DprogServices } from '../dprog-module.js';
@@ -34,16 +40,30 @@ export function isDprogLinkingError(error: LinkingError): error is DprogLinkingE
 
 /** How a declaration's kind is said in messages. */
 const KIND_WORDS: Record<string, string> = {
-    Dataset: 'a dataset', LabelSet: 'a label set', HumanLabeler: 'a human labeler', ModelLabeler: 'a model labeler',
-    RulesLabeler: 'a rules labeler', Task: 'a task', Flow: 'a flow', BuiltinFunction: 'a built-in function',
-    Learn: 'a learn block', BuiltinMember: 'a built-in member',
+    Dataset: 'a dataset',
+    LabelSet: 'a label set',
+    HumanLabeler: 'a human labeler',
+    ModelLabeler: 'a model labeler',
+    RulesLabeler: 'a rules labeler',
+    Task: 'a task',
+    Flow: 'a flow',
+    BuiltinFunction: 'a built-in function',
+    Learn: 'a learn block',
+    BuiltinMember: 'a built-in member',
 };
 
 /** What a reference expects, by its target type. */
 const EXPECTED_WORDS: Record<string, string> = {
-    LabelerDecl: 'labeler', ModelLabeler: 'model labeler', Dataset: 'dataset', LabelSet: 'label set', Task: 'task',
-    Callable: 'task, flow or function', Referable: 'name', ShiftSource: 'dataset or model labeler',
-    Member: 'member', LabelMember: 'member',
+    LabelerDecl: 'labeler',
+    ModelLabeler: 'model labeler',
+    Dataset: 'dataset',
+    LabelSet: 'label set',
+    Task: 'task',
+    Callable: 'task, flow or function',
+    Referable: 'name',
+    ShiftSource: 'dataset or model labeler',
+    Member: 'member',
+    LabelMember: 'member',
 };
 
 export class DprogLinker extends DefaultLinker {
@@ -85,7 +105,10 @@ export class DprogLinker extends DefaultLinker {
         // Members of a label set: rule votes, rates, and the right side of a label comparison.
         const labelSet = this.expectedLabelSet(refInfo);
         if (labelSet) {
-            const suggestion = closestName(name, labelSet.members.map((m) => m.name));
+            const suggestion = closestName(
+                name,
+                labelSet.members.map((m) => m.name),
+            );
             return {
                 message: `'${name}' is not a member of label set '${labelSet.name}'.${didYouMean(suggestion)}`,
                 code: NameIssues.unknownLabelMember,
@@ -109,7 +132,10 @@ export class DprogLinker extends DefaultLinker {
                 return { message: `Unknown member '${name}'.`, code: NameIssues.unknownMember, data: { refText: name } };
             }
             const suggestion = closestName(name, candidates());
-            const owner = receiver.kind === 'dataset' ? `Dataset '${receiver.dataset.name}' has no field` : `Type '${typeToString(receiver)}' has no member`;
+            const owner =
+                receiver.kind === 'dataset'
+                    ? `Dataset '${receiver.dataset.name}' has no field`
+                    : `Type '${typeToString(receiver)}' has no member`;
             return {
                 message: `${owner} '${name}'.${didYouMean(suggestion)}`,
                 code: NameIssues.unknownMember,
@@ -150,8 +176,12 @@ export class DprogLinker extends DefaultLinker {
         }
         if (isNameExpression(container) && property === 'target') {
             const comparison = container.$container;
-            return isBinaryExpression(comparison) && comparison.right === container && (comparison.operator === '==' || comparison.operator === '!=')
-                && this.typeComputer().typeOf(comparison.left).kind === 'error';
+            return (
+                isBinaryExpression(comparison) &&
+                comparison.right === container &&
+                (comparison.operator === '==' || comparison.operator === '!=') &&
+                this.typeComputer().typeOf(comparison.left).kind === 'error'
+            );
         }
         return false;
     }
@@ -167,7 +197,11 @@ export class DprogLinker extends DefaultLinker {
         }
         if (isNameExpression(container) && property === 'target') {
             const comparison = container.$container;
-            if (isBinaryExpression(comparison) && comparison.right === container && (comparison.operator === '==' || comparison.operator === '!=')) {
+            if (
+                isBinaryExpression(comparison) &&
+                comparison.right === container &&
+                (comparison.operator === '==' || comparison.operator === '!=')
+            ) {
                 return labelSetOf(this.typeComputer().typeOf(comparison.left));
             }
         }
@@ -194,7 +228,9 @@ export class DprogLinker extends DefaultLinker {
     private declarationKind(refInfo: ReferenceInfo, name: string): string | undefined {
         const document = AstUtils.getDocument(refInfo.container);
         const uris = new Set<string>([document.uri.toString(), BUILTIN_LIBRARY_URI, ...importedUris(document).map(String)]);
-        const found = this.indexManager().allElements(undefined, uris).find((d) => d.name === name);
+        const found = this.indexManager()
+            .allElements(undefined, uris)
+            .find((d) => d.name === name);
         return found ? KIND_WORDS[found.type] : undefined;
     }
 }
@@ -206,4 +242,3 @@ function didYouMean(suggestion: string | undefined): string {
 function article(word: string): string {
     return /^[aeiou]/i.test(word) ? 'an' : 'a';
 }
-

@@ -4,14 +4,38 @@
  * `==` and `=>`, and dataset fields in rules and splits are scoped by the type on their left.
  */
 import {
-    AstUtils, DefaultScopeProvider, EMPTY_SCOPE, MultiMapScope, URI, WorkspaceCache,
-    type LangiumDocuments, type ReferenceInfo, type Scope,
+    AstUtils,
+    DefaultScopeProvider,
+    EMPTY_SCOPE,
+    MultiMapScope,
+    URI,
+    WorkspaceCache,
+    type LangiumDocuments,
+    type ReferenceInfo,
+    type Scope,
 } from 'langium';
 import {
-    isBinaryExpression, isBuiltinMember, isClassLabelType, isCompareCondition, isContainsCondition, isDataset,
-    isDprogFile, isLengthCondition, isListLabelType, isMatchesCondition, isMemberAccess, isNameExpression,
-    isRateBound, isRule, isRulesLabeler, isShiftMonitor, isSplit,
-    type BuiltinMember, type Dataset, type LabelSet, type LabelType,
+    isBinaryExpression,
+    isBuiltinMember,
+    isClassLabelType,
+    isCompareCondition,
+    isContainsCondition,
+    isDataset,
+    isDprogFile,
+    isLengthCondition,
+    isListLabelType,
+    isMatchesCondition,
+    isMemberAccess,
+    isNameExpression,
+    isRateBound,
+    isRule,
+    isRulesLabeler,
+    isShiftMonitor,
+    isSplit,
+    type BuiltinMember,
+    type Dataset,
+    type LabelSet,
+    type LabelType,
 } from '../generated/ast.js';
 import { BUILTIN_LIBRARY_URI, IMAGE_DATASET_MEMBERS } from '../builtins/builtin-library.js';
 import { builtinMemberType } from '../types/builtin-types.js';
@@ -43,7 +67,13 @@ export class DprogScopeProvider extends DefaultScopeProvider {
             const dataset = AstUtils.getContainerOfType(container, isDataset);
             return dataset ? this.datasetMembers(dataset) : EMPTY_SCOPE;
         }
-        if ((isContainsCondition(container) || isMatchesCondition(container) || isLengthCondition(container) || isCompareCondition(container)) && property === 'field') {
+        if (
+            (isContainsCondition(container) ||
+                isMatchesCondition(container) ||
+                isLengthCondition(container) ||
+                isCompareCondition(container)) &&
+            property === 'field'
+        ) {
             const dataset = AstUtils.getContainerOfType(container, isRulesLabeler)?.dataset?.ref;
             return dataset ? this.datasetMembers(dataset) : EMPTY_SCOPE;
         }
@@ -95,9 +125,10 @@ export class DprogScopeProvider extends DefaultScopeProvider {
     }
 
     private datasetMembers(dataset: Dataset): Scope {
-        const implicit = dataset.format === 'images'
-            ? this.builtinMembers().filter((member) => (IMAGE_DATASET_MEMBERS as readonly string[]).includes(member.name))
-            : [];
+        const implicit =
+            dataset.format === 'images'
+                ? this.builtinMembers().filter((member) => (IMAGE_DATASET_MEMBERS as readonly string[]).includes(member.name))
+                : [];
         return this.createScopeForNodes([...dataset.fields, ...implicit]);
     }
 
@@ -125,4 +156,3 @@ export function labelSetOfWritten(type: LabelType | undefined): LabelSet | undef
     }
     return undefined;
 }
-

@@ -28,12 +28,17 @@ export class FrameFilter extends Transform {
     override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
         this.pending.push(chunk);
         this.pendingBytes += chunk.length;
-        if (this.pendingBytes < this.needed) return done();
+        if (this.pendingBytes < this.needed) {
+            done();
+            return;
+        }
         this.needed = 0;
         let buffer = this.pending.length === 1 ? chunk : Buffer.concat(this.pending, this.pendingBytes);
         for (;;) {
             const taken = this.nextFrame(buffer);
-            if (taken === 0) break;
+            if (taken === 0) {
+                break;
+            }
             buffer = buffer.subarray(taken);
         }
         this.pending = buffer.length > 0 ? [buffer] : [];
@@ -48,7 +53,9 @@ export class FrameFilter extends Transform {
             return buffer.length > MAX_HEADER_BYTES ? this.skip(buffer, 'a header block with no end') : 0;
         }
         const length = contentLength(buffer.subarray(0, end).toString('ascii'));
-        if (typeof length === 'string') return this.skip(buffer, length);
+        if (typeof length === 'string') {
+            return this.skip(buffer, length);
+        }
         const total = end + HEADER_END.length + length;
         if (buffer.length < total) {
             this.needed = total;
@@ -62,7 +69,10 @@ export class FrameFilter extends Transform {
     private skip(buffer: Buffer, why: string): number {
         const next = buffer.indexOf(CONTENT_LENGTH, 1);
         const dropped = next < 0 ? buffer.length : next;
-        this.report(`dprog language server: skipped a malformed message from the client (${why}; ${dropped} bytes dropped); reading on from the next message.`);
+        this.report(
+            `dprog language server: skipped a malformed message from the client (${why}; ${dropped} bytes dropped); reading on ` +
+                `from the next message.`,
+        );
         return dropped;
     }
 }
@@ -70,10 +80,16 @@ export class FrameFilter extends Transform {
 /** The Content-Length of a header block, or why it has none that can be used. */
 function contentLength(headers: string): number | string {
     const line = headers.split('\r\n').find((h) => /^content-length\s*:/i.test(h));
-    if (line === undefined) return 'no Content-Length header';
+    if (line === undefined) {
+        return 'no Content-Length header';
+    }
     const value = line.slice(line.indexOf(':') + 1).trim();
-    if (!/^\d+$/.test(value)) return `Content-Length '${value.slice(0, 40)}' is not a whole number`;
+    if (!/^\d+$/.test(value)) {
+        return `Content-Length '${value.slice(0, 40)}' is not a whole number`;
+    }
     const length = Number(value);
-    if (length > MAX_MESSAGE_BYTES) return `Content-Length ${value} is larger than ${MAX_MESSAGE_BYTES} bytes`;
+    if (length > MAX_MESSAGE_BYTES) {
+        return `Content-Length ${value} is larger than ${MAX_MESSAGE_BYTES} bytes`;
+    }
     return length;
 }

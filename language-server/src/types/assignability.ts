@@ -79,7 +79,11 @@ export function typesEqual(a: DprogType, b: DprogType): boolean {
 }
 
 /** Whether two values may be compared with `==`/`!=`, and why not. */
-export function comparability(left: DprogType, right: DprogType, operator: string): { ok: true } | { ok: false; reason: 'label-sets' | 'types' | 'ordering' } {
+export function comparability(
+    left: DprogType,
+    right: DprogType,
+    operator: string,
+): { ok: true } | { ok: false; reason: 'label-sets' | 'types' | 'ordering' } {
     if (left.kind === 'error' || right.kind === 'error') {
         return { ok: true };
     }
@@ -92,7 +96,11 @@ export function comparability(left: DprogType, right: DprogType, operator: strin
         }
         return { ok: false, reason: 'types' };
     }
-    if ((isCharacterData(left) && isCharacterData(right)) || (isNumeric(left) && isNumeric(right)) || (isBoolean(left) && isBoolean(right))) {
+    if (
+        (isCharacterData(left) && isCharacterData(right)) ||
+        (isNumeric(left) && isNumeric(right)) ||
+        (isBoolean(left) && isBoolean(right))
+    ) {
         return { ok: true };
     }
     return { ok: false, reason: 'types' };

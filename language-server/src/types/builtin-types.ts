@@ -3,7 +3,11 @@ import { classType, valueType, type DprogType } from './type-descriptions.js';
 
 /** A built-in function's parameters: a predicate on each argument's type, and how to say what it wants. */
 export interface BuiltinSignature {
-    readonly parameters: ReadonlyArray<{ readonly name: string; readonly accepts: (type: DprogType) => boolean; readonly expected: string }>;
+    readonly parameters: ReadonlyArray<{
+        readonly name: string;
+        readonly accepts: (type: DprogType) => boolean;
+        readonly expected: string;
+    }>;
     readonly returns: DprogType;
 }
 

@@ -41,7 +41,8 @@ export function closestName(name: string, candidates: Iterable<string>): string 
         if (candidate === name) {
             continue;
         }
-        const distance = candidate.toLowerCase() === lower ? 0 : editDistance(lower, candidate.toLowerCase(), Math.min(bestDistance, limit));
+        const distance =
+            candidate.toLowerCase() === lower ? 0 : editDistance(lower, candidate.toLowerCase(), Math.min(bestDistance, limit));
         if (distance < bestDistance || (distance === bestDistance && best !== undefined && candidate < best)) {
             best = candidate;
             bestDistance = distance;

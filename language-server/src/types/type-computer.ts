@@ -4,17 +4,49 @@
  */
 import { AstUtils, WorkspaceCache, type AstNode } from 'langium';
 import {
-    isBinaryExpression, isBoolLabelType, isBoolLiteral, isBuiltinFunction, isBuiltinMember, isCallExpression,
-    isClassLabelType, isDatasetTypeRef, isField, isFlow, isForStatement, isLabelMember, isLabelSet, isLetStatement,
-    isListLabelType, isLoopVariable, isMemberAccess, isNameExpression, isNotExpression, isNumberLabelType,
-    isNumberLiteral, isParameter, isStringLiteral, isTask, isTextLabelType, isValueTypeExpr,
-    type Expression, type Field, type LabelType, type Referable, type TypeExpr,
+    isBinaryExpression,
+    isBoolLabelType,
+    isBoolLiteral,
+    isBuiltinFunction,
+    isBuiltinMember,
+    isCallExpression,
+    isClassLabelType,
+    isDatasetTypeRef,
+    isField,
+    isFlow,
+    isForStatement,
+    isLabelMember,
+    isLabelSet,
+    isLetStatement,
+    isListLabelType,
+    isLoopVariable,
+    isMemberAccess,
+    isNameExpression,
+    isNotExpression,
+    isNumberLabelType,
+    isNumberLiteral,
+    isParameter,
+    isStringLiteral,
+    isTask,
+    isTextLabelType,
+    isValueTypeExpr,
+    type Expression,
+    type Field,
+    type LabelType,
+    type Referable,
+    type TypeExpr,
 } from '../generated/ast.js';
 import type { DprogServices } from '../dprog-module.js';
 import { builtinMemberType, builtinSignatures } from './builtin-types.js';
 import {
-    classType, errorType, listType, valueType, voidType,
-    type ClassKind, type DprogType, type ValueTypeName,
+    classType,
+    errorType,
+    listType,
+    valueType,
+    voidType,
+    type ClassKind,
+    type DprogType,
+    type ValueTypeName,
 } from './type-descriptions.js';
 
 export class DprogTypeComputer {

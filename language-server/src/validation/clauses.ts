@@ -17,8 +17,14 @@ const SINGLE_CLAUSES: Record<string, Record<string, string>> = {
     ModelLabeler: { input: 'input', output: 'output', decoder: 'decode', cost: 'cost', accuracy: 'accuracy' },
     Quality: { target: 'target', aggregate: 'aggregate', gold: 'gold', maxLabels: 'at most' },
     Learn: {
-        strategy: 'strategy', diversity: 'diversity', batch: 'batch', budget: 'budget', retrainEvery: 'retrain every',
-        stopAccuracy: 'stop when', encoder: 'features from', seed: 'seed',
+        strategy: 'strategy',
+        diversity: 'diversity',
+        batch: 'batch',
+        budget: 'budget',
+        retrainEvery: 'retrain every',
+        stopAccuracy: 'stop when',
+        encoder: 'features from',
+        seed: 'seed',
     },
     ShiftMonitor: { metric: 'metric', warn: 'warn above', alert: 'alert above' },
     PredictionMonitor: { confidence: 'confidence within' },
@@ -31,7 +37,10 @@ function checkSingleClauses(node: AstNode, accept: ValidationAcceptor): void {
             const keyword = clauseStart(node, written.split(' ')[0], extra.offset);
             const range = { start: (keyword ?? extra).range.start, end: extra.range.end };
             accept('error', `'${written}' is already given on line ${occurrences[0].range.start.line + 1}; give it once.`, {
-                node, range, code: ClauseIssues.duplicate, data: { code: ClauseIssues.duplicate, clause: written },
+                node,
+                range,
+                code: ClauseIssues.duplicate,
+                data: { code: ClauseIssues.duplicate, clause: written },
             });
         }
     }

@@ -37,26 +37,42 @@ function checkKeys(dataset: Dataset, accept: ValidationAcceptor): void {
     if (dataset.format === 'images') {
         for (const key of keys) {
             accept('error', `An images dataset's key is its implicit 'path' field; remove 'key' from '${key.name}'.`, {
-                node: key, keyword: 'key', code: DatasetIssues.multipleKeys, data: { code: DatasetIssues.multipleKeys },
+                node: key,
+                keyword: 'key',
+                code: DatasetIssues.multipleKeys,
+                data: { code: DatasetIssues.multipleKeys },
             });
         }
         return;
     }
     if (keys.length === 0) {
-        accept('error', `Dataset '${dataset.name}' needs exactly one 'key' field (a unique, stable item identity), e.g. 'key id: String'; it has none.`, {
-            node: dataset, property: 'name', code: DatasetIssues.missingKey, data: { code: DatasetIssues.missingKey },
-        });
+        accept(
+            'error',
+            `Dataset '${dataset.name}' needs exactly one 'key' field (a unique, stable item identity), e.g. 'key id: String'; it has none.`,
+            {
+                node: dataset,
+                property: 'name',
+                code: DatasetIssues.missingKey,
+                data: { code: DatasetIssues.missingKey },
+            },
+        );
     }
     for (const key of keys) {
         if (key.type !== 'String' && key.type !== 'Number') {
             accept('error', `A key identifies an item, so it is a String or a Number; '${key.name}' is ${key.type}.`, {
-                node: key, property: 'type', code: DatasetIssues.keyType, data: { code: DatasetIssues.keyType },
+                node: key,
+                property: 'type',
+                code: DatasetIssues.keyType,
+                data: { code: DatasetIssues.keyType },
             });
         }
     }
     for (const extra of keys.slice(1)) {
         accept('error', `Dataset '${dataset.name}' has more than one key: '${keys[0].name}' is already its key.`, {
-            node: extra, keyword: 'key', code: DatasetIssues.multipleKeys, data: { code: DatasetIssues.multipleKeys },
+            node: extra,
+            keyword: 'key',
+            code: DatasetIssues.multipleKeys,
+            data: { code: DatasetIssues.multipleKeys },
         });
     }
 }
@@ -64,20 +80,38 @@ function checkKeys(dataset: Dataset, accept: ValidationAcceptor): void {
 function checkSplits(dataset: Dataset, accept: ValidationAcceptor): void {
     for (const extra of dataset.splits.slice(1)) {
         accept('error', `Dataset '${dataset.name}' has more than one split; keep one.`, {
-            node: extra, keyword: 'split', code: DatasetIssues.multipleSplits, data: { code: DatasetIssues.multipleSplits },
+            node: extra,
+            keyword: 'split',
+            code: DatasetIssues.multipleSplits,
+            data: { code: DatasetIssues.multipleSplits },
         });
     }
     for (const split of dataset.splits) {
         for (const bucket of split.buckets) {
             if (bucket.share === 0) {
                 // A rule of dprog (docs/language-rules.md): an empty bucket is a bucket left out.
-                accept('error', `Bucket '${bucket.name}' of 0% would hold no items; leave '${bucket.name}' out of the split instead${bucket.name === 'test' ? ' (then no items are held out for a final accuracy estimate)' : ''}.`, {
-                    node: bucket, property: 'share', code: DatasetIssues.splitShare, data: { code: DatasetIssues.splitShare },
-                });
+                accept(
+                    'error',
+                    `Bucket '${bucket.name}' of 0% would hold no items; leave '${bucket.name}' out of the split ` +
+                        `instead${bucket.name === 'test' ? ' (then no items are held out for a final accuracy estimate)' : ''}.`,
+                    {
+                        node: bucket,
+                        property: 'share',
+                        code: DatasetIssues.splitShare,
+                        data: { code: DatasetIssues.splitShare },
+                    },
+                );
             } else if (bucket.share !== undefined && (bucket.share < 0 || bucket.share > 1)) {
-                accept('error', `Split share of '${bucket.name}' must be above 0% and at most 100%; found ${foundShare(bucket, 'share', bucket.share)}`, {
-                    node: bucket, property: 'share', code: DatasetIssues.splitShare, data: { code: DatasetIssues.splitShare },
-                });
+                accept(
+                    'error',
+                    `Split share of '${bucket.name}' must be above 0% and at most 100%; found ${foundShare(bucket, 'share', bucket.share)}`,
+                    {
+                        node: bucket,
+                        property: 'share',
+                        code: DatasetIssues.splitShare,
+                        data: { code: DatasetIssues.splitShare },
+                    },
+                );
             }
         }
         const shares = split.buckets.map((b) => b.share ?? 0);
@@ -85,13 +119,21 @@ function checkSplits(dataset: Dataset, accept: ValidationAcceptor): void {
         const exact = exactPercentSum(split);
         if (split.buckets.length > 0 && (exact ? exact.sum !== '100' : Math.abs(sum - 1) > TOLERANCE)) {
             const written = exact ? `${exact.sum}%` : percent(sum);
-            accept('error', `Split percentages must sum to 100%; they sum to ${written} (${split.buckets.map((b) => `${b.name} ${writtenShare(b) ?? percent(b.share ?? 0)}`).join(' + ')}).`, {
-                node: split, code: DatasetIssues.splitSum,
-                data: { code: DatasetIssues.splitSum, sum, shares: split.buckets.map((b) => ({ name: b.name, share: b.share })) },
-            });
+            accept(
+                'error',
+                `Split percentages must sum to 100%; they sum to ${written} ` +
+                    `(${split.buckets.map((b) => `${b.name} ${writtenShare(b) ?? percent(b.share ?? 0)}`).join(' + ')}).`,
+                {
+                    node: split,
+                    code: DatasetIssues.splitSum,
+                    data: { code: DatasetIssues.splitSum, sum, shares: split.buckets.map((b) => ({ name: b.name, share: b.share })) },
+                },
+            );
         } else if (split.buckets.length === 0) {
             accept('error', `A split needs at least one bucket, e.g. '{ train 80%, validation 10%, test 10% }'.`, {
-                node: split, code: DatasetIssues.splitSum, data: { code: DatasetIssues.splitSum, sum: 0, shares: [] },
+                node: split,
+                code: DatasetIssues.splitSum,
+                data: { code: DatasetIssues.splitSum, sum: 0, shares: [] },
             });
         }
     }
@@ -136,14 +178,19 @@ function checkDataFile(dataset: Dataset, accept: ValidationAcceptor): void {
     const problem = dataset.format === 'images' ? globProblem(resolved) : dataFileProblem(resolved, dataset.path);
     if (problem) {
         accept('warning', `Data of dataset '${dataset.name}': ${problem}. The program is checked without it.`, {
-            node: dataset, property: 'path', code: DatasetIssues.missingDataFile, data: { code: DatasetIssues.missingDataFile, path: resolved },
+            node: dataset,
+            property: 'path',
+            code: DatasetIssues.missingDataFile,
+            data: { code: DatasetIssues.missingDataFile, path: resolved },
         });
     }
 }
 
 /** Why a jsonl or csv data file cannot be read: missing, or not a regular file (a folder, a device, a FIFO). */
 function dataFileProblem(resolved: string, written: string): string | undefined {
-    if (!existsSync(resolved)) return `'${written}' does not exist (yet)`;
+    if (!existsSync(resolved)) {
+        return `'${written}' does not exist (yet)`;
+    }
     const problem = regularFileProblem(resolved, 'data file');
     return problem && `'${written}' ${problem.slice(problem.indexOf(' is ') + 1)}`;
 }

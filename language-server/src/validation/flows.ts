@@ -5,9 +5,20 @@
  */
 import { AstUtils, WorkspaceCache, type ValidationAcceptor, type ValidationChecks } from 'langium';
 import {
-    isBuiltinFunction, isCallExpression, isFlow, isTask,
-    type BinaryExpression, type CallExpression, type DprogAstType, type Expression, type ExpressionStatement, type Flow,
-    type ForStatement, type IfStatement, type LetStatement, type NotExpression,
+    isBuiltinFunction,
+    isCallExpression,
+    isFlow,
+    isTask,
+    type BinaryExpression,
+    type CallExpression,
+    type DprogAstType,
+    type Expression,
+    type ExpressionStatement,
+    type Flow,
+    type ForStatement,
+    type IfStatement,
+    type LetStatement,
+    type NotExpression,
 } from '../generated/ast.js';
 import type { DprogServices } from '../dprog-module.js';
 import { comparability, isAssignable } from '../types/assignability.js';
@@ -70,17 +81,23 @@ export class FlowChecks {
         const parameters = isBuiltinFunction(callee)
             ? (builtinSignatures[callee.name]?.parameters ?? []).map((p) => ({ name: p.name, accepts: p.accepts, expected: p.expected }))
             : callee.params.map((p) => {
-                const type = this.typeComputer().typeOf(p);
-                return { name: p.name, accepts: (t: Parameters<typeof isAssignable>[0]) => isAssignable(t, type), expected: typeToString(type) };
-            });
+                  const type = this.typeComputer().typeOf(p);
+                  return {
+                      name: p.name,
+                      accepts: (t: Parameters<typeof isAssignable>[0]) => isAssignable(t, type),
+                      expected: typeToString(type),
+                  };
+              });
         const kind = isTask(callee) ? 'Task' : isFlow(callee) ? 'Flow' : 'Function';
         if (call.args.length !== parameters.length) {
             const expected = `${parameters.length} argument${parameters.length === 1 ? '' : 's'}`;
             const signature = `${callee.name}(${parameters.map((p) => `${p.name}: ${p.expected}`).join(', ')})`;
             const extra = call.args.length > parameters.length;
             accept('error', `${kind} '${callee.name}' expects ${expected}, but got ${call.args.length}: ${signature}.`, {
-                node: call, ...(extra ? { property: 'args', index: parameters.length } : { property: 'callee' }),
-                code: FlowIssues.argumentCount, data: { code: FlowIssues.argumentCount, expected: parameters.length, actual: call.args.length },
+                node: call,
+                ...(extra ? { property: 'args', index: parameters.length } : { property: 'callee' }),
+                code: FlowIssues.argumentCount,
+                data: { code: FlowIssues.argumentCount, expected: parameters.length, actual: call.args.length },
             } as never);
         }
         call.args.forEach((argument, index) => {
@@ -91,8 +108,16 @@ export class FlowChecks {
             const type = this.typeOf(argument);
             if (!parameter.accepts(type) && type.kind !== 'error') {
                 accept('error', `Type '${typeToString(type)}' is not assignable to parameter of type '${parameter.expected}'.`, {
-                    node: call, property: 'args', index, code: FlowIssues.argumentType,
-                    data: { code: FlowIssues.argumentType, expected: parameter.expected, actual: typeToString(type), parameter: parameter.name },
+                    node: call,
+                    property: 'args',
+                    index,
+                    code: FlowIssues.argumentType,
+                    data: {
+                        code: FlowIssues.argumentType,
+                        expected: parameter.expected,
+                        actual: typeToString(type),
+                        parameter: parameter.name,
+                    },
                 });
             }
         });
@@ -105,9 +130,13 @@ export class FlowChecks {
             return;
         }
         if (callee === caller || this.reachableFrom(callee).has(caller)) {
-            const path = callee === caller ? [caller.name, caller.name] : [caller.name, ...this.pathBetween(callee, caller).map((f) => f.name)];
+            const path =
+                callee === caller ? [caller.name, caller.name] : [caller.name, ...this.pathBetween(callee, caller).map((f) => f.name)];
             accept('error', `Flow '${caller.name}' calls itself: ${path.join(' → ')}. Flows may not call each other in a cycle.`, {
-                node: call, property: 'callee', code: FlowIssues.callCycle, data: { code: FlowIssues.callCycle, cycle: path },
+                node: call,
+                property: 'callee',
+                code: FlowIssues.callCycle,
+                data: { code: FlowIssues.callCycle, cycle: path },
             });
         }
     }
@@ -134,7 +163,9 @@ export class FlowChecks {
                 const flow = stack.pop()!;
                 if (!seen.has(flow)) {
                     seen.add(flow);
-                    for (const callee of this.directCallees(flow)) stack.push(callee);
+                    for (const callee of this.directCallees(flow)) {
+                        stack.push(callee);
+                    }
                 }
             }
             return seen;
@@ -169,7 +200,10 @@ export class FlowChecks {
             const type = this.typeOf(loop.iterable);
             if (type.kind !== 'list' && type.kind !== 'error') {
                 accept('error', `'for' iterates over a list, but this has type '${typeToString(type)}'.`, {
-                    node: loop, property: 'iterable', code: FlowIssues.forNonList, data: { code: FlowIssues.forNonList, actual: typeToString(type) },
+                    node: loop,
+                    property: 'iterable',
+                    code: FlowIssues.forNonList,
+                    data: { code: FlowIssues.forNonList, actual: typeToString(type) },
                 });
             }
         }
@@ -183,7 +217,9 @@ export class FlowChecks {
         const type = this.typeOf(expression);
         if (!isAssignable(type, BOOL)) {
             accept('error', `${what} must be true or false, but this has type '${typeToString(type)}'.`, {
-                node: expression, code: FlowIssues.conditionType, data: { code: FlowIssues.conditionType, actual: typeToString(type) },
+                node: expression,
+                code: FlowIssues.conditionType,
+                data: { code: FlowIssues.conditionType, actual: typeToString(type) },
             });
         }
     }
@@ -206,15 +242,24 @@ export class FlowChecks {
         const [l, r] = [typeToString(left), typeToString(right)];
         if (result.reason === 'label-sets') {
             accept('error', `Cannot compare '${l}' with '${r}': they are labels of different label sets.`, {
-                node: expression, property: 'operator', code: FlowIssues.compareLabelSets, data: { code: FlowIssues.compareLabelSets },
+                node: expression,
+                property: 'operator',
+                code: FlowIssues.compareLabelSets,
+                data: { code: FlowIssues.compareLabelSets },
             });
         } else if (result.reason === 'ordering') {
             accept('error', `'${expression.operator}' compares numbers, but the operands have types '${l}' and '${r}'.`, {
-                node: expression, property: 'operator', code: FlowIssues.compareTypes, data: { code: FlowIssues.compareTypes },
+                node: expression,
+                property: 'operator',
+                code: FlowIssues.compareTypes,
+                data: { code: FlowIssues.compareTypes },
             });
         } else {
             accept('error', `Cannot compare '${l}' with '${r}'.`, {
-                node: expression, property: 'operator', code: FlowIssues.compareTypes, data: { code: FlowIssues.compareTypes },
+                node: expression,
+                property: 'operator',
+                code: FlowIssues.compareTypes,
+                data: { code: FlowIssues.compareTypes },
             });
         }
     }
@@ -222,7 +267,9 @@ export class FlowChecks {
     private checkStatement(statement: ExpressionStatement, accept: ValidationAcceptor): void {
         if (statement.expression && !isCallExpression(statement.expression)) {
             accept('error', `A statement must be a call of a task, a flow or a built-in; this value is not used.`, {
-                node: statement, code: FlowIssues.notACall, data: { code: FlowIssues.notACall },
+                node: statement,
+                code: FlowIssues.notACall,
+                data: { code: FlowIssues.notACall },
             });
         }
     }
@@ -230,7 +277,10 @@ export class FlowChecks {
     private checkLet(statement: LetStatement, accept: ValidationAcceptor): void {
         if (statement.value && this.typeOf(statement.value).kind === 'void') {
             accept('error', `'${statement.name}' has no value: flows label items but give nothing back; call a task instead.`, {
-                node: statement, property: 'value', code: FlowIssues.noValue, data: { code: FlowIssues.noValue },
+                node: statement,
+                property: 'value',
+                code: FlowIssues.noValue,
+                data: { code: FlowIssues.noValue },
             });
         }
     }

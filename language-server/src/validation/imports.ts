@@ -56,26 +56,49 @@ export class ImportChecks {
             const key = uri.toString();
             if (seen.has(key)) {
                 accept('warning', `'${node.path}' is already imported above.`, {
-                    node, property: 'path', code: ImportIssues.duplicate, data: { code: ImportIssues.duplicate },
+                    node,
+                    property: 'path',
+                    code: ImportIssues.duplicate,
+                    data: { code: ImportIssues.duplicate },
                 });
                 continue;
             }
             seen.add(key);
             const problem = importProblem(uri, node.path);
             if (problem) {
-                accept('error', problem, { node, property: 'path', code: ImportIssues.notAProgram, data: { code: ImportIssues.notAProgram } });
+                accept('error', problem, {
+                    node,
+                    property: 'path',
+                    code: ImportIssues.notAProgram,
+                    data: { code: ImportIssues.notAProgram },
+                });
                 continue;
             }
             if (!this.documents().hasDocument(uri)) {
                 const onDisk = uri.scheme === 'file' && existsSync(uri.fsPath);
                 if (onDisk) {
-                    accept('warning', `'${node.path}' exists but is outside the workspace being checked; open its folder to use its names.`, {
-                        node, property: 'path', code: ImportIssues.notLoaded, data: { code: ImportIssues.notLoaded },
-                    });
+                    accept(
+                        'warning',
+                        `'${node.path}' exists but is outside the workspace being checked; open its folder to use its names.`,
+                        {
+                            node,
+                            property: 'path',
+                            code: ImportIssues.notLoaded,
+                            data: { code: ImportIssues.notLoaded },
+                        },
+                    );
                 } else {
-                    accept('error', `Cannot find the imported file '${node.path}' (looked for ${uri.scheme === 'file' ? uri.fsPath : uri.toString()}). Imports are relative to the importing file.`, {
-                        node, property: 'path', code: ImportIssues.missingFile, data: { code: ImportIssues.missingFile, path: node.path },
-                    });
+                    accept(
+                        'error',
+                        `Cannot find the imported file '${node.path}' (looked for ` +
+                            `${uri.scheme === 'file' ? uri.fsPath : uri.toString()}). Imports are relative to the importing file.`,
+                        {
+                            node,
+                            property: 'path',
+                            code: ImportIssues.missingFile,
+                            data: { code: ImportIssues.missingFile, path: node.path },
+                        },
+                    );
                 }
                 continue;
             }
@@ -83,16 +106,27 @@ export class ImportChecks {
             if (cycle) {
                 const chain = [document.uri, ...cycle].map(fileName).join(' → ');
                 accept('error', `Import cycle: ${chain}. Move the shared declarations into a file both can import.`, {
-                    node, property: 'path', code: ImportIssues.cycle, data: { code: ImportIssues.cycle },
+                    node,
+                    property: 'path',
+                    code: ImportIssues.cycle,
+                    data: { code: ImportIssues.cycle },
                 });
                 continue;
             }
             for (const description of this.indexManager().allElements(undefined, new Set([key]))) {
                 const other = declaredBy.get(description.name);
                 if (other !== undefined && other !== key) {
-                    accept('error', `'${description.name}' is declared both in '${other.split('/').pop()}' and in '${fileName(uri)}'; rename one of them.`, {
-                        node, property: 'path', code: ImportIssues.clash, data: { code: ImportIssues.clash, name: description.name },
-                    });
+                    accept(
+                        'error',
+                        `'${description.name}' is declared both in '${other.split('/').pop()}' and in '${fileName(uri)}'; rename ` +
+                            `one of them.`,
+                        {
+                            node,
+                            property: 'path',
+                            code: ImportIssues.clash,
+                            data: { code: ImportIssues.clash, name: description.name },
+                        },
+                    );
                 } else {
                     declaredBy.set(description.name, key);
                 }

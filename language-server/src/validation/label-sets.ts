@@ -35,7 +35,10 @@ export class LabelSetChecks {
     private checkMembers(labelSet: LabelSet, accept: ValidationAcceptor): void {
         if (labelSet.members.length === 0) {
             accept('error', `Label set '${labelSet.name}' has no members; list at least one, e.g. '{ yes, no }'.`, {
-                node: labelSet, property: 'name', code: LabelSetIssues.empty, data: { code: LabelSetIssues.empty },
+                node: labelSet,
+                property: 'name',
+                code: LabelSetIssues.empty,
+                data: { code: LabelSetIssues.empty },
             });
         }
         const byHotkey = new Map<string, string>();
@@ -45,7 +48,10 @@ export class LabelSetChecks {
             }
             if ([...member.hotkey].length !== 1) {
                 accept('error', `A hotkey is one character; found "${member.hotkey}".`, {
-                    node: member, property: 'hotkey', code: LabelSetIssues.invalidHotkey, data: { code: LabelSetIssues.invalidHotkey },
+                    node: member,
+                    property: 'hotkey',
+                    code: LabelSetIssues.invalidHotkey,
+                    data: { code: LabelSetIssues.invalidHotkey },
                 });
                 continue;
             }
@@ -53,7 +59,10 @@ export class LabelSetChecks {
             const owner = byHotkey.get(key);
             if (owner) {
                 accept('error', `Hotkey "${member.hotkey}" is already used by '${owner}'.`, {
-                    node: member, property: 'hotkey', code: LabelSetIssues.duplicateHotkey, data: { code: LabelSetIssues.duplicateHotkey, hotkey: member.hotkey },
+                    node: member,
+                    property: 'hotkey',
+                    code: LabelSetIssues.duplicateHotkey,
+                    data: { code: LabelSetIssues.duplicateHotkey, hotkey: member.hotkey },
                 });
             } else {
                 byHotkey.set(key, member.name);
@@ -69,15 +78,33 @@ export class LabelSetChecks {
         for (const member of labelSet.members) {
             member.sources.forEach((source, index) => {
                 if (previous === undefined) {
-                    accept('warning', `Cannot check 'from ${source}': no earlier version of this program with label set '${labelSet.name}' is recorded. \`dprog compile\` records each version in .dprog/versions/ beside the program; compile the previous version, then raise \`version\`.`, {
-                        node: member, property: 'sources', index, code: LabelSetIssues.fromUnverified, data: { code: LabelSetIssues.fromUnverified, source },
-                    });
+                    accept(
+                        'warning',
+                        `Cannot check 'from ${source}': no earlier version of this program with label set '${labelSet.name}' is ` +
+                            `recorded. \`dprog compile\` records each version in .dprog/versions/ beside the program; compile the ` +
+                            `previous version, then raise \`version\`.`,
+                        {
+                            node: member,
+                            property: 'sources',
+                            index,
+                            code: LabelSetIssues.fromUnverified,
+                            data: { code: LabelSetIssues.fromUnverified, source },
+                        },
+                    );
                 } else if (!previous.includes(source)) {
                     const suggestion = closestName(source, previous);
-                    accept('error', `The previous version of '${labelSet.name}' has no member '${source}' (it had ${previous.map((p) => `'${p}'`).join(', ') || 'none'}).${suggestion ? ` Did you mean '${suggestion}'?` : ''}`, {
-                        node: member, property: 'sources', index, code: LabelSetIssues.fromUnknownMember,
-                        data: { code: LabelSetIssues.fromUnknownMember, source, suggestion },
-                    });
+                    accept(
+                        'error',
+                        `The previous version of '${labelSet.name}' has no member '${source}' (it had ` +
+                            `${previous.map((p) => `'${p}'`).join(', ') || 'none'}).${suggestion ? ` Did you mean '${suggestion}'?` : ''}`,
+                        {
+                            node: member,
+                            property: 'sources',
+                            index,
+                            code: LabelSetIssues.fromUnknownMember,
+                            data: { code: LabelSetIssues.fromUnknownMember, source, suggestion },
+                        },
+                    );
                 }
             });
         }

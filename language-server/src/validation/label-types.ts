@@ -20,7 +20,9 @@ export const labelTypeChecks: ValidationChecks<DprogAstType> = {
 function checkNumberRange(type: NumberLabelType, accept: ValidationAcceptor): void {
     if (type.min !== undefined && type.max !== undefined && type.min > type.max) {
         accept('error', `The range [${type.min}, ${type.max}] is empty: write the lower bound first, [${type.max}, ${type.min}].`, {
-            node: type, code: LabelTypeIssues.numberRange, data: { code: LabelTypeIssues.numberRange, min: type.min, max: type.max },
+            node: type,
+            code: LabelTypeIssues.numberRange,
+            data: { code: LabelTypeIssues.numberRange, min: type.min, max: type.max },
         });
     }
 }
@@ -28,7 +30,10 @@ function checkNumberRange(type: NumberLabelType, accept: ValidationAcceptor): vo
 function checkList(type: ListLabelType, accept: ValidationAcceptor): void {
     if (isListLabelType(type.element)) {
         accept('error', `A list holds labels of one type (choice, box, span, …), not other lists.`, {
-            node: type, property: 'element', code: LabelTypeIssues.nestedList, data: { code: LabelTypeIssues.nestedList },
+            node: type,
+            property: 'element',
+            code: LabelTypeIssues.nestedList,
+            data: { code: LabelTypeIssues.nestedList },
         });
     }
 }

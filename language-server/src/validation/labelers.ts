@@ -20,7 +20,10 @@ export const labelerChecks: ValidationChecks<DprogAstType> = {
 function checkAccuracy(labeler: HumanLabeler | RulesLabeler, accept: ValidationAcceptor): void {
     if (labeler.accuracy !== undefined && (labeler.accuracy <= 0 || labeler.accuracy > 1)) {
         accept('error', `Accuracy must be above 0% and at most 100%; found ${foundShare(labeler, 'accuracy', labeler.accuracy)}`, {
-            node: labeler, property: 'accuracy', code: LabelerIssues.accuracyRange, data: { code: LabelerIssues.accuracyRange },
+            node: labeler,
+            property: 'accuracy',
+            code: LabelerIssues.accuracyRange,
+            data: { code: LabelerIssues.accuracyRange },
         });
     }
 }
@@ -29,14 +32,21 @@ function checkHuman(labeler: HumanLabeler, accept: ValidationAcceptor): void {
     checkAccuracy(labeler, accept);
     if (labeler.pool !== undefined && !(Number.isInteger(labeler.pool) && labeler.pool >= 1)) {
         accept('error', `A pool is a whole number of people (at least 1); found ${labeler.pool}.`, {
-            node: labeler, property: 'pool', code: LabelerIssues.pool, data: { code: LabelerIssues.pool },
+            node: labeler,
+            property: 'pool',
+            code: LabelerIssues.pool,
+            data: { code: LabelerIssues.pool },
         });
     }
     const seen = new Set<string>();
     labeler.skills.forEach((skill, index) => {
         if (seen.has(skill)) {
             accept('warning', `Skill '${skill}' is listed twice.`, {
-                node: labeler, property: 'skills', index, code: LabelerIssues.duplicateSkill, data: { code: LabelerIssues.duplicateSkill },
+                node: labeler,
+                property: 'skills',
+                index,
+                code: LabelerIssues.duplicateSkill,
+                data: { code: LabelerIssues.duplicateSkill },
             });
         }
         seen.add(skill);

@@ -4,10 +4,7 @@
  * file is a warning (the model may be trained later); an unreadable one is an error.
  */
 import type { ValidationAcceptor, ValidationChecks } from 'langium';
-import {
-    isHashedFeaturizer, isResizeFeaturizer,
-    type Dataset, type DprogAstType, type ModelLabeler,
-} from '../generated/ast.js';
+import { isHashedFeaturizer, isResizeFeaturizer, type Dataset, type DprogAstType, type ModelLabeler } from '../generated/ast.js';
 import type { TensorInfo } from '../../../engine/src/learning/onnx-signature.js';
 import type { DprogServices } from '../dprog-module.js';
 import type { DprogTypeComputer } from '../types/type-computer.js';
@@ -42,7 +39,10 @@ export const ModelIssues = {
 
 /** The decoders the engine runs, and the output types each produces. */
 const DECODERS: Readonly<Record<string, { produces: string; fits: (type: DprogType) => boolean }>> = {
-    softmax: { produces: 'choice<L>, choices<L> or bool', fits: (t) => (t.kind === 'class' && (t.classKind === 'choice' || t.classKind === 'choices')) || t.kind === 'bool' },
+    softmax: {
+        produces: 'choice<L>, choices<L> or bool',
+        fits: (t) => (t.kind === 'class' && (t.classKind === 'choice' || t.classKind === 'choices')) || t.kind === 'bool',
+    },
     db_boxes: { produces: 'list<box<L>>', fits: (t) => t.kind === 'list' && t.element.kind === 'class' && t.element.classKind === 'box' },
     ctc: { produces: 'text', fits: (t) => t.kind === 'text' },
 };
@@ -61,24 +61,36 @@ export class ModelChecks {
     private checkDeclaration(model: ModelLabeler, accept: ValidationAcceptor): void {
         if (!model.input) {
             accept('error', `Model '${model.name}' needs an input, e.g. 'input body as hashed 4096'.`, {
-                node: model, property: 'name', code: ModelIssues.missingInput, data: { code: ModelIssues.missingInput },
+                node: model,
+                property: 'name',
+                code: ModelIssues.missingInput,
+                data: { code: ModelIssues.missingInput },
             });
         }
         if (!model.output) {
             accept('error', `Model '${model.name}' needs an output label type, e.g. 'output choice<Verdict>'.`, {
-                node: model, property: 'name', code: ModelIssues.missingOutput, data: { code: ModelIssues.missingOutput },
+                node: model,
+                property: 'name',
+                code: ModelIssues.missingOutput,
+                data: { code: ModelIssues.missingOutput },
             });
         }
         if (model.accuracy !== undefined && (model.accuracy <= 0 || model.accuracy > 1)) {
             accept('error', `Accuracy must be above 0% and at most 100%; found ${foundShare(model, 'accuracy', model.accuracy)}`, {
-                node: model, property: 'accuracy', code: ModelIssues.valueRange, data: { code: ModelIssues.valueRange },
+                node: model,
+                property: 'accuracy',
+                code: ModelIssues.valueRange,
+                data: { code: ModelIssues.valueRange },
             });
         }
         this.checkDecoder(model, accept);
         const featurizer = model.input?.featurizer;
         if (isHashedFeaturizer(featurizer) && !(Number.isInteger(featurizer.dims) && featurizer.dims >= 1)) {
             accept('error', `'as hashed' needs a whole number of features (at least 1); found ${featurizer.dims}.`, {
-                node: featurizer, property: 'dims', code: ModelIssues.valueRange, data: { code: ModelIssues.valueRange },
+                node: featurizer,
+                property: 'dims',
+                code: ModelIssues.valueRange,
+                data: { code: ModelIssues.valueRange },
             });
         }
         if (isResizeFeaturizer(featurizer)) {
@@ -86,7 +98,10 @@ export class ModelChecks {
                 const value = featurizer[property];
                 if (value !== undefined && !(Number.isInteger(value) && value >= 1)) {
                     accept('error', `An image ${property} is a whole number of pixels (at least 1); found ${value}.`, {
-                        node: featurizer, property, code: ModelIssues.valueRange, data: { code: ModelIssues.valueRange },
+                        node: featurizer,
+                        property,
+                        code: ModelIssues.valueRange,
+                        data: { code: ModelIssues.valueRange },
                     });
                 }
             }
@@ -101,17 +116,32 @@ export class ModelChecks {
         const known = DECODERS[decoder.kind];
         if (!known) {
             const suggestion = closestName(decoder.kind, Object.keys(DECODERS));
-            accept('error', `Unknown decoder '${decoder.kind}'; expected one of ${Object.keys(DECODERS).join(', ')}.${suggestion ? ` Did you mean '${suggestion}'?` : ''}`, {
-                node: decoder, property: 'kind', code: ModelIssues.unknownDecoder, data: { code: ModelIssues.unknownDecoder, suggestion },
-            });
+            accept(
+                'error',
+                `Unknown decoder '${decoder.kind}'; expected one of ` +
+                    `${Object.keys(DECODERS).join(', ')}.${suggestion ? ` Did you mean '${suggestion}'?` : ''}`,
+                {
+                    node: decoder,
+                    property: 'kind',
+                    code: ModelIssues.unknownDecoder,
+                    data: { code: ModelIssues.unknownDecoder, suggestion },
+                },
+            );
             return;
         }
         if (model.output) {
             const output = this.typeComputer().typeOf(model.output);
             if (output.kind !== 'error' && !known.fits(output)) {
-                accept('error', `'decode ${decoder.kind}' produces ${known.produces}, but the model declares 'output ${typeToString(output)}'.`, {
-                    node: decoder, property: 'kind', code: ModelIssues.decoderOutput, data: { code: ModelIssues.decoderOutput },
-                });
+                accept(
+                    'error',
+                    `'decode ${decoder.kind}' produces ${known.produces}, but the model declares 'output ${typeToString(output)}'.`,
+                    {
+                        node: decoder,
+                        property: 'kind',
+                        code: ModelIssues.decoderOutput,
+                        data: { code: ModelIssues.decoderOutput },
+                    },
+                );
             }
         }
     }
@@ -127,13 +157,19 @@ export class ModelChecks {
         const result = await onnxSignatureOf(file);
         if (result.kind === 'missing') {
             accept('warning', `Model file '${model.path}' does not exist (yet); its signature is not checked.`, {
-                node: model, property: 'path', code: ModelIssues.missingFile, data: { code: ModelIssues.missingFile, path: file },
+                node: model,
+                property: 'path',
+                code: ModelIssues.missingFile,
+                data: { code: ModelIssues.missingFile, path: file },
             });
             return;
         }
         if (result.kind === 'unreadable') {
             accept('error', `Model file '${model.path}' cannot be read as an ONNX model: ${result.message}.`, {
-                node: model, property: 'path', code: ModelIssues.unreadableFile, data: { code: ModelIssues.unreadableFile, path: file },
+                node: model,
+                property: 'path',
+                code: ModelIssues.unreadableFile,
+                data: { code: ModelIssues.unreadableFile, path: file },
             });
             return;
         }
@@ -141,7 +177,9 @@ export class ModelChecks {
         const inputProblem = this.inputProblem(model, inputs);
         if (inputProblem) {
             accept('error', `Model file '${model.path}' does not match the declared input: ${inputProblem}.`, {
-                node: model.input ?? model, property: model.input ? 'featurizer' : 'path', code: ModelIssues.inputSignature,
+                node: model.input ?? model,
+                property: model.input ? 'featurizer' : 'path',
+                code: ModelIssues.inputSignature,
                 data: { code: ModelIssues.inputSignature },
             } as never);
         }
@@ -149,9 +187,18 @@ export class ModelChecks {
             const output = this.typeComputer().typeOf(model.output);
             const expected = expectedOutputShapes(output);
             if (expected && !outputs.some((o) => expected.shapes.some((shape) => shapeFits(o.shape, shape)) && isFloat(o.type))) {
-                accept('error', `Model file '${model.path}' does not match 'output ${typeToString(output)}': it needs a float output of shape ${expected.shapes.map(showShape).join(' or ')} (${expected.why}), but its outputs are ${describeTensors(outputs)}.`, {
-                    node: model, property: 'output', code: ModelIssues.outputSignature, data: { code: ModelIssues.outputSignature },
-                });
+                accept(
+                    'error',
+                    `Model file '${model.path}' does not match 'output ${typeToString(output)}': it needs a float output of shape ` +
+                        `${expected.shapes.map(showShape).join(' or ')} (${expected.why}), but its outputs are ` +
+                        `${describeTensors(outputs)}.`,
+                    {
+                        node: model,
+                        property: 'output',
+                        code: ModelIssues.outputSignature,
+                        data: { code: ModelIssues.outputSignature },
+                    },
+                );
             }
         }
     }
@@ -165,7 +212,10 @@ export class ModelChecks {
         if (isHashedFeaturizer(featurizer)) {
             const expected: ExpectedShape = ['N', featurizer.dims];
             if (tensor.type !== 'float32' || !shapeFits(tensor.shape, expected)) {
-                return `'as hashed ${featurizer.dims}' gives float32 ${showShape(expected)}, but the model's input '${tensor.name}' is ${describeTensor(tensor)}`;
+                return (
+                    `'as hashed ${featurizer.dims}' gives float32 ${showShape(expected)}, but the model's input ` +
+                    `'${tensor.name}' is ${describeTensor(tensor)}`
+                );
             }
         }
         if (isResizeFeaturizer(featurizer)) {
@@ -173,8 +223,14 @@ export class ModelChecks {
             const channelsFirst: ExpectedShape = ['N', 'C', height ?? 'H', width ?? 'W'];
             const channelsLast: ExpectedShape = ['N', height ?? 'H', width ?? 'W', 'C'];
             const written = width !== undefined ? `resize ${width} x ${height}` : `resize height ${height}`;
-            if (!['float32', 'uint8'].includes(tensor.type) || !(shapeFits(tensor.shape, channelsFirst) || shapeFits(tensor.shape, channelsLast))) {
-                return `'${written}' gives an image tensor ${showShape(channelsFirst)} (or channels last ${showShape(channelsLast)}), but the model's input '${tensor.name}' is ${describeTensor(tensor)}`;
+            if (
+                !['float32', 'uint8'].includes(tensor.type) ||
+                !(shapeFits(tensor.shape, channelsFirst) || shapeFits(tensor.shape, channelsLast))
+            ) {
+                return (
+                    `'${written}' gives an image tensor ${showShape(channelsFirst)} (or channels last ` +
+                    `${showShape(channelsLast)}), but the model's input '${tensor.name}' is ${describeTensor(tensor)}`
+                );
             }
         }
         return undefined;
@@ -229,7 +285,9 @@ function describeTensors(tensors: TensorInfo[]): string {
  * (`input subject, body as hashed N`) are only for `as hashed`, which hashes them as one text.
  */
 export function checkModelInputOn(
-    model: ModelLabeler, dataset: Dataset, accept: ValidationAcceptor,
+    model: ModelLabeler,
+    dataset: Dataset,
+    accept: ValidationAcceptor,
     at: { node: import('langium').AstNode; property?: string; index?: number },
 ): void {
     const input = model.input;
@@ -237,9 +295,16 @@ export function checkModelInputOn(
         return;
     }
     if (input.otherFields.length > 0 && !isHashedFeaturizer(input.featurizer)) {
-        accept('error', `Model '${model.name}' reads several fields (${[input.field, ...input.otherFields].join(', ')}); only 'as hashed N' combines fields — add it, or read one field.`, {
-            ...at, code: ModelIssues.featurizerFieldType, data: { code: ModelIssues.featurizerFieldType },
-        } as never);
+        accept(
+            'error',
+            `Model '${model.name}' reads several fields (${[input.field, ...input.otherFields].join(', ')}); only 'as hashed N' ` +
+                `combines fields — add it, or read one field.`,
+            {
+                ...at,
+                code: ModelIssues.featurizerFieldType,
+                data: { code: ModelIssues.featurizerFieldType },
+            } as never,
+        );
         return;
     }
     for (const field of [input.field, ...input.otherFields]) {
@@ -248,29 +313,51 @@ export function checkModelInputOn(
 }
 
 function checkInputField(
-    model: ModelLabeler, name: string, dataset: Dataset, accept: ValidationAcceptor,
+    model: ModelLabeler,
+    name: string,
+    dataset: Dataset,
+    accept: ValidationAcceptor,
     at: { node: import('langium').AstNode; property?: string; index?: number },
 ): void {
     const field = dataset.fields.find((f) => f.name === name);
-    const type = field?.type ?? (dataset.format === 'images' && (IMAGE_DATASET_MEMBERS as readonly string[]).includes(name)
-        ? (name === 'image' ? 'Image' : 'String')
-        : undefined);
+    const type =
+        field?.type ??
+        (dataset.format === 'images' && (IMAGE_DATASET_MEMBERS as readonly string[]).includes(name)
+            ? name === 'image'
+                ? 'Image'
+                : 'String'
+            : undefined);
     if (!type) {
         const names = [...dataset.fields.map((f) => f.name), ...(dataset.format === 'images' ? IMAGE_DATASET_MEMBERS : [])];
         const suggestion = closestName(name, names);
-        accept('error', `Model '${model.name}' reads the field '${name}', but dataset '${dataset.name}' has no such field.${suggestion ? ` Did you mean '${suggestion}'?` : ''}`, {
-            ...at, code: ModelIssues.inputField, data: { code: ModelIssues.inputField, field: name, dataset: dataset.name, suggestion },
-        } as never);
+        accept(
+            'error',
+            `Model '${model.name}' reads the field '${name}', but dataset '${dataset.name}' has no such ` +
+                `field.${suggestion ? ` Did you mean '${suggestion}'?` : ''}`,
+            {
+                ...at,
+                code: ModelIssues.inputField,
+                data: { code: ModelIssues.inputField, field: name, dataset: dataset.name, suggestion },
+            } as never,
+        );
         return;
     }
     const featurizer = model.input?.featurizer;
     if (isHashedFeaturizer(featurizer) && type !== 'Text' && type !== 'String') {
-        accept('error', `Model '${model.name}' hashes the words of '${name}', but that field is ${type}; 'as hashed' needs a Text or String field.`, {
-            ...at, code: ModelIssues.featurizerFieldType, data: { code: ModelIssues.featurizerFieldType },
-        } as never);
+        accept(
+            'error',
+            `Model '${model.name}' hashes the words of '${name}', but that field is ${type}; 'as hashed' needs a Text or String field.`,
+            {
+                ...at,
+                code: ModelIssues.featurizerFieldType,
+                data: { code: ModelIssues.featurizerFieldType },
+            } as never,
+        );
     } else if (isResizeFeaturizer(featurizer) && type !== 'Image') {
         accept('error', `Model '${model.name}' resizes '${name}', but that field is ${type}; 'resize' needs an Image field.`, {
-            ...at, code: ModelIssues.featurizerFieldType, data: { code: ModelIssues.featurizerFieldType },
+            ...at,
+            code: ModelIssues.featurizerFieldType,
+            data: { code: ModelIssues.featurizerFieldType },
         } as never);
     }
 }

@@ -3,10 +3,7 @@
  * for dataset shift, and class rates only for models that output classes.
  */
 import type { ValidationAcceptor, ValidationChecks } from 'langium';
-import {
-    isDataset, isModelLabeler,
-    type Bounds, type DprogAstType, type PredictionMonitor, type ShiftMonitor,
-} from '../generated/ast.js';
+import { isDataset, isModelLabeler, type Bounds, type DprogAstType, type PredictionMonitor, type ShiftMonitor } from '../generated/ast.js';
 import type { DprogServices } from '../dprog-module.js';
 import { isCategorical } from '../types/assignability.js';
 import type { DprogTypeComputer } from '../types/type-computer.js';
@@ -47,7 +44,10 @@ export class MonitorChecks {
         const output = this.typeComputer().typeOf(model.output);
         if (!isCategorical(output) || output.kind === 'bool') {
             accept('error', `'rate of' watches the share of a class, but model '${model.name}' outputs '${typeToString(output)}'.`, {
-                node: monitor.rates[0], keyword: 'rate', code: MonitorIssues.rateOutput, data: { code: MonitorIssues.rateOutput },
+                node: monitor.rates[0],
+                keyword: 'rate',
+                code: MonitorIssues.rateOutput,
+                data: { code: MonitorIssues.rateOutput },
             });
         }
     }
@@ -58,32 +58,50 @@ function checkBounds(bounds: Bounds, accept: ValidationAcceptor): void {
         const value = bounds[property];
         if (value !== undefined && (value < 0 || value > 1)) {
             accept('error', `A bound is a share between 0% and 100%; found ${percent(value)}.`, {
-                node: bounds, property, code: MonitorIssues.boundsRange, data: { code: MonitorIssues.boundsRange },
+                node: bounds,
+                property,
+                code: MonitorIssues.boundsRange,
+                data: { code: MonitorIssues.boundsRange },
             });
         }
     }
     if (bounds.min !== undefined && bounds.max !== undefined && bounds.min > bounds.max) {
-        accept('error', `Bounds are out of order: the lower bound ${percent(bounds.min)} is above the upper bound ${percent(bounds.max)}.`, {
-            node: bounds, code: MonitorIssues.boundsOrder, data: { code: MonitorIssues.boundsOrder, min: bounds.min, max: bounds.max },
-        });
+        accept(
+            'error',
+            `Bounds are out of order: the lower bound ${percent(bounds.min)} is above the upper bound ${percent(bounds.max)}.`,
+            {
+                node: bounds,
+                code: MonitorIssues.boundsOrder,
+                data: { code: MonitorIssues.boundsOrder, min: bounds.min, max: bounds.max },
+            },
+        );
     }
 }
 
 function checkShift(monitor: ShiftMonitor, accept: ValidationAcceptor): void {
     if (monitor.warn !== undefined && monitor.alert !== undefined && monitor.warn >= monitor.alert) {
         accept('error', `'warn above ${monitor.warn}' must be below 'alert above ${monitor.alert}': a warning comes before an alert.`, {
-            node: monitor, property: 'warn', code: MonitorIssues.warnAlert, data: { code: MonitorIssues.warnAlert },
+            node: monitor,
+            property: 'warn',
+            code: MonitorIssues.warnAlert,
+            data: { code: MonitorIssues.warnAlert },
         });
     }
     const source = monitor.source?.ref;
     if (isDataset(source) && !monitor.field) {
         const example = source.fields.find((f) => !f.key)?.name ?? 'field';
         accept('error', `Say which field of '${source.name}' to watch, e.g. 'monitor shift of ${source.name}.${example}'.`, {
-            node: monitor, property: 'source', code: MonitorIssues.shiftField, data: { code: MonitorIssues.shiftField },
+            node: monitor,
+            property: 'source',
+            code: MonitorIssues.shiftField,
+            data: { code: MonitorIssues.shiftField },
         });
     } else if (isModelLabeler(source) && monitor.field) {
         accept('error', `A model's shift is watched on its inputs; write 'monitor shift of ${source.name}' without a field.`, {
-            node: monitor, property: 'field', code: MonitorIssues.shiftField, data: { code: MonitorIssues.shiftField },
+            node: monitor,
+            property: 'field',
+            code: MonitorIssues.shiftField,
+            data: { code: MonitorIssues.shiftField },
         });
     }
 }

@@ -4,8 +4,18 @@
  */
 import { AstUtils, type AstNode, type IndexManager, type ValidationAcceptor, type ValidationChecks } from 'langium';
 import {
-    isBuiltinFunction, isBuiltinMember, isForStatement, isLetStatement,
-    type Dataset, type DprogAstType, type DprogFile, type Flow, type LabelSet, type NameExpression, type RulesLabeler, type Task,
+    isBuiltinFunction,
+    isBuiltinMember,
+    isForStatement,
+    isLetStatement,
+    type Dataset,
+    type DprogAstType,
+    type DprogFile,
+    type Flow,
+    type LabelSet,
+    type NameExpression,
+    type RulesLabeler,
+    type Task,
 } from '../generated/ast.js';
 import type { DprogServices } from '../dprog-module.js';
 import { BUILTIN_LIBRARY_URI, IMAGE_DATASET_MEMBERS } from '../builtins/builtin-library.js';
@@ -46,7 +56,10 @@ function reportDuplicates(declarations: Iterable<Named>, what: string, accept: V
         const previous = first.get(name);
         if (previous) {
             accept('error', `Duplicate ${what} '${name}': it is already declared on line ${lineOf(previous)}.`, {
-                node, property: 'name' as never, code: NameIssues.duplicate, data: { code: NameIssues.duplicate, name },
+                node,
+                property: 'name' as never,
+                code: NameIssues.duplicate,
+                data: { code: NameIssues.duplicate, name },
             });
         } else {
             first.set(name, node);
@@ -64,16 +77,35 @@ export class NameChecks {
     readonly checks: ValidationChecks<DprogAstType> = {
         DprogFile: (file, accept) => this.checkTopLevel(file, accept),
         Dataset: (dataset, accept) => this.checkDataset(dataset, accept),
-        LabelSet: (labelSet: LabelSet, accept) => reportDuplicates(labelSet.members.map((m) => ({ name: m.name, node: m })), 'member', accept),
-        RulesLabeler: (rules: RulesLabeler, accept) => reportDuplicates(rules.rules.map((r) => ({ name: r.name, node: r })), 'rule', accept),
-        Task: (task: Task, accept) => reportDuplicates(task.params.map((p) => ({ name: p.name, node: p })), 'parameter', accept),
+        LabelSet: (labelSet: LabelSet, accept) =>
+            reportDuplicates(
+                labelSet.members.map((m) => ({ name: m.name, node: m })),
+                'member',
+                accept,
+            ),
+        RulesLabeler: (rules: RulesLabeler, accept) =>
+            reportDuplicates(
+                rules.rules.map((r) => ({ name: r.name, node: r })),
+                'rule',
+                accept,
+            ),
+        Task: (task: Task, accept) =>
+            reportDuplicates(
+                task.params.map((p) => ({ name: p.name, node: p })),
+                'parameter',
+                accept,
+            ),
         Flow: (flow: Flow, accept) => this.checkFlowNames(flow, accept),
         NameExpression: (expression, accept) => this.checkUsedBeforeDefined(expression, accept),
     };
 
     private checkTopLevel(file: DprogFile, accept: ValidationAcceptor): void {
         const elements = file.elements.filter((e): e is typeof e & { name: string } => 'name' in e && typeof e.name === 'string');
-        reportDuplicates(elements.map((e) => ({ name: e.name, node: e })), 'declaration', accept);
+        reportDuplicates(
+            elements.map((e) => ({ name: e.name, node: e })),
+            'declaration',
+            accept,
+        );
         const document = AstUtils.getDocument(file);
         if (document.uri.toString() === BUILTIN_LIBRARY_URI) {
             return;
@@ -81,7 +113,10 @@ export class NameChecks {
         for (const element of file.elements) {
             if (isBuiltinFunction(element) || isBuiltinMember(element)) {
                 accept('error', `'builtin' declarations belong to the built-in library; declare a task, flow or field instead.`, {
-                    node: element, keyword: 'builtin', code: NameIssues.builtinOutsideLibrary, data: { code: NameIssues.builtinOutsideLibrary },
+                    node: element,
+                    keyword: 'builtin',
+                    code: NameIssues.builtinOutsideLibrary,
+                    data: { code: NameIssues.builtinOutsideLibrary },
                 });
             }
         }
@@ -94,7 +129,10 @@ export class NameChecks {
                 continue; // built-in members live in their own namespace (after a dot)
             }
             if (!imported.has(description.name)) {
-                imported.set(description.name, { uri: description.documentUri.path, builtin: description.documentUri.toString() === BUILTIN_LIBRARY_URI });
+                imported.set(description.name, {
+                    uri: description.documentUri.path,
+                    builtin: description.documentUri.toString() === BUILTIN_LIBRARY_URI,
+                });
             }
         }
         for (const element of elements) {
@@ -104,12 +142,18 @@ export class NameChecks {
             }
             if (other.builtin) {
                 accept('error', `'${element.name}' is a built-in function; choose another name.`, {
-                    node: element, property: 'name', code: NameIssues.shadowsBuiltin, data: { code: NameIssues.shadowsBuiltin, name: element.name },
+                    node: element,
+                    property: 'name',
+                    code: NameIssues.shadowsBuiltin,
+                    data: { code: NameIssues.shadowsBuiltin, name: element.name },
                 });
             } else {
                 const file = other.uri.split('/').pop();
                 accept('error', `'${element.name}' is also declared in the imported file '${file}'; rename one of them.`, {
-                    node: element, property: 'name', code: NameIssues.clashWithImport, data: { code: NameIssues.clashWithImport, name: element.name },
+                    node: element,
+                    property: 'name',
+                    code: NameIssues.clashWithImport,
+                    data: { code: NameIssues.clashWithImport, name: element.name },
                 });
             }
         }
@@ -121,14 +165,21 @@ export class NameChecks {
             for (const field of dataset.fields) {
                 if ((IMAGE_DATASET_MEMBERS as readonly string[]).includes(field.name)) {
                     accept('error', `An images dataset already has the field '${field.name}'; choose another name.`, {
-                        node: field, property: 'name', code: NameIssues.duplicate, data: { code: NameIssues.duplicate, name: field.name },
+                        node: field,
+                        property: 'name',
+                        code: NameIssues.duplicate,
+                        data: { code: NameIssues.duplicate, name: field.name },
                     });
                 }
             }
         }
         reportDuplicates(fields, 'field', accept);
         for (const split of dataset.splits) {
-            reportDuplicates(split.buckets.map((b) => ({ name: b.name, node: b })), 'split bucket', accept);
+            reportDuplicates(
+                split.buckets.map((b) => ({ name: b.name, node: b })),
+                'split bucket',
+                accept,
+            );
         }
     }
 
@@ -152,9 +203,10 @@ export class NameChecks {
         }
         if (expression.$cstNode.offset < target.$cstNode.end) {
             accept('error', `'${target.name}' is used before it is defined (line ${lineOf(target)}).`, {
-                node: expression, code: NameIssues.usedBeforeDefined, data: { code: NameIssues.usedBeforeDefined, name: target.name },
+                node: expression,
+                code: NameIssues.usedBeforeDefined,
+                data: { code: NameIssues.usedBeforeDefined, name: target.name },
             });
         }
     }
 }
-

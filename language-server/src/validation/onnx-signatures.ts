@@ -6,10 +6,7 @@
 import { statSync } from 'node:fs';
 import type { OnnxSignature } from '../../../engine/src/learning/onnx-signature.js';
 
-export type SignatureResult =
-    | { kind: 'missing' }
-    | { kind: 'unreadable'; message: string }
-    | { kind: 'ok'; signature: OnnxSignature };
+export type SignatureResult = { kind: 'missing' } | { kind: 'unreadable'; message: string } | { kind: 'ok'; signature: OnnxSignature };
 
 const cache = new Map<string, { stamp: string; result: SignatureResult }>();
 

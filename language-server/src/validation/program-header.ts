@@ -14,7 +14,10 @@ export const programHeaderChecks: ValidationChecks<DprogAstType> = {
     ProgramHeader: (header, accept) => {
         if (header.version !== undefined && !(Number.isInteger(header.version) && header.version >= 1)) {
             accept('error', `A program's version is a whole number from 1 up (leave it out for 1); found ${header.version}.`, {
-                node: header, property: 'version', code: ProgramIssues.version, data: { code: ProgramIssues.version },
+                node: header,
+                property: 'version',
+                code: ProgramIssues.version,
+                data: { code: ProgramIssues.version },
             });
         }
     },

@@ -33,18 +33,31 @@ export class QualityChecks {
 
     private check(quality: Quality, accept: ValidationAcceptor): void {
         if (quality.target !== undefined && !(quality.target > 0 && quality.target < 1)) {
-            accept('error', `The quality target is a share strictly between 0% and 100%; found ${foundShare(quality, 'target', quality.target)}`, {
-                node: quality, property: 'target', code: QualityIssues.targetRange, data: { code: QualityIssues.targetRange },
-            });
+            accept(
+                'error',
+                `The quality target is a share strictly between 0% and 100%; found ${foundShare(quality, 'target', quality.target)}`,
+                {
+                    node: quality,
+                    property: 'target',
+                    code: QualityIssues.targetRange,
+                    data: { code: QualityIssues.targetRange },
+                },
+            );
         }
         if (quality.gold !== undefined && !(quality.gold >= 0 && quality.gold < 1)) {
             accept('error', `The gold share is at least 0% and below 100%; found ${foundShare(quality, 'gold', quality.gold)}`, {
-                node: quality, property: 'gold', code: QualityIssues.goldRange, data: { code: QualityIssues.goldRange },
+                node: quality,
+                property: 'gold',
+                code: QualityIssues.goldRange,
+                data: { code: QualityIssues.goldRange },
             });
         }
         if (quality.maxLabels !== undefined && !(Number.isInteger(quality.maxLabels) && quality.maxLabels >= 1)) {
             accept('error', `'at most N labels' needs a whole number N of at least 1; found ${quality.maxLabels}.`, {
-                node: quality, property: 'maxLabels', code: QualityIssues.maxLabels, data: { code: QualityIssues.maxLabels },
+                node: quality,
+                property: 'maxLabels',
+                code: QualityIssues.maxLabels,
+                data: { code: QualityIssues.maxLabels },
             });
         }
         const task = AstUtils.getContainerOfType(quality, isTask);
@@ -57,13 +70,27 @@ export class QualityChecks {
         }
         const fits = aggregationFits(quality.aggregate, output);
         if (!fits) {
-            const wants = quality.aggregate === 'box_consensus' ? "'box<L>' or 'list<box<L>>'"
-                : quality.aggregate === 'majority' ? 'every label type but boxes' : "'choice<L>', 'choices<L>' or 'bool'";
-            const instead = isBoxes(output) ? " Use 'box_consensus'." : isCategorical(output) ? " Use 'dawid_skene', 'one_coin', 'wawa', 'mace' or 'majority'." : '';
-            accept('error', `'${quality.aggregate}' aggregates ${wants}, but task '${task.name}' outputs '${typeToString(output)}'.${instead}`, {
-                node: quality, property: 'aggregate', code: QualityIssues.aggregateMismatch,
-                data: { code: QualityIssues.aggregateMismatch, aggregate: quality.aggregate, outputType: typeToString(output) },
-            });
+            const wants =
+                quality.aggregate === 'box_consensus'
+                    ? "'box<L>' or 'list<box<L>>'"
+                    : quality.aggregate === 'majority'
+                      ? 'every label type but boxes'
+                      : "'choice<L>', 'choices<L>' or 'bool'";
+            const instead = isBoxes(output)
+                ? " Use 'box_consensus'."
+                : isCategorical(output)
+                  ? " Use 'dawid_skene', 'one_coin', 'wawa', 'mace' or 'majority'."
+                  : '';
+            accept(
+                'error',
+                `'${quality.aggregate}' aggregates ${wants}, but task '${task.name}' outputs '${typeToString(output)}'.${instead}`,
+                {
+                    node: quality,
+                    property: 'aggregate',
+                    code: QualityIssues.aggregateMismatch,
+                    data: { code: QualityIssues.aggregateMismatch, aggregate: quality.aggregate, outputType: typeToString(output) },
+                },
+            );
         }
     }
 }

@@ -9,7 +9,11 @@ export function parseRegexLiteral(literal: string): { regex: RegExp } | { error:
     const flags = literal.slice(end + 1);
     const unknown = [...new Set(flags.replace(/[gimsuy]/g, ''))];
     if (unknown.length > 0) {
-        return { error: `unknown flag${unknown.length > 1 ? 's' : ''} ${unknown.map((f) => `'${f}'`).join(', ')}; the flags are g, i, m, s, u and y` };
+        return {
+            error:
+                `unknown flag${unknown.length > 1 ? 's' : ''} ${unknown.map((f) => `'${f}'`).join(', ')}; the flags are g, i, ` +
+                `m, s, u and y`,
+        };
     }
     if (new Set(flags).size < flags.length) {
         return { error: `a flag is given twice in '${flags}'` };

@@ -6,9 +6,18 @@
  */
 import type { ValidationAcceptor, ValidationChecks } from 'langium';
 import {
-    isBoolLiteral, isClassLabelType, isField, isNumberLiteral, isStringLiteral,
-    type CompareCondition, type ContainsCondition, type DprogAstType, type LengthCondition, type MatchesCondition,
-    type Member, type RulesLabeler,
+    isBoolLiteral,
+    isClassLabelType,
+    isField,
+    isNumberLiteral,
+    isStringLiteral,
+    type CompareCondition,
+    type ContainsCondition,
+    type DprogAstType,
+    type LengthCondition,
+    type MatchesCondition,
+    type Member,
+    type RulesLabeler,
 } from '../generated/ast.js';
 import { parseRegexLiteral } from './regex.js';
 
@@ -34,12 +43,18 @@ export const ruleChecks: ValidationChecks<DprogAstType> = {
 function checkRulesLabeler(rules: RulesLabeler, accept: ValidationAcceptor): void {
     if (rules.output && !(isClassLabelType(rules.output) && rules.output.kind === 'choice')) {
         accept('error', `Rules vote for one member of a label set, so their output must be 'choice<L>'.`, {
-            node: rules, property: 'output', code: RuleIssues.outputType, data: { code: RuleIssues.outputType },
+            node: rules,
+            property: 'output',
+            code: RuleIssues.outputType,
+            data: { code: RuleIssues.outputType },
         });
     }
     if (rules.rules.length === 0) {
         accept('warning', `Rules '${rules.name}' has no rules, so it never votes.`, {
-            node: rules, property: 'name', code: RuleIssues.empty, data: { code: RuleIssues.empty },
+            node: rules,
+            property: 'name',
+            code: RuleIssues.empty,
+            data: { code: RuleIssues.empty },
         });
     }
 }
@@ -59,7 +74,10 @@ function requireText(condition: ContainsCondition | LengthCondition | MatchesCon
     const type = fieldType(condition.field?.ref);
     if (type && type !== 'Text' && type !== 'String') {
         accept('error', `'${what}' needs a Text or String field, but '${condition.field?.$refText}' is ${type}.`, {
-            node: condition, property: 'field', code: RuleIssues.fieldType, data: { code: RuleIssues.fieldType, field: condition.field?.$refText, fieldType: type },
+            node: condition,
+            property: 'field',
+            code: RuleIssues.fieldType,
+            data: { code: RuleIssues.fieldType, field: condition.field?.$refText, fieldType: type },
         });
     }
 }
@@ -70,7 +88,10 @@ function checkMatches(condition: MatchesCondition, accept: ValidationAcceptor): 
         const parsed = parseRegexLiteral(condition.pattern);
         if ('error' in parsed) {
             accept('error', `Invalid regular expression ${condition.pattern}: ${parsed.error}.`, {
-                node: condition, property: 'pattern', code: RuleIssues.invalidRegex, data: { code: RuleIssues.invalidRegex },
+                node: condition,
+                property: 'pattern',
+                code: RuleIssues.invalidRegex,
+                data: { code: RuleIssues.invalidRegex },
             });
         }
     }
@@ -84,9 +105,13 @@ function checkCompare(condition: CompareCondition, accept: ValidationAcceptor): 
     }
     const field = condition.field?.$refText;
     const equality = condition.op === '==' || condition.op === '!=';
-    const report = (message: string): void => accept('error', message, {
-        node: condition, property: 'field', code: RuleIssues.fieldType, data: { code: RuleIssues.fieldType, field, fieldType: type },
-    });
+    const report = (message: string): void =>
+        accept('error', message, {
+            node: condition,
+            property: 'field',
+            code: RuleIssues.fieldType,
+            data: { code: RuleIssues.fieldType, field, fieldType: type },
+        });
     if (!equality && type !== 'Number') {
         report(`'${condition.op}' needs a Number field, but '${field}' is ${type}.`);
     } else if (type === 'Number' && !isNumberLiteral(value)) {

@@ -5,8 +5,18 @@
  */
 import type { ValidationAcceptor, ValidationChecks } from 'langium';
 import {
-    isCallExpression, isForStatement, isLetStatement, isLoopVariable, isMemberAccess, isModelLabeler, isNameExpression, isTask,
-    type DprogAstType, type Expression, type MemberAccess, type Task,
+    isCallExpression,
+    isForStatement,
+    isLetStatement,
+    isLoopVariable,
+    isMemberAccess,
+    isModelLabeler,
+    isNameExpression,
+    isTask,
+    type DprogAstType,
+    type Expression,
+    type MemberAccess,
+    type Task,
 } from '../generated/ast.js';
 
 export const ScoreIssues = {
@@ -26,9 +36,17 @@ export class ScoreChecks {
         const task = producingTask(access.receiver);
         if (task?.route && !task.route.labelers.some((ref) => isModelLabeler(ref.ref))) {
             const route = task.route.labelers.map((l) => l.$refText).join(', ');
-            accept('error', `'.score' is a model's confidence, but the labels of task '${task.name}' come from no model: its route (${route}) names no model. Compare the label itself, or add a model to the route.`, {
-                node: access, property: 'member', code: ScoreIssues.noModel, data: { code: ScoreIssues.noModel, task: task.name },
-            });
+            accept(
+                'error',
+                `'.score' is a model's confidence, but the labels of task '${task.name}' come from no model: its route (${route}) ` +
+                    `names no model. Compare the label itself, or add a model to the route.`,
+                {
+                    node: access,
+                    property: 'member',
+                    code: ScoreIssues.noModel,
+                    data: { code: ScoreIssues.noModel, task: task.name },
+                },
+            );
         }
     }
 }

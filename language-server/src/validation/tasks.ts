@@ -5,8 +5,16 @@
  */
 import { AstUtils, type LangiumDocuments, type ValidationAcceptor, type ValidationChecks } from 'langium';
 import {
-    isDprogFile, isHumanLabeler, isMemberAccess, isModelLabeler, isNameExpression, isParameter, isRulesLabeler,
-    type DprogAstType, type HumanLabeler, type Task,
+    isDprogFile,
+    isHumanLabeler,
+    isMemberAccess,
+    isModelLabeler,
+    isNameExpression,
+    isParameter,
+    isRulesLabeler,
+    type DprogAstType,
+    type HumanLabeler,
+    type Task,
 } from '../generated/ast.js';
 import type { DprogServices } from '../dprog-module.js';
 import { isAssignable } from '../types/assignability.js';
@@ -56,7 +64,10 @@ export class TaskChecks {
     private checkInput(task: Task, accept: ValidationAcceptor): void {
         if (task.params.length === 0) {
             accept('error', `Task '${task.name}' needs an input to label, e.g. '(e: emails)' or '(img: Image)'.`, {
-                node: task, property: 'name', code: TaskIssues.noInput, data: { code: TaskIssues.noInput },
+                node: task,
+                property: 'name',
+                code: TaskIssues.noInput,
+                data: { code: TaskIssues.noInput },
             });
         }
     }
@@ -69,9 +80,18 @@ export class TaskChecks {
             }
             const ok = isNameExpression(root) && (isParameter(root.target?.ref) || root.target?.ref === undefined);
             if (!ok) {
-                accept('error', `'show' lists what the labeler sees: a parameter of '${task.name}' or one of its fields, e.g. '${task.params[0]?.name ?? 'e'}.body'.`, {
-                    node: task, property: 'show', index, code: TaskIssues.showNotInput, data: { code: TaskIssues.showNotInput },
-                });
+                accept(
+                    'error',
+                    `'show' lists what the labeler sees: a parameter of '${task.name}' or one of its fields, e.g. ` +
+                        `'${task.params[0]?.name ?? 'e'}.body'.`,
+                    {
+                        node: task,
+                        property: 'show',
+                        index,
+                        code: TaskIssues.showNotInput,
+                        data: { code: TaskIssues.showNotInput },
+                    },
+                );
             }
         });
     }
@@ -91,35 +111,61 @@ export class TaskChecks {
             }
             const at = { node: route, property: 'labelers', index } as const;
             if (seen.has(labeler)) {
-                accept('warning', `'${labeler.name}' is already in this route.`, { ...at, code: TaskIssues.duplicateLabeler, data: { code: TaskIssues.duplicateLabeler } });
+                accept('warning', `'${labeler.name}' is already in this route.`, {
+                    ...at,
+                    code: TaskIssues.duplicateLabeler,
+                    data: { code: TaskIssues.duplicateLabeler },
+                });
                 return;
             }
             seen.add(labeler);
             if (isHumanLabeler(labeler) || !labeler.output) {
                 return;
             }
-            const person = route.strategy === 'cascade'
-                ? route.labelers.slice(0, index).map((r) => r.ref).find(isHumanLabeler)
-                : undefined;
+            const person =
+                route.strategy === 'cascade'
+                    ? route.labelers
+                          .slice(0, index)
+                          .map((r) => r.ref)
+                          .find(isHumanLabeler)
+                    : undefined;
             if (person) {
-                accept('warning', `'${labeler.name}' comes after the person '${person.name}': a cascade asks in order and stops when the label is good enough, so put automatic labelers first.`, {
-                    ...at, code: TaskIssues.cascadeOrder, data: { code: TaskIssues.cascadeOrder, labeler: labeler.name, before: person.name },
-                });
+                accept(
+                    'warning',
+                    `'${labeler.name}' comes after the person '${person.name}': a cascade asks in order and stops when the label ` +
+                        `is good enough, so put automatic labelers first.`,
+                    {
+                        ...at,
+                        code: TaskIssues.cascadeOrder,
+                        data: { code: TaskIssues.cascadeOrder, labeler: labeler.name, before: person.name },
+                    },
+                );
             }
             const produced = this.typeComputer().typeOf(labeler.output);
             if (!isAssignable(produced, output)) {
                 const kind = isModelLabeler(labeler) ? 'Model' : 'Rules';
-                accept('error', `${kind} '${labeler.name}' produces '${typeToString(produced)}', but task '${task.name}' needs '${typeToString(output)}'.`, {
-                    ...at, code: TaskIssues.incompatibleLabeler, data: { code: TaskIssues.incompatibleLabeler, labeler: labeler.name },
-                });
+                accept(
+                    'error',
+                    `${kind} '${labeler.name}' produces '${typeToString(produced)}', but task '${task.name}' needs ` +
+                        `'${typeToString(output)}'.`,
+                    {
+                        ...at,
+                        code: TaskIssues.incompatibleLabeler,
+                        data: { code: TaskIssues.incompatibleLabeler, labeler: labeler.name },
+                    },
+                );
                 return;
             }
             if (isRulesLabeler(labeler)) {
                 const rulesDataset = labeler.dataset?.ref;
                 if (rulesDataset && rulesDataset !== dataset) {
-                    const input = dataset ? `items of '${dataset.name}'` : `'${task.params.map((p) => p.type?.$cstNode?.text).join(', ')}' values`;
+                    const input = dataset
+                        ? `items of '${dataset.name}'`
+                        : `'${task.params.map((p) => p.type?.$cstNode?.text).join(', ')}' values`;
                     accept('error', `Rules '${labeler.name}' run on '${rulesDataset.name}', but task '${task.name}' labels ${input}.`, {
-                        ...at, code: TaskIssues.rulesDataset, data: { code: TaskIssues.rulesDataset, labeler: labeler.name },
+                        ...at,
+                        code: TaskIssues.rulesDataset,
+                        data: { code: TaskIssues.rulesDataset, labeler: labeler.name },
                     });
                 }
             } else if (isModelLabeler(labeler) && dataset) {
@@ -141,12 +187,16 @@ export class TaskChecks {
         }
         if (!this.visibleHumans(task).some(has)) {
             accept('error', `No human labeler has all the skills ${skills}; give one of them 'skills ${skills}'.`, {
-                ...at, code: TaskIssues.noEligibleLabeler, data: { code: TaskIssues.noEligibleLabeler, skills: task.skills },
+                ...at,
+                code: TaskIssues.noEligibleLabeler,
+                data: { code: TaskIssues.noEligibleLabeler, skills: task.skills },
             });
         } else if (routeHumans.length > 0) {
             const who = routeHumans.map((h) => `'${h.name}' has ${h.skills.length ? `[${h.skills.join(', ')}]` : 'none'}`).join('; ');
             accept('warning', `No human in the route has all the skills ${skills} (${who}), so no person can label this task.`, {
-                ...at, code: TaskIssues.noEligibleInRoute, data: { code: TaskIssues.noEligibleInRoute, skills: task.skills },
+                ...at,
+                code: TaskIssues.noEligibleInRoute,
+                data: { code: TaskIssues.noEligibleInRoute, skills: task.skills },
             });
         }
     }
@@ -158,7 +208,11 @@ export class TaskChecks {
         for (const uri of [document.uri, ...importedUris(document)]) {
             const root = this.documents().getDocument(uri)?.parseResult.value;
             if (isDprogFile(root)) {
-                for (const element of root.elements) if (isHumanLabeler(element)) humans.push(element);
+                for (const element of root.elements) {
+                    if (isHumanLabeler(element)) {
+                        humans.push(element);
+                    }
+                }
             }
         }
         return humans;

@@ -6,10 +6,27 @@
  * (a file without a `program` header) that no loaded file imports is not checked, since its
  * users are not known. A labeler a task without `route` would ask (its default route) is used.
  */
-import { AstUtils, WorkspaceCache, type AstNode, type LangiumDocuments, type URI, type ValidationAcceptor, type ValidationChecks } from 'langium';
 import {
-    isDprogFile, isHumanLabeler, isLabelerDecl, isLabelSet, isModelLabeler, isRulesLabeler, isTask, type LabelerDecl, type Task,
-    type DprogAstType, type DprogFile,
+    AstUtils,
+    WorkspaceCache,
+    type AstNode,
+    type LangiumDocuments,
+    type URI,
+    type ValidationAcceptor,
+    type ValidationChecks,
+} from 'langium';
+import {
+    isDprogFile,
+    isHumanLabeler,
+    isLabelerDecl,
+    isLabelSet,
+    isModelLabeler,
+    isRulesLabeler,
+    isTask,
+    type LabelerDecl,
+    type Task,
+    type DprogAstType,
+    type DprogFile,
 } from '../generated/ast.js';
 import type { DprogServices } from '../dprog-module.js';
 import { BUILTIN_LIBRARY_URI } from '../builtins/builtin-library.js';
@@ -45,16 +62,20 @@ export class UnusedChecks {
     };
 
     private importersOf(uri: string): URI[] {
-        return this.importers.get('importers', () => {
-            const map = new Map<string, URI[]>();
-            for (const document of this.documents().all) {
-                for (const imported of importedUris(document)) {
-                    const key = imported.toString();
-                    map.set(key, [...(map.get(key) ?? []), document.uri]);
-                }
-            }
-            return map;
-        }).get(uri) ?? [];
+        return (
+            this.importers
+                .get('importers', () => {
+                    const map = new Map<string, URI[]>();
+                    for (const document of this.documents().all) {
+                        for (const imported of importedUris(document)) {
+                            const key = imported.toString();
+                            map.set(key, [...(map.get(key) ?? []), document.uri]);
+                        }
+                    }
+                    return map;
+                })
+                .get(uri) ?? []
+        );
     }
 
     private targetsOf(uri: URI): Set<AstNode> {
@@ -93,7 +114,10 @@ export class UnusedChecks {
         }
         const users = [document.uri, ...importers].map((u) => this.targetsOf(u));
         const routeless = [document.uri, ...importers]
-            .flatMap((u) => { const root = this.documents().getDocument(u)?.parseResult.value; return isDprogFile(root) ? root.elements : []; })
+            .flatMap((u) => {
+                const root = this.documents().getDocument(u)?.parseResult.value;
+                return isDprogFile(root) ? root.elements : [];
+            })
             .filter((element): element is Task => isTask(element) && element.route === undefined);
         for (const element of file.elements) {
             if (users.some((targets) => targets.has(element))) {
@@ -104,19 +128,32 @@ export class UnusedChecks {
             }
             if (isHumanLabeler(element) || isModelLabeler(element) || isRulesLabeler(element)) {
                 accept('warning', `Labeler '${element.name}' is not used: no route, learn or monitor names it.`, {
-                    node: element, property: 'name', code: UnusedIssues.labeler, data: { code: UnusedIssues.labeler, name: element.name },
+                    node: element,
+                    property: 'name',
+                    code: UnusedIssues.labeler,
+                    data: { code: UnusedIssues.labeler, name: element.name },
                     tags: [1],
                 });
             } else if (isLabelSet(element)) {
                 accept('warning', `Label set '${element.name}' is not used: no label type names it.`, {
-                    node: element, property: 'name', code: UnusedIssues.labelSet, data: { code: UnusedIssues.labelSet, name: element.name },
+                    node: element,
+                    property: 'name',
+                    code: UnusedIssues.labelSet,
+                    data: { code: UnusedIssues.labelSet, name: element.name },
                     tags: [1],
                 });
             } else if (isTask(element) && element.params.length > 0 && !datasetOfTask(element)) {
-                accept('warning', `Task '${element.name}' is not used: its input is not a dataset, so it runs only when a flow calls it, and none does.`, {
-                    node: element, property: 'name', code: UnusedIssues.task, data: { code: UnusedIssues.task, name: element.name },
-                    tags: [1],
-                });
+                accept(
+                    'warning',
+                    `Task '${element.name}' is not used: its input is not a dataset, so it runs only when a flow calls it, and none does.`,
+                    {
+                        node: element,
+                        property: 'name',
+                        code: UnusedIssues.task,
+                        data: { code: UnusedIssues.task, name: element.name },
+                        tags: [1],
+                    },
+                );
             }
         }
     }

@@ -40,9 +40,9 @@ export class DprogDocumentUpdateHandler extends DefaultDocumentUpdateHandler {
     /** Watches each local folder (recursively) and reports `.dprog` changes as a client would. */
     watchOnServer(folders: WorkspaceFolder[]): void {
         const pending = new Map<string, string>();
-        let timer: NodeJS.Timeout | undefined;
+        let _timer: NodeJS.Timeout | undefined;
         const flush = () => {
-            timer = undefined;
+            _timer = undefined;
             const changes: FileEvent[] = [...pending.values()].map((file) => ({
                 uri: URI.file(file).toString(),
                 type: existsSync(file) ? FileChangeType.Changed : FileChangeType.Deleted,
@@ -60,7 +60,7 @@ export class DprogDocumentUpdateHandler extends DefaultDocumentUpdateHandler {
                     if (name && String(name).endsWith('.dprog')) {
                         const file = path.join(uri.fsPath, String(name));
                         pending.set(file, file);
-                        timer ??= setTimeout(flush, SETTLE_MS);
+                        _timer ??= setTimeout(flush, SETTLE_MS);
                     }
                 });
                 watcher.on('error', () => watcher.close());

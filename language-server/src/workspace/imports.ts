@@ -25,9 +25,15 @@ export function importedUris(document: LangiumDocument): URI[] {
  * checker and a text file such as `/etc/passwd` is not read as a program.
  */
 export function importProblem(uri: URI, written: string): string | undefined {
-    if (uri.scheme !== 'file') return undefined;
-    if (!uri.path.endsWith('.dprog')) return `'${written}' is not a dprog program: imports name .dprog files.`;
+    if (uri.scheme !== 'file') {
+        return undefined;
+    }
+    if (!uri.path.endsWith('.dprog')) {
+        return `'${written}' is not a dprog program: imports name .dprog files.`;
+    }
     const problem = regularFileProblem(uri.fsPath, 'imported file');
-    if (problem === undefined || problem.endsWith('(ENOENT)')) return undefined;
+    if (problem === undefined || problem.endsWith('(ENOENT)')) {
+        return undefined;
+    }
     return `Cannot import '${written}': ${problem.replace(`${uri.fsPath} is `, 'it is ')}.`;
 }

@@ -51,7 +51,9 @@ export async function loadProgramFiles(shared: LangiumSharedServices, files: str
             document = await documents.getOrCreateDocument(uri);
         }
         all.push(document);
-        for (const uri of importedUris(document)) queue.push(uri);
+        for (const uri of importedUris(document)) {
+            queue.push(uri);
+        }
     }
     await shared.workspace.DocumentBuilder.build(all, { validation: true });
     return requested.map((uri) => documents.getDocument(uri)!);

@@ -58,7 +58,8 @@ function readRecorded(file: string): RecordedVersion | undefined {
             return cached.recorded;
         }
         const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<RecordedVersion>;
-        const recorded = parsed && typeof parsed.labelSets === 'object' && parsed.labelSets !== null ? (parsed as RecordedVersion) : undefined;
+        const recorded =
+            parsed && typeof parsed.labelSets === 'object' && parsed.labelSets !== null ? (parsed as RecordedVersion) : undefined;
         cache.set(file, { stamp, recorded });
         return recorded;
     } catch {

@@ -8,8 +8,12 @@ async function waitFor(probe, timeoutMs, what) {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
         const value = await probe();
-        if (value) return value;
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        if (value) {
+            return value;
+        }
+        if (Date.now() > deadline) {
+            throw new Error(`timed out waiting for ${what}`);
+        }
         await new Promise((resolve) => setTimeout(resolve, 200));
     }
 }
@@ -23,14 +27,34 @@ exports.run = async function run() {
     assert.ok(extension, 'the dprog extension is installed');
     await waitFor(() => extension.isActive, 30000, 'activation');
     const commands = await vscode.commands.getCommands(true);
-    for (const id of ['dprog.compile', 'dprog.openPlan', 'dprog.sampleNextBatch', 'dprog.openLabelingPanel', 'dprog.previewActiveLearning', 'dprog.showMigration', 'dprog.runPlan', 'dprog.exportLabels', 'dprog.simulate']) {
+    for (const id of [
+        'dprog.compile',
+        'dprog.openPlan',
+        'dprog.sampleNextBatch',
+        'dprog.openLabelingPanel',
+        'dprog.previewActiveLearning',
+        'dprog.showMigration',
+        'dprog.runPlan',
+        'dprog.exportLabels',
+        'dprog.simulate',
+    ]) {
         assert.ok(commands.includes(id), `${id} is registered`);
     }
-    const broken = await vscode.workspace.openTextDocument({ language: 'dprog', content: 'labels V { a, b }\ntask t(e: nowhere) -> choice<V> { route cascade nobody }\n' });
+    const broken = await vscode.workspace.openTextDocument({
+        language: 'dprog',
+        content: 'labels V { a, b }\ntask t(e: nowhere) -> choice<V> { route cascade nobody }\n',
+    });
     await vscode.window.showTextDocument(broken);
-    const diagnostics = await waitFor(() => {
-        const found = vscode.languages.getDiagnostics(broken.uri);
-        return found.length > 0 ? found : undefined;
-    }, 30000, 'diagnostics');
-    assert.ok(diagnostics.some((d) => /nowhere/.test(d.message)), 'the unresolved dataset is reported');
+    const diagnostics = await waitFor(
+        () => {
+            const found = vscode.languages.getDiagnostics(broken.uri);
+            return found.length > 0 ? found : undefined;
+        },
+        30000,
+        'diagnostics',
+    );
+    assert.ok(
+        diagnostics.some((d) => /nowhere/.test(d.message)),
+        'the unresolved dataset is reported',
+    );
 };

@@ -23,7 +23,13 @@ const spec = (path: string, format: 'jsonl' | 'csv' = 'jsonl'): DatasetSpec => (
         { name: 'body', type: 'Text', source: 'Body' },
         { name: 'size', type: 'Number' },
     ],
-    split: { field: 'id', buckets: [{ name: 'train', share: 0.8 }, { name: 'test', share: 0.2 }] },
+    split: {
+        field: 'id',
+        buckets: [
+            { name: 'train', share: 0.8 },
+            { name: 'test', share: 0.2 },
+        ],
+    },
 });
 
 function errorOf(fn: () => unknown): DataError {
@@ -61,7 +67,11 @@ describe('readDataset (jsonl)', () => {
     });
 
     it('rejects text that is not UTF-8, naming the line', () => {
-        const latin1 = Buffer.concat([Buffer.from('{"id":"a","Body":"ok","size":1}\n{"id":"b","Body":"caf'), Buffer.from([0xe9]), Buffer.from('","size":2}\n')]);
+        const latin1 = Buffer.concat([
+            Buffer.from('{"id":"a","Body":"ok","size":1}\n{"id":"b","Body":"caf'),
+            Buffer.from([0xe9]),
+            Buffer.from('","size":2}\n'),
+        ]);
         const path = file(latin1);
         const e = errorOf(() => readDataset(spec(path)));
         expect(e.file).toBe(path);

@@ -35,7 +35,9 @@ describe('hashed featurizer = scikit-learn HashingVectorizer', () => {
             reference.texts.forEach((text, i) => expectSameRow(hashText(text, c.dims, { unsigned: !c.alternateSign }), c.texts[i]));
         });
         it(`hashes several fields as their newline-joined text at ${c.dims} dimensions, ${mode}`, () => {
-            reference.fields.forEach((fields, i) => expectSameRow(hashText(joinFields(fields), c.dims, { unsigned: !c.alternateSign }), c.fields[i]));
+            reference.fields.forEach((fields, i) =>
+                expectSameRow(hashText(joinFields(fields), c.dims, { unsigned: !c.alternateSign }), c.fields[i]),
+            );
         });
     }
 
@@ -46,7 +48,15 @@ describe('hashed featurizer = scikit-learn HashingVectorizer', () => {
 
 describe('hashed featurizer', () => {
     it('tokenizes lower-cased runs of letters, digits and underscores', () => {
-        expect(tokenize('FREE money!!! Call 0800-123, café a snake_case')).toEqual(['free', 'money', 'call', '0800', '123', 'café', 'snake_case']);
+        expect(tokenize('FREE money!!! Call 0800-123, café a snake_case')).toEqual([
+            'free',
+            'money',
+            'call',
+            '0800',
+            '123',
+            'café',
+            'snake_case',
+        ]);
     });
 
     it('produces L2-normalized float32 rows with sorted indices inside the dimension', () => {

@@ -29,7 +29,10 @@ function writeImages(folder: string, n: number): string[] {
             data[p + 1] = rng() * 255;
             data[p + 2] = red ? rng() * 120 : 150 + rng() * 100;
         }
-        writeFileSync(join(dir, folder, `${String(i).padStart(3, '0')}-${red ? 'red' : 'blue'}.png`), encodePng({ width: 16, height: 12, data }));
+        writeFileSync(
+            join(dir, folder, `${String(i).padStart(3, '0')}-${red ? 'red' : 'blue'}.png`),
+            encodePng({ width: 16, height: 12, data }),
+        );
         gold.push(red ? 'red' : 'blue');
     }
     return gold;
@@ -41,7 +44,13 @@ const spec = (glob: string) => ({
     path: join(dir, glob),
     root: dir,
     fields: [],
-    split: { field: 'path', buckets: [{ name: 'train', share: 0.7 }, { name: 'validation', share: 0.3 }] },
+    split: {
+        field: 'path',
+        buckets: [
+            { name: 'train', share: 0.7 },
+            { name: 'validation', share: 0.3 },
+        ],
+    },
 });
 
 describe('images datasets', () => {
@@ -50,13 +59,15 @@ describe('images datasets', () => {
     it('lists the files a glob matches, keyed by their path relative to the program, with a split', () => {
         const { items } = readDataset(spec('frames/*.png'));
         expect(items).toHaveLength(60);
-        expect(items[0].key).toBe('frames/000-' + gold[0] + '.png');
+        expect(items[0].key).toBe(`frames/000-${gold[0]}.png`);
         expect(items[0].fields).toEqual({ path: items[0].key, image: items[0].key });
         expect(new Set(items.map((i) => i.split))).toEqual(new Set(['train', 'validation']));
     });
 
     it('an empty glob is an error naming it', () => {
-        expect(() => readDataset(spec('frames/*.jpg'))).toThrow(/frames\/\*\.jpg: the dataset 'frames' is empty; add at least one image matching the glob/);
+        expect(() => readDataset(spec('frames/*.jpg'))).toThrow(
+            /frames\/\*\.jpg: the dataset 'frames' is empty; add at least one image matching the glob/,
+        );
     });
 
     it('learns from `resize W x H` pixels, and feeds image-shaped rows to image models', async () => {
@@ -66,7 +77,12 @@ describe('images datasets', () => {
             task: 'color',
             labels: ['red', 'blue'],
             dataset: spec('frames/*.png'),
-            model: { name: 'color_model', path: join(dir, 'absent.onnx'), inputField: 'image', featurizer: { kind: 'resize', width: 8, height: 6 } },
+            model: {
+                name: 'color_model',
+                path: join(dir, 'absent.onnx'),
+                inputField: 'image',
+                featurizer: { kind: 'resize', width: 8, height: 6 },
+            },
             learn: { strategy: 'least_confidence', diversity: 0, batch: 6, budget: 18, retrainEvery: 6, stopSplit: 'validation', seed: 1 },
             people: [],
             quality: { target: 0.9, maxLabels: 1 },
@@ -85,9 +101,18 @@ describe('images datasets', () => {
                 validationLabels: new Map(data.splits.flatMap((s, i) => (s === 'validation' ? [[i, truth[i]] as [number, number]] : []))),
             },
             program.learn,
-            { task: 'color', labeler: 'color_model', sessions, versions, modelDir: join(dir, 'models'), label: (picks) => picks.map((p) => program.labels[truth[p.position]]) },
+            {
+                task: 'color',
+                labeler: 'color_model',
+                sessions,
+                versions,
+                modelDir: join(dir, 'models'),
+                label: (picks) => picks.map((p) => program.labels[truth[p.position]]),
+            },
         );
-        while (!learner.stopReason()) await learner.round();
+        while (!learner.stopReason()) {
+            await learner.round();
+        }
         expect(versions.list('color_model').at(-1)!.validationAccuracy).toBeGreaterThan(0.9);
 
         // PaddleOCR's detector takes [N, 3, H, W]: the same rows go in image-shaped.
@@ -105,7 +130,12 @@ describe('images datasets', () => {
             task: 'color',
             labels: ['red', 'blue'],
             dataset: spec('broken/*.png'),
-            model: { name: 'm', path: join(dir, 'absent.onnx'), inputField: 'image', featurizer: { kind: 'resize' as const, width: 8, height: 6 } },
+            model: {
+                name: 'm',
+                path: join(dir, 'absent.onnx'),
+                inputField: 'image',
+                featurizer: { kind: 'resize' as const, width: 8, height: 6 },
+            },
             learn: { strategy: 'margin' as const, diversity: 0, batch: 1, budget: 1, retrainEvery: 1, stopSplit: 'validation', seed: 1 },
             people: [],
             quality: { target: 0.9, maxLabels: 1 },

@@ -21,7 +21,9 @@ describe('deterministic split', () => {
 
     it('gives each bucket close to its share', () => {
         const counts: Record<string, number> = { train: 0, validation: 0, test: 0 };
-        for (let i = 0; i < 20_000; i++) counts[assignBucket(`item-${i}`, buckets)]++;
+        for (let i = 0; i < 20_000; i++) {
+            counts[assignBucket(`item-${i}`, buckets)]++;
+        }
         expect(counts.train / 20_000).toBeCloseTo(0.8, 1);
         expect(counts.validation / 20_000).toBeGreaterThan(0.09);
         expect(counts.test / 20_000).toBeLessThan(0.11);

@@ -32,12 +32,14 @@ task classify(i: items) -> choice<Verdict> {
 `,
     );
     const { plan, diagnostics } = await compileProgramFile(file);
-    if (!plan) throw new Error(JSON.stringify(diagnostics));
+    if (!plan) {
+        throw new Error(JSON.stringify(diagnostics));
+    }
     return plan.tasks.find((t) => t.name === 'classify')!;
 }
 
 describe.each(['dawid_skene', 'one_coin', 'majority'])('answers arriving with aggregate %s', (method) => {
-    it('each answer moves the item\'s aggregate at once, tagged with the method', async () => {
+    it("each answer moves the item's aggregate at once, tagged with the method", async () => {
         const t = await task(method);
         const store = await LabelStore.open(path.join(dir, `${method}-online.sqlite`));
         const routing = await TaskRouting.fromStore(t, store);
@@ -67,7 +69,9 @@ describe.each(['dawid_skene', 'one_coin', 'majority'])('answers arriving with ag
             const item = `m${i}`;
             const truth = i % 3 ? 'spam' : 'ham';
             answers.push({ task: 'classify', item, labeler: 'keywords', labelerKind: 'rules', value: 'spam' });
-            for (const person of ['ann', 'bob', 'cy'].slice(0, 1 + (i % 3))) answers.push({ task: 'classify', item, labeler: person, labelerKind: 'human', value: person === 'cy' ? 'spam' : truth });
+            for (const person of ['ann', 'bob', 'cy'].slice(0, 1 + (i % 3))) {
+                answers.push({ task: 'classify', item, labeler: person, labelerKind: 'human', value: person === 'cy' ? 'spam' : truth });
+            }
         }
         // Every answer is written and aggregated as it comes, many in flight at once, one aggregation at a time.
         let chain = Promise.resolve();
@@ -85,7 +89,12 @@ describe.each(['dawid_skene', 'one_coin', 'majority'])('answers arriving with ag
             expect(a.answers).toBe(store.countLabels({ task: 'classify', item: `m${i}` }));
             expect(a.method).toBe(method);
         }
-        expect(store.labelerEstimates('classify').map((e) => e.labeler).sort()).toEqual(['ann', 'bob', 'cy', 'keywords']);
+        expect(
+            store
+                .labelerEstimates('classify')
+                .map((e) => e.labeler)
+                .sort(),
+        ).toEqual(['ann', 'bob', 'cy', 'keywords']);
         await store.close();
     });
 });

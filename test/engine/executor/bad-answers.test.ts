@@ -11,12 +11,24 @@ const dir = mkdtempSync(path.join(tmpdir(), 'bad-answers-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function run() {
-    const result = spawnSync(process.execPath, [path.join(root, 'bin/dprog.cjs'), 'run', 'tickets.dprog', '--store', 'labels.sqlite', '--json'], { cwd: dir, encoding: 'utf8' });
-    return { code: result.status, json: JSON.parse(result.stdout) as { failures: Array<{ stage: string; item: string; message: string }>; stages: Array<{ task: string; waitingForPeople: number }> } };
+    const result = spawnSync(
+        process.execPath,
+        [path.join(root, 'bin/dprog.cjs'), 'run', 'tickets.dprog', '--store', 'labels.sqlite', '--json'],
+        { cwd: dir, encoding: 'utf8' },
+    );
+    return {
+        code: result.status,
+        json: JSON.parse(result.stdout) as {
+            failures: Array<{ stage: string; item: string; message: string }>;
+            stages: Array<{ task: string; waitingForPeople: number }>;
+        },
+    };
 }
 
 test('a malformed span fails its ticket at the loop, with the reason; other tickets move on', async () => {
-    for (const f of ['tickets.dprog', 'tickets.jsonl']) copyFileSync(path.join(root, 'samples/tickets', f), path.join(dir, f));
+    for (const f of ['tickets.dprog', 'tickets.jsonl']) {
+        copyFileSync(path.join(root, 'samples/tickets', f), path.join(dir, f));
+    }
     expect(run().code).toBe(0);
     const store = await LabelStore.open(path.join(dir, 'labels.sqlite'));
     await store.addLabels([
@@ -26,6 +38,13 @@ test('a malformed span fails its ticket at the loop, with the reason; other tick
     await store.close();
     const { code, json } = run();
     expect(code).toBe(1);
-    expect(json.failures).toEqual([{ flow: 'triage', stage: '3:product_line', item: 'T-1006#0', message: expect.stringMatching(/`where m.label == product`: the value \{"start":0,"end":6,"text":"Please"\} has no '\.label'/) }]);
+    expect(json.failures).toEqual([
+        {
+            flow: 'triage',
+            stage: '3:product_line',
+            item: 'T-1006#0',
+            message: expect.stringMatching(/`where m.label == product`: the value \{"start":0,"end":6,"text":"Please"\} has no '\.label'/),
+        },
+    ]);
     expect(json.stages.find((s) => s.task === 'product_line')!.waitingForPeople).toBe(1); // T-1010's product
 });

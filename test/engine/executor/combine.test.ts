@@ -3,7 +3,11 @@ import { combine } from '../../../engine/src/executor/executor.js';
 
 describe('combining automatic answers along a cascade', () => {
     test('one answer keeps its own confidence', () => {
-        expect(combine([{ value: 'spam', score: 0.7, labeler: 'rules' }], 2)).toEqual({ value: 'spam', score: expect.closeTo(0.7), labeler: 'rules' });
+        expect(combine([{ value: 'spam', score: 0.7, labeler: 'rules' }], 2)).toEqual({
+            value: 'spam',
+            score: expect.closeTo(0.7),
+            labeler: 'rules',
+        });
     });
 
     test('agreeing answers are surer together; disagreeing ones less sure than the stronger alone', () => {

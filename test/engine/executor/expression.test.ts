@@ -59,7 +59,11 @@ describe('rules labelers', () => {
     const item = (subject: string, body: string) => ({ dataset: 'emails', key: '1', split: null, fields: { subject, body } });
 
     test('the member with most votes wins; confidence is accuracy times its share of the votes', () => {
-        expect(runRules(labeler, item('Re: offer', 'Free money! click unsubscribe'))).toEqual({ value: 'spam', score: expect.closeTo(0.8 * (2 / 3)), rules: ['money', 'unsub'] });
+        expect(runRules(labeler, item('Re: offer', 'Free money! click unsubscribe'))).toEqual({
+            value: 'spam',
+            score: expect.closeTo(0.8 * (2 / 3)),
+            rules: ['money', 'unsub'],
+        });
         expect(runRules(labeler, item('hello', 'free money'))).toEqual({ value: 'spam', score: 0.8, rules: ['money'] });
     });
 

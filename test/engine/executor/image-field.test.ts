@@ -21,7 +21,17 @@ test('each line image of an images dataset is transcribed from its file', async 
     const truth = new Map<string, string>();
     page.lines.slice(0, 3).forEach((line, i) => {
         const pad = 6;
-        writeFileSync(path.join(dir, 'lines', `line-${i}.png`), encodePng(cropImage(image, { x: line.box.x - pad, y: line.box.y - pad, width: line.box.width + 2 * pad, height: line.box.height + 2 * pad })));
+        writeFileSync(
+            path.join(dir, 'lines', `line-${i}.png`),
+            encodePng(
+                cropImage(image, {
+                    x: line.box.x - pad,
+                    y: line.box.y - pad,
+                    width: line.box.width + 2 * pad,
+                    height: line.box.height + 2 * pad,
+                }),
+            ),
+        );
         truth.set(`lines/line-${i}.png`, line.text);
     });
     writeFileSync(
@@ -43,7 +53,11 @@ flow transcribe_lines(l: lines) {
 }
 `,
     );
-    const result = spawnSync(process.execPath, [path.join(root, 'bin/dprog.cjs'), 'run', 'lines.dprog', '--store', 'labels.sqlite', '--json'], { cwd: dir, encoding: 'utf8' });
+    const result = spawnSync(
+        process.execPath,
+        [path.join(root, 'bin/dprog.cjs'), 'run', 'lines.dprog', '--store', 'labels.sqlite', '--json'],
+        { cwd: dir, encoding: 'utf8' },
+    );
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(JSON.parse(result.stdout).stages[0]).toMatchObject({ task: 'read', done: 3, failed: 0 });

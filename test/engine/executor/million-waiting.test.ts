@@ -25,9 +25,12 @@ test('1,000,000 waiting items are queued for people, least certain first', async
         const batch: StageState[] = [];
         for (let i = 0; i < WAITING; i++) {
             // Every third item has a model's answer with a score; the others have none (least certain).
-            const detail: JsonValue = i % 3 === 0 ? { waitingFor: 'crowd', value: 'billing', score: (i % 1000) / 1000 } : { waitingFor: 'crowd' };
+            const detail: JsonValue =
+                i % 3 === 0 ? { waitingFor: 'crowd', value: 'billing', score: (i % 1000) / 1000 } : { waitingFor: 'crowd' };
             batch.push({ run: 'Big/triage', stage: '1:topic', item: `item-${i}`, status: 'waiting', detail });
-            if (batch.length === 50_000) await store.setStageStates(batch.splice(0));
+            if (batch.length === 50_000) {
+                await store.setStageStates(batch.splice(0));
+            }
         }
         await store.setStageStates(batch);
 

@@ -37,9 +37,16 @@ flow outer(t: tickets) {
 }
 `,
     );
-    const result = spawnSync(process.execPath, [path.join(root, 'bin/dprog.cjs'), 'run', 'nested.dprog', '--store', 'labels.sqlite', '--json'], { cwd: dir, encoding: 'utf8' });
+    const result = spawnSync(
+        process.execPath,
+        [path.join(root, 'bin/dprog.cjs'), 'run', 'nested.dprog', '--store', 'labels.sqlite', '--json'],
+        { cwd: dir, encoding: 'utf8' },
+    );
     expect(result.status).toBe(0);
-    const json = JSON.parse(result.stdout) as { stages: Array<{ flow: string; task: string; done: number; waitingForPeople: number; skipped: number }>; queue: Array<{ task: string; item: string }> };
+    const json = JSON.parse(result.stdout) as {
+        stages: Array<{ flow: string; task: string; done: number; waitingForPeople: number; skipped: number }>;
+        queue: Array<{ task: string; item: string }>;
+    };
     expect(json.stages.map((s) => `${s.flow}/${s.task}`)).toEqual(['outer/topic', 'outer/note']);
     const topic = json.stages[0];
     const note = json.stages[1];

@@ -56,14 +56,24 @@ flow names(t: tickets) {
 `,
 };
 
-const span = (text: string, within: string, label: string) => ({ start: within.indexOf(text), end: within.indexOf(text) + text.length, label });
+const span = (text: string, within: string, label: string) => ({
+    start: within.indexOf(text),
+    end: within.indexOf(text) + text.length,
+    label,
+});
 
 /** Adds people's answers, runs the plan, and returns the stage states as `stage item` → state. */
 async function answerAndRunIn(dir: string, labels: Array<Omit<NewLabel, 'labelerKind' | 'labeler'>>): Promise<Map<string, StageState>> {
     const store = await LabelStore.open(path.join(dir, 'labels.sqlite'));
-    if (labels.length > 0) await store.addLabels(labels.map((l) => ({ ...l, labeler: 'agent', labelerKind: 'human' as const })));
+    if (labels.length > 0) {
+        await store.addLabels(labels.map((l) => ({ ...l, labeler: 'agent', labelerKind: 'human' as const })));
+    }
     await store.close();
-    const result = spawnSync(process.execPath, [path.join(root, 'bin/dprog.cjs'), 'run', 'nest.dprog', '--store', 'labels.sqlite', '--json'], { cwd: dir, encoding: 'utf8' });
+    const result = spawnSync(
+        process.execPath,
+        [path.join(root, 'bin/dprog.cjs'), 'run', 'nest.dprog', '--store', 'labels.sqlite', '--json'],
+        { cwd: dir, encoding: 'utf8' },
+    );
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     const reader = await LabelStore.open(path.join(dir, 'labels.sqlite'), { readonly: true });
@@ -84,13 +94,22 @@ describe.each(Object.entries(flows))('nested loops in %s', (_, flow) => {
         expect(states.get('2:mentions T-1003')).toMatchObject({ status: 'pending' });
         expect(states.get('3:spelled T-1003')).toMatchObject({ status: 'pending' });
 
-        states = await answerAndRun([{ task: 'parts', item: 'T-1003', value: [span('The invoice for the Team Plan lists our old address.', body, 'aside'), span(request, body, 'request')] }]);
+        states = await answerAndRun([
+            {
+                task: 'parts',
+                item: 'T-1003',
+                value: [span('The invoice for the Team Plan lists our old address.', body, 'aside'), span(request, body, 'request')],
+            },
+        ]);
         expect(states.get('2:mentions T-1003#0')).toMatchObject({ status: 'skipped' });
         expect(states.get('2:mentions T-1003#1')).toMatchObject({ status: 'waiting', detail: { shown: { x: request } } });
         // The outer `where` rules the aside out as a whole; the request waits for its mentions.
         expect(states.get('3:spelled T-1003')).toMatchObject({ status: 'expanded' });
         expect(states.get('3:spelled T-1003#0')).toMatchObject({ status: 'skipped' });
-        expect(states.get('3:spelled T-1003#1')).toMatchObject({ status: 'pending', detail: { reason: `waiting for ${flow.includes('spell(p)') ? 'mentions(r.text)' : 'mentions(p.text)'}` } });
+        expect(states.get('3:spelled T-1003#1')).toMatchObject({
+            status: 'pending',
+            detail: { reason: `waiting for ${flow.includes('spell(p)') ? 'mentions(r.text)' : 'mentions(p.text)'}` },
+        });
 
         // Mentions of the aside (which nobody was asked for) must not reach `spelled`.
         states = await answerAndRun([
@@ -100,7 +119,10 @@ describe.each(Object.entries(flows))('nested loops in %s', (_, flow) => {
         expect(states.get('2:mentions T-1003#1')).toMatchObject({ status: 'done' });
         expect(states.get('3:spelled T-1003#1')).toMatchObject({ status: 'expanded' });
         // The inner span's text comes from the outer span's text, not the whole body.
-        expect(states.get('3:spelled T-1003#1#0')).toMatchObject({ status: 'waiting', detail: { waitingFor: 'agent', shown: { x: 'Maria Lopez' } } });
+        expect(states.get('3:spelled T-1003#1#0')).toMatchObject({
+            status: 'waiting',
+            detail: { waitingFor: 'agent', shown: { x: 'Maria Lopez' } },
+        });
         expect(states.get('3:spelled T-1003#1#1')).toMatchObject({ status: 'skipped' });
         expect([...states.keys()].filter((k) => k.startsWith('3:spelled T-1003#0#'))).toEqual([]);
 

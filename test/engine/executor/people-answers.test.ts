@@ -43,7 +43,11 @@ flow triage(t: tickets) {
 });
 
 function run(): void {
-    const result = spawnSync(process.execPath, [path.join(root, 'bin/dprog.cjs'), 'run', 'people.dprog', '--store', 'labels.sqlite', '--json'], { cwd: dir, encoding: 'utf8' });
+    const result = spawnSync(
+        process.execPath,
+        [path.join(root, 'bin/dprog.cjs'), 'run', 'people.dprog', '--store', 'labels.sqlite', '--json'],
+        { cwd: dir, encoding: 'utf8' },
+    );
     expect(result.status).toBe(0);
 }
 
@@ -58,35 +62,48 @@ async function answer(labels: Array<Omit<NewLabel, 'labelerKind'>>): Promise<Map
     return states;
 }
 
-test('people are asked as the policy says: cascade asks the next labeler in route order; votes add up to the target; a text answer stands', async () => {
-    run();
-    let states = await answer([{ task: 'topic', item: 'T-1002', labeler: 'crowd', value: 'outage' }]);
-    // One 70% vote is short of 90%: the cascade asks the next labeler on the route, the lead.
-    expect(states.get('1:topic T-1002')).toMatchObject({ status: 'waiting', detail: { waitingFor: 'lead', value: 'outage', score: expect.any(Number) } });
-    expect((states.get('1:topic T-1002')!.detail as { score: number }).score).toBeLessThanOrEqual(0.7);
+test(
+    'people are asked as the policy says: cascade asks the next labeler in route order; votes add up to the target; a text ' +
+        'answer stands',
+    async () => {
+        run();
+        let states = await answer([{ task: 'topic', item: 'T-1002', labeler: 'crowd', value: 'outage' }]);
+        // One 70% vote is short of 90%: the cascade asks the next labeler on the route, the lead.
+        expect(states.get('1:topic T-1002')).toMatchObject({
+            status: 'waiting',
+            detail: { waitingFor: 'lead', value: 'outage', score: expect.any(Number) },
+        });
+        expect((states.get('1:topic T-1002')!.detail as { score: number }).score).toBeLessThanOrEqual(0.7);
 
-    states = await answer([{ task: 'topic', item: 'T-1002', labeler: 'lead', value: 'outage' }]);
-    // The lead (99%) agrees: done.
-    expect(states.get('1:topic T-1002')).toMatchObject({ status: 'done', detail: { value: 'outage', labeler: 'crowd+lead' } });
-    expect(states.get('2:summary T-1002')).toMatchObject({ status: 'waiting', detail: { waitingFor: 'crowd' } });
+        states = await answer([{ task: 'topic', item: 'T-1002', labeler: 'lead', value: 'outage' }]);
+        // The lead (99%) agrees: done.
+        expect(states.get('1:topic T-1002')).toMatchObject({ status: 'done', detail: { value: 'outage', labeler: 'crowd+lead' } });
+        expect(states.get('2:summary T-1002')).toMatchObject({ status: 'waiting', detail: { waitingFor: 'crowd' } });
 
-    // Three crowd answers that disagree: the lead, not asked yet, is asked next.
-    states = await answer([
-        { task: 'topic', item: 'T-1001', labeler: 'crowd', value: 'billing' },
-        { task: 'topic', item: 'T-1001', labeler: 'crowd', value: 'other' },
-        { task: 'topic', item: 'T-1001', labeler: 'crowd', value: 'outage' },
-    ]);
-    expect(states.get('1:topic T-1001')).toMatchObject({ status: 'waiting', detail: { waitingFor: 'lead' } });
-    states = await answer([
-        { task: 'topic', item: 'T-1001', labeler: 'lead', value: 'billing' },
-        { task: 'summary', item: 'T-1002', labeler: 'crowd', value: 'Dashboard down, error 503' },
-    ]);
-    expect(states.get('1:topic T-1001')).toMatchObject({ status: 'done', detail: { value: 'billing' } });
-    expect(states.get('2:summary T-1001')?.status).toBe('skipped');
-    expect(states.get('2:summary T-1002')).toMatchObject({ status: 'done', detail: { value: 'Dashboard down, error 503', labeler: 'crowd' } });
+        // Three crowd answers that disagree: the lead, not asked yet, is asked next.
+        states = await answer([
+            { task: 'topic', item: 'T-1001', labeler: 'crowd', value: 'billing' },
+            { task: 'topic', item: 'T-1001', labeler: 'crowd', value: 'other' },
+            { task: 'topic', item: 'T-1001', labeler: 'crowd', value: 'outage' },
+        ]);
+        expect(states.get('1:topic T-1001')).toMatchObject({ status: 'waiting', detail: { waitingFor: 'lead' } });
+        states = await answer([
+            { task: 'topic', item: 'T-1001', labeler: 'lead', value: 'billing' },
+            { task: 'summary', item: 'T-1002', labeler: 'crowd', value: 'Dashboard down, error 503' },
+        ]);
+        expect(states.get('1:topic T-1001')).toMatchObject({ status: 'done', detail: { value: 'billing' } });
+        expect(states.get('2:summary T-1001')?.status).toBe('skipped');
+        expect(states.get('2:summary T-1002')).toMatchObject({
+            status: 'done',
+            detail: { value: 'Dashboard down, error 503', labeler: 'crowd' },
+        });
 
-    // A correction after the item was final is heard at the next run.
-    await new Promise((r) => setTimeout(r, 20));
-    states = await answer([{ task: 'summary', item: 'T-1002', labeler: 'lead', value: 'Dashboard down since 9am (error 503)' }]);
-    expect(states.get('2:summary T-1002')).toMatchObject({ status: 'done', detail: { value: 'Dashboard down since 9am (error 503)', labeler: 'lead' } });
-});
+        // A correction after the item was final is heard at the next run.
+        await new Promise((r) => setTimeout(r, 20));
+        states = await answer([{ task: 'summary', item: 'T-1002', labeler: 'lead', value: 'Dashboard down since 9am (error 503)' }]);
+        expect(states.get('2:summary T-1002')).toMatchObject({
+            status: 'done',
+            detail: { value: 'Dashboard down since 9am (error 503)', labeler: 'lead' },
+        });
+    },
+);

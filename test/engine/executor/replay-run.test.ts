@@ -18,7 +18,20 @@ describe.each([
     { name: 'rte', task: 'entails', seed: '7' },
     { name: 'temp', task: 'order', seed: '3' },
 ])('run --replay on $name', ({ name, task, seed }) => {
-    const replay = ['--replay', path.join(crowdDir, `${name}-answers.csv`), '--item', 'item', '--worker', 'worker', '--label', 'label', '--gold', 'gold', '--seed', seed];
+    const replay = [
+        '--replay',
+        path.join(crowdDir, `${name}-answers.csv`),
+        '--item',
+        'item',
+        '--worker',
+        'worker',
+        '--label',
+        'label',
+        '--gold',
+        'gold',
+        '--seed',
+        seed,
+    ];
     const program = path.join(fixtures, `${name}.dprog`);
     const store = path.join(dir, `${name}.sqlite`);
 
@@ -60,19 +73,30 @@ describe.each([
     it('exports the final labels, one row per item with value, confidence, method and answers (jsonl and csv)', async () => {
         const jsonl = await dprog('label', 'export', '--store', store, '--task', task, '--format', 'jsonl', '--final');
         expect(jsonl.code).toBe(0);
-        const rows = jsonl.stdout.trim().split('\n').map((line) => JSON.parse(line));
+        const rows = jsonl.stdout
+            .trim()
+            .split('\n')
+            .map((line) => JSON.parse(line));
         expect(new Set(rows.map((r) => r.item)).size).toBe(rows.length);
         const sim = JSON.parse((await dprog('simulate', program, ...replay, '--json')).stdout);
         expect(rows).toHaveLength(sim.items + sim.goldItems);
         expect(rows.filter((r) => r.method === 'gold')).toHaveLength(sim.goldItems);
         const byItem = new Map(rows.map((r) => [r.item, r]));
         const first = sim.labels[0];
-        expect(byItem.get(first.item)).toEqual({ item: first.item, value: first.label, confidence: first.confidence, method: 'dawid_skene', answers: expect.any(Number) });
+        expect(byItem.get(first.item)).toEqual({
+            item: first.item,
+            value: first.label,
+            confidence: first.confidence,
+            method: 'dawid_skene',
+            answers: expect.any(Number),
+        });
         const csv = await dprog('label', 'export', '--store', store, '--task', task, '--format', 'csv', '--final');
         const lines = csv.stdout.trim().split('\n');
         expect(lines[0]).toBe('item,value,confidence,method,answers');
         expect(lines).toHaveLength(rows.length + 1);
-        expect(lines.find((l) => l.startsWith(`${first.item},`))).toBe(`${first.item},${first.label},${first.confidence},dawid_skene,${byItem.get(first.item).answers}`);
+        expect(lines.find((l) => l.startsWith(`${first.item},`))).toBe(
+            `${first.item},${first.label},${first.confidence},dawid_skene,${byItem.get(first.item).answers}`,
+        );
     });
 });
 
@@ -82,10 +106,34 @@ describe('run --replay usage', () => {
         const stray = await dprog('run', program, '--store', path.join(dir, 'usage.sqlite'), '--item', 'item', '--json');
         expect(stray.code).toBe(2);
         expect(JSON.parse(stray.stdout).error.message).toMatch(/--item only mean something with --replay CSV/);
-        const partial = await dprog('run', program, '--store', path.join(dir, 'usage.sqlite'), '--replay', path.join(crowdDir, 'temp-answers.csv'), '--item', 'item', '--json');
+        const partial = await dprog(
+            'run',
+            program,
+            '--store',
+            path.join(dir, 'usage.sqlite'),
+            '--replay',
+            path.join(crowdDir, 'temp-answers.csv'),
+            '--item',
+            'item',
+            '--json',
+        );
         expect(partial.code).toBe(2);
         expect(JSON.parse(partial.stdout).error.message).toMatch(/--replay needs --worker, --label/);
-        const wrong = await dprog('run', program, '--store', path.join(dir, 'usage.sqlite'), '--replay', path.join(crowdDir, 'rte-answers.csv'), '--item', 'item', '--worker', 'worker', '--label', 'label', '--json');
+        const wrong = await dprog(
+            'run',
+            program,
+            '--store',
+            path.join(dir, 'usage.sqlite'),
+            '--replay',
+            path.join(crowdDir, 'rte-answers.csv'),
+            '--item',
+            'item',
+            '--worker',
+            'worker',
+            '--label',
+            'label',
+            '--json',
+        );
         expect(wrong.code).toBe(1);
         expect(JSON.parse(wrong.stdout).error.message).toMatch(/label 'no' is not a member of any task's label set \(after, before\)/);
     });

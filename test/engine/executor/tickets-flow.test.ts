@@ -17,12 +17,24 @@ let dir: string;
 let store: string;
 
 interface RunJson {
-    stages: Array<{ flow: string; stage: string; task: string; done: number; pending: number; waitingForPeople: number; failed: number; skipped: number }>;
+    stages: Array<{
+        flow: string;
+        stage: string;
+        task: string;
+        done: number;
+        pending: number;
+        waitingForPeople: number;
+        failed: number;
+        skipped: number;
+    }>;
     labels: Record<string, number>;
 }
 
 function run(): RunJson {
-    const result = spawnSync(process.execPath, [path.join(root, 'bin/dprog.cjs'), 'run', 'tickets.dprog', '--store', store, '--json'], { cwd: dir, encoding: 'utf8' });
+    const result = spawnSync(process.execPath, [path.join(root, 'bin/dprog.cjs'), 'run', 'tickets.dprog', '--store', store, '--json'], {
+        cwd: dir,
+        encoding: 'utf8',
+    });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     return JSON.parse(result.stdout) as RunJson;
@@ -56,7 +68,13 @@ function span(id: string, phrase: string, label: string) {
     return { start, end: start + phrase.length, label };
 }
 
-const human = (task: string, item: string, value: NewLabel['value']): NewLabel => ({ task, item, labeler: 'agent', labelerKind: 'human', value });
+const human = (task: string, item: string, value: NewLabel['value']): NewLabel => ({
+    task,
+    item,
+    labeler: 'agent',
+    labelerKind: 'human',
+    value,
+});
 
 beforeAll(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'tickets-'));
@@ -89,15 +107,36 @@ describe('tickets: if/else on rule labels, for … where over spans', () => {
         await withStore((s) => expect(s.getAggregate('topic', 'T-1001')).toMatchObject({ value: 'billing', method: 'dawid_skene' }));
         const queue = (first as RunJson & { queue: Array<{ task: string; item: string; waitingFor: string; score: number | null }> }).queue;
         expect(queue.find((q) => q.task === 'topic' && q.item === 'T-1004')).toMatchObject({ waitingFor: 'agent', score: null });
-        expect(queue.filter((q) => q.task === 'mentions').map((q) => q.item)).toEqual([...mentions].filter(([, s]) => s.status === 'waiting').map(([k]) => k).sort());
+        expect(queue.filter((q) => q.task === 'mentions').map((q) => q.item)).toEqual(
+            [...mentions]
+                .filter(([, s]) => s.status === 'waiting')
+                .map(([k]) => k)
+                .sort(),
+        );
     });
 
     test('--limit N runs only the first N items', () => {
-        const result = spawnSync(process.execPath, [path.join(root, 'bin/dprog.cjs'), 'run', 'tickets.dprog', '--store', path.join(dir, 'limited.sqlite'), '--limit', '3', '--json'], { cwd: dir, encoding: 'utf8' });
+        const result = spawnSync(
+            process.execPath,
+            [
+                path.join(root, 'bin/dprog.cjs'),
+                'run',
+                'tickets.dprog',
+                '--store',
+                path.join(dir, 'limited.sqlite'),
+                '--limit',
+                '3',
+                '--json',
+            ],
+            { cwd: dir, encoding: 'utf8' },
+        );
         expect(result.status).toBe(0);
         const topic = (JSON.parse(result.stdout) as RunJson).stages.find((s) => s.task === 'topic')!;
         expect(topic.done + topic.waitingForPeople + topic.pending).toBe(3);
-        const bad = spawnSync(process.execPath, [path.join(root, 'bin/dprog.cjs'), 'run', 'tickets.dprog', '--limit', 'two', '--json'], { cwd: dir, encoding: 'utf8' });
+        const bad = spawnSync(process.execPath, [path.join(root, 'bin/dprog.cjs'), 'run', 'tickets.dprog', '--limit', 'two', '--json'], {
+            cwd: dir,
+            encoding: 'utf8',
+        });
         expect(bad.status).toBe(2);
         expect(JSON.parse(bad.stdout).error.message).toMatch(/--limit must be a positive integer, got 'two'/);
     });
@@ -124,7 +163,11 @@ describe('tickets: if/else on rule labels, for … where over spans', () => {
 
         // Running again changes nothing and adds no label (the refit estimates may move confidences a little).
         const third = run();
-        const labelsOf = (r: RunJson) => (r as RunJson & { routing: Array<{ task: string; labels: Array<{ item: string; label: string }> }> }).routing.map((t) => [t.task, t.labels.map((l) => [l.item, l.label])]);
+        const labelsOf = (r: RunJson) =>
+            (r as RunJson & { routing: Array<{ task: string; labels: Array<{ item: string; label: string }> }> }).routing.map((t) => [
+                t.task,
+                t.labels.map((l) => [l.item, l.label]),
+            ]);
         expect({ ...third, routing: labelsOf(third) }).toEqual({ ...second, routing: labelsOf(second) });
     });
 

@@ -15,11 +15,20 @@ const sessions = new SessionCache();
 afterAll(() => sessions.releaseAll());
 const labels = ['spam', 'ham'];
 const messages = syntheticMessages(300, 5);
-const splits = messages.map((m) => assignBucket(m.id, [{ name: 'train', share: 0.6 }, { name: 'validation', share: 0.2 }, { name: 'test', share: 0.2 }]));
+const splits = messages.map((m) =>
+    assignBucket(m.id, [
+        { name: 'train', share: 0.6 },
+        { name: 'validation', share: 0.2 },
+        { name: 'test', share: 0.2 },
+    ]),
+);
 const gold = messages.map((m) => labels.indexOf(m.gold));
 const pool: LearningPool = {
     keys: messages.map((m) => m.id),
-    features: hashTexts(messages.map((m) => m.body), 512),
+    features: hashTexts(
+        messages.map((m) => m.body),
+        512,
+    ),
     splits,
     labels,
     validationLabels: new Map(splits.flatMap((s, i) => (s === 'validation' ? [[i, gold[i]] as [number, number]] : []))),
@@ -47,26 +56,32 @@ function learner(settings: Partial<ConstructorParameters<typeof ActiveLearner>[1
 }
 
 describe('ActiveLearner', () => {
-    it('starts cold with k-center, retrains on people\'s labels every N labels, and keeps every version', async () => {
+    it("starts cold with k-center, retrains on people's labels every N labels, and keeps every version", async () => {
         const { learner: l, asked, versions } = learner();
         const first = await l.round();
         expect(first.model).toBeUndefined();
         expect(first.picked.every((p) => p.reason === 'cold_start')).toBe(true);
         expect(first.retrained?.version).toBe(1); // the first model comes as soon as there are labels
-        while (!l.stopReason()) await l.round();
+        while (!l.stopReason()) {
+            await l.round();
+        }
         expect(l.stopReason()).toBe('budget');
         expect(l.labelsSpent).toBe(60);
         const all = versions.list('spam_model');
         expect(all.map((v) => v.trainingLabels)).toEqual([10, 30, 50, 60]);
         // Every version was trained only on labels the callback gave, and exported as ONNX that loads.
         expect(all.at(-1)!.trainingLabels).toBe(asked.flat().length);
-        for (const v of all) expect(readOnnxSignature(v.path).outputs[0].shape).toEqual(['batch', 2]);
+        for (const v of all) {
+            expect(readOnnxSignature(v.path).outputs[0].shape).toEqual(['batch', 2]);
+        }
         expect(all.at(-1)!.validationAccuracy).toBeGreaterThan(0.85);
     });
 
     it('only ever asks about train items, never the same one twice', async () => {
         const { learner: l, asked } = learner({ budget: 80 });
-        while (!l.stopReason()) await l.round();
+        while (!l.stopReason()) {
+            await l.round();
+        }
         const positions = asked.flat().map((p) => p.position);
         expect(positions.every((p) => splits[p] === 'train')).toBe(true);
         expect(new Set(positions).size).toBe(positions.length);
@@ -78,7 +93,9 @@ describe('ActiveLearner', () => {
 
     it('stops once validation accuracy reaches the target', async () => {
         const { learner: l } = learner({ stopAccuracy: 0.8, budget: 150 });
-        while (!l.stopReason()) await l.round();
+        while (!l.stopReason()) {
+            await l.round();
+        }
         expect(l.stopReason()).toBe('accuracy');
         expect(l.accuracy).toBeGreaterThanOrEqual(0.8);
         expect(l.labelsSpent).toBeLessThan(150);
@@ -88,19 +105,25 @@ describe('ActiveLearner', () => {
         const trainRows = splits.flatMap((s, i) => (s === 'train' ? [i] : []));
         const known = new Map(trainRows.slice(0, 15).map((r) => [r, gold[r]] as [number, number]));
         const asked: number[] = [];
-        const l = new ActiveLearner(pool, { strategy: 'entropy', diversity: 0, batch: 5, budget: 25, retrainEvery: 5, seed: 2 }, {
-            task: 'classify',
-            labeler: 'm',
-            sessions,
-            versions: new InMemoryModelVersions(),
-            modelDir: mkdtempSync(join(tmpdir(), 'dprog-al-')),
-            known,
-            label: (picks) => {
-                asked.push(...picks.map((p) => p.position));
-                return picks.map((p) => labels[gold[p.position]]);
+        const l = new ActiveLearner(
+            pool,
+            { strategy: 'entropy', diversity: 0, batch: 5, budget: 25, retrainEvery: 5, seed: 2 },
+            {
+                task: 'classify',
+                labeler: 'm',
+                sessions,
+                versions: new InMemoryModelVersions(),
+                modelDir: mkdtempSync(join(tmpdir(), 'dprog-al-')),
+                known,
+                label: (picks) => {
+                    asked.push(...picks.map((p) => p.position));
+                    return picks.map((p) => labels[gold[p.position]]);
+                },
             },
-        });
-        while (!l.stopReason()) await l.round();
+        );
+        while (!l.stopReason()) {
+            await l.round();
+        }
         expect(asked).toHaveLength(10);
         expect(asked.some((p) => known.has(p))).toBe(false);
     });

@@ -40,7 +40,13 @@ const program: LearnProgram = {
             { name: 'id', type: 'String', key: true },
             { name: 'body', type: 'Text' },
         ],
-        split: { field: 'id', buckets: [{ name: 'train', share: 0.7 }, { name: 'validation', share: 0.3 }] },
+        split: {
+            field: 'id',
+            buckets: [
+                { name: 'train', share: 0.7 },
+                { name: 'validation', share: 0.3 },
+            ],
+        },
     },
     model: { name: 'spam_model', path: join(dir, 'absent.onnx'), inputField: 'body', featurizer: { kind: 'hashed', dims: 512 }, encoder },
     learn: { strategy: 'margin', diversity: 0.2, batch: 10, budget: 30, retrainEvery: 10, stopSplit: 'validation', seed: 1 },
@@ -66,9 +72,18 @@ describe('features from a frozen ONNX encoder', () => {
                 validationLabels: new Map(data.splits.flatMap((s, i) => (s === 'validation' ? [[i, gold[i]] as [number, number]] : []))),
             },
             program.learn,
-            { task: 'classify', labeler: 'spam_model', sessions, versions, modelDir: join(dir, 'models'), label: (picks) => picks.map((p) => labels[gold[p.position]]) },
+            {
+                task: 'classify',
+                labeler: 'spam_model',
+                sessions,
+                versions,
+                modelDir: join(dir, 'models'),
+                label: (picks) => picks.map((p) => labels[gold[p.position]]),
+            },
         );
-        while (!learner.stopReason()) await learner.round();
+        while (!learner.stopReason()) {
+            await learner.round();
+        }
         const last = versions.list('spam_model').at(-1)!;
         expect(readOnnxSignature(last.path).inputs[0].shape).toEqual(['batch', 16]);
         expect(last.validationAccuracy).toBeGreaterThan(0.6);
@@ -76,6 +91,8 @@ describe('features from a frozen ONNX encoder', () => {
 
     it('a missing encoder is an error naming it', async () => {
         const missing = join(dir, 'nope.onnx');
-        await expect(loadLearningData({ ...program, model: { ...program.model, encoder: missing } }, sessions)).rejects.toThrow(`${missing}: model file not found`);
+        await expect(loadLearningData({ ...program, model: { ...program.model, encoder: missing } }, sessions)).rejects.toThrow(
+            `${missing}: model file not found`,
+        );
     });
 });

@@ -20,7 +20,9 @@ export function syntheticMessages(n: number, seed = 1, overlap = 0.3): Message[]
         const own = gold === 'spam' ? SPAM_WORDS : HAM_WORDS;
         const other = gold === 'spam' ? HAM_WORDS : SPAM_WORDS;
         const words = [...Array.from({ length: 6 }, () => pick(own)), ...Array.from({ length: 6 }, () => pick(NOISE))];
-        if (rng() < overlap) words.push(pick(other), pick(other));
+        if (rng() < overlap) {
+            words.push(pick(other), pick(other));
+        }
         return { id: `m${i}`, body: words.join(' '), gold };
     });
 }

@@ -10,12 +10,12 @@ const dir = mkdtempSync(join(tmpdir(), 'dprog-fields-'));
 const data = join(dir, 'emails.jsonl');
 writeFileSync(
     data,
-    [
+    `${[
         { id: '1', subject: 'Win a prize', body: 'Click here to claim your FREE prize now' },
         { id: '2', subject: 'Re: agenda', body: 'Notes from the meeting are attached.' },
     ]
         .map((r) => JSON.stringify(r))
-        .join('\n') + '\n',
+        .join('\n')}\n`,
 );
 
 function program(inputFields: string[] | undefined, unsigned: boolean): LearnProgram {
@@ -24,8 +24,23 @@ function program(inputFields: string[] | undefined, unsigned: boolean): LearnPro
         programVersion: '1',
         task: 'classify',
         labels: ['spam', 'ham'],
-        dataset: { name: 'emails', format: 'jsonl', path: data, fields: [{ name: 'id', type: 'String', key: true }, { name: 'subject', type: 'Text' }, { name: 'body', type: 'Text' }] },
-        model: { name: 'm', path: join(dir, 'm.onnx'), inputField: 'subject', inputFields, featurizer: { kind: 'hashed', dims: 64, unsigned } },
+        dataset: {
+            name: 'emails',
+            format: 'jsonl',
+            path: data,
+            fields: [
+                { name: 'id', type: 'String', key: true },
+                { name: 'subject', type: 'Text' },
+                { name: 'body', type: 'Text' },
+            ],
+        },
+        model: {
+            name: 'm',
+            path: join(dir, 'm.onnx'),
+            inputField: 'subject',
+            inputFields,
+            featurizer: { kind: 'hashed', dims: 64, unsigned },
+        },
         learn: {} as LearnProgram['learn'],
         people: [],
         quality: { target: 0.9, maxLabels: 3 },
@@ -47,6 +62,8 @@ describe('a model input of several fields (input subject, body as hashed N)', ()
     });
 
     it('names the item and field when a field is missing', async () => {
-        await expect(loadLearningData(program(['subject', 'sender'], false), new SessionCache())).rejects.toThrow(/emails\.jsonl:1: no field 'sender' for the model 'm'/);
+        await expect(loadLearningData(program(['subject', 'sender'], false), new SessionCache())).rejects.toThrow(
+            /emails\.jsonl:1: no field 'sender' for the model 'm'/,
+        );
     });
 });

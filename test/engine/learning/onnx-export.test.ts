@@ -17,7 +17,10 @@ afterAll(() => sessions.releaseAll());
 
 const labels = ['spam', 'ham'];
 const messages = syntheticMessages(200, 3);
-const x = hashTexts(messages.map((m) => m.body), 256);
+const x = hashTexts(
+    messages.map((m) => m.body),
+    256,
+);
 const y = Int32Array.from(messages, (m) => labels.indexOf(m.gold));
 
 describe('softmax head: train in TypeScript, export to ONNX, run in onnxruntime-node', () => {
@@ -28,7 +31,11 @@ describe('softmax head: train in TypeScript, export to ONNX, run in onnxruntime-
     it('learns a separable problem', () => {
         const p = predictSoftmax(head, x);
         let correct = 0;
-        for (let r = 0; r < x.rows; r++) if ((p[r * 2] > p[r * 2 + 1] ? 0 : 1) === y[r]) correct++;
+        for (let r = 0; r < x.rows; r++) {
+            if ((p[r * 2] > p[r * 2 + 1] ? 0 : 1) === y[r]) {
+                correct++;
+            }
+        }
         expect(correct / x.rows).toBeGreaterThan(0.95);
     });
 
@@ -43,7 +50,9 @@ describe('softmax head: train in TypeScript, export to ONNX, run in onnxruntime-
         const scores = await scoreMatrix(session, x, path, 64);
         expect(scores.classes).toBe(2);
         const expected = predictSoftmax(head, x);
-        for (let i = 0; i < expected.length; i++) expect(scores.values[i]).toBeCloseTo(expected[i], 4);
+        for (let i = 0; i < expected.length; i++) {
+            expect(scores.values[i]).toBeCloseTo(expected[i], 4);
+        }
     });
 
     it('has a signature the checker can read without a session', () => {

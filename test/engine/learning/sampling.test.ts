@@ -19,7 +19,9 @@ describe('uncertainty', () => {
         expect(uncertainty('margin', [0.4, 0.4, 0.2])).toBeCloseTo(uncertainty('margin', [0.45, 0.45, 0.1]), 6);
         expect(uncertainty('entropy', [0.4, 0.4, 0.2])).toBeGreaterThan(uncertainty('entropy', [0.45, 0.45, 0.1]));
         expect(uncertainty('entropy', [1 / 3, 1 / 3, 1 / 3])).toBeCloseTo(1, 6);
-        expect([...uncertainties('least_confidence', Float32Array.from([0.9, 0.1, 0.2, 0.8]), 2)].map((v) => +v.toFixed(4))).toEqual([0.1, 0.2]);
+        expect([...uncertainties('least_confidence', Float32Array.from([0.9, 0.1, 0.2, 0.8]), 2)].map((v) => +v.toFixed(4))).toEqual([
+            0.1, 0.2,
+        ]);
     });
 });
 
@@ -54,9 +56,15 @@ describe('k-center greedy', () => {
             let best = -1;
             let bestDistance = -1;
             for (const c of candidates) {
-                if (reference.includes(c)) continue;
-                const d = Math.min(...chosen.map((o) => cloud.slice(c * dims, c * dims + dims).reduce((s, v, j) => s + (v - cloud[o * dims + j]) ** 2, 0)));
-                if (d > bestDistance) [best, bestDistance] = [c, d];
+                if (reference.includes(c)) {
+                    continue;
+                }
+                const d = Math.min(
+                    ...chosen.map((o) => cloud.slice(c * dims, c * dims + dims).reduce((s, v, j) => s + (v - cloud[o * dims + j]) ** 2, 0)),
+                );
+                if (d > bestDistance) {
+                    [best, bestDistance] = [c, d];
+                }
             }
             reference.push(best);
             chosen.push(best);
@@ -89,21 +97,48 @@ describe('k-center greedy', () => {
 
 describe('selectBatch', () => {
     const rows = 40;
-    const features = FeatureMatrix.fromDense(Float32Array.from({ length: rows * 2 }, (_, i) => (i % 2 === 0 ? Math.floor(i / 2) : 0)), 2);
+    const features = FeatureMatrix.fromDense(
+        Float32Array.from({ length: rows * 2 }, (_, i) => (i % 2 === 0 ? Math.floor(i / 2) : 0)),
+        2,
+    );
     const points = features.denseRows(0, rows);
     // Row r has probability of class 0 equal to r / 40: rows near 20 are the most uncertain.
-    const probabilities = Float32Array.from({ length: rows * 2 }, (_, i) => (i % 2 === 0 ? Math.floor(i / 2) / rows : 1 - Math.floor(i / 2) / rows));
+    const probabilities = Float32Array.from({ length: rows * 2 }, (_, i) =>
+        i % 2 === 0 ? Math.floor(i / 2) / rows : 1 - Math.floor(i / 2) / rows,
+    );
     const candidates = Array.from({ length: rows }, (_, i) => i).filter((i) => i % 3 !== 0);
 
     it('takes the most uncertain candidates, and only candidates', () => {
-        const picks = selectBatch({ candidates, labeled: [], points, pointDims: 2, probabilities, classes: 2, strategy: 'margin', diversity: 0, size: 4, seed: 1 });
+        const picks = selectBatch({
+            candidates,
+            labeled: [],
+            points,
+            pointDims: 2,
+            probabilities,
+            classes: 2,
+            strategy: 'margin',
+            diversity: 0,
+            size: 4,
+            seed: 1,
+        });
         // Margins: 20 → 0, 19 → 0.05, 22 → 0.1, 17 and 23 → 0.15 (tie: lower position); 18 and 21 are not candidates.
         expect(picks.map((p) => p.position).sort((a, b) => a - b)).toEqual([17, 19, 20, 22]);
         expect(picks.every((p) => candidates.includes(p.position) && p.reason === 'uncertainty')).toBe(true);
     });
 
     it('fills the declared share of the batch by k-center, away from what is labeled or chosen', () => {
-        const picks = selectBatch({ candidates, labeled: [1], points, pointDims: 2, probabilities, classes: 2, strategy: 'entropy', diversity: 0.5, size: 4, seed: 1 });
+        const picks = selectBatch({
+            candidates,
+            labeled: [1],
+            points,
+            pointDims: 2,
+            probabilities,
+            classes: 2,
+            strategy: 'entropy',
+            diversity: 0.5,
+            size: 4,
+            seed: 1,
+        });
         expect(picks.filter((p) => p.reason === 'uncertainty')).toHaveLength(2);
         const diverse = picks.filter((p) => p.reason === 'diversity').map((p) => p.position);
         expect(diverse).toHaveLength(2);
@@ -122,7 +157,18 @@ describe('selectBatch', () => {
     });
 
     it('random strategy samples uniformly from candidates and never more than there are', () => {
-        const picks = selectBatch({ candidates: [3, 4], labeled: [], points, pointDims: 2, probabilities, classes: 2, strategy: 'random', diversity: 0, size: 10, seed: 2 });
+        const picks = selectBatch({
+            candidates: [3, 4],
+            labeled: [],
+            points,
+            pointDims: 2,
+            probabilities,
+            classes: 2,
+            strategy: 'random',
+            diversity: 0,
+            size: 10,
+            seed: 2,
+        });
         expect(picks.map((p) => p.position).sort()).toEqual([3, 4]);
     });
 });

@@ -27,7 +27,14 @@ writeLinearHead(path, {
     bias: Float32Array.from(labels, () => rng() - 0.5),
 });
 // Rows of very different lengths, including an empty text (no non-zeros at all).
-const texts = [...syntheticMessages(300, 9).map((m) => m.body), '', 'one', syntheticMessages(5, 2).map((m) => m.body).join(' ')];
+const texts = [
+    ...syntheticMessages(300, 9).map((m) => m.body),
+    '',
+    'one',
+    syntheticMessages(5, 2)
+        .map((m) => m.body)
+        .join(' '),
+];
 const features = hashTexts(texts, dims);
 
 describe('sparse scoring of linear heads', () => {
@@ -37,7 +44,9 @@ describe('sparse scoring of linear heads', () => {
         expect(sparse.rows).toBe(features.rows);
         expect(sparse.classes).toBe(3);
         let worst = 0;
-        for (let i = 0; i < dense.values.length; i++) worst = Math.max(worst, Math.abs(dense.values[i] - sparse.values[i]));
+        for (let i = 0; i < dense.values.length; i++) {
+            worst = Math.max(worst, Math.abs(dense.values[i] - sparse.values[i]));
+        }
         expect(worst).toBeLessThan(1e-6);
     });
 
@@ -47,7 +56,9 @@ describe('sparse scoring of linear heads', () => {
         expect(viaModel.values).toEqual(direct.values);
         const denseRows = FeatureMatrix.fromDense(features.denseRows(0, 10), dims);
         const fromDense = await scoreModel(sessions, path, denseRows);
-        for (let i = 0; i < fromDense.values.length; i++) expect(fromDense.values[i]).toBeCloseTo(direct.values[i], 6);
+        for (let i = 0; i < fromDense.values.length; i++) {
+            expect(fromDense.values[i]).toBeCloseTo(direct.values[i], 6);
+        }
     });
 
     it('feeds a batch as views of the compressed rows with offsets from 0', () => {
@@ -65,7 +76,17 @@ describe('sparse scoring of linear heads', () => {
 
     it('recognizes only plain linear heads; other models keep the dense path', () => {
         expect(findLinearHead(readFileSync(path))).toMatchObject({ dims, classes: 3 });
-        const detector = join(import.meta.dirname, '..', '..', '..', 'node_modules', '@gutenye', 'ocr-models', 'assets', 'ch_PP-OCRv4_det_infer.onnx');
+        const detector = join(
+            import.meta.dirname,
+            '..',
+            '..',
+            '..',
+            'node_modules',
+            '@gutenye',
+            'ocr-models',
+            'assets',
+            'ch_PP-OCRv4_det_infer.onnx',
+        );
         expect(findLinearHead(readFileSync(detector))).toBeUndefined();
         const other = join(dir, 'not-a-head.onnx');
         writeFileSync(other, readFileSync(detector));

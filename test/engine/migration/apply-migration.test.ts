@@ -33,7 +33,15 @@ task kind(f: frames) -> ${output} {
 }
 `;
 
-const label = (id: string, item: string, value: NewLabel['value']): NewLabel => ({ id, task: 'kind', item, labeler: 'ann', labelerKind: 'human', value, createdAt: '2026-01-01T00:00:00.000Z' });
+const label = (id: string, item: string, value: NewLabel['value']): NewLabel => ({
+    id,
+    task: 'kind',
+    item,
+    labeler: 'ann',
+    labelerKind: 'human',
+    value,
+    createdAt: '2026-01-01T00:00:00.000Z',
+});
 
 async function migrate(oldLabels: string, newLabels: string, output?: string, newOutput = output) {
     const migration = diffPlans(await compileText(program(1, oldLabels, output)), await compileText(program(2, newLabels, newOutput)));
@@ -47,8 +55,20 @@ describe('applying a migration to stored labels', () => {
         await store.setAggregates([{ task: 'kind', item: 'a', value: 'spam', confidence: 0.9, method: 'majority', answers: 1 }]);
         const { migration, applied } = await migrate('labels Vehicle { spam, ham }', 'labels Vehicle { junk from spam, ham }');
         expect(applied.tasks).toEqual([{ task: 'kind', kept: 1, mapped: 2, reasked: 0, invalidated: 0, review: 0 }]);
-        expect(store.labels({ task: 'kind' }).map((l) => [l.item, l.value]).sort()).toEqual([['a', 'junk'], ['b', 'ham'], ['c', 'junk']]);
-        expect(store.history('kind', 'a').map((l) => [l.id, l.value, l.supersededBy ?? null])).toEqual([['1', 'spam', '1~v2'], ['1~v2', 'junk', null]]);
+        expect(
+            store
+                .labels({ task: 'kind' })
+                .map((l) => [l.item, l.value])
+                .sort(),
+        ).toEqual([
+            ['a', 'junk'],
+            ['b', 'ham'],
+            ['c', 'junk'],
+        ]);
+        expect(store.history('kind', 'a').map((l) => [l.id, l.value, l.supersededBy ?? null])).toEqual([
+            ['1', 'spam', '1~v2'],
+            ['1~v2', 'junk', null],
+        ]);
         expect(store.getAggregate('kind', 'a')?.value).toBe('junk');
         // Exactly once: the same migration again changes nothing and says when it was applied.
         const before = store.countLabels({ includeSuperseded: true });
@@ -57,25 +77,44 @@ describe('applying a migration to stored labels', () => {
         expect(store.countLabels({ includeSuperseded: true })).toBe(before);
     });
 
-    it('split (pickup, semi from truck): truck labels leave the current labels and their items are queued among pickup and semi', async () => {
-        await store.addLabels([label('1', 'a', 'truck'), label('2', 'b', 'car'), label('3', 'c', 'truck')]);
-        const { applied } = await migrate('labels Vehicle { car, truck, bus }', 'labels Vehicle { car, pickup from truck, semi from truck, bus }');
-        expect(applied.tasks[0]).toMatchObject({ kept: 1, reasked: 2, mapped: 0 });
-        expect(store.labels({ task: 'kind' }).map((l) => l.item)).toEqual(['b']);
-        expect(store.getLabel('1')).toMatchObject({ value: 'truck', supersededBy: 'migration:Vehicles@2' });
-        const queue = store.stageStates({ run: migrationRun('Vehicles'), stage: 'kind@2' });
-        expect(queue.map((s) => [s.item, s.status, s.detail])).toEqual([
-            ['a', 'reask', { among: ['pickup', 'semi'], was: 'truck', label: '1' }],
-            ['c', 'reask', { among: ['pickup', 'semi'], was: 'truck', label: '3' }],
-        ]);
-    });
+    it(
+        'split (pickup, semi from truck): truck labels leave the current labels and their items are queued among ' + 'pickup and semi',
+        async () => {
+            await store.addLabels([label('1', 'a', 'truck'), label('2', 'b', 'car'), label('3', 'c', 'truck')]);
+            const { applied } = await migrate(
+                'labels Vehicle { car, truck, bus }',
+                'labels Vehicle { car, pickup from truck, semi from truck, bus }',
+            );
+            expect(applied.tasks[0]).toMatchObject({ kept: 1, reasked: 2, mapped: 0 });
+            expect(store.labels({ task: 'kind' }).map((l) => l.item)).toEqual(['b']);
+            expect(store.getLabel('1')).toMatchObject({ value: 'truck', supersededBy: 'migration:Vehicles@2' });
+            const queue = store.stageStates({ run: migrationRun('Vehicles'), stage: 'kind@2' });
+            expect(queue.map((s) => [s.item, s.status, s.detail])).toEqual([
+                ['a', 'reask', { among: ['pickup', 'semi'], was: 'truck', label: '1' }],
+                ['c', 'reask', { among: ['pickup', 'semi'], was: 'truck', label: '3' }],
+            ]);
+        },
+    );
 
-    it('merge (cycle from [bicycle, scooter]) on boxes: each box\'s label follows, other members untouched', async () => {
+    it("merge (cycle from [bicycle, scooter]) on boxes: each box's label follows, other members untouched", async () => {
         const box = (label: string) => ({ x: 1, y: 1, width: 2, height: 2, label });
-        await store.addLabels([label('1', 'a', [box('bicycle'), box('car')]), label('2', 'b', [box('scooter')]), label('3', 'c', [box('car')])]);
-        const { applied } = await migrate('labels Vehicle { car, bicycle, scooter }', 'labels Vehicle { car, cycle from [bicycle, scooter] }', 'list<box<Vehicle>>');
+        await store.addLabels([
+            label('1', 'a', [box('bicycle'), box('car')]),
+            label('2', 'b', [box('scooter')]),
+            label('3', 'c', [box('car')]),
+        ]);
+        const { applied } = await migrate(
+            'labels Vehicle { car, bicycle, scooter }',
+            'labels Vehicle { car, cycle from [bicycle, scooter] }',
+            'list<box<Vehicle>>',
+        );
         expect(applied.tasks[0]).toMatchObject({ kept: 1, mapped: 2 });
-        expect(store.labels({ task: 'kind' }).map((l) => [l.item, l.value]).sort()).toEqual([
+        expect(
+            store
+                .labels({ task: 'kind' })
+                .map((l) => [l.item, l.value])
+                .sort(),
+        ).toEqual([
             ['a', [box('cycle'), box('car')]],
             ['b', [box('cycle')]],
             ['c', [box('car')]],
@@ -91,13 +130,20 @@ describe('applying a migration to stored labels', () => {
         expect(store.stageStates({ run: migrationRun('Vehicles'), stage: 'kind@2', status: 'review' }).map((s) => s.item)).toEqual(['b']);
     });
 
-    it('an output type change invalidates every old label of the task, keeping them as history; labels of the new version stay', async () => {
-        const next = await compileText(program(2, 'labels Vehicle { car, bus }', 'choices<Vehicle>'));
-        await store.addLabels([label('1', 'a', 'car'), label('2', 'b', 'bus'), { ...label('3', 'b', ['bus']), programVersion: next.hash }]);
-        const migration = diffPlans(await compileText(program(1, 'labels Vehicle { car, bus }')), next);
-        const applied = await applyMigration(store, migration);
-        expect(applied.tasks[0]).toMatchObject({ invalidated: 2 });
-        expect(store.labels({ task: 'kind' }).map((l) => l.id)).toEqual(['3']);
-        expect(store.countLabels({ task: 'kind', includeSuperseded: true })).toBe(3);
-    });
+    it(
+        'an output type change invalidates every old label of the task, keeping them as history; labels of the new ' + 'version stay',
+        async () => {
+            const next = await compileText(program(2, 'labels Vehicle { car, bus }', 'choices<Vehicle>'));
+            await store.addLabels([
+                label('1', 'a', 'car'),
+                label('2', 'b', 'bus'),
+                { ...label('3', 'b', ['bus']), programVersion: next.hash },
+            ]);
+            const migration = diffPlans(await compileText(program(1, 'labels Vehicle { car, bus }')), next);
+            const applied = await applyMigration(store, migration);
+            expect(applied.tasks[0]).toMatchObject({ invalidated: 2 });
+            expect(store.labels({ task: 'kind' }).map((l) => l.id)).toEqual(['3']);
+            expect(store.countLabels({ task: 'kind', includeSuperseded: true })).toBe(3);
+        },
+    );
 });

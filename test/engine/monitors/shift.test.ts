@@ -41,11 +41,19 @@ describe('PSI and KS', () => {
 
 describe('shift of featurized text', () => {
     it('is ok for new mail like the training mail and alerts when the vocabulary changes', () => {
-        const train = hashTexts(syntheticMessages(600, 1).map((m) => m.body), 1024);
-        const similar = hashTexts(syntheticMessages(600, 2).map((m) => m.body), 1024);
+        const train = hashTexts(
+            syntheticMessages(600, 1).map((m) => m.body),
+            1024,
+        );
+        const similar = hashTexts(
+            syntheticMessages(600, 2).map((m) => m.body),
+            1024,
+        );
         const rng = seededRng(5);
         const other = hashTexts(
-            Array.from({ length: 600 }, () => Array.from({ length: 12 }, () => `invoice${Math.floor(rng() * 30)} shipping${Math.floor(rng() * 30)}`).join(' ')),
+            Array.from({ length: 600 }, () =>
+                Array.from({ length: 12 }, () => `invoice${Math.floor(rng() * 30)} shipping${Math.floor(rng() * 30)}`).join(' '),
+            ),
             1024,
         );
         const ok = shiftOfVectors('psi', train, similar, { warn: 0.1, alert: 0.25 });

@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LabelStore } from '../../../engine/src/store/index.js';
-import { InMemoryEvaluationLog, recordEvaluation, StoreEvaluationLog, TestSetReuseError } from '../../../engine/src/monitors/test-set-guard.js';
+import {
+    InMemoryEvaluationLog,
+    recordEvaluation,
+    StoreEvaluationLog,
+    TestSetReuseError,
+} from '../../../engine/src/monitors/test-set-guard.js';
 
 describe('test-set guard', () => {
     it('records every evaluation and refuses a second test evaluation of a program version without a reason', async () => {
@@ -14,10 +19,20 @@ describe('test-set guard', () => {
         const first = await recordEvaluation(log, { programVersion: '1', model: 'm-v2', split: 'test', accuracy: 0.9 });
         expect(first.warning).toBeUndefined();
         expect(first.testEvaluations).toBe(1);
-        await expect(recordEvaluation(log, { programVersion: '1', model: 'm-v3', split: 'test', accuracy: 0.93 })).rejects.toThrow(TestSetReuseError);
-        await expect(recordEvaluation(log, { programVersion: '1', model: 'm-v3', split: 'test', accuracy: 0.93, reuseReason: '  ' })).rejects.toThrow(/--reuse-test/);
+        await expect(recordEvaluation(log, { programVersion: '1', model: 'm-v3', split: 'test', accuracy: 0.93 })).rejects.toThrow(
+            TestSetReuseError,
+        );
+        await expect(
+            recordEvaluation(log, { programVersion: '1', model: 'm-v3', split: 'test', accuracy: 0.93, reuseReason: '  ' }),
+        ).rejects.toThrow(/--reuse-test/);
         expect(log.list({ split: 'test' })).toHaveLength(1);
-        const second = await recordEvaluation(log, { programVersion: '1', model: 'm-v3', split: 'test', accuracy: 0.93, reuseReason: 'labels fixed' });
+        const second = await recordEvaluation(log, {
+            programVersion: '1',
+            model: 'm-v3',
+            split: 'test',
+            accuracy: 0.93,
+            reuseReason: 'labels fixed',
+        });
         expect(second.testEvaluations).toBe(2);
         expect(second.warning).toMatch(/used again.*"labels fixed"/);
         const newVersion = await recordEvaluation(log, { programVersion: '2', model: 'm-v3', split: 'test', accuracy: 0.93 });
@@ -31,8 +46,16 @@ describe('test-set guard', () => {
         await recordEvaluation(new StoreEvaluationLog(store), { programVersion: '3', model: 'm', split: 'test', accuracy: 0.8 });
         await store.close();
         store = await LabelStore.open(path);
-        await expect(recordEvaluation(new StoreEvaluationLog(store), { programVersion: '3', model: 'm', split: 'test', accuracy: 0.8 })).rejects.toThrow(/already evaluated 1 time/);
-        await recordEvaluation(new StoreEvaluationLog(store), { programVersion: '3', model: 'm', split: 'test', accuracy: 0.8, reuseReason: 'audit' });
+        await expect(
+            recordEvaluation(new StoreEvaluationLog(store), { programVersion: '3', model: 'm', split: 'test', accuracy: 0.8 }),
+        ).rejects.toThrow(/already evaluated 1 time/);
+        await recordEvaluation(new StoreEvaluationLog(store), {
+            programVersion: '3',
+            model: 'm',
+            split: 'test',
+            accuracy: 0.8,
+            reuseReason: 'audit',
+        });
         await store.close();
         store = await LabelStore.open(path, { readonly: true });
         const listed = new StoreEvaluationLog(store).list({ split: 'test' });

@@ -22,21 +22,26 @@ describe('dprog aggregate', () => {
         expect(Object.keys(result.workers[0])).toEqual(['worker', 'accuracy', 'answers', 'confusion']);
         // Dawid-Skene's confusion matrix, rows = true class in `classes` order, each row sums to 1.
         expect(result.classes).toEqual(['no', 'yes']);
-        for (const row of result.workers[0].confusion) expect(row[0] + row[1]).toBeCloseTo(1, 9);
+        for (const row of result.workers[0].confusion) {
+            expect(row[0] + row[1]).toBeCloseTo(1, 9);
+        }
     });
 
-    it.each(['wawa', 'mace'])('--method %s, with the accuracy estimated without gold and its 90%% interval holding the measured one', async (method) => {
-        const { code, stdout } = await dprog('aggregate', rte, ...columns, '--gold', 'gold', '--method', method, '--json');
-        expect(code).toBe(0);
-        const result = JSON.parse(stdout);
-        expect(result.method).toBe(method);
-        expect(result.accuracy).toBeGreaterThan(0.92);
-        const [lo, hi] = result.accuracyInterval;
-        expect(lo).toBeLessThanOrEqual(result.accuracy);
-        expect(hi).toBeGreaterThanOrEqual(result.accuracy);
-        expect(result.estimatedAccuracy).toBeGreaterThan(lo);
-        expect(result.estimatedAccuracy).toBeLessThan(hi);
-    });
+    it.each(['wawa', 'mace'])(
+        '--method %s, with the accuracy estimated without gold and its 90%% interval holding the measured one',
+        async (method) => {
+            const { code, stdout } = await dprog('aggregate', rte, ...columns, '--gold', 'gold', '--method', method, '--json');
+            expect(code).toBe(0);
+            const result = JSON.parse(stdout);
+            expect(result.method).toBe(method);
+            expect(result.accuracy).toBeGreaterThan(0.92);
+            const [lo, hi] = result.accuracyInterval;
+            expect(lo).toBeLessThanOrEqual(result.accuracy);
+            expect(hi).toBeGreaterThanOrEqual(result.accuracy);
+            expect(result.estimatedAccuracy).toBeGreaterThan(lo);
+            expect(result.estimatedAccuracy).toBeLessThan(hi);
+        },
+    );
 
     it('majority reports ties in JSON and counts them 1/k in accuracy', async () => {
         const { stdout } = await dprog('aggregate', rte, ...columns, '--gold', 'gold', '--method', 'majority', '--json');
@@ -60,7 +65,21 @@ describe('dprog aggregate', () => {
         const dir = mkdtempSync(path.join(tmpdir(), 'dprog-agg-'));
         const file = path.join(dir, 'tags.csv');
         writeFileSync(file, 'item,who,tags\np1,a,cat;dog\np1,b,cat\np1,c,cat;dog\np2,a,\np2,b,bird\np2,c,\n');
-        const { code, stdout } = await dprog('aggregate', file, '--item', 'item', '--worker', 'who', '--label', 'tags', '--separator', ';', '--method', 'majority', '--json');
+        const { code, stdout } = await dprog(
+            'aggregate',
+            file,
+            '--item',
+            'item',
+            '--worker',
+            'who',
+            '--label',
+            'tags',
+            '--separator',
+            ';',
+            '--method',
+            'majority',
+            '--json',
+        );
         expect(code).toBe(0);
         const result = JSON.parse(stdout);
         expect(result.members).toEqual(['bird', 'cat', 'dog']);
@@ -69,8 +88,12 @@ describe('dprog aggregate', () => {
             { item: 'p2', label: '', confidence: expect.any(Number) },
         ]);
         // Three people, 3-0 on two members and 2-1 on the third: calibrated, the set is likely but far from sure.
-        for (const { confidence } of result.labels) expect(confidence).toBeGreaterThan(0.3);
-        for (const { confidence } of result.labels) expect(confidence).toBeLessThan(0.95);
+        for (const { confidence } of result.labels) {
+            expect(confidence).toBeGreaterThan(0.3);
+        }
+        for (const { confidence } of result.labels) {
+            expect(confidence).toBeLessThan(0.95);
+        }
         // Without --separator an empty label cell is a data error (exit 1) naming file and line.
         const single = await dprog('aggregate', file, '--item', 'item', '--worker', 'who', '--label', 'tags', '--json');
         expect(single.code).toBe(1);
@@ -80,7 +103,9 @@ describe('dprog aggregate', () => {
     it('a missing column is a clear error naming the file and the column, exit 2', async () => {
         const { code, stdout } = await dprog('aggregate', rte, '--item', 'item', '--worker', 'annotator', '--label', 'label', '--json');
         expect(code).toBe(2);
-        expect(JSON.parse(stdout).error.message).toBe(`${rte}: no column 'annotator' (given as --worker); the columns are: item, worker, label, gold`);
+        expect(JSON.parse(stdout).error.message).toBe(
+            `${rte}: no column 'annotator' (given as --worker); the columns are: item, worker, label, gold`,
+        );
         const text = await dprog('aggregate', rte, '--item', 'item', '--worker', 'annotator', '--label', 'label');
         expect(text.code).toBe(2);
         expect(text.stderr).toContain(`no column 'annotator'`);

@@ -24,13 +24,29 @@ describe('box consensus', () => {
             const objects: Box[] = [];
             const n = 1 + Math.floor(random() * 3);
             for (let o = 0; o < n; o++) {
-                objects.push({ x: 150 * o + 20 * random(), y: 50 + 100 * random(), width: 80 + 40 * random(), height: 60 + 40 * random(), label: random() < 0.5 ? 'car' : 'truck' });
+                objects.push({
+                    x: 150 * o + 20 * random(),
+                    y: 50 + 100 * random(),
+                    width: 80 + 40 * random(),
+                    height: 60 + 40 * random(),
+                    label: random() < 0.5 ? 'car' : 'truck',
+                });
             }
             truth.set(item, objects);
-            const jitter = (b: Box, s: number): Box => ({ x: b.x + s * (random() - 0.5), y: b.y + s * (random() - 0.5), width: b.width + s * (random() - 0.5), height: b.height + s * (random() - 0.5), label: b.label });
-            for (const w of careful) answers.push({ item, worker: w, boxes: objects.filter(() => random() < 0.95).map((b) => jitter(b, 6)) });
+            const jitter = (b: Box, s: number): Box => ({
+                x: b.x + s * (random() - 0.5),
+                y: b.y + s * (random() - 0.5),
+                width: b.width + s * (random() - 0.5),
+                height: b.height + s * (random() - 0.5),
+                label: b.label,
+            });
+            for (const w of careful) {
+                answers.push({ item, worker: w, boxes: objects.filter(() => random() < 0.95).map((b) => jitter(b, 6)) });
+            }
             const sloppy = objects.filter(() => random() < 0.5).map((b) => ({ ...jitter(b, 30), label: random() < 0.5 ? 'car' : 'truck' }));
-            if (random() < 0.7) sloppy.push({ x: 600 + 50 * random(), y: 300, width: 40, height: 40, label: 'car' });
+            if (random() < 0.7) {
+                sloppy.push({ x: 600 + 50 * random(), y: 300, width: 40, height: 40, label: 'car' });
+            }
             answers.push({ item, worker: 'sloppy', boxes: sloppy });
         }
         return { truth, answers };
@@ -46,10 +62,14 @@ describe('box consensus', () => {
             total += objects.length;
             for (const object of objects) {
                 const match = boxes.find((b) => iou(b, object) > 0.9 && b.label === object.label);
-                if (match) found++;
+                if (match) {
+                    found++;
+                }
             }
             expect(boxes.length).toBe(objects.length);
-            for (const r of rejected) expect(r.workers).toEqual(['sloppy']);
+            for (const r of rejected) {
+                expect(r.workers).toEqual(['sloppy']);
+            }
         }
         expect(found / total).toBeGreaterThan(0.97);
     });
@@ -58,7 +78,9 @@ describe('box consensus', () => {
         const { answers } = scene();
         const result = boxConsensus(answers);
         const reliability = new Map(result.workers.map((w) => [w.worker, w.reliability]));
-        for (const w of ['a', 'b', 'c', 'd', 'e']) expect(reliability.get(w)!).toBeGreaterThan(reliability.get('sloppy')! + 0.2);
+        for (const w of ['a', 'b', 'c', 'd', 'e']) {
+            expect(reliability.get(w)!).toBeGreaterThan(reliability.get('sloppy')! + 0.2);
+        }
 
         const pair: BoxAnswer[] = [
             { item: 'x', worker: 'good', boxes: [{ x: 0, y: 0, width: 100, height: 100, label: 'car' }] },
@@ -88,7 +110,14 @@ describe('box consensus', () => {
 
     it('never puts two boxes of the same labeler in one cluster', () => {
         const answers: BoxAnswer[] = [
-            { item: 'x', worker: 'a', boxes: [{ x: 0, y: 0, width: 50, height: 50, label: 'car' }, { x: 2, y: 2, width: 50, height: 50, label: 'car' }] },
+            {
+                item: 'x',
+                worker: 'a',
+                boxes: [
+                    { x: 0, y: 0, width: 50, height: 50, label: 'car' },
+                    { x: 2, y: 2, width: 50, height: 50, label: 'car' },
+                ],
+            },
         ];
         const result = boxConsensus(answers, { reliability: () => 0.9 });
         expect(result.items[0].boxes).toHaveLength(2);

@@ -32,7 +32,11 @@ function run(name: 'rte' | 'temp', per: number | 'all', seed: number, method: Ag
     const encoded = encodeAnswers(chosen, { gold: planted });
     const result = aggregate(method, encoded);
     const labels = result.items.filter((l) => !l.gold);
-    const estimate = estimateAccuracy(labels.map((l) => l.confidence), result.calibration!, encoded.classes.length);
+    const estimate = estimateAccuracy(
+        labels.map((l) => l.confidence),
+        result.calibration!,
+        encoded.classes.length,
+    );
     return { labels, truth, estimate, planted, result, measured: accuracyAgainst(labels, truth).accuracy };
 }
 
@@ -44,25 +48,35 @@ describe.each([
     { name: 'temp' as const, per: 3, seed: 1 },
     { name: 'temp' as const, per: 3, seed: 2 },
 ])('$name, $per answers per item (seed $seed), 2% planted gold', ({ name, per, seed }) => {
-    it.each(['dawid_skene', 'majority', 'one_coin', 'wawa', 'mace'] as const)('%s: among items at confidence ≥ c, at least c − 0.02 are right', (method) => {
-        const { labels, truth } = run(name, per, seed, method);
-        const table = calibrationTable(labels, truth);
-        for (const { c, right } of table) if (right !== undefined) expect(right, `c = ${c}`).toBeGreaterThanOrEqual(c - 0.02);
-        // Not vacuous: most items reach 80% (with a few answers, still a third).
-        expect(table[0].items).toBeGreaterThan(labels.length * (per === 'all' ? 0.8 : 0.33));
-    });
+    it.each(['dawid_skene', 'majority', 'one_coin', 'wawa', 'mace'] as const)(
+        '%s: among items at confidence ≥ c, at least c − 0.02 are right',
+        (method) => {
+            const { labels, truth } = run(name, per, seed, method);
+            const table = calibrationTable(labels, truth);
+            for (const { c, right } of table) {
+                if (right !== undefined) {
+                    expect(right, `c = ${c}`).toBeGreaterThanOrEqual(c - 0.02);
+                }
+            }
+            // Not vacuous: most items reach 80% (with a few answers, still a third).
+            expect(table[0].items).toBeGreaterThan(labels.length * (per === 'all' ? 0.8 : 0.33));
+        },
+    );
 
-    it.each(['dawid_skene', 'wawa', 'mace'] as const)('%s: the 90%% interval computed without gold holds the measured accuracy', (method) => {
-        const { estimate, measured, labels } = run(name, per, seed, method);
-        expect(estimate.items).toBe(labels.length);
-        expect(measured).toBeGreaterThanOrEqual(estimate.accuracyInterval[0]);
-        expect(measured).toBeLessThanOrEqual(estimate.accuracyInterval[1]);
-        expect(estimate.accuracyInterval[1] - estimate.accuracyInterval[0]).toBeLessThan(0.2);
-    });
+    it.each(['dawid_skene', 'wawa', 'mace'] as const)(
+        '%s: the 90%% interval computed without gold holds the measured accuracy',
+        (method) => {
+            const { estimate, measured, labels } = run(name, per, seed, method);
+            expect(estimate.items).toBe(labels.length);
+            expect(measured).toBeGreaterThanOrEqual(estimate.accuracyInterval[0]);
+            expect(measured).toBeLessThanOrEqual(estimate.accuracyInterval[1]);
+            expect(estimate.accuracyInterval[1] - estimate.accuracyInterval[0]).toBeLessThan(0.2);
+        },
+    );
 });
 
 describe('what the calibration corrects', () => {
-    it("the raw Dawid-Skene posterior is overconfident on RTE: items at ≥ 0.99 are right well under 97% of the time", () => {
+    it('the raw Dawid-Skene posterior is overconfident on RTE: items at ≥ 0.99 are right well under 97% of the time', () => {
         const { answers, truth } = crowdAnswers('rte');
         const raw = aggregate('dawid_skene', encodeAnswers(answers), { uncalibrated: true });
         const sure = raw.items.filter((l) => l.confidence >= 0.99);
@@ -71,10 +85,17 @@ describe('what the calibration corrects', () => {
     });
 
     it('targetReached is said only when the measured accuracy reaches the target', () => {
-        for (const [name, per] of [['rte', 'all'], ['temp', 'all'], ['rte', 3], ['temp', 3]] as const) {
+        for (const [name, per] of [
+            ['rte', 'all'],
+            ['temp', 'all'],
+            ['rte', 3],
+            ['temp', 3],
+        ] as const) {
             const { estimate, measured } = run(name, per, 1, 'dawid_skene');
             const reached = [0.7, 0.8, 0.85, 0.9, 0.95, 0.99].filter((t) => targetReached(estimate, t));
-            for (const t of reached) expect(measured, `${name} ${per}: target ${t}`).toBeGreaterThanOrEqual(t);
+            for (const t of reached) {
+                expect(measured, `${name} ${per}: target ${t}`).toBeGreaterThanOrEqual(t);
+            }
             expect(reached).toContain(0.7);
             expect(reached).not.toContain(0.95); // neither data set reaches 95% (0.928 and 0.943 with all answers)
         }

@@ -16,7 +16,9 @@ describe('choices<L>: each member aggregated as its own yes/no question', () => 
             const set = members.filter(() => random() < 0.4);
             truth.set(item, set);
             for (let w = 0; w < accuracy.length; w++) {
-                if (random() < 0.5) continue; // about half the workers see each photo
+                if (random() < 0.5) {
+                    continue; // about half the workers see each photo
+                }
                 const said = members.filter((m) => (random() < accuracy[w] ? set.includes(m) : !set.includes(m)));
                 answers.push({ item, worker: `w${w}`, labels: said });
             }
@@ -80,6 +82,8 @@ describe('choices<L>: each member aggregated as its own yes/no question', () => 
     });
 
     it('rejects a member outside the label set', () => {
-        expect(() => aggregateChoices([{ item: 'x', worker: 'a', labels: ['fish'] }], 'majority', { members })).toThrow(/'fish' is not one of cat, dog, bird/);
+        expect(() => aggregateChoices([{ item: 'x', worker: 'a', labels: ['fish'] }], 'majority', { members })).toThrow(
+            /'fish' is not one of cat, dog, bird/,
+        );
     });
 });

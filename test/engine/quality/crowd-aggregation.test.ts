@@ -42,7 +42,9 @@ describe.each([
         for (const a of answers) {
             const r = real.get(a.worker) ?? { right: 0, n: 0 };
             r.n++;
-            if (truth.get(a.item) === a.label) r.right++;
+            if (truth.get(a.item) === a.label) {
+                r.right++;
+            }
             real.set(a.worker, r);
         }
         const busy = result.workers.filter((w) => w.answers >= 40);

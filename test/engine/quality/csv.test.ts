@@ -26,7 +26,9 @@ describe('CSV reading', () => {
     it('names the file, the missing column and the columns there are', () => {
         const table = readCsvFile(write('a.csv', 'item,worker,label\nx,w,yes\n'));
         expect(() => requireColumns(table, { '--gold': 'gold' })).toThrow(CsvError);
-        expect(() => requireColumns(table, { '--gold': 'gold' })).toThrow(/a\.csv: no column 'gold' \(given as --gold\); the columns are: item, worker, label/);
+        expect(() => requireColumns(table, { '--gold': 'gold' })).toThrow(
+            /a\.csv: no column 'gold' \(given as --gold\); the columns are: item, worker, label/,
+        );
     });
 
     it('reports an unreadable or empty file clearly', () => {
@@ -43,26 +45,49 @@ describe('CSV reading', () => {
         expect(() => readAnswersCsv(write('blank2.csv', 'item,worker,label\nx,w1,yes\nx,,no\n'), { ...columns, gold: undefined })).toThrow(
             /blank2\.csv:3: column 'worker' is empty/,
         );
-        expect(() => readAnswersCsv(write('conflict.csv', 'item,worker,label,gold\nx,w1,yes,yes\nx,w2,no,no\n'), columns)).toThrow(AnswerDataError);
+        expect(() => readAnswersCsv(write('conflict.csv', 'item,worker,label,gold\nx,w1,yes,yes\nx,w2,no,no\n'), columns)).toThrow(
+            AnswerDataError,
+        );
     });
 
     it('reads a plain file byte by byte exactly as csv-parse reads it quoted (BOM, CRLF, blank lines, spaces, extra columns)', () => {
         const columns = { item: 'item', worker: 'worker', label: 'label', gold: 'gold' };
-        const plain = readAnswersCsv(write('plain.csv', '\uFEFFitem,worker,label,gold,note\r\nx, w1 ,yes,yes,a\r\n\r\nx,w2,no,yes,b\r\ny,w1,no,,c\r\n'), columns);
-        const quoted = readAnswersCsv(write('quoted.csv', 'item,worker,label,gold,note\nx, w1 ,yes,yes,"a"\nx,w2,no,yes,b\ny,w1,no,,"c, d"\n'), columns);
-        expect(plain.answers).toEqual([{ item: 'x', worker: 'w1', label: 'yes' }, { item: 'x', worker: 'w2', label: 'no' }, { item: 'y', worker: 'w1', label: 'no' }]);
+        const plain = readAnswersCsv(
+            write('plain.csv', '\uFEFFitem,worker,label,gold,note\r\nx, w1 ,yes,yes,a\r\n\r\nx,w2,no,yes,b\r\ny,w1,no,,c\r\n'),
+            columns,
+        );
+        const quoted = readAnswersCsv(
+            write('quoted.csv', 'item,worker,label,gold,note\nx, w1 ,yes,yes,"a"\nx,w2,no,yes,b\ny,w1,no,,"c, d"\n'),
+            columns,
+        );
+        expect(plain.answers).toEqual([
+            { item: 'x', worker: 'w1', label: 'yes' },
+            { item: 'x', worker: 'w2', label: 'no' },
+            { item: 'y', worker: 'w1', label: 'no' },
+        ]);
         expect(quoted.answers).toEqual(plain.answers);
         expect([...plain.gold!]).toEqual([...quoted.gold!]);
     });
 
     it('encodes answers straight to ids; a record with the wrong number of fields names its line', () => {
-        const { encoded, gold } = readEncodedAnswersCsv(write('ids.csv', 'item,worker,label,gold\nx,w1,yes,yes\nx,w2,no,yes\ny,w1,no,no\n'), { item: 'item', worker: 'worker', label: 'label', gold: 'gold' }, { fixGold: true });
+        const { encoded, gold } = readEncodedAnswersCsv(
+            write('ids.csv', 'item,worker,label,gold\nx,w1,yes,yes\nx,w2,no,yes\ny,w1,no,no\n'),
+            { item: 'item', worker: 'worker', label: 'label', gold: 'gold' },
+            { fixGold: true },
+        );
         expect(encoded.items).toEqual(['x', 'y']);
         expect(encoded.workers).toEqual(['w1', 'w2']);
         expect(encoded.classes).toEqual(['no', 'yes']);
         expect([...encoded.labelOf]).toEqual([1, 0, 0]);
         expect([...encoded.gold]).toEqual([1, 0]);
-        expect(gold).toEqual(new Map([['x', 'yes'], ['y', 'no']]));
-        expect(() => readAnswersCsv(write('short.csv', 'item,worker,label\nx,w1,yes\nx,w2\n'), { item: 'item', worker: 'worker', label: 'label' })).toThrow(/short\.csv:3: invalid CSV/);
+        expect(gold).toEqual(
+            new Map([
+                ['x', 'yes'],
+                ['y', 'no'],
+            ]),
+        );
+        expect(() =>
+            readAnswersCsv(write('short.csv', 'item,worker,label\nx,w1,yes\nx,w2\n'), { item: 'item', worker: 'worker', label: 'label' }),
+        ).toThrow(/short\.csv:3: invalid CSV/);
     });
 });

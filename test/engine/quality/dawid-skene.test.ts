@@ -18,29 +18,49 @@ describe('Dawid-Skene', () => {
 
     it('recovers full confusion matrices, including a worker who systematically swaps two classes', () => {
         // Worker 0 answers class 1 for class 0 and class 0 for class 1; everyone else is 85% right.
-        const swap = [[0.05, 0.9, 0.05], [0.9, 0.05, 0.05], [0.05, 0.05, 0.9]];
+        const swap = [
+            [0.05, 0.9, 0.05],
+            [0.9, 0.05, 0.05],
+            [0.05, 0.05, 0.9],
+        ];
         const crowd = syntheticCrowd({
-            items: 3000, workers: 20, classes: 3, perItem: 6, seed: 3,
+            items: 3000,
+            workers: 20,
+            classes: 3,
+            perItem: 6,
+            seed: 3,
             confusionOf: (w, k) => (w === 0 ? swap[k] : [0, 1, 2].map((l) => (l === k ? 0.85 : 0.075))),
         });
         const ds = dawidSkene(crowd.encoded);
         const swapper = ds.workers[0].confusion!;
-        for (let k = 0; k < 3; k++) for (let l = 0; l < 3; l++) expect(swapper[k][l]).toBeCloseTo(swap[k][l], 1);
+        for (let k = 0; k < 3; k++) {
+            for (let l = 0; l < 3; l++) {
+                expect(swapper[k][l]).toBeCloseTo(swap[k][l], 1);
+            }
+        }
         expect(ds.workers[0].accuracy).toBeCloseTo((0.05 + 0.05 + 0.9) / 3, 1);
         // Its answers still inform (a swap is as informative as a right answer), unlike for one-coin.
-        expect(accuracyOfScores(ds.posterior, crowd.truth, 3)).toBeGreaterThan(accuracyOfScores(oneCoin(crowd.encoded).posterior, crowd.truth, 3));
+        expect(accuracyOfScores(ds.posterior, crowd.truth, 3)).toBeGreaterThan(
+            accuracyOfScores(oneCoin(crowd.encoded).posterior, crowd.truth, 3),
+        );
     });
 
     it('keeps gold items fixed, and gold anchors the estimates when most workers are adversarial', () => {
         // 7 of 10 workers answer the wrong class 80% of the time: the majority is wrong, EM from
         // majority starts in the mirrored solution — unless gold says which way round it is.
         const crowd = syntheticCrowd({
-            items: 1000, workers: 10, classes: 2, perItem: 5, seed: 11,
+            items: 1000,
+            workers: 10,
+            classes: 2,
+            perItem: 5,
+            seed: 11,
             accuracyOf: (w) => (w < 7 ? 0.2 : 0.9),
         });
         const withoutGold = dawidSkene(crowd.encoded);
         const gold = new Int32Array(1000).fill(-1);
-        for (let i = 0; i < 50; i++) gold[i] = crowd.truth[i];
+        for (let i = 0; i < 50; i++) {
+            gold[i] = crowd.truth[i];
+        }
         const { itemOf, workerOf, labelOf } = crowd.encoded;
         const withGold = dawidSkene(encodedFromIds({ items: 1000, workers: 10, classes: 2 }, itemOf, workerOf, labelOf, gold));
         for (let i = 0; i < 50; i++) {
@@ -76,6 +96,8 @@ describe('one-coin', () => {
         const encoded = { ...crowd.encoded, gold };
         const result = oneCoin(encoded);
         expect(accuracyOfScores(result.posterior, crowd.truth, 2)).toBeGreaterThan(0.85);
-        for (const w of result.workers) expect(w.accuracy).toBeGreaterThan(0.5);
+        for (const w of result.workers) {
+            expect(w.accuracy).toBeGreaterThan(0.5);
+        }
     });
 });

@@ -42,7 +42,11 @@ describe('majority vote', () => {
 
     it('counts a tie that contains the right class as 1/k when scoring', () => {
         const items = majorityVote(encodeAnswers(data)).items;
-        const truth = new Map([['a', 'cat'], ['b', 'dog'], ['c', 'fish']]);
+        const truth = new Map([
+            ['a', 'cat'],
+            ['b', 'dog'],
+            ['c', 'fish'],
+        ]);
         expect(accuracyAgainst(items, truth).accuracy).toBeCloseTo((1 + 0.5 + 0) / 3, 12);
     });
 

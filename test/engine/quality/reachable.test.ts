@@ -8,8 +8,11 @@ function majorityRight(p: number, n: number): number {
     let choose = 1;
     for (let k = 0; k <= n; k++) {
         const mass = choose * p ** k * (1 - p) ** (n - k);
-        if (2 * k > n) total += mass;
-        else if (2 * k === n) total += mass / 2;
+        if (2 * k > n) {
+            total += mass;
+        } else if (2 * k === n) {
+            total += mass / 2;
+        }
         choose = (choose * (n - k)) / (k + 1);
     }
     return total;
@@ -17,7 +20,12 @@ function majorityRight(p: number, n: number): number {
 
 describe('reachable accuracy', () => {
     it('matches the exact majority-vote accuracy of equally good labelers (two classes)', () => {
-        for (const [p, n] of [[0.8, 1], [0.8, 3], [0.6, 5], [0.9, 4]] as const) {
+        for (const [p, n] of [
+            [0.8, 1],
+            [0.8, 3],
+            [0.6, 5],
+            [0.9, 4],
+        ] as const) {
             expect(bayesAccuracy(Array(n).fill(p), 2)).toBeCloseTo(majorityRight(p, n), 2);
         }
     });
@@ -45,7 +53,10 @@ describe('reachable accuracy', () => {
     });
 
     it('uses the best answers first and no more than each labeler can give (a model answers once)', () => {
-        const labelers = [{ accuracy: 0.95, answers: 1 }, { accuracy: 0.7, answers: 100 }];
+        const labelers = [
+            { accuracy: 0.95, answers: 1 },
+            { accuracy: 0.7, answers: 100 },
+        ];
         const one = reachableAccuracy(labelers, 3, 1, 0.9);
         expect(one).toMatchObject({ reachable: true, answersNeeded: 1 });
         expect(one.best).toBeCloseTo(0.95, 2);

@@ -60,13 +60,16 @@ export function syntheticCrowd(spec: CrowdSpec): SyntheticCrowd {
         // perItem distinct workers, by rejection (perItem ≪ W).
         for (let j = 0; j < perItem; j++) {
             let w: number;
-            do w = Math.floor(random() * W);
-            while (chosen.subarray(0, j).includes(w));
+            do {
+                w = Math.floor(random() * W);
+            } while (chosen.subarray(0, j).includes(w));
             chosen[j] = w;
             const row = (w * K + truth[i]) * K;
             let u = random();
             let l = 0;
-            while (l < K - 1 && u >= confusion[row + l]) u -= confusion[row + l++];
+            while (l < K - 1 && u >= confusion[row + l]) {
+                u -= confusion[row + l++];
+            }
             itemOf[a] = i;
             workerOf[a] = w;
             labelOf[a] = l;
@@ -82,10 +85,16 @@ export function bayesOptimalAccuracy(crowd: SyntheticCrowd): number {
     const K = encoded.classes.length;
     const I = encoded.items.length;
     const log = new Float64Array(I * K);
-    for (let i = 0; i < I; i++) for (let k = 0; k < K; k++) log[i * K + k] = Math.log(classPriors[k]);
+    for (let i = 0; i < I; i++) {
+        for (let k = 0; k < K; k++) {
+            log[i * K + k] = Math.log(classPriors[k]);
+        }
+    }
     for (let a = 0; a < encoded.itemOf.length; a++) {
         const base = encoded.workerOf[a] * K * K + encoded.labelOf[a];
-        for (let k = 0; k < K; k++) log[encoded.itemOf[a] * K + k] += Math.log(confusion[base + k * K]);
+        for (let k = 0; k < K; k++) {
+            log[encoded.itemOf[a] * K + k] += Math.log(confusion[base + k * K]);
+        }
     }
     return accuracyOfScores(log, truth, K);
 }
@@ -95,10 +104,18 @@ export function accuracyOfScores(scores: Float64Array, truth: Int32Array, K: num
     let right = 0;
     for (let i = 0; i < truth.length; i++) {
         let best = -Infinity;
-        for (let k = 0; k < K; k++) best = Math.max(best, scores[i * K + k]);
+        for (let k = 0; k < K; k++) {
+            best = Math.max(best, scores[i * K + k]);
+        }
         let tied = 0;
-        for (let k = 0; k < K; k++) if (scores[i * K + k] === best) tied++;
-        if (scores[i * K + truth[i]] === best) right += 1 / tied;
+        for (let k = 0; k < K; k++) {
+            if (scores[i * K + k] === best) {
+                tied++;
+            }
+        }
+        if (scores[i * K + truth[i]] === best) {
+            right += 1 / tied;
+        }
     }
     return right / truth.length;
 }
@@ -107,6 +124,14 @@ export function accuracyOfScores(scores: Float64Array, truth: Int32Array, K: num
 export function subsampleAnswers(answers: readonly Answer[], per: number, seed: number): Answer[] {
     const random = seededRandom(seed);
     const byItem = new Map<string, Answer[]>();
-    for (const a of answers) byItem.set(a.item, [...(byItem.get(a.item) ?? []), a]);
-    return [...byItem.values()].flatMap((list) => list.map((a) => ({ a, r: random() })).sort((x, y) => x.r - y.r).slice(0, per).map(({ a }) => a));
+    for (const a of answers) {
+        byItem.set(a.item, [...(byItem.get(a.item) ?? []), a]);
+    }
+    return [...byItem.values()].flatMap((list) =>
+        list
+            .map((a) => ({ a, r: random() }))
+            .sort((x, y) => x.r - y.r)
+            .slice(0, per)
+            .map(({ a }) => a),
+    );
 }

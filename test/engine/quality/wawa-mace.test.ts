@@ -14,9 +14,12 @@ const answer = (item: string, worker: string, label: string): Answer => ({ item,
 describe('Wawa', () => {
     // d disagrees with the majority on i1 and i2; on i3 only a and d answered, a 1–1 tie for majority vote.
     const answers = [
-        ...['a', 'b', 'c'].map((w) => answer('i1', w, 'x')), answer('i1', 'd', 'y'),
-        ...['a', 'b', 'c'].map((w) => answer('i2', w, 'y')), answer('i2', 'd', 'x'),
-        answer('i3', 'a', 'x'), answer('i3', 'd', 'y'),
+        ...['a', 'b', 'c'].map((w) => answer('i1', w, 'x')),
+        answer('i1', 'd', 'y'),
+        ...['a', 'b', 'c'].map((w) => answer('i2', w, 'y')),
+        answer('i2', 'd', 'x'),
+        answer('i3', 'a', 'x'),
+        answer('i3', 'd', 'y'),
     ];
 
     it('weights each vote by the worker’s agreement with the majority (a tie counts 1/2): worked by hand', () => {
@@ -25,7 +28,11 @@ describe('Wawa', () => {
         expect(skill).toEqual({ a: expect.closeTo(2.5 / 3, 12), b: 1, c: 1, d: expect.closeTo(0.5 / 3, 12) });
         // i3: x carries a's 5/6, y carries d's 1/6.
         expect(result.items[2]).toEqual({ item: 'i3', label: 'x', confidence: expect.closeTo(5 / 6, 12) });
-        expect(result.items[0]).toMatchObject({ item: 'i1', label: 'x', confidence: expect.closeTo((2.5 / 3 + 2) / (2.5 / 3 + 2 + 0.5 / 3), 12) });
+        expect(result.items[0]).toMatchObject({
+            item: 'i1',
+            label: 'x',
+            confidence: expect.closeTo((2.5 / 3 + 2) / (2.5 / 3 + 2 + 0.5 / 3), 12),
+        });
         // Majority vote leaves i3 a tie; Wawa decides it.
         expect(majorityVote(encodeAnswers(answers)).items[2]).toMatchObject({ label: null, tie: ['x', 'y'] });
     });
@@ -40,12 +47,20 @@ describe('MACE', () => {
     it('finds the spammers: workers who always say the same class get a competence near zero', () => {
         // Workers 0–4 always answer class 0 whatever the truth; 5–19 are right 80% of the time.
         const crowd = syntheticCrowd({
-            items: 1500, workers: 20, classes: 3, perItem: 7, seed: 5,
+            items: 1500,
+            workers: 20,
+            classes: 3,
+            perItem: 7,
+            seed: 5,
             confusionOf: (w, k) => (w < 5 ? [1, 0, 0] : [0, 1, 2].map((l) => (l === k ? 0.8 : 0.1))),
         });
         const result = mace(crowd.encoded);
-        for (let w = 0; w < 5; w++) expect(result.workers[w].accuracy).toBeCloseTo(1 / 3, 1); // right only by luck
-        for (let w = 5; w < 20; w++) expect(result.workers[w].accuracy).toBeCloseTo(0.8, 1);
+        for (let w = 0; w < 5; w++) {
+            expect(result.workers[w].accuracy).toBeCloseTo(1 / 3, 1); // right only by luck
+        }
+        for (let w = 5; w < 20; w++) {
+            expect(result.workers[w].accuracy).toBeCloseTo(0.8, 1);
+        }
         const accuracy = accuracyOfScores(result.posterior, crowd.truth, 3);
         expect(accuracy).toBeGreaterThan(accuracyOfScores(majorityVote(crowd.encoded).posterior, crowd.truth, 3) + 0.02);
     });

@@ -47,7 +47,9 @@ describe('ItemRouter', () => {
         const router = new ItemRouter({ ...policy, maxLabels: 10 }, ['ham', 'spam']);
         router.markGold('g', 'ham');
         const people = ['p1', 'p2', 'p3', 'p4', 'p5'];
-        for (let next = router.next('g', people); next; next = router.next('g', people)) router.record('g', next.member, 'ham');
+        for (let next = router.next('g', people); next; next = router.next('g', people)) {
+            router.record('g', next.member, 'ham');
+        }
         expect(router.answers('g')).toHaveLength(GOLD_ANSWER_CAP);
     });
 
@@ -82,7 +84,9 @@ describe('ItemRouter', () => {
 
     it('stops at the label limit and when everyone available has answered', () => {
         const router = new ItemRouter({ ...policy, target: 0.9999 }, ['ham', 'spam']);
-        for (const m of ['a', 'b', 'c', 'd']) router.record('x', m, m === 'a' ? 'ham' : 'spam');
+        for (const m of ['a', 'b', 'c', 'd']) {
+            router.record('x', m, m === 'a' ? 'ham' : 'spam');
+        }
         expect(router.isDone('x')).toBe(true);
         expect(router.next('x', ['e', 'f'])).toBeUndefined();
         router.record('y', 'a', 'ham');

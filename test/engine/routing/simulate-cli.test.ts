@@ -20,7 +20,11 @@ describe('dprog simulate', () => {
         expect(result.accuracy).toBeGreaterThan(0.91);
         expect(result.cost).toBeCloseTo(result.labelsUsed * 0.01, 6);
         expect(result.labels).toHaveLength(result.items);
-        expect(result.labels[0]).toEqual({ item: expect.any(String), label: expect.stringMatching(/^(yes|no)$/), confidence: expect.any(Number) });
+        expect(result.labels[0]).toEqual({
+            item: expect.any(String),
+            label: expect.stringMatching(/^(yes|no)$/),
+            confidence: expect.any(Number),
+        });
         const [lo, hi] = result.accuracyInterval;
         expect(lo).toBeLessThanOrEqual(result.estimatedAccuracy);
         expect(hi).toBeGreaterThanOrEqual(result.estimatedAccuracy);
@@ -59,13 +63,36 @@ describe('dprog simulate', () => {
         const task = await dprog('simulate', program, ...replay, '--task', 'nope', '--json');
         expect(task.code).toBe(2);
         expect(JSON.parse(task.stdout).error.message).toMatch(/no task 'nope'; the tasks are: entails/);
-        const column = await dprog('simulate', program, ...replay.slice(0, 2), '--item', 'item', '--worker', 'who', '--label', 'label', '--json');
+        const column = await dprog(
+            'simulate',
+            program,
+            ...replay.slice(0, 2),
+            '--item',
+            'item',
+            '--worker',
+            'who',
+            '--label',
+            'label',
+            '--json',
+        );
         expect(column.code).toBe(2);
         expect(JSON.parse(column.stdout).error.message).toMatch(/rte-answers\.csv: no column 'who' \(given as --worker\)/);
         const dir = mkdtempSync(path.join(tmpdir(), 'dprog-sim-'));
         const csv = path.join(dir, 'answers.csv');
         writeFileSync(csv, 'item,worker,label\nrte1,w1,maybe\n');
-        const label = await dprog('simulate', program, '--replay', csv, '--item', 'item', '--worker', 'worker', '--label', 'label', '--json');
+        const label = await dprog(
+            'simulate',
+            program,
+            '--replay',
+            csv,
+            '--item',
+            'item',
+            '--worker',
+            'worker',
+            '--label',
+            'label',
+            '--json',
+        );
         expect(label.code).toBe(1);
         expect(JSON.parse(label.stdout).error.message).toMatch(/label 'maybe' is not one of no, yes/);
     });

@@ -26,11 +26,14 @@ describe.each(['rte', 'temp'] as const)('routing on %s at target 95%', (name) =>
     const runs = seeds.map((seed) => simulateReplay(crowdPolicy(0.95), answers, { truth, seed }));
     const mean = (f: (r: (typeof runs)[number]) => number) => runs.reduce((s, r) => s + f(r), 0) / runs.length;
 
-    it('does no worse than majority vote on all answers, within a point of Dawid-Skene on all answers, with at most half the answers', () => {
-        expect(mean((r) => r.accuracy!)).toBeGreaterThanOrEqual(onAll('majority'));
-        expect(mean((r) => r.accuracy!)).toBeGreaterThanOrEqual(onAll('dawid_skene') - 0.01);
-        expect(mean((r) => r.labelsUsed / r.labelsAvailable)).toBeLessThanOrEqual(0.5);
-    });
+    it(
+        'does no worse than majority vote on all answers, within a point of Dawid-Skene on all answers, with at most half ' + 'the answers',
+        () => {
+            expect(mean((r) => r.accuracy!)).toBeGreaterThanOrEqual(onAll('majority'));
+            expect(mean((r) => r.accuracy!)).toBeGreaterThanOrEqual(onAll('dawid_skene') - 0.01);
+            expect(mean((r) => r.labelsUsed / r.labelsAvailable)).toBeLessThanOrEqual(0.5);
+        },
+    );
 
     it('asks about every item, keeps gold within a point of its share, and charges every answer', () => {
         for (const r of runs) {
@@ -44,8 +47,12 @@ describe.each(['rte', 'temp'] as const)('routing on %s at target 95%', (name) =>
     });
 
     it('never uses fewer answers for a higher target on the same order', () => {
-        const used = [0.8, 0.9, 0.95, 0.98, 0.99, 0.999].map((target) => simulateReplay(crowdPolicy(target), answers, { truth, seed: 1 }).labelsUsed);
-        for (let i = 1; i < used.length; i++) expect(used[i]).toBeGreaterThanOrEqual(used[i - 1]);
+        const used = [0.8, 0.9, 0.95, 0.98, 0.99, 0.999].map(
+            (target) => simulateReplay(crowdPolicy(target), answers, { truth, seed: 1 }).labelsUsed,
+        );
+        for (let i = 1; i < used.length; i++) {
+            expect(used[i]).toBeGreaterThanOrEqual(used[i - 1]);
+        }
         expect(used[used.length - 1]).toBeGreaterThan(used[0]);
     });
 });
@@ -121,7 +128,9 @@ describe('replay rules', () => {
     });
 
     it('rejects a bad policy with the reasons', () => {
-        expect(() => simulateReplay({ ...policy('best', 1.5), maxLabels: 0 }, answers)).toThrow(/target 1.5 must be in \(0, 1\).*at most 0 labels/);
+        expect(() => simulateReplay({ ...policy('best', 1.5), maxLabels: 0 }, answers)).toThrow(
+            /target 1.5 must be in \(0, 1\).*at most 0 labels/,
+        );
     });
 });
 

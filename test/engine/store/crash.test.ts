@@ -23,7 +23,7 @@ describe('label store crash safety', () => {
         const supersedes = new Map<string, string>();
         let killedBeforeFirstAck = 0;
         let random = 12345;
-        const nextRandom = () => ((random = (random * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+        const nextRandom = () => (random = (random * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
         for (let run = 0; run < KILLS; run++) {
             const writer = startFixture('crash-writer.ts', [storePath, `r${run}`]);
             if (run % 5 === 4) {
@@ -35,12 +35,16 @@ describe('label store crash safety', () => {
             }
             writer.child.kill('SIGKILL');
             await writer.exited;
-            if (!writer.lines.some((line) => line.startsWith('ack'))) killedBeforeFirstAck++;
+            if (!writer.lines.some((line) => line.startsWith('ack'))) {
+                killedBeforeFirstAck++;
+            }
             for (const line of writer.lines) {
                 const [word, id, , old] = line.split(' ');
                 if (word === 'ack') {
                     acknowledged.add(id);
-                    if (old) supersedes.set(old, id);
+                    if (old) {
+                        supersedes.set(old, id);
+                    }
                 }
             }
             // The file on disk is always a whole database (snapshots are renamed into place).

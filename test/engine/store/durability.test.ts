@@ -22,12 +22,21 @@ let cleanup: () => void;
 beforeEach(() => ({ dir, cleanup } = tempDir()));
 afterEach(() => cleanup());
 
-const label = (id: string, value: NewLabel['value'] = id): NewLabel => ({ id, task: 't', item: `item-${id}`, labeler: 'alice', labelerKind: 'human', value });
+const label = (id: string, value: NewLabel['value'] = id): NewLabel => ({
+    id,
+    task: 't',
+    item: `item-${id}`,
+    labeler: 'alice',
+    labelerKind: 'human',
+    value,
+});
 
 /** Copies the store's files as they are on disk now (no lock): what a crash would leave behind. */
 function crashImage(storePath: string, target: string): string {
     copyFileSync(storePath, target);
-    if (existsSync(journalPathOf(storePath))) copyFileSync(journalPathOf(storePath), journalPathOf(target));
+    if (existsSync(journalPathOf(storePath))) {
+        copyFileSync(journalPathOf(storePath), journalPathOf(target));
+    }
     return target;
 }
 
@@ -154,7 +163,9 @@ describe('damaged files', () => {
     it('reports damaged pages inside a well-formed file', async () => {
         const path = await storeWithLabels();
         const bytes = readFileSync(path);
-        for (let i = 4096 * 3; i < 4096 * 5; i++) bytes[i] = (i * 31) % 256;
+        for (let i = 4096 * 3; i < 4096 * 5; i++) {
+            bytes[i] = (i * 31) % 256;
+        }
         writeFileSync(path, bytes);
         await expectCorrupt(path, [path], /SQLite|integrity/);
     });
@@ -174,7 +185,11 @@ describe('damaged files', () => {
     it('reports a garbage journal line and leaves both files untouched', async () => {
         const path = await storeWithLabels();
         appendFileSync(journalPathOf(path), 'this is not json\n{"op":"labels","labels":[],"supersede":[]}\n');
-        await expectCorrupt(path, [path, journalPathOf(path)], /labels\.sqlite\.journal: the label store is damaged: line 2 of the journal is not valid JSON/);
+        await expectCorrupt(
+            path,
+            [path, journalPathOf(path)],
+            /labels\.sqlite\.journal: the label store is damaged: line 2 of the journal is not valid JSON/,
+        );
     });
 
     it('reports a journal that belongs to a newer database than the file', async () => {
@@ -270,7 +285,11 @@ describe('leftovers of a crash', () => {
         }
         const again = await LabelStore.open(path);
         await again.close();
-        expect(['labels.sqlite.tmp-4242', 'labels.sqlite.journal.tmp-4242', 'labels.sqlite.tmp-notes', 'other.tmp-4242'].map((n) => existsSync(join(dir, n)))).toEqual([false, false, true, true]);
+        expect(
+            ['labels.sqlite.tmp-4242', 'labels.sqlite.journal.tmp-4242', 'labels.sqlite.tmp-notes', 'other.tmp-4242'].map((n) =>
+                existsSync(join(dir, n)),
+            ),
+        ).toEqual([false, false, true, true]);
     });
 
     it('removes a lock a dead contender was writing and its takeover claim once a minute old, not younger ones', async () => {

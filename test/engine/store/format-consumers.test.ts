@@ -38,11 +38,34 @@ beforeEach(() => {
 afterEach(() => cleanup());
 
 const t0 = '2026-03-01T10:00:00.000Z';
-const boxType: TaskType = { output: { kind: 'list', element: { kind: 'box', labelSet: 'Thing', text: 'box<Thing>' }, text: 'list<box<Thing>>' } as PlanLabelType, classes: ['car', 'bus', 'truck'] };
+const boxType: TaskType = {
+    output: { kind: 'list', element: { kind: 'box', labelSet: 'Thing', text: 'box<Thing>' }, text: 'list<box<Thing>>' } as PlanLabelType,
+    classes: ['car', 'bus', 'truck'],
+};
 const choiceType: TaskType = { output: { kind: 'choice', labelSet: 'Verdict', text: 'choice<Verdict>' }, classes: ['spam', 'ham'] };
 const boxLabels: NewLabel[] = [
-    { id: 'p1', task: 't', item: 'a.png', labeler: 'ann@example.com', labelerKind: 'human', createdAt: t0, value: [{ x: 10, y: 20, width: 100, height: 50, label: 'car' }] },
-    { id: 'p2', task: 't', item: 'sub/b.png', labeler: 'detector', labelerKind: 'model', score: 0.9, createdAt: t0, value: [{ x: 0, y: 0, width: 320, height: 200, label: 'truck', score: 0.8 }, { x: 5, y: 5, width: 10, height: 10, label: 'bus', score: 0.4 }] },
+    {
+        id: 'p1',
+        task: 't',
+        item: 'a.png',
+        labeler: 'ann@example.com',
+        labelerKind: 'human',
+        createdAt: t0,
+        value: [{ x: 10, y: 20, width: 100, height: 50, label: 'car' }],
+    },
+    {
+        id: 'p2',
+        task: 't',
+        item: 'sub/b.png',
+        labeler: 'detector',
+        labelerKind: 'model',
+        score: 0.9,
+        createdAt: t0,
+        value: [
+            { x: 0, y: 0, width: 320, height: 200, label: 'truck', score: 0.8 },
+            { x: 5, y: 5, width: 10, height: 10, label: 'bus', score: 0.4 },
+        ],
+    },
 ];
 
 async function storeWith(labels: NewLabel[]): Promise<LabelStore> {
@@ -58,9 +81,12 @@ function configTags(xml: string): Map<string, { tag: string; toName?: string; va
     for (const [, close, tag, attrs] of xml.matchAll(/<(\/?)(\w+)([^>]*?)\/?>/g)) {
         const attr = (name: string) => new RegExp(`${name}="([^"]*)"`).exec(attrs)?.[1];
         const name = attr('name');
-        if (close) continue;
-        if ((tag === 'Label' || tag === 'Choice') && open) open.labels.push(attr('value') ?? '');
-        else if (name) {
+        if (close) {
+            continue;
+        }
+        if ((tag === 'Label' || tag === 'Choice') && open) {
+            open.labels.push(attr('value') ?? '');
+        } else if (name) {
             open = { tag, labels: [] };
             tags.set(name, { tag, labels: open.labels, toName: attr('toName'), value: attr('value') });
         }
@@ -72,27 +98,57 @@ function configTags(xml: string): Map<string, { tag: string; toName?: string; va
 function labelStudioProblems(tasks: unknown, config: string): string[] {
     const problems: string[] = [];
     const tags = configTags(config);
-    if (!Array.isArray(tasks)) return ['not a list of tasks'];
+    if (!Array.isArray(tasks)) {
+        return ['not a list of tasks'];
+    }
     for (const [i, task] of tasks.entries()) {
         const data = task.data as Record<string, unknown>;
-        if (typeof data !== 'object' || data === null) problems.push(`task ${i}: no data`);
-        for (const { value } of tags.values()) {
-            if (value?.startsWith('$') && !(value.slice(1) in data)) problems.push(`task ${i}: data has no ${value.slice(1)}`);
+        if (typeof data !== 'object' || data === null) {
+            problems.push(`task ${i}: no data`);
         }
-        if (typeof data.image === 'string' && !/^(https?:\/\/|\/data\/local-files\/\?d=|\/data\/upload\/)/.test(data.image)) problems.push(`task ${i}: image ${data.image} is not a URL Label Studio serves`);
+        for (const { value } of tags.values()) {
+            if (value?.startsWith('$') && !(value.slice(1) in data)) {
+                problems.push(`task ${i}: data has no ${value.slice(1)}`);
+            }
+        }
+        if (typeof data.image === 'string' && !/^(https?:\/\/|\/data\/local-files\/\?d=|\/data\/upload\/)/.test(data.image)) {
+            problems.push(`task ${i}: image ${data.image} is not a URL Label Studio serves`);
+        }
         for (const key of ['annotations', 'predictions'] as const) {
             for (const a of task[key] ?? []) {
-                if (key === 'annotations' && a.completed_by !== undefined && !Number.isInteger(a.completed_by) && typeof a.completed_by?.email !== 'string') problems.push(`task ${i}: completed_by ${JSON.stringify(a.completed_by)}`);
-                if (key === 'predictions' && typeof a.model_version !== 'string') problems.push(`task ${i}: prediction without model_version`);
+                if (
+                    key === 'annotations' &&
+                    a.completed_by !== undefined &&
+                    !Number.isInteger(a.completed_by) &&
+                    typeof a.completed_by?.email !== 'string'
+                ) {
+                    problems.push(`task ${i}: completed_by ${JSON.stringify(a.completed_by)}`);
+                }
+                if (key === 'predictions' && typeof a.model_version !== 'string') {
+                    problems.push(`task ${i}: prediction without model_version`);
+                }
                 for (const r of a.result) {
                     const control = tags.get(r.from_name);
-                    if (!control) problems.push(`task ${i}: from_name ${r.from_name} is not in the config`);
-                    else {
-                        if (control.toName !== r.to_name || !tags.has(r.to_name)) problems.push(`task ${i}: to_name ${r.to_name}`);
-                        if (control.tag.toLowerCase() !== r.type) problems.push(`task ${i}: type ${r.type} for <${control.tag}>`);
-                        for (const l of r.value.rectanglelabels ?? r.value.choices ?? []) if (!control.labels.includes(l)) problems.push(`task ${i}: label ${l} not in the config`);
+                    if (!control) {
+                        problems.push(`task ${i}: from_name ${r.from_name} is not in the config`);
+                    } else {
+                        if (control.toName !== r.to_name || !tags.has(r.to_name)) {
+                            problems.push(`task ${i}: to_name ${r.to_name}`);
+                        }
+                        if (control.tag.toLowerCase() !== r.type) {
+                            problems.push(`task ${i}: type ${r.type} for <${control.tag}>`);
+                        }
+                        for (const l of r.value.rectanglelabels ?? r.value.choices ?? []) {
+                            if (!control.labels.includes(l)) {
+                                problems.push(`task ${i}: label ${l} not in the config`);
+                            }
+                        }
                     }
-                    for (const k of ['x', 'y', 'width', 'height']) if (k in r.value && !(r.value[k] >= 0 && r.value[k] <= 100)) problems.push(`task ${i}: ${k} is not a percentage`);
+                    for (const k of ['x', 'y', 'width', 'height']) {
+                        if (k in r.value && !(r.value[k] >= 0 && r.value[k] <= 100)) {
+                            problems.push(`task ${i}: ${k} is not a percentage`);
+                        }
+                    }
                 }
             }
         }
@@ -101,37 +157,58 @@ function labelStudioProblems(tasks: unknown, config: string): string[] {
 }
 
 describe('Label Studio', () => {
-    it('exports tasks Label Studio imports: item fields in data, local-files image URLs, people by e-mail, models and rules as predictions, a labeling config', async () => {
-        const labels: NewLabel[] = [
-            { id: 'q1', task: 't', item: 'm1', labeler: 'ann@example.com', labelerKind: 'human', createdAt: t0, value: 'spam' },
-            { id: 'q2', task: 't', item: 'm1', labeler: 'alice', labelerKind: 'human', createdAt: t0, value: 'ham' },
-            { id: 'q3', task: 't', item: 'm1', labeler: 'clf', labelerKind: 'model', score: 0.6, createdAt: t0, value: 'ham' },
-            { id: 'q4', task: 't', item: 'm2', labeler: 'keywords', labelerKind: 'rules', createdAt: t0, value: 'spam' },
-        ];
-        const store = await storeWith(labels);
-        const fields: Record<string, Record<string, string>> = { m1: { subject: 'Win money', body: 'Click here' }, m2: { subject: 'Lunch?', body: 'At noon' } };
-        const { files } = exportLabels(store, { task: 't', format: 'labelstudio', type: choiceType, itemData: (item) => fields[item] });
-        const written = writeExport(files, join(dir, 'tasks.json'));
-        expect(written).toEqual([join(dir, 'tasks.json'), join(dir, 'tasks.label_config.xml')]);
-        const tasks = JSON.parse(readFileSync(written[0], 'utf8'));
-        const config = readFileSync(written[1], 'utf8');
-        expect(labelStudioProblems(tasks, config)).toEqual([]);
-        expect(config).toContain('<Text name="text" value="$subject"/>');
-        expect(tasks[0].data).toEqual({ subject: 'Win money', body: 'Click here', dprog_item: 'm1' });
-        expect(tasks[0].annotations.map((a: { completed_by?: unknown }) => a.completed_by)).toEqual([{ email: 'ann@example.com' }, undefined]);
-        expect(tasks[0].predictions).toMatchObject([{ model_version: 'clf', score: 0.6 }]);
-        expect(tasks[1].annotations).toEqual([]);
-        expect(tasks[1].predictions).toMatchObject([{ model_version: 'keywords', dprog: { labelerKind: 'rules' } }]);
-        await store.close();
-    });
+    it(
+        'exports tasks Label Studio imports: item fields in data, local-files image URLs, people by e-mail, models and rules as ' +
+            'predictions, a labeling config',
+        async () => {
+            const labels: NewLabel[] = [
+                { id: 'q1', task: 't', item: 'm1', labeler: 'ann@example.com', labelerKind: 'human', createdAt: t0, value: 'spam' },
+                { id: 'q2', task: 't', item: 'm1', labeler: 'alice', labelerKind: 'human', createdAt: t0, value: 'ham' },
+                { id: 'q3', task: 't', item: 'm1', labeler: 'clf', labelerKind: 'model', score: 0.6, createdAt: t0, value: 'ham' },
+                { id: 'q4', task: 't', item: 'm2', labeler: 'keywords', labelerKind: 'rules', createdAt: t0, value: 'spam' },
+            ];
+            const store = await storeWith(labels);
+            const fields: Record<string, Record<string, string>> = {
+                m1: { subject: 'Win money', body: 'Click here' },
+                m2: { subject: 'Lunch?', body: 'At noon' },
+            };
+            const { files } = exportLabels(store, { task: 't', format: 'labelstudio', type: choiceType, itemData: (item) => fields[item] });
+            const written = writeExport(files, join(dir, 'tasks.json'));
+            expect(written).toEqual([join(dir, 'tasks.json'), join(dir, 'tasks.label_config.xml')]);
+            const tasks = JSON.parse(readFileSync(written[0], 'utf8'));
+            const config = readFileSync(written[1], 'utf8');
+            expect(labelStudioProblems(tasks, config)).toEqual([]);
+            expect(config).toContain('<Text name="text" value="$subject"/>');
+            expect(tasks[0].data).toEqual({ subject: 'Win money', body: 'Click here', dprog_item: 'm1' });
+            expect(tasks[0].annotations.map((a: { completed_by?: unknown }) => a.completed_by)).toEqual([
+                { email: 'ann@example.com' },
+                undefined,
+            ]);
+            expect(tasks[0].predictions).toMatchObject([{ model_version: 'clf', score: 0.6 }]);
+            expect(tasks[1].annotations).toEqual([]);
+            expect(tasks[1].predictions).toMatchObject([{ model_version: 'keywords', dprog: { labelerKind: 'rules' } }]);
+            await store.close();
+        },
+    );
 
     it('boxes: image URLs under the local-files prefix (or a given one), percent coordinates, labels from the config', async () => {
         const store = await storeWith(boxLabels);
         const { files } = exportLabels(store, { task: 't', format: 'labelstudio', type: boxType, images });
         const tasks = JSON.parse(files[0].text);
         expect(labelStudioProblems(tasks, files[1].text)).toEqual([]);
-        expect(tasks.map((t: { data: { image: string } }) => t.data.image)).toEqual(['/data/local-files/?d=a.png', '/data/local-files/?d=sub/b.png']);
-        const hosted = JSON.parse(exportLabels(store, { task: 't', format: 'labelstudio', type: boxType, images, imageUrlPrefix: 'https://cdn.example.com/frames/' }).files[0].text);
+        expect(tasks.map((t: { data: { image: string } }) => t.data.image)).toEqual([
+            '/data/local-files/?d=a.png',
+            '/data/local-files/?d=sub/b.png',
+        ]);
+        const hosted = JSON.parse(
+            exportLabels(store, {
+                task: 't',
+                format: 'labelstudio',
+                type: boxType,
+                images,
+                imageUrlPrefix: 'https://cdn.example.com/frames/',
+            }).files[0].text,
+        );
         expect(hosted[1].data.image).toBe('https://cdn.example.com/frames/sub/b.png');
         await store.close();
     });
@@ -149,47 +226,71 @@ describe('Label Studio', () => {
         const to = await LabelStore.open(join(dir, 'back.sqlite'));
         const result = await importLabels(to, { task: 't', format: 'labelstudio', source: join(dir, 'export.json'), type: boxType });
         expect(result.rejected).toEqual([]);
-        expect(to.labels().map((l) => [l.item, l.labeler, (l.value as { label: string }[]).map((b) => b.label)])).toEqual([['sub/b.png', '3', ['truck', 'bus']]]);
+        expect(to.labels().map((l) => [l.item, l.labeler, (l.value as { label: string }[]).map((b) => b.label)])).toEqual([
+            ['sub/b.png', '3', ['truck', 'bus']],
+        ]);
         await to.close();
         await store.close();
     });
 });
 
 function listFiles(root: string): string[] {
-    return readdirSync(root).flatMap((name) => (statSync(join(root, name)).isDirectory() ? listFiles(join(root, name)) : [join(root, name)]));
+    return readdirSync(root).flatMap((name) =>
+        statSync(join(root, name)).isDirectory() ? listFiles(join(root, name)) : [join(root, name)],
+    );
 }
 
 describe('Ultralytics YOLO', () => {
-    it('exports a dataset Ultralytics loads: data.yaml, images/ and labels/ side by side, five columns, scores in a side file', async () => {
-        const store = await storeWith(boxLabels);
-        const out = join(dir, 'yolo');
-        writeExport(exportLabels(store, { task: 't', format: 'yolo', type: boxType, images }).files, out);
-        const yaml = readFileSync(join(out, 'data.yaml'), 'utf8');
-        expect(yaml).toMatch(/^train: images\/train$/m);
-        expect(yaml).toMatch(/^val: images\/train$/m);
-        const names = [...yaml.matchAll(/^ {2}(\d+): "(.*)"$/gm)].map(([, id, name]) => [Number(id), name]);
-        expect(names).toEqual([[0, 'car'], [1, 'bus'], [2, 'truck']]);
-        const pictures = listFiles(join(out, 'images'));
-        expect(pictures.map((p) => relative(out, p)).sort()).toEqual([join('images', 'train', 'a.png'), join('images', 'train', 'sub', 'b.png')]);
-        for (const picture of pictures) {
-            // Ultralytics' img2label_paths: /images/ → /labels/, extension → .txt.
-            const labelFile = picture.replace(`${join(out, 'images')}`, join(out, 'labels')).slice(0, -extname(picture).length) + '.txt';
-            const rows = readFileSync(labelFile, 'utf8').trim().split('\n').map((line) => line.split(' ').map(Number));
-            for (const row of rows) {
-                expect(row).toHaveLength(5);
-                expect(Number.isInteger(row[0]) && row[0] >= 0 && row[0] < names.length).toBe(true);
-                expect(row.slice(1).every((n) => n >= 0 && n <= 1)).toBe(true);
-                expect(row[3] > 0 && row[4] > 0).toBe(true);
+    it(
+        'exports a dataset Ultralytics loads: data.yaml, images/ and labels/ side by side, five columns, scores in ' + 'a side file',
+        async () => {
+            const store = await storeWith(boxLabels);
+            const out = join(dir, 'yolo');
+            writeExport(exportLabels(store, { task: 't', format: 'yolo', type: boxType, images }).files, out);
+            const yaml = readFileSync(join(out, 'data.yaml'), 'utf8');
+            expect(yaml).toMatch(/^train: images\/train$/m);
+            expect(yaml).toMatch(/^val: images\/train$/m);
+            const names = [...yaml.matchAll(/^ {2}(\d+): "(.*)"$/gm)].map(([, id, name]) => [Number(id), name]);
+            expect(names).toEqual([
+                [0, 'car'],
+                [1, 'bus'],
+                [2, 'truck'],
+            ]);
+            const pictures = listFiles(join(out, 'images'));
+            expect(pictures.map((p) => relative(out, p)).sort()).toEqual([
+                join('images', 'train', 'a.png'),
+                join('images', 'train', 'sub', 'b.png'),
+            ]);
+            for (const picture of pictures) {
+                // Ultralytics' img2label_paths: /images/ → /labels/, extension → .txt.
+                const labelFile = `${picture.replace(join(out, 'images'), join(out, 'labels')).slice(0, -extname(picture).length)}.txt`;
+                const rows = readFileSync(labelFile, 'utf8')
+                    .trim()
+                    .split('\n')
+                    .map((line) => line.split(' ').map(Number));
+                for (const row of rows) {
+                    expect(row).toHaveLength(5);
+                    expect(Number.isInteger(row[0]) && row[0] >= 0 && row[0] < names.length).toBe(true);
+                    expect(row.slice(1).every((n) => n >= 0 && n <= 1)).toBe(true);
+                    expect(row[3] > 0 && row[4] > 0).toBe(true);
+                }
             }
-        }
-        expect(readFileSync(join(out, 'scores', 'train', 'sub', 'b.txt'), 'utf8')).toBe('0.8\n0.4\n');
-        const back = await LabelStore.open(join(dir, 'back.sqlite'));
-        const result = await importLabels(back, { task: 't', format: 'yolo', source: out, type: boxType, labeler: 'detector', labelerKind: 'model' });
-        expect(result.rejected).toEqual([]);
-        expect(back.labels().find((l) => l.item === 'sub/b.png')?.value).toEqual(boxLabels[1].value);
-        await back.close();
-        await store.close();
-    });
+            expect(readFileSync(join(out, 'scores', 'train', 'sub', 'b.txt'), 'utf8')).toBe('0.8\n0.4\n');
+            const back = await LabelStore.open(join(dir, 'back.sqlite'));
+            const result = await importLabels(back, {
+                task: 't',
+                format: 'yolo',
+                source: out,
+                type: boxType,
+                labeler: 'detector',
+                labelerKind: 'model',
+            });
+            expect(result.rejected).toEqual([]);
+            expect(back.labels().find((l) => l.item === 'sub/b.png')?.value).toEqual(boxLabels[1].value);
+            await back.close();
+            await store.close();
+        },
+    );
 });
 
 describe('COCO', () => {
@@ -207,9 +308,13 @@ describe('COCO', () => {
             expect(a.bbox).toHaveLength(4);
             expect(a.bbox[2] > 0 && a.bbox[3] > 0 && a.area === a.bbox[2] * a.bbox[3] && [0, 1].includes(a.iscrowd)).toBe(true);
         }
-        for (const c of coco.categories) expect(c).toEqual({ id: expect.any(Number), name: expect.any(String), supercategory: expect.any(String) });
+        for (const c of coco.categories) {
+            expect(c).toEqual({ id: expect.any(Number), name: expect.any(String), supercategory: expect.any(String) });
+        }
         expect(new Set(coco.annotations.map((a: { id: number }) => a.id)).size).toBe(coco.annotations.length);
-        expect(() => exportLabels(store, { task: 't', format: 'coco', images: join(dir, 'elsewhere') })).toThrow(/no image size for item 'a\.png': COCO images need width and height/);
+        expect(() => exportLabels(store, { task: 't', format: 'coco', images: join(dir, 'elsewhere') })).toThrow(
+            /no image size for item 'a\.png': COCO images need width and height/,
+        );
         await store.close();
     });
 });

@@ -53,15 +53,21 @@ export function startFixture(name: string, args: string[], env: NodeJS.ProcessEn
     const waitFor = (prefix: string) =>
         new Promise<string>((resolve, reject) => {
             const found = lines.find((line) => line.startsWith(prefix));
-            if (found) return resolve(found);
+            if (found) {
+                return resolve(found);
+            }
             waiters.push({ prefix, resolve });
-            child.on('exit', (code, signal) => reject(new Error(`${name} exited (${code ?? signal}) before printing '${prefix}': ${stderr}`)));
+            child.on('exit', (code, signal) =>
+                reject(new Error(`${name} exited (${code ?? signal}) before printing '${prefix}': ${stderr}`)),
+            );
         });
     let taken = 0;
     child.on('exit', () => lineWaiters.splice(0).forEach((wake) => wake()));
     const nextLine = async (): Promise<string> => {
         while (taken >= lines.length) {
-            if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} exited before printing another line: ${stderr}`);
+            if (child.exitCode !== null || child.signalCode !== null) {
+                throw new Error(`${name} exited before printing another line: ${stderr}`);
+            }
             await new Promise<void>((resolve) => lineWaiters.push(resolve));
         }
         return lines[taken++];

@@ -21,13 +21,38 @@ let store: LabelStore;
 const images = join(dir, 'images');
 const t0 = '2026-03-01T10:00:00.000Z';
 const choiceType: TaskType = { output: { kind: 'choice', labelSet: 'V', text: 'choice<V>' }, classes: ['spam', 'ham'] };
-const boxType: TaskType = { output: { kind: 'list', element: { kind: 'box', labelSet: 'T', text: 'box<T>' }, text: 'list<box<T>>' } as PlanLabelType, classes: ['car', 'bus'] };
-const textLabels: NewLabel[] = ['spam', 'ham', 'spam'].map((value, i) => ({ id: `c${i}`, task: 'valid', item: `m${i}`, labeler: i === 2 ? 'clf' : 'ann', labelerKind: i === 2 ? 'model' : 'human', score: i === 2 ? 0.7 : undefined, value, createdAt: t0 }));
-const boxLabels: NewLabel[] = ['a.png', 'b.png'].map((item, i) => ({ id: `b${i}`, task: 'valid', item, labeler: 'ann', labelerKind: 'human', createdAt: t0, value: [{ x: 1 + i, y: 2, width: 30, height: 20, label: i ? 'bus' : 'car' }, { x: 40, y: 10, width: 5, height: 5, label: 'car' }] }));
+const boxType: TaskType = {
+    output: { kind: 'list', element: { kind: 'box', labelSet: 'T', text: 'box<T>' }, text: 'list<box<T>>' } as PlanLabelType,
+    classes: ['car', 'bus'],
+};
+const textLabels: NewLabel[] = ['spam', 'ham', 'spam'].map((value, i) => ({
+    id: `c${i}`,
+    task: 'valid',
+    item: `m${i}`,
+    labeler: i === 2 ? 'clf' : 'ann',
+    labelerKind: i === 2 ? 'model' : 'human',
+    score: i === 2 ? 0.7 : undefined,
+    value,
+    createdAt: t0,
+}));
+const boxLabels: NewLabel[] = ['a.png', 'b.png'].map((item, i) => ({
+    id: `b${i}`,
+    task: 'valid',
+    item,
+    labeler: 'ann',
+    labelerKind: 'human',
+    createdAt: t0,
+    value: [
+        { x: 1 + i, y: 2, width: 30, height: 20, label: i ? 'bus' : 'car' },
+        { x: 40, y: 10, width: 5, height: 5, label: 'car' },
+    ],
+}));
 
 beforeAll(async () => {
     mkdirSync(images, { recursive: true });
-    for (const name of ['a.png', 'b.png']) writeFileSync(join(images, name), PNG.sync.write(new PNG({ width: 64, height: 48 })));
+    for (const name of ['a.png', 'b.png']) {
+        writeFileSync(join(images, name), PNG.sync.write(new PNG({ width: 64, height: 48 })));
+    }
     store = await LabelStore.open(join(dir, 'labels.sqlite'));
     await store.addLabels([...textLabels, ...boxLabels.map((l) => ({ ...l, task: 'boxes' }))]);
 });
@@ -47,17 +72,25 @@ interface Mutation {
 const mutation: fc.Arbitrary<Mutation> = fc.record({
     kind: fc.constantFrom('replace', 'leaf', 'delete', 'huge', 'splice'),
     path: fc.array(fc.nat(), { maxLength: 9 }),
-    value: fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom('x', 'big', -5, 0, -0.5, 1e308, null, [], {}, [1, 2, 3, 4], '1e400', ['x'], ['spam', 'x'], { x: 1 })),
+    value: fc.oneof(
+        fc.jsonValue({ maxDepth: 2 }),
+        fc.constantFrom('x', 'big', -5, 0, -0.5, 1e308, null, [], {}, [1, 2, 3, 4], '1e400', ['x'], ['spam', 'x'], { x: 1 }),
+    ),
     at: fc.nat(),
     text: fc.string({ maxLength: 6 }),
 });
 
 /** Every leaf (string, number, boolean, null) of a JSON value, as the object holding it and its key. */
 function leaves(node: unknown, found: Array<[Record<string, unknown>, string]> = []): Array<[Record<string, unknown>, string]> {
-    if (typeof node !== 'object' || node === null) return found;
+    if (typeof node !== 'object' || node === null) {
+        return found;
+    }
     for (const [key, child] of Object.entries(node)) {
-        if (typeof child === 'object' && child !== null) leaves(child, found);
-        else found.push([node as Record<string, unknown>, key]);
+        if (typeof child === 'object' && child !== null) {
+            leaves(child, found);
+        } else {
+            found.push([node as Record<string, unknown>, key]);
+        }
     }
     return found;
 }
@@ -66,21 +99,30 @@ function leaves(node: unknown, found: Array<[Record<string, unknown>, string]> =
 function mutateJson(root: unknown, m: Mutation): unknown {
     if (m.kind === 'leaf') {
         const all = leaves(root);
-        if (all.length === 0) return root;
+        if (all.length === 0) {
+            return root;
+        }
         const [holder, key] = all[m.at % all.length];
         holder[key] = m.value;
         return root;
     }
-    if (m.path.length === 0 || typeof root !== 'object' || root === null) return m.kind === 'delete' ? null : m.value;
+    if (m.path.length === 0 || typeof root !== 'object' || root === null) {
+        return m.kind === 'delete' ? null : m.value;
+    }
     let node = root as Record<string, unknown>;
     for (let depth = 0; depth < m.path.length; depth++) {
         const keys = Object.keys(node);
-        if (keys.length === 0) return root;
+        if (keys.length === 0) {
+            return root;
+        }
         const key = keys[m.path[depth] % keys.length];
         const child = node[key];
         if (depth === m.path.length - 1 || typeof child !== 'object' || child === null) {
-            if (m.kind === 'delete') delete node[key];
-            else node[key] = m.value;
+            if (m.kind === 'delete') {
+                delete node[key];
+            } else {
+                node[key] = m.value;
+            }
             return root;
         }
         node = child as Record<string, unknown>;
@@ -107,12 +149,16 @@ function mutateLine(text: string, m: Mutation, format: 'jsonl' | 'csv'): string 
 /** The mutated text: structural mutations (of JSON, a jsonl record or a CSV cell), a 1e400 number, or a splice of text. */
 function mutateText(text: string, m: Mutation, format: string): string {
     const json = format === 'coco' || format === 'labelstudio';
-    if ((format === 'jsonl' || format === 'csv') && (m.kind === 'replace' || m.kind === 'leaf' || m.kind === 'delete')) return mutateLine(text, m, format);
+    if ((format === 'jsonl' || format === 'csv') && (m.kind === 'replace' || m.kind === 'leaf' || m.kind === 'delete')) {
+        return mutateLine(text, m, format);
+    }
     if (m.kind === 'huge') {
         const numbers = [...text.matchAll(/-?\d+(\.\d+)?/g)];
-        if (numbers.length === 0) return text;
+        if (numbers.length === 0) {
+            return text;
+        }
         const hit = numbers[m.at % numbers.length];
-        return text.slice(0, hit.index) + '1e400' + text.slice(hit.index! + hit[0].length);
+        return `${text.slice(0, hit.index)}1e400${text.slice(hit.index! + hit[0].length)}`;
     }
     if (m.kind === 'splice' || !json) {
         const at = m.at % (text.length + 1);
@@ -122,12 +168,21 @@ function mutateText(text: string, m: Mutation, format: string): string {
     return mutated === undefined ? '' : JSON.stringify(mutated, null, 1);
 }
 
-/** Imports `source` into task `task`; passes when the import errs clearly or stores only fitting values. Returns how many labels it stored. */
+/**
+ * Imports `source` into task `task`; passes when the import errs clearly or stores only fitting values. Returns how
+ * many labels it stored.
+ */
 async function importsSafely(task: string, format: string, source: string, type: TaskType): Promise<number> {
     // Let the worker answer vitest between runs: each import is mostly synchronous work.
     await new Promise((resolve) => setImmediate(resolve));
     try {
-        await importLabels(store, { task, format, source, type, images: format === 'yolo' || format === 'labelstudio' ? images : undefined });
+        await importLabels(store, {
+            task,
+            format,
+            source,
+            type,
+            images: format === 'yolo' || format === 'labelstudio' ? images : undefined,
+        });
     } catch (error) {
         expect(error, String((error as Error).stack)).toBeInstanceOf(StoreError);
         return 0;
@@ -137,7 +192,9 @@ async function importsSafely(task: string, format: string, source: string, type:
     for (const label of stored) {
         expect(valueProblem(schema, label.value), JSON.stringify(label)).toBeUndefined();
         expect(shapeProblem(label.value)).toBeUndefined();
-        if (label.score !== undefined) expect(Number.isFinite(label.score)).toBe(true);
+        if (label.score !== undefined) {
+            expect(Number.isFinite(label.score)).toBe(true);
+        }
     }
     return stored.length;
 }
@@ -156,21 +213,27 @@ const cases: Array<[string, string, TaskType]> = [
 ];
 
 describe('label import fuzz', () => {
-    it.each(cases)('%s (%s): mutated files never crash the import nor store an invalid value', async (format, task, type) => {
-        const valid = exportLabels(store, { task, format, images, type }).files[0].text;
-        const source = join(dir, `fuzz.${format}`);
-        let storing = 0;
-        await fc.assert(
-            fc.asyncProperty(mutation, async (m) => {
-                const n = run++;
-                writeFileSync(source, mutateText(renamed(valid, `t${n}`, n), m, format));
-                if ((await importsSafely(`t${n}`, format, source, type)) > 0) storing++;
-            }),
-            { numRuns: RUNS, seed: 17 },
-        );
-        // Most mutated files still hold good records: the property is checked on stored labels, not vacuously.
-        expect(storing).toBeGreaterThan(RUNS / 2);
-    }, 120_000);
+    it.each(cases)(
+        '%s (%s): mutated files never crash the import nor store an invalid value',
+        async (format, task, type) => {
+            const valid = exportLabels(store, { task, format, images, type }).files[0].text;
+            const source = join(dir, `fuzz.${format}`);
+            let storing = 0;
+            await fc.assert(
+                fc.asyncProperty(mutation, async (m) => {
+                    const n = run++;
+                    writeFileSync(source, mutateText(renamed(valid, `t${n}`, n), m, format));
+                    if ((await importsSafely(`t${n}`, format, source, type)) > 0) {
+                        storing++;
+                    }
+                }),
+                { numRuns: RUNS, seed: 17 },
+            );
+            // Most mutated files still hold good records: the property is checked on stored labels, not vacuously.
+            expect(storing).toBeGreaterThan(RUNS / 2);
+        },
+        120_000,
+    );
 
     it('yolo: mutated label files and data.yaml never crash the import nor store an invalid value', async () => {
         const valid = exportLabels(store, { task: 'boxes', format: 'yolo', images, type: boxType }).files;

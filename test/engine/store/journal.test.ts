@@ -11,7 +11,16 @@ let cleanup: () => void;
 beforeEach(() => ({ dir, cleanup } = tempDir()));
 afterEach(() => cleanup());
 
-const label = (id: string, note = ''): Label => ({ id, task: 't', item: id, labeler: 'a', labelerKind: 'human', value: note, gold: false, createdAt: '2026-01-01T00:00:00Z' });
+const label = (id: string, note = ''): Label => ({
+    id,
+    task: 't',
+    item: id,
+    labeler: 'a',
+    labelerKind: 'human',
+    value: note,
+    gold: false,
+    createdAt: '2026-01-01T00:00:00Z',
+});
 
 describe('journal', () => {
     it('reads back a large batch written on several lines, supersede marks with their replacements', () => {
@@ -34,8 +43,15 @@ describe('journal', () => {
         writer.append([{ op: 'labels', labels: [label('kept')], supersede: [] }]);
         const size = statSync(path).size;
         // The first entry (over 4 MiB) is written before the second fails to serialise.
-        const big: JournalEntry = { op: 'labels', labels: Array.from({ length: 4000 }, (_, i) => label(`big${i}`, 'x'.repeat(1200))), supersede: [] };
-        const bad = { op: 'items', items: [{ dataset: 'd', key: 'k', split: 'train', addedAt: 'now', contentHash: 1n }] } as unknown as JournalEntry;
+        const big: JournalEntry = {
+            op: 'labels',
+            labels: Array.from({ length: 4000 }, (_, i) => label(`big${i}`, 'x'.repeat(1200))),
+            supersede: [],
+        };
+        const bad = {
+            op: 'items',
+            items: [{ dataset: 'd', key: 'k', split: 'train', addedAt: 'now', contentHash: 1n }],
+        } as unknown as JournalEntry;
         expect(() => writer.append([big, bad])).toThrow(/BigInt/);
         expect(statSync(path).size).toBe(size);
         writer.append([{ op: 'labels', labels: [label('after')], supersede: [] }]);
@@ -48,9 +64,9 @@ describe('journal', () => {
         const path = join(dir, 'j');
         JournalWriter.create(path, 2).close();
         const header = readFileSync(path, 'utf8');
-        writeFileSync(path, header + '{"op":"labels","labels":[],"supersede":[]}\n{"op":"lab');
+        writeFileSync(path, `${header}{"op":"labels","labels":[],"supersede":[]}\n{"op":"lab`);
         expect(readJournal(path)).toMatchObject({ base: 2, tornTail: true, entries: [{ op: 'labels' }] });
-        writeFileSync(path, header + '{"op":"dance"}\n');
+        writeFileSync(path, `${header}{"op":"dance"}\n`);
         expect(() => readJournal(path)).toThrow(/line 2: not a journal entry/);
         writeFileSync(path, 'hello\n');
         expect(() => readJournal(path)).toThrow(/line 1 of the journal is not valid JSON/);

@@ -43,33 +43,78 @@ function dprog(...args: string[]): { code: number; stdout: string; stderr: strin
     return dprogWith({ DPROG_LOCK_WAIT: '1' }, ...args);
 }
 
-function dprogWith(env: NodeJS.ProcessEnv, ...args: string[]): { code: number; stdout: string; stderr: string; json: () => Record<string, unknown> } {
+function dprogWith(
+    env: NodeJS.ProcessEnv,
+    ...args: string[]
+): { code: number; stdout: string; stderr: string; json: () => Record<string, unknown> } {
     const run = spawnSync(process.execPath, [cli, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, ...env } });
     return { code: run.status ?? -1, stdout: run.stdout, stderr: run.stderr, json: () => JSON.parse(run.stdout) };
 }
 
-const jsonl =
-    [
-        { id: 'l1', task: 'spam', item: 'm1', labeler: 'alice', labelerKind: 'human', value: 'spam', gold: false, createdAt: '2026-01-01T00:00:00.000Z' },
-        { id: 'l2', task: 'spam', item: 'm2', labeler: 'clf', labelerKind: 'model', value: 'ham', score: 0.7, gold: false, createdAt: '2026-01-01T00:00:01.000Z' },
-    ]
-        .map((record) => JSON.stringify(record))
-        .join('\n') + '\n';
+const jsonl = `${[
+    {
+        id: 'l1',
+        task: 'spam',
+        item: 'm1',
+        labeler: 'alice',
+        labelerKind: 'human',
+        value: 'spam',
+        gold: false,
+        createdAt: '2026-01-01T00:00:00.000Z',
+    },
+    {
+        id: 'l2',
+        task: 'spam',
+        item: 'm2',
+        labeler: 'clf',
+        labelerKind: 'model',
+        value: 'ham',
+        score: 0.7,
+        gold: false,
+        createdAt: '2026-01-01T00:00:01.000Z',
+    },
+]
+    .map((record) => JSON.stringify(record))
+    .join('\n')}\n`;
 
 describe('dprog label', () => {
     it('imports, then exports byte for byte, to stdout and to a file', () => {
         writeFileSync(join(dir, 'in.jsonl'), jsonl);
         const imported = dprog('label', 'import', '--task', 'spam', '--format', 'jsonl', 'in.jsonl', '--json');
         expect(imported.code, imported.stderr).toBe(0);
-        expect(imported.json()).toMatchObject({ task: 'spam', format: 'jsonl', read: 2, added: 2, alreadyStored: 0, store: join(dir, '.dprog', 'labels.sqlite') });
-        expect(dprog('label', 'import', '--task', 'spam', '--format', 'jsonl', 'in.jsonl', '--json').json()).toMatchObject({ added: 0, alreadyStored: 2 });
+        expect(imported.json()).toMatchObject({
+            task: 'spam',
+            format: 'jsonl',
+            read: 2,
+            added: 2,
+            alreadyStored: 0,
+            store: join(dir, '.dprog', 'labels.sqlite'),
+        });
+        expect(dprog('label', 'import', '--task', 'spam', '--format', 'jsonl', 'in.jsonl', '--json').json()).toMatchObject({
+            added: 0,
+            alreadyStored: 2,
+        });
 
         const out = dprog('label', 'export', '--task', 'spam', '--format', 'jsonl');
         expect(out.code, out.stderr).toBe(0);
         expect(out.stdout).toBe(jsonl);
-        const toFile = dprog('label', 'export', '--store', '.dprog/labels.sqlite', '--task', 'spam', '--format', 'csv', '--out', 'out.csv', '--json');
+        const toFile = dprog(
+            'label',
+            'export',
+            '--store',
+            '.dprog/labels.sqlite',
+            '--task',
+            'spam',
+            '--format',
+            'csv',
+            '--out',
+            'out.csv',
+            '--json',
+        );
         expect(toFile.json()).toMatchObject({ labels: 2, files: ['out.csv'] });
-        expect(readFileSync(join(dir, 'out.csv'), 'utf8').split('\n')[1]).toBe('l1,spam,m1,alice,human,spam,,false,,2026-01-01T00:00:00.000Z,');
+        expect(readFileSync(join(dir, 'out.csv'), 'utf8').split('\n')[1]).toBe(
+            'l1,spam,m1,alice,human,spam,,false,,2026-01-01T00:00:00.000Z,',
+        );
     });
 
     it('exports while another process holds the write lock, but refuses a second writer after waiting (exit 2)', async () => {
@@ -84,7 +129,11 @@ describe('dprog label', () => {
             expect(write.code).toBe(2);
             expect(write.stderr).toMatch(new RegExp(`label store is busy \\(process ${pid} is writing\\); waiting up to 1 s`));
             const message = String((write.json().error as { message: string }).message);
-            expect(message).toMatch(new RegExp(`locked by another writer \\(process ${pid} on .*, last heartbeat \\d+ s ago, lock file .*held\\.sqlite\\.lock\\)`));
+            expect(message).toMatch(
+                new RegExp(
+                    `locked by another writer \\(process ${pid} on .*, last heartbeat \\d+ s ago, lock file .*held\\.sqlite\\.lock\\)`,
+                ),
+            );
             expect(message).not.toMatch(/delete/i);
         } finally {
             holder.child.kill('SIGKILL');
@@ -94,24 +143,30 @@ describe('dprog label', () => {
 
     it('reports a damaged store (exit 1) and leaves it as it was', () => {
         const store = join(dir, 'broken.sqlite');
-        writeFileSync(store, 'SQLite format 3\0' + 'garbage'.repeat(100));
+        writeFileSync(store, `SQLite format 3\0${'garbage'.repeat(100)}`);
         const before = fileHash(store);
         for (const args of [['export'], ['import', 'in.jsonl']]) {
             const run = dprog('label', args[0], '--store', store, '--task', 'spam', '--format', 'jsonl', ...args.slice(1));
             expect(run.code).toBe(1);
-            expect(run.stderr).toMatch(/broken\.sqlite: the label store is damaged: .* The file was not modified\. Restore it from a backup/);
+            expect(run.stderr).toMatch(
+                /broken\.sqlite: the label store is damaged: .* The file was not modified\. Restore it from a backup/,
+            );
         }
         expect(fileHash(store)).toBe(before);
     });
 
     it('explains bad usage and bad data', async () => {
-        expect(dprog('label', 'export', '--task', 'spam', '--format', 'xml').stderr).toMatch(/unknown format; use one of jsonl, csv, coco, yolo, labelstudio/);
+        expect(dprog('label', 'export', '--task', 'spam', '--format', 'xml').stderr).toMatch(
+            /unknown format; use one of jsonl, csv, coco, yolo, labelstudio/,
+        );
         expect(dprog('label', 'export', '--task', 'spam', '--format', 'xml').code).toBe(2);
         const noTask = dprog('label', 'export', '--task', 'nope', '--format', 'csv');
         expect([noTask.code, noTask.stderr]).toEqual([1, expect.stringMatching(/no labels for task 'nope'; tasks with labels: spam/)]);
         expect(dprog('label', 'export', '--task', 'spam', '--format', 'yolo').stderr).toMatch(/writes a folder: pass --out DIR/);
         expect(dprog('label', 'export', '--task', 'spam', '--format', 'coco', '--history').stderr).toMatch(/--history: only jsonl and csv/);
-        expect(dprog('label', 'export', '--task', 'spam', '--format', 'csv', '--history', '--labeler', 'alice').stderr).toMatch(/--history with --labeler would cut supersede links/);
+        expect(dprog('label', 'export', '--task', 'spam', '--format', 'csv', '--history', '--labeler', 'alice').stderr).toMatch(
+            /--history with --labeler would cut supersede links/,
+        );
         expect(dprog('label', 'export', '--store', 'missing.sqlite', '--task', 'spam', '--format', 'csv').code).toBe(2);
         writeFileSync(join(dir, 'bad.csv'), 'item,value\nm9,ok\nm10\n');
         const bad = dprog('label', 'import', '--store', 'fresh.sqlite', '--task', 'spam', '--format', 'csv', 'bad.csv');
@@ -123,10 +178,12 @@ describe('dprog label', () => {
         await fresh.close();
     });
 
-    it('checks values against the task\'s type, from --program or from the plan compile --store recorded', () => {
+    it("checks values against the task's type, from --program or from the plan compile --store recorded", () => {
         mkdirSync(join(dir, 'data'), { recursive: true });
         writeFileSync(join(dir, 'data', 'q.jsonl'), '{"id":"a","text":"x"}\n{"id":"b","text":"y"}\n');
-        writeFileSync(join(dir, 'yn.dprog'), `program YesNo version 1
+        writeFileSync(
+            join(dir, 'yn.dprog'),
+            `program YesNo version 1
 dataset questions from jsonl "data/q.jsonl" {
     key id: String
     text: Text
@@ -137,9 +194,23 @@ task answer(q: questions) -> choice<Answer> {
     ask "Yes or no?"
     route cascade crowd
 }
-`);
+`,
+        );
         writeFileSync(join(dir, 'yn.jsonl'), '{"item":"a","value":"yes"}\n{"item":"b","value":"banana"}\n{"item":"17","value":"no"}\n');
-        const typed = dprog('label', 'import', '--store', 'yn.sqlite', '--task', 'answer', '--format', 'jsonl', '--program', 'yn.dprog', 'yn.jsonl', '--json');
+        const typed = dprog(
+            'label',
+            'import',
+            '--store',
+            'yn.sqlite',
+            '--task',
+            'answer',
+            '--format',
+            'jsonl',
+            '--program',
+            'yn.dprog',
+            'yn.jsonl',
+            '--json',
+        );
         expect(typed.code).toBe(1);
         expect(typed.json()).toMatchObject({
             added: 1,
@@ -157,7 +228,21 @@ task answer(q: questions) -> choice<Answer> {
         const fromStore = dprog('label', 'import', '--store', 'yn3.sqlite', '--task', 'answer', '--format', 'jsonl', 'yn.jsonl', '--json');
         expect(fromStore.json()).toMatchObject({ added: 2, rejected: 1, typeFrom: 'plan YesNo version 1 in the store' });
         // With the program, Label Studio tasks carry the item's fields and a labeling config is written beside them.
-        const ls = dprog('label', 'export', '--store', 'yn.sqlite', '--task', 'answer', '--format', 'labelstudio', '--program', 'yn.dprog', '--out', 'yn-ls.json', '--json');
+        const ls = dprog(
+            'label',
+            'export',
+            '--store',
+            'yn.sqlite',
+            '--task',
+            'answer',
+            '--format',
+            'labelstudio',
+            '--program',
+            'yn.dprog',
+            '--out',
+            'yn-ls.json',
+            '--json',
+        );
         expect(ls.json()).toMatchObject({ files: ['yn-ls.json', 'yn-ls.label_config.xml'] });
         expect(JSON.parse(readFileSync(join(dir, 'yn-ls.json'), 'utf8'))[0].data).toEqual({ id: 'a', text: 'x', dprog_item: 'a' });
         expect(readFileSync(join(dir, 'yn-ls.label_config.xml'), 'utf8')).toContain('<Choice value="banana"/>'.replace('banana', 'yes'));
@@ -188,7 +273,9 @@ describe('dprog store and --store locations', () => {
         for (const store of ['postgres:labels', 'http://example.org/labels', 'sqlite://x.db']) {
             const run = dprog('label', 'import', '--store', store, '--task', 'spam', '--format', 'jsonl', 'in.jsonl');
             expect(run.code).toBe(2);
-            expect(run.stderr).toMatch(/not a label store this dprog can open\. Give a file path .* or postgres:\/\/user@host:port\/database/);
+            expect(run.stderr).toMatch(
+                /not a label store this dprog can open\. Give a file path .* or postgres:\/\/user@host:port\/database/,
+            );
         }
         expect(existsSync(join(dir, 'postgres:labels'))).toBe(false);
         expect(existsSync(join(dir, 'http:'))).toBe(false);
@@ -196,10 +283,18 @@ describe('dprog store and --store locations', () => {
 
     it('describes a store, and copies one file store to another with the same content', () => {
         writeFileSync(join(dir, 'in.jsonl'), jsonl);
-        expect(dprog('label', 'import', '--store', 'a.sqlite', '--task', 'spam', '--format', 'jsonl', 'in.jsonl', '--as', 'ann').code).toBe(0);
+        expect(dprog('label', 'import', '--store', 'a.sqlite', '--task', 'spam', '--format', 'jsonl', 'in.jsonl', '--as', 'ann').code).toBe(
+            0,
+        );
         // --as names the person of the human labels (not the model's); jsonl carries it out and back in.
-        const exported = dprog('label', 'export', '--store', 'a.sqlite', '--task', 'spam', '--format', 'jsonl').stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
-        expect(exported.map((r) => [r.id, r.person])).toEqual([['l1', 'ann'], ['l2', undefined]]);
+        const exported = dprog('label', 'export', '--store', 'a.sqlite', '--task', 'spam', '--format', 'jsonl')
+            .stdout.split('\n')
+            .filter(Boolean)
+            .map((l) => JSON.parse(l));
+        expect(exported.map((r) => [r.id, r.person])).toEqual([
+            ['l1', 'ann'],
+            ['l2', undefined],
+        ]);
         const info = dprog('store', 'info', 'a.sqlite', '--json');
         expect(info.code, info.stderr).toBe(0);
         expect(info.json()).toMatchObject({ backend: 'sqljs', location: join(dir, 'a.sqlite'), labels: 2, tasks: { spam: 2 } });
@@ -225,7 +320,9 @@ describe.skipIf(skipWithoutPostgres())('dprog store copy with PostgreSQL', () =>
     it('round-trips sql.js → PostgreSQL → sql.js with equal content hashes; the password comes from PGPASSWORD', async () => {
         const url = await cluster.createDatabase('cli_copy');
         writeFileSync(join(dir, 'in.jsonl'), jsonl);
-        expect(dprog('label', 'import', '--store', 'c.sqlite', '--task', 'spam', '--format', 'jsonl', 'in.jsonl', '--as', 'ann').code).toBe(0);
+        expect(dprog('label', 'import', '--store', 'c.sqlite', '--task', 'spam', '--format', 'jsonl', 'in.jsonl', '--as', 'ann').code).toBe(
+            0,
+        );
         const noPassword = dprogWith({ PGPASSWORD: '' }, 'store', 'info', url);
         expect(noPassword.code).toBe(2);
         expect(noPassword.stderr).toMatch(/refused the login .* PGPASSWORD or ~\/\.pgpass/);
@@ -234,8 +331,18 @@ describe.skipIf(skipWithoutPostgres())('dprog store copy with PostgreSQL', () =>
         const back = dprogWith(cluster.env, 'store', 'copy', url, 'd.sqlite', '--json');
         expect(back.code, back.stderr).toBe(0);
         expect(back.json().hash).toBe(there.json().hash);
-        expect(dprogWith(cluster.env, 'store', 'info', url, '--json').json()).toMatchObject({ backend: 'postgres', location: url, labels: 2, tasks: { spam: 2 } });
+        expect(dprogWith(cluster.env, 'store', 'info', url, '--json').json()).toMatchObject({
+            backend: 'postgres',
+            location: url,
+            labels: 2,
+            tasks: { spam: 2 },
+        });
         const exported = dprogWith(cluster.env, 'label', 'export', '--store', url, '--task', 'spam', '--format', 'jsonl');
-        expect(exported.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line).id)).toEqual(['l1', 'l2']);
+        expect(
+            exported.stdout
+                .split('\n')
+                .filter(Boolean)
+                .map((line) => JSON.parse(line).id),
+        ).toEqual(['l1', 'l2']);
     });
 });

@@ -13,7 +13,11 @@ describe('store locations', () => {
 
     it('reads postgres:// and postgresql:// URLs, never showing a password', () => {
         const plain = parseStoreLocation('postgres://ann@db.example.org:5433/labels');
-        expect(plain).toMatchObject({ backend: 'postgres', url: 'postgres://ann@db.example.org:5433/labels', display: 'postgres://ann@db.example.org:5433/labels' });
+        expect(plain).toMatchObject({
+            backend: 'postgres',
+            url: 'postgres://ann@db.example.org:5433/labels',
+            display: 'postgres://ann@db.example.org:5433/labels',
+        });
         const secret = parseStoreLocation('postgresql://ann:s3cret@db:5432/labels');
         expect(secret).toMatchObject({ backend: 'postgres', display: 'postgresql://ann@db:5432/labels' });
         expect(redact('postgres://ann:s3cret@db/labels')).toBe('postgres://ann:***@db/labels');
@@ -23,7 +27,8 @@ describe('store locations', () => {
         for (const text of ['postgres:labels', 'postgres:/labels', 'mysql://u@h/db', 'sqlite:///x.db', 'https://example.org/x', '  ']) {
             expect(() => parseStoreLocation(text, '/work')).toThrow(StoreLocationError);
         }
-        expect(() => parseStoreLocation('mysql://u:pw@h/db')).toThrow(/mysql:\/\/u:\*\*\*@h\/db: not a label store this dprog can open\. Give a file path .* or postgres:\/\/user@host:port\/database/);
+        expect(() => parseStoreLocation('mysql://u:pw@h/db')).toThrow(/mysql:\/\/u:\*\*\*@h\/db: not a label store this dprog can open\./);
+        expect(() => parseStoreLocation('mysql://u:pw@h/db')).toThrow(/Give a file path .* or postgres:\/\/user@host:port\/database/);
         expect(() => parseStoreLocation('postgres:labels')).toThrow(/it needs \/\/ after the colon/);
     });
 });

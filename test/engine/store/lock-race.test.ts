@@ -34,7 +34,7 @@ function leaveStaleLock(lockPath: string, round: number, dead: number): void {
     }
 }
 
-describe('taking over a stopped writer\'s lock', () => {
+describe("taking over a stopped writer's lock", () => {
     it(`gives the lock to exactly one of four processes, in each of ${ROUNDS} rounds`, async () => {
         const store = join(dir, 'labels.sqlite');
         const lockPath = lockPathOf(store);
@@ -45,19 +45,27 @@ describe('taking over a stopped writer\'s lock', () => {
             for (let round = 0; round < ROUNDS; round++) {
                 leaveStaleLock(lockPath, round, dead);
                 const start = Date.now() + 20;
-                for (const c of contenders) c.send(`go ${store} ${lockPath} ${start}`);
+                for (const c of contenders) {
+                    c.send(`go ${store} ${lockPath} ${start}`);
+                }
                 const answers = await Promise.all(contenders.map((c) => c.nextLine()));
                 const winners = contenders.filter((_, i) => answers[i] === 'won');
                 // Every winner must still hold the lock afterwards: a winner whose lock was moved would show here.
-                for (const c of contenders) c.send('verify');
+                for (const c of contenders) {
+                    c.send('verify');
+                }
                 const held = (await Promise.all(contenders.map((c) => c.nextLine()))).filter((a) => a === 'held').length;
                 winnersPerRound.push(winners.length === held ? winners.length : -held);
-                for (const c of contenders) c.send('release');
+                for (const c of contenders) {
+                    c.send('release');
+                }
                 await Promise.all(contenders.map((c) => c.nextLine()));
                 expect(existsSync(lockPath)).toBe(false);
             }
         } finally {
-            for (const c of contenders) c.child.kill();
+            for (const c of contenders) {
+                c.child.kill();
+            }
         }
         const bad = winnersPerRound.map((n, round) => ({ round, n })).filter(({ n }) => n !== 1);
         expect(bad).toEqual([]);
@@ -65,7 +73,7 @@ describe('taking over a stopped writer\'s lock', () => {
 });
 
 describe('a writer whose lock was removed by hand', () => {
-    it('stops with a clear error and loses nothing of anyone\'s', async () => {
+    it("stops with a clear error and loses nothing of anyone's", async () => {
         const path = join(dir, 'labels.sqlite');
         const first = startFixture('lock-lost-writer.ts', [path]);
         try {
@@ -74,7 +82,16 @@ describe('a writer whose lock was removed by hand', () => {
             // A second writer now gets the store and adds 20,000 labels.
             const second = await LabelStore.open(path);
             expect(second.countLabels()).toBe(100);
-            await second.addLabels(Array.from({ length: 20_000 }, (_, i) => ({ id: `s-${i}`, task: 't', item: `j${i}`, labeler: 'second', labelerKind: 'human' as const, value: i })));
+            await second.addLabels(
+                Array.from({ length: 20_000 }, (_, i) => ({
+                    id: `s-${i}`,
+                    task: 't',
+                    item: `j${i}`,
+                    labeler: 'second',
+                    labelerKind: 'human' as const,
+                    value: i,
+                })),
+            );
             await second.close();
             first.send('more');
             expect(await first.nextLine()).toBe('acked');

@@ -18,7 +18,9 @@ const newDatabase = () => cluster.createDatabase(`dprog_test_${++databases}`);
 const skip = skipWithoutPostgres();
 
 beforeAll(async () => {
-    if (skip) return;
+    if (skip) {
+        return;
+    }
     cluster = await startCluster();
     Object.assign(process.env, { PGPASSWORD: cluster.env.PGPASSWORD });
 }, 120_000);
@@ -49,7 +51,8 @@ async function labelIds(url: string): Promise<string[]> {
     }
 }
 
-const expectedIds = (writers: number, upTo = PER_WRITER) => Array.from({ length: writers }, (_, w) => Array.from({ length: upTo }, (_, n) => `w${w}-${n}`)).flat();
+const expectedIds = (writers: number, upTo = PER_WRITER) =>
+    Array.from({ length: writers }, (_, w) => Array.from({ length: upTo }, (_, n) => `w${w}-${n}`)).flat();
 
 describe.skipIf(skip)('PostgreSQL store with many writers', () => {
     it(`keeps every label of ${WRITERS} concurrent writers × ${PER_WRITER}, once`, async () => {
@@ -71,7 +74,9 @@ describe.skipIf(skip)('PostgreSQL store with many writers', () => {
         const acked = await runWriters(url, WRITERS, 1000);
         const afterKill = new Set(await labelIds(url));
         for (const [w, n] of acked.entries()) {
-            for (let i = 0; i < n; i++) expect(afterKill.has(`w${w}-${i}`)).toBe(true);
+            for (let i = 0; i < n; i++) {
+                expect(afterKill.has(`w${w}-${i}`)).toBe(true);
+            }
         }
         await runWriters(url, WRITERS);
         const ids = await labelIds(url);
@@ -89,7 +94,9 @@ describe.skipIf(skip)('PostgreSQL store with many writers', () => {
         const lastAck = Math.max(...acks);
         expect(lastAck).toBeGreaterThanOrEqual(1000);
         const ids = new Set(await labelIds(url));
-        for (let i = 0; i < lastAck; i++) expect(ids.has(`w0-${i}`)).toBe(true);
+        for (let i = 0; i < lastAck; i++) {
+            expect(ids.has(`w0-${i}`)).toBe(true);
+        }
     }, 120_000);
 });
 
@@ -98,7 +105,9 @@ describe.skipIf(skip)('leases on PostgreSQL', () => {
     let alice: Store;
     let bob: Store;
     beforeAll(async () => {
-        if (skip) return;
+        if (skip) {
+            return;
+        }
         url = await newDatabase();
         [alice, bob] = await Promise.all([openStore(url), openStore(url)]);
     });
@@ -185,10 +194,30 @@ describe.skipIf(skip)('PostgreSQL schema and moving stores', () => {
 });
 
 async function fillEverything(store: LabelStore): Promise<void> {
-    await store.addItems([{ dataset: 'docs', key: 'd1', split: 'train', contentHash: 'h1' }, { dataset: 'docs', key: 'd2', split: 'test' }]);
-    const first = await store.addLabel({ id: 'l1', task: 't', item: 'd1', labeler: 'crowd', labelerKind: 'human', person: 'ann', value: { spans: [[0, 3]], note: 'ü' } });
+    await store.addItems([
+        { dataset: 'docs', key: 'd1', split: 'train', contentHash: 'h1' },
+        { dataset: 'docs', key: 'd2', split: 'test' },
+    ]);
+    const first = await store.addLabel({
+        id: 'l1',
+        task: 't',
+        item: 'd1',
+        labeler: 'crowd',
+        labelerKind: 'human',
+        person: 'ann',
+        value: { spans: [[0, 3]], note: 'ü' },
+    });
     await store.supersede(first.id, { id: 'l2', labeler: 'crowd', labelerKind: 'human', person: 'ann', value: 'b', score: 0.25 });
-    await store.addLabel({ id: 'l3', task: 't', item: 'd2', labeler: 'rules', labelerKind: 'rules', value: null, gold: true, programVersion: 'v1' });
+    await store.addLabel({
+        id: 'l3',
+        task: 't',
+        item: 'd2',
+        labeler: 'rules',
+        labelerKind: 'rules',
+        value: null,
+        gold: true,
+        programVersion: 'v1',
+    });
     await store.setAggregates([{ task: 't', item: 'd1', value: 'b', confidence: 0.875, method: 'dawid_skene', answers: 2 }]);
     await store.setLabelerEstimates([{ labeler: 'crowd', task: 't', accuracy: 0.8, confusion: { a: { a: 0.8, b: 0.2 } }, n: 2 }]);
     await store.savePlan({ program: 'P', version: '1', plan: { schema: 'x' }, contentHash: 'abc' });

@@ -16,7 +16,17 @@ afterEach(() => cleanup());
 
 const tilted = { x: 100, y: 200, width: 300, height: 40, rotation: 6.5, label: 'line', score: 0.91 };
 const upright = { x: 20, y: 30, width: 50, height: 20, label: 'line' };
-const labels: NewLabel[] = [{ id: 'p1', task: 't', item: 'page.png', labeler: 'detector', labelerKind: 'model', value: [tilted, upright], createdAt: '2026-03-01T10:00:00.000Z' }];
+const labels: NewLabel[] = [
+    {
+        id: 'p1',
+        task: 't',
+        item: 'page.png',
+        labeler: 'detector',
+        labelerKind: 'model',
+        value: [tilted, upright],
+        createdAt: '2026-03-01T10:00:00.000Z',
+    },
+];
 
 type Box = { x: number; y: number; width: number; height: number; rotation?: number; label: string };
 
@@ -74,7 +84,14 @@ describe('rotated boxes', () => {
             expect(annotation.bbox[3]).toBeGreaterThan(tilted.height + 30);
         }
         // YOLO-OBB: the class and four corners (scores go to the side file).
-        if (format === 'yolo') expect(exported.files.find((f) => f.path.startsWith('labels') && f.path.endsWith('page.txt'))!.text.split('\n')[0].split(' ')).toHaveLength(9);
+        if (format === 'yolo') {
+            expect(
+                exported.files
+                    .find((f) => f.path.startsWith('labels') && f.path.endsWith('page.txt'))!
+                    .text.split('\n')[0]
+                    .split(' '),
+            ).toHaveLength(9);
+        }
         await from.close();
         await to.close();
     });

@@ -15,7 +15,17 @@ describe('schema migrations', () => {
         expect(migrate(db)).toEqual(MIGRATIONS.map((m) => m.version));
         expect(readSchemaVersion(db)).toBe(SCHEMA_VERSION);
         const tables = db.exec(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`)[0].values.flat();
-        expect(tables).toEqual(['aggregates', 'evaluations', 'items', 'labeler_estimates', 'labels', 'meta', 'model_versions', 'plans', 'stage_states']);
+        expect(tables).toEqual([
+            'aggregates',
+            'evaluations',
+            'items',
+            'labeler_estimates',
+            'labels',
+            'meta',
+            'model_versions',
+            'plans',
+            'stage_states',
+        ]);
         expect(migrate(db)).toEqual([]);
         db.close();
     });
@@ -23,8 +33,15 @@ describe('schema migrations', () => {
     it('upgrades an older store with only the newer migrations, keeping its rows', () => {
         const db = new SQL.Database();
         migrate(db);
-        db.run(`INSERT INTO labels (id, task, item, labeler, labeler_kind, value, created_at) VALUES ('a', 't', 'i', 'x', 'human', '1', '2026-01-01')`);
-        const next: Migration = { version: SCHEMA_VERSION + 1, description: 'a review note per label', sql: 'ALTER TABLE labels ADD COLUMN note TEXT;' };
+        db.run(
+            `INSERT INTO labels (id, task, item, labeler, labeler_kind, value, created_at) VALUES ('a', 't', 'i', 'x', 'human', ` +
+                `'1', '2026-01-01')`,
+        );
+        const next: Migration = {
+            version: SCHEMA_VERSION + 1,
+            description: 'a review note per label',
+            sql: 'ALTER TABLE labels ADD COLUMN note TEXT;',
+        };
         expect(migrate(db, [...MIGRATIONS, next])).toEqual([SCHEMA_VERSION + 1]);
         expect(readSchemaVersion(db)).toBe(SCHEMA_VERSION + 1);
         expect(db.exec(`SELECT id, note FROM labels`)[0].values).toEqual([['a', null]]);
@@ -34,7 +51,11 @@ describe('schema migrations', () => {
     it('rolls a failing migration back entirely', () => {
         const db = new SQL.Database();
         migrate(db);
-        const broken: Migration = { version: SCHEMA_VERSION + 1, description: 'broken', sql: 'CREATE TABLE extra (x); INSERT INTO nowhere VALUES (1);' };
+        const broken: Migration = {
+            version: SCHEMA_VERSION + 1,
+            description: 'broken',
+            sql: 'CREATE TABLE extra (x); INSERT INTO nowhere VALUES (1);',
+        };
         expect(() => migrate(db, [...MIGRATIONS, broken])).toThrow(/no such table: nowhere/);
         expect(readSchemaVersion(db)).toBe(SCHEMA_VERSION);
         expect(db.exec(`SELECT name FROM sqlite_master WHERE name = 'extra'`)).toEqual([]);
@@ -48,7 +69,10 @@ describe('opening an older store', () => {
         try {
             const db = new SQL.Database();
             migrate(db, MIGRATIONS.slice(0, 1));
-            db.run(`INSERT INTO labels (id, task, item, labeler, labeler_kind, value, created_at) VALUES ('old', 't', 'i', 'x', 'human', '"spam"', '2025-01-01')`);
+            db.run(
+                `INSERT INTO labels (id, task, item, labeler, labeler_kind, value, created_at) VALUES ('old', 't', 'i', 'x', ` +
+                    `'human', '"spam"', '2025-01-01')`,
+            );
             const path = join(dir, 'v1.sqlite');
             writeFileSync(path, db.export());
             db.close();

@@ -37,6 +37,8 @@ describe('locateSqlWasm', () => {
 
     it('says where it looked and what to do when the file is nowhere', () => {
         const bundle = pathToFileURL(join(dir, 'out', 'cli', 'main.cjs')).href;
-        expect(() => locateSqlWasm(bundle, {})).toThrow(/cannot find sql-wasm\.wasm .*Looked at: .*out\/wasm\/sql-wasm\.wasm.*node esbuild\.mjs.*DPROG_SQL_WASM/);
+        expect(() => locateSqlWasm(bundle, {})).toThrow(
+            /cannot find sql-wasm\.wasm .*Looked at: .*out\/wasm\/sql-wasm\.wasm.*node esbuild\.mjs.*DPROG_SQL_WASM/,
+        );
     });
 });

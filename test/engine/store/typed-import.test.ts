@@ -26,7 +26,10 @@ afterEach(async () => {
 });
 
 const choice: TaskType = { output: { kind: 'choice', labelSet: 'Answer', text: 'choice<Answer>' }, classes: ['yes', 'no'] };
-const boxes: TaskType = { output: { kind: 'list', element: { kind: 'box', labelSet: 'Thing', text: 'box<Thing>' }, text: 'list<box<Thing>>' } as PlanLabelType, classes: ['car', 'bus'] };
+const boxes: TaskType = {
+    output: { kind: 'list', element: { kind: 'box', labelSet: 'Thing', text: 'box<Thing>' }, text: 'list<box<Thing>>' } as PlanLabelType,
+    classes: ['car', 'bus'],
+};
 const number: TaskType = { output: { kind: 'number', min: 0, max: 10, text: 'number' }, classes: [] };
 
 function file(name: string, text: string): string {
@@ -36,14 +39,20 @@ function file(name: string, text: string): string {
     return path;
 }
 
-const jsonl = (...records: unknown[]): string => records.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n') + '\n';
+const jsonl = (...records: unknown[]): string => `${records.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n')}\n`;
 
 describe('typed imports', () => {
     it('rejects a value outside the label set, with file, line and reason, and stores the rest', async () => {
         const source = file('in.jsonl', jsonl({ item: 'a', value: 'yes' }, { item: 'b', value: 'banana' }, { item: 'c', value: 'no' }));
         const result = await importLabels(store, { task: 't', format: 'jsonl', source, type: choice });
         expect(result).toMatchObject({ read: 3, added: 2, alreadyStored: 0, typeChecked: true });
-        expect(result.rejected).toEqual([{ file: source, line: 2, reason: expect.stringMatching(/value "banana" does not fit choice<Answer>: expected one of: yes, no/) }]);
+        expect(result.rejected).toEqual([
+            {
+                file: source,
+                line: 2,
+                reason: expect.stringMatching(/value "banana" does not fit choice<Answer>: expected one of: yes, no/),
+            },
+        ]);
         expect(store.labels().map((l) => l.value)).toEqual(['yes', 'no']);
     });
 
@@ -85,16 +94,27 @@ function png(path: string, width: number, height: number): void {
 
 describe('boxes and shapes', () => {
     it('coco: negative or empty boxes and dangling image ids reject their label, counted in the summary', async () => {
-        const source = file('c.json', JSON.stringify({
-            images: [{ id: 1, file_name: 'a.png', width: 10, height: 10 }, { id: 2, file_name: 'b.png', width: 10, height: 10 }, { id: 3, file_name: 'c.png', width: 10, height: 10 }],
-            annotations: [
-                { id: 1, image_id: 1, category_id: 1, bbox: [1, 1, 2, 2] },
-                { id: 2, image_id: 2, category_id: 1, bbox: [1, 1, -2, 2] },
-                { id: 3, image_id: 9, category_id: 1, bbox: [1, 1, 2, 2] },
-                { id: 4, image_id: 3, category_id: 1, bbox: [1, 1, 0, 2] },
-            ],
-            categories: [{ id: 1, name: 'car' }],
-        }, null, 1));
+        const source = file(
+            'c.json',
+            JSON.stringify(
+                {
+                    images: [
+                        { id: 1, file_name: 'a.png', width: 10, height: 10 },
+                        { id: 2, file_name: 'b.png', width: 10, height: 10 },
+                        { id: 3, file_name: 'c.png', width: 10, height: 10 },
+                    ],
+                    annotations: [
+                        { id: 1, image_id: 1, category_id: 1, bbox: [1, 1, 2, 2] },
+                        { id: 2, image_id: 2, category_id: 1, bbox: [1, 1, -2, 2] },
+                        { id: 3, image_id: 9, category_id: 1, bbox: [1, 1, 2, 2] },
+                        { id: 4, image_id: 3, category_id: 1, bbox: [1, 1, 0, 2] },
+                    ],
+                    categories: [{ id: 1, name: 'car' }],
+                },
+                null,
+                1,
+            ),
+        );
         const result = await importLabels(store, { task: 't', format: 'coco', source, type: boxes });
         expect(result.added).toBe(1);
         const reasons = result.rejected.map((r) => `${r.record}: ${r.reason}`);
@@ -113,18 +133,34 @@ describe('boxes and shapes', () => {
     it('coco: a file that is null or not COCO is a clear error, not a crash', async () => {
         for (const text of ['null', '[]', '{"images":{}}', '{']) {
             const source = file('bad.json', text);
-            await expect(importLabels(store, { task: 't', format: 'coco', source })).rejects.toThrow(/bad\.json: (not a COCO file|not valid JSON)/);
+            await expect(importLabels(store, { task: 't', format: 'coco', source })).rejects.toThrow(
+                /bad\.json: (not a COCO file|not valid JSON)/,
+            );
         }
     });
 
     it('labelstudio: "annotations": "x", a box of height "big" and a negative box are rejected, naming the task', async () => {
-        const box = (height: unknown, width = 10) => ({ type: 'rectanglelabels', from_name: 'boxes', to_name: 'image', original_width: 100, original_height: 100, value: { x: 1, y: 1, width, height, rectanglelabels: ['car'] } });
-        const source = file('ls.json', JSON.stringify([
-            { id: 1, data: { dprog_item: 'a.png' }, annotations: 'x' },
-            { id: 2, data: { dprog_item: 'b.png' }, annotations: [{ result: [box('big')] }] },
-            { id: 3, data: { dprog_item: 'c.png' }, annotations: [{ result: [box(5, -3)] }] },
-            { id: 4, data: { dprog_item: 'd.png' }, annotations: [{ result: [box(5)] }] },
-        ], null, 1));
+        const box = (height: unknown, width = 10) => ({
+            type: 'rectanglelabels',
+            from_name: 'boxes',
+            to_name: 'image',
+            original_width: 100,
+            original_height: 100,
+            value: { x: 1, y: 1, width, height, rectanglelabels: ['car'] },
+        });
+        const source = file(
+            'ls.json',
+            JSON.stringify(
+                [
+                    { id: 1, data: { dprog_item: 'a.png' }, annotations: 'x' },
+                    { id: 2, data: { dprog_item: 'b.png' }, annotations: [{ result: [box('big')] }] },
+                    { id: 3, data: { dprog_item: 'c.png' }, annotations: [{ result: [box(5, -3)] }] },
+                    { id: 4, data: { dprog_item: 'd.png' }, annotations: [{ result: [box(5)] }] },
+                ],
+                null,
+                1,
+            ),
+        );
         const result = await importLabels(store, { task: 't', format: 'labelstudio', source, type: boxes });
         expect(result.rejected.map((r) => [r.record, r.reason])).toEqual([
             ['task 1', 'task 1: "annotations" must be a list, found "x"'],
@@ -135,14 +171,20 @@ describe('boxes and shapes', () => {
         expect(store.labels().map((l) => [l.item, l.value])).toEqual([['d.png', [{ x: 1, y: 1, width: 10, height: 5, label: 'car' }]]]);
     });
 
-    it('yolo: negative sizes and coordinates outside the image reject the image\'s label, naming the line', async () => {
+    it("yolo: negative sizes and coordinates outside the image reject the image's label, naming the line", async () => {
         png(join(dir, 'ds', 'images', 'train', 'a.png'), 100, 50);
         png(join(dir, 'ds', 'images', 'train', 'b.png'), 100, 50);
         file('ds/data.yaml', 'train: images/train\nval: images/train\nnames:\n  0: car\n  1: bus\n');
         file('ds/labels/train/a.txt', '0 0.5 0.5 0.2 0.2\n');
         file('ds/labels/train/b.txt', '0 0.5 0.5 0.2 0.2\n1 0.5 0.5 -0.1 0.2\n');
         const result = await importLabels(store, { task: 't', format: 'yolo', source: join(dir, 'ds'), type: boxes });
-        expect(result.rejected).toEqual([{ file: join(dir, 'ds', 'labels', 'train', 'b.txt'), record: join('labels', 'train', 'b.txt'), reason: 'line 2: width and height must be positive, found -0.1 × 0.2' }]);
+        expect(result.rejected).toEqual([
+            {
+                file: join(dir, 'ds', 'labels', 'train', 'b.txt'),
+                record: join('labels', 'train', 'b.txt'),
+                reason: 'line 2: width and height must be positive, found -0.1 × 0.2',
+            },
+        ]);
         expect(store.labels().map((l) => [l.item, l.value])).toEqual([['a.png', [{ x: 40, y: 20, width: 20, height: 10, label: 'car' }]]]);
     });
 });

@@ -22,7 +22,13 @@ describe('CTC greedy decoding', () => {
         const t = ctcGreedyDecode(probs, 9, classes, 0, 1);
         expect(t.text).toBe('aab c');
         expect(t.score).toBeCloseTo(0.9);
-        expect(t.characters!.map((c) => [c.start, c.end])).toEqual([[0, 1], [3, 3], [4, 5], [6, 6], [7, 7]]);
+        expect(t.characters!.map((c) => [c.start, c.end])).toEqual([
+            [0, 1],
+            [3, 3],
+            [4, 5],
+            [6, 6],
+            [7, 7],
+        ]);
     });
 
     test('recovers a word gap where the space class rises without winning, and only there', () => {

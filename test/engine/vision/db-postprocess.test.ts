@@ -6,14 +6,31 @@ import { insideRotated } from './rotated-fixtures.js';
 /** A width x height map with the given rectangles filled with probability p. */
 function map(width: number, height: number, rects: Array<{ x: number; y: number; w: number; h: number; p: number }>): Float32Array {
     const m = new Float32Array(width * height);
-    for (const r of rects) for (let y = r.y; y < r.y + r.h; y++) for (let x = r.x; x < r.x + r.w; x++) m[y * width + x] = r.p;
+    for (const r of rects) {
+        for (let y = r.y; y < r.y + r.h; y++) {
+            for (let x = r.x; x < r.x + r.w; x++) {
+                m[y * width + x] = r.p;
+            }
+        }
+    }
     return m;
 }
 
 /** A map with a bar of probability p along a rotated rectangle (pixel centres inside it). */
-function rotatedBar(width: number, height: number, box: { x: number; y: number; width: number; height: number; rotation: number }, p: number): Float32Array {
+function rotatedBar(
+    width: number,
+    height: number,
+    box: { x: number; y: number; width: number; height: number; rotation: number },
+    p: number,
+): Float32Array {
     const m = new Float32Array(width * height);
-    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) if (insideRotated(box, x, y)) m[y * width + x] = p;
+    for (let y = 0; y < height; y++) {
+        for (let x = 0; x < width; x++) {
+            if (insideRotated(box, x, y)) {
+                m[y * width + x] = p;
+            }
+        }
+    }
     return m;
 }
 

@@ -7,7 +7,11 @@ import { clipBox, cropImage, decodeImage, encodePng, resizeImage, toChwFloat32, 
 /** A w x h image whose pixel (x, y) is (x * 10, y * 10, 200). */
 function gradient(w: number, h: number): RgbImage {
     const data = new Uint8Array(w * h * 3);
-    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data.set([x * 10, y * 10, 200], (y * w + x) * 3);
+    for (let y = 0; y < h; y++) {
+        for (let x = 0; x < w; x++) {
+            data.set([x * 10, y * 10, 200], (y * w + x) * 3);
+        }
+    }
     return { width: w, height: h, data };
 }
 
@@ -28,7 +32,9 @@ describe('decodeImage', () => {
 
     test('JPEG decodes to the right size and roughly the right colours', () => {
         const rgba = new Uint8Array(16 * 8 * 4);
-        for (let p = 0; p < 16 * 8; p++) rgba.set([200, 40, 40, 255], p * 4);
+        for (let p = 0; p < 16 * 8; p++) {
+            rgba.set([200, 40, 40, 255], p * 4);
+        }
         const bytes = jpeg.encode({ width: 16, height: 8, data: rgba }, 95).data;
         const image = decodeImage(bytes, 'r.jpg');
         expect([image.width, image.height]).toEqual([16, 8]);

@@ -5,7 +5,11 @@ import { calibratedConfidence, fitLineCalibration, weakestCharacter } from '../.
 
 /** A transcription whose characters have the given probabilities. */
 function line(ps: number[]): Transcription {
-    return { text: 'x'.repeat(ps.length), score: ps.reduce((a, b) => a + b, 0) / ps.length, characters: ps.map((p, i) => ({ p, start: i, end: i, spaceBefore: 0 })) };
+    return {
+        text: 'x'.repeat(ps.length),
+        score: ps.reduce((a, b) => a + b, 0) / ps.length,
+        characters: ps.map((p, i) => ({ p, start: i, end: i, spaceBefore: 0 })),
+    };
 }
 
 /** Lines whose weakest character w is right with probability w² (a recognizer that is overconfident). */

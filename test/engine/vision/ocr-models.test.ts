@@ -54,7 +54,12 @@ describe('PP-OCRv4 detection and recognition', () => {
             );
             lines += page.lines.length;
             found += pairs.length;
-            const texts = await recognizeText(recognizer, pairs.map(([, d]) => cropImage(image, regions[d].box)), classes, RECOGNIZER);
+            const texts = await recognizeText(
+                recognizer,
+                pairs.map(([, d]) => cropImage(image, regions[d].box)),
+                classes,
+                RECOGNIZER,
+            );
             pairs.forEach(([t], k) => {
                 expect(texts[k].score).toBeGreaterThan(0);
                 edits += editDistance(texts[k].text, page.lines[t].text);
@@ -65,15 +70,22 @@ describe('PP-OCRv4 detection and recognition', () => {
         expect(edits / chars).toBeLessThanOrEqual(0.1);
     });
 
-    test('a model whose output is not a probability map, or not CTC over the character list, is a ModelError saying what it returned', async () => {
-        const identity = path.join(dir, 'identity.onnx');
-        writeIdentityImageModel(identity);
-        const session = await sessions.get(identity);
-        const image = readImage(path.join(dir, pages[0].path));
-        await expect(detectText(session, image, identity)).rejects.toThrow(ModelError);
-        await expect(detectText(session, image, identity)).rejects.toThrow(/expected a text probability map of shape \[1, 1, H, W\] float32 for 'decode db_boxes', got \[1, 3, \d+, \d+\]/);
-        const recognizer = await sessions.get(RECOGNIZER);
-        const crop = cropImage(image, pages[0].lines[0].box);
-        await expect(recognizeText(recognizer, [crop], ['', 'a', 'b', ' '], RECOGNIZER)).rejects.toThrow(/expected CTC outputs of shape \[1, steps, 4\].*got \[1, \d+, 6625\]/);
-    });
+    test(
+        'a model whose output is not a probability map, or not CTC over the character list, is a ModelError saying what ' + 'it returned',
+        async () => {
+            const identity = path.join(dir, 'identity.onnx');
+            writeIdentityImageModel(identity);
+            const session = await sessions.get(identity);
+            const image = readImage(path.join(dir, pages[0].path));
+            await expect(detectText(session, image, identity)).rejects.toThrow(ModelError);
+            await expect(detectText(session, image, identity)).rejects.toThrow(
+                /expected a text probability map of shape \[1, 1, H, W\] float32 for 'decode db_boxes', got \[1, 3, \d+, \d+\]/,
+            );
+            const recognizer = await sessions.get(RECOGNIZER);
+            const crop = cropImage(image, pages[0].lines[0].box);
+            await expect(recognizeText(recognizer, [crop], ['', 'a', 'b', ' '], RECOGNIZER)).rejects.toThrow(
+                /expected CTC outputs of shape \[1, steps, 4\].*got \[1, \d+, 6625\]/,
+            );
+        },
+    );
 });

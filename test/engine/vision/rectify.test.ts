@@ -5,9 +5,20 @@ import { fitToInk, homography, rectifiedCrop } from '../../../engine/src/vision/
 import { insideRotated } from './rotated-fixtures.js';
 
 /** A white image with a dark (value `ink`) rectangle turned `rotation` degrees about its centre. */
-function page(width: number, height: number, box: { x: number; y: number; width: number; height: number; rotation: number }, ink = 20): RgbImage {
+function page(
+    width: number,
+    height: number,
+    box: { x: number; y: number; width: number; height: number; rotation: number },
+    ink = 20,
+): RgbImage {
     const data = new Uint8Array(width * height * 3).fill(255);
-    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) if (insideRotated(box, x, y)) data.fill(ink, (y * width + x) * 3, (y * width + x) * 3 + 3);
+    for (let y = 0; y < height; y++) {
+        for (let x = 0; x < width; x++) {
+            if (insideRotated(box, x, y)) {
+                data.fill(ink, (y * width + x) * 3, (y * width + x) * 3 + 3);
+            }
+        }
+    }
     return { width, height, data };
 }
 
@@ -62,7 +73,11 @@ describe('rectified crops', () => {
     test('a neighbouring line inside the grown box stays out of the fitted box', () => {
         const image = page(200, 100, { x: 20, y: 40, width: 150, height: 12, rotation: 0 });
         // A second line just above, partly inside the loose box.
-        for (let y = 24; y < 34; y++) for (let x = 20; x < 170; x++) image.data.fill(20, (y * 200 + x) * 3, (y * 200 + x) * 3 + 3);
+        for (let y = 24; y < 34; y++) {
+            for (let x = 20; x < 170; x++) {
+                image.data.fill(20, (y * 200 + x) * 3, (y * 200 + x) * 3 + 3);
+            }
+        }
         const tight = fitToInk(image, { x: 10, y: 30, width: 170, height: 32, rotation: 0 });
         expect(tight.y).toBeGreaterThanOrEqual(39);
         expect(tight.height).toBeLessThanOrEqual(13);

@@ -59,7 +59,9 @@ function page(): RgbImage {
 describe('weak regions are never dropped', () => {
     test('the page keeps the weak (tilted) region with its score, and its confidence is that score', async () => {
         writeChannelDetector(join(dir, 'detector.onnx'));
-        const plan = { labelSets: [{ name: 'Region', description: null, members: [{ name: 'line', description: null }] }] } as unknown as LabelingPlan;
+        const plan = {
+            labelSets: [{ name: 'Region', description: null, members: [{ name: 'line', description: null }] }],
+        } as unknown as LabelingPlan;
         const labeler = {
             kind: 'model',
             name: 'detector',

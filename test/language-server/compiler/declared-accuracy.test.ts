@@ -32,7 +32,9 @@ task t(x: items) -> choice<Kind> { route cascade crowd  quality { target 99%, at
     test('compile says so, with the best accuracy those labelers can reach', async () => {
         const plan = await compileText(unreachable);
         const warning = plan.warnings.find((w) => w.code === 'plan/target-unreachable');
-        expect(warning?.message).toMatch(/cannot reach the 99% target with at most 3 label\(s\) per item; the best they can reach is about 6\d\.\d%/);
+        expect(warning?.message).toMatch(
+            /cannot reach the 99% target with at most 3 label\(s\) per item; the best they can reach is about 6\d\.\d%/,
+        );
     });
 
     test('a reachable target gets no such warning', async () => {

@@ -52,7 +52,9 @@ describe('redundancy and cost estimates hold in simulation', () => {
         expect(task.route.stages.length).toBeGreaterThan(0);
         const run = simulate(task, 2000, 42);
         const planned = task.redundancy;
-        if (process.env.SHOW_SIM) console.log(JSON.stringify({ run, planned, perItem: task.cost.perItem, order: task.route.stages.map((s) => s.labeler) }));
+        if (process.env.SHOW_SIM) {
+            console.log(JSON.stringify({ run, planned, perItem: task.cost.perItem, order: task.route.stages.map((s) => s.labeler) }));
+        }
         // Estimates learn from agreement as items pass, so runs drift a little: within 10% (answers, cost), 5 points (shares).
         expect(run.meanAnswers).toBeGreaterThan(planned.expectedAnswers * 0.9);
         expect(run.meanAnswers).toBeLessThan(planned.expectedAnswers * 1.1);
@@ -64,8 +66,7 @@ describe('redundancy and cost estimates hold in simulation', () => {
     });
 
     test('raising the target raises the planned answers and cost', async () => {
-        const at = async (target: number) =>
-            (await compileText(scenarios[0].program.replace('target 95%', `target ${target}%`))).tasks[0];
+        const at = async (target: number) => (await compileText(scenarios[0].program.replace('target 95%', `target ${target}%`))).tasks[0];
         const low = await at(80);
         const high = await at(99);
         expect(high.redundancy.expectedAnswers).toBeGreaterThan(low.redundancy.expectedAnswers);

@@ -57,7 +57,7 @@ describe('golden migration', () => {
         const v2 = await compileFileFromDisk(path.join(root, 'test/language-server/compiler/programs/language-md.dprog'));
         const v3 = await compileFileFromDisk(path.join(root, 'test/language-server/compiler/programs/language-md-v3.dprog'));
         const migration = diffPlans(v2.plan, v3.plan);
-        const text = JSON.stringify({ ...migrationToJson(migration), problems: migration.problems }, null, 2) + '\n';
+        const text = `${JSON.stringify({ ...migrationToJson(migration), problems: migration.problems }, null, 2)}\n`;
         const golden = path.join(__dirname, 'golden', 'language-md-v2-to-v3.migration.json');
         if (process.env.UPDATE_GOLDEN || !existsSync(golden)) {
             writeFileSync(golden, text);

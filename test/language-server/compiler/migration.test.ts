@@ -8,7 +8,11 @@ import { diffPlans } from '../../../language-server/src/compiler/migrate.js';
 import { compileText } from './compile-helpers.js';
 
 /** A program with one task over `labels`; the parts each case changes are parameters. */
-function program(version: number, labels: string, options: { output?: string; input?: string; question?: string; extra?: string } = {}): string {
+function program(
+    version: number,
+    labels: string,
+    options: { output?: string; input?: string; question?: string; extra?: string } = {},
+): string {
     return `
 program Vehicles version ${version}
 dataset frames from images "data/frames/*.png"
@@ -70,7 +74,11 @@ const rows: Row[] = [
         old: program(1, base),
         next: program(2, 'labels Vehicle { car, truck, bus, cycle from [bicycle, scooter] }'),
         action: 'migrate',
-        members: [...keepAll(['car', 'truck', 'bus']), { old: 'bicycle', new: ['cycle'], action: 'map' }, { old: 'scooter', new: ['cycle'], action: 'map' }],
+        members: [
+            ...keepAll(['car', 'truck', 'bus']),
+            { old: 'bicycle', new: ['cycle'], action: 'map' },
+            { old: 'scooter', new: ['cycle'], action: 'map' },
+        ],
     },
     {
         case: 'addition (van): queued for review',
@@ -163,7 +171,9 @@ describe('migrations (language.md §10)', () => {
     test('a removed task is invalidated and an added task starts with nothing to migrate', async () => {
         const withExtra = program(1, base, { extra: 'task old_one(f: frames) -> bool { route cascade crowd }' });
         const withOther = program(2, base, { extra: 'task new_one(f: frames) -> bool { route cascade crowd }' });
-        const json = migrationToJson(diffPlans(await compileText(withExtra, { allowErrors: true }), await compileText(withOther, { allowErrors: true })));
+        const json = migrationToJson(
+            diffPlans(await compileText(withExtra, { allowErrors: true }), await compileText(withOther, { allowErrors: true })),
+        );
         expect(json.tasks.map((t) => [t.task, t.action])).toEqual([
             ['kind', 'keep'],
             ['new_one', 'keep'],
@@ -173,7 +183,12 @@ describe('migrations (language.md §10)', () => {
     });
 
     test('the JSON projection has exactly the contract keys', async () => {
-        const json = migrationToJson(diffPlans(await compileText(program(1, base), { allowErrors: true }), await compileText(program(2, 'labels Vehicle { car, lorry from truck, bus, bicycle, scooter }'), { allowErrors: true })));
+        const json = migrationToJson(
+            diffPlans(
+                await compileText(program(1, base), { allowErrors: true }),
+                await compileText(program(2, 'labels Vehicle { car, lorry from truck, bus, bicycle, scooter }'), { allowErrors: true }),
+            ),
+        );
         expect(Object.keys(json)).toEqual(['tasks']);
         expect(Object.keys(json.tasks[0]).sort()).toEqual(['action', 'members', 'task']);
         expect(Object.keys(json.tasks[0].members[0]).sort()).toEqual(['action', 'new', 'old']);

@@ -15,11 +15,14 @@ type Shape =
     | { kind: 'call'; task: number }
     | { kind: 'let'; task: number }
     | { kind: 'for'; where: boolean; body: Shape[] }
-    | { kind: 'if'; task: number; else: boolean; then: Shape[]; otherwise: Shape[] };
+    | { kind: 'if'; task: number; else: boolean; body: Shape[]; otherwise: Shape[] };
 
 const shape: fc.Memo<Shape> = fc.memo((depth) =>
     depth <= 1
-        ? fc.oneof(fc.record({ kind: fc.constant('call' as const), task: fc.nat(3) }), fc.record({ kind: fc.constant('let' as const), task: fc.nat(3) }))
+        ? fc.oneof(
+              fc.record({ kind: fc.constant('call' as const), task: fc.nat(3) }),
+              fc.record({ kind: fc.constant('let' as const), task: fc.nat(3) }),
+          )
         : fc.oneof(
               { weight: 3, arbitrary: shape(1) },
               fc.record({ kind: fc.constant('for' as const), where: fc.boolean(), body: fc.array(shape(depth - 1), { maxLength: 3 }) }),
@@ -27,7 +30,7 @@ const shape: fc.Memo<Shape> = fc.memo((depth) =>
                   kind: fc.constant('if' as const),
                   task: fc.nat(3),
                   else: fc.boolean(),
-                  then: fc.array(shape(depth - 1), { maxLength: 3 }),
+                  body: fc.array(shape(depth - 1), { maxLength: 3 }),
                   otherwise: fc.array(shape(depth - 1), { maxLength: 2 }),
               }),
           ),
@@ -51,7 +54,10 @@ function programText(p: ProgramShape): string {
     const route = (i: number) => `route ${p.strategies[i]} ${p.accuracies.map((_, h) => `h${h}`).join(', ')}`;
     const tasks = [0, 1, 2].map((i) => {
         const set = i % p.members.length;
-        return `task c${i}(f: frames) -> choice<L${set}> { ask "Question ${i}?" ${route(i)} quality { target ${p.targets[i]}%, at most 4 labels } }`;
+        return (
+            `task c${i}(f: frames) -> choice<L${set}> { ask "Question ${i}?" ${route(i)} quality { target ${p.targets[i]}%, at ` +
+            `most 4 labels } }`
+        );
     });
     tasks.push(`task boxes(f: frames) -> list<box<L0>> { ${route(3)} quality { target ${p.targets[3]}% } }`);
     tasks.push(`task part(img: Image) -> bool { ${route(0)} }`);
@@ -84,7 +90,7 @@ function programText(p: ProgramShape): string {
                 const condition = `c${s.task % 3}(f) == m${set}_0`;
                 const thenScope = { lists: [...scope.lists] };
                 const elseScope = { lists: [...scope.lists] };
-                const then = s.then.map((b) => render(b, thenScope));
+                const then = s.body.map((b) => render(b, thenScope));
                 const otherwise = s.otherwise.map((b) => render(b, elseScope));
                 return `if ${condition} {\n${then.join('\n')}\n}${s.else ? ` else {\n${otherwise.join('\n')}\n}` : ''}`;
             }
@@ -93,7 +99,9 @@ function programText(p: ProgramShape): string {
     const top: Scope = { lists: [] };
     const body = p.body.map((s) => render(s, top));
     const flows = [`flow main(f: frames) {\n${body.join('\n')}${p.subflow ? '\nsub(f)' : ''}\n}`];
-    if (p.subflow) flows.push(`flow sub(f: frames) {\nlet inner = boxes(f)\nfor x in inner where x.label == m0_1 {\npart(crop(f.image, x))\n}\n}`);
+    if (p.subflow) {
+        flows.push(`flow sub(f: frames) {\nlet inner = boxes(f)\nfor x in inner where x.label == m0_1 {\npart(crop(f.image, x))\n}\n}`);
+    }
     return [`program Generated version 3`, `dataset frames from images "data/*.png"`, ...sets, ...humans, ...tasks, ...flows].join('\n');
 }
 

@@ -18,7 +18,9 @@ async function fixesFor(document: LangiumDocument, code: string): Promise<{ diag
     const diagnostic = document.diagnostics?.find((d) => codeOf(d) === code);
     expect(diagnostic, `a ${code} diagnostic in ${JSON.stringify(document.diagnostics?.map((d) => d.message))}`).toBeDefined();
     const actions = await t.services.lsp.CodeActionProvider!.getCodeActions(document, {
-        textDocument: { uri: document.uri.toString() }, range: diagnostic!.range, context: { diagnostics: [diagnostic!] },
+        textDocument: { uri: document.uri.toString() },
+        range: diagnostic!.range,
+        context: { diagnostics: [diagnostic!] },
     });
     return { diagnostic: diagnostic!, actions: (actions ?? []) as CodeAction[] };
 }
@@ -33,7 +35,9 @@ const HEADER = 'program P\n';
 
 describe('quick fixes', () => {
     test('replace an unknown name with the closest match', async () => {
-        const document = await t.parse(`${HEADER}labeler crowd: human\ntask t(x: Text) -> bool { route best crwod }\nflow f(x: Text) { t(x) }\n`);
+        const document = await t.parse(
+            `${HEADER}labeler crowd: human\ntask t(x: Text) -> bool { route best crwod }\nflow f(x: Text) { t(x) }\n`,
+        );
         const { actions } = await fixesFor(document, NameIssues.unresolved);
         const fix = actions.find((a) => a.title === "Replace 'crwod' with 'crowd'");
         expect(fix?.isPreferred).toBe(true);
@@ -43,19 +47,21 @@ describe('quick fixes', () => {
     });
 
     test('create a missing label set member', async () => {
-        const document = await t.parse([
-            HEADER,
-            'dataset emails from jsonl "e.jsonl" { key id: String, body: Text }',
-            'labels Verdict {',
-            '    spam "Unsolicited" key "s"',
-            '    ham',
-            '}',
-            'rules kw on emails -> choice<Verdict> {',
-            '    r: body contains "pw" => phishing',
-            '}',
-            'task t(e: emails) -> choice<Verdict> { route best kw }',
-            '',
-        ].join('\n'));
+        const document = await t.parse(
+            [
+                HEADER,
+                'dataset emails from jsonl "e.jsonl" { key id: String, body: Text }',
+                'labels Verdict {',
+                '    spam "Unsolicited" key "s"',
+                '    ham',
+                '}',
+                'rules kw on emails -> choice<Verdict> {',
+                '    r: body contains "pw" => phishing',
+                '}',
+                'task t(e: emails) -> choice<Verdict> { route best kw }',
+                '',
+            ].join('\n'),
+        );
         const { actions } = await fixesFor(document, NameIssues.unknownLabelMember);
         const fix = actions.find((a) => a.title === "Add member 'phishing' to label set 'Verdict'");
         expect(fix).toBeDefined();
@@ -67,17 +73,20 @@ describe('quick fixes', () => {
 
     test('create a missing member in a one-line label set of an imported file', async () => {
         const library = await t.parse('labels Vehicle { car, truck }\n', { documentUri: 'file:///ws/lib/vehicles.dprog' });
-        const document = await t.parse([
-            'program Road',
-            'import "lib/vehicles.dprog"',
-            'dataset frames from images "f/*.png"',
-            'task vehicles(f: frames) -> list<box<Vehicle>>',
-            'task kind(i: Image) -> bool',
-            'flow road(f: frames) {',
-            '    for b in vehicles(f) where b.label == bus { kind(crop(f.image, b)) }',
-            '}',
-            '',
-        ].join('\n'), { documentUri: 'file:///ws/road.dprog' });
+        const document = await t.parse(
+            [
+                'program Road',
+                'import "lib/vehicles.dprog"',
+                'dataset frames from images "f/*.png"',
+                'task vehicles(f: frames) -> list<box<Vehicle>>',
+                'task kind(i: Image) -> bool',
+                'flow road(f: frames) {',
+                '    for b in vehicles(f) where b.label == bus { kind(crop(f.image, b)) }',
+                '}',
+                '',
+            ].join('\n'),
+            { documentUri: 'file:///ws/road.dprog' },
+        );
         const { actions } = await fixesFor(document, NameIssues.unknownLabelMember);
         const fix = actions.find((a) => a.title === "Add member 'bus' to label set 'Vehicle'");
         const edits = fix?.edit?.changes?.[library.uri.toString()];
@@ -86,7 +95,10 @@ describe('quick fixes', () => {
     });
 
     test('make split percentages sum to 100%', async () => {
-        const document = await t.parse(`${HEADER}dataset emails from jsonl "e.jsonl" {\n    key id: String\n    split by id { train 80%, validation 15%, test 15% }\n}\n`);
+        const document = await t.parse(
+            `${HEADER}dataset emails from jsonl "e.jsonl" {\n    key id: String\n    split by id { train 80%, validation 15%, ` +
+                `test 15% }\n}\n`,
+        );
         const { actions } = await fixesFor(document, DatasetIssues.splitSum);
         const rescale = actions.find((a) => a.title.startsWith('Rescale'));
         expect(apply(document, rescale!)).toContain('split by id { train 72.8%, validation 13.6%, test 13.6% }');
@@ -99,7 +111,10 @@ describe('quick fixes', () => {
     });
 
     test('remove an unused declaration with its comment', async () => {
-        const document = await t.parse(`${HEADER}labeler crowd: human\n\n// Experts, rarely needed.\nlabeler experts: human {\n    cost $1 per item\n}\n\ntask t(x: Text) -> bool { route best crowd }\nflow f(x: Text) { t(x) }\n`);
+        const document = await t.parse(
+            `${HEADER}labeler crowd: human\n\n// Experts, rarely needed.\nlabeler experts: human {\n    cost $1 per ` +
+                `item\n}\n\ntask t(x: Text) -> bool { route best crowd }\nflow f(x: Text) { t(x) }\n`,
+        );
         const { actions } = await fixesFor(document, UnusedIssues.labeler);
         const fix = actions.find((a) => a.title === "Remove unused labeler 'experts'");
         const text = apply(document, fix!);

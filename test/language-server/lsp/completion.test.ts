@@ -69,7 +69,10 @@ describe('completion', () => {
     });
 
     test('route offers only people with the skills the task requires', async () => {
-        const labels = await labelsAt('labeler experts: human { skills [vehicles] }\ntask kind(i: Image) -> choice<TruckKind> {\n    requires skills [vehicles]\n    route best §\n}\n');
+        const labels = await labelsAt(
+            'labeler experts: human { skills [vehicles] }\ntask kind(i: Image) -> choice<TruckKind> {\n    requires skills ' +
+                '[vehicles]\n    route best §\n}\n',
+        );
         expect(labels).toContain('experts');
         expect(labels).not.toContain('crowd');
     });
@@ -81,7 +84,9 @@ describe('completion', () => {
     });
 
     test('after == only members of the left side label set', async () => {
-        const labels = await labelsAt('flow road(f: frames) {\n    let boxes = vehicles(f)\n    for b in boxes where b.label == § {\n    }\n}\n');
+        const labels = await labelsAt(
+            'flow road(f: frames) {\n    let boxes = vehicles(f)\n    for b in boxes where b.label == § {\n    }\n}\n',
+        );
         expect(labels.sort()).toEqual(['bus', 'car', 'truck']);
     });
 
@@ -101,7 +106,9 @@ describe('completion', () => {
     });
 
     test('after b. the built-in members of a box', async () => {
-        const labels = await labelsAt('flow road(f: frames) {\n    let boxes = vehicles(f)\n    for b in boxes {\n        truck_kind(b.§)\n    }\n}\n');
+        const labels = await labelsAt(
+            'flow road(f: frames) {\n    let boxes = vehicles(f)\n    for b in boxes {\n        truck_kind(b.§)\n    }\n}\n',
+        );
         expect(labels).toContain('label');
         expect(labels).toContain('score');
         expect(labels).not.toContain('text');
@@ -121,7 +128,10 @@ describe('completion', () => {
         let items: CompletionItem[] = [];
         try {
             await complete({
-                text: PROGRAM + '\n§', index: 0, indexMarker: '§', disposeAfterCheck: true,
+                text: `${PROGRAM}\n§`,
+                index: 0,
+                indexMarker: '§',
+                disposeAfterCheck: true,
                 assert: (list: CompletionList) => {
                     items = list.items;
                 },
@@ -187,15 +197,18 @@ describe('snippets', () => {
             .replace(/\$\{\d+\|([^,|]+)[^}]*\}/g, '$1')
             .replace(/\$\{\d+:([^}]*)\}/g, '$1')
             .replace(/\$\d+/g, '')
-            .replace(/\u0000/g, '$');
+            .replaceAll(String.fromCharCode(0), '$');
     }
 
     test('each expands, with its default texts, to a declaration that parses', async () => {
         const { SNIPPETS } = await import('../../../language-server/src/lsp/snippets.js');
         for (const [keyword, snippet] of Object.entries(SNIPPETS)) {
-            const document = await t.parse(expand(snippet.body) + '\n');
+            const document = await t.parse(`${expand(snippet.body)}\n`);
             const { lexerErrors, parserErrors } = document.parseResult;
-            expect([...lexerErrors, ...parserErrors].map((e) => e.message), keyword).toEqual([]);
+            expect(
+                [...lexerErrors, ...parserErrors].map((e) => e.message),
+                keyword,
+            ).toEqual([]);
         }
     });
 });

@@ -16,7 +16,10 @@ beforeAll(async () => {
 
 async function format(text: string): Promise<string> {
     const document = await t.parse(text);
-    const edits = await t.services.lsp.Formatter!.formatDocument(document, { textDocument: { uri: document.uri.toString() }, options: { tabSize: 4, insertSpaces: true } });
+    const edits = await t.services.lsp.Formatter!.formatDocument(document, {
+        textDocument: { uri: document.uri.toString() },
+        options: { tabSize: 4, insertSpaces: true },
+    });
     return TextDocument.applyEdits(document.textDocument, edits);
 }
 
@@ -141,10 +144,10 @@ describe('formatting', () => {
     test('keeps the sample program aligned', async () => {
         const sample = readFileSync(path.resolve(__dirname, '../../../samples/spam/spam.dprog'), 'utf8');
         const lines = (await format(sample)).split('\n');
-        const arrows = lines.filter((line) => /^    \w+: .*=> \w+$/.test(line)).map((line) => line.indexOf('=>'));
+        const arrows = lines.filter((line) => /^ {4}\w+: .*=> \w+$/.test(line)).map((line) => line.indexOf('=>'));
         expect(arrows).toHaveLength(3);
         expect(new Set(arrows).size).toBe(1);
-        const hotkeys = lines.filter((line) => /^    \w+ +".*" +key "\w"$/.test(line)).map((line) => line.indexOf(' key '));
+        const hotkeys = lines.filter((line) => /^ {4}\w+ +".*" +key "\w"$/.test(line)).map((line) => line.indexOf(' key '));
         expect(hotkeys).toHaveLength(2);
         expect(new Set(hotkeys).size).toBe(1);
     });

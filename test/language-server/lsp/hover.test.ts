@@ -59,12 +59,28 @@ beforeAll(async () => {
 });
 
 async function expectHoverAt(index: number, pattern: RegExp): Promise<void> {
-    await hover({ text: PROGRAM, index, hover: pattern, indexMarker: '§', rangeStartMarker: '«', rangeEndMarker: '»', disposeAfterCheck: true });
+    await hover({
+        text: PROGRAM,
+        index,
+        hover: pattern,
+        indexMarker: '§',
+        rangeStartMarker: '«',
+        rangeEndMarker: '»',
+        disposeAfterCheck: true,
+    });
+}
+
+/** A pattern matching the given regular-expression parts in this order, anything between them. */
+function inOrder(...parts: string[]): RegExp {
+    return new RegExp(parts.join('[\\s\\S]*'));
 }
 
 describe('hover', () => {
     test('a human labeler shows its cost, accuracy and skills', async () => {
-        await expectHoverAt(0, /labeler analysts: human[\s\S]*\*\*Cost\*\*: \$0\.08 per item[\s\S]*\*\*Accuracy\*\*: 95%[\s\S]*\*\*Skills\*\*: vehicles/);
+        await expectHoverAt(
+            0,
+            /labeler analysts: human[\s\S]*\*\*Cost\*\*: \$0\.08 per item[\s\S]*\*\*Accuracy\*\*: 95%[\s\S]*\*\*Skills\*\*: vehicles/,
+        );
     });
 
     test('a model labeler shows its input and output type', async () => {
@@ -80,11 +96,27 @@ describe('hover', () => {
     });
 
     test('a task shows input, output, route, quality target and budget', async () => {
-        await expectHoverAt(4, /task classify\(e: emails\) -> choice<Verdict>[\s\S]*one item of dataset `emails` \(jsonl\)[\s\S]*`choice<Verdict>` — spam, ham[\s\S]*cascade keywords → crowd → analysts[\s\S]*target 98%, aggregate dawid_skene, gold 2%, at most 5 labels[\s\S]*\*\*Budget\*\*: \$200/);
+        await expectHoverAt(
+            4,
+            inOrder(
+                'task classify\\(e: emails\\) -> choice<Verdict>',
+                'one item of dataset `emails` \\(jsonl\\)',
+                '`choice<Verdict>` — spam, ham',
+                'cascade keywords → crowd → analysts',
+                'target 98%, aggregate dawid_skene, gold 2%, at most 5 labels',
+                '\\*\\*Budget\\*\\*: \\$200',
+            ),
+        );
     });
 
     test('a task in a program without errors shows the compiled plan expected cost and accuracy', async () => {
-        await expectHoverAt(4, /\*\*Expected\*\*: \$\d[\d.]* per item \(at most \$[\d.]+\), accuracy \d[\d.]*%, [\d.]+ answers per item; [\d.]+% of items reach the target/);
+        await expectHoverAt(
+            4,
+            inOrder(
+                '\\*\\*Expected\\*\\*: \\$\\d[\\d.]* per item \\(at most \\$[\\d.]+\\), accuracy \\d[\\d.]*%, ',
+                '[\\d.]+ answers per item; [\\d.]+% of items reach the target',
+            ),
+        );
     });
 
     test('a dataset reference shows its implicit fields and split', async () => {

@@ -25,7 +25,8 @@ async function labelsAt(text: string): Promise<string[]> {
     const shared = services.shared;
     const document = shared.workspace.LangiumDocumentFactory.fromString(text, URI.file(path.join(folder, 'main.dprog')));
     const list = await services.lsp.CompletionProvider!.getCompletion(document, {
-        textDocument: { uri: document.uri.toString() }, position: document.textDocument.positionAt(text.length),
+        textDocument: { uri: document.uri.toString() },
+        position: document.textDocument.positionAt(text.length),
     });
     return (list?.items ?? []).map((i) => i.label);
 }

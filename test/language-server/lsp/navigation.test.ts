@@ -48,16 +48,20 @@ function position(document: LangiumDocument, needle: string, occurrence = 0) {
 
 describe('navigation in one file', () => {
     test('go to definition of a let, a loop variable and a parameter', async () => {
-        const text = 'dataset frames from images "f/*.png"\nlabels V { car }\ntask vehicles(f: frames) -> list<box<V>>\n'
-            + 'task kind(i: Image) -> bool\nflow road(«f»: frames) {\n    let «boxes» = vehicles(f)\n    for «b» in bo§xes { kind(crop(§f.image, §b)) }\n}\n';
+        const text =
+            'dataset frames from images "f/*.png"\nlabels V { car }\ntask vehicles(f: frames) -> list<box<V>>\n' +
+            'task kind(i: Image) -> bool\nflow road(«f»: frames) {\n    let «boxes» = vehicles(f)\n    for «b» in bo§xes { ' +
+            'kind(crop(§f.image, §b)) }\n}\n';
         await expectGoToDefinition(t.services)({ text, index: 0, rangeIndex: 1, ...markers });
         await expectGoToDefinition(t.services)({ text, index: 1, rangeIndex: 0, ...markers });
         await expectGoToDefinition(t.services)({ text, index: 2, rangeIndex: 2, ...markers });
     });
 
     test('find references of a label member', async () => {
-        const text = 'labels V { car, <|tr§uck|> }\ndataset frames from images "f/*.png"\ntask vehicles(f: frames) -> list<box<V>>\n'
-            + 'task kind(i: Image) -> bool\nflow road(f: frames) {\n    for b in vehicles(f) where b.label == <|truck|> { kind(f.image) }\n}\n';
+        const text =
+            'labels V { car, <|tr§uck|> }\ndataset frames from images "f/*.png"\ntask vehicles(f: frames) -> list<box<V>>\n' +
+            'task kind(i: Image) -> bool\nflow road(f: frames) {\n    for b in vehicles(f) where b.label == <|truck|> { ' +
+            'kind(f.image) }\n}\n';
         await expectFindReferences(t.services)({ text, includeDeclaration: true, indexMarker: '§', disposeAfterCheck: true });
     });
 
@@ -69,14 +73,25 @@ describe('navigation in one file', () => {
 
     test('document symbols with kinds and members as children', async () => {
         const { program, library } = await loadBoth();
-        const symbols = (await t.services.lsp.DocumentSymbolProvider!.getSymbols(library, { textDocument: { uri: library.uri.toString() } })) as DocumentSymbol[];
+        const symbols = (await t.services.lsp.DocumentSymbolProvider!.getSymbols(library, {
+            textDocument: { uri: library.uri.toString() },
+        })) as DocumentSymbol[];
         const vehicle = symbols.find((s) => s.name === 'Vehicle');
         expect(vehicle?.kind).toBe(SymbolKind.Enum);
-        expect(vehicle?.children?.map((c) => [c.name, c.kind])).toEqual([['car', SymbolKind.EnumMember], ['truck', SymbolKind.EnumMember]]);
-        const programSymbols = (await t.services.lsp.DocumentSymbolProvider!.getSymbols(program, { textDocument: { uri: program.uri.toString() } })) as DocumentSymbol[];
-        expect(programSymbols.map((s) => [s.name, s.kind])).toEqual(expect.arrayContaining([
-            ['frames', SymbolKind.Struct], ['vehicles', SymbolKind.Function], ['road', SymbolKind.Function],
-        ]));
+        expect(vehicle?.children?.map((c) => [c.name, c.kind])).toEqual([
+            ['car', SymbolKind.EnumMember],
+            ['truck', SymbolKind.EnumMember],
+        ]);
+        const programSymbols = (await t.services.lsp.DocumentSymbolProvider!.getSymbols(program, {
+            textDocument: { uri: program.uri.toString() },
+        })) as DocumentSymbol[];
+        expect(programSymbols.map((s) => [s.name, s.kind])).toEqual(
+            expect.arrayContaining([
+                ['frames', SymbolKind.Struct],
+                ['vehicles', SymbolKind.Function],
+                ['road', SymbolKind.Function],
+            ]),
+        );
     });
     test('the outline lists every top-level declaration, learn, monitors and rules included', async () => {
         const text = [
@@ -95,10 +110,20 @@ describe('navigation in one file', () => {
             '',
         ].join('\n');
         const document = await t.parse(text, { documentUri: `file:///outline${++workspaces}/spam.dprog` });
-        const symbols = (await t.services.lsp.DocumentSymbolProvider!.getSymbols(document, { textDocument: { uri: document.uri.toString() } })) as DocumentSymbol[];
+        const symbols = (await t.services.lsp.DocumentSymbolProvider!.getSymbols(document, {
+            textDocument: { uri: document.uri.toString() },
+        })) as DocumentSymbol[];
         expect(symbols.map((s) => s.name)).toEqual([
-            'Spam', 'emails', 'Verdict', 'crowd', 'spam_model', 'keywords', 'classify',
-            'learn classify using spam_model', 'monitor shift of emails.body', 'monitor predictions of spam_model',
+            'Spam',
+            'emails',
+            'Verdict',
+            'crowd',
+            'spam_model',
+            'keywords',
+            'classify',
+            'learn classify using spam_model',
+            'monitor shift of emails.body',
+            'monitor predictions of spam_model',
         ]);
         expect(symbols.find((s) => s.name === 'keywords')?.children?.map((c) => c.name)).toEqual(['unsub']);
         const learn = symbols.find((s) => s.name.startsWith('learn'))!;
@@ -110,7 +135,8 @@ describe('navigation across an import', () => {
     test('go to definition jumps into the imported file', async () => {
         const { program, library } = await loadBoth();
         const links = (await t.services.lsp.DefinitionProvider!.getDefinition(program, {
-            textDocument: { uri: program.uri.toString() }, position: position(program, 'Vehicle'),
+            textDocument: { uri: program.uri.toString() },
+            position: position(program, 'Vehicle'),
         })) as LocationLink[];
         expect(links).toHaveLength(1);
         expect(links[0].targetUri).toBe(library.uri.toString());
@@ -120,7 +146,9 @@ describe('navigation across an import', () => {
     test('find references includes uses in the importing file', async () => {
         const { program, library } = await loadBoth();
         const references = (await t.services.lsp.ReferencesProvider!.findReferences(library, {
-            textDocument: { uri: library.uri.toString() }, position: position(library, 'truck'), context: { includeDeclaration: false },
+            textDocument: { uri: library.uri.toString() },
+            position: position(library, 'truck'),
+            context: { includeDeclaration: false },
         })) as Location[];
         expect(references.map((r) => [r.uri, r.range.start.line])).toEqual([[program.uri.toString(), 7]]);
     });
@@ -128,9 +156,12 @@ describe('navigation across an import', () => {
     test('rename a label set from a use renames it in both files', async () => {
         const { program, library } = await loadBoth();
         const edit = await t.services.lsp.RenameProvider!.rename(program, {
-            textDocument: { uri: program.uri.toString() }, position: position(program, 'Vehicle', 1), newName: 'Car',
+            textDocument: { uri: program.uri.toString() },
+            position: position(program, 'Vehicle', 1),
+            newName: 'Car',
         });
-        const apply = (document: LangiumDocument) => TextDocument.applyEdits(document.textDocument, (edit?.changes?.[document.uri.toString()] ?? []) as TextEdit[]);
+        const apply = (document: LangiumDocument) =>
+            TextDocument.applyEdits(document.textDocument, (edit?.changes?.[document.uri.toString()] ?? []) as TextEdit[]);
         expect(apply(library)).toContain('labels Car {');
         expect(apply(program)).toContain('-> list<box<Car>>');
         expect(apply(program)).toContain('-> choice<Car>');
@@ -140,7 +171,9 @@ describe('navigation across an import', () => {
     test('rename a labeler from its declaration renames every route', async () => {
         const { program, library } = await loadBoth();
         const edit = await t.services.lsp.RenameProvider!.rename(library, {
-            textDocument: { uri: library.uri.toString() }, position: position(library, 'crowd'), newName: 'workers',
+            textDocument: { uri: library.uri.toString() },
+            position: position(library, 'crowd'),
+            newName: 'workers',
         });
         const programEdits = edit?.changes?.[program.uri.toString()] ?? [];
         expect(TextDocument.applyEdits(program.textDocument, programEdits).match(/route best workers/g)).toHaveLength(2);
@@ -148,14 +181,18 @@ describe('navigation across an import', () => {
 
     test('rename refuses names that are not identifiers, reserved words and built-ins', async () => {
         const { program } = await loadBoth();
-        const rename = (needle: string, newName: string) => t.services.lsp.RenameProvider!.rename(program, {
-            textDocument: { uri: program.uri.toString() }, position: position(program, needle), newName,
-        });
+        const rename = (needle: string, newName: string) =>
+            t.services.lsp.RenameProvider!.rename(program, {
+                textDocument: { uri: program.uri.toString() },
+                position: position(program, needle),
+                newName,
+            });
         await expect(rename('crowd', 'two words')).rejects.toThrow(/not a name/);
         await expect(rename('crowd', 'and')).rejects.toThrow(/reserved/);
         await expect(rename('crop', 'cut')).rejects.toThrow(/Built-ins cannot be renamed/);
         const prepared = await t.services.lsp.RenameProvider!.prepareRename(program, {
-            textDocument: { uri: program.uri.toString() }, position: position(program, 'crop'),
+            textDocument: { uri: program.uri.toString() },
+            position: position(program, 'crop'),
         });
         expect(prepared).toBeUndefined();
     });

@@ -21,7 +21,8 @@ const PROGRAM = [
 async function helpAt(text: string) {
     const document = await t.parse(text);
     return t.services.lsp.SignatureHelp!.provideSignatureHelp(document, {
-        textDocument: { uri: document.uri.toString() }, position: document.textDocument.positionAt(text.length),
+        textDocument: { uri: document.uri.toString() },
+        position: document.textDocument.positionAt(text.length),
     });
 }
 

@@ -10,15 +10,27 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
-    CompletionRequest, DidChangeWatchedFilesNotification, DidOpenTextDocumentNotification, DocumentFormattingRequest,
-    DocumentSymbolRequest, FileChangeType, RenameRequest,
-    type CompletionItem, type CompletionList, type Diagnostic, type DocumentSymbol, type TextEdit,
+    CompletionRequest,
+    DidChangeWatchedFilesNotification,
+    DidOpenTextDocumentNotification,
+    DocumentFormattingRequest,
+    DocumentSymbolRequest,
+    FileChangeType,
+    RenameRequest,
+    type CompletionItem,
+    type CompletionList,
+    type Diagnostic,
+    type DocumentSymbol,
+    type TextEdit,
 } from 'vscode-languageserver/node.js';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { StdioClient } from '../stdio-client.js';
 
 /** Neovim 0.7's declared completion capabilities: no snippets, no dynamic registration anywhere. */
-const NEOVIM_07 = { textDocument: { completion: { completionItem: { snippetSupport: false } } }, workspace: { didChangeWatchedFiles: { dynamicRegistration: false } } };
+const NEOVIM_07 = {
+    textDocument: { completion: { completionItem: { snippetSupport: false } } },
+    workspace: { didChangeWatchedFiles: { dynamicRegistration: false } },
+};
 
 const HEADER = `labels L { a, b }
 labeler p: human { cost $0.01 per item }
@@ -46,7 +58,9 @@ const errors = (diagnostics: Diagnostic[]) => diagnostics.filter((d) => d.severi
 /** Opens a new document with `text` and returns its URI and first diagnostics. */
 async function open(text: string, name = `open${++opened}.dprog`): Promise<{ uri: string; diagnostics: Diagnostic[] }> {
     const uri = uriOf(name);
-    await client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'dprog', version: 1, text } });
+    await client.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+        textDocument: { uri, languageId: 'dprog', version: 1, text },
+    });
     return { uri, diagnostics: (await client.diagnostics(uri)).diagnostics };
 }
 
@@ -65,7 +79,8 @@ describe('a client without snippet support (Neovim 0.7)', () => {
         const text = `${HEADER}task t(x:d)->choice<L>{ask "?" route cascade p quality{target 90% ,aggregate majority}}\n`;
         const { uri } = await open(text);
         const edits = (await client.connection.sendRequest(DocumentFormattingRequest.type, {
-            textDocument: { uri }, options: { tabSize: 4, insertSpaces: true },
+            textDocument: { uri },
+            options: { tabSize: 4, insertSpaces: true },
         })) as TextEdit[];
         const formatted = TextDocument.applyEdits(TextDocument.create(uri, 'dprog', 1, text), edits);
         expect(formatted).toContain('task t(x: d) -> choice<L> { ask "?", route cascade p, quality { target 90%, aggregate majority } }');
@@ -86,25 +101,37 @@ describe('a client without snippet support (Neovim 0.7)', () => {
     });
 
     test('the outline lists learn and monitor blocks', async () => {
-        const { uri } = await open([
-            'labels V { spam, ham }',
-            'dataset emails from jsonl "e.jsonl" { key id: String, body: Text }',
-            'labeler m: model "m.onnx" { input body as hashed 64, output choice<V> }',
-            'task classify(e: emails) -> choice<V> { route cascade m }',
-            'learn classify using m { batch 10 }',
-            'monitor shift of emails.body { metric psi }',
-            'monitor predictions of m { confidence within [5%, 99%] }',
-            '',
-        ].join('\n'));
+        const { uri } = await open(
+            [
+                'labels V { spam, ham }',
+                'dataset emails from jsonl "e.jsonl" { key id: String, body: Text }',
+                'labeler m: model "m.onnx" { input body as hashed 64, output choice<V> }',
+                'task classify(e: emails) -> choice<V> { route cascade m }',
+                'learn classify using m { batch 10 }',
+                'monitor shift of emails.body { metric psi }',
+                'monitor predictions of m { confidence within [5%, 99%] }',
+                '',
+            ].join('\n'),
+        );
         const symbols = (await client.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } })) as DocumentSymbol[];
         expect(symbols.map((s) => s.name)).toEqual([
-            'V', 'emails', 'm', 'classify', 'learn classify using m', 'monitor shift of emails.body', 'monitor predictions of m',
+            'V',
+            'emails',
+            'm',
+            'classify',
+            'learn classify using m',
+            'monitor shift of emails.body',
+            'monitor predictions of m',
         ]);
     });
 
     test('an imported file that is not open: appearing, changing and disappearing on disk re-checks the importer', async () => {
         const library = path.join(workspace, 'lib.dprog');
-        const { uri } = await open(`import "lib.dprog"\ndataset d from jsonl "d.jsonl" { key id: String }\ntask t(x: d) -> choice<Shared> { route cascade crowd }\n`, 'main.dprog');
+        const { uri } = await open(
+            `import "lib.dprog"\ndataset d from jsonl "d.jsonl" { key id: String }\ntask t(x: d) -> choice<Shared> { route ` +
+                `cascade crowd }\n`,
+            'main.dprog',
+        );
         const missing = (await client.diagnostics(uri)).diagnostics;
         expect(errors(missing).some((m) => m.includes("Cannot find the imported file 'lib.dprog'"))).toBe(true);
 
@@ -118,7 +145,11 @@ describe('a client without snippet support (Neovim 0.7)', () => {
         // Rename in the importer reaches the closed file as it is on disk now, not as first read.
         writeFileSync(library, '// the crowd\nlabels Shared { x, y }\nlabeler crowd: human { cost $0.01 per item }\n');
         await client.diagnostics(uri, (d) => errors(d.diagnostics).length === 0);
-        const edit = await client.connection.sendRequest(RenameRequest.type, { textDocument: { uri }, position: { line: 2, character: 48 }, newName: 'people' });
+        const edit = await client.connection.sendRequest(RenameRequest.type, {
+            textDocument: { uri },
+            position: { line: 2, character: 48 },
+            newName: 'people',
+        });
         const libraryEdits = edit?.changes?.[pathToFileURL(library).toString()] ?? [];
         const renamed = TextDocument.applyEdits(TextDocument.create('lib', 'dprog', 1, readFileSync(library, 'utf8')), libraryEdits);
         expect(renamed).toBe('// the crowd\nlabels Shared { x, y }\nlabeler people: human { cost $0.01 per item }\n');
@@ -132,7 +163,9 @@ describe('a client without snippet support (Neovim 0.7)', () => {
 describe('a client with dynamic registration of watched files', () => {
     test('gets a **/*.dprog watcher and its change notifications re-check importers', async () => {
         const folder = mkdtempSync(path.join(tmpdir(), 'dprog-watch-'));
-        const { client: vscodeLike } = await StdioClient.start(folder, { workspace: { didChangeWatchedFiles: { dynamicRegistration: true } } });
+        const { client: vscodeLike } = await StdioClient.start(folder, {
+            workspace: { didChangeWatchedFiles: { dynamicRegistration: true } },
+        });
         try {
             const watchers = await vscodeLike.registered(DidChangeWatchedFilesNotification.method);
             expect(watchers.map((r) => r.registerOptions)).toEqual([{ watchers: [{ globPattern: '**/*.dprog' }] }]);

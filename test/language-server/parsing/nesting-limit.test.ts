@@ -30,7 +30,9 @@ describe('the nesting limit', () => {
         const t = await createTestServices();
         expect(errors(diagnosticLines(await t.parse(parens(MAX_NESTING - 2))))).toEqual([]);
         const beyond = await t.parse(parens(MAX_NESTING - 1));
-        expect(errors(diagnosticLines(beyond))).toEqual([expect.stringMatching(/^error syntax\/too-deep: Nesting too deep: `\(` here goes beyond 64 levels/)]);
+        expect(errors(diagnosticLines(beyond))).toEqual([
+            expect.stringMatching(/^error syntax\/too-deep: Nesting too deep: `\(` here goes beyond 64 levels/),
+        ]);
         const [diagnostic] = beyond.diagnostics!.filter((d) => d.code === 'syntax/too-deep');
         // The `(` of `t(x)`, after the `if` and 63 parentheses on line 8.
         expect(diagnostic.range.start).toEqual({ line: 7, character: 4 + 3 + MAX_NESTING - 1 + 1 });
@@ -50,12 +52,17 @@ describe('the nesting limit', () => {
 
     test('the limit is checked within rule conditions and label types too', async () => {
         const t = await createTestServices();
-        const deepRule = HEADER.replace(`${'('.repeat(3)}id contains "x"${')'.repeat(3)}`, `${'('.repeat(5000)}id contains "x"${')'.repeat(5000)}`);
+        const deepRule = HEADER.replace(
+            `${'('.repeat(3)}id contains "x"${')'.repeat(3)}`,
+            `${'('.repeat(5000)}id contains "x"${')'.repeat(5000)}`,
+        );
         expect(errors(diagnosticLines(await t.parse(deepRule)))).toEqual([expect.stringMatching(/^error syntax\/too-deep: /)]);
         // (Lists of lists are not allowed anyway: those are errors of their own, but no parse errors.)
         const deepType = HEADER.replace('-> choice<L> { route', `-> ${'list<'.repeat(5000)}choice<L>${'>'.repeat(5000)} { route`);
         const typeErrors = errors(diagnosticLines(await t.parse(deepType)));
-        expect(typeErrors.filter((l) => /syntax\/too-deep|parsing-error/.test(l))).toEqual([expect.stringMatching(/^error syntax\/too-deep: Nesting too deep: `list<` here/)]);
+        expect(typeErrors.filter((l) => /syntax\/too-deep|parsing-error/.test(l))).toEqual([
+            expect.stringMatching(/^error syntax\/too-deep: Nesting too deep: `list<` here/),
+        ]);
     });
 });
 
@@ -63,7 +70,8 @@ describe('diagnostics per file', () => {
     test(`at most ${MAX_DIAGNOSTICS}, errors first, then a note of how many more`, async () => {
         const t = await createTestServices();
         // 300 unknown labelers: 300 errors.
-        const program = `${HEADER}${Array.from({ length: 300 }, (_, i) => `task u${i}(x: d) -> choice<L> { route cascade nobody${i} }`).join('\n')}\n`;
+        const tasks = Array.from({ length: 300 }, (_, i) => `task u${i}(x: d) -> choice<L> { route cascade nobody${i} }`);
+        const program = `${HEADER}${tasks.join('\n')}\n`;
         const document = await t.parse(program);
         expect(document.diagnostics).toHaveLength(MAX_DIAGNOSTICS + 1);
         expect(document.diagnostics!.slice(0, MAX_DIAGNOSTICS).every((d) => d.severity === 1)).toBe(true);

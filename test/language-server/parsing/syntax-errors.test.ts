@@ -15,13 +15,16 @@ async function syntaxErrors(text: string): Promise<string[]> {
 
 describe('syntax error messages', () => {
     test('a missing name says so, not every keyword that could be one', async () => {
-        expect(await syntaxErrors('labeler crowd: human\ntask t(x: Text) -> bool {\n    route best\n}\n'))
-            .toEqual(["Expected a name after 'best', but found '}'."]);
+        expect(await syntaxErrors('labeler crowd: human\ntask t(x: Text) -> bool {\n    route best\n}\n')).toEqual([
+            "Expected a name after 'best', but found '}'.",
+        ]);
     });
 
     test('a missing label type lists the label types', async () => {
-        expect(await syntaxErrors('task u(x: Text) -> {\n}\n'))
-            .toEqual(["Expected 'choice', 'choices', 'box', 'polygon', 'point', 'span', 'text', 'number', 'bool' or 'list' after '->', but found '{'."]);
+        expect(await syntaxErrors('task u(x: Text) -> {\n}\n')).toEqual([
+            "Expected 'choice', 'choices', 'box', 'polygon', 'point', 'span', 'text', 'number', 'bool' or 'list' after '->', " +
+                "but found '{'.",
+        ]);
     });
 
     test('a stray closing brace', async () => {

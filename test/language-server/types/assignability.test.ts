@@ -1,8 +1,23 @@
 /** Assignability and comparability of dprog types, as pure functions. */
 import { describe, expect, test } from 'vitest';
 import type { Dataset, LabelSet } from '../../../language-server/src/generated/ast.js';
-import { comparability, isAssignable, isBoxes, isCategorical, notAssignableMessage, typesEqual } from '../../../language-server/src/types/assignability.js';
-import { classType, errorType, listType, typeToString, valueType, voidType, type DprogType } from '../../../language-server/src/types/type-descriptions.js';
+import {
+    comparability,
+    isAssignable,
+    isBoxes,
+    isCategorical,
+    notAssignableMessage,
+    typesEqual,
+} from '../../../language-server/src/types/assignability.js';
+import {
+    classType,
+    errorType,
+    listType,
+    typeToString,
+    valueType,
+    voidType,
+    type DprogType,
+} from '../../../language-server/src/types/type-descriptions.js';
 
 const vehicle = { name: 'Vehicle', members: [] } as unknown as LabelSet;
 const hazard = { name: 'Hazard', members: [] } as unknown as LabelSet;
@@ -30,9 +45,11 @@ describe('isAssignable', () => {
         [valueType('Image'), errorType, true],
     ];
     test.each(cases.map(([from, to, expected]) => [typeToString(from), typeToString(to), expected, from, to] as const))(
-        '%s → %s: %s', (_f, _t, expected, from, to) => {
+        '%s → %s: %s',
+        (_f, _t, expected, from, to) => {
             expect(isAssignable(from, to)).toBe(expected);
-        });
+        },
+    );
 
     test('typesEqual needs both directions', () => {
         expect(typesEqual({ kind: 'number', min: 0, max: 5 }, { kind: 'number', min: 0, max: 10 })).toBe(false);
@@ -54,8 +71,9 @@ describe('comparability', () => {
 
 describe('messages and categories', () => {
     test('a person-readable assignability message', () => {
-        expect(notAssignableMessage(boxes, valueType('Image'), 'parameter'))
-            .toBe("Type 'list<box<Vehicle>>' is not assignable to parameter of type 'Image'.");
+        expect(notAssignableMessage(boxes, valueType('Image'), 'parameter')).toBe(
+            "Type 'list<box<Vehicle>>' is not assignable to parameter of type 'Image'.",
+        );
     });
     test('aggregation categories', () => {
         expect(isBoxes(boxes)).toBe(true);

@@ -8,7 +8,8 @@ beforeAll(async () => {
     t = await createTestServices();
 });
 
-const HEADER = 'labels L { a, b }\nlabeler p: human { cost $0.01 per item }\ndataset d from jsonl "d.jsonl" { key id: String, body: Text }\n';
+const HEADER =
+    'labels L { a, b }\nlabeler p: human { cost $0.01 per item }\ndataset d from jsonl "d.jsonl" { key id: String, body: Text }\n';
 
 /** The errors of a program (warnings such as the missing data file left out). */
 async function errorsOf(text: string): Promise<string[]> {
@@ -26,7 +27,8 @@ describe('clear errors', () => {
     test('target 92 suggests 92%', async () => {
         const errors = await errorsOf(`${HEADER}task t(x: d) -> choice<L> { route cascade p, quality { target 92 } }\n`);
         expect(errors).toEqual([
-            'error quality/target-range: The quality target is a share strictly between 0% and 100%; found 92 (a plain number is a share: 92 means 9200%); did you mean 92%?',
+            'error quality/target-range: The quality target is a share strictly between 0% and 100%; found 92 (a plain number is a ' +
+                'share: 92 means 9200%); did you mean 92%?',
         ]);
     });
 
@@ -48,37 +50,52 @@ describe('clear errors', () => {
         expect(await errorsOf(split('train 33.3%, validation 33.3%, test 33.4%'))).toEqual([]);
         expect(await errorsOf(split('train 0.7, validation 0.2, test 0.1'))).toEqual([]);
         expect(await errorsOf(split('train 97.5%, validation 2.5%, test 0.0000001%'))).toEqual([
-            'error dataset/split-sum: Split percentages must sum to 100%; they sum to 100.0000001% (train 97.5% + validation 2.5% + test 0.0000001%).',
+            'error dataset/split-sum: Split percentages must sum to 100%; they sum to 100.0000001% (train 97.5% + validation 2.5% ' +
+                '+ test 0.0000001%).',
         ]);
     });
 
     test('a 0% bucket is refused with the rule', async () => {
         const errors = await errorsOf('dataset s from jsonl "s.jsonl" { key id: String\n split by id { train 100%, test 0% } }\n');
         expect(errors).toEqual([
-            "error dataset/split-share: Bucket 'test' of 0% would hold no items; leave 'test' out of the split instead (then no items are held out for a final accuracy estimate).",
+            "error dataset/split-share: Bucket 'test' of 0% would hold no items; leave 'test' out of the split instead (then no " +
+                'items are held out for a final accuracy estimate).',
         ]);
     });
 
     test('a missing } names where to add it', async () => {
-        const errors = await errorsOf(`${HEADER}task t(x: d) -> choice<L> {\n    route cascade p\n    quality { target 90% }\ntask u(x: d) -> choice<L> { route cascade p }\n`);
+        const errors = await errorsOf(
+            `${HEADER}task t(x: d) -> choice<L> {\n    route cascade p\n    quality { target 90% }\ntask u(x: d) -> choice<L> { ` +
+                `route cascade p }\n`,
+        );
         expect(errors[0]).toBe("error parsing-error: A '{' above is not closed: add '}' before 'task' on line 7.");
     });
 
     test('a trailing comma in a route separates it from the next clause', async () => {
         expect(await errorsOf(`${HEADER}task t(x: d) -> choice<L> {\n    route cascade p,\n}\n`)).toEqual([]);
-        expect(await errorsOf(`${HEADER}labeler q: human\ntask t(x: d) -> choice<L> {\n    route cascade p, q,\n    budget $5\n}\n`)).toEqual([]);
+        expect(
+            await errorsOf(`${HEADER}labeler q: human\ntask t(x: d) -> choice<L> {\n    route cascade p, q,\n    budget $5\n}\n`),
+        ).toEqual([]);
     });
 });
 
 describe('rename', () => {
     test('to a name already declared is refused; to a free name works', async () => {
-        const document = await t.parse(`${HEADER}task t(x: d) -> choice<L> { route cascade p }\ntask u(x: d) -> choice<L> { route cascade p }\n`, { documentUri: 'file:///rename/tasks.dprog' });
+        const document = await t.parse(
+            `${HEADER}task t(x: d) -> choice<L> { route cascade p }\ntask u(x: d) -> choice<L> { route cascade p }\n`,
+            { documentUri: 'file:///rename/tasks.dprog' },
+        );
         const position = document.textDocument.positionAt(document.textDocument.getText().indexOf('task t(') + 5);
-        const rename = (newName: string) => t.services.lsp.RenameProvider!.rename(document, { textDocument: { uri: document.uri.toString() }, position, newName });
+        const rename = (newName: string) =>
+            t.services.lsp.RenameProvider!.rename(document, { textDocument: { uri: document.uri.toString() }, position, newName });
         await expect(rename('u')).rejects.toThrow("'u' is already declared (line 5 of tasks.dprog)");
         await expect(rename('p')).rejects.toThrow("'p' is already declared (line 2 of tasks.dprog)");
         const edit = await rename('classify');
-        expect(Object.values(edit?.changes ?? {}).flat().map((e) => e.newText)).toEqual(['classify']);
+        expect(
+            Object.values(edit?.changes ?? {})
+                .flat()
+                .map((e) => e.newText),
+        ).toEqual(['classify']);
     });
 });
 
@@ -87,9 +104,14 @@ describe('explicit defaults', () => {
         const text = `program P\n${HEADER}labeler q: human { cost $0.05 per item }\ntask t(x: d) -> span<L> {\n    ask "Mark it"\n}\n`;
         const document = await t.parse(text, { documentUri: 'file:///defaults/spans.dprog' });
         const position = document.textDocument.positionAt(text.indexOf('task t(') + 5);
-        const hover = await t.services.lsp.HoverProvider!.getHoverContent(document, { textDocument: { uri: document.uri.toString() }, position });
-        const markdown = (hover?.contents as { value: string }).value;
-        expect(markdown).toContain('not written, so the default: a cascade of every eligible labeler (rules, models, then people, cheapest first): p → q');
+        const hover = await t.services.lsp.HoverProvider!.getHoverContent(document, {
+            textDocument: { uri: document.uri.toString() },
+            position,
+        });
+        const markdown = (hover?.contents as { value: string } | undefined)?.value;
+        expect(markdown).toContain(
+            'not written, so the default: a cascade of every eligible labeler (rules, models, then people, cheapest first): p → q',
+        );
         expect(markdown).toContain('aggregate majority (default)');
         expect(diagnosticLines(document).filter((line) => line.includes('unused/labeler'))).toEqual([]);
     });

@@ -12,7 +12,9 @@ const snippets = [...readFileSync(specPath, 'utf8').matchAll(/```dprog\n([\s\S]*
 const MIGRATION = 'pickup from truck';
 
 function errors(document: Awaited<ReturnType<TestServices['parse']>>): string[] {
-    return (document.diagnostics ?? []).filter((d) => d.severity === 1).map((d) => `${d.range.start.line + 1}: ${String(d.code)} ${d.message}`);
+    return (document.diagnostics ?? [])
+        .filter((d) => d.severity === 1)
+        .map((d) => `${d.range.start.line + 1}: ${String(d.code)} ${d.message}`);
 }
 
 let t: TestServices;

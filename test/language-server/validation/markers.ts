@@ -111,11 +111,19 @@ export interface Found {
 }
 
 function show(d: Found): string {
-    return `${d.range.start.line + 1}:${d.range.start.character + 1}-${d.range.end.line + 1}:${d.range.end.character + 1} ${d.severity} ${d.code}: ${d.message}`;
+    return (
+        `${d.range.start.line + 1}:${d.range.start.character + 1}-${d.range.end.line + 1}:${d.range.end.character + 1} ` +
+        `${d.severity} ${d.code}: ${d.message}`
+    );
 }
 
 function sameRange(a: Range, b: Range): boolean {
-    return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+    return (
+        a.start.line === b.start.line &&
+        a.start.character === b.start.character &&
+        a.end.line === b.end.line &&
+        a.end.character === b.end.character
+    );
 }
 
 /** Every way the diagnostics of one file disagree with its expectations, as readable lines. */
@@ -124,13 +132,22 @@ export function mismatches(found: Found[], expectations: Expectation[]): string[
     const matched = new Set<Found>();
     for (const e of expectations) {
         if (e.kind === 'present') {
-            const hit = found.find((d) => !matched.has(d) && d.severity === e.severity && d.code === e.code && sameRange(d.range, e.range!)
-                && (e.message === undefined || d.message.includes(e.message)));
+            const hit = found.find(
+                (d) =>
+                    !matched.has(d) &&
+                    d.severity === e.severity &&
+                    d.code === e.code &&
+                    sameRange(d.range, e.range!) &&
+                    (e.message === undefined || d.message.includes(e.message)),
+            );
             if (hit) {
                 matched.add(hit);
             } else {
                 const r = e.range!;
-                problems.push(`line ${e.line}: expected ${e.severity} "${e.code}"${e.message ? ` "${e.message}"` : ''} at ${r.start.line + 1}:${r.start.character + 1}-${r.end.line + 1}:${r.end.character + 1}`);
+                problems.push(
+                    `line ${e.line}: expected ${e.severity} "${e.code}"${e.message ? ` "${e.message}"` : ''} at ` +
+                        `${r.start.line + 1}:${r.start.character + 1}-${r.end.line + 1}:${r.end.character + 1}`,
+                );
             }
         } else if (e.kind === 'absent') {
             for (const d of found.filter((d) => d.severity === e.severity && d.code === e.code)) {
@@ -150,4 +167,3 @@ export function mismatches(found: Found[], expectations: Expectation[]): string[
     }
     return problems;
 }
-

@@ -22,10 +22,12 @@ describe('from migrations against the previous version', () => {
     test('known previous version: a member it did not have is an error with a suggestion', async () => {
         const t = await createTestServices();
         t.services.validation.PreviousVersions.setProvider((labelSet) =>
-            labelSet.name === 'Vehicle' ? ['car', 'truck', 'bicycle', 'scooter'] : undefined);
+            labelSet.name === 'Vehicle' ? ['car', 'truck', 'bicycle', 'scooter'] : undefined,
+        );
         const document = await t.parse(program);
         expect(diagnosticLines(document)).toEqual([
-            "error labels/from-unknown-member: The previous version of 'Vehicle' has no member 'scootr' (it had 'car', 'truck', 'bicycle', 'scooter'). Did you mean 'scooter'?",
+            "error labels/from-unknown-member: The previous version of 'Vehicle' has no member 'scootr' (it had 'car', 'truck', " +
+                "'bicycle', 'scooter'). Did you mean 'scooter'?",
         ]);
         const diagnostic = document.diagnostics![0];
         expect(diagnostic.range.start).toEqual({ line: 3, character: 26 });

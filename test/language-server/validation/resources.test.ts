@@ -91,16 +91,24 @@ describe('validation resources', () => {
 
 describe('every issue code has a case', () => {
     test('each code of issue-codes.ts is expected by at least one resource (or a named test)', async () => {
-        const codes = Object.values(await import('../../../language-server/src/validation/issue-codes.js'))
-            .flatMap((group) => Object.values(group as Record<string, string>));
+        const codes = Object.values(await import('../../../language-server/src/validation/issue-codes.js')).flatMap((group) =>
+            Object.values(group as Record<string, string>),
+        );
         const testedElsewhere = new Set([
             'labels/from-unknown-member', // needs a previous version: previous-versions.test.ts
-            'lexing-error', 'parsing-error', // Langium's own
-            'syntax/too-deep', 'syntax/too-many-problems', // parsing/nesting-limit.test.ts (programs too large for a resource)
+            'lexing-error',
+            'parsing-error', // Langium's own
+            'syntax/too-deep',
+            'syntax/too-many-problems', // parsing/nesting-limit.test.ts (programs too large for a resource)
             'imports/not-a-program', // test/cli/regular-files.test.ts (needs /dev/stdin, /etc/passwd, a folder)
         ]);
-        const expected = new Set(cases.flatMap((c) => c.files).flatMap((file) =>
-            [...readFileSync(file, 'utf8').matchAll(/\$TEST\$\s+(?:error|warning|info|hint)\s+"([^"]+)"/g)].map((m) => m[1])));
+        const expected = new Set(
+            cases
+                .flatMap((c) => c.files)
+                .flatMap((file) =>
+                    [...readFileSync(file, 'utf8').matchAll(/\$TEST\$\s+(?:error|warning|info|hint)\s+"([^"]+)"/g)].map((m) => m[1]),
+                ),
+        );
         expect(codes.filter((code) => !expected.has(code) && !testedElsewhere.has(code))).toEqual([]);
     });
 });

@@ -9,7 +9,12 @@ import type { PreLabelView, QueueItemView } from '../protocol.js';
 export const PRE_LABEL_LOOKAHEAD = 2;
 
 /** Keys of the items from `index` on (the current one and the look-ahead) that need the models' answers. */
-export function itemsToPreLabel(items: readonly QueueItemView[], index: number, asked: ReadonlySet<string>, lookahead = PRE_LABEL_LOOKAHEAD): string[] {
+export function itemsToPreLabel(
+    items: readonly QueueItemView[],
+    index: number,
+    asked: ReadonlySet<string>,
+    lookahead = PRE_LABEL_LOOKAHEAD,
+): string[] {
     return items
         .slice(index, index + 1 + lookahead)
         .filter((item) => !asked.has(item.key) && !item.preLabels.some((p) => p.kind === 'model'))

@@ -29,7 +29,9 @@ export function createTool(task: TaskView, item: QueueItemView, submit: SubmitNo
         case 'box':
         case 'polygon':
         case 'point':
-            if (!item.imageUri) return `This ${base.kind} task needs an image, but item ${item.key} has none.`;
+            if (!item.imageUri) {
+                return `This ${base.kind} task needs an image, but item ${item.key} has none.`;
+            }
             return new ImageTool(item.imageUri, base.kind, task.classes, list);
     }
 }

@@ -70,8 +70,10 @@ export function planView(plan: LabelingPlan): PlanView {
         flows: plan.flows.map(flowView),
         learn: plan.learn.map(
             (l) =>
-                `learn ${l.task} using ${l.model}: ${l.strategy}${l.diversity > 0 ? ` with ${percent(l.diversity)} diversity` : ''}, batches of ${l.batch}` +
-                `${l.budgetLabels !== null ? `, at most ${l.budgetLabels} labels` : ''}${l.retrainEvery !== null ? `, retrain every ${l.retrainEvery}` : ''}` +
+                `learn ${l.task} using ${l.model}: ` +
+                `${l.strategy}${l.diversity > 0 ? ` with ${percent(l.diversity)} diversity` : ''}, batches of ${l.batch}` +
+                (l.budgetLabels !== null ? `, at most ${l.budgetLabels} labels` : '') +
+                (l.retrainEvery !== null ? `, retrain every ${l.retrainEvery}` : '') +
                 `${l.stop ? `, stop at ${percent(l.stop.accuracy)} on ${l.stop.split}` : ''}`,
         ),
         monitors: plan.monitors.map(monitorText),
@@ -82,18 +84,34 @@ export function planView(plan: LabelingPlan): PlanView {
 function taskRow(plan: LabelingPlan, task: PlanTask): TaskRowView {
     const { redundancy: r, quality: q, cost } = task;
     const dataset = plan.datasets.find((d) => d.name === task.dataset);
-    const answers = r.minAnswers === null ? `cannot reach the target within ${r.maxAnswers} answers` : `${r.expectedAnswers.toFixed(2)} answers per item expected (${r.minAnswers}–${r.maxAnswers})`;
+    const answers =
+        r.minAnswers === null
+            ? `cannot reach the target within ${r.maxAnswers} answers`
+            : `${r.expectedAnswers.toFixed(2)} answers per item expected (${r.minAnswers}–${r.maxAnswers})`;
     const defaulted = q.defaulted.length > 0 ? ` (defaulted: ${q.defaulted.join(', ')})` : '';
     return {
         name: task.name,
         output: task.output.text,
         dataset: task.dataset ?? '—',
-        items: cost.items === null ? (dataset?.items === null || !dataset ? 'unknown' : String(dataset.items)) : cost.items.toLocaleString('en-US'),
+        items:
+            cost.items === null
+                ? dataset?.items === null || !dataset
+                    ? 'unknown'
+                    : String(dataset.items)
+                : cost.items.toLocaleString('en-US'),
         strategy: `${task.route.strategy}${task.route.declared ? '' : ' (default route)'}`,
-        route: task.route.stages.map((s) => ({ labeler: s.labeler, kind: s.kind, detail: `${s.cost > 0 ? money(s.cost) : 'free'} · ${percent(s.accuracy)}${s.answers > 1 ? ` · up to ${s.answers} answers` : ''}` })),
+        route: task.route.stages.map((s) => ({
+            labeler: s.labeler,
+            kind: s.kind,
+            detail:
+                `${s.cost > 0 ? money(s.cost) : 'free'} · ` +
+                `${percent(s.accuracy)}${s.answers > 1 ? ` · up to ${s.answers} answers` : ''}`,
+        })),
         stopping: task.route.stopping,
         redundancy: `${answers}; reaches the target with probability ${percent(r.reachProbability)}`,
-        quality: `target ${percent(q.target)} · ${q.aggregate} · at most ${q.maxLabels} labels${q.gold > 0 ? ` · ${percent(q.gold)} gold` : ''}${defaulted}`,
+        quality:
+            `target ${percent(q.target)} · ${q.aggregate} · at most ${q.maxLabels} ` +
+            `labels${q.gold > 0 ? ` · ${percent(q.gold)} gold` : ''}${defaulted}`,
         expectedCost: `${money(cost.total)} (${money(cost.perItem)} per item)`,
         budget: cost.budget === null ? '—' : money(cost.budget),
         expectedAccuracy: percent(r.expectedAccuracy),
@@ -108,7 +126,10 @@ function flowView(flow: PlanFlow): { name: string; stages: StageRowView[] } {
             id: s.id,
             task: s.task,
             after: s.dependsOn.length > 0 ? s.dependsOn.join(', ') : '—',
-            when: s.conditions.length > 0 ? s.conditions.map((c) => `${c.kind === 'else' ? 'not ' : ''}${c.expression}`).join(' and ') : 'always',
+            when:
+                s.conditions.length > 0
+                    ? s.conditions.map((c) => `${c.kind === 'else' ? 'not ' : ''}${c.expression}`).join(' and ')
+                    : 'always',
             inputs: s.inputs.map((i) => `${i.parameter} = ${i.expression}`).join(', '),
             loop: (s.loops ?? (s.forEach ? [s.forEach] : [])).map((l) => `for ${l.variable} in ${l.over}`).join(', ') || '—',
         })),
@@ -117,9 +138,14 @@ function flowView(flow: PlanFlow): { name: string; stages: StageRowView[] } {
 
 function monitorText(m: PlanMonitor): string {
     if (m.kind === 'shift') {
-        const limits = [m.warn !== null ? `warn above ${m.warn}` : '', m.alert !== null ? `alert above ${m.alert}` : ''].filter(Boolean).join(', ');
+        const limits = [m.warn !== null ? `warn above ${m.warn}` : '', m.alert !== null ? `alert above ${m.alert}` : '']
+            .filter(Boolean)
+            .join(', ');
         return `shift of ${m.source}${m.field ? `.${m.field}` : ''} (${m.metric})${limits ? `: ${limits}` : ''}`;
     }
-    const parts = [m.confidence ? `confidence within [${percent(m.confidence.min)}, ${percent(m.confidence.max)}]` : '', ...m.rates.map((r) => `rate of ${r.member} within [${percent(r.min)}, ${percent(r.max)}]`)].filter(Boolean);
+    const parts = [
+        m.confidence ? `confidence within [${percent(m.confidence.min)}, ${percent(m.confidence.max)}]` : '',
+        ...m.rates.map((r) => `rate of ${r.member} within [${percent(r.min)}, ${percent(r.max)}]`),
+    ].filter(Boolean);
     return `predictions of ${m.model}${parts.length ? `: ${parts.join(', ')}` : ''}`;
 }

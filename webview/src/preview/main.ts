@@ -22,7 +22,9 @@ const REASONS: Record<string, string> = {
 };
 
 function receive(msg: HostToPreview): void {
-    for (const chart of charts) chart.destroy();
+    for (const chart of charts) {
+        chart.destroy();
+    }
     charts = [];
     if (msg.type === 'busy') {
         app.replaceChildren(h('p', { class: 'loading', role: 'status' }, msg.message));
@@ -38,47 +40,118 @@ function receive(msg: HostToPreview): void {
     const label = h('button', { type: 'button', class: 'primary', id: 'label-batch' }, 'Label this batch');
     label.addEventListener('click', () => vscode.postMessage({ type: 'openLabeling', task: msg.task }));
     const rows = msg.batch.map((item, i) =>
-        h('tr', {}, h('td', {}, String(i + 1)), h('td', { class: 'key' }, item.key), h('td', { class: 'num' }, item.score.toFixed(4)), h('td', {}, REASONS[item.reason] ?? item.reason), h('td', {}, item.split)),
+        h(
+            'tr',
+            {},
+            h('td', {}, String(i + 1)),
+            h('td', { class: 'key' }, item.key),
+            h('td', { class: 'num' }, item.score.toFixed(4)),
+            h('td', {}, REASONS[item.reason] ?? item.reason),
+            h('td', {}, item.split),
+        ),
     );
     const table = h(
         'table',
         { class: 'batch', 'aria-label': 'Next batch', 'data-testid': 'batch' },
-        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, '#'), h('th', { scope: 'col' }, 'item'), h('th', { scope: 'col' }, 'score'), h('th', { scope: 'col' }, 'why chosen'), h('th', { scope: 'col' }, 'split'))),
+        h(
+            'thead',
+            {},
+            h(
+                'tr',
+                {},
+                h('th', { scope: 'col' }, '#'),
+                h('th', { scope: 'col' }, 'item'),
+                h('th', { scope: 'col' }, 'score'),
+                h('th', { scope: 'col' }, 'why chosen'),
+                h('th', { scope: 'col' }, 'split'),
+            ),
+        ),
         h('tbody', {}, rows),
     );
-    const histogramCanvas = h('canvas', { 'aria-label': 'Histogram of scores over the unlabeled pool, with the batch marked', role: 'img' });
+    const histogramCanvas = h('canvas', {
+        'aria-label': 'Histogram of scores over the unlabeled pool, with the batch marked',
+        role: 'img',
+    });
     const curveCanvas = h('canvas', { 'aria-label': 'Learning curve: validation accuracy against labels used', role: 'img' });
     const measured = msg.learningCurve.filter((p) => p.accuracy !== null);
     const alerts = msg.alerts.length
-        ? h('ul', { class: 'alerts' }, msg.alerts.map((a) => h('li', { class: `alert-${a.level}` }, h('strong', {}, `${a.monitor}: `), a.message)))
+        ? h(
+              'ul',
+              { class: 'alerts' },
+              msg.alerts.map((a) => h('li', { class: `alert-${a.level}` }, h('strong', {}, `${a.monitor}: `), a.message)),
+          )
         : h('p', { class: 'muted' }, 'No alerts.');
     const sections: Array<HTMLElement | null> = [
         h(
             'header',
             {},
             h('h1', {}, `${msg.task}: next batch`),
-            h('span', {}, `${msg.batch.length} of ${msg.candidates} unlabeled train items · ${msg.labeled} labeled · ${msg.coldStart ? 'cold start (k-center)' : msg.strategy}`),
+            h(
+                'span',
+                {},
+                `${msg.batch.length} of ${msg.candidates} unlabeled train items · ${msg.labeled} labeled · ` +
+                    `${msg.coldStart ? 'cold start (k-center)' : msg.strategy}`,
+            ),
             label,
             refresh,
         ),
         h('section', {}, h('h2', {}, 'Next batch'), table),
-        h('section', {}, h('h2', {}, 'Score distribution'), msg.poolScores ? h('div', { class: 'chart' }, histogramCanvas) : h('p', { class: 'muted' }, 'Pool scores are not available.')),
+        h(
+            'section',
+            {},
+            h('h2', {}, 'Score distribution'),
+            msg.poolScores ? h('div', { class: 'chart' }, histogramCanvas) : h('p', { class: 'muted' }, 'Pool scores are not available.'),
+        ),
         h(
             'section',
             {},
             h('h2', {}, 'Learning curve'),
-            measured.length > 0 ? h('div', { class: 'chart' }, curveCanvas) : h('p', { class: 'muted' }, 'No model version with a validation accuracy yet: the curve appears after the first retraining.'),
+            measured.length > 0
+                ? h('div', { class: 'chart' }, curveCanvas)
+                : h(
+                      'p',
+                      { class: 'muted' },
+                      'No model version with a validation accuracy yet: the curve appears after the first retraining.',
+                  ),
         ),
         h(
             'section',
             {},
             h('h2', {}, 'Expected savings against random sampling'),
-            msg.expectedSavings ? h('p', {}, `${msg.expectedSavings.labels} labels (${(msg.expectedSavings.share * 100).toFixed(0)}%) fewer than random sampling for the same accuracy.`) : h('p', { class: 'muted' }, 'Not available yet.'),
+            msg.expectedSavings
+                ? h(
+                      'p',
+                      {},
+                      `${msg.expectedSavings.labels} labels (${(msg.expectedSavings.share * 100).toFixed(0)}%) fewer than random ` +
+                          `sampling for the same accuracy.`,
+                  )
+                : h('p', { class: 'muted' }, 'Not available yet.'),
         ),
         h('section', {}, h('h2', {}, 'Alerts'), alerts),
-        msg.notes.length ? h('section', { class: 'notes' }, h('h2', {}, 'Notes'), h('ul', {}, msg.notes.map((n) => h('li', {}, n)))) : null,
+        msg.notes.length
+            ? h(
+                  'section',
+                  { class: 'notes' },
+                  h('h2', {}, 'Notes'),
+                  h(
+                      'ul',
+                      {},
+                      msg.notes.map((n) => h('li', {}, n)),
+                  ),
+              )
+            : null,
     ];
     replaceChildren(app, sections);
-    if (msg.poolScores) charts.push(scoreHistogram(histogramCanvas, msg.poolScores, msg.batch.map((b) => b.score)));
-    if (measured.length > 0) charts.push(learningCurve(curveCanvas, msg.learningCurve));
+    if (msg.poolScores) {
+        charts.push(
+            scoreHistogram(
+                histogramCanvas,
+                msg.poolScores,
+                msg.batch.map((b) => b.score),
+            ),
+        );
+    }
+    if (measured.length > 0) {
+        charts.push(learningCurve(curveCanvas, msg.learningCurve));
+    }
 }

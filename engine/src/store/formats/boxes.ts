@@ -19,12 +19,18 @@ export interface BoxValue {
 }
 
 function asBox(value: JsonValue): BoxValue | undefined {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        return undefined;
+    }
     const { x, y, width, height, label, score, rotation } = value;
     if ([x, y, width, height].every((n) => typeof n === 'number' && Number.isFinite(n)) && typeof label === 'string') {
         const box: BoxValue = { x: x as number, y: y as number, width: width as number, height: height as number, label };
-        if (typeof score === 'number') box.score = score;
-        if (typeof rotation === 'number' && Number.isFinite(rotation) && rotation !== 0) box.rotation = rotation;
+        if (typeof score === 'number') {
+            box.score = score;
+        }
+        if (typeof rotation === 'number' && Number.isFinite(rotation) && rotation !== 0) {
+            box.rotation = rotation;
+        }
         return box;
     }
     return undefined;
@@ -48,8 +54,12 @@ export function classesOf(boxLists: readonly BoxValue[][]): string[] {
 /** A box as a JSON value (score and rotation only when present). */
 export function boxValue(box: BoxValue): JsonValue {
     const value: { [key: string]: JsonValue } = { x: box.x, y: box.y, width: box.width, height: box.height, label: box.label };
-    if (box.rotation) value.rotation = box.rotation;
-    if (box.score !== undefined) value.score = box.score;
+    if (box.rotation) {
+        value.rotation = box.rotation;
+    }
+    if (box.score !== undefined) {
+        value.score = box.score;
+    }
     return value;
 }
 
@@ -68,15 +78,25 @@ export function boxFromCorners(points: readonly Point[], label: string): BoxValu
 
 /** Label Studio's rectangle: its own top-left corner and a rotation about that corner (pixels here). */
 export function toCornerRotation(box: BoxValue): { x: number; y: number; rotation: number } {
-    if (!box.rotation) return { x: box.x, y: box.y, rotation: 0 };
+    if (!box.rotation) {
+        return { x: box.x, y: box.y, rotation: 0 };
+    }
     const [topLeft] = corners(box);
     return { x: topLeft.x, y: topLeft.y, rotation: ((box.rotation % 360) + 360) % 360 };
 }
 
 /** The inverse of toCornerRotation: a box turned about its centre. */
-export function fromCornerRotation(x: number, y: number, width: number, height: number, rotation: number): { x: number; y: number; rotation?: number } {
+export function fromCornerRotation(
+    x: number,
+    y: number,
+    width: number,
+    height: number,
+    rotation: number,
+): { x: number; y: number; rotation?: number } {
     const turn = ((((rotation + 180) % 360) + 360) % 360) - 180;
-    if (!turn) return { x, y };
+    if (!turn) {
+        return { x, y };
+    }
     const t = (turn * Math.PI) / 180;
     const cx = x + (width / 2) * Math.cos(t) - (height / 2) * Math.sin(t);
     const cy = y + (width / 2) * Math.sin(t) + (height / 2) * Math.cos(t);

@@ -18,10 +18,20 @@ export function exportFinal(aggregates: readonly Aggregate[], format: 'jsonl' | 
         return { labels: rows.length, files: [{ path: '', text: text ? `${text}\n` : '' }] };
     }
     const lines = rows.map((a) => COLUMNS.map((c) => cell(c === 'value' ? valueText(a.value) : a[c])).join(','));
-    return { labels: rows.length, files: [{ path: '', text: [COLUMNS.join(','), ...lines].join('\n') + '\n' }] };
+    return { labels: rows.length, files: [{ path: '', text: `${[COLUMNS.join(','), ...lines].join('\n')}\n` }] };
 }
 
 /** A final value as a label of the formats that carry labels: the method answers it, with its confidence. */
 export function finalAsLabel(a: Aggregate): Label {
-    return { id: `${a.task}/${a.item}/final`, task: a.task, item: a.item, labeler: a.method, labelerKind: 'model', value: a.value, score: a.confidence, gold: false, createdAt: a.updatedAt ?? '' };
+    return {
+        id: `${a.task}/${a.item}/final`,
+        task: a.task,
+        item: a.item,
+        labeler: a.method,
+        labelerKind: 'model',
+        value: a.value,
+        score: a.confidence,
+        gold: false,
+        createdAt: a.updatedAt ?? '',
+    };
 }

@@ -85,9 +85,13 @@ export class ReadCollector implements ReadResult {
         try {
             read();
         } catch (error) {
-            if (error instanceof RecordError) this.reject(source, error.message);
-            else if (error instanceof TypeError) this.reject(source, `malformed record (${error.message})`);
-            else throw error;
+            if (error instanceof RecordError) {
+                this.reject(source, error.message);
+            } else if (error instanceof TypeError) {
+                this.reject(source, `malformed record (${error.message})`);
+            } else {
+                throw error;
+            }
         }
     }
 }
@@ -116,7 +120,11 @@ export interface LabelFormat {
 
 /** A problem with a file being imported or labels being exported. */
 export class FormatError extends StoreInputError {
-    constructor(message: string, file: string, readonly line?: number) {
+    constructor(
+        message: string,
+        file: string,
+        readonly line?: number,
+    ) {
         super(`${file}${line ? `:${line}` : ''}: ${message}`, file);
     }
 }

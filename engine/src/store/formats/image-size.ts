@@ -21,7 +21,9 @@ export function readImageSize(file: string): { width: number; height: number } |
     if (bytes.length >= 4 && bytes[0] === 0xff && bytes[1] === 0xd8) {
         let offset = 2;
         while (offset + 9 < bytes.length) {
-            if (bytes[offset] !== 0xff) return undefined;
+            if (bytes[offset] !== 0xff) {
+                return undefined;
+            }
             const marker = bytes[offset + 1];
             const size = bytes.readUInt16BE(offset + 2);
             // SOF0..SOF15 carry the frame size, except DHT (C4), JPG (C8) and DAC (CC).

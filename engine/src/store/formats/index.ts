@@ -9,7 +9,15 @@ import type { JsonValue, Label, LabelerKind, LabelQuery } from '../types.js';
 import { checkLabels } from './check-labels.js';
 import { cocoFormat } from './coco.js';
 import { csvFormat } from './csv.js';
-import { FormatError, type ExportedFile, type FormatName, type ImageSizeOf, type LabelFormat, type Rejection, type TaskType } from './format.js';
+import {
+    FormatError,
+    type ExportedFile,
+    type FormatName,
+    type ImageSizeOf,
+    type LabelFormat,
+    type Rejection,
+    type TaskType,
+} from './format.js';
 import { imageFileOf, imageSizesIn } from './image-size.js';
 import { jsonlFormat } from './jsonl.js';
 import { labelStudioFormat } from './labelstudio.js';
@@ -30,7 +38,9 @@ export const FORMAT_NAMES = Object.keys(FORMATS) as FormatName[];
 
 export function formatNamed(name: string): LabelFormat {
     const format = FORMATS[name as FormatName];
-    if (!format) throw new FormatError(`unknown format '${name}'; use one of ${FORMAT_NAMES.join(', ')}`, name);
+    if (!format) {
+        throw new FormatError(`unknown format '${name}'; use one of ${FORMAT_NAMES.join(', ')}`, name);
+    }
     return format;
 }
 
@@ -52,7 +62,10 @@ export interface ExportRequest {
 }
 
 /** The files of an export (not yet written). */
-export function exportLabels(store: { labels(query: LabelQuery): Label[] }, request: ExportRequest): { labels: number; files: ExportedFile[] } {
+export function exportLabels(
+    store: { labels(query: LabelQuery): Label[] },
+    request: ExportRequest,
+): { labels: number; files: ExportedFile[] } {
     const format = formatNamed(request.format);
     const labels: Label[] = store.labels({ task: request.task, labeler: request.labeler, includeSuperseded: request.history === true });
     const images = request.images;
@@ -69,7 +82,9 @@ export function exportLabels(store: { labels(query: LabelQuery): Label[] }, requ
 
 /** Where an exported file goes: `out` itself, a file beside it (suffix), or a path under the folder `out`. */
 function targetOf(file: ExportedFile, out: string): string {
-    if (file.suffix !== undefined) return (extname(out) ? out.slice(0, -extname(out).length) : out) + file.suffix;
+    if (file.suffix !== undefined) {
+        return (extname(out) ? out.slice(0, -extname(out).length) : out) + file.suffix;
+    }
     return file.path === '' ? out : join(out, file.path);
 }
 
@@ -78,8 +93,11 @@ export function writeExport(files: ExportedFile[], out: string): string[] {
     return files.map((file) => {
         const target = targetOf(file, out);
         mkdirSync(dirname(target), { recursive: true });
-        if (file.copyFrom !== undefined) copyFileSync(file.copyFrom, target);
-        else writeFileSync(target, file.text);
+        if (file.copyFrom !== undefined) {
+            copyFileSync(file.copyFrom, target);
+        } else {
+            writeFileSync(target, file.text);
+        }
         return target;
     });
 }
@@ -123,9 +141,22 @@ export async function importLabels(store: Pick<Store, 'addLabelsCounted'>, reque
               return file ? relative(request.images!, file) : undefined;
           }
         : undefined;
-    const read = format.import(request.source, { task: request.task, labeler: request.labeler, labelerKind: request.labelerKind, imageSize, resolveItem, type: request.type });
+    const read = format.import(request.source, {
+        task: request.task,
+        labeler: request.labeler,
+        labelerKind: request.labelerKind,
+        imageSize,
+        resolveItem,
+        type: request.type,
+    });
     const { labels, rejected } = checkLabels(read, request.type, request.isItem);
     // Counted by the store itself: other writers may add to the task meanwhile.
     const { added } = await store.addLabelsCounted(labels);
-    return { read: read.labels.length + read.rejected.length, added, alreadyStored: labels.length - added, rejected, typeChecked: request.type !== undefined };
+    return {
+        read: read.labels.length + read.rejected.length,
+        added,
+        alreadyStored: labels.length - added,
+        rejected,
+        typeChecked: request.type !== undefined,
+    };
 }

@@ -30,7 +30,9 @@ export function readJsonFile(file: string): JsonFile {
         lineOf(path) {
             starts ??= valueStarts(text);
             const offset = starts.get(key(path));
-            if (offset === undefined) return undefined;
+            if (offset === undefined) {
+                return undefined;
+            }
             lineStarts ??= [...text.matchAll(/\n/g)].map((m) => m.index! + 1);
             return 1 + countAtOrBelow(lineStarts, offset);
         },
@@ -42,17 +44,23 @@ function valueStarts(text: string): Map<string, number> {
     const starts = new Map<string, number>();
     let i = 0;
     const space = () => {
-        while (i < text.length && (text[i] === ' ' || text[i] === '\n' || text[i] === '\r' || text[i] === '\t')) i++;
+        while (i < text.length && (text[i] === ' ' || text[i] === '\n' || text[i] === '\r' || text[i] === '\t')) {
+            i++;
+        }
     };
     const string = (): string => {
         const start = i++;
-        while (text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+        while (text[i] !== '"') {
+            i += text[i] === '\\' ? 2 : 1;
+        }
         i++;
         return JSON.parse(text.slice(start, i)) as string;
     };
     const visit = (path: string[]): void => {
         space();
-        if (path.length > 0 && path.length <= MAX_DEPTH) starts.set(key(path), i);
+        if (path.length > 0 && path.length <= MAX_DEPTH) {
+            starts.set(key(path), i);
+        }
         const deeper = path.length < MAX_DEPTH;
         if (text[i] === '{' || text[i] === '[') {
             const object = text[i] === '{';
@@ -67,12 +75,19 @@ function valueStarts(text: string): Map<string, number> {
                 }
                 visit(deeper ? [...path, step] : path.concat(step).slice(0, MAX_DEPTH + 1));
                 space();
-                if (text[i] === ',') i++;
+                if (text[i] === ',') {
+                    i++;
+                }
                 space();
             }
             i++;
-        } else if (text[i] === '"') string();
-        else while (i < text.length && !',}] \t\r\n'.includes(text[i])) i++;
+        } else if (text[i] === '"') {
+            string();
+        } else {
+            while (i < text.length && !',}] \t\r\n'.includes(text[i])) {
+                i++;
+            }
+        }
     };
     visit([]);
     return starts;
@@ -84,8 +99,11 @@ function countAtOrBelow(starts: readonly number[], offset: number): number {
     let hi = starts.length;
     while (lo < hi) {
         const mid = (lo + hi) >> 1;
-        if (starts[mid] <= offset) lo = mid + 1;
-        else hi = mid;
+        if (starts[mid] <= offset) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
     }
     return lo;
 }

@@ -8,7 +8,7 @@ export const jsonlFormat: LabelFormat = {
     name: 'jsonl',
     directory: false,
     export(labels) {
-        return [{ path: '', text: labels.map((label) => JSON.stringify(labelRecord(label)) + '\n').join('') }];
+        return [{ path: '', text: labels.map((label) => `${JSON.stringify(labelRecord(label))}\n`).join('') }];
     },
     import(source, options) {
         const read = new ReadCollector();
@@ -17,7 +17,9 @@ export const jsonlFormat: LabelFormat = {
         readFileSync(source, 'utf8')
             .split('\n')
             .forEach((line, index) => {
-                if (line.trim() === '') return;
+                if (line.trim() === '') {
+                    return;
+                }
                 const where = { file: source, line: index + 1 };
                 read.record(where, () => {
                     let record: unknown;

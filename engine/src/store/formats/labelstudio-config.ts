@@ -28,27 +28,34 @@ export function controlOf(type: PlanLabelType): { control: string; object: 'imag
 /** Label Studio's control tag for each shape a member labels. */
 const LABEL_TAGS = { box: 'RectangleLabels', polygon: 'PolygonLabels', point: 'KeyPointLabels', span: 'Labels' } as const;
 
-const escape = (text: string): string => text.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+const escapeXml = (text: string): string =>
+    text.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 
 /** The labeling config; `textField` is the data key the `<Text>` tag shows. */
 export function labelingConfig(type: TaskType, question: string | undefined, textField: string): string {
     const { control, object } = controlOf(type.output);
     const element = type.output.kind === 'list' ? type.output.element : type.output;
-    const labels = (tag: string) => type.classes.map((name) => `    <${tag} value="${escape(name)}"/>`).join('\n');
-    const objectTag = object === 'image' ? `  <Image name="image" value="$image"/>` : `  <Text name="text" value="$${escape(textField)}"/>`;
+    const labels = (tag: string) => type.classes.map((name) => `    <${tag} value="${escapeXml(name)}"/>`).join('\n');
+    const objectTag =
+        object === 'image' ? `  <Image name="image" value="$image"/>` : `  <Text name="text" value="$${escapeXml(textField)}"/>`;
     const to = `name="${control}" toName="${object}"`;
     let controlTag: string;
     switch (element.kind) {
         case 'choice':
-        case 'choices':
-            controlTag = `  <Choices ${to} choice="${element.kind === 'choice' ? 'single' : 'multiple'}">\n${labels('Choice')}\n  </Choices>`;
+        case 'choices': {
+            const choice = element.kind === 'choice' ? 'single' : 'multiple';
+            controlTag = `  <Choices ${to} choice="${choice}">\n${labels('Choice')}\n  </Choices>`;
             break;
+        }
         case 'bool':
             controlTag = `  <Choices ${to} choice="single">\n    <Choice value="yes"/>\n    <Choice value="no"/>\n  </Choices>`;
             break;
-        case 'number':
-            controlTag = `  <Number ${to}${element.min !== null ? ` min="${element.min}"` : ''}${element.max !== null ? ` max="${element.max}"` : ''}/>`;
+        case 'number': {
+            const min = element.min !== null ? ` min="${element.min}"` : '';
+            const max = element.max !== null ? ` max="${element.max}"` : '';
+            controlTag = `  <Number ${to}${min}${max}/>`;
             break;
+        }
         case 'text':
             controlTag = `  <TextArea ${to}/>`;
             break;
@@ -63,6 +70,6 @@ export function labelingConfig(type: TaskType, question: string | undefined, tex
         default:
             controlTag = '';
     }
-    const header = question ? `  <Header value="${escape(question)}"/>\n` : '';
+    const header = question ? `  <Header value="${escapeXml(question)}"/>\n` : '';
     return `<View>\n${header}${objectTag}\n${controlTag}\n</View>\n`;
 }

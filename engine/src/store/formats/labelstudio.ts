@@ -10,10 +10,19 @@
  */
 import type { JsonValue, LabelerKind, NewLabel } from '../types.js';
 import { boxesOf } from './boxes.js';
-import { FormatError, ReadCollector, RecordError, type ExportedFile, type ExportOptions, type ImportOptions, type LabelFormat, type RecordSource } from './format.js';
+import {
+    FormatError,
+    ReadCollector,
+    RecordError,
+    type ExportedFile,
+    type ExportOptions,
+    type ImportOptions,
+    type LabelFormat,
+    type RecordSource,
+} from './format.js';
 import { readJsonFile } from './json-file.js';
 import { labelingConfig } from './labelstudio-config.js';
-import { resultsOf, valueOf, type Result } from './labelstudio-results.js';
+import { resultsOf, labelValueOf, type Result } from './labelstudio-results.js';
 
 /** Label Studio's documented prefix for files served from its local-files storage. */
 export const LOCAL_FILES_PREFIX = '/data/local-files/?d=';
@@ -51,7 +60,9 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 function taskData(item: string, image: boolean, options: ExportOptions): Record<string, JsonValue> {
     const fields = options.itemData?.(item) ?? {};
     const data: Record<string, JsonValue> = { ...fields, [ITEM_KEY]: item };
-    if (image) data.image = (options.imageUrlPrefix ?? LOCAL_FILES_PREFIX) + item.split('/').map(encodeURIComponent).join('/');
+    if (image) {
+        data.image = (options.imageUrlPrefix ?? LOCAL_FILES_PREFIX) + item.split('/').map(encodeURIComponent).join('/');
+    }
     return data;
 }
 
@@ -65,21 +76,32 @@ function exportTasks(labels: Parameters<LabelFormat['export']>[0], options: Expo
             tasks.set(label.item, task);
         }
         const dprog: DprogMeta = { id: label.id, labeler: label.labeler, labelerKind: label.labelerKind };
-        if (label.programVersion !== undefined) dprog.programVersion = label.programVersion;
-        if (label.gold) dprog.gold = true;
-        if (label.score !== undefined) dprog.score = label.score;
+        if (label.programVersion !== undefined) {
+            dprog.programVersion = label.programVersion;
+        }
+        if (label.gold) {
+            dprog.gold = true;
+        }
+        if (label.score !== undefined) {
+            dprog.score = label.score;
+        }
         const annotation: Annotation = { created_at: label.createdAt, result: resultsOf(label, options), dprog };
         if (label.labelerKind === 'human') {
             task.annotations.push({ ...(EMAIL.test(label.labeler) ? { completed_by: { email: label.labeler } } : {}), ...annotation });
         } else {
             // Models and rules are not people: Label Studio shows their answers as predictions to review.
-            task.predictions.push({ model_version: label.labeler, ...(label.score !== undefined ? { score: label.score } : {}), ...annotation });
+            task.predictions.push({
+                model_version: label.labeler,
+                ...(label.score !== undefined ? { score: label.score } : {}),
+                ...annotation,
+            });
         }
     }
-    const files: ExportedFile[] = [{ path: '', text: JSON.stringify([...tasks.values()], null, 1) + '\n' }];
+    const files: ExportedFile[] = [{ path: '', text: `${JSON.stringify([...tasks.values()], null, 1)}\n` }];
     if (options.type) {
         const first = [...tasks.values()][0]?.data ?? {};
-        const textField = Object.keys(first).find((key) => key !== ITEM_KEY && key !== 'image' && typeof first[key] === 'string') ?? ITEM_KEY;
+        const textField =
+            Object.keys(first).find((key) => key !== ITEM_KEY && key !== 'image' && typeof first[key] === 'string') ?? ITEM_KEY;
         files.push({ path: '', suffix: '.label_config.xml', text: labelingConfig(options.type, undefined, textField) });
     }
     return files;
@@ -87,53 +109,95 @@ function exportTasks(labels: Parameters<LabelFormat['export']>[0], options: Expo
 
 /** Label Studio names the annotator by user id, or by a user object. */
 function personOf(completedBy: unknown): string | undefined {
-    if (typeof completedBy === 'string' || typeof completedBy === 'number') return String(completedBy);
+    if (typeof completedBy === 'string' || typeof completedBy === 'number') {
+        return String(completedBy);
+    }
     if (isObject(completedBy)) {
-        if (typeof completedBy.email === 'string') return completedBy.email;
-        if (typeof completedBy.id === 'string' || typeof completedBy.id === 'number') return String(completedBy.id);
+        if (typeof completedBy.email === 'string') {
+            return completedBy.email;
+        }
+        if (typeof completedBy.id === 'string' || typeof completedBy.id === 'number') {
+            return String(completedBy.id);
+        }
     }
     return undefined;
 }
 
 function readAnnotation(annotation: unknown, item: string, prediction: boolean, options: ImportOptions): NewLabel | undefined {
-    if (!isObject(annotation)) throw new RecordError(`an ${prediction ? 'prediction' : 'annotation'} must be an object, found ${JSON.stringify(annotation)}`);
-    if (annotation.was_cancelled === true) return undefined;
+    if (!isObject(annotation)) {
+        throw new RecordError(`an ${prediction ? 'prediction' : 'annotation'} must be an object, found ${JSON.stringify(annotation)}`);
+    }
+    if (annotation.was_cancelled === true) {
+        return undefined;
+    }
     const meta = isObject(annotation.dprog) ? annotation.dprog : undefined;
     const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
     const label: NewLabel = {
         task: options.task,
         item,
-        labeler: text(meta?.labeler) ?? (prediction ? text(annotation.model_version) : personOf(annotation.completed_by)) ?? options.labeler ?? 'import',
+        labeler:
+            text(meta?.labeler) ??
+            (prediction ? text(annotation.model_version) : personOf(annotation.completed_by)) ??
+            options.labeler ??
+            'import',
         labelerKind: (text(meta?.labelerKind) as LabelerKind | undefined) ?? (prediction ? 'model' : (options.labelerKind ?? 'human')),
-        value: valueOf(annotation.result, item, options.imageSize, options.type?.output),
+        value: labelValueOf(annotation.result, item, options.imageSize, options.type?.output),
     };
-    if (text(meta?.id)) label.id = meta!.id as string;
-    if (text(annotation.created_at)) label.createdAt = annotation.created_at as string;
-    if (text(meta?.programVersion)) label.programVersion = meta!.programVersion as string;
-    if (meta?.gold === true) label.gold = true;
+    if (text(meta?.id)) {
+        label.id = meta!.id as string;
+    }
+    if (text(annotation.created_at)) {
+        label.createdAt = annotation.created_at as string;
+    }
+    if (text(meta?.programVersion)) {
+        label.programVersion = meta!.programVersion as string;
+    }
+    if (meta?.gold === true) {
+        label.gold = true;
+    }
     const score = meta?.score ?? (prediction ? annotation.score : undefined);
-    if (score !== undefined && score !== null) label.score = score as number;
+    if (score !== undefined && score !== null) {
+        label.score = score as number;
+    }
     return label;
 }
 
-function readTask(task: unknown, index: number, source: string, lineOf: (path: (string | number)[]) => number | undefined, read: ReadCollector, options: ImportOptions): void {
+function readTask(
+    task: unknown,
+    index: number,
+    source: string,
+    lineOf: (path: (string | number)[]) => number | undefined,
+    read: ReadCollector,
+    options: ImportOptions,
+): void {
     const name = isObject(task) && (typeof task.id === 'number' || typeof task.id === 'string') ? `task ${task.id}` : `task ${index + 1}`;
     const where: RecordSource = { file: source, line: lineOf([index]), record: name };
     read.record(where, () => {
-        if (!isObject(task) || !isObject(task.data)) throw new RecordError(`${name} has no "data" object`);
+        if (!isObject(task) || !isObject(task.data)) {
+            throw new RecordError(`${name} has no "data" object`);
+        }
         const item = task.data[ITEM_KEY] ?? task.data.item;
         if (typeof item !== 'string' || item === '') {
-            throw new RecordError(`${name} has no data.${ITEM_KEY}: dprog cannot tell which item it labels; add "${ITEM_KEY}": "<item key>" to its data (dprog's export writes it, and Label Studio keeps it)`);
+            throw new RecordError(
+                `${name} has no data.${ITEM_KEY}: dprog cannot tell which item it labels; add "${ITEM_KEY}": "<item key>" to its ` +
+                    `data (dprog's export writes it, and Label Studio keeps it)`,
+            );
         }
         for (const key of ['annotations', 'predictions'] as const) {
             const list = task[key];
-            if (list === undefined || list === null) continue;
-            if (!Array.isArray(list)) throw new RecordError(`${name}: "${key}" must be a list, found ${JSON.stringify(list)}`);
+            if (list === undefined || list === null) {
+                continue;
+            }
+            if (!Array.isArray(list)) {
+                throw new RecordError(`${name}: "${key}" must be a list, found ${JSON.stringify(list)}`);
+            }
             list.forEach((annotation, j) => {
                 const at: RecordSource = { file: source, line: lineOf([index, key, j]), record: `${name}, ${key.slice(0, -1)} ${j + 1}` };
                 read.record(at, () => {
                     const label = readAnnotation(annotation, item, key === 'predictions', options);
-                    if (label) read.add(label, at);
+                    if (label) {
+                        read.add(label, at);
+                    }
                 });
             });
         }
@@ -147,7 +211,9 @@ export const labelStudioFormat: LabelFormat = {
     import(source, options) {
         const json = readJsonFile(source);
         const tasks = isObject(json.value) ? [json.value] : json.value;
-        if (!Array.isArray(tasks)) throw new FormatError('not Label Studio tasks: expected a JSON list of tasks', source);
+        if (!Array.isArray(tasks)) {
+            throw new FormatError('not Label Studio tasks: expected a JSON list of tasks', source);
+        }
         const lineOf = isObject(json.value) ? (path: (string | number)[]) => json.lineOf(path.slice(1)) : json.lineOf;
         const read = new ReadCollector();
         tasks.forEach((task, index) => readTask(task, index, source, lineOf, read, options));

@@ -11,7 +11,9 @@ import { RecordError, type ImportOptions, type ReadCollector, type RecordSource 
 export function labelsToAdd(labels: Label[]): NewLabel[] {
     const replaced = new Map<string, string>();
     for (const label of labels) {
-        if (label.supersededBy !== undefined) replaced.set(label.supersededBy, label.id);
+        if (label.supersededBy !== undefined) {
+            replaced.set(label.supersededBy, label.id);
+        }
     }
     return labels.map(({ supersededBy: _ignored, ...label }) => {
         const supersedes = replaced.get(label.id);
@@ -24,10 +26,14 @@ export function recordToLabel(record: Record<string, unknown>, options: ImportOp
     const text = (name: string, required: boolean): string | undefined => {
         const value = record[name];
         if (value === undefined || value === null || value === '') {
-            if (required) throw new RecordError(`missing '${name}'`);
+            if (required) {
+                throw new RecordError(`missing '${name}'`);
+            }
             return undefined;
         }
-        if (typeof value !== 'string') throw new RecordError(`'${name}' must be a string, found ${JSON.stringify(value)}`);
+        if (typeof value !== 'string') {
+            throw new RecordError(`'${name}' must be a string, found ${JSON.stringify(value)}`);
+        }
         return value;
     };
     if (!('value' in record) || record.value === undefined) {
@@ -52,15 +58,23 @@ export function recordToLabel(record: Record<string, unknown>, options: ImportOp
         createdAt: text('createdAt', false) ?? '',
     };
     if (record.score !== undefined && record.score !== null) {
-        if (typeof record.score !== 'number' || !Number.isFinite(record.score)) throw new RecordError(`'score' must be a finite number, found ${JSON.stringify(record.score)}`);
+        if (typeof record.score !== 'number' || !Number.isFinite(record.score)) {
+            throw new RecordError(`'score' must be a finite number, found ${JSON.stringify(record.score)}`);
+        }
         label.score = record.score;
     }
     const programVersion = text('programVersion', false);
-    if (programVersion !== undefined) label.programVersion = programVersion;
+    if (programVersion !== undefined) {
+        label.programVersion = programVersion;
+    }
     const supersededBy = text('supersededBy', false);
-    if (supersededBy !== undefined) label.supersededBy = supersededBy;
+    if (supersededBy !== undefined) {
+        label.supersededBy = supersededBy;
+    }
     const person = text('person', false);
-    if (person !== undefined) label.person = person;
+    if (person !== undefined) {
+        label.person = person;
+    }
     return label;
 }
 
@@ -68,8 +82,12 @@ export function recordToLabel(record: Record<string, unknown>, options: ImportOp
 export function finish(labels: Label[], sources: RecordSource[], read: ReadCollector): void {
     labelsToAdd(labels).forEach((label, index) => {
         const result: NewLabel = { ...label };
-        if (result.id === '') delete result.id;
-        if (result.createdAt === '') delete result.createdAt;
+        if (result.id === '') {
+            delete result.id;
+        }
+        if (result.createdAt === '') {
+            delete result.createdAt;
+        }
         read.add(result, sources[index]);
     });
 }
@@ -84,11 +102,19 @@ export function labelRecord(label: Label): Record<string, unknown> {
         labelerKind: label.labelerKind,
         value: label.value,
     };
-    if (label.score !== undefined) record.score = label.score;
+    if (label.score !== undefined) {
+        record.score = label.score;
+    }
     record.gold = label.gold;
-    if (label.programVersion !== undefined) record.programVersion = label.programVersion;
+    if (label.programVersion !== undefined) {
+        record.programVersion = label.programVersion;
+    }
     record.createdAt = label.createdAt;
-    if (label.supersededBy !== undefined) record.supersededBy = label.supersededBy;
-    if (label.person !== undefined) record.person = label.person;
+    if (label.supersededBy !== undefined) {
+        record.supersededBy = label.supersededBy;
+    }
+    if (label.person !== undefined) {
+        record.person = label.person;
+    }
     return record;
 }

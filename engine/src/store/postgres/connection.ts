@@ -14,7 +14,9 @@ export class StoreConnectionError extends StoreError {}
 /** A `postgres://` or `postgresql://` URL; the password (if any) is left out of `display`. */
 export function postgresLocation(url: string): PostgresLocation {
     const parsed = new URL(url);
-    if (!parsed.hostname) throw new Error(`${url}: a PostgreSQL URL names a host: postgres://user@host:port/database`);
+    if (!parsed.hostname) {
+        throw new Error(`${url}: a PostgreSQL URL names a host: postgres://user@host:port/database`);
+    }
     const shown = new URL(url);
     shown.password = '';
     return { url, display: shown.toString() };
@@ -22,11 +24,23 @@ export function postgresLocation(url: string): PostgresLocation {
 
 /** Store errors pass through; anything from the driver becomes a StoreConnectionError naming the store. */
 export function connectionError(location: string, error: unknown): Error {
-    if (error instanceof StoreError) return error;
+    if (error instanceof StoreError) {
+        return error;
+    }
     const e = error as { code?: string; message?: string };
     const message = e.message ?? String(error);
-    if (e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND' || e.code === 'ETIMEDOUT' || e.code === 'ECONNRESET' || e.code === '57P01' || e.code === '57P03') {
-        return new StoreConnectionError(`${location}: cannot reach the PostgreSQL server (${message}). Start it, or check the host and port in the store URL.`, location);
+    if (
+        e.code === 'ECONNREFUSED' ||
+        e.code === 'ENOTFOUND' ||
+        e.code === 'ETIMEDOUT' ||
+        e.code === 'ECONNRESET' ||
+        e.code === '57P01' ||
+        e.code === '57P03'
+    ) {
+        return new StoreConnectionError(
+            `${location}: cannot reach the PostgreSQL server (${message}). Start it, or check the host and port in the store URL.`,
+            location,
+        );
     }
     if (e.code === '28P01' || e.code === '28000' || /password/i.test(message)) {
         const why = /client password must be/.test(message) ? 'the server asks for a password and none was given' : message;
@@ -36,7 +50,11 @@ export function connectionError(location: string, error: unknown): Error {
             location,
         );
     }
-    if (e.code === '3D000') return new StoreConnectionError(`${location}: no such database (${message}). Create it first: createdb NAME.`, location);
-    if (e.code !== undefined && /^[0-9A-Z]{5}$/.test(e.code)) return new StoreConnectionError(`${location}: PostgreSQL error ${e.code}: ${message}`, location);
+    if (e.code === '3D000') {
+        return new StoreConnectionError(`${location}: no such database (${message}). Create it first: createdb NAME.`, location);
+    }
+    if (e.code !== undefined && /^[0-9A-Z]{5}$/.test(e.code)) {
+        return new StoreConnectionError(`${location}: PostgreSQL error ${e.code}: ${message}`, location);
+    }
     return error instanceof Error ? error : new Error(message);
 }

@@ -10,7 +10,20 @@ import type { StoreDump } from '../dump.js';
 import { StoreError, StoreInputError, StoreReadonlyError } from '../errors.js';
 import { DEFAULT_LEASE_MS, type Lease, type LeaseRequest } from '../leases.js';
 import type { Store } from '../store.js';
-import type { Aggregate, Evaluation, Item, Label, LabelerEstimate, LabelQuery, ModelVersion, NewLabel, Split, StageState, StageStateQuery, StoredPlan } from '../types.js';
+import type {
+    Aggregate,
+    Evaluation,
+    Item,
+    Label,
+    LabelerEstimate,
+    LabelQuery,
+    ModelVersion,
+    NewLabel,
+    Split,
+    StageState,
+    StageStateQuery,
+    StoredPlan,
+} from '../types.js';
 import { isoTime, normalizeLabel, optionalNumber, optionalText, requireNumber, requireSplit, requireText } from '../validate.js';
 import { connectionError, type PostgresLocation } from './connection.js';
 import * as rows from './rows.js';
@@ -66,16 +79,22 @@ export class PostgresStore implements Store {
         const labels = inputs.map((input) => normalizeLabel(this.location, input));
         const ids = new Set<string>();
         for (const label of labels) {
-            if (ids.has(label.id)) throw new StoreInputError(`label id ${label.id} appears twice in one batch`, this.location);
+            if (ids.has(label.id)) {
+                throw new StoreInputError(`label id ${label.id} appears twice in one batch`, this.location);
+            }
             ids.add(label.id);
         }
         const write = async (client: rows.Queryable) => {
             const inserted = new Set<string>();
             for (let start = 0; start < labels.length; start += rows.LABELS_PER_STATEMENT) {
-                for (const id of await rows.insertLabelsEndingLeases(client, labels.slice(start, start + rows.LABELS_PER_STATEMENT))) inserted.add(id);
+                for (const id of await rows.insertLabelsEndingLeases(client, labels.slice(start, start + rows.LABELS_PER_STATEMENT))) {
+                    inserted.add(id);
+                }
             }
             for (const [i, input] of inputs.entries()) {
-                if (input.supersedes !== undefined && inserted.has(labels[i].id)) await this.markSuperseded(client, input.supersedes, labels[i].id);
+                if (input.supersedes !== undefined && inserted.has(labels[i].id)) {
+                    await this.markSuperseded(client, input.supersedes, labels[i].id);
+                }
             }
             return inserted;
         };
@@ -92,9 +111,14 @@ export class PostgresStore implements Store {
         return (await this.addLabels([label]))[0];
     }
 
-    async supersede(oldId: string, replacement: Omit<NewLabel, 'supersedes' | 'task' | 'item'> & Partial<Pick<NewLabel, 'task' | 'item'>>): Promise<Label> {
+    async supersede(
+        oldId: string,
+        replacement: Omit<NewLabel, 'supersedes' | 'task' | 'item'> & Partial<Pick<NewLabel, 'task' | 'item'>>,
+    ): Promise<Label> {
         const old = await this.getLabel(oldId);
-        if (!old) throw new StoreInputError(`label ${oldId} is not in the store`, this.location);
+        if (!old) {
+            throw new StoreInputError(`label ${oldId} is not in the store`, this.location);
+        }
         return this.addLabel({ task: old.task, item: old.item, ...replacement, supersedes: oldId });
     }
 
@@ -129,13 +153,17 @@ export class PostgresStore implements Store {
             contentHash: optionalText(this.location, 'item content hash', item.contentHash),
             addedAt: item.addedAt ?? now,
         }));
-        await this.upsert(rows.ITEMS, rows.lastPerKey(checked, (i) => JSON.stringify([i.dataset, i.key])));
+        await this.upsert(
+            rows.ITEMS,
+            rows.lastPerKey(checked, (i) => JSON.stringify([i.dataset, i.key])),
+        );
     }
 
     async items(dataset: string, split?: Split): Promise<Item[]> {
-        const result = split === undefined
-            ? await this.query(`SELECT * FROM items WHERE dataset = $1 ORDER BY seq`, [dataset])
-            : await this.query(`SELECT * FROM items WHERE dataset = $1 AND split = $2 ORDER BY seq`, [dataset, split]);
+        const result =
+            split === undefined
+                ? await this.query(`SELECT * FROM items WHERE dataset = $1 ORDER BY seq`, [dataset])
+                : await this.query(`SELECT * FROM items WHERE dataset = $1 AND split = $2 ORDER BY seq`, [dataset, split]);
         return result.rows.map(rows.toItem);
     }
 
@@ -145,10 +173,21 @@ export class PostgresStore implements Store {
         const now = new Date().toISOString();
         const checked = aggregates.map((a) => {
             const confidence = requireNumber(this.location, 'aggregate confidence', a.confidence);
-            if (confidence < 0 || confidence > 1) throw new StoreInputError(`aggregate confidence must be in [0, 1] (got ${confidence})`, this.location);
-            return { ...a, confidence, task: requireText(this.location, 'aggregate task', a.task), item: requireText(this.location, 'aggregate item', a.item), updatedAt: a.updatedAt ?? now };
+            if (confidence < 0 || confidence > 1) {
+                throw new StoreInputError(`aggregate confidence must be in [0, 1] (got ${confidence})`, this.location);
+            }
+            return {
+                ...a,
+                confidence,
+                task: requireText(this.location, 'aggregate task', a.task),
+                item: requireText(this.location, 'aggregate item', a.item),
+                updatedAt: a.updatedAt ?? now,
+            };
         });
-        await this.upsert(rows.AGGREGATES, rows.lastPerKey(checked, (a) => JSON.stringify([a.task, a.item])));
+        await this.upsert(
+            rows.AGGREGATES,
+            rows.lastPerKey(checked, (a) => JSON.stringify([a.task, a.item])),
+        );
     }
 
     async getAggregate(task: string, item: string): Promise<Aggregate | undefined> {
@@ -171,13 +210,17 @@ export class PostgresStore implements Store {
             n: requireNumber(this.location, 'estimate n', e.n),
             updatedAt: e.updatedAt ?? now,
         }));
-        await this.upsert(rows.ESTIMATES, rows.lastPerKey(checked, (e) => JSON.stringify([e.labeler, e.task])));
+        await this.upsert(
+            rows.ESTIMATES,
+            rows.lastPerKey(checked, (e) => JSON.stringify([e.labeler, e.task])),
+        );
     }
 
     async labelerEstimates(task?: string): Promise<LabelerEstimate[]> {
-        const result = task === undefined
-            ? await this.query(`SELECT * FROM labeler_estimates ORDER BY task, labeler`)
-            : await this.query(`SELECT * FROM labeler_estimates WHERE task = $1 ORDER BY labeler`, [task]);
+        const result =
+            task === undefined
+                ? await this.query(`SELECT * FROM labeler_estimates ORDER BY task, labeler`)
+                : await this.query(`SELECT * FROM labeler_estimates WHERE task = $1 ORDER BY labeler`, [task]);
         return result.rows.map(rows.toEstimate);
     }
 
@@ -185,23 +228,38 @@ export class PostgresStore implements Store {
 
     async savePlan(plan: StoredPlan): Promise<void> {
         this.assertWritable();
-        await this.upsert(rows.PLANS, [{ ...plan, program: requireText(this.location, 'plan program', plan.program), compiledAt: isoTime(this.location, 'plan compiledAt', plan.compiledAt) }]);
+        await this.upsert(rows.PLANS, [
+            {
+                ...plan,
+                program: requireText(this.location, 'plan program', plan.program),
+                compiledAt: isoTime(this.location, 'plan compiledAt', plan.compiledAt),
+            },
+        ]);
     }
 
     async getPlan(program: string, version?: string): Promise<StoredPlan | undefined> {
-        const result = version === undefined
-            ? await this.query(`SELECT * FROM plans WHERE program = $1 ORDER BY compiled_at DESC, seq DESC LIMIT 1`, [program])
-            : await this.query(`SELECT * FROM plans WHERE program = $1 AND version = $2`, [program, version]);
+        const result =
+            version === undefined
+                ? await this.query(`SELECT * FROM plans WHERE program = $1 ORDER BY compiled_at DESC, seq DESC LIMIT 1`, [program])
+                : await this.query(`SELECT * FROM plans WHERE program = $1 AND version = $2`, [program, version]);
         return result.rows.length ? rows.toPlan(result.rows[0]) : undefined;
     }
 
     async addModelVersion(model: ModelVersion): Promise<void> {
         this.assertWritable();
-        await this.upsert(rows.MODELS, [{ ...model, validationAccuracy: optionalNumber(this.location, 'model validationAccuracy', model.validationAccuracy), createdAt: isoTime(this.location, 'model createdAt', model.createdAt) }]);
+        await this.upsert(rows.MODELS, [
+            {
+                ...model,
+                validationAccuracy: optionalNumber(this.location, 'model validationAccuracy', model.validationAccuracy),
+                createdAt: isoTime(this.location, 'model createdAt', model.createdAt),
+            },
+        ]);
     }
 
     async modelVersions(labeler: string): Promise<ModelVersion[]> {
-        return (await this.query(`SELECT * FROM model_versions WHERE labeler = $1 ORDER BY created_at, seq`, [labeler])).rows.map(rows.toModel);
+        return (await this.query(`SELECT * FROM model_versions WHERE labeler = $1 ORDER BY created_at, seq`, [labeler])).rows.map(
+            rows.toModel,
+        );
     }
 
     async recordEvaluation(evaluation: Evaluation): Promise<Evaluation> {
@@ -220,8 +278,14 @@ export class PostgresStore implements Store {
     async evaluations(filter: { model?: string; split?: Split; programVersion?: string } = {}): Promise<Evaluation[]> {
         const clauses: string[] = [];
         const params: unknown[] = [];
-        for (const [column, value] of [['model', filter.model], ['split', filter.split], ['program_version', filter.programVersion]] as const) {
-            if (value === undefined) continue;
+        for (const [column, value] of [
+            ['model', filter.model],
+            ['split', filter.split],
+            ['program_version', filter.programVersion],
+        ] as const) {
+            if (value === undefined) {
+                continue;
+            }
             params.push(value);
             clauses.push(`${column} = $${params.length}`);
         }
@@ -232,14 +296,24 @@ export class PostgresStore implements Store {
     async setStageStates(states: readonly StageState[]): Promise<void> {
         this.assertWritable();
         const now = new Date().toISOString();
-        await this.upsert(rows.STAGES, rows.lastPerKey(states.map((s) => ({ ...s, updatedAt: s.updatedAt ?? now })), (s) => JSON.stringify([s.run, s.stage, s.item])));
+        await this.upsert(
+            rows.STAGES,
+            rows.lastPerKey(
+                states.map((s) => ({ ...s, updatedAt: s.updatedAt ?? now })),
+                (s) => JSON.stringify([s.run, s.stage, s.item]),
+            ),
+        );
     }
 
     async stageStates(query: StageStateQuery): Promise<StageState[]> {
         const params: unknown[] = [query.run];
         let where = 'run = $1';
-        if (query.stage !== undefined) where += ` AND stage = $${params.push(query.stage)}`;
-        if (query.status !== undefined) where += ` AND status = $${params.push(query.status)}`;
+        if (query.stage !== undefined) {
+            where += ` AND stage = $${params.push(query.stage)}`;
+        }
+        if (query.status !== undefined) {
+            where += ` AND status = $${params.push(query.status)}`;
+        }
         return (await this.query(`SELECT * FROM stage_states WHERE ${where} ORDER BY stage, item`, params)).rows.map(rows.toStageState);
     }
 
@@ -251,20 +325,37 @@ export class PostgresStore implements Store {
         const wanted = request.candidates.map((_, i) => request.wanted?.[i] ?? 1);
         // One round trip to begin: a lease is not worth an fsync (one lost in a server crash just
         // expires early), and the task's advisory lock makes concurrent requests take turns.
-        const begin = `BEGIN; SET LOCAL synchronous_commit = off; SELECT pg_advisory_xact_lock(hashtext(${pg.escapeLiteral(`dprog lease ${request.task}`)}))`;
+        const begin =
+            `BEGIN; SET LOCAL synchronous_commit = off; SELECT ` +
+            `pg_advisory_xact_lock(hashtext(${pg.escapeLiteral(`dprog lease ${request.task}`)}))`;
         return this.transaction(async (client) => {
-            const leased = await client.query(LEASE, [request.task, [...request.candidates], wanted, request.person, request.limit ?? 1, request.leaseMs ?? DEFAULT_LEASE_MS]);
+            const leased = await client.query(LEASE, [
+                request.task,
+                [...request.candidates],
+                wanted,
+                request.person,
+                request.limit ?? 1,
+                request.leaseMs ?? DEFAULT_LEASE_MS,
+            ]);
             const order = new Map(request.candidates.map((item, i) => [item, i]));
             return leased.rows
-                .map((row) => ({ task: request.task, item: String(row.item), person: request.person, expiresAt: (row.expires_at as Date).toISOString() }))
+                .map((row) => ({
+                    task: request.task,
+                    item: String(row.item),
+                    person: request.person,
+                    expiresAt: (row.expires_at as Date).toISOString(),
+                }))
                 .sort((a, b) => order.get(a.item)! - order.get(b.item)!);
         }, begin);
     }
 
     async releaseLeases(task: string, person: string, items?: readonly string[]): Promise<void> {
         this.assertWritable();
-        if (items) await this.query(`DELETE FROM leases WHERE task = $1 AND person = $2 AND item = ANY($3::text[])`, [task, person, [...items]]);
-        else await this.query(`DELETE FROM leases WHERE task = $1 AND person = $2`, [task, person]);
+        if (items) {
+            await this.query(`DELETE FROM leases WHERE task = $1 AND person = $2 AND item = ANY($3::text[])`, [task, person, [...items]]);
+        } else {
+            await this.query(`DELETE FROM leases WHERE task = $1 AND person = $2`, [task, person]);
+        }
     }
 
     // ---------------------------------------------------------------- whole store
@@ -293,7 +384,11 @@ export class PostgresStore implements Store {
             await rows.writeRows(client, rows.ESTIMATES, stamp(dump.estimates, 'updatedAt'));
             await rows.writeRows(client, rows.PLANS, stamp(dump.plans, 'compiledAt'));
             await rows.writeRows(client, rows.MODELS, stamp(dump.models, 'createdAt'));
-            await rows.writeRows(client, rows.EVALUATIONS, dump.evaluations.map((e) => ({ ...e, id: e.id ?? randomUUID(), at: e.at ?? '' })));
+            await rows.writeRows(
+                client,
+                rows.EVALUATIONS,
+                dump.evaluations.map((e) => ({ ...e, id: e.id ?? randomUUID(), at: e.at ?? '' })),
+            );
             await rows.writeRows(client, rows.STAGES, stamp(dump.stages, 'updatedAt'));
         });
     }
@@ -304,7 +399,9 @@ export class PostgresStore implements Store {
     }
 
     async close(): Promise<void> {
-        if (this.closed) return;
+        if (this.closed) {
+            return;
+        }
         this.closed = true;
         await this.pool.end();
     }
@@ -312,8 +409,12 @@ export class PostgresStore implements Store {
     // ---------------------------------------------------------------- internals
 
     private assertWritable(): void {
-        if (this.closed) throw new StoreReadonlyError(this.location, 'closed');
-        if (this.readonly) throw new StoreReadonlyError(this.location, 'readonly');
+        if (this.closed) {
+            throw new StoreReadonlyError(this.location, 'closed');
+        }
+        if (this.readonly) {
+            throw new StoreReadonlyError(this.location, 'readonly');
+        }
     }
 
     private async query(sql: string, params: unknown[] = []): Promise<pg.QueryResult> {
@@ -322,7 +423,9 @@ export class PostgresStore implements Store {
 
     /** Runs `work` on the pool, its failures as store errors. */
     private async guarded<T>(work: () => Promise<T>): Promise<T> {
-        if (this.closed) throw new StoreReadonlyError(this.location, 'closed');
+        if (this.closed) {
+            throw new StoreReadonlyError(this.location, 'closed');
+        }
         try {
             return await work();
         } catch (error) {
@@ -351,16 +454,25 @@ export class PostgresStore implements Store {
     }
 
     private async upsert<T>(spec: Parameters<typeof rows.writeRows<T>>[1], list: T[]): Promise<void> {
-        if (list.length > 0) await this.transaction((client) => rows.writeRows(client, spec, list));
+        if (list.length > 0) {
+            await this.transaction((client) => rows.writeRows(client, spec, list));
+        }
     }
 
     /** Marks `oldId` replaced by `newId`; fails (and the transaction rolls back) if it is missing or was replaced meanwhile. */
     private async markSuperseded(client: rows.Queryable, oldId: string, newId: string): Promise<void> {
         const marked = await client.query(`UPDATE labels SET superseded_by = $1 WHERE id = $2 AND superseded_by IS NULL`, [newId, oldId]);
-        if (marked.rowCount === 1) return;
+        if (marked.rowCount === 1) {
+            return;
+        }
         const old = await client.query(`SELECT superseded_by FROM labels WHERE id = $1`, [oldId]);
-        if (old.rows.length === 0) throw new StoreInputError(`label ${newId} supersedes ${oldId}, which is not in the store`, this.location);
-        throw new StoreInputError(`label ${oldId} is already superseded by ${String(old.rows[0].superseded_by)}; supersede the current label instead`, this.location);
+        if (old.rows.length === 0) {
+            throw new StoreInputError(`label ${newId} supersedes ${oldId}, which is not in the store`, this.location);
+        }
+        throw new StoreInputError(
+            `label ${oldId} is already superseded by ${String(old.rows[0].superseded_by)}; supersede the current label instead`,
+            this.location,
+        );
     }
 
     private async storedLabels(ids: string[]): Promise<Map<string, Label>> {
@@ -373,7 +485,9 @@ export class PostgresStore implements Store {
         const byId = new Map(labels.map((l) => [l.id, l]));
         inputs.forEach((input, i) => {
             const old = input.supersedes === undefined ? undefined : byId.get(input.supersedes);
-            if (old && old.supersededBy === undefined) old.supersededBy = labels[i].id;
+            if (old && old.supersededBy === undefined) {
+                old.supersededBy = labels[i].id;
+            }
         });
         return labels;
     }
@@ -381,7 +495,9 @@ export class PostgresStore implements Store {
 
 /** The URL with `password` in it (pg lets the connection string win over a separate password option). */
 function withPassword(url: string, password: string | undefined): string {
-    if (password === undefined) return url;
+    if (password === undefined) {
+        return url;
+    }
     const withIt = new URL(url);
     withIt.password = password;
     return withIt.toString();

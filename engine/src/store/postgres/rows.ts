@@ -13,13 +13,27 @@ export function labelWhere(query: LabelQuery): { where: string; params: unknown[
         params.push(value);
         clauses.push(`${column} = $${params.length}`);
     };
-    if (query.task !== undefined) add('task', query.task);
-    if (query.item !== undefined) add('item', query.item);
-    if (query.labeler !== undefined) add('labeler', query.labeler);
-    if (query.labelerKind !== undefined) add('labeler_kind', query.labelerKind);
-    if (query.person !== undefined) add('person', query.person);
-    if (query.gold !== undefined) add('gold', query.gold);
-    if (!query.includeSuperseded) clauses.push('superseded_by IS NULL');
+    if (query.task !== undefined) {
+        add('task', query.task);
+    }
+    if (query.item !== undefined) {
+        add('item', query.item);
+    }
+    if (query.labeler !== undefined) {
+        add('labeler', query.labeler);
+    }
+    if (query.labelerKind !== undefined) {
+        add('labeler_kind', query.labelerKind);
+    }
+    if (query.person !== undefined) {
+        add('person', query.person);
+    }
+    if (query.gold !== undefined) {
+        add('gold', query.gold);
+    }
+    if (!query.includeSuperseded) {
+        clauses.push('superseded_by IS NULL');
+    }
     return { where: clauses.length ? ` WHERE ${clauses.join(' AND ')}` : '', params };
 }
 
@@ -42,7 +56,9 @@ export async function writeRows<T>(client: Queryable, spec: TableWrite<T>, rows:
         const chunk = rows.slice(start, start + CHUNK);
         const params = spec.columns.map(([, , value]) => chunk.map(value));
         const result = await client.query(sql, params);
-        for (const row of result.rows as Record<string, unknown>[]) inserted.push(String(row[spec.key[0]]));
+        for (const row of result.rows as Record<string, unknown>[]) {
+            inserted.push(String(row[spec.key[0]]));
+        }
     }
     return inserted;
 }
@@ -57,8 +73,14 @@ function insertSql<T>(spec: TableWrite<T>): string {
     const conflict =
         spec.onConflict === 'keep'
             ? 'DO NOTHING'
-            : `DO UPDATE SET ${names.filter((n) => !spec.key.includes(n)).map((n) => `${n} = excluded.${n}`).join(', ')}`;
-    return `INSERT INTO ${spec.table} (${names.join(', ')}) SELECT * FROM unnest(${unnest}) ON CONFLICT (${spec.key.join(', ')}) ${conflict} RETURNING ${spec.key[0]}`;
+            : `DO UPDATE SET ${names
+                  .filter((n) => !spec.key.includes(n))
+                  .map((n) => `${n} = excluded.${n}`)
+                  .join(', ')}`;
+    return (
+        `INSERT INTO ${spec.table} (${names.join(', ')}) SELECT * FROM unnest(${unnest}) ON CONFLICT (${spec.key.join(', ')}) ` +
+        `${conflict} RETURNING ${spec.key[0]}`
+    );
 }
 
 /**
@@ -67,9 +89,13 @@ function insertSql<T>(spec: TableWrite<T>): string {
  */
 export async function insertLabelsEndingLeases(client: Queryable, labels: readonly Label[]): Promise<string[]> {
     const sql = `WITH ins AS (${insertSql(LABELS).replace(/RETURNING id$/, 'RETURNING id, task, item, person')}),
-        ended AS (DELETE FROM leases l USING ins WHERE ins.person IS NOT NULL AND l.task = ins.task AND l.item = ins.item AND l.person = ins.person)
+        ended AS (DELETE FROM leases l USING ins
+                   WHERE ins.person IS NOT NULL AND l.task = ins.task AND l.item = ins.item AND l.person = ins.person)
         SELECT id FROM ins`;
-    const result = await client.query(sql, LABELS.columns.map(([, , value]) => labels.map(value)));
+    const result = await client.query(
+        sql,
+        LABELS.columns.map(([, , value]) => labels.map(value)),
+    );
     return (result.rows as Record<string, unknown>[]).map((row) => String(row.id));
 }
 

@@ -11,7 +11,9 @@ import type { Migration } from '../schema.js';
 export const PG_MIGRATIONS: readonly Migration[] = [
     {
         version: 3,
-        description: 'items, labels (with the person who answered), aggregates, labeler estimates, plans, model versions, evaluations, stage states, leases',
+        description:
+            'items, labels (with the person who answered), aggregates, labeler estimates, plans, model versions, evaluations, ' +
+            'stage states, leases',
         sql: `
 CREATE TABLE items (
     dataset TEXT NOT NULL, key TEXT NOT NULL,
@@ -71,9 +73,14 @@ export async function ensurePgSchema(client: ClientBase, location: string, reado
     await client.query('BEGIN');
     try {
         await client.query(`SELECT pg_advisory_xact_lock(hashtext('dprog schema'))`);
-        await client.query(`CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`);
+        await client.query(
+            `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at ` +
+                `TIMESTAMPTZ NOT NULL DEFAULT now())`,
+        );
         const found = Number((await client.query(`SELECT COALESCE(MAX(version), 0) AS v FROM schema_version`)).rows[0].v);
-        if (found > PG_SCHEMA_VERSION) throw new StoreVersionError(location, found, PG_SCHEMA_VERSION);
+        if (found > PG_SCHEMA_VERSION) {
+            throw new StoreVersionError(location, found, PG_SCHEMA_VERSION);
+        }
         const pending = PG_MIGRATIONS.filter((m) => m.version > found);
         if (pending.length > 0 && readonly && found > 0) {
             await client.query('ROLLBACK');
@@ -81,7 +88,10 @@ export async function ensurePgSchema(client: ClientBase, location: string, reado
         }
         for (const migration of pending) {
             await client.query(migration.sql);
-            await client.query(`INSERT INTO schema_version (version, description) VALUES ($1, $2)`, [migration.version, migration.description]);
+            await client.query(`INSERT INTO schema_version (version, description) VALUES ($1, $2)`, [
+                migration.version,
+                migration.description,
+            ]);
         }
         await client.query('COMMIT');
         return Math.max(found, PG_SCHEMA_VERSION);

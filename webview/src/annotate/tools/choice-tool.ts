@@ -16,11 +16,23 @@ export class ChoiceTool implements Tool {
         private readonly multiple: boolean,
         private readonly submit: SubmitNow,
     ) {
-        this.element = h('div', { class: 'choices', role: multiple ? 'group' : 'radiogroup', 'aria-label': multiple ? 'Pick all that apply' : 'Pick one' });
+        this.element = h('div', {
+            class: 'choices',
+            role: multiple ? 'group' : 'radiogroup',
+            'aria-label': multiple ? 'Pick all that apply' : 'Pick one',
+        });
         for (const c of classes) {
             const button = h(
                 'button',
-                { type: 'button', class: 'choice', 'data-class': c.name, 'aria-keyshortcuts': c.hotkey || undefined, title: c.description ?? c.name, role: multiple ? 'checkbox' : 'radio', 'aria-checked': 'false' },
+                {
+                    type: 'button',
+                    class: 'choice',
+                    'data-class': c.name,
+                    'aria-keyshortcuts': c.hotkey || undefined,
+                    title: c.description ?? c.name,
+                    role: multiple ? 'checkbox' : 'radio',
+                    'aria-checked': 'false',
+                },
                 c.hotkey ? h('kbd', {}, c.hotkey.toUpperCase()) : '',
                 ` ${c.name}`,
             );
@@ -50,19 +62,29 @@ export class ChoiceTool implements Tool {
     }
 
     value(): unknown {
-        if (this.multiple) return [...this.selected];
+        if (this.multiple) {
+            return [...this.selected];
+        }
         return this.selected[0];
     }
 
     set(value: unknown): void {
-        this.selected = Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : typeof value === 'string' ? [value] : [];
+        this.selected = Array.isArray(value)
+            ? value.filter((v): v is string => typeof v === 'string')
+            : typeof value === 'string'
+              ? [value]
+              : [];
         this.render();
     }
 
     key(event: KeyboardEvent): 'submit' | 'handled' | 'ignored' {
-        if (isTyping(event) || event.ctrlKey || event.metaKey || event.altKey) return 'ignored';
+        if (isTyping(event) || event.ctrlKey || event.metaKey || event.altKey) {
+            return 'ignored';
+        }
         const c = classForKey(this.classes, event.key);
-        if (!c) return 'ignored';
+        if (!c) {
+            return 'ignored';
+        }
         // A single choice submits inside pick(): report 'handled' so the panel does not submit twice.
         this.pick(c.name);
         return 'handled';

@@ -1,7 +1,8 @@
 /**
  * box, polygon and point on an image (and lists of them), on an SVG layer over the image:
  * draw with the mouse, pick the class by hotkey, select and move shapes, resize boxes by their
- * corner handles, turn the selected box with [ and ] (5° with Shift), delete with Delete, zoom with the wheel, pan with space-drag (or the middle
+ * corner handles, turn the selected box with [ and ] (5° with Shift), delete with Delete, zoom with the wheel, pan with
+ * space-drag (or the middle
  * button), Ctrl+0 to fit. Model pre-labels are dashed until accepted (Enter accepts and submits).
  * Coordinates are image pixels from the top-left corner.
  */
@@ -26,7 +27,9 @@ const SVG = 'http://www.w3.org/2000/svg';
 
 function svg<K extends keyof SVGElementTagNameMap>(tag: K, attributes: Record<string, string | number>): SVGElementTagNameMap[K] {
     const element = document.createElementNS(SVG, tag);
-    for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, String(value));
+    for (const [name, value] of Object.entries(attributes)) {
+        element.setAttribute(name, String(value));
+    }
     return element;
 }
 
@@ -63,19 +66,41 @@ export class ImageTool implements Tool {
         this.layer = svg('svg', { class: 'shapes', role: 'img', 'aria-label': `${kind} annotations` });
         this.stage = h('div', { class: 'stage' }, this.image);
         this.stage.append(this.layer);
-        this.viewport = h('div', { class: 'viewport', tabindex: 0, 'aria-label': `Image: draw ${multiple ? `${kind}es` : `a ${kind}`} with the mouse; label keys pick the class` }, this.stage);
+        this.viewport = h(
+            'div',
+            {
+                class: 'viewport',
+                tabindex: 0,
+                'aria-label': `Image: draw ${multiple ? `${kind}es` : `a ${kind}`} with the mouse; label keys pick the class`,
+            },
+            this.stage,
+        );
         this.status = h('p', { class: 'hint', 'aria-live': 'polite' });
-        const legend = h('p', { class: 'hint' }, classes.flatMap((c, i) => [h('kbd', {}, c.hotkey.toUpperCase()), h('span', { class: `swatch class-${i % 8}` }), ` ${c.name}  `]), '· wheel zoom · space-drag pan · Del delete · Enter submit');
+        const legend = h(
+            'p',
+            { class: 'hint' },
+            classes.flatMap((c, i) => [
+                h('kbd', {}, c.hotkey.toUpperCase()),
+                h('span', { class: `swatch class-${i % 8}` }),
+                ` ${c.name}  `,
+            ]),
+            '· wheel zoom · space-drag pan · Del delete · Enter submit',
+        );
         this.element = h('div', { class: 'image-tool' }, legend, this.viewport, this.status);
         this.image.addEventListener('load', () => {
             this.layer.setAttribute('viewBox', `0 0 ${this.image.naturalWidth} ${this.image.naturalHeight}`);
             this.layer.setAttribute('width', String(this.image.naturalWidth));
             this.layer.setAttribute('height', String(this.image.naturalHeight));
             this.fit();
-            if (this.pendingValue !== undefined) this.set(this.pendingValue);
+            if (this.pendingValue !== undefined) {
+                this.set(this.pendingValue);
+            }
             this.render();
         });
-        this.image.addEventListener('error', () => (this.status.textContent = 'The image could not be loaded (is its folder among the panel\'s data folders?).'));
+        this.image.addEventListener(
+            'error',
+            () => (this.status.textContent = "The image could not be loaded (is its folder among the panel's data folders?)."),
+        );
         this.viewport.addEventListener('mousedown', (e) => this.onDown(e));
         window.addEventListener('mousemove', this.onMove);
         window.addEventListener('mouseup', this.onUp);
@@ -113,7 +138,9 @@ export class ImageTool implements Tool {
             event.preventDefault();
             return;
         }
-        if (event.button !== 0) return;
+        if (event.button !== 0) {
+            return;
+        }
         event.preventDefault();
         const target = event.target as Element;
         const handle = target.getAttribute('data-handle');
@@ -143,7 +170,9 @@ export class ImageTool implements Tool {
     }
 
     private readonly onMove = (event: MouseEvent): void => {
-        if (!this.drag) return;
+        if (!this.drag) {
+            return;
+        }
         if (this.drag.mode === 'pan') {
             this.pan.x += event.clientX - this.drag.last.x;
             this.pan.y += event.clientY - this.drag.last.y;
@@ -162,7 +191,9 @@ export class ImageTool implements Tool {
             const shape = this.shapes[this.selected];
             if (shape.kind === 'box') {
                 // A turned box is resized in its own frame: the pointer turned back about the centre.
-                if (shape.rotation) p = turn(p, centre(shape.points), -shape.rotation);
+                if (shape.rotation) {
+                    p = turn(p, centre(shape.points), -shape.rotation);
+                }
                 const [[x1, y1], [x2, y2]] = normalized(shape.points);
                 // corners: 0 top-left, 1 top-right, 2 bottom-right, 3 bottom-left
                 const c = this.drag.corner;
@@ -181,7 +212,15 @@ export class ImageTool implements Tool {
         if (this.drag?.mode === 'draw' && this.draft) {
             const [[x1, y1], [x2, y2]] = normalized(this.draft.points);
             // A click without a drag draws nothing.
-            if (x2 - x1 >= 2 && y2 - y1 >= 2) this.add({ ...this.draft, points: [[x1, y1], [x2, y2]] });
+            if (x2 - x1 >= 2 && y2 - y1 >= 2) {
+                this.add({
+                    ...this.draft,
+                    points: [
+                        [x1, y1],
+                        [x2, y2],
+                    ],
+                });
+            }
             this.draft = undefined;
         }
         if (this.drag?.mode === 'resize' && this.selected >= 0 && this.shapes[this.selected].kind === 'box') {
@@ -192,7 +231,9 @@ export class ImageTool implements Tool {
     };
 
     private readonly onKeyUp = (event: KeyboardEvent): void => {
-        if (event.key === ' ') this.spaceHeld = false;
+        if (event.key === ' ') {
+            this.spaceHeld = false;
+        }
     };
 
     private onWheel(event: WheelEvent): void {
@@ -215,7 +256,9 @@ export class ImageTool implements Tool {
     }
 
     private closePolygon(): void {
-        if (this.draft && this.draft.points.length >= 3) this.add(this.draft);
+        if (this.draft && this.draft.points.length >= 3) {
+            this.add(this.draft);
+        }
         this.draft = undefined;
         this.render();
     }
@@ -224,27 +267,60 @@ export class ImageTool implements Tool {
         const nodes: SVGElement[] = [];
         const stroke = 2 / this.zoom;
         const draw = (shape: Shape, index: number | undefined) => {
-            const color = `class-${Math.max(0, this.classes.findIndex((c) => c.name === shape.label)) % 8}`;
+            const color = `class-${
+                Math.max(
+                    0,
+                    this.classes.findIndex((c) => c.name === shape.label),
+                ) % 8
+            }`;
             const cls = `shape ${color}${shape.proposed ? ' proposed' : ''}${index === this.selected ? ' selected' : ''}`;
             const data: Record<string, number> = index === undefined ? {} : { 'data-shape': index };
             if (shape.kind === 'box') {
                 const [[x1, y1], [x2, y2]] = normalized(shape.points);
-                const turned: Record<string, string> = shape.rotation ? { transform: `rotate(${shape.rotation} ${(x1 + x2) / 2} ${(y1 + y2) / 2})` } : {};
-                nodes.push(svg('rect', { class: cls, x: x1, y: y1, width: x2 - x1, height: y2 - y1, 'stroke-width': stroke, ...turned, ...data }));
+                const turned: Record<string, string> = shape.rotation
+                    ? { transform: `rotate(${shape.rotation} ${(x1 + x2) / 2} ${(y1 + y2) / 2})` }
+                    : {};
+                nodes.push(
+                    svg('rect', { class: cls, x: x1, y: y1, width: x2 - x1, height: y2 - y1, 'stroke-width': stroke, ...turned, ...data }),
+                );
             } else if (shape.kind === 'polygon') {
                 const el = index === undefined ? 'polyline' : 'polygon';
-                nodes.push(svg(el, { class: cls, points: shape.points.map((p) => p.join(',')).join(' '), 'stroke-width': stroke, ...data }));
+                nodes.push(
+                    svg(el, { class: cls, points: shape.points.map((p) => p.join(',')).join(' '), 'stroke-width': stroke, ...data }),
+                );
             } else {
-                nodes.push(svg('circle', { class: cls, cx: shape.points[0][0], cy: shape.points[0][1], r: 5 / this.zoom, 'stroke-width': stroke, ...data }));
+                nodes.push(
+                    svg('circle', {
+                        class: cls,
+                        cx: shape.points[0][0],
+                        cy: shape.points[0][1],
+                        r: 5 / this.zoom,
+                        'stroke-width': stroke,
+                        ...data,
+                    }),
+                );
             }
         };
         this.shapes.forEach((s, i) => draw(s, i));
-        if (this.draft) draw(this.draft, undefined);
+        if (this.draft) {
+            draw(this.draft, undefined);
+        }
         const selected = this.shapes[this.selected];
         if (selected && selected.kind !== 'point') {
             const upright = selected.kind === 'box' ? boxCorners(selected.points) : selected.points;
             const corners = selected.rotation ? upright.map((c) => turn(c, centre(selected.points), selected.rotation!)) : upright;
-            corners.forEach(([x, y], i) => nodes.push(svg('rect', { class: 'handle', x: x - 4 / this.zoom, y: y - 4 / this.zoom, width: 8 / this.zoom, height: 8 / this.zoom, 'data-handle': i })));
+            corners.forEach(([x, y], i) =>
+                nodes.push(
+                    svg('rect', {
+                        class: 'handle',
+                        x: x - 4 / this.zoom,
+                        y: y - 4 / this.zoom,
+                        width: 8 / this.zoom,
+                        height: 8 / this.zoom,
+                        'data-handle': i,
+                    }),
+                ),
+            );
         }
         replaceChildren(this.layer, nodes);
         this.element.dataset.shapes = String(this.shapes.length);
@@ -252,7 +328,9 @@ export class ImageTool implements Tool {
 
     value(): unknown {
         const values = this.shapes.map((s) => toValue(s));
-        if (this.multiple) return values;
+        if (this.multiple) {
+            return values;
+        }
         return values.length === 1 ? values[0] : undefined;
     }
 
@@ -271,13 +349,19 @@ export class ImageTool implements Tool {
     /** Shows model/rule answers as dashed proposals. */
     propose(value: unknown): void {
         this.set(value);
-        if (!this.image.naturalWidth) return;
-        for (const s of this.shapes) s.proposed = true;
+        if (!this.image.naturalWidth) {
+            return;
+        }
+        for (const s of this.shapes) {
+            s.proposed = true;
+        }
         this.render();
     }
 
     key(event: KeyboardEvent): 'submit' | 'handled' | 'ignored' {
-        if (isTyping(event)) return 'ignored';
+        if (isTyping(event)) {
+            return 'ignored';
+        }
         if (event.key === ' ') {
             this.spaceHeld = true;
             return 'handled';
@@ -287,7 +371,9 @@ export class ImageTool implements Tool {
             this.render();
             return 'handled';
         }
-        if (event.ctrlKey || event.metaKey || event.altKey) return 'ignored';
+        if (event.ctrlKey || event.metaKey || event.altKey) {
+            return 'ignored';
+        }
         if (event.key === 'Escape') {
             this.draft = undefined;
             this.selected = -1;
@@ -303,7 +389,7 @@ export class ImageTool implements Tool {
         const step = { '[': -1, ']': 1, '{': -5, '}': 5 }[event.key];
         if (step !== undefined && this.shapes[this.selected]?.kind === 'box') {
             const shape = this.shapes[this.selected];
-            shape.rotation = Math.round(((((shape.rotation ?? 0) + step + 180) % 360) + 360) % 360 * 10) / 10 - 180 || undefined;
+            shape.rotation = Math.round((((((shape.rotation ?? 0) + step + 180) % 360) + 360) % 360) * 10) / 10 - 180 || undefined;
             this.status.textContent = `box turned to ${shape.rotation ?? 0}°`;
             this.render();
             return 'handled';
@@ -313,15 +399,21 @@ export class ImageTool implements Tool {
                 this.closePolygon();
                 return 'handled';
             }
-            for (const s of this.shapes) s.proposed = false;
+            for (const s of this.shapes) {
+                s.proposed = false;
+            }
             this.render();
             return 'submit';
         }
         const c = classForKey(this.classes, event.key);
         if (c) {
             this.current = c.name;
-            if (this.selected >= 0) this.shapes[this.selected].label = c.name;
-            if (this.draft) this.draft.label = c.name;
+            if (this.selected >= 0) {
+                this.shapes[this.selected].label = c.name;
+            }
+            if (this.draft) {
+                this.draft.label = c.name;
+            }
             this.status.textContent = `class: ${c.name}`;
             this.render();
             return 'handled';
@@ -373,23 +465,47 @@ function toValue(shape: Shape): unknown {
     const r = (n: number) => Math.round(n * 10) / 10;
     if (shape.kind === 'box') {
         const [[x1, y1], [x2, y2]] = normalized(shape.points);
-        return { x: r(x1), y: r(y1), width: r(x2 - x1), height: r(y2 - y1), ...(shape.rotation ? { rotation: shape.rotation } : {}), label: shape.label };
+        return {
+            x: r(x1),
+            y: r(y1),
+            width: r(x2 - x1),
+            height: r(y2 - y1),
+            ...(shape.rotation ? { rotation: shape.rotation } : {}),
+            label: shape.label,
+        };
     }
-    if (shape.kind === 'point') return { x: r(shape.points[0][0]), y: r(shape.points[0][1]), label: shape.label };
+    if (shape.kind === 'point') {
+        return { x: r(shape.points[0][0]), y: r(shape.points[0][1]), label: shape.label };
+    }
     return { points: shape.points.map(([x, y]) => [r(x), r(y)]), label: shape.label };
 }
 
 function fromValue(kind: Kind, value: unknown): Shape | undefined {
     const v = value as Record<string, unknown>;
-    if (!v || typeof v !== 'object' || typeof v.label !== 'string') return undefined;
+    if (!v || typeof v !== 'object' || typeof v.label !== 'string') {
+        return undefined;
+    }
     const n = (k: string) => (typeof v[k] === 'number' ? (v[k] as number) : NaN);
     if (kind === 'box' && [n('x'), n('y'), n('width'), n('height')].every(Number.isFinite)) {
         const rotation = Number.isFinite(n('rotation')) && n('rotation') !== 0 ? { rotation: n('rotation') } : {};
-        return { kind, label: v.label, points: [[n('x'), n('y')], [n('x') + n('width'), n('y') + n('height')]], proposed: false, ...rotation };
+        return {
+            kind,
+            label: v.label,
+            points: [
+                [n('x'), n('y')],
+                [n('x') + n('width'), n('y') + n('height')],
+            ],
+            proposed: false,
+            ...rotation,
+        };
     }
-    if (kind === 'point' && Number.isFinite(n('x')) && Number.isFinite(n('y'))) return { kind, label: v.label, points: [[n('x'), n('y')]], proposed: false };
+    if (kind === 'point' && Number.isFinite(n('x')) && Number.isFinite(n('y'))) {
+        return { kind, label: v.label, points: [[n('x'), n('y')]], proposed: false };
+    }
     if (kind === 'polygon' && Array.isArray(v.points)) {
-        const points = (v.points as unknown[]).filter((p): p is [number, number] => Array.isArray(p) && p.length === 2 && p.every((c) => typeof c === 'number'));
+        const points = (v.points as unknown[]).filter(
+            (p): p is [number, number] => Array.isArray(p) && p.length === 2 && p.every((c) => typeof c === 'number'),
+        );
         return points.length >= 3 ? { kind, label: v.label, points, proposed: false } : undefined;
     }
     return undefined;

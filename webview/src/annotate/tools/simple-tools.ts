@@ -9,9 +9,22 @@ export class BoolTool implements Tool {
     private values: boolean[] = [];
     private readonly shown = h('span', { class: 'sequence', 'aria-live': 'polite' });
 
-    constructor(private readonly list: boolean, private readonly submit: SubmitNow) {
-        const yes = h('button', { type: 'button', class: 'choice', 'data-class': 'true', 'aria-keyshortcuts': 'y' }, h('kbd', {}, 'Y'), ' yes');
-        const no = h('button', { type: 'button', class: 'choice', 'data-class': 'false', 'aria-keyshortcuts': 'n' }, h('kbd', {}, 'N'), ' no');
+    constructor(
+        private readonly list: boolean,
+        private readonly submit: SubmitNow,
+    ) {
+        const yes = h(
+            'button',
+            { type: 'button', class: 'choice', 'data-class': 'true', 'aria-keyshortcuts': 'y' },
+            h('kbd', {}, 'Y'),
+            ' yes',
+        );
+        const no = h(
+            'button',
+            { type: 'button', class: 'choice', 'data-class': 'false', 'aria-keyshortcuts': 'n' },
+            h('kbd', {}, 'N'),
+            ' no',
+        );
         yes.addEventListener('click', () => this.add(true));
         no.addEventListener('click', () => this.add(false));
         this.element = h('div', { class: 'choices', role: 'group', 'aria-label': 'Yes or no' }, yes, no, list ? this.shown : null);
@@ -33,14 +46,24 @@ export class BoolTool implements Tool {
     }
 
     set(value: unknown): void {
-        this.values = Array.isArray(value) ? value.filter((v): v is boolean => typeof v === 'boolean') : typeof value === 'boolean' ? [value] : [];
+        this.values = Array.isArray(value)
+            ? value.filter((v): v is boolean => typeof v === 'boolean')
+            : typeof value === 'boolean'
+              ? [value]
+              : [];
         this.shown.textContent = this.values.map((v) => (v ? 'yes' : 'no')).join(', ');
     }
 
     key(event: KeyboardEvent): 'submit' | 'handled' | 'ignored' {
-        if (isTyping(event) || event.ctrlKey || event.metaKey) return 'ignored';
-        if (event.key === 'y' || event.key === 'Y') return this.add(true);
-        if (event.key === 'n' || event.key === 'N') return this.add(false);
+        if (isTyping(event) || event.ctrlKey || event.metaKey) {
+            return 'ignored';
+        }
+        if (event.key === 'y' || event.key === 'Y') {
+            return this.add(true);
+        }
+        if (event.key === 'n' || event.key === 'N') {
+            return this.add(false);
+        }
         if (this.list && event.key === 'Backspace') {
             this.values.pop();
             this.set([...this.values]);
@@ -60,12 +83,21 @@ export class TextTool implements Tool {
     private readonly input: HTMLTextAreaElement;
 
     constructor(private readonly list: boolean) {
-        this.input = h('textarea', { rows: 4, 'aria-label': list ? 'Answers, one per line' : 'Answer', placeholder: list ? 'One answer per line · Ctrl+Enter to submit' : 'Answer · Ctrl+Enter to submit' });
+        this.input = h('textarea', {
+            rows: 4,
+            'aria-label': list ? 'Answers, one per line' : 'Answer',
+            placeholder: list ? 'One answer per line · Ctrl+Enter to submit' : 'Answer · Ctrl+Enter to submit',
+        });
         this.element = h('div', { class: 'text-tool' }, this.input);
     }
 
     value(): unknown {
-        if (this.list) return this.input.value.split('\n').map((s) => s.trim()).filter(Boolean);
+        if (this.list) {
+            return this.input.value
+                .split('\n')
+                .map((s) => s.trim())
+                .filter(Boolean);
+        }
         return this.input.value;
     }
 
@@ -74,7 +106,9 @@ export class TextTool implements Tool {
     }
 
     key(event: KeyboardEvent): 'submit' | 'handled' | 'ignored' {
-        if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) return 'submit';
+        if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+            return 'submit';
+        }
         return 'ignored';
     }
 
@@ -88,7 +122,10 @@ export class NumberTool implements Tool {
     readonly element: HTMLElement;
     private readonly input: HTMLInputElement;
 
-    constructor(type: Extract<PlanLabelType, { kind: 'number' }>, private readonly list: boolean) {
+    constructor(
+        type: Extract<PlanLabelType, { kind: 'number' }>,
+        private readonly list: boolean,
+    ) {
         const range = `${type.min ?? '−∞'} … ${type.max ?? '∞'}`;
         this.input = h('input', {
             type: list ? 'text' : 'number',
@@ -100,7 +137,13 @@ export class NumberTool implements Tool {
         });
         const children: HTMLElement[] = [this.input];
         if (!list && type.min !== null && type.max !== null) {
-            const slider = h('input', { type: 'range', min: type.min, max: type.max, step: (type.max - type.min) / 100, 'aria-label': 'Slider' });
+            const slider = h('input', {
+                type: 'range',
+                min: type.min,
+                max: type.max,
+                step: (type.max - type.min) / 100,
+                'aria-label': 'Slider',
+            });
             slider.addEventListener('input', () => (this.input.value = slider.value));
             this.input.addEventListener('input', () => (slider.value = this.input.value));
             children.push(slider);
@@ -110,7 +153,11 @@ export class NumberTool implements Tool {
 
     value(): unknown {
         if (this.list) {
-            const parts = this.input.value.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+            const parts = this.input.value
+                .split(',')
+                .map((s) => s.trim())
+                .filter(Boolean)
+                .map(Number);
             return parts.every(Number.isFinite) ? parts : undefined;
         }
         const n = this.input.valueAsNumber;

@@ -26,7 +26,13 @@ export class SpanTool implements Tool {
     ) {
         this.textView = h('pre', { class: 'span-text', tabindex: 0, 'aria-label': 'Text: select a passage, then press a label key' });
         this.list = h('ul', { class: 'span-list', 'aria-label': 'Marked spans' });
-        const legend = h('p', { class: 'hint' }, 'Select text, then press: ', classes.flatMap((c) => [h('kbd', {}, c.hotkey.toUpperCase()), ` ${c.name}  `]), '· Enter submits');
+        const legend = h(
+            'p',
+            { class: 'hint' },
+            'Select text, then press: ',
+            classes.flatMap((c) => [h('kbd', {}, c.hotkey.toUpperCase()), ` ${c.name}  `]),
+            '· Enter submits',
+        );
         this.element = h('div', { class: 'span-tool' }, legend, this.textView, this.list);
         this.render();
     }
@@ -34,9 +40,13 @@ export class SpanTool implements Tool {
     /** Character offsets of the current selection inside the text view, or undefined. */
     private selectionOffsets(): { start: number; end: number } | undefined {
         const selection = document.getSelection();
-        if (!selection || selection.rangeCount === 0 || selection.isCollapsed) return undefined;
+        if (!selection || selection.rangeCount === 0 || selection.isCollapsed) {
+            return undefined;
+        }
         const range = selection.getRangeAt(0);
-        if (!this.textView.contains(range.startContainer) || !this.textView.contains(range.endContainer)) return undefined;
+        if (!this.textView.contains(range.startContainer) || !this.textView.contains(range.endContainer)) {
+            return undefined;
+        }
         const offset = (node: Node, within: number) => {
             const before = document.createRange();
             before.selectNodeContents(this.textView);
@@ -57,7 +67,11 @@ export class SpanTool implements Tool {
             const [a, b] = [points[i], points[i + 1]];
             const cover = [...this.spans].reverse().find((s) => s.start <= a && s.end >= b);
             const piece = this.text.slice(a, b);
-            pieces.push(cover ? h('mark', { class: `class-${this.classIndex(cover.label)}`, title: cover.label }, piece) : document.createTextNode(piece));
+            pieces.push(
+                cover
+                    ? h('mark', { class: `class-${this.classIndex(cover.label)}`, title: cover.label }, piece)
+                    : document.createTextNode(piece),
+            );
         }
         replaceChildren(this.textView, pieces);
         replaceChildren(
@@ -68,17 +82,30 @@ export class SpanTool implements Tool {
                     this.spans.splice(i, 1);
                     this.render();
                 });
-                return h('li', {}, h('span', { class: `badge class-${this.classIndex(s.label)}` }, s.label), ` “${s.text.length > 60 ? `${s.text.slice(0, 60)}…` : s.text}” [${s.start}, ${s.end}) `, remove);
+                return h(
+                    'li',
+                    {},
+                    h('span', { class: `badge class-${this.classIndex(s.label)}` }, s.label),
+                    ` “${s.text.length > 60 ? `${s.text.slice(0, 60)}…` : s.text}” [${s.start}, ${s.end}) `,
+                    remove,
+                );
             }),
         );
     }
 
     private classIndex(label: string): number {
-        return Math.max(0, this.classes.findIndex((c) => c.name === label)) % 8;
+        return (
+            Math.max(
+                0,
+                this.classes.findIndex((c) => c.name === label),
+            ) % 8
+        );
     }
 
     value(): unknown {
-        if (this.multiple) return this.spans.map((s) => ({ ...s }));
+        if (this.multiple) {
+            return this.spans.map((s) => ({ ...s }));
+        }
         return this.spans.length === 1 ? { ...this.spans[0] } : undefined;
     }
 
@@ -89,11 +116,17 @@ export class SpanTool implements Tool {
     }
 
     key(event: KeyboardEvent): 'submit' | 'handled' | 'ignored' {
-        if (isTyping(event) || event.ctrlKey || event.metaKey) return 'ignored';
+        if (isTyping(event) || event.ctrlKey || event.metaKey) {
+            return 'ignored';
+        }
         const c = classForKey(this.classes, event.key);
-        if (!c) return 'ignored';
+        if (!c) {
+            return 'ignored';
+        }
         const range = this.selectionOffsets();
-        if (!range) return 'handled';
+        if (!range) {
+            return 'handled';
+        }
         const span = { ...range, text: this.text.slice(range.start, range.end), label: c.name };
         this.spans = this.multiple ? [...this.spans, span] : [span];
         document.getSelection()?.removeAllRanges();
@@ -108,5 +141,12 @@ export class SpanTool implements Tool {
 
 function isSpan(value: unknown): value is Span {
     const v = value as Span;
-    return !!v && typeof v === 'object' && Number.isInteger(v.start) && Number.isInteger(v.end) && typeof v.label === 'string' && typeof v.text === 'string';
+    return (
+        !!v &&
+        typeof v === 'object' &&
+        Number.isInteger(v.start) &&
+        Number.isInteger(v.end) &&
+        typeof v.label === 'string' &&
+        typeof v.text === 'string'
+    );
 }
