@@ -1,7 +1,7 @@
 /** A program file compiled to a plan, for commands that need plans (compile, diff). */
 import { readRegularFile } from '../../engine/src/data/regular-file.js';
 import { PlanFormatError, parsePlan } from '../../engine/src/plan/serialize.js';
-import type { LabelingPlan } from '../../engine/src/plan/types.js';
+import { PLAN_SCHEMA, type LabelingPlan } from '../../engine/src/plan/types.js';
 import { compileDocument } from '../../language-server/src/compiler/compile-document.js';
 import { UsageError } from './errors.js';
 import { hasErrors, loadProgram, type CliDiagnostic } from './program.js';
@@ -32,7 +32,7 @@ export async function planOf(file: string): Promise<CompileOutcome> {
         return { plan: parsePlan(text), diagnostics: [] };
     } catch (error) {
         if (error instanceof PlanFormatError) {
-            throw new UsageError(`${file}: not a dprog.plan/v1 plan: ${error.message}`);
+            throw new UsageError(`${file}: not a ${PLAN_SCHEMA} plan: ${error.message}`);
         }
         throw error;
     }

@@ -8,7 +8,7 @@ import type { JsonValue, StoredPlan } from '../../engine/src/store/types.js';
 import { applyMigration, migrationRun, type AppliedMigration } from '../../engine/src/migration/apply-migration.js';
 import type { Migration } from '../../engine/src/plan/migration.js';
 import { PlanFormatError, validatePlan } from '../../engine/src/plan/serialize.js';
-import type { LabelingPlan } from '../../engine/src/plan/types.js';
+import { PLAN_SCHEMA, type LabelingPlan } from '../../engine/src/plan/types.js';
 import { UsageError } from './errors.js';
 import { openAnyStoreAt } from './store-option.js';
 
@@ -49,7 +49,7 @@ function readPlan(stored: StoredPlan | undefined, program: string): { plan?: Lab
         const why = error instanceof PlanFormatError ? error.message : String(error);
         return {
             problem:
-                `the stored plan of ${program} version ${stored.version} is not a dprog.plan/v1 plan (${why}); no migration ` +
+                `the stored plan of ${program} version ${stored.version} is not a ${PLAN_SCHEMA} plan (${why}); no migration ` +
                 `is reported.`,
         };
     }

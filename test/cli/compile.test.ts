@@ -58,11 +58,11 @@ afterAll(() => {
 });
 
 describe('dprog compile', () => {
-    test('--json prints one valid dprog.plan/v1 document with counted items, costs and a budget warning', () => {
+    test('--json prints one valid dprog.plan/v2 document with counted items, costs and a budget warning', () => {
         const result = dprog('compile', 'v1.dprog', '--json');
         expect(result.code).toBe(0);
         const plan = parsePlan(result.stdout);
-        expect(plan).toMatchObject({ schema: 'dprog.plan/v1', program: 'Triage', version: 1 });
+        expect(plan).toMatchObject({ schema: 'dprog.plan/v2', program: 'Triage', version: 1 });
         const task = plan.tasks[0];
         expect(task).toMatchObject({
             name: 'classify',
@@ -283,10 +283,24 @@ describe('dprog diff', () => {
         expect(unknown.stdout + unknown.stderr).toContain('labels/from-unknown-member');
     });
 
+    test('a v1 plan file is upgraded when read; one that cannot be is refused, saying to recompile', () => {
+        const v1 = path.join(root, 'test/language-server/compiler/golden/v1/spam.plan.json');
+        const spam = path.join(root, 'samples/spam/spam.dprog');
+        const same = dprog('diff', v1, spam, '--json');
+        expect(same.stderr).toBe('');
+        expect(same.code).toBe(0);
+        const broken = readFileSync(v1, 'utf8').replace(/"condition": "[^"]*"/, '"condition": "length(body"');
+        writeFileSync(path.join(dir, 'old.plan.json'), broken);
+        const refused = dprog('diff', 'old.plan.json', spam);
+        expect(refused.code).toBe(2);
+        expect(refused.stderr).toMatch(/old\.plan\.json: .*dprog\.plan\/v1 plan that cannot be upgraded to dprog\.plan\/v2 at labelers\[\d\]\.rules\[0\]/);
+        expect(refused.stderr).toContain('recompile the program with `dprog compile`');
+    });
+
     test('a file that is not a plan is a usage error', () => {
         writeFileSync(path.join(dir, 'not-a-plan.json'), '{"schema":"something/else"}');
         const result = dprog('diff', 'not-a-plan.json', 'v2.dprog');
         expect(result.code).toBe(2);
-        expect(result.stderr).toContain('not a dprog.plan/v1 plan');
+        expect(result.stderr).toContain('not a dprog.plan/v2 plan');
     });
 });

@@ -64,7 +64,7 @@ describe.skipIf(skip)('dprog in an untrusted workspace', () => {
         const plans = path.join(wb.workspace, 'spam', '.dprog', 'plans');
         mkdirSync(plans, { recursive: true });
         const crafted = {
-            schema: 'dprog.plan/v1',
+            schema: 'dprog.plan/v2',
             program: 'SpamTriage',
             version: '2',
             hash: 'crafted',

@@ -225,7 +225,7 @@ describe.skipIf(skip)('dprog in VS Code (code-server + Chromium)', () => {
         const planPath = path.join(wb.workspace, 'spam', '.dprog', 'plans', 'spam.plan.json');
         await waitFor(() => existsSync(planPath), 90_000, `the plan at ${planPath}`);
         const plan = JSON.parse(readFileSync(planPath, 'utf8')) as { schema: string; program: string; tasks: Array<{ name: string }> };
-        expect(plan.schema).toBe('dprog.plan/v1');
+        expect(plan.schema).toBe('dprog.plan/v2');
         expect(plan.program).toBe('SpamTriage');
         expect(plan.tasks.map((t) => t.name)).toContain('classify');
         await wb.page.waitForSelector('.notifications-toasts .notification-toast', { timeout: 30_000 });

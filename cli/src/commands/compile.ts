@@ -33,7 +33,7 @@ export const registerCompile: RegisterCommand = (program, setExitCode) => {
         .command('compile')
         .description('Compile a data program to a labeling plan (tasks, stages, expected cost and accuracy).')
         .argument('<file>', 'the .dprog program')
-        .option('--out <plan>', 'write the plan (dprog.plan/v1 JSON) to this file')
+        .option('--out <plan>', 'write the plan (dprog.plan/v2 JSON) to this file')
         .option('--store <db>', 'record the plan in this label store and report the migration from the last recorded version')
         .option('--json', 'print the plan as JSON')
         .action(async (file: string, options: CompileOptions) => {

@@ -17,7 +17,6 @@ import type { Migration } from '../plan/migration.js';
 import type { LabelingPlan, PlanFlow, PlanTask } from '../plan/types.js';
 import type { LabelStore } from '../store/label-store.js';
 import type { StageState } from '../store/types.js';
-import { parseExpression, type Expr } from './expression.js';
 import { readFlowItems, type FlowItem } from './flow-items.js';
 import type { RunReport } from '../routing/policy-run.js';
 import { TaskRouting, type ReplayAnswers } from './task-routing.js';
@@ -111,7 +110,7 @@ export function flowsToRun(plan: LabelingPlan): PlanFlow[] {
                     binds: null,
                     dependsOn: [],
                     conditions: [],
-                    inputs: [{ parameter: t.input[0].name, expression: t.input[0].name, derivation: 'item' }],
+                    inputs: [{ parameter: t.input[0].name, expression: t.input[0].name, tree: { kind: 'item' }, derivation: 'item' }],
                     forEach: null,
                     via: [],
                 },
@@ -127,7 +126,6 @@ export function runName(plan: LabelingPlan, flow: PlanFlow): string {
 export class PlanExecutor {
     private readonly models: ModelRunner;
     private readonly tasks: Map<string, PlanTask>;
-    private readonly expressions = new Map<string, Expr>();
     private readonly failures: RunFailure[] = [];
     private pending: PendingWork = { labels: [], aggregates: [], states: [] };
     private flushedAt = Date.now();
@@ -178,15 +176,6 @@ export class PlanExecutor {
         return { stages, labels, failures: this.failures };
     }
 
-    private expression(text: string): Expr {
-        let e = this.expressions.get(text);
-        if (!e) {
-            e = parseExpression(text);
-            this.expressions.set(text, e);
-        }
-        return e;
-    }
-
     private async runFlow(flow: PlanFlow): Promise<void> {
         const { plan, programDir, store, limit } = this.options;
         const parameter = flow.input[0];
@@ -207,7 +196,7 @@ export class PlanExecutor {
         let done = 0;
         this.options.onProgress?.({ flow: flow.name, done, total: items.length });
         for (const item of items) {
-            await new ItemRun(this, flow, run, item, parameter.name, previous).run();
+            await new ItemRun(this, flow, run, item, previous).run();
             if (this.pending.states.length + this.pending.labels.length >= FLUSH_EVERY || Date.now() - this.flushedAt >= FLUSH_AFTER_MS) {
                 await this.flush();
             }
@@ -293,11 +282,6 @@ export class PlanExecutor {
             throw new Error(`plan: stage task '${name}' is not among the plan's tasks`);
         }
         return task;
-    }
-
-    /** @internal */
-    parse(text: string): Expr {
-        return this.expression(text);
     }
 
     /** @internal */

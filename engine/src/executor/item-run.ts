@@ -6,16 +6,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { encodePng, readImage, type RgbImage } from '../data/image.js';
-import type { RotatedBox } from '../data/rotated-box.js';
 import { readingCrop } from '../vision/rectify.js';
 import { joinFields } from '../data/hashed-featurizer.js';
 import { contentHash } from '../plan/hash.js';
-import type { PlanFlow, PlanModelLabeler, PlanRulesLabeler, PlanStage, PlanTask } from '../plan/types.js';
+import type { PlanExpression, PlanFlow, PlanModelLabeler, PlanRulesLabeler, PlanStage, PlanTask } from '../plan/types.js';
 import { StoreError } from '../store/errors.js';
 import type { Aggregate, JsonValue, Label, NewLabel, StageState } from '../store/types.js';
 import { combine, latestHuman } from './answers.js';
 import type { PlanExecutor } from './executor.js';
-import { evaluate, UNKNOWN, type Environment, type Expr } from './expression.js';
+import { evaluate, isCrop, readsLoop, UNKNOWN, type Scope } from './evaluate.js';
 import type { FlowItem } from './flow-items.js';
 import type { ModelAnswer, ModelInputValue } from './model-runner.js';
 import { runRules } from './rules-runner.js';
@@ -49,17 +48,6 @@ function loopsOf(stage: PlanStage): Array<NonNullable<PlanStage['forEach']>> {
     return stage.loops ?? (stage.forEach ? [stage.forEach] : []);
 }
 
-/** A derived `crop(image, box)` input, cut out when a model or a person needs it (upright, with a reading margin: vision/rectify.ts). */
-interface Crop {
-    kind: 'crop';
-    image: string;
-    box: RotatedBox;
-}
-
-function isCrop(value: unknown): value is Crop {
-    return typeof value === 'object' && value !== null && (value as Crop).kind === 'crop';
-}
-
 /** One flow item going through the flow's stages. */
 export class ItemRun {
     /** stage id -> instance key -> final value (only instances whose stage is done). */
@@ -75,7 +63,6 @@ export class ItemRun {
         private readonly flow: PlanFlow,
         private readonly runId: string,
         private readonly item: FlowItem,
-        private readonly parameter: string,
         private readonly previous: Map<string, Map<string, StageState>>,
     ) {}
 
@@ -104,69 +91,19 @@ export class ItemRun {
         }
     }
 
-    private environment(stage: PlanStage, instance: Instance): Environment {
+    /** What the stage's expressions read for this instance: the item, the bound loop elements, stage results. */
+    private scope(stage: PlanStage, instance: Instance): Scope {
         return {
-            name: (name) => {
-                // A called flow's parameter is its argument, evaluated where the call was (earlier bindings only).
-                const bindings = stage.bindings ?? [];
-                for (let i = bindings.length - 1; i >= 0; i--) {
-                    if (name === bindings[i].name) {
-                        return evaluate(
-                            this.executor.parse(bindings[i].expression),
-                            this.environment({ ...stage, bindings: bindings.slice(0, i) }, instance),
-                        );
-                    }
-                }
-                const loops = loopsOf(stage);
-                // Innermost first, so an inner loop variable hides an outer one of the same name.
-                for (let depth = loops.length - 1; depth >= 0; depth--) {
-                    if (name === loops[depth].variable) {
-                        return depth < instance.elements.length ? instance.elements[depth] : UNKNOWN;
-                    }
-                }
-                if (name === this.parameter || this.calleeParameters(stage).has(name)) {
-                    return { key: this.item.key, split: this.item.split, ...this.item.fields };
-                }
-                const bound = this.flow.stages.find((s) => s.binds === name);
-                if (bound) {
-                    return this.resultOf(bound, instance);
-                }
-                return name; // a label-set member
-            },
-            call: (call, args) => {
-                if (call.callee === 'crop') {
-                    const [image, box] = args();
-                    if (image === UNKNOWN || box === UNKNOWN) {
-                        return UNKNOWN;
-                    }
-                    return { kind: 'crop', image: String(image), box: box as unknown as RotatedBox } satisfies Crop;
-                }
-                if (call.callee === 'length') {
-                    const [value] = args();
-                    return value === UNKNOWN ? UNKNOWN : Array.isArray(value) ? value.length : String(value).length;
-                }
-                const candidates = this.flow.stages.filter((s) => s.task === call.callee);
-                const source =
-                    candidates.find((s) => stage.dependsOn.includes(s.id) || stage.conditions.some((c) => c.reads.includes(s.id))) ??
-                    candidates[0];
+            item: () => ({ key: this.item.key, split: this.item.split, ...this.item.fields }),
+            loop: (depth) => (depth < instance.elements.length ? instance.elements[depth] : UNKNOWN),
+            result: (id) => {
+                const source = this.flow.stages.find((s) => s.id === id);
                 if (!source) {
-                    throw new TypeError(`flow ${this.flow.name}: '${call.text}' calls '${call.callee}', which no stage of the flow runs`);
+                    throw new TypeError(`flow ${this.flow.name}: stage '${stage.id}' reads stage '${id}', which the flow does not have`);
                 }
                 return this.resultOf(source, instance);
             },
         };
-    }
-
-    /** The item parameters of the flows a stage was inlined from (`via`): the same item under their names. */
-    private calleeParameters(stage: PlanStage): Set<string> {
-        const names = new Set<string>();
-        for (const flowName of stage.via) {
-            const input = this.executor.opts.plan.flows.find((f) => f.name === flowName)?.input[0];
-            if (input?.type.kind === 'dataset') {
-                names.add(input.name);
-            }
-        }
-        return names;
     }
 
     /** The final value of `source` for this item (or the same elements of the loops it is in), or UNKNOWN. */
@@ -199,14 +136,14 @@ export class ItemRun {
     private instances(stage: PlanStage, task: PlanTask): Instance[] | 'blocked' {
         let level: Instance[] = [{ key: this.item.key, elements: [] }];
         for (const [depth, loop] of loopsOf(stage).entries()) {
-            const over = this.executor.parse(loop.over);
+            const over = loop.tree;
             const next: Instance[] = [];
             for (const outer of level) {
                 if (depth > 0 && this.ruledOut(stage, outer)) {
                     this.record(stage, outer.key, 'skipped', { contract: task.contractHash });
                     continue;
                 }
-                const list = evaluate(over, this.environment(stage, outer));
+                const list = evaluate(over, this.scope(stage, outer));
                 if (list === UNKNOWN) {
                     if (depth === 0) {
                         return 'blocked';
@@ -237,7 +174,7 @@ export class ItemRun {
 
     /** Whether a condition is already false for these outer elements, whatever the inner ones are. */
     private ruledOut(stage: PlanStage, partial: Instance): boolean {
-        const env = this.environment(stage, partial);
+        const env = this.scope(stage, partial);
         return stage.conditions.some((c) => {
             try {
                 return this.holds(c, env) === false;
@@ -251,13 +188,8 @@ export class ItemRun {
      * The text a list of spans was highlighted in: the first Text field its task shows, or, for a
      * task over a Text value (`mentions(p.text)` inside an outer loop), that value for these outer elements.
      */
-    private spanSource(over: Expr, outer: Instance): string | undefined {
-        const source =
-            over.kind === 'call'
-                ? this.flow.stages.find((s) => s.task === over.callee)
-                : over.kind === 'name'
-                  ? this.flow.stages.find((s) => s.binds === over.name)
-                  : undefined;
+    private spanSource(over: PlanExpression, outer: Instance): string | undefined {
+        const source = over.kind === 'result' ? this.flow.stages.find((s) => s.id === over.stage) : undefined;
         if (!source) {
             return undefined;
         }
@@ -267,7 +199,7 @@ export class ItemRun {
         const parameter = task.input[0]?.type;
         if (value === undefined && parameter?.kind === 'value' && parameter.type === 'Text' && source.inputs[0]) {
             try {
-                value = evaluate(this.executor.parse(source.inputs[0].expression), this.environment(source, outer));
+                value = evaluate(source.inputs[0].tree, this.scope(source, outer));
             } catch {
                 value = undefined; // the span keeps only its offsets
             }
@@ -284,17 +216,17 @@ export class ItemRun {
         if (condition.kind === 'where') {
             return true;
         }
-        if (loops.some((loop) => new RegExp(`\\b${loop.variable}\\b`).test(condition.expression))) {
+        if (readsLoop(condition.tree)) {
             return true;
         }
         return condition.reads.some((id) => this.flow.stages.find((s) => s.id === id)?.forEach);
     }
 
     /** true, false, or UNKNOWN when a label it reads is not final yet. */
-    private holds(condition: PlanStage['conditions'][number], env: Environment): boolean | typeof UNKNOWN {
+    private holds(condition: PlanStage['conditions'][number], env: Scope): boolean | typeof UNKNOWN {
         let value: unknown;
         try {
-            value = evaluate(this.executor.parse(condition.expression), env);
+            value = evaluate(condition.tree, env);
         } catch (error) {
             throw new TypeError(
                 `\`${condition.kind === 'else' ? 'if' : condition.kind} ${condition.expression}\`: ${(error as Error).message}; ` +
@@ -309,7 +241,7 @@ export class ItemRun {
         // Conditions on the item as a whole (an `if` around a `for`) are decided before the loop's list is needed.
         const outer = stage.conditions
             .filter((c) => !this.perElement(stage, c))
-            .map((c) => this.holds(c, this.environment(stage, { key: this.item.key, elements: [] })));
+            .map((c) => this.holds(c, this.scope(stage, { key: this.item.key, elements: [] })));
         if (stage.forEach && outer.includes(false)) {
             this.record(stage, this.item.key, 'skipped', { contract: task.contractHash });
             return;
@@ -333,7 +265,7 @@ export class ItemRun {
         }
         const ready: Ready[] = [];
         for (const instance of instances) {
-            const env = this.environment(stage, instance);
+            const env = this.scope(stage, instance);
             let where: Array<boolean | typeof UNKNOWN>;
             try {
                 where = stage.conditions.map((c) => this.holds(c, env));
@@ -352,7 +284,7 @@ export class ItemRun {
                 });
                 continue;
             }
-            const input = stage.inputs.map((i) => evaluate(this.executor.parse(i.expression), env));
+            const input = stage.inputs.map((i) => evaluate(i.tree, env));
             if (input.includes(UNKNOWN)) {
                 this.record(stage, instance.key, 'pending', {
                     contract: task.contractHash,

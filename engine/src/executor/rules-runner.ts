@@ -4,7 +4,7 @@
  * votes it got. No rule firing is an abstention (the route moves on).
  */
 import type { PlanRulesLabeler } from '../plan/types.js';
-import { evaluate, parseExpression, type Expr } from './expression.js';
+import { evaluate, UNKNOWN } from './evaluate.js';
 import type { FlowItem } from './flow-items.js';
 
 export interface RulesAnswer {
@@ -14,34 +14,20 @@ export interface RulesAnswer {
     rules: string[];
 }
 
-const parsed = new WeakMap<PlanRulesLabeler, Array<{ name: string; member: string; condition: Expr }>>();
-
-function compiledRules(labeler: PlanRulesLabeler) {
-    let rules = parsed.get(labeler);
-    if (!rules) {
-        rules = labeler.rules.map((r) => ({ name: r.name, member: r.member, condition: parseExpression(r.condition) }));
-        parsed.set(labeler, rules);
-    }
-    return rules;
-}
-
 export function runRules(labeler: PlanRulesLabeler, item: FlowItem): RulesAnswer | null {
     const votes = new Map<string, string[]>();
-    for (const rule of compiledRules(labeler)) {
-        const holds = evaluate(rule.condition, {
-            name: (name) => {
-                if (!(name in item.fields)) {
-                    throw new TypeError(`rule ${labeler.name}.${rule.name}: item '${item.key}' has no field '${name}'`);
-                }
-                return item.fields[name];
-            },
-            call: (call, args) => {
-                if (call.callee === 'length') {
-                    return String(args()[0]).length;
-                }
-                throw new TypeError(`rule ${labeler.name}.${rule.name}: unknown function '${call.callee}'`);
-            },
-        });
+    const scope = {
+        item: () => item.fields,
+        loop: () => UNKNOWN,
+        result: () => UNKNOWN,
+    };
+    for (const rule of labeler.rules) {
+        let holds: unknown;
+        try {
+            holds = evaluate(rule.tree, scope);
+        } catch (error) {
+            throw new TypeError(`rule ${labeler.name}.${rule.name}: item '${item.key}': ${(error as Error).message}`);
+        }
         if (holds === true) {
             votes.set(rule.member, [...(votes.get(rule.member) ?? []), rule.name]);
         }

@@ -1,11 +1,11 @@
 /**
- * The `dprog.plan/v1` JSON Schema, written with zod 4: `labelingPlanSchema` validates a parsed plan;
+ * The `dprog.plan/v2` JSON Schema, written with zod 4: `labelingPlanSchema` validates a parsed plan;
  * `planJsonSchema()` is the published JSON Schema (committed as plan.schema.json; regenerate with
  * `npx tsx engine/src/plan/write-schema.ts`). Kept in step with types.ts: the
  * type assertions at the bottom fail to compile when the two disagree.
  */
 import { z } from 'zod';
-import { PLAN_SCHEMA, type LabelingPlan, type PlanLabelType } from './types.js';
+import { PLAN_SCHEMA, type LabelingPlan, type PlanExpression, type PlanLabelType } from './types.js';
 
 const share = z.number().min(0).max(1);
 const money = z.number().min(0);
@@ -19,6 +19,31 @@ export const labelTypeSchema: z.ZodType<PlanLabelType> = z.lazy(() =>
         z.object({ kind: z.literal('number'), min: z.number().nullable(), max: z.number().nullable(), text: z.string() }),
         z.object({ kind: z.literal('bool'), text: z.string() }),
         z.object({ kind: z.literal('list'), element: labelTypeSchema, text: z.string() }),
+    ]),
+);
+
+/** A flow or rule expression's tree (see PlanExpression). */
+export const expressionSchema: z.ZodType<PlanExpression> = z.lazy(() =>
+    z.discriminatedUnion('kind', [
+        z.object({ kind: z.literal('literal'), value: z.union([z.string(), z.number(), z.boolean()]) }),
+        z.object({ kind: z.literal('item') }),
+        z.object({ kind: z.literal('loop'), depth: z.number().int().min(0), variable: z.string() }),
+        z.object({ kind: z.literal('result'), stage: z.string() }),
+        z.object({ kind: z.literal('labelMember'), name: z.string() }),
+        z.object({ kind: z.literal('parameter'), name: z.string() }),
+        z.object({ kind: z.literal('field'), of: expressionSchema, name: z.string() }),
+        z.object({ kind: z.literal('crop'), image: expressionSchema, region: expressionSchema }),
+        z.object({ kind: z.literal('length'), of: expressionSchema }),
+        z.object({ kind: z.literal('not'), operand: expressionSchema }),
+        z.object({ kind: z.literal('logical'), op: z.enum(['and', 'or']), left: expressionSchema, right: expressionSchema }),
+        z.object({
+            kind: z.literal('compare'),
+            op: z.enum(['==', '!=', '<', '<=', '>', '>=']),
+            left: expressionSchema,
+            right: expressionSchema,
+        }),
+        z.object({ kind: z.literal('contains'), text: expressionSchema, value: z.string() }),
+        z.object({ kind: z.literal('matches'), text: expressionSchema, pattern: z.string(), flags: z.string() }),
     ]),
 );
 
@@ -77,7 +102,7 @@ const labelerSchema = z.discriminatedUnion('kind', [
         ...labelerCommon,
         dataset: z.string(),
         output: labelTypeSchema,
-        rules: z.array(z.object({ name: z.string(), condition: z.string(), member: z.string() })),
+        rules: z.array(z.object({ name: z.string(), condition: z.string(), tree: expressionSchema, member: z.string() })),
     }),
 ]);
 
@@ -135,16 +160,26 @@ const taskSchema = z.object({
     dataset: nullableString,
 });
 
+const loopSchema = z.object({ variable: z.string(), over: z.string(), tree: expressionSchema });
+
 const stageSchema = z.object({
     id: z.string(),
     task: z.string(),
     binds: nullableString,
     dependsOn: z.array(z.string()),
-    conditions: z.array(z.object({ kind: z.enum(['where', 'if', 'else']), expression: z.string(), reads: z.array(z.string()) })),
-    inputs: z.array(z.object({ parameter: z.string(), expression: z.string(), derivation: z.enum(['item', 'field', 'crop', 'value']) })),
-    forEach: z.object({ variable: z.string(), over: z.string() }).nullable(),
-    loops: z.array(z.object({ variable: z.string(), over: z.string() })).optional(),
-    bindings: z.array(z.object({ name: z.string(), expression: z.string() })).optional(),
+    conditions: z.array(
+        z.object({ kind: z.enum(['where', 'if', 'else']), expression: z.string(), tree: expressionSchema, reads: z.array(z.string()) }),
+    ),
+    inputs: z.array(
+        z.object({
+            parameter: z.string(),
+            expression: z.string(),
+            tree: expressionSchema,
+            derivation: z.enum(['item', 'field', 'crop', 'value']),
+        }),
+    ),
+    forEach: loopSchema.nullable(),
+    loops: z.array(loopSchema).optional(),
     via: z.array(z.string()),
 });
 
@@ -204,12 +239,12 @@ export const labelingPlanSchema = z
         totals: z.object({ expectedCost: money.nullable(), budget: money, expectedAccuracy: share.nullable() }),
         warnings: z.array(z.object({ code: z.string(), subject: nullableString, message: z.string() })),
     })
-    .meta({ title: 'dprog labeling plan', description: 'A compiled data program (dprog.plan/v1): see engine/src/plan/types.ts.' });
+    .meta({ title: 'dprog labeling plan', description: 'A compiled data program (dprog.plan/v2): see engine/src/plan/types.ts.' });
 
-/** The published JSON Schema of `dprog.plan/v1` (draft 2020-12). */
+/** The published JSON Schema of `dprog.plan/v2` (draft 2020-12). */
 export function planJsonSchema(): Record<string, unknown> {
     return {
-        $id: 'https://dprog.dev/schemas/dprog.plan/v1.json',
+        $id: 'https://dprog.dev/schemas/dprog.plan/v2.json',
         ...z.toJSONSchema(labelingPlanSchema, { target: 'draft-2020-12' }),
     } as Record<string, unknown>;
 }

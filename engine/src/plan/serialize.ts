@@ -1,8 +1,12 @@
 /** Reading and writing plans as JSON text: stable formatting out, validated structure in. */
 import { labelingPlanSchema } from './schema.js';
-import { PLAN_SCHEMA, type LabelingPlan } from './types.js';
+import { PLAN_SCHEMA, PLAN_SCHEMA_V1, type LabelingPlan } from './types.js';
+import { PlanUpgradeError, upgradePlanV1 } from './v1/upgrade.js';
 
-/** A plan text that is not valid JSON or not a `dprog.plan/v1` plan. */
+/** What to do about a plan of an older format that cannot be upgraded. */
+export const RECOMPILE = 'recompile the program with `dprog compile`';
+
+/** A plan text that is not valid JSON or not a `dprog.plan/v2` plan (nor a v1 plan that upgrades to one). */
 export class PlanFormatError extends Error {
     constructor(
         message: string,
@@ -30,9 +34,12 @@ export function parsePlan(text: string): LabelingPlan {
     return validatePlan(value);
 }
 
-/** Validates an already-parsed plan value. */
+/** Validates an already-parsed plan value; a v1 plan is upgraded to v2 first (see plan/v1/upgrade.ts). */
 export function validatePlan(value: unknown): LabelingPlan {
     const schema = (value as { schema?: unknown } | null)?.schema;
+    if (schema === PLAN_SCHEMA_V1) {
+        return validatePlan(upgraded(value));
+    }
     if (typeof value === 'object' && value !== null && schema !== PLAN_SCHEMA) {
         throw new PlanFormatError(`expected schema "${PLAN_SCHEMA}", found ${JSON.stringify(schema ?? null)}`, 'schema');
     }
@@ -46,6 +53,21 @@ export function validatePlan(value: unknown): LabelingPlan {
         throw new PlanFormatError(`${at || 'plan'}: ${issue.message}`, at);
     }
     return result.data;
+}
+
+function upgraded(value: unknown): unknown {
+    try {
+        return upgradePlanV1(value);
+    } catch (error) {
+        if (error instanceof PlanUpgradeError) {
+            const where = error.at ? ` at ${error.at}` : '';
+            throw new PlanFormatError(
+                `a ${PLAN_SCHEMA_V1} plan that cannot be upgraded to ${PLAN_SCHEMA}${where}: ${error.message}; ${RECOMPILE}`,
+                error.at,
+            );
+        }
+        throw error;
+    }
 }
 
 /**

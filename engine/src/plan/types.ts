@@ -1,16 +1,22 @@
 /**
- * The labeling plan (`dprog.plan/v1`): what the compiler makes of a checked data program, and what
+ * The labeling plan (`dprog.plan/v2`): what the compiler makes of a checked data program, and what
  * the engine executes, the extension shows and a person approves. Plain JSON values only (no
  * classes, no `undefined` where JSON would lose it): a plan round-trips through JSON unchanged.
  *
- * Stability: fields are only ever added (optional) within v1. Names are the program's names;
+ * Stability: fields are only ever added (optional) within v2. Names are the program's names;
  * money is in the program's currency units (`$0.05` is 0.05); shares and accuracies are in [0, 1].
  * Arrays are in a stable order (declaration order unless a field says otherwise), so the same
  * program always yields byte-identical JSON.
+ *
+ * v2 (this format) carries flow and rule expressions as typed trees ({@link PlanExpression}) beside
+ * their source text; v1 carried the text only. A v1 plan is upgraded when read (plan/v1/upgrade.ts).
  */
 
-/** The schema identifier every v1 plan carries. */
-export const PLAN_SCHEMA = 'dprog.plan/v1' as const;
+/** The schema identifier every v2 plan carries. */
+export const PLAN_SCHEMA = 'dprog.plan/v2' as const;
+
+/** The schema identifier of the previous format, which is upgraded when read. */
+export const PLAN_SCHEMA_V1 = 'dprog.plan/v1' as const;
 
 /** A labeling plan: a whole program, resolved. */
 export interface LabelingPlan {
@@ -159,10 +165,19 @@ export interface PlanRulesLabeler {
     /** The dataset whose fields the rules read. */
     dataset: string;
     output: PlanLabelType;
-    rules: Array<{ name: string /** The condition's source text. */; condition: string; member: string }>;
+    rules: PlanRule[];
     cost: number;
     accuracy: number;
     accuracySource: AccuracySource;
+}
+
+export interface PlanRule {
+    name: string;
+    /** The condition's source text, for people to read. */
+    condition: string;
+    /** The condition as a tree over the item's fields (what the executor evaluates). */
+    tree: PlanExpression;
+    member: string;
 }
 
 // ---------------------------------------------------------------- tasks
@@ -308,27 +323,32 @@ export interface PlanStage {
     /** How each task argument is derived, in parameter order. */
     inputs: PlanStageInput[];
     /** When inside `for`, the loop: the stage runs once per element that passes `where`. */
-    forEach: { variable: string; over: string } | null;
+    forEach: PlanLoop | null;
     /**
      * Inside nested `for` loops, every enclosing loop, outermost first (the last is `forEach`): the
      * stage runs once per combination of elements, an inner list evaluated per outer element.
      * Absent when there is at most one loop.
      */
-    loops?: Array<{ variable: string; over: string }>;
-    /**
-     * For a stage of a called flow (`via`), its value and label parameters bound to the arguments
-     * of the call, outermost call first (each argument is in the terms of the flow that made the
-     * call, so it may name an earlier binding). Absent when there are none.
-     */
-    bindings?: Array<{ name: string; expression: string }>;
+    loops?: PlanLoop[];
     /** The chain of flow calls that led here (outermost first), empty for a stage of this flow itself. */
     via: string[];
+}
+
+/** A `for` loop around a stage. */
+export interface PlanLoop {
+    variable: string;
+    /** The list as written, e.g. `vehicles(f)`. */
+    over: string;
+    /** The list as a tree (what the executor evaluates); it may read the elements of enclosing loops. */
+    tree: PlanExpression;
 }
 
 export interface PlanCondition {
     kind: 'where' | 'if' | 'else';
     /** The condition's source text, e.g. `b.label == truck` (for `else`, the `if` condition it negates). */
     expression: string;
+    /** The condition as a tree (for `else`, the tree of the `if` condition, which must not hold). */
+    tree: PlanExpression;
     /** Ids of stages whose results the condition reads. */
     reads: string[];
 }
@@ -338,9 +358,46 @@ export interface PlanStageInput {
     parameter: string;
     /** The argument as written, e.g. `crop(f.image, b)`. */
     expression: string;
+    /** The argument as a tree (what the executor evaluates). */
+    tree: PlanExpression;
     /** `item`: the flow's item as is; `field`: a field of it; `crop`: an image cropped to a box; `value`: another value. */
     derivation: 'item' | 'field' | 'crop' | 'value';
 }
+
+/**
+ * A flow or rule expression as a tree, resolved by the compiler from the program's syntax tree:
+ * every name is already what it refers to. Evaluated per stage item (engine/src/executor/evaluate.ts);
+ * a value that is not known yet (a label not final) leaves comparisons over it undecided.
+ *
+ * - `literal`: a string, a number (`80%` is 0.8, `$0.05` is 0.05) or a boolean.
+ * - `item`: the flow's item, a record of its fields plus `key` and `split` (a rule's item, too).
+ * - `loop`: the element of the enclosing `for` loop at `depth` (0 is the outermost loop).
+ * - `result`: the final label of the stage `stage` for this item (and the same loop elements).
+ * - `labelMember`: a member of a label set (its name, which labels compare equal to).
+ * - `parameter`: a parameter of a flow run on its own that has no value (an error when evaluated).
+ * - `field`: a field or built-in member (`label`, `score`, `text`) of a value: `b.label`, `e.subject`.
+ * - `crop`: the built-in `crop(image, region)`; `length`: a text's or list's length (rules).
+ * - `not`, `logical` (`and`, `or`), `compare` (`==`, `!=`, `<`, `<=`, `>`, `>=`).
+ * - `contains` (a text contains a string) and `matches` (a text matches a regular expression:
+ *   `pattern` and `flags` as JavaScript's RegExp takes them): rule conditions.
+ */
+export type PlanExpression =
+    | { kind: 'literal'; value: string | number | boolean }
+    | { kind: 'item' }
+    | { kind: 'loop'; depth: number; variable: string }
+    | { kind: 'result'; stage: string }
+    | { kind: 'labelMember'; name: string }
+    | { kind: 'parameter'; name: string }
+    | { kind: 'field'; of: PlanExpression; name: string }
+    | { kind: 'crop'; image: PlanExpression; region: PlanExpression }
+    | { kind: 'length'; of: PlanExpression }
+    | { kind: 'not'; operand: PlanExpression }
+    | { kind: 'logical'; op: 'and' | 'or'; left: PlanExpression; right: PlanExpression }
+    | { kind: 'compare'; op: PlanCompareOp; left: PlanExpression; right: PlanExpression }
+    | { kind: 'contains'; text: PlanExpression; value: string }
+    | { kind: 'matches'; text: PlanExpression; pattern: string; flags: string };
+
+export type PlanCompareOp = '==' | '!=' | '<' | '<=' | '>' | '>=';
 
 // ---------------------------------------------------------------- learning and monitors
 

@@ -9,7 +9,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { DataItem } from '../../../engine/src/data/dataset.js';
-import type { LabelingPlan } from '../../../engine/src/plan/types.js';
+import { PLAN_SCHEMA, type LabelingPlan } from '../../../engine/src/plan/types.js';
 import type { EmbeddedStore, LabelStore, Lease, LeaseRequest, Store } from '../../../engine/src/store/index.js';
 import type { Aggregate, Label, LabelerEstimate, NewLabel } from '../../../engine/src/store/types.js';
 import { deferred } from '../load-deferred.js';
@@ -105,7 +105,7 @@ export class LocalEngine implements DprogEngine {
         }
         try {
             const plan = JSON.parse(readFileSync(planPathFor(program), 'utf8')) as LabelingPlan;
-            if (plan.schema === 'dprog.plan/v1') {
+            if (plan.schema === PLAN_SCHEMA) {
                 this.plans.set(program, plan);
                 return plan;
             }

@@ -3,6 +3,7 @@ import { isHashedFeaturizer, isResizeFeaturizer, type HumanLabeler, type ModelLa
 import type { PlanLabeler } from '../../../engine/src/plan/types.js';
 import { planLabelType } from './label-types.js';
 import { sourceText } from './source-text.js';
+import { conditionTree } from './expression-tree.js';
 import { refName } from './ref-name.js';
 
 /**
@@ -67,7 +68,12 @@ export function planLabeler(labeler: HumanLabeler | ModelLabeler | RulesLabeler)
                 output: planLabelType(labeler.output)!,
                 rules: labeler.rules
                     .filter((r) => r.name && r.condition && r.member)
-                    .map((r) => ({ name: r.name, condition: sourceText(r.condition), member: refName(r.member) })),
+                    .map((r) => ({
+                        name: r.name,
+                        condition: sourceText(r.condition),
+                        tree: conditionTree(r.condition),
+                        member: refName(r.member),
+                    })),
                 cost: 0,
                 ...accuracy('rules', labeler.accuracy),
             };

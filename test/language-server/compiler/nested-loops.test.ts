@@ -29,17 +29,29 @@ test('a stage inside two loops lists both, outermost first, with the conditions 
     expect(parts).toMatchObject({ task: 'parts', forEach: null });
     expect(parts.loops).toBeUndefined();
     // One loop: the plan stays as before nested loops existed (forEach only).
-    expect(mentions).toMatchObject({ task: 'mentions', forEach: { variable: 'p', over: 'parts(t)' } });
+    const p = { kind: 'loop', depth: 0, variable: 'p' } as const;
+    const m = { kind: 'loop', depth: 1, variable: 'm' } as const;
+    expect(mentions).toMatchObject({
+        task: 'mentions',
+        forEach: { variable: 'p', over: 'parts(t)', tree: { kind: 'result', stage: parts.id } },
+    });
     expect(mentions.loops).toBeUndefined();
+    expect(mentions.inputs[0].tree).toEqual({ kind: 'field', of: p, name: 'text' });
     expect(spelled.task).toBe('spelled');
-    expect(spelled.forEach).toEqual({ variable: 'm', over: 'mentions(p.text)' });
+    expect(spelled.forEach).toEqual({ variable: 'm', over: 'mentions(p.text)', tree: { kind: 'result', stage: mentions.id } });
     expect(spelled.loops).toEqual([
-        { variable: 'p', over: 'parts(t)' },
-        { variable: 'm', over: 'mentions(p.text)' },
+        { variable: 'p', over: 'parts(t)', tree: { kind: 'result', stage: parts.id } },
+        { variable: 'm', over: 'mentions(p.text)', tree: { kind: 'result', stage: mentions.id } },
     ]);
+    const labelIs = (of: typeof p | typeof m, member: string) => ({
+        kind: 'compare',
+        op: '==',
+        left: { kind: 'field', of, name: 'label' },
+        right: { kind: 'labelMember', name: member },
+    });
     expect(spelled.conditions).toEqual([
-        { kind: 'where', expression: 'p.label == request', reads: [parts.id] },
-        { kind: 'where', expression: 'm.label == person', reads: [mentions.id] },
+        { kind: 'where', expression: 'p.label == request', tree: labelIs(p, 'request'), reads: [parts.id] },
+        { kind: 'where', expression: 'm.label == person', tree: labelIs(m, 'person'), reads: [mentions.id] },
     ]);
     expect(spelled.dependsOn).toEqual(expect.arrayContaining([parts.id, mentions.id]));
     // The plan with `loops` round-trips through the schema.
@@ -65,12 +77,15 @@ flow names(t: tickets) {
     const names = plan.flows.find((f) => f.name === 'names')!;
     const spelled = names.stages.find((s) => s.task === 'spelled')!;
     expect(spelled.via).toEqual(['spell']);
-    expect(spelled.loops).toEqual([
+    expect(spelled.loops?.map(({ variable, over }) => ({ variable, over }))).toEqual([
         { variable: 'p', over: 'parts(t)' },
         { variable: 'm', over: 'mentions(r.text)' },
     ]);
-    expect(spelled.bindings).toEqual([{ name: 'r', expression: 'p' }]);
+    // The callee's parameter `r` is the argument `p`: its tree reads the caller's loop element.
+    const mentions = names.stages.find((s) => s.task === 'mentions')!;
+    expect(mentions.inputs[0]).toMatchObject({
+        expression: 'r.text',
+        tree: { kind: 'field', of: { kind: 'loop', depth: 0, variable: 'p' }, name: 'text' },
+    });
     expect(spelled.conditions.map((c) => c.expression)).toEqual(['p.label == request', 'm.label == person']);
-    // Stages outside the call bind nothing.
-    expect(names.stages.find((s) => s.task === 'parts')!.bindings).toBeUndefined();
 });
