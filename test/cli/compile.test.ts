@@ -293,7 +293,8 @@ describe('dprog diff', () => {
         writeFileSync(path.join(dir, 'old.plan.json'), broken);
         const refused = dprog('diff', 'old.plan.json', spam);
         expect(refused.code).toBe(2);
-        expect(refused.stderr).toMatch(/old\.plan\.json: .*dprog\.plan\/v1 plan that cannot be upgraded to dprog\.plan\/v2 at labelers\[\d\]\.rules\[0\]/);
+        expect(refused.stderr).toMatch(/old\.plan\.json: .*dprog\.plan\/v1 plan that cannot be upgraded/);
+        expect(refused.stderr).toMatch(/to dprog\.plan\/v2 at labelers\[\d\]\.rules\[0\]: expected '\)' in `length\(body`/);
         expect(refused.stderr).toContain('recompile the program with `dprog compile`');
     });
 
