@@ -22,9 +22,11 @@ import type { RunReport } from '../routing/policy-run.js';
 import { TaskRouting, type ReplayAnswers } from './task-routing.js';
 import { ItemRun } from './item-run.js';
 import { ModelRunner } from './model-runner.js';
-import type { PendingWork, StageDetail, StageStatus } from './stage-state.js';
+import { RunBuffer } from './run-buffer.js';
+import type { RunContext, RunFailure, StoreReads } from './run-context.js';
 
 export type { StageStatus } from './stage-state.js';
+export type { RunFailure } from './run-context.js';
 export { combine } from './answers.js';
 
 export interface RunOptions {
@@ -58,13 +60,6 @@ export interface StageSummary {
     skipped: number;
 }
 
-export interface RunFailure {
-    flow: string;
-    stage: string;
-    item: string;
-    message: string;
-}
-
 /** What the routing policy did for one choice task in this run. */
 export interface TaskRoutingSummary extends RunReport {
     task: string;
@@ -83,13 +78,6 @@ export interface RunSummary {
     /** Items that failed in this run, with why. */
     failures: RunFailure[];
 }
-/**
- * Buffered labels and states are written once about this many have gathered, or this long after
- * the last write (so slow models lose little work to a kill), and at the end of each flow.
- */
-const FLUSH_EVERY = 256;
-const FLUSH_AFTER_MS = 2000;
-
 /**
  * Flows to run: the program's top-level flows (a flow another flow calls runs as part of it, its
  * stages inlined by the compiler), plus one per task over a dataset that no flow calls.
@@ -127,13 +115,27 @@ export class PlanExecutor {
     private readonly models: ModelRunner;
     private readonly tasks: Map<string, PlanTask>;
     private readonly failures: RunFailure[] = [];
-    private pending: PendingWork = { labels: [], aggregates: [], states: [] };
-    private flushedAt = Date.now();
     private readonly routings = new Map<string, TaskRouting>();
+    private readonly buffer: RunBuffer;
+    /** What each item's run sees of this run. */
+    private readonly context: RunContext;
 
     constructor(private readonly options: RunOptions) {
         this.models = new ModelRunner(options.plan, options.programDir, options.sessions);
         this.tasks = new Map(options.plan.tasks.map((t) => [t.name, t]));
+        this.buffer = new RunBuffer(options.store, () => this.saveEstimates());
+        this.context = {
+            plan: options.plan,
+            programDir: options.programDir,
+            derivedDir: options.derivedDir,
+            migration: options.migration,
+            store: storeReads(options.store),
+            task: (name) => this.task(name),
+            routing: (task) => this.routing(task),
+            runModel: (labeler, inputs) => this.models.run(labeler, inputs),
+            buffer: (work) => this.buffer.add(work),
+            fail: (failure) => this.failures.push(failure),
+        };
     }
 
     async run(): Promise<RunSummary> {
@@ -196,13 +198,13 @@ export class PlanExecutor {
         let done = 0;
         this.options.onProgress?.({ flow: flow.name, done, total: items.length });
         for (const item of items) {
-            await new ItemRun(this, flow, run, item, previous).run();
-            if (this.pending.states.length + this.pending.labels.length >= FLUSH_EVERY || Date.now() - this.flushedAt >= FLUSH_AFTER_MS) {
-                await this.flush();
+            await new ItemRun(this.context, flow, run, item, previous).run();
+            if (this.buffer.due()) {
+                await this.buffer.flush();
             }
             this.options.onProgress?.({ flow: flow.name, done: ++done, total: items.length });
         }
-        await this.flush();
+        await this.buffer.flush();
     }
 
     /** Replaying: the recorded items first, in the replay's order, then the others as read. */
@@ -217,8 +219,8 @@ export class PlanExecutor {
         return [...first, ...items.filter((item) => !recorded.has(item.key))];
     }
 
-    /** @internal The routing policy of a choice task in this run (one per task, shared by its flows). */
-    async routing(task: PlanTask): Promise<TaskRouting> {
+    /** The routing policy of a choice task in this run (one per task, shared by its flows). */
+    private async routing(task: PlanTask): Promise<TaskRouting> {
         let routing = this.routings.get(task.name);
         if (!routing) {
             const migration = this.options.migration?.tasks.find((t) => t.task === task.name);
@@ -228,104 +230,29 @@ export class PlanExecutor {
         return routing;
     }
 
-    /** @internal Records an item's work, written with the next flush. */
-    buffer(work: PendingWork): void {
-        // One push per element: a spread of a large array overflows the call stack.
-        for (const label of work.labels) {
-            this.pending.labels.push(label);
-        }
-        for (const aggregate of work.aggregates) {
-            this.pending.aggregates.push(aggregate);
-        }
-        for (const state of work.states) {
-            this.pending.states.push(state);
-        }
-    }
-
-    /**
-     * Writes buffered work: labels, then final answers, then stage states, so a state never says
-     * `done` before what it stands for is durable. A run killed before a flush redoes those items;
-     * the labels' deterministic ids keep a model's answer from being stored twice.
-     */
-    private async flush(): Promise<void> {
-        const { labels, aggregates, states } = this.pending;
-        this.pending = { labels: [], aggregates: [], states: [] };
-        this.flushedAt = Date.now();
-        const { store } = this.options;
-        // The same task item reached twice in a flow (two branches) is one label.
-        const unique = [...new Map(labels.map((l) => [l.id, l])).values()];
-        if (unique.length > 0) {
-            await store.addLabels(unique);
-        }
-        if (aggregates.length > 0) {
-            await store.setAggregates(aggregates);
-        }
-        if (states.length > 0) {
-            await store.setStageStates(states);
-        }
+    private async saveEstimates(): Promise<void> {
         for (const routing of this.routings.values()) {
-            await routing.saveEstimates(store);
+            await routing.saveEstimates(this.options.store);
         }
     }
 
-    // ---------------------------------------------------------------- used by ItemRun
-
-    /** @internal */
-    get opts(): RunOptions {
-        return this.options;
-    }
-
-    /** @internal */
-    task(name: string): PlanTask {
+    private task(name: string): PlanTask {
         const task = this.tasks.get(name);
         if (!task) {
             throw new Error(`plan: stage task '${name}' is not among the plan's tasks`);
         }
         return task;
     }
+}
 
-    /** @internal */
-    fail(failure: RunFailure): void {
-        this.failures.push(failure);
-    }
-
-    /** @internal */
-    get modelRunner(): ModelRunner {
-        return this.models;
-    }
-
-    /**
-     * @internal Whether a stored state still holds for `task` with this input: same contract and
-     * input, or a migration that keeps or maps the task's labels. Returns the (mapped) value, or null.
-     */
-    validState(state: StageState | undefined, task: PlanTask, input: string): { status: StageStatus; detail: StageDetail } | null {
-        if (!state) {
-            return null;
-        }
-        const detail = state.detail as unknown as StageDetail | undefined;
-        if (!detail || detail.input !== input) {
-            return null;
-        }
-        if (detail.contract === task.contractHash) {
-            return { status: state.status as StageStatus, detail };
-        }
-        const migration = this.options.migration?.tasks.find((t) => t.task === task.name);
-        if (!migration || migration.action === 'invalidate') {
-            return null;
-        }
-        if (migration.action === 'keep') {
-            return { status: state.status as StageStatus, detail: { ...detail, contract: task.contractHash } };
-        }
-        // migrate: a choice value moves to its member's new name; split or removed members are redone.
-        if (typeof detail.value !== 'string') {
-            return null;
-        }
-        const member = migration.members.find((m) => m.old === detail.value);
-        if (!member || (member.action !== 'keep' && member.action !== 'map') || member.new.length !== 1) {
-            return null;
-        }
-        return { status: state.status as StageStatus, detail: { ...detail, contract: task.contractHash, value: member.new[0] } };
-    }
+/** The store's reads as the item runs make them (awaited, as the Store interface has them). */
+function storeReads(store: LabelStore): StoreReads {
+    return {
+        getLabel: async (id) => store.getLabel(id),
+        labels: async (query) => store.labels(query),
+        countLabels: async (query) => store.countLabels(query),
+        getAggregate: async (task, item) => store.getAggregate(task, item),
+    };
 }
 
 /** Runs every flow of the plan; see PlanExecutor. */
