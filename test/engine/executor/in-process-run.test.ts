@@ -1,0 +1,302 @@
+/**
+ * The plan executor run in this process (so it counts for coverage), on real programs compiled by
+ * the language server and a real sql.js label store: one flow per expression kind (field access,
+ * `if`/`else`, `for … in`, `where`, crops, nested loops), and the write order — labels, then final
+ * answers, then stage states — with a crash between them.
+ */
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { encodePng, readImage } from '../../../engine/src/data/image.js';
+import { flowsToRun, runPlan, type RunSummary } from '../../../engine/src/executor/executor.js';
+import { SessionCache } from '../../../engine/src/learning/session-cache.js';
+import type { LabelingPlan } from '../../../engine/src/plan/types.js';
+import { LabelStore } from '../../../engine/src/store/index.js';
+import type { NewLabel, StageState } from '../../../engine/src/store/types.js';
+import { compileFileFromDisk } from '../../language-server/compiler/compile-helpers.js';
+
+const root = path.resolve(__dirname, '../../..');
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+const TICKETS = `dataset tickets from jsonl "tickets.jsonl" {
+    key id: String
+    subject: String
+    body: Text
+}
+labeler agent: human { cost $0.05 per item, accuracy 95% }
+`;
+
+/** A folder with the tickets sample's items and a program; its plan. */
+async function workspace(program: string): Promise<{ dir: string; plan: LabelingPlan }> {
+    const dir = mkdtempSync(path.join(tmpdir(), 'in-process-run-'));
+    dirs.push(dir);
+    copyFileSync(path.join(root, 'samples/tickets/tickets.jsonl'), path.join(dir, 'tickets.jsonl'));
+    writeFileSync(path.join(dir, 'program.dprog'), program);
+    const { plan, errors } = await compileFileFromDisk(path.join(dir, 'program.dprog'));
+    expect(errors).toEqual([]);
+    return { dir, plan };
+}
+
+const person = (task: string, item: string, value: NewLabel['value']): NewLabel => ({
+    task,
+    item,
+    labeler: 'agent',
+    labelerKind: 'human',
+    value,
+});
+
+/** Adds people's answers, runs the plan on the store (or on `wrap(store)`), and returns the states as `stage item` → state. */
+async function run(
+    dir: string,
+    plan: LabelingPlan,
+    answers: NewLabel[] = [],
+    options: { derivedDir?: string; wrap?: (store: LabelStore) => LabelStore } = {},
+): Promise<{ summary: RunSummary; states: Map<string, StageState> }> {
+    const store = await LabelStore.open(path.join(dir, 'labels.sqlite'));
+    try {
+        if (answers.length > 0) {
+            await store.addLabels(answers);
+        }
+        const summary = await runPlan({
+            plan,
+            programDir: dir,
+            store: options.wrap ? options.wrap(store) : store,
+            sessions: new SessionCache(),
+            derivedDir: options.derivedDir,
+        });
+        const states = new Map<string, StageState>();
+        for (const flow of flowsToRun(plan)) {
+            for (const stage of flow.stages) {
+                for (const state of store.stageStates({ run: `${plan.program}/${flow.name}`, stage: stage.id })) {
+                    states.set(`${stage.task} ${state.item}`, state);
+                }
+            }
+        }
+        return { summary, states };
+    } finally {
+        await store.close();
+    }
+}
+
+const BODY_1001 = 'I was charged twice for my Pro Plan subscription this month. Please refund the second charge.';
+const span = (text: string, within: string, label: string) => ({
+    start: within.indexOf(text),
+    end: within.indexOf(text) + text.length,
+    label,
+});
+
+describe('expressions, evaluated by the executor', () => {
+    const program = `program Kinds version 1
+${TICKETS}
+labels Topic { billing, outage, other }
+labels Mention { product, person }
+rules topic_rules on tickets -> choice<Topic> {
+    refund: body matches /refund|invoice|charged/i => billing
+    down: body matches /\\bdown\\b|outage/i => outage
+}
+task topic(t: tickets) -> choice<Topic> { route cascade topic_rules, agent  quality { target 65% } }
+task echo(s: String) -> text { route best agent }
+task mentions(t: tickets) -> list<span<Mention>> { show t.body  route best agent }
+task product_line(name: Text) -> text { route best agent }
+task incident(t: tickets) -> text { route best agent }
+task who(name: Text) -> text { route best agent }
+flow kinds(t: tickets) {
+    if t.subject == "Site down" {
+        echo(t.subject)
+    }
+    if topic(t) == billing {
+        for m in mentions(t) where m.label == product {
+            product_line(m.text)
+        }
+        for n in mentions(t) {
+            if n.label == person {
+                who(n.text)
+            }
+        }
+    } else {
+        incident(t)
+    }
+}
+`;
+
+    test('field access, if/else on a label, for … in a list label, where on its elements', async () => {
+        const { dir, plan } = await workspace(program);
+        let { states } = await run(dir, plan);
+        // A field of the item in a condition: only T-1002's subject is "Site down".
+        expect(states.get('echo T-1002')).toMatchObject({ status: 'waiting', detail: { waitingFor: 'agent' } });
+        expect(states.get('echo T-1001')?.status).toBe('skipped');
+        // `if` on a rule's label, `else` its negation.
+        expect(states.get('topic T-1001')).toMatchObject({ status: 'done', detail: { value: 'billing', labeler: 'topic_rules' } });
+        expect(states.get('topic T-1002')).toMatchObject({ status: 'done', detail: { value: 'outage' } });
+        expect(states.get('mentions T-1001')?.status).toBe('waiting');
+        expect(states.get('mentions T-1002')?.status).toBe('skipped');
+        expect(states.get('incident T-1002')?.status).toBe('waiting');
+        expect(states.get('incident T-1001')?.status).toBe('skipped');
+        // The loop's list is not known yet: the item waits as a whole.
+        expect(states.get('product_line T-1001')).toMatchObject({ status: 'pending', detail: { reason: 'waiting for mentions(t)' } });
+
+        const mentions = [span('Pro Plan', BODY_1001, 'product'), span('refund', BODY_1001, 'person')];
+        ({ states } = await run(dir, plan, [person('mentions', 'T-1001', mentions)]));
+        expect(states.get('mentions T-1001')).toMatchObject({ status: 'done' });
+        // One stage item per element; `where` keeps products; `m.text` is the span's text.
+        expect(states.get('product_line T-1001')?.status).toBe('expanded');
+        expect(states.get('product_line T-1001#0')).toMatchObject({ status: 'waiting', detail: { shown: { name: 'Pro Plan' } } });
+        expect(states.get('product_line T-1001#1')?.status).toBe('skipped');
+        // An `if` inside the loop that reads its element is decided per element.
+        expect(states.get('who T-1001#0')?.status).toBe('skipped');
+        expect(states.get('who T-1001#1')).toMatchObject({ status: 'waiting', detail: { shown: { name: 'refund' } } });
+    });
+
+    test('nested loops: the inner list is read per outer element that passes the outer where', async () => {
+        const body = 'The invoice for the Team Plan lists our old address. Can Maria Lopez get a corrected invoice?';
+        const request = 'Can Maria Lopez get a corrected invoice?';
+        const { dir, plan } = await workspace(`program Nest version 1
+${TICKETS}
+labels Part { request, aside }
+labels Mention { person, product }
+task parts(t: tickets) -> list<span<Part>> { route best agent }
+task mentions(x: Text) -> list<span<Mention>> { route best agent }
+task spelled(x: Text) -> bool { route best agent }
+flow names(t: tickets) {
+    for p in parts(t) where p.label == request {
+        for m in mentions(p.text) where m.label == person {
+            spelled(m.text)
+        }
+    }
+}
+`);
+        const aside = span('The invoice for the Team Plan lists our old address.', body, 'aside');
+        let { states } = await run(dir, plan, [person('parts', 'T-1003', [aside, span(request, body, 'request')])]);
+        expect(states.get('mentions T-1003#0')?.status).toBe('skipped');
+        expect(states.get('mentions T-1003#1')).toMatchObject({ status: 'waiting', detail: { shown: { x: request } } });
+        expect(states.get('spelled T-1003#0')?.status).toBe('skipped');
+        expect(states.get('spelled T-1003#1')).toMatchObject({ status: 'pending', detail: { reason: 'waiting for mentions(p.text)' } });
+
+        const inner = [span('Maria Lopez', request, 'person'), span('invoice', request, 'product')];
+        ({ states } = await run(dir, plan, [person('mentions', 'T-1003#1', inner)]));
+        expect(states.get('spelled T-1003#1#0')).toMatchObject({ status: 'waiting', detail: { shown: { x: 'Maria Lopez' } } });
+        expect(states.get('spelled T-1003#1#1')?.status).toBe('skipped');
+    });
+
+    test('crop: each box a person drew becomes a crop of the item’s image, written for review', async () => {
+        const dir = mkdtempSync(path.join(tmpdir(), 'in-process-crop-'));
+        dirs.push(dir);
+        mkdirSync(path.join(dir, 'pages'));
+        const width = 40;
+        const height = 20;
+        const data = new Uint8Array(width * height * 3).map((_, i) => (Math.floor(i / 3) % width < 20 ? 0 : 255));
+        writeFileSync(path.join(dir, 'pages/a.png'), encodePng({ width, height, data }));
+        writeFileSync(
+            path.join(dir, 'program.dprog'),
+            `program Crops version 1
+dataset pages from images "pages/*.png"
+labels Region { line }
+labeler agent: human { cost $0.05 per item, accuracy 95% }
+task regions(d: pages) -> list<box<Region>> { route best agent }
+task read(line: Image) -> text { route best agent }
+flow doc(d: pages) {
+    for r in regions(d) {
+        read(crop(d.image, r))
+    }
+}
+`,
+        );
+        const { plan, errors } = await compileFileFromDisk(path.join(dir, 'program.dprog'));
+        expect(errors).toEqual([]);
+        const boxes = [
+            { x: 2, y: 2, width: 10, height: 8, label: 'line' },
+            { x: 24, y: 4, width: 12, height: 10, label: 'line' },
+        ];
+        const derivedDir = path.join(dir, 'derived');
+        const { states } = await run(dir, plan, [person('regions', 'pages/a.png', boxes)], { derivedDir });
+        const first = states.get('read pages/a.png#0');
+        expect(first).toMatchObject({ status: 'waiting', detail: { waitingFor: 'agent' } });
+        const derived = (first?.detail as { derived: string }).derived;
+        expect(existsSync(derived)).toBe(true);
+        // The first box lies on the black half, the second on the white half.
+        const crop0 = readImage(derived);
+        const crop1 = readImage((states.get('read pages/a.png#1')?.detail as { derived: string }).derived);
+        expect(crop0.width).toBeGreaterThanOrEqual(10);
+        expect(Math.max(...crop0.data.slice(0, 30))).toBe(0);
+        expect(Math.min(...crop1.data.slice(0, 30))).toBe(255);
+    });
+});
+
+describe('the write order: labels, then final answers, then stage states', () => {
+    const program = `program Order version 1
+${TICKETS}
+labels Topic { billing, outage, other }
+rules topic_rules on tickets -> choice<Topic> {
+    refund: body matches /refund|invoice|charged/i => billing
+    down: body matches /\\bdown\\b|outage/i => outage
+}
+task topic(t: tickets) -> choice<Topic> { route cascade topic_rules, agent  quality { target 65% } }
+`;
+
+    /** The store, with its writes logged and the first call of `crashAt` failing as a crash would. */
+    function crashing(log: string[], crashAt?: 'addLabels' | 'setAggregates' | 'setStageStates') {
+        let crashed = false;
+        return (store: LabelStore) =>
+            new Proxy(store, {
+                get(target, property, receiver) {
+                    const value = Reflect.get(target, property, receiver);
+                    if (typeof value !== 'function') {
+                        return value;
+                    }
+                    if (property === 'addLabels' || property === 'setAggregates' || property === 'setStageStates') {
+                        return async (...args: unknown[]) => {
+                            log.push(property);
+                            if (property === crashAt && !crashed) {
+                                crashed = true;
+                                throw new Error(`crash in ${property}`);
+                            }
+                            return value.apply(target, args);
+                        };
+                    }
+                    return value.bind(target);
+                },
+            });
+    }
+
+    async function stored(dir: string) {
+        const store = await LabelStore.open(path.join(dir, 'labels.sqlite'), { readonly: true });
+        try {
+            return {
+                labels: store.countLabels({ task: 'topic', labelerKind: 'rules' }),
+                aggregates: store.getAggregate('topic', 'T-1001') ? 1 : 0,
+                states: store.stageStates({ run: 'Order/topic' }).length,
+            };
+        } finally {
+            await store.close();
+        }
+    }
+
+    test('each flush writes labels before final answers before stage states', async () => {
+        const { dir, plan } = await workspace(program);
+        const log: string[] = [];
+        const { states } = await run(dir, plan, [], { wrap: crashing(log) });
+        expect(states.get('topic T-1001')).toMatchObject({ status: 'done', detail: { value: 'billing' } });
+        expect(log.slice(0, 3)).toEqual(['addLabels', 'setAggregates', 'setStageStates']);
+    });
+
+    test.each(['setAggregates', 'setStageStates'] as const)(
+        'a crash at %s leaves no state saying done without its label; the next run finishes without storing an answer twice',
+        async (crashAt) => {
+            const { dir, plan } = await workspace(program);
+            await expect(run(dir, plan, [], { wrap: crashing([], crashAt) })).rejects.toThrow(`crash in ${crashAt}`);
+            const afterCrash = await stored(dir);
+            expect(afterCrash.labels).toBeGreaterThan(0);
+            expect(afterCrash.states).toBe(0);
+            expect(afterCrash.aggregates).toBe(crashAt === 'setStageStates' ? 1 : 0);
+
+            const { states } = await run(dir, plan);
+            expect(states.get('topic T-1001')).toMatchObject({ status: 'done', detail: { value: 'billing', labeler: 'topic_rules' } });
+            const after = await stored(dir);
+            expect(after.labels).toBe(afterCrash.labels);
+            expect(after.aggregates).toBe(1);
+            expect(after.states).toBeGreaterThan(0);
+        },
+    );
+});
