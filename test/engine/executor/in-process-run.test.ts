@@ -213,11 +213,12 @@ flow doc(d: pages) {
         const { states } = await run(dir, plan, [person('regions', 'pages/a.png', boxes)], { derivedDir });
         const first = states.get('read pages/a.png#0');
         expect(first).toMatchObject({ status: 'waiting', detail: { waitingFor: 'agent' } });
-        const derived = (first?.detail as { derived: string }).derived;
+        const derivedOf = (key: string) => (states.get(key)!.detail as { derived: string }).derived;
+        const derived = derivedOf('read pages/a.png#0');
         expect(existsSync(derived)).toBe(true);
         // The first box lies on the black half, the second on the white half.
         const crop0 = readImage(derived);
-        const crop1 = readImage((states.get('read pages/a.png#1')?.detail as { derived: string }).derived);
+        const crop1 = readImage(derivedOf('read pages/a.png#1'));
         expect(crop0.width).toBeGreaterThanOrEqual(10);
         expect(Math.max(...crop0.data.slice(0, 30))).toBe(0);
         expect(Math.min(...crop1.data.slice(0, 30))).toBe(255);
