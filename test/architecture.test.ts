@@ -104,6 +104,17 @@ describe('architecture', () => {
         expect(impure).toEqual([]);
     });
 
+    test('an item run sees its run only through RunContext: nothing it imports, directly or not, imports executor.ts', () => {
+        const reached = [...reachableFrom(path.join(root, 'engine/src/executor/item-run.ts'))].map((f) => path.relative(root, f));
+        expect(reached).toContain('engine/src/executor/run-context.ts');
+        expect(reached).not.toContain('engine/src/executor/executor.ts');
+    });
+
+    test('only the v1 plan upgrade reads expression source text (the plan carries expression trees)', () => {
+        const readers = offenders(['engine', 'language-server', 'cli', 'extension', 'webview'], (s) => s.includes('text-expression'));
+        expect(readers).toEqual(['engine/src/plan/v1/upgrade.ts imports \'./text-expression.js\'']);
+    });
+
     test('the rules find real imports', () => {
         // Guards the regular expression itself: this file imports node:fs.
         expect(importsOf(__filename)).toContain('node:fs');
