@@ -112,7 +112,7 @@ describe('architecture', () => {
 
     test('only the v1 plan upgrade reads expression source text (the plan carries expression trees)', () => {
         const readers = offenders(['engine', 'language-server', 'cli', 'extension', 'webview'], (s) => s.includes('text-expression'));
-        expect(readers).toEqual(['engine/src/plan/v1/upgrade.ts imports \'./text-expression.js\'']);
+        expect(readers).toEqual(["engine/src/plan/v1/upgrade.ts imports './text-expression.js'"]);
     });
 
     test('the rules find real imports', () => {
