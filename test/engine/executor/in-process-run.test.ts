@@ -12,7 +12,7 @@ import { encodePng, readImage } from '../../../engine/src/data/image.js';
 import { flowsToRun, runPlan, type RunSummary } from '../../../engine/src/executor/executor.js';
 import { SessionCache } from '../../../engine/src/learning/session-cache.js';
 import type { LabelingPlan } from '../../../engine/src/plan/types.js';
-import { LabelStore } from '../../../engine/src/store/index.js';
+import { EmbeddedStore, LabelStore, type Store } from '../../../engine/src/store/index.js';
 import type { NewLabel, StageState } from '../../../engine/src/store/types.js';
 import { compileFileFromDisk } from '../../language-server/compiler/compile-helpers.js';
 
@@ -52,7 +52,7 @@ async function run(
     dir: string,
     plan: LabelingPlan,
     answers: NewLabel[] = [],
-    options: { derivedDir?: string; wrap?: (store: LabelStore) => LabelStore } = {},
+    options: { derivedDir?: string; wrap?: (store: Store) => Store } = {},
 ): Promise<{ summary: RunSummary; states: Map<string, StageState> }> {
     const store = await LabelStore.open(path.join(dir, 'labels.sqlite'));
     try {
@@ -62,7 +62,7 @@ async function run(
         const summary = await runPlan({
             plan,
             programDir: dir,
-            store: options.wrap ? options.wrap(store) : store,
+            store: options.wrap ? options.wrap(new EmbeddedStore(store)) : new EmbeddedStore(store),
             sessions: new SessionCache(),
             derivedDir: options.derivedDir,
         });
@@ -239,7 +239,7 @@ task topic(t: tickets) -> choice<Topic> { route cascade topic_rules, agent  qual
     /** The store, with its writes logged and the first call of `crashAt` failing as a crash would. */
     function crashing(log: string[], crashAt?: 'addLabels' | 'setAggregates' | 'setStageStates') {
         let crashed = false;
-        return (store: LabelStore) =>
+        return (store: Store) =>
             new Proxy(store, {
                 get(target, property, receiver) {
                     const value = Reflect.get(target, property, receiver);
