@@ -23,6 +23,7 @@ import {
     PLAN_SCHEMA,
     type LabelingPlan,
     type PlanFlow,
+    type PlanLabeler,
     type PlanStage,
     type PlanTask,
     type PlanWarning,
@@ -91,18 +92,7 @@ export function compileProgram(source: ProgramSource, options: CompileOptions): 
         );
     });
 
-    const routed = new Set(tasks.flatMap((t) => t.route.stages.map((s) => s.labeler)));
-    for (const l of labelers) {
-        if (l.accuracySource === 'default' && routed.has(l.name)) {
-            warnings.push({
-                code: 'plan/default-accuracy',
-                subject: l.name,
-                message:
-                    `labeler ${l.name} declares no accuracy; the plan assumes ${round(l.accuracy * 100)}% until gold answers ` +
-                    `and agreement measure it.`,
-            });
-        }
-    }
+    warnings.push(...defaultAccuracyWarnings(tasks, labelers));
 
     const totalsKnown = tasks.every((t) => t.cost.total !== null);
     const labeled = tasks.filter((t) => t.route.stages.length > 0);
@@ -127,6 +117,20 @@ export function compileProgram(source: ProgramSource, options: CompileOptions): 
         warnings,
     } satisfies Omit<LabelingPlan, 'hash'>;
     return withPlanHash(plan);
+}
+
+/** A warning per labeler on some route that declares no accuracy (the plan assumes the default). */
+function defaultAccuracyWarnings(tasks: readonly PlanTask[], labelers: readonly PlanLabeler[]): PlanWarning[] {
+    const routed = new Set(tasks.flatMap((t) => t.route.stages.map((s) => s.labeler)));
+    return labelers
+        .filter((l) => l.accuracySource === 'default' && routed.has(l.name))
+        .map((l) => ({
+            code: 'plan/default-accuracy',
+            subject: l.name,
+            message:
+                `labeler ${l.name} declares no accuracy; the plan assumes ${round(l.accuracy * 100)}% until gold answers ` +
+                `and agreement measure it.`,
+        }));
 }
 
 /** Whether a declaration has the parts a plan entry needs (it may still have errors elsewhere). */
