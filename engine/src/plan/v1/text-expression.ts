@@ -155,19 +155,19 @@ class TextParser {
     }
 
     private or(): TextExpr {
-        let left = this.and();
-        while (this.isWord('or')) {
-            this.at++;
-            left = { kind: 'binary', op: 'or', left, right: this.and() };
-        }
-        return left;
+        return this.chain('or', () => this.and());
     }
 
     private and(): TextExpr {
-        let left = this.not();
-        while (this.isWord('and')) {
+        return this.chain('and', () => this.not());
+    }
+
+    /** `next (op next)*`, grouped to the left. */
+    private chain(op: 'and' | 'or', next: () => TextExpr): TextExpr {
+        let left = next();
+        while (this.isWord(op)) {
             this.at++;
-            left = { kind: 'binary', op: 'and', left, right: this.not() };
+            left = { kind: 'binary', op, left, right: next() };
         }
         return left;
     }
