@@ -92,7 +92,9 @@ export function compileProgram(source: ProgramSource, options: CompileOptions): 
         );
     });
 
-    warnings.push(...defaultAccuracyWarnings(tasks, labelers));
+    for (const warning of defaultAccuracyWarnings(tasks, labelers)) {
+        warnings.push(warning);
+    }
 
     const totalsKnown = tasks.every((t) => t.cost.total !== null);
     const labeled = tasks.filter((t) => t.route.stages.length > 0);
