@@ -18,6 +18,7 @@ import { peopleQueue, type QueuedWork } from '../../../engine/src/executor/peopl
 import { SessionCache } from '../../../engine/src/learning/session-cache.js';
 import { ModelError } from '../../../engine/src/learning/errors.js';
 import type { Migration } from '../../../engine/src/plan/migration.js';
+import { applyMigration } from '../../../engine/src/migration/apply-migration.js';
 import { ExitCode, ProgramError, UsageError } from '../errors.js';
 import { compileProgramFile } from '../compiled-program.js';
 import { printJson, printLine } from '../output.js';
@@ -101,6 +102,10 @@ export const registerRun: RegisterCommand = (program, setExitCode) => {
                 const previous = (await previousPlan(opened, plan.program)).plan;
                 if (previous && previous.hash !== plan.hash) {
                     migration = diffPlans(previous, plan);
+                    // As `compile --store` does (once): renamed labels follow, split members' items are re-asked among their members.
+                    if (migration.problems.length === 0) {
+                        await applyMigration(opened, migration);
+                    }
                 }
                 summary = await runPlan({
                     plan,

@@ -29,7 +29,8 @@ export interface RelabelEntry {
     was: JsonValue;
     /** That label's id (retired for a re-ask; superseded by the review answer). */
     label: string;
-    /** The migration's stage, `<task>@<version>`. */
+    /** Where the entry is kept: the run `migration:<program>` and the stage `<task>@<version>`. */
+    run: string;
     stage: string;
 }
 
@@ -71,30 +72,31 @@ function entryOf(state: StageState, task: string): RelabelEntry | undefined {
     if (among.length === 0 || typeof detail.label !== 'string') {
         return undefined; // written by an older dprog without the choices: nothing to restrict to
     }
-    return { kind: state.status, task, item: state.item, among, was: detail.was ?? null, label: detail.label, stage: state.stage };
+    const { item, run, stage } = state;
+    return { kind: state.status, task, item, among, was: detail.was ?? null, label: detail.label, run, stage };
 }
 
-/** Re-ask restrictions by item: the members among the task's classes it is asked among (two at least, else none). */
-export function reaskRestrictions(entries: readonly RelabelEntry[], classes: readonly string[]): Map<string, string[]> {
-    const restrictions = new Map<string, string[]>();
+/** The re-asks by item, each among the task's classes it names (two at least, else the item may be any class). */
+export function reaskRestrictions(entries: readonly RelabelEntry[], classes: readonly string[]): Map<string, RelabelEntry> {
+    const restrictions = new Map<string, RelabelEntry>();
     for (const entry of entries) {
         const among = entry.among.filter((m) => classes.includes(m));
         if (entry.kind === 'reask' && among.length >= 2) {
-            restrictions.set(entry.item, among);
+            restrictions.set(entry.item, { ...entry, among });
         }
     }
     return restrictions;
 }
 
 /** The stage state that closes a re-ask once the run has decided the item. */
-export function reaskDecided(program: string, entry: Pick<RelabelEntry, 'stage' | 'item' | 'among' | 'was' | 'label'>, value: JsonValue) {
+export function reaskDecided(entry: RelabelEntry, value: JsonValue): StageState {
     return {
-        run: migrationRun(program),
+        run: entry.run,
         stage: entry.stage,
         item: entry.item,
         status: REASKED,
         detail: { among: entry.among, was: entry.was, label: entry.label, value },
-    } satisfies StageState;
+    };
 }
 
 /** The ids of current labels (for {@link openEntries}). */
