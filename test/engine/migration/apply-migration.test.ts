@@ -4,12 +4,14 @@
  * real PostgreSQL server (a throwaway cluster) — the same scenarios, the same results. History is
  * kept (superseded labels stay, marked), and applying the same migration again changes nothing.
  */
+import { writeFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applyMigration, migrationRun } from '../../../engine/src/migration/apply-migration.js';
 import { openStore, type NewLabel, type Store } from '../../../engine/src/store/index.js';
 import { diffPlans } from '../../../language-server/src/compiler/migrate.js';
 import { compileText } from '../../language-server/compiler/compile-helpers.js';
 import { skipWithoutPostgres, startCluster, type PgCluster } from '../../support/postgres.js';
+import { dprog } from '../quality/cli-run.js';
 import { tempDir } from '../store/helpers.js';
 
 const program = (version: number, labels: string, output = 'choice<Vehicle>') => `
@@ -167,5 +169,30 @@ describe.skipIf(skip)('applying a migration to stored labels (PostgreSQL)', () =
     scenarios(async () => {
         const store = await openStore(await cluster!.createDatabase(`dprog_migration_${++databases}`));
         return { store, cleanup: () => store.close() };
+    });
+
+    it('dprog compile --store postgres://… applies the migration to the labels there, once', async () => {
+        const url = await cluster!.createDatabase('dprog_migration_cli');
+        const { dir, cleanup } = tempDir();
+        try {
+            writeFileSync(`${dir}/v1.dprog`, program(1, 'labels Vehicle { spam, ham }'));
+            writeFileSync(`${dir}/v2.dprog`, program(2, 'labels Vehicle { junk from spam, ham }'));
+            expect((await dprog('compile', `${dir}/v1.dprog`, '--store', url)).code).toBe(0);
+            const store = await openStore(url);
+            await store.addLabels([label('1', 'a', 'spam'), label('2', 'b', 'ham')]);
+            const compiled = await dprog('compile', `${dir}/v2.dprog`, '--store', url, '--json');
+            expect(compiled.code, compiled.stderr).toBe(0);
+            expect(JSON.parse(compiled.stdout).migration.applied).toMatchObject({ alreadyApplied: false, tasks: [{ mapped: 1, kept: 1 }] });
+            expect(await current(store)).toEqual([
+                ['a', 'junk'],
+                ['b', 'ham'],
+            ]);
+            const again = await dprog('compile', `${dir}/v2.dprog`, '--store', url, '--json');
+            expect(JSON.parse(again.stdout).migration.applied).toMatchObject({ alreadyApplied: true });
+            expect(await store.countLabels({ includeSuperseded: true })).toBe(3);
+            await store.close();
+        } finally {
+            cleanup();
+        }
     });
 });
