@@ -3,7 +3,7 @@
  * cannot be opened (damaged, locked, from a newer dprog) is reported with the store's own message
  * and left untouched.
  */
-import { EmbeddedStore, type Store, type StoreLocation } from '../../engine/src/store/index.js';
+import type { Store, StoreLocation } from '../../engine/src/store/index.js';
 import type { JsonValue, StoredPlan } from '../../engine/src/store/types.js';
 import { migrationRun } from '../../engine/src/migration/relabel-queue.js';
 import { PlanFormatError, validatePlan } from '../../engine/src/plan/serialize.js';
@@ -23,14 +23,6 @@ export async function openStore(location: StoreLocation): Promise<Store> {
             `${location.backend === 'sqljs' ? location.path : location.display}: cannot open the label store: ${error.message}`,
         );
     }
-}
-
-/** The embedded store behind `store` (the plan executor reads it synchronously). */
-export function embedded(store: Store): EmbeddedStore {
-    if (store instanceof EmbeddedStore) {
-        return store;
-    }
-    throw new UsageError(`${store.location}: this command runs on the embedded store only for now.`);
 }
 
 /** The last compiled plan of a program in the store, or undefined (with why, when one is there but unusable). */
