@@ -18,6 +18,7 @@ import { buildQueue, taskView } from '../../extension/src/engine/label-queue.js'
 import { AnnotateSession } from '../../extension/src/panels/annotate-session.js';
 import { diffPlans } from '../../language-server/src/compiler/migrate.js';
 import type { HostToAnnotate } from '../../webview/src/protocol.js';
+import { labelsBy } from '../engine/migration/labels-by.js';
 
 const program = (version: number, labels: string) => `program Vehicles version ${version}
 dataset frames from jsonl "frames.jsonl" {
@@ -53,17 +54,7 @@ beforeEach(async () => {
         `${['a', 'b', 'c', 'd'].map((id) => JSON.stringify({ id, caption: `frame ${id}` })).join('\n')}\n`,
     );
     store = await LabelStore.open(join(dir, 'labels.sqlite'));
-    const given = { a: 'truck', b: 'car', c: 'bus' };
-    await store.addLabels(
-        Object.entries(given).map(([item, value]) => ({
-            id: `v1-${item}`,
-            task: 'kind',
-            item,
-            labeler: 'ann',
-            labelerKind: 'human' as const,
-            value,
-        })),
-    );
+    await store.addLabels(labelsBy('ann', 'kind', { a: 'truck', b: 'car', c: 'bus' }));
     const v1 = await compile('v1.dprog', program(1, 'car, truck, bus'));
     // A split (pickup, semi from truck) and an added member (tram) at once.
     plan = await compile('v2.dprog', program(2, 'car, pickup from truck, semi from truck, bus, tram'));

@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrationRun } from '../../../engine/src/migration/relabel-queue.js';
 import { LabelStore } from '../../../engine/src/store/index.js';
+import { labelsBy } from '../migration/labels-by.js';
 import { dprog } from '../quality/cli-run.js';
 
 const program = (version: number, labels: string) => `program Vehicles version ${version}
@@ -53,17 +54,7 @@ beforeAll(async () => {
     for (const store of ['replay.sqlite', 'live.sqlite', 'direct.sqlite']) {
         expect((await dprog('compile', file('v1.dprog'), '--store', file(store))).code).toBe(0);
         const labels = await LabelStore.open(file(store));
-        const given = { f1: 'truck', f2: 'truck', f3: 'car', f4: 'bus' };
-        await labels.addLabels(
-            Object.entries(given).map(([item, value]) => ({
-                id: `v1-${item}`,
-                task: 'kind',
-                item,
-                labeler: 'ann',
-                labelerKind: 'human' as const,
-                value,
-            })),
-        );
+        await labels.addLabels(labelsBy('ann', 'kind', { f1: 'truck', f2: 'truck', f3: 'car', f4: 'bus' }));
         await labels.close();
         if (store === 'direct.sqlite') {
             continue; // `run` meets version 2 first
