@@ -3,14 +3,16 @@
  * labels were `truck` are asked again only between pickup and semi. Real commands (compile --store,
  * run --replay, run live), a real sql.js store holding labels: an answer outside the two members is
  * not taken, the final answer is the new member the answers say, the re-ask entry is closed once
- * the item is decided, and compiling the same version again changes nothing.
+ * the item is decided, and compiling the same version again changes nothing — on sql.js and on a
+ * real PostgreSQL server.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrationRun } from '../../../engine/src/migration/relabel-queue.js';
-import { LabelStore } from '../../../engine/src/store/index.js';
+import { LabelStore, openStore } from '../../../engine/src/store/index.js';
+import { skipWithoutPostgres, startCluster, type PgCluster } from '../../support/postgres.js';
 import { labelsBy } from '../migration/labels-by.js';
 import { dprog } from '../quality/cli-run.js';
 
@@ -51,20 +53,26 @@ beforeAll(async () => {
     writeFileSync(file('v2.dprog'), program(2, 'car, pickup from truck, semi from truck, bus'));
     const rows = Object.entries(ANSWERS).flatMap(([item, answers]) => answers.map((label, i) => `${item},w${i + 1},${label}`));
     writeFileSync(file('answers.csv'), `item,worker,label\n${rows.join('\n')}\n`);
-    for (const store of ['replay.sqlite', 'live.sqlite', 'direct.sqlite']) {
-        expect((await dprog('compile', file('v1.dprog'), '--store', file(store))).code).toBe(0);
-        const labels = await LabelStore.open(file(store));
-        await labels.addLabels(labelsBy('ann', 'kind', { f1: 'truck', f2: 'truck', f3: 'car', f4: 'bus' }));
-        await labels.close();
-        if (store === 'direct.sqlite') {
-            continue; // `run` meets version 2 first
-        }
-        const compiled = await dprog('compile', file('v2.dprog'), '--store', file(store));
+    await prepare(file('replay.sqlite'));
+    await prepare(file('live.sqlite'));
+    await prepare(file('direct.sqlite'), false); // `run` meets version 2 first
+}, 300_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Version 1 compiled into `store`, ann's labels given, then (unless not) version 2 compiled: its migration applied. */
+async function prepare(store: string, compileV2 = true): Promise<void> {
+    expect((await dprog('compile', file('v1.dprog'), '--store', store)).code).toBe(0);
+    const labels = await openStore(store);
+    await labels.addLabels(labelsBy('ann', 'kind', { f1: 'truck', f2: 'truck', f3: 'car', f4: 'bus' }));
+    await labels.close();
+    if (compileV2) {
+        const compiled = await dprog('compile', file('v2.dprog'), '--store', store);
         expect(compiled.code, compiled.stderr).toBe(0);
         expect(compiled.stdout).toContain('2 to re-ask');
     }
-}, 300_000);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+}
+
+const replay = () => ['--replay', file('answers.csv'), '--item', 'item', '--worker', 'worker', '--label', 'label'];
 
 async function read<T>(store: string, query: (s: LabelStore) => T): Promise<T> {
     const reader = await LabelStore.open(file(store), { readonly: true });
@@ -77,8 +85,7 @@ async function read<T>(store: string, query: (s: LabelStore) => T): Promise<T> {
 
 describe('run after a split member', () => {
     it('asks the re-asked items only among the new members; the final answer is the member the answers say', async () => {
-        const replay = ['--replay', file('answers.csv'), '--item', 'item', '--worker', 'worker', '--label', 'label'];
-        const ran = await dprog('run', file('v2.dprog'), '--store', file('replay.sqlite'), ...replay, '--json');
+        const ran = await dprog('run', file('v2.dprog'), '--store', file('replay.sqlite'), ...replay(), '--json');
         expect(ran.code, ran.stderr).toBe(0);
         const final = await read('replay.sqlite', (s) => Object.fromEntries(s.aggregates('kind').map((a) => [a.item, a.value])));
         expect(final).toMatchObject({ f1: 'pickup', f2: 'semi', f3: 'car', f4: 'bus' });
@@ -136,5 +143,33 @@ describe('run after a split member', () => {
         ]);
         expect(await read('direct.sqlite', (s) => s.labels({ task: 'kind' }).map((l) => l.item))).toEqual(['f3', 'f4']);
         expect(await read('direct.sqlite', (s) => s.countLabels({ includeSuperseded: true }))).toBe(4);
+    });
+});
+
+const skip = skipWithoutPostgres();
+let cluster: PgCluster | undefined;
+
+describe.skipIf(skip)('run after a split member, on PostgreSQL', () => {
+    beforeAll(async () => {
+        cluster = await startCluster();
+        Object.assign(process.env, { PGPASSWORD: cluster.env.PGPASSWORD });
+    }, 120_000);
+    afterAll(() => cluster?.stop());
+
+    it('asks the re-asked items only among the new members there too', async () => {
+        const url = await cluster!.createDatabase('dprog_reask');
+        await prepare(url);
+        const ran = await dprog('run', file('v2.dprog'), '--store', url, ...replay(), '--json');
+        expect(ran.code, ran.stderr).toBe(0);
+        const store = await openStore(url, { readonly: true });
+        try {
+            const final = Object.fromEntries((await store.aggregates('kind')).map((a) => [a.item, a.value]));
+            expect(final).toMatchObject({ f1: 'pickup', f2: 'semi', f3: 'car', f4: 'bus' });
+            expect((await store.labels({ task: 'kind', item: 'f1' })).every((l) => l.value === 'pickup')).toBe(true);
+            const decided = await store.stageStates({ run: migrationRun('Vehicles'), status: 'reasked' });
+            expect(decided.map((q) => q.item)).toEqual(['f1', 'f2']);
+        } finally {
+            await store.close();
+        }
     });
 });
