@@ -175,6 +175,7 @@ export const registerRun: RegisterCommand = (program, setExitCode) => {
                     printLine(
                         `  ${q.task} ${q.item} → ` +
                             q.waitingFor +
+                            (q.among ? ` (only among ${q.among.join(', ')})` : '') +
                             (q.score === null
                                 ? ''
                                 : ` (model ${(q.score * 100).toFixed(1)}% sure` +

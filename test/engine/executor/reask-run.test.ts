@@ -129,6 +129,9 @@ describe('run after a split member', () => {
         });
         const open = await read('live.sqlite', (s) => s.stageStates({ run: migrationRun('Vehicles'), status: 'reask' }));
         expect(open.map((q) => q.item)).toEqual(['f1', 'f2']);
+        const text = await dprog('run', file('v2.dprog'), '--store', file('live.sqlite'));
+        expect(text.stdout).toContain('kind f1 → crowd (only among pickup, semi)');
+        expect(text.stdout).toMatch(/kind f5 → crowd\n/);
     });
 
     it('run meeting a new version first applies its migration (once), as compile --store does', async () => {
