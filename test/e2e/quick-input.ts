@@ -111,9 +111,10 @@ async function typeInQuickInput(
         if (state?.focused && state.value === text) {
             return;
         }
+        const shown = state ? '' : `; it showed ${JSON.stringify((await quickInputState(page)).rows.slice(0, 5))}`;
         failures.push(
             !state
-                ? `no ${wanted.what} after ${timeoutMs} ms`
+                ? `no ${wanted.what} after ${timeoutMs} ms${shown}`
                 : state.shown && state.focused
                   ? `its text became '${state.value}'`
                   : `it closed (the focus went to ${state.focus})`,

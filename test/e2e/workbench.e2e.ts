@@ -401,6 +401,9 @@ describe.skipIf(skip)('dprog in VS Code (code-server + Chromium)', () => {
 
     test('a box is drawn on a document page and saved', async () => {
         await openFile(wb.page, 'documents/documents.dprog');
+        // The extension sees it as the active program once its status bar item speaks of it (under
+        // load that lags the editor's tab; before, the command would ask which program to use).
+        await wb.page.locator('.statusbar-item', { hasText: 'dprog: not compiled' }).first().waitFor({ timeout: 30_000 });
         await runCommandAndPick(wb.page, 'Data Program: Open Labeling Panel', 'regions');
         const frame = await webviewFrame(wb.page, '.image-tool .viewport img', 120_000);
         await waitFor(

@@ -222,8 +222,9 @@ export function percentile(values: readonly number[], p: number): number {
 
 /**
  * Runs a command from the palette that opens a panel, and measures the milliseconds from pressing
- * Enter on it until a new webview shows `selector` (polled every 20 ms in every frame): what a
- * person waits for a panel to show its content.
+ * Enter on it until a new webview shows `selector`: what a person waits for a panel to show its
+ * content. Each frame attached after the keypress is watched from inside the page (Playwright's
+ * waitForSelector), so the content is seen when it is drawn, not at the next poll of every frame.
  */
 export async function timeToWebview(
     page: Page,
@@ -233,25 +234,30 @@ export async function timeToWebview(
 ): Promise<{ ms: number; frame: Frame }> {
     await prepareCommand(page, command);
     const before = new Set(page.frames());
-    const started = await runPreparedCommand(page, command);
-    const deadline = started + timeoutMs;
-    for (;;) {
-        for (const frame of page.frames()) {
-            if (before.has(frame)) {
-                continue;
+    let started = 0;
+    let timer: NodeJS.Timeout | undefined;
+    let watch: (frame: Frame) => void = () => undefined;
+    const shown = new Promise<{ ms: number; frame: Frame }>((resolve, reject) => {
+        watch = (frame) => {
+            if (!before.has(frame)) {
+                frame.waitForSelector(selector, { timeout: timeoutMs }).then(
+                    () => resolve({ ms: performance.now() - started, frame }),
+                    () => undefined,
+                );
             }
-            try {
-                if (await frame.$(selector)) {
-                    return { ms: performance.now() - started, frame };
-                }
-            } catch {
-                // detached frames
-            }
-        }
-        if (performance.now() > deadline) {
-            throw new Error(`timed out after ${timeoutMs} ms waiting for a new webview with ${selector}`);
-        }
-        await new Promise((resolve) => setTimeout(resolve, 20));
+        };
+        timer = setTimeout(
+            () => reject(new Error(`timed out after ${timeoutMs} ms waiting for a new webview with ${selector}`)),
+            timeoutMs,
+        );
+    });
+    page.on('frameattached', watch);
+    try {
+        started = await runPreparedCommand(page, command);
+        return await shown;
+    } finally {
+        clearTimeout(timer);
+        page.off('frameattached', watch);
     }
 }
 
