@@ -58,6 +58,12 @@ const roundTrips: number[] = [];
 
 window.addEventListener('message', (event: MessageEvent<HostToAnnotate>) => receive(event.data));
 document.addEventListener('keydown', onKey);
+// When the panel gets the focus (opened, clicked, its tab chosen), the keys go to the tool at once.
+window.addEventListener('focus', () => {
+    if (!document.activeElement || document.activeElement === document.body) {
+        tool?.focus();
+    }
+});
 vscode.postMessage({ type: 'ready' });
 
 function receive(msg: HostToAnnotate): void {
@@ -574,7 +580,10 @@ function render(focus = true): void {
         ),
     );
     replaceChildren(app, parts);
-    if (focus) {
+    // Only while the panel has the focus: a render that follows the host (the content arriving, a
+    // model's pre-labels) must not pull the focus from where the person is typing (the command
+    // palette, an editor), nor catch an Enter meant for it.
+    if (focus && document.hasFocus()) {
         tool?.focus();
     }
     askForPreLabels();
