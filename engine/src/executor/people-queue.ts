@@ -6,7 +6,7 @@
  * waiting item is listed.
  */
 import type { LabelingPlan, PlanFlow } from '../plan/types.js';
-import type { LabelStore } from '../store/label-store.js';
+import type { Store } from '../store/store.js';
 import type { JsonValue } from '../store/types.js';
 import { runName } from './executor.js';
 
@@ -22,15 +22,24 @@ export interface QueuedWork {
     score: number | null;
     /** A derived input's file (an image crop) to show. */
     derived: string | null;
+    /** A re-asked item (a split member, language.md §10): the members to choose among; null: any. */
+    among: string[] | null;
 }
 
-export function peopleQueue(store: LabelStore, plan: LabelingPlan, flows: readonly PlanFlow[]): QueuedWork[] {
+export async function peopleQueue(store: Store, plan: LabelingPlan, flows: readonly PlanFlow[]): Promise<QueuedWork[]> {
     const queue: QueuedWork[] = [];
     const seen = new Set<string>();
     for (const flow of flows) {
         for (const stage of flow.stages) {
-            const waiting = store.stageStates({ run: runName(plan, flow), stage: stage.id, status: 'waiting' }).flatMap((s) => {
-                const d = (s.detail ?? {}) as { waitingFor?: string; value?: JsonValue; score?: number; derived?: string };
+            const states = await store.stageStates({ run: runName(plan, flow), stage: stage.id, status: 'waiting' });
+            const waiting = states.flatMap((s) => {
+                const d = (s.detail ?? {}) as {
+                    waitingFor?: string;
+                    value?: JsonValue;
+                    score?: number;
+                    derived?: string;
+                    among?: string[];
+                };
                 // A task item reached by two flows is one piece of work.
                 if (!d.waitingFor || seen.has(`${stage.task}\u0000${s.item}`)) {
                     return [];
@@ -46,6 +55,7 @@ export function peopleQueue(store: LabelStore, plan: LabelingPlan, flows: readon
                         proposal: d.value ?? null,
                         score: d.score ?? null,
                         derived: d.derived ?? null,
+                        among: d.among ?? null,
                     },
                 ];
             });

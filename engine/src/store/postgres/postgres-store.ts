@@ -125,6 +125,15 @@ export class PostgresStore implements Store {
         return this.addLabel({ task: old.task, item: old.item, ...replacement, supersedes: oldId });
     }
 
+    /** One statement: a label someone superseded meanwhile keeps their mark. */
+    async retireLabels(ids: readonly string[], by: string): Promise<void> {
+        this.assertWritable();
+        requireText(this.location, 'retired by', by);
+        if (ids.length > 0) {
+            await this.query(`UPDATE labels SET superseded_by = $1 WHERE id = ANY($2::text[]) AND superseded_by IS NULL`, [by, [...ids]]);
+        }
+    }
+
     async getLabel(id: string): Promise<Label | undefined> {
         const result = await this.query(`SELECT * FROM labels WHERE id = $1`, [id]);
         return result.rows.length ? rows.toLabel(result.rows[0]) : undefined;
