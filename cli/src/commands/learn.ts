@@ -153,9 +153,8 @@ function printSummary(summary: LearnSummary): void {
     printLine('');
     printLine(`labels   ${split} accuracy   model`);
     for (const v of summary.curve) {
-        printLine(
-            `${String(v.labels).padStart(6)}   ${pct(v.accuracy).padStart(8)}            v${v.version} ${path.relative(process.cwd(), v.path)}`,
-        );
+        const model = `v${v.version} ${path.relative(process.cwd(), v.path)}`;
+        printLine(`${String(v.labels).padStart(6)}   ${pct(v.accuracy).padStart(8)}            ${model}`);
     }
     const why = budgetStop
         ? `stopped for the budget: $${budgetStop.spent.toFixed(2)} of $${budgetStop.budget.toFixed(2)} spent, and the next answer ` +
