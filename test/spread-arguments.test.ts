@@ -77,9 +77,7 @@ function unboundedSpreads(file: string, text: string): string[] {
 
 describe('no spread of unbounded arrays into call arguments', () => {
     test('the sources have none', () => {
-        const offenders = allSourceFiles().flatMap((file) =>
-            unboundedSpreads(file, readFileSync(path.join(repositoryRoot, file), 'utf8')),
-        );
+        const offenders = allSourceFiles().flatMap((file) => unboundedSpreads(file, readFileSync(path.join(repositoryRoot, file), 'utf8')));
         expect(offenders).toEqual([]);
     });
 

@@ -219,7 +219,10 @@ function descentDirection(history: CurvatureHistory, grad: Float64Array, directi
     return -dot(grad, grad);
 }
 
-/** Backtracking (Armijo) line search from `at.theta` along `at.direction`: the loss at the point taken (written into `nextTheta`, its gradient into `nextGrad`). */
+/**
+ * Backtracking (Armijo) line search from `at.theta` along `at.direction`: the loss at the point taken
+ * (written into `nextTheta`, its gradient into `nextGrad`).
+ */
 function lineSearch(
     f: Objective,
     at: { theta: Float64Array; loss: number; direction: Float64Array; slope: number },
