@@ -3,15 +3,10 @@ import type { SimulationResult } from '../../../engine/src/routing/simulate.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { printJson, printLine } from '../output.js';
 import { formatTable } from '../table.js';
-import { type SimulateReport, simulate } from '../actions/simulate.js';
+import { type SimulateOptions, type SimulateReport, simulate } from '../actions/simulate.js';
 
-interface SimulateFlags {
-    replay: string;
-    item: string;
-    worker: string;
-    label: string;
-    gold?: string;
-    task?: string;
+/** The options as commander gives them: the action's, with the targets and the seed still text. */
+interface SimulateFlags extends Omit<SimulateOptions, 'targets' | 'seed'> {
     target?: string[];
     seed?: string;
     json?: boolean;
