@@ -10,10 +10,10 @@ import { type LearningWorkspace, openLearningWorkspace } from '../../../engine/s
 import { scoreModel } from '../../../engine/src/learning/scoring.js';
 import { SessionCache } from '../../../engine/src/learning/session-cache.js';
 import { checkTestUse, recordEvaluation, StoreEvaluationLog, TestSetReuseError } from '../../../engine/src/monitors/test-set-guard.js';
-import type { LabelStore, Split } from '../../../engine/src/store/index.js';
+import type { Split, Store } from '../../../engine/src/store/index.js';
 import { ProgramError, UsageError } from '../errors.js';
 import { loadLearnProgram, withDataErrors } from '../learning-program.js';
-import { openStore, storePathFor } from '../store-option.js';
+import { localStorePath, openStore } from '../store-option.js';
 
 export interface EvaluateOptions {
     task?: string;
@@ -43,19 +43,19 @@ export async function evaluate(file: string, options: EvaluateOptions): Promise<
         const reader = await openStore(file, options.store, true);
         // Refused before any work: the test set was used for this program version and no reason is given.
         if (reader) {
-            guardTestUse(reader, program.programVersion, options);
+            await guardTestUse(reader, program.programVersion, options);
         }
         const sessions = new SessionCache();
-        let store: LabelStore | undefined;
+        let store: Store | undefined;
         try {
-            const ws = await openLearningWorkspace(program, sessions, storePathFor(file, options.store), reader);
+            const ws = await openLearningWorkspace(program, sessions, localStorePath(file, options.store), reader);
             await reader?.close();
             const { model, items, accuracy } = await measure(program, ws, sessions, options);
             // Only a finished measurement is written: the store is opened for writing at the end.
             store = (await openStore(file, options.store, false))!;
-            guardTestUse(store, program.programVersion, options);
+            const log = await guardTestUse(store, program.programVersion, options);
             const { split, reuseTest: reuseReason } = options;
-            const guarded = await recordEvaluation(new StoreEvaluationLog(store), {
+            const guarded = await recordEvaluation(log, {
                 programVersion: program.programVersion,
                 model,
                 split,
@@ -131,9 +131,11 @@ function storedLabelsOf(ws: LearningWorkspace, split: Split): Map<number, number
 }
 
 /** A second use of the test set without `--reuse-test "reason"` is a usage error (exit 2). */
-function guardTestUse(store: LabelStore, programVersion: string, options: EvaluateOptions): void {
+async function guardTestUse(store: Store, programVersion: string, options: EvaluateOptions): Promise<StoreEvaluationLog> {
+    const log = await StoreEvaluationLog.open(store);
     try {
-        checkTestUse(new StoreEvaluationLog(store), { split: options.split, programVersion, reuseReason: options.reuseTest });
+        checkTestUse(log, { split: options.split, programVersion, reuseReason: options.reuseTest });
+        return log;
     } catch (error) {
         if (error instanceof TestSetReuseError) {
             throw new UsageError(error.message);

@@ -4,7 +4,7 @@
  * the label budget, the money budget or the round limit. Simulated answers go to a store of their
  * own, never to the real labels.
  */
-import { existsSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ActiveLearner, StopReason } from '../../../engine/src/learning/active-learning.js';
 import type { LearnProgram } from '../../../engine/src/learning/learn-program.js';
@@ -15,10 +15,10 @@ import { StoreModelVersions } from '../../../engine/src/learning/store-model-ver
 import type { BatchPick } from '../../../engine/src/learning/select-batch.js';
 import type { ModelVersion } from '../../../engine/src/learning/model-versions.js';
 import { SimulatedRouting } from '../../../engine/src/routing/simulated-routing.js';
-import type { LabelStore } from '../../../engine/src/store/index.js';
+import type { Store } from '../../../engine/src/store/index.js';
 import { ProgramError, UsageError } from '../errors.js';
 import { loadLearnProgram, withDataErrors } from '../learning-program.js';
-import { openStore, storePathFor } from '../store-option.js';
+import { localStorePath, openStore, storeExists } from '../store-option.js';
 import { learnerFor } from './learner.js';
 
 export interface LearnOptions {
@@ -86,17 +86,17 @@ export async function learn(file: string, options: LearnOptions, observer: Learn
         const { storeOption, simulationDir } = simulationStore(file, options);
         const sessions = new SessionCache();
         // Data, model and stored labels are read first (read-only): bad input fails before anything is written.
-        const reader = options.fresh || !existsSync(storePathFor(file, storeOption)) ? undefined : await openStore(file, storeOption, true);
-        let store: LabelStore | undefined;
+        const reader = options.fresh || !storeExists(file, storeOption) ? undefined : await openStore(file, storeOption, true);
+        let store: Store | undefined;
         try {
-            const ws = await openLearningWorkspace(program, sessions, storePathFor(file, storeOption), reader);
+            const ws = await openLearningWorkspace(program, sessions, localStorePath(file, storeOption), reader);
             const gold = goldLabels(program, ws, options.gold);
             await reader?.close();
             if (options.fresh) {
                 rmSync(simulationDir, { recursive: true, force: true });
             }
             store = (await openStore(file, storeOption, false))!;
-            ws.versions = new StoreModelVersions(store, program.task);
+            ws.versions = await StoreModelVersions.open(store, program.task, [program.model.name]);
             return await simulateRounds(program, ws, { store, sessions, gold, options, observer });
         } finally {
             await sessions.releaseAll();
@@ -148,7 +148,7 @@ function goldLabels(program: LearnProgram, ws: LearningWorkspace, field: string)
 }
 
 interface SimulationContext {
-    store: LabelStore;
+    store: Store;
     sessions: SessionCache;
     gold: number[];
     options: LearnOptions;

@@ -6,10 +6,10 @@
 import { openLearningWorkspace } from '../../../engine/src/learning/learning-workspace.js';
 import { SessionCache } from '../../../engine/src/learning/session-cache.js';
 import { StoreModelVersions } from '../../../engine/src/learning/store-model-versions.js';
-import type { LabelStore } from '../../../engine/src/store/index.js';
+import type { Store } from '../../../engine/src/store/index.js';
 import { ProgramError } from '../errors.js';
 import { loadLearnProgram, withDataErrors } from '../learning-program.js';
-import { openStore, storePathFor } from '../store-option.js';
+import { localStorePath, openStore } from '../store-option.js';
 import { learnerFor } from './learner.js';
 
 export interface RetrainOptions {
@@ -40,18 +40,18 @@ export async function retrain(file: string, options: RetrainOptions): Promise<Re
             );
         }
         const sessions = new SessionCache();
-        let writer: LabelStore | undefined;
+        let writer: Store | undefined;
         try {
             // Read everything first: bad data or a bad model fails before the store is opened for writing.
-            const ws = await openLearningWorkspace(program, sessions, storePathFor(file, options.store), reader);
+            const ws = await openLearningWorkspace(program, sessions, localStorePath(file, options.store), reader);
             await reader.close();
             if (ws.known.size === 0) {
                 throw new ProgramError(
-                    `${reader.path}: no human or aggregated labels for task ${program.task} on train items; nothing to train on.`,
+                    `${reader.location}: no human or aggregated labels for task ${program.task} on train items; nothing to train on.`,
                 );
             }
             writer = (await openStore(file, options.store, false))!;
-            ws.versions = new StoreModelVersions(writer, program.task);
+            ws.versions = await StoreModelVersions.open(writer, program.task, [program.model.name]);
             const split = program.learn.stopSplit;
             const validationLabels = new Map([...ws.heldOut].filter(([p]) => ws.splits[p] === split));
             const learner = learnerFor(program, ws, sessions, validationLabels, () => {

@@ -17,8 +17,9 @@ import { diffPlans } from '../../../language-server/src/compiler/migrate.js';
 import { readAnswers } from '../answers-file.js';
 import { compileProgramFile, planOrErrors } from '../compiled-program.js';
 import { ProgramError } from '../errors.js';
-import { embedded, openStore, previousPlan, savePlan } from '../plan-store.js';
-import { storePathFor } from '../store-option.js';
+import { openStore, previousPlan, savePlan } from '../plan-store.js';
+import type { StoreLocation } from '../../../engine/src/store/index.js';
+import { storeLocationFor } from '../store-option.js';
 
 /** Recorded answers people "give" during the run (`--replay CSV`), and the CSV's columns. */
 export interface ReplayOptions {
@@ -43,7 +44,8 @@ export interface RunProgramOptions {
 
 export interface RunOutcome {
     plan: LabelingPlan;
-    storePath: string;
+    /** The label store the run recorded its steps in. */
+    location: StoreLocation;
     summary: RunSummary;
     /** Work waiting for people, least certain first. */
     queue: QueuedWork[];
@@ -54,28 +56,30 @@ export interface RunOutcome {
 export async function runProgram(file: string, options: RunProgramOptions): Promise<RunOutcome> {
     const plan = planOrErrors(file, await compileProgramFile(file));
     const replay = options.replay && replayOf(plan, options.replay);
-    const storePath = storePathFor(file, options.store, 'dprog run');
-    const opened = await openStore({ backend: 'sqljs', path: storePath });
-    const store = embedded(opened).inner;
+    const location = storeLocationFor(file, options.store);
+    const store = await openStore(location);
+    const programDir = path.dirname(path.resolve(file));
+    // Crops for people to review go beside the embedded store, or beside the program for a team store.
+    const storeDir = location.backend === 'sqljs' ? path.dirname(location.path) : path.join(programDir, '.dprog');
     const sessions = new SessionCache();
     try {
-        const previous = (await previousPlan(opened, plan.program)).plan;
+        const previous = (await previousPlan(store, plan.program)).plan;
         const migration = previous && previous.hash !== plan.hash ? diffPlans(previous, plan) : undefined;
         const summary = await runPlan({
             plan,
-            programDir: path.dirname(path.resolve(file)),
+            programDir,
             store,
             sessions,
             limit: options.limit,
             migration,
             replay,
-            derivedDir: path.join(path.dirname(storePath), 'derived', plan.program),
+            derivedDir: path.join(storeDir, 'derived', plan.program),
             onProgress: options.onProgress,
         });
-        const queue = peopleQueue(store, plan, flowsToRun(plan));
+        const queue = await peopleQueue(store, plan, flowsToRun(plan));
         // Recorded once the run has gone through: the next run's migration starts from here.
-        await savePlan(opened, plan);
-        return { plan, storePath, summary, queue, migration };
+        await savePlan(store, plan);
+        return { plan, location, summary, queue, migration };
     } catch (error) {
         if (error instanceof DataError || error instanceof ModelError) {
             throw new ProgramError(error.message);

@@ -130,8 +130,9 @@ function runJson({ summary, queue, migration }: RunOutcome) {
     };
 }
 
-function printRun({ plan, storePath, summary, queue }: RunOutcome): void {
-    printLine(`${plan.program}: ${path.relative(process.cwd(), storePath) || storePath}`);
+function printRun({ plan, location, summary, queue }: RunOutcome): void {
+    const where = location.backend === 'sqljs' ? path.relative(process.cwd(), location.path) || location.path : location.display;
+    printLine(`${plan.program}: ${where}`);
     for (const s of summary.stages) {
         printLine(
             `  ${s.flow} ${s.stage.padEnd(24)} done ${s.done}  waiting for people ${s.waitingForPeople}  pending ${s.pending}` +
