@@ -64,10 +64,15 @@ export async function compile(file: string, options: CompileOptions): Promise<Co
             if (migration) {
                 const result = await applyStoredMigration(store, migration);
                 applied = result.applied;
-                notes.push(...(result.note ? [result.note] : []));
+                if (result.note) {
+                    notes.push(result.note);
+                }
             }
         }
-        notes.push(...recordLabelSets(file, plan));
+        const unrecorded = recordLabelSets(file, plan);
+        if (unrecorded) {
+            notes.push(unrecorded);
+        }
         const warnings = diagnostics.filter((d) => d.severity === 'warning');
         return { outcome: 'compiled', plan, warnings, migration, applied, notes };
     } finally {
@@ -95,7 +100,7 @@ async function migrationFromStore(store: Store, plan: LabelingPlan, notes: strin
  * the next version's `from` clauses against it (docs/language.md). Not being able to write it only
  * leaves those checks as warnings: the compile itself succeeded. Returns the note saying so, if any.
  */
-function recordLabelSets(file: string, plan: LabelingPlan): string[] {
+function recordLabelSets(file: string, plan: LabelingPlan): string | undefined {
     try {
         recordVersion(path.resolve(file), {
             program: plan.program,
@@ -103,12 +108,12 @@ function recordLabelSets(file: string, plan: LabelingPlan): string[] {
             hash: plan.hash,
             labelSets: Object.fromEntries(plan.labelSets.map((set) => [set.name, set.members.map((member) => member.name)])),
         });
-        return [];
+        return undefined;
     } catch (error) {
-        return [
+        return (
             `could not record version ${plan.version} beside ${file} (${(error as Error).message}); \`from\` clauses of the next ` +
-                `version are checked as warnings only.`,
-        ];
+            `version are checked as warnings only.`
+        );
     }
 }
 

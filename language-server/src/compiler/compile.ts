@@ -87,7 +87,9 @@ export function compileProgram(source: ProgramSource, options: CompileOptions): 
         );
     });
 
-    warnings.push(...defaultAccuracyWarnings(tasks, labelers));
+    for (const warning of defaultAccuracyWarnings(tasks, labelers)) {
+        warnings.push(warning);
+    }
     const plan = {
         schema: PLAN_SCHEMA,
         program: file.header?.name ?? options.fallbackName,
