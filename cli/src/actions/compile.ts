@@ -6,7 +6,7 @@
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { AppliedMigration } from '../../../engine/src/migration/apply-migration.js';
+import { type AppliedMigration, applyMigration } from '../../../engine/src/migration/apply-migration.js';
 import type { Migration } from '../../../engine/src/plan/migration.js';
 import { serializePlan } from '../../../engine/src/plan/serialize.js';
 import type { LabelingPlan } from '../../../engine/src/plan/types.js';
@@ -15,7 +15,7 @@ import { recordVersion } from '../../../language-server/src/workspace/recorded-v
 import { compileProgramFile } from '../compiled-program.js';
 import { UsageError } from '../errors.js';
 import type { Store } from '../../../engine/src/store/index.js';
-import { applyStoredMigration, migrationBase, openStore, savePlan } from '../plan-store.js';
+import { migrationBase, openStore, savePlan } from '../plan-store.js';
 import type { CliDiagnostic } from '../program.js';
 import { storeLocationFor } from '../store-option.js';
 
@@ -62,11 +62,7 @@ export async function compile(file: string, options: CompileOptions): Promise<Co
             await savePlan(store, plan);
             // The stored labels follow the migration, once (a recompile finds it applied).
             if (migration) {
-                const result = await applyStoredMigration(store, migration);
-                applied = result.applied;
-                if (result.note) {
-                    notes.push(result.note);
-                }
+                applied = await applyMigration(store, migration);
             }
         }
         const unrecorded = recordLabelSets(file, plan);

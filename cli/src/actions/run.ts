@@ -10,6 +10,7 @@ import { peopleQueue, type QueuedWork } from '../../../engine/src/executor/peopl
 import { ModelError } from '../../../engine/src/learning/errors.js';
 import { SessionCache } from '../../../engine/src/learning/session-cache.js';
 import type { Migration } from '../../../engine/src/plan/migration.js';
+import { applyMigration } from '../../../engine/src/migration/apply-migration.js';
 import type { LabelingPlan } from '../../../engine/src/plan/types.js';
 import { arrivalOrder } from '../../../engine/src/routing/arrival-order.js';
 import { recordedAnswers } from '../../../engine/src/routing/simulate.js';
@@ -65,6 +66,10 @@ export async function runProgram(file: string, options: RunProgramOptions): Prom
     try {
         const previous = (await previousPlan(store, plan.program)).plan;
         const migration = previous && previous.hash !== plan.hash ? diffPlans(previous, plan) : undefined;
+        // As `compile --store` does (once): renamed labels follow, split members' items are re-asked among their members.
+        if (migration && migration.problems.length === 0) {
+            await applyMigration(store, migration);
+        }
         const summary = await runPlan({
             plan,
             programDir,

@@ -146,8 +146,9 @@ function printRun({ plan, location, summary, queue }: RunOutcome): void {
         printLine(`next for people (${queue.length} waiting, least certain first):`);
         for (const q of queue.slice(0, 5)) {
             const proposal = typeof q.proposal === 'string' ? `: "${q.proposal}"` : '';
+            const among = q.among ? ` (only among ${q.among.join(', ')})` : '';
             const sure = q.score === null ? '' : ` (model ${(q.score * 100).toFixed(1)}% sure${proposal})`;
-            printLine(`  ${q.task} ${q.item} → ${q.waitingFor}${sure}`);
+            printLine(`  ${q.task} ${q.item} → ${q.waitingFor}${among}${sure}`);
         }
     }
     for (const r of summary.routing) {
