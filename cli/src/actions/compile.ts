@@ -20,7 +20,7 @@ import type { CliDiagnostic } from '../program.js';
 import { storeLocationFor } from '../store-option.js';
 
 export interface CompileOptions {
-    /** Write the plan (dprog.plan/v1 JSON) to this file. */
+    /** Write the plan (dprog.plan/v2 JSON) to this file. */
     out?: string;
     /** Record the plan in this label store and apply the migration from its last recorded version. */
     store?: string;
