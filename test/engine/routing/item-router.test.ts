@@ -53,6 +53,61 @@ describe('ItemRouter', () => {
         expect(router.answers('g')).toHaveLength(GOLD_ANSWER_CAP);
     });
 
+    it('keeps asking a gold question that already looks settled, until the cap (either class)', () => {
+        const router = new ItemRouter({ ...policy, target: 0.6, maxLabels: 10 }, ['ham', 'spam']);
+        router.record('plain', 'p1', 'spam');
+        expect(router.isDone('plain')).toBe(true); // one 0.7 answer passes a 0.6 target
+        for (const label of ['ham', 'spam']) {
+            const item = `gold-${label}`;
+            router.markGold(item, label);
+            expect(router.isGold(item)).toBe(true);
+            expect(router.goldOf(item)).toBe(label);
+            expect(router.isDone(item)).toBe(false);
+            for (let n = 1; n < GOLD_ANSWER_CAP; n++) {
+                router.record(item, `q${n}`, label);
+                expect(router.isDone(item)).toBe(false);
+                expect(router.next(item, ['q1', 'q2', 'q3', 'q4', 'q5'])).toBeDefined();
+            }
+            router.record(item, `q${GOLD_ANSWER_CAP}`, label);
+            expect(router.isDone(item)).toBe(true);
+            expect(router.next(item, ['q4', 'q5'])).toBeUndefined();
+        }
+        expect(router.isGold('plain')).toBe(false);
+        expect(router.goldOf('plain')).toBeUndefined();
+    });
+
+    it('stops a gold question at the cap however much its answers disagree, and earlier at the label limit', () => {
+        const router = new ItemRouter({ ...policy, target: 0.99, maxLabels: 10 }, ['ham', 'spam']);
+        router.markGold('g', 'spam');
+        const labels = ['ham', 'spam', 'ham', 'spam'].slice(0, GOLD_ANSWER_CAP);
+        labels.forEach((label, n) => router.record('g', `p${n}`, label));
+        expect(Math.max(...router.posterior('g'))).toBeLessThan(0.99);
+        expect(router.isDone('g')).toBe(true);
+        const capped = new ItemRouter({ ...policy, maxLabels: GOLD_ANSWER_CAP - 1 }, ['ham', 'spam']);
+        capped.markGold('g', 'ham');
+        for (let n = 0; n < GOLD_ANSWER_CAP - 1; n++) {
+            capped.record('g', `p${n}`, 'ham');
+        }
+        expect(capped.isDone('g')).toBe(true);
+    });
+
+    it('scores answerers on a gold question at once, and not again when it finishes', () => {
+        const router = new ItemRouter(policy, ['ham', 'spam']);
+        router.markGold('g', 'spam');
+        const before = router.estimates.evidence('p1').gold;
+        router.record('g', 'p1', 'ham');
+        expect(router.estimates.evidence('p1').gold).toBeGreaterThan(before);
+        const accuracy = router.estimates.accuracy('p1');
+        expect(accuracy).toBeLessThan(0.7);
+        router.finish('g');
+        expect(router.estimates.accuracy('p1')).toBe(accuracy);
+        expect(router.estimates.evidence('p1').agreement).toBe(0);
+        router.record('m', 'p1', 'ham');
+        router.record('m', 'p2', 'ham');
+        router.finish('m');
+        expect(router.estimates.evidence('p1').agreement).toBeGreaterThan(0);
+    });
+
     it('accepts a declared accuracy of 100% as a strong prior that evidence can still lower', () => {
         const sure: RoutingPolicy = { ...policy, labelers: [{ name: 'oracle', kind: 'model', cost: 0, accuracy: 1 }, policy.labelers[1]] };
         const router = new ItemRouter(sure, ['ham', 'spam']);
