@@ -26,14 +26,6 @@ export async function openStore(location: StoreLocation): Promise<Store> {
     }
 }
 
-/** The embedded store behind `store` (the plan executor reads it synchronously). */
-export function embedded(store: Store): EmbeddedStore {
-    if (store instanceof EmbeddedStore) {
-        return store;
-    }
-    throw new UsageError(`${store.location}: this command runs on the embedded store only for now.`);
-}
-
 /** The last compiled plan of a program in the store, or undefined (with why, when one is there but unusable). */
 export async function previousPlan(store: Store, program: string): Promise<{ plan?: LabelingPlan; problem?: string }> {
     return readPlan(await store.getPlan(program), program);
