@@ -11,7 +11,7 @@ import { compileProgramFile } from '../../../cli/src/compiled-program.js';
 import { runPlan } from '../../../engine/src/executor/executor.js';
 import { SessionCache } from '../../../engine/src/learning/session-cache.js';
 import type { LabelingPlan } from '../../../engine/src/plan/types.js';
-import { LabelStore } from '../../../engine/src/store/index.js';
+import { openStore, type Store } from '../../../engine/src/store/index.js';
 import type { StageState } from '../../../engine/src/store/types.js';
 
 const sample = path.resolve(__dirname, '../../../samples/tickets');
@@ -30,7 +30,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The store's writes as they happen, and for each `done` state what the store held at that moment. */
-function watchWrites(store: LabelStore, taskOfStage: Map<string, string>) {
+function watchWrites(store: Store, taskOfStage: Map<string, string>) {
     const writes: string[] = [];
     const doneWithout: string[] = [];
     let doneChecked = 0;
@@ -50,7 +50,7 @@ function watchWrites(store: LabelStore, taskOfStage: Map<string, string>) {
         for (const state of states.filter((s) => s.status === 'done')) {
             const task = taskOfStage.get(state.stage)!;
             const chosen = plan.tasks.find((t) => t.name === task)!.output.kind === 'choice';
-            if (store.countLabels({ task, item: state.item }) === 0 || (chosen && !store.getAggregate(task, state.item))) {
+            if ((await store.countLabels({ task, item: state.item })) === 0 || (chosen && !(await store.getAggregate(task, state.item)))) {
                 doneWithout.push(`${state.stage} ${state.item}`);
             }
             doneChecked++;
@@ -65,7 +65,7 @@ describe('runPlan (in-process) on the tickets sample', () => {
         const flow = plan.flows.find((f) => f.name === 'triage')!;
         // Only the top-level stages: their items are the tickets themselves.
         const taskOfStage = new Map(flow.stages.filter((s) => s.task === 'topic' || s.task === 'urgency').map((s) => [s.id, s.task]));
-        const store = await LabelStore.open(path.join(dir, 'labels.sqlite'));
+        const store = await openStore(path.join(dir, 'labels.sqlite'));
         const sessions = new SessionCache();
         try {
             const watch = watchWrites(store, taskOfStage);
@@ -79,9 +79,9 @@ describe('runPlan (in-process) on the tickets sample', () => {
             expect(topic.done).toBeGreaterThan(0);
             expect(summary.labels.topic_rules).toBeGreaterThan(0);
             expect(summary.failures).toEqual([]);
-            const labelsBefore = store.countLabels({ task: 'topic' });
+            const labelsBefore = await store.countLabels({ task: 'topic' });
             const again = await runPlan({ plan, programDir: dir, store, sessions });
-            expect(store.countLabels({ task: 'topic' })).toBe(labelsBefore);
+            expect(await store.countLabels({ task: 'topic' })).toBe(labelsBefore);
             expect(again.stages).toEqual(summary.stages);
         } finally {
             await sessions.releaseAll();
