@@ -275,6 +275,20 @@ describe('migrations (language.md §10)', () => {
         expect(tasks[2].members.every((m) => m.action === 'invalidate' && m.new.length === 0)).toBe(true);
     });
 
+    test('a migration names both versions, and gives every reason a task changed', async () => {
+        const migration = diffPlans(
+            await compileText(program(1, base), { allowErrors: true }),
+            await compileText(program(2, 'labels Vehicle { car, lorry from truck, bus, bicycle, scooter }', { question: 'Which?' }), {
+                allowErrors: true,
+            }),
+        );
+        expect(migration.from.version).toBe(1);
+        expect(migration.to.version).toBe(2);
+        expect(migration.from.hash).toMatch(/\w{8,}/);
+        expect(migration.to.hash).not.toBe(migration.from.hash);
+        expect(migration.tasks[0].reason).toBe('label set members changed; question changed');
+    });
+
     test('the JSON projection has exactly the contract keys', async () => {
         const json = migrationToJson(
             diffPlans(
