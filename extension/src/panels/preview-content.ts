@@ -26,7 +26,9 @@ export function previewMessage({ plan, learn, program, task, batch, curve, testS
     if (!pool && !batch.coldStart) {
         notes.push(`Pool scores: not computed for the \`${batch.strategy}\` strategy (every item is equally likely).`);
     }
-    notes.push(...monitorNotes(plan, pool !== null && !batch.coldStart));
+    for (const note of monitorNotes(plan, pool !== null && !batch.coldStart)) {
+        notes.push(note);
+    }
     if (batch.coldStart) {
         notes.push(
             `Cold start: ${learn.model} has no trained version yet, so the batch is chosen for coverage (k-center), scores are ` +

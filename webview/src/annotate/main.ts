@@ -386,9 +386,7 @@ function render(focus = true): void {
     }
     const shown = itemSections(session, item);
     tool = shown.tool;
-    parts.push(...shown.parts);
-    parts.push(footer(session), keysHelp(session.task));
-    replaceChildren(app, parts);
+    replaceChildren(app, [...parts, ...shown.parts, footer(session), keysHelp(session.task)]);
     if (focus) {
         tool?.focus();
     }
