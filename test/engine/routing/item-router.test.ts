@@ -172,3 +172,69 @@ describe('ItemRouter', () => {
         expect(result.items.filter((l, i) => l.label === (i % 3 ? 'spam' : 'ham')).length).toBe(30);
     });
 });
+
+describe('ItemRouter, answerers and bookkeeping', () => {
+    it('refuses a bad policy (every problem named) and a label set of fewer than two classes', () => {
+        expect(() => new ItemRouter({ ...policy, target: 2, maxLabels: 0 }, ['ham', 'spam'])).toThrow(
+            'routing policy: target 2 must be in (0, 1); at most 0 labels: must be a whole number ≥ 1',
+        );
+        expect(() => new ItemRouter(policy, ['ham'])).toThrow("routing needs the task's label set (at least two classes), got 1");
+    });
+
+    it('counts an answerer as the labeler of its name (crowd#2 too), anyone else in the largest human pool', () => {
+        const small = { name: 'experts', kind: 'human' as const, cost: 1, accuracy: 0.9, pool: 2 };
+        const router = new ItemRouter({ ...policy, labelers: [...policy.labelers, small] }, ['ham', 'spam']);
+        expect(router.labeler('keywords').name).toBe('keywords');
+        expect(router.labeler('experts#2').name).toBe('experts');
+        expect(router.labeler('alice').name).toBe('crowd');
+        const machines = new ItemRouter({ ...policy, labelers: [policy.labelers[0]] }, ['ham', 'spam']);
+        expect(() => machines.labeler('alice')).toThrow(
+            "answerer 'alice' is not a labeler of the route (keywords) and the route has no human labeler to count them in",
+        );
+    });
+
+    it('calls the leading class current, the first of equals on a tie', () => {
+        const router = new ItemRouter({ ...policy, method: 'one_coin' }, ['ham', 'spam']);
+        router.record('tie', 'p1', 'spam');
+        router.record('tie', 'p2', 'ham');
+        expect(router.current('tie')).toMatchObject({ label: 'ham', answers: 2 });
+        expect(router.current('tie')!.confidence).toBeCloseTo(0.5);
+        router.record('lead', 'p1', 'spam');
+        expect(router.current('lead')!.label).toBe('spam');
+    });
+
+    it('scores answerers against gold only on gold questions', () => {
+        const router = new ItemRouter(policy, ['ham', 'spam']);
+        router.record('plain', 'p1', 'spam');
+        expect(router.estimates.evidence('p1').gold).toBe(0);
+    });
+
+    it('sends a gold question to the least known answerer, by name among equals', () => {
+        const router = new ItemRouter(policy, ['ham', 'spam']);
+        for (let n = 0; n < 4; n++) {
+            router.record(`m${n}`, 'known', 'spam');
+            router.record(`m${n}`, 'other', 'spam');
+            router.finish(`m${n}`);
+        }
+        expect(router.estimates.evidence('known').agreement).toBeGreaterThan(0);
+        router.markGold('probe', 'ham');
+        expect(router.next('probe', ['known', 'zed', 'amy'])?.member).toBe('amy');
+        expect(router.next('probe', ['known', 'zed'])?.member).toBe('zed');
+    });
+
+    it('lists the answered items in order, restores estimates, and re-estimates nothing without answers', () => {
+        const router = new ItemRouter(policy, ['ham', 'spam']);
+        router.reestimate();
+        expect(router.itemsAnswered()).toEqual([]);
+        router.record('b', 'p1', 'spam');
+        router.record('a', 'p1', 'ham');
+        router.markGold('g', 'ham');
+        router.record('g', 'p1', 'spam');
+        router.markGold('unasked', 'ham');
+        expect(router.itemsAnswered()).toEqual(['b', 'a', 'g']);
+        const fresh = new ItemRouter(policy, ['ham', 'spam']);
+        expect(fresh.estimates.accuracy('p1')).not.toBeCloseTo(router.estimates.accuracy('p1'));
+        fresh.restore(router.estimates.toRecords());
+        expect(fresh.estimates.accuracy('p1')).toBeCloseTo(router.estimates.accuracy('p1'));
+    });
+});
