@@ -3,7 +3,7 @@
  * The annotation panel's script: what the person sees for each host message, and what it posts back
  * (ready, submit with the label it supersedes, skip, mode switch, pre-label requests).
  */
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HostToAnnotate, QueueItemView, TaskView } from '../../webview/src/protocol.js';
 import { animals, press, textOf } from './helpers.js';
 import { loadPanel, type Panel } from './panel-harness.js';
@@ -53,6 +53,7 @@ let panel: Panel<HostToAnnotate>;
 beforeEach(async () => {
     panel = await loadPanel<HostToAnnotate>(() => import('../../webview/src/annotate/main.js'));
 });
+afterEach(() => panel.unload());
 
 const text = (selector: string) => textOf(panel.app.querySelector(selector)!);
 /** Each shown field as `name: value`. */
@@ -213,6 +214,18 @@ describe('annotation panel', () => {
         expect(panel.state()).toEqual({ program: '/w/animals.dprog', task: 'species', mode: 'review' });
         press(document.body, 'd');
         expect(submits()).toEqual([expect.objectContaining({ item: 'a', value: 'dog', supersedes: 'L7' })]);
+    });
+
+    it('asks again after a program change: a review starts from the old label, a split asks among its parts', () => {
+        const review = item('a', { relabel: { kind: 'review', was: 'cat', among: ['cat', 'bird'] } });
+        const split = item('b', { relabel: { kind: 'reask', was: 'dog', among: ['dog', 'bird'] } });
+        panel.send(init({ items: [review, split] }));
+        expect(text('[data-testid=relabel] .review-summary')).toBe('Old label: cat');
+        expect(text('[data-testid=relabel] p:last-child')).toBe('The label set gained bird: keep the old label or choose another.');
+        expect(panel.app.querySelector('[aria-checked=true]')!.getAttribute('data-class')).toBe('cat');
+        press(document.body, 'ArrowRight');
+        expect(text('[data-testid=relabel] p:last-child')).toBe('dog was split: choose among dog, bird.');
+        expect(panel.app.querySelector('[aria-checked=true]')).toBeNull();
     });
 
     it('shows why the panel is not available', () => {

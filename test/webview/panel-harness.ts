@@ -14,6 +14,38 @@ export interface Panel<In> {
     state: () => unknown;
     /** Delivers a message from the host. */
     send: (message: In) => void;
+    /** Removes the listeners the script added to the window and the document (so the next test's script is alone). */
+    unload: () => void;
+}
+
+type Added = [EventTarget, string, EventListenerOrEventListenerObject, boolean | AddEventListenerOptions | undefined];
+
+/** Runs `load`, recording the listeners it adds to the window and the document. */
+async function recordingListeners(load: () => Promise<unknown>): Promise<Added[]> {
+    const added: Added[] = [];
+    const originals = [window, document].map((target) => {
+        const original = target.addEventListener;
+        target.addEventListener = function (
+            this: EventTarget,
+            type: string,
+            listener: EventListenerOrEventListenerObject,
+            options?: boolean | AddEventListenerOptions,
+        ) {
+            added.push([target, type, listener, options]);
+            return original.call(this, type, listener, options);
+        };
+        return () => {
+            target.addEventListener = original;
+        };
+    });
+    try {
+        await load();
+    } finally {
+        for (const restore of originals) {
+            restore();
+        }
+    }
+    return added;
 }
 
 export async function loadPanel<In>(script: () => Promise<unknown>): Promise<Panel<In>> {
@@ -32,11 +64,16 @@ export async function loadPanel<In>(script: () => Promise<unknown>): Promise<Pan
             },
         }),
     });
-    await script();
+    const added = await recordingListeners(script);
     return {
         app,
         posted,
         state: () => kept,
         send: (message: In) => window.dispatchEvent(new MessageEvent('message', { data: message })),
+        unload: () => {
+            for (const [target, type, listener, options] of added) {
+                target.removeEventListener(type, listener, options);
+            }
+        },
     };
 }

@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 /** The active-learning preview's script: what it shows for each host message and what its buttons post. */
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HostToPreview } from '../../webview/src/protocol.js';
 import { textOf } from './helpers.js';
 import { loadPanel, type Panel } from './panel-harness.js';
@@ -33,6 +33,7 @@ let panel: Panel<HostToPreview>;
 beforeEach(async () => {
     panel = await loadPanel<HostToPreview>(() => import('../../webview/src/preview/main.js'));
 });
+afterEach(() => panel.unload());
 
 const text = (selector: string) => textOf(panel.app.querySelector(selector)!);
 const sections = () => [...panel.app.querySelectorAll('section')].map((s) => textOf(s.querySelector('h2')!));
