@@ -15,6 +15,8 @@ import {
 } from '../../../webview/src/protocol.js';
 import { NotAvailableError, type SampleResult } from '../engine/engine.js';
 import { buildQueue, taskView, type Queue } from '../engine/label-queue.js';
+import { personEstimateNote } from '../engine/person-estimate.js';
+import { personMember, routedByPolicy } from '../../../engine/src/executor/task-routing.js';
 import { taskModels } from '../engine/pre-labels.js';
 import { buildReviewQueue } from '../engine/review-queue.js';
 import { isTrusted, planOf, settings, showError, storePathFor, type DprogServices } from '../services.js';
@@ -239,11 +241,14 @@ export class AnnotatePanel {
             task,
             labels,
             batch,
-            person: labeler,
+            person: personMember(labeler, settings().person),
             estimates,
             items: task.dataset ? await this.services.engine.datasetItems(program, task.dataset) : undefined,
             imageUri: (relative) => this.imageUri(relative),
         });
+        if (routedByPolicy(task)) {
+            notes.push(personEstimateNote(estimates, labeler, settings().person));
+        }
         return this.initMessage('label', plan, task, labeler, await this.leased(queue), notes);
     }
 
