@@ -5,9 +5,10 @@
  * on both backends for the same seed; `sample`, `retrain`, `evaluate` and `monitor` work on the URL.
  */
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Label } from '../../engine/src/store/index.js';
 import { skipWithoutPostgres, startCluster, type PgCluster } from '../support/postgres.js';
@@ -135,4 +136,62 @@ describe.skipIf(skip)('the CLI on a PostgreSQL store', () => {
         const predictions = monitor.json.monitors.find((m: { kind: string }) => m.kind === 'predictions');
         expect(predictions.model).toBe(retrain.json.path);
     }, 600_000);
+
+    it('a pool of people on the server: run aggregates their imported answers and store info lists each person', async () => {
+        const url = await newDatabase();
+        cpSync(path.join(root, 'samples/crowd/rte-items.csv'), path.join(dir, 'rte-items.csv'));
+        writeFileSync(
+            path.join(dir, 'rte.dprog'),
+            `program Rte
+dataset pairs from csv "rte-items.csv" { key item: String  hypothesis: Text  text: Text  gold: String }
+labels Entails { yes, no }
+labeler crowd: human { pool 200, cost $0.01 per item, accuracy 75% }
+task entails(p: pairs) -> choice<Entails> {
+    show p.hypothesis, p.text
+    route cascade crowd
+    quality { target 99%, aggregate dawid_skene, at most 10 labels }
+}
+`,
+        );
+        const answers = parse(readFileSync(path.join(root, 'samples/crowd/rte-answers.csv')), { columns: true }) as Array<
+            Record<'item' | 'worker' | 'label' | 'gold', string>
+        >;
+        writeFileSync(
+            path.join(dir, 'rte-answers.jsonl'),
+            answers
+                .map((a) =>
+                    JSON.stringify({ id: `${a.item}/${a.worker}`, item: a.item, value: a.label, labeler: 'crowd', person: a.worker }),
+                )
+                .join('\n'),
+        );
+        const imported = await dprog('label', 'import', 'rte-answers.jsonl', '--store', url, '--task', 'entails', '--format', 'jsonl');
+        expect(imported.code, imported.stderr).toBe(0);
+        const run = await dprog('run', 'rte.dprog', '--store', url, '--json');
+        expect(run.code, run.stderr).toBe(0);
+        const info = await dprog('store', 'info', url, '--json');
+        expect(info.code).toBe(0);
+        const estimates = new Map<string, number>(
+            info.json.estimates.entails.map((e: { labeler: string; accuracy: number }) => [e.labeler, e.accuracy]),
+        );
+        const workers = new Map<string, { right: number; answers: number }>();
+        for (const a of answers) {
+            const w = workers.get(a.worker) ?? { right: 0, answers: 0 };
+            w.answers++;
+            w.right += a.label === a.gold ? 1 : 0;
+            workers.set(a.worker, w);
+        }
+        expect([...workers.keys()].every((w) => estimates.has(`crowd/${w}`))).toBe(true);
+        const rated = [...workers].filter(([, w]) => w.answers >= 20).sort(([, a], [, b]) => a.right / a.answers - b.right / b.answers);
+        const [worst, best] = [rated[0][0], rated.at(-1)![0]];
+        expect(estimates.get(`crowd/${worst}`)!).toBeLessThan(estimates.get(`crowd/${best}`)!);
+        // The final labels weigh each person by their estimate: as right as Dawid-Skene is on RTE.
+        const store = await openStore(url, { readonly: true });
+        const gold = new Map(answers.map((a) => [a.item, a.gold]));
+        const finals = await store.aggregates('entails');
+        await store.close();
+        const right = finals.filter((f) => f.value === gold.get(f.item)).length / gold.size;
+        console.log(`RTE on PostgreSQL through dprog run: ${(right * 100).toFixed(2)}% of ${gold.size} items right`);
+        expect(finals.length).toBe(gold.size);
+        expect(right).toBeGreaterThan(0.92);
+    }, 300_000);
 });
