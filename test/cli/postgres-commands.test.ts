@@ -5,12 +5,12 @@
  * on both backends for the same seed; `sample`, `retrain`, `evaluate` and `monitor` work on the URL.
  */
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Label } from '../../engine/src/store/index.js';
+import { crowdAnswers, workerRecords } from '../support/crowd.js';
 import { skipWithoutPostgres, startCluster, type PgCluster } from '../support/postgres.js';
 
 const root = path.resolve(__dirname, '../..');
@@ -153,9 +153,7 @@ task entails(p: pairs) -> choice<Entails> {
 }
 `,
         );
-        const answers = parse(readFileSync(path.join(root, 'samples/crowd/rte-answers.csv')), { columns: true }) as Array<
-            Record<'item' | 'worker' | 'label' | 'gold', string>
-        >;
+        const answers = crowdAnswers('rte');
         writeFileSync(
             path.join(dir, 'rte-answers.jsonl'),
             answers
@@ -173,13 +171,7 @@ task entails(p: pairs) -> choice<Entails> {
         const estimates = new Map<string, number>(
             info.json.estimates.entails.map((e: { labeler: string; accuracy: number }) => [e.labeler, e.accuracy]),
         );
-        const workers = new Map<string, { right: number; answers: number }>();
-        for (const a of answers) {
-            const w = workers.get(a.worker) ?? { right: 0, answers: 0 };
-            w.answers++;
-            w.right += a.label === a.gold ? 1 : 0;
-            workers.set(a.worker, w);
-        }
+        const workers = workerRecords(answers);
         expect([...workers.keys()].every((w) => estimates.has(`crowd/${w}`))).toBe(true);
         const rated = [...workers].filter(([, w]) => w.answers >= 20).sort(([, a], [, b]) => a.right / a.answers - b.right / b.answers);
         const [worst, best] = [rated[0][0], rated.at(-1)![0]];

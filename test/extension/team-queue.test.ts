@@ -92,25 +92,13 @@ task classify(i: items) -> choice<Verdict> {
 
             // Each answers their first ten items; ann calls everything spam, bob tells spam from ham (even ids are spam).
             const truth = (key: string) => (Number(key.slice(1)) % 2 === 0 ? 'spam' : 'ham');
+            const answer = (engine: LocalEngine, person: string, item: string, value: string) =>
+                engine.addLabel(program, { task: 'classify', item, labeler: 'crowd', labelerKind: 'human', value, person });
             for (const key of annItems.slice(0, 10)) {
-                await annEngine.addLabel(program, {
-                    task: 'classify',
-                    item: key,
-                    labeler: 'crowd',
-                    labelerKind: 'human',
-                    value: 'spam',
-                    person: 'ann',
-                });
+                await answer(annEngine, 'ann', key, 'spam');
             }
             for (const key of bobItems.slice(0, 10)) {
-                await bobEngine.addLabel(program, {
-                    task: 'classify',
-                    item: key,
-                    labeler: 'crowd',
-                    labelerKind: 'human',
-                    value: truth(key),
-                    person: 'bob',
-                });
+                await answer(bobEngine, 'bob', key, truth(key));
             }
             await Promise.all([annEngine.aggregated(program), bobEngine.aggregated(program)]);
             const labels = await annEngine.labels(program, 'classify');

@@ -8,31 +8,23 @@
  * where the pool's answers on an item are told apart only by their order): better on RTE, within
  * two items of it on TEMP.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compileProgramFile } from '../../../cli/src/compiled-program.js';
 import { personMember, TaskRouting } from '../../../engine/src/executor/task-routing.js';
 import type { PlanTask } from '../../../engine/src/plan/types.js';
 import { LabelStore } from '../../../engine/src/store/index.js';
 import type { NewLabel } from '../../../engine/src/store/types.js';
+import { crowdAnswers, workerRecords, type CrowdAnswer } from '../../support/crowd.js';
 
-const root = path.resolve(__dirname, '../../..');
 const dir = mkdtempSync(path.join(tmpdir(), 'dprog-persons-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Answer {
-    item: string;
-    worker: string;
-    label: string;
-    gold: string;
-}
-
 const DATA = {
-    rte: { classes: ['yes', 'no'], file: 'samples/crowd/rte-answers.csv' },
-    temp: { classes: ['before', 'after'], file: 'samples/crowd/temp-answers.csv' },
+    rte: { classes: ['yes', 'no'] },
+    temp: { classes: ['before', 'after'] },
 } as const;
 
 async function taskFor(name: keyof typeof DATA): Promise<PlanTask> {
@@ -58,7 +50,7 @@ task judge(i: items) -> choice<Answer> {
 }
 
 /** Stores the answers (with or without their persons), aggregates them as a run does, and reads back what it wrote. */
-async function aggregateStored(task: PlanTask, answers: readonly Answer[], withPersons: boolean, name: string) {
+async function aggregateStored(task: PlanTask, answers: readonly CrowdAnswer[], withPersons: boolean, name: string) {
     const store = await LabelStore.open(path.join(dir, `${name}.sqlite`));
     try {
         const labels: NewLabel[] = answers.map((a) => ({
@@ -85,7 +77,7 @@ async function aggregateStored(task: PlanTask, answers: readonly Answer[], withP
 
 describe.each(['rte', 'temp'] as const)('per-person estimates on %s', (name) => {
     it('rates the often-wrong workers below the good ones, and aggregates about as well as the pool alone or better', async () => {
-        const answers = parse(readFileSync(path.join(root, DATA[name].file)), { columns: true }) as Answer[];
+        const answers = crowdAnswers(name);
         const task = await taskFor(name);
         const perPerson = await aggregateStored(task, answers, true, `${name}-persons`);
         const poolOnly = await aggregateStored(task, answers, false, `${name}-pool`);
@@ -94,13 +86,7 @@ describe.each(['rte', 'temp'] as const)('per-person estimates on %s', (name) => 
         expect(poolOnly.items).toBe(items);
 
         // Each worker's accuracy against gold, beside the estimate the store keeps for them (never shown the gold).
-        const byWorker = new Map<string, { right: number; answers: number }>();
-        for (const a of answers) {
-            const w = byWorker.get(a.worker) ?? { right: 0, answers: 0 };
-            w.answers++;
-            w.right += a.label === a.gold ? 1 : 0;
-            byWorker.set(a.worker, w);
-        }
+        const byWorker = workerRecords(answers);
         const estimate = new Map(perPerson.estimates.map((e) => [e.labeler, e.accuracy]));
         const rated = [...byWorker].filter(([, w]) => w.answers >= 20);
         const bad = rated.filter(([, w]) => w.right / w.answers < 0.7).map(([worker]) => estimate.get(personMember('crowd', worker))!);
