@@ -14,6 +14,7 @@ import { routedByPolicy, TaskRouting } from '../../engine/src/executor/task-rout
 import type { LabelingPlan, PlanTask } from '../../engine/src/plan/types.js';
 import { LocalEngine, planPathFor } from '../../extension/src/engine/local-engine.js';
 import { LEASED_AT_ONCE, teamQueue } from '../../extension/src/engine/team-queue.js';
+import { personEstimateLine } from '../../extension/src/engine/person-estimate.js';
 import { skipWithoutPostgres, startCluster, type PgCluster } from '../support/postgres.js';
 import { tempDir } from '../engine/store/helpers.js';
 
@@ -126,6 +127,9 @@ task classify(i: items) -> choice<Verdict> {
             expect(estimates.map((e) => e.labeler)).toEqual(expect.arrayContaining(['crowd/ann', 'crowd/bob']));
             expect(annAgain.note).toMatch(/^ann: estimated accuracy \d+% in this task/);
             expect(bobAgain.note).toMatch(/^bob: estimated accuracy \d+% in this task/);
+            // The status bar's tooltip line says the same.
+            expect(personEstimateLine('classify', estimates, 'crowd', 'ann')).toMatch(/^classify: ann \(crowd\) estimated \d+% accurate/);
+            expect(personEstimateLine('classify', estimates, 'crowd', 'cy')).toBe('classify: cy (crowd) not estimated yet');
         } finally {
             await Promise.all([annEngine.dispose(), bobEngine.dispose()]);
         }

@@ -26,3 +26,12 @@ export function personEstimateNote(estimates: readonly LabelerEstimate[], labele
         `answer(s) of evidence; the aggregate weighs your answers by it.`
     );
 }
+
+/** One tooltip line: the person's estimate in a task, or that there is none yet. */
+export function personEstimateLine(task: string, estimates: readonly LabelerEstimate[], labeler: string, person: string): string {
+    const own = personEstimate(estimates, labeler, person);
+    const who = `${task}: ${person} (${labeler})`;
+    return own
+        ? `${who} estimated ${(own.accuracy * 100).toFixed(0)}% accurate, from about ${Math.round(own.n)} answer(s)`
+        : `${who} not estimated yet`;
+}
