@@ -87,6 +87,18 @@ describe.skipIf(skip)('the CLI on a PostgreSQL store', () => {
         const again = await dprog('run', 'spam.dprog', '--store', url, '--limit', '150', '--json');
         expect(again.json.labels).toEqual(onServer.json.labels);
         expect(await labelRows(url)).toEqual(rows);
+        // The plan recorded on the server types what is imported there, without --program.
+        writeFileSync(
+            path.join(dir, 'typed.jsonl'),
+            [
+                { item: 'easy-ham-1/00001', value: 'ham' },
+                { item: 'easy-ham-1/00002', value: 'maybe' },
+            ]
+                .map((r) => JSON.stringify(r))
+                .join('\n'),
+        );
+        const typed = await dprog('label', 'import', 'typed.jsonl', '--store', url, '--task', 'classify', '--format', 'jsonl', '--json');
+        expect(typed.json).toMatchObject({ added: 1, rejected: 1, typeFrom: 'plan SpamTriage version 1 in the store' });
     }, 300_000);
 
     it('learn --simulate gives the same labels and learning curve for the same seed', async () => {

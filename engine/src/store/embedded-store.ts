@@ -60,6 +60,7 @@ export class EmbeddedStore implements Store {
     labelerEstimates = async (task?: string): Promise<LabelerEstimate[]> => this.inner.labelerEstimates(task);
     savePlan = async (plan: StoredPlan): Promise<void> => this.inner.savePlan(plan);
     getPlan = async (program: string, version?: string): Promise<StoredPlan | undefined> => this.inner.getPlan(program, version);
+    planPrograms = async (): Promise<string[]> => this.inner.planPrograms();
     addModelVersion = async (model: ModelVersion): Promise<void> => this.inner.addModelVersion(model);
     modelVersions = async (labeler: string): Promise<ModelVersion[]> => this.inner.modelVersions(labeler);
     recordEvaluation = async (evaluation: Evaluation): Promise<Evaluation> => this.inner.recordEvaluation(evaluation);
