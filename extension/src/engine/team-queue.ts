@@ -17,7 +17,7 @@ import type { DataItem } from '../../../engine/src/data/dataset.js';
 export const LEASED_AT_ONCE = 20;
 
 export interface TeamQueueInput {
-    engine: Pick<DprogEngine, 'labels' | 'labelerEstimates' | 'lease'>;
+    engine: Pick<DprogEngine, 'labels' | 'labelerEstimates' | 'lease' | 'migrationStates'>;
     program: string;
     plan: LabelingPlan;
     task: PlanTask;
@@ -36,7 +36,11 @@ export interface TeamQueueInput {
 /** The person's queue, and a note on their own estimate (for tasks the routing policy decides). */
 export async function teamQueue(input: TeamQueueInput): Promise<{ queue: Queue; note?: string }> {
     const { engine, program, task } = input;
-    const [labels, estimates] = await Promise.all([engine.labels(program, task.name), engine.labelerEstimates(program, task.name)]);
+    const [labels, estimates, migrationStates] = await Promise.all([
+        engine.labels(program, task.name),
+        engine.labelerEstimates(program, task.name),
+        engine.migrationStates(program, input.plan.program),
+    ]);
     const queue = buildQueue({
         programDir: path.dirname(program),
         plan: input.plan,
@@ -45,6 +49,7 @@ export async function teamQueue(input: TeamQueueInput): Promise<{ queue: Queue; 
         batch: input.batch,
         person: personMember(input.labeler, input.person),
         estimates,
+        migrationStates,
         items: input.items,
         imageUri: input.imageUri,
     });
