@@ -4,12 +4,10 @@
  * golden plans count the samples' items). Both scripts are idempotent: a prepared checkout costs
  * a few file checks. It also rebuilds the bundles in out/ when a source is newer (fresh-bundles.ts).
  */
-import { prepareDocuments } from '../../samples/documents/prepare.js';
-import { prepare as prepareSpam } from '../../samples/spam/prepare.js';
 import { ensureFreshBundles } from './fresh-bundles.js';
+import prepareSampleData from './prepare-sample-data.js';
 
 export default function setup(): void {
-    prepareSpam();
-    prepareDocuments();
+    prepareSampleData();
     ensureFreshBundles();
 }

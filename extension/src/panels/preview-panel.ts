@@ -3,17 +3,11 @@
  * the unlabeled pool, the learning curve across model versions, and monitor alerts. Everything
  * shown is computed by the engine; what it cannot compute yet is listed as "not available".
  */
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LabelingPlan, PlanLearn } from '../../../engine/src/plan/types.js';
-import {
-    previewInbound,
-    previewPanelState,
-    type AlertView,
-    type HostToPreview,
-    type PreviewPanelState,
-} from '../../../webview/src/protocol.js';
+import { previewInbound, previewPanelState, type HostToPreview, type PreviewPanelState } from '../../../webview/src/protocol.js';
 import { isTrusted, planOf, settings, showError, type DprogServices } from '../services.js';
+import { previewMessage } from './preview-content.js';
 import { resourceRoots, webviewHtml } from './webview-html.js';
 
 /** The panel's view type (also in package.json's activationEvents and main.ts's serializer). */
@@ -137,60 +131,11 @@ export class PreviewPanel {
     private async compute(plan: LabelingPlan, learn: PlanLearn): Promise<HostToPreview> {
         const { program, task } = this.state;
         const engine = this.services.engine;
-        const notes: string[] = [];
         // The same sample the labeling queue uses (computed once per store state); the pool's scores come with it.
         const batch = await engine.sample(program, task, settings().batchSize);
-        const pool = batch.poolScores ?? null;
-        if (!pool && !batch.coldStart) {
-            notes.push(`Pool scores: not computed for the \`${batch.strategy}\` strategy (every item is equally likely).`);
-        }
         const curve = await engine.learningCurve(program, learn.model);
-        const alerts: AlertView[] = [];
-        for (const [version, uses] of await engine.testSetUses(program)) {
-            if (uses > 1) {
-                alerts.push({
-                    level: 'warning',
-                    monitor: 'test set',
-                    message: `The test set was evaluated ${uses} times under program version ${version}: use it once per version.`,
-                });
-            }
-        }
-        for (const monitor of plan.monitors) {
-            if (monitor.kind === 'predictions' && pool && !batch.coldStart) {
-                notes.push(
-                    `Monitor predictions of ${monitor.model}: bounds are checked by \`dprog run\`; not available in the preview yet.`,
-                );
-            } else if (monitor.kind === 'shift') {
-                notes.push(
-                    `Monitor shift of ${monitor.source}${monitor.field ? `.${monitor.field}` : ''} (${monitor.metric}): not ` +
-                        `available in the preview yet.`,
-                );
-            }
-        }
-        if (batch.coldStart) {
-            notes.push(
-                `Cold start: ${learn.model} has no trained version yet, so the batch is chosen for coverage (k-center), scores are ` +
-                    `coverage distances, and the pool's score distribution appears once a model exists.`,
-            );
-        }
-        notes.push(
-            'Expected savings against random sampling: not available yet (no random-sampling baseline has been recorded in the store).',
-        );
-        return {
-            type: 'preview',
-            program,
-            task,
-            strategy: batch.strategy,
-            coldStart: batch.coldStart,
-            batch: batch.items.map((i) => ({ key: i.key, score: i.score, reason: i.reason, split: i.split })),
-            poolScores: pool,
-            labeled: batch.labeled,
-            candidates: batch.candidates,
-            learningCurve: curve,
-            expectedSavings: null,
-            alerts,
-            notes: notes.map((n) => n.replace(path.dirname(program) + path.sep, '')),
-        };
+        const testSetUses = await engine.testSetUses(program);
+        return previewMessage({ plan, learn, program, task, batch, curve, testSetUses });
     }
 
     /** Posts to the webview unless the panel is gone; the first content posted ends the panel-open time. */

@@ -53,6 +53,61 @@ describe('ItemRouter', () => {
         expect(router.answers('g')).toHaveLength(GOLD_ANSWER_CAP);
     });
 
+    it('keeps asking a gold question that already looks settled, until the cap (either class)', () => {
+        const router = new ItemRouter({ ...policy, target: 0.6, maxLabels: 10 }, ['ham', 'spam']);
+        router.record('plain', 'p1', 'spam');
+        expect(router.isDone('plain')).toBe(true); // one 0.7 answer passes a 0.6 target
+        for (const label of ['ham', 'spam']) {
+            const item = `gold-${label}`;
+            router.markGold(item, label);
+            expect(router.isGold(item)).toBe(true);
+            expect(router.goldOf(item)).toBe(label);
+            expect(router.isDone(item)).toBe(false);
+            for (let n = 1; n < GOLD_ANSWER_CAP; n++) {
+                router.record(item, `q${n}`, label);
+                expect(router.isDone(item)).toBe(false);
+                expect(router.next(item, ['q1', 'q2', 'q3', 'q4', 'q5'])).toBeDefined();
+            }
+            router.record(item, `q${GOLD_ANSWER_CAP}`, label);
+            expect(router.isDone(item)).toBe(true);
+            expect(router.next(item, ['q4', 'q5'])).toBeUndefined();
+        }
+        expect(router.isGold('plain')).toBe(false);
+        expect(router.goldOf('plain')).toBeUndefined();
+    });
+
+    it('stops a gold question at the cap however much its answers disagree, and earlier at the label limit', () => {
+        const router = new ItemRouter({ ...policy, target: 0.99, maxLabels: 10 }, ['ham', 'spam']);
+        router.markGold('g', 'spam');
+        const labels = ['ham', 'spam', 'ham', 'spam'].slice(0, GOLD_ANSWER_CAP);
+        labels.forEach((label, n) => router.record('g', `p${n}`, label));
+        expect(Math.max(...router.posterior('g'))).toBeLessThan(0.99);
+        expect(router.isDone('g')).toBe(true);
+        const capped = new ItemRouter({ ...policy, maxLabels: GOLD_ANSWER_CAP - 1 }, ['ham', 'spam']);
+        capped.markGold('g', 'ham');
+        for (let n = 0; n < GOLD_ANSWER_CAP - 1; n++) {
+            capped.record('g', `p${n}`, 'ham');
+        }
+        expect(capped.isDone('g')).toBe(true);
+    });
+
+    it('scores answerers on a gold question at once, and not again when it finishes', () => {
+        const router = new ItemRouter(policy, ['ham', 'spam']);
+        router.markGold('g', 'spam');
+        const before = router.estimates.evidence('p1').gold;
+        router.record('g', 'p1', 'ham');
+        expect(router.estimates.evidence('p1').gold).toBeGreaterThan(before);
+        const accuracy = router.estimates.accuracy('p1');
+        expect(accuracy).toBeLessThan(0.7);
+        router.finish('g');
+        expect(router.estimates.accuracy('p1')).toBe(accuracy);
+        expect(router.estimates.evidence('p1').agreement).toBe(0);
+        router.record('m', 'p1', 'ham');
+        router.record('m', 'p2', 'ham');
+        router.finish('m');
+        expect(router.estimates.evidence('p1').agreement).toBeGreaterThan(0);
+    });
+
     it('accepts a declared accuracy of 100% as a strong prior that evidence can still lower', () => {
         const sure: RoutingPolicy = { ...policy, labelers: [{ name: 'oracle', kind: 'model', cost: 0, accuracy: 1 }, policy.labelers[1]] };
         const router = new ItemRouter(sure, ['ham', 'spam']);
@@ -134,5 +189,71 @@ describe('ItemRouter', () => {
         expect(router.allows('f1', 'car')).toBe(false);
         expect(() => router.record('f1', 'bob', 'car')).toThrow(/asked only among pickup, semi/);
         expect(router.allows('other', 'car')).toBe(true);
+    });
+});
+
+describe('ItemRouter, answerers and bookkeeping', () => {
+    it('refuses a bad policy (every problem named) and a label set of fewer than two classes', () => {
+        expect(() => new ItemRouter({ ...policy, target: 2, maxLabels: 0 }, ['ham', 'spam'])).toThrow(
+            'routing policy: target 2 must be in (0, 1); at most 0 labels: must be a whole number ≥ 1',
+        );
+        expect(() => new ItemRouter(policy, ['ham'])).toThrow("routing needs the task's label set (at least two classes), got 1");
+    });
+
+    it('counts an answerer as the labeler of its name (crowd#2 too), anyone else in the largest human pool', () => {
+        const small = { name: 'experts', kind: 'human' as const, cost: 1, accuracy: 0.9, pool: 2 };
+        const router = new ItemRouter({ ...policy, labelers: [...policy.labelers, small] }, ['ham', 'spam']);
+        expect(router.labeler('keywords').name).toBe('keywords');
+        expect(router.labeler('experts#2').name).toBe('experts');
+        expect(router.labeler('alice').name).toBe('crowd');
+        const machines = new ItemRouter({ ...policy, labelers: [policy.labelers[0]] }, ['ham', 'spam']);
+        expect(() => machines.labeler('alice')).toThrow(
+            "answerer 'alice' is not a labeler of the route (keywords) and the route has no human labeler to count them in",
+        );
+    });
+
+    it('calls the leading class current, the first of equals on a tie', () => {
+        const router = new ItemRouter({ ...policy, method: 'one_coin' }, ['ham', 'spam']);
+        router.record('tie', 'p1', 'spam');
+        router.record('tie', 'p2', 'ham');
+        expect(router.current('tie')).toMatchObject({ label: 'ham', answers: 2 });
+        expect(router.current('tie')!.confidence).toBeCloseTo(0.5);
+        router.record('lead', 'p1', 'spam');
+        expect(router.current('lead')!.label).toBe('spam');
+    });
+
+    it('scores answerers against gold only on gold questions', () => {
+        const router = new ItemRouter(policy, ['ham', 'spam']);
+        router.record('plain', 'p1', 'spam');
+        expect(router.estimates.evidence('p1').gold).toBe(0);
+    });
+
+    it('sends a gold question to the least known answerer, by name among equals', () => {
+        const router = new ItemRouter(policy, ['ham', 'spam']);
+        for (let n = 0; n < 4; n++) {
+            router.record(`m${n}`, 'known', 'spam');
+            router.record(`m${n}`, 'other', 'spam');
+            router.finish(`m${n}`);
+        }
+        expect(router.estimates.evidence('known').agreement).toBeGreaterThan(0);
+        router.markGold('probe', 'ham');
+        expect(router.next('probe', ['known', 'zed', 'amy'])?.member).toBe('amy');
+        expect(router.next('probe', ['known', 'zed'])?.member).toBe('zed');
+    });
+
+    it('lists the answered items in order, restores estimates, and re-estimates nothing without answers', () => {
+        const router = new ItemRouter(policy, ['ham', 'spam']);
+        router.reestimate();
+        expect(router.itemsAnswered()).toEqual([]);
+        router.record('b', 'p1', 'spam');
+        router.record('a', 'p1', 'ham');
+        router.markGold('g', 'ham');
+        router.record('g', 'p1', 'spam');
+        router.markGold('unasked', 'ham');
+        expect(router.itemsAnswered()).toEqual(['b', 'a', 'g']);
+        const fresh = new ItemRouter(policy, ['ham', 'spam']);
+        expect(fresh.estimates.accuracy('p1')).not.toBeCloseTo(router.estimates.accuracy('p1'));
+        fresh.restore(router.estimates.toRecords());
+        expect(fresh.estimates.accuracy('p1')).toBeCloseTo(router.estimates.accuracy('p1'));
     });
 });

@@ -36,6 +36,9 @@ type Row = {
     action: 'keep' | 'migrate' | 'invalidate';
     members: Array<{ old: string | null; new: string[]; action: string }>;
     problems?: string[];
+    problemMessages?: string[];
+    /** The task's reason, where the row checks it. */
+    reason?: string;
 };
 
 const keepAll = (names: string[]) => names.map((n) => ({ old: n, new: [n], action: 'keep' }));
@@ -46,6 +49,7 @@ const rows: Row[] = [
         old: program(1, base),
         next: program(2, base),
         action: 'keep',
+        reason: 'unchanged',
         members: keepAll(['car', 'truck', 'bus', 'bicycle', 'scooter']),
     },
     {
@@ -53,6 +57,7 @@ const rows: Row[] = [
         old: program(1, 'labels Vehicle { spam, ham }'),
         next: program(2, 'labels Vehicle { junk from spam, ham }'),
         action: 'migrate',
+        reason: 'label set members changed',
         members: [
             { old: 'spam', new: ['junk'], action: 'map' },
             { old: 'ham', new: ['ham'], action: 'keep' },
@@ -127,6 +132,7 @@ const rows: Row[] = [
         old: program(1, base),
         next: program(2, base, { input: 'shots' }),
         action: 'invalidate',
+        reason: 'input changed from (frames) to (shots)',
         members: ['car', 'truck', 'bus', 'bicycle', 'scooter'].map((n) => ({ old: n, new: [], action: 'invalidate' })),
     },
     {
@@ -134,6 +140,7 @@ const rows: Row[] = [
         old: program(1, base),
         next: program(2, base, { question: 'Which kind of vehicle is shown?' }),
         action: 'migrate',
+        reason: 'question changed',
         members: keepAll(['car', 'truck', 'bus', 'bicycle', 'scooter']),
     },
     {
@@ -141,6 +148,7 @@ const rows: Row[] = [
         old: program(1, base),
         next: program(2, 'labels Transport { car, truck, bus, bicycle, scooter }', { output: 'choice<Transport>' }),
         action: 'migrate',
+        reason: 'output type renamed from choice<Vehicle> to choice<Transport>',
         members: keepAll(['car', 'truck', 'bus', 'bicycle', 'scooter']),
     },
     {
@@ -149,6 +157,74 @@ const rows: Row[] = [
         next: program(2, base, { output: 'number in [0, 5]' }),
         action: 'invalidate',
         members: [],
+        reason: 'output type changed from number in [0, 10] to number in [0, 5]',
+    },
+    {
+        case: 'number range unchanged: kept',
+        old: program(1, base, { output: 'number in [0, 10]' }),
+        next: program(2, base, { output: 'number in [0, 10]' }),
+        action: 'keep',
+        members: [],
+        reason: 'unchanged',
+    },
+    {
+        case: 'number range unchanged, question reworded: migrated, not invalidated',
+        old: program(1, base, { output: 'number in [0, 10]' }),
+        next: program(2, base, { output: 'number in [0, 10]', question: 'How many vehicles?' }),
+        action: 'migrate',
+        members: [],
+        reason: 'question changed',
+    },
+    {
+        case: 'number range widened at both ends: migrated',
+        old: program(1, base, { output: 'number in [0, 10]' }),
+        next: program(2, base, { output: 'number in [-5, 20]' }),
+        action: 'migrate',
+        members: [],
+        reason: 'output type renamed from number in [0, 10] to number in [-5, 20]',
+    },
+    {
+        case: 'number range lifted: migrated',
+        old: program(1, base, { output: 'number in [0, 10]' }),
+        next: program(2, base, { output: 'number' }),
+        action: 'migrate',
+        members: [],
+    },
+    {
+        case: 'number range imposed on an open number: invalidated',
+        old: program(1, base, { output: 'number' }),
+        next: program(2, base, { output: 'number in [0, 10]' }),
+        action: 'invalidate',
+        members: [],
+    },
+    {
+        case: 'number range raised at the low end only: invalidated',
+        old: program(1, base, { output: 'number in [0, 10]' }),
+        next: program(2, base, { output: 'number in [2, 10]' }),
+        action: 'invalidate',
+        members: [],
+    },
+    {
+        case: 'list of numbers narrowed: invalidated',
+        old: program(1, base, { output: 'list<number in [0, 10]>' }),
+        next: program(2, base, { output: 'list<number in [0, 5]>' }),
+        action: 'invalidate',
+        members: [],
+    },
+    {
+        case: 'list of numbers unchanged: kept',
+        old: program(1, base, { output: 'list<number in [0, 10]>' }),
+        next: program(2, base, { output: 'list<number in [0, 10]>' }),
+        action: 'keep',
+        members: [],
+    },
+    {
+        case: 'choice → bool: invalidated',
+        old: program(1, base),
+        next: program(2, base, { output: 'bool' }),
+        action: 'invalidate',
+        members: ['car', 'truck', 'bus', 'bicycle', 'scooter'].map((n) => ({ old: n, new: [], action: 'invalidate' })),
+        reason: 'output type changed from choice<Vehicle> to bool',
     },
     {
         case: 'from naming a member the previous version did not have: an error',
@@ -157,6 +233,9 @@ const rows: Row[] = [
         action: 'migrate',
         members: [...keepAll(['car', 'truck', 'bus']), { old: 'bicycle', new: ['cycle'], action: 'map' }],
         problems: ['migration/unknown-from'],
+        problemMessages: [
+            "Vehicle.cycle comes from 'scooter', which the previous version of Vehicle did not have (it had car, truck, bus, bicycle).",
+        ],
     },
 ];
 
@@ -165,6 +244,13 @@ describe('migrations (language.md §10)', () => {
         const migration = diffPlans(await compileText(row.old, { allowErrors: true }), await compileText(row.next, { allowErrors: true }));
         const task = migration.tasks.find((t) => t.task === 'kind')!;
         expect({ action: task.action, members: task.members }).toEqual({ action: row.action, members: row.members });
+        if (row.problemMessages) {
+            expect(migration.problems.map((p) => p.message)).toEqual(row.problemMessages);
+            expect(migration.problems[0]).toMatchObject({ task: 'kind', labelSet: 'Vehicle', member: 'cycle' });
+        }
+        if (row.reason !== undefined) {
+            expect(task.reason).toBe(row.reason);
+        }
         expect(migration.problems.map((p) => p.code)).toEqual(row.problems ?? []);
     });
 
@@ -180,6 +266,27 @@ describe('migrations (language.md §10)', () => {
             ['old_one', 'invalidate'],
         ]);
         expect(json.tasks[1].members).toEqual([]);
+        const tasks = diffPlans(
+            await compileText(withExtra, { allowErrors: true }),
+            await compileText(withOther, { allowErrors: true }),
+        ).tasks;
+        expect(tasks.map((t) => t.reason)).toEqual(['unchanged', 'new task: no labels yet', 'task removed']);
+        expect(tasks[2].members).toHaveLength(2);
+        expect(tasks[2].members.every((m) => m.action === 'invalidate' && m.new.length === 0)).toBe(true);
+    });
+
+    test('a migration names both versions, and gives every reason a task changed', async () => {
+        const migration = diffPlans(
+            await compileText(program(1, base), { allowErrors: true }),
+            await compileText(program(2, 'labels Vehicle { car, lorry from truck, bus, bicycle, scooter }', { question: 'Which?' }), {
+                allowErrors: true,
+            }),
+        );
+        expect(migration.from.version).toBe(1);
+        expect(migration.to.version).toBe(2);
+        expect(migration.from.hash).toMatch(/\w{8,}/);
+        expect(migration.to.hash).not.toBe(migration.from.hash);
+        expect(migration.tasks[0].reason).toBe('label set members changed; question changed');
     });
 
     test('the JSON projection has exactly the contract keys', async () => {

@@ -395,19 +395,41 @@ function render(focus = true): void {
     if (!session) {
         return;
     }
-    const { task } = session;
     const item = session.items[session.index];
+    const parts: Array<HTMLElement | null> = [header(session, item), progressBar(session)];
+    if (session.notice) {
+        parts.push(h('p', { class: 'notice', role: 'status' }, session.notice));
+    }
+    if (!item) {
+        parts.push(finishedSection(session));
+        replaceChildren(app, parts);
+        return;
+    }
+    const shown = itemSections(session, item);
+    tool = shown.tool;
+    replaceChildren(app, [...parts, ...shown.parts, footer(session), keysHelp(session.task)]);
+    // Only while the panel has the focus: a render that follows the host (the content arriving, a
+    // model's pre-labels) must not pull the focus from where the person is typing (the command
+    // palette, an editor), nor catch an Enter meant for it.
+    if (focus && document.hasFocus()) {
+        tool?.focus();
+    }
+    askForPreLabels();
+}
+
+/** The task's name, where the queue stands, why this item was chosen, how many are done, the mode toggle. */
+function header(session: Session, item: QueueItemView | undefined): HTMLElement {
+    const { task } = session;
     const total = session.items.length;
-    const progress = session.planned ? Math.min(1, session.done / session.planned) : 0;
-    const cost = session.labeledThisSession * task.costPerLabel;
     const reviewing = session.mode === 'review';
+    const cost = session.labeledThisSession * task.costPerLabel;
     const toggle = h(
         'button',
         { type: 'button', class: 'secondary', id: 'review-toggle', 'aria-pressed': reviewing ? 'true' : 'false' },
         reviewing ? 'Back to labeling' : 'Review disagreements',
     );
     toggle.addEventListener('click', () => switchMode(reviewing ? 'label' : 'review'));
-    const header = h(
+    return h(
         'header',
         {},
         h('h1', {}, reviewing ? `${task.name} · review` : task.name),
@@ -427,6 +449,11 @@ function render(focus = true): void {
         task.costPerLabel > 0 ? h('span', { class: 'cost' }, `$${cost.toFixed(2)} this session`) : null,
         toggle,
     );
+}
+
+/** How much of the planned labels are done. */
+function progressBar(session: Session): HTMLElement {
+    const progress = session.planned ? Math.min(1, session.done / session.planned) : 0;
     const bar = h('div', {
         class: 'progress',
         role: 'progressbar',
@@ -437,50 +464,74 @@ function render(focus = true): void {
     });
     bar.append(h('div', { class: 'progress-fill' }));
     (bar.firstElementChild as HTMLElement).style.width = `${(progress * 100).toFixed(1)}%`;
-    const parts: Array<HTMLElement | null> = [header, bar];
-    if (session.notice) {
-        parts.push(h('p', { class: 'notice', role: 'status' }, session.notice));
-    }
-    if (!item) {
-        const more = h('button', { type: 'button', class: 'primary', id: 'next-batch' }, reviewing ? 'Look again' : 'Next batch');
-        more.addEventListener('click', () => {
-            app.replaceChildren(
-                h(
-                    'p',
-                    { class: 'loading', role: 'status' },
-                    reviewing ? 'Finding the items labelers disagreed on…' : 'Choosing the next batch…',
-                ),
-            );
-            vscode.postMessage({ type: 'ready' });
-        });
-        parts.push(
+    return bar;
+}
+
+/** The end of the queue: what was done, and a button for the next batch (or another look at disagreements). */
+function finishedSection(session: Session): HTMLElement {
+    const reviewing = session.mode === 'review';
+    const more = h('button', { type: 'button', class: 'primary', id: 'next-batch' }, reviewing ? 'Look again' : 'Next batch');
+    more.addEventListener('click', () => {
+        app.replaceChildren(
             h(
-                'section',
-                { class: 'finished' },
-                h('h2', {}, reviewing ? 'Review done' : 'Queue done'),
-                h('p', {}, `${session.labeledThisSession} ${reviewing ? 'reviewed' : 'labeled'} in this session.`),
-                more,
+                'p',
+                { class: 'loading', role: 'status' },
+                reviewing ? 'Finding the items labelers disagreed on…' : 'Choosing the next batch…',
             ),
         );
-        replaceChildren(app, parts);
-        return;
-    }
+        vscode.postMessage({ type: 'ready' });
+    });
+    return h(
+        'section',
+        { class: 'finished' },
+        h('h2', {}, reviewing ? 'Review done' : 'Queue done'),
+        h('p', {}, `${session.labeledThisSession} ${reviewing ? 'reviewed' : 'labeled'} in this session.`),
+        more,
+    );
+}
+
+/** The question, the item's shown fields, the answers under review, the pre-labels and the tool (if the task has one). */
+function itemSections(session: Session, item: QueueItemView): { parts: Array<HTMLElement | null>; tool: Tool | undefined } {
+    const { task } = session;
+    const parts: Array<HTMLElement | null> = [];
     if (task.question) {
         parts.push(h('p', { class: 'question' }, task.question));
     }
+    const fields = itemFields(task, item);
+    if (fields.childElementCount > 0) {
+        parts.push(fields);
+    }
+    if (item.review) {
+        parts.push(reviewSection(item.review));
+    }
+    if (item.relabel) {
+        parts.push(relabelSection(item.relabel));
+    }
+    const created = createTool(task, item, submit);
+    const pre = preLabelText(item);
+    const waiting = session.preLabelsOnDemand && session.mode !== 'review' && !item.preLabels.some((p) => p.kind === 'model');
+    if (pre) {
+        parts.push(h('p', { class: 'prelabels', 'data-testid': 'prelabels' }, pre, ' · Enter accepts'));
+    } else if (waiting) {
+        parts.push(h('p', { class: 'prelabels pending', 'data-testid': 'prelabels' }, 'The model is looking at this item…'));
+    }
+    if (typeof created === 'string') {
+        parts.push(h('p', { class: 'error' }, created));
+        return { parts, tool: undefined };
+    }
+    parts.push(mountTool(session, item, created));
+    return { parts, tool: created };
+}
+
+/** The item's fields the task shows, less the image or text the tool itself shows. */
+function itemFields(task: TaskView, item: QueueItemView): HTMLElement {
     const fields = h('section', { class: 'item', 'aria-label': `Item ${item.key}`, 'data-item': item.key });
     const imageTask = isImageType(task.output);
     const spanTask = elementType(task.output).kind === 'span';
+    const spanText = task.show.find((f) => f.type === 'Text' || f.type === 'String');
     for (const field of task.show) {
         const value = item.fields[field.name];
-        if (value === undefined || (imageTask && field.type === 'Image')) {
-            continue;
-        }
-        if (
-            spanTask &&
-            (field.type === 'Text' || field.type === 'String') &&
-            field === task.show.find((f) => f.type === 'Text' || f.type === 'String')
-        ) {
+        if (value === undefined || (imageTask && field.type === 'Image') || (spanTask && field === spanText)) {
             continue;
         }
         fields.append(
@@ -494,46 +545,33 @@ function render(focus = true): void {
             ),
         );
     }
-    if (fields.childElementCount > 0) {
-        parts.push(fields);
+    return fields;
+}
+
+/** Sets the tool to the person's earlier answer or else the best pre-label; its section. */
+function mountTool(session: Session, item: QueueItemView, created: Tool): HTMLElement {
+    const earlier = session.given.get(item.key);
+    const best = bestPreLabel(item);
+    if (earlier) {
+        created.set(earlier.value);
     }
-    if (item.review) {
-        parts.push(reviewSection(item.review));
+    // A review starts from the old label: Enter keeps it (as a new label superseding the old one).
+    else if (item.relabel?.kind === 'review') {
+        created.set(item.relabel.was);
     }
-    if (item.relabel) {
-        parts.push(relabelSection(item.relabel));
+    // Pre-labels are shown in the tool, editable: Enter accepts them, any other answer replaces them.
+    else if (best && created instanceof ImageTool) {
+        created.propose(best.value);
+    } else if (best) {
+        created.set(best.value);
     }
-    const created = createTool(task, item, submit);
-    const pre = preLabelText(item);
-    const waiting = session.preLabelsOnDemand && !reviewing && !item.preLabels.some((p) => p.kind === 'model');
-    if (pre) {
-        parts.push(h('p', { class: 'prelabels', 'data-testid': 'prelabels' }, pre, ' · Enter accepts'));
-    } else if (waiting) {
-        parts.push(h('p', { class: 'prelabels pending', 'data-testid': 'prelabels' }, 'The model is looking at this item…'));
-    }
-    if (typeof created === 'string') {
-        parts.push(h('p', { class: 'error' }, created));
-    } else {
-        tool = created;
-        const earlier = session.given.get(item.key);
-        const best = bestPreLabel(item);
-        if (earlier) {
-            tool.set(earlier.value);
-        }
-        // A review starts from the old label: Enter keeps it (as a new label superseding the old one).
-        else if (item.relabel?.kind === 'review') {
-            tool.set(item.relabel.was);
-        }
-        // Pre-labels are shown in the tool, editable: Enter accepts them, any other answer replaces them.
-        else if (best && tool instanceof ImageTool) {
-            tool.propose(best.value);
-        } else if (best) {
-            tool.set(best.value);
-        }
-        renderedValue = JSON.stringify(tool.value());
-        const from = !earlier && best ? `${best.kind}:${best.labeler}` : undefined;
-        parts.push(h('section', { class: 'tool', 'aria-label': 'Answer', 'data-prelabel': from }, tool.element));
-    }
+    renderedValue = JSON.stringify(created.value());
+    const from = !earlier && best ? `${best.kind}:${best.labeler}` : undefined;
+    return h('section', { class: 'tool', 'aria-label': 'Answer', 'data-prelabel': from }, created.element);
+}
+
+/** Submit, skip, undo and help buttons, and the message line. */
+function footer(session: Session): HTMLElement {
     const skipButton = h('button', { type: 'button', class: 'secondary', 'aria-keyshortcuts': 'ArrowRight' }, 'Skip (→)');
     skipButton.addEventListener('click', skip);
     const undoButton = h(
@@ -550,41 +588,34 @@ function render(focus = true): void {
     submitButton.addEventListener('click', submit);
     const keysButton = h('button', { type: 'button', class: 'secondary', 'aria-keyshortcuts': '?' }, '? keys');
     keysButton.addEventListener('click', () => document.getElementById('keys')?.toggleAttribute('hidden'));
-    parts.push(
+    return h(
+        'footer',
+        {},
+        submitButton,
+        skipButton,
+        undoButton,
+        keysButton,
+        h('span', { id: 'message', class: 'message', role: 'alert' }, message ?? ''),
+    );
+}
+
+/** The keyboard shortcuts (hidden until `?`). */
+function keysHelp(task: TaskView): HTMLElement {
+    const keys = [
+        ...task.classes.map((c) => `${c.hotkey.toUpperCase()}: ${c.name}${c.description ? ` — ${c.description}` : ''}`),
+        'Enter: submit / accept the pre-label',
+        '→: skip',
+        '←, Ctrl+Z: undo',
+        'Ctrl+Shift+Z, Ctrl+Y: redo',
+        '?: this help',
+    ];
+    return h(
+        'aside',
+        { id: 'keys', hidden: true, 'aria-label': 'Keyboard shortcuts' },
         h(
-            'footer',
+            'ul',
             {},
-            submitButton,
-            skipButton,
-            undoButton,
-            keysButton,
-            h('span', { id: 'message', class: 'message', role: 'alert' }, message ?? ''),
+            keys.map((t) => h('li', {}, t)),
         ),
     );
-    parts.push(
-        h(
-            'aside',
-            { id: 'keys', hidden: true, 'aria-label': 'Keyboard shortcuts' },
-            h(
-                'ul',
-                {},
-                [
-                    ...task.classes.map((c) => `${c.hotkey.toUpperCase()}: ${c.name}${c.description ? ` — ${c.description}` : ''}`),
-                    'Enter: submit / accept the pre-label',
-                    '→: skip',
-                    '←, Ctrl+Z: undo',
-                    'Ctrl+Shift+Z, Ctrl+Y: redo',
-                    '?: this help',
-                ].map((t) => h('li', {}, t)),
-            ),
-        ),
-    );
-    replaceChildren(app, parts);
-    // Only while the panel has the focus: a render that follows the host (the content arriving, a
-    // model's pre-labels) must not pull the focus from where the person is typing (the command
-    // palette, an editor), nor catch an Enter meant for it.
-    if (focus && document.hasFocus()) {
-        tool?.focus();
-    }
-    askForPreLabels();
 }
