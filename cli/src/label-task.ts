@@ -9,8 +9,8 @@ import { DataError } from '../../engine/src/data/errors.js';
 import { PlanFormatError, validatePlan } from '../../engine/src/plan/serialize.js';
 import type { LabelingPlan, PlanTask } from '../../engine/src/plan/types.js';
 import type { TaskType } from '../../engine/src/store/formats/index.js';
-import { EmbeddedStore, type Store } from '../../engine/src/store/index.js';
-import type { JsonValue } from '../../engine/src/store/types.js';
+import type { Store } from '../../engine/src/store/index.js';
+import type { JsonValue, StoredPlan } from '../../engine/src/store/types.js';
 import { compileProgramFile } from './compiled-program.js';
 import { ProgramError } from './errors.js';
 import { datasetSpec } from './learning-program.js';
@@ -43,17 +43,16 @@ async function fromProgram(file: string, task: string): Promise<LabelTask> {
     return { type: { output: planTask.output, classes: planTask.classes }, typeFrom: file, plan, planTask, programFile: file };
 }
 
-/** The most recently recorded plan that declares `task`, if any (the embedded store lists its programs; on PostgreSQL pass --program). */
-function fromStore(store: Store, task: string): LabelTask {
-    if (!(store instanceof EmbeddedStore)) {
-        return {};
+/** The most recently recorded plan that declares `task`, if any (on either backend). */
+async function fromStore(store: Store, task: string): Promise<LabelTask> {
+    const stored: StoredPlan[] = [];
+    for (const program of await store.planPrograms()) {
+        const latest = await store.getPlan(program);
+        if (latest) {
+            stored.push(latest);
+        }
     }
-    const inner = store.inner;
-    const stored = inner
-        .planPrograms()
-        .map((program) => inner.getPlan(program)!)
-        .sort((a, b) => (a.compiledAt ?? '').localeCompare(b.compiledAt ?? ''))
-        .reverse();
+    stored.sort((a, b) => (b.compiledAt ?? '').localeCompare(a.compiledAt ?? ''));
     for (const entry of stored) {
         let plan: LabelingPlan;
         try {
@@ -96,7 +95,7 @@ export async function labelTask(
         if (!lenient || !(error instanceof ProgramError)) {
             throw error;
         }
-        return { ...fromStore(store, task), problem: error.message.split('\n')[0] };
+        return { ...(await fromStore(store, task)), problem: error.message.split('\n')[0] };
     }
 }
 

@@ -88,6 +88,7 @@ export const registerStore: RegisterCommand = (program, setExitCode) => {
                     schemaVersion: s.schemaVersion,
                     labels: Object.values(tasks).reduce((a, b) => a + b, 0),
                     tasks,
+                    estimates: await estimatesPerTask(s),
                 };
             });
             if (options.json) {
@@ -100,7 +101,25 @@ export const registerStore: RegisterCommand = (program, setExitCode) => {
                 for (const [task, n] of Object.entries(info.tasks)) {
                     printLine(`  ${task}: ${n}`);
                 }
+                for (const [task, estimates] of Object.entries(info.estimates)) {
+                    printLine(`estimated accuracy in ${task} (labeler or pool/person, answers of evidence):`);
+                    for (const e of estimates) {
+                        printLine(`  ${e.labeler.padEnd(28)} ${(e.accuracy * 100).toFixed(1).padStart(5)}%  ${e.n.toFixed(0)}`);
+                    }
+                }
             }
             setExitCode(ExitCode.ok);
         });
 };
+
+/** Every task's labeler estimates (people of a pool as `pool/person`), best first. */
+async function estimatesPerTask(store: Store): Promise<Record<string, Array<{ labeler: string; accuracy: number; n: number }>>> {
+    const out: Record<string, Array<{ labeler: string; accuracy: number; n: number }>> = {};
+    for (const e of await store.labelerEstimates()) {
+        (out[e.task] ??= []).push({ labeler: e.labeler, accuracy: e.accuracy, n: e.n });
+    }
+    for (const list of Object.values(out)) {
+        list.sort((a, b) => b.accuracy - a.accuracy || (a.labeler < b.labeler ? -1 : 1));
+    }
+    return out;
+}

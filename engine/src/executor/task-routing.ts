@@ -134,10 +134,17 @@ export class TaskRouting {
         return member && (member.action === 'keep' || member.action === 'map') && member.new.length === 1 ? member.new[0] : value;
     }
 
-    /** `crowd`, `crowd#2`, … when people answer under the labeler's name; a person's own name otherwise. */
+    /**
+     * Who answered, as the routing tells answerers apart: the person within the pool (`crowd/ann`)
+     * when the label names one, so each person has an estimate of their own; `crowd`, `crowd#2`, …
+     * for answers under the pool's name from nobody in particular; a person's own name otherwise.
+     */
     private memberOf(label: Label): string {
         if (label.labelerKind !== 'human' || !this.task.route.stages.some((s) => s.labeler === label.labeler)) {
             return label.labeler;
+        }
+        if (label.person !== undefined && label.person !== '') {
+            return personMember(label.labeler, label.person);
         }
         const counts = this.underName.get(label.item) ?? new Map<string, number>();
         this.underName.set(label.item, counts);
@@ -281,6 +288,11 @@ export class TaskRouting {
             await store.setLabelerEstimates(estimates);
         }
     }
+}
+
+/** How the routing names a person of a human labeler pool (their estimate is stored under this name). */
+export function personMember(labeler: string, person: string): string {
+    return `${labeler}/${person}`;
 }
 
 /** A replayed person's answer as a label: a deterministic id, so a rerun does not store it twice. */

@@ -255,16 +255,22 @@ export class ItemRouter {
 
 /**
  * Who is an answerer? One named like a labeler of the route is that labeler (a model, a rule set,
- * or a single person; `crowd#2` is the second answer given under the labeler's name); anyone else is a person of the
- * route's human pool — the human labeler with
+ * or a single person; `crowd#2` is the second answer given under the labeler's name); `crowd/ann` is
+ * the person ann of the human labeler crowd; anyone else is a person of the route's human pool — the human labeler with
  * the largest declared pool, else the first human labeler.
  */
 function answererMapping(policy: RoutingPolicy): (member: string) => RoutedLabeler {
     const byName = new Map(policy.labelers.map((l) => [l.name, l]));
     const humans = policy.labelers.filter((l) => l.kind === 'human');
     const pool = [...humans].sort((a, b) => (b.pool ?? 0) - (a.pool ?? 0))[0];
+    // `crowd/ann`: the person ann of the human labeler crowd.
+    const personOf = (member: string) => {
+        const slash = member.indexOf('/');
+        const labeler = slash > 0 ? byName.get(member.slice(0, slash)) : undefined;
+        return labeler?.kind === 'human' ? labeler : undefined;
+    };
     return (member) => {
-        const labeler = byName.get(member) ?? byName.get(member.replace(/#\d+$/, '')) ?? pool;
+        const labeler = byName.get(member) ?? byName.get(member.replace(/#\d+$/, '')) ?? personOf(member) ?? pool;
         if (!labeler) {
             throw new Error(
                 `answerer '${member}' is not a labeler of the route (${[...byName.keys()].join(', ')}) and the route has no human ` +

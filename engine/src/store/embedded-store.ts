@@ -1,7 +1,8 @@
 /**
- * The embedded store (sql.js, one writer) behind the `Store` interface. `LabelStore` keeps its
- * synchronous reads for the code that runs only on the embedded store (the plan executor);
- * everything else goes through this adapter, so it runs on PostgreSQL as well.
+ * The embedded store (sql.js, one writer) behind the `Store` interface. Everything that reads or
+ * writes labels (the plan executor, the learning commands, the editor) goes through this adapter, so
+ * it runs on PostgreSQL as well; `inner`, with its synchronous reads, is left to applying migrations
+ * and to `label import` finding a task's recorded plan.
  */
 import type { StoreDump } from './dump.js';
 import type { LabelStore } from './label-store.js';
@@ -60,6 +61,7 @@ export class EmbeddedStore implements Store {
     labelerEstimates = async (task?: string): Promise<LabelerEstimate[]> => this.inner.labelerEstimates(task);
     savePlan = async (plan: StoredPlan): Promise<void> => this.inner.savePlan(plan);
     getPlan = async (program: string, version?: string): Promise<StoredPlan | undefined> => this.inner.getPlan(program, version);
+    planPrograms = async (): Promise<string[]> => this.inner.planPrograms();
     addModelVersion = async (model: ModelVersion): Promise<void> => this.inner.addModelVersion(model);
     modelVersions = async (labeler: string): Promise<ModelVersion[]> => this.inner.modelVersions(labeler);
     recordEvaluation = async (evaluation: Evaluation): Promise<Evaluation> => this.inner.recordEvaluation(evaluation);

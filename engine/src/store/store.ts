@@ -63,6 +63,8 @@ export interface Store {
 
     savePlan(plan: StoredPlan): Promise<void>;
     getPlan(program: string, version?: string): Promise<StoredPlan | undefined>;
+    /** The programs with a recorded plan, by name. */
+    planPrograms(): Promise<string[]>;
 
     addModelVersion(model: ModelVersion): Promise<void>;
     modelVersions(labeler: string): Promise<ModelVersion[]>;

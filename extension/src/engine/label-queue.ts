@@ -95,7 +95,7 @@ export interface QueueInput {
     batch: SampleResult | undefined;
     /** Maps an item's image (relative path) to something the webview can load. */
     imageUri: (relativePath: string) => string;
-    /** The person at the editor (their labels are recorded under this name). */
+    /** Who is at the editor, as the routing names them: `pool/person` (see personMember), their own estimate then counts. */
     person?: string;
     /** The task's stored labeler estimates (the policy starts from them). */
     estimates?: readonly LabelerEstimate[];

@@ -14,7 +14,8 @@ import {
     type PreLabelView,
 } from '../../../webview/src/protocol.js';
 import { NotAvailableError, type SampleResult } from '../engine/engine.js';
-import { buildQueue, taskView, type Queue } from '../engine/label-queue.js';
+import { taskView, type Queue } from '../engine/label-queue.js';
+import { teamQueue } from '../engine/team-queue.js';
 import { taskModels } from '../engine/pre-labels.js';
 import { buildReviewQueue } from '../engine/review-queue.js';
 import { isTrusted, planOf, settings, showError, storePathFor, type DprogServices } from '../services.js';
@@ -29,9 +30,6 @@ export const UNTRUSTED_PANEL =
 
 /** The panel's view type (also in package.json's activationEvents and main.ts's serializer). */
 export const ANNOTATE_VIEW = 'dprog.annotate';
-
-/** Items handed to one person at a time on a shared store (the rest stay free for others). */
-const LEASED_AT_ONCE = 20;
 
 export class AnnotatePanel {
     private static readonly open = new Map<string, AnnotatePanel>();
@@ -229,42 +227,26 @@ export class AnnotatePanel {
             notes.push('This workspace is not trusted: labels cannot be saved.');
         }
         await this.services.engine.aggregated(program);
-        const [labels, estimates, migrationStates] = await Promise.all([
-            this.services.engine.labels(program, task.name),
-            this.services.engine.labelerEstimates(program, task.name),
-            this.services.engine.migrationStates(program, plan.program),
-        ]);
-        const queue = buildQueue({
-            programDir: path.dirname(program),
+        const { person, leaseMs } = settings();
+        const shared = /^postgres(ql)?:\/\//i.test(storePathFor(program)) && isTrusted();
+        const { queue, note } = await teamQueue({
+            engine: this.services.engine,
+            program,
             plan,
             task,
-            labels,
+            labeler,
+            person,
+            shared,
+            leaseMs,
             batch,
-            person: labeler,
-            estimates,
-            migrationStates,
             items: task.dataset ? await this.services.engine.datasetItems(program, task.dataset) : undefined,
             imageUri: (relative) => this.imageUri(relative),
         });
-        return this.initMessage('label', plan, task, labeler, await this.leased(queue), notes);
-    }
-
-    /** On a shared (PostgreSQL) store, only the items handed to this person for now; see Store.lease. */
-    private async leased(queue: Queue): Promise<Queue> {
-        if (!/^postgres(ql)?:\/\//i.test(storePathFor(this.state.program)) || !isTrusted()) {
-            return queue;
+        this.leasing ||= shared;
+        if (note) {
+            notes.push(note);
         }
-        const { person, leaseMs } = settings();
-        const leases = await this.services.engine.lease(this.state.program, {
-            task: this.state.task,
-            person,
-            candidates: queue.items.map((item) => item.key),
-            limit: LEASED_AT_ONCE,
-            leaseMs,
-        });
-        this.leasing = true;
-        const mine = new Set(leases.map((l) => l.item));
-        return { ...queue, items: queue.items.filter((item) => mine.has(item.key)) };
+        return this.initMessage('label', plan, task, labeler, queue, notes);
     }
 
     /** A second window on a busy embedded store: say so, and offer to wait for the writer. */

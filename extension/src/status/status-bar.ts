@@ -3,7 +3,10 @@
  * `dprog: 812/3,000 labeled · $41.20` once it is compiled; `dprog (restricted)` in an untrusted workspace.
  */
 import * as vscode from 'vscode';
-import { isTrusted, type DprogServices } from '../services.js';
+import type { LabelingPlan } from '../../../engine/src/plan/types.js';
+import { routedByPolicy } from '../../../engine/src/executor/task-routing.js';
+import { personEstimateLine } from '../engine/person-estimate.js';
+import { isTrusted, settings, type DprogServices } from '../services.js';
 
 export class StatusBar implements vscode.Disposable {
     private readonly item = vscode.window.createStatusBarItem('dprog.status', vscode.StatusBarAlignment.Left, 50);
@@ -79,12 +82,26 @@ export class StatusBar implements vscode.Disposable {
             const acc = accuracy !== null ? ` · acc ${accuracy.toFixed(2)}` : '';
             this.item.text = `$(tag) dprog: ${done.toLocaleString('en-US')}/${of} labeled · $${progress.cost.toFixed(2)}${acc}`;
             const perTask = progress.tasks.map((t) => `${t.task}: ${t.done}/${t.planned ?? '?'} labeled by people`);
-            this.item.tooltip = `${perTask.join('\n')}\nExpected accuracy from the plan; cost of labels given so far.`;
+            const yours = await this.yourEstimates(document.uri.fsPath, plan);
+            this.item.tooltip =
+                `${perTask.join('\n')}\nExpected accuracy from the plan; cost of labels given so far.` +
+                (yours.length > 0 ? `\n${yours.join('\n')}` : '');
         } catch (error) {
             this.item.text = '$(warning) dprog';
             this.item.tooltip = `Cannot read the label store: ${(error as Error).message}`;
         }
         this.item.show();
+    }
+
+    /** Your own estimate (`dprog.labeler` within `dprog.labelerName`) in each task the routing policy decides. */
+    private async yourEstimates(program: string, plan: LabelingPlan): Promise<string[]> {
+        const { labelerName, person } = settings();
+        const lines: string[] = [];
+        for (const task of plan.tasks.filter(routedByPolicy)) {
+            const estimates = await this.services.engine.labelerEstimates(program, task.name);
+            lines.push(personEstimateLine(task.name, estimates, labelerName, person));
+        }
+        return lines;
     }
 
     dispose(): void {

@@ -257,6 +257,10 @@ export class PostgresStore implements Store {
         return result.rows.length ? rows.toPlan(result.rows[0]) : undefined;
     }
 
+    async planPrograms(): Promise<string[]> {
+        return (await this.query(`SELECT DISTINCT program FROM plans ORDER BY program`, [])).rows.map((row) => String(row.program));
+    }
+
     async addModelVersion(model: ModelVersion): Promise<void> {
         this.assertWritable();
         await this.upsert(rows.MODELS, [
