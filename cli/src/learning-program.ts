@@ -3,7 +3,6 @@
  * learn-setup.ts), and the mapping of data and model errors to the CLI's exit codes.
  */
 import * as path from 'node:path';
-import { CsvError } from '../../engine/src/data/csv.js';
 import { DataError } from '../../engine/src/data/errors.js';
 import { ModelError } from '../../engine/src/learning/errors.js';
 import type { LearnProgram } from '../../engine/src/learning/learn-program.js';
@@ -32,7 +31,7 @@ export async function withDataErrors<T>(body: () => Promise<T>): Promise<T> {
     try {
         return await body();
     } catch (error) {
-        if (error instanceof DataError || error instanceof ModelError || error instanceof CsvError) {
+        if (error instanceof DataError || error instanceof ModelError) {
             throw new ProgramError(error.message);
         }
         throw error;

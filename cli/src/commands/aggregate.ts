@@ -6,9 +6,8 @@ import type { AggregationMethod, AggregationResult, ItemAggregate, WorkerEstimat
 import { ExitCode, ProgramError, UsageError } from '../errors.js';
 import { printJson, printLine } from '../output.js';
 import { formatTable } from '../table.js';
-import { CsvDataError, CsvError } from '../../../engine/src/data/csv.js';
+import { DataError } from '../../../engine/src/data/errors.js';
 import {
-    AnswerDataError,
     readAnswersCsv,
     readEncodedAnswersCsv,
     type AnswerColumns,
@@ -39,14 +38,8 @@ function asCliErrors<T>(read: () => T): T {
     try {
         return read();
     } catch (error) {
-        if (error instanceof CsvDataError) {
-            throw new ProgramError(error.message);
-        }
-        if (error instanceof CsvError) {
-            throw new UsageError(error.message);
-        }
-        if (error instanceof AnswerDataError) {
-            throw new ProgramError(error.message);
+        if (error instanceof DataError) {
+            throw error.fault === 'usage' ? new UsageError(error.message) : new ProgramError(error.message);
         }
         throw error;
     }

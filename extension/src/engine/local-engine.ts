@@ -421,8 +421,7 @@ function asEngineError(error: unknown): unknown {
         return error;
     }
     // The engine's errors carry their names; the CLI's set-up errors carry an exit code.
-    const usersToFix =
-        /^(DataError|ModelError|CsvError)$/.test(error.name) || typeof (error as { exitCode?: unknown }).exitCode === 'number';
+    const usersToFix = /^(DataError|ModelError)$/.test(error.name) || typeof (error as { exitCode?: unknown }).exitCode === 'number';
     return usersToFix ? new EngineError(error.message, 1) : error;
 }
 
