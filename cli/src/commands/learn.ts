@@ -6,6 +6,7 @@ import { ExitCode, ProgramError, UsageError } from '../errors.js';
 import { printJson, printLine } from '../output.js';
 import { loadLearnProgram, withDataErrors } from '../learning-program.js';
 import { openStore, storePathFor } from '../store-option.js';
+import { versionNumber } from '../../../engine/src/learning/model-versions.js';
 import { StoreModelVersions } from '../../../engine/src/learning/store-model-versions.js';
 import type { LabelStore } from '../../../engine/src/store/index.js';
 import { SessionCache } from '../../../engine/src/learning/session-cache.js';
@@ -105,7 +106,7 @@ export const registerLearn: RegisterCommand = (program, setExitCode) => {
                         rmSync(simulationDir, { recursive: true, force: true });
                     }
                     store = (await openStore(file, storeOption, false))!;
-                    ws.versions = new StoreModelVersions(store, learnProgram.task);
+                    ws.versions = new StoreModelVersions(store);
                     const stopSplit = learn.stopSplit;
                     const validationLabels = new Map(
                         ws.splits.flatMap((s, i) => (s === stopSplit ? [[i, gold[i]] as [number, number]] : [])),
@@ -186,7 +187,7 @@ export const registerLearn: RegisterCommand = (program, setExitCode) => {
                         );
                         printLine(
                             start
-                                ? `starting model ${path.relative(process.cwd(), start.path)}: ` +
+                                ? `starting model ${path.relative(process.cwd(), start.onnxPath)}: ` +
                                       `${pct(start.validationAccuracy).trim()} on ${stopSplit}`
                                 : 'no model yet: the first batch is chosen by k-center coverage (cold start)',
                         );
@@ -226,7 +227,12 @@ export const registerLearn: RegisterCommand = (program, setExitCode) => {
                         stopped: routing.budgetStop ? 'money' : (stop ?? 'rounds'),
                         curve: ws.versions
                             .list(learnProgram.model.name)
-                            .map((v) => ({ version: v.version, labels: v.trainingLabels, accuracy: v.validationAccuracy, path: v.path })),
+                            .map((v) => ({
+                                version: versionNumber(v),
+                                labels: v.labelsUsed,
+                                accuracy: v.validationAccuracy,
+                                path: v.onnxPath,
+                            })),
                     };
                     if (options.json) {
                         printJson(summary);
@@ -235,8 +241,8 @@ export const registerLearn: RegisterCommand = (program, setExitCode) => {
                         printLine(`labels   ${stopSplit} accuracy   model`);
                         for (const v of ws.versions.list(learnProgram.model.name)) {
                             printLine(
-                                `${String(v.trainingLabels).padStart(6)}   ${pct(v.validationAccuracy).padStart(8)}            ` +
-                                    `v${v.version} ${path.relative(process.cwd(), v.path)}`,
+                                `${String(v.labelsUsed).padStart(6)}   ${pct(v.validationAccuracy).padStart(8)}            ` +
+                                    `v${v.version} ${path.relative(process.cwd(), v.onnxPath)}`,
                             );
                         }
                         const money = routing.budgetStop

@@ -67,7 +67,7 @@ export const registerMonitor: RegisterCommand = (program, setExitCode) => {
                         baseDir: path.dirname(path.resolve(file)),
                         sessions,
                         currentData: options.data,
-                        versions: store ? new StoreModelVersions(store, '') : undefined,
+                        versions: store ? new StoreModelVersions(store) : undefined,
                     });
                     const level = results.some((r) => r.level === 'alert')
                         ? 'alert'

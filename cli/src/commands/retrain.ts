@@ -4,6 +4,7 @@ import { ExitCode, ProgramError } from '../errors.js';
 import { printJson, printLine } from '../output.js';
 import { loadLearnProgram, withDataErrors } from '../learning-program.js';
 import { openStore, storePathFor } from '../store-option.js';
+import { versionNumber } from '../../../engine/src/learning/model-versions.js';
 import { StoreModelVersions } from '../../../engine/src/learning/store-model-versions.js';
 import type { LabelStore } from '../../../engine/src/store/index.js';
 import { SessionCache } from '../../../engine/src/learning/session-cache.js';
@@ -48,7 +49,7 @@ export const registerRetrain: RegisterCommand = (program, setExitCode) => {
                         );
                     }
                     writer = (await openStore(file, options.store, false))!;
-                    ws.versions = new StoreModelVersions(writer, learnProgram.task);
+                    ws.versions = new StoreModelVersions(writer);
                     const validationLabels = new Map([...ws.heldOut].filter(([p]) => ws.splits[p] === learnProgram.learn.stopSplit));
                     const learner = new ActiveLearner(
                         {
@@ -76,9 +77,9 @@ export const registerRetrain: RegisterCommand = (program, setExitCode) => {
                     const result = {
                         task: learnProgram.task,
                         model: learnProgram.model.name,
-                        version: version.version,
-                        path: version.path,
-                        trainingLabels: version.trainingLabels,
+                        version: versionNumber(version),
+                        path: version.onnxPath,
+                        trainingLabels: version.labelsUsed,
                         split: learnProgram.learn.stopSplit,
                         validationItems: validationLabels.size,
                         accuracy: version.validationAccuracy ?? null,
@@ -87,8 +88,8 @@ export const registerRetrain: RegisterCommand = (program, setExitCode) => {
                         printJson(result);
                     } else {
                         printLine(
-                            `${learnProgram.model.name} v${version.version} trained on ${version.trainingLabels} labels → ` +
-                                `${path.relative(process.cwd(), version.path)}; ` +
+                            `${learnProgram.model.name} v${version.version} trained on ${version.labelsUsed} labels → ` +
+                                `${path.relative(process.cwd(), version.onnxPath)}; ` +
                                 (version.validationAccuracy === undefined
                                     ? `no labeled ${result.split} items to measure it on.`
                                     : `${result.split} accuracy ${(version.validationAccuracy * 100).toFixed(1)}% on ` +

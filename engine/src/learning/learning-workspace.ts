@@ -77,7 +77,7 @@ export function assembleWorkspace(program: LearnProgram, data: LearningData, sto
             (data.splits[position] === 'train' ? known : heldOut).set(position, label);
         }
     }
-    const versions: ModelVersionStore = store ? new StoreModelVersions(store, program.task) : new InMemoryModelVersions();
+    const versions: ModelVersionStore = store ? new StoreModelVersions(store) : new InMemoryModelVersions();
     const modelPath = currentModelPath(program.model.path, versions.list(program.model.name));
     if (modelPath) {
         modelClasses(modelPath, program.labels, data.features.dims);
