@@ -225,14 +225,12 @@ export const registerLearn: RegisterCommand = (program, setExitCode) => {
                         accuracy: learner.accuracy,
                         split: stopSplit,
                         stopped: routing.budgetStop ? 'money' : (stop ?? 'rounds'),
-                        curve: ws.versions
-                            .list(learnProgram.model.name)
-                            .map((v) => ({
-                                version: versionNumber(v),
-                                labels: v.labelsUsed,
-                                accuracy: v.validationAccuracy,
-                                path: v.onnxPath,
-                            })),
+                        curve: ws.versions.list(learnProgram.model.name).map((v) => ({
+                            version: versionNumber(v),
+                            labels: v.labelsUsed,
+                            accuracy: v.validationAccuracy,
+                            path: v.onnxPath,
+                        })),
                     };
                     if (options.json) {
                         printJson(summary);
