@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { compileProgramFile } from '../../cli/src/compiled-program.js';
-import { iou } from '../../engine/src/data/box-geometry.js';
+import { iou } from '../../engine/src/data/boxes.js';
 import { readDataset } from '../../engine/src/data/dataset.js';
 import { hashTexts, joinFields } from '../../engine/src/data/hashed-featurizer.js';
 import { scoreMatrix } from '../../engine/src/learning/scoring.js';

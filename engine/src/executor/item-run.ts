@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { encodePng, readImage, type RgbImage } from '../data/image.js';
-import type { RotatedBox } from '../data/rotated-box.js';
+import type { RotatedBox } from '../data/boxes.js';
 import { readingCrop } from '../vision/rectify.js';
 import { joinFields } from '../data/hashed-featurizer.js';
 import { contentHash } from '../plan/hash.js';
