@@ -11,7 +11,7 @@ import { ProgramError } from './errors.js';
 import { learnProgramOf } from './learn-setup.js';
 import { formatDiagnostic } from './program.js';
 
-export { datasetSpec, learnProgramOf } from './learn-setup.js';
+export { learnProgramOf } from './learn-setup.js';
 
 /**
  * Compiles FILE (or reads a plan .json), refuses a program with errors, and returns the set-up of `task` (default: the
