@@ -3,36 +3,12 @@
  * cannot be opened (damaged, locked, from a newer dprog) is reported with the store's own message
  * and left untouched.
  */
-import { EmbeddedStore, type Store, type StoreLocation } from '../../engine/src/store/index.js';
+import { EmbeddedStore, type Store } from '../../engine/src/store/index.js';
 import type { JsonValue, StoredPlan } from '../../engine/src/store/types.js';
 import { applyMigration, migrationRun, type AppliedMigration } from '../../engine/src/migration/apply-migration.js';
 import type { Migration } from '../../engine/src/plan/migration.js';
 import { PlanFormatError, validatePlan } from '../../engine/src/plan/serialize.js';
 import type { LabelingPlan } from '../../engine/src/plan/types.js';
-import { UsageError } from './errors.js';
-import { openAnyStoreAt } from './store-option.js';
-
-/** Opens the store for writing, turning store errors into usage errors (exit 2) with their message. */
-export async function openStore(location: StoreLocation): Promise<Store> {
-    try {
-        return await openAnyStoreAt(location, false);
-    } catch (error) {
-        if (error instanceof UsageError || !(error instanceof Error)) {
-            throw error;
-        }
-        throw new UsageError(
-            `${location.backend === 'sqljs' ? location.path : location.display}: cannot open the label store: ${error.message}`,
-        );
-    }
-}
-
-/** The embedded store behind `store` (the plan executor reads it synchronously). */
-export function embedded(store: Store): EmbeddedStore {
-    if (store instanceof EmbeddedStore) {
-        return store;
-    }
-    throw new UsageError(`${store.location}: this command runs on the embedded store only for now.`);
-}
 
 /** The last compiled plan of a program in the store, or undefined (with why, when one is there but unusable). */
 export async function previousPlan(store: Store, program: string): Promise<{ plan?: LabelingPlan; problem?: string }> {

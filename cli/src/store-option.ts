@@ -4,12 +4,11 @@
  * is a usage error, never a folder named after it. Writers wait for a busy embedded store.
  */
 import { existsSync } from 'node:fs';
-import * as path from 'node:path';
 import {
-    defaultStorePath,
-    LabelStore,
+    EmbeddedStore,
+    type LabelStore,
     openStore as openAnyStore,
-    parseStoreLocation,
+    programStoreLocation,
     StoreCorruptError,
     StoreError,
     StoreInputError,
@@ -23,11 +22,8 @@ import { ProgramError, UsageError } from './errors.js';
 
 /** Where `--store` points; the default store beside `file` (or in the current folder without one). */
 export function storeLocationFor(file: string | undefined, store?: string, what = '--store'): StoreLocation {
-    if (store === undefined) {
-        return { backend: 'sqljs', path: defaultStorePath(file ? path.dirname(path.resolve(file)) : process.cwd()) };
-    }
     try {
-        return parseStoreLocation(store);
+        return programStoreLocation(file, store);
     } catch (error) {
         if (error instanceof StoreLocationError) {
             throw new UsageError(`${what} ${error.message}`);
@@ -48,7 +44,11 @@ export function storePathFor(file: string, store?: string, command = 'this comma
     );
 }
 
-/** Opens the embedded store; a `readonly` store that does not exist yet gives undefined (nothing labeled so far). */
+/**
+ * The embedded store of `file`, for the commands that still read it synchronously (the learning
+ * commands), opened by openAnyStoreAt; a `readonly` store that does not exist yet gives undefined
+ * (nothing labeled so far).
+ */
 export async function openStore(file: string, store: string | undefined, readonly: boolean): Promise<LabelStore | undefined> {
     const storePath = storePathFor(file, store);
     if (readonly && !existsSync(storePath)) {
@@ -57,7 +57,15 @@ export async function openStore(file: string, store: string | undefined, readonl
         }
         return undefined;
     }
-    return LabelStore.open(storePath, { readonly, ...lockWait() });
+    return embedded(await openAnyStoreAt({ backend: 'sqljs', path: storePath }, readonly)).inner;
+}
+
+/** The embedded store behind `store` (the plan executor reads it synchronously). */
+export function embedded(store: Store): EmbeddedStore {
+    if (store instanceof EmbeddedStore) {
+        return store;
+    }
+    throw new UsageError(`${store.location}: this command runs on the embedded store only for now.`);
 }
 
 /** How long a CLI writer waits for another writer of an embedded store: `DPROG_LOCK_WAIT` seconds, default 10. */
@@ -85,14 +93,23 @@ export function asCliError(error: unknown): unknown {
     return error;
 }
 
-/** Opens any store (embedded or PostgreSQL); writers of an embedded store wait for the lock. */
+/**
+ * The CLI's store opener: any store (embedded or PostgreSQL), writers of an embedded store waiting
+ * for the lock. Store errors become CLI errors (asCliError); anything else that stops the store
+ * from opening (a folder, no permission) is a usage error naming the store.
+ */
 export async function openAnyStoreAt(location: StoreLocation, readonly: boolean): Promise<Store> {
+    const where = location.backend === 'sqljs' ? location.path : location.display;
     if (readonly && location.backend === 'sqljs' && !existsSync(location.path)) {
-        throw new UsageError(`${location.path}: no such label store.`);
+        throw new UsageError(`${where}: no such label store.`);
     }
     try {
         return await openAnyStore(location, { readonly, ...lockWait() });
     } catch (error) {
-        throw asCliError(error);
+        const cli = asCliError(error);
+        if (cli !== error || !(error instanceof Error)) {
+            throw cli;
+        }
+        throw new UsageError(`${where}: cannot open the label store: ${error.message}`);
     }
 }

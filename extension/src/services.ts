@@ -6,7 +6,7 @@
 import { userInfo } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { parseStoreLocation } from '../../engine/src/store/location.js';
+import { programStoreLocation } from '../../engine/src/store/location.js';
 import type { LabelingPlan, PlanTask } from '../../engine/src/plan/types.js';
 import {
     diagnosticLine,
@@ -74,12 +74,9 @@ function osUserName(): string {
  * postgres:// URL, from `dprog.store`. A setting that is neither, or that holds a password, is an error.
  */
 export function storePathFor(program: string): string {
-    const configured = settings().storePath.trim();
-    if (!configured) {
-        return path.join(path.dirname(program), '.dprog', 'labels.sqlite');
-    }
+    const configured = settings().storePath.trim() || undefined;
     const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(program));
-    const location = parseStoreLocation(configured, folder?.uri.fsPath ?? path.dirname(program));
+    const location = programStoreLocation(program, configured, folder?.uri.fsPath ?? path.dirname(program));
     if (location.backend === 'sqljs') {
         return location.path;
     }

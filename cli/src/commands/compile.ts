@@ -10,9 +10,9 @@ import { ExitCode, UsageError } from '../errors.js';
 import { compileProgramFile } from '../compiled-program.js';
 import { printError, printJson, printLine } from '../output.js';
 import { appliedSummary, migrationSummary, planSummary } from '../plan-summary.js';
-import { applyStoredMigration, migrationBase, openStore, savePlan } from '../plan-store.js';
+import { applyStoredMigration, migrationBase, savePlan } from '../plan-store.js';
 import type { AppliedMigration } from '../../../engine/src/migration/apply-migration.js';
-import { storeLocationFor } from '../store-option.js';
+import { openAnyStoreAt, storeLocationFor } from '../store-option.js';
 import { formatDiagnostic } from '../program.js';
 
 interface CompileOptions {
@@ -62,7 +62,7 @@ export const registerCompile: RegisterCommand = (program, setExitCode) => {
             }
 
             // The store is opened before anything is written, so a bad store leaves everything as it was.
-            const store = options.store ? await openStore(storeLocationFor(undefined, options.store)) : undefined;
+            const store = options.store ? await openAnyStoreAt(storeLocationFor(undefined, options.store), false) : undefined;
             let migration: Migration | undefined;
             let applied: AppliedMigration | undefined;
             const notes: string[] = [];

@@ -21,9 +21,9 @@ import type { Migration } from '../../../engine/src/plan/migration.js';
 import { ExitCode, ProgramError, UsageError } from '../errors.js';
 import { compileProgramFile } from '../compiled-program.js';
 import { printJson, printLine } from '../output.js';
-import { embedded, openStore, previousPlan, savePlan } from '../plan-store.js';
+import { previousPlan, savePlan } from '../plan-store.js';
 import { formatDiagnostic } from '../program.js';
-import { storePathFor } from '../store-option.js';
+import { embedded, openAnyStoreAt, storePathFor } from '../store-option.js';
 
 /** How many queued items --json lists. */
 const QUEUE_SHOWN = 20;
@@ -83,7 +83,7 @@ export const registerRun: RegisterCommand = (program, setExitCode) => {
             }
             const replay = replayOf(plan, options);
             const storePath = storePathFor(file, options.store, 'dprog run');
-            const opened = await openStore({ backend: 'sqljs', path: storePath });
+            const opened = await openAnyStoreAt({ backend: 'sqljs', path: storePath }, false);
             const store = embedded(opened).inner;
             const sessions = new SessionCache();
             const bars =
