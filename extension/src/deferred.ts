@@ -11,3 +11,4 @@ export { routedByPolicy, TaskRouting } from '../../engine/src/executor/task-rout
 export { WarmLearning } from './engine/warm-learning.js';
 export { preLabels } from './engine/pre-labels.js';
 export { PlanPanel } from './panels/plan-panel.js';
+export * as contracts from '../../cli/src/json-contracts.js';

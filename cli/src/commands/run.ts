@@ -20,6 +20,7 @@ import { ModelError } from '../../../engine/src/learning/errors.js';
 import type { Migration } from '../../../engine/src/plan/migration.js';
 import { ExitCode, ProgramError, UsageError } from '../errors.js';
 import { compileProgramFile } from '../compiled-program.js';
+import type { RunJson } from '../json-contracts.js';
 import { printJson, printLine } from '../output.js';
 import { previousPlan, savePlan } from '../plan-store.js';
 import { formatDiagnostic } from '../program.js';
@@ -148,7 +149,7 @@ export const registerRun: RegisterCommand = (program, setExitCode) => {
                     queue: queue.slice(0, QUEUE_SHOWN).map(({ task, item, waitingFor, score }) => ({ task, item, waitingFor, score })),
                     ...routingJson(summary.routing),
                     ...(migration ? { migration: migration.tasks.map((t) => ({ task: t.task, action: t.action })) } : {}),
-                });
+                } satisfies RunJson);
                 return;
             }
             printLine(`${plan.program}: ${path.relative(process.cwd(), storePath) || storePath}`);

@@ -4,6 +4,7 @@ import { policyFromPlanTask } from '../../../engine/src/routing/plan-policy.js';
 import type { RoutingPolicy } from '../../../engine/src/routing/policy.js';
 import { simulateReplay, type SimulationResult } from '../../../engine/src/routing/simulate.js';
 import { ExitCode, ProgramError, UsageError } from '../errors.js';
+import type { SimulateJson } from '../json-contracts.js';
 import { printJson, printLine } from '../output.js';
 import { formatTable } from '../table.js';
 import { planOf } from '../compiled-program.js';
@@ -96,7 +97,7 @@ export const registerSimulate: RegisterCommand = (program, setExitCode) => {
                     byLabeler: main.byLabeler,
                     labels: main.labels.map(({ item, label, confidence }) => ({ item, label, confidence })),
                     ...(runs.length > 1 ? { curve: runs.map(({ target, result }) => ({ target, ...summary(result) })) } : {}),
-                });
+                } satisfies SimulateJson);
             } else {
                 printLine(
                     `simulate ${task.name}: route ${policy.strategy} ${policy.labelers.map((l) => l.name).join(', ')}; ` +

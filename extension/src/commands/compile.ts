@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import type { LabelingPlan } from '../../../engine/src/plan/types.js';
 import { compileProgram, pickProgram, requireTrust, settings, showError, type DprogServices } from '../services.js';
 import { checkPlanPaths } from '../workspace-paths.js';
-import { migrationMarkdown, type MigrationJson } from './show-migration.js';
+import type { MigrationJson } from '../../../cli/src/json-contracts.js';
+import { migrationMarkdown } from './show-migration.js';
 
 export function planSummary(plan: LabelingPlan): string {
     const money = (n: number | null) => (n === null ? 'unknown' : `$${n.toFixed(2)}`);

@@ -3,11 +3,6 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { pickProgram, requireTrust, showError, withProgress, type DprogServices } from '../services.js';
 
-interface RunJson {
-    stages?: Array<{ task: string; done: number; pending: number; waitingForPeople: number }>;
-    labels?: Record<string, number>;
-}
-
 export function registerRunPlan(services: DprogServices): vscode.Disposable {
     return vscode.commands.registerCommand('dprog.runPlan', async (argument?: unknown) => {
         const program = await pickProgram(argument);
@@ -15,14 +10,14 @@ export function registerRunPlan(services: DprogServices): vscode.Disposable {
             return;
         }
         try {
-            const result = (await withProgress(`running ${path.basename(program)}`, (cancel) =>
+            const result = await withProgress(`running ${path.basename(program)}`, (cancel) =>
                 services.engine.run(program, undefined, cancel),
-            )) as RunJson;
-            const stages = result.stages ?? [];
+            );
+            const stages = result.stages;
             for (const s of stages) {
                 services.log.info(`run: ${s.task}: ${s.done} done, ${s.pending} pending, ${s.waitingForPeople} waiting for people`);
             }
-            const given = Object.entries(result.labels ?? {})
+            const given = Object.entries(result.labels)
                 .map(([labeler, n]) => `${labeler} ${n}`)
                 .join(', ');
             services.onDidChangeProgress.fire(program);

@@ -5,17 +5,14 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { MigrationJson } from '../../../cli/src/json-contracts.js';
 import { pickProgram, requireTrust, showError, withProgress, type DprogServices } from '../services.js';
-
-export interface MigrationJson {
-    tasks?: Array<{ task: string; action: string; members?: Array<{ old: string | null; new: string[]; action: string }> }>;
-}
 
 export function migrationMarkdown(oldFile: string, newFile: string, migration: MigrationJson): string {
     const lines = [`# Migration: ${path.basename(oldFile)} → ${path.basename(newFile)}`, ''];
-    for (const task of migration.tasks ?? []) {
+    for (const task of migration.tasks) {
         lines.push(`## ${task.task}: ${task.action}`, '');
-        if (task.members && task.members.length > 0) {
+        if (task.members.length > 0) {
             lines.push('| old member | new | action |', '|---|---|---|');
             for (const m of task.members) {
                 lines.push(`| ${m.old ?? '(new)'} | ${m.new.join(', ') || '—'} | ${m.action} |`);
@@ -23,7 +20,7 @@ export function migrationMarkdown(oldFile: string, newFile: string, migration: M
             lines.push('');
         }
     }
-    if (!migration.tasks?.length) {
+    if (migration.tasks.length === 0) {
         lines.push('No task changes.');
     }
     lines.push('', '```json', JSON.stringify(migration, null, 2), '```');
@@ -50,9 +47,7 @@ export function registerShowMigration(services: DprogServices): vscode.Disposabl
             return;
         }
         try {
-            const migration = (await withProgress('computing the migration', (cancel) =>
-                services.engine.diff(oldFile, program, cancel),
-            )) as MigrationJson;
+            const migration = await withProgress('computing the migration', (cancel) => services.engine.diff(oldFile, program, cancel));
             const document = await vscode.workspace.openTextDocument({
                 language: 'markdown',
                 content: migrationMarkdown(oldFile, program, migration),

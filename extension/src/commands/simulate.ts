@@ -56,19 +56,19 @@ export function registerSimulate(services: DprogServices): vscode.Disposable {
             if (!item || !worker || !label || gold === undefined) {
                 return;
             }
-            const result = (await withProgress(`simulating ${task.name}`, (cancel) =>
+            const result = await withProgress(`simulating ${task.name}`, (cancel) =>
                 services.engine.simulate(
                     program,
                     { replay: csv.fsPath, item, worker, label, gold: gold || undefined, task: task.name },
                     cancel,
                 ),
-            )) as { items?: number; labelsUsed?: number; labelsAvailable?: number; accuracy?: number; cost?: number };
+            );
             services.log.info(`simulate ${task.name}: ${JSON.stringify(result)}`);
             void vscode.window.showInformationMessage(
-                `dprog: ${task.name} on ${result.items ?? '?'} items used ${result.labelsUsed ?? '?'} of ` +
-                    `${result.labelsAvailable ?? '?'} recorded answers` +
+                `dprog: ${task.name} on ${result.items} items used ${result.labelsUsed} of ` +
+                    `${result.labelsAvailable} recorded answers` +
                     (result.accuracy !== undefined ? `, accuracy ${(result.accuracy * 100).toFixed(1)}%` : '') +
-                    (result.cost !== undefined ? `, cost $${result.cost.toFixed(2)}` : '') +
+                    `, cost $${result.cost.toFixed(2)}` +
                     '.',
             );
         } catch (error) {

@@ -13,7 +13,8 @@ import type { LabelingPlan } from '../../../engine/src/plan/types.js';
 import type { EmbeddedStore, LabelStore, Lease, LeaseRequest, Store } from '../../../engine/src/store/index.js';
 import type { Aggregate, Label, LabelerEstimate, NewLabel } from '../../../engine/src/store/types.js';
 import { deferred } from '../load-deferred.js';
-import { CliRunner, type Log } from './cli-runner.js';
+import type { MigrationJson, RunJson, SimulateJson } from '../../../cli/src/json-contracts.js';
+import { CliRunner, checkedJson, type Log } from './cli-runner.js';
 import type { PreLabelView } from '../../../webview/src/protocol.js';
 import {
     EngineError,
@@ -166,24 +167,26 @@ export class LocalEngine implements DprogEngine {
         }
     }
 
-    async run(program: string, limit: number | undefined, cancel?: Cancellation): Promise<unknown> {
+    async run(program: string, limit: number | undefined, cancel?: Cancellation): Promise<RunJson> {
         const store = this.options.storePathFor(program);
         const args = ['run', program, '--store', store];
         if (limit !== undefined) {
             args.push('--limit', String(limit));
         }
-        return this.withoutStore(store, () => this.cli.json('Run Plan', args, path.dirname(program), cancel?.signal));
+        const printed = await this.withoutStore(store, () => this.cli.json('Run Plan', args, path.dirname(program), cancel?.signal));
+        return checkedJson('run', deferred().contracts.runJson, printed);
     }
 
-    async diff(oldProgram: string, newProgram: string, cancel?: Cancellation): Promise<unknown> {
-        return this.cli.json('Show Migration', ['diff', oldProgram, newProgram], path.dirname(newProgram), cancel?.signal);
+    async diff(oldProgram: string, newProgram: string, cancel?: Cancellation): Promise<MigrationJson> {
+        const printed = await this.cli.json('Show Migration', ['diff', oldProgram, newProgram], path.dirname(newProgram), cancel?.signal);
+        return checkedJson('diff', deferred().contracts.migrationJson, printed);
     }
 
     async simulate(
         program: string,
         o: { replay: string; item: string; worker: string; label: string; gold?: string; task?: string },
         cancel?: Cancellation,
-    ): Promise<unknown> {
+    ): Promise<SimulateJson> {
         const args = ['simulate', program, '--replay', o.replay, '--item', o.item, '--worker', o.worker, '--label', o.label];
         if (o.gold) {
             args.push('--gold', o.gold);
@@ -191,7 +194,8 @@ export class LocalEngine implements DprogEngine {
         if (o.task) {
             args.push('--task', o.task);
         }
-        return this.cli.json('Simulate', args, path.dirname(program), cancel?.signal);
+        const printed = await this.cli.json('Simulate', args, path.dirname(program), cancel?.signal);
+        return checkedJson('simulate', deferred().contracts.simulateJson, printed);
     }
 
     async exportLabels(program: string, task: string, format: string, out: string, cancel?: Cancellation): Promise<void> {
