@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { compileProgramFile } from '../cli/src/compiled-program.js';
-import { LabelStore } from '../engine/src/store/index.js';
+import { EmbeddedStore, LabelStore } from '../engine/src/store/index.js';
 import { readPlanItems } from '../engine/src/data/plan-items.js';
 import { buildQueue } from '../extension/src/engine/label-queue.js';
 import { WarmLearning } from '../extension/src/engine/warm-learning.js';
@@ -61,7 +61,7 @@ const warm = new WarmLearning();
 const reader = await LabelStore.open(storePath, { readonly: true });
 async function longLived(): Promise<number> {
     const started = performance.now();
-    const batch = await warm.sample({ program, plan: plan!, task: 'classify', store: reader, storePath });
+    const batch = await warm.sample({ program, plan: plan!, task: 'classify', store: new EmbeddedStore(reader), storePath });
     buildQueue({
         programDir: dirname(program),
         plan: plan!,

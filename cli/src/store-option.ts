@@ -4,9 +4,9 @@
  * is a usage error, never a folder named after it. Writers wait for a busy embedded store.
  */
 import { existsSync } from 'node:fs';
+import * as path from 'node:path';
 import {
-    EmbeddedStore,
-    type LabelStore,
+    defaultStorePath,
     openStore as openAnyStore,
     programStoreLocation,
     StoreCorruptError,
@@ -32,40 +32,33 @@ export function storeLocationFor(file: string | undefined, store?: string, what 
     }
 }
 
-/** The embedded store's file, for commands that run only on it (they say so for a PostgreSQL URL). */
-export function storePathFor(file: string, store?: string, command = 'this command'): string {
+/**
+ * Where files kept beside the store go (retrained models in `models/`, crops in `derived/`): the
+ * embedded store's file itself, or for a team store the default store's path beside the program.
+ */
+export function localStorePath(file: string, store?: string): string {
     const location = storeLocationFor(file, store);
-    if (location.backend === 'sqljs') {
-        return location.path;
-    }
-    throw new UsageError(
-        `--store ${location.display}: ${command} runs on the embedded store only for now. ` +
-            `Copy the team store to a file with \`dprog store copy ${location.display} FILE\` and pass --store FILE.`,
-    );
+    return location.backend === 'sqljs' ? location.path : defaultStorePath(path.dirname(path.resolve(file)));
+}
+
+/** Whether the store exists: an embedded store's file is there (a server's store is made on first use). */
+export function storeExists(file: string, store?: string): boolean {
+    const location = storeLocationFor(file, store);
+    return location.backend === 'postgres' || existsSync(location.path);
 }
 
 /**
- * The embedded store of `file`, for the commands that still read it synchronously (the learning
- * commands), opened by openAnyStoreAt; a `readonly` store that does not exist yet gives undefined
- * (nothing labeled so far).
+ * Opens the store (embedded or PostgreSQL); a `readonly` embedded store that does not exist yet
+ * gives undefined when it is the default one (nothing labeled so far), a usage error when named.
  */
-export async function openStore(file: string, store: string | undefined, readonly: boolean): Promise<LabelStore | undefined> {
-    const storePath = storePathFor(file, store);
-    if (readonly && !existsSync(storePath)) {
+export async function openStore(file: string, store: string | undefined, readonly: boolean): Promise<Store | undefined> {
+    if (readonly && !storeExists(file, store)) {
         if (store) {
             throw new UsageError(`${store}: no such label store.`);
         }
         return undefined;
     }
-    return embedded(await openAnyStoreAt({ backend: 'sqljs', path: storePath }, readonly)).inner;
-}
-
-/** The embedded store behind `store` (the plan executor reads it synchronously). */
-export function embedded(store: Store): EmbeddedStore {
-    if (store instanceof EmbeddedStore) {
-        return store;
-    }
-    throw new UsageError(`${store.location}: this command runs on the embedded store only for now.`);
+    return openAnyStoreAt(storeLocationFor(file, store), readonly);
 }
 
 /** How long a CLI writer waits for another writer of an embedded store: `DPROG_LOCK_WAIT` seconds, default 10. */

@@ -13,7 +13,7 @@ import { openLearningWorkspace } from '../../engine/src/learning/learning-worksp
 import { sampleNext } from '../../engine/src/learning/sample-next.js';
 import { SessionCache } from '../../engine/src/learning/session-cache.js';
 import type { LabelingPlan } from '../../engine/src/plan/types.js';
-import { LabelStore } from '../../engine/src/store/index.js';
+import { EmbeddedStore, LabelStore } from '../../engine/src/store/index.js';
 import { WarmLearning } from '../../extension/src/engine/warm-learning.js';
 
 const program = resolve(__dirname, '../../samples/spam/spam.dprog');
@@ -39,7 +39,7 @@ afterAll(async () => {
     rmSync(dir, { recursive: true, force: true });
 });
 
-const request = () => ({ program, plan, task: 'classify', store, storePath: join(dir, 'labels.sqlite') });
+const request = () => ({ program, plan, task: 'classify', store: new EmbeddedStore(store), storePath: join(dir, 'labels.sqlite') });
 
 describe('warm active learning', () => {
     test('chooses the batch dprog sample chooses, with every candidate scored for the pool', async () => {
@@ -50,7 +50,7 @@ describe('warm active learning', () => {
                 learnProgramOf(plan, 'classify', dirname(program), program),
                 sessions,
                 join(dir, 'labels.sqlite'),
-                store,
+                new EmbeddedStore(store),
             );
             const cold = await sampleNext(ws, sessions);
             expect(result.items).toEqual(cold.items);

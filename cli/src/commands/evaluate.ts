@@ -3,8 +3,8 @@ import type { RegisterCommand } from './index.js';
 import { ExitCode, ProgramError, UsageError } from '../errors.js';
 import { printError, printJson, printLine } from '../output.js';
 import { loadLearnProgram, withDataErrors } from '../learning-program.js';
-import { openStore, storePathFor } from '../store-option.js';
-import type { LabelStore } from '../../../engine/src/store/index.js';
+import { localStorePath, openStore } from '../store-option.js';
+import type { Store } from '../../../engine/src/store/index.js';
 import { SessionCache } from '../../../engine/src/learning/session-cache.js';
 import { openLearningWorkspace } from '../../../engine/src/learning/learning-workspace.js';
 import { scoreModel } from '../../../engine/src/learning/scoring.js';
@@ -50,12 +50,12 @@ export const registerEvaluate: RegisterCommand = (program, setExitCode) => {
                 const reader = await openStore(file, options.store, true);
                 // Refused before any work: the test set was used for this program version and no reason is given.
                 if (reader) {
-                    guardTestUse(reader, learnProgram.programVersion, split, options.reuseTest);
+                    await guardTestUse(reader, learnProgram.programVersion, split, options.reuseTest);
                 }
                 const sessions = new SessionCache();
-                let store: LabelStore | undefined;
+                let store: Store | undefined;
                 try {
-                    const ws = await openLearningWorkspace(learnProgram, sessions, storePathFor(file, options.store), reader);
+                    const ws = await openLearningWorkspace(learnProgram, sessions, localStorePath(file, options.store), reader);
                     await reader?.close();
                     if (!ws.modelPath) {
                         throw new ProgramError(
@@ -101,8 +101,8 @@ export const registerEvaluate: RegisterCommand = (program, setExitCode) => {
                     const model = path.basename(ws.modelPath);
                     // Only a finished measurement is written: the store is opened for writing at the end.
                     store = (await openStore(file, options.store, false))!;
-                    guardTestUse(store, learnProgram.programVersion, split, options.reuseTest);
-                    const guarded = await recordEvaluation(new StoreEvaluationLog(store), {
+                    const log = await guardTestUse(store, learnProgram.programVersion, split, options.reuseTest);
+                    const guarded = await recordEvaluation(log, {
                         programVersion: learnProgram.programVersion,
                         model,
                         split,
@@ -139,9 +139,16 @@ export const registerEvaluate: RegisterCommand = (program, setExitCode) => {
 };
 
 /** A second use of the test set without `--reuse-test "reason"` is a usage error (exit 2). */
-function guardTestUse(store: LabelStore, programVersion: string, split: Split, reuseReason: string | undefined): void {
+async function guardTestUse(
+    store: Store,
+    programVersion: string,
+    split: Split,
+    reuseReason: string | undefined,
+): Promise<StoreEvaluationLog> {
+    const log = await StoreEvaluationLog.open(store);
     try {
-        checkTestUse(new StoreEvaluationLog(store), { split, programVersion, reuseReason });
+        checkTestUse(log, { split, programVersion, reuseReason });
+        return log;
     } catch (error) {
         if (error instanceof TestSetReuseError) {
             throw new UsageError(error.message);

@@ -1,14 +1,14 @@
-import { existsSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
 import type { RegisterCommand } from './index.js';
 import { ExitCode, ProgramError, UsageError } from '../errors.js';
 import { printJson, printLine } from '../output.js';
 import { loadLearnProgram, withDataErrors } from '../learning-program.js';
-import { openStore, storePathFor } from '../store-option.js';
+import { localStorePath, openStore, storeExists } from '../store-option.js';
 import { versionNumber } from '../../../engine/src/learning/model-versions.js';
 import { StoreModelVersions } from '../../../engine/src/learning/store-model-versions.js';
-import type { LabelStore } from '../../../engine/src/store/index.js';
+import type { Store } from '../../../engine/src/store/index.js';
 import { SessionCache } from '../../../engine/src/learning/session-cache.js';
 import { openLearningWorkspace } from '../../../engine/src/learning/learning-workspace.js';
 import { ActiveLearner, type StopReason } from '../../../engine/src/learning/active-learning.js';
@@ -78,9 +78,8 @@ export const registerLearn: RegisterCommand = (program, setExitCode) => {
                     );
                 }
                 // Data, model and stored labels are read first (read-only): bad input fails before anything is written.
-                const reader =
-                    options.fresh || !existsSync(storePathFor(file, storeOption)) ? undefined : await openStore(file, storeOption, true);
-                let store: LabelStore | undefined;
+                const reader = options.fresh || !storeExists(file, storeOption) ? undefined : await openStore(file, storeOption, true);
+                let store: Store | undefined;
                 const progress =
                     !options.json && process.stderr.isTTY
                         ? new SingleBar(
@@ -89,7 +88,7 @@ export const registerLearn: RegisterCommand = (program, setExitCode) => {
                           )
                         : undefined;
                 try {
-                    const ws = await openLearningWorkspace(learnProgram, sessions, storePathFor(file, storeOption), reader);
+                    const ws = await openLearningWorkspace(learnProgram, sessions, localStorePath(file, storeOption), reader);
                     const { labels, learn } = learnProgram;
                     const gold = ws.items.map((item) => {
                         const value = item.record[options.gold];
@@ -106,7 +105,7 @@ export const registerLearn: RegisterCommand = (program, setExitCode) => {
                         rmSync(simulationDir, { recursive: true, force: true });
                     }
                     store = (await openStore(file, storeOption, false))!;
-                    ws.versions = new StoreModelVersions(store);
+                    ws.versions = await StoreModelVersions.open(store, [learnProgram.model.name]);
                     const stopSplit = learn.stopSplit;
                     const validationLabels = new Map(
                         ws.splits.flatMap((s, i) => (s === stopSplit ? [[i, gold[i]] as [number, number]] : [])),

@@ -67,7 +67,12 @@ export const registerMonitor: RegisterCommand = (program, setExitCode) => {
                         baseDir: path.dirname(path.resolve(file)),
                         sessions,
                         currentData: options.data,
-                        versions: store ? new StoreModelVersions(store) : undefined,
+                        versions: store
+                            ? await StoreModelVersions.open(
+                                  store,
+                                  plan.labelers.filter((l) => l.kind === 'model').map((l) => l.name),
+                              )
+                            : undefined,
                     });
                     const level = results.some((r) => r.level === 'alert')
                         ? 'alert'

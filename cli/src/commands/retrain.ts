@@ -3,10 +3,10 @@ import type { RegisterCommand } from './index.js';
 import { ExitCode, ProgramError } from '../errors.js';
 import { printJson, printLine } from '../output.js';
 import { loadLearnProgram, withDataErrors } from '../learning-program.js';
-import { openStore, storePathFor } from '../store-option.js';
+import { localStorePath, openStore } from '../store-option.js';
 import { versionNumber } from '../../../engine/src/learning/model-versions.js';
 import { StoreModelVersions } from '../../../engine/src/learning/store-model-versions.js';
-import type { LabelStore } from '../../../engine/src/store/index.js';
+import type { Store } from '../../../engine/src/store/index.js';
 import { SessionCache } from '../../../engine/src/learning/session-cache.js';
 import { openLearningWorkspace } from '../../../engine/src/learning/learning-workspace.js';
 import { ActiveLearner } from '../../../engine/src/learning/active-learning.js';
@@ -37,19 +37,19 @@ export const registerRetrain: RegisterCommand = (program, setExitCode) => {
                     );
                 }
                 const sessions = new SessionCache();
-                let writer: LabelStore | undefined;
+                let writer: Store | undefined;
                 try {
                     // Read everything first: bad data or a bad model fails before the store is opened for writing.
-                    const ws = await openLearningWorkspace(learnProgram, sessions, storePathFor(file, options.store), reader);
+                    const ws = await openLearningWorkspace(learnProgram, sessions, localStorePath(file, options.store), reader);
                     await reader.close();
                     if (ws.known.size === 0) {
                         throw new ProgramError(
-                            `${reader.path}: no human or aggregated labels for task ${learnProgram.task} on train items; nothing ` +
+                            `${reader.location}: no human or aggregated labels for task ${learnProgram.task} on train items; nothing ` +
                                 `to train on.`,
                         );
                     }
                     writer = (await openStore(file, options.store, false))!;
-                    ws.versions = new StoreModelVersions(writer);
+                    ws.versions = await StoreModelVersions.open(writer, [learnProgram.model.name]);
                     const validationLabels = new Map([...ws.heldOut].filter(([p]) => ws.splits[p] === learnProgram.learn.stopSplit));
                     const learner = new ActiveLearner(
                         {

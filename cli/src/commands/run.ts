@@ -24,7 +24,7 @@ import type { RunJson } from '../json-contracts.js';
 import { printJson, printLine } from '../output.js';
 import { previousPlan, savePlan } from '../plan-store.js';
 import { formatDiagnostic } from '../program.js';
-import { embedded, openAnyStoreAt, storePathFor } from '../store-option.js';
+import { openAnyStoreAt, storeLocationFor } from '../store-option.js';
 
 /** How many queued items --json lists. */
 const QUEUE_SHOWN = 20;
@@ -83,9 +83,11 @@ export const registerRun: RegisterCommand = (program, setExitCode) => {
                 );
             }
             const replay = replayOf(plan, options);
-            const storePath = storePathFor(file, options.store, 'dprog run');
-            const opened = await openAnyStoreAt({ backend: 'sqljs', path: storePath }, false);
-            const store = embedded(opened).inner;
+            const location = storeLocationFor(file, options.store);
+            const store = await openAnyStoreAt(location, false);
+            const programDir = path.dirname(path.resolve(file));
+            // Crops for people to review go beside the embedded store, or beside the program for a team store.
+            const storeDir = location.backend === 'sqljs' ? path.dirname(location.path) : path.join(programDir, '.dprog');
             const sessions = new SessionCache();
             const bars =
                 !options.json && process.stderr.isTTY
@@ -99,19 +101,19 @@ export const registerRun: RegisterCommand = (program, setExitCode) => {
             let queue: QueuedWork[];
             let migration: Migration | undefined;
             try {
-                const previous = (await previousPlan(opened, plan.program)).plan;
+                const previous = (await previousPlan(store, plan.program)).plan;
                 if (previous && previous.hash !== plan.hash) {
                     migration = diffPlans(previous, plan);
                 }
                 summary = await runPlan({
                     plan,
-                    programDir: path.dirname(path.resolve(file)),
+                    programDir,
                     store,
                     sessions,
                     limit,
                     migration,
                     replay,
-                    derivedDir: path.join(path.dirname(storePath), 'derived', plan.program),
+                    derivedDir: path.join(storeDir, 'derived', plan.program),
                     onProgress: ({ flow, done, total }) => {
                         if (!bars) {
                             return;
@@ -124,9 +126,9 @@ export const registerRun: RegisterCommand = (program, setExitCode) => {
                         bar.update(done, { flow });
                     },
                 });
-                queue = peopleQueue(store, plan, flowsToRun(plan));
+                queue = await peopleQueue(store, plan, flowsToRun(plan));
                 // Recorded once the run has gone through: the next run's migration starts from here.
-                await savePlan(opened, plan);
+                await savePlan(store, plan);
             } catch (error) {
                 if (error instanceof DataError || error instanceof ModelError) {
                     throw new ProgramError(error.message);
@@ -152,7 +154,8 @@ export const registerRun: RegisterCommand = (program, setExitCode) => {
                 } satisfies RunJson);
                 return;
             }
-            printLine(`${plan.program}: ${path.relative(process.cwd(), storePath) || storePath}`);
+            const where = location.backend === 'sqljs' ? path.relative(process.cwd(), location.path) || location.path : location.display;
+            printLine(`${plan.program}: ${where}`);
             for (const s of summary.stages) {
                 printLine(
                     `  ${s.flow} ${s.stage.padEnd(24)} done ${s.done}  waiting for people ${s.waitingForPeople}  pending ${s.pending}` +

@@ -2,7 +2,7 @@ import type { RegisterCommand } from './index.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { printJson, printLine } from '../output.js';
 import { loadLearnProgram, withDataErrors } from '../learning-program.js';
-import { openStore, storePathFor } from '../store-option.js';
+import { localStorePath, openStore } from '../store-option.js';
 import { SessionCache } from '../../../engine/src/learning/session-cache.js';
 import { openLearningWorkspace } from '../../../engine/src/learning/learning-workspace.js';
 import { sampleNext } from '../../../engine/src/learning/sample-next.js';
@@ -40,7 +40,7 @@ export const registerSample: RegisterCommand = (program, setExitCode) => {
                 const store = await openStore(file, options.store, true);
                 const sessions = new SessionCache();
                 try {
-                    const ws = await openLearningWorkspace(learnProgram, sessions, storePathFor(file, options.store), store);
+                    const ws = await openLearningWorkspace(learnProgram, sessions, localStorePath(file, options.store), store);
                     const { poolScores: _pool, ...result } = await sampleNext(ws, sessions, { n, seed });
                     const { items, candidates } = result;
                     if (options.json) {

@@ -15,7 +15,7 @@
 import type { SessionCache } from '../learning/session-cache.js';
 import type { Migration } from '../plan/migration.js';
 import type { LabelingPlan, PlanFlow, PlanTask } from '../plan/types.js';
-import type { LabelStore } from '../store/label-store.js';
+import type { Store } from '../store/store.js';
 import type { StageState } from '../store/types.js';
 import { parseExpression, type Expr } from './expression.js';
 import { readFlowItems, type FlowItem } from './flow-items.js';
@@ -32,7 +32,7 @@ export interface RunOptions {
     plan: LabelingPlan;
     /** The program file's folder: dataset, model and vocabulary paths are relative to it. */
     programDir: string;
-    store: LabelStore;
+    store: Store;
     sessions: SessionCache;
     /** At most this many items of each flow's dataset (the first ones in key order). */
     limit?: number;
@@ -120,6 +120,15 @@ export function flowsToRun(plan: LabelingPlan): PlanFlow[] {
     return [...plan.flows.filter((f) => !calledFlows.has(f.name)), ...implicit];
 }
 
+/** How many of a stage's items are in each status. */
+async function stageCounts(store: Store, run: string, stage: string): Promise<Record<string, number>> {
+    const counts: Record<string, number> = {};
+    for (const state of await store.stageStates({ run, stage })) {
+        counts[state.status] = (counts[state.status] ?? 0) + 1;
+    }
+    return counts;
+}
+
 export function runName(plan: LabelingPlan, flow: PlanFlow): string {
     return `${plan.program}/${flow.name}`;
 }
@@ -148,15 +157,15 @@ export class PlanExecutor {
             const { cost, answers, byLabeler } = r.run.totals;
             routing.push({ task: name, ...(await r.finish(this.options.store)), labelsUsed: answers, cost, byLabeler });
         }
-        return { ...this.summary(flows), routing };
+        return { ...(await this.summary(flows)), routing };
     }
 
-    summary(flows = flowsToRun(this.options.plan)): Omit<RunSummary, 'routing'> {
+    async summary(flows = flowsToRun(this.options.plan)): Promise<Omit<RunSummary, 'routing'>> {
         const { store, plan } = this.options;
         const stages: StageSummary[] = [];
         for (const flow of flows) {
             for (const stage of flow.stages) {
-                const counts = store.stageCounts(runName(plan, flow), stage.id);
+                const counts = await stageCounts(store, runName(plan, flow), stage.id);
                 stages.push({
                     flow: flow.name,
                     stage: stage.id,
@@ -171,9 +180,9 @@ export class PlanExecutor {
         }
         const labels: Record<string, number> = {};
         for (const task of plan.tasks) {
-            store.forEachLabel({ task: task.name }, (label) => {
+            for (const label of await store.labels({ task: task.name })) {
                 labels[label.labeler] = (labels[label.labeler] ?? 0) + 1;
-            });
+            }
         }
         return { stages, labels, failures: this.failures };
     }
@@ -202,7 +211,7 @@ export class PlanExecutor {
         const items = this.arrivalOrder(readFlowItems(dataset, programDir).slice(0, limit ?? Infinity));
         const previous = new Map<string, Map<string, StageState>>();
         for (const stage of flow.stages) {
-            previous.set(stage.id, new Map(store.stageStates({ run, stage: stage.id }).map((s) => [s.item, s])));
+            previous.set(stage.id, new Map((await store.stageStates({ run, stage: stage.id })).map((s) => [s.item, s])));
         }
         let done = 0;
         this.options.onProgress?.({ flow: flow.name, done, total: items.length });

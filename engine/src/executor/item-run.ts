@@ -363,7 +363,7 @@ export class ItemRun {
             const inputHash = contentHash(input).slice(0, 16);
             const kept = this.executor.validState(this.previous.get(stage.id)?.get(instance.key), task, inputHash);
             const state = this.previous.get(stage.id)?.get(instance.key);
-            if (kept?.status === 'done' && this.answeredSince(task, instance.key, state?.updatedAt)) {
+            if (kept?.status === 'done' && (await this.answeredSince(task, instance.key, state?.updatedAt))) {
                 // A person answered after the item was final (a review, a correction): decide again.
                 ready.push({ instance, input, inputHash });
                 continue;
@@ -372,7 +372,7 @@ export class ItemRun {
                 const stored = this.previous.get(stage.id)?.get(instance.key)?.detail as unknown as StageDetail;
                 if (kept.status === 'done' && stored.value !== kept.detail.value && kept.detail.value !== undefined) {
                     // Carried over by a migration (a renamed member): the final answer follows.
-                    const previous = this.executor.opts.store.getAggregate(task.name, instance.key);
+                    const previous = await this.executor.opts.store.getAggregate(task.name, instance.key);
                     if (previous) {
                         this.aggregates.push({ ...previous, value: kept.detail.value, updatedAt: undefined });
                     }
@@ -388,11 +388,12 @@ export class ItemRun {
     }
 
     /** Whether people answered this task item after `since` (an ISO time). */
-    private answeredSince(task: PlanTask, key: string, since: string | undefined): boolean {
+    private async answeredSince(task: PlanTask, key: string, since: string | undefined): Promise<boolean> {
         if (!since) {
             return false;
         }
-        return this.executor.opts.store.labels({ task: task.name, item: key, labelerKind: 'human' }).some((l) => l.createdAt > since);
+        const answers = await this.executor.opts.store.labels({ task: task.name, item: key, labelerKind: 'human' });
+        return answers.some((l) => l.createdAt > since);
     }
 
     /** Reads this item's image once (a failure is remembered and reported per stage item). */
@@ -487,11 +488,12 @@ export class ItemRun {
         }
         const { store, plan } = this.executor.opts;
         const target = task.quality.target;
-        const peopleAnswered = new Set(
-            ready
-                .filter((r) => store.countLabels({ task: task.name, item: r.instance.key, labelerKind: 'human' }) > 0)
-                .map((r) => r.instance.key),
-        );
+        const peopleAnswered = new Set<string>();
+        for (const r of ready) {
+            if ((await store.countLabels({ task: task.name, item: r.instance.key, labelerKind: 'human' })) > 0) {
+                peopleAnswered.add(r.instance.key);
+            }
+        }
         let open = this.prepare(stage, task, ready);
         const finish = (o: Open, extra: Partial<StageDetail> = {}) => {
             if (o.best) {
@@ -527,7 +529,7 @@ export class ItemRun {
             if (labeler.kind === 'human') {
                 const people = task.route.stages.slice(task.route.stages.indexOf(routeStage)).filter((r) => r.kind === 'human');
                 for (const o of open) {
-                    const answers = store.labels({ task: task.name, item: o.instance.key, labelerKind: 'human' });
+                    const answers = await store.labels({ task: task.name, item: o.instance.key, labelerKind: 'human' });
                     const next = this.afterPeople(task, o, answers, people, (best) => (o.best = best));
                     if (next === null) {
                         finish(o);
@@ -548,7 +550,7 @@ export class ItemRun {
             }
             const fresh: Open[] = [];
             for (const o of open) {
-                const stored = store.getLabel(id(o));
+                const stored = await store.getLabel(id(o));
                 if (stored && stored.supersededBy === undefined) {
                     answered.push({ o, value: stored.value, score: stored.score ?? 0 });
                 } else {

@@ -6,7 +6,7 @@
  * waiting item is listed.
  */
 import type { LabelingPlan, PlanFlow } from '../plan/types.js';
-import type { LabelStore } from '../store/label-store.js';
+import type { Store } from '../store/store.js';
 import type { JsonValue } from '../store/types.js';
 import { runName } from './executor.js';
 
@@ -24,12 +24,13 @@ export interface QueuedWork {
     derived: string | null;
 }
 
-export function peopleQueue(store: LabelStore, plan: LabelingPlan, flows: readonly PlanFlow[]): QueuedWork[] {
+export async function peopleQueue(store: Store, plan: LabelingPlan, flows: readonly PlanFlow[]): Promise<QueuedWork[]> {
     const queue: QueuedWork[] = [];
     const seen = new Set<string>();
     for (const flow of flows) {
         for (const stage of flow.stages) {
-            const waiting = store.stageStates({ run: runName(plan, flow), stage: stage.id, status: 'waiting' }).flatMap((s) => {
+            const states = await store.stageStates({ run: runName(plan, flow), stage: stage.id, status: 'waiting' });
+            const waiting = states.flatMap((s) => {
                 const d = (s.detail ?? {}) as { waitingFor?: string; value?: JsonValue; score?: number; derived?: string };
                 // A task item reached by two flows is one piece of work.
                 if (!d.waitingFor || seen.has(`${stage.task}\u0000${s.item}`)) {

@@ -4,7 +4,7 @@
  * score with now. `dprog sample`, `learn`, `retrain` and `evaluate` all start here.
  */
 import { dirname, join } from 'node:path';
-import type { LabelStore } from '../store/index.js';
+import type { Store } from '../store/index.js';
 import type { DataItem } from '../data/dataset.js';
 import type { FeatureMatrix } from '../data/feature-matrix.js';
 import { currentModelPath, loadLearningData, modelClasses, type LearningData, type LearnProgram } from './learn-program.js';
@@ -32,19 +32,33 @@ export interface LearningWorkspace {
 }
 
 /** Labels people gave for a task: the aggregate when there is one, else the newest human answer. */
-export function humanLabels(store: LabelStore, task: string): Map<string, string> {
+export async function humanLabels(store: Store, task: string): Promise<Map<string, string>> {
     const out = new Map<string, string>();
-    for (const label of store.labels({ task, labelerKind: 'human' })) {
+    for (const label of await store.labels({ task, labelerKind: 'human' })) {
         if (typeof label.value === 'string') {
             out.set(label.item, label.value);
         }
     }
-    for (const aggregate of store.aggregates(task)) {
+    for (const aggregate of await store.aggregates(task)) {
         if (typeof aggregate.value === 'string') {
             out.set(aggregate.item, aggregate.value);
         }
     }
     return out;
+}
+
+/** What a workspace takes from the label store: the labels people gave and the model versions so far. */
+export interface StoredLearning {
+    labels: Map<string, string>;
+    versions: ModelVersionStore;
+}
+
+/** Reads the task's labels and its model's versions from the store (either backend). */
+export async function readStoredLearning(store: Store, program: LearnProgram): Promise<StoredLearning> {
+    return {
+        labels: await humanLabels(store, program.task),
+        versions: await StoreModelVersions.open(store, [program.model.name]),
+    };
 }
 
 /**
@@ -56,28 +70,32 @@ export async function openLearningWorkspace(
     program: LearnProgram,
     sessions: SessionCache,
     storePath: string,
-    store?: LabelStore,
+    store?: Store,
 ): Promise<LearningWorkspace> {
-    return assembleWorkspace(program, await loadLearningData(program, sessions), storePath, store);
+    const stored = store ? await readStoredLearning(store, program) : undefined;
+    return assembleWorkspace(program, await loadLearningData(program, sessions), storePath, stored);
 }
 
 /** The workspace over data already read and featurized (a long-lived caller keeps the data between calls). */
-export function assembleWorkspace(program: LearnProgram, data: LearningData, storePath: string, store?: LabelStore): LearningWorkspace {
+export function assembleWorkspace(
+    program: LearnProgram,
+    data: LearningData,
+    storePath: string,
+    stored?: StoredLearning,
+): LearningWorkspace {
     const positions = new Map(data.items.map((item, i) => [item.key, i]));
     const known = new Map<number, number>();
     const heldOut = new Map<number, number>();
-    if (store) {
-        for (const [key, value] of humanLabels(store, program.task)) {
-            const position = positions.get(key);
-            const label = program.labels.indexOf(value);
-            // Labels for items no longer in the data, or for members no longer in the label set, stay in the store unused.
-            if (position === undefined || label < 0) {
-                continue;
-            }
-            (data.splits[position] === 'train' ? known : heldOut).set(position, label);
+    for (const [key, value] of stored?.labels ?? []) {
+        const position = positions.get(key);
+        const label = program.labels.indexOf(value);
+        // Labels for items no longer in the data, or for members no longer in the label set, stay in the store unused.
+        if (position === undefined || label < 0) {
+            continue;
         }
+        (data.splits[position] === 'train' ? known : heldOut).set(position, label);
     }
-    const versions: ModelVersionStore = store ? new StoreModelVersions(store) : new InMemoryModelVersions();
+    const versions: ModelVersionStore = stored?.versions ?? new InMemoryModelVersions();
     const modelPath = currentModelPath(program.model.path, versions.list(program.model.name));
     if (modelPath) {
         modelClasses(modelPath, program.labels, data.features.dims);

@@ -3,7 +3,7 @@
  * same program version is refused unless a reason is given (and recorded with it) — a test set is
  * used once, for the most reliable estimate of accuracy; peeking again turns it into a validation set.
  */
-import type { LabelStore, Split } from '../store/index.js';
+import type { Split, Store } from '../store/index.js';
 
 export interface EvaluationRecord {
     programVersion: string;
@@ -54,8 +54,34 @@ export class InMemoryEvaluationLog implements EvaluationLog {
 /** The store keeps each reason for reusing the test set as a stage state of this run, keyed by the evaluation's id. */
 export const REUSE_RUN = 'test-set-guard';
 
+/** The store's evaluations, read once when opened (the store may be a server); `record` writes through. */
 export class StoreEvaluationLog implements EvaluationLog {
-    constructor(private readonly store: LabelStore) {}
+    private readonly memory = new InMemoryEvaluationLog();
+
+    private constructor(private readonly store: Store) {}
+
+    static async open(store: Store): Promise<StoreEvaluationLog> {
+        const log = new StoreEvaluationLog(store);
+        const reasons = new Map(
+            (await store.stageStates({ run: REUSE_RUN, stage: 'reuse' })).map((s) => [
+                s.item,
+                (s.detail as { reason?: string } | undefined)?.reason,
+            ]),
+        );
+        for (const e of await store.evaluations()) {
+            const reason = e.id !== undefined ? reasons.get(e.id) : undefined;
+            log.memory.record({
+                programVersion: e.programVersion ?? '',
+                model: e.model,
+                split: e.split,
+                accuracy: e.accuracy,
+                at: e.at,
+                ...(reason !== undefined ? { reuseReason: reason } : {}),
+            });
+        }
+        return log;
+    }
+
     async record(evaluation: EvaluationRecord): Promise<void> {
         const { reuseReason, ...rest } = evaluation;
         const row = await this.store.recordEvaluation(rest);
@@ -64,30 +90,17 @@ export class StoreEvaluationLog implements EvaluationLog {
                 {
                     run: REUSE_RUN,
                     stage: 'reuse',
-                    item: row.id,
+                    item: String(row.id),
                     status: 'reused',
                     detail: { reason: reuseReason, model: row.model, programVersion: row.programVersion ?? null },
                 },
             ]);
         }
+        this.memory.record({ ...evaluation, at: row.at });
     }
+
     list(filter: { model?: string; split?: Split; programVersion?: string }): EvaluationRecord[] {
-        const reasons = new Map(
-            this.store
-                .stageStates({ run: REUSE_RUN, stage: 'reuse' })
-                .map((s) => [s.item, (s.detail as { reason?: string } | undefined)?.reason]),
-        );
-        return this.store.evaluations(filter).map((e) => {
-            const reason = e.id !== undefined ? reasons.get(e.id) : undefined;
-            return {
-                programVersion: e.programVersion ?? '',
-                model: e.model,
-                split: e.split,
-                accuracy: e.accuracy,
-                at: e.at,
-                ...(reason !== undefined ? { reuseReason: reason } : {}),
-            };
-        });
+        return this.memory.list(filter);
     }
 }
 

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { DataItem } from '../../../engine/src/data/dataset.js';
 import type { LabelingPlan } from '../../../engine/src/plan/types.js';
-import type { EmbeddedStore, LabelStore, Lease, LeaseRequest, Store } from '../../../engine/src/store/index.js';
+import type { Lease, LeaseRequest, Store } from '../../../engine/src/store/index.js';
 import type { Aggregate, Label, LabelerEstimate, NewLabel } from '../../../engine/src/store/types.js';
 import { deferred } from '../load-deferred.js';
 import type { MigrationJson, RunJson, SimulateJson } from '../../../cli/src/json-contracts.js';
@@ -122,21 +122,14 @@ export class LocalEngine implements DprogEngine {
         if (!plan) {
             throw new EngineError(`${path.basename(program)} is not compiled yet: run "Data Program: Compile" first.`, 1);
         }
-        const storePath = this.options.storePathFor(program);
-        if (isUrl(storePath)) {
-            throw new NotAvailableError(
-                'Active learning on a PostgreSQL store',
-                'copy the team store to a file (`dprog store copy`) and sample there',
-            );
-        }
+        const store = this.options.storePathFor(program);
+        // Retrained models live in models/ beside the embedded store, or beside the program for a team store.
+        const storePath = isUrl(store) ? path.join(path.dirname(program), '.dprog', 'labels.sqlite') : store;
         cancel?.signal.throwIfAborted();
-        const sampleWith = (store: LabelStore | undefined) => this.warm().sample({ program, plan, task, store, storePath, n });
+        const sampleWith = (reader: Store | undefined) => this.warm().sample({ program, plan, task, store: reader, storePath, n });
         try {
             // Sampling only reads the store: this window's writer when it has one, else a short-lived reader.
-            return (
-                (await this.read(program, undefined, (store) => sampleWith((store as EmbeddedStore).inner))) ??
-                (await sampleWith(undefined))
-            );
+            return (await this.read(program, undefined, (reader) => sampleWith(reader))) ?? (await sampleWith(undefined));
         } catch (error) {
             throw asEngineError(error);
         }

@@ -9,11 +9,11 @@
 import * as path from 'node:path';
 import { learnProgramOf } from '../../../cli/src/learn-setup.js';
 import { loadLearningData, type LearningData, type LearnProgram } from '../../../engine/src/learning/learn-program.js';
-import { assembleWorkspace } from '../../../engine/src/learning/learning-workspace.js';
+import { assembleWorkspace, readStoredLearning } from '../../../engine/src/learning/learning-workspace.js';
 import { projectedPoints, sampleNext, type NextSampleWithPool } from '../../../engine/src/learning/sample-next.js';
 import { SessionCache } from '../../../engine/src/learning/session-cache.js';
 import type { LabelingPlan } from '../../../engine/src/plan/types.js';
-import type { LabelStore } from '../../../engine/src/store/index.js';
+import type { Store } from '../../../engine/src/store/index.js';
 import { DatasetCache, datasetFile, fileStamp } from './dataset-cache.js';
 
 interface WarmData {
@@ -29,7 +29,7 @@ export interface SampleRequest {
     plan: LabelingPlan;
     task: string;
     /** The program's label store (read only here), or undefined when none exists yet. */
-    store: LabelStore | undefined;
+    store: Store | undefined;
     storePath: string;
     /** Batch size (default: the learn block's). */
     n?: number;
@@ -48,7 +48,8 @@ export class WarmLearning {
     async sample(request: SampleRequest): Promise<NextSampleWithPool> {
         const warm = this.warmData(request);
         const data = await warm.data;
-        const ws = assembleWorkspace(warm.program, data, request.storePath, request.store);
+        const stored = request.store ? await readStoredLearning(request.store, warm.program) : undefined;
+        const ws = assembleWorkspace(warm.program, data, request.storePath, stored);
         const id = `${request.program}#${request.task}`;
         const state = [warm.stamp, request.n ?? '', ws.modelPath ?? '', fileStamp(ws.modelPath), signature(ws.known)].join('|');
         const cached = this.samples.get(id);

@@ -2,7 +2,7 @@
  * The HTML shell of a dprog webview: CSP `default-src 'none'`, scripts and the stylesheet only with
  * this page's nonce, images and fonts only from the extension's own resource roots (and the
  * workspace data folders given to the panel), and no inline style attributes or event handlers.
- * The panel's script and stylesheet are inlined (read once from the extension's files), so a
+ * The panel's script and stylesheets (base.css, then its own) are inlined (read once from the extension's files), so a
  * panel does not wait for two more resource loads before it can ask for its content.
  */
 import { randomBytes } from 'node:crypto';
@@ -23,7 +23,8 @@ function inlineAssets(extensionUri: vscode.Uri, name: WebviewName): { script: st
     if (!inlined.has(name)) {
         try {
             const script = readFileSync(vscode.Uri.joinPath(extensionUri, 'out', 'webview', `${name}.js`).fsPath, 'utf8');
-            const style = readFileSync(vscode.Uri.joinPath(extensionUri, 'webview', 'media', `${name}.css`).fsPath, 'utf8');
+            const stylesheet = (file: string) => readFileSync(vscode.Uri.joinPath(extensionUri, 'webview', 'media', file).fsPath, 'utf8');
+            const style = `${stylesheet('base.css')}\n${stylesheet(`${name}.css`)}`;
             // Neither may end its element early.
             inlined.set(name, { script: script.replace(/<\/script/gi, '<\\/script'), style: style.replace(/<\/style/gi, '') });
         } catch {
@@ -37,7 +38,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, n
     const nonce = randomBytes(16).toString('base64');
     const assets = inlineAssets(extensionUri, name);
     const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'out', 'webview', `${name}.js`));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'webview', 'media', `${name}.css`));
+    const stylesheet = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'webview', 'media', file)).toString();
     const csp = [
         "default-src 'none'",
         `img-src ${webview.cspSource} data: blob:`,
@@ -45,7 +46,9 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, n
         `font-src ${webview.cspSource}`,
         `script-src 'nonce-${nonce}'`,
     ].join('; ');
-    const styleTag = assets ? `<style nonce="${nonce}">${assets.style}</style>` : `<link rel="stylesheet" href="${style.toString()}">`;
+    const styleTag = assets
+        ? `<style nonce="${nonce}">${assets.style}</style>`
+        : ['base.css', `${name}.css`].map((file) => `<link rel="stylesheet" href="${stylesheet(file)}">`).join('\n');
     const scriptTag = assets
         ? `<script nonce="${nonce}">${assets.script}</script>`
         : `<script nonce="${nonce}" src="${script.toString()}"></script>`;

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import { peopleQueue } from '../../../engine/src/executor/people-queue.js';
 import type { LabelingPlan, PlanFlow } from '../../../engine/src/plan/types.js';
-import { LabelStore } from '../../../engine/src/store/index.js';
+import { EmbeddedStore, LabelStore } from '../../../engine/src/store/index.js';
 import type { JsonValue, StageState } from '../../../engine/src/store/types.js';
 
 const WAITING = 1_000_000;
@@ -34,7 +34,7 @@ test('1,000,000 waiting items are queued for people, least certain first', async
         }
         await store.setStageStates(batch);
 
-        const queue = peopleQueue(store, plan, [flow]);
+        const queue = await peopleQueue(new EmbeddedStore(store), plan, [flow]);
         expect(queue).toHaveLength(WAITING);
         expect(new Set(queue.map((q) => q.item)).size).toBe(WAITING);
         // Items without a score come first, then by rising score.

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LabelStore } from '../../../engine/src/store/index.js';
+import { EmbeddedStore, LabelStore } from '../../../engine/src/store/index.js';
 import {
     InMemoryEvaluationLog,
     recordEvaluation,
@@ -43,13 +43,23 @@ describe('test-set guard', () => {
     it('keeps the record and the reason in the label store across processes', async () => {
         const path = join(mkdtempSync(join(tmpdir(), 'dprog-guard-')), 'labels.sqlite');
         let store = await LabelStore.open(path);
-        await recordEvaluation(new StoreEvaluationLog(store), { programVersion: '3', model: 'm', split: 'test', accuracy: 0.8 });
+        await recordEvaluation(await StoreEvaluationLog.open(new EmbeddedStore(store)), {
+            programVersion: '3',
+            model: 'm',
+            split: 'test',
+            accuracy: 0.8,
+        });
         await store.close();
         store = await LabelStore.open(path);
         await expect(
-            recordEvaluation(new StoreEvaluationLog(store), { programVersion: '3', model: 'm', split: 'test', accuracy: 0.8 }),
+            recordEvaluation(await StoreEvaluationLog.open(new EmbeddedStore(store)), {
+                programVersion: '3',
+                model: 'm',
+                split: 'test',
+                accuracy: 0.8,
+            }),
         ).rejects.toThrow(/already evaluated 1 time/);
-        await recordEvaluation(new StoreEvaluationLog(store), {
+        await recordEvaluation(await StoreEvaluationLog.open(new EmbeddedStore(store)), {
             programVersion: '3',
             model: 'm',
             split: 'test',
@@ -58,7 +68,7 @@ describe('test-set guard', () => {
         });
         await store.close();
         store = await LabelStore.open(path, { readonly: true });
-        const listed = new StoreEvaluationLog(store).list({ split: 'test' });
+        const listed = (await StoreEvaluationLog.open(new EmbeddedStore(store))).list({ split: 'test' });
         expect(listed.map((e) => e.reuseReason)).toEqual([undefined, 'audit']);
         await store.close();
     });
