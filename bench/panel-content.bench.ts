@@ -14,8 +14,8 @@ import { dirname, join, resolve } from 'node:path';
 import { compileProgramFile } from '../cli/src/compiled-program.js';
 import { EmbeddedStore, LabelStore } from '../engine/src/store/index.js';
 import { readPlanItems } from '../engine/src/data/plan-items.js';
-import { buildQueue } from '../extension/src/engine/label-queue.js';
-import { WarmLearning } from '../extension/src/engine/warm-learning.js';
+import { buildQueue } from '../extension/src/panels/label-queue.js';
+import { WarmLearning } from '../extension/src/engine-bridge/warm-learning.js';
 
 const REOPENINGS = 5;
 const TARGET_P95_MS = 1000;

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { migrationJson, runJson, simulateJson } from '../../cli/src/json-contracts.js';
-import { checkedJson } from '../../extension/src/engine/cli-runner.js';
+import { checkedJson } from '../../extension/src/engine-bridge/cli-runner.js';
 import { dprog } from '../engine/quality/cli-run.js';
 import { crowdDir } from '../engine/quality/crowd-data.js';
 

@@ -12,7 +12,7 @@ import { hashTexts, joinFields } from '../../engine/src/data/hashed-featurizer.j
 import { scoreMatrix } from '../../engine/src/learning/scoring.js';
 import { SessionCache } from '../../engine/src/learning/session-cache.js';
 import { readPlanItems } from '../../engine/src/data/plan-items.js';
-import { preLabels, taskModels } from '../../extension/src/engine/pre-labels.js';
+import { preLabels, taskModels } from '../../extension/src/engine-bridge/pre-labels.js';
 
 const sessions = new SessionCache();
 afterAll(() => sessions.releaseAll());

@@ -1,9 +1,9 @@
 /** `dprog.runPlan`: runs rule and model labelers, moves finished outputs down each flow, queues what needs people. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { pickProgram, requireTrust, showError, withProgress, type DprogServices } from '../services.js';
+import { pickProgram, requireTrust, showError, withProgress, type CommandContext } from '../command-context.js';
 
-export function registerRunPlan(services: DprogServices): vscode.Disposable {
+export function registerRunPlan(services: CommandContext): vscode.Disposable {
     return vscode.commands.registerCommand('dprog.runPlan', async (argument?: unknown) => {
         const program = await pickProgram(argument);
         if (!program || !requireTrust('running the plan (it runs models and writes labels)')) {

@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { MigrationJson } from '../../../cli/src/json-contracts.js';
-import { pickProgram, requireTrust, showError, withProgress, type DprogServices } from '../services.js';
+import { pickProgram, requireTrust, showError, withProgress, type CommandContext } from '../command-context.js';
 
 export function migrationMarkdown(oldFile: string, newFile: string, migration: MigrationJson): string {
     const lines = [`# Migration: ${path.basename(oldFile)} → ${path.basename(newFile)}`, ''];
@@ -27,7 +27,7 @@ export function migrationMarkdown(oldFile: string, newFile: string, migration: M
     return lines.join('\n');
 }
 
-export function registerShowMigration(services: DprogServices): vscode.Disposable {
+export function registerShowMigration(services: CommandContext): vscode.Disposable {
     return vscode.commands.registerCommand('dprog.showMigration', async (argument?: unknown, oldArgument?: unknown) => {
         const program = await pickProgram(argument);
         if (!program || !requireTrust('Show Migration (it runs the dprog CLI on the program)')) {

@@ -3,7 +3,7 @@
  * `dprog: 812/3,000 labeled · $41.20` once it is compiled; `dprog (restricted)` in an untrusted workspace.
  */
 import * as vscode from 'vscode';
-import { isTrusted, type DprogServices } from '../services.js';
+import { isTrusted, type CommandContext } from '../command-context.js';
 
 export class StatusBar implements vscode.Disposable {
     private readonly item = vscode.window.createStatusBarItem('dprog.status', vscode.StatusBarAlignment.Left, 50);
@@ -11,7 +11,7 @@ export class StatusBar implements vscode.Disposable {
     private timer: NodeJS.Timeout | undefined;
 
     constructor(
-        private readonly services: DprogServices,
+        private readonly services: CommandContext,
         /** Called after progress was read (CodeLens shows the counts). */
         private readonly onProgress: () => void = () => undefined,
     ) {

@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { EngineError, NotAvailableError, ProgramDiagnosticsError, type ProgramDiagnostic } from './engine.js';
+import { EngineError, NotAvailableError, ProgramDiagnosticsError, type ProgramDiagnostic } from './dprog-engine.js';
 import type { z } from 'zod';
 
 export interface CliResult {

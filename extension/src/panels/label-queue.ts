@@ -11,7 +11,7 @@ import type { LabelingPlan, PlanDataset, PlanTask } from '../../../engine/src/pl
 import { routedByPolicy, TaskRouting } from '../../../engine/src/executor/task-routing.js';
 import type { Label, LabelerEstimate } from '../../../engine/src/store/types.js';
 import type { ClassView, PreLabelView, QueueItemView, TaskView } from '../../../webview/src/protocol.js';
-import type { SampleResult } from './engine.js';
+import type { SampleResult } from '../engine-bridge/dprog-engine.js';
 
 /** Items sent to the webview at once; the panel asks for the queue again when it runs out. */
 export const QUEUE_PAGE = 200;

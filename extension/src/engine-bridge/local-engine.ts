@@ -27,7 +27,7 @@ import {
     type ProgramProgress,
     type SampleResult,
     type WriteAccess,
-} from './engine.js';
+} from './dprog-engine.js';
 import type { WarmLearning } from './warm-learning.js';
 
 export interface LocalEngineOptions {

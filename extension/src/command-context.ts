@@ -17,7 +17,7 @@ import {
     type CompileResult,
     type DprogEngine,
     type ProgramProgress,
-} from './engine/engine.js';
+} from './engine-bridge/dprog-engine.js';
 import type { CompileProblems } from './language/compile-problems.js';
 import type { Metrics } from './metrics.js';
 import { checkPlanPaths } from './workspace-paths.js';
@@ -36,7 +36,7 @@ export interface Settings {
     batchSize: number | undefined;
 }
 
-export interface DprogServices {
+export interface CommandContext {
     readonly context: vscode.ExtensionContext;
     readonly engine: DprogEngine;
     readonly log: vscode.LogOutputChannel;
@@ -187,7 +187,7 @@ export function withProgress<T>(title: string, work: (cancel: Cancellation) => P
  * workspace, where no plan file is read (its paths could point anywhere). Its data and model paths
  * must lie inside the workspace folder (see workspace-paths.ts).
  */
-export async function planOf(services: DprogServices, program: string): Promise<LabelingPlan | undefined> {
+export async function trustedPlanOf(services: CommandContext, program: string): Promise<LabelingPlan | undefined> {
     if (!requireTrust("labeling (it reads the program's plan, data and models)")) {
         return undefined;
     }
@@ -197,7 +197,7 @@ export async function planOf(services: DprogServices, program: string): Promise<
 }
 
 /** Compiles under a progress notification; a failed compile's errors go to Problems, a good one clears them. */
-export async function compileProgram(services: DprogServices, program: string): Promise<CompileResult> {
+export async function compileProgram(services: CommandContext, program: string): Promise<CompileResult> {
     try {
         const result = await withProgress(`compiling ${path.basename(program)}`, (cancel) => services.engine.compile(program, cancel));
         services.compileProblems.clear(program);
@@ -212,7 +212,7 @@ export async function compileProgram(services: DprogServices, program: string): 
 }
 
 /** Shows an error: "not available yet" as information, engine errors with their message, cancellations not at all. */
-export function showError(services: DprogServices, error: unknown): void {
+export function showError(services: CommandContext, error: unknown): void {
     if (error instanceof Error && error.name === 'AbortError') {
         services.log.info('cancelled');
         return;
