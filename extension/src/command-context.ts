@@ -211,9 +211,13 @@ export async function compileProgram(services: CommandContext, program: string):
     }
 }
 
-/** Shows an error: "not available yet" as information, engine errors with their message, cancellations not at all. */
+/**
+ * Shows an error: "not available yet" as information, engine errors with their message, cancellations
+ * not at all — neither the person's (Cancel, an AbortError) nor VS Code's: a notification or dialog
+ * still open when the window closes or reloads answers with a CancellationError ("Canceled").
+ */
 export function showError(services: CommandContext, error: unknown): void {
-    if (error instanceof Error && error.name === 'AbortError') {
+    if (error instanceof vscode.CancellationError || (error instanceof Error && ['AbortError', 'Canceled'].includes(error.name))) {
         services.log.info('cancelled');
         return;
     }

@@ -7,17 +7,8 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { LabelStore } from '../../engine/src/store/index.js';
-import {
-    artifacts,
-    missingPrerequisites,
-    openFile,
-    root,
-    runCommand,
-    startWorkbench,
-    waitFor,
-    webviewFrame,
-    type Workbench,
-} from './workbench.js';
+import { openFile, runCommand } from './quick-input.js';
+import { artifacts, missingPrerequisites, root, startWorkbench, waitFor, webviewFrame, type Workbench } from './workbench.js';
 
 const missing = missingPrerequisites();
 const skip = !!missing && process.env.CI !== 'true';

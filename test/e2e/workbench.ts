@@ -7,6 +7,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symli
 import { createServer } from 'node:net';
 import * as path from 'node:path';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import { prepareCommand, runCommand, runPreparedCommand } from './quick-input.js';
 
 export const root = path.resolve(__dirname, '..', '..');
 export const codeServerBin = path.join(root, '.cache', 'code-server', 'node_modules', '.bin', 'code-server');
@@ -179,78 +180,6 @@ export async function waitFor<T>(
     }
 }
 
-/** Opens the quick input with `key`; when a webview kept the focus (its frame swallows the key), gives it back to the workbench first. */
-async function openQuickInput(page: Page, key: string) {
-    const input = page.locator('.quick-input-widget input');
-    for (let attempt = 0; ; attempt++) {
-        await page.keyboard.press(key);
-        if (
-            await input.waitFor({ state: 'visible', timeout: 5_000 }).then(
-                () => true,
-                () => false,
-            )
-        ) {
-            return input;
-        }
-        if (attempt === 2) {
-            throw new Error(`the quick input does not open with ${key}`);
-        }
-        await page.keyboard.press('Escape');
-        await page
-            .locator('.editor-group-container .view-lines')
-            .first()
-            .click()
-            .catch(() => undefined);
-    }
-}
-
-/**
- * Scrolls the active editor to the first line matching `pattern` (Go to Line, `:N` in the quick
- * input), so that what VS Code draws for visible lines only (CodeLens) is drawn for it.
- */
-export async function revealLine(page: Page, file: string, pattern: RegExp): Promise<void> {
-    const line =
-        readFileSync(file, 'utf8')
-            .split('\n')
-            .findIndex((text) => pattern.test(text)) + 1;
-    if (line === 0) {
-        throw new Error(`no line of ${file} matches ${pattern}`);
-    }
-    const input = await openQuickInput(page, 'F1');
-    await input.fill(`:${line}`);
-    await page.keyboard.press('Enter');
-}
-
-/** Opens a workspace file by Quick Open (Ctrl+P), as a person does. */
-export async function openFile(page: Page, relative: string): Promise<void> {
-    const input = await openQuickInput(page, 'Control+P');
-    await input.fill(relative);
-    // Wait until the file itself is the first result (the list updates as the search finishes).
-    const first = page.locator('.quick-input-list .monaco-list-row').first();
-    await waitFor(
-        async () => ((await first.getAttribute('aria-label').catch(() => null)) ?? '').includes(path.basename(relative)),
-        30_000,
-        `${relative} in Quick Open`,
-    );
-    await page.keyboard.press('Enter');
-    await page.waitForSelector(`.tab[aria-label*="${path.basename(relative)}"]`, { timeout: 30_000 });
-}
-
-/** Runs a command from the palette (F1, its title, Enter). */
-export async function runCommand(page: Page, title: string): Promise<void> {
-    await prepareCommand(page, title);
-    await page.keyboard.press('Enter');
-}
-
-/** Picks an entry in an open quick pick. */
-export async function pickQuickItem(page: Page, label: string): Promise<void> {
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(label);
-    await page.waitForTimeout(300);
-    await page.keyboard.press('Enter');
-}
-
 /** The webview frame that contains `selector` (webviews live in nested iframes). */
 export async function webviewFrame(page: Page, selector: string, timeoutMs = 60_000): Promise<Frame> {
     return waitFor(
@@ -291,40 +220,59 @@ export function percentile(values: readonly number[], p: number): number {
     return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-/** Opens the palette on a command, ready to run: pressing Enter runs it (so a timing starts at the keypress). */
-export async function prepareCommand(page: Page, title: string): Promise<void> {
-    const input = await openQuickInput(page, 'F1');
-    await input.fill(`>${title}`);
-    await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${title}"]`, { timeout: 15_000 });
+/**
+ * Runs a command from the palette that opens a panel, and measures the milliseconds from pressing
+ * Enter on it until a new webview shows `selector`: what a person waits for a panel to show its
+ * content. Each frame attached after the keypress is watched from inside the page (Playwright's
+ * waitForSelector), so the content is seen when it is drawn, not at the next poll of every frame.
+ */
+export async function timeToWebview(
+    page: Page,
+    command: string,
+    selector: string,
+    timeoutMs = 120_000,
+): Promise<{ ms: number; frame: Frame }> {
+    await prepareCommand(page, command);
+    const before = new Set(page.frames());
+    let started = 0;
+    let timer: NodeJS.Timeout | undefined;
+    let watch: (frame: Frame) => void = () => undefined;
+    const shown = new Promise<{ ms: number; frame: Frame }>((resolve, reject) => {
+        watch = (frame) => {
+            if (!before.has(frame)) {
+                frame.waitForSelector(selector, { timeout: timeoutMs }).then(
+                    () => resolve({ ms: performance.now() - started, frame }),
+                    () => undefined,
+                );
+            }
+        };
+        timer = setTimeout(
+            () => reject(new Error(`timed out after ${timeoutMs} ms waiting for a new webview with ${selector}`)),
+            timeoutMs,
+        );
+    });
+    page.on('frameattached', watch);
+    try {
+        started = await runPreparedCommand(page, command);
+        return await shown;
+    } finally {
+        clearTimeout(timer);
+        page.off('frameattached', watch);
+    }
 }
 
 /**
- * Milliseconds from pressing Enter on a prepared command until a webview shows `selector` (polled
- * every 20 ms in every frame): what a person waits for a panel to show its content.
+ * Reloads the window (Developer: Reload Window) and waits for the new page's workbench and for the
+ * old window's extension host to have exited (so whatever it logged on its way out is in the logs).
  */
-export async function timeToWebview(page: Page, selector: string, timeoutMs = 120_000): Promise<{ ms: number; frame: Frame }> {
-    const before = new Set(page.frames());
-    const started = performance.now();
-    await page.keyboard.press('Enter');
-    const deadline = started + timeoutMs;
-    for (;;) {
-        for (const frame of page.frames()) {
-            if (before.has(frame)) {
-                continue;
-            }
-            try {
-                if (await frame.$(selector)) {
-                    return { ms: performance.now() - started, frame };
-                }
-            } catch {
-                // detached frames
-            }
-        }
-        if (performance.now() > deadline) {
-            throw new Error(`timed out after ${timeoutMs} ms waiting for a new webview with ${selector}`);
-        }
-        await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+export async function reloadWindow(page: Page, runDir: string): Promise<void> {
+    const exited = () => logLines(runDir, /Extension Host Process exited/).length;
+    const before = exited();
+    const loaded = page.waitForEvent('load', { timeout: 60_000 });
+    await runCommand(page, 'Developer: Reload Window');
+    await loaded;
+    await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+    await waitFor(() => exited() > before, 60_000, "the old window's extension host to exit");
 }
 
 /** Closes the editor tab whose label contains `title` (a panel, say). */

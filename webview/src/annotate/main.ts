@@ -13,6 +13,7 @@ import type {
     HostToAnnotate,
     PreLabelView,
     QueueItemView,
+    RelabelView,
     ReviewView,
     TaskView,
 } from '../protocol.js';
@@ -57,6 +58,12 @@ const roundTrips: number[] = [];
 
 window.addEventListener('message', (event: MessageEvent<HostToAnnotate>) => receive(event.data));
 document.addEventListener('keydown', onKey);
+// When the panel gets the focus (opened, clicked, its tab chosen), the keys go to the tool at once.
+window.addEventListener('focus', () => {
+    if (!document.activeElement || document.activeElement === document.body) {
+        tool?.focus();
+    }
+});
 vscode.postMessage({ type: 'ready' });
 
 function receive(msg: HostToAnnotate): void {
@@ -308,6 +315,20 @@ function valueText(value: unknown): string {
     return JSON.stringify(value);
 }
 
+/** A program change's question: the old label, and the members to choose among. */
+function relabelSection(relabel: RelabelView): HTMLElement {
+    const question =
+        relabel.kind === 'review'
+            ? `The label set gained ${relabel.among.filter((m) => m !== relabel.was).join(', ')}: keep the old label or choose another.`
+            : `${valueText(relabel.was)} was split: choose among ${relabel.among.join(', ')}.`;
+    return h(
+        'section',
+        { class: 'review', 'aria-label': 'Program change', 'data-testid': 'relabel' },
+        h('p', { class: 'review-summary' }, `Old label: ${valueText(relabel.was)}`),
+        h('p', {}, question),
+    );
+}
+
 /** Every answer given to a contested item (who, what, how sure), and the aggregate if there is one. */
 function reviewSection(review: ReviewView): HTMLElement {
     const answers = review.answers.map((a) =>
@@ -479,6 +500,9 @@ function render(focus = true): void {
     if (item.review) {
         parts.push(reviewSection(item.review));
     }
+    if (item.relabel) {
+        parts.push(relabelSection(item.relabel));
+    }
     const created = createTool(task, item, submit);
     const pre = preLabelText(item);
     const waiting = session.preLabelsOnDemand && !reviewing && !item.preLabels.some((p) => p.kind === 'model');
@@ -495,6 +519,10 @@ function render(focus = true): void {
         const best = bestPreLabel(item);
         if (earlier) {
             tool.set(earlier.value);
+        }
+        // A review starts from the old label: Enter keeps it (as a new label superseding the old one).
+        else if (item.relabel?.kind === 'review') {
+            tool.set(item.relabel.was);
         }
         // Pre-labels are shown in the tool, editable: Enter accepts them, any other answer replaces them.
         else if (best && tool instanceof ImageTool) {
@@ -552,7 +580,10 @@ function render(focus = true): void {
         ),
     );
     replaceChildren(app, parts);
-    if (focus) {
+    // Only while the panel has the focus: a render that follows the host (the content arriving, a
+    // model's pre-labels) must not pull the focus from where the person is typing (the command
+    // palette, an editor), nor catch an Enter meant for it.
+    if (focus && document.hasFocus()) {
         tool?.focus();
     }
     askForPreLabels();
