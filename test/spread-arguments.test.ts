@@ -6,23 +6,11 @@
  * Allowed: spreading an array literal or a choice between array literals, whose length the code
  * fixes, and passing on a rest parameter, whose length its own callers' checked calls fix.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, test } from 'vitest';
-
-const root = path.resolve(__dirname, '..');
-const SOURCES = ['engine/src', 'language-server/src', 'cli/src', 'extension/src', 'webview/src'];
-
-function sourceFiles(dir: string): string[] {
-    return readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((entry) => {
-        const relative = path.join(dir, entry.name);
-        if (entry.isDirectory()) {
-            return entry.name === 'generated' ? [] : sourceFiles(relative);
-        }
-        return /\.tsx?$/.test(entry.name) ? [relative] : [];
-    });
-}
+import { allSourceFiles, repositoryRoot } from './support/source-files.js';
 
 function unwrap(node: ts.Expression): ts.Expression {
     return ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isNonNullExpression(node) ? unwrap(node.expression) : node;
@@ -89,9 +77,7 @@ function unboundedSpreads(file: string, text: string): string[] {
 
 describe('no spread of unbounded arrays into call arguments', () => {
     test('the sources have none', () => {
-        const offenders = SOURCES.flatMap(sourceFiles).flatMap((file) =>
-            unboundedSpreads(file, readFileSync(path.join(root, file), 'utf8')),
-        );
+        const offenders = allSourceFiles().flatMap((file) => unboundedSpreads(file, readFileSync(path.join(repositoryRoot, file), 'utf8')));
         expect(offenders).toEqual([]);
     });
 

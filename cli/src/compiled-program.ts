@@ -3,8 +3,8 @@ import { readRegularFile } from '../../engine/src/data/regular-file.js';
 import { PlanFormatError, parsePlan } from '../../engine/src/plan/serialize.js';
 import type { LabelingPlan } from '../../engine/src/plan/types.js';
 import { compileDocument } from '../../language-server/src/compiler/compile-document.js';
-import { UsageError } from './errors.js';
-import { hasErrors, loadProgram, type CliDiagnostic } from './program.js';
+import { ProgramError, UsageError } from './errors.js';
+import { formatDiagnostic, hasErrors, loadProgram, type CliDiagnostic } from './program.js';
 
 export type CompileOutcome = { plan: LabelingPlan; diagnostics: CliDiagnostic[] } | { plan?: undefined; diagnostics: CliDiagnostic[] };
 
@@ -36,4 +36,13 @@ export async function planOf(file: string): Promise<CompileOutcome> {
         }
         throw error;
     }
+}
+
+/** The plan of a compile outcome; a program with errors is refused with its error messages (exit 1). */
+export function planOrErrors(file: string, outcome: CompileOutcome): LabelingPlan {
+    if (outcome.plan) {
+        return outcome.plan;
+    }
+    const errors = outcome.diagnostics.filter((d) => d.severity === 'error');
+    throw new ProgramError(`${file} has errors; fix them first:\n${errors.map(formatDiagnostic).join('\n')}`);
 }

@@ -6,10 +6,9 @@ import * as path from 'node:path';
 import { DataError } from '../../engine/src/data/errors.js';
 import { ModelError } from '../../engine/src/learning/errors.js';
 import type { LearnProgram } from '../../engine/src/learning/learn-program.js';
-import { planOf } from './compiled-program.js';
+import { planOf, planOrErrors } from './compiled-program.js';
 import { ProgramError } from './errors.js';
 import { learnProgramOf } from './learn-setup.js';
-import { formatDiagnostic } from './program.js';
 
 export { learnProgramOf } from './learn-setup.js';
 
@@ -18,11 +17,7 @@ export { learnProgramOf } from './learn-setup.js';
  * only learned one).
  */
 export async function loadLearnProgram(file: string, task: string | undefined): Promise<LearnProgram> {
-    const { plan, diagnostics } = await planOf(file);
-    if (!plan) {
-        const errors = diagnostics.filter((d) => d.severity === 'error');
-        throw new ProgramError(`${file} has errors; fix them first:\n${errors.map(formatDiagnostic).join('\n')}`);
-    }
+    const plan = planOrErrors(file, await planOf(file));
     return learnProgramOf(plan, task, path.dirname(path.resolve(file)), file);
 }
 

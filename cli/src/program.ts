@@ -77,3 +77,19 @@ export function hasErrors(diagnostics: CliDiagnostic[]): boolean {
 export function formatDiagnostic(d: CliDiagnostic): string {
     return `${d.file}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}`;
 }
+
+/** The `{"diagnostics":[…]}` document of `--json` (the contract's fields of each diagnostic). */
+export function diagnosticsJson(
+    diagnostics: ReadonlyArray<Pick<CliDiagnostic, 'file' | 'line' | 'column' | 'severity' | 'code' | 'message'>>,
+) {
+    return {
+        diagnostics: diagnostics.map(({ file, line, column, severity, code, message }) => ({
+            file,
+            line,
+            column,
+            severity,
+            code,
+            message,
+        })),
+    };
+}

@@ -1,7 +1,7 @@
 import type { RegisterCommand } from './index.js';
 import { ExitCode } from '../errors.js';
 import { printJson, printLine } from '../output.js';
-import { formatDiagnostic, hasErrors, loadProgram } from '../program.js';
+import { diagnosticsJson, formatDiagnostic, hasErrors, loadProgram } from '../program.js';
 
 /** `dprog check FILE… [--json]`: parse, link and type-check. */
 export const registerCheck: RegisterCommand = (program, setExitCode) => {
@@ -13,16 +13,7 @@ export const registerCheck: RegisterCommand = (program, setExitCode) => {
         .action(async (files: string[], options: { json?: boolean }) => {
             const { diagnostics } = await loadProgram(files);
             if (options.json) {
-                printJson({
-                    diagnostics: diagnostics.map(({ file, line, column, severity, code, message }) => ({
-                        file,
-                        line,
-                        column,
-                        severity,
-                        code,
-                        message,
-                    })),
-                });
+                printJson(diagnosticsJson(diagnostics));
             } else {
                 for (const d of diagnostics) {
                     printLine(formatDiagnostic(d));

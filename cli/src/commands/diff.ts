@@ -6,7 +6,7 @@ import { planOf } from '../compiled-program.js';
 import type { MigrationJson } from '../json-contracts.js';
 import { printError, printJson, printLine } from '../output.js';
 import { migrationSummary } from '../plan-summary.js';
-import { formatDiagnostic } from '../program.js';
+import { diagnosticsJson, formatDiagnostic } from '../program.js';
 
 /**
  * `dprog diff OLD NEW [--json]`: the migration between two versions of a program (each a .dprog
@@ -26,16 +26,7 @@ export const registerDiff: RegisterCommand = (program, setExitCode) => {
             if (!previous.plan || !next.plan) {
                 const errors = [...previous.diagnostics, ...next.diagnostics].filter((d) => d.severity === 'error');
                 if (options.json) {
-                    printJson({
-                        diagnostics: errors.map(({ file, line, column, severity, code, message }) => ({
-                            file,
-                            line,
-                            column,
-                            severity,
-                            code,
-                            message,
-                        })),
-                    });
+                    printJson(diagnosticsJson(errors));
                 } else {
                     for (const d of errors) {
                         printLine(formatDiagnostic(d));

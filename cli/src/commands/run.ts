@@ -1,36 +1,16 @@
 import * as path from 'node:path';
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
 import type { RegisterCommand } from './index.js';
-import { diffPlans } from '../../../language-server/src/compiler/migrate.js';
-import { DataError } from '../../../engine/src/data/errors.js';
-import {
-    flowsToRun,
-    runPlan,
-    type RunOptions as RunPlanOptions,
-    type RunSummary,
-    type TaskRoutingSummary,
-} from '../../../engine/src/executor/executor.js';
-import type { LabelingPlan } from '../../../engine/src/plan/types.js';
-import { arrivalOrder } from '../../../engine/src/routing/arrival-order.js';
-import { recordedAnswers } from '../../../engine/src/routing/simulate.js';
-import { readAnswers } from './aggregate.js';
-import { peopleQueue, type QueuedWork } from '../../../engine/src/executor/people-queue.js';
-import { SessionCache } from '../../../engine/src/learning/session-cache.js';
-import { ModelError } from '../../../engine/src/learning/errors.js';
-import type { Migration } from '../../../engine/src/plan/migration.js';
-import { applyMigration } from '../../../engine/src/migration/apply-migration.js';
-import { ExitCode, ProgramError, UsageError } from '../errors.js';
-import { compileProgramFile } from '../compiled-program.js';
+import type { TaskRoutingSummary } from '../../../engine/src/executor/executor.js';
+import { ExitCode, UsageError } from '../errors.js';
 import type { RunJson } from '../json-contracts.js';
 import { printJson, printLine } from '../output.js';
-import { previousPlan, savePlan } from '../plan-store.js';
-import { formatDiagnostic } from '../program.js';
-import { openAnyStoreAt, storeLocationFor } from '../store-option.js';
+import { type ReplayOptions, type RunOutcome, runProgram } from '../actions/run.js';
 
 /** How many queued items --json lists. */
 const QUEUE_SHOWN = 20;
 
-interface RunOptions {
+interface RunFlags {
     store?: string;
     limit?: string;
     json?: boolean;
@@ -43,11 +23,9 @@ interface RunOptions {
 }
 
 /**
- * `dprog run FILE [--store DB] [--limit N] [--json]`: execute the plan — rules and models label
- * what they can, finished outputs move down each flow, work for people is queued — recording every
- * step in the label store, so an interrupted run resumes and a changed program redoes only what
- * its migration says. Items that fail (an unreadable image, a model output of the wrong shape) are
- * reported and the run goes on; the exit code is then 1.
+ * `dprog run FILE [--store DB] [--limit N] [--replay CSV …] [--json]`: the options, the progress bars
+ * and the printing; the run is actions/run.ts. Items that fail (an unreadable image, a model output
+ * of the wrong shape) are reported and the run goes on; the exit code is then 1.
  */
 export const registerRun: RegisterCommand = (program, setExitCode) => {
     program
@@ -66,167 +44,120 @@ export const registerRun: RegisterCommand = (program, setExitCode) => {
         )
         .option('--seed <n>', 'with --replay: shuffle the order items arrive in (the same order as `dprog simulate --seed N`)')
         .option('--json', 'print {"stages":[{"task","done","pending","waitingForPeople"}],"labels":{"<labeler>":count},"queue":[…], …}')
-        .action(async (file: string, options: RunOptions) => {
-            let limit: number | undefined;
-            if (options.limit !== undefined) {
-                limit = Number(options.limit);
-                if (!Number.isInteger(limit) || limit < 1) {
-                    throw new UsageError(`--limit must be a positive integer, got '${options.limit}'.`);
-                }
-            }
-            const { plan, diagnostics } = await compileProgramFile(file);
-            if (!plan) {
-                throw new ProgramError(
-                    `${file} has errors; fix them first:\n${diagnostics
-                        .filter((d) => d.severity === 'error')
-                        .map(formatDiagnostic)
-                        .join('\n')}`,
-                );
-            }
-            const replay = replayOf(plan, options);
-            const location = storeLocationFor(file, options.store);
-            const store = await openAnyStoreAt(location, false);
-            const programDir = path.dirname(path.resolve(file));
-            // Crops for people to review go beside the embedded store, or beside the program for a team store.
-            const storeDir = location.backend === 'sqljs' ? path.dirname(location.path) : path.join(programDir, '.dprog');
-            const sessions = new SessionCache();
-            const bars =
-                !options.json && process.stderr.isTTY
-                    ? new MultiBar(
-                          { format: '{flow} {bar} {value}/{total} items', hideCursor: true, clearOnComplete: false },
-                          Presets.shades_classic,
-                      )
-                    : undefined;
-            const flowBars = new Map<string, SingleBar>();
-            let summary: RunSummary;
-            let queue: QueuedWork[];
-            let migration: Migration | undefined;
+        .action(async (file: string, flags: RunFlags) => {
+            const limit = limitOf(flags.limit);
+            const replay = replayOptions(flags);
+            const bars = !flags.json && process.stderr.isTTY ? new FlowBars() : undefined;
+            let outcome: RunOutcome;
             try {
-                const previous = (await previousPlan(store, plan.program)).plan;
-                if (previous && previous.hash !== plan.hash) {
-                    migration = diffPlans(previous, plan);
-                    // As `compile --store` does (once): renamed labels follow, split members' items are re-asked among their members.
-                    if (migration.problems.length === 0) {
-                        await applyMigration(store, migration);
-                    }
-                }
-                summary = await runPlan({
-                    plan,
-                    programDir,
-                    store,
-                    sessions,
-                    limit,
-                    migration,
-                    replay,
-                    derivedDir: path.join(storeDir, 'derived', plan.program),
-                    onProgress: ({ flow, done, total }) => {
-                        if (!bars) {
-                            return;
-                        }
-                        let bar = flowBars.get(flow);
-                        if (!bar) {
-                            bar = bars.create(total, 0, { flow });
-                            flowBars.set(flow, bar);
-                        }
-                        bar.update(done, { flow });
-                    },
-                });
-                queue = await peopleQueue(store, plan, flowsToRun(plan));
-                // Recorded once the run has gone through: the next run's migration starts from here.
-                await savePlan(store, plan);
-            } catch (error) {
-                if (error instanceof DataError || error instanceof ModelError) {
-                    throw new ProgramError(error.message);
-                }
-                throw error;
+                outcome = await runProgram(file, { store: flags.store, limit, replay, onProgress: bars?.onProgress });
             } finally {
                 bars?.stop();
-                await sessions.releaseAll();
-                await store.close();
             }
-            if (summary.failures.length > 0) {
+            if (outcome.summary.failures.length > 0) {
                 setExitCode(ExitCode.programError);
             }
-            if (options.json) {
-                printJson({
-                    stages: summary.stages,
-                    labels: summary.labels,
-                    failures: summary.failures,
-                    // The first work for people, least certain first (the store holds the whole queue).
-                    queue: queue.slice(0, QUEUE_SHOWN).map(({ task, item, waitingFor, score }) => ({ task, item, waitingFor, score })),
-                    ...routingJson(summary.routing),
-                    ...(migration ? { migration: migration.tasks.map((t) => ({ task: t.task, action: t.action })) } : {}),
-                } satisfies RunJson);
-                return;
-            }
-            const where = location.backend === 'sqljs' ? path.relative(process.cwd(), location.path) || location.path : location.display;
-            printLine(`${plan.program}: ${where}`);
-            for (const s of summary.stages) {
-                printLine(
-                    `  ${s.flow} ${s.stage.padEnd(24)} done ${s.done}  waiting for people ${s.waitingForPeople}  pending ${s.pending}` +
-                        (s.failed ? `  failed ${s.failed}` : '') +
-                        (s.skipped ? `  skipped ${s.skipped}` : ''),
-                );
-            }
-            const labels = Object.entries(summary.labels);
-            printLine(`labels: ${labels.length === 0 ? 'none yet' : labels.map(([l, n]) => `${l} ${n}`).join(', ')}`);
-            if (queue.length > 0) {
-                printLine(`next for people (${queue.length} waiting, least certain first):`);
-                for (const q of queue.slice(0, 5)) {
-                    printLine(
-                        `  ${q.task} ${q.item} → ` +
-                            q.waitingFor +
-                            (q.among ? ` (only among ${q.among.join(', ')})` : '') +
-                            (q.score === null
-                                ? ''
-                                : ` (model ${(q.score * 100).toFixed(1)}% sure` +
-                                  `${typeof q.proposal === 'string' ? `: "${q.proposal}"` : ''})`),
-                    );
-                }
-            }
-            for (const r of summary.routing) {
-                printLine(routingLine(r));
-            }
-            for (const f of summary.failures) {
-                printLine(`failed: ${f.flow} ${f.stage} ${f.item}: ${f.message}`);
+            if (flags.json) {
+                printJson(runJson(outcome));
+            } else {
+                printRun(outcome);
             }
         });
 };
 
-/** `--replay CSV --item C --worker C --label C [--gold C] [--seed N]`: the recorded answers, in the order simulate replays them. */
-function replayOf(plan: LabelingPlan, options: RunOptions): RunPlanOptions['replay'] {
+function limitOf(text: string | undefined): number | undefined {
+    if (text === undefined) {
+        return undefined;
+    }
+    const limit = Number(text);
+    if (!Number.isInteger(limit) || limit < 1) {
+        throw new UsageError(`--limit must be a positive integer, got '${text}'.`);
+    }
+    return limit;
+}
+
+/** `--replay CSV --item C --worker C --label C [--gold C] [--seed N]`; the column flags only mean something with --replay. */
+function replayOptions(flags: RunFlags): ReplayOptions | undefined {
     const columns = ['item', 'worker', 'label'] as const;
-    if (options.replay === undefined) {
-        const stray = [...columns, 'gold', 'seed'].filter((c) => options[c as keyof RunOptions] !== undefined);
+    if (flags.replay === undefined) {
+        const stray = [...columns, 'gold', 'seed'].filter((c) => flags[c as keyof RunFlags] !== undefined);
         if (stray.length > 0) {
             throw new UsageError(`--${stray.join(', --')} only mean something with --replay CSV.`);
         }
         return undefined;
     }
-    const missing = columns.filter((c) => options[c] === undefined);
+    const missing = columns.filter((c) => flags[c] === undefined);
     if (missing.length > 0) {
         throw new UsageError(`--replay needs --${missing.join(', --')} (the CSV's columns).`);
     }
-    const seed = options.seed === undefined ? undefined : Number(options.seed);
+    const seed = flags.seed === undefined ? undefined : Number(flags.seed);
     if (seed !== undefined && !Number.isInteger(seed)) {
-        throw new UsageError(`--seed ${options.seed}: expected a whole number`);
+        throw new UsageError(`--seed ${flags.seed}: expected a whole number`);
     }
-    const { answers, gold } = readAnswers(options.replay, {
-        item: options.item!,
-        worker: options.worker!,
-        label: options.label!,
-        gold: options.gold,
-    });
-    const classes = [...new Set(plan.tasks.flatMap((t) => t.classes))];
-    const unknown = answers.find((a) => !classes.includes(a.label));
-    if (unknown) {
-        throw new ProgramError(
-            `${options.replay}: item '${unknown.item}', worker '${unknown.worker}': label '${unknown.label}' is not a member of ` +
-                `any task's label set (${classes.join(', ')})`,
+    return { csv: flags.replay, item: flags.item!, worker: flags.worker!, label: flags.label!, gold: flags.gold, seed };
+}
+
+/** One progress bar per flow on a terminal's standard error. */
+class FlowBars {
+    private readonly bars = new MultiBar(
+        { format: '{flow} {bar} {value}/{total} items', hideCursor: true, clearOnComplete: false },
+        Presets.shades_classic,
+    );
+    private readonly byFlow = new Map<string, SingleBar>();
+
+    readonly onProgress = ({ flow, done, total }: { flow: string; done: number; total: number }): void => {
+        let bar = this.byFlow.get(flow);
+        if (!bar) {
+            bar = this.bars.create(total, 0, { flow });
+            this.byFlow.set(flow, bar);
+        }
+        bar.update(done, { flow });
+    };
+
+    stop(): void {
+        this.bars.stop();
+    }
+}
+
+function runJson({ summary, queue, migration }: RunOutcome): RunJson {
+    return {
+        stages: summary.stages,
+        labels: summary.labels,
+        failures: summary.failures,
+        // The first work for people, least certain first (the store holds the whole queue).
+        queue: queue.slice(0, QUEUE_SHOWN).map(({ task, item, waitingFor, score }) => ({ task, item, waitingFor, score })),
+        ...routingJson(summary.routing),
+        ...(migration ? { migration: migration.tasks.map((t) => ({ task: t.task, action: t.action })) } : {}),
+    };
+}
+
+function printRun({ plan, location, summary, queue }: RunOutcome): void {
+    const where = location.backend === 'sqljs' ? path.relative(process.cwd(), location.path) || location.path : location.display;
+    printLine(`${plan.program}: ${where}`);
+    for (const s of summary.stages) {
+        printLine(
+            `  ${s.flow} ${s.stage.padEnd(24)} done ${s.done}  waiting for people ${s.waitingForPeople}  pending ${s.pending}` +
+                (s.failed ? `  failed ${s.failed}` : '') +
+                (s.skipped ? `  skipped ${s.skipped}` : ''),
         );
     }
-    const recorded = recordedAnswers(answers, classes);
-    return { answers: recorded, truth: gold, order: arrivalOrder([...recorded.keys()], seed) };
+    const labels = Object.entries(summary.labels);
+    printLine(`labels: ${labels.length === 0 ? 'none yet' : labels.map(([l, n]) => `${l} ${n}`).join(', ')}`);
+    if (queue.length > 0) {
+        printLine(`next for people (${queue.length} waiting, least certain first):`);
+        for (const q of queue.slice(0, 5)) {
+            const proposal = typeof q.proposal === 'string' ? `: "${q.proposal}"` : '';
+            const among = q.among ? ` (only among ${q.among.join(', ')})` : '';
+            const sure = q.score === null ? '' : ` (model ${(q.score * 100).toFixed(1)}% sure${proposal})`;
+            printLine(`  ${q.task} ${q.item} → ${q.waitingFor}${among}${sure}`);
+        }
+    }
+    for (const r of summary.routing) {
+        printLine(routingLine(r));
+    }
+    for (const f of summary.failures) {
+        printLine(`failed: ${f.flow} ${f.stage} ${f.item}: ${f.message}`);
+    }
 }
 
 /** The routing outcome for --json: per task, and the single routed task's numbers at the top (the contract's fields). */

@@ -90,99 +90,84 @@ export function trainSoftmax(x: FeatureMatrix, y: Int32Array, labels: string[], 
     }
     const classes = labels.length;
     const l2 = options.l2 ?? 0.1;
-    const maxIterations = options.maxIterations ?? 100;
-    const tolerance = options.tolerance ?? 1e-5;
-    const n = x.dims * classes + classes;
-    const memory = 10;
-    const theta = new Float64Array(n);
+    const theta = new Float64Array(x.dims * classes + classes);
     if (options.initial && options.initial.dims === x.dims && options.initial.labels.join('\n') === labels.join('\n')) {
         theta.set(options.initial.weights);
         theta.set(options.initial.bias, x.dims * classes);
     }
+    minimizeLbfgs((at, grad) => objective(x, y, classes, l2, at, grad), theta, {
+        maxIterations: options.maxIterations ?? 100,
+        tolerance: options.tolerance ?? 1e-5,
+    });
+    return {
+        dims: x.dims,
+        labels: [...labels],
+        weights: Float32Array.from(theta.subarray(0, x.dims * classes)),
+        bias: Float32Array.from(theta.subarray(x.dims * classes)),
+    };
+}
+
+/** Loss at theta, with its gradient written into `grad`. */
+type Objective = (theta: Float64Array, grad: Float64Array) => number;
+
+/** The last few steps and gradient changes L-BFGS approximates the inverse Hessian from. */
+class CurvatureHistory {
+    readonly steps: Float64Array[] = [];
+    readonly gradientChanges: Float64Array[] = [];
+    readonly rho: number[] = [];
+
+    constructor(private readonly memory: number) {}
+
+    get size(): number {
+        return this.steps.length;
+    }
+
+    /** Remembers a step and the change of gradient it made, when it shows positive curvature. */
+    add(step: Float64Array, gradientChange: Float64Array): void {
+        const sy = dot(step, gradientChange);
+        if (!(sy > 1e-12)) {
+            return;
+        }
+        this.steps.push(step);
+        this.gradientChanges.push(gradientChange);
+        this.rho.push(1 / sy);
+        if (this.steps.length > this.memory) {
+            this.steps.shift();
+            this.gradientChanges.shift();
+            this.rho.shift();
+        }
+    }
+
+    clear(): void {
+        this.steps.length = this.gradientChanges.length = this.rho.length = 0;
+    }
+}
+
+/** Minimises `f` from `theta` (updated in place) with L-BFGS and a backtracking line search. */
+function minimizeLbfgs(f: Objective, theta: Float64Array, options: { maxIterations: number; tolerance: number }): void {
+    const n = theta.length;
+    const history = new CurvatureHistory(10);
     let grad = new Float64Array(n);
-    let loss = objective(x, y, classes, l2, theta, grad);
-    const s: Float64Array[] = [];
-    const yk: Float64Array[] = [];
-    const rho: number[] = [];
+    let loss = f(theta, grad);
     const direction = new Float64Array(n);
     const nextTheta = new Float64Array(n);
     let nextGrad = new Float64Array(n);
-    for (let iteration = 0; iteration < maxIterations; iteration++) {
-        let gmax = 0;
-        for (let i = 0; i < n; i++) {
-            gmax = Math.max(gmax, Math.abs(grad[i]));
-        }
-        if (gmax < tolerance) {
+    for (let iteration = 0; iteration < options.maxIterations; iteration++) {
+        if (maxNorm(grad) < options.tolerance) {
             break;
         }
-        // Two-loop recursion: direction = -H grad.
-        direction.set(grad);
-        const alpha: number[] = [];
-        for (let j = s.length - 1; j >= 0; j--) {
-            const a = rho[j] * dot(s[j], direction);
-            alpha[j] = a;
-            for (let i = 0; i < n; i++) {
-                direction[i] -= a * yk[j][i];
-            }
-        }
-        const gamma =
-            s.length > 0
-                ? dot(s[s.length - 1], yk[yk.length - 1]) / dot(yk[yk.length - 1], yk[yk.length - 1])
-                : 1 / Math.max(1, Math.sqrt(dot(grad, grad)));
-        for (let i = 0; i < n; i++) {
-            direction[i] *= gamma;
-        }
-        for (let j = 0; j < s.length; j++) {
-            const b = rho[j] * dot(yk[j], direction);
-            for (let i = 0; i < n; i++) {
-                direction[i] += s[j][i] * (alpha[j] - b);
-            }
-        }
-        for (let i = 0; i < n; i++) {
-            direction[i] = -direction[i];
-        }
-        let slope = dot(grad, direction);
-        if (slope >= 0) {
-            // Not a descent direction (curvature information went stale): restart from steepest descent.
-            s.length = yk.length = rho.length = 0;
-            for (let i = 0; i < n; i++) {
-                direction[i] = -grad[i];
-            }
-            slope = -dot(grad, grad);
-        }
-        // Backtracking line search (Armijo).
-        let step = 1;
-        let nextLoss = Infinity;
-        for (let tries = 0; tries < 30; tries++) {
-            for (let i = 0; i < n; i++) {
-                nextTheta[i] = theta[i] + step * direction[i];
-            }
-            nextLoss = objective(x, y, classes, l2, nextTheta, nextGrad);
-            if (nextLoss <= loss + 1e-4 * step * slope) {
-                break;
-            }
-            step *= 0.5;
-        }
+        const slope = descentDirection(history, grad, direction);
+        const nextLoss = lineSearch(f, { theta, loss, direction, slope }, nextTheta, nextGrad);
         if (!(nextLoss < loss)) {
             break;
         }
-        const sNew = new Float64Array(n);
-        const yNew = new Float64Array(n);
+        const step = new Float64Array(n);
+        const gradientChange = new Float64Array(n);
         for (let i = 0; i < n; i++) {
-            sNew[i] = nextTheta[i] - theta[i];
-            yNew[i] = nextGrad[i] - grad[i];
+            step[i] = nextTheta[i] - theta[i];
+            gradientChange[i] = nextGrad[i] - grad[i];
         }
-        const sy = dot(sNew, yNew);
-        if (sy > 1e-12) {
-            s.push(sNew);
-            yk.push(yNew);
-            rho.push(1 / sy);
-            if (s.length > memory) {
-                s.shift();
-                yk.shift();
-                rho.shift();
-            }
-        }
+        history.add(step, gradientChange);
         const improvement = loss - nextLoss;
         theta.set(nextTheta);
         [grad, nextGrad] = [nextGrad, grad];
@@ -191,12 +176,80 @@ export function trainSoftmax(x: FeatureMatrix, y: Int32Array, labels: string[], 
             break;
         }
     }
-    return {
-        dims: x.dims,
-        labels: [...labels],
-        weights: Float32Array.from(theta.subarray(0, x.dims * classes)),
-        bias: Float32Array.from(theta.subarray(x.dims * classes)),
-    };
+}
+
+/** Writes -H grad into `direction` (the two-loop recursion) and returns the slope along it; steepest descent when that is no descent. */
+function descentDirection(history: CurvatureHistory, grad: Float64Array, direction: Float64Array): number {
+    const { steps: s, gradientChanges: yk, rho } = history;
+    const n = grad.length;
+    direction.set(grad);
+    const alpha: number[] = [];
+    for (let j = s.length - 1; j >= 0; j--) {
+        const a = rho[j] * dot(s[j], direction);
+        alpha[j] = a;
+        for (let i = 0; i < n; i++) {
+            direction[i] -= a * yk[j][i];
+        }
+    }
+    const gamma =
+        s.length > 0
+            ? dot(s[s.length - 1], yk[yk.length - 1]) / dot(yk[yk.length - 1], yk[yk.length - 1])
+            : 1 / Math.max(1, Math.sqrt(dot(grad, grad)));
+    for (let i = 0; i < n; i++) {
+        direction[i] *= gamma;
+    }
+    for (let j = 0; j < s.length; j++) {
+        const b = rho[j] * dot(yk[j], direction);
+        for (let i = 0; i < n; i++) {
+            direction[i] += s[j][i] * (alpha[j] - b);
+        }
+    }
+    for (let i = 0; i < n; i++) {
+        direction[i] = -direction[i];
+    }
+    const slope = dot(grad, direction);
+    if (slope < 0) {
+        return slope;
+    }
+    // Not a descent direction (curvature information went stale): restart from steepest descent.
+    history.clear();
+    for (let i = 0; i < n; i++) {
+        direction[i] = -grad[i];
+    }
+    return -dot(grad, grad);
+}
+
+/**
+ * Backtracking (Armijo) line search from `at.theta` along `at.direction`: the loss at the point taken
+ * (written into `nextTheta`, its gradient into `nextGrad`).
+ */
+function lineSearch(
+    f: Objective,
+    at: { theta: Float64Array; loss: number; direction: Float64Array; slope: number },
+    nextTheta: Float64Array,
+    nextGrad: Float64Array,
+): number {
+    let step = 1;
+    let nextLoss = Infinity;
+    for (let tries = 0; tries < 30; tries++) {
+        for (let i = 0; i < nextTheta.length; i++) {
+            nextTheta[i] = at.theta[i] + step * at.direction[i];
+        }
+        nextLoss = f(nextTheta, nextGrad);
+        if (nextLoss <= at.loss + 1e-4 * step * at.slope) {
+            break;
+        }
+        step *= 0.5;
+    }
+    return nextLoss;
+}
+
+function maxNorm(v: Float64Array): number {
+    let max = 0;
+    for (let i = 0; i < v.length; i++) {
+        max = Math.max(max, Math.abs(v[i]));
+    }
+    return max;
 }
 
 /** The head's probabilities for every row, computed in TypeScript (used to cross-check ONNX export). */

@@ -23,6 +23,8 @@ import {
     PLAN_SCHEMA,
     type LabelingPlan,
     type PlanFlow,
+    type PlanLabeler,
+    type PlanTotals,
     type PlanStage,
     type PlanTask,
     type PlanWarning,
@@ -69,13 +71,7 @@ export function compileProgram(source: ProgramSource, options: CompileOptions): 
     const tasks: PlanTask[] = taskNodes.map((task) => {
         const reach = taskReach(directDataset(task), flowStages.get(task.name), datasetItems);
         if (reach.dataset !== null && reach.items === null) {
-            warnings.push({
-                code: 'plan/unknown-items',
-                subject: task.name,
-                message: reach.conditional
-                    ? `task ${task.name}: how many items reach it depends on earlier labels; its total cost is unknown until they are in.`
-                    : `task ${task.name}: dataset ${reach.dataset} has no readable source yet; its total cost is unknown.`,
-            });
+            warnings.push(unknownItemsWarning(task.name, reach.dataset, reach.conditional));
         }
         return compileTask(
             task,
@@ -91,21 +87,9 @@ export function compileProgram(source: ProgramSource, options: CompileOptions): 
         );
     });
 
-    const routed = new Set(tasks.flatMap((t) => t.route.stages.map((s) => s.labeler)));
-    for (const l of labelers) {
-        if (l.accuracySource === 'default' && routed.has(l.name)) {
-            warnings.push({
-                code: 'plan/default-accuracy',
-                subject: l.name,
-                message:
-                    `labeler ${l.name} declares no accuracy; the plan assumes ${round(l.accuracy * 100)}% until gold answers ` +
-                    `and agreement measure it.`,
-            });
-        }
+    for (const warning of defaultAccuracyWarnings(tasks, labelers)) {
+        warnings.push(warning);
     }
-
-    const totalsKnown = tasks.every((t) => t.cost.total !== null);
-    const labeled = tasks.filter((t) => t.route.stages.length > 0);
     const plan = {
         schema: PLAN_SCHEMA,
         program: file.header?.name ?? options.fallbackName,
@@ -118,15 +102,46 @@ export function compileProgram(source: ProgramSource, options: CompileOptions): 
         flows,
         learn: elements.filter(isLearn).map(planLearn),
         monitors: elements.filter(isMonitor).map(planMonitor),
-        totals: {
-            expectedCost: totalsKnown ? round(tasks.reduce((sum, t) => sum + (t.cost.total ?? 0), 0)) : null,
-            budget: round(tasks.reduce((sum, t) => sum + (t.cost.budget ?? 0), 0)),
-            expectedAccuracy:
-                labeled.length > 0 ? round(labeled.reduce((sum, t) => sum + t.redundancy.expectedAccuracy, 0) / labeled.length) : null,
-        },
+        totals: planTotals(tasks),
         warnings,
     } satisfies Omit<LabelingPlan, 'hash'>;
     return withPlanHash(plan);
+}
+
+function unknownItemsWarning(task: string, dataset: string, conditional: boolean): PlanWarning {
+    return {
+        code: 'plan/unknown-items',
+        subject: task,
+        message: conditional
+            ? `task ${task}: how many items reach it depends on earlier labels; its total cost is unknown until they are in.`
+            : `task ${task}: dataset ${dataset} has no readable source yet; its total cost is unknown.`,
+    };
+}
+
+/** A warning for every routed labeler whose accuracy the plan assumes (it declares none). */
+function defaultAccuracyWarnings(tasks: readonly PlanTask[], labelers: readonly PlanLabeler[]): PlanWarning[] {
+    const routed = new Set(tasks.flatMap((t) => t.route.stages.map((s) => s.labeler)));
+    return labelers
+        .filter((l) => l.accuracySource === 'default' && routed.has(l.name))
+        .map((l) => ({
+            code: 'plan/default-accuracy',
+            subject: l.name,
+            message:
+                `labeler ${l.name} declares no accuracy; the plan assumes ${round(l.accuracy * 100)}% until gold answers ` +
+                `and agreement measure it.`,
+        }));
+}
+
+/** The whole program's expected cost (unknown when a task's is), budget and expected accuracy. */
+function planTotals(tasks: readonly PlanTask[]): PlanTotals {
+    const totalsKnown = tasks.every((t) => t.cost.total !== null);
+    const labeled = tasks.filter((t) => t.route.stages.length > 0);
+    return {
+        expectedCost: totalsKnown ? round(tasks.reduce((sum, t) => sum + (t.cost.total ?? 0), 0)) : null,
+        budget: round(tasks.reduce((sum, t) => sum + (t.cost.budget ?? 0), 0)),
+        expectedAccuracy:
+            labeled.length > 0 ? round(labeled.reduce((sum, t) => sum + t.redundancy.expectedAccuracy, 0) / labeled.length) : null,
+    };
 }
 
 /** Whether a declaration has the parts a plan entry needs (it may still have errors elsewhere). */

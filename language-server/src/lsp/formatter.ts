@@ -89,86 +89,122 @@ export class DprogFormatter implements Formatter {
             return [];
         }
         const text = textDocument.getText();
-        const leaves: Leaf[] = CstUtils.flattenCst(root)
-            .toArray()
-            .filter((node) => node.length > 0 && (!node.hidden || /^\/[/*]/.test(node.text)))
-            .map((node) => ({
-                node,
-                text: node.text,
-                rule: GrammarAST.isKeyword(node.grammarSource)
-                    ? AstUtils.getContainerOfType(node.grammarSource, GrammarAST.isParserRule)?.name
-                    : undefined,
-                comment: node.hidden,
-            }));
+        const leaves = formattedLeaves(root);
         const clauseStarts = collectClauseStarts(leaves);
-        const multiLine = multiLineBlocks(leaves, text);
-        const removed = separatorCommas(leaves, clauseStarts, multiLine);
-
+        const gaps = layoutGaps(leaves, text, clauseStarts);
+        alignColumns(gaps, clauseStarts);
         const edits: TextEdit[] = [];
         const replace = (start: number, end: number, newText: string) => {
             if (text.substring(start, end) !== newText) {
                 edits.push({ range: { start: textDocument.positionAt(start), end: textDocument.positionAt(end) }, newText });
             }
         };
-        // Blocks open at each point: true for multi-line ones.
-        const open: boolean[] = [];
-        const gaps: Gap[] = [];
-        let previous: Leaf | undefined;
-        /** The last token that is not a comment (a comma before a comment still separates). */
-        let previousCode: Leaf | undefined;
-        let previousEnd = 0;
-        for (let i = 0; i < leaves.length; i++) {
-            const leaf = leaves[i];
-            if (removed.has(i)) {
-                continue; // the next gap's edit spans it
-            }
-            const isClose = leaf.text === '}' && !leaf.comment;
-            const depth = open.length - (isClose ? 1 : 0);
-            const original = text.substring(previousEnd, leaf.node.offset);
-            const newlines = (original.match(/\n/g) ?? []).length;
-            const indent = INDENT.repeat(Math.max(0, depth));
-            const lineBreak = (keepBlank: boolean) => (keepBlank && newlines >= 2 ? '\n\n' : '\n') + indent;
-            let gap: string;
-            if (!previous) {
-                gap = '';
-            } else if (previous.comment && previous.text.startsWith('//')) {
-                gap = lineBreak(!isClose);
-            } else if (leaf.comment) {
-                gap = newlines > 0 ? lineBreak(true) : ' '; // a trailing comment: aligned below
-            } else if (isClose) {
-                gap = open[open.length - 1] ? `\n${indent}` : ' ';
-            } else if (previous.text === '{' && !previous.comment) {
-                gap = open[open.length - 1] ? lineBreak(false) : ' ';
-            } else if (clauseStarts.has(leaf.node) && (depth === 0 || open[open.length - 1])) {
-                gap = lineBreak(true);
-            } else if (clauseStarts.has(leaf.node) && previousCode?.text !== ',' && previousCode?.text !== '{') {
-                gap = ', '; // clauses on one line are separated by commas
-            } else if (depth === 0 && newlines > 0 && isDescription(leaf)) {
-                // A description on its own line under a declaration header: a continuation line.
-                gap = `\n${INDENT}`;
-            } else if (previous.comment && newlines > 0) {
-                gap = `\n${indent}`;
-            } else {
-                gap = spaceBetween(previous, leaf) ? ' ' : '';
-            }
-            if (leaf.text === '{' && !leaf.comment) {
-                open.push(multiLine.has(leaf.node));
-            } else if (isClose) {
-                open.pop();
-            }
-            gaps.push({ leaf, start: previousEnd, gap });
-            previous = leaf;
-            previousCode = leaf.comment ? previousCode : leaf;
-            previousEnd = leaf.node.end;
-        }
-        alignColumns(gaps, clauseStarts);
         for (const { leaf, start, gap } of gaps) {
             replace(start, leaf.node.offset, gap);
         }
         // Exactly one newline at the end of the file.
-        replace(previousEnd, text.length, previous ? '\n' : '');
+        const last = gaps.at(-1);
+        replace(last?.leaf.node.end ?? 0, text.length, last ? '\n' : '');
         return edits;
     }
+}
+
+/** The tokens the formatter places: every non-empty visible token, and comments. */
+function formattedLeaves(root: CstNode): Leaf[] {
+    return CstUtils.flattenCst(root)
+        .toArray()
+        .filter((node) => node.length > 0 && (!node.hidden || /^\/[/*]/.test(node.text)))
+        .map((node) => ({
+            node,
+            text: node.text,
+            rule: GrammarAST.isKeyword(node.grammarSource)
+                ? AstUtils.getContainerOfType(node.grammarSource, GrammarAST.isParserRule)?.name
+                : undefined,
+            comment: node.hidden,
+        }));
+}
+
+/** The whitespace before every token, block by block (separator commas dropped: the next gap's edit spans them). */
+function layoutGaps(leaves: Leaf[], text: string, clauseStarts: Set<CstNode>): Gap[] {
+    const multiLine = multiLineBlocks(leaves, text);
+    const removed = separatorCommas(leaves, clauseStarts, multiLine);
+    // Blocks open at each point: true for multi-line ones.
+    const open: boolean[] = [];
+    const gaps: Gap[] = [];
+    let previous: Leaf | undefined;
+    /** The last token that is not a comment (a comma before a comment still separates). */
+    let previousCode: Leaf | undefined;
+    let previousEnd = 0;
+    for (let i = 0; i < leaves.length; i++) {
+        const leaf = leaves[i];
+        if (removed.has(i)) {
+            continue;
+        }
+        const isClose = leaf.text === '}' && !leaf.comment;
+        const newlines = (text.substring(previousEnd, leaf.node.offset).match(/\n/g) ?? []).length;
+        const place = { leaf, previous, previousCode, isClose, depth: open.length - (isClose ? 1 : 0), newlines, open, clauseStarts };
+        gaps.push({ leaf, start: previousEnd, gap: gapBefore(place) });
+        if (leaf.text === '{' && !leaf.comment) {
+            open.push(multiLine.has(leaf.node));
+        } else if (isClose) {
+            open.pop();
+        }
+        previous = leaf;
+        previousCode = leaf.comment ? previousCode : leaf;
+        previousEnd = leaf.node.end;
+    }
+    return gaps;
+}
+
+/** Where a token stands relative to the tokens and blocks before it. */
+interface Place {
+    leaf: Leaf;
+    previous: Leaf | undefined;
+    previousCode: Leaf | undefined;
+    isClose: boolean;
+    /** Blocks open around the token (a closing brace counts outside its block). */
+    depth: number;
+    /** Newlines between the previous token and this one in the source. */
+    newlines: number;
+    /** Blocks open: true for multi-line ones. */
+    open: readonly boolean[];
+    clauseStarts: Set<CstNode>;
+}
+
+/** The whitespace to put before one token. */
+function gapBefore({ leaf, previous, previousCode, isClose, depth, newlines, open, clauseStarts }: Place): string {
+    const indent = INDENT.repeat(Math.max(0, depth));
+    const lineBreak = (keepBlank: boolean) => (keepBlank && newlines >= 2 ? '\n\n' : '\n') + indent;
+    const inMultiLine = open[open.length - 1];
+    if (!previous) {
+        return '';
+    }
+    if (previous.comment && previous.text.startsWith('//')) {
+        return lineBreak(!isClose);
+    }
+    if (leaf.comment) {
+        return newlines > 0 ? lineBreak(true) : ' '; // a trailing comment: aligned below
+    }
+    if (isClose) {
+        return inMultiLine ? `\n${indent}` : ' ';
+    }
+    if (previous.text === '{' && !previous.comment) {
+        return inMultiLine ? lineBreak(false) : ' ';
+    }
+    if (clauseStarts.has(leaf.node) && (depth === 0 || inMultiLine)) {
+        return lineBreak(true);
+    }
+    if (clauseStarts.has(leaf.node) && previousCode?.text !== ',' && previousCode?.text !== '{') {
+        return ', '; // clauses on one line are separated by commas
+    }
+    if (depth === 0 && newlines > 0 && isDescription(leaf)) {
+        // A description on its own line under a declaration header: a continuation line.
+        return `\n${INDENT}`;
+    }
+    if (previous.comment && newlines > 0) {
+        return `\n${indent}`;
+    }
+    return spaceBetween(previous, leaf) ? ' ' : '';
 }
 
 /** The whitespace to put before a token (from the end of the token before it). */

@@ -79,7 +79,11 @@ export class DprogTypeComputer {
     }
 
     private compute(node: AstNode): DprogType {
-        // Written types.
+        return this.writtenType(node) ?? this.declarationType(node) ?? this.expressionType(node) ?? errorType;
+    }
+
+    /** The type a written type stands for (`Text`, `choice<Verdict>`, `list<…>`); undefined for other nodes. */
+    private writtenType(node: AstNode): DprogType | undefined {
         if (isValueTypeExpr(node)) {
             return valueType(node.name as ValueTypeName);
         }
@@ -102,7 +106,11 @@ export class DprogTypeComputer {
         if (isListLabelType(node)) {
             return node.element ? listType(this.typeOf(node.element)) : errorType;
         }
-        // Declarations.
+        return undefined;
+    }
+
+    /** The type of a declaration's value (a parameter, `let`, loop variable, field or label member); undefined for other nodes. */
+    private declarationType(node: AstNode): DprogType | undefined {
         if (isParameter(node)) {
             return node.type ? this.typeOf(node.type) : errorType;
         }
@@ -121,7 +129,11 @@ export class DprogTypeComputer {
             const labelSet = AstUtils.getContainerOfType(node, isLabelSet);
             return classType('choice', labelSet);
         }
-        // Expressions.
+        return undefined;
+    }
+
+    /** The type of an expression's value; undefined for other nodes. */
+    private expressionType(node: AstNode): DprogType | undefined {
         if (isNameExpression(node)) {
             const target = node.target?.ref;
             return target ? this.typeOf(target) : errorType;
@@ -131,23 +143,10 @@ export class DprogTypeComputer {
             if (isField(member)) {
                 return valueType(member.type as ValueTypeName);
             }
-            if (isBuiltinMember(member)) {
-                return builtinMemberType(member.name, this.typeOf(node.receiver)) ?? errorType;
-            }
-            return errorType;
+            return isBuiltinMember(member) ? (builtinMemberType(member.name, this.typeOf(node.receiver)) ?? errorType) : errorType;
         }
         if (isCallExpression(node)) {
-            const callee = node.callee?.ref;
-            if (isTask(callee)) {
-                return callee.output ? this.typeOf(callee.output) : errorType;
-            }
-            if (isFlow(callee)) {
-                return voidType;
-            }
-            if (isBuiltinFunction(callee)) {
-                return builtinSignatures[callee.name]?.returns ?? errorType;
-            }
-            return errorType;
+            return this.callType(node.callee?.ref);
         }
         if (isStringLiteral(node)) {
             return valueType('String');
@@ -157,6 +156,20 @@ export class DprogTypeComputer {
         }
         if (isBoolLiteral(node) || isBinaryExpression(node) || isNotExpression(node)) {
             return valueType('Bool');
+        }
+        return undefined;
+    }
+
+    /** What a call returns: a task's output, nothing for a flow, a builtin's declared result. */
+    private callType(callee: AstNode | undefined): DprogType {
+        if (isTask(callee)) {
+            return callee.output ? this.typeOf(callee.output) : errorType;
+        }
+        if (isFlow(callee)) {
+            return voidType;
+        }
+        if (isBuiltinFunction(callee)) {
+            return builtinSignatures[callee.name]?.returns ?? errorType;
         }
         return errorType;
     }

@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { AstUtils, type IndexManager, type LangiumDocuments, type ValidationAcceptor, type ValidationChecks, type URI } from 'langium';
-import type { DprogAstType, DprogFile } from '../generated/ast.js';
+import type { DprogAstType, DprogFile, Import } from '../generated/ast.js';
 import type { DprogServices } from '../dprog-module.js';
 import { importedUris, importProblem, resolveImportUri } from '../workspace/imports.js';
 
@@ -22,6 +22,17 @@ export const ImportIssues = {
     /** Two imported files declare the same name. */
     clash: 'imports/clash',
 } as const;
+
+interface ImportIssue {
+    severity: 'error' | 'warning';
+    message: string;
+    code: (typeof ImportIssues)[keyof typeof ImportIssues];
+    data?: Record<string, unknown>;
+}
+
+function duplicateImport(node: Import): ImportIssue {
+    return { severity: 'warning', message: `'${node.path}' is already imported above.`, code: ImportIssues.duplicate };
+}
 
 function fileName(uri: URI): string {
     return uri.path.split('/').pop() ?? uri.path;
@@ -45,7 +56,6 @@ export class ImportChecks {
             return;
         }
         const document = AstUtils.getDocument(file);
-        const self = document.uri.toString();
         const seen = new Set<string>();
         const declaredBy = new Map<string, string>();
         for (const node of file.imports) {
@@ -53,83 +63,73 @@ export class ImportChecks {
             if (!uri) {
                 continue;
             }
-            const key = uri.toString();
-            if (seen.has(key)) {
-                accept('warning', `'${node.path}' is already imported above.`, {
+            const issue = seen.has(uri.toString()) ? duplicateImport(node) : this.unusableImport(document.uri, node, uri);
+            seen.add(uri.toString());
+            if (issue) {
+                accept(issue.severity, issue.message, {
                     node,
                     property: 'path',
-                    code: ImportIssues.duplicate,
-                    data: { code: ImportIssues.duplicate },
+                    code: issue.code,
+                    data: { code: issue.code, ...issue.data },
                 });
-                continue;
+            } else {
+                this.checkClashes(node, uri, declaredBy, accept);
             }
-            seen.add(key);
-            const problem = importProblem(uri, node.path);
-            if (problem) {
-                accept('error', problem, {
-                    node,
-                    property: 'path',
-                    code: ImportIssues.notAProgram,
-                    data: { code: ImportIssues.notAProgram },
-                });
-                continue;
-            }
-            if (!this.documents().hasDocument(uri)) {
-                const onDisk = uri.scheme === 'file' && existsSync(uri.fsPath);
-                if (onDisk) {
-                    accept(
-                        'warning',
-                        `'${node.path}' exists but is outside the workspace being checked; open its folder to use its names.`,
-                        {
-                            node,
-                            property: 'path',
-                            code: ImportIssues.notLoaded,
-                            data: { code: ImportIssues.notLoaded },
-                        },
-                    );
-                } else {
-                    accept(
-                        'error',
-                        `Cannot find the imported file '${node.path}' (looked for ` +
-                            `${uri.scheme === 'file' ? uri.fsPath : uri.toString()}). Imports are relative to the importing file.`,
-                        {
-                            node,
-                            property: 'path',
-                            code: ImportIssues.missingFile,
-                            data: { code: ImportIssues.missingFile, path: node.path },
-                        },
-                    );
-                }
-                continue;
-            }
-            const cycle = this.pathBack(uri, self);
-            if (cycle) {
-                const chain = [document.uri, ...cycle].map(fileName).join(' → ');
-                accept('error', `Import cycle: ${chain}. Move the shared declarations into a file both can import.`, {
-                    node,
-                    property: 'path',
-                    code: ImportIssues.cycle,
-                    data: { code: ImportIssues.cycle },
-                });
-                continue;
-            }
-            for (const description of this.indexManager().allElements(undefined, new Set([key]))) {
-                const other = declaredBy.get(description.name);
-                if (other !== undefined && other !== key) {
-                    accept(
-                        'error',
-                        `'${description.name}' is declared both in '${other.split('/').pop()}' and in '${fileName(uri)}'; rename ` +
-                            `one of them.`,
-                        {
-                            node,
-                            property: 'path',
-                            code: ImportIssues.clash,
-                            data: { code: ImportIssues.clash, name: description.name },
-                        },
-                    );
-                } else {
-                    declaredBy.set(description.name, key);
-                }
+        }
+    }
+
+    /** Why the file `node` imports cannot lend its names: not a program, not loaded, missing, or leading back to `self`. */
+    private unusableImport(self: URI, node: Import, uri: URI): ImportIssue | undefined {
+        const problem = importProblem(uri, node.path);
+        if (problem) {
+            return { severity: 'error', message: problem, code: ImportIssues.notAProgram };
+        }
+        if (!this.documents().hasDocument(uri)) {
+            return uri.scheme === 'file' && existsSync(uri.fsPath)
+                ? {
+                      severity: 'warning',
+                      message: `'${node.path}' exists but is outside the workspace being checked; open its folder to use its names.`,
+                      code: ImportIssues.notLoaded,
+                  }
+                : {
+                      severity: 'error',
+                      message:
+                          `Cannot find the imported file '${node.path}' (looked for ` +
+                          `${uri.scheme === 'file' ? uri.fsPath : uri.toString()}). Imports are relative to the importing file.`,
+                      code: ImportIssues.missingFile,
+                      data: { path: node.path },
+                  };
+        }
+        const cycle = this.pathBack(uri, self.toString());
+        if (cycle) {
+            const chain = [self, ...cycle].map(fileName).join(' → ');
+            return {
+                severity: 'error',
+                message: `Import cycle: ${chain}. Move the shared declarations into a file both can import.`,
+                code: ImportIssues.cycle,
+            };
+        }
+        return undefined;
+    }
+
+    /** Two imported files declaring the same name: `declaredBy` holds which file declared each name so far. */
+    private checkClashes(node: Import, uri: URI, declaredBy: Map<string, string>, accept: ValidationAcceptor): void {
+        const key = uri.toString();
+        for (const description of this.indexManager().allElements(undefined, new Set([key]))) {
+            const other = declaredBy.get(description.name);
+            if (other !== undefined && other !== key) {
+                accept(
+                    'error',
+                    `'${description.name}' is declared both in '${other.split('/').pop()}' and in '${fileName(uri)}'; rename one of them.`,
+                    {
+                        node,
+                        property: 'path',
+                        code: ImportIssues.clash,
+                        data: { code: ImportIssues.clash, name: description.name },
+                    },
+                );
+            } else {
+                declaredBy.set(description.name, key);
             }
         }
     }
