@@ -21,7 +21,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { readImage, type RgbImage } from '../engine/src/data/image.js';
-import { boundingBox, type RotatedBox } from '../engine/src/data/rotated-box.js';
+import { boundingBox, type RotatedBox } from '../engine/src/data/boxes.js';
 import { SessionCache } from '../engine/src/learning/session-cache.js';
 import type { Transcription } from '../engine/src/vision/ctc.js';
 import { calibratedConfidence, readLineCalibration } from '../engine/src/vision/line-confidence.js';

@@ -13,8 +13,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { compileProgramFile } from '../cli/src/compiled-program.js';
 import { EmbeddedStore, LabelStore } from '../engine/src/store/index.js';
-import { readPlanDataset, buildQueue } from '../extension/src/engine/label-queue.js';
-import { WarmLearning } from '../extension/src/engine/warm-learning.js';
+import { readPlanItems } from '../engine/src/data/plan-items.js';
+import { buildQueue } from '../extension/src/panels/label-queue.js';
+import { WarmLearning } from '../extension/src/engine-bridge/warm-learning.js';
 
 const REOPENINGS = 5;
 const TARGET_P95_MS = 1000;
@@ -35,7 +36,7 @@ const storePath = join(dir, 'labels.sqlite');
 const store = await LabelStore.open(storePath);
 await store.addLabel({
     task: 'classify',
-    item: readPlanDataset(dirname(program), dataset)[0].key,
+    item: readPlanItems(dataset, dirname(program))[0].key,
     labeler: 'me',
     labelerKind: 'human',
     value: 'spam',

@@ -1,12 +1,6 @@
 /** Reading a CSV of recorded answers (one row per answer) (`dprog aggregate`, `run --replay`, `simulate`), with the CLI's exit codes. */
-import {
-    type AnswerColumns,
-    AnswerDataError,
-    type ReadAnswersOptions,
-    type RecordedAnswers,
-    readAnswersCsv,
-} from '../../engine/src/data/answers-csv.js';
-import { CsvDataError, CsvError } from '../../engine/src/data/csv.js';
+import { type AnswerColumns, type ReadAnswersOptions, type RecordedAnswers, readAnswersCsv } from '../../engine/src/data/answers-csv.js';
+import { DataError } from '../../engine/src/data/errors.js';
 import { ProgramError, UsageError } from './errors.js';
 
 /** Reads the answers CSV: file and column problems exit 2, data problems (not CSV, not UTF-8, an empty cell) exit 1. */
@@ -19,11 +13,8 @@ export function withAnswerErrors<T>(read: () => T): T {
     try {
         return read();
     } catch (error) {
-        if (error instanceof CsvDataError || error instanceof AnswerDataError) {
-            throw new ProgramError(error.message);
-        }
-        if (error instanceof CsvError) {
-            throw new UsageError(error.message);
+        if (error instanceof DataError) {
+            throw error.fault === 'usage' ? new UsageError(error.message) : new ProgramError(error.message);
         }
         throw error;
     }

@@ -4,7 +4,7 @@
  * dataset's items (Label Studio puts an item's fields in a task's `data`).
  */
 import * as path from 'node:path';
-import { readDataset } from '../../engine/src/data/dataset.js';
+import { readPlanItems } from '../../engine/src/data/plan-items.js';
 import { DataError } from '../../engine/src/data/errors.js';
 import { PlanFormatError, validatePlan } from '../../engine/src/plan/serialize.js';
 import type { LabelingPlan, PlanTask } from '../../engine/src/plan/types.js';
@@ -13,7 +13,6 @@ import type { Store } from '../../engine/src/store/index.js';
 import type { JsonValue, StoredPlan } from '../../engine/src/store/types.js';
 import { compileProgramFile } from './compiled-program.js';
 import { ProgramError } from './errors.js';
-import { datasetSpec } from './learning-program.js';
 import { formatDiagnostic } from './program.js';
 
 export interface LabelTask {
@@ -111,11 +110,10 @@ export function taskItems(context: LabelTask): { fieldsOf?: (item: string) => Re
     if (!dataset || !context.programFile) {
         return {};
     }
-    const spec = datasetSpec(dataset, path.dirname(path.resolve(context.programFile)));
     try {
-        const images = new Set(spec.fields.filter((f) => f.type === 'Image').map((f) => f.name));
+        const images = new Set(dataset.fields.filter((f) => f.type === 'Image').map((f) => f.name));
         const items = new Map(
-            readDataset(spec).items.map((item) => [
+            readPlanItems(dataset, path.dirname(path.resolve(context.programFile))).map((item) => [
                 item.key,
                 Object.fromEntries(Object.entries(item.fields).filter(([name]) => !images.has(name))) as Record<string, JsonValue>,
             ]),

@@ -5,23 +5,12 @@
  * extension uses it on plans it already has.
  */
 import * as path from 'node:path';
-import type { DatasetSpec } from '../../engine/src/data/dataset.js';
+import { datasetSpecOf } from '../../engine/src/data/plan-items.js';
 import type { LearnProgram } from '../../engine/src/learning/learn-program.js';
-import type { LabelingPlan, PlanDataset, PlanTask } from '../../engine/src/plan/types.js';
+import type { LabelingPlan, PlanTask } from '../../engine/src/plan/types.js';
 import { policyFromPlanTask } from '../../engine/src/routing/plan-policy.js';
 import type { RoutingPolicy } from '../../engine/src/routing/policy.js';
 import { ProgramError, UsageError } from './errors.js';
-
-export function datasetSpec(dataset: PlanDataset, baseDir: string): DatasetSpec {
-    return {
-        name: dataset.name,
-        format: dataset.format,
-        path: path.resolve(baseDir, dataset.path),
-        fields: dataset.fields.map((f) => ({ name: f.name, type: f.type, key: f.key, source: f.source ?? undefined })),
-        split: dataset.split ?? undefined,
-        root: dataset.format === 'images' ? baseDir : undefined,
-    };
-}
 
 /** The task `--task` names or, without it, the task of the program's only `learn` block. */
 function learnedTask(plan: LabelingPlan, task: string | undefined, file: string): string {
@@ -77,7 +66,7 @@ export function learnProgramOf(plan: LabelingPlan, requested: string | undefined
         programVersion: String(plan.version),
         task,
         labels: [...planTask.classes],
-        dataset: datasetSpec(dataset, baseDir),
+        dataset: datasetSpecOf(dataset, baseDir),
         model: {
             name: model.name,
             path: path.resolve(baseDir, model.path),

@@ -3,7 +3,6 @@
  * learn-setup.ts), and the mapping of data and model errors to the CLI's exit codes.
  */
 import * as path from 'node:path';
-import { CsvError } from '../../engine/src/data/csv.js';
 import { DataError } from '../../engine/src/data/errors.js';
 import { ModelError } from '../../engine/src/learning/errors.js';
 import type { LearnProgram } from '../../engine/src/learning/learn-program.js';
@@ -11,7 +10,7 @@ import { planOf, planOrErrors } from './compiled-program.js';
 import { ProgramError } from './errors.js';
 import { learnProgramOf } from './learn-setup.js';
 
-export { datasetSpec, learnProgramOf } from './learn-setup.js';
+export { learnProgramOf } from './learn-setup.js';
 
 /**
  * Compiles FILE (or reads a plan .json), refuses a program with errors, and returns the set-up of `task` (default: the
@@ -27,7 +26,7 @@ export async function withDataErrors<T>(body: () => Promise<T>): Promise<T> {
     try {
         return await body();
     } catch (error) {
-        if (error instanceof DataError || error instanceof ModelError || error instanceof CsvError) {
+        if (error instanceof DataError || error instanceof ModelError) {
             throw new ProgramError(error.message);
         }
         throw error;

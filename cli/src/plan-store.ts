@@ -3,27 +3,11 @@
  * cannot be opened (damaged, locked, from a newer dprog) is reported with the store's own message
  * and left untouched.
  */
-import type { Store, StoreLocation } from '../../engine/src/store/index.js';
+import type { Store } from '../../engine/src/store/index.js';
 import type { JsonValue, StoredPlan } from '../../engine/src/store/types.js';
 import { migrationRun } from '../../engine/src/migration/relabel-queue.js';
 import { PlanFormatError, validatePlan } from '../../engine/src/plan/serialize.js';
 import { PLAN_SCHEMA, type LabelingPlan } from '../../engine/src/plan/types.js';
-import { UsageError } from './errors.js';
-import { openAnyStoreAt } from './store-option.js';
-
-/** Opens the store for writing, turning store errors into usage errors (exit 2) with their message. */
-export async function openStore(location: StoreLocation): Promise<Store> {
-    try {
-        return await openAnyStoreAt(location, false);
-    } catch (error) {
-        if (error instanceof UsageError || !(error instanceof Error)) {
-            throw error;
-        }
-        throw new UsageError(
-            `${location.backend === 'sqljs' ? location.path : location.display}: cannot open the label store: ${error.message}`,
-        );
-    }
-}
 
 /** The last compiled plan of a program in the store, or undefined (with why, when one is there but unusable). */
 export async function previousPlan(store: Store, program: string): Promise<{ plan?: LabelingPlan; problem?: string }> {

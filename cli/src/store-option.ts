@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import {
     defaultStorePath,
     openStore as openAnyStore,
-    parseStoreLocation,
+    programStoreLocation,
     StoreCorruptError,
     StoreError,
     StoreInputError,
@@ -22,11 +22,8 @@ import { ProgramError, UsageError } from './errors.js';
 
 /** Where `--store` points; the default store beside `file` (or in the current folder without one). */
 export function storeLocationFor(file: string | undefined, store?: string, what = '--store'): StoreLocation {
-    if (store === undefined) {
-        return { backend: 'sqljs', path: defaultStorePath(file ? path.dirname(path.resolve(file)) : process.cwd()) };
-    }
     try {
-        return parseStoreLocation(store);
+        return programStoreLocation(file, store);
     } catch (error) {
         if (error instanceof StoreLocationError) {
             throw new UsageError(`${what} ${error.message}`);
@@ -89,14 +86,23 @@ export function asCliError(error: unknown): unknown {
     return error;
 }
 
-/** Opens any store (embedded or PostgreSQL); writers of an embedded store wait for the lock. */
+/**
+ * The CLI's store opener: any store (embedded or PostgreSQL), writers of an embedded store waiting
+ * for the lock. Store errors become CLI errors (asCliError); anything else that stops the store
+ * from opening (a folder, no permission) is a usage error naming the store.
+ */
 export async function openAnyStoreAt(location: StoreLocation, readonly: boolean): Promise<Store> {
+    const where = location.backend === 'sqljs' ? location.path : location.display;
     if (readonly && location.backend === 'sqljs' && !existsSync(location.path)) {
-        throw new UsageError(`${location.path}: no such label store.`);
+        throw new UsageError(`${where}: no such label store.`);
     }
     try {
         return await openAnyStore(location, { readonly, ...lockWait() });
     } catch (error) {
-        throw asCliError(error);
+        const cli = asCliError(error);
+        if (cli !== error || !(error instanceof Error)) {
+            throw cli;
+        }
+        throw new UsageError(`${where}: cannot open the label store: ${error.message}`);
     }
 }

@@ -10,19 +10,19 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node.js';
 import { registerCommands } from './commands/index.js';
 import { deferred } from './load-deferred.js';
-import { LocalEngine } from './engine/local-engine.js';
+import { LocalEngine } from './engine-bridge/local-engine.js';
 import { DprogCodeLensProvider } from './language/code-lens.js';
 import { CompileProblems } from './language/compile-problems.js';
 import { followProgress } from './language/follow-progress.js';
 import { Metrics } from './metrics.js';
-import { passwordKey, storePathFor, type DprogServices } from './services.js';
+import { passwordKey, storePathFor, type CommandContext } from './command-context.js';
 import { StatusBar } from './status/status-bar.js';
 
 /** When this module's top level (and every import it needs at activation) finished evaluating. */
 const moduleEvaluated = performance.now();
 
 let client: LanguageClient | undefined;
-let services: DprogServices | undefined;
+let services: CommandContext | undefined;
 /** Disposed last, in deactivate(): everything else may still log while it shuts down. */
 let log: vscode.LogOutputChannel | undefined;
 
@@ -41,7 +41,7 @@ export function activate(context: vscode.ExtensionContext): void {
     });
     const onDidChangeProgress = new vscode.EventEmitter<string>();
     const compileProblems = new CompileProblems();
-    const shared: DprogServices = { context, engine, log: output, metrics, onDidChangeProgress, progress: new Map(), compileProblems };
+    const shared: CommandContext = { context, engine, log: output, metrics, onDidChangeProgress, progress: new Map(), compileProblems };
     services = shared;
 
     const codeLens = new DprogCodeLensProvider({

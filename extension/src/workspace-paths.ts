@@ -9,7 +9,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LabelingPlan } from '../../engine/src/plan/types.js';
-import { EngineError } from './engine/engine.js';
+import { EngineError } from './engine-bridge/dprog-engine.js';
 
 export function allowsPathsOutsideWorkspace(): boolean {
     return vscode.workspace.getConfiguration('dprog').get<boolean>('allowPathsOutsideWorkspace', false);

@@ -21,9 +21,9 @@ import { DprogWorkspaceManager } from './builtins/workspace-manager.js';
 import { registerValidationChecks } from './validation/dprog-validator.js';
 import { DprogLspModule, DprogSharedLspModule } from './lsp/lsp-module.js';
 import { DprogLinker } from './scoping/linker.js';
-import { DprogDocumentValidator } from './validation/linking-diagnostics.js';
+import { DprogDocumentValidator } from './workspace/document-validator.js';
 import { PreviousVersions } from './validation/previous-versions.js';
-import { ImportAwareDocumentBuilder } from './validation/import-aware-builder.js';
+import { ImportAwareDocumentBuilder } from './workspace/import-aware-builder.js';
 import type { DprogClientCapabilities } from './lsp/client-capabilities.js';
 import { DprogDocumentUpdateHandler } from './workspace/file-watching.js';
 

@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readImage } from '../../engine/src/data/image.js';
-import { boundingBox } from '../../engine/src/data/rotated-box.js';
+import { boundingBox } from '../../engine/src/data/boxes.js';
 import { SessionCache } from '../../engine/src/learning/session-cache.js';
 import { loadCtcClasses } from '../../engine/src/vision/ctc.js';
 import { fitLineCalibration, weakestCharacter } from '../../engine/src/vision/line-confidence.js';

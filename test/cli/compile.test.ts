@@ -225,17 +225,17 @@ describe('dprog compile', () => {
         }
     });
 
-    test('a corrupt store is reported clearly (exit 2) and left untouched, and no plan is written', () => {
+    test('a corrupt store is reported clearly (exit 1, like every command) and left untouched; no plan is written', () => {
         const storePath = path.join(dir, 'corrupt.sqlite');
         const garbage = Buffer.from('this is not a SQLite database, just some bytes'.repeat(40));
         writeFileSync(storePath, garbage);
         const result = dprog('compile', 'v1.dprog', '--store', 'corrupt.sqlite', '--out', 'corrupt-plan.json');
-        expect(result.code).toBe(2);
+        expect(result.code).toBe(1);
         expect(result.stderr).toMatch(/corrupt\.sqlite.*damaged/);
         expect(readFileSync(storePath).equals(garbage)).toBe(true);
         expect(existsSync(path.join(dir, 'corrupt-plan.json'))).toBe(false);
         const json = dprog('compile', 'v1.dprog', '--store', 'corrupt.sqlite', '--json');
-        expect(json.code).toBe(2);
+        expect(json.code).toBe(1);
         expect(JSON.parse(json.stdout).error.message).toContain('damaged');
     });
 

@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { CliRunner } from '../../extension/src/engine/cli-runner.js';
-import { diagnosticLine, ProgramDiagnosticsError } from '../../extension/src/engine/engine.js';
+import { CliRunner } from '../../extension/src/engine-bridge/cli-runner.js';
+import { diagnosticLine, ProgramDiagnosticsError } from '../../extension/src/engine-bridge/dprog-engine.js';
 
 const cli = resolve(__dirname, '../../out/cli/main.cjs');
 const dir = mkdtempSync(join(tmpdir(), 'dprog-cli-runner-'));

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import type { PlanDataset } from '../../engine/src/plan/types.js';
-import { DatasetCache } from '../../extension/src/engine/dataset-cache.js';
+import { DatasetCache } from '../../extension/src/engine-bridge/dataset-cache.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dprog-datasets-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

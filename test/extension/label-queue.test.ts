@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { LabelingPlan } from '../../engine/src/plan/types.js';
 import { LabelStore } from '../../engine/src/store/index.js';
 import { compileProgramFile } from '../../cli/src/compiled-program.js';
-import { buildQueue, taskView } from '../../extension/src/engine/label-queue.js';
+import { buildQueue, taskView } from '../../extension/src/panels/label-queue.js';
 
 let dir: string;
 

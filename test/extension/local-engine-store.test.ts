@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as storeModule from '../../engine/src/store/index.js';
-import { LocalEngine } from '../../extension/src/engine/local-engine.js';
+import { LocalEngine } from '../../extension/src/engine-bridge/local-engine.js';
 import { skipWithoutPostgres, startCluster, type PgCluster } from '../support/postgres.js';
 import { startFixture, tempDir } from '../engine/store/helpers.js';
 

@@ -7,13 +7,12 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { compileProgramFile } from '../../cli/src/compiled-program.js';
-import { iou } from '../../engine/src/data/box-geometry.js';
-import { readDataset } from '../../engine/src/data/dataset.js';
+import { iou } from '../../engine/src/data/boxes.js';
 import { hashTexts, joinFields } from '../../engine/src/data/hashed-featurizer.js';
 import { scoreMatrix } from '../../engine/src/learning/scoring.js';
 import { SessionCache } from '../../engine/src/learning/session-cache.js';
-import { datasetSpec } from '../../cli/src/learn-setup.js';
-import { preLabels, taskModels } from '../../extension/src/engine/pre-labels.js';
+import { readPlanItems } from '../../engine/src/data/plan-items.js';
+import { preLabels, taskModels } from '../../extension/src/engine-bridge/pre-labels.js';
 
 const sessions = new SessionCache();
 afterAll(() => sessions.releaseAll());
@@ -32,7 +31,7 @@ describe('pre-labels on demand', () => {
         const plan = await planOf(program);
         const task = plan.tasks.find((t) => t.name === 'classify')!;
         expect(taskModels(plan, task).map((m) => m.name)).toEqual(['spam_model']);
-        const items = readDataset(datasetSpec(plan.datasets[0], dirname(program))).items.slice(0, 8);
+        const items = readPlanItems(plan.datasets[0], dirname(program)).slice(0, 8);
         const answers = await preLabels(
             plan,
             dirname(program),

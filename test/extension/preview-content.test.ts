@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compileProgramFile } from '../../cli/src/compiled-program.js';
 import type { LabelingPlan } from '../../engine/src/plan/types.js';
-import type { SampleResult } from '../../extension/src/engine/engine.js';
+import type { SampleResult } from '../../extension/src/engine-bridge/dprog-engine.js';
 import { previewMessage } from '../../extension/src/panels/preview-content.js';
 import type { HostToPreview } from '../../webview/src/protocol.js';
 

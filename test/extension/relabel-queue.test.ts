@@ -14,7 +14,7 @@ import { compileProgramFile } from '../../cli/src/compiled-program.js';
 import { applyMigration, migrationRun } from '../../engine/src/migration/apply-migration.js';
 import type { LabelingPlan } from '../../engine/src/plan/types.js';
 import { EmbeddedStore, LabelStore } from '../../engine/src/store/index.js';
-import { buildQueue, taskView } from '../../extension/src/engine/label-queue.js';
+import { buildQueue, taskView } from '../../extension/src/panels/label-queue.js';
 import { AnnotateSession } from '../../extension/src/panels/annotate-session.js';
 import { diffPlans } from '../../language-server/src/compiler/migrate.js';
 import type { HostToAnnotate } from '../../webview/src/protocol.js';

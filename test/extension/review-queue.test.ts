@@ -12,8 +12,8 @@ import { compileProgramFile } from '../../cli/src/compiled-program.js';
 import type { LabelingPlan } from '../../engine/src/plan/types.js';
 import { LabelStore } from '../../engine/src/store/index.js';
 import type { NewLabel } from '../../engine/src/store/types.js';
-import { taskView } from '../../extension/src/engine/label-queue.js';
-import { buildReviewQueue, contestedItems } from '../../extension/src/engine/review-queue.js';
+import { taskView } from '../../extension/src/panels/label-queue.js';
+import { buildReviewQueue, contestedItems } from '../../extension/src/panels/review-queue.js';
 import { AnnotateSession } from '../../extension/src/panels/annotate-session.js';
 import type { HostToAnnotate } from '../../webview/src/protocol.js';
 

@@ -12,9 +12,9 @@ import { compileProgramFile } from '../../cli/src/compiled-program.js';
 import * as storeModule from '../../engine/src/store/index.js';
 import { routedByPolicy, TaskRouting } from '../../engine/src/executor/task-routing.js';
 import type { LabelingPlan, PlanTask } from '../../engine/src/plan/types.js';
-import { LocalEngine, planPathFor } from '../../extension/src/engine/local-engine.js';
-import { LEASED_AT_ONCE, teamQueue } from '../../extension/src/engine/team-queue.js';
-import { personEstimateLine } from '../../extension/src/engine/person-estimate.js';
+import { LocalEngine, planPathFor } from '../../extension/src/engine-bridge/local-engine.js';
+import { LEASED_AT_ONCE, teamQueue } from '../../extension/src/panels/team-queue.js';
+import { personEstimateLine } from '../../extension/src/engine-bridge/person-estimate.js';
 import { skipWithoutPostgres, startCluster, type PgCluster } from '../support/postgres.js';
 import { tempDir } from '../engine/store/helpers.js';
 

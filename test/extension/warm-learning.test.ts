@@ -14,7 +14,7 @@ import { sampleNext } from '../../engine/src/learning/sample-next.js';
 import { SessionCache } from '../../engine/src/learning/session-cache.js';
 import type { LabelingPlan } from '../../engine/src/plan/types.js';
 import { EmbeddedStore, LabelStore } from '../../engine/src/store/index.js';
-import { WarmLearning } from '../../extension/src/engine/warm-learning.js';
+import { WarmLearning } from '../../extension/src/engine-bridge/warm-learning.js';
 
 const program = resolve(__dirname, '../../samples/spam/spam.dprog');
 let plan: LabelingPlan;

@@ -15,9 +15,9 @@ import { recordVersion } from '../../../language-server/src/workspace/recorded-v
 import { compileProgramFile } from '../compiled-program.js';
 import { UsageError } from '../errors.js';
 import type { Store } from '../../../engine/src/store/index.js';
-import { migrationBase, openStore, savePlan } from '../plan-store.js';
+import { migrationBase, savePlan } from '../plan-store.js';
 import type { CliDiagnostic } from '../program.js';
-import { storeLocationFor } from '../store-option.js';
+import { openAnyStoreAt, storeLocationFor } from '../store-option.js';
 
 export interface CompileOptions {
     /** Write the plan (dprog.plan/v2 JSON) to this file. */
@@ -47,7 +47,7 @@ export async function compile(file: string, options: CompileOptions): Promise<Co
         return { outcome: 'errors', errors: diagnostics.filter((d) => d.severity === 'error') };
     }
     // The store is opened before anything is written, so a bad store leaves everything as it was.
-    const store = options.store ? await openStore(storeLocationFor(undefined, options.store)) : undefined;
+    const store = options.store ? await openAnyStoreAt(storeLocationFor(undefined, options.store), false) : undefined;
     const notes: string[] = [];
     try {
         const migration = store ? await migrationFromStore(store, plan, notes) : undefined;

@@ -11,6 +11,7 @@ import type { LearnProgram } from '../../../engine/src/learning/learn-program.js
 import { openLearningWorkspace, type LearningWorkspace } from '../../../engine/src/learning/learning-workspace.js';
 import { seededRng } from '../../../engine/src/learning/random.js';
 import { SessionCache } from '../../../engine/src/learning/session-cache.js';
+import { versionNumber } from '../../../engine/src/learning/model-versions.js';
 import { StoreModelVersions } from '../../../engine/src/learning/store-model-versions.js';
 import type { BatchPick } from '../../../engine/src/learning/select-batch.js';
 import type { ModelVersion } from '../../../engine/src/learning/model-versions.js';
@@ -96,7 +97,7 @@ export async function learn(file: string, options: LearnOptions, observer: Learn
                 rmSync(simulationDir, { recursive: true, force: true });
             }
             store = (await openStore(file, storeOption, false))!;
-            ws.versions = await StoreModelVersions.open(store, program.task, [program.model.name]);
+            ws.versions = await StoreModelVersions.open(store, [program.model.name]);
             return await simulateRounds(program, ws, { store, sessions, gold, options, observer });
         } finally {
             await sessions.releaseAll();
@@ -191,7 +192,7 @@ async function startOf(program: LearnProgram, ws: LearningWorkspace, learner: Ac
         totalBudget: Number.isFinite(program.learn.budget) ? program.learn.budget : trainItems,
         labelsSpent: learner.labelsSpent,
         accuracy: learner.accuracy,
-        startingModel: start ? { path: start.path, validationAccuracy: start.validationAccuracy } : undefined,
+        startingModel: start ? { path: start.onnxPath, validationAccuracy: start.validationAccuracy } : undefined,
     };
 }
 
@@ -264,6 +265,6 @@ function summaryOf(program: LearnProgram, ws: LearningWorkspace, run: RunOutcome
         ...(budgetStop ? { budgetStop: { ...budgetStop, budget: program.moneyBudget! } } : {}),
         curve: ws.versions
             .list(program.model.name)
-            .map((v) => ({ version: v.version, labels: v.trainingLabels, accuracy: v.validationAccuracy, path: v.path })),
+            .map((v) => ({ version: versionNumber(v), labels: v.labelsUsed, accuracy: v.validationAccuracy, path: v.onnxPath })),
     };
 }

@@ -5,6 +5,7 @@
  */
 import { openLearningWorkspace } from '../../../engine/src/learning/learning-workspace.js';
 import { SessionCache } from '../../../engine/src/learning/session-cache.js';
+import { versionNumber } from '../../../engine/src/learning/model-versions.js';
 import { StoreModelVersions } from '../../../engine/src/learning/store-model-versions.js';
 import type { Store } from '../../../engine/src/store/index.js';
 import { ProgramError } from '../errors.js';
@@ -51,7 +52,7 @@ export async function retrain(file: string, options: RetrainOptions): Promise<Re
                 );
             }
             writer = (await openStore(file, options.store, false))!;
-            ws.versions = await StoreModelVersions.open(writer, program.task, [program.model.name]);
+            ws.versions = await StoreModelVersions.open(writer, [program.model.name]);
             const split = program.learn.stopSplit;
             const validationLabels = new Map([...ws.heldOut].filter(([p]) => ws.splits[p] === split));
             const learner = learnerFor(program, ws, sessions, validationLabels, () => {
@@ -61,9 +62,9 @@ export async function retrain(file: string, options: RetrainOptions): Promise<Re
             return {
                 task: program.task,
                 model: program.model.name,
-                version: version.version,
-                path: version.path,
-                trainingLabels: version.trainingLabels,
+                version: versionNumber(version),
+                path: version.onnxPath,
+                trainingLabels: version.labelsUsed,
                 split,
                 validationItems: validationLabels.size,
                 accuracy: version.validationAccuracy ?? null,

@@ -18,9 +18,9 @@ import { diffPlans } from '../../../language-server/src/compiler/migrate.js';
 import { readAnswers } from '../answers-file.js';
 import { compileProgramFile, planOrErrors } from '../compiled-program.js';
 import { ProgramError } from '../errors.js';
-import { openStore, previousPlan, savePlan } from '../plan-store.js';
+import { previousPlan, savePlan } from '../plan-store.js';
 import type { StoreLocation } from '../../../engine/src/store/index.js';
-import { storeLocationFor } from '../store-option.js';
+import { openAnyStoreAt, storeLocationFor } from '../store-option.js';
 
 /** Recorded answers people "give" during the run (`--replay CSV`), and the CSV's columns. */
 export interface ReplayOptions {
@@ -58,7 +58,7 @@ export async function runProgram(file: string, options: RunProgramOptions): Prom
     const plan = planOrErrors(file, await compileProgramFile(file));
     const replay = options.replay && replayOf(plan, options.replay);
     const location = storeLocationFor(file, options.store);
-    const store = await openStore(location);
+    const store = await openAnyStoreAt(location, false);
     const programDir = path.dirname(path.resolve(file));
     // Crops for people to review go beside the embedded store, or beside the program for a team store.
     const storeDir = location.backend === 'sqljs' ? path.dirname(location.path) : path.join(programDir, '.dprog');

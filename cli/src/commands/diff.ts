@@ -3,6 +3,7 @@ import { diffPlans } from '../../../language-server/src/compiler/migrate.js';
 import { migrationToJson } from '../../../engine/src/plan/migration.js';
 import { ExitCode } from '../errors.js';
 import { planOf } from '../compiled-program.js';
+import type { MigrationJson } from '../json-contracts.js';
 import { printError, printJson, printLine } from '../output.js';
 import { migrationSummary } from '../plan-summary.js';
 import { diagnosticsJson, formatDiagnostic } from '../program.js';
@@ -37,7 +38,7 @@ export const registerDiff: RegisterCommand = (program, setExitCode) => {
             }
             const migration = diffPlans(previous.plan, next.plan);
             if (options.json) {
-                printJson(migrationToJson(migration));
+                printJson(migrationToJson(migration) satisfies MigrationJson);
                 for (const p of migration.problems) {
                     printError(`${newFile}: ${p.code}: ${p.message}`);
                 }

@@ -70,7 +70,6 @@ export const registerMonitor: RegisterCommand = (program, setExitCode) => {
                         versions: store
                             ? await StoreModelVersions.open(
                                   store,
-                                  '',
                                   plan.labelers.filter((l) => l.kind === 'model').map((l) => l.name),
                               )
                             : undefined,

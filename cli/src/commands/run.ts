@@ -3,6 +3,7 @@ import { MultiBar, Presets, type SingleBar } from 'cli-progress';
 import type { RegisterCommand } from './index.js';
 import type { TaskRoutingSummary } from '../../../engine/src/executor/executor.js';
 import { ExitCode, UsageError } from '../errors.js';
+import type { RunJson } from '../json-contracts.js';
 import { printJson, printLine } from '../output.js';
 import { type ReplayOptions, type RunOutcome, runProgram } from '../actions/run.js';
 
@@ -118,7 +119,7 @@ class FlowBars {
     }
 }
 
-function runJson({ summary, queue, migration }: RunOutcome) {
+function runJson({ summary, queue, migration }: RunOutcome): RunJson {
     return {
         stages: summary.stages,
         labels: summary.labels,

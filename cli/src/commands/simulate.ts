@@ -1,6 +1,7 @@
 import type { RegisterCommand } from './index.js';
 import type { SimulationResult } from '../../../engine/src/routing/simulate.js';
 import { ExitCode, UsageError } from '../errors.js';
+import type { SimulateJson } from '../json-contracts.js';
 import { printJson, printLine } from '../output.js';
 import { formatTable } from '../table.js';
 import { type SimulateOptions, type SimulateReport, simulate } from '../actions/simulate.js';
@@ -55,7 +56,7 @@ export const registerSimulate: RegisterCommand = (program, setExitCode) => {
         });
 };
 
-function reportJson({ task, policy, runs }: SimulateReport) {
+function reportJson({ task, policy, runs }: SimulateReport): SimulateJson {
     const main = runs[0].result;
     return {
         task: task.name,

@@ -3,21 +3,15 @@
  * straight into integer ids. A file without a double quote is read byte by byte (no string per
  * cell: items, workers and labels are interned as they are met); any other file goes through
  * csv-parse (quotes, embedded newlines). Both give the same table and the same errors.
- * A missing column or an unreadable file is a CsvError (the caller's usage problem); an empty cell
- * or conflicting gold is an AnswerDataError naming the file and line (the data's problem).
+ * A missing column or an unreadable file is a DataError of fault `usage` (the caller's problem); an
+ * empty cell, a short record or conflicting gold is a DataError naming the file and line (the data's problem).
  */
 import { isUtf8 } from 'node:buffer';
 import type { Answer, EncodedAnswers } from '../quality/answers.js';
 import { ByteInterner, grow } from './byte-interner.js';
-import { CsvError, decodeUtf8Text, parseCsv, requireColumns } from './csv.js';
+import { decodeUtf8Text, parseCsv, requireColumns } from './csv.js';
+import { DataError } from './errors.js';
 import { readRegularFile } from './regular-file.js';
-
-export class AnswerDataError extends Error {
-    constructor(message: string) {
-        super(message);
-        this.name = 'AnswerDataError';
-    }
-}
 
 export interface AnswerColumns {
     item: string;
@@ -79,8 +73,10 @@ class TableBuilder {
         const missing = empty & (this.options.emptyLabelIsAnswer ? 3 : 7);
         if (missing) {
             const column = missing & 1 ? this.columns.item : missing & 2 ? this.columns.worker : this.columns.label;
-            throw new AnswerDataError(
+            throw new DataError(
                 `${this.file}:${line}: column '${column}' is empty; every answer needs an item, a worker and a label`,
+                this.file,
+                line,
             );
         }
         const a = this.answers++;
@@ -98,9 +94,11 @@ class TableBuilder {
         }
         const previous = this.goldOf[item];
         if (previous >= 0 && previous !== gold) {
-            throw new AnswerDataError(
+            throw new DataError(
                 `${this.file}:${line}: item '${this.items.values[item]}' has gold '${this.values.values[gold]}' here but ` +
                     `'${this.values.values[previous]}' on an earlier line`,
+                this.file,
+                line,
             );
         }
         this.goldOf[item] = gold;
@@ -109,7 +107,7 @@ class TableBuilder {
     table(workers: Interner): AnswerTable {
         const { items, values } = this;
         if (this.answers === 0) {
-            throw new AnswerDataError(`${this.file}: no answers (only a header row)`);
+            throw new DataError(`${this.file}: no answers (only a header row)`, this.file);
         }
         const n = this.answers;
         const goldOf =
@@ -132,10 +130,10 @@ export function readAnswerTable(file: string, columns: AnswerColumns, options: R
     try {
         bytes = readRegularFile(file);
     } catch (error) {
-        throw new CsvError((error as Error).message, file);
+        throw new DataError((error as Error).message, file, undefined, 'usage');
     }
     if (!isUtf8(bytes)) {
-        decodeUtf8Text(bytes, file); // throws a CsvDataError naming the first line that is not UTF-8
+        decodeUtf8Text(bytes, file); // throws a DataError naming the first line that is not UTF-8
     }
     const general = bytes.includes(0x22) || bytes.length === 0;
     return general ? parsedTable(bytes.toString('utf8'), file, columns, options) : scannedTable(bytes, file, columns, options);
@@ -209,7 +207,7 @@ function scannedTable(bytes: Buffer, file: string, columns: AnswerColumns, optio
             start = stop + 1;
         }
         if (column + 1 !== header.length) {
-            throw new CsvError(
+            throw new DataError(
                 `${file}:${line}: invalid CSV: this record has ${column + 1} field(s), the header has ${header.length}`,
                 file,
                 line,
@@ -295,9 +293,10 @@ export function readEncodedAnswersCsv(
                 return;
             }
             if (classOf[g] < 0) {
-                throw new AnswerDataError(
+                throw new DataError(
                     `${file}: gold label '${table.values[g]}' of item '${table.items[i]}' is not one of the answered labels ` +
                         `${classes.join(', ')}`,
+                    file,
                 );
             }
             gold[i] = classOf[g];

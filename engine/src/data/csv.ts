@@ -4,27 +4,8 @@
  * user can act on — which file, which line, which column is missing.
  */
 import { parse } from 'csv-parse/sync';
+import { DataError } from './errors.js';
 import { readRegularFile } from './regular-file.js';
-
-/** A CSV problem the user must fix; `file` and `line` (1-based) say where. */
-export class CsvError extends Error {
-    constructor(
-        message: string,
-        readonly file: string,
-        readonly line?: number,
-    ) {
-        super(message);
-        this.name = 'CsvError';
-    }
-}
-
-/** The CSV text itself is wrong (not CSV, not UTF-8, no header): the data's problem, not the command's. */
-export class CsvDataError extends CsvError {
-    constructor(message: string, file: string, line?: number) {
-        super(message, file, line);
-        this.name = 'CsvDataError';
-    }
-}
 
 export interface CsvTable {
     file: string;
@@ -41,16 +22,16 @@ export function parseCsv(text: string, file = '<input>'): CsvTable {
     } catch (error) {
         const e = error as { message?: string; lines?: number };
         const line = typeof e.lines === 'number' ? e.lines : undefined;
-        throw new CsvDataError(`${file}${line ? `:${line}` : ''}: invalid CSV: ${e.message ?? String(error)}`, file, line);
+        throw new DataError(`${file}${line ? `:${line}` : ''}: invalid CSV: ${e.message ?? String(error)}`, file, line);
     }
     if (records.length === 0) {
-        throw new CsvDataError(`${file}: the file is empty; expected a header row naming the columns`, file, 1);
+        throw new DataError(`${file}: the file is empty; expected a header row naming the columns`, file, 1);
     }
     const header = records[0].map((name) => name.trim());
     const seen = new Set<string>();
     for (const name of header) {
         if (seen.has(name)) {
-            throw new CsvDataError(`${file}:1: column '${name}' appears twice in the header`, file, 1);
+            throw new DataError(`${file}:1: column '${name}' appears twice in the header`, file, 1);
         }
         seen.add(name);
     }
@@ -64,25 +45,25 @@ export function parseCsv(text: string, file = '<input>'): CsvTable {
 
 /**
  * Reads and parses a CSV file. A file that cannot be read (missing, a folder, a device) is a
- * CsvError naming it; text that is not UTF-8 or not CSV is a CsvDataError naming file and line.
+ * DataError of fault `usage` naming it; text that is not UTF-8 or not CSV is a DataError naming file and line.
  */
 export function readCsvFile(file: string): CsvTable {
     let bytes: Buffer;
     try {
         bytes = readRegularFile(file);
     } catch (error) {
-        throw new CsvError((error as Error).message, file);
+        throw new DataError((error as Error).message, file, undefined, 'usage');
     }
     return parseCsv(decodeUtf8Text(bytes, file), file);
 }
 
-/** Decodes a whole file as strict UTF-8; other bytes are a CsvDataError naming the first bad line. */
+/** Decodes a whole file as strict UTF-8; other bytes are a DataError naming the first bad line. */
 export function decodeUtf8Text(bytes: Buffer, file: string): string {
     try {
         return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     } catch {
         const line = firstInvalidUtf8Line(bytes);
-        throw new CsvDataError(
+        throw new DataError(
             `${file}:${line}: the file is not valid UTF-8 text; convert it to UTF-8 (for example with iconv -t UTF-8)`,
             file,
             line,
@@ -113,10 +94,11 @@ function firstInvalidUtf8Line(bytes: Buffer): number {
 export function requireColumns(table: CsvTable, columns: Record<string, string | undefined>): void {
     for (const [option, column] of Object.entries(columns)) {
         if (column !== undefined && !table.header.includes(column)) {
-            throw new CsvError(
+            throw new DataError(
                 `${table.file}: no column '${column}' (given as ${option}); the columns are: ${table.header.join(', ')}`,
                 table.file,
                 1,
+                'usage',
             );
         }
     }

@@ -7,7 +7,7 @@ import * as nodePath from 'node:path';
 import { globSync } from 'tinyglobby';
 import { DataError } from './errors.js';
 import { readJsonl } from './jsonl.js';
-import { CsvError, decodeUtf8Text, parseCsv, type CsvTable } from './csv.js';
+import { decodeUtf8Text, parseCsv, type CsvTable } from './csv.js';
 import { readRegularFile } from './regular-file.js';
 import { assignBucket, type SplitBucket } from './split.js';
 
@@ -113,15 +113,7 @@ function* sourceRecords(spec: DatasetSpec): Generator<{ line: number; value: Rec
 
 /** A CSV dataset's table; every problem with it, like one in a JSONL dataset, is a DataError. */
 function readCsvDataset(file: string): CsvTable {
-    const bytes = readRegularFile(file);
-    try {
-        return parseCsv(decodeUtf8Text(bytes, file), file);
-    } catch (error) {
-        if (error instanceof CsvError) {
-            throw new DataError(error.message, file, error.line);
-        }
-        throw error;
-    }
+    return parseCsv(decodeUtf8Text(readRegularFile(file), file), file);
 }
 
 /** The folder part of a glob before its first wildcard. */

@@ -5,6 +5,7 @@
  */
 import { PNG } from 'pngjs';
 import jpeg from 'jpeg-js';
+import type { AxisBox } from './boxes.js';
 import { DataError } from './errors.js';
 import { readRegularFile } from './regular-file.js';
 
@@ -13,14 +14,6 @@ export interface RgbImage {
     width: number;
     height: number;
     data: Uint8Array;
-}
-
-/** An axis-aligned rectangle in pixels: top-left corner and size. */
-export interface PixelBox {
-    x: number;
-    y: number;
-    width: number;
-    height: number;
 }
 
 /** Per-channel normalization applied as (pixel / 255 - mean) / std, in RGB order. */
@@ -145,7 +138,7 @@ export function resizeImage(image: RgbImage, width: number, height: number): Rgb
 }
 
 /** The box clipped to the image and rounded outwards to whole pixels; null when nothing is left. */
-export function clipBox(image: { width: number; height: number }, box: PixelBox): PixelBox | null {
+export function clipBox(image: { width: number; height: number }, box: AxisBox): AxisBox | null {
     const x0 = Math.max(0, Math.floor(box.x));
     const y0 = Math.max(0, Math.floor(box.y));
     const x1 = Math.min(image.width, Math.ceil(box.x + box.width));
@@ -157,7 +150,7 @@ export function clipBox(image: { width: number; height: number }, box: PixelBox)
 }
 
 /** Crops a box out of an image (clipped to its bounds). Throws when the box lies outside it. */
-export function cropImage(image: RgbImage, box: PixelBox): RgbImage {
+export function cropImage(image: RgbImage, box: AxisBox): RgbImage {
     const clipped = clipBox(image, box);
     if (!clipped) {
         throw new RangeError(

@@ -1,18 +1,19 @@
 /** Combining the answers an item gets along its route into one answer with a confidence. */
-import type { JsonValue, Label } from '../store/types.js';
+import type { Label } from '../store/types.js';
 
-export interface Answer {
-    value: JsonValue;
-    score: number;
-    labeler: string;
-}
+/**
+ * An answer along an item's route: a stored label's value and labeler, with a score that is always
+ * there (a rule's or model's confidence, 1 for a person). Not the crowd `Answer` of quality/answers.ts,
+ * which is one worker's categorical answer ready to be encoded for aggregation.
+ */
+export type ScoredAnswer = Pick<Label, 'value' | 'labeler'> & { score: number };
 
 /**
  * The item's answer so far. For a choice among K classes, answers are combined as one-coin votes
  * (each right with its confidence, wrong answers spread evenly over the other classes), so a rule
  * and a model that agree are surer together than either alone; otherwise the surest answer stands.
  */
-export function combine(given: readonly Answer[], classes: number): Answer {
+export function combine(given: readonly ScoredAnswer[], classes: number): ScoredAnswer {
     const surest = given.reduce((a, b) => (b.score > a.score ? b : a));
     if (given.length === 1 || classes < 2 || given.some((g) => typeof g.value !== 'string' && typeof g.value !== 'boolean')) {
         return surest;

@@ -4,7 +4,7 @@
  * expression, so a failure here means a value the plan did not expect (an answer without a
  * member, say), reported as a TypeError.
  */
-import type { RotatedBox } from '../data/rotated-box.js';
+import type { RotatedBox } from '../data/boxes.js';
 import type { PlanCompareOp, PlanExpression } from '../plan/types.js';
 
 /** A value that is not known yet (a label not final): comparisons with it are undecided. */

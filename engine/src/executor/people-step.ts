@@ -5,7 +5,7 @@
  */
 import type { LabelingPlan, PlanTask } from '../plan/types.js';
 import type { Label } from '../store/types.js';
-import { combine, latestHuman, type Answer } from './answers.js';
+import { combine, latestHuman, type ScoredAnswer } from './answers.js';
 import type { Open, StageRun } from './stage-item.js';
 
 type RouteStage = PlanTask['route']['stages'][number];
@@ -58,7 +58,10 @@ export function afterPeople(
         o.best = { value: latest.value, score: accuracyOf(latest.labeler), labeler: latest.labeler };
         return null;
     }
-    const given: Answer[] = [...o.given, ...answers.map((a) => ({ value: a.value, score: accuracyOf(a.labeler), labeler: a.labeler }))];
+    const given: ScoredAnswer[] = [
+        ...o.given,
+        ...answers.map((a) => ({ value: a.value, score: accuracyOf(a.labeler), labeler: a.labeler })),
+    ];
     o.best = combine(given, task.classes.length);
     if (o.best.score >= task.quality.target - 1e-9 || given.length >= task.quality.maxLabels) {
         return null;

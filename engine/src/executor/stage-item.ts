@@ -4,7 +4,7 @@
  */
 import type { PlanStage, PlanTask } from '../plan/types.js';
 import type { JsonValue } from '../store/types.js';
-import type { Answer } from './answers.js';
+import type { ScoredAnswer } from './answers.js';
 import type { FlowItem } from './flow-items.js';
 import type { ItemImages } from './item-images.js';
 import type { ItemWork } from './item-work.js';
@@ -27,9 +27,9 @@ export interface Ready {
 
 /** A ready stage item being labeled, with the answers it has so far. */
 export type Open = Ready & {
-    best?: Answer;
+    best?: ScoredAnswer;
     answers: number;
-    given: Answer[];
+    given: ScoredAnswer[];
     seen: Pick<StageDetail, 'derived' | 'shown'>;
 };
 

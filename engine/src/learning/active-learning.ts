@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { FeatureMatrix } from '../data/feature-matrix.js';
 import { writeLinearHead, type LinearHead } from './onnx-export.js';
 import { Coverage, projectRows } from './k-center.js';
-import type { ModelVersionStore, ModelVersion } from './model-versions.js';
+import { type ModelVersion, type ModelVersionStore, versionNumber } from './model-versions.js';
 import { scoreModel } from './scoring.js';
 import { selectBatch, type BatchPick } from './select-batch.js';
 import type { SessionCache } from './session-cache.js';
@@ -99,10 +99,10 @@ export class ActiveLearner {
         this.coverage.add(this.labeled.keys());
         let trainedOn = 0;
         for (const v of context.versions.list(context.labeler)) {
-            if (v.version >= this.versionNumber) {
-                trainedOn = v.trainingLabels;
+            if (versionNumber(v) >= this.versionNumber) {
+                trainedOn = v.labelsUsed;
             }
-            this.versionNumber = Math.max(this.versionNumber, v.version);
+            this.versionNumber = Math.max(this.versionNumber, versionNumber(v));
         }
         // Resuming: labels given since the newest version count towards the next retrain.
         this.labelsSinceRetrain = Math.max(0, this.labeled.size - trainedOn);
@@ -142,11 +142,10 @@ export class ActiveLearner {
         const accuracy = await this.validationAccuracy(this.modelPath);
         this.lastAccuracy = accuracy;
         const version: ModelVersion = {
-            task: this.context.task,
             labeler: this.context.labeler,
-            version: this.versionNumber,
-            path: this.modelPath,
-            trainingLabels: 0,
+            version: String(this.versionNumber),
+            onnxPath: this.modelPath,
+            labelsUsed: 0,
             validationAccuracy: accuracy,
             createdAt: new Date().toISOString(),
         };
@@ -212,11 +211,10 @@ export class ActiveLearner {
         const accuracy = await this.validationAccuracy(path);
         this.lastAccuracy = accuracy;
         const version: ModelVersion = {
-            task: this.context.task,
             labeler: this.context.labeler,
-            version: this.versionNumber,
-            path,
-            trainingLabels: rows.length,
+            version: String(this.versionNumber),
+            onnxPath: path,
+            labelsUsed: rows.length,
             validationAccuracy: accuracy,
             createdAt: new Date().toISOString(),
         };

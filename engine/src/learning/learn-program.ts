@@ -3,6 +3,7 @@
  * dataset and classes, the model labeler's file and featurizer, the learn settings and the people
  * who answer. The CLI fills it from the compiled program; the engine never sees the AST.
  */
+import { type ModelVersion, versionNumber } from './model-versions.js';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { DatasetSpec, DataItem } from '../data/dataset.js';
@@ -164,10 +165,10 @@ export function modelClasses(path: string, labels: readonly string[], dims?: num
 }
 
 /** The model file to use now: the newest retrained version if it still exists, else the declared file (if present). */
-export function currentModelPath(declared: string, versions: { path: string; version: number }[]): string | undefined {
-    const newest = [...versions].sort((a, b) => b.version - a.version).find((v) => existsSync(v.path));
+export function currentModelPath(declared: string, versions: readonly ModelVersion[]): string | undefined {
+    const newest = [...versions].sort((a, b) => versionNumber(b) - versionNumber(a)).find((v) => existsSync(v.onnxPath));
     if (newest) {
-        return newest.path;
+        return newest.onnxPath;
     }
     return existsSync(declared) ? declared : undefined;
 }

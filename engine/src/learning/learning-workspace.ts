@@ -57,7 +57,7 @@ export interface StoredLearning {
 export async function readStoredLearning(store: Store, program: LearnProgram): Promise<StoredLearning> {
     return {
         labels: await humanLabels(store, program.task),
-        versions: await StoreModelVersions.open(store, program.task, [program.model.name]),
+        versions: await StoreModelVersions.open(store, [program.model.name]),
     };
 }
 

@@ -1,21 +1,17 @@
 /**
  * Every model version a learning loop produced, with the labels it was trained on and its
- * validation accuracy: together they are the learning curve. This interface is what the label
- * store's model_versions table implements; InMemoryModelVersions serves runs without a store.
+ * validation accuracy: together they are the learning curve. A version is the label store's
+ * ModelVersion record (one type, whether kept in the store's model_versions table or, for runs
+ * without a store, in InMemoryModelVersions). Version 0 is the model the program started with;
+ * retrains count up from 1 (the record keeps the number as text).
  */
-export interface ModelVersion {
-    task: string;
-    /** The model labeler being improved (`learn T using M`). */
-    labeler: string;
-    /** 0 is the model the program started with; retrains count up from 1. */
-    version: number;
-    /** The ONNX file of this version. */
-    path: string;
-    /** How many human or aggregated labels it was trained on (0 for the initial model). */
-    trainingLabels: number;
-    /** Accuracy on the validation bucket, when it could be measured. */
-    validationAccuracy?: number;
-    createdAt: string;
+import type { ModelVersion } from '../store/types.js';
+
+export type { ModelVersion };
+
+/** The version number of a record this learning loop wrote ('3' → 3); anything else counts as 0. */
+export function versionNumber(version: ModelVersion): number {
+    return Number(version.version) || 0;
 }
 
 export interface ModelVersionStore {

@@ -9,42 +9,23 @@ import type { ModelVersion, ModelVersionStore } from './model-versions.js';
 export class StoreModelVersions implements ModelVersionStore {
     private constructor(
         private readonly store: Store,
-        private readonly task: string,
         private readonly known: Map<string, ModelVersion[]>,
     ) {}
 
     /** The stored versions of `labelers` (the model labelers this caller will list). */
-    static async open(store: Store, task: string, labelers: readonly string[]): Promise<StoreModelVersions> {
+    static async open(store: Store, labelers: readonly string[]): Promise<StoreModelVersions> {
         const known = new Map<string, ModelVersion[]>();
         for (const labeler of new Set(labelers)) {
-            const stored = await store.modelVersions(labeler);
-            known.set(
-                labeler,
-                stored.map((v) => ({
-                    task,
-                    labeler: v.labeler,
-                    version: Number(v.version) || 0,
-                    path: v.onnxPath,
-                    trainingLabels: v.labelsUsed,
-                    validationAccuracy: v.validationAccuracy,
-                    createdAt: v.createdAt ?? '',
-                })),
-            );
+            known.set(labeler, await store.modelVersions(labeler));
         }
-        return new StoreModelVersions(store, task, known);
+        return new StoreModelVersions(store, known);
     }
 
     async add(version: ModelVersion): Promise<void> {
-        await this.store.addModelVersion({
-            labeler: version.labeler,
-            version: String(version.version),
-            onnxPath: version.path,
-            validationAccuracy: version.validationAccuracy,
-            labelsUsed: version.trainingLabels,
-            createdAt: version.createdAt,
-        });
+        const stored = { ...version, createdAt: version.createdAt || new Date().toISOString() };
+        await this.store.addModelVersion(stored);
         const list = this.known.get(version.labeler) ?? [];
-        list.push({ ...version, task: this.task, createdAt: version.createdAt || new Date().toISOString() });
+        list.push(stored);
         this.known.set(version.labeler, list);
     }
 

@@ -5,9 +5,10 @@
  * given — the dataset's other buckets (a check that the split itself is sound).
  */
 import { resolve } from 'node:path';
-import { readDataset, type DataItem, type DatasetSpec } from '../data/dataset.js';
+import { readDataset, type DataItem } from '../data/dataset.js';
 import type { FeatureMatrix } from '../data/feature-matrix.js';
 import { hashTexts, joinFields } from '../data/hashed-featurizer.js';
+import { datasetSpecOf, readPlanItems } from '../data/plan-items.js';
 import type { LabelingPlan, PlanDataset, PlanModelLabeler, PlanMonitor } from '../plan/types.js';
 import { ModelError } from '../learning/errors.js';
 import { currentModelPath, modelClasses } from '../learning/learn-program.js';
@@ -53,19 +54,8 @@ interface Sides {
     current: DataItem[];
 }
 
-export function datasetSpecOf(dataset: PlanDataset, baseDir: string, path = dataset.path): DatasetSpec {
-    return {
-        name: dataset.name,
-        format: dataset.format,
-        path: resolve(baseDir, path),
-        fields: dataset.fields.map((f) => ({ name: f.name, type: f.type, key: f.key, source: f.source ?? undefined })),
-        split: dataset.split ?? undefined,
-        root: dataset.format === 'images' ? baseDir : undefined,
-    };
-}
-
 function sidesOf(dataset: PlanDataset, options: MonitorOptions): Sides {
-    const { items } = readDataset(datasetSpecOf(dataset, options.baseDir));
+    const items = readPlanItems(dataset, options.baseDir);
     const reference = items.filter((i) => (i.split ?? 'train') === 'train');
     const current = options.currentData
         ? readDataset(datasetSpecOf(dataset, process.cwd(), options.currentData)).items

@@ -3,28 +3,21 @@
  * labelers by IoU (one box per labeler per cluster, most reliable labelers first), each cluster's
  * coordinates are the reliability-weighted mean, its class the reliability-weighted vote, and its
  * confidence the posterior that the object exists (every labeler who saw the image votes: drew a
- * matching box, or did not) times the class's share. Agreement is reported per box.
+ * matching box, or did not) times the class's share. Agreement is reported per box. Boxes are
+ * axis-aligned here (a rotated box is refused rather than averaged as if it were upright).
  */
-import { iou } from '../data/box-geometry.js';
+import { iou, type LabeledBox } from '../data/boxes.js';
 
 export { iou };
-
-export interface Box {
-    x: number;
-    y: number;
-    width: number;
-    height: number;
-    label: string;
-}
 
 export interface BoxAnswer {
     item: string;
     worker: string;
     /** Everything this worker drew on the item; an empty list means "nothing here". */
-    boxes: readonly Box[];
+    boxes: readonly LabeledBox[];
 }
 
-export interface FusedBox extends Box {
+export interface FusedBox extends LabeledBox {
     /** P(the object exists) × share of the winning class. */
     confidence: number;
     /** Share of the item's labelers who drew this box. */
@@ -58,6 +51,9 @@ export function boxConsensus(answers: readonly BoxAnswer[], options: BoxConsensu
     for (const a of answers) {
         if (!a.boxes.every((b) => b.width > 0 && b.height > 0)) {
             throw new Error(`item '${a.item}', worker '${a.worker}': a box has no area`);
+        }
+        if (a.boxes.some((b) => b.rotation)) {
+            throw new Error(`item '${a.item}', worker '${a.worker}': box consensus takes axis-aligned boxes; this one is rotated`);
         }
         const list = byItem.get(a.item);
         if (list) {
@@ -97,8 +93,8 @@ function clamp(r: number): number {
 }
 
 interface Cluster {
-    members: { worker: string; box: Box }[];
-    fused: Box;
+    members: { worker: string; box: LabeledBox }[];
+    fused: LabeledBox;
 }
 
 function consensusOfItem(
@@ -112,7 +108,7 @@ function consensusOfItem(
     const clusters: Cluster[] = [];
     for (const answer of order) {
         // Match this labeler's boxes to clusters one-to-one, best overlaps first.
-        const pairs: { box: Box; cluster: Cluster; overlap: number }[] = [];
+        const pairs: { box: LabeledBox; cluster: Cluster; overlap: number }[] = [];
         for (const box of answer.boxes) {
             for (const cluster of clusters) {
                 const overlap = iou(box, cluster.fused);
@@ -122,7 +118,7 @@ function consensusOfItem(
             }
         }
         pairs.sort((a, b) => b.overlap - a.overlap);
-        const usedBoxes = new Set<Box>();
+        const usedBoxes = new Set<LabeledBox>();
         const usedClusters = new Set<Cluster>();
         for (const { box, cluster } of pairs) {
             if (usedBoxes.has(box) || usedClusters.has(cluster)) {
@@ -171,7 +167,7 @@ function consensusOfItem(
 }
 
 /** Reliability-weighted mean of the corners. */
-function fuse(members: readonly { worker: string; box: Box }[], reliability: ReadonlyMap<string, number>): Box {
+function fuse(members: readonly { worker: string; box: LabeledBox }[], reliability: ReadonlyMap<string, number>): LabeledBox {
     let x0 = 0,
         y0 = 0,
         x1 = 0,

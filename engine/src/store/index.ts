@@ -21,14 +21,14 @@
  * (a bad value), StoreReadonlyError (write on a reader or a closed store).
  * Import/export formats live in `./formats/index.js`.
  */
-export { LabelStore, defaultStorePath, journalPathOf, lockPathOf, type OpenOptions } from './label-store.js';
+export { LabelStore, journalPathOf, lockPathOf, type OpenOptions } from './label-store.js';
 export * from './errors.js';
 export * from './types.js';
 export { SCHEMA_VERSION } from './schema.js';
 export { locateSqlWasm } from './sqljs.js';
 export type { Store, StoreBackend } from './store.js';
 export { openStore, type StoreOpenOptions } from './open.js';
-export { parseStoreLocation, redact, StoreLocationError, type StoreLocation } from './location.js';
+export { defaultStorePath, parseStoreLocation, programStoreLocation, redact, StoreLocationError, type StoreLocation } from './location.js';
 export { EmbeddedStore } from './embedded-store.js';
 export { StoreConnectionError } from './postgres/connection.js';
 export { DEFAULT_LEASE_MS, type Lease, type LeaseRequest } from './leases.js';

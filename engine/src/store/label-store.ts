@@ -53,9 +53,6 @@ import {
 } from './validate.js';
 
 /** `.dprog/labels.sqlite` in the workspace: where the store lives unless told otherwise. */
-export function defaultStorePath(workspaceDir: string): string {
-    return join(workspaceDir, '.dprog', 'labels.sqlite');
-}
 
 /** The journal beside a store file. */
 export const journalPathOf = (storePath: string): string => `${storePath}.journal`;

@@ -3,7 +3,7 @@
  * or a `postgres://user@host:port/database` URL. Anything else that looks like a URL is an error,
  * never a folder named after it.
  */
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { StoreError } from './errors.js';
 import { postgresLocation, type PostgresLocation } from './postgres/connection.js';
 
@@ -13,6 +13,23 @@ export type StoreLocation = { backend: 'sqljs'; path: string } | ({ backend: 'po
 export class StoreLocationError extends StoreError {}
 
 const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]+):/;
+
+/** The embedded store of a workspace folder: `.dprog/labels.sqlite` in it. */
+export function defaultStorePath(workspaceDir: string): string {
+    return join(workspaceDir, '.dprog', 'labels.sqlite');
+}
+
+/**
+ * The label store of a program, for the CLI (`--store`) and the extension (`dprog.store`) alike:
+ * `configured` when given (relative paths against `baseDir`), else the default store beside the
+ * program, or in `baseDir` without one.
+ */
+export function programStoreLocation(program: string | undefined, configured?: string, baseDir = process.cwd()): StoreLocation {
+    if (configured === undefined) {
+        return { backend: 'sqljs', path: defaultStorePath(program ? dirname(resolve(program)) : baseDir) };
+    }
+    return parseStoreLocation(configured, baseDir);
+}
 
 /** Reads a store argument; relative paths resolve against `baseDir`. */
 export function parseStoreLocation(text: string, baseDir: string = process.cwd()): StoreLocation {

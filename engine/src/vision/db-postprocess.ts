@@ -11,7 +11,7 @@
  * `belowThreshold`, so whoever uses the boxes can send them to a person (the executor does: the
  * page's confidence is its least box score). Only specks (shorter side under `minSize`) are noise.
  */
-import { minAreaRect, growBox, type Point, type RotatedBox } from '../data/rotated-box.js';
+import { minAreaRect, growBox, type Point, type RotatedBox } from '../data/boxes.js';
 
 export interface DbOptions {
     /** Probability above which a pixel counts as text (PaddleOCR: 0.3). */

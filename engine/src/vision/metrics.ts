@@ -3,13 +3,12 @@
  * of detections to truth (greedy by IoU, as COCO and ICDAR evaluations do) and character edit
  * distance for the character error rate.
  */
-import type { PixelBox } from '../data/image.js';
-import { iou } from '../data/box-geometry.js';
+import { type AxisBox, iou } from '../data/boxes.js';
 
 export { iou };
 
 /** Pairs [truthIndex, detectionIndex] with IoU ≥ minIou, each used once, best pairs first. */
-export function matchBoxes(truth: readonly PixelBox[], detected: readonly PixelBox[], minIou = 0.5): Array<[number, number]> {
+export function matchBoxes(truth: readonly AxisBox[], detected: readonly AxisBox[], minIou = 0.5): Array<[number, number]> {
     const pairs: Array<{ t: number; d: number; v: number }> = [];
     truth.forEach((t, ti) =>
         detected.forEach((d, di) => {

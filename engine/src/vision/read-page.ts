@@ -5,7 +5,7 @@
  */
 import type * as ort from 'onnxruntime-node';
 import type { RgbImage } from '../data/image.js';
-import type { RotatedBox } from '../data/rotated-box.js';
+import type { RotatedBox } from '../data/boxes.js';
 import type { Transcription } from './ctc.js';
 import { readingCrop } from './rectify.js';
 import { detectText } from './text-detector.js';

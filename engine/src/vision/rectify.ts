@@ -5,7 +5,7 @@
  * a level line, whatever the region's rotation or perspective.
  */
 import type { RgbImage } from '../data/image.js';
-import { corners, growBox, type Point, type RotatedBox } from '../data/rotated-box.js';
+import { corners, growBox, type Point, type RotatedBox } from '../data/boxes.js';
 
 /** Solves the 8×8 system of a homography mapping `from[i]` to `to[i]` (Gaussian elimination with pivoting). */
 export function homography(from: readonly Point[], to: readonly Point[]): number[] {

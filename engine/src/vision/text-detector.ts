@@ -8,7 +8,7 @@
 import * as ort from 'onnxruntime-node';
 import { IMAGENET_NORMALIZATION, resizeImage, toChwFloat32, type Normalization, type RgbImage } from '../data/image.js';
 import { ModelError } from '../learning/errors.js';
-import { scaleBox } from '../data/rotated-box.js';
+import { scaleBox } from '../data/boxes.js';
 import { dbBoxes, type DbOptions, type ScoredBox } from './db-postprocess.js';
 import { fitToInk } from './rectify.js';
 

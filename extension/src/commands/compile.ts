@@ -1,9 +1,10 @@
 /** `dprog.compile`: compiles the program, writes its plan beside it and shows the plan's summary. */
 import * as vscode from 'vscode';
 import type { LabelingPlan } from '../../../engine/src/plan/types.js';
-import { compileProgram, pickProgram, requireTrust, settings, showError, type DprogServices } from '../services.js';
+import { compileProgram, pickProgram, requireTrust, settings, showError, type CommandContext } from '../command-context.js';
 import { checkPlanPaths } from '../workspace-paths.js';
-import { migrationMarkdown, type MigrationJson } from './show-migration.js';
+import type { MigrationJson } from '../../../cli/src/json-contracts.js';
+import { migrationMarkdown } from './show-migration.js';
 
 export function planSummary(plan: LabelingPlan): string {
     const money = (n: number | null) => (n === null ? 'unknown' : `$${n.toFixed(2)}`);
@@ -17,7 +18,7 @@ export function planSummary(plan: LabelingPlan): string {
 }
 
 /** Computes each learn task's next batch in the background, so the first labeling or preview panel opens at once. */
-function warmUp(services: DprogServices, program: string, plan: LabelingPlan): void {
+function warmUp(services: CommandContext, program: string, plan: LabelingPlan): void {
     try {
         checkPlanPaths(program, plan);
     } catch {
@@ -30,7 +31,7 @@ function warmUp(services: DprogServices, program: string, plan: LabelingPlan): v
     }
 }
 
-export function registerCompile(services: DprogServices): vscode.Disposable {
+export function registerCompile(services: CommandContext): vscode.Disposable {
     return vscode.commands.registerCommand('dprog.compile', async (argument?: unknown) => {
         const program = await pickProgram(argument);
         if (!program || !requireTrust('compiling (it writes the plan)')) {

@@ -1,7 +1,7 @@
 /** `dprog.exportLabels`: writes a task's labels as jsonl, csv, COCO, YOLO or Label Studio. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { pickProgram, pickTask, planOf, requireTrust, showError, withProgress, type DprogServices } from '../services.js';
+import { pickProgram, pickTask, trustedPlanOf, requireTrust, showError, withProgress, type CommandContext } from '../command-context.js';
 
 const FORMATS = [
     { label: 'jsonl', description: 'one label per line', folder: false, extension: 'jsonl' },
@@ -11,14 +11,14 @@ const FORMATS = [
     { label: 'labelstudio', description: 'Label Studio tasks JSON', folder: false, extension: 'json' },
 ];
 
-export function registerExportLabels(services: DprogServices): vscode.Disposable {
+export function registerExportLabels(services: CommandContext): vscode.Disposable {
     return vscode.commands.registerCommand('dprog.exportLabels', async (argument?: unknown) => {
         const program = await pickProgram(argument);
         if (!program || !requireTrust('exporting (it writes files)')) {
             return;
         }
         try {
-            const plan = await planOf(services, program);
+            const plan = await trustedPlanOf(services, program);
             if (!plan) {
                 return;
             }

@@ -1,6 +1,6 @@
 /** Every `dprog.*` command; one file per command. */
 import type * as vscode from 'vscode';
-import type { DprogServices } from '../services.js';
+import type { CommandContext } from '../command-context.js';
 import { registerCompile } from './compile.js';
 import { registerExportLabels } from './export-labels.js';
 import { registerOpenLabelingPanel } from './open-labeling-panel.js';
@@ -13,7 +13,7 @@ import { registerShowMigration } from './show-migration.js';
 import { registerSimulate } from './simulate.js';
 import { registerSetStorePassword } from './set-store-password.js';
 
-export function registerCommands(services: DprogServices): vscode.Disposable[] {
+export function registerCommands(services: CommandContext): vscode.Disposable[] {
     return [
         registerCompile,
         registerSampleNextBatch,

@@ -2,21 +2,21 @@
 import * as vscode from 'vscode';
 import type { AnnotateMode } from '../../../webview/src/protocol.js';
 import { deferred } from '../load-deferred.js';
-import { pickProgram, pickTask, planOf, showError, type DprogServices } from '../services.js';
+import { pickProgram, pickTask, trustedPlanOf, showError, type CommandContext } from '../command-context.js';
 
-export function registerOpenLabelingPanel(services: DprogServices): vscode.Disposable {
+export function registerOpenLabelingPanel(services: CommandContext): vscode.Disposable {
     return registerAnnotatePanelCommand(services, 'dprog.openLabelingPanel', 'label');
 }
 
 /** A command that opens the annotation panel of a task the user picks (or is given), in one mode. */
-export function registerAnnotatePanelCommand(services: DprogServices, command: string, mode: AnnotateMode): vscode.Disposable {
+export function registerAnnotatePanelCommand(services: CommandContext, command: string, mode: AnnotateMode): vscode.Disposable {
     return vscode.commands.registerCommand(command, async (programArgument?: unknown, taskArgument?: unknown) => {
         const program = await pickProgram(programArgument);
         if (!program) {
             return;
         }
         try {
-            const plan = await planOf(services, program);
+            const plan = await trustedPlanOf(services, program);
             if (!plan) {
                 return;
             }

@@ -1,16 +1,16 @@
 /** `dprog.previewActiveLearning`: what the learner would ask next, and why. */
 import * as vscode from 'vscode';
 import { deferred } from '../load-deferred.js';
-import { pickProgram, pickTask, planOf, showError, type DprogServices } from '../services.js';
+import { pickProgram, pickTask, trustedPlanOf, showError, type CommandContext } from '../command-context.js';
 
-export function registerPreviewActiveLearning(services: DprogServices): vscode.Disposable {
+export function registerPreviewActiveLearning(services: CommandContext): vscode.Disposable {
     return vscode.commands.registerCommand('dprog.previewActiveLearning', async (programArgument?: unknown, taskArgument?: unknown) => {
         const program = await pickProgram(programArgument);
         if (!program) {
             return;
         }
         try {
-            const plan = await planOf(services, program);
+            const plan = await trustedPlanOf(services, program);
             if (!plan) {
                 return;
             }

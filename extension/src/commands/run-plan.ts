@@ -1,28 +1,23 @@
 /** `dprog.runPlan`: runs rule and model labelers, moves finished outputs down each flow, queues what needs people. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { pickProgram, requireTrust, showError, withProgress, type DprogServices } from '../services.js';
+import { pickProgram, requireTrust, showError, withProgress, type CommandContext } from '../command-context.js';
 
-interface RunJson {
-    stages?: Array<{ task: string; done: number; pending: number; waitingForPeople: number }>;
-    labels?: Record<string, number>;
-}
-
-export function registerRunPlan(services: DprogServices): vscode.Disposable {
+export function registerRunPlan(services: CommandContext): vscode.Disposable {
     return vscode.commands.registerCommand('dprog.runPlan', async (argument?: unknown) => {
         const program = await pickProgram(argument);
         if (!program || !requireTrust('running the plan (it runs models and writes labels)')) {
             return;
         }
         try {
-            const result = (await withProgress(`running ${path.basename(program)}`, (cancel) =>
+            const result = await withProgress(`running ${path.basename(program)}`, (cancel) =>
                 services.engine.run(program, undefined, cancel),
-            )) as RunJson;
-            const stages = result.stages ?? [];
+            );
+            const stages = result.stages;
             for (const s of stages) {
                 services.log.info(`run: ${s.task}: ${s.done} done, ${s.pending} pending, ${s.waitingForPeople} waiting for people`);
             }
-            const given = Object.entries(result.labels ?? {})
+            const given = Object.entries(result.labels)
                 .map(([labeler, n]) => `${labeler} ${n}`)
                 .join(', ');
             services.onDidChangeProgress.fire(program);

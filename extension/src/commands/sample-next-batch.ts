@@ -1,16 +1,25 @@
 /** `dprog.sampleNextBatch`: chooses the next items worth labeling and opens them in the labeling panel. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { pickProgram, pickTask, planOf, requireTrust, settings, showError, withProgress, type DprogServices } from '../services.js';
+import {
+    pickProgram,
+    pickTask,
+    trustedPlanOf,
+    requireTrust,
+    settings,
+    showError,
+    withProgress,
+    type CommandContext,
+} from '../command-context.js';
 
-export function registerSampleNextBatch(services: DprogServices): vscode.Disposable {
+export function registerSampleNextBatch(services: CommandContext): vscode.Disposable {
     return vscode.commands.registerCommand('dprog.sampleNextBatch', async (programArgument?: unknown, taskArgument?: unknown) => {
         const program = await pickProgram(programArgument);
         if (!program || !requireTrust('active learning (it runs the model)')) {
             return;
         }
         try {
-            const plan = await planOf(services, program);
+            const plan = await trustedPlanOf(services, program);
             if (!plan) {
                 return;
             }

@@ -3,9 +3,9 @@
  * (never in settings).
  */
 import * as vscode from 'vscode';
-import { passwordKey, pickProgram, showError, storePathFor, type DprogServices } from '../services.js';
+import { passwordKey, pickProgram, showError, storePathFor, type CommandContext } from '../command-context.js';
 
-export function registerSetStorePassword(services: DprogServices): vscode.Disposable {
+export function registerSetStorePassword(services: CommandContext): vscode.Disposable {
     return vscode.commands.registerCommand('dprog.setStorePassword', async (argument?: unknown) => {
         try {
             const program = await pickProgram(argument);

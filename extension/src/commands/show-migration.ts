@@ -5,17 +5,14 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { pickProgram, requireTrust, showError, withProgress, type DprogServices } from '../services.js';
-
-export interface MigrationJson {
-    tasks?: Array<{ task: string; action: string; members?: Array<{ old: string | null; new: string[]; action: string }> }>;
-}
+import type { MigrationJson } from '../../../cli/src/json-contracts.js';
+import { pickProgram, requireTrust, showError, withProgress, type CommandContext } from '../command-context.js';
 
 export function migrationMarkdown(oldFile: string, newFile: string, migration: MigrationJson): string {
     const lines = [`# Migration: ${path.basename(oldFile)} → ${path.basename(newFile)}`, ''];
-    for (const task of migration.tasks ?? []) {
+    for (const task of migration.tasks) {
         lines.push(`## ${task.task}: ${task.action}`, '');
-        if (task.members && task.members.length > 0) {
+        if (task.members.length > 0) {
             lines.push('| old member | new | action |', '|---|---|---|');
             for (const m of task.members) {
                 lines.push(`| ${m.old ?? '(new)'} | ${m.new.join(', ') || '—'} | ${m.action} |`);
@@ -23,14 +20,14 @@ export function migrationMarkdown(oldFile: string, newFile: string, migration: M
             lines.push('');
         }
     }
-    if (!migration.tasks?.length) {
+    if (migration.tasks.length === 0) {
         lines.push('No task changes.');
     }
     lines.push('', '```json', JSON.stringify(migration, null, 2), '```');
     return lines.join('\n');
 }
 
-export function registerShowMigration(services: DprogServices): vscode.Disposable {
+export function registerShowMigration(services: CommandContext): vscode.Disposable {
     return vscode.commands.registerCommand('dprog.showMigration', async (argument?: unknown, oldArgument?: unknown) => {
         const program = await pickProgram(argument);
         if (!program || !requireTrust('Show Migration (it runs the dprog CLI on the program)')) {
@@ -50,9 +47,7 @@ export function registerShowMigration(services: DprogServices): vscode.Disposabl
             return;
         }
         try {
-            const migration = (await withProgress('computing the migration', (cancel) =>
-                services.engine.diff(oldFile, program, cancel),
-            )) as MigrationJson;
+            const migration = await withProgress('computing the migration', (cancel) => services.engine.diff(oldFile, program, cancel));
             const document = await vscode.workspace.openTextDocument({
                 language: 'markdown',
                 content: migrationMarkdown(oldFile, program, migration),

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { pickProgram, pickTask, planOf, requireTrust, showError, withProgress, type DprogServices } from '../services.js';
+import { pickProgram, pickTask, trustedPlanOf, requireTrust, showError, withProgress, type CommandContext } from '../command-context.js';
 
 function csvHeader(file: string): string[] {
     const first = readFileSync(file, 'utf8').split(/\r?\n/, 1)[0] ?? '';
@@ -23,14 +23,14 @@ async function column(header: string[], role: string, guess: RegExp, optional = 
     return choice?.label === '(none)' ? '' : choice?.label;
 }
 
-export function registerSimulate(services: DprogServices): vscode.Disposable {
+export function registerSimulate(services: CommandContext): vscode.Disposable {
     return vscode.commands.registerCommand('dprog.simulate', async (argument?: unknown) => {
         const program = await pickProgram(argument);
         if (!program || !requireTrust('simulation')) {
             return;
         }
         try {
-            const plan = await planOf(services, program);
+            const plan = await trustedPlanOf(services, program);
             if (!plan) {
                 return;
             }
@@ -56,19 +56,19 @@ export function registerSimulate(services: DprogServices): vscode.Disposable {
             if (!item || !worker || !label || gold === undefined) {
                 return;
             }
-            const result = (await withProgress(`simulating ${task.name}`, (cancel) =>
+            const result = await withProgress(`simulating ${task.name}`, (cancel) =>
                 services.engine.simulate(
                     program,
                     { replay: csv.fsPath, item, worker, label, gold: gold || undefined, task: task.name },
                     cancel,
                 ),
-            )) as { items?: number; labelsUsed?: number; labelsAvailable?: number; accuracy?: number; cost?: number };
+            );
             services.log.info(`simulate ${task.name}: ${JSON.stringify(result)}`);
             void vscode.window.showInformationMessage(
-                `dprog: ${task.name} on ${result.items ?? '?'} items used ${result.labelsUsed ?? '?'} of ` +
-                    `${result.labelsAvailable ?? '?'} recorded answers` +
+                `dprog: ${task.name} on ${result.items} items used ${result.labelsUsed} of ` +
+                    `${result.labelsAvailable} recorded answers` +
                     (result.accuracy !== undefined ? `, accuracy ${(result.accuracy * 100).toFixed(1)}%` : '') +
-                    (result.cost !== undefined ? `, cost $${result.cost.toFixed(2)}` : '') +
+                    `, cost $${result.cost.toFixed(2)}` +
                     '.',
             );
         } catch (error) {

@@ -5,7 +5,7 @@
  * the store) appear only here. A successful compile of the program clears them.
  */
 import * as vscode from 'vscode';
-import type { ProgramDiagnostic } from '../engine/engine.js';
+import type { ProgramDiagnostic } from '../engine-bridge/dprog-engine.js';
 
 export class CompileProblems implements vscode.Disposable {
     private readonly collection = vscode.languages.createDiagnosticCollection('dprog compile');

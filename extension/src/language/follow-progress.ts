@@ -4,12 +4,12 @@
  * one (while a person labels, the labeling panel has the focus) — and the lenses are redrawn.
  */
 import type * as vscode from 'vscode';
-import type { DprogServices } from '../services.js';
+import type { CommandContext } from '../command-context.js';
 
 /** Reads at most this often per program while labels arrive. */
 const SETTLE_MS = 200;
 
-export function followProgress(services: DprogServices, refresh: () => void): vscode.Disposable {
+export function followProgress(services: CommandContext, refresh: () => void): vscode.Disposable {
     const timers = new Map<string, NodeJS.Timeout>();
     const read = async (program: string) => {
         timers.delete(program);

@@ -13,12 +13,12 @@ import {
     type HostToAnnotate,
     type PreLabelView,
 } from '../../../webview/src/protocol.js';
-import { NotAvailableError, type SampleResult } from '../engine/engine.js';
-import { taskView, type Queue } from '../engine/label-queue.js';
-import { teamQueue } from '../engine/team-queue.js';
-import { taskModels } from '../engine/pre-labels.js';
-import { buildReviewQueue } from '../engine/review-queue.js';
-import { isTrusted, planOf, settings, showError, storePathFor, type DprogServices } from '../services.js';
+import { NotAvailableError, type SampleResult } from '../engine-bridge/dprog-engine.js';
+import { taskView, type Queue } from './label-queue.js';
+import { teamQueue } from './team-queue.js';
+import { taskModels } from '../engine-bridge/pre-labels.js';
+import { buildReviewQueue } from './review-queue.js';
+import { isTrusted, trustedPlanOf, settings, showError, storePathFor, type CommandContext } from '../command-context.js';
 import { AnnotateSession } from './annotate-session.js';
 import { resourceRoots, webviewHtml } from './webview-html.js';
 import { dataResourceRoots } from '../workspace-paths.js';
@@ -47,7 +47,7 @@ export class AnnotatePanel {
     private webviewReady = false;
 
     /** Opens (or reveals) the panel of a task; `mode` switches an open panel to labeling or review. */
-    static createOrShow(services: DprogServices, program: string, task: string, mode?: AnnotateMode): AnnotatePanel {
+    static createOrShow(services: CommandContext, program: string, task: string, mode?: AnnotateMode): AnnotatePanel {
         const id = `${program}#${task}`;
         const existing = AnnotatePanel.open.get(id);
         if (existing) {
@@ -71,7 +71,7 @@ export class AnnotatePanel {
     }
 
     /** Restores a panel after a window reload, from the state the webview saved. */
-    static revive(services: DprogServices, panel: vscode.WebviewPanel, state: unknown): void {
+    static revive(services: CommandContext, panel: vscode.WebviewPanel, state: unknown): void {
         const parsed = annotatePanelState.safeParse(state);
         if (!parsed.success) {
             services.log.warn('annotation panel: no usable saved state; closing it');
@@ -82,7 +82,7 @@ export class AnnotatePanel {
         new AnnotatePanel(services, panel, parsed.data);
     }
 
-    private static options(services: DprogServices, program: string): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    private static options(services: CommandContext, program: string): vscode.WebviewPanelOptions & vscode.WebviewOptions {
         // Only the folders the program's datasets live in (images are loaded from there), inside the
         // workspace folder; in an untrusted workspace none, and no plan file is read to find them.
         const dataFolders = isTrusted() ? dataResourceRoots(program, services.engine.cachedPlan(program)) : [];
@@ -94,7 +94,7 @@ export class AnnotatePanel {
     }
 
     private constructor(
-        private readonly services: DprogServices,
+        private readonly services: CommandContext,
         readonly panel: vscode.WebviewPanel,
         private readonly state: AnnotatePanelState,
     ) {
@@ -139,7 +139,7 @@ export class AnnotatePanel {
 
     private async createSession(): Promise<AnnotateSession | undefined> {
         const { program, task: taskName } = this.state;
-        const plan = await planOf(this.services, program);
+        const plan = await trustedPlanOf(this.services, program);
         if (!plan) {
             return undefined;
         }

@@ -5,8 +5,8 @@
  */
 import * as vscode from 'vscode';
 import { planInbound, planPanelState, type HostToPlan, type PlanPanelState } from '../../../webview/src/protocol.js';
-import { planPathFor } from '../engine/local-engine.js';
-import { planOf, showError, type DprogServices } from '../services.js';
+import { planPathFor } from '../engine-bridge/local-engine.js';
+import { trustedPlanOf, showError, type CommandContext } from '../command-context.js';
 import { resourceRoots, webviewHtml } from './webview-html.js';
 
 /** The panel's view type (also in package.json's activationEvents and main.ts's serializer). */
@@ -17,7 +17,7 @@ export class PlanPanel {
     private readonly disposables: vscode.Disposable[] = [];
     private disposed = false;
 
-    static createOrShow(services: DprogServices, program: string): PlanPanel {
+    static createOrShow(services: CommandContext, program: string): PlanPanel {
         const existing = PlanPanel.open.get(program);
         if (existing) {
             existing.panel.reveal(vscode.ViewColumn.Beside);
@@ -33,7 +33,7 @@ export class PlanPanel {
         return new PlanPanel(services, panel, { program });
     }
 
-    static revive(services: DprogServices, panel: vscode.WebviewPanel, state: unknown): void {
+    static revive(services: CommandContext, panel: vscode.WebviewPanel, state: unknown): void {
         const parsed = planPanelState.safeParse(state);
         if (!parsed.success) {
             panel.dispose();
@@ -43,12 +43,12 @@ export class PlanPanel {
         new PlanPanel(services, panel, parsed.data);
     }
 
-    private static options(services: DprogServices): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    private static options(services: CommandContext): vscode.WebviewPanelOptions & vscode.WebviewOptions {
         return { enableScripts: true, localResourceRoots: resourceRoots(services.context.extensionUri) };
     }
 
     private constructor(
-        private readonly services: DprogServices,
+        private readonly services: CommandContext,
         readonly panel: vscode.WebviewPanel,
         private readonly state: PlanPanelState,
     ) {
@@ -83,7 +83,7 @@ export class PlanPanel {
     private async load(): Promise<void> {
         const { program } = this.state;
         try {
-            const plan = await planOf(this.services, program);
+            const plan = await trustedPlanOf(this.services, program);
             if (!plan) {
                 this.post({
                     type: 'unavailable',

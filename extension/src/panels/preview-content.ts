@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import type { LabelingPlan, PlanLearn } from '../../../engine/src/plan/types.js';
 import type { AlertView, HostToPreview } from '../../../webview/src/protocol.js';
-import type { LearningCurvePoint, SampleResult } from '../engine/engine.js';
+import type { LearningCurvePoint, SampleResult } from '../engine-bridge/dprog-engine.js';
 
 export interface PreviewInputs {
     plan: LabelingPlan;

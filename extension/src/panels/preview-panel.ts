@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { LabelingPlan, PlanLearn } from '../../../engine/src/plan/types.js';
 import { previewInbound, previewPanelState, type HostToPreview, type PreviewPanelState } from '../../../webview/src/protocol.js';
-import { isTrusted, planOf, settings, showError, type DprogServices } from '../services.js';
+import { isTrusted, trustedPlanOf, settings, showError, type CommandContext } from '../command-context.js';
 import { previewMessage } from './preview-content.js';
 import { resourceRoots, webviewHtml } from './webview-html.js';
 
@@ -22,7 +22,7 @@ export class PreviewPanel {
     private openedAt: number | undefined = performance.now();
     private disposed = false;
 
-    static createOrShow(services: DprogServices, program: string, task: string): PreviewPanel {
+    static createOrShow(services: CommandContext, program: string, task: string): PreviewPanel {
         const id = `${program}#${task}`;
         const existing = PreviewPanel.open.get(id);
         if (existing) {
@@ -39,7 +39,7 @@ export class PreviewPanel {
         return new PreviewPanel(services, panel, { program, task });
     }
 
-    static revive(services: DprogServices, panel: vscode.WebviewPanel, state: unknown): void {
+    static revive(services: CommandContext, panel: vscode.WebviewPanel, state: unknown): void {
         const parsed = previewPanelState.safeParse(state);
         if (!parsed.success) {
             panel.dispose();
@@ -49,12 +49,12 @@ export class PreviewPanel {
         new PreviewPanel(services, panel, parsed.data);
     }
 
-    private static options(services: DprogServices): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    private static options(services: CommandContext): vscode.WebviewPanelOptions & vscode.WebviewOptions {
         return { enableScripts: true, retainContextWhenHidden: true, localResourceRoots: resourceRoots(services.context.extensionUri) };
     }
 
     private constructor(
-        private readonly services: DprogServices,
+        private readonly services: CommandContext,
         readonly panel: vscode.WebviewPanel,
         private readonly state: PreviewPanelState,
     ) {
@@ -111,7 +111,7 @@ export class PreviewPanel {
         const untrusted =
             'This workspace is not trusted, so dprog reads no plan, data or model file here and runs no model: there is no ' +
             'preview. Trust the workspace (Manage Workspace Trust) to see it.';
-        const plan = await planOf(this.services, program);
+        const plan = await trustedPlanOf(this.services, program);
         if (!plan) {
             return { type: 'unavailable', message: untrusted };
         }

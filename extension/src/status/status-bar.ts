@@ -5,8 +5,8 @@
 import * as vscode from 'vscode';
 import type { LabelingPlan } from '../../../engine/src/plan/types.js';
 import { routedByPolicy } from '../../../engine/src/executor/task-routing.js';
-import { personEstimateLine } from '../engine/person-estimate.js';
-import { isTrusted, settings, type DprogServices } from '../services.js';
+import { personEstimateLine } from '../engine-bridge/person-estimate.js';
+import { isTrusted, settings, type CommandContext } from '../command-context.js';
 
 export class StatusBar implements vscode.Disposable {
     private readonly item = vscode.window.createStatusBarItem('dprog.status', vscode.StatusBarAlignment.Left, 50);
@@ -14,7 +14,7 @@ export class StatusBar implements vscode.Disposable {
     private timer: NodeJS.Timeout | undefined;
 
     constructor(
-        private readonly services: DprogServices,
+        private readonly services: CommandContext,
         /** Called after progress was read (CodeLens shows the counts). */
         private readonly onProgress: () => void = () => undefined,
     ) {

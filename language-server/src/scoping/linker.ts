@@ -2,7 +2,7 @@
  * Linking errors a person can act on: what kind of thing was expected, the closest visible name
  * ("Unknown labeler 'crwod'. Did you mean 'crowd'?"), and what a name is when it is the wrong kind
  * ("'crowd' is a human labeler, not a model labeler."). The suggestion and a stable issue code go
- * into the diagnostic's data (see validation/linking-diagnostics.ts) for quick fixes.
+ * into the diagnostic's data (see workspace/document-validator.ts) for quick fixes.
  */
 import { AstUtils, DefaultLinker, type AstNodeDescription, type IndexManager, type LinkingError, type ReferenceInfo } from 'langium';
 import {

@@ -61,18 +61,18 @@ describe('ActiveLearner', () => {
         const first = await l.round();
         expect(first.model).toBeUndefined();
         expect(first.picked.every((p) => p.reason === 'cold_start')).toBe(true);
-        expect(first.retrained?.version).toBe(1); // the first model comes as soon as there are labels
+        expect(first.retrained?.version).toBe('1'); // the first model comes as soon as there are labels
         while (!l.stopReason()) {
             await l.round();
         }
         expect(l.stopReason()).toBe('budget');
         expect(l.labelsSpent).toBe(60);
         const all = versions.list('spam_model');
-        expect(all.map((v) => v.trainingLabels)).toEqual([10, 30, 50, 60]);
+        expect(all.map((v) => v.labelsUsed)).toEqual([10, 30, 50, 60]);
         // Every version was trained only on labels the callback gave, and exported as ONNX that loads.
-        expect(all.at(-1)!.trainingLabels).toBe(asked.flat().length);
+        expect(all.at(-1)!.labelsUsed).toBe(asked.flat().length);
         for (const v of all) {
-            expect(readOnnxSignature(v.path).outputs[0].shape).toEqual(['batch', 2]);
+            expect(readOnnxSignature(v.onnxPath).outputs[0].shape).toEqual(['batch', 2]);
         }
         expect(all.at(-1)!.validationAccuracy).toBeGreaterThan(0.85);
     });

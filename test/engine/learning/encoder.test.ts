@@ -85,7 +85,7 @@ describe('features from a frozen ONNX encoder', () => {
             await learner.round();
         }
         const last = versions.list('spam_model').at(-1)!;
-        expect(readOnnxSignature(last.path).inputs[0].shape).toEqual(['batch', 16]);
+        expect(readOnnxSignature(last.onnxPath).inputs[0].shape).toEqual(['batch', 16]);
         expect(last.validationAccuracy).toBeGreaterThan(0.6);
     });
 

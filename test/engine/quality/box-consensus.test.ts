@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { boxConsensus, iou, type Box, type BoxAnswer } from '../../../engine/src/quality/box-consensus.js';
+import type { LabeledBox } from '../../../engine/src/data/boxes.js';
+import { boxConsensus, iou, type BoxAnswer } from '../../../engine/src/quality/box-consensus.js';
 import { seededRandom } from './synthetic.js';
 
 describe('box consensus', () => {
     it('computes IoU', () => {
-        const a: Box = { x: 0, y: 0, width: 10, height: 10, label: 'car' };
+        const a: LabeledBox = { x: 0, y: 0, width: 10, height: 10, label: 'car' };
         expect(iou(a, a)).toBe(1);
         expect(iou(a, { ...a, x: 5 })).toBeCloseTo(50 / 150, 12);
         expect(iou(a, { ...a, x: 20 })).toBe(0);
@@ -16,12 +17,12 @@ describe('box consensus', () => {
      */
     function scene() {
         const random = seededRandom(5);
-        const truth = new Map<string, Box[]>();
+        const truth = new Map<string, LabeledBox[]>();
         const answers: BoxAnswer[] = [];
         const careful = ['a', 'b', 'c', 'd', 'e'];
         for (let i = 0; i < 60; i++) {
             const item = `img${i}`;
-            const objects: Box[] = [];
+            const objects: LabeledBox[] = [];
             const n = 1 + Math.floor(random() * 3);
             for (let o = 0; o < n; o++) {
                 objects.push({
@@ -33,7 +34,7 @@ describe('box consensus', () => {
                 });
             }
             truth.set(item, objects);
-            const jitter = (b: Box, s: number): Box => ({
+            const jitter = (b: LabeledBox, s: number): LabeledBox => ({
                 x: b.x + s * (random() - 0.5),
                 y: b.y + s * (random() - 0.5),
                 width: b.width + s * (random() - 0.5),
@@ -93,7 +94,7 @@ describe('box consensus', () => {
     });
 
     it('reports agreement and a lower confidence when labelers split on an object or its class', () => {
-        const box = (label: string): Box => ({ x: 0, y: 0, width: 50, height: 50, label });
+        const box = (label: string): LabeledBox => ({ x: 0, y: 0, width: 50, height: 50, label });
         const answers: BoxAnswer[] = [
             { item: 'x', worker: 'a', boxes: [box('car')] },
             { item: 'x', worker: 'b', boxes: [box('car')] },
@@ -121,5 +122,12 @@ describe('box consensus', () => {
         ];
         const result = boxConsensus(answers, { reliability: () => 0.9 });
         expect(result.items[0].boxes).toHaveLength(2);
+    });
+
+    it('refuses a rotated box rather than averaging it as an upright one', () => {
+        const tilted: BoxAnswer = { item: 'x', worker: 'a', boxes: [{ x: 0, y: 0, width: 50, height: 10, rotation: 30, label: 'line' }] };
+        const upright: BoxAnswer = { item: 'x', worker: 'b', boxes: [{ x: 0, y: 0, width: 50, height: 10, label: 'line' }] };
+        expect(() => boxConsensus([upright, tilted])).toThrow(/item 'x', worker 'a': .*rotated/);
+        expect(boxConsensus([upright]).items[0].boxes).toHaveLength(1);
     });
 });

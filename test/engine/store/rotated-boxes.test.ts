@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { corners } from '../../../engine/src/data/rotated-box.js';
+import { corners } from '../../../engine/src/data/boxes.js';
 import { fromCornerRotation, toCornerRotation } from '../../../engine/src/store/formats/boxes.js';
 import { exportLabels, importLabels, writeExport } from '../../../engine/src/store/formats/index.js';
 import { LabelStore, type NewLabel } from '../../../engine/src/store/index.js';

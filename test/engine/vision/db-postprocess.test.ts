@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { corners, minAreaRect, rotatedIou } from '../../../engine/src/data/rotated-box.js';
+import { corners, minAreaRect, rotatedIou } from '../../../engine/src/data/boxes.js';
 import { dbBoxes } from '../../../engine/src/vision/db-postprocess.js';
 import { insideRotated } from './rotated-fixtures.js';
 

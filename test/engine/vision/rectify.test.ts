@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { RgbImage } from '../../../engine/src/data/image.js';
-import { corners } from '../../../engine/src/data/rotated-box.js';
+import { corners } from '../../../engine/src/data/boxes.js';
 import { fitToInk, homography, rectifiedCrop } from '../../../engine/src/vision/rectify.js';
 import { insideRotated } from './rotated-fixtures.js';
 

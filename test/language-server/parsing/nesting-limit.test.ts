@@ -6,7 +6,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { MAX_NESTING } from '../../../language-server/src/parser/nesting-limit.js';
-import { MAX_DIAGNOSTICS } from '../../../language-server/src/validation/linking-diagnostics.js';
+import { MAX_DIAGNOSTICS } from '../../../language-server/src/workspace/document-validator.js';
 import { createTestServices, diagnosticLines } from '../helpers.js';
 
 const HEADER = `program Deep

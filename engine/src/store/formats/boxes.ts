@@ -1,30 +1,19 @@
 /**
- * Box values (language.md `box<L>`, `list<box<L>>`): `{x, y, width, height, label}` in pixels
- * from the image's top-left corner, optionally with a `score` and a `rotation` (degrees clockwise
- * about the box's centre; data/rotated-box.ts — text detection gives tilted lines tilted boxes).
- * Shared by coco, yolo, labelstudio, with the conversions to their rotated-box conventions.
+ * Box values (`box<L>`, `list<box<L>>`) as JSON: LabeledBoxes (data/boxes.ts), `{x, y, width, height,
+ * label}` in pixels from the image's top-left corner, optionally with a `score` and a `rotation`
+ * (text detection gives tilted lines tilted boxes). Shared by coco, yolo, labelstudio, with the
+ * conversions to their rotated-box conventions.
  */
-import { corners, minAreaRect, type Point } from '../../data/rotated-box.js';
+import { corners, type LabeledBox, minAreaRect, type Point } from '../../data/boxes.js';
 import type { JsonValue } from '../types.js';
 
-export interface BoxValue {
-    x: number;
-    y: number;
-    width: number;
-    height: number;
-    label: string;
-    score?: number;
-    /** Degrees clockwise about the centre; absent (or 0) for an upright box. */
-    rotation?: number;
-}
-
-function asBox(value: JsonValue): BoxValue | undefined {
+function asBox(value: JsonValue): LabeledBox | undefined {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
         return undefined;
     }
     const { x, y, width, height, label, score, rotation } = value;
     if ([x, y, width, height].every((n) => typeof n === 'number' && Number.isFinite(n)) && typeof label === 'string') {
-        const box: BoxValue = { x: x as number, y: y as number, width: width as number, height: height as number, label };
+        const box: LabeledBox = { x: x as number, y: y as number, width: width as number, height: height as number, label };
         if (typeof score === 'number') {
             box.score = score;
         }
@@ -37,22 +26,22 @@ function asBox(value: JsonValue): BoxValue | undefined {
 }
 
 /** The boxes of a `box` or `list<box>` value; undefined when the value is not boxes. */
-export function boxesOf(value: JsonValue): BoxValue[] | undefined {
+export function boxesOf(value: JsonValue): LabeledBox[] | undefined {
     if (Array.isArray(value)) {
         const boxes = value.map(asBox);
-        return boxes.every((box) => box !== undefined) ? (boxes as BoxValue[]) : undefined;
+        return boxes.every((box) => box !== undefined) ? (boxes as LabeledBox[]) : undefined;
     }
     const box = asBox(value);
     return box ? [box] : undefined;
 }
 
 /** Sorted class names used by the boxes: category ids follow this order. */
-export function classesOf(boxLists: readonly BoxValue[][]): string[] {
+export function classesOf(boxLists: readonly LabeledBox[][]): string[] {
     return [...new Set(boxLists.flat().map((box) => box.label))].sort();
 }
 
 /** A box as a JSON value (score and rotation only when present). */
-export function boxValue(box: BoxValue): JsonValue {
+export function boxValue(box: LabeledBox): JsonValue {
     const value: { [key: string]: JsonValue } = { x: box.x, y: box.y, width: box.width, height: box.height, label: box.label };
     if (box.rotation) {
         value.rotation = box.rotation;
@@ -63,13 +52,8 @@ export function boxValue(box: BoxValue): JsonValue {
     return value;
 }
 
-/** The four corners (tl, tr, br, bl of the box itself) — YOLO-OBB's points, COCO's segmentation. */
-export function boxCorners(box: BoxValue): Point[] {
-    return corners(box);
-}
-
 /** A box from four corners (YOLO-OBB, a polygon): their minimum-area rectangle. */
-export function boxFromCorners(points: readonly Point[], label: string): BoxValue {
+export function boxFromCorners(points: readonly Point[], label: string): LabeledBox {
     const rect = minAreaRect(points);
     const rotation = Math.round((rect.rotation ?? 0) * 100) / 100;
     const r = (n: number) => Math.round(n * 100) / 100;
@@ -77,7 +61,7 @@ export function boxFromCorners(points: readonly Point[], label: string): BoxValu
 }
 
 /** Label Studio's rectangle: its own top-left corner and a rotation about that corner (pixels here). */
-export function toCornerRotation(box: BoxValue): { x: number; y: number; rotation: number } {
+export function toCornerRotation(box: LabeledBox): { x: number; y: number; rotation: number } {
     if (!box.rotation) {
         return { x: box.x, y: box.y, rotation: 0 };
     }

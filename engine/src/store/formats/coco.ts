@@ -7,7 +7,8 @@
  * image or category, rejects the label it belongs to (never a label with a box left out).
  */
 import type { JsonValue, Label, NewLabel } from '../types.js';
-import { boxCorners, boxesOf, boxValue, type BoxValue, classesOf } from './boxes.js';
+import { boxesOf, boxValue, classesOf } from './boxes.js';
+import { corners, type LabeledBox } from '../../data/boxes.js';
 import { FormatError, ReadCollector, RecordError, type ImportOptions, type LabelFormat, type RecordSource } from './format.js';
 import { readJsonFile } from './json-file.js';
 
@@ -61,7 +62,7 @@ function owner(label: Label): DprogOwner {
 }
 
 /** A box of an annotation, or a RecordError saying what is wrong with it. */
-function boxOf(a: Record<string, unknown>, categories: Map<unknown, string>, images: Map<unknown, unknown>): BoxValue {
+function boxOf(a: Record<string, unknown>, categories: Map<unknown, string>, images: Map<unknown, unknown>): LabeledBox {
     const name = categories.get(a.category_id);
     if (name === undefined) {
         throw new RecordError(`category_id ${JSON.stringify(a.category_id)} is not in "categories"`);
@@ -97,11 +98,11 @@ function rotatedBoxOf(value: unknown): { x: number; y: number; width: number; he
 }
 
 /** A box as a COCO annotation's geometry: bbox (a rotated box's upright extent), and for a rotated box its corners and exact box. */
-function cocoGeometry(box: BoxValue): Pick<CocoAnnotation, 'bbox' | 'segmentation' | 'dprog_box'> {
+function cocoGeometry(box: LabeledBox): Pick<CocoAnnotation, 'bbox' | 'segmentation' | 'dprog_box'> {
     if (!box.rotation) {
         return { bbox: [box.x, box.y, box.width, box.height] };
     }
-    const points = boxCorners(box);
+    const points = corners(box);
     const xs = points.map((p) => p.x);
     const ys = points.map((p) => p.y);
     const x = xs.reduce((a, b) => Math.min(a, b), Infinity);
@@ -114,7 +115,7 @@ function cocoGeometry(box: BoxValue): Pick<CocoAnnotation, 'bbox' | 'segmentatio
 }
 
 interface Grouped {
-    boxes: Map<unknown, { box: BoxValue; labelId: unknown }[]>;
+    boxes: Map<unknown, { box: LabeledBox; labelId: unknown }[]>;
     /** Image ids and dprog label ids with a rejected box: their labels are rejected too. */
     broken: Map<unknown, string>;
 }

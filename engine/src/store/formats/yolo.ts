@@ -11,7 +11,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, join, relative } from 'node:path';
 import type { Label } from '../types.js';
-import { boxCorners, boxesOf, boxFromCorners, boxValue, classesOf, type BoxValue } from './boxes.js';
+import { boxesOf, boxFromCorners, boxValue, classesOf } from './boxes.js';
+import { corners, type LabeledBox } from '../../data/boxes.js';
 import {
     FormatError,
     ReadCollector,
@@ -87,7 +88,7 @@ function exportDataset(labels: readonly Label[], options: ExportOptions): Export
         const lines = boxes.map((box) => {
             // A rotated box is a YOLO-OBB line: class x1 y1 … x4 y4 (its corners, relative to the image).
             const fields = box.rotation
-                ? boxCorners(box).flatMap((p) => [p.x / size.width, p.y / size.height])
+                ? corners(box).flatMap((p) => [p.x / size.width, p.y / size.height])
                 : [
                       (box.x + box.width / 2) / size.width,
                       (box.y + box.height / 2) / size.height,
@@ -152,8 +153,8 @@ function readBoxes(
     classes: readonly string[],
     size: { width: number; height: number },
     scores: string[] | undefined,
-): BoxValue[] {
-    const boxes: BoxValue[] = [];
+): LabeledBox[] {
+    const boxes: LabeledBox[] = [];
     readFileSync(file, 'utf8')
         .split('\n')
         .forEach((line, index) => {
@@ -190,7 +191,7 @@ function readBoxes(
             }
             const width = w * size.width;
             const height = h * size.height;
-            const box: BoxValue = {
+            const box: LabeledBox = {
                 x: pixels(cx * size.width - width / 2),
                 y: pixels(cy * size.height - height / 2),
                 width: pixels(width),

@@ -8,9 +8,9 @@
 import * as path from 'node:path';
 import type { LabelingPlan, PlanTask } from '../../../engine/src/plan/types.js';
 import { personMember, routedByPolicy } from '../../../engine/src/executor/task-routing.js';
-import type { DprogEngine, SampleResult } from './engine.js';
+import type { DprogEngine, SampleResult } from '../engine-bridge/dprog-engine.js';
 import { buildQueue, type Queue } from './label-queue.js';
-import { personEstimateNote } from './person-estimate.js';
+import { personEstimateNote } from '../engine-bridge/person-estimate.js';
 import type { DataItem } from '../../../engine/src/data/dataset.js';
 
 /** How many items are leased to one person at a time on a shared store (the rest stay free for others). */

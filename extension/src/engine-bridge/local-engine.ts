@@ -13,7 +13,8 @@ import { PLAN_SCHEMA, type LabelingPlan } from '../../../engine/src/plan/types.j
 import type { Lease, LeaseRequest, Store } from '../../../engine/src/store/index.js';
 import type { Aggregate, Label, LabelerEstimate, NewLabel, StageState } from '../../../engine/src/store/types.js';
 import { deferred } from '../load-deferred.js';
-import { CliRunner, type Log } from './cli-runner.js';
+import type { MigrationJson, RunJson, SimulateJson } from '../../../cli/src/json-contracts.js';
+import { CliRunner, checkedJson, type Log } from './cli-runner.js';
 import type { PreLabelView } from '../../../webview/src/protocol.js';
 import {
     EngineError,
@@ -26,7 +27,7 @@ import {
     type ProgramProgress,
     type SampleResult,
     type WriteAccess,
-} from './engine.js';
+} from './dprog-engine.js';
 import type { WarmLearning } from './warm-learning.js';
 
 export interface LocalEngineOptions {
@@ -159,24 +160,26 @@ export class LocalEngine implements DprogEngine {
         }
     }
 
-    async run(program: string, limit: number | undefined, cancel?: Cancellation): Promise<unknown> {
+    async run(program: string, limit: number | undefined, cancel?: Cancellation): Promise<RunJson> {
         const store = this.options.storePathFor(program);
         const args = ['run', program, '--store', store];
         if (limit !== undefined) {
             args.push('--limit', String(limit));
         }
-        return this.withoutStore(store, () => this.cli.json('Run Plan', args, path.dirname(program), cancel?.signal));
+        const printed = await this.withoutStore(store, () => this.cli.json('Run Plan', args, path.dirname(program), cancel?.signal));
+        return checkedJson('run', deferred().contracts.runJson, printed);
     }
 
-    async diff(oldProgram: string, newProgram: string, cancel?: Cancellation): Promise<unknown> {
-        return this.cli.json('Show Migration', ['diff', oldProgram, newProgram], path.dirname(newProgram), cancel?.signal);
+    async diff(oldProgram: string, newProgram: string, cancel?: Cancellation): Promise<MigrationJson> {
+        const printed = await this.cli.json('Show Migration', ['diff', oldProgram, newProgram], path.dirname(newProgram), cancel?.signal);
+        return checkedJson('diff', deferred().contracts.migrationJson, printed);
     }
 
     async simulate(
         program: string,
         o: { replay: string; item: string; worker: string; label: string; gold?: string; task?: string },
         cancel?: Cancellation,
-    ): Promise<unknown> {
+    ): Promise<SimulateJson> {
         const args = ['simulate', program, '--replay', o.replay, '--item', o.item, '--worker', o.worker, '--label', o.label];
         if (o.gold) {
             args.push('--gold', o.gold);
@@ -184,7 +187,8 @@ export class LocalEngine implements DprogEngine {
         if (o.task) {
             args.push('--task', o.task);
         }
-        return this.cli.json('Simulate', args, path.dirname(program), cancel?.signal);
+        const printed = await this.cli.json('Simulate', args, path.dirname(program), cancel?.signal);
+        return checkedJson('simulate', deferred().contracts.simulateJson, printed);
     }
 
     async exportLabels(program: string, task: string, format: string, out: string, cancel?: Cancellation): Promise<void> {
@@ -420,8 +424,7 @@ function asEngineError(error: unknown): unknown {
         return error;
     }
     // The engine's errors carry their names; the CLI's set-up errors carry an exit code.
-    const usersToFix =
-        /^(DataError|ModelError|CsvError)$/.test(error.name) || typeof (error as { exitCode?: unknown }).exitCode === 'number';
+    const usersToFix = /^(DataError|ModelError)$/.test(error.name) || typeof (error as { exitCode?: unknown }).exitCode === 'number';
     return usersToFix ? new EngineError(error.message, 1) : error;
 }
 

@@ -12,7 +12,7 @@ import { ModelRunner, type ModelInputValue } from '../../../engine/src/executor/
 import type { SessionCache } from '../../../engine/src/learning/session-cache.js';
 import type { LabelingPlan, PlanModelLabeler, PlanTask } from '../../../engine/src/plan/types.js';
 import type { PreLabelView } from '../../../webview/src/protocol.js';
-import type { PreLabelInput } from './engine.js';
+import type { PreLabelInput } from './dprog-engine.js';
 
 /** The model labelers on a task's route, in route order. */
 export function taskModels(plan: LabelingPlan, task: PlanTask): PlanModelLabeler[] {

@@ -6,7 +6,7 @@
 import { userInfo } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { parseStoreLocation } from '../../engine/src/store/location.js';
+import { programStoreLocation } from '../../engine/src/store/location.js';
 import type { LabelingPlan, PlanTask } from '../../engine/src/plan/types.js';
 import {
     diagnosticLine,
@@ -17,7 +17,7 @@ import {
     type CompileResult,
     type DprogEngine,
     type ProgramProgress,
-} from './engine/engine.js';
+} from './engine-bridge/dprog-engine.js';
 import type { CompileProblems } from './language/compile-problems.js';
 import type { Metrics } from './metrics.js';
 import { checkPlanPaths } from './workspace-paths.js';
@@ -36,7 +36,7 @@ export interface Settings {
     batchSize: number | undefined;
 }
 
-export interface DprogServices {
+export interface CommandContext {
     readonly context: vscode.ExtensionContext;
     readonly engine: DprogEngine;
     readonly log: vscode.LogOutputChannel;
@@ -74,12 +74,9 @@ function osUserName(): string {
  * postgres:// URL, from `dprog.store`. A setting that is neither, or that holds a password, is an error.
  */
 export function storePathFor(program: string): string {
-    const configured = settings().storePath.trim();
-    if (!configured) {
-        return path.join(path.dirname(program), '.dprog', 'labels.sqlite');
-    }
+    const configured = settings().storePath.trim() || undefined;
     const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(program));
-    const location = parseStoreLocation(configured, folder?.uri.fsPath ?? path.dirname(program));
+    const location = programStoreLocation(program, configured, folder?.uri.fsPath ?? path.dirname(program));
     if (location.backend === 'sqljs') {
         return location.path;
     }
@@ -190,7 +187,7 @@ export function withProgress<T>(title: string, work: (cancel: Cancellation) => P
  * workspace, where no plan file is read (its paths could point anywhere). Its data and model paths
  * must lie inside the workspace folder (see workspace-paths.ts).
  */
-export async function planOf(services: DprogServices, program: string): Promise<LabelingPlan | undefined> {
+export async function trustedPlanOf(services: CommandContext, program: string): Promise<LabelingPlan | undefined> {
     if (!requireTrust("labeling (it reads the program's plan, data and models)")) {
         return undefined;
     }
@@ -200,7 +197,7 @@ export async function planOf(services: DprogServices, program: string): Promise<
 }
 
 /** Compiles under a progress notification; a failed compile's errors go to Problems, a good one clears them. */
-export async function compileProgram(services: DprogServices, program: string): Promise<CompileResult> {
+export async function compileProgram(services: CommandContext, program: string): Promise<CompileResult> {
     try {
         const result = await withProgress(`compiling ${path.basename(program)}`, (cancel) => services.engine.compile(program, cancel));
         services.compileProblems.clear(program);
@@ -219,7 +216,7 @@ export async function compileProgram(services: DprogServices, program: string): 
  * not at all — neither the person's (Cancel, an AbortError) nor VS Code's: a notification or dialog
  * still open when the window closes or reloads answers with a CancellationError ("Canceled").
  */
-export function showError(services: DprogServices, error: unknown): void {
+export function showError(services: CommandContext, error: unknown): void {
     if (error instanceof vscode.CancellationError || (error instanceof Error && ['AbortError', 'Canceled'].includes(error.name))) {
         services.log.info('cancelled');
         return;

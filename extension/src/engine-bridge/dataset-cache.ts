@@ -7,7 +7,7 @@ import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { DataItem } from '../../../engine/src/data/dataset.js';
 import type { PlanDataset } from '../../../engine/src/plan/types.js';
-import { readPlanDataset } from './label-queue.js';
+import { readPlanItems } from '../../../engine/src/data/plan-items.js';
 
 export class DatasetCache {
     private readonly entries = new Map<string, { stamp: string; items: DataItem[] }>();
@@ -23,7 +23,7 @@ export class DatasetCache {
         if (cached && cached.stamp === stamp) {
             return cached.items;
         }
-        const items = readPlanDataset(programDir, dataset);
+        const items = readPlanItems(dataset, programDir);
         this.reads++;
         this.entries.set(id, { stamp, items });
         return items;

@@ -17,7 +17,7 @@ import {
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import { isDprogLinkingError } from '../scoping/linker.js';
 import { inSkippedRegion, nestingProblems } from '../parser/lexer.js';
-import { SyntaxIssues } from './issue-codes.js';
+import { SyntaxIssues } from '../validation/issue-codes.js';
 
 /** Nodes validated between two checks for cancellation. */
 const INTERRUPT_EVERY = 500;

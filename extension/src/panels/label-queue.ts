@@ -5,16 +5,14 @@
  * active-learning batch first, then every other item no person has labeled yet. Model and rule
  * answers already in the store come along as editable pre-labels.
  */
-import { readdirSync } from 'node:fs';
-import * as path from 'node:path';
-import { readDataset, type DataItem, type DatasetSpec } from '../../../engine/src/data/dataset.js';
-import { assignBucket } from '../../../engine/src/data/split.js';
+import type { DataItem } from '../../../engine/src/data/dataset.js';
+import { readPlanItems } from '../../../engine/src/data/plan-items.js';
 import type { LabelingPlan, PlanDataset, PlanTask } from '../../../engine/src/plan/types.js';
 import { routedByPolicy, TaskRouting } from '../../../engine/src/executor/task-routing.js';
 import type { Label, LabelerEstimate, StageState } from '../../../engine/src/store/types.js';
 import { currentIds, openEntries, type RelabelEntry } from '../../../engine/src/migration/relabel-queue.js';
 import type { ClassView, PreLabelView, QueueItemView, TaskView } from '../../../webview/src/protocol.js';
-import type { SampleResult } from './engine.js';
+import type { SampleResult } from '../engine-bridge/dprog-engine.js';
 
 /** Items sent to the webview at once; the panel asks for the queue again when it runs out. */
 export const QUEUE_PAGE = 200;
@@ -50,42 +48,6 @@ export function taskView(plan: LabelingPlan, task: PlanTask, labeler: string): T
     return { name: task.name, question: task.question, output: task.output, classes, show, costPerLabel: person?.cost ?? 0 };
 }
 
-/** Reads a dataset declared in a plan (paths relative to the program's folder). */
-export function readPlanDataset(programDir: string, dataset: PlanDataset): DataItem[] {
-    if (dataset.format === 'images') {
-        return readImageDataset(programDir, dataset);
-    }
-    const spec: DatasetSpec = {
-        name: dataset.name,
-        format: dataset.format,
-        path: path.resolve(programDir, dataset.path),
-        fields: dataset.fields.map((f) => ({ name: f.name, type: f.type, key: f.key, source: f.source ?? undefined })),
-        split: dataset.split ? { field: dataset.split.field, buckets: dataset.split.buckets } : undefined,
-    };
-    return readDataset(spec).items;
-}
-
-/** `images "dir/*.png"`: the files matching the last path segment's `*`/`?` pattern, keyed by their path. */
-function readImageDataset(programDir: string, dataset: PlanDataset): DataItem[] {
-    const pattern = dataset.path.replace(/\\/g, '/');
-    const dir = path.posix.dirname(pattern);
-    const base = path.posix.basename(pattern);
-    const regex = new RegExp(
-        `^${base
-            .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-            .replace(/\*/g, '[^/]*')
-            .replace(/\?/g, '[^/]')}$`,
-    );
-    const files = readdirSync(path.resolve(programDir, dir))
-        .filter((f) => regex.test(f))
-        .sort();
-    return files.map((file, index) => {
-        const key = dir === '.' ? file : `${dir}/${file}`;
-        const split = dataset.split ? assignBucket(key, dataset.split.buckets) : undefined;
-        return { key, split, fields: { path: key, image: key }, record: {}, line: index + 1 };
-    });
-}
-
 export interface QueueInput {
     programDir: string;
     plan: LabelingPlan;
@@ -117,7 +79,7 @@ export function buildQueue(input: QueueInput): Queue {
     if (!dataset) {
         throw new Error(`task ${task.name} has no dataset to label (it takes ${task.input.map((p) => p.type.text).join(', ')})`);
     }
-    const items = input.items ?? readPlanDataset(input.programDir, dataset);
+    const items = input.items ?? readPlanItems(dataset, input.programDir);
     const labeledByPeople = new Set(input.labels.filter((l) => l.labelerKind === 'human').map((l) => l.item));
     const preLabels = new Map<string, PreLabelView[]>();
     for (const label of input.labels) {

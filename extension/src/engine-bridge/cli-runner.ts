@@ -5,7 +5,8 @@
  */
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { EngineError, NotAvailableError, ProgramDiagnosticsError, type ProgramDiagnostic } from './engine.js';
+import { EngineError, NotAvailableError, ProgramDiagnosticsError, type ProgramDiagnostic } from './dprog-engine.js';
+import type { z } from 'zod';
 
 export interface CliResult {
     code: number;
@@ -101,6 +102,23 @@ export class CliRunner {
             throw new EngineError(`dprog ${args[0]} printed output that is not JSON: ${firstLines(result.stdout)}`, result.code);
         }
     }
+}
+
+/**
+ * The output of a `--json` command checked against its contract (cli/src/json-contracts.ts): a
+ * shape the contract does not allow is an EngineError naming the field, not a silent `undefined`.
+ */
+export function checkedJson<T>(command: string, schema: z.ZodType<T>, value: unknown): T {
+    const checked = schema.safeParse(value);
+    if (checked.success) {
+        return checked.data;
+    }
+    const issue = checked.error.issues[0];
+    throw new EngineError(
+        `dprog ${command} printed JSON that does not match its contract (${issue.path.join('.') || 'the document'}: ` +
+            `${issue.message}); are the extension and its dprog CLI from the same build?`,
+        1,
+    );
 }
 
 /** The `{"diagnostics":[…]}` a command prints on exit code 1 when the program has errors; paths made absolute. */

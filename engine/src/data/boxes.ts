@@ -1,20 +1,47 @@
 /**
- * Rotated boxes: `{x, y, width, height, rotation}` is the rectangle (x, y, width, height) turned
- * by `rotation` degrees clockwise (on screen, y pointing down) about its centre; rotation 0 or
- * absent is the ordinary axis-aligned box. Corners, polygon IoU (convex polygons, by clipping) and
- * the minimum-area rectangle of a point set (rotating calipers over the convex hull), as used by
- * text detection (vision/db-postprocess.ts), detection metrics and the store's box formats.
+ * The box family, one module for every box in dprog: an AxisBox is a rectangle (x, y, width, height)
+ * in pixels from the image's top-left corner; a RotatedBox is that rectangle turned by `rotation`
+ * degrees clockwise (on screen, y pointing down) about its centre (0 or absent: axis-aligned); a
+ * LabeledBox is a RotatedBox with a class — the value of a `box<L>` label (`list<box<L>>`), with a
+ * model's `score` when it has one. Here too: the geometry on them — IoU (axis-aligned, and of convex
+ * polygons by clipping), corners, and the minimum-area rectangle of a point set (rotating calipers
+ * over the convex hull) — as used by crops, text detection (vision/db-postprocess.ts), box consensus,
+ * detection metrics and the store's box formats (store/formats/boxes.ts).
  */
-import type { AxisBox } from './box-geometry.js';
 
-export interface Point {
+/** An axis-aligned rectangle in pixels: top-left corner and size. */
+export interface AxisBox {
     x: number;
     y: number;
+    width: number;
+    height: number;
 }
 
 export interface RotatedBox extends AxisBox {
     /** Degrees clockwise about the centre; 0 or absent: axis-aligned. */
     rotation?: number;
+}
+
+/** A `box<L>` answer: a (possibly rotated) box, its class and, from a model, its score. */
+export interface LabeledBox extends RotatedBox {
+    label: string;
+    score?: number;
+}
+
+/** Intersection over union of two axis-aligned boxes, in [0, 1]. */
+export function iou(a: AxisBox, b: AxisBox): number {
+    const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
+    const h = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
+    if (w <= 0 || h <= 0) {
+        return 0;
+    }
+    const inter = w * h;
+    return inter / (a.width * a.height + b.width * b.height - inter);
+}
+
+export interface Point {
+    x: number;
+    y: number;
 }
 
 /** The four corners, clockwise on screen from the rectangle's own top-left: tl, tr, br, bl. */

@@ -4,6 +4,7 @@
  * No `vscode` import: the message-handling tests use it with a real label store.
  */
 import type { DataItem } from '../../../engine/src/data/dataset.js';
+import type { DiagnosticJson, MigrationJson, RunJson, SimulateJson } from '../../../cli/src/json-contracts.js';
 import type { LabelingPlan } from '../../../engine/src/plan/types.js';
 import type { Aggregate, Label, LabelerEstimate, NewLabel, StageState } from '../../../engine/src/store/types.js';
 import type { Lease, LeaseRequest, StoreLockedError } from '../../../engine/src/store/index.js';
@@ -35,16 +36,7 @@ export class EngineError extends Error {
 }
 
 /** One error (or warning) of a program, as `dprog … --json` reports it; `file` is absolute. */
-export interface ProgramDiagnostic {
-    file: string;
-    /** 1-based. */
-    line: number;
-    /** 1-based. */
-    column: number;
-    severity: 'error' | 'warning';
-    code: string | null;
-    message: string;
-}
+export type ProgramDiagnostic = DiagnosticJson;
 
 /** The program has errors (exit code 1 with diagnostics): each one names its file and line. */
 export class ProgramDiagnosticsError extends EngineError {
@@ -124,13 +116,16 @@ export interface DprogEngine {
     datasetItems(program: string, dataset: string): Promise<DataItem[]>;
     /** Answers of the task's models for items without a stored model answer (shown as the model's, not stored). */
     preLabel(program: string, task: string, items: readonly PreLabelInput[]): Promise<Map<string, PreLabelView[]>>;
-    run(program: string, limit: number | undefined, cancel?: Cancellation): Promise<unknown>;
-    diff(oldProgram: string, newProgram: string, cancel?: Cancellation): Promise<unknown>;
+    /** `dprog run --json`: stage counts, labels by labeler, failures, the people's queue and the routing report. */
+    run(program: string, limit: number | undefined, cancel?: Cancellation): Promise<RunJson>;
+    /** `dprog diff --json`: which labels survive the change from `oldProgram` to `newProgram`. */
+    diff(oldProgram: string, newProgram: string, cancel?: Cancellation): Promise<MigrationJson>;
+    /** `dprog simulate --json`: the routing policy replayed against recorded answers. */
     simulate(
         program: string,
         options: { replay: string; item: string; worker: string; label: string; gold?: string; task?: string },
         cancel?: Cancellation,
-    ): Promise<unknown>;
+    ): Promise<SimulateJson>;
     exportLabels(program: string, task: string, format: string, out: string, cancel?: Cancellation): Promise<void>;
     /** Gets ready to take labels for the program (opens its store for writing); read-only, with why, when another writer has it. */
     prepareToLabel(program: string): Promise<WriteAccess>;

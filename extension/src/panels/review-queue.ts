@@ -7,7 +7,8 @@
  */
 import type { Aggregate, JsonValue, Label } from '../../../engine/src/store/types.js';
 import type { QueueItemView, ReviewView } from '../../../webview/src/protocol.js';
-import { itemViewer, QUEUE_PAGE, readPlanDataset, type Queue, type QueueInput } from './label-queue.js';
+import { readPlanItems } from '../../../engine/src/data/plan-items.js';
+import { itemViewer, QUEUE_PAGE, type Queue, type QueueInput } from './label-queue.js';
 
 export interface ContestedItem {
     item: string;
@@ -99,7 +100,7 @@ export function buildReviewQueue(input: ReviewQueueInput): Queue & { contested: 
         throw new Error(`task ${task.name} has no dataset to review`);
     }
     const contested = contestedItems(input.labels, input.aggregates, task.quality.target, input.reviewer);
-    const byKey = new Map((input.items ?? readPlanDataset(input.programDir, dataset)).map((item) => [item.key, item]));
+    const byKey = new Map((input.items ?? readPlanItems(dataset, input.programDir)).map((item) => [item.key, item]));
     const view = itemViewer(input, dataset, new Map());
     const items: QueueItemView[] = [];
     for (const entry of contested.items) {

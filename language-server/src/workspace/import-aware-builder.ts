@@ -5,7 +5,7 @@
  * file exists — which Langium's default rule (only files that reference the changed one) misses.
  */
 import { DefaultDocumentBuilder, URI, type LangiumDocument, type LangiumDocuments, type LangiumSharedCoreServices } from 'langium';
-import { importedUris } from '../workspace/imports.js';
+import { importedUris } from './imports.js';
 
 export class ImportAwareDocumentBuilder extends DefaultDocumentBuilder {
     private readonly documents: LangiumDocuments;
