@@ -1,7 +1,8 @@
 /**
  * One annotator of bench/store-team.bench.ts, in its own process: asks the store for an item
  * (a lease, as the labeling panel does on a shared store), answers it (`addLabel`, acknowledged
- * once committed), and again, LABELS times. Prints one JSON line: its ack and lease latencies (ms).
+ * once committed), and again, LABELS times. Prints "ready" once the store is open, starts on a line
+ * on its standard input, and ends with one JSON line: its ack and lease latencies (ms).
  *
  *   npx tsx bench/store-annotator.ts STORE PERSON LABELS ITEMS
  */
@@ -13,6 +14,10 @@ const ITEMS = Number(itemsText);
 const PAGE = 200;
 
 const store = await openStore(where);
+// Ready: wait for the bench's "go", so that no annotator labels while the others are still starting up.
+process.stdout.write('ready\n');
+await new Promise((resolve) => process.stdin.once('data', resolve));
+process.stdin.pause();
 const acks: number[] = [];
 const leases: number[] = [];
 let cursor = 0;

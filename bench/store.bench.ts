@@ -65,17 +65,33 @@ const INSERT =
     `INSERT INTO labels (id, task, item, labeler, labeler_kind, value, score, gold, program_version, created_at, ` +
     `superseded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
-function seconds<T>(run: () => T): { s: number; value: T } {
-    const start = performance.now();
-    const value = run();
-    return { s: (performance.now() - start) / 1000, value };
+/** Elapsed seconds, and the process's CPU seconds (user + system: steadier than elapsed time on a loaded machine). */
+interface Timed<T> {
+    s: number;
+    cpu: number;
+    value: T;
 }
 
-async function secondsAsync<T>(run: () => Promise<T>): Promise<{ s: number; value: T }> {
+const cpuSeconds = (since: NodeJS.CpuUsage) => {
+    const used = process.cpuUsage(since);
+    return (used.user + used.system) / 1e6;
+};
+
+function seconds<T>(run: () => T): Timed<T> {
     const start = performance.now();
-    const value = await run();
-    return { s: (performance.now() - start) / 1000, value };
+    const cpu = process.cpuUsage();
+    const value = run();
+    return { s: (performance.now() - start) / 1000, cpu: cpuSeconds(cpu), value };
 }
+
+async function secondsAsync<T>(run: () => Promise<T>): Promise<Timed<T>> {
+    const start = performance.now();
+    const cpu = process.cpuUsage();
+    const value = await run();
+    return { s: (performance.now() - start) / 1000, cpu: cpuSeconds(cpu), value };
+}
+
+const both = (t: { s: number; cpu: number }) => `${t.s.toFixed(2)} s (CPU ${t.cpu.toFixed(2)} s)`;
 
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 
@@ -100,9 +116,9 @@ try {
                     }
                 })();
                 db.close();
-            }).s;
+            });
         const betterBefore = runBetter('better-1.sqlite');
-        console.log(`  better-sqlite3 v12 (file, WAL, 1 transaction): ${betterBefore.toFixed(2)} s`);
+        console.log(`  better-sqlite3 v12 (file, WAL, 1 transaction): ${both(betterBefore)}`);
 
         const SQL = await loadSqlJs();
         const raw = seconds(() => {
@@ -119,32 +135,32 @@ try {
             db.close();
             return bytes;
         });
-        console.log(`  sql.js raw (in memory, 1 transaction, + export): ${raw.s.toFixed(2)} s  (${(raw.value / 2 ** 20).toFixed(0)} MiB)`);
+        console.log(`  sql.js raw (in memory, 1 transaction, + export): ${both(raw)}  (${(raw.value / 2 ** 20).toFixed(0)} MiB)`);
 
         const storePath = join(dir, 'store.sqlite');
         const store = await LabelStore.open(storePath);
         const acked = await secondsAsync(() => store.addLabels(labels));
         const closed = await secondsAsync(() => store.close());
-        const durable = acked.s + closed.s;
+        const durable = { s: acked.s + closed.s, cpu: acked.cpu + closed.cpu };
         console.log(
-            `  LabelStore.addLabels (validated; durable by journal+fsync, or by snapshot for a bulk batch): ${acked.s.toFixed(2)} ` +
-                `s; + close() snapshot ${closed.s.toFixed(2)} s = ${durable.toFixed(2)} s  ` +
-                `(${(statSync(storePath).size / 2 ** 20).toFixed(0)} MiB)`,
+            `  LabelStore.addLabels (validated; durable by journal+fsync, or by snapshot for a bulk batch): ${both(acked)}; ` +
+                `+ close() snapshot ${both(closed)} = ${both(durable)}  (${(statSync(storePath).size / 2 ** 20).toFixed(0)} MiB)`,
         );
         const reopen = await secondsAsync(() => LabelStore.open(storePath, { readonly: true }));
         const count = reopen.value.countLabels({ includeSuperseded: true });
         await reopen.value.close();
-        console.log(`  reopen (read, check, quick_check): ${reopen.s.toFixed(2)} s; ${count.toLocaleString('en')} labels`);
+        console.log(`  reopen (read, check, quick_check): ${both(reopen)}; ${count.toLocaleString('en')} labels`);
         if (count !== N) {
             throw new Error(`expected ${N} labels after reopening, found ${count}`);
         }
         const betterAfter = runBetter('better-2.sqlite');
-        const better = (betterBefore + betterAfter) / 2;
-        console.log(`  better-sqlite3 v12 again: ${betterAfter.toFixed(2)} s; mean ${better.toFixed(2)} s`);
-        bulkRatio = durable / better;
+        const better = { s: (betterBefore.s + betterAfter.s) / 2, cpu: (betterBefore.cpu + betterAfter.cpu) / 2 };
+        console.log(`  better-sqlite3 v12 again: ${both(betterAfter)}; mean ${both(better)}`);
+        bulkRatio = durable.s / better.s;
         console.log(
-            `  ratio store durable / better-sqlite3 = ${bulkRatio.toFixed(2)} (target ≤ ${BULK_RATIO_TARGET}); sql.js raw / ` +
-                `better-sqlite3 = ${(raw.s / better).toFixed(2)}`,
+            `  ratio store durable / better-sqlite3 = ${bulkRatio.toFixed(2)} (target ≤ ${BULK_RATIO_TARGET}), CPU time ` +
+                `${(durable.cpu / better.cpu).toFixed(2)}; sql.js raw / better-sqlite3 = ${(raw.s / better.s).toFixed(2)}, CPU time ` +
+                `${(raw.cpu / better.cpu).toFixed(2)}`,
         );
     }
 

@@ -3,10 +3,9 @@
  * cannot be opened (damaged, locked, from a newer dprog) is reported with the store's own message
  * and left untouched.
  */
-import { EmbeddedStore, type Store, type StoreLocation } from '../../engine/src/store/index.js';
+import type { Store, StoreLocation } from '../../engine/src/store/index.js';
 import type { JsonValue, StoredPlan } from '../../engine/src/store/types.js';
-import { applyMigration, migrationRun, type AppliedMigration } from '../../engine/src/migration/apply-migration.js';
-import type { Migration } from '../../engine/src/plan/migration.js';
+import { migrationRun } from '../../engine/src/migration/relabel-queue.js';
 import { PlanFormatError, validatePlan } from '../../engine/src/plan/serialize.js';
 import type { LabelingPlan } from '../../engine/src/plan/types.js';
 import { UsageError } from './errors.js';
@@ -83,16 +82,6 @@ export async function migrationBase(
         return { plan: sameVersion, sameVersion };
     }
     return { ...readPlan(base, plan.program), sameVersion };
-}
-
-/** Applies a migration to the stored labels (once); the embedded store only for now, with a note otherwise. */
-export async function applyStoredMigration(store: Store, migration: Migration): Promise<{ applied?: AppliedMigration; note?: string }> {
-    if (!(store instanceof EmbeddedStore)) {
-        return {
-            note: `${store.location}: the migration is recorded, but labels on ${store.backend} are not migrated by this version of dprog.`,
-        };
-    }
-    return { applied: await applyMigration(store.inner, migration) };
 }
 
 export async function savePlan(store: Store, plan: LabelingPlan): Promise<void> {

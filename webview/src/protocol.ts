@@ -64,6 +64,21 @@ export interface QueueItemView {
     existing: { id: string; value: unknown } | null;
     /** In review mode: the answers that disagree, and how contested the item is. */
     review?: ReviewView;
+    /** A program change's question about the item (language.md §10): review its old label, or answer again among some members. */
+    relabel?: RelabelView;
+}
+
+/**
+ * `review`: a member was added; the old label is shown and the answer (among it and the added
+ * members) supersedes it. `reask`: a member was split; the item is answered again among the members
+ * that come from it.
+ */
+export interface RelabelView {
+    kind: 'review' | 'reask';
+    /** The label the item had before the change. */
+    was: unknown;
+    /** The members to choose among. */
+    among: string[];
 }
 
 /** What the panel is doing: labeling new items, or reviewing items whose labelers disagreed. */

@@ -10,8 +10,8 @@ import { ExitCode, UsageError } from '../errors.js';
 import { compileProgramFile } from '../compiled-program.js';
 import { printError, printJson, printLine } from '../output.js';
 import { appliedSummary, migrationSummary, planSummary } from '../plan-summary.js';
-import { applyStoredMigration, migrationBase, openStore, savePlan } from '../plan-store.js';
-import type { AppliedMigration } from '../../../engine/src/migration/apply-migration.js';
+import { migrationBase, openStore, savePlan } from '../plan-store.js';
+import { applyMigration, type AppliedMigration } from '../../../engine/src/migration/apply-migration.js';
 import { storeLocationFor } from '../store-option.js';
 import { formatDiagnostic } from '../program.js';
 
@@ -113,11 +113,7 @@ export const registerCompile: RegisterCommand = (program, setExitCode) => {
                     await savePlan(store, plan);
                     // The stored labels follow the migration, once (a recompile finds it applied).
                     if (migration) {
-                        const result = await applyStoredMigration(store, migration);
-                        applied = result.applied;
-                        if (result.note) {
-                            notes.push(result.note);
-                        }
+                        applied = await applyMigration(store, migration);
                     }
                 }
                 recordLabelSets(file, plan);

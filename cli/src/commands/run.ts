@@ -18,6 +18,7 @@ import { peopleQueue, type QueuedWork } from '../../../engine/src/executor/peopl
 import { SessionCache } from '../../../engine/src/learning/session-cache.js';
 import { ModelError } from '../../../engine/src/learning/errors.js';
 import type { Migration } from '../../../engine/src/plan/migration.js';
+import { applyMigration } from '../../../engine/src/migration/apply-migration.js';
 import { ExitCode, ProgramError, UsageError } from '../errors.js';
 import { compileProgramFile } from '../compiled-program.js';
 import { printJson, printLine } from '../output.js';
@@ -103,6 +104,10 @@ export const registerRun: RegisterCommand = (program, setExitCode) => {
                 const previous = (await previousPlan(store, plan.program)).plan;
                 if (previous && previous.hash !== plan.hash) {
                     migration = diffPlans(previous, plan);
+                    // As `compile --store` does (once): renamed labels follow, split members' items are re-asked among their members.
+                    if (migration.problems.length === 0) {
+                        await applyMigration(store, migration);
+                    }
                 }
                 summary = await runPlan({
                     plan,
@@ -170,6 +175,7 @@ export const registerRun: RegisterCommand = (program, setExitCode) => {
                     printLine(
                         `  ${q.task} ${q.item} → ` +
                             q.waitingFor +
+                            (q.among ? ` (only among ${q.among.join(', ')})` : '') +
                             (q.score === null
                                 ? ''
                                 : ` (model ${(q.score * 100).toFixed(1)}% sure` +

@@ -242,7 +242,8 @@ export class PlanExecutor {
         let routing = this.routings.get(task.name);
         if (!routing) {
             const migration = this.options.migration?.tasks.find((t) => t.task === task.name);
-            routing = await TaskRouting.fromStore(task, this.options.store, this.options.replay, migration);
+            // Items a migration re-asks are asked only among their members (language.md §10).
+            routing = await TaskRouting.fromStore(task, this.options.store, this.options.replay, migration, this.options.plan.program);
             this.routings.set(task.name, routing);
         }
         return routing;

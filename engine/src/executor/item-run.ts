@@ -675,7 +675,12 @@ export class ItemRun {
                 this.aggregates.push(aggregate);
             }
             const best = aggregate ? { value: aggregate.value, score: aggregate.confidence, labeler: routing.answeredBy(key) } : {};
-            const base = { contract: task.contractHash, input: o.inputHash, ...o.seen, ...best };
+            const among = routing.restrictedTo(key);
+            const base = { contract: task.contractHash, input: o.inputHash, ...o.seen, ...best, ...(among ? { among: [...among] } : {}) };
+            const closed = outcome.status !== 'waiting' ? routing.reaskClosed(key) : undefined;
+            if (closed) {
+                this.states.push(closed); // the re-ask is decided: later answers may be any member again
+            }
             if (outcome.status === 'waiting') {
                 this.record(stage, key, 'waiting', { ...base, waitingFor: outcome.waitingFor!.labeler.name });
             } else if (!aggregate) {

@@ -22,6 +22,8 @@ export interface QueuedWork {
     score: number | null;
     /** A derived input's file (an image crop) to show. */
     derived: string | null;
+    /** A re-asked item (a split member, language.md §10): the members to choose among; null: any. */
+    among: string[] | null;
 }
 
 export async function peopleQueue(store: Store, plan: LabelingPlan, flows: readonly PlanFlow[]): Promise<QueuedWork[]> {
@@ -31,7 +33,13 @@ export async function peopleQueue(store: Store, plan: LabelingPlan, flows: reado
         for (const stage of flow.stages) {
             const states = await store.stageStates({ run: runName(plan, flow), stage: stage.id, status: 'waiting' });
             const waiting = states.flatMap((s) => {
-                const d = (s.detail ?? {}) as { waitingFor?: string; value?: JsonValue; score?: number; derived?: string };
+                const d = (s.detail ?? {}) as {
+                    waitingFor?: string;
+                    value?: JsonValue;
+                    score?: number;
+                    derived?: string;
+                    among?: string[];
+                };
                 // A task item reached by two flows is one piece of work.
                 if (!d.waitingFor || seen.has(`${stage.task}\u0000${s.item}`)) {
                     return [];
@@ -47,6 +55,7 @@ export async function peopleQueue(store: Store, plan: LabelingPlan, flows: reado
                         proposal: d.value ?? null,
                         score: d.score ?? null,
                         derived: d.derived ?? null,
+                        among: d.among ?? null,
                     },
                 ];
             });

@@ -20,6 +20,8 @@ export interface StageDetail {
     /** Inputs computed from other labels (`m.text`), by parameter, as people will be shown them. */
     shown?: Record<string, JsonValue>;
     reason?: string;
+    /** A re-asked item (a split member, language.md §10): the members people choose among. */
+    among?: string[];
 }
 
 /** Work of finished items not yet written to the store. */

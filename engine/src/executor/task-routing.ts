@@ -12,7 +12,8 @@ import type { RoutedLabeler } from '../routing/policy.js';
 import type { Candidate } from '../routing/router.js';
 import type { Migration } from '../plan/migration.js';
 import type { PlanTask } from '../plan/types.js';
-import type { Aggregate, JsonValue, Label, LabelerEstimate, NewLabel } from '../store/types.js';
+import type { Aggregate, JsonValue, Label, LabelerEstimate, NewLabel, StageState, StageStateQuery } from '../store/types.js';
+import { currentIds, migrationRun, openEntries, reaskDecided, reaskRestrictions, type RelabelEntry } from '../migration/relabel-queue.js';
 
 /** People's recorded answers, by item then person, and the known labels gold questions are drawn from. */
 export interface ReplayAnswers {
@@ -28,6 +29,7 @@ export interface RoutingStore {
     labelerEstimates(task: string): LabelerEstimate[] | Promise<LabelerEstimate[]>;
     setAggregates(aggregates: readonly Aggregate[]): Promise<void>;
     setLabelerEstimates(estimates: readonly LabelerEstimate[]): Promise<void>;
+    stageStates?(query: StageStateQuery): StageState[] | Promise<StageState[]>;
 }
 
 /** Whether a task is routed by the policy: a single choice among its classes (choice or bool). */
@@ -43,11 +45,16 @@ export class TaskRouting {
     readonly run: PolicyRun;
     /** Per item: how many answers each human labeler's name was given under (live people answering as the labeler). */
     private readonly underName = new Map<string, Map<string, number>>();
+    /** The items a migration re-asks among some members only. */
+    private readonly reask: ReadonlyMap<string, RelabelEntry>;
 
     constructor(
         readonly task: PlanTask,
-        /** The task's current answers (people's, models', rules'), and the labelers' stored estimates. */
-        stored: { labels: readonly Label[]; estimates: readonly LabelerEstimate[] },
+        /**
+         * The task's current answers (people's, models', rules'), the labelers' stored estimates, and
+         * the items a migration re-asks among some members only (relabel-queue.ts).
+         */
+        stored: { labels: readonly Label[]; estimates: readonly LabelerEstimate[]; reask?: readonly RelabelEntry[] },
         private readonly replay?: ReplayAnswers,
         /** The task's migration from the previous program version: answers given under a renamed member count under its new name. */
         private readonly migration?: TaskMigration,
@@ -56,16 +63,46 @@ export class TaskRouting {
         // Estimates over another label set (the task's members changed since) mean nothing now.
         const current = stored.estimates.filter((e) => !e.confusion || task.classes.every((c) => e.confusion![c] !== undefined));
         this.run.router.restore(current.map((e) => ({ labeler: e.labeler, accuracy: e.accuracy, confusion: e.confusion, n: e.n })));
+        this.reask = reaskRestrictions(stored.reask ?? [], task.classes);
+        for (const [item, entry] of this.reask) {
+            this.run.router.restrict(item, entry.among);
+        }
         const labels = [...stored.labels].sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
         for (const label of labels) {
             this.recordStored(label);
         }
     }
 
-    /** The task's routing from what the store holds (any store: reads may be synchronous or not). */
-    static async fromStore(task: PlanTask, store: RoutingStore, replay?: ReplayAnswers, migration?: TaskMigration): Promise<TaskRouting> {
-        const [labels, estimates] = await Promise.all([store.labels({ task: task.name }), store.labelerEstimates(task.name)]);
-        return new TaskRouting(task, { labels, estimates }, replay, migration);
+    /**
+     * The task's routing from what the store holds (any store: reads may be synchronous or not); with
+     * `program`, the items its migrations re-ask are asked only among their members.
+     */
+    static async fromStore(
+        task: PlanTask,
+        store: RoutingStore,
+        replay?: ReplayAnswers,
+        migration?: TaskMigration,
+        program?: string,
+    ): Promise<TaskRouting> {
+        const [labels, estimates, states] = await Promise.all([
+            store.labels({ task: task.name }),
+            store.labelerEstimates(task.name),
+            program !== undefined && store.stageStates ? store.stageStates({ run: migrationRun(program) }) : [],
+        ]);
+        const reask = openEntries(states, task.name, currentIds(labels));
+        return new TaskRouting(task, { labels, estimates, reask }, replay, migration);
+    }
+
+    /** The members a re-asked item is asked among, or undefined when it may be any class. */
+    restrictedTo(item: string): readonly string[] | undefined {
+        return this.reask.get(item)?.among;
+    }
+
+    /** The stage state closing a re-asked item's entry once it is decided (undefined for other items). */
+    reaskClosed(item: string): StageState | undefined {
+        const entry = this.reask.get(item);
+        const decided = this.aggregateOf(item);
+        return entry && decided ? reaskDecided(entry, decided.value) : undefined;
     }
 
     /** A stored answer joins the item's answers (a value outside the classes, or a repeat, is left out). */
@@ -77,6 +114,9 @@ export class TaskRouting {
         // A model or rule off the route (an old route, a pre-label) is not one of this policy's answerers.
         if (label.labelerKind !== 'human' && !this.task.route.stages.some((s) => s.labeler === label.labeler)) {
             return;
+        }
+        if (!this.run.router.allows(label.item, value)) {
+            return; // an answer outside the members a re-asked item is asked among
         }
         const member = this.memberOf(label);
         if (this.run.router.answers(label.item).some(([m]) => m === member)) {
@@ -127,9 +167,13 @@ export class TaskRouting {
                         ? (this.replay.answers.get(key)?.get(c.member) ?? null)
                         : 'wait'
                     : (automatic.get(c.member) ?? null);
-            if (value !== null && value !== 'wait') {
-                newLabels.push({ member: c.member, labeler: c.labeler, value });
+            if (value === null || value === 'wait') {
+                return value;
             }
+            if (!this.run.router.allows(key, value)) {
+                return null; // outside the members the item is re-asked among: no answer to this question
+            }
+            newLabels.push({ member: c.member, labeler: c.labeler, value });
             return value;
         };
         const outcome = this.run.route(item, available, ask, this.replay?.truth?.get(item));
@@ -198,14 +242,18 @@ export class TaskRouting {
     async finish(store: RoutingStore): Promise<RunReport> {
         const report = reportOf(this.run);
         const router = this.run.router;
-        const aggregates: Aggregate[] = report.labels.map((l) => ({
-            task: this.task.name,
-            item: l.item,
-            value: l.label === null ? null : this.valueOf(l.label),
-            confidence: l.confidence,
-            method: this.task.quality.aggregate,
-            answers: router.answers(l.item).length,
-        }));
+        const aggregates: Aggregate[] = report.labels.map(
+            (l) =>
+                // A re-asked item: decided among its members only (the method's label over every class could fall outside them).
+                (this.restrictedTo(l.item) && this.aggregateOf(l.item)) || {
+                    task: this.task.name,
+                    item: l.item,
+                    value: l.label === null ? null : this.valueOf(l.label),
+                    confidence: l.confidence,
+                    method: this.task.quality.aggregate,
+                    answers: router.answers(l.item).length,
+                },
+        );
         for (const item of this.run.routed) {
             const known = router.goldOf(item);
             if (known !== undefined) {

@@ -28,6 +28,8 @@ interface ItemAnswers {
 export class ItemRouter {
     readonly estimates: LabelerEstimates;
     private readonly items = new Map<string, ItemAnswers>();
+    /** Items whose answer is known to be among some classes only (a split member re-asked), by class id. */
+    private readonly allowed = new Map<string, Set<number>>();
     private readonly classId: Map<string, number>;
     private readonly labelerOf: (member: string) => RoutedLabeler;
     private readonly oneCoin: boolean;
@@ -94,6 +96,9 @@ export class ItemRouter {
             throw new Error(`item '${item}': '${member}' has already answered`);
         }
         const c = this.classOf(label);
+        if (!this.allows(item, label)) {
+            throw new Error(`item '${item}' is asked only among ${[...this.allowed.get(item)!].map((k) => this.classes[k]).join(', ')}`);
+        }
         state.asked.push([member, c]);
         state.labelers.add(this.labelerOf(member).name);
         if (state.gold >= 0) {
@@ -105,9 +110,33 @@ export class ItemRouter {
         return this.items.get(item)?.asked ?? [];
     }
 
-    /** The item's class posterior under the current estimates. */
+    /**
+     * Restricts an item to some of the classes: its answer is known to be one of them (language.md
+     * §10: a split member's items are re-asked only among the members that come from it), so its
+     * posterior is renormalised over them and answers outside them are not taken.
+     */
+    restrict(item: string, classes: readonly string[]): void {
+        this.allowed.set(item, new Set(classes.map((c) => this.classOf(c))));
+    }
+
+    /** Whether `label` is a possible answer for the item (every class, unless it is restricted). */
+    allows(item: string, label: string): boolean {
+        const allowed = this.allowed.get(item);
+        return !allowed || allowed.has(this.classOf(label));
+    }
+
+    /** The item's class posterior under the current estimates (zero outside its classes when restricted). */
     posterior(item: string): Float64Array {
-        return this.estimates.itemPosterior(this.answers(item), this.oneCoin, item);
+        const row = this.estimates.itemPosterior(this.answers(item), this.oneCoin, item);
+        const allowed = this.allowed.get(item);
+        if (!allowed) {
+            return row;
+        }
+        let total = 0;
+        for (let k = 0; k < row.length; k++) {
+            total += allowed.has(k) ? row[k] : 0;
+        }
+        return row.map((p, k) => (allowed.has(k) && total > 0 ? p / total : 0));
     }
 
     /** The item's aggregate so far: the leading class and its posterior (what a person's or model's answer updates at once). */

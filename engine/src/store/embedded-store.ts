@@ -46,6 +46,7 @@ export class EmbeddedStore implements Store {
     addLabel = async (label: NewLabel): Promise<Label> => this.inner.addLabel(label);
     addLabelsCounted = async (labels: readonly NewLabel[]) => this.inner.addLabelsCounted(labels);
     supersede: Store['supersede'] = async (oldId, replacement) => this.inner.supersede(oldId, replacement);
+    retireLabels = async (ids: readonly string[], by: string): Promise<void> => this.inner.retireLabels(ids, by);
     getLabel = async (id: string): Promise<Label | undefined> => this.inner.getLabel(id);
     labels = async (query?: LabelQuery): Promise<Label[]> => this.inner.labels(query);
     countLabels = async (query?: LabelQuery): Promise<number> => this.inner.countLabels(query);

@@ -250,15 +250,16 @@ export class LabelStore {
             newIds.set(row.id, row);
             rows.push(row);
         }
-        const candidates = rows.filter((row) => newIds.get(row.id) === row);
+        // Positions in `rows` of the labels to insert (the others are stored replacements, returned as they are).
+        const positions = rows.flatMap((row, i) => (newIds.get(row.id) === row ? [i] : []));
         let added = 0;
-        if (candidates.length > 0) {
-            const inserted = this.write({ op: 'labels', labels: candidates, supersede });
-            candidates.forEach((row, i) => {
+        if (positions.length > 0) {
+            const inserted = this.write({ op: 'labels', labels: positions.map((i) => rows[i]), supersede });
+            positions.forEach((position, i) => {
                 if (inserted[i]) {
                     added++;
                 } else {
-                    rows[rows.indexOf(row)] = this.getLabel(row.id)!;
+                    rows[position] = this.getLabel(rows[position].id)!;
                 }
             });
         }

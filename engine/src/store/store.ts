@@ -40,6 +40,12 @@ export interface Store {
         oldId: string,
         replacement: Omit<NewLabel, 'supersedes' | 'task' | 'item'> & Partial<Pick<NewLabel, 'task' | 'item'>>,
     ): Promise<Label>;
+    /**
+     * Marks current labels superseded without a replacement (a program migration re-asks or
+     * invalidates them): they stay in the store with `supersededBy` = `by` (e.g. `migration:Prog@2`)
+     * and leave the current labels. Labels already superseded are left as they are.
+     */
+    retireLabels(ids: readonly string[], by: string): Promise<void>;
     getLabel(id: string): Promise<Label | undefined>;
     labels(query?: LabelQuery): Promise<Label[]>;
     countLabels(query?: LabelQuery): Promise<number>;

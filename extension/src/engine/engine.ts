@@ -5,7 +5,7 @@
  */
 import type { DataItem } from '../../../engine/src/data/dataset.js';
 import type { LabelingPlan } from '../../../engine/src/plan/types.js';
-import type { Aggregate, Label, LabelerEstimate, NewLabel } from '../../../engine/src/store/types.js';
+import type { Aggregate, Label, LabelerEstimate, NewLabel, StageState } from '../../../engine/src/store/types.js';
 import type { Lease, LeaseRequest, StoreLockedError } from '../../../engine/src/store/index.js';
 import type { PreLabelView } from '../../../webview/src/protocol.js';
 
@@ -148,6 +148,8 @@ export interface DprogEngine {
     labelerEstimates(program: string, task: string): Promise<LabelerEstimate[]>;
     /** Current (not superseded) labels of one task. */
     labels(program: string, task: string): Promise<Label[]>;
+    /** The stage states of a program's migrations (its reviews and re-asks, language.md §10); `name` is the program's declared name. */
+    migrationStates(program: string, name: string): Promise<StageState[]>;
     /** Stored aggregated answers of one task (written by `dprog run` and after each person's label). */
     aggregates(program: string, task: string): Promise<Aggregate[]>;
     learningCurve(program: string, model: string): Promise<LearningCurvePoint[]>;

@@ -11,7 +11,8 @@ import { readDataset, type DataItem, type DatasetSpec } from '../../../engine/sr
 import { assignBucket } from '../../../engine/src/data/split.js';
 import type { LabelingPlan, PlanDataset, PlanTask } from '../../../engine/src/plan/types.js';
 import { routedByPolicy, TaskRouting } from '../../../engine/src/executor/task-routing.js';
-import type { Label, LabelerEstimate } from '../../../engine/src/store/types.js';
+import type { Label, LabelerEstimate, StageState } from '../../../engine/src/store/types.js';
+import { currentIds, openEntries, type RelabelEntry } from '../../../engine/src/migration/relabel-queue.js';
 import type { ClassView, PreLabelView, QueueItemView, TaskView } from '../../../webview/src/protocol.js';
 import type { SampleResult } from './engine.js';
 
@@ -100,6 +101,8 @@ export interface QueueInput {
     estimates?: readonly LabelerEstimate[];
     /** The task's dataset items when the caller keeps them (else they are read here). */
     items?: readonly DataItem[];
+    /** The stage states of the program's migrations (run `migration:<program>`): their reviews and re-asks are served first. */
+    migrationStates?: readonly StageState[];
 }
 
 export interface Queue {
@@ -115,7 +118,6 @@ export function buildQueue(input: QueueInput): Queue {
         throw new Error(`task ${task.name} has no dataset to label (it takes ${task.input.map((p) => p.type.text).join(', ')})`);
     }
     const items = input.items ?? readPlanDataset(input.programDir, dataset);
-    const byKey = new Map(items.map((item) => [item.key, item]));
     const labeledByPeople = new Set(input.labels.filter((l) => l.labelerKind === 'human').map((l) => l.item));
     const preLabels = new Map<string, PreLabelView[]>();
     for (const label of input.labels) {
@@ -126,22 +128,36 @@ export function buildQueue(input: QueueInput): Queue {
         list.push({ labeler: label.labeler, kind: label.labelerKind, value: label.value, score: label.score ?? null });
         preLabels.set(label.item, list);
     }
-    const view = itemViewer(input, dataset, preLabels);
-    if (input.person !== undefined && routedByPolicy(task)) {
-        return {
-            items: policyQueue(input, input.person, items).map(({ item, reason, score }) => view(item, reason, score)),
-            done: labeledByPeople.size,
-            planned: task.cost.items ?? items.length,
-        };
-    }
-    const queue: QueueItemView[] = [];
+    const entries = new Map(openEntries(input.migrationStates ?? [], task.name, currentIds(input.labels)).map((e) => [e.item, e]));
+    const view = relabelViewer(itemViewer(input, dataset, preLabels), entries);
+    const wanted =
+        input.person !== undefined && routedByPolicy(task)
+            ? policyQueue(input, input.person, items, [...entries.values()])
+            : plainQueue(input, items, labeledByPeople);
+    // A program change's reviews first (an answer supersedes the old label), then its re-asks, then the rest.
+    const reviews = items.filter((item) => entries.get(item.key)?.kind === 'review').map((item) => ({ item, reason: null, score: null }));
+    const rank = (key: string) => (entries.get(key)?.kind === 'reask' ? 0 : 1);
+    const rest = wanted.filter(({ item }) => entries.get(item.key)?.kind !== 'review').sort((a, b) => rank(a.item.key) - rank(b.item.key));
+    return {
+        items: [...reviews, ...rest].slice(0, QUEUE_PAGE).map(({ item, reason, score }) => view(item, reason, score)),
+        done: labeledByPeople.size,
+        planned: task.cost.items ?? items.length,
+    };
+}
+
+type Wanted = { item: DataItem; reason: string | null; score: number | null };
+
+/** Without the routing policy: the active-learning batch first, then every other item no person has labeled yet. */
+function plainQueue(input: QueueInput, items: readonly DataItem[], labeledByPeople: ReadonlySet<string>): Wanted[] {
+    const byKey = new Map(items.map((item) => [item.key, item]));
+    const queue: Wanted[] = [];
     const queued = new Set<string>();
     for (const picked of input.batch?.items ?? []) {
         const item = byKey.get(picked.key);
         if (!item || labeledByPeople.has(item.key) || queued.has(item.key)) {
             continue;
         }
-        queue.push(view(item, picked.reason, picked.score));
+        queue.push({ item, reason: picked.reason, score: picked.score });
         queued.add(item.key);
     }
     for (const item of items) {
@@ -151,22 +167,41 @@ export function buildQueue(input: QueueInput): Queue {
         if (labeledByPeople.has(item.key) || queued.has(item.key)) {
             continue;
         }
-        queue.push(view(item, null, null));
+        queue.push({ item, reason: null, score: null });
         queued.add(item.key);
     }
-    return { items: queue, done: labeledByPeople.size, planned: task.cost.items ?? items.length };
+    return queue;
+}
+
+/**
+ * The item views with a program change's question: the old label, the members to choose among, and
+ * (review) the label an answer supersedes.
+ */
+function relabelViewer(view: ReturnType<typeof itemViewer>, entries: ReadonlyMap<string, RelabelEntry>): ReturnType<typeof itemViewer> {
+    return (item, reason, score) => {
+        const entry = entries.get(item.key);
+        if (!entry) {
+            return view(item, reason, score);
+        }
+        const was = typeof entry.was === 'string' ? entry.was : JSON.stringify(entry.was);
+        const why =
+            entry.kind === 'review'
+                ? `a member was added: keep ${was} or choose ${entry.among.filter((m) => m !== entry.was).join(', ')}`
+                : `asked again among ${entry.among.join(', ')} (was ${was})`;
+        return {
+            ...view(item, why, score),
+            existing: entry.kind === 'review' ? { id: entry.label, value: entry.was } : null,
+            relabel: { kind: entry.kind, was: entry.was, among: [...entry.among] },
+        };
+    };
 }
 
 /**
  * The items the routing policy wants from `person`, most valuable first: active-learning score
  * (items outside the batch count as the batch's lowest score) times need; ties in dataset order.
  */
-function policyQueue(
-    input: QueueInput,
-    person: string,
-    items: readonly DataItem[],
-): Array<{ item: DataItem; reason: string | null; score: number | null }> {
-    const routing = new TaskRouting(input.task, { labels: input.labels, estimates: input.estimates ?? [] });
+function policyQueue(input: QueueInput, person: string, items: readonly DataItem[], reask: readonly RelabelEntry[]): Wanted[] {
+    const routing = new TaskRouting(input.task, { labels: input.labels, estimates: input.estimates ?? [], reask });
     const picked = new Map((input.batch?.items ?? []).map((p) => [p.key, p]));
     const floor = picked.size > 0 ? [...picked.values()].reduce((low, p) => Math.min(low, p.score), Infinity) : 1;
     const wanted = items.flatMap((item, order) => {

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import type { DataItem } from '../../../engine/src/data/dataset.js';
 import type { LabelingPlan } from '../../../engine/src/plan/types.js';
 import type { Lease, LeaseRequest, Store } from '../../../engine/src/store/index.js';
-import type { Aggregate, Label, LabelerEstimate, NewLabel } from '../../../engine/src/store/types.js';
+import type { Aggregate, Label, LabelerEstimate, NewLabel, StageState } from '../../../engine/src/store/types.js';
 import { deferred } from '../load-deferred.js';
 import { CliRunner, type Log } from './cli-runner.js';
 import type { PreLabelView } from '../../../webview/src/protocol.js';
@@ -212,15 +212,17 @@ export class LocalEngine implements DprogEngine {
      * task at a time per program, so labels given at once are all counted.
      */
     private aggregateAfter(program: string, store: Store, taskName: string): void {
-        const task = this.cachedPlan(program)?.tasks.find((t) => t.name === taskName);
-        if (!task) {
+        const plan = this.cachedPlan(program);
+        const task = plan?.tasks.find((t) => t.name === taskName);
+        if (!plan || !task) {
             return;
         }
         const previous = this.aggregation.get(program) ?? Promise.resolve();
         const next = previous.then(async () => {
             const { routedByPolicy, TaskRouting } = deferred();
             if (routedByPolicy(task)) {
-                await (await TaskRouting.fromStore(task, store)).finish(store);
+                // Items a program change re-asks are decided among their members only.
+                await (await TaskRouting.fromStore(task, store, undefined, undefined, plan.program)).finish(store);
             }
         });
         this.aggregation.set(
@@ -303,6 +305,10 @@ export class LocalEngine implements DprogEngine {
 
     async labels(program: string, task: string): Promise<Label[]> {
         return this.read(program, [], (store) => store.labels({ task }));
+    }
+
+    async migrationStates(program: string, name: string): Promise<StageState[]> {
+        return this.read(program, [], (store) => store.stageStates({ run: `migration:${name}` }));
     }
 
     async aggregates(program: string, task: string): Promise<Aggregate[]> {

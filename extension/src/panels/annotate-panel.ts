@@ -229,9 +229,10 @@ export class AnnotatePanel {
             notes.push('This workspace is not trusted: labels cannot be saved.');
         }
         await this.services.engine.aggregated(program);
-        const [labels, estimates] = await Promise.all([
+        const [labels, estimates, migrationStates] = await Promise.all([
             this.services.engine.labels(program, task.name),
             this.services.engine.labelerEstimates(program, task.name),
+            this.services.engine.migrationStates(program, plan.program),
         ]);
         const queue = buildQueue({
             programDir: path.dirname(program),
@@ -241,6 +242,7 @@ export class AnnotatePanel {
             batch,
             person: labeler,
             estimates,
+            migrationStates,
             items: task.dataset ? await this.services.engine.datasetItems(program, task.dataset) : undefined,
             imageUri: (relative) => this.imageUri(relative),
         });

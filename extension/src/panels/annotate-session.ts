@@ -7,7 +7,9 @@
  *
  * The panel has two modes: labeling, and reviewing the items whose labelers disagreed. A `ready`
  * may switch the mode; a review answer takes the same path as any label (validated, durable, then
- * acknowledged), replacing the reviewer's own earlier label on the item if they had one.
+ * acknowledged), replacing the reviewer's own earlier label on the item if they had one. An item a
+ * program change asks about (language.md §10) takes only an answer among its members; a review of
+ * its old label supersedes that label.
  */
 import type { z } from 'zod';
 import type { NewLabel, Label } from '../../../engine/src/store/types.js';
@@ -47,6 +49,8 @@ export class AnnotateSession {
     private readonly valueSchema: z.ZodType<unknown>;
     /** Items this panel has been shown: only these may be labeled. */
     private readonly knownItems = new Set<string>();
+    /** Items a program change asks among some members only (a review or a re-ask): the answers they allow. */
+    private readonly among = new Map<string, readonly string[]>();
     /** Label ids acknowledged in this session, by item: the only labels an answer may supersede. */
     private readonly acknowledged = new Map<string, Set<string>>();
     /** Submissions are written one after another, in the order they arrived. */
@@ -114,6 +118,9 @@ export class AnnotateSession {
         if (init.type === 'init') {
             for (const item of init.items) {
                 this.knownItems.add(item.key);
+                if (item.relabel) {
+                    this.among.set(item.key, item.relabel.among);
+                }
                 // The person's own current label (from the store, not the webview) may be replaced.
                 if (item.existing) {
                     this.acknowledge(item.key, item.existing.id);
@@ -145,6 +152,10 @@ export class AnnotateSession {
             value = checked.data;
         } catch (error) {
             return reject(`unreadable answer (${(error as Error).name})`);
+        }
+        const among = this.among.get(message.item);
+        if (among && typeof value === 'string' && !among.includes(value)) {
+            return reject(`this item is asked only among ${among.join(', ')}`);
         }
         if (message.supersedes !== undefined && !this.acknowledged.get(message.item)?.has(message.supersedes)) {
             return reject('it replaces a label this panel did not give');

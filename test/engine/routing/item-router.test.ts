@@ -116,4 +116,23 @@ describe('ItemRouter', () => {
         expect(result.items).toHaveLength(30);
         expect(result.items.filter((l, i) => l.label === (i % 3 ? 'spam' : 'ham')).length).toBe(30);
     });
+
+    it('an item restricted to some classes (a split member re-asked) has its posterior over them only and takes no other answer', () => {
+        const classes = ['car', 'pickup', 'semi', 'bus'];
+        const free = new ItemRouter(policy, classes);
+        const router = new ItemRouter(policy, classes);
+        router.restrict('f1', ['pickup', 'semi']);
+        for (const r of [free, router]) {
+            r.record('f1', 'alice', 'pickup');
+        }
+        const row = router.posterior('f1');
+        expect(row[0]).toBe(0);
+        expect(row[3]).toBe(0);
+        expect(row[1] + row[2]).toBeCloseTo(1, 12);
+        // The same answer is surer among two members than among four.
+        expect(row[1]).toBeGreaterThan(free.posterior('f1')[1]);
+        expect(router.allows('f1', 'car')).toBe(false);
+        expect(() => router.record('f1', 'bob', 'car')).toThrow(/asked only among pickup, semi/);
+        expect(router.allows('other', 'car')).toBe(true);
+    });
 });

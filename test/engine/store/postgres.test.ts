@@ -144,6 +144,20 @@ describe.skipIf(skip)('leases on PostgreSQL', () => {
         expect((await bob.lease({ task: 'answer', person: 'bob', candidates: ['q1'] })).map((l) => l.item)).toEqual(['q1']);
     });
 
+    it('takes names with quotes and backslashes as they are, and refuses a limit that is not a whole number', async () => {
+        const task = `it's a \\ task'; DROP TABLE leases; --`;
+        const person = "o'brien";
+        const leased = await alice.lease({ task, person, candidates: ["doc'1", 'doc-2'], limit: 2 });
+        expect(leased.map((l) => [l.task, l.item, l.person])).toEqual([
+            [task, "doc'1", person],
+            [task, 'doc-2', person],
+        ]);
+        expect(await bob.lease({ task, person: 'bob', candidates: ["doc'1", 'doc-2'] })).toEqual([]);
+        await expect(alice.lease({ task, person, candidates: ['doc-3'], limit: 1.5 })).rejects.toThrow(
+            /lease limit must be a whole number/,
+        );
+    });
+
     it('lets a lease expire when its holder leaves', async () => {
         const [held] = await alice.lease({ task: 'expire', person: 'alice', candidates: ['e1'], leaseMs: 300 });
         expect(held.item).toBe('e1');

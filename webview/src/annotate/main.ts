@@ -13,6 +13,7 @@ import type {
     HostToAnnotate,
     PreLabelView,
     QueueItemView,
+    RelabelView,
     ReviewView,
     TaskView,
 } from '../protocol.js';
@@ -314,6 +315,20 @@ function valueText(value: unknown): string {
     return JSON.stringify(value);
 }
 
+/** A program change's question: the old label, and the members to choose among. */
+function relabelSection(relabel: RelabelView): HTMLElement {
+    const question =
+        relabel.kind === 'review'
+            ? `The label set gained ${relabel.among.filter((m) => m !== relabel.was).join(', ')}: keep the old label or choose another.`
+            : `${valueText(relabel.was)} was split: choose among ${relabel.among.join(', ')}.`;
+    return h(
+        'section',
+        { class: 'review', 'aria-label': 'Program change', 'data-testid': 'relabel' },
+        h('p', { class: 'review-summary' }, `Old label: ${valueText(relabel.was)}`),
+        h('p', {}, question),
+    );
+}
+
 /** Every answer given to a contested item (who, what, how sure), and the aggregate if there is one. */
 function reviewSection(review: ReviewView): HTMLElement {
     const answers = review.answers.map((a) =>
@@ -485,6 +500,9 @@ function render(focus = true): void {
     if (item.review) {
         parts.push(reviewSection(item.review));
     }
+    if (item.relabel) {
+        parts.push(relabelSection(item.relabel));
+    }
     const created = createTool(task, item, submit);
     const pre = preLabelText(item);
     const waiting = session.preLabelsOnDemand && !reviewing && !item.preLabels.some((p) => p.kind === 'model');
@@ -501,6 +519,10 @@ function render(focus = true): void {
         const best = bestPreLabel(item);
         if (earlier) {
             tool.set(earlier.value);
+        }
+        // A review starts from the old label: Enter keeps it (as a new label superseding the old one).
+        else if (item.relabel?.kind === 'review') {
+            tool.set(item.relabel.was);
         }
         // Pre-labels are shown in the tool, editable: Enter accepts them, any other answer replaces them.
         else if (best && tool instanceof ImageTool) {

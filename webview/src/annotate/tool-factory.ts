@@ -12,7 +12,12 @@ export function createTool(task: TaskView, item: QueueItemView, submit: SubmitNo
     const base = elementType(task.output);
     switch (base.kind) {
         case 'choice':
-            return new ChoiceTool(task.classes, list, submit);
+            // A program change may ask among some members only (a review, a split member re-asked).
+            return new ChoiceTool(
+                item.relabel && !list ? task.classes.filter((c) => item.relabel!.among.includes(c.name)) : task.classes,
+                list,
+                submit,
+            );
         case 'choices':
             return new ChoiceTool(task.classes, true, submit);
         case 'bool':

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { StoreDump } from '../dump.js';
 import { StoreError, StoreInputError, StoreReadonlyError } from '../errors.js';
-import { DEFAULT_LEASE_MS, type Lease, type LeaseRequest } from '../leases.js';
+import type { Lease, LeaseRequest } from '../leases.js';
 import type { Store } from '../store.js';
 import type {
     Aggregate,
@@ -26,6 +26,7 @@ import type {
 } from '../types.js';
 import { isoTime, normalizeLabel, optionalNumber, optionalText, requireNumber, requireSplit, requireText } from '../validate.js';
 import { connectionError, type PostgresLocation } from './connection.js';
+import { leaseStatements, PREPARE_LEASE } from './lease-sql.js';
 import * as rows from './rows.js';
 import { ensurePgSchema } from './schema.js';
 
@@ -40,6 +41,8 @@ export interface PostgresOpenOptions {
 export class PostgresStore implements Store {
     readonly backend = 'postgres' as const;
     private closed = false;
+    /** The pool's connections on which the lease statement is prepared. */
+    private readonly leasePrepared = new WeakSet<pg.PoolClient>();
 
     private constructor(
         readonly location: string,
@@ -120,6 +123,15 @@ export class PostgresStore implements Store {
             throw new StoreInputError(`label ${oldId} is not in the store`, this.location);
         }
         return this.addLabel({ task: old.task, item: old.item, ...replacement, supersedes: oldId });
+    }
+
+    /** One statement: a label someone superseded meanwhile keeps their mark. */
+    async retireLabels(ids: readonly string[], by: string): Promise<void> {
+        this.assertWritable();
+        requireText(this.location, 'retired by', by);
+        if (ids.length > 0) {
+            await this.query(`UPDATE labels SET superseded_by = $1 WHERE id = ANY($2::text[]) AND superseded_by IS NULL`, [by, [...ids]]);
+        }
     }
 
     async getLabel(id: string): Promise<Label | undefined> {
@@ -319,34 +331,38 @@ export class PostgresStore implements Store {
 
     // ---------------------------------------------------------------- leases
 
-    /** One transaction per request, serialised per task (an advisory lock), so two people never get the same single-answer item. */
+    /**
+     * One transaction per request, serialised per task (an advisory lock), so two people never get
+     * the same single-answer item; sent as one message (lease-sql.ts): one round trip.
+     */
     async lease(request: LeaseRequest): Promise<Lease[]> {
         this.assertWritable();
-        const wanted = request.candidates.map((_, i) => request.wanted?.[i] ?? 1);
-        // One round trip to begin: a lease is not worth an fsync (one lost in a server crash just
-        // expires early), and the task's advisory lock makes concurrent requests take turns.
-        const begin =
-            `BEGIN; SET LOCAL synchronous_commit = off; SELECT ` +
-            `pg_advisory_xact_lock(hashtext(${pg.escapeLiteral(`dprog lease ${request.task}`)}))`;
-        return this.transaction(async (client) => {
-            const leased = await client.query(LEASE, [
-                request.task,
-                [...request.candidates],
-                wanted,
-                request.person,
-                request.limit ?? 1,
-                request.leaseMs ?? DEFAULT_LEASE_MS,
-            ]);
-            const order = new Map(request.candidates.map((item, i) => [item, i]));
-            return leased.rows
-                .map((row) => ({
-                    task: request.task,
-                    item: String(row.item),
-                    person: request.person,
-                    expiresAt: (row.expires_at as Date).toISOString(),
-                }))
-                .sort((a, b) => order.get(a.item)! - order.get(b.item)!);
-        }, begin);
+        const statements = leaseStatements(this.location, request);
+        const results = await this.guarded(async () => {
+            const client = await this.pool.connect();
+            try {
+                if (!this.leasePrepared.has(client)) {
+                    await client.query(PREPARE_LEASE);
+                    this.leasePrepared.add(client);
+                }
+                // A message of several statements answers with one result per statement; the last holds the leases.
+                const answers = (await client.query(statements)) as unknown as pg.QueryResult[];
+                client.release();
+                return answers;
+            } catch (error) {
+                client.release(true); // a connection that failed is closed, not reused
+                throw error;
+            }
+        });
+        const order = new Map(request.candidates.map((item, i) => [item, i]));
+        return results[results.length - 1].rows
+            .map((row) => ({
+                task: request.task,
+                item: String(row.item),
+                person: request.person,
+                expiresAt: (row.expires_at as Date).toISOString(),
+            }))
+            .sort((a, b) => order.get(a.item)! - order.get(b.item)!);
     }
 
     async releaseLeases(task: string, person: string, items?: readonly string[]): Promise<void> {
@@ -433,7 +449,7 @@ export class PostgresStore implements Store {
         }
     }
 
-    private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
+    private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
         let client: pg.PoolClient;
         try {
             client = await this.pool.connect();
@@ -441,7 +457,7 @@ export class PostgresStore implements Store {
             throw connectionError(this.location, error);
         }
         try {
-            await client.query(begin);
+            await client.query('BEGIN');
             const result = await work(client);
             await client.query('COMMIT');
             return result;
@@ -502,21 +518,3 @@ function withPassword(url: string, password: string | undefined): string {
     withIt.password = password;
     return withIt.toString();
 }
-
-/**
- * Leases (or renews) the first `$5` candidates the person has not answered and that fewer people
- * than the answers wanted hold (unexpired) — or that the person holds already — in queue order.
- */
-const LEASE = `
-WITH picked AS (
-    SELECT c.item, c.ord FROM unnest($2::text[], $3::int[]) WITH ORDINALITY AS c(item, wanted, ord)
-    WHERE NOT EXISTS (SELECT 1 FROM labels l WHERE l.task = $1 AND l.item = c.item AND l.person = $4)
-      AND (EXISTS (SELECT 1 FROM leases m WHERE m.task = $1 AND m.item = c.item AND m.person = $4 AND m.expires_at > now())
-           OR (SELECT COUNT(*) FROM leases o WHERE o.task = $1 AND o.item = c.item AND o.person <> $4 AND o.expires_at > now()) < c.wanted)
-    ORDER BY c.ord
-    LIMIT $5
-)
-INSERT INTO leases (task, item, person, expires_at)
-SELECT $1, item, $4, now() + make_interval(secs => $6::float8 / 1000) FROM picked ORDER BY ord
-ON CONFLICT (task, item, person) DO UPDATE SET expires_at = excluded.expires_at
-RETURNING item, expires_at`;

@@ -88,14 +88,12 @@ function insertSql<T>(spec: TableWrite<T>): string {
  * pool): new labels are inserted, and the leases their people held on those items end.
  */
 export async function insertLabelsEndingLeases(client: Queryable, labels: readonly Label[]): Promise<string[]> {
-    const sql = `WITH ins AS (${insertSql(LABELS).replace(/RETURNING id$/, 'RETURNING id, task, item, person')}),
-        ended AS (DELETE FROM leases l USING ins
-                   WHERE ins.person IS NOT NULL AND l.task = ins.task AND l.item = ins.item AND l.person = ins.person)
-        SELECT id FROM ins`;
-    const result = await client.query(
-        sql,
-        LABELS.columns.map(([, , value]) => labels.map(value)),
-    );
+    // Named: each connection parses and plans it once, then only binds and runs it (the label's acknowledgement is this round trip).
+    const result = await client.query({
+        name: 'dprog-insert-labels-ending-leases',
+        text: INSERT_LABELS_ENDING_LEASES,
+        values: LABELS.columns.map(([, , value]) => labels.map(value)),
+    });
     return (result.rows as Record<string, unknown>[]).map((row) => String(row.id));
 }
 
@@ -125,6 +123,11 @@ export const LABELS: TableWrite<Label> = {
         ['superseded_by', 'text', (l) => l.supersededBy ?? null],
     ],
 };
+
+const INSERT_LABELS_ENDING_LEASES = `WITH ins AS (${insertSql(LABELS).replace(/RETURNING id$/, 'RETURNING id, task, item, person')}),
+    ended AS (DELETE FROM leases l USING ins
+               WHERE ins.person IS NOT NULL AND l.task = ins.task AND l.item = ins.item AND l.person = ins.person)
+    SELECT id FROM ins`;
 
 export const ITEMS: TableWrite<Item> = {
     table: 'items',
