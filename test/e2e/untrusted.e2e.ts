@@ -83,6 +83,14 @@ describe.skipIf(skip)('dprog in an untrusted workspace', () => {
             'Data Program: Show Migration',
             'Data Program: Review Disagreements',
         ]) {
+            // Start from no notification (the previous test's may still be showing or fading out),
+            // so the one looked at is this command's.
+            await runCommand(wb.page, 'Notifications: Clear All Notifications');
+            await waitFor(
+                async () => (await wb.page.locator('.notifications-toasts .notification-toast').count()) === 0,
+                10_000,
+                'the notifications to clear',
+            );
             await runCommand(wb.page, command);
             const toast = wb.page.locator('.notifications-toasts .notification-toast', { hasText: 'not trusted' }).first();
             await toast.waitFor({ timeout: 30_000 });
@@ -90,12 +98,6 @@ describe.skipIf(skip)('dprog in an untrusted workspace', () => {
             expect(await toast.locator('.monaco-button', { hasText: 'Manage Workspace Trust' }).count()).toBe(1);
             said.push((await toast.innerText()).replace(/\s+/g, ' '));
             console.log(`[e2e] untrusted ${command}: ${said.at(-1)}`);
-            await runCommand(wb.page, 'Notifications: Clear All Notifications');
-            await waitFor(
-                async () => (await wb.page.locator('.notifications-toasts .notification-toast').count()) === 0,
-                10_000,
-                'the notifications to clear',
-            );
         }
         await wb.page.screenshot({ path: path.join(artifacts, 'untrusted-panels-refused.png') });
         // No webview panel opened, nothing from the crafted plan's dataset surfaced, nothing ran or was written.

@@ -561,7 +561,10 @@ describe.skipIf(skip)('dprog in VS Code (code-server + Chromium)', () => {
         await reloadWindow(wb.page, runDir);
         // The old window's extension host has exited; the new one has activated dprog (its program is open).
         await waitFor(() => activations() > activated, 60_000, 'dprog to activate in the reloaded window');
-        const bad = /Channel has been closed|provider FAILED|OverlayWebview has been disposed/;
+        // dprog's providers only: VS Code's own extensions may fail theirs while the host stops (the
+        // Markdown one on the migration document, say); those lines are printed, not held against dprog.
+        const bad = /Channel has been closed|\[dprog\.dprog\] provider FAILED|OverlayWebview has been disposed/;
+        const others = logLines(runDir, /provider FAILED/).filter((line) => !bad.test(line));
         // dprog's own log: a notification still open when the window reloads (the compile's "Open
         // Plan") is cancelled by VS Code; that is no error.
         const cancelled = logLines(runDir, /\[error\] Canceled/).filter((line) => line.includes('dprog.dprog'));
@@ -573,7 +576,8 @@ describe.skipIf(skip)('dprog in VS Code (code-server + Chromium)', () => {
         console.log(
             `[e2e] logs on close/reload: ${lines.length + browser.length} error ` +
                 `line(s)${lines.length + browser.length ? `:\n  ${[...lines, ...browser].join('\n  ')}` : ''}; "Overlapping ` +
-                `semantic tokens" (the language server's): ${overlapping}`,
+                `semantic tokens" (the language server's): ${overlapping}; other extensions' failed providers: ${others.length}` +
+                (others.length ? `:\n  ${others.join('\n  ')}` : ''),
         );
         expect([...lines, ...browser]).toEqual([]);
     });
