@@ -103,7 +103,8 @@ describe.skipIf(skip)('the CLI on a PostgreSQL store', () => {
 
     it('learn --simulate gives the same labels and learning curve for the same seed', async () => {
         const url = await newDatabase();
-        const args = ['learn', 'spam.dprog', '--simulate', '--rounds', '2', '--seed', '5', '--json'];
+        // 4 rounds of 50 labels: two retrainings (every 100 labels), so the curves compared have two points.
+        const args = ['learn', 'spam.dprog', '--simulate', '--rounds', '4', '--seed', '5', '--json'];
         const onServer = await dprog(...args, '--store', url);
         expect(onServer.stderr).toBe('');
         expect(onServer.code).toBe(0);
