@@ -207,59 +207,23 @@ describe('dprog learn --simulate, retrain, evaluate', () => {
     });
 
     it('evaluate records every evaluation and refuses a second use of test unless --reuse-test records why', async () => {
-        const first = await dprog(
-            'evaluate',
-            'triage.dprog',
-            '--task',
-            'classify',
-            '--split',
-            'test',
-            '--gold',
-            'gold',
-            '--store',
-            SIM,
-            '--json',
-        );
+        const evaluateTest = (...extra: string[]) =>
+            dprog('evaluate', 'triage.dprog', '--task', 'classify', '--split', 'test', '--gold', 'gold', '--store', SIM, ...extra);
+        const first = await evaluateTest('--json');
         expect(first.code).toBe(0);
         expect(first.json.split).toBe('test');
         expect(first.json.warning).toBeUndefined();
         expect(first.json.accuracy).toBeGreaterThan(0.7);
-        const second = await dprog('evaluate', 'triage.dprog', '--task', 'classify', '--split', 'test', '--gold', 'gold', '--store', SIM);
+        const second = await evaluateTest();
         expect(second.code).toBe(2);
         expect(second.stderr).toMatch(/the test set was already evaluated 1 time\(s\) for program version 1.*--reuse-test/);
-        const refusedJson = await dprog(
-            'evaluate',
-            'triage.dprog',
-            '--task',
-            'classify',
-            '--split',
-            'test',
-            '--gold',
-            'gold',
-            '--store',
-            SIM,
-            '--json',
-        );
+        const refusedJson = await evaluateTest('--json');
         expect(refusedJson.code).toBe(2);
         expect(refusedJson.json.error.message).toMatch(/already evaluated 1 time/);
-        const reused = await dprog(
-            'evaluate',
-            'triage.dprog',
-            '--task',
-            'classify',
-            '--split',
-            'test',
-            '--gold',
-            'gold',
-            '--store',
-            SIM,
-            '--reuse-test',
-            'final report after relabeling',
-            '--json',
-        );
+        const reused = await evaluateTest('--reuse-test', 'final report after relabeling', '--json');
         expect(reused.code).toBe(0);
         expect(reused.json).toMatchObject({ testEvaluations: 2, reuseReason: 'final report after relabeling' });
-        const third = await dprog('evaluate', 'triage.dprog', '--task', 'classify', '--split', 'test', '--gold', 'gold', '--store', SIM);
+        const third = await evaluateTest();
         expect(third.code).toBe(2);
         expect(third.stderr).toMatch(/already evaluated 2 time\(s\)/);
     });

@@ -10,20 +10,9 @@ export const sampleDir = path.join(root, 'samples/documents');
 export const program = path.join(sampleDir, 'documents.dprog');
 export const RUN = 'Documents/transcription';
 
-export interface RunJson {
-    stages: Array<{
-        flow: string;
-        stage: string;
-        task: string;
-        done: number;
-        pending: number;
-        waitingForPeople: number;
-        failed: number;
-        skipped: number;
-    }>;
-    labels: Record<string, number>;
-    failures: Array<{ flow: string; stage: string; item: string; message: string }>;
-}
+import type { RunJson } from '../../cli/src/json-contracts.js';
+
+export type { RunJson };
 
 export function dprog(args: string[], cwd = root): { code: number | null; stdout: string; stderr: string } {
     const result = spawnSync(process.execPath, [path.join(root, 'bin/dprog.cjs'), ...args], { cwd, encoding: 'utf8' });

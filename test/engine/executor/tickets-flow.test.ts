@@ -10,25 +10,12 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { LabelStore } from '../../../engine/src/store/index.js';
 import type { NewLabel, StageState } from '../../../engine/src/store/types.js';
+import type { RunJson } from '../../../cli/src/json-contracts.js';
 
 const root = path.resolve(__dirname, '../../..');
 const sample = path.join(root, 'samples/tickets');
 let dir: string;
 let store: string;
-
-interface RunJson {
-    stages: Array<{
-        flow: string;
-        stage: string;
-        task: string;
-        done: number;
-        pending: number;
-        waitingForPeople: number;
-        failed: number;
-        skipped: number;
-    }>;
-    labels: Record<string, number>;
-}
 
 function run(): RunJson {
     const result = spawnSync(process.execPath, [path.join(root, 'bin/dprog.cjs'), 'run', 'tickets.dprog', '--store', store, '--json'], {
@@ -105,7 +92,7 @@ describe('tickets: if/else on rule labels, for … where over spans', () => {
         expect(first.labels.agent).toBeUndefined();
         // Final answers are the task's aggregates; the people's queue lists what waits, least certain first.
         await withStore((s) => expect(s.getAggregate('topic', 'T-1001')).toMatchObject({ value: 'billing', method: 'dawid_skene' }));
-        const queue = (first as RunJson & { queue: Array<{ task: string; item: string; waitingFor: string; score: number | null }> }).queue;
+        const queue = first.queue;
         expect(queue.find((q) => q.task === 'topic' && q.item === 'T-1004')).toMatchObject({ waitingFor: 'agent', score: null });
         expect(queue.filter((q) => q.task === 'mentions').map((q) => q.item)).toEqual(
             [...mentions]
@@ -163,11 +150,7 @@ describe('tickets: if/else on rule labels, for … where over spans', () => {
 
         // Running again changes nothing and adds no label (the refit estimates may move confidences a little).
         const third = run();
-        const labelsOf = (r: RunJson) =>
-            (r as RunJson & { routing: Array<{ task: string; labels: Array<{ item: string; label: string }> }> }).routing.map((t) => [
-                t.task,
-                t.labels.map((l) => [l.item, l.label]),
-            ]);
+        const labelsOf = (r: RunJson) => r.routing!.map((t) => [t.task, t.labels.map((l) => [l.item, l.label])]);
         expect({ ...third, routing: labelsOf(third) }).toEqual({ ...second, routing: labelsOf(second) });
     });
 
