@@ -180,8 +180,8 @@ export class PlanExecutor {
         }
         const labels: Record<string, number> = {};
         for (const task of plan.tasks) {
-            for (const label of await store.labels({ task: task.name })) {
-                labels[label.labeler] = (labels[label.labeler] ?? 0) + 1;
+            for (const [labeler, count] of Object.entries(await store.countLabelsByLabeler({ task: task.name }))) {
+                labels[labeler] = (labels[labeler] ?? 0) + count;
             }
         }
         return { stages, labels, failures: this.failures };

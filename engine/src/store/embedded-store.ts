@@ -51,6 +51,7 @@ export class EmbeddedStore implements Store {
     getLabel = async (id: string): Promise<Label | undefined> => this.inner.getLabel(id);
     labels = async (query?: LabelQuery): Promise<Label[]> => this.inner.labels(query);
     countLabels = async (query?: LabelQuery): Promise<number> => this.inner.countLabels(query);
+    countLabelsByLabeler = async (query?: LabelQuery): Promise<Record<string, number>> => this.inner.countLabelsByLabeler(query);
     tasks = async (): Promise<string[]> => this.inner.tasks();
     addItems = async (items: readonly Item[]): Promise<void> => this.inner.addItems(items);
     items = async (dataset: string, split?: Split): Promise<Item[]> => this.inner.items(dataset, split);

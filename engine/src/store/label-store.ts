@@ -336,6 +336,13 @@ export class LabelStore {
         return Number(this.select(`SELECT COUNT(*) AS n FROM labels${where}`, params)[0].n);
     }
 
+    /** Number of labels matching the query, per labeler. */
+    countLabelsByLabeler(query: LabelQuery = {}): Record<string, number> {
+        const { where, params } = labelWhere(query);
+        const counts = this.select(`SELECT labeler, COUNT(*) AS n FROM labels${where} GROUP BY labeler`, params);
+        return Object.fromEntries(counts.map((row) => [String(row.labeler), Number(row.n)]));
+    }
+
     /** Every label ever given for one item of a task, superseded ones included, oldest first. */
     history(task: string, item: string): Label[] {
         return this.labels({ task, item, includeSuperseded: true });

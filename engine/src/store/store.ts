@@ -49,6 +49,8 @@ export interface Store {
     getLabel(id: string): Promise<Label | undefined>;
     labels(query?: LabelQuery): Promise<Label[]>;
     countLabels(query?: LabelQuery): Promise<number>;
+    /** Number of labels matching the query, per labeler (counted by the database, no label is read). */
+    countLabelsByLabeler(query?: LabelQuery): Promise<Record<string, number>>;
     tasks(): Promise<string[]>;
 
     addItems(items: readonly Item[]): Promise<void>;

@@ -23,6 +23,26 @@ describe('LabelStore', () => {
         await again.close();
     });
 
+    it('counts labels per labeler in the database, as many as it lists', async () => {
+        const store = await LabelStore.open(storeIn(dir));
+        const label = (item: string, labeler: string, task = 'spam') => ({
+            task,
+            item,
+            labeler,
+            labelerKind: 'human' as const,
+            value: 'spam',
+        });
+        await store.addLabels([label('m1', 'alice'), label('m2', 'alice'), label('m1', 'bob'), label('m1', 'carol', 'other')]);
+        const listed: Record<string, number> = {};
+        for (const l of store.labels({ task: 'spam' })) {
+            listed[l.labeler] = (listed[l.labeler] ?? 0) + 1;
+        }
+        expect(store.countLabelsByLabeler({ task: 'spam' })).toEqual({ alice: 2, bob: 1 });
+        expect(store.countLabelsByLabeler({ task: 'spam' })).toEqual(listed);
+        expect(store.countLabelsByLabeler()).toEqual({ alice: 2, bob: 1, carol: 1 });
+        await store.close();
+    });
+
     it('round-trips labels with every field through close and reopen', async () => {
         const store = await LabelStore.open(storeIn(dir));
         const added = await store.addLabels([

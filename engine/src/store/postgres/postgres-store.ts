@@ -149,6 +149,12 @@ export class PostgresStore implements Store {
         return Number((await this.query(`SELECT COUNT(*) AS n FROM labels${where}`, params)).rows[0].n);
     }
 
+    async countLabelsByLabeler(query: LabelQuery = {}): Promise<Record<string, number>> {
+        const { where, params } = rows.labelWhere(query);
+        const counts = await this.query(`SELECT labeler, COUNT(*) AS n FROM labels${where} GROUP BY labeler`, params);
+        return Object.fromEntries(counts.rows.map((row) => [String(row.labeler), Number(row.n)]));
+    }
+
     async tasks(): Promise<string[]> {
         return (await this.query(`SELECT DISTINCT task FROM labels ORDER BY task`)).rows.map((row) => String(row.task));
     }
