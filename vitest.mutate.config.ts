@@ -25,7 +25,8 @@ export default defineConfig({
     test: {
         include: process.env.MUTATE_TESTS?.split(',') ?? allFolders,
         exclude: ['**/node_modules/**', ...spawningTheCli],
-        globalSetup: ['./test/support/prepare-sample-data.ts'],
+        // One PostgreSQL cluster for the run, not one per file and mutant (test/support/postgres-shared.ts).
+        globalSetup: ['./test/support/prepare-sample-data.ts', './test/support/postgres-shared.ts'],
         testTimeout: 120_000,
         hookTimeout: 300_000,
     },

@@ -61,6 +61,8 @@ async function freePort(): Promise<number> {
 
 export interface PgCluster {
     port: number;
+    /** The cluster's folder (its data, socket and log). */
+    dir: string;
     /** Environment for child processes: PGPASSWORD set. */
     env: NodeJS.ProcessEnv;
     /** A new empty database; its URL (no password in it). */
@@ -73,7 +75,80 @@ export interface PgCluster {
 // Asynchronous, so that a slow initdb or start (a loaded machine) never blocks the test worker.
 const execFileAsync = promisify(execFile);
 
+/**
+ * A cluster for a test file: its own, or, when the run started one for all files (the mutation run,
+ * test/support/postgres-shared.ts), that one — its databases dropped again when the file stops with it.
+ */
 export async function startCluster(): Promise<PgCluster> {
+    const shared = process.env[SHARED_CLUSTER];
+    return shared ? useSharedCluster(JSON.parse(shared) as SharedCluster) : startOwnCluster();
+}
+
+/** The environment variable naming a cluster started once for the whole run. */
+export const SHARED_CLUSTER = 'DPROG_TEST_PG_CLUSTER';
+
+/** What a file needs to use a cluster it did not start. */
+export interface SharedCluster {
+    port: number;
+    dir: string;
+}
+
+let sharedDatabases = 0;
+
+async function useSharedCluster({ port, dir }: SharedCluster): Promise<PgCluster> {
+    const created: string[] = [];
+    const admin = async (sql: string) => {
+        const client = new pg.Client({ host: '127.0.0.1', port, user: 'dprog', password: PASSWORD, database: 'postgres' });
+        await client.connect();
+        try {
+            await client.query(sql);
+        } finally {
+            await client.end();
+        }
+    };
+    return {
+        port,
+        dir,
+        env: { ...process.env, PGPASSWORD: PASSWORD },
+        async createDatabase(name) {
+            // Files run one after another on the shared cluster: each database gets a name of its own.
+            const unique = `${name}_${process.pid}_${++sharedDatabases}_${Date.now()}`;
+            await admin(`CREATE DATABASE ${unique}`);
+            created.push(unique);
+            return `postgres://dprog@127.0.0.1:${port}/${unique}`;
+        },
+        async crashAndRestart() {
+            await pgCtl(join(dir, 'data'), dir, port, ['-m', 'immediate', 'stop']);
+            await pgCtl(join(dir, 'data'), dir, port, ['start']);
+        },
+        async stop() {
+            for (const name of created.splice(0)) {
+                await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+            }
+        },
+    };
+}
+
+/** Runs pg_ctl on the cluster in `data`. */
+async function pgCtl(data: string, dir: string, port: number, args: string[]): Promise<void> {
+    const bin = postgresBinDir();
+    if (!bin) {
+        throw new Error(postgresUnavailable());
+    }
+    const options = ['-D', data, '-w', '-l', join(dir, 'log'), '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`];
+    await asPostgres([join(bin, 'pg_ctl'), ...options, ...args]);
+}
+
+/** Runs a PostgreSQL tool: as the `postgres` user when we are root (the server refuses root). */
+async function asPostgres(command: string[]): Promise<void> {
+    if (userInfo().uid === 0) {
+        await execFileAsync('su', ['postgres', '-s', '/bin/sh', '-c', command.map(shellQuote).join(' ')]);
+    } else {
+        await execFileAsync(command[0], command.slice(1));
+    }
+}
+
+async function startOwnCluster(): Promise<PgCluster> {
     const bin = postgresBinDir();
     if (!bin) {
         throw new Error(postgresUnavailable());
@@ -89,15 +164,8 @@ export async function startCluster(): Promise<PgCluster> {
         chownSync(pwfile, uid, gid);
     }
     chmodSync(dir, 0o700);
-    const run = async (tool: string, args: string[]): Promise<void> => {
-        const command = [join(bin, tool), ...args];
-        if (asRoot) {
-            await execFileAsync('su', ['postgres', '-s', '/bin/sh', '-c', command.map(shellQuote).join(' ')]);
-        } else {
-            await execFileAsync(command[0], command.slice(1));
-        }
-    };
-    await run('initdb', [
+    await asPostgres([
+        join(bin, 'initdb'),
         '-D',
         data,
         '-U',
@@ -110,8 +178,7 @@ export async function startCluster(): Promise<PgCluster> {
         '--no-sync',
     ]);
     let port = 0;
-    const start = () =>
-        run('pg_ctl', ['-D', data, '-w', '-l', join(dir, 'log'), '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`, 'start']);
+    const start = () => pgCtl(data, dir, port, ['start']);
     // Another cluster (a test file running beside this one) may take the free port first: try another.
     for (let attempt = 1; ; attempt++) {
         port = await freePort();
@@ -127,6 +194,7 @@ export async function startCluster(): Promise<PgCluster> {
     const env = { ...process.env, PGPASSWORD: PASSWORD };
     return {
         port,
+        dir,
         env,
         async createDatabase(name) {
             const client = new pg.Client({ host: '127.0.0.1', port, user: 'dprog', password: PASSWORD, database: 'postgres' });
@@ -139,12 +207,12 @@ export async function startCluster(): Promise<PgCluster> {
             return `postgres://dprog@127.0.0.1:${port}/${name}`;
         },
         async crashAndRestart() {
-            await run('pg_ctl', ['-D', data, '-m', 'immediate', 'stop']);
+            await pgCtl(data, dir, port, ['-m', 'immediate', 'stop']);
             await start();
         },
         async stop() {
             try {
-                await run('pg_ctl', ['-D', data, '-m', 'fast', 'stop']);
+                await pgCtl(data, dir, port, ['-m', 'fast', 'stop']);
             } finally {
                 rmSync(dir, { recursive: true, force: true });
             }

@@ -171,9 +171,12 @@ export class PostgresStore implements Store {
             contentHash: optionalText(this.location, 'item content hash', item.contentHash),
             addedAt: item.addedAt ?? now,
         }));
+        const key = (i: Item) => JSON.stringify([i.dataset, i.key]);
+        // An item given twice keeps the time it was first added (as in the embedded store), the rest from its last mention.
+        const firstAdded = new Map([...checked].reverse().map((i) => [key(i), i.addedAt]));
         await this.upsert(
             rows.ITEMS,
-            rows.lastPerKey(checked, (i) => JSON.stringify([i.dataset, i.key])),
+            rows.lastPerKey(checked, key).map((i) => ({ ...i, addedAt: firstAdded.get(key(i)) })),
         );
     }
 

@@ -44,6 +44,8 @@ interface TableWrite<T> {
     key: string[];
     /** `update`: the new row replaces the stored one; `keep`: the stored row stays (idempotent inserts). */
     onConflict: 'update' | 'keep';
+    /** Columns an update leaves as they are (an item's first-added time). */
+    keepOnUpdate?: string[];
 }
 
 const CHUNK = 5000;
@@ -74,7 +76,7 @@ function insertSql<T>(spec: TableWrite<T>): string {
         spec.onConflict === 'keep'
             ? 'DO NOTHING'
             : `DO UPDATE SET ${names
-                  .filter((n) => !spec.key.includes(n))
+                  .filter((n) => !spec.key.includes(n) && !spec.keepOnUpdate?.includes(n))
                   .map((n) => `${n} = excluded.${n}`)
                   .join(', ')}`;
     return (
@@ -133,6 +135,8 @@ export const ITEMS: TableWrite<Item> = {
     table: 'items',
     key: ['dataset', 'key'],
     onConflict: 'update',
+    // As in the embedded store: `addedAt` is when the item was first added.
+    keepOnUpdate: ['added_at'],
     columns: [
         ['dataset', 'text', (i) => i.dataset],
         ['key', 'text', (i) => i.key],
