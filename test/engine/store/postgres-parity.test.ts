@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore, StoreInputError, StoreReadonlyError, type Store } from '../../../engine/src/store/index.js';
+import { openStore, StoreConnectionError, StoreInputError, StoreReadonlyError, type Store } from '../../../engine/src/store/index.js';
 import { skipWithoutPostgres, startCluster, type PgCluster } from '../../support/postgres.js';
 import { tempDir } from './helpers.js';
 
@@ -352,5 +352,28 @@ describe.skipIf(skip)('sql.js and PostgreSQL stores answer alike', () => {
         );
         await expect(store.lease({ task: 't', person: 'p', candidates: ['q1'], leaseMs: Number.NaN })).rejects.toThrow(StoreInputError);
         await store.close();
+    });
+});
+
+describe.skipIf(skip)('PostgreSQL connection problems say what to do', () => {
+    it('a server that is not there, a wrong password, a missing database', async () => {
+        const url = await cluster.createDatabase(`dprog_parity_${++databases}`);
+        const port = new URL(url).port;
+        const closedPort = url.replace(`:${port}/`, ':1/');
+        await expect(openStore(closedPort)).rejects.toThrow(
+            /127\.0\.0\.1:1\/.*: cannot reach the PostgreSQL server \(.*\)\. Start it, or check the host and port in the store URL\./,
+        );
+        const wrong = url.replace('dprog@', 'dprog:wrong-password@');
+        const refused = await openStore(wrong).catch((e: Error) => e);
+        expect(refused).toBeInstanceOf(StoreConnectionError);
+        expect((refused as Error).message).toMatch(/refused the login \(.*password.*\)\. Give the password in PGPASSWORD or ~\/\.pgpass/);
+        expect((refused as Error).message).not.toContain('wrong-password');
+        const missing = url.replace(/\/[^/]+$/, '/no_such_db');
+        await expect(openStore(missing)).rejects.toThrow(/no_such_db: no such database \(.*\)\. Create it first: createdb NAME\./);
+        // The password given apart from the URL (VS Code's secret storage) is used, and never shown.
+        const withPassword = await openStore(url, { password: cluster.env.PGPASSWORD });
+        expect(withPassword.location).toBe(url);
+        await withPassword.close();
+        await expect(openStore(url, { password: 'not-it' })).rejects.toThrow(/refused the login/);
     });
 });
