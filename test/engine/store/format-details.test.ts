@@ -3,11 +3,14 @@
  * export --final`), csv cells that need quoting, and the file and line named when a record of a
  * csv or jsonl file cannot be imported.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { checkLabels, shapeProblem } from '../../../engine/src/store/formats/check-labels.js';
 import { exportFinal, finalAsLabel } from '../../../engine/src/store/formats/final.js';
-import { importLabels } from '../../../engine/src/store/formats/index.js';
+import { importLabels, readImageSize } from '../../../engine/src/store/formats/index.js';
+import { imageFileOf, imageSizesIn } from '../../../engine/src/store/formats/image-size.js';
+import { readJsonFile } from '../../../engine/src/store/formats/json-file.js';
 import { type Aggregate, LabelStore } from '../../../engine/src/store/index.js';
 import { tempDir } from './helpers.js';
 
@@ -153,5 +156,169 @@ describe('csv and jsonl records that cannot be imported', () => {
         const store = await LabelStore.open(join(dir, 's.sqlite'), { readonly: true });
         expect(store.getLabel('x1')?.supersededBy).toBe('x2');
         await store.close();
+    });
+});
+
+describe('where a record of a JSON file starts', () => {
+    it('finds the line of values up to three steps deep, whatever the layout and the strings in between', () => {
+        const text = [
+            '{ "info": {"note": "a \\"quoted\\" {brace} [and] \\\\ , colon:"},',
+            '\t"images" :\r',
+            '  [',
+            '    {"id": 1, "file_name": "a,b.png"},',
+            '',
+            '    {"id": 2,',
+            '     "deep": {"deeper": {"deepest": [1, 2]}}, "after": true}',
+            '  ],',
+            '  "annotations": [ ], "n": -1.5e3, "flag": false, "none": null',
+            '}',
+        ].join('\n');
+        const file = join(dir, 'f.json');
+        writeFileSync(file, text);
+        const json = readJsonFile(file);
+        expect(json.value).toEqual(JSON.parse(text));
+        expect(json.lineOf(['info'])).toBe(1);
+        expect(json.lineOf(['info', 'note'])).toBe(1);
+        expect(json.lineOf(['images'])).toBe(3);
+        expect(json.lineOf(['images', 0])).toBe(4);
+        expect(json.lineOf(['images', 0, 'file_name'])).toBe(4);
+        expect(json.lineOf(['images', 1])).toBe(6);
+        expect(json.lineOf(['images', 1, 'deep'])).toBe(7);
+        expect(json.lineOf(['images', 1, 'after'])).toBe(7);
+        expect(json.lineOf(['annotations'])).toBe(9);
+        expect(json.lineOf(['n'])).toBe(9);
+        expect(json.lineOf(['none'])).toBe(9);
+        // Deeper than three steps, or not there: no line.
+        expect(json.lineOf(['images', 1, 'deep', 'deeper'])).toBeUndefined();
+        expect(json.lineOf(['images', 2])).toBeUndefined();
+        expect(json.lineOf([])).toBeUndefined();
+    });
+
+    it('a file that is not JSON is an error naming it', () => {
+        const file = join(dir, 'bad.json');
+        writeFileSync(file, '{"images": [1, 2,]}');
+        expect(() => readJsonFile(file)).toThrow(/bad\.json: not valid JSON \(.+\)/);
+    });
+});
+
+describe('image sizes from file headers', () => {
+    /** A JPEG header: SOI, then segments (marker, payload), then nothing more. */
+    const jpeg = (...segments: [number, number[]][]) =>
+        Buffer.from([
+            0xff,
+            0xd8,
+            ...segments.flatMap(([marker, payload]) => [0xff, marker, (payload.length + 2) >> 8, (payload.length + 2) & 0xff, ...payload]),
+            ...Array(16).fill(0),
+        ]);
+    const frame = (height: number, width: number) => [8, height >> 8, height & 0xff, width >> 8, width & 0xff, 3, 1, 0x22, 0];
+
+    it('skips the segments before the frame, including tables whose markers look like frames (DHT, JPG, DAC)', () => {
+        const file = join(dir, 'p.jpg');
+        const app0 = [0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0];
+        writeFileSync(
+            file,
+            jpeg([0xe0, app0], [0xc4, Array(20).fill(1)], [0xc8, Array(9).fill(2)], [0xcc, Array(9).fill(3)], [0xc2, frame(300, 1000)]),
+        );
+        expect(readImageSize(file)).toEqual({ width: 1000, height: 300 });
+        writeFileSync(file, jpeg([0xcf, frame(2, 70000 & 0xffff)]));
+        expect(readImageSize(file)).toEqual({ width: 70000 & 0xffff, height: 2 });
+    });
+
+    it('says nothing for a file that is neither PNG nor JPEG, or a JPEG without a frame', () => {
+        const file = join(dir, 'x.bin');
+        writeFileSync(file, 'GIF89a........................');
+        expect(readImageSize(file)).toBeUndefined();
+        writeFileSync(file, jpeg([0xe0, [1, 2, 3]], [0xd0 - 0x20, [1]]));
+        expect(readImageSize(file)).toBeUndefined();
+        writeFileSync(file, Buffer.from([0xff, 0xd8, 0x00, 0xc0, 0, 11, ...frame(5, 5), 0, 0, 0]));
+        expect(readImageSize(file)).toBeUndefined();
+        writeFileSync(file, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48]));
+        expect(readImageSize(file)).toBeUndefined();
+    });
+
+    it('finds an item key’s image with or without its extension, and remembers sizes', () => {
+        mkdirSync(join(dir, 'img', 'sub'), { recursive: true });
+        writeFileSync(join(dir, 'img', 'sub', 'a.JPEG'), jpeg([0xc0, frame(20, 10)]));
+        writeFileSync(join(dir, 'img', 'b.jpg'), jpeg([0xc0, frame(7, 9)]));
+        expect(imageFileOf(join(dir, 'img'), 'sub/a')).toBe(join(dir, 'img', 'sub', 'a.JPEG'));
+        expect(imageFileOf(join(dir, 'img'), 'b.jpg')).toBe(join(dir, 'img', 'b.jpg'));
+        expect(imageFileOf(join(dir, 'img'), 'c')).toBeUndefined();
+        const sizeOf = imageSizesIn(join(dir, 'img'));
+        expect(sizeOf('sub/a')).toEqual({ width: 10, height: 20 });
+        expect(sizeOf('c')).toBeUndefined();
+        unlinkSync(join(dir, 'img', 'sub', 'a.JPEG'));
+        expect(sizeOf('sub/a')).toEqual({ width: 10, height: 20 });
+    });
+});
+
+describe('the checks every imported label goes through', () => {
+    const source = (line: number, file = 'in.jsonl') => ({ file, line });
+    const read = (value: unknown, extra: object = {}) => ({
+        label: { task: 't', item: 'm1', labeler: 'ann', labelerKind: 'human' as const, value: value as string, ...extra },
+    });
+
+    it('names the path of a number that is not finite or a box without a positive size', () => {
+        expect(shapeProblem(1.5)).toBeUndefined();
+        expect(shapeProblem([1, [2, Number.NaN]])).toBe('value[1][1] is not a finite number');
+        expect(shapeProblem({ a: { b: Number.POSITIVE_INFINITY } })).toBe('value.a.b is not a finite number');
+        expect(shapeProblem({ x: 0, y: 0, width: 2, height: 3, label: 'car' })).toBeUndefined();
+        expect(
+            shapeProblem([
+                { x: 0, y: 0, width: 2, height: 3 },
+                { width: 2, height: 0 },
+            ]),
+        ).toBe('value[1] is a box without a positive width and height (2 × 0)');
+        expect(shapeProblem({ width: -1, height: 3 })).toBe('value is a box without a positive width and height (-1 × 3)');
+        expect(shapeProblem({ width: 4 })).toBe('value is a box without a positive width and height (4 × undefined)');
+        expect(shapeProblem({ height: '3', width: 3 } as never)).toBe('value is a box without a positive width and height (3 × "3")');
+        expect(shapeProblem(null)).toBeUndefined();
+        expect(shapeProblem('text')).toBeUndefined();
+    });
+
+    it('rejects by file and line, in file order: unknown items, bad fields, twice the same id, replacements of rejected labels', () => {
+        const result = checkLabels(
+            {
+                labels: [
+                    { ...read('spam', { id: 'a' }), source: source(2) },
+                    { ...read('ham', { id: 'b', item: 'other' }), source: source(3) },
+                    { ...read('ham', { id: 'c', labeler: '' }), source: source(4) },
+                    { ...read('ham', { id: 'a' }), source: source(5) },
+                    { ...read('spam', { id: 'd', supersedes: 'b' }), source: source(6) },
+                    { ...read('ham'), source: source(7) },
+                    { ...read('ham'), source: { file: 'in.jsonl', record: 'task 9' } },
+                    { ...read('ham', { id: 'e', createdAt: 'yesterday' }), source: source(1, 'early.jsonl') },
+                    { ...read('ham', { id: 'f', score: Number.NaN }), source: source(8) },
+                ],
+                rejected: [{ file: 'in.jsonl', line: 1, reason: 'not valid JSON' }],
+            },
+            undefined,
+            (item) => item !== 'other',
+        );
+        expect(result.labels.map((l) => l.id)).toEqual(['a', expect.stringMatching(/^import-[0-9a-f]{32}$/)]);
+        expect(result.rejected.map((r) => [r.file, r.line ?? r.record, r.reason])).toEqual([
+            ['early.jsonl', 1, expect.stringMatching(/createdAt/)],
+            // A record without a line (Label Studio's tasks, COCO's annotations) comes before those with one.
+            ['in.jsonl', 'task 9', 'the same label as line 7 (same item, labeler and value)'],
+            ['in.jsonl', 1, 'not valid JSON'],
+            ['in.jsonl', 3, "item 'other' is not an item of the task's dataset"],
+            ['in.jsonl', 4, 'labeler must be a non-empty string (got "")'],
+            ['in.jsonl', 5, 'id a appears twice in this file (first at line 2)'],
+            ['in.jsonl', 6, 'it replaces label b, which was rejected'],
+            ['in.jsonl', 8, expect.stringMatching(/^score must be a finite number/)],
+        ]);
+    });
+
+    it('checks values against the task type when it is known, and gives content ids that differ when the content does', () => {
+        const type = { output: { kind: 'choice' as const, labelSet: 'Spam', text: 'Spam' }, classes: ['spam', 'ham'] };
+        const labels = [
+            read('spam'),
+            read('eggs'),
+            read('spam', { score: 0.5 }),
+            read('spam', { gold: true }),
+            read('spam', { item: 'm2' }),
+        ];
+        const result = checkLabels({ labels: labels.map((l, i) => ({ ...l, source: source(i + 1) })), rejected: [] }, type);
+        expect(result.rejected.map((r) => [r.line, r.reason])).toEqual([[2, expect.stringMatching(/^value "eggs" does not fit Spam: /)]]);
+        expect(new Set(result.labels.map((l) => l.id)).size).toBe(4);
     });
 });
