@@ -1,12 +1,12 @@
 /**
  * The label store on a real PostgreSQL server (a throwaway cluster, test/support/postgres.ts):
- * eight writer processes at once, writers killed and re-run, the server crashing, leases, the
+ * eight writer processes at once, writers killed and re-run, the server crashing, the
  * schema version, and a copy round trip sql.js → PostgreSQL → sql.js.
  */
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dumpHash, LabelStore, openStore, StoreVersionError, type Store } from '../../../engine/src/store/index.js';
+import { dumpHash, LabelStore, openStore, StoreVersionError } from '../../../engine/src/store/index.js';
 import { skipWithoutPostgres, startCluster, type PgCluster } from '../../support/postgres.js';
 import { startFixture, tempDir } from './helpers.js';
 
@@ -98,73 +98,6 @@ describe.skipIf(skip)('PostgreSQL store with many writers', () => {
             expect(ids.has(`w0-${i}`)).toBe(true);
         }
     }, 120_000);
-});
-
-describe.skipIf(skip)('leases on PostgreSQL', () => {
-    let url: string;
-    let alice: Store;
-    let bob: Store;
-    beforeAll(async () => {
-        if (skip) {
-            return;
-        }
-        url = await newDatabase();
-        [alice, bob] = await Promise.all([openStore(url), openStore(url)]);
-    });
-    afterAll(async () => Promise.all([alice?.close(), bob?.close()]));
-    const candidates = Array.from({ length: 10 }, (_, i) => `doc-${i}`);
-
-    it('gives two annotators disjoint items, and each their own again', async () => {
-        const [a, b] = await Promise.all([
-            alice.lease({ task: 'read', person: 'alice', candidates, limit: 4 }),
-            bob.lease({ task: 'read', person: 'bob', candidates, limit: 4 }),
-        ]);
-        const aItems = a.map((l) => l.item);
-        const bItems = b.map((l) => l.item);
-        expect(aItems).toHaveLength(4);
-        expect(bItems).toHaveLength(4);
-        expect(aItems.filter((item) => bItems.includes(item))).toEqual([]);
-        // Asking again renews one's own leases rather than handing out new items.
-        expect((await alice.lease({ task: 'read', person: 'alice', candidates, limit: 4 })).map((l) => l.item)).toEqual(aItems);
-    });
-
-    it('hands an item to a second person when the policy wants two answers', async () => {
-        const first = await alice.lease({ task: 'pairs', person: 'alice', candidates: ['x'], wanted: [2] });
-        const second = await bob.lease({ task: 'pairs', person: 'bob', candidates: ['x'], wanted: [2] });
-        expect(first.map((l) => l.item)).toEqual(['x']);
-        expect(second.map((l) => l.item)).toEqual(['x']);
-        expect(await alice.lease({ task: 'pairs', person: 'carol', candidates: ['x'], wanted: [2] })).toEqual([]);
-    });
-
-    it('never hands a person an item they answered, and frees it for others when answered', async () => {
-        const [lease] = await alice.lease({ task: 'answer', person: 'alice', candidates: ['q1', 'q2'] });
-        expect(lease.item).toBe('q1');
-        await alice.addLabel({ task: 'answer', item: 'q1', labeler: 'crowd', labelerKind: 'human', person: 'alice', value: 'yes' });
-        expect((await alice.lease({ task: 'answer', person: 'alice', candidates: ['q1', 'q2'] })).map((l) => l.item)).toEqual(['q2']);
-        expect((await bob.lease({ task: 'answer', person: 'bob', candidates: ['q1'] })).map((l) => l.item)).toEqual(['q1']);
-    });
-
-    it('takes names with quotes and backslashes as they are, and refuses a limit that is not a whole number', async () => {
-        const task = `it's a \\ task'; DROP TABLE leases; --`;
-        const person = "o'brien";
-        const leased = await alice.lease({ task, person, candidates: ["doc'1", 'doc-2'], limit: 2 });
-        expect(leased.map((l) => [l.task, l.item, l.person])).toEqual([
-            [task, "doc'1", person],
-            [task, 'doc-2', person],
-        ]);
-        expect(await bob.lease({ task, person: 'bob', candidates: ["doc'1", 'doc-2'] })).toEqual([]);
-        await expect(alice.lease({ task, person, candidates: ['doc-3'], limit: 1.5 })).rejects.toThrow(
-            /lease limit must be a whole number/,
-        );
-    });
-
-    it('lets a lease expire when its holder leaves', async () => {
-        const [held] = await alice.lease({ task: 'expire', person: 'alice', candidates: ['e1'], leaseMs: 300 });
-        expect(held.item).toBe('e1');
-        expect(await bob.lease({ task: 'expire', person: 'bob', candidates: ['e1'] })).toEqual([]);
-        await new Promise((resolve) => setTimeout(resolve, 500));
-        expect((await bob.lease({ task: 'expire', person: 'bob', candidates: ['e1'] })).map((l) => l.item)).toEqual(['e1']);
-    });
 });
 
 describe.skipIf(skip)('PostgreSQL schema and moving stores', () => {

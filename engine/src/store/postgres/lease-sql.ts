@@ -15,7 +15,9 @@ import { DEFAULT_LEASE_MS, type LeaseRequest } from '../leases.js';
 function nonNegative(location: string, what: string, value: number, whole: boolean): number {
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (whole && !Number.isSafeInteger(value))) {
         const kind = whole ? 'a whole number' : 'a number';
-        throw new StoreInputError(`${what} must be ${kind} of at least 0 (got ${JSON.stringify(value)})`, location);
+        // String(NaN) is NaN; JSON would say null.
+        const got = typeof value === 'number' ? String(value) : JSON.stringify(value);
+        throw new StoreInputError(`${what} must be ${kind} of at least 0 (got ${got})`, location);
     }
     return value;
 }
