@@ -48,15 +48,35 @@ describe('final labels', () => {
     });
 
     it('csv: a header, plain words as they are, JSON values quoted as CSV needs', () => {
-        const { labels, files } = exportFinal(finals, 'csv');
-        expect(labels).toBe(3);
-        expect(files[0].text).toBe(
-            'item,value,confidence,method,answers\n' +
-                'm1,New York,1,dawid_skene,3\n' +
-                'm10,"{""text"":""a, \\""b\\""""}",0.875,dawid_skene,3\n' +
-                'm2,ham,0.5,dawid_skene,3\n',
-        );
+        const { labels, files } = exportFinal([...finals, aggregate('m0', '42', 0.25)], 'csv');
+        expect(labels).toBe(4);
+        expect(files).toEqual([
+            {
+                path: '',
+                text:
+                    'item,value,confidence,method,answers\n' +
+                    // The string "42" is written as JSON, so that it is not read back as the number 42.
+                    'm0,"""42""",0.25,dawid_skene,3\n' +
+                    'm1,New York,1,dawid_skene,3\n' +
+                    'm10,"{""text"":""a, \\""b\\""""}",0.875,dawid_skene,3\n' +
+                    'm2,ham,0.5,dawid_skene,3\n',
+            },
+        ]);
         expect(exportFinal([], 'csv').files[0].text).toBe('item,value,confidence,method,answers\n');
+    });
+
+    it('sorts by item key whatever order the aggregates come in', () => {
+        const keys = ['k5', 'k1', 'k9', 'k3', 'k7', 'k2', 'k8', 'k4', 'k6', 'k0'];
+        const order = (format: 'jsonl' | 'csv') =>
+            exportFinal(
+                keys.map((k) => aggregate(k, 'x', 1)),
+                format,
+            )
+                .files[0].text.trim()
+                .split('\n')
+                .map((line) => /k\d/.exec(line)?.[0]);
+        expect(order('jsonl')).toEqual(['k0', 'k1', 'k2', 'k3', 'k4', 'k5', 'k6', 'k7', 'k8', 'k9']);
+        expect(order('csv')).toEqual([undefined, 'k0', 'k1', 'k2', 'k3', 'k4', 'k5', 'k6', 'k7', 'k8', 'k9']);
     });
 
     it('as a label of the other formats: the method answers with the confidence as its score', () => {
