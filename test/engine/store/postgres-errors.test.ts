@@ -38,6 +38,9 @@ describe('PostgreSQL failures as store errors', () => {
                     '(or, in VS Code, with the command "Data Program: Set Store Password"); never in a settings file.',
             );
         }
+        // A server answering in another language: the code alone says it was the login.
+        const localized = connectionError(where, driverError('28P01', "l'authentification a échoué pour l'utilisateur « ann »"));
+        expect(localized.message).toMatch(/refused the login \(l'authentification a échoué .*\)\. Give the password in PGPASSWORD/);
         const none = connectionError(where, new Error('SASL: SCRAM-SERVER-FIRST-MESSAGE: client password must be a string'));
         expect(none.message).toMatch(/refused the login \(the server asks for a password and none was given\)/);
     });
@@ -54,6 +57,8 @@ describe('PostgreSQL failures as store errors', () => {
     it('store errors and other errors pass through as they are', () => {
         const input = new StoreInputError('bad label', where);
         expect(connectionError(where, input)).toBe(input);
+        const aboutPasswords = new StoreInputError('the password column is not a label field', where);
+        expect(connectionError(where, aboutPasswords)).toBe(aboutPasswords);
         const bug = new TypeError('x is undefined');
         expect(connectionError(where, bug)).toBe(bug);
         const odd = connectionError(where, driverError('EWHATEVER', 'odd'));

@@ -53,7 +53,7 @@ export function connectionError(location: string, error: unknown): Error {
     if (e.code === '3D000') {
         return new StoreConnectionError(`${location}: no such database (${message}). Create it first: createdb NAME.`, location);
     }
-    if (e.code !== undefined && /^[0-9A-Z]{5}$/.test(e.code)) {
+    if (/^[0-9A-Z]{5}$/.test(e.code ?? '')) {
         return new StoreConnectionError(`${location}: PostgreSQL error ${e.code}: ${message}`, location);
     }
     return error instanceof Error ? error : new Error(message);
