@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkLabels, shapeProblem } from '../../../engine/src/store/formats/check-labels.js';
 import { exportFinal, finalAsLabel } from '../../../engine/src/store/formats/final.js';
-import { importLabels, readImageSize } from '../../../engine/src/store/formats/index.js';
+import { FORMAT_NAMES, formatNamed, importLabels, readImageSize } from '../../../engine/src/store/formats/index.js';
 import { imageFileOf, imageSizesIn } from '../../../engine/src/store/formats/image-size.js';
 import { readJsonFile } from '../../../engine/src/store/formats/json-file.js';
 import { type Aggregate, LabelStore } from '../../../engine/src/store/index.js';
@@ -27,6 +27,19 @@ const aggregate = (item: string, value: Aggregate['value'], confidence: number):
     method: 'dawid_skene',
     answers: 3,
     updatedAt: '2026-03-01T10:00:00.000Z',
+});
+
+describe('the formats', () => {
+    it('are found by name; only yolo writes a folder (the CLI asks for --out there)', () => {
+        expect(FORMAT_NAMES).toEqual(['jsonl', 'csv', 'coco', 'yolo', 'labelstudio']);
+        expect(FORMAT_NAMES.map((name) => [formatNamed(name).name, formatNamed(name).directory])).toEqual([
+            ['jsonl', false],
+            ['csv', false],
+            ['coco', false],
+            ['yolo', true],
+            ['labelstudio', false],
+        ]);
+    });
 });
 
 describe('final labels', () => {
