@@ -114,3 +114,19 @@ describe.skipIf(skip)('leases on PostgreSQL', () => {
         expect(await ask({ leaseMs: 1.5 })).toHaveLength(1);
     });
 });
+
+describe.skipIf(skip)('leases asked for at the same moment', () => {
+    it('twelve people asking for one single-answer item at once: exactly one gets it, each time', async () => {
+        const url = await cluster.createDatabase('dprog_lease_race');
+        const people = await Promise.all(Array.from({ length: 12 }, () => openStore(url)));
+        try {
+            for (let round = 0; round < 5; round++) {
+                const item = [`race-${round}`];
+                const got = await Promise.all(people.map((s, i) => s.lease({ task: 'race', person: `p${i}`, candidates: item })));
+                expect(got.flat()).toHaveLength(1);
+            }
+        } finally {
+            await Promise.all(people.map((s) => s.close()));
+        }
+    });
+});
