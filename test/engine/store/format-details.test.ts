@@ -132,7 +132,8 @@ describe('csv and jsonl records that cannot be imported', () => {
                 '\n' +
                 ',ham,,,\n' +
                 'm6,[1,2]\n' +
-                'm7,"{""a"":1}",1e400,false,model\n',
+                'm7,"{""a"":1}",1e400,false,model\n' +
+                'm8,ham,,1,model\n',
         );
         expect(result.rejected.map((r) => [r.line, r.reason])).toEqual([
             [4, `'score' must be a finite number, found "x"`],
@@ -143,7 +144,10 @@ describe('csv and jsonl records that cannot be imported', () => {
             [10, `'score' must be a finite number, found "1e400"`],
         ]);
         expect(result.rejected.every((r) => r.file === join(dir, 'in.csv'))).toBe(true);
-        expect(stored.map((l) => [l.item, l.value, l.score, l.gold])).toEqual([['m1', 'spam', 0.5, true]]);
+        expect(stored.map((l) => [l.item, l.value, l.score, l.gold, l.labelerKind])).toEqual([
+            ['m1', 'spam', 0.5, true, 'human'],
+            ['m8', 'ham', undefined, true, 'model'],
+        ]);
     });
 
     it('csv: an empty file or a broken quote is an error naming the file and line; nothing is stored', async () => {

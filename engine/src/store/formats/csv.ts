@@ -75,9 +75,12 @@ export const csvFormat: LabelFormat = {
         rows.slice(1).forEach((row, index) => {
             const where = { file: source, line: lines[index + 1] };
             read.record(where, () => {
+                if (row.length !== header.length) {
+                    throw new RecordError(`${row.length} field(s), the header has ${header.length}`);
+                }
                 const record: Record<string, unknown> = {};
                 header.forEach((name, column) => {
-                    const text = row[column] ?? '';
+                    const text = row[column];
                     if (name === 'value') {
                         record.value = parseValue(text);
                     } else if (name === 'score') {
@@ -88,9 +91,6 @@ export const csvFormat: LabelFormat = {
                         record[name] = text;
                     }
                 });
-                if (row.length !== header.length) {
-                    throw new RecordError(`${row.length} field(s), the header has ${header.length}`);
-                }
                 labels.push(recordToLabel(record, options));
                 sources.push(where);
             });
