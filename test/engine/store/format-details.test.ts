@@ -174,7 +174,7 @@ describe('csv and jsonl records that cannot be imported', () => {
                 '{"item":"m3","value":"ham","labeler":7}',
                 '{"item":"","value":"ham"}',
                 '{"item":"m4","value":"ham","id":"x1","createdAt":"2026-03-01T10:00:00.000Z","supersededBy":"x2"}',
-                '{"item":"m4","value":"spam","id":"x2","createdAt":"2026-03-01T11:00:00.000Z"}',
+                '{"item":"m4","value":"spam","id":"x2","createdAt":"2026-03-01T11:00:00.000Z","person":null}',
             ].join('\n'),
         );
         expect(result.rejected.map((r) => [r.line, r.reason])).toEqual([

@@ -38,7 +38,17 @@ async function roundTrip(from: LabelStore, format: string, extra: { images?: str
 
 const t0 = '2026-03-01T10:00:00.000Z';
 const textLabels: NewLabel[] = [
-    { id: 'a', task: 't', item: 'm1', labeler: 'alice', labelerKind: 'human', value: 'spam', createdAt: t0, programVersion: 'v1' },
+    {
+        id: 'a',
+        task: 't',
+        item: 'm1',
+        labeler: 'alice',
+        labelerKind: 'human',
+        value: 'spam',
+        createdAt: t0,
+        programVersion: 'v1',
+        person: 'al',
+    },
     { id: 'b', task: 't', item: 'm2', labeler: 'clf', labelerKind: 'model', value: 'ham', score: 0.73, createdAt: t0 },
     {
         id: 'c',

@@ -21,6 +21,7 @@ const COLUMNS = [
     'programVersion',
     'createdAt',
     'supersededBy',
+    'person',
 ] as const;
 
 export function cell(value: unknown): string {

@@ -36,7 +36,7 @@ export function recordToLabel(record: Record<string, unknown>, options: ImportOp
         }
         return value;
     };
-    if (!('value' in record) || record.value === undefined) {
+    if (record.value === undefined) {
         throw new RecordError(`missing 'value'`);
     }
     const task = text('task', false) ?? options.task;
@@ -58,24 +58,22 @@ export function recordToLabel(record: Record<string, unknown>, options: ImportOp
         createdAt: text('createdAt', false) ?? '',
     };
     if (record.score !== undefined && record.score !== null) {
-        if (typeof record.score !== 'number' || !Number.isFinite(record.score)) {
+        if (!Number.isFinite(record.score)) {
             throw new RecordError(`'score' must be a finite number, found ${JSON.stringify(record.score)}`);
         }
-        label.score = record.score;
+        label.score = record.score as number;
     }
-    const programVersion = text('programVersion', false);
-    if (programVersion !== undefined) {
-        label.programVersion = programVersion;
-    }
-    const supersededBy = text('supersededBy', false);
-    if (supersededBy !== undefined) {
-        label.supersededBy = supersededBy;
-    }
-    const person = text('person', false);
-    if (person !== undefined) {
-        label.person = person;
-    }
-    return label;
+    const optional = {
+        programVersion: text('programVersion', false),
+        supersededBy: text('supersededBy', false),
+        person: text('person', false),
+    };
+    return { ...label, ...definedOnly(optional) };
+}
+
+/** The fields of `record` that are not undefined, in order. */
+function definedOnly<T extends object>(record: T): Partial<T> {
+    return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
 /** Adds the records' labels to `read`, with ids and times left to the store when the file has none. */
@@ -94,27 +92,18 @@ export function finish(labels: Label[], sources: RecordSource[], read: ReadColle
 
 /** The fields of a label in export order (absent optional fields left out). */
 export function labelRecord(label: Label): Record<string, unknown> {
-    const record: Record<string, unknown> = {
+    return definedOnly({
         id: label.id,
         task: label.task,
         item: label.item,
         labeler: label.labeler,
         labelerKind: label.labelerKind,
         value: label.value,
-    };
-    if (label.score !== undefined) {
-        record.score = label.score;
-    }
-    record.gold = label.gold;
-    if (label.programVersion !== undefined) {
-        record.programVersion = label.programVersion;
-    }
-    record.createdAt = label.createdAt;
-    if (label.supersededBy !== undefined) {
-        record.supersededBy = label.supersededBy;
-    }
-    if (label.person !== undefined) {
-        record.person = label.person;
-    }
-    return record;
+        score: label.score,
+        gold: label.gold,
+        programVersion: label.programVersion,
+        createdAt: label.createdAt,
+        supersededBy: label.supersededBy,
+        person: label.person,
+    });
 }
