@@ -6,19 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LEASE_MS } from '../../../engine/src/store/leases.js';
 import { openStore, type Store } from '../../../engine/src/store/index.js';
-import { skipWithoutPostgres, startCluster, type PgCluster } from '../../support/postgres.js';
+import { clusterForThisFile } from '../../support/postgres.js';
 
-let cluster: PgCluster;
-const skip = skipWithoutPostgres();
-
-beforeAll(async () => {
-    if (skip) {
-        return;
-    }
-    cluster = await startCluster();
-    Object.assign(process.env, { PGPASSWORD: cluster.env.PGPASSWORD });
-}, 120_000);
-afterAll(() => cluster?.stop());
+const db = clusterForThisFile('dprog_leases');
+const skip = db.skip;
 
 describe.skipIf(skip)('leases on PostgreSQL', () => {
     let url: string;
@@ -28,7 +19,7 @@ describe.skipIf(skip)('leases on PostgreSQL', () => {
         if (skip) {
             return;
         }
-        url = await cluster.createDatabase('dprog_leases');
+        url = await db.cluster.createDatabase('dprog_leases');
         [alice, bob] = await Promise.all([openStore(url), openStore(url)]);
     });
     afterAll(async () => Promise.all([alice?.close(), bob?.close()]));
@@ -117,7 +108,7 @@ describe.skipIf(skip)('leases on PostgreSQL', () => {
 
 describe.skipIf(skip)('leases asked for at the same moment', () => {
     it('twelve people asking for one single-answer item at once: exactly one gets it, each time', async () => {
-        const url = await cluster.createDatabase('dprog_lease_race');
+        const url = await db.cluster.createDatabase('dprog_lease_race');
         const people = await Promise.all(Array.from({ length: 12 }, () => openStore(url)));
         try {
             for (let round = 0; round < 5; round++) {

@@ -7,32 +7,23 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, StoreConnectionError, StoreInputError, StoreReadonlyError, type Store } from '../../../engine/src/store/index.js';
-import { skipWithoutPostgres, startCluster, type PgCluster } from '../../support/postgres.js';
+import { clusterForThisFile } from '../../support/postgres.js';
 import { tempDir } from './helpers.js';
 
-const skip = skipWithoutPostgres();
-let cluster: PgCluster;
-let databases = 0;
+const db = clusterForThisFile('dprog_parity');
+const skip = db.skip;
 let dir: string;
 let cleanup: () => void;
 
-beforeAll(async () => {
-    if (skip) {
-        return;
-    }
+beforeAll(() => {
     ({ dir, cleanup } = tempDir());
-    cluster = await startCluster();
-    Object.assign(process.env, { PGPASSWORD: cluster.env.PGPASSWORD });
-}, 120_000);
-afterAll(async () => {
-    await cluster?.stop();
-    cleanup?.();
 });
+afterAll(() => cleanup());
 
 /** A fresh store of each backend. */
 async function bothStores(): Promise<[Store, Store]> {
-    const n = ++databases;
-    return [await openStore(join(dir, `parity-${n}.sqlite`)), await openStore(await cluster.createDatabase(`dprog_parity_${n}`))];
+    const url = await db.newDatabase();
+    return [await openStore(join(dir, `${url.split('/').pop()}.sqlite`)), await openStore(url)];
 }
 
 /** Runs `scenario` on both backends and returns both results (the store's location in messages as `<store>`). */
@@ -300,7 +291,7 @@ describe.skipIf(skip)('sql.js and PostgreSQL stores answer alike', () => {
     });
 
     it('a read-only or closed store refuses writes and says why', async () => {
-        const url = await cluster.createDatabase(`dprog_parity_${++databases}`);
+        const url = await db.newDatabase();
         const writer = await openStore(url);
         await writer.addLabel(label('a', 'm1', 'ann', 'spam'));
         const reader = await openStore(url, { readonly: true });
@@ -334,7 +325,7 @@ describe.skipIf(skip)('sql.js and PostgreSQL stores answer alike', () => {
     });
 
     it('gives leases back: some items, or all of a person in a task', async () => {
-        const url = await cluster.createDatabase(`dprog_parity_${++databases}`);
+        const url = await db.newDatabase();
         const store = await openStore(url);
         const candidates = ['q1', 'q2', 'q3'];
         const leased = async (person: string, task = 't') => (await store.lease({ task, person, candidates, limit: 3 })).map((l) => l.item);
@@ -357,7 +348,7 @@ describe.skipIf(skip)('sql.js and PostgreSQL stores answer alike', () => {
 
 describe.skipIf(skip)('PostgreSQL connection problems say what to do', () => {
     it('a server that is not there, a wrong password, a missing database', async () => {
-        const url = await cluster.createDatabase(`dprog_parity_${++databases}`);
+        const url = await db.newDatabase();
         const port = new URL(url).port;
         const closedPort = url.replace(`:${port}/`, ':1/');
         await expect(openStore(closedPort)).rejects.toThrow(
@@ -371,7 +362,7 @@ describe.skipIf(skip)('PostgreSQL connection problems say what to do', () => {
         const missing = url.replace(/\/[^/]+$/, '/no_such_db');
         await expect(openStore(missing)).rejects.toThrow(/no_such_db: no such database \(.*\)\. Create it first: createdb NAME\./);
         // The password given apart from the URL (VS Code's secret storage) is used, and never shown.
-        const withPassword = await openStore(url, { password: cluster.env.PGPASSWORD });
+        const withPassword = await openStore(url, { password: db.cluster.env.PGPASSWORD });
         expect(withPassword.location).toBe(url);
         await withPassword.close();
         await expect(openStore(url, { password: 'not-it' })).rejects.toThrow(/refused the login/);

@@ -3,24 +3,13 @@
  * `schema_version`, and a database written by a newer dprog is refused without a change.
  */
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openStore, StoreVersionError } from '../../../engine/src/store/index.js';
 import { PG_SCHEMA_VERSION } from '../../../engine/src/store/postgres/schema.js';
-import { skipWithoutPostgres, startCluster, type PgCluster } from '../../support/postgres.js';
+import { clusterForThisFile } from '../../support/postgres.js';
 
-let cluster: PgCluster;
-let databases = 0;
-const newDatabase = () => cluster.createDatabase(`dprog_schema_${++databases}`);
-const skip = skipWithoutPostgres();
-
-beforeAll(async () => {
-    if (skip) {
-        return;
-    }
-    cluster = await startCluster();
-    Object.assign(process.env, { PGPASSWORD: cluster.env.PGPASSWORD });
-}, 120_000);
-afterAll(() => cluster?.stop());
+const db = clusterForThisFile('dprog_schema');
+const skip = db.skip;
 
 async function schemaVersions(url: string): Promise<{ version: number; description: string }[]> {
     const client = new pg.Client({ connectionString: url });
@@ -35,7 +24,7 @@ async function schemaVersions(url: string): Promise<{ version: number; descripti
 
 describe.skipIf(skip)('the PostgreSQL schema', () => {
     it('is created once when eight writers open a new database at the same moment', async () => {
-        const url = await newDatabase();
+        const url = await db.newDatabase();
         const stores = await Promise.all(Array.from({ length: 8 }, () => openStore(url)));
         expect(stores.map((s) => s.schemaVersion)).toEqual(Array(8).fill(PG_SCHEMA_VERSION));
         await Promise.all(stores.map((s, i) => s.addLabel({ task: 't', item: `i${i}`, labeler: 'a', labelerKind: 'human', value: i })));
@@ -48,7 +37,7 @@ describe.skipIf(skip)('the PostgreSQL schema', () => {
     });
 
     it('refuses a database written by a newer dprog, and changes nothing', async () => {
-        const url = await newDatabase();
+        const url = await db.newDatabase();
         await (await openStore(url)).close();
         const client = new pg.Client({ connectionString: url });
         await client.connect();

@@ -4,30 +4,19 @@
  * schema version, and a copy round trip sql.js → PostgreSQL → sql.js.
  */
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dumpHash, LabelStore, openStore } from '../../../engine/src/store/index.js';
-import { skipWithoutPostgres, startCluster, type PgCluster } from '../../support/postgres.js';
+import { clusterForThisFile } from '../../support/postgres.js';
 import { startFixture, tempDir } from './helpers.js';
 
 const WRITERS = 8;
 const PER_WRITER = 2500;
-let cluster: PgCluster;
-let databases = 0;
-const newDatabase = () => cluster.createDatabase(`dprog_test_${++databases}`);
-const skip = skipWithoutPostgres();
-
-beforeAll(async () => {
-    if (skip) {
-        return;
-    }
-    cluster = await startCluster();
-    Object.assign(process.env, { PGPASSWORD: cluster.env.PGPASSWORD });
-}, 120_000);
-afterAll(() => cluster?.stop());
+const db = clusterForThisFile('dprog_test');
+const skip = db.skip;
 
 /** Runs writer processes to their end (or until `stopAfter` acks, then SIGKILL); returns each one's last ack. */
 async function runWriters(url: string, count: number, killAfterAcks?: number): Promise<number[]> {
-    const writers = Array.from({ length: count }, (_, i) => startFixture('pg-writer.ts', [url, String(i)], cluster.env));
+    const writers = Array.from({ length: count }, (_, i) => startFixture('pg-writer.ts', [url, String(i)], db.cluster.env));
     return Promise.all(
         writers.map(async (w) => {
             if (killAfterAcks !== undefined) {
@@ -55,7 +44,7 @@ const expectedIds = (writers: number, upTo = PER_WRITER) =>
 
 describe.skipIf(skip)('PostgreSQL store with many writers', () => {
     it(`keeps every label of ${WRITERS} concurrent writers × ${PER_WRITER}, once`, async () => {
-        const url = await newDatabase();
+        const url = await db.newDatabase();
         const acks = await runWriters(url, WRITERS);
         expect(acks).toEqual(Array(WRITERS).fill(PER_WRITER));
         const ids = await labelIds(url);
@@ -69,7 +58,7 @@ describe.skipIf(skip)('PostgreSQL store with many writers', () => {
     }, 180_000);
 
     it('loses and doubles nothing when writers are killed mid-import and run again', async () => {
-        const url = await newDatabase();
+        const url = await db.newDatabase();
         const acked = await runWriters(url, WRITERS, 1000);
         const afterKill = new Set(await labelIds(url));
         for (const [w, n] of acked.entries()) {
@@ -84,10 +73,10 @@ describe.skipIf(skip)('PostgreSQL store with many writers', () => {
     }, 180_000);
 
     it('keeps every acknowledged label when the server stops as in a power cut', async () => {
-        const url = await newDatabase();
-        const writer = startFixture('pg-writer.ts', [url, '0'], cluster.env);
+        const url = await db.newDatabase();
+        const writer = startFixture('pg-writer.ts', [url, '0'], db.cluster.env);
         await writer.waitFor('acked 1000');
-        await cluster.crashAndRestart();
+        await db.cluster.crashAndRestart();
         await writer.exited;
         const acks = writer.lines.filter((l) => l.startsWith('acked ')).map((l) => Number(l.split(' ')[1]));
         const lastAck = Math.max(...acks);
@@ -107,7 +96,7 @@ describe.skipIf(skip)('PostgreSQL schema and moving stores', () => {
             await fillEverything(original);
             const before = original.dump();
             await original.close();
-            const url = await newDatabase();
+            const url = await db.newDatabase();
             const pgStore = await openStore(url);
             await pgStore.load(before);
             expect(dumpHash(await pgStore.dump())).toBe(dumpHash(before));
