@@ -113,7 +113,8 @@ describe('dprog label', () => {
         );
         expect(toFile.json()).toMatchObject({ labels: 2, files: ['out.csv'] });
         expect(readFileSync(join(dir, 'out.csv'), 'utf8').split('\n')[1]).toBe(
-            'l1,spam,m1,alice,human,spam,,false,,2026-01-01T00:00:00.000Z,',
+            // … supersededBy and person empty.
+            'l1,spam,m1,alice,human,spam,,false,,2026-01-01T00:00:00.000Z,,',
         );
     });
 
