@@ -13,11 +13,12 @@
  * points of scikit-learn at 500 and 1,000 labels. Recorded reference (scikit-learn 1.2.1, 4 seeds):
  * see SKLEARN_RECORDED; it is printed when scikit-learn is absent.
  *
- * Defaults: SEEDS=2 MAX=1000, what `npm run bench` runs (about 1.5 min of CPU time; 10 seeds take
- * about 5×). Two seeds keep the claim's margin: at 1,000 labels margin+diversity reaches random's
- * accuracy with 0.22 (seed 1) to 0.30 (10 seeds) of its labels, against a target of 0.5. With 500
- * labels the ratio came out at 0.48 (3 seeds), too close to the target to say anything, so the
- * default keeps 1,000 labels and drops seeds. The full run, as the README's table was measured:
+ * Defaults: SEEDS=2 MAX=1000, what `npm run bench` runs (72 s of CPU time on 2026-11-30: dprog 57 s,
+ * the scikit-learn reference the rest; 10 seeds take about 5×). Two seeds keep the claim's margin: at
+ * 1,000 labels margin+diversity reached random's accuracy with 0.32 of its labels (2 seeds; 0.30 with
+ * 10), against a target of 0.5. With 500 labels the ratio came out at 0.48 (3 seeds), too close to
+ * the target to say anything, so the default keeps 1,000 labels and drops seeds. The full run, as the
+ * README's 10-seed numbers were measured:
  *   SEEDS=10 MAX=1000 npx tsx bench/active-learning.bench.ts
  */
 import { execFileSync } from 'node:child_process';
