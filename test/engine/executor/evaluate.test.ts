@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { evaluate, readsLoop, UNKNOWN, type Scope } from '../../../engine/src/executor/evaluate.js';
+import { evaluate, isCrop, readsLoop, resultsRead, UNKNOWN, type Scope } from '../../../engine/src/executor/evaluate.js';
 import { runRules } from '../../../engine/src/executor/rules-runner.js';
 import type { PlanExpression, PlanRulesLabeler } from '../../../engine/src/plan/types.js';
 import { compileText } from '../../language-server/compiler/compile-helpers.js';
@@ -60,6 +60,134 @@ describe('expression trees', () => {
     test('readsLoop finds a loop element anywhere in the tree', () => {
         expect(readsLoop(eq(field(loop(0), 'label'), member('a')))).toBe(true);
         expect(readsLoop(eq(result('1:x'), member('a')))).toBe(false);
+    });
+});
+
+describe('operators, as the language reference defines them', () => {
+    const cmp = (op: '==' | '!=' | '<' | '<=' | '>' | '>=', a: string | number, b: string | number) =>
+        evaluate({ kind: 'compare', op, left: lit(a), right: lit(b) }, scope());
+
+    test.each([
+        ['==', 2, 2, true],
+        ['==', 2, 3, false],
+        ['!=', 2, 2, false],
+        ['!=', 2, 3, true],
+        ['<', 1, 2, true],
+        ['<', 2, 2, false],
+        ['<=', 2, 2, true],
+        ['<=', 3, 2, false],
+        ['>', 3, 2, true],
+        ['>', 2, 2, false],
+        ['>=', 2, 2, true],
+        ['>=', 1, 2, false],
+    ] as const)('%s on %d and %d is %s', (op, a, b, expected) => {
+        expect(cmp(op, a, b)).toBe(expected);
+    });
+
+    test('== compares values strictly: a number is not its text', () => {
+        expect(cmp('==', 1, '1')).toBe(false);
+        expect(cmp('!=', 1, '1')).toBe(true);
+    });
+
+    test('a comparison with an unknown side is unknown, whichever side it is', () => {
+        expect(evaluate({ kind: 'compare', op: '==', left: lit(1), right: result('1:x') }, scope())).toBe(UNKNOWN);
+        expect(evaluate({ kind: 'compare', op: '!=', left: result('1:x'), right: lit(1) }, scope())).toBe(UNKNOWN);
+    });
+
+    const T = lit(true);
+    const F = lit(false);
+    const U = result('1:pending');
+    const logical = (op: 'and' | 'or', left: PlanExpression, right: PlanExpression) =>
+        evaluate({ kind: 'logical', op, left, right }, scope());
+
+    test('and/or truth tables, with unknown deciding only when the known side does not', () => {
+        expect([logical('and', T, T), logical('and', T, F), logical('and', F, T), logical('and', F, F)]).toEqual([
+            true,
+            false,
+            false,
+            false,
+        ]);
+        expect([logical('or', T, T), logical('or', T, F), logical('or', F, T), logical('or', F, F)]).toEqual([true, true, true, false]);
+        expect([logical('and', T, U), logical('and', U, T), logical('and', U, F)]).toEqual([UNKNOWN, UNKNOWN, UNKNOWN]);
+        expect([logical('or', F, U), logical('or', U, F), logical('or', U, T)]).toEqual([UNKNOWN, UNKNOWN, UNKNOWN]);
+        expect([logical('and', F, U), logical('or', T, U)]).toEqual([false, true]);
+    });
+
+    test('and/or give booleans even on non-boolean values', () => {
+        expect(logical('and', lit('x'), lit(2))).toBe(true);
+        expect(logical('or', lit(''), lit(0))).toBe(false);
+    });
+
+    test('not negates, and leaves unknown unknown', () => {
+        expect(evaluate({ kind: 'not', operand: T }, scope())).toBe(false);
+        expect(evaluate({ kind: 'not', operand: F }, scope())).toBe(true);
+        expect(evaluate({ kind: 'not', operand: U }, scope())).toBe(UNKNOWN);
+    });
+
+    test('length counts a list’s elements or a text’s characters; unknown while its value is', () => {
+        const length = (of: PlanExpression, item: unknown = {}) => evaluate({ kind: 'length', of }, scope({}, [], item));
+        expect(length(field({ kind: 'item' }, 'spans'), { spans: [1, 2, 3] })).toBe(3);
+        expect(length(lit('hello'))).toBe(5);
+        expect(length(lit(12345))).toBe(5);
+        expect(length(U)).toBe(UNKNOWN);
+    });
+
+    test('contains and matches read the text; unknown while it is', () => {
+        const text = field({ kind: 'item' }, 'body');
+        const on = (expr: PlanExpression, body: string) => evaluate(expr, scope({}, [], { body }));
+        expect(on({ kind: 'contains', text, value: 'refund' }, 'please refund me')).toBe(true);
+        expect(on({ kind: 'contains', text, value: 'refund' }, 'Refund please')).toBe(false);
+        expect(evaluate({ kind: 'contains', text: U, value: 'x' }, scope())).toBe(UNKNOWN);
+        const refund: PlanExpression = { kind: 'matches', text, pattern: 'refund', flags: 'i' };
+        expect(on(refund, 'REFUND now')).toBe(true);
+        expect(on({ kind: 'matches', text, pattern: 'refund', flags: '' }, 'REFUND now')).toBe(false);
+        expect(evaluate({ kind: 'matches', text: U, pattern: 'x', flags: '' }, scope())).toBe(UNKNOWN);
+    });
+
+    test('matches with the g or y flag gives the same answer every time (the flags would make the test stateful)', () => {
+        const text = field({ kind: 'item' }, 'body');
+        for (const flags of ['g', 'y', 'gi']) {
+            const expr: PlanExpression = { kind: 'matches', text, pattern: 'down', flags };
+            const answers = [1, 2, 3].map(() => evaluate(expr, scope({}, [], { body: 'down' })));
+            expect(answers).toEqual([true, true, true]);
+        }
+    });
+
+    test('a field of an unknown value is unknown; of null or a missing member, a TypeError showing the value', () => {
+        expect(evaluate(field(U, 'label'), scope())).toBe(UNKNOWN);
+        expect(() => evaluate(field({ kind: 'item' }, 'label'), scope({}, [], null))).toThrow("the value null has no '.label'");
+        expect(() => evaluate(field({ kind: 'item' }, 'label'), scope({}, [], { text: 'a' }))).toThrow(
+            'the value {"text":"a"} has no \'.label\'',
+        );
+    });
+
+    test('a crop is unknown while its image is; isCrop tells crops from other values', () => {
+        const crop: PlanExpression = { kind: 'crop', image: U, region: lit(1) };
+        expect(evaluate(crop, scope())).toBe(UNKNOWN);
+        expect(isCrop({ kind: 'crop', image: 'a.png', box: {} })).toBe(true);
+        expect([isCrop(null), isCrop('crop'), isCrop({ kind: 'box' })]).toEqual([false, false, false]);
+    });
+
+    test('resultsRead lists every stage an expression reads, through every kind of node', () => {
+        const a = result('1:a');
+        const b = result('2:b');
+        const c = result('3:c');
+        const tree: PlanExpression = {
+            kind: 'logical',
+            op: 'and',
+            left: { kind: 'not', operand: { kind: 'compare', op: '<', left: { kind: 'length', of: a }, right: lit(2) } },
+            right: {
+                kind: 'logical',
+                op: 'or',
+                left: { kind: 'contains', text: field(b, 'text'), value: 'x' },
+                right: { kind: 'matches', text: { kind: 'crop', image: lit('i'), region: c } as PlanExpression, pattern: 'x', flags: '' },
+            },
+        };
+        expect(resultsRead(tree)).toEqual(['1:a', '2:b', '3:c']);
+        expect(readsLoop(tree)).toBe(false);
+        expect(readsLoop({ kind: 'crop', image: lit('i'), region: loop(0) })).toBe(true);
+        expect(readsLoop({ kind: 'contains', text: field(loop(1), 'text'), value: 'x' })).toBe(true);
+        expect(resultsRead(lit(1))).toEqual([]);
     });
 });
 
