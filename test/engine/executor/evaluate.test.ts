@@ -231,6 +231,14 @@ rules keywords on emails -> choice<Verdict> {
         expect(runRules(labeler, item('hi', 'ok "really"'))).toBeNull();
     });
 
+    test('a tie goes to the member of the rule written first, at accuracy times its half of the votes', () => {
+        expect(runRules(labeler, item('Re: question', 'Please unsubscribe me from this list'))).toEqual({
+            value: 'spam',
+            score: expect.closeTo(0.4, 9),
+            rules: ['unsub'],
+        });
+    });
+
     test('no rule firing is an abstention', () => {
         expect(runRules(labeler, item('hello', 'see you tomorrow'))).toBeNull();
     });
