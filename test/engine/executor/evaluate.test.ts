@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { evaluate, isCrop, readsLoop, resultsRead, UNKNOWN, type Scope } from '../../../engine/src/executor/evaluate.js';
 import { runRules } from '../../../engine/src/executor/rules-runner.js';
 import type { PlanExpression, PlanRulesLabeler } from '../../../engine/src/plan/types.js';
@@ -192,8 +192,9 @@ describe('operators, as the language reference defines them', () => {
 });
 
 describe('rules labelers', () => {
+    // Compiled before the tests (not in the first of them), so each test runs on its own, as mutation testing runs them.
     let labeler: PlanRulesLabeler;
-    test('rule conditions compile to trees: contains, matches with flags, length, strings with escapes', async () => {
+    beforeAll(async () => {
         const plan = await compileText(`dataset emails from jsonl "e.jsonl" {
     key id: String
     subject: String
@@ -209,6 +210,9 @@ rules keywords on emails -> choice<Verdict> {
 }
 `);
         labeler = plan.labelers[0] as PlanRulesLabeler;
+    });
+
+    test('rule conditions compile to trees: contains, matches with flags, length, strings with escapes', () => {
         expect(labeler.rules[0].tree).toEqual({
             kind: 'matches',
             text: { kind: 'field', of: { kind: 'item' }, name: 'body' },

@@ -4,6 +4,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { afterPeople } from '../../../engine/src/executor/people-step.js';
+import type { Open } from '../../../engine/src/executor/stage-item.js';
 import type { LabelingPlan, PlanRouteStage, PlanTask } from '../../../engine/src/plan/types.js';
 import type { Label } from '../../../engine/src/store/types.js';
 
@@ -30,7 +31,7 @@ const answer = (labeler: string, value: Label['value']): Label => ({
     gold: false,
     createdAt: `2026-01-01T00:00:${String(at).padStart(2, '0')}Z`,
 });
-const open = () => ({ given: [] as Array<{ value: Label['value']; score: number; labeler: string }>, best: undefined });
+const open = (): Pick<Open, 'given' | 'best'> => ({ given: [], best: undefined });
 
 describe('afterPeople', () => {
     test('nobody has answered: the first person on the route is waited for', () => {
