@@ -88,4 +88,28 @@ describe('combining automatic answers along a cascade', () => {
         expect(combine([a, b], 1)).toEqual(b);
         expect(combine([{ value: ['x'], score: 0.9, labeler: 'c' }, a], 3)).toEqual({ value: ['x'], score: 0.9, labeler: 'c' });
     });
+    test('a single certain answer stays certain; two certain answers that disagree are a coin toss, not NaN', () => {
+        expect(combine([{ value: 'spam', score: 1, labeler: 'rules' }], 3)).toEqual({ value: 'spam', score: 1, labeler: 'rules' });
+        const r = combine(
+            [
+                { value: 'spam', score: 1, labeler: 'rules' },
+                { value: 'ham', score: 1, labeler: 'model' },
+            ],
+            2,
+        );
+        expect(r.score).toBeCloseTo(0.5, 9);
+    });
+
+    test('the winning value is the most likely one, even when the single surest answer says otherwise', () => {
+        // x: 0.7·0.7·0.2 = 0.098 against y: 0.3·0.3·0.8 = 0.072.
+        const r = combine(
+            [
+                { value: 'x', score: 0.7, labeler: 'a' },
+                { value: 'x', score: 0.7, labeler: 'b' },
+                { value: 'y', score: 0.8, labeler: 'c' },
+            ],
+            2,
+        );
+        expect(r).toEqual({ value: 'x', score: expect.closeTo(0.098 / 0.17, 9), labeler: 'a+b+c' });
+    });
 });

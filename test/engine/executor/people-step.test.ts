@@ -43,7 +43,7 @@ describe('afterPeople', () => {
         const o = open();
         const first = answer('crowd', 'Dashboard down');
         const later = answer('lead', 'Dashboard down since 9am');
-        expect(afterPeople(plan, text, o, [later, first], people)).toBeNull();
+        expect(afterPeople(plan, text, o, [first, later], people)).toBeNull();
         expect(o.best).toEqual({ value: 'Dashboard down since 9am', score: 0.99, labeler: 'lead' });
         const byId = open();
         expect(afterPeople(plan, text, byId, [answer('worker-17', 'Outage')], people)).toBeNull();
