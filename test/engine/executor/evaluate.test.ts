@@ -206,6 +206,7 @@ rules keywords on emails -> choice<Verdict> {
     unsub: body contains "unsubscribe" => spam
     reply: subject matches /^re:/i and length(body) > 20 => ham
     quote: not (body contains "\\"really\\"") and length(body) <= 5 => ham
+    thanks: subject contains "thanks" => ham
     accuracy 80%
 }
 `);
@@ -240,6 +241,14 @@ rules keywords on emails -> choice<Verdict> {
             value: 'spam',
             score: expect.closeTo(0.4, 9),
             rules: ['unsub'],
+        });
+    });
+
+    test('the majority wins even when a rule for another member fired first', () => {
+        expect(runRules(labeler, item('Re: thanks', 'Free money for you, thanks a lot'))).toEqual({
+            value: 'ham',
+            score: expect.closeTo(0.8 * (2 / 3), 9),
+            rules: ['reply', 'thanks'],
         });
     });
 

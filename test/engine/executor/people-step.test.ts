@@ -60,6 +60,11 @@ describe('afterPeople', () => {
         expect(two.best?.score).toBeCloseTo(0.49 / (0.49 + 2 * 0.0225), 9);
     });
 
+    test('a yes/no choice (two classes) adds votes up too: two that disagree are short of the target', () => {
+        const yesNo = { classes: ['true', 'false'], quality: { target: 0.9, maxLabels: 10 } } as unknown as PlanTask;
+        expect(afterPeople(plan, yesNo, open(), [answer('crowd', true), answer('crowd', false)], people)).toBe('crowd');
+    });
+
     test('exactly at the target is final', () => {
         expect(afterPeople(plan, choice(0.7), open(), [answer('crowd', 'outage')], people)).toBeNull();
     });
