@@ -2,7 +2,7 @@
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { JournalWriter, readJournal, type JournalEntry } from '../../../engine/src/store/journal.js';
+import { JournalWriter, readJournal, replaceFile, type JournalEntry } from '../../../engine/src/store/journal.js';
 import type { Label } from '../../../engine/src/store/types.js';
 import { tempDir } from './helpers.js';
 
@@ -52,8 +52,10 @@ describe('journal', () => {
             op: 'items',
             items: [{ dataset: 'd', key: 'k', split: 'train', addedAt: 'now', contentHash: 1n }],
         } as unknown as JournalEntry;
+        const bytes = writer.bytes;
         expect(() => writer.append([big, bad])).toThrow(/BigInt/);
         expect(statSync(path).size).toBe(size);
+        expect(writer.bytes).toBe(bytes);
         writer.append([{ op: 'labels', labels: [label('after')], supersede: [] }]);
         writer.close();
         const ids = readJournal(path)!.entries.flatMap((e) => (e.op === 'labels' ? e.labels.map((l) => l.id) : []));
@@ -91,5 +93,63 @@ describe('journal reset after a snapshot', () => {
         const content = readJournal(path)!;
         expect(content.base).toBe(2);
         expect(content.entries.flatMap((e) => (e.op === 'labels' ? e.labels.map((l) => l.id) : []))).toEqual(['after']);
+    });
+});
+
+describe('reading a journal', () => {
+    it('has nothing to replay when there is no journal, or an empty one (a crash while resetting)', () => {
+        const path = join(dir, 'j');
+        expect(readJournal(path)).toBeUndefined();
+        writeFileSync(path, '');
+        expect(readJournal(path)).toEqual({ base: -1, entries: [], tornTail: false });
+    });
+
+    it('refuses a file without a header line, or with a header that is not a dprog journal', () => {
+        const path = join(dir, 'j');
+        writeFileSync(path, '{"dprogJournal":1,"base":3}');
+        expect(() => readJournal(path)).toThrow(/the journal has no header line \(it is not a dprog journal\)/);
+        for (const header of ['{"dprogJournal":2,"base":3}', '{"dprogJournal":1,"base":"3"}', '{"dprogJournal":1}']) {
+            writeFileSync(path, `${header}\n`);
+            expect(() => readJournal(path)).toThrow(/line 1: not a dprog journal header/);
+        }
+        writeFileSync(path, '{"dprogJournal":1,"base":3}\n');
+        expect(readJournal(path)).toEqual({ base: 3, entries: [], tornTail: false });
+    });
+
+    it('refuses a line that is JSON but not an entry object, naming its line', () => {
+        const path = join(dir, 'j');
+        for (const line of ['null', '5', '"labels"', '{"labels":[]}']) {
+            writeFileSync(path, `{"dprogJournal":1,"base":0}\n{"op":"items","items":[]}\n${line}\n`);
+            expect(() => readJournal(path)).toThrow(/line 3: not a journal entry/);
+        }
+    });
+
+    it('reads one whole line per entry, and a torn tail only at the end', () => {
+        const path = join(dir, 'j');
+        const writer = JournalWriter.create(path, 4);
+        writer.append([
+            { op: 'labels', labels: [label('a')], supersede: [] },
+            { op: 'stages', states: [{ run: 'r', stage: 's', item: 'i', status: 'done', updatedAt: 'now' }] },
+        ]);
+        expect(writer.bytes).toBe(statSync(path).size - '{"dprogJournal":1,"base":4}\n'.length);
+        writer.reset(5);
+        expect(writer.bytes).toBe(0);
+        writer.append([{ op: 'labels', labels: [label('b')], supersede: [] }]);
+        writer.close();
+        const content = readJournal(path)!;
+        expect(content.base).toBe(5);
+        expect(content.entries.map((e) => e.op)).toEqual(['labels']);
+    });
+});
+
+describe('replaceFile', () => {
+    it('renames over the target, and fails at once when the source is missing', () => {
+        const from = join(dir, 'from');
+        const to = join(dir, 'to');
+        writeFileSync(from, 'new');
+        writeFileSync(to, 'old');
+        replaceFile(from, to);
+        expect(readFileSync(to, 'utf8')).toBe('new');
+        expect(() => replaceFile(from, to)).toThrow(/ENOENT/);
     });
 });
