@@ -1,5 +1,5 @@
 /** The journal on its own: a failed append leaves no trace, entries split into lines read back whole. */
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { JournalWriter, readJournal, replaceFile, type JournalEntry } from '../../../engine/src/store/journal.js';
@@ -26,15 +26,16 @@ describe('journal', () => {
     it('reads back a large batch written on several lines, supersede marks with their replacements', () => {
         const path = join(dir, 'j');
         const writer = JournalWriter.create(path, 7);
-        const labels = Array.from({ length: 12_000 }, (_, i) => label(`l${i}`));
-        writer.append([{ op: 'labels', labels, supersede: [{ id: 'l0', by: 'l11999' }] }]);
+        // Two lines of 5000 labels, over 4 MiB in all (written in more than one piece).
+        const labels = Array.from({ length: 10_000 }, (_, i) => label(`l${i}`, 'x'.repeat(300)));
+        writer.append([{ op: 'labels', labels, supersede: [{ id: 'l0', by: 'l9999' }] }]);
         writer.close();
         const content = readJournal(path)!;
         expect(content.base).toBe(7);
         expect(content.tornTail).toBe(false);
-        expect(content.entries).toHaveLength(3);
+        expect(content.entries).toHaveLength(2);
         expect(content.entries.flatMap((e) => (e.op === 'labels' ? e.labels : []))).toEqual(labels);
-        expect(content.entries.map((e) => (e.op === 'labels' ? e.supersede.length : -1))).toEqual([0, 0, 1]);
+        expect(content.entries.map((e) => (e.op === 'labels' ? e.supersede.length : -1))).toEqual([0, 1]);
     });
 
     it('cuts a failed append back, so the journal stays readable and appends go on', () => {
@@ -127,10 +128,21 @@ describe('reading a journal', () => {
     it('reads one whole line per entry, and a torn tail only at the end', () => {
         const path = join(dir, 'j');
         const writer = JournalWriter.create(path, 4);
-        writer.append([
+        const every: JournalEntry[] = [
             { op: 'labels', labels: [label('a')], supersede: [] },
+            { op: 'items', items: [{ dataset: 'd', key: 'k', split: 'train', addedAt: 'now' }] },
+            {
+                op: 'aggregates',
+                aggregates: [{ task: 't', item: 'i', value: 1, confidence: 1, method: 'm', answers: 1, updatedAt: 'now' }],
+            },
+            { op: 'estimates', estimates: [{ labeler: 'a', task: 't', accuracy: 1, n: 1, updatedAt: 'now' }] },
+            { op: 'plan', plan: { program: 'p', version: '1', plan: {}, contentHash: 'h', compiledAt: 'now' } },
+            { op: 'model', model: { labeler: 'm', version: '1', onnxPath: 'm.onnx', labelsUsed: 1, createdAt: 'now' } },
+            { op: 'evaluation', evaluation: { id: 'e', model: 'm', split: 'test', accuracy: 1, at: 'now' } },
             { op: 'stages', states: [{ run: 'r', stage: 's', item: 'i', status: 'done', updatedAt: 'now' }] },
-        ]);
+        ];
+        writer.append(every);
+        expect(readJournal(path)!.entries).toEqual(every);
         expect(writer.bytes).toBe(statSync(path).size - '{"dprogJournal":1,"base":4}\n'.length);
         writer.reset(5);
         expect(writer.bytes).toBe(0);
@@ -139,6 +151,17 @@ describe('reading a journal', () => {
         const content = readJournal(path)!;
         expect(content.base).toBe(5);
         expect(content.entries.map((e) => e.op)).toEqual(['labels']);
+    });
+});
+
+describe('files', () => {
+    it('closes the journal and the folders it fsyncs', () => {
+        const open = () => readdirSync('/proc/self/fd').length;
+        const before = open();
+        const writer = JournalWriter.create(join(dir, 'j'), 1);
+        writer.reset(2);
+        writer.close();
+        expect(open()).toBe(before);
     });
 });
 
