@@ -77,7 +77,6 @@ function parseLock(bytes: Buffer): LockFile | undefined {
             return undefined;
         }
         return { pid: parsed.pid, host: String(parsed.host ?? ''), token: parsed.token };
-        // Stryker disable next-line BlockStatement: an empty catch block returns undefined as well
     } catch {
         return undefined;
     }

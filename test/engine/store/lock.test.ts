@@ -288,7 +288,8 @@ describe('acquireLockWaiting', () => {
     it('waits for a busy lock, telling once, and takes it when freed', async () => {
         foreignLock(lockOf(process.ppid, 'another-host'));
         const onWait = vi.fn();
-        setTimeout(() => rmSync(lockPath), 300);
+        // Freed after a few polls (one every 200 ms): onWait is still called only once.
+        setTimeout(() => rmSync(lockPath), 700);
         // It polls: it takes the lock soon after it is freed, not at the end of a long wait.
         const second = await acquireLockWaiting('labels.sqlite', lockPath, { waitMs: 600_000, onWait });
         held.push(second);
