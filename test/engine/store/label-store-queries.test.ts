@@ -209,8 +209,8 @@ describe('the whole store', () => {
     it('refuses to write after close, and closing twice is harmless', async () => {
         await store.close();
         await store.close();
-        await expect(store.snapshot()).rejects.toThrow(/closed/);
-        await expect(store.addLabel(label('a'))).rejects.toThrow(/closed/);
+        await expect(store.snapshot()).rejects.toThrow(/the label store is closed\./);
+        await expect(store.addLabel(label('a'))).rejects.toThrow(/the label store is closed\./);
         store = await LabelStore.open(join(dir, 'labels.sqlite'));
     });
 });
