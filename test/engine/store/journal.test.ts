@@ -154,6 +154,17 @@ describe('reading a journal', () => {
     });
 });
 
+describe('retiring', () => {
+    it('journals supersede marks without labels (retired labels) as they are', () => {
+        const path = join(dir, 'j');
+        const writer = JournalWriter.create(path, 1);
+        const retire: JournalEntry = { op: 'labels', labels: [], supersede: [{ id: 'a', by: 'migration:P@2' }] };
+        writer.append([retire]);
+        writer.close();
+        expect(readJournal(path)!.entries).toEqual([retire]);
+    });
+});
+
 describe('files', () => {
     it('closes the journal and the folders it fsyncs', () => {
         const open = () => readdirSync('/proc/self/fd').length;
