@@ -267,6 +267,8 @@ describe('a held lock', () => {
         rmSync(lockPath);
         expect(() => lock.verify()).toThrow(StoreLockLostError);
         expect(() => lock.verify()).toThrow(/is gone/);
+        foreignLock('not a lock');
+        expect(() => lock.verify()).toThrow(StoreLockLostError);
         foreignLock(lockOf(4242, 'another-host'));
         expect(() => lock.verify()).toThrow(/now names process 4242 on another-host/);
         lock.release();
