@@ -25,7 +25,7 @@ const cascade = (accuracy: number, target = 0.95): RoutingPolicy => ({
 });
 
 describe('simulated routing', () => {
-    it('asks in route order (a cascade asks the listed person before the free model), answers right at a declared 100%, and charges', () => {
+    it('asks in route order (a cascade asks the listed person before the free model), answers right at 100%, and charges', () => {
         const policy: RoutingPolicy = {
             ...cascade(1, 0.99),
             labelers: [
