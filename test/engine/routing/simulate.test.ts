@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Answer } from '../../../engine/src/quality/answers.js';
 import type { RoutingPolicy } from '../../../engine/src/routing/policy.js';
-import { simulateReplay, type SimulationResult } from '../../../engine/src/routing/simulate.js';
+import { recordedAnswers, simulateReplay, type SimulationResult } from '../../../engine/src/routing/simulate.js';
 import { aggregate } from '../../../engine/src/quality/aggregate.js';
 import { encodeAnswers } from '../../../engine/src/quality/answers.js';
 import { accuracyAgainst } from '../../../engine/src/quality/posterior.js';
@@ -151,5 +151,45 @@ describe('a target the evidence shows out of reach', () => {
         const low = at(0.8);
         expect(low.accuracyInterval[1]).toBeGreaterThanOrEqual(0.8);
         expect(low.targetOutOfReach).toBe(false);
+    });
+});
+
+describe('recorded answers', () => {
+    const person = (target: number): RoutingPolicy => ({ ...crowdPolicy(target), method: 'one_coin', goldShare: 0 });
+
+    it('keeps a person’s first answer on an item, and names an answer outside the label set', () => {
+        const answers: Answer[] = [
+            { item: 'x', worker: 'ann', label: 'spam' },
+            { item: 'x', worker: 'ann', label: 'ham' },
+            { item: 'x', worker: 'bob', label: 'spam' },
+        ];
+        const recorded = recordedAnswers(answers, ['ham', 'spam']);
+        expect(recorded).toEqual(
+            new Map([
+                [
+                    'x',
+                    new Map([
+                        ['ann', 'spam'],
+                        ['bob', 'spam'],
+                    ]),
+                ],
+            ]),
+        );
+        expect(() => recordedAnswers(answers, ['spam', 'eggs'])).toThrow("item 'x', worker 'ann': label 'ham' is not one of spam, eggs");
+    });
+
+    it('counts the items and the answers there were, and scores only items with a truth', () => {
+        const answers: Answer[] = [
+            ...['a', 'b', 'c', 'd'].map((worker) => ({ item: 'sure', worker, label: 'spam' })),
+            { item: 'split', worker: 'a', label: 'spam' },
+            { item: 'split', worker: 'b', label: 'ham' },
+        ];
+        const result = simulateReplay(person(0.9), answers);
+        expect(result).toMatchObject({ items: 2, goldItems: 0, labelsAvailable: 6, unasked: 0 });
+        expect(result.accuracy).toBeUndefined();
+        expect(simulateReplay(person(0.9), answers, { truth: new Map([['other', 'ham']]) }).accuracy).toBeUndefined();
+        const scored = simulateReplay(person(0.9), answers, { truth: new Map([['sure', 'spam']]) });
+        expect(scored.accuracy).toBe(1);
+        expect(scored.labels.map((l) => l.item).sort()).toEqual(['split', 'sure']);
     });
 });
