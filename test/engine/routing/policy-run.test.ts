@@ -153,3 +153,46 @@ describe('the report of a run', () => {
         expect(report).toMatchObject({ targetReached: false, targetOutOfReach: true, unasked: 0, goldItems: 0 });
     });
 });
+
+describe('a run without known labels', () => {
+    it('plants no gold question when no label is known, whatever the share', () => {
+        const run = new PolicyRun(policy({ goldShare: 0.5 }), classes);
+        expect(run.route('a', everyone, always('spam')).status).toBe('done');
+        expect(run.router.isGold('a')).toBe(false);
+    });
+
+    it('does not refit for an item whose answers are under a tenth of all answers', () => {
+        const wide = policy({
+            maxLabels: 20,
+            target: 0.99,
+            labelers: [{ name: 'crowd', kind: 'human', cost: 0.1, accuracy: 0.6, pool: 30 }],
+        });
+        const people = Array.from({ length: 30 }, (_, n) => (n ? `crowd#${n + 1}` : 'crowd'));
+        const run = new PolicyRun(wide, classes, 1);
+        run.route('big', people, (_, c) => (Number(c.member.split('#')[1] ?? 1) % 2 ? 'spam' : 'ham'));
+        expect(run.totals.answers).toBe(20);
+        const refit = run.router.estimates.calibration;
+        run.route('small', people.slice(0, 1), always('spam')); // 1 answer: under 10% of 21
+        expect(run.router.estimates.calibration).toBe(refit);
+        run.route('more', people.slice(0, 3), always('spam')); // 3 answers: over 10% of 24
+        expect(run.router.estimates.calibration).not.toBe(refit);
+    });
+
+    it('reports an item that stopped at its target as done, although finishing it then moves its answerers’ estimates', () => {
+        // Fourteen items, each answered "right" by the first person of a 90% crowd: one answer reaches 0.90 exactly
+        // around the target, so the estimate update that finishing makes can move the posterior to either side of it.
+        const crowd = policy({
+            strategy: 'best',
+            target: 0.9,
+            maxLabels: 10,
+            labelers: [{ name: 'crowd', kind: 'human', cost: 0.01, accuracy: 0.9 }],
+        });
+        const run = new PolicyRun(crowd, classes, 25);
+        for (let i = 0; i < 14; i++) {
+            const outcome = run.route(`i${i}`, ['a', 'b', 'c', 'd'], always(i % 2 ? 'spam' : 'ham'));
+            const asked = run.router.answers(`i${i}`).length;
+            // Exhausted means nobody was left to ask: never while someone available has not answered.
+            expect(outcome.status === 'done' || asked === 4, `i${i}: ${outcome.status} after ${asked} answers`).toBe(true);
+        }
+    });
+});
