@@ -290,6 +290,7 @@ describe('ItemRouter, answerers and bookkeeping', () => {
         expect(router.labeler('experts#12').name).toBe('experts');
         expect(router.labeler('experts/ann').name).toBe('experts');
         expect(router.labeler('crowd#3').name).toBe('crowd');
+        expect(router.labeler('keywords/x').name).toBe('crowd'); // a rule set has no people: anyone else is the largest pool's
     });
 
     it('caps a target above what any item can reach just under the ceiling the floor sets', () => {

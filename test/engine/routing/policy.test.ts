@@ -156,3 +156,10 @@ describe('the order items arrive in', () => {
         }
     });
 });
+
+describe('a model or rule set', () => {
+    it('is one member even if a pool is given to it', () => {
+        const model = { name: 'bert', kind: 'model' as const, cost: 0, accuracy: 0.85, pool: 3 };
+        expect(policyMembers({ ...policy, labelers: [model] })).toEqual([{ member: 'bert', accuracy: 0.85 }]);
+    });
+});

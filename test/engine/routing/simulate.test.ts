@@ -114,4 +114,41 @@ describe('recorded answers', () => {
         expect(scored.accuracy).toBe(1);
         expect(scored.labels.map((l) => l.item).sort()).toEqual(['split', 'sure']);
     });
+
+    it('says which label set it needs when the answers show one class', () => {
+        const one: Answer[] = [{ item: 'x', worker: 'a', label: 'spam' }];
+        expect(() => simulateReplay(person(0.9), one)).toThrow(
+            "the answers use 1 label(s); give the task's label set (at least two classes)",
+        );
+    });
+
+    it('takes the label set sorted from the answers, so a tie lists its classes in order', () => {
+        const answers: Answer[] = [
+            { item: 'x', worker: 'a', label: 'spam' },
+            { item: 'x', worker: 'b', label: 'ham' },
+        ];
+        const result = simulateReplay({ ...person(0.99), method: 'majority' }, answers);
+        expect(result.labels).toEqual([expect.objectContaining({ item: 'x', label: null, tie: ['ham', 'spam'] })]);
+    });
+
+    it('counts gold questions apart from the items labelled, and the items whose posterior reached the target', () => {
+        const answers: Answer[] = [];
+        for (let i = 0; i < 12; i++) {
+            for (const worker of ['a', 'b', 'c', 'd']) {
+                answers.push({ item: `i${i}`, worker, label: i % 2 ? 'spam' : 'ham' });
+            }
+        }
+        answers.push({ item: 'split', worker: 'a', label: 'spam' }, { item: 'split', worker: 'b', label: 'ham' });
+        const truth = new Map(answers.map((a) => [a.item, a.label]));
+        const policy: RoutingPolicy = {
+            ...person(0.9),
+            labelers: [{ name: 'crowd', kind: 'human', cost: 0.01, accuracy: 0.8 }],
+            goldShare: 0.2,
+        };
+        const result = simulateReplay(policy, answers, { truth });
+        expect(result.goldItems).toBeGreaterThan(0);
+        expect(result.items + result.goldItems).toBe(13);
+        expect(result.labels).toHaveLength(result.items);
+        expect(result.reachedTarget).toBe(result.items - 1); // every item but the split one
+    });
 });

@@ -127,3 +127,32 @@ describe('a policy’s estimate before any label is bought', () => {
         expect(low.minAnswers).toBe(1);
     });
 });
+
+describe('a budget smaller than one answer', () => {
+    it('labels nothing: no label, no confidence, nothing spent', () => {
+        const routing = new SimulatedRouting(
+            { ...cascade(0.9), labelers: [{ name: 'crowd', kind: 'human', cost: 0.1, accuracy: 0.9, pool: 2 }] },
+            classes,
+            0.05,
+            seededRng(1),
+        );
+        expect(routing.label('a', 'spam')).toEqual({ label: null, confidence: 0, answers: [], cost: 0 });
+        expect(routing.budgetStop).toEqual({ spent: 0, next: 0.1 });
+    });
+
+    it('a policy estimate says how rarely weak people reach a high target within few labels', () => {
+        const weak: RoutingPolicy = {
+            strategy: 'cascade',
+            labelers: [{ name: 'crowd', kind: 'human', cost: 0.02, accuracy: 0.6, pool: 5 }],
+            target: 0.95,
+            maxLabels: 2,
+            method: 'one_coin',
+            goldShare: 0,
+        };
+        const estimate = estimatePolicy(weak, classes, { items: 200 });
+        expect(estimate.reachProbability).toBeLessThan(0.1);
+        expect(estimate.minAnswers).toBeNull();
+        expect(estimate.accuracy).toBeGreaterThan(0.5);
+        expect(estimate.accuracy).toBeLessThan(0.75);
+    });
+});
