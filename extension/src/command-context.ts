@@ -170,6 +170,20 @@ export async function pickTask(
     return choice?.task;
 }
 
+/**
+ * The task of a program's plan a command is about (compiling the program when it has no plan yet):
+ * undefined when the workspace is untrusted or no task was picked. `filter` narrows the choices.
+ */
+export async function pickPlannedTask(
+    services: CommandContext,
+    program: string,
+    argument?: unknown,
+    filter: (task: PlanTask, plan: LabelingPlan) => boolean = () => true,
+): Promise<PlanTask | undefined> {
+    const plan = await trustedPlanOf(services, program);
+    return plan ? pickTask(plan, argument, (task) => filter(task, plan)) : undefined;
+}
+
 /** Runs long work under a progress notification whose Cancel button aborts it. */
 export function withProgress<T>(title: string, work: (cancel: Cancellation) => Promise<T>): Thenable<T> {
     return vscode.window.withProgress(

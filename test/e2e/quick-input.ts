@@ -137,15 +137,17 @@ async function giveFocusToWorkbench(page: Page): Promise<void> {
 
 /**
  * Presses Enter in the quick input after checking that it is still shown, focused and on `entry`
- * (so the key cannot land in an editor or a panel); false when it closed in the meantime.
+ * (so the key cannot land in an editor or a panel); returns the moment of the key press
+ * (performance.now()), or undefined when the widget closed in the meantime.
  */
-async function acceptQuickInput(page: Page, entry: string): Promise<boolean> {
+async function acceptQuickInput(page: Page, entry: string): Promise<number | undefined> {
     const state = await quickInputState(page);
     if (!state.focused || !state.selected.includes(entry)) {
-        return false;
+        return undefined;
     }
+    const pressed = performance.now();
     await page.keyboard.press('Enter');
-    return true;
+    return pressed;
 }
 
 /**
@@ -162,7 +164,7 @@ async function chooseInQuickInput(
 ): Promise<void> {
     for (let attempt = 1; ; attempt++) {
         await typeInQuickInput(page, open, text, selected(entry), timeoutMs, openMs);
-        if (await acceptQuickInput(page, entry)) {
+        if ((await acceptQuickInput(page, entry)) !== undefined) {
             await pollQuickInput(page, (s) => !s.shown || s.value !== text, OPEN_MS);
             return;
         }
@@ -185,8 +187,8 @@ export async function prepareCommand(page: Page, title: string): Promise<void> {
  */
 export async function runPreparedCommand(page: Page, title: string): Promise<number> {
     for (let attempt = 1; ; attempt++) {
-        const pressed = performance.now();
-        if (await acceptQuickInput(page, title)) {
+        const pressed = await acceptQuickInput(page, title);
+        if (pressed !== undefined) {
             return pressed;
         }
         if (attempt === ATTEMPTS) {

@@ -231,7 +231,7 @@ export async function timeToWebview(
     command: string,
     selector: string,
     timeoutMs = 120_000,
-): Promise<{ ms: number; frame: Frame }> {
+): Promise<{ ms: number; frame: Frame; workerStartMs: number | undefined }> {
     await prepareCommand(page, command);
     const before = new Set(page.frames());
     let started = 0;
@@ -254,11 +254,25 @@ export async function timeToWebview(
     page.on('frameattached', watch);
     try {
         started = await runPreparedCommand(page, command);
-        return await shown;
+        const result = await shown;
+        return { ...result, workerStartMs: await serviceWorkerStart(result.frame) };
     } finally {
         clearTimeout(timer);
         page.off('frameattached', watch);
     }
+}
+
+/**
+ * How long the page's navigation waited for VS Code's webview service worker to start (each new
+ * webview registers its own service worker version); undefined when the browser does not say.
+ */
+async function serviceWorkerStart(frame: Frame): Promise<number | undefined> {
+    return frame
+        .evaluate(() => {
+            const navigation = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+            return navigation && navigation.workerStart > 0 ? navigation.workerStart : undefined;
+        })
+        .catch(() => undefined);
 }
 
 /**

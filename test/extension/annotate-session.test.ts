@@ -152,6 +152,19 @@ describe('pre-labels on demand', () => {
 });
 
 describe('annotation session', () => {
+    test('the first queue is posted without a ready; the items it showed can be labeled at once', async () => {
+        const { s, posted } = session();
+        await s.showFirst();
+        expect(posted.map((m) => m.type)).toEqual(['init']);
+        // The panel shown by that first post knows its items: an answer for one is saved.
+        await s.handle({ type: 'submit', requestId: 1, item: 'e1', value: 'ham' });
+        expect(posted.map((m) => m.type)).toEqual(['init', 'ack']);
+        expect(store.labels({ task: 'classify' }).map((l) => l.item)).toEqual(['e1']);
+        // A later ready (the page reloaded) gets a fresh queue.
+        await ready(s);
+        expect(posted.map((m) => m.type)).toEqual(['init', 'ack', 'init']);
+    });
+
     test('a valid answer becomes a durable label, then is acknowledged', async () => {
         const { s, posted } = session();
         await ready(s);

@@ -1,7 +1,7 @@
 /** `dprog.exportLabels`: writes a task's labels as jsonl, csv, COCO, YOLO or Label Studio. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { pickProgram, pickTask, trustedPlanOf, requireTrust, showError, withProgress, type CommandContext } from '../command-context.js';
+import { pickProgram, pickPlannedTask, requireTrust, showError, withProgress, type CommandContext } from '../command-context.js';
 
 const FORMATS = [
     { label: 'jsonl', description: 'one label per line', folder: false, extension: 'jsonl' },
@@ -18,11 +18,7 @@ export function registerExportLabels(services: CommandContext): vscode.Disposabl
             return;
         }
         try {
-            const plan = await trustedPlanOf(services, program);
-            if (!plan) {
-                return;
-            }
-            const task = await pickTask(plan);
+            const task = await pickPlannedTask(services, program);
             if (!task) {
                 return;
             }

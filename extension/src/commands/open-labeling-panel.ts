@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { AnnotateMode } from '../../../webview/src/protocol.js';
 import { deferred } from '../load-deferred.js';
-import { pickProgram, pickTask, trustedPlanOf, showError, type CommandContext } from '../command-context.js';
+import { pickProgram, pickPlannedTask, showError, type CommandContext } from '../command-context.js';
 
 export function registerOpenLabelingPanel(services: CommandContext): vscode.Disposable {
     return registerAnnotatePanelCommand(services, 'dprog.openLabelingPanel', 'label');
@@ -11,19 +11,17 @@ export function registerOpenLabelingPanel(services: CommandContext): vscode.Disp
 /** A command that opens the annotation panel of a task the user picks (or is given), in one mode. */
 export function registerAnnotatePanelCommand(services: CommandContext, command: string, mode: AnnotateMode): vscode.Disposable {
     return vscode.commands.registerCommand(command, async (programArgument?: unknown, taskArgument?: unknown) => {
+        const started = performance.now();
         const program = await pickProgram(programArgument);
         if (!program) {
             return;
         }
         try {
-            const plan = await trustedPlanOf(services, program);
-            if (!plan) {
-                return;
-            }
-            const task = await pickTask(plan, taskArgument, (t) => t.dataset !== null);
+            const task = await pickPlannedTask(services, program, taskArgument, (t) => t.dataset !== null);
             // Loaded on first use: the panel code (zod schemas, dataset readers) stays out of activation.
             if (task) {
                 deferred().AnnotatePanel.createOrShow(services, program, task.name, mode);
+                services.metrics.record('labeling command handled', performance.now() - started);
             }
         } catch (error) {
             showError(services, error);

@@ -1,16 +1,7 @@
 /** `dprog.sampleNextBatch`: chooses the next items worth labeling and opens them in the labeling panel. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import {
-    pickProgram,
-    pickTask,
-    trustedPlanOf,
-    requireTrust,
-    settings,
-    showError,
-    withProgress,
-    type CommandContext,
-} from '../command-context.js';
+import { pickProgram, pickPlannedTask, requireTrust, settings, showError, withProgress, type CommandContext } from '../command-context.js';
 
 export function registerSampleNextBatch(services: CommandContext): vscode.Disposable {
     return vscode.commands.registerCommand('dprog.sampleNextBatch', async (programArgument?: unknown, taskArgument?: unknown) => {
@@ -19,11 +10,7 @@ export function registerSampleNextBatch(services: CommandContext): vscode.Dispos
             return;
         }
         try {
-            const plan = await trustedPlanOf(services, program);
-            if (!plan) {
-                return;
-            }
-            const task = await pickTask(plan, taskArgument, (t) => plan.learn.some((l) => l.task === t.name));
+            const task = await pickPlannedTask(services, program, taskArgument, (t, plan) => plan.learn.some((l) => l.task === t.name));
             if (!task) {
                 return;
             }

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { pickProgram, pickTask, trustedPlanOf, requireTrust, showError, withProgress, type CommandContext } from '../command-context.js';
+import { pickProgram, pickPlannedTask, requireTrust, showError, withProgress, type CommandContext } from '../command-context.js';
 
 function csvHeader(file: string): string[] {
     const first = readFileSync(file, 'utf8').split(/\r?\n/, 1)[0] ?? '';
@@ -30,11 +30,7 @@ export function registerSimulate(services: CommandContext): vscode.Disposable {
             return;
         }
         try {
-            const plan = await trustedPlanOf(services, program);
-            if (!plan) {
-                return;
-            }
-            const task = await pickTask(plan);
+            const task = await pickPlannedTask(services, program);
             if (!task) {
                 return;
             }

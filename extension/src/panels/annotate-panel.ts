@@ -20,7 +20,7 @@ import { taskModels } from '../engine-bridge/pre-labels.js';
 import { buildReviewQueue } from './review-queue.js';
 import { isTrusted, trustedPlanOf, settings, showError, storePathFor, type CommandContext } from '../command-context.js';
 import { AnnotateSession } from './annotate-session.js';
-import { resourceRoots, webviewHtml } from './webview-html.js';
+import { createPanel, DprogPanel, panelOptions, savedState, type PanelOptions } from './dprog-panel.js';
 import { dataResourceRoots } from '../workspace-paths.js';
 
 /** What a panel says in an untrusted workspace (with a Manage Workspace Trust notification beside it). */
@@ -31,25 +31,20 @@ export const UNTRUSTED_PANEL =
 /** The panel's view type (also in package.json's activationEvents and main.ts's serializer). */
 export const ANNOTATE_VIEW = 'dprog.annotate';
 
-export class AnnotatePanel {
+export class AnnotatePanel extends DprogPanel<HostToAnnotate> {
     private static readonly open = new Map<string, AnnotatePanel>();
-    private readonly disposables: vscode.Disposable[] = [];
     /** Created when the panel opens; recreated on the next message when it failed. */
     private session: Promise<AnnotateSession | undefined> | undefined;
     /** The session, once created. */
     private live: AnnotateSession | undefined;
-    private disposed = false;
-    /** When the panel was opened, until its first content is posted (the panel-open time). */
-    private openedAt: number | undefined = performance.now();
+    /** When the panel was opened, until the webview's first message (the panel-open time's breakdown). */
+    private bootStartedAt: number | undefined = performance.now();
     /** This panel holds leases on a shared store (released when it closes). */
     private leasing = false;
-    /** Whether the webview's first message arrived (for the panel-open time's breakdown). */
-    private webviewReady = false;
 
     /** Opens (or reveals) the panel of a task; `mode` switches an open panel to labeling or review. */
     static createOrShow(services: CommandContext, program: string, task: string, mode?: AnnotateMode): AnnotatePanel {
-        const id = `${program}#${task}`;
-        const existing = AnnotatePanel.open.get(id);
+        const existing = AnnotatePanel.open.get(`${program}#${task}`);
         if (existing) {
             existing.panel.reveal(vscode.ViewColumn.Beside);
             if (mode && mode !== (existing.live?.mode ?? existing.state.mode ?? 'label')) {
@@ -61,80 +56,81 @@ export class AnnotatePanel {
             }
             return existing;
         }
-        const panel = vscode.window.createWebviewPanel(
-            ANNOTATE_VIEW,
-            `Label: ${task}`,
-            vscode.ViewColumn.Beside,
-            AnnotatePanel.options(services, program),
-        );
+        const panel = createPanel(ANNOTATE_VIEW, `Label: ${task}`, AnnotatePanel.options(services, program));
         return new AnnotatePanel(services, panel, { program, task, mode });
     }
 
     /** Restores a panel after a window reload, from the state the webview saved. */
     static revive(services: CommandContext, panel: vscode.WebviewPanel, state: unknown): void {
-        const parsed = annotatePanelState.safeParse(state);
-        if (!parsed.success) {
+        const saved = savedState(annotatePanelState, panel, state);
+        if (!saved) {
             services.log.warn('annotation panel: no usable saved state; closing it');
-            panel.dispose();
             return;
         }
-        panel.webview.options = AnnotatePanel.options(services, parsed.data.program);
-        new AnnotatePanel(services, panel, parsed.data);
+        panel.webview.options = AnnotatePanel.options(services, saved.program);
+        new AnnotatePanel(services, panel, saved);
     }
 
-    private static options(services: CommandContext, program: string): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    private static options(services: CommandContext, program: string): PanelOptions {
         // Only the folders the program's datasets live in (images are loaded from there), inside the
         // workspace folder; in an untrusted workspace none, and no plan file is read to find them.
         const dataFolders = isTrusted() ? dataResourceRoots(program, services.engine.cachedPlan(program)) : [];
-        return {
-            enableScripts: true,
-            retainContextWhenHidden: true,
-            localResourceRoots: resourceRoots(services.context.extensionUri, dataFolders),
-        };
+        return panelOptions(services, { retainContextWhenHidden: true, dataFolders });
     }
 
     private constructor(
-        private readonly services: CommandContext,
-        readonly panel: vscode.WebviewPanel,
+        services: CommandContext,
+        panel: vscode.WebviewPanel,
         private readonly state: AnnotatePanelState,
     ) {
-        AnnotatePanel.open.set(this.id, this);
-        panel.webview.html = webviewHtml(panel.webview, services.context.extensionUri, 'annotate', panel.title);
-        panel.onDidDispose(() => this.dispose(), null, this.disposables);
-        panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message), null, this.disposables);
-        // The queue is built while the webview boots, not after it says it is ready.
+        super(services, panel, {
+            registry: AnnotatePanel.open,
+            key: `${state.program}#${state.task}`,
+            webview: 'annotate',
+            contentMetric: 'labeling panel content',
+        });
+        // The queue is built while the webview boots and posted as soon as it is built.
         this.session = this.createSession();
-        this.session.catch(() => undefined);
+        void this.showFirstContent();
     }
 
-    private get id(): string {
-        return `${this.state.program}#${this.state.task}`;
+    /** Posts the first queue (or why there is none) as soon as the session has it. */
+    private async showFirstContent(): Promise<void> {
+        const session = await this.sessionOrReason();
+        await session?.showFirst();
     }
 
-    private async receive(message: unknown): Promise<void> {
-        if (this.openedAt !== undefined && !this.webviewReady) {
-            this.webviewReady = true;
-            this.services.metrics.record('labeling webview ready', performance.now() - this.openedAt);
-        }
+    /** The session, or undefined after posting why there is none (the next message tries again). */
+    private async sessionOrReason(): Promise<AnnotateSession | undefined> {
         let session: AnnotateSession | undefined;
         try {
             this.session ??= this.createSession();
             session = await this.session;
         } catch (error) {
-            // The next message tries again (say, after the program was fixed and compiled).
             this.session = undefined;
             const text = error instanceof Error ? error.message : String(error);
             this.post({ type: 'unavailable', message: text });
             if (!(error instanceof NotAvailableError)) {
                 showError(this.services, error);
             }
-            return;
+            return undefined;
         }
         if (!session) {
             this.post({ type: 'unavailable', message: UNTRUSTED_PANEL });
+        }
+        return session;
+    }
+
+    protected async receive(message: unknown): Promise<void> {
+        if (this.bootStartedAt !== undefined) {
+            this.services.metrics.record('labeling webview ready', performance.now() - this.bootStartedAt);
+            this.bootStartedAt = undefined;
+        }
+        if (isBootReady(message) && !this.readyNeedsContent()) {
             return;
         }
-        await session.handle(message);
+        const session = await this.sessionOrReason();
+        await session?.handle(message);
     }
 
     private async createSession(): Promise<AnnotateSession | undefined> {
@@ -340,27 +336,15 @@ export class AnnotatePanel {
         return this.panel.webview.asWebviewUri(vscode.Uri.file(file)).toString();
     }
 
-    /** Posts to the webview unless the panel is gone (a late answer after closing or reloading is dropped). */
-    private post(message: HostToAnnotate): void {
-        if (this.disposed) {
-            return;
-        }
-        if (message.type === 'init' && this.openedAt !== undefined) {
-            this.services.metrics.record('labeling panel content', performance.now() - this.openedAt);
-            this.openedAt = undefined;
-        }
-        this.panel.webview.postMessage(message).then(undefined, () => undefined);
-    }
-
-    private dispose(): void {
-        this.disposed = true;
-        AnnotatePanel.open.delete(this.id);
-        for (const d of this.disposables.splice(0)) {
-            d.dispose();
-        }
+    protected override onDisposed(): void {
         // Items handed to this person go back to the team's queue (they would expire anyway).
         if (this.leasing) {
             void this.services.engine.releaseLeases(this.state.program, this.state.task, settings().person).catch(() => undefined);
         }
     }
+}
+
+/** The page's own `ready` as it boots (a `ready` with a mode is a request to switch). */
+function isBootReady(message: unknown): boolean {
+    return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'ready' && !('mode' in message);
 }

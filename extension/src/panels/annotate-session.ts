@@ -102,6 +102,11 @@ export class AnnotateSession {
         }
     }
 
+    /** Posts the first queue without waiting for the webview's `ready` (see DprogPanel). */
+    showFirst(): Promise<void> {
+        return this.enqueue(() => this.sendInit(this.mode));
+    }
+
     /** Waits until every accepted submission so far is written (for tests and disposal). */
     idle(): Promise<void> {
         return this.queue;

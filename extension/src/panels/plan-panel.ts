@@ -7,15 +7,13 @@ import * as vscode from 'vscode';
 import { planInbound, planPanelState, type HostToPlan, type PlanPanelState } from '../../../webview/src/protocol.js';
 import { planPathFor } from '../engine-bridge/local-engine.js';
 import { trustedPlanOf, showError, type CommandContext } from '../command-context.js';
-import { resourceRoots, webviewHtml } from './webview-html.js';
+import { createPanel, DprogPanel, panelOptions, savedState, type PanelOptions } from './dprog-panel.js';
 
 /** The panel's view type (also in package.json's activationEvents and main.ts's serializer). */
 export const PLAN_VIEW = 'dprog.plan';
 
-export class PlanPanel {
+export class PlanPanel extends DprogPanel<HostToPlan> {
     private static readonly open = new Map<string, PlanPanel>();
-    private readonly disposables: vscode.Disposable[] = [];
-    private disposed = false;
 
     static createOrShow(services: CommandContext, program: string): PlanPanel {
         const existing = PlanPanel.open.get(program);
@@ -24,47 +22,38 @@ export class PlanPanel {
             void existing.load();
             return existing;
         }
-        const panel = vscode.window.createWebviewPanel(
-            PLAN_VIEW,
-            `Plan: ${program.split(/[\\/]/).pop()}`,
-            vscode.ViewColumn.Beside,
-            PlanPanel.options(services),
-        );
+        const panel = createPanel(PLAN_VIEW, `Plan: ${program.split(/[\\/]/).pop()}`, PlanPanel.options(services));
         return new PlanPanel(services, panel, { program });
     }
 
     static revive(services: CommandContext, panel: vscode.WebviewPanel, state: unknown): void {
-        const parsed = planPanelState.safeParse(state);
-        if (!parsed.success) {
-            panel.dispose();
-            return;
+        const saved = savedState(planPanelState, panel, state);
+        if (saved) {
+            panel.webview.options = PlanPanel.options(services);
+            new PlanPanel(services, panel, saved);
         }
-        panel.webview.options = PlanPanel.options(services);
-        new PlanPanel(services, panel, parsed.data);
     }
 
-    private static options(services: CommandContext): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-        return { enableScripts: true, localResourceRoots: resourceRoots(services.context.extensionUri) };
+    private static options(services: CommandContext): PanelOptions {
+        return panelOptions(services, { retainContextWhenHidden: false });
     }
 
     private constructor(
-        private readonly services: CommandContext,
-        readonly panel: vscode.WebviewPanel,
+        services: CommandContext,
+        panel: vscode.WebviewPanel,
         private readonly state: PlanPanelState,
     ) {
-        PlanPanel.open.set(state.program, this);
-        panel.webview.html = webviewHtml(panel.webview, services.context.extensionUri, 'plan', panel.title);
-        panel.onDidDispose(() => this.dispose(), null, this.disposables);
-        panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message), null, this.disposables);
+        super(services, panel, { registry: PlanPanel.open, key: state.program, webview: 'plan' });
         // A new compile of this program shows at once.
         services.onDidChangeProgress.event(
             (program) => program === state.program && this.panel.visible && void this.load(),
             null,
             this.disposables,
         );
+        void this.load();
     }
 
-    private receive(raw: unknown): void {
+    protected receive(raw: unknown): void {
         const parsed = planInbound.safeParse(raw);
         if (!parsed.success) {
             this.services.log.warn('plan panel: dropped an invalid message');
@@ -77,7 +66,9 @@ export class PlanPanel {
             });
             return;
         }
-        void this.load();
+        if (this.readyNeedsContent()) {
+            void this.load();
+        }
     }
 
     private async load(): Promise<void> {
@@ -95,21 +86,6 @@ export class PlanPanel {
         } catch (error) {
             this.post({ type: 'unavailable', message: (error as Error).message });
             showError(this.services, error);
-        }
-    }
-
-    private post(message: HostToPlan): void {
-        if (this.disposed) {
-            return;
-        }
-        this.panel.webview.postMessage(message).then(undefined, () => undefined);
-    }
-
-    private dispose(): void {
-        this.disposed = true;
-        PlanPanel.open.delete(this.state.program);
-        for (const d of this.disposables.splice(0)) {
-            d.dispose();
         }
     }
 }

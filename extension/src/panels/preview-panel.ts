@@ -8,70 +8,57 @@ import type { LabelingPlan, PlanLearn } from '../../../engine/src/plan/types.js'
 import { previewInbound, previewPanelState, type HostToPreview, type PreviewPanelState } from '../../../webview/src/protocol.js';
 import { isTrusted, trustedPlanOf, settings, showError, type CommandContext } from '../command-context.js';
 import { previewMessage } from './preview-content.js';
-import { resourceRoots, webviewHtml } from './webview-html.js';
+import { createPanel, DprogPanel, panelOptions, savedState, type PanelOptions } from './dprog-panel.js';
 
 /** The panel's view type (also in package.json's activationEvents and main.ts's serializer). */
 export const PREVIEW_VIEW = 'dprog.preview';
 
-export class PreviewPanel {
+export class PreviewPanel extends DprogPanel<HostToPreview> {
     private static readonly open = new Map<string, PreviewPanel>();
-    private readonly disposables: vscode.Disposable[] = [];
     private loading: Promise<void> | undefined;
     private prefetched: Promise<HostToPreview> | undefined;
-    /** When the panel was opened, until its first content is posted (the panel-open time). */
-    private openedAt: number | undefined = performance.now();
-    private disposed = false;
 
     static createOrShow(services: CommandContext, program: string, task: string): PreviewPanel {
-        const id = `${program}#${task}`;
-        const existing = PreviewPanel.open.get(id);
+        const existing = PreviewPanel.open.get(`${program}#${task}`);
         if (existing) {
             existing.panel.reveal(vscode.ViewColumn.Beside);
             void existing.refresh();
             return existing;
         }
-        const panel = vscode.window.createWebviewPanel(
-            PREVIEW_VIEW,
-            `Preview: ${task}`,
-            vscode.ViewColumn.Beside,
-            PreviewPanel.options(services),
-        );
+        const panel = createPanel(PREVIEW_VIEW, `Preview: ${task}`, PreviewPanel.options(services));
         return new PreviewPanel(services, panel, { program, task });
     }
 
     static revive(services: CommandContext, panel: vscode.WebviewPanel, state: unknown): void {
-        const parsed = previewPanelState.safeParse(state);
-        if (!parsed.success) {
-            panel.dispose();
-            return;
+        const saved = savedState(previewPanelState, panel, state);
+        if (saved) {
+            panel.webview.options = PreviewPanel.options(services);
+            new PreviewPanel(services, panel, saved);
         }
-        panel.webview.options = PreviewPanel.options(services);
-        new PreviewPanel(services, panel, parsed.data);
     }
 
-    private static options(services: CommandContext): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-        return { enableScripts: true, retainContextWhenHidden: true, localResourceRoots: resourceRoots(services.context.extensionUri) };
+    private static options(services: CommandContext): PanelOptions {
+        return panelOptions(services, { retainContextWhenHidden: true });
     }
 
     private constructor(
-        private readonly services: CommandContext,
-        readonly panel: vscode.WebviewPanel,
+        services: CommandContext,
+        panel: vscode.WebviewPanel,
         private readonly state: PreviewPanelState,
     ) {
-        PreviewPanel.open.set(this.id, this);
-        panel.webview.html = webviewHtml(panel.webview, services.context.extensionUri, 'preview', panel.title);
-        panel.onDidDispose(() => this.dispose(), null, this.disposables);
-        panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message), null, this.disposables);
-        // Computed while the webview boots; shown when it says it is ready.
+        super(services, panel, {
+            registry: PreviewPanel.open,
+            key: `${state.program}#${state.task}`,
+            webview: 'preview',
+            contentMetric: 'preview panel content',
+        });
+        // Computed while the webview boots, and posted as soon as it is computed.
         this.prefetched = this.load();
         this.prefetched.catch(() => undefined);
+        void this.refresh();
     }
 
-    private get id(): string {
-        return `${this.state.program}#${this.state.task}`;
-    }
-
-    private receive(raw: unknown): void {
+    protected receive(raw: unknown): void {
         const parsed = previewInbound.safeParse(raw);
         if (!parsed.success) {
             this.services.log.warn(`preview panel: dropped an invalid message`);
@@ -80,6 +67,9 @@ export class PreviewPanel {
         const message = parsed.data;
         if (message.type === 'openLabeling') {
             void vscode.commands.executeCommand('dprog.openLabelingPanel', this.state.program, message.task);
+            return;
+        }
+        if (message.type === 'ready' && !this.readyNeedsContent()) {
             return;
         }
         void this.refresh();
@@ -136,25 +126,5 @@ export class PreviewPanel {
         const curve = await engine.learningCurve(program, learn.model);
         const testSetUses = await engine.testSetUses(program);
         return previewMessage({ plan, learn, program, task, batch, curve, testSetUses });
-    }
-
-    /** Posts to the webview unless the panel is gone; the first content posted ends the panel-open time. */
-    private post(message: HostToPreview): void {
-        if (this.disposed) {
-            return;
-        }
-        if (message.type !== 'busy' && this.openedAt !== undefined) {
-            this.services.metrics.record('preview panel content', performance.now() - this.openedAt);
-            this.openedAt = undefined;
-        }
-        this.panel.webview.postMessage(message).then(undefined, () => undefined);
-    }
-
-    private dispose(): void {
-        this.disposed = true;
-        PreviewPanel.open.delete(this.id);
-        for (const d of this.disposables.splice(0)) {
-            d.dispose();
-        }
     }
 }
