@@ -150,6 +150,18 @@ describe('labeler estimates over three classes', () => {
     });
 });
 
+describe('class frequencies in an item posterior', () => {
+    it('start an item at the class priors, and weigh its answers against them', () => {
+        const estimates = new LabelerEstimates(['no', 'yes'], () => ({ accuracy: 0.8 }));
+        estimates.classPriors = Float64Array.of(0.8, 0.2);
+        estimates.calibration = noCalibration;
+        expect([...estimates.itemPosterior([])].map((p) => Number(p.toFixed(12)))).toEqual([0.8, 0.2]);
+        // One 80% "yes" against a 20% prior: 0.2·0.8 : 0.8·0.2, even.
+        expect(estimates.itemPosterior([['ann', 1]])[1]).toBeCloseTo(0.5, 12);
+        expect(estimates.itemPosterior([['ann', 1]], true)[1]).toBeCloseTo(0.5, 12);
+    });
+});
+
 describe('rebuilding estimates from an aggregation run', () => {
     const classes = ['no', 'yes'];
     const encoded = {
