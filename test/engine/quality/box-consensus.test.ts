@@ -234,4 +234,15 @@ describe('box consensus', () => {
             0.99, 0.01, 0.01,
         ]);
     });
+
+    it('labels a cluster by the reliability-weighted vote, the heavier class winning whoever drew first, a tie by name', () => {
+        const votes = (labels: Record<string, string>): BoxAnswer[] =>
+            Object.entries(labels).map(([worker, label], n) => ({ item: 'x', worker, boxes: [square(n, 0, 10, label)] }));
+        // a (0.9) seeds the cluster with "van"; b and c (0.6 each) say "bus": 1.2 against 0.9.
+        const weighted = boxConsensus(votes({ a: 'van', b: 'bus', c: 'bus' }), { reliability: (w) => (w === 'a' ? 0.9 : 0.6) });
+        expect(weighted.items[0].boxes[0]).toMatchObject({ label: 'bus', workers: ['a', 'b', 'c'] });
+        expect(weighted.items[0].boxes[0].confidence).toBeCloseTo((1 / (1 + 1 / (9 * 1.5 * 1.5))) * (1.2 / 2.1), 12);
+        const even = boxConsensus(votes({ a: 'van', b: 'bus' }), { reliability: () => 0.8 });
+        expect(even.items[0].boxes[0].label).toBe('bus');
+    });
 });
