@@ -217,6 +217,9 @@ export class LabelStore {
         const supersede: { id: string; by: string }[] = [];
         const newIds = new Map<string, Label>();
         const replacedInBatch = new Set<string>();
+        // The labels to insert, and their positions in `rows` (the others are stored replacements, returned as they are).
+        const toInsert: Label[] = [];
+        const positions: number[] = [];
         for (const input of labels) {
             const row = normalizeLabel(this.path, input);
             if (newIds.has(row.id)) {
@@ -245,20 +248,20 @@ export class LabelStore {
                 supersede.push({ id: old.id, by: row.id });
             }
             newIds.set(row.id, row);
+            positions.push(rows.length);
+            toInsert.push(row);
             rows.push(row);
         }
-        // Positions in `rows` of the labels to insert (the others are stored replacements, returned as they are).
-        const positions = rows.flatMap((row, i) => (newIds.get(row.id) === row ? [i] : []));
         let added = 0;
-        if (positions.length > 0) {
-            const inserted = this.write({ op: 'labels', labels: positions.map((i) => rows[i]), supersede });
-            positions.forEach((position, i) => {
+        if (toInsert.length > 0) {
+            const inserted = this.write({ op: 'labels', labels: toInsert, supersede });
+            for (let i = 0; i < positions.length; i++) {
                 if (inserted[i]) {
                     added++;
                 } else {
-                    rows[position] = this.getLabel(rows[position].id)!;
+                    rows[positions[i]] = this.getLabel(toInsert[i].id)!;
                 }
-            });
+            }
         }
         for (const mark of supersede) {
             const old = newIds.get(mark.id);
