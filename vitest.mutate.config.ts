@@ -16,10 +16,7 @@ const allFolders = [
 ];
 
 /** Test files that run the CLI bundle in a child process. */
-const spawningTheCli = [
-    '**/*-cli.test.ts',
-    'test/engine/executor/{bad-answers,image-field,nested-flow,nested-loops,people-answers,replay-run,tickets-flow}.test.ts',
-];
+const spawningTheCli = ['**/*-cli.test.ts', 'test/engine/executor/{bad-answers,replay-run,tickets-flow}.test.ts'];
 
 export default defineConfig({
     test: {

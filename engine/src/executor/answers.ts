@@ -28,14 +28,16 @@ export function combine(given: readonly ScoredAnswer[], classes: number): Scored
     const unseen = classes - values.length;
     const scores = values.map(logLikelihood);
     const unseenScore = given.reduce((sum, g) => sum + Math.log((1 - Math.min(Math.max(g.score, 1e-6), 1 - 1e-6)) / (classes - 1)), 0);
+    // `top` only keeps exp() in range: any start near the maximum gives the same posterior.
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, see above
     const top = scores.reduce((a, b) => Math.max(a, b), unseen > 0 ? unseenScore : -Infinity);
     const total = scores.reduce((s, x) => s + Math.exp(x - top), 0) + unseen * Math.exp(unseenScore - top);
     const best = scores.indexOf(scores.reduce((a, b) => Math.max(a, b), -Infinity));
-    const winner = given.filter((g) => String(g.value) === values[best]).reduce((a, b) => (b.score > a.score ? b : a));
+    const winner = given.find((g) => String(g.value) === values[best])!;
     return {
         value: winner.value,
         score: Math.exp(scores[best] - top) / total,
-        labeler: given.length > 1 ? given.map((g) => g.labeler).join('+') : winner.labeler,
+        labeler: given.map((g) => g.labeler).join('+'),
     };
 }
 

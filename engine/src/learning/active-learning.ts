@@ -166,10 +166,10 @@ export class ActiveLearner {
     async round(): Promise<RoundReport> {
         this.rounds++;
         const model = this.modelPath;
-        if (model && !this.probabilities) {
-            this.probabilities = (await this.score(model)).values;
-        }
         const candidates = this.trainRows.filter((r) => !this.labeled.has(r));
+        if (model && !this.probabilities) {
+            this.probabilities = await this.scoreRows(model, candidates);
+        }
         const size = Math.min(this.settings.batch, this.settings.budget - this.labeled.size);
         const picked = selectBatch({
             candidates,
@@ -237,8 +237,18 @@ export class ActiveLearner {
         this.labelsSinceRetrain += picks.length;
     }
 
-    private async score(path: string) {
-        return scoreModel(this.context.sessions, path, this.pool.features);
+    /**
+     * Probabilities of the given rows (the candidates: unlabeled train rows), at their positions in a
+     * [pool rows, classes] array; other rows stay 0. Validation and test rows are not scored here.
+     */
+    private async scoreRows(path: string, rows: readonly number[]): Promise<Float32Array> {
+        const scores = await scoreModel(this.context.sessions, path, this.pool.features.select(rows));
+        const { classes } = scores;
+        const probabilities = new Float32Array(this.pool.features.rows * classes);
+        rows.forEach((row, i) => {
+            probabilities.set(scores.values.subarray(i * classes, (i + 1) * classes), row * classes);
+        });
+        return probabilities;
     }
 
     private async validationAccuracy(path: string): Promise<number | undefined> {

@@ -22,6 +22,9 @@ export interface TrainOptions {
 
 /** Loss and gradient of the regularised objective at theta = [W (dims × classes), b (classes)]. */
 function objective(x: FeatureMatrix, y: Int32Array, classes: number, l2: number, theta: Float64Array, grad: Float64Array): number {
+    if (classes === 2) {
+        return binaryObjective(x, y, l2, theta, grad);
+    }
     const { rowStart, indices, values, dims, rows } = x;
     const biasAt = dims * classes;
     grad.fill(0);
@@ -65,6 +68,49 @@ function objective(x: FeatureMatrix, y: Int32Array, classes: number, l2: number,
             }
         }
     }
+    return addPenalty(l2, theta, grad, biasAt, loss);
+}
+
+/**
+ * The objective for two classes, the common case: the same arithmetic in the same order as the
+ * general loop, with the per-class loops unrolled (about twice as fast; the result is bit-identical).
+ */
+function binaryObjective(x: FeatureMatrix, y: Int32Array, l2: number, theta: Float64Array, grad: Float64Array): number {
+    const { rowStart, indices, values, dims, rows } = x;
+    const biasAt = dims * 2;
+    grad.fill(0);
+    let loss = 0;
+    for (let r = 0; r < rows; r++) {
+        const first = rowStart[r];
+        const last = rowStart[r + 1];
+        let logit0 = theta[biasAt];
+        let logit1 = theta[biasAt + 1];
+        for (let k = first; k < last; k++) {
+            const base = indices[k] * 2;
+            const v = values[k];
+            logit0 += v * theta[base];
+            logit1 += v * theta[base + 1];
+        }
+        const max = Math.max(logit0, logit1);
+        const logSum = max + Math.log(Math.exp(logit0 - max) + Math.exp(logit1 - max));
+        const first0 = y[r] === 0;
+        loss += logSum - (first0 ? logit0 : logit1);
+        const delta0 = Math.exp(logit0 - logSum) - (first0 ? 1 : 0);
+        const delta1 = Math.exp(logit1 - logSum) - (first0 ? 0 : 1);
+        grad[biasAt] += delta0;
+        grad[biasAt + 1] += delta1;
+        for (let k = first; k < last; k++) {
+            const base = indices[k] * 2;
+            const v = values[k];
+            grad[base] += delta0 * v;
+            grad[base + 1] += delta1 * v;
+        }
+    }
+    return addPenalty(l2, theta, grad, biasAt, loss);
+}
+
+/** Adds the L2 penalty on the weights (theta[0, biasAt)) to `loss` and its gradient to `grad`. */
+function addPenalty(l2: number, theta: Float64Array, grad: Float64Array, biasAt: number, loss: number): number {
     for (let i = 0; i < biasAt; i++) {
         loss += 0.5 * l2 * theta[i] * theta[i];
         grad[i] += l2 * theta[i];
@@ -115,6 +161,8 @@ class CurvatureHistory {
     readonly steps: Float64Array[] = [];
     readonly gradientChanges: Float64Array[] = [];
     readonly rho: number[] = [];
+    /** A step and gradient change not kept (or forgotten), reused for the next one instead of allocating. */
+    private spare: [Float64Array, Float64Array] | undefined;
 
     constructor(private readonly memory: number) {}
 
@@ -122,18 +170,25 @@ class CurvatureHistory {
         return this.steps.length;
     }
 
+    /** Two arrays of length n to write the next step and gradient change into. */
+    take(n: number): [Float64Array, Float64Array] {
+        const pair = this.spare ?? [new Float64Array(n), new Float64Array(n)];
+        this.spare = undefined;
+        return pair;
+    }
+
     /** Remembers a step and the change of gradient it made, when it shows positive curvature. */
     add(step: Float64Array, gradientChange: Float64Array): void {
         const sy = dot(step, gradientChange);
         if (!(sy > 1e-12)) {
+            this.spare = [step, gradientChange];
             return;
         }
         this.steps.push(step);
         this.gradientChanges.push(gradientChange);
         this.rho.push(1 / sy);
         if (this.steps.length > this.memory) {
-            this.steps.shift();
-            this.gradientChanges.shift();
+            this.spare = [this.steps.shift()!, this.gradientChanges.shift()!];
             this.rho.shift();
         }
     }
@@ -161,8 +216,7 @@ function minimizeLbfgs(f: Objective, theta: Float64Array, options: { maxIteratio
         if (!(nextLoss < loss)) {
             break;
         }
-        const step = new Float64Array(n);
-        const gradientChange = new Float64Array(n);
+        const [step, gradientChange] = history.take(n);
         for (let i = 0; i < n; i++) {
             step[i] = nextTheta[i] - theta[i];
             gradientChange[i] = nextGrad[i] - grad[i];
@@ -178,45 +232,54 @@ function minimizeLbfgs(f: Objective, theta: Float64Array, options: { maxIteratio
     }
 }
 
-/** Writes -H grad into `direction` (the two-loop recursion) and returns the slope along it; steepest descent when that is no descent. */
+/**
+ * Writes -H grad into `direction` (the two-loop recursion) and returns the slope along it; steepest descent when that is no descent.
+ * Each pass over the vectors also takes the dot product the next pass needs (same sums in the same order, half the passes).
+ */
 function descentDirection(history: CurvatureHistory, grad: Float64Array, direction: Float64Array): number {
     const { steps: s, gradientChanges: yk, rho } = history;
-    const n = grad.length;
-    direction.set(grad);
-    const alpha: number[] = [];
-    for (let j = s.length - 1; j >= 0; j--) {
-        const a = rho[j] * dot(s[j], direction);
-        alpha[j] = a;
-        for (let i = 0; i < n; i++) {
-            direction[i] -= a * yk[j][i];
+    const m = s.length;
+    let slope = 0;
+    if (m === 0) {
+        const gamma = 1 / Math.max(1, Math.sqrt(dot(grad, grad)));
+        for (let i = 0; i < grad.length; i++) {
+            direction[i] = -(grad[i] * gamma);
+            slope += grad[i] * direction[i];
         }
-    }
-    const gamma =
-        s.length > 0
-            ? dot(s[s.length - 1], yk[yk.length - 1]) / dot(yk[yk.length - 1], yk[yk.length - 1])
-            : 1 / Math.max(1, Math.sqrt(dot(grad, grad)));
-    for (let i = 0; i < n; i++) {
-        direction[i] *= gamma;
-    }
-    for (let j = 0; j < s.length; j++) {
-        const b = rho[j] * dot(yk[j], direction);
-        for (let i = 0; i < n; i++) {
-            direction[i] += s[j][i] * (alpha[j] - b);
+    } else {
+        const gamma = dot(s[m - 1], yk[m - 1]) / dot(yk[m - 1], yk[m - 1]);
+        const alpha = new Float64Array(m);
+        direction.set(grad);
+        let next = dot(s[m - 1], direction);
+        for (let j = m - 1; j >= 0; j--) {
+            alpha[j] = rho[j] * next;
+            next = addScaled(direction, -alpha[j], yk[j], j > 0 ? 1 : gamma, j > 0 ? s[j - 1] : yk[0]);
         }
+        for (let j = 0; j < m; j++) {
+            const last = j === m - 1;
+            next = addScaled(direction, alpha[j] - rho[j] * next, s[j], last ? -1 : 1, last ? grad : yk[j + 1]);
+        }
+        slope = next;
     }
-    for (let i = 0; i < n; i++) {
-        direction[i] = -direction[i];
-    }
-    const slope = dot(grad, direction);
     if (slope < 0) {
         return slope;
     }
     // Not a descent direction (curvature information went stale): restart from steepest descent.
     history.clear();
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < direction.length; i++) {
         direction[i] = -grad[i];
     }
     return -dot(grad, grad);
+}
+
+/** direction = (direction + coefficient × x) × scale, element by element; returns dot(then, direction). */
+function addScaled(direction: Float64Array, coefficient: number, x: Float64Array, scale: number, then: Float64Array): number {
+    let sum = 0;
+    for (let i = 0; i < direction.length; i++) {
+        direction[i] = (direction[i] + coefficient * x[i]) * scale;
+        sum += then[i] * direction[i];
+    }
+    return sum;
 }
 
 /**

@@ -67,21 +67,16 @@ export function processIsAlive(pid: number): boolean {
     }
 }
 
-function parseLock(text: string): LockContent | undefined {
+/** What a lock file tells about its holder (`since` is for people reading the file). */
+type LockFile = Omit<LockContent, 'since'>;
+
+function parseLock(bytes: Buffer): LockFile | undefined {
     try {
-        const parsed = JSON.parse(text) as Partial<LockContent>;
+        const parsed = JSON.parse(bytes.toString()) as Partial<LockContent>;
         if (typeof parsed.pid !== 'number' || typeof parsed.token !== 'string') {
             return undefined;
         }
-        return { pid: parsed.pid, host: String(parsed.host ?? ''), token: parsed.token, since: String(parsed.since ?? '') };
-    } catch {
-        return undefined;
-    }
-}
-
-function readLock(lockPath: string): LockContent | undefined {
-    try {
-        return parseLock(readFileSync(lockPath, 'utf8'));
+        return { pid: parsed.pid, host: String(parsed.host ?? ''), token: parsed.token };
     } catch {
         return undefined;
     }
@@ -93,7 +88,7 @@ function readLock(lockPath: string): LockContent | undefined {
  * they describe the same file: read by path, a lock that another contender has just replaced
  * would lend the stale file's age to the new holder's token, and a fresh lock would be taken over.
  */
-function identityOf(lockPath: string): { id: string; holder?: LockContent; ageMs: number } | undefined {
+function identityOf(lockPath: string): { id: string; holder?: LockFile; ageMs: number } | undefined {
     let fd: number;
     try {
         fd = openSync(lockPath, 'r');
@@ -102,14 +97,14 @@ function identityOf(lockPath: string): { id: string; holder?: LockContent; ageMs
     }
     try {
         const stat = fstatSync(fd);
-        const holder = parseLock(readFileSync(fd, 'utf8'));
+        const holder = parseLock(readFileSync(fd));
         return { id: holder?.token ?? `inode-${stat.ino}-${stat.mtimeMs}`, holder, ageMs: Date.now() - stat.mtimeMs };
     } finally {
         closeSync(fd);
     }
 }
 
-function isStale(found: { holder?: LockContent; ageMs: number }, staleMs: number): boolean {
+function isStale(found: { holder?: LockFile; ageMs: number }, staleMs: number): boolean {
     if (found.ageMs > staleMs) {
         return true;
     }
@@ -141,7 +136,7 @@ function createExclusive(lockPath: string, content: LockContent): boolean {
  * Removes the stale lock whose identity is `id`, unless someone else is already taking it over or
  * it has changed meanwhile. Only the contender holding the claim directory for `id` may remove it.
  */
-function takeOver(lockPath: string, id: string, staleMs: number): void {
+export function takeOver(lockPath: string, id: string, staleMs: number): void {
     for (let n = 1; n <= 5; n++) {
         const claim = `${lockPath}.takeover-${id}-${n}`;
         try {
@@ -169,7 +164,7 @@ function takeOver(lockPath: string, id: string, staleMs: number): void {
     }
 }
 
-function holderOf(found: { holder?: LockContent; ageMs: number } | undefined): LockHolder {
+function holderOf(found: { holder?: LockFile; ageMs: number } | undefined): LockHolder {
     return { pid: found?.holder?.pid, host: found?.holder?.host, beatAgoMs: found?.ageMs };
 }
 
@@ -222,9 +217,8 @@ export async function acquireLockWaiting(
 }
 
 function heldLock(storePath: string, lockPath: string, token: string, beatMs: number): StoreLock {
-    let released = false;
     let lastBeat = Date.now();
-    const isMine = () => readLock(lockPath)?.token === token;
+    const isMine = () => identityOf(lockPath)?.holder?.token === token;
     const beat = () => {
         lastBeat = Date.now();
         const now = new Date();
@@ -243,7 +237,7 @@ function heldLock(storePath: string, lockPath: string, token: string, beatMs: nu
     return {
         path: lockPath,
         verify() {
-            if (released || !isMine()) {
+            if (!isMine()) {
                 throw new StoreLockLostError(storePath, lockPath, holderOf(identityOf(lockPath)));
             }
             if (Date.now() - lastBeat > beatMs / 5) {
@@ -251,10 +245,6 @@ function heldLock(storePath: string, lockPath: string, token: string, beatMs: nu
             }
         },
         release() {
-            if (released) {
-                return;
-            }
-            released = true;
             clearInterval(timer);
             if (isMine()) {
                 unlinkSync(lockPath);

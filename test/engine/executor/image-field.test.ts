@@ -1,9 +1,9 @@
 /** A model labeler fed an item's image field (`read(l.image)`): the executor reads the file and runs the model on it. */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, expect, test } from 'vitest';
+import { runProgram } from '../../../cli/src/actions/run.js';
 import { cropImage, encodePng, readImage } from '../../../engine/src/data/image.js';
 import { LabelStore } from '../../../engine/src/store/index.js';
 import { editDistance } from '../../../engine/src/vision/metrics.js';
@@ -53,14 +53,9 @@ flow transcribe_lines(l: lines) {
 }
 `,
     );
-    const result = spawnSync(
-        process.execPath,
-        [path.join(root, 'bin/dprog.cjs'), 'run', 'lines.dprog', '--store', 'labels.sqlite', '--json'],
-        { cwd: dir, encoding: 'utf8' },
-    );
-    expect(result.stderr).toBe('');
-    expect(result.status).toBe(0);
-    expect(JSON.parse(result.stdout).stages[0]).toMatchObject({ task: 'read', done: 3, failed: 0 });
+    const { summary } = await runProgram(path.join(dir, 'lines.dprog'), { store: path.join(dir, 'labels.sqlite') });
+    expect(summary.failures).toEqual([]);
+    expect(summary.stages[0]).toMatchObject({ task: 'read', done: 3, failed: 0 });
     const store = await LabelStore.open(path.join(dir, 'labels.sqlite'), { readonly: true });
     const labels = store.labels({ task: 'read' });
     await store.close();

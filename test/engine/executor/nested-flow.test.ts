@@ -1,15 +1,15 @@
 /** A flow that calls another flow: the callee's stages run as part of the caller, once per item. */
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, expect, test } from 'vitest';
+import { runProgram } from '../../../cli/src/actions/run.js';
 
 const root = path.resolve(__dirname, '../../..');
 const dir = mkdtempSync(path.join(tmpdir(), 'nested-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-test('the called flow is not run a second time on its own, and its parameter names the caller’s item', () => {
+test('the called flow is not run a second time on its own, and its parameter names the caller’s item', async () => {
     copyFileSync(path.join(root, 'samples/tickets/tickets.jsonl'), path.join(dir, 'tickets.jsonl'));
     writeFileSync(
         path.join(dir, 'nested.dprog'),
@@ -37,16 +37,9 @@ flow outer(t: tickets) {
 }
 `,
     );
-    const result = spawnSync(
-        process.execPath,
-        [path.join(root, 'bin/dprog.cjs'), 'run', 'nested.dprog', '--store', 'labels.sqlite', '--json'],
-        { cwd: dir, encoding: 'utf8' },
-    );
-    expect(result.status).toBe(0);
-    const json = JSON.parse(result.stdout) as {
-        stages: Array<{ flow: string; task: string; done: number; waitingForPeople: number; skipped: number }>;
-        queue: Array<{ task: string; item: string }>;
-    };
+    const { summary, queue } = await runProgram(path.join(dir, 'nested.dprog'), { store: path.join(dir, 'labels.sqlite') });
+    expect(summary.failures).toEqual([]);
+    const json = { stages: summary.stages, queue };
     expect(json.stages.map((s) => `${s.flow}/${s.task}`)).toEqual(['outer/topic', 'outer/note']);
     const topic = json.stages[0];
     const note = json.stages[1];

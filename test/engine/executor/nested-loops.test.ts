@@ -4,11 +4,11 @@
  * are keyed `item#outer#inner`, spans of an inner list get their text from the outer element's
  * text, and an outer element the outer `where` rules out is skipped whole.
  */
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
+import { runProgram } from '../../../cli/src/actions/run.js';
 import { LabelStore } from '../../../engine/src/store/index.js';
 import type { NewLabel, StageState } from '../../../engine/src/store/types.js';
 
@@ -69,13 +69,8 @@ async function answerAndRunIn(dir: string, labels: Array<Omit<NewLabel, 'labeler
         await store.addLabels(labels.map((l) => ({ ...l, labeler: 'agent', labelerKind: 'human' as const })));
     }
     await store.close();
-    const result = spawnSync(
-        process.execPath,
-        [path.join(root, 'bin/dprog.cjs'), 'run', 'nest.dprog', '--store', 'labels.sqlite', '--json'],
-        { cwd: dir, encoding: 'utf8' },
-    );
-    expect(result.stderr).toBe('');
-    expect(result.status).toBe(0);
+    const { summary } = await runProgram(path.join(dir, 'nest.dprog'), { store: path.join(dir, 'labels.sqlite') });
+    expect(summary.failures).toEqual([]);
     const reader = await LabelStore.open(path.join(dir, 'labels.sqlite'), { readonly: true });
     const states = new Map(reader.stageStates({ run: 'Nest/names' }).map((s) => [`${s.stage} ${s.item}`, s]));
     await reader.close();

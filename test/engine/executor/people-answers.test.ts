@@ -3,11 +3,11 @@
  * same crowd is asked again while its pool lasts, then the next person on the route; a free-text
  * answer is a person's review and stands as given.
  */
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { runProgram } from '../../../cli/src/actions/run.js';
 import { LabelStore } from '../../../engine/src/store/index.js';
 import type { NewLabel, StageState } from '../../../engine/src/store/types.js';
 
@@ -42,20 +42,17 @@ flow triage(t: tickets) {
     );
 });
 
-function run(): void {
-    const result = spawnSync(
-        process.execPath,
-        [path.join(root, 'bin/dprog.cjs'), 'run', 'people.dprog', '--store', 'labels.sqlite', '--json'],
-        { cwd: dir, encoding: 'utf8' },
-    );
-    expect(result.status).toBe(0);
+/** `dprog run` in this process (so a mutant in the executor is seen); no item may fail. */
+async function run(): Promise<void> {
+    const { summary } = await runProgram(path.join(dir, 'people.dprog'), { store: path.join(dir, 'labels.sqlite') });
+    expect(summary.failures).toEqual([]);
 }
 
 async function answer(labels: Array<Omit<NewLabel, 'labelerKind'>>): Promise<Map<string, StageState>> {
     const store = await LabelStore.open(path.join(dir, 'labels.sqlite'));
     await store.addLabels(labels.map((l) => ({ ...l, labelerKind: 'human' as const })));
     await store.close();
-    run();
+    await run();
     const reader = await LabelStore.open(path.join(dir, 'labels.sqlite'), { readonly: true });
     const states = new Map([...reader.stageStates({ run: 'People/triage' })].map((s) => [`${s.stage} ${s.item}`, s]));
     await reader.close();
@@ -66,7 +63,7 @@ test(
     'people are asked as the policy says: cascade asks the next labeler in route order; votes add up to the target; a text ' +
         'answer stands',
     async () => {
-        run();
+        await run();
         let states = await answer([{ task: 'topic', item: 'T-1002', labeler: 'crowd', value: 'outage' }]);
         // One 70% vote is short of 90%: the cascade asks the next labeler on the route, the lead.
         expect(states.get('1:topic T-1002')).toMatchObject({

@@ -231,7 +231,8 @@ describe('LabelStore', () => {
         await expect(reader.addLabel({ task: 't', item: 'i', labeler: 'a', labelerKind: 'human', value: 1 })).rejects.toThrow(
             StoreReadonlyError,
         );
+        await expect(reader.addItems([{ dataset: 'd', key: 'k', split: 'train' }])).rejects.toThrow(/was opened read-only/);
         await reader.close();
-        await expect(writer.addItems([{ dataset: 'd', key: 'k', split: 'train' }])).rejects.toThrow(/closed/);
+        await expect(writer.addItems([{ dataset: 'd', key: 'k', split: 'train' }])).rejects.toThrow(/the label store is closed\./);
     });
 });

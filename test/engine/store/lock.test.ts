@@ -4,12 +4,12 @@
  * lock-race.test.ts covers the same lock across real processes.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { StoreLockedError, StoreLockLostError } from '../../../engine/src/store/errors.js';
-import { acquireLock, acquireLockWaiting, processIsAlive, type StoreLock } from '../../../engine/src/store/lock.js';
+import { acquireLock, acquireLockWaiting, processIsAlive, takeOver, type StoreLock } from '../../../engine/src/store/lock.js';
 
 let dir: string;
 let lockPath: string;
@@ -136,6 +136,87 @@ describe('acquireLock', () => {
         expect(JSON.parse(readFileSync(lockPath, 'utf8')).pid).toBe(process.pid);
         expect(existsSync(`${lockPath}.takeover-t-${pid}-${hostname()}-2`)).toBe(false);
     });
+    it('judges a lock file without a numeric pid or a token by its age alone, like an unreadable one', () => {
+        foreignLock(JSON.stringify({ pid: process.ppid, host: 'another-host' }), 3_000);
+        const first = take();
+        expect(JSON.parse(readFileSync(lockPath, 'utf8')).pid).toBe(process.pid);
+        first.release();
+        foreignLock(JSON.stringify({ pid: 'x', host: 'another-host', token: 't' }), 3_000);
+        take();
+        expect(JSON.parse(readFileSync(lockPath, 'utf8')).pid).toBe(process.pid);
+    });
+
+    it('names the claim on an unreadable lock after its inode and time, so contenders agree on it', () => {
+        foreignLock('', 3_000);
+        const stat = statSync(lockPath);
+        mkdirSync(`${lockPath}.takeover-inode-${stat.ino}-${stat.mtimeMs}-1`);
+        expect(() => acquireLock('labels.sqlite', lockPath)).toThrow(StoreLockedError);
+        expect(readFileSync(lockPath, 'utf8')).toBe('');
+    });
+
+    it('takes the fifth claim when four contenders died mid-takeover, and gives up after five', () => {
+        const pid = deadPid();
+        const claims = (count: number) => {
+            for (let n = 1; n <= count; n++) {
+                const claim = `${lockPath}.takeover-t-${pid}-${hostname()}-${n}`;
+                mkdirSync(claim, { recursive: true });
+                const old = new Date(Date.now() - 11_000);
+                utimesSync(claim, old, old);
+            }
+        };
+        foreignLock(lockOf(pid, hostname()));
+        claims(5);
+        expect(() => acquireLock('labels.sqlite', lockPath)).toThrow(StoreLockedError);
+        expect(tokenIn()).toBe(`t-${pid}-${hostname()}`);
+        rmSync(`${lockPath}.takeover-t-${pid}-${hostname()}-5`, { recursive: true });
+        take();
+        expect(JSON.parse(readFileSync(lockPath, 'utf8')).pid).toBe(process.pid);
+    });
+
+    it('closes every file it opens, however often a busy lock is tried', () => {
+        foreignLock(lockOf(process.ppid, 'another-host'));
+        const open = () => readdirSync('/proc/self/fd').length;
+        const before = open();
+        for (let i = 0; i < 20; i++) {
+            expect(() => acquireLock('labels.sqlite', lockPath)).toThrow(StoreLockedError);
+        }
+        expect(open()).toBe(before);
+    });
+});
+
+describe('processIsAlive', () => {
+    afterEach(() => vi.restoreAllMocks());
+    const killFails = (code: string) =>
+        vi.spyOn(process, 'kill').mockImplementation(() => {
+            throw Object.assign(new Error(code), { code });
+        });
+
+    it('counts a process of another user (EPERM) as alive and a missing one (ESRCH) as gone', () => {
+        killFails('EPERM');
+        expect(processIsAlive(12345)).toBe(true);
+        killFails('ESRCH');
+        expect(processIsAlive(12345)).toBe(false);
+    });
+});
+
+describe('takeOver', () => {
+    it('removes the stale lock it was asked about', () => {
+        foreignLock(lockOf(process.ppid, 'another-host'), 31_000);
+        takeOver(lockPath, `t-${process.ppid}-another-host`, 30_000);
+        expect(existsSync(lockPath)).toBe(false);
+    });
+
+    it('leaves a lock that was replaced, or has beaten, since it was judged stale, and a vanished one', () => {
+        foreignLock(lockOf(4242, 'another-host'), 31_000);
+        takeOver(lockPath, 't-old', 30_000);
+        expect(tokenIn()).toBe('t-4242-another-host');
+        foreignLock(lockOf(4242, 'another-host'), 1_000);
+        takeOver(lockPath, 't-4242-another-host', 30_000);
+        expect(tokenIn()).toBe('t-4242-another-host');
+        rmSync(lockPath);
+        expect(() => takeOver(lockPath, 't-4242-another-host', 30_000)).not.toThrow();
+        expect(readdirSync(dir)).toEqual([]);
+    });
 });
 
 describe('a held lock', () => {
@@ -153,11 +234,41 @@ describe('a held lock', () => {
         expect(age).toBeLessThan(5_000);
     });
 
+    it('does not touch the file on every verify, only when a beat is due', () => {
+        const lock = take({ beatMs: 60_000 });
+        const old = new Date(Date.now() - 20_000);
+        utimesSync(lockPath, old, old);
+        lock.verify();
+        expect(Date.now() - statSync(lockPath).mtimeMs).toBeGreaterThan(15_000);
+    });
+
+    it('beats on its own every beatMs while the lock is its own, and stops when released', () => {
+        vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+        try {
+            const lock = take({ beatMs: 1_000 });
+            const old = new Date(Date.now() - 20_000);
+            utimesSync(lockPath, old, old);
+            vi.advanceTimersByTime(1_000);
+            expect(Date.now() - statSync(lockPath).mtimeMs).toBeLessThan(5_000);
+            foreignLock(lockOf(4242, 'another-host'), 20_000);
+            vi.advanceTimersByTime(1_000);
+            expect(Date.now() - statSync(lockPath).mtimeMs).toBeGreaterThan(15_000);
+            rmSync(lockPath);
+            vi.advanceTimersByTime(1_000);
+            lock.release();
+            expect(vi.getTimerCount()).toBe(0);
+        } finally {
+            vi.useRealTimers();
+        }
+    });
+
     it('reports a lock removed by hand, or taken by someone else, as lost', () => {
         const lock = take();
         rmSync(lockPath);
         expect(() => lock.verify()).toThrow(StoreLockLostError);
         expect(() => lock.verify()).toThrow(/is gone/);
+        foreignLock('not a lock');
+        expect(() => lock.verify()).toThrow(StoreLockLostError);
         foreignLock(lockOf(4242, 'another-host'));
         expect(() => lock.verify()).toThrow(/now names process 4242 on another-host/);
         lock.release();
@@ -179,8 +290,10 @@ describe('acquireLockWaiting', () => {
     it('waits for a busy lock, telling once, and takes it when freed', async () => {
         foreignLock(lockOf(process.ppid, 'another-host'));
         const onWait = vi.fn();
-        setTimeout(() => rmSync(lockPath), 300);
-        const second = await acquireLockWaiting('labels.sqlite', lockPath, { waitMs: 5_000, onWait });
+        // Freed after a few polls (one every 200 ms): onWait is still called only once.
+        setTimeout(() => rmSync(lockPath), 700);
+        // It polls: it takes the lock soon after it is freed, not at the end of a long wait.
+        const second = await acquireLockWaiting('labels.sqlite', lockPath, { waitMs: 600_000, onWait });
         held.push(second);
         expect(onWait).toHaveBeenCalledTimes(1);
         expect(onWait.mock.calls[0][0]).toBeInstanceOf(StoreLockedError);
