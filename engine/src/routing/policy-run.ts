@@ -91,6 +91,9 @@ export class PolicyRun {
         }
         const humans = bought.filter((c) => c.labeler.kind === 'human').length;
         this.mixer.record(this.router.isGold(item), humans);
+        // Whether the item stopped at its target, decided before `finish` teaches its answerers from it (which moves
+        // the posterior a little and could turn an item that reached the target into one reported exhausted).
+        const done = this.router.isDone(item);
         this.router.finish(item);
         if (
             ++this.finished - this.refitAt.items >= this.reestimateEvery &&
@@ -99,7 +102,7 @@ export class PolicyRun {
             this.router.reestimate();
             this.refitAt = { items: this.finished, answers: this.totals.answers };
         }
-        return { status: this.router.isDone(item) ? 'done' : 'exhausted', bought };
+        return { status: done ? 'done' : 'exhausted', bought };
     }
 
     private charge(candidate: Candidate): void {

@@ -130,4 +130,119 @@ describe('box consensus', () => {
         expect(() => boxConsensus([upright, tilted])).toThrow(/item 'x', worker 'a': .*rotated/);
         expect(boxConsensus([upright]).items[0].boxes).toHaveLength(1);
     });
+
+    const square = (x: number, y: number, size: number, label = 'car'): LabeledBox => ({ x, y, width: size, height: size, label });
+
+    it('refuses a box with no area, naming the item and the labeler', () => {
+        const flat: BoxAnswer = { item: 'x', worker: 'a', boxes: [{ x: 0, y: 0, width: 10, height: 0, label: 'car' }] };
+        expect(() => boxConsensus([flat])).toThrow("item 'x', worker 'a': a box has no area");
+        expect(() => boxConsensus([{ ...flat, boxes: [{ ...square(0, 0, 10), width: -5 }] }])).toThrow(/no area/);
+    });
+
+    it('fuses every corner by reliability, and scores existence by who drew it (worked by hand)', () => {
+        const pair: BoxAnswer[] = [
+            { item: 'x', worker: 'good', boxes: [square(0, 0, 100)] },
+            { item: 'x', worker: 'poor', boxes: [{ x: 10, y: 20, width: 110, height: 80, label: 'car' }] },
+        ];
+        const result = boxConsensus(pair, { reliability: (w) => (w === 'good' ? 0.9 : 0.6) });
+        const [fused] = result.items[0].boxes;
+        // x = 0.6·10/1.5, y = 0.6·20/1.5, right edge (0.9·100 + 0.6·120)/1.5, bottom (0.9·100 + 0.6·100)/1.5.
+        expect(fused).toMatchObject({ x: expect.closeTo(4, 9), y: expect.closeTo(8, 9), width: expect.closeTo(104, 9) });
+        expect(fused.height).toBeCloseTo(92, 9);
+        // Both drew it: odds 9 · 1.5 = 13.5; one class.
+        expect(fused.confidence).toBeCloseTo(13.5 / 14.5, 12);
+        const ious = [iou(pair[0].boxes[0], fused), iou(pair[1].boxes[0], fused)];
+        expect(fused.meanIoU).toBeCloseTo((ious[0] + ious[1]) / 2, 12);
+        expect(result.workers).toEqual([
+            { worker: 'good', reliability: 0.9 },
+            { worker: 'poor', reliability: 0.6 },
+        ]);
+    });
+
+    it('keeps a box when P(exists) reaches minExistence, else lists it as rejected with that confidence', () => {
+        const answers: BoxAnswer[] = [
+            { item: 'x', worker: 'a', boxes: [square(0, 0, 10)] },
+            { item: 'x', worker: 'b', boxes: [] },
+            { item: 'x', worker: 'c', boxes: [] },
+        ];
+        // One of three at 0.8 drew it: odds 4 / 4² = 1/4, P(exists) = 0.2.
+        const strict = boxConsensus(answers, { reliability: () => 0.8 }).items[0];
+        expect(strict.boxes).toEqual([]);
+        expect(strict.rejected).toEqual([
+            expect.objectContaining({ confidence: expect.closeTo(0.2, 12), agreement: 1 / 3, workers: ['a'] }),
+        ]);
+        const lenient = boxConsensus(answers, { reliability: () => 0.8, minExistence: 0.199 }).items[0];
+        expect(lenient.boxes).toHaveLength(1);
+        expect(lenient.rejected).toEqual([]);
+    });
+
+    it('joins boxes that overlap at least iouThreshold (exactly at it too), and keeps apart those that overlap less', () => {
+        const half = (second: LabeledBox) => [
+            { item: 'x', worker: 'a', boxes: [square(0, 0, 10)] },
+            { item: 'x', worker: 'b', boxes: [second] },
+        ];
+        const atThreshold = { x: 0, y: 0, width: 10, height: 5, label: 'car' }; // IoU 50 / 100
+        expect(boxConsensus(half(atThreshold), { reliability: () => 0.8 }).items[0].boxes).toHaveLength(1);
+        const shifted = square(5, 0, 10); // IoU 50 / 150
+        expect(boxConsensus(half(shifted), { reliability: () => 0.8 }).items[0].rejected).toHaveLength(0);
+        expect(boxConsensus(half(shifted), { reliability: () => 0.8 }).items[0].boxes).toHaveLength(2);
+        expect(boxConsensus(half(shifted), { reliability: () => 0.8, iouThreshold: 0.3 }).items[0].boxes).toHaveLength(1);
+    });
+
+    it('matches a labeler’s boxes to clusters one to one, the best overlap first', () => {
+        const answers: BoxAnswer[] = [
+            { item: 'x', worker: 'a', boxes: [square(0, 0, 10)] },
+            { item: 'x', worker: 'b', boxes: [square(3, 0, 10, 'truck'), square(1, 0, 10, 'bus')] },
+        ];
+        const { boxes, rejected } = boxConsensus(answers, { reliability: (w) => (w === 'a' ? 0.9 : 0.8), minExistence: 0 }).items[0];
+        const all = [...boxes, ...rejected];
+        expect(all).toHaveLength(2);
+        const joined = all.find((b) => b.workers.length === 2)!;
+        expect(joined.x).toBeCloseTo(0.8 / 1.7, 9); // a's box with b's closer one (x = 1)
+        expect(all.find((b) => b.workers.length === 1)).toMatchObject({ label: 'truck', workers: ['b'] });
+    });
+
+    it('seeds clusters with the most reliable labeler (by name among equals), and breaks an even class vote by name', () => {
+        const answers = (first: string): BoxAnswer[] => [
+            { item: 'x', worker: first, boxes: [square(0, 0, 10, first === 'b' ? 'truck' : 'car')] },
+            { item: 'x', worker: first === 'b' ? 'a' : 'b', boxes: [square(1, 0, 10, first === 'b' ? 'car' : 'truck')] },
+        ];
+        for (const first of ['a', 'b']) {
+            const [fused] = boxConsensus(answers(first), { reliability: () => 0.8 }).items[0].boxes;
+            expect(fused.label).toBe('car');
+            expect(fused.workers).toEqual(['a', 'b']);
+            expect(fused.confidence).toBeCloseTo((16 / 17) * 0.5, 12);
+        }
+        const trusted = boxConsensus(answers('a'), { reliability: (w) => (w === 'b' ? 0.9 : 0.6) }).items[0].boxes[0];
+        expect(trusted.workers).toEqual(['b', 'a']);
+        expect(trusted.label).toBe('truck');
+    });
+
+    it('estimates reliabilities from agreement: one round worked by hand, a given reliability kept inside (0.01, 0.99)', () => {
+        const answers: BoxAnswer[] = [
+            { item: 'x', worker: 'a', boxes: [square(0, 0, 10)] },
+            { item: 'x', worker: 'b', boxes: [square(0, 0, 10)] },
+            { item: 'x', worker: 'c', boxes: [] },
+            { item: 'y', worker: 'a', boxes: [] },
+        ];
+        // The box is kept; a and b drew it (right), c did not (wrong): Beta(1.4, 0.6) + 1 → 2.4/3 and 1.4/3, every round.
+        const reliability = new Map(boxConsensus(answers).workers.map((w) => [w.worker, w.reliability]));
+        expect(reliability.get('a')).toBeCloseTo(2.4 / 3, 12);
+        expect(reliability.get('b')).toBeCloseTo(2.4 / 3, 12);
+        expect(reliability.get('c')).toBeCloseTo(1.4 / 3, 12);
+        expect(boxConsensus(answers, { reliability: (w) => (w === 'a' ? 1 : 0) }).workers.map((w) => w.reliability)).toEqual([
+            0.99, 0.01, 0.01,
+        ]);
+    });
+
+    it('labels a cluster by the reliability-weighted vote, the heavier class winning whoever drew first, a tie by name', () => {
+        const votes = (labels: Record<string, string>): BoxAnswer[] =>
+            Object.entries(labels).map(([worker, label], n) => ({ item: 'x', worker, boxes: [square(n, 0, 10, label)] }));
+        // a (0.9) seeds the cluster with "van"; b and c (0.6 each) say "bus": 1.2 against 0.9.
+        const weighted = boxConsensus(votes({ a: 'van', b: 'bus', c: 'bus' }), { reliability: (w) => (w === 'a' ? 0.9 : 0.6) });
+        expect(weighted.items[0].boxes[0]).toMatchObject({ label: 'bus', workers: ['a', 'b', 'c'] });
+        expect(weighted.items[0].boxes[0].confidence).toBeCloseTo((1 / (1 + 1 / (9 * 1.5 * 1.5))) * (1.2 / 2.1), 12);
+        const even = boxConsensus(votes({ a: 'van', b: 'bus' }), { reliability: () => 0.8 });
+        expect(even.items[0].boxes[0].label).toBe('bus');
+    });
 });

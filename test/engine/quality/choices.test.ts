@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { encodeAnswers } from '../../../engine/src/quality/answers.js';
+import { aggregate } from '../../../engine/src/quality/aggregate.js';
 import { aggregateChoices, type SetAnswer } from '../../../engine/src/quality/choices.js';
 import { seededRandom } from './synthetic.js';
 
@@ -85,5 +87,34 @@ describe('choices<L>: each member aggregated as its own yes/no question', () => 
         expect(() => aggregateChoices([{ item: 'x', worker: 'a', labels: ['fish'] }], 'majority', { members })).toThrow(
             /'fish' is not one of cat, dog, bird/,
         );
+    });
+
+    it('without a label set takes the members chosen, sorted; a worker’s accuracy is the mean over the member questions', () => {
+        const answers: SetAnswer[] = [
+            { item: 'x', worker: 'a', labels: ['dog', 'cat'] },
+            { item: 'x', worker: 'b', labels: ['cat'] },
+            { item: 'x', worker: 'c', labels: ['cat'] },
+            { item: 'y', worker: 'a', labels: [] },
+            { item: 'y', worker: 'b', labels: ['dog'] },
+            { item: 'y', worker: 'c', labels: [] },
+        ];
+        const result = aggregateChoices(answers, 'wawa');
+        expect(result.method).toBe('wawa');
+        expect(result.members).toEqual(['cat', 'dog']);
+        expect(result.items.map((i) => [i.item, i.labels])).toEqual([
+            ['x', ['cat']],
+            ['y', []],
+        ]);
+        const perMember = ['cat', 'dog'].map((member) => {
+            const binary = answers.map((a) => ({ item: a.item, worker: a.worker, label: a.labels.includes(member) ? 'yes' : 'no' }));
+            return aggregate('wawa', encodeAnswers(binary, { classes: ['no', 'yes'] }));
+        });
+        for (const [w, worker] of ['a', 'b', 'c'].entries()) {
+            const mean = (perMember[0].workers[w].accuracy + perMember[1].workers[w].accuracy) / 2;
+            expect(result.workers[w]).toEqual({ worker, accuracy: expect.closeTo(mean, 12), answers: 2 });
+        }
+        const y = result.items[1];
+        expect(y.members.map((m) => m.confidence)).toEqual(perMember.map((r) => r.items[1].confidence));
+        expect(y.tied).toBeUndefined();
     });
 });

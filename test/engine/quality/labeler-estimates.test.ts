@@ -111,3 +111,132 @@ describe('labeler estimates as records (for the label store)', () => {
         expect(restored.accuracy('ann')).toBeCloseTo(estimates.accuracy('ann'), 2);
     });
 });
+
+describe('labeler estimates over three classes', () => {
+    const classes = ['a', 'b', 'c'];
+    /** x has answered 10 gold questions of class a, all right. */
+    const trained = () => {
+        const estimates = new LabelerEstimates(classes, () => ({ accuracy: 0.7, strength: 10 }));
+        for (let n = 0; n < 10; n++) {
+            estimates.observeGold('x', 0, 0);
+        }
+        return estimates;
+    };
+
+    it('spreads the prior’s wrong answers evenly, and weights per-class accuracy by class frequency', () => {
+        const estimates = trained();
+        // Row a: 7 + 10 right of 20, 1.5 each wrong; rows b and c: the prior, 0.7.
+        expect([...estimates.confusion('x')].map((p) => Number(p.toFixed(12)))).toEqual([
+            0.85, 0.075, 0.075, 0.15, 0.7, 0.15, 0.15, 0.15, 0.7,
+        ]);
+        expect(estimates.accuracy('x')).toBeCloseTo((0.85 + 0.7 + 0.7) / 3, 12);
+        estimates.classPriors = Float64Array.of(0.5, 0.25, 0.25);
+        expect(estimates.accuracy('x')).toBeCloseTo(0.5 * 0.85 + 0.25 * 0.7 + 0.25 * 0.7, 12);
+        expect(estimates.accuracy('nobody')).toBeCloseTo(0.7, 12);
+        expect(estimates.labelers()).toEqual(['x']); // asking about someone records nothing
+    });
+
+    it('judges an item by the full confusion matrix, or by the single accuracy with oneCoin', () => {
+        const estimates = trained();
+        estimates.calibration = noCalibration;
+        // Full matrix: P(says a | a) = 0.85, P(says a | b) = P(says a | c) = 0.15.
+        const full = estimates.itemPosterior([['x', 0]]);
+        expect([...full].map((p) => Number(p.toFixed(12)))).toEqual(
+            [0.85 / 1.15, 0.15 / 1.15, 0.15 / 1.15].map((p) => Number(p.toFixed(12))),
+        );
+        // One coin: accuracy 0.75, a wrong answer (0.25) split over the two other classes.
+        const coin = estimates.itemPosterior([['x', 0]], true);
+        expect([...coin].map((p) => Number(p.toFixed(12)))).toEqual([0.75, 0.125, 0.125]);
+    });
+});
+
+describe('class frequencies in an item posterior', () => {
+    it('start an item at the class priors, and weigh its answers against them', () => {
+        const estimates = new LabelerEstimates(['no', 'yes'], () => ({ accuracy: 0.8 }));
+        estimates.classPriors = Float64Array.of(0.8, 0.2);
+        estimates.calibration = noCalibration;
+        expect([...estimates.itemPosterior([])].map((p) => Number(p.toFixed(12)))).toEqual([0.8, 0.2]);
+        // One 80% "yes" against a 20% prior: 0.2·0.8 : 0.8·0.2, even.
+        expect(estimates.itemPosterior([['ann', 1]])[1]).toBeCloseTo(0.5, 12);
+        expect(estimates.itemPosterior([['ann', 1]], true)[1]).toBeCloseTo(0.5, 12);
+    });
+});
+
+describe('rebuilding estimates from an aggregation run', () => {
+    const classes = ['no', 'yes'];
+    const encoded = {
+        items: ['g', 'x', 'y'],
+        workers: ['ann', 'bob'],
+        classes,
+        itemOf: Int32Array.of(0, 0, 1, 1, 2),
+        workerOf: Int32Array.of(0, 1, 0, 1, 0),
+        labelOf: Int32Array.of(1, 0, 1, 1, 0),
+        gold: Int32Array.of(1, -1, -1),
+    };
+
+    it('counts gold items as gold and the others as agreement, replacing what was there, and refits the calibration', () => {
+        const estimates = new LabelerEstimates(classes, () => ({ accuracy: 0.7, strength: 4 }));
+        estimates.observeGold('carl', 0, 0);
+        estimates.rebuild(encoded, Float64Array.of(0, 1, 0.2, 0.8, 0.6, 0.4), [0.3, 0.7]);
+        expect(estimates.labelers()).toEqual(['ann', 'bob']);
+        expect(estimates.evidence('ann')).toEqual({ gold: 1, agreement: 2 });
+        expect(estimates.evidence('bob')).toEqual({ gold: 1, agreement: 1 });
+        expect(estimates.evidence('carl')).toEqual({ gold: 0, agreement: 0 });
+        expect([...estimates.classPriors]).toEqual([0.3, 0.7]);
+        // bob: prior row no [2.8, 1.2] + 0.2 (said yes on x); row yes [1.2, 2.8] + 1 (gold: said no) + 0.8 (x).
+        expect([...estimates.confusion('bob')].map((p) => Number(p.toFixed(12)))).toEqual(
+            [2.8 / 4.2, 1.4 / 4.2, 2.2 / 5.8, 3.6 / 5.8].map((p) => Number(p.toFixed(12))),
+        );
+        expect(estimates.calibration).not.toBe(priorCalibration);
+        expect(estimates.calibration.gold.questions).toBe(1);
+    });
+
+    it('keeps the class priors when none are given, and the calibration when there are no answers', () => {
+        const estimates = new LabelerEstimates(classes, () => ({ accuracy: 0.7 }));
+        const empty = {
+            ...encoded,
+            items: [],
+            workers: [],
+            itemOf: new Int32Array(0),
+            workerOf: new Int32Array(0),
+            labelOf: new Int32Array(0),
+            gold: new Int32Array(0),
+        };
+        estimates.observeGold('ann', 1, 1);
+        estimates.rebuild(empty, new Float64Array(0));
+        expect(estimates.labelers()).toEqual([]);
+        expect(estimates.calibration).toBe(priorCalibration);
+        expect([...estimates.classPriors]).toEqual([0.5, 0.5]);
+    });
+});
+
+describe('restoring stored estimates', () => {
+    it('gives each stored row the prior’s weight plus an even share of the stored evidence', () => {
+        const estimates = new LabelerEstimates(['no', 'yes'], () => ({ accuracy: 0.7, strength: 4 }));
+        estimates.restore([
+            { labeler: 'ann', accuracy: 0.85, confusion: { no: { no: 0.8, yes: 0.2 }, yes: { no: 0.1, yes: 0.9 } }, n: 10 },
+        ]);
+        expect(estimates.accuracy('ann')).toBeCloseTo(0.85, 12);
+        expect(estimates.evidence('ann')).toEqual({ gold: 0, agreement: 10 });
+        // Each row is worth 4 + 10/2 = 9 answers: one more right answer on "no" makes it (7.2 + 1)/10.
+        estimates.observeGold('ann', 0, 0);
+        expect(estimates.confusion('ann')[0]).toBeCloseTo(0.82, 12);
+    });
+
+    it('a record without a confusion matrix restores the prior, with its evidence count', () => {
+        const estimates = new LabelerEstimates(['no', 'yes'], () => ({ accuracy: 0.6 }));
+        estimates.restore([{ labeler: 'bob', accuracy: 0.9, n: 7 }]);
+        expect(estimates.accuracy('bob')).toBeCloseTo(0.6, 12);
+        expect(estimates.toRecords()).toEqual([
+            {
+                labeler: 'bob',
+                accuracy: expect.closeTo(0.6, 12),
+                confusion: {
+                    no: { no: expect.closeTo(0.6, 12), yes: expect.closeTo(0.4, 12) },
+                    yes: { no: expect.closeTo(0.4, 12), yes: expect.closeTo(0.6, 12) },
+                },
+                n: 7,
+            },
+        ]);
+    });
+});

@@ -63,4 +63,60 @@ describe('reachable accuracy', () => {
         // Only the model at 95%: a second answer must come from the 70% people.
         expect(reachableAccuracy([{ accuracy: 0.95, answers: 1 }], 3, 5, 0.96).reachable).toBe(false);
     });
+
+    it('matches the exact Bayes decision over more classes and unequal labelers (every answer combination enumerated)', () => {
+        for (const [accuracies, K] of [
+            [[0.6, 0.6, 0.6], 3],
+            [[0.9, 0.7, 0.55], 4],
+            [[0.7, 0.7], 2],
+            [[0.8, 0.6], 3],
+        ] as const) {
+            expect(Math.abs(bayesAccuracy(accuracies, K) - exactBayes(accuracies, K))).toBeLessThan(0.01);
+        }
+    });
+
+    it('with no answers to ask is a guess among the classes, and needs at least two classes', () => {
+        expect(reachableAccuracy([], 3, 5, 0.5)).toEqual({ best: 1 / 3, reachable: false });
+        expect(reachableAccuracy([{ accuracy: 0.9, answers: 0 }], 4, 5, 0.2)).toEqual({ best: 0.25, reachable: false });
+        expect(() => reachableAccuracy([{ accuracy: 0.9, answers: 1 }], 1, 5, 0.5)).toThrow(
+            'reachability needs at least two classes, got 1',
+        );
+    });
+
+    it('counts whole answers only (2.7 answers are 2), and the best over every number of answers up to the limit', () => {
+        const two = reachableAccuracy([{ accuracy: 0.9, answers: 2.7 }], 2, 10, 0.999);
+        expect(two.best).toBeCloseTo(0.9, 2); // two answers at 90% decide no better than one (a split is a coin flip)
+        const three = reachableAccuracy([{ accuracy: 0.9, answers: 3 }], 2, 10, 0.999);
+        expect(three.best).toBeCloseTo(exactBayes([0.9, 0.9, 0.9], 2), 2);
+        expect(reachableAccuracy([{ accuracy: 0.9, answers: 3 }], 2, 3, 0.9)).toEqual({
+            best: three.best,
+            reachable: true,
+            answersNeeded: 1,
+        });
+    });
 });
+
+/** The Bayes decision's accuracy, exactly: every combination of answers (truth: class 0), ties split evenly. */
+function exactBayes(accuracies: readonly number[], K: number): number {
+    let total = 0;
+    const answers = new Array<number>(accuracies.length).fill(0);
+    for (let combo = 0; combo < K ** accuracies.length; combo++) {
+        let rest = combo;
+        let probability = 1;
+        const score = new Array<number>(K).fill(0);
+        accuracies.forEach((p, j) => {
+            answers[j] = rest % K;
+            rest = Math.floor(rest / K);
+            probability *= answers[j] === 0 ? p : (1 - p) / (K - 1);
+            for (let k = 0; k < K; k++) {
+                score[k] += Math.log(k === answers[j] ? p : (1 - p) / (K - 1));
+            }
+        });
+        const top = Math.max(...score);
+        const tied = score.filter((s) => s >= top - 1e-12).length;
+        if (score[0] >= top - 1e-12) {
+            total += probability / tied;
+        }
+    }
+    return total;
+}

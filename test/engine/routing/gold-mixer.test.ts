@@ -21,4 +21,9 @@ describe('gold mixer', () => {
         expect(none.wantsGold()).toBe(false);
         expect(() => new GoldMixer(1)).toThrow(/gold share 1 must be in \[0, 1\)/);
     });
+
+    it('refuses a negative share and reports a share of 0 before any answer', () => {
+        expect(() => new GoldMixer(-0.1)).toThrow('gold share -0.1 must be in [0, 1)');
+        expect(new GoldMixer(0.3).actualShare).toBe(0);
+    });
 });

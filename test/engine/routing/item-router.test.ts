@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { RoutingPolicy } from '../../../engine/src/routing/policy.js';
 import { ItemRouter } from '../../../engine/src/routing/item-router.js';
 import { GOLD_ANSWER_CAP } from '../../../engine/src/routing/policy.js';
+import { noCalibration } from '../../../engine/src/quality/calibration.js';
 
 const policy: RoutingPolicy = {
     strategy: 'best',
@@ -255,5 +256,80 @@ describe('ItemRouter, answerers and bookkeeping', () => {
         expect(fresh.estimates.accuracy('p1')).not.toBeCloseTo(router.estimates.accuracy('p1'));
         fresh.restore(router.estimates.toRecords());
         expect(fresh.estimates.accuracy('p1')).toBeCloseTo(router.estimates.accuracy('p1'));
+    });
+
+    it('knows the label of a gold question, and of nothing else', () => {
+        const router = new ItemRouter(policy, ['ham', 'spam']);
+        router.markGold('g', 'spam');
+        router.record('plain', 'p1', 'ham');
+        expect(router.goldOf('g')).toBe('spam');
+        expect(router.goldOf('plain')).toBeUndefined();
+        expect(router.goldOf('never-seen')).toBeUndefined();
+        expect(() => router.markGold('h', 'eggs')).toThrow("label 'eggs' is not one of ham, spam");
+    });
+
+    it('asks a gold question of equally known answerers in name order, however they are listed', () => {
+        const router = new ItemRouter(policy, ['ham', 'spam']);
+        router.markGold('probe', 'ham');
+        expect(router.next('probe', ['dan', 'cat', 'bob', 'amy', 'eve'])?.member).toBe('amy');
+    });
+
+    it('keeps restored estimates when a refit finds no answers to refit from', () => {
+        const router = new ItemRouter(policy, ['ham', 'spam']);
+        router.restore([
+            { labeler: 'p1', accuracy: 0.9, confusion: { ham: { ham: 0.9, spam: 0.1 }, spam: { ham: 0.1, spam: 0.9 } }, n: 40 },
+        ]);
+        router.reestimate();
+        expect(router.estimates.accuracy('p1')).toBeCloseTo(0.9, 12);
+        expect(router.estimates.labelers()).toEqual(['p1']);
+    });
+
+    it('a person of a smaller pool keeps their labeler whatever their number (experts#12)', () => {
+        const experts = { name: 'experts', kind: 'human' as const, cost: 1, accuracy: 0.9, pool: 20 };
+        const router = new ItemRouter({ ...policy, labelers: [...policy.labelers, experts] }, ['ham', 'spam']);
+        expect(router.labeler('experts#12').name).toBe('experts');
+        expect(router.labeler('experts/ann').name).toBe('experts');
+        expect(router.labeler('crowd#3').name).toBe('crowd');
+        expect(router.labeler('keywords/x').name).toBe('crowd'); // a rule set has no people: anyone else is the largest pool's
+    });
+
+    it('caps a target above what any item can reach just under the ceiling the floor sets', () => {
+        const high = new ItemRouter({ ...policy, target: 0.99 }, ['ham', 'spam']);
+        expect(high.reachableTarget()).toBeCloseTo(1 - high.estimates.calibration.floor - 0.005, 12);
+        expect(high.reachableTarget()).toBeLessThan(0.99);
+        const low = new ItemRouter({ ...policy, target: 0.9 }, ['ham', 'spam']);
+        expect(low.reachableTarget()).toBe(0.9);
+    });
+
+    it('judges items by full confusion matrices under Dawid-Skene, by one accuracy per answerer otherwise', () => {
+        // 'yea' says spam to everything on ten gold questions of each class: right on spam, wrong on ham.
+        const trained = (method: RoutingPolicy['method']) => {
+            const router = new ItemRouter({ ...policy, method }, ['ham', 'spam']);
+            for (let n = 0; n < 20; n++) {
+                router.markGold(`g${n}`, n % 2 ? 'spam' : 'ham');
+                router.record(`g${n}`, 'yea', 'spam');
+            }
+            router.estimates.calibration = noCalibration;
+            router.record('x', 'yea', 'spam');
+            return router.posterior('x')[1];
+        };
+        // Full matrix: P(spam | spam) = 12.8/14 against P(spam | ham) = 11.2/14: a spam answer says little.
+        expect(trained('dawid_skene')).toBeCloseTo(12.8 / 24, 12);
+        // One coin: accuracy (2.8 + 12.8)/28 on both classes.
+        for (const method of ['majority', 'one_coin', 'wawa', 'mace'] as const) {
+            expect(trained(method)).toBeCloseTo(15.6 / 28, 12);
+        }
+    });
+
+    it('fixes gold questions in the final labels, whatever their answers said', () => {
+        const router = new ItemRouter(policy, ['ham', 'spam']);
+        router.markGold('g', 'ham');
+        for (const p of ['p1', 'p2', 'p3']) {
+            router.record('g', p, 'spam');
+            router.record('x', p, 'spam');
+        }
+        const final = router.aggregateAll();
+        expect(final.items.find((i) => i.item === 'g')).toMatchObject({ label: 'ham', confidence: 1, gold: true });
+        expect(final.items.map((i) => i.item)).toEqual(['g', 'x']);
     });
 });

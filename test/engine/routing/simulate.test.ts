@@ -1,12 +1,8 @@
-/** Replay of real MTurk answers through the routing policy (the crowd data bundled in samples/crowd). */
+/** Replay simulation on small hand-made answer sets: who is asked, when an item stops, what is counted. */
 import { describe, expect, it } from 'vitest';
 import type { Answer } from '../../../engine/src/quality/answers.js';
 import type { RoutingPolicy } from '../../../engine/src/routing/policy.js';
-import { simulateReplay } from '../../../engine/src/routing/simulate.js';
-import { aggregate } from '../../../engine/src/quality/aggregate.js';
-import { encodeAnswers } from '../../../engine/src/quality/answers.js';
-import { accuracyAgainst } from '../../../engine/src/quality/posterior.js';
-import { crowdAnswers } from '../quality/crowd-data.js';
+import { recordedAnswers, simulateReplay } from '../../../engine/src/routing/simulate.js';
 
 const crowdPolicy = (target: number): RoutingPolicy => ({
     strategy: 'best',
@@ -15,60 +11,6 @@ const crowdPolicy = (target: number): RoutingPolicy => ({
     maxLabels: 10,
     method: 'dawid_skene',
     goldShare: 0.02,
-});
-
-/** Three arrival orders of the items, so the result is not one lucky order. */
-const seeds = [1, 2, 3];
-
-describe.each(['rte', 'temp'] as const)('routing on %s at target 95%', (name) => {
-    const { answers, truth } = crowdAnswers(name);
-    const onAll = (method: 'majority' | 'dawid_skene') => accuracyAgainst(aggregate(method, encodeAnswers(answers)).items, truth).accuracy;
-    const runs = seeds.map((seed) => simulateReplay(crowdPolicy(0.95), answers, { truth, seed }));
-    const mean = (f: (r: (typeof runs)[number]) => number) => runs.reduce((s, r) => s + f(r), 0) / runs.length;
-
-    it(
-        'does no worse than majority vote on all answers, within a point of Dawid-Skene on all answers, with at most half ' + 'the answers',
-        () => {
-            expect(mean((r) => r.accuracy!)).toBeGreaterThanOrEqual(onAll('majority'));
-            expect(mean((r) => r.accuracy!)).toBeGreaterThanOrEqual(onAll('dawid_skene') - 0.01);
-            expect(mean((r) => r.labelsUsed / r.labelsAvailable)).toBeLessThanOrEqual(0.5);
-        },
-    );
-
-    it('asks about every item, keeps gold within a point of its share, and charges every answer', () => {
-        for (const r of runs) {
-            expect(r.unasked).toBe(0);
-            expect(r.items + r.goldItems).toBe(new Set(answers.map((a) => a.item)).size);
-            expect(r.labels).toHaveLength(r.items);
-            expect(r.goldItems).toBeGreaterThan(0);
-            expect(Math.abs(r.goldShare - 0.02)).toBeLessThanOrEqual(0.01);
-            expect(r.cost).toBeCloseTo(r.labelsUsed * 0.01, 6);
-        }
-    });
-
-    it('never uses fewer answers for a higher target on the same order', () => {
-        const used = [0.8, 0.9, 0.95, 0.98, 0.99, 0.999].map(
-            (target) => simulateReplay(crowdPolicy(target), answers, { truth, seed: 1 }).labelsUsed,
-        );
-        for (let i = 1; i < used.length; i++) {
-            expect(used[i]).toBeGreaterThanOrEqual(used[i - 1]);
-        }
-        expect(used[used.length - 1]).toBeGreaterThan(used[0]);
-    });
-});
-
-describe('a data set with three answers per item', () => {
-    it('asks about every item: none is finished by the class prior alone', () => {
-        const { answers, truth } = crowdAnswers('temp');
-        const seen = new Map<string, number>();
-        const three = answers.filter((a) => (seen.set(a.item, (seen.get(a.item) ?? 0) + 1).get(a.item) ?? 0) <= 3);
-        const result = simulateReplay(crowdPolicy(0.95), three, { truth, seed: 1 });
-        expect(result.unasked).toBe(0);
-        expect(result.labels).toHaveLength(result.items);
-        expect(result.reachedTarget).toBeLessThanOrEqual(result.items);
-        expect(result.labelsUsed).toBeLessThanOrEqual(three.length);
-        expect(result.labelsUsed).toBeGreaterThanOrEqual(result.items + result.goldItems);
-    });
 });
 
 describe('replay rules', () => {
@@ -134,20 +76,79 @@ describe('replay rules', () => {
     });
 });
 
-describe('a target the evidence shows out of reach', () => {
-    const { answers, truth } = crowdAnswers('rte');
-    const at = (target: number) => simulateReplay(crowdPolicy(target), answers, { truth, seed: 1 });
+describe('recorded answers', () => {
+    const person = (target: number): RoutingPolicy => ({ ...crowdPolicy(target), method: 'one_coin', goldShare: 0 });
 
-    it('is reported as out of reach, and not as reached, when the interval ends below it', () => {
-        const out = at(0.999);
-        expect(out.accuracyInterval[1]).toBeLessThan(0.999);
-        expect(out.targetOutOfReach).toBe(true);
-        expect(out.targetReached).toBe(false);
+    it('keeps a person’s first answer on an item, and names an answer outside the label set', () => {
+        const answers: Answer[] = [
+            { item: 'x', worker: 'ann', label: 'spam' },
+            { item: 'x', worker: 'ann', label: 'ham' },
+            { item: 'x', worker: 'bob', label: 'spam' },
+        ];
+        const recorded = recordedAnswers(answers, ['ham', 'spam']);
+        expect(recorded).toEqual(
+            new Map([
+                [
+                    'x',
+                    new Map([
+                        ['ann', 'spam'],
+                        ['bob', 'spam'],
+                    ]),
+                ],
+            ]),
+        );
+        expect(() => recordedAnswers(answers, ['spam', 'eggs'])).toThrow("item 'x', worker 'ann': label 'ham' is not one of spam, eggs");
     });
 
-    it('is not reported as out of reach when the interval reaches it', () => {
-        const low = at(0.8);
-        expect(low.accuracyInterval[1]).toBeGreaterThanOrEqual(0.8);
-        expect(low.targetOutOfReach).toBe(false);
+    it('counts the items and the answers there were, and scores only items with a truth', () => {
+        const answers: Answer[] = [
+            ...['a', 'b', 'c', 'd'].map((worker) => ({ item: 'sure', worker, label: 'spam' })),
+            { item: 'split', worker: 'a', label: 'spam' },
+            { item: 'split', worker: 'b', label: 'ham' },
+        ];
+        const result = simulateReplay(person(0.9), answers);
+        expect(result).toMatchObject({ items: 2, goldItems: 0, labelsAvailable: 6, unasked: 0 });
+        expect(result.accuracy).toBeUndefined();
+        expect(simulateReplay(person(0.9), answers, { truth: new Map([['other', 'ham']]) }).accuracy).toBeUndefined();
+        const scored = simulateReplay(person(0.9), answers, { truth: new Map([['sure', 'spam']]) });
+        expect(scored.accuracy).toBe(1);
+        expect(scored.labels.map((l) => l.item).sort()).toEqual(['split', 'sure']);
+    });
+
+    it('says which label set it needs when the answers show one class', () => {
+        const one: Answer[] = [{ item: 'x', worker: 'a', label: 'spam' }];
+        expect(() => simulateReplay(person(0.9), one)).toThrow(
+            "the answers use 1 label(s); give the task's label set (at least two classes)",
+        );
+    });
+
+    it('takes the label set sorted from the answers, so a tie lists its classes in order', () => {
+        const answers: Answer[] = [
+            { item: 'x', worker: 'a', label: 'spam' },
+            { item: 'x', worker: 'b', label: 'ham' },
+        ];
+        const result = simulateReplay({ ...person(0.99), method: 'majority' }, answers);
+        expect(result.labels).toEqual([expect.objectContaining({ item: 'x', label: null, tie: ['ham', 'spam'] })]);
+    });
+
+    it('counts gold questions apart from the items labelled, and the items whose posterior reached the target', () => {
+        const answers: Answer[] = [];
+        for (let i = 0; i < 12; i++) {
+            for (const worker of ['a', 'b', 'c', 'd']) {
+                answers.push({ item: `i${i}`, worker, label: i % 2 ? 'spam' : 'ham' });
+            }
+        }
+        answers.push({ item: 'split', worker: 'a', label: 'spam' }, { item: 'split', worker: 'b', label: 'ham' });
+        const truth = new Map(answers.map((a) => [a.item, a.label]));
+        const policy: RoutingPolicy = {
+            ...person(0.9),
+            labelers: [{ name: 'crowd', kind: 'human', cost: 0.01, accuracy: 0.8 }],
+            goldShare: 0.2,
+        };
+        const result = simulateReplay(policy, answers, { truth });
+        expect(result.goldItems).toBeGreaterThan(0);
+        expect(result.items + result.goldItems).toBe(13);
+        expect(result.labels).toHaveLength(result.items);
+        expect(result.reachedTarget).toBe(result.items - 1); // every item but the split one
     });
 });
