@@ -27,6 +27,7 @@ import { acquireLockWaiting, type LockTiming, type StoreLock } from './lock.js';
 import { migrate, readMeta, readSchemaVersion, SCHEMA_VERSION, writeMeta } from './schema.js';
 import { readSnapshot, writeSnapshot } from './snapshot.js';
 import { loadSqlJs } from './sqljs.js';
+import { reopenWithRoom, ROOM_MIN_BYTES } from './room.js';
 import type {
     Aggregate,
     Evaluation,
@@ -89,7 +90,7 @@ interface LoadedDatabase {
 }
 
 export class LabelStore {
-    private readonly statements: StatementCache;
+    private statements: StatementCache;
     private snapshotTimer: NodeJS.Timeout | undefined;
     private lastSnapshotMs = 0;
     private dirty = false;
@@ -107,7 +108,7 @@ export class LabelStore {
         /** Absolute path of the database file. */
         readonly path: string,
         readonly readonly: boolean,
-        private readonly db: Database,
+        private db: Database,
         private seq: number,
         private readonly lock: StoreLock | undefined,
         private readonly options: OpenOptions,
@@ -728,12 +729,23 @@ export class LabelStore {
 
     /** A batch whose journal lines alone would pass the journal limit (estimated from a sample). */
     private isBulk(entry: JournalEntry): boolean {
-        if (entry.op !== 'labels' || entry.labels.length < 1000) {
-            return false;
+        return (
+            entry.op === 'labels' &&
+            entry.labels.length >= 1000 &&
+            journalBytes(entry) > (this.options.journalLimitBytes ?? DEFAULT_JOURNAL_LIMIT)
+        );
+    }
+
+    /** Before a large batch: the database in a buffer with room for it (see room.ts); the journal's size is a generous estimate. */
+    private makeRoomFor(entry: JournalEntry): void {
+        const bytes = journalBytes(entry);
+        if (bytes < ROOM_MIN_BYTES) {
+            return;
         }
-        const sample = entry.labels.slice(0, 100);
-        const bytesPerLabel = JSON.stringify(sample).length / sample.length;
-        return bytesPerLabel * entry.labels.length > (this.options.journalLimitBytes ?? DEFAULT_JOURNAL_LIMIT);
+        this.statements.clear();
+        this.db = reopenWithRoom(this.db, bytes);
+        tune(this.db);
+        this.statements = new StatementCache(this.db);
     }
 
     /**
@@ -744,6 +756,7 @@ export class LabelStore {
      */
     private writeBulk(entry: JournalEntry): boolean[] {
         const inserted: boolean[] = [];
+        this.makeRoomFor(entry);
         this.db.run('BEGIN');
         try {
             applyEntry(this.statements, entry, inserted, this.beat);
@@ -846,6 +859,15 @@ function onlyInserted(entry: JournalEntry, inserted: boolean[]): JournalEntry {
 }
 
 // -------------------------------------------------------------------- loading
+
+/** The bytes a labels entry would take in the journal, estimated from a sample of 100 labels. */
+function journalBytes(entry: JournalEntry): number {
+    if (entry.op !== 'labels' || entry.labels.length === 0) {
+        return 0;
+    }
+    const sample = entry.labels.slice(0, 100);
+    return (JSON.stringify(sample).length / sample.length) * entry.labels.length;
+}
 
 /**
  * Connection settings for a database that lives in memory and is made durable by our journal:

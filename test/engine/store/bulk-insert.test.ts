@@ -79,3 +79,30 @@ describe('label inserts', () => {
         await reopened.close();
     });
 });
+
+describe('a bulk batch large enough to reopen the database with room for it (store/room.ts)', () => {
+    it('keeps what was stored, adds the batch, takes writes afterwards, and reopens whole', async () => {
+        const path = join(dir, 'labels.sqlite');
+        // A batch over 1 MB of journal lines is written in bulk (made durable by a snapshot).
+        const store = await LabelStore.open(path, { journalLimitBytes: 1024 * 1024 });
+        await store.addLabel(label('before', 'a'));
+        // About 38 MB of journal lines: past the 32 MB at which the database is reopened with room.
+        const batch = Array.from({ length: 250_000 }, (_, i) => label(`bulk-${i}`, i % 2 ? 'a' : 'b'));
+        const added = await store.addLabelsCounted(batch);
+        expect(added.added).toBe(250_000);
+        await store.addLabel(label('after', 'b'));
+        expect(store.countLabels()).toBe(250_002);
+        expect(store.getLabel('bulk-249999')).toMatchObject({ item: 'item-bulk-249999', value: 'a' });
+        await store.close();
+
+        const reopened = await LabelStore.open(path, { readonly: true });
+        expect(reopened.countLabels()).toBe(250_002);
+        expect(['before', 'bulk-0', 'after'].map((id) => reopened.getLabel(id)?.item)).toEqual([
+            'item-before',
+            'item-bulk-0',
+            'item-after',
+        ]);
+        expect(reopened.integrityCheck()).toEqual(['ok']);
+        await reopened.close();
+    });
+});
