@@ -27,6 +27,7 @@ import { acquireLockWaiting, type LockTiming, type StoreLock } from './lock.js';
 import { migrate, readMeta, readSchemaVersion, SCHEMA_VERSION, writeMeta } from './schema.js';
 import { readSnapshot, writeSnapshot } from './snapshot.js';
 import { loadSqlJs } from './sqljs.js';
+import { labelWhere, type SqlDialect } from './label-where.js';
 import { reopenWithRoom, ROOM_MIN_BYTES } from './room.js';
 import type {
     Aggregate,
@@ -323,7 +324,7 @@ export class LabelStore {
      * large exports). `visit` must not write to the store (a snapshot would end the iteration).
      */
     forEachLabel(query: LabelQuery, visit: (label: Label) => void): void {
-        const { where, params } = labelWhere(query);
+        const { where, params } = labelWhere(query, SQLITE);
         const statement = this.db.prepare(`SELECT * FROM labels${where} ORDER BY rowid`, params);
         try {
             while (statement.step()) {
@@ -336,13 +337,13 @@ export class LabelStore {
 
     /** Number of labels matching the query. */
     countLabels(query: LabelQuery = {}): number {
-        const { where, params } = labelWhere(query);
+        const { where, params } = labelWhere(query, SQLITE);
         return Number(this.select(`SELECT COUNT(*) AS n FROM labels${where}`, params)[0].n);
     }
 
     /** Number of labels matching the query, per labeler. */
     countLabelsByLabeler(query: LabelQuery = {}): Record<string, number> {
-        const { where, params } = labelWhere(query);
+        const { where, params } = labelWhere(query, SQLITE);
         const counts = this.select(`SELECT labeler, COUNT(*) AS n FROM labels${where} GROUP BY labeler`, params);
         return Object.fromEntries(counts.map((row) => [String(row.labeler), Number(row.n)]));
     }
@@ -976,33 +977,5 @@ function newerJournal(journalPath: string, base: number, seq: number): StoreCorr
 
 // -------------------------------------------------------------------- rows
 
-function labelWhere(query: LabelQuery): { where: string; params: SqlValue[] } {
-    const clauses: string[] = [];
-    const params: SqlValue[] = [];
-    const add = (clause: string, value: SqlValue) => {
-        clauses.push(clause);
-        params.push(value);
-    };
-    if (query.task !== undefined) {
-        add('task = ?', query.task);
-    }
-    if (query.item !== undefined) {
-        add('item = ?', query.item);
-    }
-    if (query.labeler !== undefined) {
-        add('labeler = ?', query.labeler);
-    }
-    if (query.labelerKind !== undefined) {
-        add('labeler_kind = ?', query.labelerKind);
-    }
-    if (query.person !== undefined) {
-        add('person = ?', query.person);
-    }
-    if (query.gold !== undefined) {
-        add('gold = ?', query.gold ? 1 : 0);
-    }
-    if (!query.includeSuperseded) {
-        clauses.push('superseded_by IS NULL');
-    }
-    return { where: clauses.length ? ` WHERE ${clauses.join(' AND ')}` : '', params };
-}
+/** SQLite's placeholders; gold as 1/0. */
+const SQLITE: SqlDialect<number> = { placeholder: () => '?', flag: (value) => (value ? 1 : 0) };

@@ -1,40 +1,14 @@
 /** Rows of the PostgreSQL store as dprog records, and the batched writes (one statement per table and batch). */
 import type { PoolClient } from 'pg';
 import type { Aggregate, Evaluation, Item, Label, LabelerEstimate, LabelQuery, ModelVersion, StageState, StoredPlan } from '../types.js';
+import { labelWhere as whereOf } from '../label-where.js';
 export { toAggregate, toEstimate, toEvaluation, toItem, toLabel, toModel, toPlan, toStageState } from '../rows.js';
 
 const json = (value: unknown): string | null => (value === undefined ? null : JSON.stringify(value));
 
 /** WHERE clause of a label query, with $n placeholders. */
 export function labelWhere(query: LabelQuery): { where: string; params: unknown[] } {
-    const clauses: string[] = [];
-    const params: unknown[] = [];
-    const add = (column: string, value: unknown) => {
-        params.push(value);
-        clauses.push(`${column} = $${params.length}`);
-    };
-    if (query.task !== undefined) {
-        add('task', query.task);
-    }
-    if (query.item !== undefined) {
-        add('item', query.item);
-    }
-    if (query.labeler !== undefined) {
-        add('labeler', query.labeler);
-    }
-    if (query.labelerKind !== undefined) {
-        add('labeler_kind', query.labelerKind);
-    }
-    if (query.person !== undefined) {
-        add('person', query.person);
-    }
-    if (query.gold !== undefined) {
-        add('gold', query.gold);
-    }
-    if (!query.includeSuperseded) {
-        clauses.push('superseded_by IS NULL');
-    }
-    return { where: clauses.length ? ` WHERE ${clauses.join(' AND ')}` : '', params };
+    return whereOf(query, { placeholder: (position) => `$${position}`, flag: (value) => value });
 }
 
 /** One table's batched write: columns with their PostgreSQL array types, the key, and what a conflict does. */
