@@ -12,7 +12,6 @@ import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll } from 'vitest';
 
 const PASSWORD = 'dprog-test-password';
 
@@ -231,36 +230,3 @@ function pgUser(): { uid: number; gid: number } {
 }
 
 const shellQuote = (arg: string): string => `'${arg.replace(/'/g, `'\\''`)}'`;
-
-/** The cluster of one test file: started (or joined) before its tests, stopped after, PGPASSWORD set for the stores they open. */
-export interface FileCluster {
-    /** Whether the file's PostgreSQL tests skip (PostgreSQL is not installed, outside CI). */
-    skip: boolean;
-    readonly cluster: PgCluster;
-    /** A new empty database named after `prefix`; its URL. */
-    newDatabase(): Promise<string>;
-}
-
-export function clusterForThisFile(prefix: string): FileCluster {
-    const skip = skipWithoutPostgres();
-    let cluster: PgCluster | undefined;
-    let databases = 0;
-    beforeAll(async () => {
-        if (skip) {
-            return;
-        }
-        cluster = await startCluster();
-        Object.assign(process.env, { PGPASSWORD: cluster.env.PGPASSWORD });
-    }, 120_000);
-    afterAll(() => cluster?.stop());
-    return {
-        skip,
-        get cluster() {
-            if (!cluster) {
-                throw new Error('the cluster starts in beforeAll: use it inside a test or hook');
-            }
-            return cluster;
-        },
-        newDatabase: () => (cluster as PgCluster).createDatabase(`${prefix}_${++databases}`),
-    };
-}

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LEASE_MS } from '../../../engine/src/store/leases.js';
 import { openStore, type Store } from '../../../engine/src/store/index.js';
-import { clusterForThisFile } from '../../support/postgres.js';
+import { clusterForThisFile } from '../../support/postgres-file.js';
 
 const db = clusterForThisFile('dprog_leases');
 const skip = db.skip;

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, StoreConnectionError, StoreInputError, StoreReadonlyError, type Store } from '../../../engine/src/store/index.js';
-import { clusterForThisFile } from '../../support/postgres.js';
+import { clusterForThisFile } from '../../support/postgres-file.js';
 import { tempDir } from './helpers.js';
 
 const db = clusterForThisFile('dprog_parity');

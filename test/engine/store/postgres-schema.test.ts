@@ -6,7 +6,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { openStore, StoreVersionError } from '../../../engine/src/store/index.js';
 import { PG_SCHEMA_VERSION } from '../../../engine/src/store/postgres/schema.js';
-import { clusterForThisFile } from '../../support/postgres.js';
+import { clusterForThisFile } from '../../support/postgres-file.js';
 
 const db = clusterForThisFile('dprog_schema');
 const skip = db.skip;

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dumpHash, LabelStore, openStore } from '../../../engine/src/store/index.js';
-import { clusterForThisFile } from '../../support/postgres.js';
+import { clusterForThisFile } from '../../support/postgres-file.js';
 import { startFixture, tempDir } from './helpers.js';
 
 const WRITERS = 8;
