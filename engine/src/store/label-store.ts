@@ -709,8 +709,9 @@ export class LabelStore {
         if (this.broken) {
             throw new StoreReadonlyError(this.path, 'broken');
         }
-        if (this.isBulk(entry)) {
-            return this.writeBulk(entry);
+        const bytes = entry.op === 'labels' && entry.labels.length >= 1000 ? journalBytes(entry) : 0;
+        if (bytes > (this.options.journalLimitBytes ?? DEFAULT_JOURNAL_LIMIT)) {
+            return this.writeBulk(entry, bytes);
         }
         const inserted: boolean[] = [];
         this.db.run('BEGIN');
@@ -728,18 +729,8 @@ export class LabelStore {
         return inserted;
     }
 
-    /** A batch whose journal lines alone would pass the journal limit (estimated from a sample). */
-    private isBulk(entry: JournalEntry): boolean {
-        return (
-            entry.op === 'labels' &&
-            entry.labels.length >= 1000 &&
-            journalBytes(entry) > (this.options.journalLimitBytes ?? DEFAULT_JOURNAL_LIMIT)
-        );
-    }
-
-    /** Before a large batch: the database in a buffer with room for it (see room.ts); the journal's size is a generous estimate. */
-    private makeRoomFor(entry: JournalEntry): void {
-        const bytes = journalBytes(entry);
+    /** Before a large batch: the database in a buffer with room for it (see room.ts); its journal size is a generous estimate. */
+    private makeRoom(bytes: number): void {
         if (bytes < ROOM_MIN_BYTES) {
             return;
         }
@@ -755,9 +746,9 @@ export class LabelStore {
      * cost. Should the snapshot fail, the batch goes to the journal after all; should that fail
      * too, memory holds labels the disk does not, so the store refuses further writes.
      */
-    private writeBulk(entry: JournalEntry): boolean[] {
+    private writeBulk(entry: JournalEntry, journalBytes: number): boolean[] {
         const inserted: boolean[] = [];
-        this.makeRoomFor(entry);
+        this.makeRoom(journalBytes);
         this.db.run('BEGIN');
         try {
             applyEntry(this.statements, entry, inserted, this.beat);
@@ -861,7 +852,10 @@ function onlyInserted(entry: JournalEntry, inserted: boolean[]): JournalEntry {
 
 // -------------------------------------------------------------------- loading
 
-/** The bytes a labels entry would take in the journal, estimated from a sample of 100 labels. */
+/**
+ * The bytes a labels entry would take in the journal (estimated from a sample of 100 labels): a batch
+ * past the journal limit is written in bulk.
+ */
 function journalBytes(entry: JournalEntry): number {
     if (entry.op !== 'labels' || entry.labels.length === 0) {
         return 0;
