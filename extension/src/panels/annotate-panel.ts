@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { LabelingPlan, PlanTask } from '../../../engine/src/plan/types.js';
 import {
     annotatePanelState,
+    annotateReadyMessage,
     type AnnotateMode,
     type AnnotatePanelState,
     type HostToAnnotate,
@@ -346,5 +347,6 @@ export class AnnotatePanel extends DprogPanel<HostToAnnotate> {
 
 /** The page's own `ready` as it boots (a `ready` with a mode is a request to switch). */
 function isBootReady(message: unknown): boolean {
-    return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'ready' && !('mode' in message);
+    const ready = annotateReadyMessage.safeParse(message);
+    return ready.success && ready.data.mode === undefined;
 }
