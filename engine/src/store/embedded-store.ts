@@ -8,20 +8,8 @@ import type { StoreDump } from './dump.js';
 import type { LabelStore } from './label-store.js';
 import { MemoryLeases, type Lease, type LeaseRequest } from './leases.js';
 import type { Store } from './store.js';
-import type {
-    Aggregate,
-    Evaluation,
-    Item,
-    Label,
-    LabelerEstimate,
-    LabelQuery,
-    ModelVersion,
-    NewLabel,
-    Split,
-    StageState,
-    StageStateQuery,
-    StoredPlan,
-} from './types.js';
+import type { Item, Label, LabelQuery, NewLabel, Split } from './types.js';
+import type { Aggregate, Evaluation, LabelerEstimate, ModelVersion, StageState, StageStateQuery, StoredPlan } from './types.js';
 
 export class EmbeddedStore implements Store {
     readonly backend = 'sqljs' as const;

@@ -29,20 +29,8 @@ import { readSnapshot, writeSnapshot } from './snapshot.js';
 import { loadSqlJs } from './sqljs.js';
 import { labelWhere, type SqlDialect } from './label-where.js';
 import { reopenWithRoom, ROOM_MIN_BYTES } from './room.js';
-import type {
-    Aggregate,
-    Evaluation,
-    Item,
-    Label,
-    LabelerEstimate,
-    LabelQuery,
-    ModelVersion,
-    NewLabel,
-    Split,
-    StageState,
-    StageStateQuery,
-    StoredPlan,
-} from './types.js';
+import type { Item, Label, LabelQuery, NewLabel, Split } from './types.js';
+import type { Aggregate, Evaluation, LabelerEstimate, ModelVersion, StageState, StageStateQuery, StoredPlan } from './types.js';
 import {
     isoTime,
     normalizeLabel,

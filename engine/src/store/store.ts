@@ -3,20 +3,8 @@
  * the default) or a PostgreSQL database (many writers at once). Every method returns a promise;
  * a write resolves once it is durable.
  */
-import type {
-    Aggregate,
-    Evaluation,
-    Item,
-    Label,
-    LabelerEstimate,
-    LabelQuery,
-    ModelVersion,
-    NewLabel,
-    Split,
-    StageState,
-    StageStateQuery,
-    StoredPlan,
-} from './types.js';
+import type { Item, Label, LabelQuery, NewLabel, Split } from './types.js';
+import type { Aggregate, Evaluation, LabelerEstimate, ModelVersion, StageState, StageStateQuery, StoredPlan } from './types.js';
 import type { Lease, LeaseRequest } from './leases.js';
 import type { StoreDump } from './dump.js';
 

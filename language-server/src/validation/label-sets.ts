@@ -6,7 +6,6 @@ import type { ValidationAcceptor, ValidationChecks } from 'langium';
 import type { DprogAstType, LabelSet } from '../generated/ast.js';
 import type { DprogServices } from '../dprog-module.js';
 import { closestName } from '../types/closest-name.js';
-import type { PreviousVersions } from './previous-versions.js';
 
 export const LabelSetIssues = {
     /** A label set without members. */
@@ -22,11 +21,8 @@ export const LabelSetIssues = {
 } as const;
 
 export class LabelSetChecks {
-    private readonly previousVersions: () => PreviousVersions;
-
-    constructor(services: DprogServices) {
-        this.previousVersions = () => services.validation.PreviousVersions;
-    }
+    /** The services are read when a check runs: the validator is built before all of them exist. */
+    constructor(private readonly services: DprogServices) {}
 
     readonly checks: ValidationChecks<DprogAstType> = {
         LabelSet: [(labelSet, accept) => this.checkMembers(labelSet, accept), (labelSet, accept) => this.checkMigrations(labelSet, accept)],
@@ -74,7 +70,7 @@ export class LabelSetChecks {
         if (!labelSet.members.some((m) => m.sources.length > 0)) {
             return;
         }
-        const previous = this.previousVersions().membersOf(labelSet);
+        const previous = this.services.validation.PreviousVersions.membersOf(labelSet);
         for (const member of labelSet.members) {
             member.sources.forEach((source, index) => {
                 if (previous === undefined) {

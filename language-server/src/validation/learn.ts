@@ -7,7 +7,6 @@ import type { ValidationAcceptor, ValidationChecks } from 'langium';
 import { isLearn, isValueTypeExpr, type DprogAstType, type DprogFile, type Learn, type Task } from '../generated/ast.js';
 import type { DprogServices } from '../dprog-module.js';
 import { typesEqual } from '../types/assignability.js';
-import type { DprogTypeComputer } from '../types/type-computer.js';
 import { typeToString } from '../types/type-descriptions.js';
 import { checkModelInputOn } from './models.js';
 import { datasetOfTask, lineOf, foundShare } from './util.js';
@@ -28,11 +27,8 @@ export const LearnIssues = {
 } as const;
 
 export class LearnChecks {
-    private readonly typeComputer: () => DprogTypeComputer;
-
-    constructor(services: DprogServices) {
-        this.typeComputer = () => services.types.TypeComputer;
-    }
+    /** The services are read when a check runs: the validator is built before all of them exist. */
+    constructor(private readonly services: DprogServices) {}
 
     readonly checks: ValidationChecks<DprogAstType> = {
         Learn: [(learn, accept) => this.checkModel(learn, accept), (learn, accept) => this.checkSettings(learn, accept)],
@@ -103,8 +99,8 @@ export class LearnChecks {
         if (!model?.output || !task.output) {
             return;
         }
-        const modelOutput = this.typeComputer().typeOf(model.output);
-        const taskOutput = this.typeComputer().typeOf(task.output);
+        const modelOutput = this.services.types.TypeComputer.typeOf(model.output);
+        const taskOutput = this.services.types.TypeComputer.typeOf(task.output);
         if (!typesEqual(modelOutput, taskOutput)) {
             accept(
                 'error',

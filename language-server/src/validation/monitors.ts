@@ -6,7 +6,6 @@ import type { ValidationAcceptor, ValidationChecks } from 'langium';
 import { isDataset, isModelLabeler, type Bounds, type DprogAstType, type PredictionMonitor, type ShiftMonitor } from '../generated/ast.js';
 import type { DprogServices } from '../dprog-module.js';
 import { isCategorical } from '../types/assignability.js';
-import type { DprogTypeComputer } from '../types/type-computer.js';
 import { typeToString } from '../types/type-descriptions.js';
 import { percent } from './util.js';
 
@@ -24,11 +23,8 @@ export const MonitorIssues = {
 } as const;
 
 export class MonitorChecks {
-    private readonly typeComputer: () => DprogTypeComputer;
-
-    constructor(services: DprogServices) {
-        this.typeComputer = () => services.types.TypeComputer;
-    }
+    /** The services are read when a check runs: the validator is built before all of them exist. */
+    constructor(private readonly services: DprogServices) {}
 
     readonly checks: ValidationChecks<DprogAstType> = {
         Bounds: checkBounds,
@@ -41,7 +37,7 @@ export class MonitorChecks {
         if (!model?.output || monitor.rates.length === 0) {
             return;
         }
-        const output = this.typeComputer().typeOf(model.output);
+        const output = this.services.types.TypeComputer.typeOf(model.output);
         if (!isCategorical(output) || output.kind === 'bool') {
             accept('error', `'rate of' watches the share of a class, but model '${model.name}' outputs '${typeToString(output)}'.`, {
                 node: monitor.rates[0],

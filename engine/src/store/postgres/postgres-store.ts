@@ -10,20 +10,8 @@ import type { StoreDump } from '../dump.js';
 import { StoreError, StoreInputError, StoreReadonlyError } from '../errors.js';
 import type { Lease, LeaseRequest } from '../leases.js';
 import type { Store } from '../store.js';
-import type {
-    Aggregate,
-    Evaluation,
-    Item,
-    Label,
-    LabelerEstimate,
-    LabelQuery,
-    ModelVersion,
-    NewLabel,
-    Split,
-    StageState,
-    StageStateQuery,
-    StoredPlan,
-} from '../types.js';
+import type { Item, Label, LabelQuery, NewLabel, Split } from '../types.js';
+import type { Aggregate, Evaluation, LabelerEstimate, ModelVersion, StageState, StageStateQuery, StoredPlan } from '../types.js';
 import { isoTime, normalizeLabel, optionalNumber, optionalText, requireNumber, requireSplit, requireText } from '../validate.js';
 import { connectionError, type PostgresLocation } from './connection.js';
 import { leaseStatements, PREPARE_LEASE } from './lease-sql.js';
