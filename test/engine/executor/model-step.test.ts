@@ -35,6 +35,7 @@ writeFileSync(path.join(dir, 'page.png'), encodePng(halves()));
 
 const plan = {
     datasets: [
+        { name: 'scans', fields: [{ name: 'title', type: 'Image' }] },
         {
             name: 'docs',
             fields: [
@@ -143,12 +144,19 @@ describe("an item's model inputs", () => {
             "model 'reader' reads field 'missing', which item 'doc/1' does not have",
         );
         expect(() => images().modelInput(model({ field: null }), overDocs, record)).toThrow("reads field 'null'");
+        // A field the dataset does not declare, or an item of a dataset the plan does not list, is read as text.
+        expect(images().modelInput(model({ field: 'body' }), overDocs, record)).toBe('Pay now');
+        const elsewhere = new ItemImages({ plan, programDir: dir, derivedDir: undefined }, { ...item, dataset: 'other' });
+        expect(elsewhere.modelInput(model({ field: 'title' }), overDocs, record)).toBe('Invoice');
     });
 
     it('gives an Image parameter the image at its path, a crop its rectified region, any other value as text', () => {
         expect(images().modelInput(model({}), overImage, 'page.png')).toEqual(halves());
         expect(images().modelInput(model({}), overText, 'page.png')).toBe('page.png');
         expect(images().modelInput(model({}), overText, 42)).toBe('42');
+        expect(images().modelInput(model({}), overImage, 42)).toBe('42');
+        expect(images().modelInput(model({}), overText, null)).toBe('null');
+        expect(images().modelInput(model({ field: 'title' }), overImage, { title: 'Invoice' })).toBe('Invoice');
         expect(images().modelInput(model({}), overText, crop)).toEqual(readingCrop(halves(), crop.box));
     });
 
@@ -167,7 +175,7 @@ describe("an item's model inputs", () => {
         const derivedDir = path.join(dir, 'derived');
         expect(images().derive(overText, 'doc/1#0', crop)).toBeUndefined();
         expect(images(derivedDir).derive(overText, 'doc/1#0', 'page.png')).toBeUndefined();
-        const file = images(derivedDir).derive(overText, 'doc/1#0', crop)!;
+        const file = images(derivedDir).derive(overText, 'doc/ 1#0', crop)!;
         expect(file).toBe(path.join(derivedDir, 'read', 'doc_1_0.png'));
         expect(existsSync(file)).toBe(true);
         expect(readImage(file)).toEqual(readingCrop(halves(), crop.box));
