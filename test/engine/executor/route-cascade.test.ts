@@ -6,10 +6,11 @@
  * a person ends below the target, saying so; a person on the route means the rest wait for them.
  * The models are the run's `runModel` (the executor's seam), answering from a table.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { encodePng } from '../../../engine/src/data/image.js';
 import type { FlowItem } from '../../../engine/src/executor/flow-items.js';
 import { ItemImages } from '../../../engine/src/executor/item-images.js';
 import { ItemWork } from '../../../engine/src/executor/item-work.js';
@@ -28,6 +29,8 @@ const labelers = [
     { kind: 'model', name: 'fast', accuracy: 0.7, input: { field: null } },
     { kind: 'model', name: 'slow', accuracy: 0.8, input: { field: null } },
     { kind: 'human', name: 'agent', accuracy: 0.95 },
+    { kind: 'rules', name: 'always', accuracy: 0.9, rules: [{ name: 'any', tree: { kind: 'literal', value: true }, member: 'x' }] },
+    { kind: 'rules', name: 'broken', accuracy: 0.9, rules: [{ name: 'bad', tree: { kind: 'parameter', name: 'p' }, member: 'x' }] },
 ] as unknown as PlanLabeler[];
 const plan = { program: 'Cascade', hash: 'v1', labelers } as unknown as LabelingPlan;
 
@@ -57,8 +60,17 @@ const item: FlowItem = { dataset: 'docs', key: 'doc', split: null, fields: {} };
 type Answers = Record<string, Record<string, { value: JsonValue; score: number }>>;
 
 let stores = 0;
-/** Runs the route over the inputs (one stage item each, keyed by the input), with `stored` labels in the store first. */
-async function route(task: PlanTask, inputs: string[], answers: Answers, stored: NewLabel[] = []) {
+/**
+ * Runs the route over the inputs (one stage item each, keyed by the input, or by `key` for a value
+ * that is not text), with `stored` labels in the store first.
+ */
+async function route(
+    task: PlanTask,
+    inputs: unknown[],
+    answers: Answers,
+    stored: NewLabel[] = [],
+    options: { stage?: PlanStage; derivedDir?: string; key?: (input: unknown, i: number) => string } = {},
+) {
     const store = await LabelStore.open(path.join(dir, `s${++stores}.sqlite`));
     const asked: string[] = [];
     const failures: RunFailure[] = [];
@@ -67,7 +79,7 @@ async function route(task: PlanTask, inputs: string[], answers: Answers, stored:
         const ctx = {
             plan,
             programDir: dir,
-            derivedDir: undefined,
+            derivedDir: options.derivedDir,
             store: new EmbeddedStore(store),
             fail: (f: RunFailure) => failures.push(f),
             runModel: async (labeler: PlanModelLabeler, batch: readonly ModelInputValue[]) => {
@@ -79,9 +91,15 @@ async function route(task: PlanTask, inputs: string[], answers: Answers, stored:
             },
         } as unknown as RunContext;
         const work = new ItemWork(ctx, 'docs', 'Cascade/docs');
-        work.begin(stage);
-        const run: StageRun = { ctx, work, item, images: new ItemImages(ctx, item), stage, task };
-        const ready: Ready[] = inputs.map((input) => ({ instance: { key: input, elements: [] }, input: [input], inputHash: `h-${input}` }));
+        const at = options.stage ?? stage;
+        work.begin(at);
+        const run: StageRun = { ctx, work, item, images: new ItemImages(ctx, item), stage: at, task };
+        const keyOf = options.key ?? ((input: unknown) => String(input));
+        const ready: Ready[] = inputs.map((input, i) => ({
+            instance: { key: keyOf(input, i), elements: [] },
+            input: Array.isArray(input) ? input : [input],
+            inputHash: `h-${keyOf(input, i)}`,
+        }));
         await labelAlongRoute(run, ready);
         const states = new Map<string, StageState>(work.states.map((s) => [s.item, s]));
         return { work, states, asked, failures };
@@ -90,7 +108,15 @@ async function route(task: PlanTask, inputs: string[], answers: Answers, stored:
     }
 }
 
-const sure = { fast: { a: { value: 'A', score: 0.95 }, b: { value: 'B', score: 0.4 } }, slow: { b: { value: 'B2', score: 0.6 } } };
+const sure = {
+    fast: {
+        a: { value: 'A', score: 0.95 },
+        b: { value: 'B', score: 0.4 },
+        c: { value: 'C', score: 0.95 },
+        e: { value: 'E', score: 0.9 - 1e-9 },
+    },
+    slow: { b: { value: 'B2', score: 0.6 } },
+};
 
 describe('labeling along the route', () => {
     it("a model's answer that reaches the target is final: a label, an aggregate, a done state; the others go on", async () => {
@@ -214,10 +240,82 @@ describe('labeling along the route', () => {
 
     it("an item a person has answered is decided with the person's answer, even when a model reached the target", async () => {
         const person: NewLabel = { task: 'read', item: 'a', labeler: 'agent', labelerKind: 'human', value: 'A (checked)' };
-        const { states, work } = await route(taskOf(['fast', 'agent'], { target: 0.9, maxLabels: 5 }), ['a'], sure, [person]);
+        const { states, work } = await route(taskOf(['fast', 'agent'], { target: 0.9, maxLabels: 5 }), ['a', 'b', 'c'], sure, [person]);
         expect(states.get('a')).toMatchObject({ status: 'done', detail: { value: 'A (checked)', labeler: 'agent', score: 0.95 } });
-        expect(work.aggregates).toEqual([
-            { task: 'read', item: 'a', value: 'A (checked)', confidence: 0.95, method: 'route cascade', answers: 1 },
-        ]);
+        // Nobody answered b or c: c is settled by the model, b waits for the agent.
+        expect(states.get('c')).toMatchObject({ status: 'done', detail: { value: 'C', labeler: 'fast' } });
+        expect(states.get('b')).toMatchObject({ status: 'waiting', detail: { waitingFor: 'agent', value: 'B' } });
+        expect(work.aggregates.find((a) => a.item === 'a')).toEqual({
+            task: 'read',
+            item: 'a',
+            value: 'A (checked)',
+            confidence: 0.95,
+            method: 'route cascade',
+            answers: 1,
+        });
+    });
+
+    it('once every person on the route has answered, the best answer stands; a model after them is not waited for', async () => {
+        const answer = (value: string): NewLabel => ({ task: 'read', item: 'a', labeler: 'agent', labelerKind: 'human', value });
+        const task = taskOf(['agent', 'slow'], { target: 0.99, maxLabels: 5 }, ['x', 'y', 'z']);
+        const { states, asked } = await route(task, ['a'], sure, [answer('x'), answer('y')]);
+        expect(asked).toEqual([]);
+        expect(states.get('a')).toMatchObject({ status: 'done', detail: { labeler: 'agent+agent' } });
+        const nobody = await route(taskOf(['agent'], { target: 0.9, maxLabels: 5 }), ['a'], sure);
+        expect(nobody.states.get('a')).toMatchObject({ status: 'waiting', detail: { waitingFor: 'agent' } });
+        expect((nobody.states.get('a')!.detail as { value?: unknown }).value).toBeUndefined();
+    });
+
+    it('a score within rounding of the target reaches it', async () => {
+        const { states, asked } = await route(taskOf(['fast', 'slow'], { target: 0.9, maxLabels: 5 }), ['e'], sure);
+        expect(asked).toEqual(['fast e']);
+        expect(states.get('e')).toMatchObject({ status: 'done', detail: { value: 'E' } });
+        expect(states.get('e')!.detail).not.toHaveProperty('reason');
+    });
+
+    it('rules on the route answer at once; rules that cannot be evaluated fail the item, naming the rule', async () => {
+        const task = taskOf(['always'], { target: 0.5, maxLabels: 5 }, ['x', 'y']);
+        const { states, work } = await route(task, ['a'], sure);
+        expect(states.get('a')).toMatchObject({ status: 'done', detail: { value: 'x', labeler: 'always', score: 0.9 } });
+        expect(work.labels[0]).toMatchObject({ labeler: 'always', labelerKind: 'rules', value: 'x', score: 0.9 });
+        const broken = await route(taskOf(['broken'], { target: 0.5, maxLabels: 5 }, ['x', 'y']), ['a'], sure);
+        expect(broken.states.get('a')).toMatchObject({ status: 'failed' });
+        expect((broken.states.get('a')!.detail as { error: string }).error).toMatch(/^rule broken\.bad: item 'doc': /);
+    });
+
+    it("a model's or rule's answer is stored under one id per task, item, labeler and task contract", () => {
+        expect(automaticLabelId(taskOf([], { target: 0.9, maxLabels: 5 }), 'doc#1', 'fast')).toBe('read/doc#1/fast/cccccccccccc');
+    });
+});
+
+describe('what people are shown with a stage item', () => {
+    it('the text, number and yes/no values of its computed inputs; not the item itself or a record', async () => {
+        const inputs = ['value', 'value', 'value', 'value', 'item'].map((derivation, i) => ({ parameter: `p${i}`, derivation }));
+        const many = { id: '1:read', task: 'read', inputs } as unknown as PlanStage;
+        const key = () => 'a';
+        const values = [['t', 3, true, { k: 1 }, 'whole']];
+        const { states } = await route(taskOf(['ghost'], { target: 0.9, maxLabels: 5 }), values, sure, [], { stage: many, key });
+        expect((states.get('a')!.detail as { shown: unknown }).shown).toEqual({ p0: 't', p1: 3, p2: true });
+        const itemOnly = { id: '1:read', task: 'read', inputs: [inputs[4]] } as unknown as PlanStage;
+        const none = await route(taskOf(['ghost'], { target: 0.9, maxLabels: 5 }), [['whole']], sure, [], { stage: itemOnly, key });
+        expect(none.states.get('a')!.detail).not.toHaveProperty('shown');
+    });
+
+    it('a crop of the item’s image, written for review; a crop that cannot be made fails the item', async () => {
+        writeFileSync(path.join(dir, 'page.png'), encodePng({ width: 20, height: 20, data: new Uint8Array(20 * 20 * 3).fill(128) }));
+        const box = { x: 2, y: 2, width: 8, height: 6 };
+        const crops = [
+            { kind: 'crop', image: 'page.png', box },
+            { kind: 'crop', image: 'missing.png', box },
+        ];
+        const derivedDir = path.join(dir, 'derived');
+        const { states, failures } = await route(taskOf(['ghost'], { target: 0.9, maxLabels: 5 }), crops, sure, [], {
+            derivedDir,
+            key: (_, i) => `doc#${i}`,
+        });
+        expect(states.get('doc#0')).toMatchObject({ status: 'waiting', detail: { derived: path.join(derivedDir, 'read', 'doc_0.png') } });
+        expect(states.get('doc#1')).toMatchObject({ status: 'failed', detail: { input: 'h-doc#1' } });
+        expect(failures.map((f) => f.item)).toEqual(['doc#1']);
+        expect((states.get('doc#1')!.detail as { error: string }).error).toMatch(/missing\.png/);
     });
 });
