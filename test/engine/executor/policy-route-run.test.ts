@@ -5,7 +5,7 @@
  * says why the item is done or what it waits for (a person, nobody able to answer, a re-ask among
  * some members only).
  */
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -15,6 +15,7 @@ import { SessionCache } from '../../../engine/src/learning/session-cache.js';
 import type { LabelingPlan } from '../../../engine/src/plan/types.js';
 import { EmbeddedStore, LabelStore } from '../../../engine/src/store/index.js';
 import type { StageState } from '../../../engine/src/store/types.js';
+import { encodePng } from '../../../engine/src/data/image.js';
 import { compileFileFromDisk } from '../../language-server/compiler/compile-helpers.js';
 
 const root = path.resolve(__dirname, '../../..');
@@ -29,6 +30,9 @@ dataset tickets from jsonl "tickets.jsonl" {
 }
 labels Topic { billing, outage, other }
 labeler crowd: human { pool 3, cost $0.01 per item, accuracy 70% }
+rules off_route on tickets -> choice<Topic> {
+    anything: body matches /./ => other
+}
 rules topic_rules on tickets -> choice<Topic> {
     refund: body matches /refund|charged/i => billing
 }
@@ -144,5 +148,71 @@ describe('a choice routed by the policy, in process', () => {
         const closed = new Map(reasked.map((s) => [s.item, s]));
         expect(closed.get('T-1004')).toMatchObject({ status: 'reasked', detail: { value: 'other' } });
         expect(closed.get('T-1007')?.status).toBe('reask');
+    });
+
+    test('a re-asked item still waiting for people keeps its entry open, even with an answer so far', async () => {
+        const { dir, plan } = await workspace();
+        const entry: StageState = {
+            run: 'migration:Policy',
+            stage: 'topic@1',
+            item: 'T-1007',
+            status: 'reask',
+            detail: { among: ['billing', 'other'], was: 'money', label: 'old-T-1007' },
+        };
+        const answer = { task: 'topic', item: 'T-1007', labeler: 'crowd', labelerKind: 'human' as const, value: 'other' };
+        const { states, reasked, aggregates } = await run(dir, plan, {}, async (store) => {
+            await store.setStageStates([entry]);
+            await store.addLabels([answer]);
+        });
+        expect(states.get('T-1007')).toMatchObject({ status: 'waiting', detail: { waitingFor: 'crowd', value: 'other' } });
+        expect(aggregates.has('T-1007')).toBe(true);
+        expect(reasked.map((s) => s.status)).toEqual(['reask']);
+    });
+
+    test('a stage item whose input cannot be made (a crop of an unreadable image) fails and is not routed', async () => {
+        const dir = mkdtempSync(path.join(tmpdir(), 'policy-crop-'));
+        dirs.push(dir);
+        mkdirSync(path.join(dir, 'pages'));
+        writeFileSync(path.join(dir, 'pages/a.png'), encodePng({ width: 20, height: 20, data: new Uint8Array(20 * 20 * 3).fill(200) }));
+        writeFileSync(path.join(dir, 'pages/b.png'), 'not a PNG');
+        writeFileSync(
+            path.join(dir, 'crops.dprog'),
+            `program Crops version 1
+dataset pages from images "pages/*.png"
+labels Region { line }
+labels Ink { printed, handwritten }
+labeler crowd: human { pool 3, cost $0.01 per item, accuracy 70% }
+task regions(d: pages) -> list<box<Region>> { route best crowd }
+task ink(line: Image) -> choice<Ink> { route cascade crowd }
+flow doc(d: pages) {
+    for r in regions(d) {
+        ink(crop(d.image, r))
+    }
+}
+`,
+        );
+        const { plan, errors } = await compileFileFromDisk(path.join(dir, 'crops.dprog'));
+        expect(errors).toEqual([]);
+        const box = [{ x: 2, y: 2, width: 8, height: 6, label: 'line' }];
+        const boxes = (item: string) => ({ task: 'regions', item, labeler: 'crowd', labelerKind: 'human' as const, value: box });
+        const store = await LabelStore.open(path.join(dir, 'labels.sqlite'));
+        try {
+            await store.addLabels([boxes('pages/a.png'), boxes('pages/b.png')]);
+            const derivedDir = path.join(dir, 'derived'); // the crops people review are made now
+            const summary = await runPlan({
+                plan,
+                programDir: dir,
+                store: new EmbeddedStore(store),
+                sessions: new SessionCache(),
+                derivedDir,
+            });
+            const states = new Map(store.stageStates({ run: 'Crops/doc' }).map((s) => [`${s.stage} ${s.item}`, s]));
+            const ink = plan.flows[0].stages.find((s) => s.task === 'ink')!.id;
+            expect(states.get(`${ink} pages/a.png#0`)).toMatchObject({ status: 'waiting', detail: { waitingFor: 'crowd' } });
+            expect(states.get(`${ink} pages/b.png#0`)).toMatchObject({ status: 'failed' });
+            expect(summary.failures.map((f) => f.item)).toEqual(['pages/b.png#0']);
+        } finally {
+            await store.close();
+        }
     });
 });
