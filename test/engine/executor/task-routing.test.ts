@@ -93,6 +93,8 @@ describe('which tasks the policy routes', () => {
             routedByPolicy({ ...taskNamed('classify'), quality: { ...taskNamed('classify').quality, aggregate: 'box_consensus' } }),
         ).toBe(false);
         expect(routedByPolicy({ ...taskNamed('classify'), classes: ['spam'] })).toBe(false);
+        const several = { ...taskNamed('classify'), output: { kind: 'choices', labelSet: 'Verdict' } } as unknown as PlanTask;
+        expect(routedByPolicy(several)).toBe(false);
     });
 });
 
@@ -109,6 +111,7 @@ describe('stored answers', () => {
                 label('a', 'other', 'ham', { labelerKind: 'rules' }), // off the route
                 label('a', 'crowd', 'purple'), // not a class
                 label('a', 'bob', 'maybe'), // a person by their own name
+                label('a', 'bob', 'spam'), // … answers once
             ],
             estimates: [],
         });
@@ -190,6 +193,15 @@ describe('routing an item', () => {
         expect(routing.aggregateOf('e')).toMatchObject({ task: 'classify', item: 'e', value: 'spam', answers: 1, method: 'dawid_skene' });
     });
 
+    it('live: once the pool has given all its answers and nobody is left on the route, the item is exhausted', () => {
+        const flagged = taskNamed('flagged');
+        const answers = [label('p', 'crowd', 'true'), label('p', 'crowd', 'false')].map((l) => ({ ...l, task: 'flagged' }));
+        const routing = new TaskRouting(flagged, { labels: answers, estimates: [] });
+        const outcome = routing.route('p', new Map());
+        expect(outcome.status).toBe('exhausted');
+        expect(outcome.waitingFor).toBeUndefined();
+    });
+
     it("live: after the pool's answers the next labeler on the route is waited for; nobody answered means no aggregate", () => {
         const crowd = [label('f', 'crowd', 'spam'), label('f', 'crowd', 'ham')];
         const routing = new TaskRouting(taskNamed('classify'), { labels: crowd, estimates: [] });
@@ -210,19 +222,19 @@ describe('routing an item', () => {
         expect(outcome.newLabels).toEqual([]);
     });
 
-    it('replaying: the recorded people answer in route order until the target; gold questions keep their known label', () => {
+    it('replaying: the recorded people (by any name) and the rules answer until the target; gold questions keep their known label', () => {
         const replay = {
             answers: new Map([
-                ['g', new Map([['lead', 'ham']])],
+                ['g', new Map([['ann', 'ham']])],
                 ['h', new Map<string, string>()],
             ]),
             truth: new Map([['g', 'ham']]),
         };
         const routing = new TaskRouting(taskNamed('classify'), { labels: [], estimates: [] }, replay);
         const g = routing.route('g', new Map([['keywords', 'spam']]));
-        expect(g.newLabels.map((l) => [l.member, l.value, l.labeler.kind])).toEqual([
+        expect(g.newLabels.map((l) => [l.member, l.value, l.labeler.kind]).sort()).toEqual([
+            ['ann', 'ham', 'human'],
             ['keywords', 'spam', 'rules'],
-            ['lead', 'ham', 'human'],
         ]);
         expect(routing.route('h', new Map()).status).not.toBe('waiting');
         expect(routing.aggregateOf('h')).toBeUndefined();
@@ -280,6 +292,21 @@ describe('re-asked items (a split member)', () => {
         expect(routing.reaskClosed('r')).toMatchObject({ status: 'reasked', item: 'r', stage: 'classify@2', detail: { value: 'ham' } });
         expect(routing.reaskClosed('s')).toBeUndefined(); // nobody answered among the members yet
         expect(routing.reaskClosed('other')).toBeUndefined();
+        // Replaying (no gold): a recorded answer outside the members is no answer; the others count.
+        const replay = {
+            answers: new Map([
+                [
+                    's',
+                    new Map([
+                        ['ann', 'maybe'],
+                        ['bob', 'ham'],
+                    ]),
+                ],
+            ]),
+        };
+        const replayed = await TaskRouting.fromStore(taskNamed('classify'), store, replay, undefined, 'Routing');
+        const s = replayed.route('s', new Map());
+        expect(s.newLabels.map((l) => [l.member, l.value])).toEqual([['bob', 'ham']]);
         const plain = await TaskRouting.fromStore(taskNamed('classify'), store);
         expect(plain.restrictedTo('r')).toBeUndefined();
     });
