@@ -4,11 +4,12 @@
  * N with a limit, the recorded items first when replaying), progress, the summary a user reads
  * (per stage: done, waiting for people, skipped, failed; labels by labeler), and plans it cannot follow.
  */
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { flowsToRun, runName, runPlan, type RunOptions } from '../../../engine/src/executor/executor.js';
+import { readFlowItems } from '../../../engine/src/executor/flow-items.js';
 import { SessionCache } from '../../../engine/src/learning/session-cache.js';
 import type { LabelingPlan } from '../../../engine/src/plan/types.js';
 import { EmbeddedStore, LabelStore, type Store } from '../../../engine/src/store/index.js';
@@ -98,6 +99,16 @@ describe('which flows run', () => {
             },
         ]);
         expect(runName(plan, flows[0])).toBe('Summary/triage');
+    });
+
+    test("a flow's items are the dataset's rows in key order, whatever the file's order", () => {
+        const reversed = mkdtempSync(path.join(tmpdir(), 'run-summary-reversed-'));
+        const rows = readFileSync(path.join(dir, 'tickets.jsonl'), 'utf8').trim().split('\n').reverse();
+        writeFileSync(path.join(reversed, 'tickets.jsonl'), `${rows.join('\n')}\n`);
+        const items = readFlowItems(plan.datasets[0], reversed);
+        rmSync(reversed, { recursive: true, force: true });
+        expect(items.map((i) => i.key)).toEqual([...items.map((i) => i.key)].sort());
+        expect(items[0]).toMatchObject({ dataset: 'tickets', key: 'T-1001', split: null, fields: { subject: 'Charged twice' } });
     });
 });
 
