@@ -129,6 +129,21 @@ describe('a choice routed by the policy, in process', () => {
         expect(again.labels.length).toBe(first.labels.length);
     });
 
+    test('a final item is decided again when a person answers it after the run; the others keep their state', async () => {
+        const { dir, plan } = await workspace();
+        const answers = replay({ 'T-1001': { ann: 'billing', bob: 'billing' }, 'T-1006': { ann: 'billing', bob: 'billing' } });
+        const first = await run(dir, plan, { replay: answers });
+        expect(first.aggregates.get('T-1001')?.answers).toBe(3);
+        const later = { task: 'topic', item: 'T-1001', labeler: 'crowd', labelerKind: 'human' as const, value: 'outage' };
+        const second = await run(dir, plan, {}, (store) =>
+            store.addLabels([{ ...later, createdAt: new Date(Date.now() + 60_000).toISOString() }]),
+        );
+        expect(second.aggregates.get('T-1001')?.answers).toBe(4);
+        const { status, detail } = first.states.get('T-1006')!;
+        expect(second.states.get('T-1006')).toMatchObject({ status, detail });
+        expect(second.aggregates.get('T-1006')?.answers).toBe(3);
+    });
+
     test('a re-asked item is asked among its members only, and its entry is closed once decided', async () => {
         const { dir, plan } = await workspace();
         const reask = (item: string): StageState => ({
