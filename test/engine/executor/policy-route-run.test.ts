@@ -135,9 +135,9 @@ describe('a choice routed by the policy, in process', () => {
         const first = await run(dir, plan, { replay: answers });
         expect(first.aggregates.get('T-1001')?.answers).toBe(3);
         const later = { task: 'topic', item: 'T-1001', labeler: 'crowd', labelerKind: 'human' as const, value: 'outage' };
-        const second = await run(dir, plan, {}, (store) =>
-            store.addLabels([{ ...later, createdAt: new Date(Date.now() + 60_000).toISOString() }]),
-        );
+        const second = await run(dir, plan, {}, async (store) => {
+            await store.addLabels([{ ...later, createdAt: new Date(Date.now() + 60_000).toISOString() }]);
+        });
         expect(second.aggregates.get('T-1001')?.answers).toBe(4);
         const { status, detail } = first.states.get('T-1006')!;
         expect(second.states.get('T-1006')).toMatchObject({ status, detail });
