@@ -4,11 +4,12 @@
  * listed on its image under `dprog_labels` and its boxes carry `dprog_label`, so several labelers'
  * boxes (or an empty answer) survive a round trip; a plain COCO file from another tool imports as
  * one label per image. A box that is not a positive-size rectangle, or that points at a missing
- * image or category, rejects the label it belongs to (never a label with a box left out).
+ * image or category, rejects the label it belongs to (never a label with a box left out); the image's
+ * other labels still come in.
  */
 import type { JsonValue, Label, NewLabel } from '../types.js';
 import { boxesOf, boxValue, classesOf } from './boxes.js';
-import { corners, type LabeledBox } from '../../data/boxes.js';
+import { boundingBox, corners, type LabeledBox } from '../../data/boxes.js';
 import { FormatError, ReadCollector, RecordError, type ImportOptions, type LabelFormat, type RecordSource } from './format.js';
 import { readJsonFile } from './json-file.js';
 
@@ -103,12 +104,9 @@ function cocoGeometry(box: LabeledBox): Pick<CocoAnnotation, 'bbox' | 'segmentat
         return { bbox: [box.x, box.y, box.width, box.height] };
     }
     const points = corners(box);
-    const xs = points.map((p) => p.x);
-    const ys = points.map((p) => p.y);
-    const x = xs.reduce((a, b) => Math.min(a, b), Infinity);
-    const y = ys.reduce((a, b) => Math.min(a, b), Infinity);
+    const upright = boundingBox(box);
     return {
-        bbox: [x, y, xs.reduce((a, b) => Math.max(a, b), -Infinity) - x, ys.reduce((a, b) => Math.max(a, b), -Infinity) - y],
+        bbox: [upright.x, upright.y, upright.width, upright.height],
         segmentation: [points.flatMap((p) => [p.x, p.y])],
         dprog_box: { x: box.x, y: box.y, width: box.width, height: box.height, rotation: box.rotation },
     };
@@ -162,49 +160,59 @@ function groupBoxes(
     return grouped;
 }
 
-function imageLabels(image: Record<string, unknown>, grouped: Grouped, options: ImportOptions): NewLabel[] {
+/**
+ * The labels of one image, each added to `read` or rejected on its own (a label with a rejected box
+ * is rejected; the other labels of the image still come in).
+ */
+function readImageLabels(
+    image: Record<string, unknown>,
+    grouped: Grouped,
+    options: ImportOptions,
+    where: RecordSource,
+    read: ReadCollector,
+): void {
     if (typeof image.file_name !== 'string' || image.file_name === '') {
         throw new RecordError(`an image needs a "file_name", found ${JSON.stringify(image.file_name)}`);
     }
-    const owners: DprogOwner[] = Array.isArray(image.dprog_labels)
+    const owners: unknown[] = Array.isArray(image.dprog_labels)
         ? image.dprog_labels
         : [{ id: '', labeler: options.labeler ?? 'import', labeler_kind: options.labelerKind ?? 'human', created_at: '' }];
+    const notObject = owners.find((o) => !isObject(o));
+    if (notObject !== undefined) {
+        throw new RecordError(`dprog_labels entries must be objects, found ${JSON.stringify(notObject)}`);
+    }
     const boxes = grouped.boxes.get(image.id) ?? [];
     const byOwner = Array.isArray(image.dprog_labels) ? groupByLabel(boxes) : undefined;
-    return owners.map((o) => {
-        if (!isObject(o)) {
-            throw new RecordError(`dprog_labels entries must be objects, found ${JSON.stringify(o)}`);
-        }
+    for (const o of owners as DprogOwner[]) {
         const why = grouped.broken.get(o.id === '' ? image.id : o.id) ?? (o.id !== '' ? grouped.broken.get(image.id) : undefined);
         if (why) {
-            throw new RecordError(`its ${why}`);
+            read.reject(o.id === '' ? where : { ...where, record: `${where.record}, label ${o.id}` }, `its ${why}`);
+            continue;
         }
         const mine = (byOwner ? (byOwner.get(o.id) ?? []) : boxes).map((b) => boxValue(b.box));
-        const value: JsonValue = o.single && mine.length === 1 ? mine[0] : mine;
-        const label: NewLabel = {
-            task: options.task,
-            item: image.file_name as string,
-            labeler: o.labeler,
-            labelerKind: o.labeler_kind,
-            value,
-        };
-        if (o.id) {
-            label.id = o.id;
-        }
-        if (o.created_at) {
-            label.createdAt = o.created_at;
-        }
-        if (o.program_version) {
-            label.programVersion = o.program_version;
-        }
-        if (o.gold) {
-            label.gold = true;
-        }
-        if (o.score !== undefined) {
-            label.score = o.score;
-        }
-        return label;
-    });
+        read.add(ownedLabel(o, image.file_name, o.single && mine.length === 1 ? mine[0] : mine, options), where);
+    }
+}
+
+/** A label of `owner` on `item`: the fields its dprog_labels entry carries, nothing made up. */
+function ownedLabel(o: DprogOwner, item: string, value: JsonValue, options: ImportOptions): NewLabel {
+    const label: NewLabel = { task: options.task, item, labeler: o.labeler, labelerKind: o.labeler_kind, value };
+    if (o.id) {
+        label.id = o.id;
+    }
+    if (o.created_at) {
+        label.createdAt = o.created_at;
+    }
+    if (o.program_version) {
+        label.programVersion = o.program_version;
+    }
+    if (o.gold) {
+        label.gold = true;
+    }
+    if (o.score !== undefined) {
+        label.score = o.score;
+    }
+    return label;
 }
 
 export const cocoFormat: LabelFormat = {
@@ -307,9 +315,7 @@ export const cocoFormat: LabelFormat = {
                     throw new RecordError(`image id ${JSON.stringify(image.id)} appears twice in "images"`);
                 }
                 seen.add(image.id);
-                for (const label of imageLabels(image, grouped, options)) {
-                    read.add(label, where);
-                }
+                readImageLabels(image, grouped, options, where, read);
             });
         });
         return read;
