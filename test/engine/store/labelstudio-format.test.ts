@@ -337,7 +337,8 @@ describe('labelstudio import', () => {
         ]);
         expect(read.map((l) => [l.item, l.value])).toEqual([['i11', 'ok']]);
         const how =
-            'dprog cannot tell which item it labels; add "dprog_item": "<item key>" to its data (dprog\'s export writes it, and Label Studio keeps it)';
+            'dprog cannot tell which item it labels; add "dprog_item": "<item key>" to its data ' +
+            "(dprog's export writes it, and Label Studio keeps it)";
         expect(rejected).toEqual([
             ['task a', 'task a has no "data" object'],
             ['task 2', `task 2 has no data.dprog_item: ${how}`],
