@@ -129,7 +129,8 @@ describe('coco export', () => {
         const back = importText(file.text);
         expect(back.rejected).toEqual([]);
         const common = { task: 't', createdAt: t0 };
-        expect(back.labels).toEqual([
+        // Strictly: no field the file did not carry, not even as undefined.
+        expect(back.labels).toStrictEqual([
             {
                 ...common,
                 item: 'a.png',
@@ -143,6 +144,16 @@ describe('coco export', () => {
             { ...common, item: 'a.png', labeler: 'det', labelerKind: 'model', id: 'b', score: 0.9, value: labels[1].value },
             { ...common, item: 'b.png', labeler: 'ann', labelerKind: 'human', id: 'c', value: [] },
         ]);
+    });
+    it('says what to do with a label that is not boxes, or an image without its size', () => {
+        const text = { ...labels[2], id: 'x', value: 'spam' };
+        expect(() => cocoFormat.export([text], exportOptions)).toThrow(
+            "t: label x on item 'b.png' is not a box or a list of boxes; coco exports box tasks only (use jsonl or csv)",
+        );
+        expect(() => cocoFormat.export([{ ...labels[2], item: 'gone.png' }], exportOptions)).toThrow(
+            "t: no image size for item 'gone.png': COCO images need width and height; pass --images DIR (the folder holding the " +
+                'images, item keys relative to it)',
+        );
     });
 });
 
@@ -162,7 +173,7 @@ describe('coco import', () => {
                 { id: 4, name: 'cat' },
             ],
         });
-        expect(importText(text, { labeler: 'vendor', labelerKind: 'model' }).labels).toEqual([
+        expect(importText(text, { labeler: 'vendor', labelerKind: 'model' }).labels).toStrictEqual([
             {
                 task: 't',
                 item: 'x.jpg',
@@ -201,7 +212,7 @@ describe('coco import', () => {
             categories: [{ id: 1, name: 'car' }],
         });
         // No created_at, no program version: the store stamps the time; nothing else is made up.
-        expect(importText(text).labels).toEqual([
+        expect(importText(text).labels).toStrictEqual([
             {
                 task: 't',
                 item: 'a.png',
@@ -228,7 +239,9 @@ describe('coco import', () => {
             '{"id": 1, "file_name": "again.png", "width": 10, "height": 10},',
             '{"id": 4, "file_name": "d.png", "width": 10, "height": 10, "dprog_labels": [3]},',
             `{"id": 5, "file_name": "e.png", "width": 10, "height": 10, "dprog_labels": ${owners('e1', 'e2')}},`,
-            '{"id": 6, "file_name": "f.png", "width": 10, "height": 10}',
+            '{"id": 6, "file_name": "f.png", "width": 10, "height": 10},',
+            'null,',
+            '{"id": 8, "width": 10, "height": 10}',
             '],',
             '"annotations": [',
             '{"id": 10, "image_id": 1, "category_id": 1, "bbox": [1, 1, 2, 2], "dprog_label": "good"},',
@@ -239,7 +252,9 @@ describe('coco import', () => {
             '{"id": 15, "image_id": 6, "category_id": 1, "bbox": [1, 1, 2, 2], "score": "high"},',
             '{"id": 16, "image_id": 5, "category_id": 1, "bbox": [1, 1, 2, 2], "score": 2e400},',
             '42,',
-            '{"id": "x", "image_id": 1, "category_id": 1, "bbox": [1, 1, 2, 2], "dprog_label": "good"}',
+            '{"id": "x", "image_id": 1, "category_id": 1, "bbox": [1, 1, 2, 2], "dprog_label": "good"},',
+            'null,',
+            '{"id": "y", "image_id": 6, "category_id": 1, "bbox": [1, 1, 2, 0]}',
             '],',
             '"categories": [{"id": 1, "name": "car"}, {"id": 2}]',
             '}',
@@ -249,14 +264,16 @@ describe('coco import', () => {
         expect(read.map((l) => [l.item, l.id, l.value])).toEqual([['a.png', 'good', [box, box]]]);
         expect(rejected.every((r) => r.file === file)).toBe(true);
         expect(rejected.map((r) => [r.line, r.record, r.reason])).toEqual([
-            [21, 'category 2', 'a category needs an "id" and a "name"'],
-            [12, 'annotation 11', 'category_id 9 is not in "categories"'],
-            [13, 'annotation 12', 'bbox must be [x, y, width, height] with finite numbers, found [1,1,2]'],
-            [14, 'annotation 13', 'bbox must be [x, y, width, height] with finite numbers, found [1,1,2,"2"]'],
-            [15, 'annotation 14', 'bbox must be [x, y, width, height] with finite numbers, found "1 1 2 2"'],
-            [16, 'annotation 15', 'score must be a finite number, found "high"'],
-            [17, 'annotation 16', 'score must be a finite number, found null'],
-            [18, 'annotation 8', 'an annotation must be an object, found 42'],
+            [25, 'category 2', 'a category needs an "id" and a "name"'],
+            [14, 'annotation 11', 'category_id 9 is not in "categories"'],
+            [15, 'annotation 12', 'bbox must be [x, y, width, height] with finite numbers, found [1,1,2]'],
+            [16, 'annotation 13', 'bbox must be [x, y, width, height] with finite numbers, found [1,1,2,"2"]'],
+            [17, 'annotation 14', 'bbox must be [x, y, width, height] with finite numbers, found "1 1 2 2"'],
+            [18, 'annotation 15', 'score must be a finite number, found "high"'],
+            [19, 'annotation 16', 'score must be a finite number, found null'],
+            [20, 'annotation 8', 'an annotation must be an object, found 42'],
+            [22, 'annotation 10', 'an annotation must be an object, found null'],
+            [23, 'annotation 11', 'bbox width and height must be positive, found 2 × 0'],
             [2, 'image 1, label bad', 'its annotation 11 was rejected (category_id 9 is not in "categories")'],
             [3, 'image 2', 'an image needs a "file_name", found ""'],
             [4, 'image 3', 'an image must be an object, found "not an image"'],
@@ -264,7 +281,9 @@ describe('coco import', () => {
             [6, 'image 4', 'dprog_labels entries must be objects, found 3'],
             [7, 'image 5, label e1', 'its annotation 16 was rejected (score must be a finite number, found null)'],
             [7, 'image 5, label e2', 'its annotation 16 was rejected (score must be a finite number, found null)'],
-            [8, 'image 6', 'its annotation 15 was rejected (score must be a finite number, found "high")'],
+            [8, 'image 6', 'its annotation 11 was rejected (bbox width and height must be positive, found 2 × 0)'],
+            [9, 'image 8', 'an image must be an object, found null'],
+            [10, 'image 8', 'an image needs a "file_name", found undefined'],
         ]);
     });
 });

@@ -29,8 +29,10 @@ function expectSameDump(actual: StoreDump, expected: StoreDump): void {
 }
 const t1 = '2026-03-02T10:00:00.000Z';
 
+type Writes = 'addItems' | 'addLabels' | 'supersede' | 'retireLabels' | 'setAggregates' | 'setLabelerEstimates';
+
 /** A store with a row of every kind, several where order matters. */
-async function filled(store: Store): Promise<void> {
+async function filled(store: Pick<Store, Writes | 'savePlan' | 'addModelVersion' | 'recordEvaluation' | 'setStageStates'>): Promise<void> {
     await store.addItems([
         { dataset: 'docs', key: 'd2', split: 'test', addedAt: t1 },
         { dataset: 'docs', key: 'd1', split: 'train', contentHash: 'h1', addedAt: t0 },

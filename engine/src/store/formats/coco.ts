@@ -55,9 +55,10 @@ function owner(label: Label): DprogOwner {
         labeler: label.labeler,
         labeler_kind: label.labelerKind,
         created_at: label.createdAt,
-        ...(label.programVersion !== undefined ? { program_version: label.programVersion } : {}),
+        // Undefined fields are left out of the file by JSON.stringify.
+        program_version: label.programVersion,
         ...(label.gold ? { gold: true } : {}),
-        ...(label.score !== undefined ? { score: label.score } : {}),
+        score: label.score,
         ...(!Array.isArray(label.value) ? { single: true } : {}),
     };
 }
@@ -71,18 +72,18 @@ function boxOf(a: Record<string, unknown>, categories: Map<unknown, string>, ima
     if (!images.has(a.image_id)) {
         throw new RecordError(`image_id ${JSON.stringify(a.image_id)} is not in "images"`);
     }
-    if (!Array.isArray(a.bbox) || a.bbox.length !== 4 || !a.bbox.every((n) => typeof n === 'number' && Number.isFinite(n))) {
+    if (!Array.isArray(a.bbox) || a.bbox.length !== 4 || !a.bbox.every((n) => Number.isFinite(n))) {
         throw new RecordError(`bbox must be [x, y, width, height] with finite numbers, found ${JSON.stringify(a.bbox)}`);
     }
     const [x, y, width, height] = a.bbox as number[];
     if (!(width > 0 && height > 0)) {
         throw new RecordError(`bbox width and height must be positive, found ${width} × ${height}`);
     }
-    if (a.score !== undefined && (typeof a.score !== 'number' || !Number.isFinite(a.score))) {
+    if (a.score !== undefined && !Number.isFinite(a.score)) {
         throw new RecordError(`score must be a finite number, found ${JSON.stringify(a.score)}`);
     }
     const exact = rotatedBoxOf(a.dprog_box) ?? { x, y, width, height };
-    return { ...exact, label: name, ...(typeof a.score === 'number' ? { score: a.score } : {}) };
+    return { ...exact, label: name, score: a.score as number | undefined };
 }
 
 /** dprog's exact rotated box kept beside COCO's upright bbox, when it is one. */
@@ -92,7 +93,7 @@ function rotatedBoxOf(value: unknown): { x: number; y: number; width: number; he
     }
     const { x, y, width, height, rotation } = value;
     const numbers = [x, y, width, height, rotation];
-    if (!numbers.every((n) => typeof n === 'number' && Number.isFinite(n)) || !((width as number) > 0 && (height as number) > 0)) {
+    if (!numbers.every((n) => Number.isFinite(n)) || !((width as number) > 0 && (height as number) > 0)) {
         return undefined;
     }
     return { x: x as number, y: y as number, width: width as number, height: height as number, rotation: rotation as number };
@@ -184,7 +185,7 @@ function readImageLabels(
     const boxes = grouped.boxes.get(image.id) ?? [];
     const byOwner = Array.isArray(image.dprog_labels) ? groupByLabel(boxes) : undefined;
     for (const o of owners as DprogOwner[]) {
-        const why = grouped.broken.get(o.id === '' ? image.id : o.id) ?? (o.id !== '' ? grouped.broken.get(image.id) : undefined);
+        const why = grouped.broken.get(o.id === '' ? image.id : o.id) ?? grouped.broken.get(image.id);
         if (why) {
             read.reject(o.id === '' ? where : { ...where, record: `${where.record}, label ${o.id}` }, `its ${why}`);
             continue;
@@ -257,7 +258,7 @@ export const cocoFormat: LabelFormat = {
                     ...cocoGeometry(box),
                     area: width * height,
                     iscrowd: 0,
-                    ...(box.score !== undefined ? { score: box.score } : {}),
+                    score: box.score,
                     dprog_label: label.id,
                 });
             }
