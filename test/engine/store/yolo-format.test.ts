@@ -112,9 +112,16 @@ describe('yolo import', () => {
         png('ds/images/train/a.png', 100, 50);
         png('ds/images/train/sub/b.png', 40, 20);
         file('ds/data.yaml', 'train: images/train\nnames:\n  0: "bus"\n  1: \'car\'\n  2: truck\n');
-        file('ds/labels/train/a.txt', '1 0.25 0.5 0.3 0.2\n\n  0 0.1 0.1 0.2 0.2 0.7\n');
+        png('ds/images/val/v.png', 10, 10);
+        // Windows line ends, blank lines and runs of spaces are read as Ultralytics reads them.
+        file(
+            'ds/labels/train/a.txt',
+            '1 0.25 0.5 0.3 0.2\r\n   \r\n  0  0.1 0.1 0.2 0.2 0.7\r\n2 0.25 0.25 0.75 0.25 0.75 0.75 0.25 0.75\n',
+        );
         file('ds/labels/train/sub/b.txt', '2 0.25 0.25 0.75 0.25 0.75 0.75 0.25 0.75\n1 0.5 0.5 1 1\n0 0 0 1 1\n');
-        file('ds/scores/train/sub/b.txt', '0.25\n\n');
+        // A score file shorter than its label file: the boxes past its end have no score.
+        file('ds/scores/train/sub/b.txt', '0.25 \r\n');
+        file('ds/labels/val/v.txt', '0 0.5 0.5 1 1\n');
         const { labels: read, read: result } = importFrom('ds');
         expect(result.rejected).toEqual([]);
         expect(read).toEqual([
@@ -123,6 +130,7 @@ describe('yolo import', () => {
                 [
                     { x: 10, y: 20, width: 30, height: 10, label: 'car' },
                     { x: 0, y: 0, width: 20, height: 10, label: 'bus', score: 0.7 },
+                    { x: 25, y: 12.5, width: 50, height: 25, label: 'truck' },
                 ],
             ],
             [
@@ -133,10 +141,12 @@ describe('yolo import', () => {
                     { x: -20, y: -10, width: 40, height: 20, label: 'bus' },
                 ],
             ],
+            ['v.png', [{ x: 0, y: 0, width: 10, height: 10, label: 'bus' }]],
         ]);
         expect(result.labels.map((l) => [l.label.labeler, l.label.labelerKind, l.source.record])).toEqual([
             ['import', 'human', 'labels/train/a.txt'],
             ['import', 'human', 'labels/train/sub/b.txt'],
+            ['import', 'human', 'labels/val/v.txt'],
         ]);
         expect(importFrom('ds', { labeler: 'vendor', labelerKind: 'model' }).read.labels[0].label).toMatchObject({
             labeler: 'vendor',
@@ -176,7 +186,7 @@ describe('yolo import', () => {
     });
 
     it('rejects a file with a wrong line, naming the file and the line', () => {
-        file('bad/classes.txt', 'car\nbus\n');
+        file('bad/classes.txt', 'car\r\nbus\r\n');
         const lines: Record<string, string> = {
             a: '5 0.5 0.5 0.1 0.1',
             b: '0.5 0.5 0.5 0.1 0.1',
@@ -191,6 +201,8 @@ describe('yolo import', () => {
             k: '7 0 0 1 0 1 1 0 1',
             l: '0.5 0 0 1 0 1 1 0 1',
             m: '\n0 0.5 0.5 0.1 0.1\n0 0.5 0.5 0.1 0.1 0.2 0.3',
+            n: '   0 0.5 0.5',
+            o: '0 0.5 0.5 0.1 0',
             ok: '0 0.5 0.5 0.1 0.1',
         };
         for (const [name, text] of Object.entries(lines)) {
@@ -216,6 +228,8 @@ describe('yolo import', () => {
             ['labels/k.txt', 'line 1: class 7 is not in the class names (2 classes)'],
             ['labels/l.txt', 'line 1: class 0.5 is not in the class names (2 classes)'],
             ['labels/m.txt', 'line 3: expected "class cx cy w h" with finite numbers, found "0 0.5 0.5 0.1 0.1 0.2 0.3"'],
+            ['labels/n.txt', 'line 1: expected "class cx cy w h" with finite numbers, found "0 0.5 0.5"'],
+            ['labels/o.txt', 'line 1: width and height must be positive, found 0.1 × 0'],
         ]);
     });
 });
