@@ -113,6 +113,16 @@ describe.skipIf(db.skip)('the PostgreSQL store, field by field', () => {
         ]);
     });
 
+    it('an item added again later keeps the time it was first added, and takes its new split and hash', async () => {
+        const [embedded, postgres] = await onBoth('items', async (store) => {
+            await store.addItems([{ dataset: 'd', key: 'k', split: 'train', addedAt: t0 }]);
+            await store.addItems([{ dataset: 'd', key: 'k', split: 'test', contentHash: 'h2', addedAt: '2026-03-05T10:00:00.000Z' }]);
+            return store.items('d');
+        });
+        expect(postgres).toEqual(embedded);
+        expect(postgres.map((i) => [i.key, i.split, i.contentHash, i.addedAt])).toEqual([['k', 'test', 'h2', t0]]);
+    });
+
     it('hands out leases in the order of the candidates, and a read-only store says how to write', async () => {
         const url = await db.newDatabase();
         const store = await openStore(url);
