@@ -104,6 +104,7 @@ describe('the store of a program', () => {
         const error = (() => {
             try {
                 parseStoreLocation('postgres://ann:s3cret@/labels');
+                return undefined;
             } catch (e) {
                 return e as StoreLocationError;
             }

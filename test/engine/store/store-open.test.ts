@@ -75,7 +75,8 @@ describe('opening', () => {
         const db = new SQL.Database();
         migrate(db, MIGRATIONS.slice(0, 1));
         db.run(
-            `INSERT INTO labels (id, task, item, labeler, labeler_kind, value, created_at) VALUES ('old', 't', 'i', 'x', 'human', '1', '2025-01-01')`,
+            `INSERT INTO labels (id, task, item, labeler, labeler_kind, value, created_at) ` +
+                `VALUES ('old', 't', 'i', 'x', 'human', '1', '2025-01-01')`,
         );
         writeFileSync(path, db.export());
         db.close();
