@@ -157,6 +157,7 @@ describe('defaults of the other tables', () => {
         await store.savePlan(plan);
         await store.addModelVersion(model);
         const after = new Date().toISOString();
+        const during = (time: string | undefined) => time !== undefined && time >= before && time <= after;
         const stamped = [
             store.items('mail').map((i) => i.addedAt),
             store.aggregates('t').map((a) => a.updatedAt),
@@ -164,14 +165,14 @@ describe('defaults of the other tables', () => {
             store.stageStates({ run: 'r' }).map((s) => s.updatedAt),
         ];
         for (const [now, old] of stamped) {
-            expect(now >= before && now <= after, now).toBe(true);
+            expect(during(now), now).toBe(true);
             expect(old).toBe('2020-01-01');
         }
-        expect(recorded.at >= before && recorded.at <= after).toBe(true);
+        expect(during(recorded.at)).toBe(true);
         expect(recorded.id).toMatch(/^[0-9a-f-]{36}$/);
         expect(given).toMatchObject({ id: 'e1', at: '2020-01-01' });
-        expect(store.getPlan('p.dprog')?.compiledAt.startsWith(before.slice(0, 4))).toBe(true);
-        expect(store.modelVersions('clf')[0].createdAt >= before).toBe(true);
+        expect(during(store.getPlan('p.dprog')?.compiledAt)).toBe(true);
+        expect(during(store.modelVersions('clf')[0].createdAt)).toBe(true);
         expect(store.evaluations().map((e) => e.id)).toEqual(['e1', recorded.id]);
     });
 });
