@@ -58,6 +58,26 @@ describe('dumpHash', () => {
         );
     });
 
+    it('is the same for every order of an object’s keys', () => {
+        const keys = ['delta', 'alpha', 'charlie', 'bravo'];
+        const orders = keys.flatMap((a) =>
+            keys.filter((b) => b !== a).flatMap((b) => keys.filter((c) => c !== a && c !== b).map((c) => [a, b, c])),
+        );
+        const hashes = new Set(
+            orders.map((order) => {
+                const rest = keys.find((k) => !order.includes(k)) as string;
+                const value = Object.fromEntries([...order, rest].map((k) => [k, k.length]));
+                return dumpHash({ ...empty, labels: [label('a', value)] });
+            }),
+        );
+        expect(orders).toHaveLength(24);
+        expect(hashes.size).toBe(1);
+    });
+
+    it('tells lists apart by their items, not only by their text', () => {
+        expect(dumpHash({ ...empty, labels: [label('a', [1, 2])] })).not.toBe(dumpHash({ ...empty, labels: [label('a', [12])] }));
+    });
+
     it('tells keys apart by name, not by position', () => {
         expect(dumpHash({ ...empty, labels: [label('a', { a: 1, b: 2 })] })).not.toBe(
             dumpHash({ ...empty, labels: [label('a', { a: 2, b: 1 })] }),

@@ -95,6 +95,8 @@ describe('the store of a program', () => {
         expect(parseStoreLocation('  labels.sqlite \n', '/work')).toEqual({ backend: 'sqljs', path: '/work/labels.sqlite' });
         expect(parseStoreLocation('POSTGRES://ann@db/labels')).toMatchObject({ backend: 'postgres', url: 'POSTGRES://ann@db/labels' });
         expect(parseStoreLocation('c:labels.sqlite', '/work').backend).toBe('sqljs');
+        // A colon later in a path is part of a file name, not a scheme.
+        expect(parseStoreLocation('runs/v1:final.sqlite', '/work')).toEqual({ backend: 'sqljs', path: '/work/runs/v1:final.sqlite' });
     });
 
     it('names an empty store value and a PostgreSQL URL without a host, hiding the password', () => {

@@ -126,6 +126,9 @@ describe('times', () => {
         expect(errorOf(() => isoTime(path, 'label createdAt', 'yesterday')).message).toBe(
             'label createdAt must be an ISO 8601 time (got "yesterday")',
         );
+        // Only text: a list or an object that reads as a time when turned into text is refused too (JSON input).
+        expect(() => isoTime(path, 'label createdAt', ['2026-01-02'])).toThrow(/must be an ISO 8601 time \(got \["2026-01-02"\]\)/);
+        expect(() => isoTime(path, 'label createdAt', { toString: () => '2026-01-02' })).toThrow(StoreInputError);
         expect(errorOf(() => isoTime(path, 'label createdAt', 20260102)).message).toBe(
             'label createdAt must be an ISO 8601 time (got 20260102)',
         );
