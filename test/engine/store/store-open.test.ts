@@ -148,6 +148,49 @@ describe('opening', () => {
         expect(await readIds()).toEqual(['a']);
     });
 
+    it('does not replay a journal older than the database (a crash between a snapshot and the journal’s reset)', async () => {
+        const store = await LabelStore.open(path, { snapshotDelayMs: 60_000 });
+        const aggregate = { task: 't', item: 'i', confidence: 0.5, method: 'majority', answers: 1 };
+        await store.setAggregates([{ ...aggregate, value: 'old' }]);
+        const olderJournal = readFileSync(journalPathOf(path));
+        await store.setAggregates([{ ...aggregate, value: 'new' }]);
+        await store.snapshot();
+        await store.close();
+        writeFileSync(journalPathOf(path), olderJournal);
+
+        const reopened = await LabelStore.open(path);
+        expect(reopened.getAggregate('t', 'i')?.value).toBe('new');
+        await reopened.close();
+        expect(journalLines()).toHaveLength(1);
+        const reader = await LabelStore.open(path, { readonly: true });
+        expect(reader.getAggregate('t', 'i')?.value).toBe('new');
+        await reader.close();
+    });
+
+    it('opens an SQLite file without tables as a new store, and refuses one with tables but no schema version', async () => {
+        const SQL = await loadSqlJs();
+        const empty = new SQL.Database();
+        empty.run('PRAGMA user_version = 0');
+        writeFileSync(path, empty.export());
+        empty.close();
+        const store = await LabelStore.open(path);
+        expect(store.schemaVersion).toBe(SCHEMA_VERSION);
+        await store.close();
+
+        const other = join(dir, 'other.sqlite');
+        const foreign = new SQL.Database();
+        foreign.run('CREATE TABLE notes (body TEXT)');
+        writeFileSync(other, foreign.export());
+        foreign.close();
+        const before = fileHash(other);
+        for (const readonly of [false, true]) {
+            await expect(LabelStore.open(other, { readonly })).rejects.toThrow(
+                `${other}: the label store is damaged: it is an SQLite database but not a dprog label store (no schema version).`,
+            );
+        }
+        expect(fileHash(other)).toBe(before);
+    });
+
     it('tells a reader, too, that the database was replaced by an older copy, naming both snapshots', async () => {
         await storeWith(['a']);
         const old = readFileSync(path);
