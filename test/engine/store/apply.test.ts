@@ -112,12 +112,14 @@ describe('a large labels entry', () => {
         expect(rows('PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
     });
 
-    it('ticks only past each multiple of 10,000 labels, and not for a small batch', () => {
+    it('ticks only past each multiple of 10,000 labels, and not for a small batch; a small batch leaves the cache setting alone', () => {
+        db.run('PRAGMA cache_size = -3000');
         let ticks = 0;
         apply({ op: 'labels', labels: Array.from({ length: 9_999 }, (_, i) => label(`s${i}`)), supersede: [] }, () => ticks++);
         expect(ticks).toBe(0);
         apply({ op: 'labels', labels: Array.from({ length: 10_000 }, (_, i) => label(`u${i}`)), supersede: [] }, () => ticks++);
         expect(ticks).toBe(1);
+        expect(rows('PRAGMA cache_size')).toEqual([{ cache_size: -3000 }]);
     });
 });
 
@@ -152,6 +154,7 @@ describe('the other entries', () => {
 
         const state = { run: 'r', stage: 's', item: 'i', status: 'waiting', detail: { labeler: 'ann' }, updatedAt: 'u1' };
         apply({ op: 'stages', states: [state, { ...state, item: 'j', detail: undefined }] });
+        expect(rows(`SELECT detail FROM stage_states WHERE item = 'i'`)).toEqual([{ detail: '{"labeler":"ann"}' }]);
         apply({ op: 'stages', states: [{ ...state, status: 'done', detail: undefined, updatedAt: 'u2' }] });
         expect(rows('SELECT * FROM stage_states ORDER BY item').map(toStageState)).toEqual([
             { ...state, status: 'done', detail: undefined, updatedAt: 'u2' },
