@@ -41,6 +41,30 @@ describe('store locations', () => {
     });
 });
 
+describe('opening a store by its location', () => {
+    it('opens a PostgreSQL URL with the PostgreSQL backend, naming a server that is not there', async () => {
+        await expect(openStore('postgres://nobody@127.0.0.1:1/labels', { readonly: true })).rejects.toThrow(
+            /^postgres:\/\/nobody@127\.0\.0\.1:1\/labels: cannot reach the PostgreSQL server/,
+        );
+    });
+
+    it('opens a path as the embedded store, read-only when asked', async () => {
+        const { dir, cleanup } = tempDir();
+        try {
+            const path = join(dir, 'labels.sqlite');
+            await expect(openStore(path, { readonly: true })).rejects.toThrow(/no label store here/);
+            const writer = await openStore(path);
+            expect([writer.backend, writer.location, writer.readonly]).toEqual(['sqljs', path, false]);
+            await writer.close();
+            const reader = await openStore({ backend: 'sqljs', path }, { readonly: true });
+            expect(reader.readonly).toBe(true);
+            await reader.close();
+        } finally {
+            cleanup();
+        }
+    });
+});
+
 describe('leases on the embedded store', () => {
     let dir: string;
     let cleanup: () => void;
