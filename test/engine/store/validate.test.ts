@@ -12,19 +12,11 @@ import {
     requireSplit,
     requireText,
 } from '../../../engine/src/store/validate.js';
+import { thrownBy } from '../../support/thrown.js';
 
 const path = '/data/labels.sqlite';
 
-/** The error `check` throws (fails the test when it throws nothing). */
-function errorOf(check: () => unknown): StoreInputError {
-    try {
-        check();
-    } catch (error) {
-        expect(error).toBeInstanceOf(StoreInputError);
-        return error as StoreInputError;
-    }
-    throw new Error('expected a StoreInputError');
-}
+const errorOf = (run: () => unknown): StoreInputError => thrownBy(StoreInputError, run);
 
 describe('text and number fields', () => {
     it('keeps a non-empty string and names the field and the value it refuses', () => {
