@@ -29,17 +29,11 @@ labeler analysts: human {
 
 /** One module (about 110 lines); `i` makes its names unique, and it calls into module `i - 1`. */
 function module(i: number): string {
-    // Cross-module references: a flow over the previous module's data, tasks and label set.
-    const followUp =
-        i === 0
-            ? ''
-            : `
-flow follow_up_${i}(m: messages_${i - 1}) {
-    if classify_${i - 1}(m) == phishing {
-        summarize_${i - 1}(m)
-    }
+    return moduleData(i) + moduleTasks(i) + moduleFlows(i);
 }
-`;
+
+/** A module's datasets, label sets, labelers and rules. */
+function moduleData(i: number): string {
     return `
 // ---------------------------------------------------------------- module ${i}
 
@@ -86,7 +80,12 @@ rules keywords_${i} on messages_${i} -> choice<Verdict_${i}> {
     urgent: priority > 3 or subject contains "urgent" => ham
 }
 
-task classify_${i}(m: messages_${i}) -> choice<Verdict_${i}> {
+`;
+}
+
+/** A module's tasks. */
+function moduleTasks(i: number): string {
+    return `task classify_${i}(m: messages_${i}) -> choice<Verdict_${i}> {
     ask "Is this message unsolicited bulk mail?"
     show m.subject, m.body
     route cascade keywords_${i}, model_${i}, crowd, analysts
@@ -131,7 +130,23 @@ task truck_kind_${i}(img: Image) -> choice<TruckKind_${i}> {
     route best crowd, analysts
 }
 
-flow triage_${i}(m: messages_${i}) {
+`;
+}
+
+/** A module's flows (one over the previous module), active learning and monitors. */
+function moduleFlows(i: number): string {
+    // Cross-module references: a flow over the previous module's data, tasks and label set.
+    const followUp =
+        i === 0
+            ? ''
+            : `
+flow follow_up_${i}(m: messages_${i - 1}) {
+    if classify_${i - 1}(m) == phishing {
+        summarize_${i - 1}(m)
+    }
+}
+`;
+    return `flow triage_${i}(m: messages_${i}) {
     let verdict = classify_${i}(m)
     if verdict == ham {
         topic_${i}(m)

@@ -63,7 +63,30 @@ export async function startWorkbench(runDir: string, options: { trusted?: boolea
     const extensions = path.join(runDir, 'extensions');
     const userData = path.join(runDir, 'user');
     const workspace = freshWorkspace(path.join(runDir, 'workspace', 'samples'));
-    // Fresh logs per run: the suite reads them (errors on reload, the dprog log).
+    writeUserSettings(userData, trusted);
+    installExtension(extensions, userData);
+    const metricsFile = path.join(runDir, 'metrics.jsonl');
+    rmSync(metricsFile, { force: true });
+    const port = await freePort();
+    const server = spawn(
+        codeServerBin,
+        [
+            ...['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check'],
+            ...(trusted ? ['--disable-workspace-trust'] : []),
+            ...['--extensions-dir', extensions, '--user-data-dir', userData, workspace],
+        ],
+        { env: { ...process.env, DPROG_METRICS_FILE: metricsFile }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let log = '';
+    server.stdout!.on('data', (d: Buffer) => (log += d.toString()));
+    server.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+    await waitForHealth(port);
+    const { browser, page } = await openBrowser(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
+    return { page, browser, server, workspace, metricsFile, serverLog: () => log, close: () => closeWorkbench(browser, server) };
+}
+
+/** Fresh logs (the suite reads them: errors on reload, the dprog log) and the user settings of a test run. */
+function writeUserSettings(userData: string, trusted: boolean): void {
     rmSync(path.join(userData, 'logs'), { recursive: true, force: true });
     mkdirSync(path.join(userData, 'User'), { recursive: true });
     writeFileSync(
@@ -84,6 +107,10 @@ export async function startWorkbench(runDir: string, options: { trusted?: boolea
             'dprog.allowPathsOutsideWorkspace': true,
         }),
     );
+}
+
+/** Installs the packaged dprog.vsix into the run's extensions folder, as a user would. */
+function installExtension(extensions: string, userData: string): void {
     const install = spawnSync(
         codeServerBin,
         ['--install-extension', vsix, '--force', '--extensions-dir', extensions, '--user-data-dir', userData],
@@ -92,41 +119,21 @@ export async function startWorkbench(runDir: string, options: { trusted?: boolea
     if (install.status !== 0) {
         throw new Error(`installing dprog.vsix into code-server failed:\n${install.stdout}\n${install.stderr}`);
     }
-    const port = await freePort();
-    const metricsFile = path.join(runDir, 'metrics.jsonl');
-    rmSync(metricsFile, { force: true });
-    let log = '';
-    const server = spawn(
-        codeServerBin,
-        [
-            '--auth',
-            'none',
-            '--bind-addr',
-            `127.0.0.1:${port}`,
-            '--disable-telemetry',
-            '--disable-update-check',
-            ...(trusted ? ['--disable-workspace-trust'] : []),
-            '--extensions-dir',
-            extensions,
-            '--user-data-dir',
-            userData,
-            workspace,
-        ],
-        { env: { ...process.env, DPROG_METRICS_FILE: metricsFile }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    server.stdout!.on('data', (d: Buffer) => (log += d.toString()));
-    server.stderr!.on('data', (d: Buffer) => (log += d.toString()));
-    await waitFor(
-        async () => {
-            try {
-                return (await fetch(`http://127.0.0.1:${port}/healthz`)).ok;
-            } catch {
-                return false;
-            }
-        },
-        60_000,
-        'code-server to listen',
-    );
+}
+
+async function waitForHealth(port: number): Promise<void> {
+    const healthy = async () => {
+        try {
+            return (await fetch(`http://127.0.0.1:${port}/healthz`)).ok;
+        } catch {
+            return false;
+        }
+    };
+    await waitFor(healthy, 60_000, 'code-server to listen');
+}
+
+/** Debian's Chromium (never a downloaded browser) on the workbench's URL, once the workbench is shown. */
+async function openBrowser(url: string): Promise<{ browser: Browser; page: Page }> {
     const browser = await chromium.launch({
         executablePath: chromiumBin,
         args: [
@@ -140,26 +147,20 @@ export async function startWorkbench(runDir: string, options: { trusted?: boolea
         ],
     });
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
+    await page.goto(url);
     await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
-    return {
-        page,
-        browser,
-        server,
-        workspace,
-        metricsFile,
-        serverLog: () => log,
-        close: async () => {
-            await browser.close().catch(() => undefined);
-            if (server.exitCode === null) {
-                server.kill('SIGTERM');
-                await new Promise((resolve) => setTimeout(resolve, 500));
-                if (server.exitCode === null) {
-                    server.kill('SIGKILL');
-                }
-            }
-        },
-    };
+    return { browser, page };
+}
+
+async function closeWorkbench(browser: Browser, server: ChildProcess): Promise<void> {
+    await browser.close().catch(() => undefined);
+    if (server.exitCode === null) {
+        server.kill('SIGTERM');
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        if (server.exitCode === null) {
+            server.kill('SIGKILL');
+        }
+    }
 }
 
 export async function waitFor<T>(

@@ -21,7 +21,7 @@ import { taskModels } from '../engine-bridge/pre-labels.js';
 import { buildReviewQueue } from './review-queue.js';
 import { isTrusted, trustedPlanOf, settings, showError, storePathFor, type CommandContext } from '../command-context.js';
 import { AnnotateSession } from './annotate-session.js';
-import { createPanel, DprogPanel, panelOptions, savedState, type PanelOptions } from './dprog-panel.js';
+import { createPanel, DprogPanel, panelOptions, revivePanel, type PanelOptions } from './dprog-panel.js';
 import { dataResourceRoots } from '../workspace-paths.js';
 
 /** What a panel says in an untrusted workspace (with a Manage Workspace Trust notification beside it). */
@@ -63,13 +63,10 @@ export class AnnotatePanel extends DprogPanel<HostToAnnotate> {
 
     /** Restores a panel after a window reload, from the state the webview saved. */
     static revive(services: CommandContext, panel: vscode.WebviewPanel, state: unknown): void {
-        const saved = savedState(annotatePanelState, panel, state);
-        if (!saved) {
+        const options = (saved: AnnotatePanelState) => AnnotatePanel.options(services, saved.program);
+        if (!revivePanel(panel, state, annotatePanelState, options, (saved) => new AnnotatePanel(services, panel, saved))) {
             services.log.warn('annotation panel: no usable saved state; closing it');
-            return;
         }
-        panel.webview.options = AnnotatePanel.options(services, saved.program);
-        new AnnotatePanel(services, panel, saved);
     }
 
     private static options(services: CommandContext, program: string): PanelOptions {

@@ -32,18 +32,26 @@ export function createPanel(viewType: string, title: string, options: PanelOptio
     return vscode.window.createWebviewPanel(viewType, title, vscode.ViewColumn.Beside, options);
 }
 
-/** A panel's state saved by its webview, or undefined (and the panel closed) when it is not usable. */
-export function savedState<T>(
-    schema: { safeParse(state: unknown): { success: true; data: T } | { success: false } },
+/**
+ * Brings back a panel VS Code restored after a reload: the state its webview saved is checked against the panel's schema (a panel
+ * whose state is not usable is closed), its options are set again (VS Code does not keep them),
+ * and `make` builds the panel around it. Returns whether the panel came back.
+ */
+export function revivePanel<T>(
     panel: vscode.WebviewPanel,
     state: unknown,
-): T | undefined {
+    schema: { safeParse(state: unknown): { success: true; data: T } | { success: false } },
+    options: PanelOptions | ((saved: T) => PanelOptions),
+    make: (saved: T) => void,
+): boolean {
     const parsed = schema.safeParse(state);
     if (!parsed.success) {
         panel.dispose();
-        return undefined;
+        return false;
     }
-    return parsed.data;
+    panel.webview.options = typeof options === 'function' ? options(parsed.data) : options;
+    make(parsed.data);
+    return true;
 }
 
 export interface PanelSetup {

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { planInbound, planPanelState, type HostToPlan, type PlanPanelState } from '../../../webview/src/protocol.js';
 import { planPathFor } from '../engine-bridge/local-engine.js';
 import { trustedPlanOf, showError, type CommandContext } from '../command-context.js';
-import { createPanel, DprogPanel, panelOptions, savedState, type PanelOptions } from './dprog-panel.js';
+import { createPanel, DprogPanel, panelOptions, revivePanel, type PanelOptions } from './dprog-panel.js';
 
 /** The panel's view type (also in package.json's activationEvents and main.ts's serializer). */
 export const PLAN_VIEW = 'dprog.plan';
@@ -27,11 +27,7 @@ export class PlanPanel extends DprogPanel<HostToPlan> {
     }
 
     static revive(services: CommandContext, panel: vscode.WebviewPanel, state: unknown): void {
-        const saved = savedState(planPanelState, panel, state);
-        if (saved) {
-            panel.webview.options = PlanPanel.options(services);
-            new PlanPanel(services, panel, saved);
-        }
+        revivePanel(panel, state, planPanelState, PlanPanel.options(services), (saved) => new PlanPanel(services, panel, saved));
     }
 
     private static options(services: CommandContext): PanelOptions {

@@ -8,7 +8,7 @@ import type { LabelingPlan, PlanLearn } from '../../../engine/src/plan/types.js'
 import { previewInbound, previewPanelState, type HostToPreview, type PreviewPanelState } from '../../../webview/src/protocol.js';
 import { isTrusted, trustedPlanOf, settings, showError, type CommandContext } from '../command-context.js';
 import { previewMessage } from './preview-content.js';
-import { createPanel, DprogPanel, panelOptions, savedState, type PanelOptions } from './dprog-panel.js';
+import { createPanel, DprogPanel, panelOptions, revivePanel, type PanelOptions } from './dprog-panel.js';
 
 /** The panel's view type (also in package.json's activationEvents and main.ts's serializer). */
 export const PREVIEW_VIEW = 'dprog.preview';
@@ -30,11 +30,7 @@ export class PreviewPanel extends DprogPanel<HostToPreview> {
     }
 
     static revive(services: CommandContext, panel: vscode.WebviewPanel, state: unknown): void {
-        const saved = savedState(previewPanelState, panel, state);
-        if (saved) {
-            panel.webview.options = PreviewPanel.options(services);
-            new PreviewPanel(services, panel, saved);
-        }
+        revivePanel(panel, state, previewPanelState, PreviewPanel.options(services), (saved) => new PreviewPanel(services, panel, saved));
     }
 
     private static options(services: CommandContext): PanelOptions {
