@@ -273,6 +273,33 @@ describe('image sizes from file headers', () => {
         expect(readImageSize(file)).toBeUndefined();
     });
 
+    it('a file of a few bytes, or a header cut short, is no image rather than a crash', () => {
+        const file = join(dir, 'short.bin');
+        const png = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13];
+        for (const bytes of [
+            [],
+            [0xff],
+            [0xff, 0xd8, 0xff],
+            png,
+            [...png, 0x49, 0x48, 0x44, 0x52, 0, 0, 1],
+            [0xff, 0xd8, 0xff, 0xc0, 0, 17, 8],
+        ]) {
+            writeFileSync(file, Buffer.from(bytes));
+            expect(readImageSize(file)).toBeUndefined();
+        }
+        // A PNG signature with another first chunk, a JPEG start without the second byte of its marker.
+        writeFileSync(file, Buffer.from([...png, 0x49, 0x44, 0x41, 0x54, 0, 0, 0, 5, 0, 0, 0, 6, 0]));
+        expect(readImageSize(file)).toBeUndefined();
+        writeFileSync(file, Buffer.from([0xff, 0xd9, 0xff, 0xc0, 0, 17, ...frame(5, 5), 0, 0, 0, 0, 0, 0, 0, 0]));
+        expect(readImageSize(file)).toBeUndefined();
+    });
+
+    it.each(['.jpg', '.jpeg', '.png', '.JPG', '.JPEG', '.PNG'])('finds the image of an item key with the extension %s', (extension) => {
+        writeFileSync(join(dir, `k${extension}`), jpeg([0xc0, frame(3, 4)]));
+        expect(imageFileOf(dir, 'k')).toBe(join(dir, `k${extension}`));
+        expect(imageSizesIn(dir)('k')).toEqual({ width: 4, height: 3 });
+    });
+
     it('finds an item key’s image with or without its extension, and remembers sizes', () => {
         mkdirSync(join(dir, 'img', 'sub'), { recursive: true });
         writeFileSync(join(dir, 'img', 'sub', 'a.JPEG'), jpeg([0xc0, frame(20, 10)]));

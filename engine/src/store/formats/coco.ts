@@ -4,11 +4,12 @@
  * listed on its image under `dprog_labels` and its boxes carry `dprog_label`, so several labelers'
  * boxes (or an empty answer) survive a round trip; a plain COCO file from another tool imports as
  * one label per image. A box that is not a positive-size rectangle, or that points at a missing
- * image or category, rejects the label it belongs to (never a label with a box left out).
+ * image or category, rejects the label it belongs to (never a label with a box left out); the image's
+ * other labels still come in.
  */
 import type { JsonValue, Label, NewLabel } from '../types.js';
 import { boxesOf, boxValue, classesOf } from './boxes.js';
-import { corners, type LabeledBox } from '../../data/boxes.js';
+import { boundingBox, corners, type LabeledBox } from '../../data/boxes.js';
 import { FormatError, ReadCollector, RecordError, type ImportOptions, type LabelFormat, type RecordSource } from './format.js';
 import { readJsonFile } from './json-file.js';
 
@@ -54,9 +55,10 @@ function owner(label: Label): DprogOwner {
         labeler: label.labeler,
         labeler_kind: label.labelerKind,
         created_at: label.createdAt,
-        ...(label.programVersion !== undefined ? { program_version: label.programVersion } : {}),
+        // Undefined fields are left out of the file by JSON.stringify.
+        program_version: label.programVersion,
         ...(label.gold ? { gold: true } : {}),
-        ...(label.score !== undefined ? { score: label.score } : {}),
+        score: label.score,
         ...(!Array.isArray(label.value) ? { single: true } : {}),
     };
 }
@@ -70,18 +72,18 @@ function boxOf(a: Record<string, unknown>, categories: Map<unknown, string>, ima
     if (!images.has(a.image_id)) {
         throw new RecordError(`image_id ${JSON.stringify(a.image_id)} is not in "images"`);
     }
-    if (!Array.isArray(a.bbox) || a.bbox.length !== 4 || !a.bbox.every((n) => typeof n === 'number' && Number.isFinite(n))) {
+    if (!Array.isArray(a.bbox) || a.bbox.length !== 4 || !a.bbox.every((n) => Number.isFinite(n))) {
         throw new RecordError(`bbox must be [x, y, width, height] with finite numbers, found ${JSON.stringify(a.bbox)}`);
     }
     const [x, y, width, height] = a.bbox as number[];
     if (!(width > 0 && height > 0)) {
         throw new RecordError(`bbox width and height must be positive, found ${width} × ${height}`);
     }
-    if (a.score !== undefined && (typeof a.score !== 'number' || !Number.isFinite(a.score))) {
+    if (a.score !== undefined && !Number.isFinite(a.score)) {
         throw new RecordError(`score must be a finite number, found ${JSON.stringify(a.score)}`);
     }
     const exact = rotatedBoxOf(a.dprog_box) ?? { x, y, width, height };
-    return { ...exact, label: name, ...(typeof a.score === 'number' ? { score: a.score } : {}) };
+    return { ...exact, label: name, score: a.score as number | undefined };
 }
 
 /** dprog's exact rotated box kept beside COCO's upright bbox, when it is one. */
@@ -91,7 +93,7 @@ function rotatedBoxOf(value: unknown): { x: number; y: number; width: number; he
     }
     const { x, y, width, height, rotation } = value;
     const numbers = [x, y, width, height, rotation];
-    if (!numbers.every((n) => typeof n === 'number' && Number.isFinite(n)) || !((width as number) > 0 && (height as number) > 0)) {
+    if (!numbers.every((n) => Number.isFinite(n)) || !((width as number) > 0 && (height as number) > 0)) {
         return undefined;
     }
     return { x: x as number, y: y as number, width: width as number, height: height as number, rotation: rotation as number };
@@ -103,12 +105,9 @@ function cocoGeometry(box: LabeledBox): Pick<CocoAnnotation, 'bbox' | 'segmentat
         return { bbox: [box.x, box.y, box.width, box.height] };
     }
     const points = corners(box);
-    const xs = points.map((p) => p.x);
-    const ys = points.map((p) => p.y);
-    const x = xs.reduce((a, b) => Math.min(a, b), Infinity);
-    const y = ys.reduce((a, b) => Math.min(a, b), Infinity);
+    const upright = boundingBox(box);
     return {
-        bbox: [x, y, xs.reduce((a, b) => Math.max(a, b), -Infinity) - x, ys.reduce((a, b) => Math.max(a, b), -Infinity) - y],
+        bbox: [upright.x, upright.y, upright.width, upright.height],
         segmentation: [points.flatMap((p) => [p.x, p.y])],
         dprog_box: { x: box.x, y: box.y, width: box.width, height: box.height, rotation: box.rotation },
     };
@@ -162,49 +161,59 @@ function groupBoxes(
     return grouped;
 }
 
-function imageLabels(image: Record<string, unknown>, grouped: Grouped, options: ImportOptions): NewLabel[] {
+/**
+ * The labels of one image, each added to `read` or rejected on its own (a label with a rejected box
+ * is rejected; the other labels of the image still come in).
+ */
+function readImageLabels(
+    image: Record<string, unknown>,
+    grouped: Grouped,
+    options: ImportOptions,
+    where: RecordSource,
+    read: ReadCollector,
+): void {
     if (typeof image.file_name !== 'string' || image.file_name === '') {
         throw new RecordError(`an image needs a "file_name", found ${JSON.stringify(image.file_name)}`);
     }
-    const owners: DprogOwner[] = Array.isArray(image.dprog_labels)
+    const owners: unknown[] = Array.isArray(image.dprog_labels)
         ? image.dprog_labels
         : [{ id: '', labeler: options.labeler ?? 'import', labeler_kind: options.labelerKind ?? 'human', created_at: '' }];
+    const notObject = owners.find((o) => !isObject(o));
+    if (notObject !== undefined) {
+        throw new RecordError(`dprog_labels entries must be objects, found ${JSON.stringify(notObject)}`);
+    }
     const boxes = grouped.boxes.get(image.id) ?? [];
     const byOwner = Array.isArray(image.dprog_labels) ? groupByLabel(boxes) : undefined;
-    return owners.map((o) => {
-        if (!isObject(o)) {
-            throw new RecordError(`dprog_labels entries must be objects, found ${JSON.stringify(o)}`);
-        }
-        const why = grouped.broken.get(o.id === '' ? image.id : o.id) ?? (o.id !== '' ? grouped.broken.get(image.id) : undefined);
+    for (const o of owners as DprogOwner[]) {
+        const why = grouped.broken.get(o.id === '' ? image.id : o.id) ?? grouped.broken.get(image.id);
         if (why) {
-            throw new RecordError(`its ${why}`);
+            read.reject(o.id === '' ? where : { ...where, record: `${where.record}, label ${o.id}` }, `its ${why}`);
+            continue;
         }
         const mine = (byOwner ? (byOwner.get(o.id) ?? []) : boxes).map((b) => boxValue(b.box));
-        const value: JsonValue = o.single && mine.length === 1 ? mine[0] : mine;
-        const label: NewLabel = {
-            task: options.task,
-            item: image.file_name as string,
-            labeler: o.labeler,
-            labelerKind: o.labeler_kind,
-            value,
-        };
-        if (o.id) {
-            label.id = o.id;
-        }
-        if (o.created_at) {
-            label.createdAt = o.created_at;
-        }
-        if (o.program_version) {
-            label.programVersion = o.program_version;
-        }
-        if (o.gold) {
-            label.gold = true;
-        }
-        if (o.score !== undefined) {
-            label.score = o.score;
-        }
-        return label;
-    });
+        read.add(ownedLabel(o, image.file_name, o.single && mine.length === 1 ? mine[0] : mine, options), where);
+    }
+}
+
+/** A label of `owner` on `item`: the fields its dprog_labels entry carries, nothing made up. */
+function ownedLabel(o: DprogOwner, item: string, value: JsonValue, options: ImportOptions): NewLabel {
+    const label: NewLabel = { task: options.task, item, labeler: o.labeler, labelerKind: o.labeler_kind, value };
+    if (o.id) {
+        label.id = o.id;
+    }
+    if (o.created_at) {
+        label.createdAt = o.created_at;
+    }
+    if (o.program_version) {
+        label.programVersion = o.program_version;
+    }
+    if (o.gold) {
+        label.gold = true;
+    }
+    if (o.score !== undefined) {
+        label.score = o.score;
+    }
+    return label;
 }
 
 export const cocoFormat: LabelFormat = {
@@ -249,7 +258,7 @@ export const cocoFormat: LabelFormat = {
                     ...cocoGeometry(box),
                     area: width * height,
                     iscrowd: 0,
-                    ...(box.score !== undefined ? { score: box.score } : {}),
+                    score: box.score,
                     dprog_label: label.id,
                 });
             }
@@ -307,9 +316,7 @@ export const cocoFormat: LabelFormat = {
                     throw new RecordError(`image id ${JSON.stringify(image.id)} appears twice in "images"`);
                 }
                 seen.add(image.id);
-                for (const label of imageLabels(image, grouped, options)) {
-                    read.add(label, where);
-                }
+                readImageLabels(image, grouped, options, where, read);
             });
         });
         return read;

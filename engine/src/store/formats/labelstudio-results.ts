@@ -67,12 +67,16 @@ export function resultsOf(label: Label, options: ExportOptions): Result[] {
     if (typeof value === 'number') {
         return [result('number', 'number', 'text', { number: value })];
     }
+    if (Array.isArray(value) && value.length === 0) {
+        // No box, no span, no choice: an annotation without results, Label Studio's "nothing here".
+        return [];
+    }
     if (Array.isArray(value) && value.every((v) => typeof v === 'string')) {
         return [result('choices', 'choices', 'text', { choices: value })];
     }
     const single = !Array.isArray(value);
     const boxes = boxesOf(value);
-    if (boxes && !(Array.isArray(value) && value.length === 0)) {
+    if (boxes) {
         const size = options.imageSize?.(label.item);
         if (!size) {
             throw new FormatError(
@@ -108,9 +112,6 @@ export function resultsOf(label: Label, options: ExportOptions): Result[] {
                 ...(span.text !== undefined ? { text: span.text } : {}),
             }),
         );
-    }
-    if (Array.isArray(value) && value.length === 0) {
-        return [];
     }
     throw new FormatError(
         `label ${label.id} on item '${label.item}' has a value Label Studio cannot express ` +

@@ -125,7 +125,7 @@ function personOf(completedBy: unknown): string | undefined {
 
 function readAnnotation(annotation: unknown, item: string, prediction: boolean, options: ImportOptions): NewLabel | undefined {
     if (!isObject(annotation)) {
-        throw new RecordError(`an ${prediction ? 'prediction' : 'annotation'} must be an object, found ${JSON.stringify(annotation)}`);
+        throw new RecordError(`${prediction ? 'a prediction' : 'an annotation'} must be an object, found ${JSON.stringify(annotation)}`);
     }
     if (annotation.was_cancelled === true) {
         return undefined;

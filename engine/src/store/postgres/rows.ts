@@ -24,19 +24,16 @@ interface TableWrite<T> {
 
 const CHUNK = 5000;
 
-/** Writes rows with one `INSERT … SELECT FROM unnest(…)` per chunk; returns the keys (first key column) of rows inserted. */
-export async function writeRows<T>(client: Queryable, spec: TableWrite<T>, rows: readonly T[]): Promise<string[]> {
+/** Writes rows with one `INSERT … SELECT FROM unnest(…)` per chunk. */
+export async function writeRows<T>(client: Queryable, spec: TableWrite<T>, rows: readonly T[]): Promise<void> {
     const sql = insertSql(spec);
-    const inserted: string[] = [];
     for (let start = 0; start < rows.length; start += CHUNK) {
         const chunk = rows.slice(start, start + CHUNK);
-        const params = spec.columns.map(([, , value]) => chunk.map(value));
-        const result = await client.query(sql, params);
-        for (const row of result.rows as Record<string, unknown>[]) {
-            inserted.push(String(row[spec.key[0]]));
-        }
+        await client.query(
+            sql,
+            spec.columns.map(([, , value]) => chunk.map(value)),
+        );
     }
-    return inserted;
 }
 
 /** A client or a pool: a lone statement on a pool is a transaction of its own. */
