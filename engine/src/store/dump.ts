@@ -31,6 +31,7 @@ function canonical(value: unknown): string {
     }
     if (value !== null && typeof value === 'object') {
         const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+        // Stryker disable next-line EqualityOperator: equivalent: keys are unique, and any fixed order of them gives canonical text.
         entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
         return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
     }

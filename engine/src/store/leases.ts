@@ -43,8 +43,8 @@ export class MemoryLeases {
                 return;
             }
             const holders = this.holdersOf(request.task, item, now);
-            const others = [...holders.keys()].filter((p) => p !== request.person).length;
-            if (!holders.has(request.person) && others >= (request.wanted?.[i] ?? 1)) {
+            // A person who holds the item renews it; anyone else gets it while it has fewer holders than answers wanted.
+            if (!holders.has(request.person) && holders.size >= (request.wanted?.[i] ?? 1)) {
                 return;
             }
             holders.set(request.person, until);

@@ -37,6 +37,7 @@ export function parseStoreLocation(text: string, baseDir: string = process.cwd()
     if (value === '') {
         throw new StoreLocationError('the store is empty: give a file path or postgres://user@host:port/database', text);
     }
+    // Stryker disable next-line OptionalChaining: equivalent: group 1 is always there when the pattern matches.
     const scheme = SCHEME.exec(value)?.[1]?.toLowerCase();
     if (scheme === undefined) {
         return { backend: 'sqljs', path: resolve(baseDir, value) };

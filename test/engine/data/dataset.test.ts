@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { readDataset, type DatasetSpec } from '../../../engine/src/data/dataset.js';
 import { DataError } from '../../../engine/src/data/errors.js';
 import { readJsonl } from '../../../engine/src/data/jsonl.js';
+import { thrownBy } from '../../support/thrown.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dprog-data-'));
 let counter = 0;
@@ -32,15 +33,7 @@ const spec = (path: string, format: 'jsonl' | 'csv' = 'jsonl'): DatasetSpec => (
     },
 });
 
-function errorOf(fn: () => unknown): DataError {
-    try {
-        fn();
-    } catch (error) {
-        expect(error).toBeInstanceOf(DataError);
-        return error as DataError;
-    }
-    throw new Error('expected a DataError');
-}
+const errorOf = (run: () => unknown): DataError => thrownBy(DataError, run);
 
 describe('readDataset (jsonl)', () => {
     it('reads typed fields, renamed sources, the key and a split bucket, keeping undeclared columns', () => {

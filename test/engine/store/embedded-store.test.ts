@@ -74,6 +74,18 @@ describe('the embedded store behind the Store interface', () => {
         await reader.close();
     });
 
+    it('counts an item as answered by a person whose label was since replaced, so it is not handed to them again', async () => {
+        const [mine] = await store.addLabels([{ ...human, item: 'a', value: 1, person: 'ann' }]);
+        await store.supersede(mine.id, { labeler: 'crowd', labelerKind: 'human', value: 2, person: 'bob' });
+        expect((await store.lease({ task: 't', person: 'ann', candidates: ['a', 'b'] })).map((l) => l.item)).toEqual(['b']);
+    });
+
+    it('releases the file on close, so another writer can open it', async () => {
+        await store.close();
+        store = await openStore(join(dir, 'labels.sqlite'));
+        expect(store.readonly).toBe(false);
+    });
+
     it('leases only the items a person has not answered, and releases some or all of them', async () => {
         await store.addLabel({ ...human, item: 'a', value: 1, person: 'ann' });
         const leased = await store.lease({ task: 't', person: 'ann', candidates: ['a', 'b', 'c'], limit: 2 });

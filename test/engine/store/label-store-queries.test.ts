@@ -4,7 +4,8 @@
  */
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { dumpHash, LabelStore, type NewLabel } from '../../../engine/src/store/index.js';
+import { readFileSync } from 'node:fs';
+import { dumpHash, journalPathOf, LabelStore, type NewLabel } from '../../../engine/src/store/index.js';
 import { tempDir } from './helpers.js';
 
 let dir: string;
@@ -122,6 +123,7 @@ describe('the other tables', () => {
         expect(ids(store.evaluations({ programVersion: 'v2' }) as { id: string }[])).toEqual(['e2']);
         expect(ids(store.evaluations({ model: 'clf' }) as { id: string }[])).toEqual(['e1', 'e2']);
         expect(ids(store.evaluations() as { id: string }[])).toEqual(['e1', 'e2', 'e3']);
+        expect(ids(store.evaluations({ model: 'clf', split: 'validation' }) as { id: string }[])).toEqual(['e2']);
         await store.setStageStates([
             { run: 'r', stage: 's', item: 'i1', status: 'done' },
             { run: 'r', stage: 's', item: 'i2', status: 'waiting' },
@@ -134,6 +136,7 @@ describe('the other tables', () => {
         ]);
         expect(store.stageStates({ run: 'r', stage: 's', status: 'done' }).map((s) => s.item)).toEqual(['i1']);
         expect(store.stageCounts('r', 's')).toEqual({ done: 1, waiting: 1 });
+        expect(store.stageStates({ run: 'r', stage: 'z' }).map((s) => [s.stage, s.item])).toEqual([['z', 'i1']]);
         await store.setLabelerEstimates([
             { labeler: 'bob', task: 'u', accuracy: 0.6, n: 3 },
             { labeler: 'alice', task: 't', accuracy: 0.9, n: 5 },
@@ -143,6 +146,8 @@ describe('the other tables', () => {
             ['u', 'bob'],
         ]);
         expect(store.getLabelerEstimate('bob', 't')).toBeUndefined();
+        expect(store.labelerEstimates('u').map((e) => e.labeler)).toEqual(['bob']);
+        expect(store.getAggregate('u', 'nothing')).toBeUndefined();
         await store.savePlan({ program: 'b.dprog', version: '1', plan: {}, contentHash: 'h' });
         await store.savePlan({ program: 'a.dprog', version: '1', plan: {}, contentHash: 'h' });
         expect(store.planPrograms()).toEqual(['a.dprog', 'b.dprog']);
@@ -195,7 +200,16 @@ describe('the whole store', () => {
     });
 
     it('loads an empty dump without writing, and snapshots on demand', async () => {
+        const journal = () => readFileSync(journalPathOf(join(dir, 'labels.sqlite')), 'utf8');
+        const header = journal();
         await store.load({ labels: [], items: [], aggregates: [], estimates: [], plans: [], models: [], evaluations: [], stages: [] });
+        // Empty writes add nothing to the journal either.
+        await store.addItems([]);
+        await store.setAggregates([]);
+        await store.setLabelerEstimates([]);
+        await store.setStageStates([]);
+        await store.addLabels([]);
+        expect(journal()).toBe(header);
         expect(store.countLabels()).toBe(0);
         await store.addLabel(label('a'));
         await store.snapshot();

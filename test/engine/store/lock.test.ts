@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { StoreLockedError, StoreLockLostError } from '../../../engine/src/store/errors.js';
 import { acquireLock, acquireLockWaiting, processIsAlive, takeOver, type StoreLock } from '../../../engine/src/store/lock.js';
+import { thrownBy } from '../../support/thrown.js';
 
 let dir: string;
 let lockPath: string;
@@ -48,15 +49,7 @@ function foreignLock(content: string, ageMs = 0): void {
 const lockOf = (pid: number, host: string) => JSON.stringify({ pid, host, token: `t-${pid}-${host}`, since: '2026-01-01T00:00:00Z' });
 const tokenIn = () => JSON.parse(readFileSync(lockPath, 'utf8')).token as string;
 
-function lockedError(run: () => unknown): StoreLockedError {
-    try {
-        run();
-    } catch (error) {
-        expect(error).toBeInstanceOf(StoreLockedError);
-        return error as StoreLockedError;
-    }
-    throw new Error('expected StoreLockedError');
-}
+const lockedError = (run: () => unknown): StoreLockedError => thrownBy(StoreLockedError, run);
 
 describe('acquireLock', () => {
     it('writes a whole lock naming this process and host, and leaves no temporary file', () => {

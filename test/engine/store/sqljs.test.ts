@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { locateSqlWasm, SQL_WASM_ENV, sqlWasmCandidates } from '../../../engine/src/store/sqljs.js';
+import { loadSqlJs, locateSqlWasm, SQL_WASM_ENV, sqlWasmCandidates } from '../../../engine/src/store/sqljs.js';
 import { tempDir } from './helpers.js';
 
 let dir: string;
@@ -13,6 +13,14 @@ beforeEach(() => ({ dir, cleanup } = tempDir()));
 afterEach(() => cleanup());
 
 const realWasm = createRequire(import.meta.url).resolve('sql.js/dist/sql-wasm.wasm');
+
+describe('loadSqlJs', () => {
+    it('initialises sql.js once per process', async () => {
+        const [first, second] = [loadSqlJs(), loadSqlJs()];
+        expect(second).toBe(first);
+        expect(await second).toBe(await first);
+    });
+});
 
 describe('locateSqlWasm', () => {
     it('finds sql.js in node_modules when running from source', () => {
@@ -26,7 +34,10 @@ describe('locateSqlWasm', () => {
         copyFileSync(realWasm, join(dir, 'out', 'wasm', 'sql-wasm.wasm'));
         writeFileSync(join(dir, 'out', 'cli', 'main.cjs'), '');
         const bundle = pathToFileURL(join(dir, 'out', 'cli', 'main.cjs')).href;
-        expect(sqlWasmCandidates(bundle, {})).toHaveLength(2);
+        expect(sqlWasmCandidates(bundle, {})).toEqual([
+            join(dir, 'out', 'cli', 'wasm', 'sql-wasm.wasm'),
+            join(dir, 'out', 'wasm', 'sql-wasm.wasm'),
+        ]);
         expect(locateSqlWasm(bundle, {})).toBe(join(dir, 'out', 'wasm', 'sql-wasm.wasm'));
     });
 
@@ -37,6 +48,9 @@ describe('locateSqlWasm', () => {
 
     it('says where it looked and what to do when the file is nowhere', () => {
         const bundle = pathToFileURL(join(dir, 'out', 'cli', 'main.cjs')).href;
+        expect(() => locateSqlWasm(bundle, {})).toThrow(
+            `Looked at: ${join(dir, 'out', 'cli', 'wasm', 'sql-wasm.wasm')}, ${join(dir, 'out', 'wasm', 'sql-wasm.wasm')}. `,
+        );
         expect(() => locateSqlWasm(bundle, {})).toThrow(
             /cannot find sql-wasm\.wasm .*Looked at: .*out\/wasm\/sql-wasm\.wasm.*node esbuild\.mjs.*DPROG_SQL_WASM/,
         );
