@@ -22,6 +22,30 @@ interface TableWrite<T> {
     keepOnUpdate?: string[];
 }
 
+/** A column's PostgreSQL type; `json` is text holding the field's value as JSON. */
+type ColumnType = 'text' | 'float8' | 'int4' | 'bool' | 'json';
+
+/** `labelerKind` → `labeler_kind`: a record field's column name. */
+type ColumnName<Field extends string> = Field extends `${infer Head}${infer Rest}`
+    ? `${Head extends Lowercase<Head> ? Head : `_${Lowercase<Head>}`}${ColumnName<Rest>}`
+    : Field;
+
+/**
+ * A table's columns, in order: each holds the record field of the same name in camelCase (a missing
+ * field is NULL), as text unless `types` says otherwise. The names are checked against the record's fields.
+ */
+function columnsOf<T>(
+    names: ColumnName<keyof T & string>[],
+    types: Partial<Record<ColumnName<keyof T & string>, ColumnType>> = {},
+): TableWrite<T>['columns'] {
+    return names.map((name) => {
+        const field = name.replace(/_(\w)/g, (_, letter: string) => letter.toUpperCase()) as keyof T;
+        const type: ColumnType = types[name] ?? 'text';
+        const value = type === 'json' ? (row: T) => json(row[field]) : (row: T) => row[field] ?? null;
+        return [name, type === 'json' ? 'text' : type, value];
+    });
+}
+
 const CHUNK = 5000;
 
 /** Writes rows with one `INSERT … SELECT FROM unnest(…)` per chunk. */
@@ -81,20 +105,23 @@ export const LABELS: TableWrite<Label> = {
     table: 'labels',
     key: ['id'],
     onConflict: 'keep',
-    columns: [
-        ['id', 'text', (l) => l.id],
-        ['task', 'text', (l) => l.task],
-        ['item', 'text', (l) => l.item],
-        ['labeler', 'text', (l) => l.labeler],
-        ['labeler_kind', 'text', (l) => l.labelerKind],
-        ['person', 'text', (l) => l.person ?? null],
-        ['value', 'text', (l) => json(l.value)],
-        ['score', 'float8', (l) => l.score ?? null],
-        ['gold', 'bool', (l) => l.gold],
-        ['program_version', 'text', (l) => l.programVersion ?? null],
-        ['created_at', 'text', (l) => l.createdAt],
-        ['superseded_by', 'text', (l) => l.supersededBy ?? null],
-    ],
+    columns: columnsOf<Label>(
+        [
+            'id',
+            'task',
+            'item',
+            'labeler',
+            'labeler_kind',
+            'person',
+            'value',
+            'score',
+            'gold',
+            'program_version',
+            'created_at',
+            'superseded_by',
+        ],
+        { value: 'json', score: 'float8', gold: 'bool' },
+    ),
 };
 
 const INSERT_LABELS_ENDING_LEASES = `WITH ins AS (${insertSql(LABELS).replace(/RETURNING id$/, 'RETURNING id, task, item, person')}),
@@ -108,95 +135,58 @@ export const ITEMS: TableWrite<Item> = {
     onConflict: 'update',
     // As in the embedded store: `addedAt` is when the item was first added.
     keepOnUpdate: ['added_at'],
-    columns: [
-        ['dataset', 'text', (i) => i.dataset],
-        ['key', 'text', (i) => i.key],
-        ['split', 'text', (i) => i.split],
-        ['content_hash', 'text', (i) => i.contentHash ?? null],
-        ['added_at', 'text', (i) => i.addedAt],
-    ],
+    columns: columnsOf<Item>(['dataset', 'key', 'split', 'content_hash', 'added_at']),
 };
 
 export const AGGREGATES: TableWrite<Aggregate> = {
     table: 'aggregates',
     key: ['task', 'item'],
     onConflict: 'update',
-    columns: [
-        ['task', 'text', (a) => a.task],
-        ['item', 'text', (a) => a.item],
-        ['value', 'text', (a) => json(a.value)],
-        ['confidence', 'float8', (a) => a.confidence],
-        ['method', 'text', (a) => a.method],
-        ['answers', 'int4', (a) => a.answers],
-        ['updated_at', 'text', (a) => a.updatedAt],
-    ],
+    columns: columnsOf<Aggregate>(['task', 'item', 'value', 'confidence', 'method', 'answers', 'updated_at'], {
+        value: 'json',
+        confidence: 'float8',
+        answers: 'int4',
+    }),
 };
 
 export const ESTIMATES: TableWrite<LabelerEstimate> = {
     table: 'labeler_estimates',
     key: ['labeler', 'task'],
     onConflict: 'update',
-    columns: [
-        ['labeler', 'text', (e) => e.labeler],
-        ['task', 'text', (e) => e.task],
-        ['accuracy', 'float8', (e) => e.accuracy],
-        ['confusion', 'text', (e) => json(e.confusion)],
-        ['n', 'int4', (e) => e.n],
-        ['updated_at', 'text', (e) => e.updatedAt],
-    ],
+    columns: columnsOf<LabelerEstimate>(['labeler', 'task', 'accuracy', 'confusion', 'n', 'updated_at'], {
+        accuracy: 'float8',
+        confusion: 'json',
+        n: 'int4',
+    }),
 };
 
 export const PLANS: TableWrite<StoredPlan> = {
     table: 'plans',
     key: ['program', 'version'],
     onConflict: 'update',
-    columns: [
-        ['program', 'text', (p) => p.program],
-        ['version', 'text', (p) => p.version],
-        ['plan', 'text', (p) => json(p.plan)],
-        ['content_hash', 'text', (p) => p.contentHash],
-        ['compiled_at', 'text', (p) => p.compiledAt],
-    ],
+    columns: columnsOf<StoredPlan>(['program', 'version', 'plan', 'content_hash', 'compiled_at'], { plan: 'json' }),
 };
 
 export const MODELS: TableWrite<ModelVersion> = {
     table: 'model_versions',
     key: ['labeler', 'version'],
     onConflict: 'update',
-    columns: [
-        ['labeler', 'text', (m) => m.labeler],
-        ['version', 'text', (m) => m.version],
-        ['onnx_path', 'text', (m) => m.onnxPath],
-        ['validation_accuracy', 'float8', (m) => m.validationAccuracy ?? null],
-        ['labels_used', 'int4', (m) => m.labelsUsed],
-        ['created_at', 'text', (m) => m.createdAt],
-    ],
+    columns: columnsOf<ModelVersion>(['labeler', 'version', 'onnx_path', 'validation_accuracy', 'labels_used', 'created_at'], {
+        validation_accuracy: 'float8',
+        labels_used: 'int4',
+    }),
 };
 
 export const EVALUATIONS: TableWrite<Evaluation> = {
     table: 'evaluations',
     key: ['id'],
     onConflict: 'keep',
-    columns: [
-        ['id', 'text', (e) => e.id],
-        ['program_version', 'text', (e) => e.programVersion ?? null],
-        ['model', 'text', (e) => e.model],
-        ['split', 'text', (e) => e.split],
-        ['accuracy', 'float8', (e) => e.accuracy],
-        ['at', 'text', (e) => e.at],
-    ],
+    columns: columnsOf<Evaluation>(['id', 'program_version', 'model', 'split', 'accuracy', 'at'], { accuracy: 'float8' }),
 };
 
 export const STAGES: TableWrite<StageState> = {
     table: 'stage_states',
     key: ['run', 'stage', 'item'],
     onConflict: 'update',
-    columns: [
-        ['run', 'text', (s) => s.run],
-        ['stage', 'text', (s) => s.stage],
-        ['item', 'text', (s) => s.item],
-        ['status', 'text', (s) => s.status],
-        ['detail', 'text', (s) => json(s.detail)],
-        ['updated_at', 'text', (s) => s.updatedAt],
-    ],
+    columns: columnsOf<StageState>(['run', 'stage', 'item', 'status', 'detail', 'updated_at'], { detail: 'json' }),
 };
