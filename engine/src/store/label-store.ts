@@ -697,7 +697,7 @@ export class LabelStore {
         if (this.broken) {
             throw new StoreReadonlyError(this.path, 'broken');
         }
-        const bytes = entry.op === 'labels' && entry.labels.length >= 1000 ? journalBytes(entry) : 0;
+        const bytes = entry.op === 'labels' && entry.labels.length >= 1000 ? journalBytes(entry.labels) : 0;
         if (bytes > (this.options.journalLimitBytes ?? DEFAULT_JOURNAL_LIMIT)) {
             return this.writeBulk(entry, bytes);
         }
@@ -841,15 +841,12 @@ function onlyInserted(entry: JournalEntry, inserted: boolean[]): JournalEntry {
 // -------------------------------------------------------------------- loading
 
 /**
- * The bytes a labels entry would take in the journal (estimated from a sample of 100 labels): a batch
- * past the journal limit is written in bulk.
+ * The bytes a batch of labels would take in the journal (estimated from a sample of 100 labels; the
+ * batch is not empty): a batch past the journal limit is written in bulk.
  */
-function journalBytes(entry: JournalEntry): number {
-    if (entry.op !== 'labels' || entry.labels.length === 0) {
-        return 0;
-    }
-    const sample = entry.labels.slice(0, 100);
-    return (JSON.stringify(sample).length / sample.length) * entry.labels.length;
+function journalBytes(labels: readonly Label[]): number {
+    const sample = labels.slice(0, 100);
+    return (JSON.stringify(sample).length / sample.length) * labels.length;
 }
 
 /**
