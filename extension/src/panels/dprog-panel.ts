@@ -33,9 +33,10 @@ export function createPanel(viewType: string, title: string, options: PanelOptio
 }
 
 /**
- * Brings back a panel VS Code restored after a reload: the state its webview saved is checked against the panel's schema (a panel
- * whose state is not usable is closed), its options are set again (VS Code does not keep them),
- * and `make` builds the panel around it. Returns whether the panel came back.
+ * Brings back a panel VS Code restored after a reload: the state its webview saved is checked
+ * against the panel's schema (a panel whose state is not usable is closed), its options are set
+ * again (VS Code does not keep them), and `make` builds the panel around it. Returns whether the
+ * panel came back.
  */
 export function revivePanel<T>(
     panel: vscode.WebviewPanel,
