@@ -5,16 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { readAnswersCsv, readEncodedAnswersCsv } from '../../../engine/src/data/answers-csv.js';
 import { parseCsv, readCsvFile, requireColumns } from '../../../engine/src/data/csv.js';
 import { DataError } from '../../../engine/src/data/errors.js';
-
-/** The error `fn` throws (the test fails if it throws none). */
-function thrown(fn: () => unknown): unknown {
-    try {
-        fn();
-    } catch (error) {
-        return error;
-    }
-    throw new Error('expected an error');
-}
+import { thrownBy } from '../../support/thrown.js';
 
 describe('CSV reading', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'dprog-csv-'));
@@ -36,7 +27,11 @@ describe('CSV reading', () => {
 
     it('names the file, the missing column and the columns there are', () => {
         const table = readCsvFile(write('a.csv', 'item,worker,label\nx,w,yes\n'));
-        expect(thrown(() => requireColumns(table, { '--gold': 'gold' }))).toMatchObject({ name: 'DataError', fault: 'usage', line: 1 });
+        expect(thrownBy(DataError, () => requireColumns(table, { '--gold': 'gold' }))).toMatchObject({
+            name: 'DataError',
+            fault: 'usage',
+            line: 1,
+        });
         expect(() => requireColumns(table, { '--gold': 'gold' })).toThrow(
             /a\.csv: no column 'gold' \(given as --gold\); the columns are: item, worker, label/,
         );
@@ -56,15 +51,17 @@ describe('CSV reading', () => {
         expect(() => readAnswersCsv(write('blank2.csv', 'item,worker,label\nx,w1,yes\nx,,no\n'), { ...columns, gold: undefined })).toThrow(
             /blank2\.csv:3: column 'worker' is empty/,
         );
-        const conflict = thrown(() => readAnswersCsv(write('conflict.csv', 'item,worker,label,gold\nx,w1,yes,yes\nx,w2,no,no\n'), columns));
+        const conflict = thrownBy(DataError, () =>
+            readAnswersCsv(write('conflict.csv', 'item,worker,label,gold\nx,w1,yes,yes\nx,w2,no,no\n'), columns),
+        );
         expect(conflict).toBeInstanceOf(DataError);
         expect(conflict).toMatchObject({ fault: 'data', line: 3 });
     });
 
     it("calls a short record the data's fault whether the file is read byte by byte or through csv-parse", () => {
         const columns = { item: 'item', worker: 'worker', label: 'label' };
-        const plain = thrown(() => readAnswersCsv(write('short.csv', 'item,worker,label\nx,w1\n'), columns));
-        const quoted = thrown(() => readAnswersCsv(write('short-quoted.csv', 'item,worker,label\n"x",w1\n'), columns));
+        const plain = thrownBy(DataError, () => readAnswersCsv(write('short.csv', 'item,worker,label\nx,w1\n'), columns));
+        const quoted = thrownBy(DataError, () => readAnswersCsv(write('short-quoted.csv', 'item,worker,label\n"x",w1\n'), columns));
         expect(plain).toMatchObject({ name: 'DataError', fault: 'data', line: 2 });
         expect(quoted).toMatchObject({ name: 'DataError', fault: 'data', line: 2 });
     });

@@ -93,4 +93,19 @@ describe('the embedded store behind the Store interface', () => {
         await store.releaseLeases('t', 'ann', ['b']);
         expect((await store.lease({ task: 't', person: 'bob', candidates: ['b', 'c'], limit: 2 })).map((l) => l.item)).toEqual(['b']);
     });
+
+    it('hands an item to one person at a time, never one they answered, and frees it on expiry or release', async () => {
+        const candidates = ['a', 'b', 'c'];
+        expect((await store.lease({ task: 't', person: 'ann', candidates, limit: 2 })).map((l) => l.item)).toEqual(['a', 'b']);
+        expect((await store.lease({ task: 't', person: 'bob', candidates, limit: 2 })).map((l) => l.item)).toEqual(['c']);
+        await store.addLabel({ task: 't', item: 'a', labeler: 'crowd', labelerKind: 'human', person: 'ann', value: 1 });
+        await store.releaseLeases('t', 'ann');
+        expect((await store.lease({ task: 't', person: 'ann', candidates, limit: 3 })).map((l) => l.item)).toEqual(['b']);
+        expect((await store.lease({ task: 't', person: 'cat', candidates, wanted: [1, 1, 2] })).map((l) => l.item)).toEqual(['a']);
+        const [short] = await store.lease({ task: 'u', person: 'ann', candidates: ['x'], leaseMs: 50 });
+        expect(short.item).toBe('x');
+        expect(await store.lease({ task: 'u', person: 'bob', candidates: ['x'] })).toEqual([]);
+        await new Promise((r) => setTimeout(r, 80));
+        expect((await store.lease({ task: 'u', person: 'bob', candidates: ['x'] })).map((l) => l.item)).toEqual(['x']);
+    });
 });

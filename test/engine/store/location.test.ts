@@ -1,6 +1,6 @@
-/** What `--store` and `dprog.store` may name, and leases on the embedded store. */
+/** What `--store` and `dprog.store` may name. */
 import { join, resolve } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
     defaultStorePath,
     openStore,
@@ -8,8 +8,8 @@ import {
     programStoreLocation,
     redact,
     StoreLocationError,
-    type Store,
 } from '../../../engine/src/store/index.js';
+import { thrownBy } from '../../support/thrown.js';
 import { tempDir } from './helpers.js';
 
 describe('store locations', () => {
@@ -65,35 +65,6 @@ describe('opening a store by its location', () => {
     });
 });
 
-describe('leases on the embedded store', () => {
-    let dir: string;
-    let cleanup: () => void;
-    let store: Store;
-    beforeEach(async () => {
-        ({ dir, cleanup } = tempDir());
-        store = await openStore(join(dir, 'labels.sqlite'));
-    });
-    afterEach(async () => {
-        await store.close();
-        cleanup();
-    });
-
-    it('hands an item to one person at a time, never one they answered, and frees it on expiry or release', async () => {
-        const candidates = ['a', 'b', 'c'];
-        expect((await store.lease({ task: 't', person: 'ann', candidates, limit: 2 })).map((l) => l.item)).toEqual(['a', 'b']);
-        expect((await store.lease({ task: 't', person: 'bob', candidates, limit: 2 })).map((l) => l.item)).toEqual(['c']);
-        await store.addLabel({ task: 't', item: 'a', labeler: 'crowd', labelerKind: 'human', person: 'ann', value: 1 });
-        await store.releaseLeases('t', 'ann');
-        expect((await store.lease({ task: 't', person: 'ann', candidates, limit: 3 })).map((l) => l.item)).toEqual(['b']);
-        expect((await store.lease({ task: 't', person: 'cat', candidates, wanted: [1, 1, 2] })).map((l) => l.item)).toEqual(['a']);
-        const [short] = await store.lease({ task: 'u', person: 'ann', candidates: ['x'], leaseMs: 50 });
-        expect(short.item).toBe('x');
-        expect(await store.lease({ task: 'u', person: 'bob', candidates: ['x'] })).toEqual([]);
-        await new Promise((r) => setTimeout(r, 80));
-        expect((await store.lease({ task: 'u', person: 'bob', candidates: ['x'] })).map((l) => l.item)).toEqual(['x']);
-    });
-});
-
 describe('the store of a program', () => {
     it('is .dprog/labels.sqlite beside the program, or in the base folder without one', () => {
         expect(defaultStorePath('/work/spam')).toBe(join('/work/spam', '.dprog', 'labels.sqlite'));
@@ -127,19 +98,11 @@ describe('the store of a program', () => {
         expect(() => parseStoreLocation(' ', '/work')).toThrow(
             'the store is empty: give a file path or postgres://user@host:port/database',
         );
-        const error = (() => {
-            try {
-                parseStoreLocation('postgres://ann:s3cret@/labels');
-                return undefined;
-            } catch (e) {
-                return e as StoreLocationError;
-            }
-        })();
-        expect(error).toBeInstanceOf(StoreLocationError);
-        expect(error?.message).toMatch(
+        const error = thrownBy(StoreLocationError, () => parseStoreLocation('postgres://ann:s3cret@/labels'));
+        expect(error.message).toMatch(
             /^postgres:\/\/ann:\*\*\*@\/labels: not a valid PostgreSQL URL \(Invalid URL\); use postgres:\/\/user@host:port\/database$/,
         );
-        expect(error?.path).toBe('postgres://ann:***@/labels');
+        expect(error.path).toBe('postgres://ann:***@/labels');
         expect(() => parseStoreLocation('postgres:///labels')).toThrow(
             /^postgres:\/\/\/labels: not a valid PostgreSQL URL \(postgres:\/\/\/labels: a PostgreSQL URL names a host/,
         );
