@@ -3,18 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { aggregate } from '../../../engine/src/quality/aggregate.js';
 import { encodeAnswers } from '../../../engine/src/quality/answers.js';
 import { accuracyAgainst } from '../../../engine/src/quality/posterior.js';
-import type { RoutingPolicy } from '../../../engine/src/routing/policy.js';
 import { simulateReplay, type SimulationResult } from '../../../engine/src/routing/simulate.js';
 import { crowdAnswers } from '../quality/crowd-data.js';
-
-const crowdPolicy = (target: number): RoutingPolicy => ({
-    strategy: 'best',
-    labelers: [{ name: 'crowd', kind: 'human', cost: 0.01, accuracy: 0.7 }],
-    target,
-    maxLabels: 10,
-    method: 'dawid_skene',
-    goldShare: 0.02,
-});
+import { crowdPolicy } from './crowd-policy.js';
 
 /** Three arrival orders of the items, so the result is not one lucky order. */
 const seeds = [1, 2, 3];

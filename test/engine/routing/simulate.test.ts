@@ -3,15 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Answer } from '../../../engine/src/quality/answers.js';
 import type { RoutingPolicy } from '../../../engine/src/routing/policy.js';
 import { recordedAnswers, simulateReplay } from '../../../engine/src/routing/simulate.js';
-
-const crowdPolicy = (target: number): RoutingPolicy => ({
-    strategy: 'best',
-    labelers: [{ name: 'crowd', kind: 'human', cost: 0.01, accuracy: 0.7 }],
-    target,
-    maxLabels: 10,
-    method: 'dawid_skene',
-    goldShare: 0.02,
-});
+import { crowdPolicy } from './crowd-policy.js';
 
 describe('replay rules', () => {
     /** Two items; workers named after what they do. */
