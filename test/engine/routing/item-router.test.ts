@@ -336,7 +336,9 @@ describe('ItemRouter, answerers and bookkeeping', () => {
         expect(final.label).toBe('other');
         expect(final.confidence).toBeGreaterThan(0.5);
         expect(final.confidence).toBeLessThan(0.9); // one 70% answer among three classes, not more
+        // The refit between batches is the same MAP fit: the item's live aggregate still says 'other' after it.
         router.reestimate();
+        expect(router.current('x')?.label).toBe('other');
         expect(router.estimates.accuracy('crowd')).toBeGreaterThan(0.5);
     });
 
