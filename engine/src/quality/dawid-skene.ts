@@ -4,16 +4,8 @@
  * matrices. Gold items are fixed to their known class, which anchors the matrices.
  */
 import type { EncodedAnswers } from './answers.js';
-import {
-    classPriorsOf,
-    expectationStep,
-    fixGold,
-    goldAnchoredStart,
-    hasConverged,
-    softMajority,
-    type EmOptions,
-    type EmPrior,
-} from './em.js';
+import { classPriorsOf, expectationStep, fixGold, goldAnchoredStart, hasConverged, softMajority } from './em.js';
+import type { EmOptions, EmPrior } from './em.js';
 import { labelsFromPosterior } from './posterior.js';
 import type { AggregationResult } from './result.js';
 

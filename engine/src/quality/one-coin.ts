@@ -4,16 +4,8 @@
  * few answers. The class frequencies are not re-estimated (see below).
  */
 import type { EncodedAnswers } from './answers.js';
-import {
-    classPriorsOf,
-    expectationStep,
-    fixGold,
-    goldAnchoredStart,
-    hasConverged,
-    softMajority,
-    type EmOptions,
-    type EmPrior,
-} from './em.js';
+import { classPriorsOf, expectationStep, fixGold, goldAnchoredStart, hasConverged, softMajority } from './em.js';
+import type { EmOptions, EmPrior } from './em.js';
 import { labelsFromPosterior } from './posterior.js';
 import type { AggregationResult } from './result.js';
 
