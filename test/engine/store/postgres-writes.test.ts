@@ -123,6 +123,31 @@ describe.skipIf(db.skip)('the PostgreSQL store, field by field', () => {
         expect(postgres.map((i) => [i.key, i.split, i.contentHash, i.addedAt])).toEqual([['k', 'test', 'h2', t0]]);
     });
 
+    it('keeps each JSON field as the value it was given, a text as a text', async () => {
+        const [embedded, postgres] = await onBoth('json', async (store) => {
+            const state = (item: string, detail: unknown) => ({ run: 'r', stage: 's', item, status: 'done', detail, updatedAt: t0 });
+            await store.setStageStates([
+                state('a', 'waiting for ann'),
+                state('b', 3),
+                state('c', ['x', { y: null }]),
+                state('d', undefined),
+            ]);
+            await store.savePlan({ program: 'P', version: '1', plan: 'a plan as text', contentHash: 'h', compiledAt: t0 });
+            await store.setLabelerEstimates([{ labeler: 'a', task: 't', accuracy: 0.5, n: 2, confusion: 'none', updatedAt: t0 }]);
+            return {
+                details: (await store.stageStates({ run: 'r' })).map((s) => s.detail),
+                plan: (await store.getPlan('P'))?.plan,
+                confusion: (await store.labelerEstimates('t'))[0].confusion,
+            };
+        });
+        expect(postgres).toEqual(embedded);
+        expect(postgres).toEqual({
+            details: ['waiting for ann', 3, ['x', { y: null }], undefined],
+            plan: 'a plan as text',
+            confusion: 'none',
+        });
+    });
+
     it('hands out leases in the order of the candidates, and a read-only store says how to write', async () => {
         const url = await db.newDatabase();
         const store = await openStore(url);
