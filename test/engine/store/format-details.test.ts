@@ -337,6 +337,59 @@ describe('the checks every imported label goes through', () => {
         expect(shapeProblem({ height: '3', width: 3 } as never)).toBe('value is a box without a positive width and height (3 × "3")');
         expect(shapeProblem(null)).toBeUndefined();
         expect(shapeProblem('text')).toBeUndefined();
+        // Either side alone makes a box; each side must be a positive number.
+        expect(shapeProblem({ height: 3 })).toBe('value is a box without a positive width and height (undefined × 3)');
+        expect(shapeProblem({ width: '3', height: 3 } as never)).toBe('value is a box without a positive width and height ("3" × 3)');
+        expect(shapeProblem({ width: 0, height: 3 })).toBe('value is a box without a positive width and height (0 × 3)');
+    });
+
+    it('names the field a user got wrong in each record, and where the first of two same records is', () => {
+        const result = checkLabels(
+            {
+                labels: [
+                    { ...read(undefined, { id: 'v' }), source: source(1) },
+                    { ...read('spam', { id: 5 }), source: source(2) },
+                    { ...read('spam', { id: 'i', item: '' }), source: source(3) },
+                    { ...read('spam', { id: 'p', programVersion: 7 }), source: source(4) },
+                    { ...read('spam', { id: 'k', labelerKind: 'robot' }), source: source(5) },
+                    { ...read('ham'), source: { file: 'tasks.json', record: 'task 1' } },
+                    { ...read('ham'), source: { file: 'tasks.json', line: 9 } },
+                    { ...read('eggs'), source: { file: 'tasks.json' } },
+                    { ...read('eggs'), source: { file: 'tasks.json', line: 10 } },
+                ],
+                rejected: [{ file: 'z.jsonl', line: 1, reason: 'not valid JSON' }],
+            },
+            undefined,
+        );
+        expect(result.rejected.map((r) => [r.file, r.line ?? r.record, r.reason])).toEqual([
+            ['in.jsonl', 1, 'value is missing'],
+            ['in.jsonl', 2, 'id must be a non-empty string (got 5)'],
+            ['in.jsonl', 3, 'item must be a non-empty string (got "")'],
+            ['in.jsonl', 4, 'programVersion must be a non-empty string (got 7)'],
+            ['in.jsonl', 5, 'labeler kind must be one of human, model, rules (got "robot")'],
+            ['tasks.json', 9, 'the same label as task 1 (same item, labeler and value)'],
+            ['tasks.json', 10, 'the same label as an earlier record (same item, labeler and value)'],
+            // By file name first, whatever the lines.
+            ['z.jsonl', 1, 'not valid JSON'],
+        ]);
+    });
+
+    it('gives two records the same content id only when they say the same: a time or gold makes them differ, gold false is no gold', () => {
+        const labels = [
+            read('spam'),
+            read('spam', { createdAt: '2026-03-01T10:00:00.000Z' }),
+            read('spam', { createdAt: '2026-03-02T10:00:00.000Z' }),
+            read('spam', { gold: true }),
+            read('spam', { gold: false }),
+        ];
+        const result = checkLabels({ labels: labels.map((l, i) => ({ ...l, source: source(i + 1) })), rejected: [] }, undefined);
+        expect(result.labels.map((l) => l.createdAt ?? l.gold ?? 'plain')).toEqual([
+            'plain',
+            '2026-03-01T10:00:00.000Z',
+            '2026-03-02T10:00:00.000Z',
+            true,
+        ]);
+        expect(result.rejected.map((r) => [r.line, r.reason])).toEqual([[5, 'the same label as line 1 (same item, labeler and value)']]);
     });
 
     it('rejects by file and line, in file order: unknown items, bad fields, twice the same id, replacements of rejected labels', () => {
@@ -383,6 +436,10 @@ describe('the checks every imported label goes through', () => {
         ];
         const result = checkLabels({ labels: labels.map((l, i) => ({ ...l, source: source(i + 1) })), rejected: [] }, type);
         expect(result.rejected.map((r) => [r.line, r.reason])).toEqual([[2, expect.stringMatching(/^value "eggs" does not fit Spam: /)]]);
+        // A long value is quoted by its first 80 characters only.
+        const long = 'x'.repeat(200);
+        const [tooLong] = checkLabels({ labels: [{ ...read(long), source: source(1) }], rejected: [] }, type).rejected;
+        expect(tooLong.reason.startsWith(`value ${JSON.stringify(long).slice(0, 80)} does not fit Spam: `)).toBe(true);
         expect(new Set(result.labels.map((l) => l.id)).size).toBe(4);
     });
 });
