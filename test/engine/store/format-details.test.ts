@@ -353,9 +353,9 @@ describe('the checks every imported label goes through', () => {
                     { ...read('spam', { id: 'p', programVersion: 7 }), source: source(4) },
                     { ...read('spam', { id: 'k', labelerKind: 'robot' }), source: source(5) },
                     { ...read('ham'), source: { file: 'tasks.json', record: 'task 1' } },
-                    { ...read('ham'), source: { file: 'tasks.json', line: 9 } },
+                    { ...read('ham'), source: { file: 'tasks.json', line: 1 } },
                     { ...read('eggs'), source: { file: 'tasks.json' } },
-                    { ...read('eggs'), source: { file: 'tasks.json', line: 10 } },
+                    { ...read('eggs'), source: { file: 'tasks.json', line: 2 } },
                 ],
                 rejected: [{ file: 'z.jsonl', line: 1, reason: 'not valid JSON' }],
             },
@@ -367,8 +367,8 @@ describe('the checks every imported label goes through', () => {
             ['in.jsonl', 3, 'item must be a non-empty string (got "")'],
             ['in.jsonl', 4, 'programVersion must be a non-empty string (got 7)'],
             ['in.jsonl', 5, 'labeler kind must be one of human, model, rules (got "robot")'],
-            ['tasks.json', 9, 'the same label as task 1 (same item, labeler and value)'],
-            ['tasks.json', 10, 'the same label as an earlier record (same item, labeler and value)'],
+            ['tasks.json', 1, 'the same label as task 1 (same item, labeler and value)'],
+            ['tasks.json', 2, 'the same label as an earlier record (same item, labeler and value)'],
             // By file name first, whatever the lines.
             ['z.jsonl', 1, 'not valid JSON'],
         ]);
