@@ -6,6 +6,7 @@
 import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { boxesOf } from '../../../engine/src/store/formats/boxes.js';
 import { checkLabels, shapeProblem } from '../../../engine/src/store/formats/check-labels.js';
 import { exportFinal, finalAsLabel } from '../../../engine/src/store/formats/final.js';
 import { FORMAT_NAMES, formatNamed, importLabels, readImageSize } from '../../../engine/src/store/formats/index.js';
@@ -441,5 +442,36 @@ describe('the checks every imported label goes through', () => {
         const [tooLong] = checkLabels({ labels: [{ ...read(long), source: source(1) }], rejected: [] }, type).rejected;
         expect(tooLong.reason.startsWith(`value ${JSON.stringify(long).slice(0, 80)} does not fit Spam: `)).toBe(true);
         expect(new Set(result.labels.map((l) => l.id)).size).toBe(4);
+    });
+});
+
+describe('which label values the box formats (COCO, YOLO, Label Studio) export as boxes', () => {
+    const box = { x: 1, y: 2, width: 3, height: 4, label: 'car' };
+
+    it('a box, or a list of boxes; anything else is not boxes', () => {
+        expect(boxesOf(box)).toEqual([box]);
+        expect(boxesOf([box, { ...box, label: 'bus' }])).toEqual([box, { ...box, label: 'bus' }]);
+        expect(boxesOf([])).toEqual([]);
+        for (const value of [null, 'car', 3, true, [box, 'car'], [[box]], [null]]) {
+            expect(boxesOf(value as never)).toBeUndefined();
+        }
+    });
+
+    it('needs four finite numbers and a label name', () => {
+        for (const field of ['x', 'y', 'width', 'height'] as const) {
+            expect(boxesOf({ ...box, [field]: Number.NaN })).toBeUndefined();
+            expect(boxesOf({ ...box, [field]: '1' })).toBeUndefined();
+        }
+        expect(boxesOf({ ...box, label: undefined } as never)).toBeUndefined();
+        expect(boxesOf({ ...box, label: 7 })).toBeUndefined();
+    });
+
+    it('keeps a numeric score, and a rotation only when it is a finite number other than 0', () => {
+        expect(boxesOf({ ...box, score: 0.25 })).toEqual([{ ...box, score: 0.25 }]);
+        expect(boxesOf({ ...box, score: '0.25' })).toEqual([box]);
+        expect(boxesOf({ ...box, rotation: 30 })).toEqual([{ ...box, rotation: 30 }]);
+        for (const rotation of [0, Number.NaN, Number.POSITIVE_INFINITY, '30', null]) {
+            expect(boxesOf({ ...box, rotation } as never)).toEqual([box]);
+        }
     });
 });
