@@ -272,6 +272,11 @@ describe('image sizes from file headers', () => {
         expect(readImageSize(file)).toBeUndefined();
         writeFileSync(file, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48]));
         expect(readImageSize(file)).toBeUndefined();
+        // Bytes that would read as a size, after a start that is neither PNG's signature nor JPEG's marker.
+        writeFileSync(file, Buffer.from([...Buffer.from('twelve bytes'), 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 9, 0, 0, 0, 7]));
+        expect(readImageSize(file)).toBeUndefined();
+        writeFileSync(file, Buffer.from([0x00, 0xd8, 0xff, 0xc0, 0, 17, ...frame(5, 5), 0, 0, 0, 0, 0, 0, 0, 0]));
+        expect(readImageSize(file)).toBeUndefined();
     });
 
     it('a file of a few bytes, or a header cut short, is no image rather than a crash', () => {
@@ -283,11 +288,15 @@ describe('image sizes from file headers', () => {
             [0xff, 0xd8, 0xff],
             png,
             [...png, 0x49, 0x48, 0x44, 0x52, 0, 0, 1],
+            [...png, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 9, 0, 0],
             [0xff, 0xd8, 0xff, 0xc0, 0, 17, 8],
         ]) {
             writeFileSync(file, Buffer.from(bytes));
             expect(readImageSize(file)).toBeUndefined();
         }
+        // The 24 bytes up to the height are enough.
+        writeFileSync(file, Buffer.from([...png, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 9, 0, 0, 0, 7]));
+        expect(readImageSize(file)).toEqual({ width: 9, height: 7 });
         // A PNG signature with another first chunk, a JPEG start without the second byte of its marker.
         writeFileSync(file, Buffer.from([...png, 0x49, 0x44, 0x41, 0x54, 0, 0, 0, 5, 0, 0, 0, 6, 0]));
         expect(readImageSize(file)).toBeUndefined();
