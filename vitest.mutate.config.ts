@@ -3,8 +3,11 @@
  * folders that exercise the mutated modules in-process. Tests that spawn the CLI bundle (bin/dprog.cjs,
  * out/) are left out: a mutant in the sources never reaches the bundle. MUTATE_TESTS (comma-separated
  * globs) narrows the set for a run over one module, e.g. MUTATE_TESTS='test/engine/routing/**'.
+ * A test file that fails to load counts as a failed test here (test/support/load-failures-as-tests.ts),
+ * so a mutant that breaks a module at import counts as killed, not survived (stryker-js#6150).
  */
 import { defineConfig } from 'vitest/config';
+import LoadFailuresAsTests from './test/support/load-failures-as-tests.js';
 
 const allFolders = [
     'test/engine/store/**/*.test.ts',
@@ -24,6 +27,7 @@ export default defineConfig({
         exclude: ['**/node_modules/**', ...spawningTheCli],
         // One PostgreSQL cluster for the run, not one per file and mutant (test/support/postgres-shared.ts).
         globalSetup: ['./test/support/prepare-sample-data.ts', './test/support/postgres-shared.ts'],
+        reporters: ['default', new LoadFailuresAsTests()],
         testTimeout: 120_000,
         hookTimeout: 300_000,
     },

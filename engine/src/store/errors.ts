@@ -111,6 +111,21 @@ export class StoreVersionError extends StoreError {
     }
 }
 
+/** A read-only open of a store whose schema is older than this dprog's: only a writer upgrades it. */
+export class StoreOutdatedError extends StoreError {
+    constructor(
+        path: string,
+        readonly found: number,
+        readonly supported: number,
+    ) {
+        super(
+            `${path}: the label store has schema version ${found}, older than this dprog's ${supported}, and a read-only open does ` +
+                'not upgrade it. Open it once for writing with this dprog (any command that labels or imports) to upgrade it.',
+            path,
+        );
+    }
+}
+
 /** A write was attempted on a store opened with `readonly: true`, after `close()`, or after an unsaved bulk write. */
 export class StoreReadonlyError extends StoreError {
     constructor(path: string, reason: 'readonly' | 'closed' | 'broken') {

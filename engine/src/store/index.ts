@@ -17,8 +17,8 @@
  *
  * Errors: StoreLockedError (another writer), StoreLockLostError (this writer's lock was taken), StoreCorruptError
  * (damaged file, left untouched),
- * StoreNotFoundError (read-only and absent), StoreVersionError (newer schema), StoreInputError
- * (a bad value), StoreReadonlyError (write on a reader or a closed store).
+ * StoreNotFoundError (read-only and absent), StoreVersionError (newer schema), StoreOutdatedError (an older
+ * PostgreSQL schema opened read-only), StoreInputError (a bad value), StoreReadonlyError (write on a reader or a closed store).
  * Import/export formats live in `./formats/index.js`.
  */
 export { LabelStore, journalPathOf, lockPathOf, type OpenOptions } from './label-store.js';

@@ -6,6 +6,7 @@
 import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { boxesOf } from '../../../engine/src/store/formats/boxes.js';
 import { checkLabels, shapeProblem } from '../../../engine/src/store/formats/check-labels.js';
 import { exportFinal, finalAsLabel } from '../../../engine/src/store/formats/final.js';
 import { FORMAT_NAMES, formatNamed, importLabels, readImageSize } from '../../../engine/src/store/formats/index.js';
@@ -271,6 +272,11 @@ describe('image sizes from file headers', () => {
         expect(readImageSize(file)).toBeUndefined();
         writeFileSync(file, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48]));
         expect(readImageSize(file)).toBeUndefined();
+        // Bytes that would read as a size, after a start that is neither PNG's signature nor JPEG's marker.
+        writeFileSync(file, Buffer.from([...Buffer.from('twelve bytes'), 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 9, 0, 0, 0, 7]));
+        expect(readImageSize(file)).toBeUndefined();
+        writeFileSync(file, Buffer.from([0x00, 0xd8, 0xff, 0xc0, 0, 17, ...frame(5, 5), 0, 0, 0, 0, 0, 0, 0, 0]));
+        expect(readImageSize(file)).toBeUndefined();
     });
 
     it('a file of a few bytes, or a header cut short, is no image rather than a crash', () => {
@@ -282,11 +288,15 @@ describe('image sizes from file headers', () => {
             [0xff, 0xd8, 0xff],
             png,
             [...png, 0x49, 0x48, 0x44, 0x52, 0, 0, 1],
+            [...png, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 9, 0, 0],
             [0xff, 0xd8, 0xff, 0xc0, 0, 17, 8],
         ]) {
             writeFileSync(file, Buffer.from(bytes));
             expect(readImageSize(file)).toBeUndefined();
         }
+        // The 24 bytes up to the height are enough.
+        writeFileSync(file, Buffer.from([...png, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 9, 0, 0, 0, 7]));
+        expect(readImageSize(file)).toEqual({ width: 9, height: 7 });
         // A PNG signature with another first chunk, a JPEG start without the second byte of its marker.
         writeFileSync(file, Buffer.from([...png, 0x49, 0x44, 0x41, 0x54, 0, 0, 0, 5, 0, 0, 0, 6, 0]));
         expect(readImageSize(file)).toBeUndefined();
@@ -337,6 +347,59 @@ describe('the checks every imported label goes through', () => {
         expect(shapeProblem({ height: '3', width: 3 } as never)).toBe('value is a box without a positive width and height (3 × "3")');
         expect(shapeProblem(null)).toBeUndefined();
         expect(shapeProblem('text')).toBeUndefined();
+        // Either side alone makes a box; each side must be a positive number.
+        expect(shapeProblem({ height: 3 })).toBe('value is a box without a positive width and height (undefined × 3)');
+        expect(shapeProblem({ width: '3', height: 3 } as never)).toBe('value is a box without a positive width and height ("3" × 3)');
+        expect(shapeProblem({ width: 0, height: 3 })).toBe('value is a box without a positive width and height (0 × 3)');
+    });
+
+    it('names the field a user got wrong in each record, and where the first of two same records is', () => {
+        const result = checkLabels(
+            {
+                labels: [
+                    { ...read(undefined, { id: 'v' }), source: source(1) },
+                    { ...read('spam', { id: 5 }), source: source(2) },
+                    { ...read('spam', { id: 'i', item: '' }), source: source(3) },
+                    { ...read('spam', { id: 'p', programVersion: 7 }), source: source(4) },
+                    { ...read('spam', { id: 'k', labelerKind: 'robot' }), source: source(5) },
+                    { ...read('ham'), source: { file: 'tasks.json', record: 'task 1' } },
+                    { ...read('ham'), source: { file: 'tasks.json', line: 1 } },
+                    { ...read('eggs'), source: { file: 'tasks.json' } },
+                    { ...read('eggs'), source: { file: 'tasks.json', line: 2 } },
+                ],
+                rejected: [{ file: 'z.jsonl', line: 1, reason: 'not valid JSON' }],
+            },
+            undefined,
+        );
+        expect(result.rejected.map((r) => [r.file, r.line ?? r.record, r.reason])).toEqual([
+            ['in.jsonl', 1, 'value is missing'],
+            ['in.jsonl', 2, 'id must be a non-empty string (got 5)'],
+            ['in.jsonl', 3, 'item must be a non-empty string (got "")'],
+            ['in.jsonl', 4, 'programVersion must be a non-empty string (got 7)'],
+            ['in.jsonl', 5, 'labeler kind must be one of human, model, rules (got "robot")'],
+            ['tasks.json', 1, 'the same label as task 1 (same item, labeler and value)'],
+            ['tasks.json', 2, 'the same label as an earlier record (same item, labeler and value)'],
+            // By file name first, whatever the lines.
+            ['z.jsonl', 1, 'not valid JSON'],
+        ]);
+    });
+
+    it('gives two records the same content id only when they say the same: a time or gold makes them differ, gold false is no gold', () => {
+        const labels = [
+            read('spam'),
+            read('spam', { createdAt: '2026-03-01T10:00:00.000Z' }),
+            read('spam', { createdAt: '2026-03-02T10:00:00.000Z' }),
+            read('spam', { gold: true }),
+            read('spam', { gold: false }),
+        ];
+        const result = checkLabels({ labels: labels.map((l, i) => ({ ...l, source: source(i + 1) })), rejected: [] }, undefined);
+        expect(result.labels.map((l) => l.createdAt ?? l.gold ?? 'plain')).toEqual([
+            'plain',
+            '2026-03-01T10:00:00.000Z',
+            '2026-03-02T10:00:00.000Z',
+            true,
+        ]);
+        expect(result.rejected.map((r) => [r.line, r.reason])).toEqual([[5, 'the same label as line 1 (same item, labeler and value)']]);
     });
 
     it('rejects by file and line, in file order: unknown items, bad fields, twice the same id, replacements of rejected labels', () => {
@@ -383,6 +446,41 @@ describe('the checks every imported label goes through', () => {
         ];
         const result = checkLabels({ labels: labels.map((l, i) => ({ ...l, source: source(i + 1) })), rejected: [] }, type);
         expect(result.rejected.map((r) => [r.line, r.reason])).toEqual([[2, expect.stringMatching(/^value "eggs" does not fit Spam: /)]]);
+        // A long value is quoted by its first 80 characters only.
+        const long = 'x'.repeat(200);
+        const [tooLong] = checkLabels({ labels: [{ ...read(long), source: source(1) }], rejected: [] }, type).rejected;
+        expect(tooLong.reason.startsWith(`value ${JSON.stringify(long).slice(0, 80)} does not fit Spam: `)).toBe(true);
         expect(new Set(result.labels.map((l) => l.id)).size).toBe(4);
+    });
+});
+
+describe('which label values the box formats (COCO, YOLO, Label Studio) export as boxes', () => {
+    const box = { x: 1, y: 2, width: 3, height: 4, label: 'car' };
+
+    it('a box, or a list of boxes; anything else is not boxes', () => {
+        expect(boxesOf(box)).toEqual([box]);
+        expect(boxesOf([box, { ...box, label: 'bus' }])).toEqual([box, { ...box, label: 'bus' }]);
+        expect(boxesOf([])).toEqual([]);
+        for (const value of [null, 'car', 3, true, [box, 'car'], [[box]], [null]]) {
+            expect(boxesOf(value as never)).toBeUndefined();
+        }
+    });
+
+    it('needs four finite numbers and a label name', () => {
+        for (const field of ['x', 'y', 'width', 'height'] as const) {
+            expect(boxesOf({ ...box, [field]: Number.NaN })).toBeUndefined();
+            expect(boxesOf({ ...box, [field]: '1' })).toBeUndefined();
+        }
+        expect(boxesOf({ ...box, label: undefined } as never)).toBeUndefined();
+        expect(boxesOf({ ...box, label: 7 })).toBeUndefined();
+    });
+
+    it('keeps a numeric score, and a rotation only when it is a finite number other than 0', () => {
+        expect(boxesOf({ ...box, score: 0.25 })).toEqual([{ ...box, score: 0.25 }]);
+        expect(boxesOf({ ...box, score: '0.25' })).toEqual([box]);
+        expect(boxesOf({ ...box, rotation: 30 })).toEqual([{ ...box, rotation: 30 }]);
+        for (const rotation of [0, Number.NaN, Number.POSITIVE_INFINITY, '30', null]) {
+            expect(boxesOf({ ...box, rotation } as never)).toEqual([box]);
+        }
     });
 });

@@ -364,6 +364,43 @@ describe('labelstudio import', () => {
         ]);
     });
 
+    it('names the field of a result it cannot read, for text, spans and boxes', () => {
+        const okBox = { x: 1, y: 1, width: 1, height: 1, rectanglelabels: ['c'] };
+        const box = (value: object, extra: object = { original_width: 10, original_height: 10 }) => ({
+            result: [{ ...result('rectanglelabels', 'box', 'image', { ...okBox, ...value }), ...extra }],
+        });
+        const span = (value: object) => ({ result: [result('labels', 'span', 'text', { start: 0, end: 1, labels: ['P'], ...value })] });
+        const { rejected, labels: read } = importTasks([
+            task(1, [{ result: [result('textarea', 'answer', 'text', { text: 'not a list' })] }]),
+            task(2, [span({ start: '0' }), span({ labels: 'P' }), span({ labels: [5] })]),
+            task(3, [box({ rectanglelabels: 'c' }), box({ x: 'a' }), box({ y: 'b' }), box({ width: 'c' }), box({ height: 'd' })]),
+            task(4, [
+                box({ rotation: 'e' }),
+                box({}, { original_width: 'f', original_height: 10 }),
+                box({}, { original_height: 10 }),
+                box({}),
+            ]),
+            task(5, [{ result: [...choice(['ok']), { value: { choices: ['ok'] } }] }]),
+        ]);
+        expect(rejected).toEqual([
+            ['task 1, annotation 1', 'value.text must be a list of strings, found "not a list"'],
+            ['task 2, annotation 1', 'value.start must be a finite number, found "0"'],
+            ['task 2, annotation 2', 'value.labels must be a list of strings, found "P"'],
+            ['task 2, annotation 3', 'value.labels must be a list of strings, found [5]'],
+            ['task 3, annotation 1', 'value.rectanglelabels must be a list of strings, found "c"'],
+            ['task 3, annotation 2', 'value.x must be a finite number, found "a"'],
+            ['task 3, annotation 3', 'value.y must be a finite number, found "b"'],
+            ['task 3, annotation 4', 'value.width must be a finite number, found "c"'],
+            ['task 3, annotation 5', 'value.height must be a finite number, found "d"'],
+            ['task 4, annotation 1', 'value.rotation must be a finite number, found "e"'],
+            ['task 4, annotation 2', 'original_width must be a finite number, found "f"'],
+            // Half an image size is not taken for one.
+            ['task 4, annotation 3', 'original_width must be a finite number, found nothing'],
+            ['task 5, annotation 1', 'each result needs a "type" and a "value" object'],
+        ]);
+        expect(read.map((l) => [l.item, l.value])).toEqual([['i4', { x: 0.1, y: 0.1, width: 0.1, height: 0.1, label: 'c' }]]);
+    });
+
     it('every result shape: yes/no, choices, numbers, text, boxes (turned or not), spans, as one value or a list', () => {
         const annotations = (...results: unknown[][]) => results.map((r) => ({ result: r }));
         const box = (from: string, value: object, extra: object = { original_width: 100, original_height: 50 }) => ({

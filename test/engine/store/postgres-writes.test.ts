@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../../../engine/src/store/index.js';
+import { openStore, type StageState, type Store } from '../../../engine/src/store/index.js';
 import { clusterForThisFile } from '../../support/postgres-file.js';
 import { tempDir } from './helpers.js';
 
@@ -121,6 +121,35 @@ describe.skipIf(db.skip)('the PostgreSQL store, field by field', () => {
         });
         expect(postgres).toEqual(embedded);
         expect(postgres.map((i) => [i.key, i.split, i.contentHash, i.addedAt])).toEqual([['k', 'test', 'h2', t0]]);
+    });
+
+    it('keeps each JSON field as the value it was given, a text as a text', async () => {
+        const [embedded, postgres] = await onBoth('json', async (store) => {
+            const state = (item: string, detail: StageState['detail']) => ({
+                run: 'r',
+                stage: 's',
+                item,
+                status: 'done',
+                detail,
+                updatedAt: t0,
+            });
+            await store.setStageStates([
+                state('a', 'waiting for ann'),
+                state('b', 3),
+                state('c', ['x', { y: null }]),
+                state('d', undefined),
+            ]);
+            await store.savePlan({ program: 'P', version: '1', plan: 'a plan as text', contentHash: 'h', compiledAt: t0 });
+            return {
+                details: (await store.stageStates({ run: 'r' })).map((s) => s.detail),
+                plan: (await store.getPlan('P'))?.plan,
+            };
+        });
+        expect(postgres).toEqual(embedded);
+        expect(postgres).toEqual({
+            details: ['waiting for ann', 3, ['x', { y: null }], undefined],
+            plan: 'a plan as text',
+        });
     });
 
     it('hands out leases in the order of the candidates, and a read-only store says how to write', async () => {

@@ -185,6 +185,26 @@ describe('yolo import', () => {
         );
     });
 
+    it('class ids of two digits in a data.yaml map, and a rotated line with a word among its corners', () => {
+        const names = Array.from({ length: 12 }, (_, i) => `  ${i}: c${i}`).join('\n');
+        file('many/data.yaml', `path: .\nnames:\n${names}\n`);
+        file('many/labels/x.txt', '11 0.5 0.5 1 1\n10 0.5 0.5 1 1\n');
+        file('many/labels/y.txt', '0 0 0 1 0 1 1 0 x\n');
+        const { labels: read, read: result } = importFrom('many', { imageSize: () => ({ width: 4, height: 2 }) });
+        expect(read).toEqual([
+            [
+                'x',
+                [
+                    { x: 0, y: 0, width: 4, height: 2, label: 'c11' },
+                    { x: 0, y: 0, width: 4, height: 2, label: 'c10' },
+                ],
+            ],
+        ]);
+        expect(result.rejected.map((r) => [r.record, r.reason])).toEqual([
+            ['labels/y.txt', 'line 1: expected "class cx cy w h" with finite numbers, found "0 0 0 1 0 1 1 0 x"'],
+        ]);
+    });
+
     it('rejects a file with a wrong line, naming the file and the line', () => {
         file('bad/classes.txt', 'car\r\nbus\r\n');
         const lines: Record<string, string> = {

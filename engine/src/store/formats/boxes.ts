@@ -12,7 +12,7 @@ function asBox(value: JsonValue): LabeledBox | undefined {
         return undefined;
     }
     const { x, y, width, height, label, score, rotation } = value;
-    if ([x, y, width, height].every((n) => typeof n === 'number' && Number.isFinite(n)) && typeof label === 'string') {
+    if ([x, y, width, height].every((n) => Number.isFinite(n)) && typeof label === 'string') {
         const box: LabeledBox = { x: x as number, y: y as number, width: width as number, height: height as number, label };
         if (typeof score === 'number') {
             box.score = score;

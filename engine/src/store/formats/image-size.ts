@@ -18,7 +18,8 @@ export function readImageSize(file: string): { width: number; height: number } |
     if (bytes.length >= 24 && bytes.readUInt32BE(0) === 0x89504e47 && bytes.toString('latin1', 12, 16) === 'IHDR') {
         return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
     }
-    if (bytes.length >= 4 && bytes[0] === 0xff && bytes[1] === 0xd8) {
+    // A file too short for a segment has none: the loop's bound is the only length check needed.
+    if (bytes[0] === 0xff && bytes[1] === 0xd8) {
         let offset = 2;
         while (offset + 9 < bytes.length) {
             if (bytes[offset] !== 0xff) {

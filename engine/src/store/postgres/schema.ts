@@ -5,7 +5,7 @@
  * To change it, append a migration that only adds — never drop or rewrite in an upgrade.
  */
 import type { ClientBase } from 'pg';
-import { StoreVersionError } from '../errors.js';
+import { StoreOutdatedError, StoreVersionError } from '../errors.js';
 import type { Migration } from '../schema.js';
 
 export const PG_MIGRATIONS: readonly Migration[] = [
@@ -67,36 +67,51 @@ export const PG_SCHEMA_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1].version
 
 /**
  * Creates or upgrades the schema (under an advisory lock, so writers starting together do it once)
- * and returns its version. A database from a newer dprog is refused with StoreVersionError.
+ * and returns its version. A database from a newer dprog is refused with StoreVersionError; a
+ * read-only open of an older schema is refused with StoreOutdatedError (it neither upgrades it nor
+ * reads tables that are not there yet). A store already at this version is only read, so a role
+ * allowed to read its tables (and not to create any) can open it. An empty database gets the schema,
+ * read-only or not: a reader of a team store nobody has written to yet sees an empty store.
  */
 export async function ensurePgSchema(client: ClientBase, location: string, readonly: boolean): Promise<number> {
     await client.query('BEGIN');
     try {
         await client.query(`SELECT pg_advisory_xact_lock(hashtext('dprog schema'))`);
-        await client.query(
-            `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at ` +
-                `TIMESTAMPTZ NOT NULL DEFAULT now())`,
-        );
-        const found = Number((await client.query(`SELECT COALESCE(MAX(version), 0) AS v FROM schema_version`)).rows[0].v);
+        const found = await storedVersion(client);
         if (found > PG_SCHEMA_VERSION) {
             throw new StoreVersionError(location, found, PG_SCHEMA_VERSION);
         }
-        const pending = PG_MIGRATIONS.filter((m) => m.version > found);
-        if (pending.length > 0 && readonly && found > 0) {
-            await client.query('ROLLBACK');
-            return found;
-        }
-        for (const migration of pending) {
-            await client.query(migration.sql);
-            await client.query(`INSERT INTO schema_version (version, description) VALUES ($1, $2)`, [
-                migration.version,
-                migration.description,
-            ]);
+        if (found < PG_SCHEMA_VERSION) {
+            if (readonly && found > 0) {
+                throw new StoreOutdatedError(location, found, PG_SCHEMA_VERSION);
+            }
+            await applyMigrations(client, found);
         }
         await client.query('COMMIT');
-        return Math.max(found, PG_SCHEMA_VERSION);
+        return PG_SCHEMA_VERSION;
     } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);
         throw error;
+    }
+}
+
+/** The schema version recorded in the database; 0 when it has none (no `schema_version` table). */
+async function storedVersion(client: ClientBase): Promise<number> {
+    const table = (await client.query(`SELECT to_regclass('schema_version') AS t`)).rows[0].t;
+    if (table === null) {
+        return 0;
+    }
+    return Number((await client.query(`SELECT COALESCE(MAX(version), 0) AS v FROM schema_version`)).rows[0].v);
+}
+
+/** Applies the migrations past `found`, each recorded in `schema_version`. */
+async function applyMigrations(client: ClientBase, found: number): Promise<void> {
+    await client.query(
+        `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at ` +
+            `TIMESTAMPTZ NOT NULL DEFAULT now())`,
+    );
+    for (const migration of PG_MIGRATIONS.filter((m) => m.version > found)) {
+        await client.query(migration.sql);
+        await client.query(`INSERT INTO schema_version (version, description) VALUES ($1, $2)`, [migration.version, migration.description]);
     }
 }
