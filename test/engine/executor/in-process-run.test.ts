@@ -13,6 +13,7 @@ import { flowsToRun, runPlan, type RunSummary } from '../../../engine/src/execut
 import { SessionCache } from '../../../engine/src/learning/session-cache.js';
 import type { LabelingPlan } from '../../../engine/src/plan/types.js';
 import { EmbeddedStore, LabelStore, type Store } from '../../../engine/src/store/index.js';
+import { StoreError } from '../../../engine/src/store/errors.js';
 import type { NewLabel, StageState } from '../../../engine/src/store/types.js';
 import { compileFileFromDisk } from '../../language-server/compiler/compile-helpers.js';
 
@@ -136,8 +137,13 @@ flow kinds(t: tickets) {
         expect(states.get('incident T-1001')?.status).toBe('skipped');
         // The loop's list is not known yet: the item waits as a whole.
         expect(states.get('product_line T-1001')).toMatchObject({ status: 'pending', detail: { reason: 'waiting for mentions(t)' } });
+        // The `if` around the loop rules the outage ticket out before its list is needed.
+        expect(states.get('product_line T-1002')?.status).toBe('skipped');
+        // Still not known at the next run: still waiting.
+        ({ states } = await run(dir, plan));
+        expect(states.get('product_line T-1001')).toMatchObject({ status: 'pending', detail: { reason: 'waiting for mentions(t)' } });
 
-        const mentions = [span('Pro Plan', BODY_1001, 'product'), span('refund', BODY_1001, 'person')];
+        const mentions = [span('Pro Plan', BODY_1001, 'product'), { ...span('refund', BODY_1001, 'person'), text: 'Refund' }];
         ({ states } = await run(dir, plan, [person('mentions', 'T-1001', mentions)]));
         expect(states.get('mentions T-1001')).toMatchObject({ status: 'done' });
         // One stage item per element; `where` keeps products; `m.text` is the span's text.
@@ -146,7 +152,8 @@ flow kinds(t: tickets) {
         expect(states.get('product_line T-1001#1')?.status).toBe('skipped');
         // An `if` inside the loop that reads its element is decided per element.
         expect(states.get('who T-1001#0')?.status).toBe('skipped');
-        expect(states.get('who T-1001#1')).toMatchObject({ status: 'waiting', detail: { shown: { name: 'refund' } } });
+        // A span that carries its own text keeps it.
+        expect(states.get('who T-1001#1')).toMatchObject({ status: 'waiting', detail: { shown: { name: 'Refund' } } });
     });
 
     test('nested loops: the inner list is read per outer element that passes the outer where', async () => {
@@ -178,6 +185,142 @@ flow names(t: tickets) {
         ({ states } = await run(dir, plan, [person('mentions', 'T-1003#1', inner)]));
         expect(states.get('spelled T-1003#1#0')).toMatchObject({ status: 'waiting', detail: { shown: { x: 'Maria Lopez' } } });
         expect(states.get('spelled T-1003#1#1')?.status).toBe('skipped');
+    });
+
+    test('an answer the flow cannot read fails only its item or element, saying what to correct; the others go on', async () => {
+        const { dir, plan } = await workspace(`program Broken version 1
+${TICKETS}
+labels Mention { product, person }
+task mentions(t: tickets) -> list<span<Mention>> { show t.body  route best agent }
+task product_line(name: Text) -> text { route best agent }
+task kind(name: Text) -> choice<Mention> { route cascade agent }
+task person_name(name: Text) -> text { route best agent }
+task other_name(name: Text) -> text { route best agent }
+flow lines(t: tickets) {
+    for m in mentions(t) where m.label == product {
+        product_line(m.text)
+    }
+    for n in mentions(t) {
+        kind(n.text)
+        if n.label == person { person_name(n.text) } else { other_name(n.text) }
+    }
+}
+`);
+        const unlabeled = { start: 0, end: 1 };
+        const { summary, states } = await run(dir, plan, [
+            person('mentions', 'T-1001', [unlabeled, span('Pro Plan', BODY_1001, 'product')]),
+            person('mentions', 'T-1002', { start: 0, end: 4, label: 'product' }),
+        ]);
+        // An element without a label fails alone (its text taken from the body it marks), and its sibling is asked.
+        expect(states.get('product_line T-1001#0')).toMatchObject({
+            status: 'failed',
+            detail: {
+                error: '`where m.label == product`: the value {"start":0,"end":1,"text":"I"} has no \'.label\'; correct the answer it reads',
+            },
+        });
+        expect(states.get('product_line T-1001#1')).toMatchObject({ status: 'waiting', detail: { shown: { name: 'Pro Plan' } } });
+        // A failure at one stage is that stage's: the same element is asked at the next.
+        expect(states.get('kind T-1001#0')).toMatchObject({ status: 'waiting', detail: { shown: { name: 'I' } } });
+        // Both sides of an `if … else` name the condition as written.
+        const noLabel = '`if n.label == person`: the value {"start":0,"end":1,"text":"I"} has no \'.label\'; correct the answer it reads';
+        expect(states.get('person_name T-1001#0')).toMatchObject({ status: 'failed', detail: { error: noLabel } });
+        expect(states.get('other_name T-1001#0')).toMatchObject({ status: 'failed', detail: { error: noLabel } });
+        expect(states.get('other_name T-1001#1')?.status).toBe('waiting');
+        // A list label that is not a list fails the item at that stage.
+        const notAList = 'flow lines: `for m in mentions(t)` is not over a list';
+        expect(states.get('product_line T-1002')).toMatchObject({ status: 'failed', detail: { error: notAList } });
+        expect(summary.failures.map((f) => [f.stage, f.item])).toEqual([
+            ['2:product_line', 'T-1001#0'],
+            ['5:person_name', 'T-1001#0'],
+            ['6:other_name', 'T-1001#0'],
+            ['2:product_line', 'T-1002'],
+            ['4:kind', 'T-1002'],
+            ['5:person_name', 'T-1002'],
+            ['6:other_name', 'T-1002'],
+        ]);
+        expect(summary.failures[4]).toEqual({
+            flow: 'lines',
+            stage: '4:kind',
+            item: 'T-1002',
+            message: 'flow lines: `for n in mentions(t)` is not over a list',
+        });
+        expect(summary.stages.map((s) => [s.task, s.failed, s.waitingForPeople])).toEqual([
+            ['mentions', 0, 8],
+            ['product_line', 2, 1],
+            ['mentions', 0, 8],
+            ['kind', 1, 2],
+            ['person_name', 2, 0],
+            ['other_name', 2, 1],
+        ]);
+    });
+
+    test('an answer below the quality target is not final: a stage whose condition reads it waits', async () => {
+        const { dir, plan } = await workspace(`program Unsure version 1
+${TICKETS}
+labels Topic { billing, outage, other }
+rules topic_rules on tickets -> choice<Topic> {
+    down: body matches /\\bdown\\b|outage/i => outage
+}
+task topic(t: tickets) -> choice<Topic> { route cascade topic_rules, agent  quality { target 99% } }
+task escalate(t: tickets) -> text { route best agent }
+flow triage(t: tickets) {
+    if topic(t) == outage { escalate(t) }
+}
+`);
+        const { states } = await run(dir, plan);
+        expect(states.get('topic T-1002')).toMatchObject({ status: 'waiting', detail: { value: 'outage', waitingFor: 'agent' } });
+        expect(states.get('escalate T-1002')).toMatchObject({
+            status: 'pending',
+            detail: { reason: 'waiting for the labels its conditions read' },
+        });
+    });
+
+    test('a condition on a label asked per element is decided per element, also for keys that hold a #', async () => {
+        const { dir, plan } = await workspace(`program PerElement version 1
+dataset notes from jsonl "notes.jsonl" {
+    key id: String
+    body: Text
+}
+labeler agent: human { cost $0.05 per item, accuracy 95% }
+labels Mention { product, person }
+task mentions(n: notes) -> list<span<Mention>> { show n.body  route best agent }
+task kind(name: Text) -> choice<Mention> { route cascade agent }
+task who(name: Text) -> text { route best agent }
+flow names(n: notes) {
+    for m in mentions(n) {
+        if kind(m.text) == person { who(m.text) }
+    }
+}
+`);
+        const body = 'Ask Ana about the Pro Plan';
+        writeFileSync(path.join(dir, 'notes.jsonl'), `${JSON.stringify({ id: 'order#7', body })}\n`);
+        const found = [span('Ana', body, 'person'), span('Pro Plan', body, 'product')];
+        const { states } = await run(dir, plan, [person('mentions', 'order#7', found), person('kind', 'order#7#0', 'person')]);
+        expect(states.get('who order#7#0')).toMatchObject({ status: 'waiting', detail: { shown: { name: 'Ana' } } });
+        expect(states.get('who order#7#1')).toMatchObject({
+            status: 'pending',
+            detail: { reason: 'waiting for the labels its conditions read' },
+        });
+    });
+
+    test('the store failing fails the run, not the item', async () => {
+        const { dir, plan } = await workspace(`program Broken version 1
+${TICKETS}
+task note(t: tickets) -> text { route best agent }
+`);
+        const failing = (store: Store) =>
+            new Proxy(store, {
+                get(target, property, receiver) {
+                    if (property === 'labels') {
+                        return async () => {
+                            throw new StoreError('labels.sqlite: the disk is gone', 'labels.sqlite');
+                        };
+                    }
+                    const value = Reflect.get(target, property, receiver);
+                    return typeof value === 'function' ? value.bind(target) : value;
+                },
+            });
+        await expect(run(dir, plan, [], { wrap: failing })).rejects.toThrow('labels.sqlite: the disk is gone');
     });
 
     test('crop: each box a person drew becomes a crop of the item’s image, written for review', async () => {
