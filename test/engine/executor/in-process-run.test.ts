@@ -212,17 +212,16 @@ flow lines(t: tickets) {
             person('mentions', 'T-1002', { start: 0, end: 4, label: 'product' }),
         ]);
         // An element without a label fails alone (its text taken from the body it marks), and its sibling is asked.
+        const unreadable = `the value {"start":0,"end":1,"text":"I"} has no '.label'; correct the answer it reads`;
         expect(states.get('product_line T-1001#0')).toMatchObject({
             status: 'failed',
-            detail: {
-                error: '`where m.label == product`: the value {"start":0,"end":1,"text":"I"} has no \'.label\'; correct the answer it reads',
-            },
+            detail: { error: `\`where m.label == product\`: ${unreadable}` },
         });
         expect(states.get('product_line T-1001#1')).toMatchObject({ status: 'waiting', detail: { shown: { name: 'Pro Plan' } } });
         // A failure at one stage is that stage's: the same element is asked at the next.
         expect(states.get('kind T-1001#0')).toMatchObject({ status: 'waiting', detail: { shown: { name: 'I' } } });
         // Both sides of an `if … else` name the condition as written.
-        const noLabel = '`if n.label == person`: the value {"start":0,"end":1,"text":"I"} has no \'.label\'; correct the answer it reads';
+        const noLabel = `\`if n.label == person\`: ${unreadable}`;
         expect(states.get('person_name T-1001#0')).toMatchObject({ status: 'failed', detail: { error: noLabel } });
         expect(states.get('other_name T-1001#0')).toMatchObject({ status: 'failed', detail: { error: noLabel } });
         expect(states.get('other_name T-1001#1')?.status).toBe('waiting');
