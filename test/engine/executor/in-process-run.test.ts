@@ -99,7 +99,7 @@ rules topic_rules on tickets -> choice<Topic> {
 }
 task topic(t: tickets) -> choice<Topic> { route cascade topic_rules, agent  quality { target 65% } }
 task echo(s: String) -> text { route best agent }
-task mentions(t: tickets) -> list<span<Mention>> { show t.body  route best agent }
+task mentions(t: tickets) -> list<span<Mention>> { show t.subject, t.body  route best agent }
 task product_line(name: Text) -> text { route best agent }
 task incident(t: tickets) -> text { route best agent }
 task who(name: Text) -> text { route best agent }
@@ -137,8 +137,13 @@ flow kinds(t: tickets) {
         expect(states.get('incident T-1001')?.status).toBe('skipped');
         // The loop's list is not known yet: the item waits as a whole.
         expect(states.get('product_line T-1001')).toMatchObject({ status: 'pending', detail: { reason: 'waiting for mentions(t)' } });
-        // The `if` around the loop rules the outage ticket out before its list is needed.
-        expect(states.get('product_line T-1002')?.status).toBe('skipped');
+        // The `if` around the loop rules the outage ticket out before its list is needed, or waits while its topic is open.
+        const contract = plan.tasks.find((t) => t.name === 'product_line')!.contractHash;
+        expect(states.get('product_line T-1002')).toMatchObject({ status: 'skipped', detail: { contract } });
+        expect(states.get('product_line T-1004')).toMatchObject({
+            status: 'pending',
+            detail: { contract, reason: 'waiting for the labels its conditions read' },
+        });
         // Still not known at the next run: still waiting.
         ({ states } = await run(dir, plan));
         expect(states.get('product_line T-1001')).toMatchObject({ status: 'pending', detail: { reason: 'waiting for mentions(t)' } });
@@ -146,10 +151,10 @@ flow kinds(t: tickets) {
         const mentions = [span('Pro Plan', BODY_1001, 'product'), { ...span('refund', BODY_1001, 'person'), text: 'Refund' }];
         ({ states } = await run(dir, plan, [person('mentions', 'T-1001', mentions)]));
         expect(states.get('mentions T-1001')).toMatchObject({ status: 'done' });
-        // One stage item per element; `where` keeps products; `m.text` is the span's text.
-        expect(states.get('product_line T-1001')?.status).toBe('expanded');
+        // One stage item per element; `where` keeps products; `m.text` is the span's text (in the body, the Text it shows).
+        expect(states.get('product_line T-1001')).toMatchObject({ status: 'expanded', detail: { contract } });
         expect(states.get('product_line T-1001#0')).toMatchObject({ status: 'waiting', detail: { shown: { name: 'Pro Plan' } } });
-        expect(states.get('product_line T-1001#1')?.status).toBe('skipped');
+        expect(states.get('product_line T-1001#1')).toMatchObject({ status: 'skipped', detail: { contract } });
         // An `if` inside the loop that reads its element is decided per element.
         expect(states.get('who T-1001#0')?.status).toBe('skipped');
         // A span that carries its own text keeps it.
@@ -291,11 +296,13 @@ flow names(n: notes) {
     }
 }
 `);
-        const body = 'Ask Ana about the Pro Plan';
+        const names = ['Ana', 'Ben', 'Cy', 'Di', 'Ed', 'Flo', 'Gus', 'Hal', 'Ida', 'Jo', 'Kim'];
+        const body = `Ask ${names.join(', ')} about the Pro Plan`;
         writeFileSync(path.join(dir, 'notes.jsonl'), `${JSON.stringify({ id: 'order#7', body })}\n`);
-        const found = [span('Ana', body, 'person'), span('Pro Plan', body, 'product')];
-        const { states } = await run(dir, plan, [person('mentions', 'order#7', found), person('kind', 'order#7#0', 'person')]);
-        expect(states.get('who order#7#0')).toMatchObject({ status: 'waiting', detail: { shown: { name: 'Ana' } } });
+        const found = names.map((name) => span(name, body, 'person'));
+        const { states } = await run(dir, plan, [person('mentions', 'order#7', found), person('kind', 'order#7#10', 'person')]);
+        // The eleventh element (index 10) reads its own kind, not the second's.
+        expect(states.get('who order#7#10')).toMatchObject({ status: 'waiting', detail: { shown: { name: 'Kim' } } });
         expect(states.get('who order#7#1')).toMatchObject({
             status: 'pending',
             detail: { reason: 'waiting for the labels its conditions read' },
@@ -353,6 +360,8 @@ flow doc(d: pages) {
         ];
         const derivedDir = path.join(dir, 'derived');
         const { states } = await run(dir, plan, [person('regions', 'pages/a.png', boxes)], { derivedDir });
+        // The list was known from the start: no state for the image as a whole, one per box.
+        expect(states.has('read pages/a.png')).toBe(false);
         const first = states.get('read pages/a.png#0');
         expect(first).toMatchObject({ status: 'waiting', detail: { waitingFor: 'agent' } });
         const derivedOf = (key: string) => (states.get(key)!.detail as { derived: string }).derived;

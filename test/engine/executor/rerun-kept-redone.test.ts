@@ -10,8 +10,12 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { runProgram } from '../../../cli/src/actions/run.js';
-import { LabelStore } from '../../../engine/src/store/index.js';
+import { runPlan } from '../../../engine/src/executor/executor.js';
+import { SessionCache } from '../../../engine/src/learning/session-cache.js';
+import { EmbeddedStore, LabelStore } from '../../../engine/src/store/index.js';
 import type { Aggregate, NewLabel, StageState } from '../../../engine/src/store/types.js';
+import { diffPlans } from '../../../language-server/src/compiler/migrate.js';
+import { compileFileFromDisk } from '../../language-server/compiler/compile-helpers.js';
 
 const root = path.resolve(__dirname, '../../..');
 const dirs: string[] = [];
@@ -166,5 +170,48 @@ describe('a second run after the label set changed', () => {
         expect(second.states.get('topic T-1001')).toMatchObject({ status: 'done', detail: { value: 'other', labeler: 'topic_rules' } });
         expect(second.aggregates.get('T-1001')?.value).toBe('other');
         expect(second.states.get('topic T-1002')).toMatchObject({ status: 'done', detail: { value: 'outage' } });
+    });
+});
+
+describe('the run given a migration, before the store’s labels are rewritten', () => {
+    const flagging = (version: number, member: string) => `program Flags version ${version}
+dataset tickets from jsonl "tickets.jsonl" {
+    key id: String
+    subject: String
+    body: Text
+}
+labels Flag { ${member} }
+rules flag_rules on tickets -> choice<Flag> {
+    urgent: body matches /urgent/i => ${member.split(' ')[0]}
+}
+task flag(t: tickets) -> choice<Flag> { route cascade flag_rules  quality { target 50% } }
+`;
+
+    async function compiled(dir: string, text: string) {
+        writeFileSync(path.join(dir, 'flags.dprog'), text);
+        const { plan, errors } = await compileFileFromDisk(path.join(dir, 'flags.dprog'));
+        expect(errors).toEqual([]);
+        return plan;
+    }
+
+    test('a final answer carried over to a renamed member takes the new name, in its state and as the final answer', async () => {
+        const dir = workspace();
+        const v1 = await compiled(dir, flagging(1, 'urgent'));
+        const v2 = await compiled(dir, flagging(2, 'critical from urgent'));
+        const store = await LabelStore.open(path.join(dir, 'labels.sqlite'));
+        try {
+            const runWith = (plan: typeof v1, migration?: ReturnType<typeof diffPlans>) =>
+                runPlan({ plan, programDir: dir, store: new EmbeddedStore(store), sessions: new SessionCache(), migration });
+            await runWith(v1);
+            const before = store.getAggregate('flag', 'T-1005')!;
+            expect(before).toMatchObject({ value: 'urgent', answers: 1 });
+            await runWith(v2, diffPlans(v1, v2));
+            const state = store.stageStates({ run: 'Flags/flag' }).find((s) => s.item === 'T-1005');
+            expect(state).toMatchObject({ status: 'done', detail: { value: 'critical', contract: v2.tasks[0].contractHash } });
+            const { updatedAt, ...carried } = before;
+            expect(store.getAggregate('flag', 'T-1005')).toMatchObject({ ...carried, value: 'critical' });
+        } finally {
+            await store.close();
+        }
     });
 });
