@@ -159,6 +159,16 @@ flow kinds(t: tickets) {
         expect(states.get('who T-1001#0')?.status).toBe('skipped');
         // A span that carries its own text keeps it.
         expect(states.get('who T-1001#1')).toMatchObject({ status: 'waiting', detail: { shown: { name: 'Refund' } } });
+
+        // The agent corrects the outage ticket's topic to billing: the loop it skipped is entered now.
+        const body1002 = 'Your dashboard is down since 9am, every page shows error 503.';
+        ({ states } = await run(dir, plan, [
+            person('topic', 'T-1002', 'billing'),
+            person('mentions', 'T-1002', [span('dashboard', body1002, 'product')]),
+        ]));
+        expect(states.get('topic T-1002')).toMatchObject({ status: 'done', detail: { value: 'billing' } });
+        expect(states.get('product_line T-1002')).toMatchObject({ status: 'expanded', detail: { contract } });
+        expect(states.get('product_line T-1002#0')).toMatchObject({ status: 'waiting', detail: { shown: { name: 'dashboard' } } });
     });
 
     test('nested loops: the inner list is read per outer element that passes the outer where', async () => {
@@ -183,7 +193,8 @@ flow names(t: tickets) {
         let { states } = await run(dir, plan, [person('parts', 'T-1003', [aside, span(request, body, 'request')])]);
         expect(states.get('mentions T-1003#0')?.status).toBe('skipped');
         expect(states.get('mentions T-1003#1')).toMatchObject({ status: 'waiting', detail: { shown: { x: request } } });
-        expect(states.get('spelled T-1003#0')?.status).toBe('skipped');
+        const spelled = plan.tasks.find((t) => t.name === 'spelled')!.contractHash;
+        expect(states.get('spelled T-1003#0')).toMatchObject({ status: 'skipped', detail: { contract: spelled } });
         expect(states.get('spelled T-1003#1')).toMatchObject({ status: 'pending', detail: { reason: 'waiting for mentions(p.text)' } });
 
         const inner = [span('Maria Lopez', request, 'person'), span('invoice', request, 'product')];
@@ -306,6 +317,23 @@ flow names(n: notes) {
         expect(states.get('who order#7#1')).toMatchObject({
             status: 'pending',
             detail: { reason: 'waiting for the labels its conditions read' },
+        });
+    });
+
+    test('a stage whose input is another stage’s label waits until that label is final', async () => {
+        const { dir, plan } = await workspace(`program Chain version 1
+${TICKETS}
+task summary(t: tickets) -> text { route best agent }
+task translate(s: Text) -> text { route best agent }
+flow chain(t: tickets) {
+    translate(summary(t))
+}
+`);
+        const { states } = await run(dir, plan, [person('summary', 'T-1002', 'Dashboard down')]);
+        expect(states.get('translate T-1002')).toMatchObject({ status: 'waiting', detail: { shown: { s: 'Dashboard down' } } });
+        expect(states.get('translate T-1001')).toMatchObject({
+            status: 'pending',
+            detail: { reason: 'waiting for the labels its inputs read' },
         });
     });
 
