@@ -337,6 +337,26 @@ flow chain(t: tickets) {
         });
     });
 
+    test('a choice task with no item to route in this run is not in the run’s routing summary', async () => {
+        const { dir, plan } = await workspace(`program Quiet version 1
+${TICKETS}
+labels Topic { billing, outage, other }
+labels Level { low, high }
+rules topic_rules on tickets -> choice<Topic> {
+    refund: body matches /refund|invoice|charged/i => billing
+}
+task topic(t: tickets) -> choice<Topic> { route cascade topic_rules, agent  quality { target 65% } }
+task level(t: tickets) -> choice<Level> { route cascade agent }
+flow triage(t: tickets) {
+    if topic(t) == outage { level(t) }
+}
+`);
+        const { summary, states } = await run(dir, plan);
+        expect(states.get('level T-1001')?.status).toBe('skipped');
+        expect(summary.stages[1]).toMatchObject({ task: 'level', waitingForPeople: 0 });
+        expect(summary.routing.map((r) => r.task)).toEqual(['topic']);
+    });
+
     test('the store failing fails the run, not the item', async () => {
         const { dir, plan } = await workspace(`program Broken version 1
 ${TICKETS}
