@@ -4,7 +4,8 @@
  * matrices. Gold items are fixed to their known class, which anchors the matrices.
  */
 import type { EncodedAnswers } from './answers.js';
-import { classPriorsOf, expectationStep, fixGold, goldAnchoredStart, hasConverged, softMajority, type EmOptions } from './em.js';
+import { classPriorsOf, expectationStep, fixGold, goldAnchoredStart, hasConverged, softMajority } from './em.js';
+import type { EmOptions, EmPrior } from './em.js';
 import { labelsFromPosterior } from './posterior.js';
 import type { AggregationResult } from './result.js';
 
@@ -14,13 +15,18 @@ export interface DawidSkeneModel {
     classPriors: Float64Array;
 }
 
-/** M-step: confusion counts weighted by the posterior, smoothed and row-normalised. */
-export function estimateConfusions(encoded: EncodedAnswers, posterior: Float64Array, smoothing: number): DawidSkeneModel {
+/** M-step: confusion counts weighted by the posterior, smoothed (plus the prior's pseudo-counts, if any) and row-normalised. */
+export function estimateConfusions(encoded: EncodedAnswers, posterior: Float64Array, smoothing: number, prior?: EmPrior): DawidSkeneModel {
     const K = encoded.classes.length;
     const KK = K * K;
     const W = encoded.workers.length;
     const { itemOf, workerOf, labelOf } = encoded;
     const confusion = new Float64Array(W * KK).fill(smoothing);
+    if (prior) {
+        for (let j = 0; j < confusion.length; j++) {
+            confusion[j] += prior.confusion[j];
+        }
+    }
     for (let a = 0; a < itemOf.length; a++) {
         const row = itemOf[a] * K;
         const base = workerOf[a] * KK + labelOf[a];
@@ -37,17 +43,17 @@ export function estimateConfusions(encoded: EncodedAnswers, posterior: Float64Ar
             confusion[r * K + l] /= sum;
         }
     }
-    return { confusion, classPriors: classPriorsOf(posterior, K, smoothing) };
+    return { confusion, classPriors: classPriorsOf(posterior, K, prior?.classCount ?? smoothing) };
 }
 
 export function dawidSkene(encoded: EncodedAnswers, options: EmOptions = {}): AggregationResult {
-    const { tolerance = 1e-6, maxIterations = 100, smoothing = 0.01 } = options;
+    const { tolerance = 1e-6, maxIterations = 100, smoothing = 0.01, prior } = options;
     const K = encoded.classes.length;
     const posterior = options.initialPosterior ? Float64Array.from(options.initialPosterior) : softMajority(encoded);
     fixGold(encoded, posterior);
     const logConfusion = new Float64Array(encoded.workers.length * K * K);
     const logPriors = new Float64Array(K);
-    let model = estimateConfusions(encoded, options.initialPosterior ? posterior : goldAnchoredStart(encoded, posterior), smoothing);
+    let model = estimateConfusions(encoded, options.initialPosterior ? posterior : goldAnchoredStart(encoded, posterior), smoothing, prior);
     let previous = -Infinity;
     let iterations = 0;
     let converged = false;
@@ -60,7 +66,7 @@ export function dawidSkene(encoded: EncodedAnswers, options: EmOptions = {}): Ag
             logPriors[k] = Math.log(model.classPriors[k]);
         }
         const logLikelihood = expectationStep(encoded, logPriors, logConfusion, posterior);
-        model = estimateConfusions(encoded, posterior, smoothing);
+        model = estimateConfusions(encoded, posterior, smoothing, prior);
         if (hasConverged(previous, logLikelihood, tolerance)) {
             converged = true;
             break;

@@ -17,6 +17,24 @@ export interface EmOptions {
     smoothing?: number;
     /** Starting posterior (items × classes), e.g. from a previous run as answers arrive. Default: majority vote. */
     initialPosterior?: Float64Array;
+    /** A prior over the parameters, which makes the fit a MAP fit. Default: none (a maximum-likelihood fit). */
+    prior?: EmPrior;
+}
+
+/**
+ * What was believed before these answers, as Dirichlet pseudo-counts added to the fitted counts. Without
+ * it a worker is fit to its own answers alone, so one with a single answer is explained away (every row
+ * of its matrix points at that answer, which then says nothing), and a few items set the class
+ * frequencies alone.
+ */
+export interface EmPrior {
+    /**
+     * Each worker's pseudo-counts, workers × classes × classes ([true class][answer]), e.g. its declared
+     * accuracy worth a few answers. One coin adds the diagonal to the right answers and every cell to the total.
+     */
+    confusion: Float64Array;
+    /** Pseudo-count of every class in the class frequencies (1: add-one). */
+    classCount: number;
 }
 
 /** Soft majority vote: the share of each class among an item's answers; gold items one-hot. */

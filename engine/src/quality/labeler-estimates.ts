@@ -64,6 +64,18 @@ export class LabelerEstimates {
         return counts;
     }
 
+    /**
+     * The prior's pseudo-counts of each of `labelers` (labelers × K × K, [true][answered]): what a MAP fit
+     * over their answers starts from (`EmPrior.confusion`, em.ts), so that a fit over few answers stays near
+     * what was declared.
+     */
+    priorFor(labelers: readonly string[]): Float64Array {
+        const KK = this.classes.length ** 2;
+        const prior = new Float64Array(labelers.length * KK);
+        labelers.forEach((labeler, w) => prior.set(this.priorCounts(labeler), w * KK));
+        return prior;
+    }
+
     /** A gold answer: the labeler said `answered` where the truth is `truth` (class ids). */
     observeGold(labeler: string, truth: number, answered: number): void {
         this.countsOf(labeler)[truth * this.classes.length + answered] += 1;

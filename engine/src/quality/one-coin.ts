@@ -4,16 +4,23 @@
  * few answers. The class frequencies are not re-estimated (see below).
  */
 import type { EncodedAnswers } from './answers.js';
-import { classPriorsOf, expectationStep, fixGold, goldAnchoredStart, hasConverged, softMajority, type EmOptions } from './em.js';
+import { classPriorsOf, expectationStep, fixGold, goldAnchoredStart, hasConverged, softMajority } from './em.js';
+import type { EmOptions, EmPrior } from './em.js';
 import { labelsFromPosterior } from './posterior.js';
 import type { AggregationResult } from './result.js';
 
-/** M-step: each worker's expected share of right answers (items weighted by their posterior mass), smoothed. */
-export function estimateAccuracies(encoded: EncodedAnswers, posterior: Float64Array, smoothing: number): Float64Array {
+/**
+ * M-step: each worker's expected share of right answers (items weighted by their posterior mass), smoothed;
+ * a prior (em.ts) adds its diagonal to the right answers and all its cells to the total.
+ */
+export function estimateAccuracies(encoded: EncodedAnswers, posterior: Float64Array, smoothing: number, prior?: EmPrior): Float64Array {
     const K = encoded.classes.length;
     const W = encoded.workers.length;
     const right = new Float64Array(W).fill(smoothing);
     const total = new Float64Array(W).fill(2 * smoothing);
+    if (prior) {
+        addPriorCounts(prior.confusion, K, right, total);
+    }
     const { itemOf, workerOf, labelOf } = encoded;
     for (let a = 0; a < itemOf.length; a++) {
         const row = itemOf[a] * K;
@@ -27,6 +34,19 @@ export function estimateAccuracies(encoded: EncodedAnswers, posterior: Float64Ar
         right[w] /= total[w];
     }
     return right;
+}
+
+/** Adds each worker's prior pseudo-counts (workers × K × K): the diagonal to `right`, every cell to `total`. */
+function addPriorCounts(prior: Float64Array, K: number, right: Float64Array, total: Float64Array): void {
+    for (let w = 0; w < right.length; w++) {
+        for (let k = 0; k < K; k++) {
+            for (let l = 0; l < K; l++) {
+                const count = prior[(w * K + k) * K + l];
+                total[w] += count;
+                right[w] += k === l ? count : 0;
+            }
+        }
+    }
 }
 
 /** workers × K × K log-confusions of one-coin workers. */
@@ -46,14 +66,19 @@ export function oneCoinLogConfusion(accuracy: Float64Array, K: number, into?: Fl
 }
 
 export function oneCoin(encoded: EncodedAnswers, options: EmOptions = {}): AggregationResult {
-    const { tolerance = 1e-7, maxIterations = 100, smoothing = 0.01 } = options;
+    const { tolerance = 1e-7, maxIterations = 100, smoothing = 0.01, prior } = options;
     const K = encoded.classes.length;
     const posterior = options.initialPosterior ? Float64Array.from(options.initialPosterior) : softMajority(encoded);
     fixGold(encoded, posterior);
-    let accuracy = estimateAccuracies(encoded, options.initialPosterior ? posterior : goldAnchoredStart(encoded, posterior), smoothing);
+    let accuracy = estimateAccuracies(
+        encoded,
+        options.initialPosterior ? posterior : goldAnchoredStart(encoded, posterior),
+        smoothing,
+        prior,
+    );
     // Class frequencies stay those of the start (majority vote, gold fixed): one coin cannot model a
     // biased crowd, and re-estimating them lets that bias pull every item into one class (TEMP, 3 answers).
-    const priors = classPriorsOf(posterior, K, smoothing);
+    const priors = classPriorsOf(posterior, K, prior?.classCount ?? smoothing);
     const logConfusion = new Float64Array(encoded.workers.length * K * K);
     const logPriors = new Float64Array(K);
     let previous = -Infinity;
@@ -66,7 +91,7 @@ export function oneCoin(encoded: EncodedAnswers, options: EmOptions = {}): Aggre
             logPriors[k] = Math.log(priors[k]);
         }
         const logLikelihood = expectationStep(encoded, logPriors, logConfusion, posterior);
-        accuracy = estimateAccuracies(encoded, posterior, smoothing);
+        accuracy = estimateAccuracies(encoded, posterior, smoothing, prior);
         if (hasConverged(previous, logLikelihood, tolerance)) {
             converged = true;
             break;

@@ -9,6 +9,7 @@ import { encodeAnswers, type EncodedAnswers } from '../quality/answers.js';
 import { aggregate } from '../quality/aggregate.js';
 import { LabelerEstimates } from '../quality/labeler-estimates.js';
 import type { AggregationResult } from '../quality/result.js';
+import type { EmPrior } from '../quality/em.js';
 import { confidenceCeiling } from '../quality/calibration.js';
 import type { EstimateRecord } from '../quality/labeler-estimates.js';
 import { GOLD_ANSWER_CAP, MAX_PRIOR_ACCURACY, policyProblems, type RoutedLabeler, type RoutingPolicy } from './policy.js';
@@ -214,25 +215,31 @@ export class ItemRouter {
         }
     }
 
-    /** Every answer so far, encoded with gold fixed, and the current posteriors as EM's start (so EM cannot flip). */
-    private encodedSoFar(): { encoded: EncodedAnswers; start: Float64Array } {
+    /**
+     * Every answer so far, encoded with gold fixed; the current posteriors as EM's start (so EM cannot flip);
+     * and a prior that makes EM's fit a MAP fit: each answerer's declared accuracy (so one with a single answer
+     * keeps about that instead of being explained away) and one pseudo-count per class (so a few items do not
+     * set the class frequencies alone).
+     */
+    private encodedSoFar(): { encoded: EncodedAnswers; start: Float64Array; prior: EmPrior } {
         const answers = [...this.items].flatMap(([item, s]) => s.asked.map(([worker, c]) => ({ item, worker, label: this.classes[c] })));
         const gold = new Map([...this.items].filter(([, s]) => s.gold >= 0).map(([item, s]) => [item, this.classes[s.gold]]));
         const encoded = encodeAnswers(answers, { classes: this.classes, gold });
         const K = this.classes.length;
         const start = new Float64Array(encoded.items.length * K);
         encoded.items.forEach((item, i) => start.set(this.posterior(item), i * K));
-        return { encoded, start };
+        return { encoded, start, prior: { confusion: this.estimates.priorFor(encoded.workers), classCount: 1 } };
     }
 
     /** Refits every answerer's estimate by EM over all answers so far, as the engine does between batches. */
     reestimate(): void {
-        const { encoded, start } = this.encodedSoFar();
+        const { encoded, start, prior } = this.encodedSoFar();
         if (encoded.itemOf.length === 0) {
             return;
         }
         // The fit only (rebuild calibrates once from it): calibrated, floored posteriors would attenuate every estimate.
-        const result = aggregate(this.oneCoin ? 'one_coin' : 'dawid_skene', encoded, { initialPosterior: start, uncalibrated: true });
+        const method = this.oneCoin ? 'one_coin' : 'dawid_skene';
+        const result = aggregate(method, encoded, { initialPosterior: start, prior, uncalibrated: true });
         this.estimates.rebuild(encoded, result.posterior, result.classPriors);
     }
 
@@ -248,8 +255,8 @@ export class ItemRouter {
 
     /** The final labels of every item by the policy's aggregation method. */
     aggregateAll(): AggregationResult {
-        const { encoded, start } = this.encodedSoFar();
-        return aggregate(this.policy.method, encoded, { initialPosterior: start });
+        const { encoded, start, prior } = this.encodedSoFar();
+        return aggregate(this.policy.method, encoded, { initialPosterior: start, prior });
     }
 }
 

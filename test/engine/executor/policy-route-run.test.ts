@@ -180,7 +180,8 @@ describe('a choice routed by the policy, in process', () => {
             await store.addLabels([answer]);
         });
         expect(states.get('T-1007')).toMatchObject({ status: 'waiting', detail: { waitingFor: 'crowd', value: 'other' } });
-        expect(aggregates.has('T-1007')).toBe(true);
+        // The stored aggregate says what the stage says: the pool's single answer is not explained away.
+        expect(aggregates.get('T-1007')).toMatchObject({ value: 'other', answers: 1 });
         expect(reasked.map((s) => s.status)).toEqual(['reask']);
     });
 

@@ -127,6 +127,21 @@ describe('the M-steps', () => {
         ]);
         expect(workers[1].accuracy).toBeCloseTo((1.75 / 3) * 0.4 + (1.25 / 3) * (1.25 / 1.75), 12);
     });
+
+    // Worker 0 believed right 3 times in 4 (pseudo-counts [[3, 1], [1, 3]]); worker 1 has no prior.
+    const prior = { confusion: Float64Array.from([3, 1, 1, 3, 0, 0, 0, 0]), classCount: 1 };
+
+    it('a prior adds its pseudo-counts to each worker’s confusion counts and its class count to the frequencies', () => {
+        const { confusion, classPriors } = estimateConfusions(encoded, posterior, 0, prior);
+        // Worker 0, true class 0: 3 + 1 + 0.25 answered 0, 1 answered 1. True class 1: 1 + 0.75 answered 0, 3 answered 1.
+        expect(rounded(confusion.slice(0, 4))).toEqual(rounded([4.25 / 5.25, 1 / 5.25, 1.75 / 4.75, 3 / 4.75]));
+        expect(rounded(confusion.slice(4))).toEqual(rounded([0, 1, 0, 1]));
+        expect(rounded(classPriors)).toEqual(rounded([2.25 / 4, 1.75 / 4]));
+    });
+
+    it('one-coin under a prior: the diagonal’s pseudo-counts are right answers, every cell counts in the total', () => {
+        expect(rounded(estimateAccuracies(encoded, posterior, 0, prior))).toEqual(rounded([(6 + 1.25) / (8 + 2), 0.75]));
+    });
 });
 
 describe('the stopping rule', () => {

@@ -321,6 +321,27 @@ describe('ItemRouter, answerers and bookkeeping', () => {
         }
     });
 
+    it('keeps what an answerer with a single answer said in the final labels (its declared accuracy is the fit’s prior)', () => {
+        // Two items the rules and two people agree on make billing the common class; the third item has one
+        // answer, the pool's 'other'. Without a prior, EM explained that answer away: every row of the pool's
+        // fitted matrix pointed at 'other', and the item fell to billing.
+        const topics: RoutingPolicy = { ...policy, labelers: [policy.labelers[0], { ...policy.labelers[1], pool: 3 }] };
+        const router = new ItemRouter(topics, ['billing', 'outage', 'other']);
+        for (const item of ['a', 'b']) {
+            ['keywords', 'ann', 'bob'].forEach((member) => router.record(item, member, 'billing'));
+        }
+        router.record('x', 'crowd', 'other');
+        expect(router.current('x')?.label).toBe('other');
+        const final = router.aggregateAll().items.find((i) => i.item === 'x')!;
+        expect(final.label).toBe('other');
+        expect(final.confidence).toBeGreaterThan(0.5);
+        expect(final.confidence).toBeLessThan(0.9); // one 70% answer among three classes, not more
+        // The refit between batches is the same MAP fit: the item's live aggregate still says 'other' after it.
+        router.reestimate();
+        expect(router.current('x')?.label).toBe('other');
+        expect(router.estimates.accuracy('crowd')).toBeGreaterThan(0.5);
+    });
+
     it('fixes gold questions in the final labels, whatever their answers said', () => {
         const router = new ItemRouter(policy, ['ham', 'spam']);
         router.markGold('g', 'ham');

@@ -38,6 +38,26 @@ describe.each(['rte', 'temp'] as const)('routing on %s at target 95%', (name) =>
         }
     });
 
+    it('means what its numbers say: at confidence ≥ c at least c − 0.02 is right; a run reported as reaching its target does', () => {
+        for (const target of [0.9, 0.95]) {
+            const runs = seeds.map((seed) => simulateReplay(crowdPolicy(target), answers, { truth, seed }));
+            const labels = runs.flatMap((r) => r.labels);
+            for (const c of [0.8, 0.9, 0.95]) {
+                const sure = labels.filter((l) => (l.confidence ?? 0) >= c);
+                const right = sure.filter((l) => l.label === truth.get(l.item)).length / sure.length;
+                expect(sure.length).toBeGreaterThan(labels.length / 2);
+                expect(right, `target ${target}, confidence ≥ ${c}`).toBeGreaterThanOrEqual(c - 0.02);
+            }
+            for (const run of runs) {
+                expect(run.accuracy!).toBeGreaterThanOrEqual(run.accuracyInterval[0]);
+                expect(run.accuracy!).toBeLessThanOrEqual(run.accuracyInterval[1]);
+                if (run.targetReached) {
+                    expect(run.accuracy!).toBeGreaterThanOrEqual(target);
+                }
+            }
+        }
+    });
+
     it('never uses fewer answers for a higher target on the same order', () => {
         const used = [0.8, 0.9, 0.95, 0.98, 0.99, 0.999].map(
             (target) => simulateReplay(crowdPolicy(target), answers, { truth, seed: 1 }).labelsUsed,
