@@ -163,7 +163,8 @@ flow kinds(t: tickets) {
         // The agent corrects the outage ticket's topic to billing: the loop it skipped is entered now.
         const body1002 = 'Your dashboard is down since 9am, every page shows error 503.';
         ({ states } = await run(dir, plan, [
-            person('topic', 'T-1002', 'billing'),
+            // stamped a minute ahead, so it is after the topic's state even on a machine faster than a millisecond
+            { ...person('topic', 'T-1002', 'billing'), createdAt: new Date(Date.now() + 60_000).toISOString() },
             person('mentions', 'T-1002', [span('dashboard', body1002, 'product')]),
         ]));
         expect(states.get('topic T-1002')).toMatchObject({ status: 'done', detail: { value: 'billing' } });
