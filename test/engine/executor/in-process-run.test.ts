@@ -13,6 +13,7 @@ import { flowsToRun, runPlan, type RunSummary } from '../../../engine/src/execut
 import { SessionCache } from '../../../engine/src/learning/session-cache.js';
 import type { LabelingPlan } from '../../../engine/src/plan/types.js';
 import { EmbeddedStore, LabelStore, type Store } from '../../../engine/src/store/index.js';
+import { StoreError } from '../../../engine/src/store/errors.js';
 import type { NewLabel, StageState } from '../../../engine/src/store/types.js';
 import { compileFileFromDisk } from '../../language-server/compiler/compile-helpers.js';
 
@@ -98,7 +99,7 @@ rules topic_rules on tickets -> choice<Topic> {
 }
 task topic(t: tickets) -> choice<Topic> { route cascade topic_rules, agent  quality { target 65% } }
 task echo(s: String) -> text { route best agent }
-task mentions(t: tickets) -> list<span<Mention>> { show t.body  route best agent }
+task mentions(t: tickets) -> list<span<Mention>> { show t.subject, t.body  route best agent }
 task product_line(name: Text) -> text { route best agent }
 task incident(t: tickets) -> text { route best agent }
 task who(name: Text) -> text { route best agent }
@@ -136,17 +137,39 @@ flow kinds(t: tickets) {
         expect(states.get('incident T-1001')?.status).toBe('skipped');
         // The loop's list is not known yet: the item waits as a whole.
         expect(states.get('product_line T-1001')).toMatchObject({ status: 'pending', detail: { reason: 'waiting for mentions(t)' } });
+        // The `if` around the loop rules the outage ticket out before its list is needed, or waits while its topic is open.
+        const contract = plan.tasks.find((t) => t.name === 'product_line')!.contractHash;
+        expect(states.get('product_line T-1002')).toMatchObject({ status: 'skipped', detail: { contract } });
+        expect(states.get('product_line T-1004')).toMatchObject({
+            status: 'pending',
+            detail: { contract, reason: 'waiting for the labels its conditions read' },
+        });
+        // Still not known at the next run: still waiting.
+        ({ states } = await run(dir, plan));
+        expect(states.get('product_line T-1001')).toMatchObject({ status: 'pending', detail: { reason: 'waiting for mentions(t)' } });
 
-        const mentions = [span('Pro Plan', BODY_1001, 'product'), span('refund', BODY_1001, 'person')];
+        const mentions = [span('Pro Plan', BODY_1001, 'product'), { ...span('refund', BODY_1001, 'person'), text: 'Refund' }];
         ({ states } = await run(dir, plan, [person('mentions', 'T-1001', mentions)]));
         expect(states.get('mentions T-1001')).toMatchObject({ status: 'done' });
-        // One stage item per element; `where` keeps products; `m.text` is the span's text.
-        expect(states.get('product_line T-1001')?.status).toBe('expanded');
+        // One stage item per element; `where` keeps products; `m.text` is the span's text (in the body, the Text it shows).
+        expect(states.get('product_line T-1001')).toMatchObject({ status: 'expanded', detail: { contract } });
         expect(states.get('product_line T-1001#0')).toMatchObject({ status: 'waiting', detail: { shown: { name: 'Pro Plan' } } });
-        expect(states.get('product_line T-1001#1')?.status).toBe('skipped');
+        expect(states.get('product_line T-1001#1')).toMatchObject({ status: 'skipped', detail: { contract } });
         // An `if` inside the loop that reads its element is decided per element.
         expect(states.get('who T-1001#0')?.status).toBe('skipped');
-        expect(states.get('who T-1001#1')).toMatchObject({ status: 'waiting', detail: { shown: { name: 'refund' } } });
+        // A span that carries its own text keeps it.
+        expect(states.get('who T-1001#1')).toMatchObject({ status: 'waiting', detail: { shown: { name: 'Refund' } } });
+
+        // The agent corrects the outage ticket's topic to billing: the loop it skipped is entered now.
+        const body1002 = 'Your dashboard is down since 9am, every page shows error 503.';
+        ({ states } = await run(dir, plan, [
+            // stamped a minute ahead, so it is after the topic's state even on a machine faster than a millisecond
+            { ...person('topic', 'T-1002', 'billing'), createdAt: new Date(Date.now() + 60_000).toISOString() },
+            person('mentions', 'T-1002', [span('dashboard', body1002, 'product')]),
+        ]));
+        expect(states.get('topic T-1002')).toMatchObject({ status: 'done', detail: { value: 'billing' } });
+        expect(states.get('product_line T-1002')).toMatchObject({ status: 'expanded', detail: { contract } });
+        expect(states.get('product_line T-1002#0')).toMatchObject({ status: 'waiting', detail: { shown: { name: 'dashboard' } } });
     });
 
     test('nested loops: the inner list is read per outer element that passes the outer where', async () => {
@@ -171,13 +194,188 @@ flow names(t: tickets) {
         let { states } = await run(dir, plan, [person('parts', 'T-1003', [aside, span(request, body, 'request')])]);
         expect(states.get('mentions T-1003#0')?.status).toBe('skipped');
         expect(states.get('mentions T-1003#1')).toMatchObject({ status: 'waiting', detail: { shown: { x: request } } });
-        expect(states.get('spelled T-1003#0')?.status).toBe('skipped');
+        const spelled = plan.tasks.find((t) => t.name === 'spelled')!.contractHash;
+        expect(states.get('spelled T-1003#0')).toMatchObject({ status: 'skipped', detail: { contract: spelled } });
         expect(states.get('spelled T-1003#1')).toMatchObject({ status: 'pending', detail: { reason: 'waiting for mentions(p.text)' } });
 
         const inner = [span('Maria Lopez', request, 'person'), span('invoice', request, 'product')];
         ({ states } = await run(dir, plan, [person('mentions', 'T-1003#1', inner)]));
         expect(states.get('spelled T-1003#1#0')).toMatchObject({ status: 'waiting', detail: { shown: { x: 'Maria Lopez' } } });
         expect(states.get('spelled T-1003#1#1')?.status).toBe('skipped');
+    });
+
+    test('an answer the flow cannot read fails only its item or element, saying what to correct; the others go on', async () => {
+        const { dir, plan } = await workspace(`program Broken version 1
+${TICKETS}
+labels Mention { product, person }
+task mentions(t: tickets) -> list<span<Mention>> { show t.body  route best agent }
+task product_line(name: Text) -> text { route best agent }
+task kind(name: Text) -> choice<Mention> { route cascade agent }
+task person_name(name: Text) -> text { route best agent }
+task other_name(name: Text) -> text { route best agent }
+flow lines(t: tickets) {
+    for m in mentions(t) where m.label == product {
+        product_line(m.text)
+    }
+    for n in mentions(t) {
+        kind(n.text)
+        if n.label == person { person_name(n.text) } else { other_name(n.text) }
+    }
+}
+`);
+        const unlabeled = { start: 0, end: 1 };
+        const { summary, states } = await run(dir, plan, [
+            person('mentions', 'T-1001', [unlabeled, span('Pro Plan', BODY_1001, 'product')]),
+            person('mentions', 'T-1002', { start: 0, end: 4, label: 'product' }),
+        ]);
+        // An element without a label fails alone (its text taken from the body it marks), and its sibling is asked.
+        const unreadable = `the value {"start":0,"end":1,"text":"I"} has no '.label'; correct the answer it reads`;
+        expect(states.get('product_line T-1001#0')).toMatchObject({
+            status: 'failed',
+            detail: { error: `\`where m.label == product\`: ${unreadable}` },
+        });
+        expect(states.get('product_line T-1001#1')).toMatchObject({ status: 'waiting', detail: { shown: { name: 'Pro Plan' } } });
+        // A failure at one stage is that stage's: the same element is asked at the next.
+        expect(states.get('kind T-1001#0')).toMatchObject({ status: 'waiting', detail: { shown: { name: 'I' } } });
+        // Both sides of an `if … else` name the condition as written.
+        const noLabel = `\`if n.label == person\`: ${unreadable}`;
+        expect(states.get('person_name T-1001#0')).toMatchObject({ status: 'failed', detail: { error: noLabel } });
+        expect(states.get('other_name T-1001#0')).toMatchObject({ status: 'failed', detail: { error: noLabel } });
+        expect(states.get('other_name T-1001#1')?.status).toBe('waiting');
+        // A list label that is not a list fails the item at that stage.
+        const notAList = 'flow lines: `for m in mentions(t)` is not over a list';
+        expect(states.get('product_line T-1002')).toMatchObject({ status: 'failed', detail: { error: notAList } });
+        expect(summary.failures.map((f) => [f.stage, f.item])).toEqual([
+            ['2:product_line', 'T-1001#0'],
+            ['5:person_name', 'T-1001#0'],
+            ['6:other_name', 'T-1001#0'],
+            ['2:product_line', 'T-1002'],
+            ['4:kind', 'T-1002'],
+            ['5:person_name', 'T-1002'],
+            ['6:other_name', 'T-1002'],
+        ]);
+        expect(summary.failures[4]).toEqual({
+            flow: 'lines',
+            stage: '4:kind',
+            item: 'T-1002',
+            message: 'flow lines: `for n in mentions(t)` is not over a list',
+        });
+        expect(summary.stages.map((s) => [s.task, s.failed, s.waitingForPeople])).toEqual([
+            ['mentions', 0, 8],
+            ['product_line', 2, 1],
+            ['mentions', 0, 8],
+            ['kind', 1, 2],
+            ['person_name', 2, 0],
+            ['other_name', 2, 1],
+        ]);
+    });
+
+    test('an answer below the quality target is not final: a stage whose condition reads it waits', async () => {
+        const { dir, plan } = await workspace(`program Unsure version 1
+${TICKETS}
+labels Topic { billing, outage, other }
+rules topic_rules on tickets -> choice<Topic> {
+    down: body matches /\\bdown\\b|outage/i => outage
+}
+task topic(t: tickets) -> choice<Topic> { route cascade topic_rules, agent  quality { target 99% } }
+task escalate(t: tickets) -> text { route best agent }
+flow triage(t: tickets) {
+    if topic(t) == outage { escalate(t) }
+}
+`);
+        const { states } = await run(dir, plan);
+        expect(states.get('topic T-1002')).toMatchObject({ status: 'waiting', detail: { value: 'outage', waitingFor: 'agent' } });
+        expect(states.get('escalate T-1002')).toMatchObject({
+            status: 'pending',
+            detail: { reason: 'waiting for the labels its conditions read' },
+        });
+    });
+
+    test('a condition on a label asked per element is decided per element, also for keys that hold a #', async () => {
+        const { dir, plan } = await workspace(`program PerElement version 1
+dataset notes from jsonl "notes.jsonl" {
+    key id: String
+    body: Text
+}
+labeler agent: human { cost $0.05 per item, accuracy 95% }
+labels Mention { product, person }
+task mentions(n: notes) -> list<span<Mention>> { show n.body  route best agent }
+task kind(name: Text) -> choice<Mention> { route cascade agent }
+task who(name: Text) -> text { route best agent }
+flow names(n: notes) {
+    for m in mentions(n) {
+        if kind(m.text) == person { who(m.text) }
+    }
+}
+`);
+        const names = ['Ana', 'Ben', 'Cy', 'Di', 'Ed', 'Flo', 'Gus', 'Hal', 'Ida', 'Jo', 'Kim'];
+        const body = `Ask ${names.join(', ')} about the Pro Plan`;
+        writeFileSync(path.join(dir, 'notes.jsonl'), `${JSON.stringify({ id: 'order#7', body })}\n`);
+        const found = names.map((name) => span(name, body, 'person'));
+        const { states } = await run(dir, plan, [person('mentions', 'order#7', found), person('kind', 'order#7#10', 'person')]);
+        // The eleventh element (index 10) reads its own kind, not the second's.
+        expect(states.get('who order#7#10')).toMatchObject({ status: 'waiting', detail: { shown: { name: 'Kim' } } });
+        expect(states.get('who order#7#1')).toMatchObject({
+            status: 'pending',
+            detail: { reason: 'waiting for the labels its conditions read' },
+        });
+    });
+
+    test('a stage whose input is another stage’s label waits until that label is final', async () => {
+        const { dir, plan } = await workspace(`program Chain version 1
+${TICKETS}
+task summary(t: tickets) -> text { route best agent }
+task translate(s: Text) -> text { route best agent }
+flow chain(t: tickets) {
+    translate(summary(t))
+}
+`);
+        const { states } = await run(dir, plan, [person('summary', 'T-1002', 'Dashboard down')]);
+        expect(states.get('translate T-1002')).toMatchObject({ status: 'waiting', detail: { shown: { s: 'Dashboard down' } } });
+        expect(states.get('translate T-1001')).toMatchObject({
+            status: 'pending',
+            detail: { reason: 'waiting for the labels its inputs read' },
+        });
+    });
+
+    test('a choice task with no item to route in this run is not in the run’s routing summary', async () => {
+        const { dir, plan } = await workspace(`program Quiet version 1
+${TICKETS}
+labels Topic { billing, outage, other }
+labels Level { low, high }
+rules topic_rules on tickets -> choice<Topic> {
+    refund: body matches /refund|invoice|charged/i => billing
+}
+task topic(t: tickets) -> choice<Topic> { route cascade topic_rules, agent  quality { target 65% } }
+task level(t: tickets) -> choice<Level> { route cascade agent }
+flow triage(t: tickets) {
+    if topic(t) == outage { level(t) }
+}
+`);
+        const { summary, states } = await run(dir, plan);
+        expect(states.get('level T-1001')?.status).toBe('skipped');
+        expect(summary.stages[1]).toMatchObject({ task: 'level', waitingForPeople: 0 });
+        expect(summary.routing.map((r) => r.task)).toEqual(['topic']);
+    });
+
+    test('the store failing fails the run, not the item', async () => {
+        const { dir, plan } = await workspace(`program Broken version 1
+${TICKETS}
+task note(t: tickets) -> text { route best agent }
+`);
+        const failing = (store: Store) =>
+            new Proxy(store, {
+                get(target, property, receiver) {
+                    if (property === 'labels') {
+                        return async () => {
+                            throw new StoreError('labels.sqlite: the disk is gone', 'labels.sqlite');
+                        };
+                    }
+                    const value = Reflect.get(target, property, receiver);
+                    return typeof value === 'function' ? value.bind(target) : value;
+                },
+            });
+        await expect(run(dir, plan, [], { wrap: failing })).rejects.toThrow('labels.sqlite: the disk is gone');
     });
 
     test('crop: each box a person drew becomes a crop of the item’s image, written for review', async () => {
@@ -211,6 +409,8 @@ flow doc(d: pages) {
         ];
         const derivedDir = path.join(dir, 'derived');
         const { states } = await run(dir, plan, [person('regions', 'pages/a.png', boxes)], { derivedDir });
+        // The list was known from the start: no state for the image as a whole, one per box.
+        expect(states.has('read pages/a.png')).toBe(false);
         const first = states.get('read pages/a.png#0');
         expect(first).toMatchObject({ status: 'waiting', detail: { waitingFor: 'agent' } });
         const derivedOf = (key: string) => (states.get(key)!.detail as { derived: string }).derived;

@@ -101,13 +101,16 @@ describe('which flows run', () => {
         expect(runName(plan, flows[0])).toBe('Summary/triage');
     });
 
-    test("a flow's items are the dataset's rows in key order, whatever the file's order", () => {
-        const reversed = mkdtempSync(path.join(tmpdir(), 'run-summary-reversed-'));
-        const rows = readFileSync(path.join(dir, 'tickets.jsonl'), 'utf8').trim().split('\n').reverse();
-        writeFileSync(path.join(reversed, 'tickets.jsonl'), `${rows.join('\n')}\n`);
-        const items = readFlowItems(plan.datasets[0], reversed);
-        rmSync(reversed, { recursive: true, force: true });
-        expect(items.map((i) => i.key)).toEqual([...items.map((i) => i.key)].sort());
+    test.each([
+        ['reversed', [9, 8, 7, 6, 5, 4, 3, 2, 1, 0]],
+        ['shuffled', [3, 0, 7, 1, 9, 5, 2, 8, 4, 6]],
+    ])("a flow's items are the dataset's rows in key order, whatever the file's order (%s)", (_, order) => {
+        const shuffled = mkdtempSync(path.join(tmpdir(), 'run-summary-order-'));
+        const rows = readFileSync(path.join(dir, 'tickets.jsonl'), 'utf8').trim().split('\n');
+        writeFileSync(path.join(shuffled, 'tickets.jsonl'), `${order.map((i) => rows[i]).join('\n')}\n`);
+        const items = readFlowItems(plan.datasets[0], shuffled);
+        rmSync(shuffled, { recursive: true, force: true });
+        expect(items.map((i) => i.key)).toEqual(Array.from({ length: 10 }, (_, i) => `T-${1001 + i}`));
         expect(items[0]).toMatchObject({ dataset: 'tickets', key: 'T-1001', split: null, fields: { subject: 'Charged twice' } });
     });
 });
@@ -164,5 +167,22 @@ describe('a plan the executor cannot follow', () => {
         );
         const noTask = { ...plan, tasks: plan.tasks.filter((t) => t.name !== 'escalate') };
         await expect(run('no-task', { plan: noTask })).rejects.toThrow("plan: stage task 'escalate' is not among the plan's tasks");
+    });
+
+    test('a stage reading a stage its flow lacks fails each item there, naming both stages', async () => {
+        const [triage] = plan.flows.filter((f) => f.name === 'triage');
+        const escalateOnly = { ...triage, stages: triage.stages.filter((s) => s.task === 'escalate') };
+        const broken = { ...plan, flows: [escalateOnly, ...plan.flows.filter((f) => f !== triage)] };
+        const { summary } = await run('missing-stage', { plan: broken });
+        const [stage] = escalateOnly.stages;
+        expect(summary.failures).toHaveLength(10);
+        expect(summary.failures[0]).toEqual({
+            flow: 'triage',
+            stage: stage.id,
+            item: 'T-1001',
+            message: expect.stringContaining(
+                `flow triage: stage '${stage.id}' reads stage '${stage.dependsOn[0]}', which the flow does not have`,
+            ),
+        });
     });
 });
