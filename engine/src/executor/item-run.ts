@@ -154,10 +154,10 @@ export class ItemRun {
         if (!kept || (kept.status !== 'done' && kept.status !== 'skipped')) {
             return false;
         }
-        if (kept.status === 'done' && (await this.answeredSince(task, instance.key, state?.updatedAt))) {
+        const stored = state?.detail as unknown as StageDetail;
+        if (kept.status === 'done' && (await this.answeredSince(task, instance.key, stored.people, state?.updatedAt))) {
             return false; // a person answered after the item was final (a review, a correction): decide again
         }
-        const stored = state?.detail as unknown as StageDetail;
         if (kept.status === 'done' && stored.value !== kept.detail.value && kept.detail.value !== undefined) {
             // Carried over by a migration (a renamed member): the final answer follows.
             const previous = await this.ctx.store.getAggregate(task.name, instance.key);
@@ -169,13 +169,17 @@ export class ItemRun {
         return true;
     }
 
-    /** Whether people answered this task item after `since` (an ISO time). */
-    private async answeredSince(task: PlanTask, key: string, since: string | undefined): Promise<boolean> {
-        if (!since) {
+    /**
+     * Whether people answered this task item since it was decided: the store holds more of their labels
+     * than the decision had (`people`, whatever the new labels' times: one saved while the run decided
+     * is counted too), or, for a state that does not say, one stored after `since` (an ISO time).
+     */
+    private async answeredSince(task: PlanTask, key: string, people: number | undefined, since: string | undefined): Promise<boolean> {
+        if (people === undefined && !since) {
             return false;
         }
         const answers = await this.ctx.store.labels({ task: task.name, item: key, labelerKind: 'human' });
-        return answers.some((l) => l.createdAt > since);
+        return people !== undefined ? answers.length > people : answers.some((l) => l.createdAt > since!);
     }
 
     /**

@@ -22,6 +22,11 @@ export interface StageDetail {
     reason?: string;
     /** A re-asked item (a split member, language.md §10): the members people choose among. */
     among?: string[];
+    /**
+     * A final item of a routed choice: how many people's labels of it the store holds with this
+     * decision (those read and those this run stored). More later means a person answered since.
+     */
+    people?: number;
 }
 
 /** Work of finished items not yet written to the store. */

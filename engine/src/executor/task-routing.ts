@@ -47,6 +47,8 @@ export class TaskRouting {
     private readonly underName = new Map<string, Map<string, number>>();
     /** The items a migration re-asks among some members only. */
     private readonly reask: ReadonlyMap<string, RelabelEntry>;
+    /** Per item: how many people's labels the store held when this routing read it (every one, taken or not). */
+    private readonly peopleStored = new Map<string, number>();
 
     constructor(
         readonly task: PlanTask,
@@ -69,8 +71,16 @@ export class TaskRouting {
         }
         const labels = [...stored.labels].sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
         for (const label of labels) {
+            if (label.labelerKind === 'human') {
+                this.peopleStored.set(label.item, (this.peopleStored.get(label.item) ?? 0) + 1);
+            }
             this.recordStored(label);
         }
+    }
+
+    /** How many people's labels of the item the store held when this routing read it. */
+    peopleRead(item: string): number {
+        return this.peopleStored.get(item) ?? 0;
     }
 
     /**

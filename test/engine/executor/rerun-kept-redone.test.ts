@@ -123,14 +123,23 @@ describe('a second run of a program', () => {
         expect(second.summary.stages[0]).toMatchObject({ done: first.summary.stages[0].done + 1 });
     });
 
-    test('a final item is decided again only when a person answered it after it was final', async () => {
+    test('a final item is decided again when a person answered it since, whatever the answer’s time', async () => {
         const dir = workspace();
         const first = await run(dir, V1);
+        expect(first.states.get('topic T-1001')).toMatchObject({ status: 'done', detail: { value: 'billing', people: 0 } });
+        // Nobody answered: the next run keeps the item as the rule decided it.
+        const again = await run(dir, V1);
+        expect(again.states.get('topic T-1001')?.detail).toEqual(first.states.get('topic T-1001')?.detail);
+        // An answer stamped at the very moment the item became final (saved while that run decided it) is
+        // not newer than the state, but the decision did not have it: decided again, state and final answer alike.
         const finalAt = first.states.get('topic T-1001')!.updatedAt!;
-        // An answer from the very moment the item became final is not newer: the item stays as the rule decided it.
-        const second = await run(dir, V1, [agent('T-1001', 'billing', finalAt)]);
-        expect(second.states.get('topic T-1001')?.detail).toEqual(first.states.get('topic T-1001')?.detail);
-        expect(second.aggregates.get('T-1001')?.value).toBe('billing');
+        const second = await run(dir, V1, [agent('T-1001', 'outage', finalAt)]);
+        const decided = second.aggregates.get('T-1001')!;
+        expect(decided.answers).toBe(2);
+        expect(second.states.get('topic T-1001')).toMatchObject({
+            status: 'done',
+            detail: { value: decided.value, labeler: 'topic_rules+agent', people: 1 },
+        });
 
         // One a millisecond later is: the item is decided again from all its answers.
         const keptAt = second.states.get('topic T-1001')!.updatedAt!;
