@@ -55,7 +55,6 @@ function route(run: StageRun, routing: TaskRouting, o: Open, given: Automatic): 
     const best = aggregate ? { value: aggregate.value, score: aggregate.confidence, labeler: routing.answeredBy(key) } : {};
     const among = routing.restrictedTo(key);
     const base = { contract: task.contractHash, input: o.inputHash, ...o.seen, ...best, ...(among ? { among: [...among] } : {}) };
-    const people = routing.peopleRead(key) + outcome.newLabels.filter((a) => a.labeler.kind === 'human').length;
     const closed = outcome.status !== 'waiting' ? routing.reaskClosed(key) : undefined;
     if (closed) {
         work.states.push(closed); // the re-ask is decided: later answers may be any member again
@@ -64,10 +63,11 @@ function route(run: StageRun, routing: TaskRouting, o: Open, given: Automatic): 
         work.record(run.stage, key, 'waiting', { ...base, waitingFor: outcome.waitingFor!.labeler.name });
     } else if (!aggregate) {
         work.record(run.stage, key, 'waiting', { ...base, reason: 'nobody on the route could answer' });
-    } else if (outcome.status === 'exhausted') {
-        work.record(run.stage, key, 'done', { ...base, people, reason: 'below the quality target; nobody left to ask' });
     } else {
-        work.record(run.stage, key, 'done', { ...base, people });
+        // How many people's labels the store holds with this decision: more at the next run reopen the item.
+        const people = routing.peopleRead(key) + outcome.newLabels.filter((a) => a.labeler.kind === 'human').length;
+        const below = outcome.status === 'exhausted' ? { reason: 'below the quality target; nobody left to ask' } : {};
+        work.record(run.stage, key, 'done', { ...base, people, ...below });
     }
 }
 
